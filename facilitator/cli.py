@@ -1,0 +1,268 @@
+"""`facilitator`: the TUI and its subcommands. Errors are one clear sentence on stderr, exit code 1."""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from . import __version__
+from .models import split_participants
+from .settings import Clock, Settings, default_data_dir, system_clock
+from .store import Store, StoreError
+from .templates import TemplateError, TemplateLibrary, load_library, load_template_file
+
+
+class UserError(Exception):
+    """Something the user can fix; the message says what and how."""
+
+
+def make_app(
+    store: Store,
+    settings: Settings,
+    clock: Clock = system_clock,
+    library: TemplateLibrary | None = None,
+    open_session_id: str | None = None,
+    demo: bool = False,
+):
+    """Build the app around an opened store. Shared by the command line and the tests."""
+    from .tui.app import FacilitatorApp
+
+    library = library or load_library(store.templates_dir)
+    session = store.load_session(open_session_id) if open_session_id else None
+    return FacilitatorApp(store, library, settings, clock, open_session=session, demo=demo)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="facilitator",
+        description="Lead a team through a scripted review session, record what is said, write the minutes.",
+    )
+    parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
+    parser.add_argument("--data-dir", type=Path, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)")
+    parser.add_argument("--demo", action="store_true", help="open a made-up sample session in a throwaway folder")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    templates = sub.add_parser("templates", help="list, show or check session templates")
+    tsub = templates.add_subparsers(dest="templates_command", metavar="ACTION")
+    tsub.add_parser("list", help="every template: id, name, phases, length, source")
+    show = tsub.add_parser("show", help="the whole script of one template")
+    show.add_argument("template_id", metavar="ID")
+    validate = tsub.add_parser("validate", help="check a template file and say what is wrong")
+    validate.add_argument("file", type=Path, metavar="FILE")
+
+    new = sub.add_parser("new", help="start a new session and open it on its first phase")
+    new.add_argument("--template", required=True, metavar="ID")
+    new.add_argument("--title", default="")
+    new.add_argument("--team", default="")
+    new.add_argument("--facilitator", default="")
+    new.add_argument("--participants", default="", help='names or roles, e.g. "Sam, Priya, Team manager"')
+    new.add_argument("--date", default="", help="YYYY-MM-DD (default: today)")
+
+    resume = sub.add_parser("resume", help="reopen an unfinished session (the latest if no id is given)")
+    resume.add_argument("session_id", nargs="?", metavar="SESSION_ID")
+
+    sessions = sub.add_parser("sessions", help="list sessions")
+    ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
+    ssub.add_parser("list", help="id, date, template, title, status; one per line")
+
+    export = sub.add_parser("export", help="write a session's record")
+    export.add_argument("session_id", metavar="SESSION_ID")
+    export.add_argument("--format", choices=["md"], default="md")
+    export.add_argument("--out", type=Path, help="file to write (default: the records folder)")
+    return parser
+
+
+def _out(text: str) -> None:
+    sys.stdout.write(text + "\n")
+
+
+def _run_app(app) -> None:  # noqa: ANN001
+    app.run()
+
+
+def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Callable = _run_app) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return _dispatch(parser, args, clock, run)
+    except (UserError, StoreError) as exc:
+        print(f"facilitator: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        return 130
+
+
+def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock, run: Callable) -> int:
+    if args.demo:
+        return _demo(clock, run)
+    data_dir: Path = args.data_dir or default_data_dir()
+    settings = Settings(data_dir=data_dir)
+    command = args.command
+
+    if command == "templates":
+        return _templates(parser, args, data_dir)
+    if command == "sessions":
+        if args.sessions_command != "list":
+            parser.parse_args(["sessions", "--help"])
+        return _sessions_list(data_dir)
+    if command == "export":
+        return _export(args, data_dir)
+
+    store = Store(data_dir, clock=clock)
+    store.open()
+    try:
+        library = load_library(store.templates_dir)
+        open_id = None
+        if command == "new":
+            open_id = _new(args, store, library, clock)
+        elif command == "resume":
+            open_id = _resume_id(args, store)
+        app = make_app(store, settings, clock, library=library, open_session_id=open_id)
+        run(app)
+    finally:
+        store.close()
+    return 0
+
+
+def _demo(clock: Clock, run: Callable) -> int:
+    from .demo import create_demo_session
+
+    folder = Path(tempfile.mkdtemp(prefix="facilitator-demo-"))
+    try:
+        store = Store(folder, clock=clock).open()
+        try:
+            library = load_library(None)
+            session = create_demo_session(store, library.get("serious-success-review"), clock)
+            app = make_app(store, Settings(data_dir=folder), clock, library=library, open_session_id=session.id, demo=True)
+            run(app)
+        finally:
+            store.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+def _new(args: argparse.Namespace, store: Store, library: TemplateLibrary, clock: Clock) -> str:
+    from .session_ops import parse_date, start_session
+
+    if args.template not in library:
+        raise UserError(
+            f"There is no template '{args.template}'; run `facilitator templates list` to see the ids you can use."
+        )
+    date = None
+    if args.date:
+        try:
+            date = parse_date(args.date)
+        except ValueError as exc:
+            raise UserError(f"--date: {exc}.") from None
+    session = start_session(
+        store,
+        library.get(args.template),
+        clock=clock,
+        title=args.title,
+        team=args.team,
+        facilitator=args.facilitator,
+        date=date,
+        participants=split_participants(args.participants),
+        ground_rules_agreed=False,
+    )
+    return session.id
+
+
+def _resume_id(args: argparse.Namespace, store: Store) -> str:
+    if args.session_id:
+        session_id = store.find_session_id(args.session_id)
+        summary = next(s for s in store.list_sessions() if s.id == session_id)
+        if summary.status.value != "running":
+            raise UserError(
+                f"Session {session_id} has ended and cannot be resumed; "
+                f"its record can be written with `facilitator export {session_id} --format md`."
+            )
+        return session_id
+    unfinished = store.unfinished_sessions()
+    if not unfinished:
+        raise UserError("There is no unfinished session to resume; start one with `facilitator new --template ID`.")
+    return unfinished[0].id
+
+
+def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_dir: Path) -> int:
+    sub = args.templates_command
+    if sub == "validate":
+        try:
+            template = load_template_file(args.file)
+        except TemplateError as exc:
+            print(f"facilitator: {exc.path} is not a valid template:", file=sys.stderr)
+            for problem in exc.problems:
+                print(f"  - {problem}", file=sys.stderr)
+            return 1
+        _out(f"{args.file}: valid template '{template.id}' ({template.name}, {len(template.phases)} phases).")
+        return 0
+    library = load_library(data_dir / "templates")
+    if sub == "show":
+        if args.template_id not in library:
+            raise UserError(
+                f"There is no template '{args.template_id}'; run `facilitator templates list` to see the ids you can use."
+            )
+        _out(_template_text(library.get(args.template_id)))
+        return 0
+    if sub != "list":
+        parser.parse_args(["templates", "--help"])
+    for loaded in library.ordered():
+        t = loaded.template
+        _out(f"{t.id}\t{t.name}\t{len(t.phases)} phases\t{t.typical_length} min\t{loaded.source}")
+    for broken in library.broken:
+        _out(f"{broken.path.name}\t(broken: {'; '.join(broken.problems)})\t\t\t{broken.source}")
+    return 0
+
+
+def _template_text(template) -> str:  # noqa: ANN001
+    lines = [f"{template.name} ({template.id}, version {template.version})", ""]
+    if template.summary:
+        lines += [template.summary.strip(), ""]
+    if template.when_to_use:
+        lines += ["When to use it: " + " ".join(template.when_to_use.split()), ""]
+    lines.append(f"Typical length: {template.typical_length} minutes")
+    if template.ground_rules:
+        lines += ["", "Ground rules:"] + [f"  - {rule}" for rule in template.ground_rules]
+    for number, phase in enumerate(template.phases, start=1):
+        lines += ["", f"{number}. {phase.title}  [{phase.kind.value}, {phase.timebox} min]", f"   {phase.prompt.strip()}"]
+        if phase.guidance:
+            lines += ["   " + line for line in phase.guidance.strip().splitlines()]
+        for question in phase.questions:
+            lines.append(f"   ? {question}")
+    return "\n".join(lines)
+
+
+def _sessions_list(data_dir: Path) -> int:
+    store = Store(data_dir, read_only=True)
+    if not data_dir.is_dir():
+        return 0
+    store.open()
+    try:
+        for s in store.list_sessions():
+            _out(f"{s.id}\t{s.date.isoformat()}\t{s.template_id}\t{s.title}\t{s.status.value}")
+    finally:
+        store.close()
+    return 0
+
+
+def _export(args: argparse.Namespace, data_dir: Path) -> int:
+    from .session_ops import export_markdown
+
+    store = Store(data_dir, read_only=True)
+    store.open()
+    try:
+        session = store.load_session(store.find_session_id(args.session_id))
+        path = export_markdown(store, session, args.out)
+    finally:
+        store.close()
+    _out(str(path))
+    return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

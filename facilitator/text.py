@@ -1,0 +1,34 @@
+"""Cleaning what users type before it is shown or stored."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+# CSI / OSC / other escape sequences, then any C0/C1 control character except tab and newline.
+_ESCAPE_SEQUENCE = re.compile(
+    r"""
+    \x1b\[[0-?]*[ -/]*[@-~]         # CSI ... final byte
+    | \x1b\][^\x07\x1b]*(?:\x07|\x1b\\)?   # OSC ... BEL or ST
+    | \x1b[PX^_][^\x1b]*(?:\x1b\\)?  # DCS / SOS / PM / APC
+    | \x1b[@-Z\\-_]                 # other two-byte escapes
+    | \x9b[0-?]*[ -/]*[@-~]         # 8-bit CSI
+    """,
+    re.VERBOSE,
+)
+
+
+def clean_text(text: str) -> str:
+    """Strip terminal escape sequences and control characters; keep tabs and newlines.
+
+    Carriage returns become newlines, so text pasted from Windows keeps its line breaks.
+    """
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = _ESCAPE_SEQUENCE.sub("", text)
+    return "".join(
+        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
+    )
+
+
+def is_blank(text: str) -> bool:
+    return not clean_text(text).strip()

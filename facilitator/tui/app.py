@@ -1,0 +1,85 @@
+"""The facilitator Textual app. Built with its store, templates, settings and clock injected."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.app import App
+from textual.binding import Binding
+from textual.widgets import Input
+
+from ..models import Session
+from ..settings import Clock, Settings
+from ..store import Store
+from ..templates import TemplateLibrary
+from .screens.home import HomeScreen
+from .screens.session import SessionScreen
+
+HERE = Path(__file__).parent
+
+
+class FacilitatorApp(App[None]):
+    TITLE = "facilitator"
+    CSS_PATH = [
+        HERE / "app.tcss",
+        HERE / "screens" / "home.tcss",
+        HERE / "screens" / "setup.tcss",
+        HERE / "screens" / "session.tcss",
+        HERE / "screens" / "dialogs.tcss",
+    ]
+    BINDINGS = [
+        Binding("ctrl+q", "quit", "Quit", priority=True),
+        Binding("f1", "help", "Help"),
+    ]
+
+    def __init__(
+        self,
+        store: Store,
+        library: TemplateLibrary,
+        settings: Settings,
+        clock: Clock,
+        open_session: Session | None = None,
+        demo: bool = False,
+    ) -> None:
+        super().__init__()
+        self.store = store
+        self.library = library
+        self.settings = settings
+        self.clock = clock
+        self.demo = demo
+        self._open_session = open_session
+        self.theme = settings.theme
+        if demo:
+            self.sub_title = "demo: a made-up case in a throwaway folder"
+
+    def get_default_screen(self) -> HomeScreen:
+        return HomeScreen()
+
+    def on_mount(self) -> None:
+        if self._open_session is not None:
+            self.push_screen(SessionScreen(self._open_session))
+
+    def on_descendant_mount(self, event) -> None:  # noqa: ANN001 - Textual event
+        if isinstance(event.control, Input) and not self.settings.cursor_blink:
+            event.control.cursor_blink = False
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        phase = None
+        if isinstance(self.screen, SessionScreen):
+            phase = self.screen.session.phase
+        if not isinstance(self.screen, HelpScreen):
+            self.push_screen(HelpScreen(phase))
+
+    def open_session(self, session: Session) -> None:
+        """Show a session, replacing any setup screen on top of home."""
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        self.push_screen(SessionScreen(session))
+
+    def go_home(self) -> None:
+        while len(self.screen_stack) > 1:
+            self.pop_screen()
+        if isinstance(self.screen, HomeScreen):
+            self.screen.refresh_lists()

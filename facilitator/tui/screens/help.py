@@ -1,0 +1,51 @@
+"""F1 help: every key, and the current phase's guidance."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Markdown, Static
+
+from ...models import Phase
+
+KEYS = [
+    ("enter", "record the contribution being typed (into the current phase)"),
+    ("tab / shift+tab", "move between the contribution box and who said it"),
+    ("ctrl+n / ctrl+b", "next / previous phase (going back loses nothing)"),
+    ("ctrl+e", "end the session: confirm with enter, then the record is written"),
+    ("ctrl+p", "command palette"),
+    ("ctrl+q", "quit; the session stays open and can be resumed"),
+    ("f1", "this help"),
+    ("escape", "close this help"),
+    ("ctrl+s", "on the setup screen: start the session"),
+    ("n / r / s", "on the home screen: new session / resume / recent sessions"),
+]
+
+
+def keys_markdown() -> str:
+    rows = ["| key | what it does |", "| --- | --- |"]
+    rows += [f"| `{key}` | {what} |" for key, what in KEYS]
+    return "\n".join(rows)
+
+
+class HelpScreen(ModalScreen[None]):
+    BINDINGS = [
+        Binding("escape,f1,q", "close", "Close help"),
+    ]
+
+    def __init__(self, phase: Phase | None = None) -> None:
+        super().__init__()
+        self.phase = phase
+
+    def compose(self) -> ComposeResult:
+        with VerticalScroll(id="help", classes="dialog"):
+            yield Static("Help", classes="dialog-title")
+            yield Markdown(keys_markdown(), id="help-keys")
+            if self.phase is not None:
+                yield Static(f"This phase: {self.phase.title}", classes="dialog-title", markup=False)
+                yield Markdown(self.phase.guidance or "_No guidance for this phase._", id="help-guidance")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

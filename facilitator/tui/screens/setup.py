@@ -1,0 +1,106 @@
+"""Setup: title, team, facilitator, date, participants, and the ground rules agreed."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static
+
+from ...models import Template, split_participants
+from ...session_ops import parse_date, start_session
+from ...store import StoreError
+
+
+def ground_rules_markdown(template: Template) -> str:
+    if not template.ground_rules:
+        return "_This template has no written ground rules; agree your own with the group._"
+    return "\n".join(f"- {rule}" for rule in template.ground_rules)
+
+
+class SetupScreen(Screen):
+    BINDINGS = [
+        Binding("ctrl+s", "start", "Start session", priority=True),
+        Binding("escape", "back", "Back"),
+    ]
+
+    def __init__(self, template: Template) -> None:
+        super().__init__()
+        self.template = template
+
+    def compose(self) -> ComposeResult:
+        today = self.app.clock().date()
+        yield Header()
+        with VerticalScroll(id="setup-form"):
+            yield Static(f"New session: {self.template.name}", classes="screen-title", markup=False)
+            yield Static(self.template.summary, classes="summary", markup=False)
+            with Horizontal(classes="field"):
+                yield Label("Title", classes="field-label")
+                yield Input(placeholder=f"{self.template.name}, {today:%-d %B %Y}", id="title")
+            with Horizontal(classes="field"):
+                yield Label("Team", classes="field-label")
+                yield Input(placeholder="e.g. Children in Need team 2", id="team")
+            with Horizontal(classes="field"):
+                yield Label("Facilitator", classes="field-label")
+                yield Input(placeholder="who is leading the session", id="facilitator")
+            with Horizontal(classes="field"):
+                yield Label("Date", classes="field-label")
+                yield Input(value=today.isoformat(), placeholder="YYYY-MM-DD", id="date")
+            with Horizontal(classes="field"):
+                yield Label("Participants", classes="field-label")
+                yield Input(placeholder="names or roles, separated by commas", id="participants")
+            yield Static("Ground rules", classes="section-title")
+            yield Markdown(ground_rules_markdown(self.template), id="ground-rules")
+            yield Checkbox("The group agreed the ground rules and how confidential material is handled", id="agreed")
+            yield Static("", id="setup-error", markup=False)
+            yield Button("Start session (ctrl+s)", id="start", variant="primary")
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = self.template.name
+        self.query_one("#title", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        """Enter moves to the next field, as on a paper form."""
+        event.stop()
+        self.focus_next()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "start":
+            self.action_start()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def _error(self, message: str) -> None:
+        self.query_one("#setup-error", Static).update(message)
+
+    def action_start(self) -> None:
+        values = {i.id: i.value for i in self.query(Input)}
+        try:
+            date = parse_date(values["date"]) if values["date"].strip() else self.app.clock().date()
+        except ValueError as exc:
+            self._error(f"Date: {exc}.")
+            self.query_one("#date", Input).focus()
+            return
+        if not self.query_one("#agreed", Checkbox).value:
+            self._error("Tick that the group agreed the ground rules before starting (space ticks the box).")
+            self.query_one("#agreed", Checkbox).focus()
+            return
+        try:
+            session = start_session(
+                self.app.store,
+                self.template,
+                clock=self.app.clock,
+                title=values["title"],
+                team=values["team"],
+                facilitator=values["facilitator"],
+                date=date,
+                participants=split_participants(values["participants"]),
+                ground_rules_agreed=True,
+            )
+        except StoreError as exc:
+            self._error(str(exc))
+            return
+        self.app.open_session(session)
