@@ -69,6 +69,8 @@ class HomeScreen(Screen):
         self.query_one("#home-notices", Static).update("\n".join(notices))
         self.query_one("#home-notices").display = bool(notices)
         self.refresh_lists()
+        if templates.option_count:
+            templates.highlighted = 0
         templates.focus()
 
     def refresh_lists(self) -> None:
@@ -86,6 +88,9 @@ class HomeScreen(Screen):
             unfinished.add_option(Option(Text("No unfinished sessions.", style="dim"), disabled=True))
         if recent.option_count == 0:
             recent.add_option(Option(Text("No sessions yet.", style="dim"), disabled=True))
+        for option_list in (unfinished, recent):
+            if option_list.option_count and not option_list.get_option_at_index(0).disabled:
+                option_list.highlighted = 0
 
     def on_screen_resume(self) -> None:
         self.refresh_lists()

@@ -1,0 +1,86 @@
+"""Shared fixtures: a temporary data folder, a fixed clock, and the real app built by make_app()."""
+
+from __future__ import annotations
+
+import datetime as dt
+import itertools
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+# Snapshots must not depend on the developer's terminal settings.
+for _var in ("NO_COLOR", "TEXTUAL_THEME", "FACILITATOR_DATA_DIR", "TEXTUAL_ANIMATIONS"):
+    os.environ.pop(_var, None)
+os.environ["TEXTUAL_ANIMATIONS"] = "none"
+
+FIXED_NOW = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.timezone.utc)
+
+
+class FixedClock:
+    """A clock that starts at FIXED_NOW and moves on one minute each time it is read."""
+
+    def __init__(self, start: dt.datetime = FIXED_NOW, step: dt.timedelta = dt.timedelta(minutes=1)):
+        self.now = start
+        self.step = step
+
+    def __call__(self) -> dt.datetime:
+        value = self.now
+        self.now = self.now + self.step
+        return value
+
+
+def counter_ids(prefix: str = "s"):
+    counter = itertools.count(1)
+    return lambda: f"{prefix}{next(counter):03d}"
+
+
+@pytest.fixture
+def clock() -> FixedClock:
+    return FixedClock()
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path) -> Path:
+    return tmp_path / "data"
+
+
+@pytest.fixture
+def snapshot_data_dir() -> Path:
+    """A fixed path, so paths shown on screen are the same in every snapshot run."""
+    path = Path(tempfile.gettempdir()) / "facilitator-snapshot-data"
+    shutil.rmtree(path, ignore_errors=True)
+    yield path
+    shutil.rmtree(path, ignore_errors=True)
+
+
+@pytest.fixture
+def store(data_dir: Path, clock: FixedClock):
+    from facilitator.store import Store
+
+    s = Store(data_dir, clock=clock, id_factory=counter_ids()).open()
+    yield s
+    s.close()
+
+
+@pytest.fixture
+def library():
+    from facilitator.templates import load_library
+
+    return load_library(None)
+
+
+@pytest.fixture
+def ssr(library):
+    return library.get("serious-success-review")
+
+
+def build_app(store, clock, open_session_id: str | None = None, size_blink: bool = False, **kwargs):
+    """The real app as the command line builds it, with the cursor blink off for stable snapshots."""
+    from facilitator.cli import make_app
+    from facilitator.settings import Settings
+
+    settings = Settings(data_dir=store.data_dir, cursor_blink=size_blink)
+    return make_app(store, settings, clock, open_session_id=open_session_id, **kwargs)
