@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from rich.table import Table
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
@@ -24,10 +25,13 @@ KEYS = [
 ]
 
 
-def keys_markdown() -> str:
-    rows = ["| key | what it does |", "| --- | --- |"]
-    rows += [f"| `{key}` | {what} |" for key, what in KEYS]
-    return "\n".join(rows)
+def keys_table() -> Table:
+    table = Table.grid(padding=(0, 2))
+    table.add_column(style="bold", no_wrap=True)
+    table.add_column()
+    for key, what in KEYS:
+        table.add_row(key, what)
+    return table
 
 
 class HelpScreen(ModalScreen[None]):
@@ -41,8 +45,8 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         with VerticalScroll(id="help", classes="dialog"):
-            yield Static("Help", classes="dialog-title")
-            yield Markdown(keys_markdown(), id="help-keys")
+            yield Static("Help: the keys (escape closes)", classes="dialog-title")
+            yield Static(keys_table(), id="help-keys")
             if self.phase is not None:
                 yield Static(f"This phase: {self.phase.title}", classes="dialog-title", markup=False)
                 yield Markdown(self.phase.guidance or "_No guidance for this phase._", id="help-guidance")

@@ -41,6 +41,7 @@ class HomeScreen(Screen):
             with Vertical(id="home-new", classes="home-panel"):
                 yield Static("Start a new session", classes="panel-title")
                 yield OptionList(id="templates")
+                yield Static("", id="template-about", markup=False)
             with Vertical(id="home-sessions", classes="home-panel"):
                 yield Static("Resume an unfinished session", classes="panel-title")
                 yield OptionList(id="unfinished")
@@ -106,6 +107,15 @@ class HomeScreen(Screen):
 
     def action_noop(self) -> None:
         pass
+
+    def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
+        if event.option_list.id != "templates" or event.option_id is None:
+            return
+        template = self.app.library.get(event.option_id)
+        about = " ".join(template.summary.split())
+        if template.when_to_use:
+            about += "\n" + " ".join(template.when_to_use.split())
+        self.query_one("#template-about", Static).update(about)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option_id

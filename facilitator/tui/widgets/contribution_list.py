@@ -10,7 +10,8 @@ from ...models import ANONYMOUS, Contribution
 
 
 def contribution_text(contribution: Contribution, number: int) -> Text:
-    text = Text(f"{number}. ", style="bold")
+    text = Text()
+    text.append(f"{number}. ", style="bold")
     if contribution.speaker == ANONYMOUS:
         text.append("anonymous: ", style="italic")
     elif contribution.speaker:

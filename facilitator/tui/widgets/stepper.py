@@ -30,7 +30,7 @@ class Stepper(Widget):
         out = head.copy()
         for index, title in enumerate(self.titles):
             if index:
-                out.append(" · " if names else " ", style="dim")
+                out.append("  " if names else " ", style="dim")
             number = str(index + 1)
             if index == self.current:
                 out.append(f"▶ {number} {title} ◀", style="bold reverse")

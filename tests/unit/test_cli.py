@@ -1,0 +1,125 @@
+"""The command line: clear one-sentence errors with exit code 1, and the subcommands a user runs."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from facilitator.cli import main
+from facilitator.store import Store
+from tests.conftest import FixedClock
+
+
+def run_cli(*args: str, env_extra: dict | None = None) -> subprocess.CompletedProcess:
+    env = {**os.environ, **(env_extra or {})}
+    return subprocess.run(
+        [sys.executable, "-m", "facilitator", *args], capture_output=True, text=True, env=env, timeout=60
+    )
+
+
+def _one_sentence_error(result: subprocess.CompletedProcess) -> str:
+    assert result.returncode == 1
+    assert "Traceback" not in result.stderr
+    lines = [line for line in result.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1, result.stderr
+    return lines[0]
+
+
+def test_unknown_template_id(tmp_path):
+    result = run_cli("--data-dir", str(tmp_path / "d"), "new", "--template", "no-such-thing")
+    line = _one_sentence_error(result)
+    assert "no-such-thing" in line and "templates list" in line
+
+
+def test_unwritable_data_folder(tmp_path):
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    result = run_cli("--data-dir", str(blocker / "data"), "new", "--template", "serious-success-review")
+    line = _one_sentence_error(result)
+    assert str(blocker / "data") in line and "--data-dir" in line
+
+
+def test_unknown_session_id_for_export_and_resume(tmp_path):
+    data = tmp_path / "d"
+    Store(data).open().close()
+    for args in (["export", "nope", "--format", "md"], ["resume", "nope"]):
+        line = _one_sentence_error(run_cli("--data-dir", str(data), *args))
+        assert "nope" in line and "sessions list" in line
+
+
+def test_resume_with_nothing_unfinished(tmp_path):
+    data = tmp_path / "d"
+    Store(data).open().close()
+    line = _one_sentence_error(run_cli("--data-dir", str(data), "resume"))
+    assert "no unfinished session" in line
+
+
+def test_data_dir_from_environment(tmp_path, ssr):
+    from facilitator.session_ops import start_session
+
+    data = tmp_path / "from-env"
+    with Store(data, clock=FixedClock()) as store:
+        start_session(store, ssr, clock=FixedClock(), title="Env session")
+    result = run_cli("sessions", "list", env_extra={"FACILITATOR_DATA_DIR": str(data)})
+    assert result.returncode == 0
+    assert "Env session" in result.stdout
+
+
+def test_sessions_list_and_export(tmp_path, ssr, capsys):
+    from facilitator.session_ops import record_contribution, start_session
+
+    data = tmp_path / "d"
+    clock = FixedClock()
+    with Store(data, clock=clock) as store:
+        session = start_session(store, ssr, clock=clock, title="Listed <one>", team="Team A")
+        record_contribution(store, session, "Something said", "anonymous", clock)
+    assert main(["--data-dir", str(data), "sessions", "list"]) == 0
+    fields = capsys.readouterr().out.strip().split("\t")
+    assert fields == [session.id, "2026-11-22", "serious-success-review", "Listed <one>", "running"]
+    out = tmp_path / "out.md"
+    assert main(["--data-dir", str(data), "export", session.id[:10], "--format", "md", "--out", str(out)]) == 0
+    text = out.read_text(encoding="utf-8")
+    assert "status: draft" in text
+    assert "**anonymous:** Something said" in text
+
+
+def test_new_opens_first_phase(tmp_path):
+    """`facilitator new` creates the session and hands the app over on its first phase."""
+    from facilitator.tui.screens.session import SessionScreen
+
+    seen = {}
+
+    def fake_run(app):
+        seen["app"] = app
+
+    data = tmp_path / "d"
+    code = main(
+        ["--data-dir", str(data), "new", "--template", "serious-success-review", "--title", "From CLI",
+         "--team", "T", "--facilitator", "Jo", "--participants", "Sam, Priya"],
+        clock=FixedClock(),
+        run=fake_run,
+    )
+    assert code == 0
+    session = seen["app"]._open_session
+    assert session.title == "From CLI" and session.participants == ["Sam", "Priya"]
+    assert session.current_phase == 0
+    with Store(data) as store:
+        assert [s.title for s in store.unfinished_sessions()] == ["From CLI"]
+    assert SessionScreen  # the app pushes this screen on mount; see tests/functional for the real run
+
+
+def test_templates_list_names_the_flagship(tmp_path):
+    result = run_cli("--data-dir", str(tmp_path), "templates", "list")
+    assert result.returncode == 0
+    assert result.stdout.splitlines()[0].startswith("serious-success-review\tSerious Success Review")
+
+
+@pytest.mark.parametrize("bad_date", ["31/02/2026", "tomorrow"])
+def test_bad_date(tmp_path, bad_date):
+    result = run_cli("--data-dir", str(tmp_path / "d"), "new", "--template", "serious-success-review", "--date", bad_date)
+    line = _one_sentence_error(result)
+    assert "YYYY-MM-DD" in line
