@@ -13,7 +13,7 @@ from . import __version__
 from .models import split_participants
 from .settings import Clock, Settings, default_data_dir, system_clock
 from .store import Store, StoreError
-from .templates import TemplateError, TemplateLibrary, load_library, load_template_file
+from .templates import TemplateLibrary, load_library
 
 
 class UserError(Exception):
@@ -69,9 +69,15 @@ def build_parser() -> argparse.ArgumentParser:
     ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
     ssub.add_parser("list", help="id, date, template, title, status; one per line")
 
-    export = sub.add_parser("export", help="write a session's record")
+    export = sub.add_parser(
+        "export",
+        help="write a session's record (a draft while it is running)",
+        description="Write a session's record: markdown, HTML (prints to PDF), Word, or a CSV of its learning actions. "
+        "Names on the session's names-to-replace list are replaced and safeguarding concerns are left out. "
+        "A running session gives a draft.",
+    )
     export.add_argument("session_id", metavar="SESSION_ID")
-    export.add_argument("--format", choices=["md"], default="md")
+    export.add_argument("--format", choices=["md", "html", "docx", "csv"], default="md")
     export.add_argument("--out", type=Path, help="file to write (default: the records folder)")
     return parser
 
@@ -190,51 +196,37 @@ def _resume_id(args: argparse.Namespace, store: Store) -> str:
 
 
 def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_dir: Path) -> int:
+    from .templates import template_list_text, template_text, validate_report
+
     sub = args.templates_command
+    user_dir = data_dir / "templates"
     if sub == "validate":
-        try:
-            template = load_template_file(args.file)
-        except TemplateError as exc:
-            print(f"facilitator: {exc.path} is not a valid template:", file=sys.stderr)
-            for problem in exc.problems:
-                print(f"  - {problem}", file=sys.stderr)
-            return 1
-        _out(f"{args.file}: valid template '{template.id}' ({template.name}, {len(template.phases)} phases).")
-        return 0
-    library = load_library(data_dir / "templates")
+        ok, report = validate_report(args.file, user_dir)
+        (_out if ok else _err)(report)
+        return 0 if ok else 1
+    library = load_library(user_dir)
     if sub == "show":
         if args.template_id not in library:
+            broken = [b for b in library.broken if b.path.stem == args.template_id]
+            if broken:
+                raise UserError(
+                    f"The template file {broken[0].path} is broken ({broken[0].problems[0]}); "
+                    f"run `facilitator templates validate {broken[0].path}` to see every problem."
+                )
             raise UserError(
                 f"There is no template '{args.template_id}'; run `facilitator templates list` to see the ids you can use."
             )
-        _out(_template_text(library.get(args.template_id)))
+        loaded = library.templates[args.template_id]
+        _out(template_text(loaded.template, source=loaded.source, path=loaded.path))
         return 0
     if sub != "list":
         parser.parse_args(["templates", "--help"])
-    for loaded in library.ordered():
-        t = loaded.template
-        _out(f"{t.id}\t{t.name}\t{len(t.phases)} phases\t{t.typical_length} min\t{loaded.source}")
-    for broken in library.broken:
-        _out(f"{broken.path.name}\t(broken: {'; '.join(broken.problems)})\t\t\t{broken.source}")
+    _out(template_list_text(library, user_dir))
     return 0
 
 
-def _template_text(template) -> str:  # noqa: ANN001
-    lines = [f"{template.name} ({template.id}, version {template.version})", ""]
-    if template.summary:
-        lines += [template.summary.strip(), ""]
-    if template.when_to_use:
-        lines += ["When to use it: " + " ".join(template.when_to_use.split()), ""]
-    lines.append(f"Typical length: {template.typical_length} minutes")
-    if template.ground_rules:
-        lines += ["", "Ground rules:"] + [f"  - {rule}" for rule in template.ground_rules]
-    for number, phase in enumerate(template.phases, start=1):
-        lines += ["", f"{number}. {phase.title}  [{phase.kind.value}, {phase.timebox} min]", f"   {phase.prompt.strip()}"]
-        if phase.guidance:
-            lines += ["   " + line for line in phase.guidance.strip().splitlines()]
-        for question in phase.questions:
-            lines.append(f"   ? {question}")
-    return "\n".join(lines)
+def _err(text: str) -> None:
+    sys.stderr.write(text + "\n")
 
 
 def _sessions_list(data_dir: Path) -> int:
@@ -251,13 +243,17 @@ def _sessions_list(data_dir: Path) -> int:
 
 
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
-    from .session_ops import export_markdown
+    from .session_ops import export_record
 
+    if args.out is not None and args.out.is_dir():
+        raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('record.' + args.format)}.")
     store = Store(data_dir, read_only=True)
     store.open()
     try:
         session = store.load_session(store.find_session_id(args.session_id))
-        path = export_markdown(store, session, args.out)
+        path = export_record(store, session, args.format, args.out)
+        for notice in store.notices:
+            print(f"facilitator: {notice}", file=sys.stderr)
     finally:
         store.close()
     _out(str(path))

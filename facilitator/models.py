@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from enum import Enum
-from typing import Annotated
+from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
@@ -21,47 +21,107 @@ ANONYMOUS = "anonymous"
 class PhaseKind(str, Enum):
     """What a contribution in a phase is."""
 
-    discussion = "discussion"
-    strengths = "strengths"
-    timeline = "timeline"
-    actions = "actions"
-    scale = "scale"
-    round = "round"
+    discussion = "discussion"  # free text
+    strengths = "strengths"  # a strength claimed, and the evidence for it
+    timeline = "timeline"  # a turning point: when, what happened, what was done differently
+    actions = "actions"  # an action, its owner, a due date, who hears about it
+    scale = "scale"  # a 0-10 rating with a reason, per person or for the group
+    round = "round"  # each participant in turn; "pass" allowed
+
+
+KIND_DESCRIPTIONS: dict[PhaseKind, str] = {
+    PhaseKind.discussion: "free text: what was said",
+    PhaseKind.strengths: "a strength claimed, and the evidence for it",
+    PhaseKind.timeline: "a turning point: when, what happened, what was done differently",
+    PhaseKind.actions: "an action, who owns it, when it is due, and who hears about it",
+    PhaseKind.scale: "a rating from 0 to 10 with the reason for it",
+    PhaseKind.round: "each person in turn; anyone may pass",
+}
+
+MAX_TIMEBOX = 240
+MAX_TYPICAL_LENGTH = 600
+MAX_PHASES = 40
+
+Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
+ShortLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+Minutes = Annotated[int, Field(strict=True, ge=1, le=MAX_TIMEBOX)]
 
 
 class Phase(BaseModel):
+    """One step of a session script, as written in a template."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: TemplateId
-    title: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    prompt: Annotated[str, StringConstraints(min_length=1)]
-    guidance: str = ""
-    questions: list[str] = Field(default_factory=list)
-    timebox: Annotated[int, Field(ge=1, le=240)] = 10
+    title: ShortLine
+    prompt: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=2000)]
+    guidance: Annotated[str, StringConstraints(max_length=20000)] = ""
+    questions: Annotated[list[Line], Field(max_length=30)] = Field(default_factory=list)
+    timebox: Minutes = 10
     kind: PhaseKind = PhaseKind.discussion
+    # Only for kind = "scale": who gives the rating, and what the two ends of the scale mean.
+    scale_by: Literal["person", "group"] | None = None
+    scale_low: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+    scale_high: Annotated[str, StringConstraints(strip_whitespace=True, max_length=200)] | None = None
+
+    @model_validator(mode="after")
+    def _scale_settings_only_on_scales(self) -> "Phase":
+        if self.kind != PhaseKind.scale:
+            used = [name for name in ("scale_by", "scale_low", "scale_high") if getattr(self, name) is not None]
+            if used:
+                raise ValueError(
+                    f"{', '.join(used)} only apply to phases of kind \"scale\"; "
+                    f"remove {'them' if len(used) > 1 else 'it'} or set kind = \"scale\""
+                )
+        return self
+
+    @property
+    def rated_by_group(self) -> bool:
+        return self.kind == PhaseKind.scale and self.scale_by == "group"
 
 
 class Template(BaseModel):
+    """A session script: loaded from a TOML file in session_templates/ or the user's templates folder."""
+
     model_config = ConfigDict(extra="forbid", frozen=True)
 
     id: TemplateId
-    name: Annotated[str, StringConstraints(min_length=1, max_length=120)]
-    version: Annotated[str, StringConstraints(min_length=1, max_length=40)] = "1"
-    summary: str = ""
-    when_to_use: str = ""
-    typical_length: Annotated[int, Field(ge=1, le=600)] = 60
-    ground_rules: list[str] = Field(default_factory=list)
-    tags: list[str] = Field(default_factory=list)
-    phases: Annotated[list[Phase], Field(min_length=1)]
+    name: ShortLine
+    version: Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=40)] = "1"
+    summary: Annotated[str, StringConstraints(max_length=2000)] = ""
+    when_to_use: Annotated[str, StringConstraints(max_length=4000)] = ""
+    typical_length: Annotated[int, Field(strict=True, ge=1, le=MAX_TYPICAL_LENGTH)] = 60
+    ground_rules: Annotated[list[Line], Field(max_length=30)] = Field(default_factory=list)
+    tags: Annotated[list[ShortLine], Field(max_length=40)] = Field(default_factory=list)
+    sources: Annotated[list[Line], Field(max_length=20)] = Field(default_factory=list)
+    phases: Annotated[list[Phase], Field(min_length=1, max_length=MAX_PHASES)]
 
-    @model_validator(mode="after")
-    def _unique_phase_ids(self) -> "Template":
+    @field_validator("phases")
+    @classmethod
+    def _unique_phase_ids(cls, phases: list[Phase]) -> list[Phase]:
+        first_seen: dict[str, int] = {}
+        for index, phase in enumerate(phases):
+            if phase.id in first_seen:
+                raise ValueError(
+                    f"phase id {phase.id!r} is used by phases[{first_seen[phase.id]}] and phases[{index}]; "
+                    "give every phase its own id"
+                )
+            first_seen[phase.id] = index
+        return phases
+
+    @field_validator("tags")
+    @classmethod
+    def _unique_tags(cls, tags: list[str]) -> list[str]:
         seen: set[str] = set()
-        for phase in self.phases:
-            if phase.id in seen:
-                raise ValueError(f"phase id {phase.id!r} is used twice; every phase needs its own id")
-            seen.add(phase.id)
-        return self
+        for tag in tags:
+            if tag.casefold() in seen:
+                raise ValueError(f"the tag {tag!r} is listed twice; list each tag once")
+            seen.add(tag.casefold())
+        return tags
+
+    @property
+    def total_timebox(self) -> int:
+        return sum(phase.timebox for phase in self.phases)
 
     def phase_index(self, phase_id: str) -> int:
         for index, phase in enumerate(self.phases):
@@ -112,6 +172,16 @@ class Session(BaseModel):
     ended_at: dt.datetime | None = None
     record_path: str | None = None
     contributions: list[Contribution] = Field(default_factory=list)
+    apologies: list[str] = Field(default_factory=list)
+    # Seconds spent in each phase (phase id -> seconds), filled by the phase timer.
+    phase_seconds: dict[str, int] = Field(default_factory=dict)
+    # Names to replace in every export (as typed -> replacement, e.g. a child's name -> "Child A").
+    # What is stored stays as typed; only records and exports are changed.
+    redactions: dict[str, str] = Field(default_factory=dict)
+    # Possible personal identifiers the facilitator chose to keep in the record (not asked about again).
+    pii_kept: list[str] = Field(default_factory=list)
+    # The retention / handling note, fixed when the session ends so the final record never changes.
+    retention_note: str | None = None
 
     @field_validator("title")
     @classmethod
@@ -126,7 +196,8 @@ class Session(BaseModel):
         return self.template.phases[self.current_phase]
 
     def contributions_in(self, phase_id: str) -> list[Contribution]:
-        return [c for c in self.contributions if c.phase_id == phase_id]
+        """A phase's contributions in the order they were said (stable for equal times)."""
+        return sorted((c for c in self.contributions if c.phase_id == phase_id), key=lambda c: c.created_at)
 
     def summary(self) -> "SessionSummary":
         return SessionSummary(

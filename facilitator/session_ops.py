@@ -9,7 +9,8 @@ import datetime as dt
 from pathlib import Path
 
 from .models import ANONYMOUS, Contribution, Session, SessionStatus, Template
-from .record.markdown import render_markdown
+from .record.export import EXTENSIONS, render_export
+from .record.markdown import DEFAULT_RETENTION_NOTE, render_markdown
 from .settings import Clock
 from .store import Store
 from .text import clean_text
@@ -91,17 +92,71 @@ def agree_ground_rules(store: Store, session: Session, agreed: bool = True) -> S
     return store.update_session(session, ground_rules_agreed=agreed)
 
 
+def record_settings(store: Store) -> dict:
+    """The [records] table of <data>/settings.toml: retention_note, case_reference_pattern."""
+    records = store.read_settings_file().get("records", {})
+    return records if isinstance(records, dict) else {}
+
+
+def retention_setting(store: Store) -> str | None:
+    note = record_settings(store).get("retention_note")
+    return " ".join(note.split()) if isinstance(note, str) and note.strip() else None
+
+
+def case_reference_setting(store: Store) -> str | None:
+    pattern = record_settings(store).get("case_reference_pattern")
+    return pattern if isinstance(pattern, str) and pattern.strip() else None
+
+
+def export_record(
+    store: Store, session: Session, fmt: str = "md", out: Path | None = None, draft: bool | None = None
+) -> Path:
+    """Write one format of a session's record (a draft while it is running) and return where it is.
+
+    An ended session's record is the same bytes every time; a draft gets its own file name by default.
+    """
+    if draft is None:
+        draft = session.status != SessionStatus.ended
+    content = render_export(session, fmt, draft=draft, retention=retention_setting(store))
+    extension = EXTENSIONS[fmt]
+    if out is None and draft:
+        out = store.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}-draft.{extension}"
+    return store.write_record(session, content, extension, out)
+
+
 def export_markdown(store: Store, session: Session, out: Path | None = None) -> Path:
-    return store.write_record(session, render_markdown(session).encode("utf-8"), "md", out)
+    return export_record(store, session, "md", out)
 
 
 def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, Path]:
-    """Mark the session ended, write its record, and return both. On failure the session stays running."""
-    ended = session.model_copy(update={"status": SessionStatus.ended, "ended_at": clock()})
+    """Mark the session ended, write its record, and return both. On failure the session stays running.
+
+    The retention note is fixed into the session now, so the final record is the same bytes on every export.
+    """
+    note = session.retention_note or retention_setting(store) or DEFAULT_RETENTION_NOTE
+    ended = session.model_copy(update={"status": SessionStatus.ended, "ended_at": clock(), "retention_note": note})
     text = render_markdown(ended, draft=False)
     path = store.write_record(ended, text.encode("utf-8"), "md")
     ended = store.update_session(
-        session, status=SessionStatus.ended.value, ended_at=ended.ended_at.isoformat(), record_path=str(path)
+        session,
+        status=SessionStatus.ended.value,
+        ended_at=ended.ended_at.isoformat(),
+        record_path=str(path),
+        retention_note=note,
     )
     store.backup_session(ended)
     return ended, path
+
+
+def set_redactions(store: Store, session: Session, names: dict[str, str]) -> Session:
+    """Replace the session's names-to-replace list (applied to every export; what is stored stays as typed)."""
+    return store.update_session(session, redactions=dict(names))
+
+
+def review_identifiers(store: Store, session: Session, replace: dict[str, str], keep: list[str]) -> Session:
+    """Apply the facilitator's answers to the identifier scan: replacements join the names list, kept ones are kept."""
+    names = {**session.redactions, **{k: v for k, v in replace.items() if k.strip() and v.strip()}}
+    kept = list(dict.fromkeys([*session.pii_kept, *(k for k in keep if k.strip())]))
+    if names == session.redactions and kept == session.pii_kept:
+        return session
+    return store.update_session(session, redactions=names, pii_kept=kept)

@@ -1,16 +1,53 @@
-"""Session templates: TOML files in session_templates/ (built in) and in the user's templates folder."""
+"""Session templates: TOML files in session_templates/ (built in) and in the user's templates folder.
+
+A template that cannot be used never stops the app: `load_library` lists it as broken, with reasons
+that name the file, the field (like `phases[2].timebox`), what is wrong and what would be right.
+"""
 
 from __future__ import annotations
 
+import difflib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from pydantic import ValidationError
 
-from .models import Template
+from .models import MAX_PHASES, MAX_TIMEBOX, MAX_TYPICAL_LENGTH, Phase, PhaseKind, Template
 
 MAX_TEMPLATE_BYTES = 512 * 1024
+
+BUILT_IN = "built-in"
+USER = "user"
+
+# What a right value looks like, by field name: the second half of every "what is wrong" message.
+_FIELD_HINTS: dict[str, str] = {
+    "id": "use lower-case letters, digits and hyphens, like id = \"case-story\"",
+    "name": "write the template's name in quotes, like name = \"Team huddle\"",
+    "title": "write the phase title in quotes, like title = \"What went well\"",
+    "prompt": "write the question the group is asked, in quotes",
+    "guidance": "write notes for the facilitator in quotes (markdown is allowed)",
+    "summary": "write one sentence in quotes",
+    "when_to_use": "write a sentence or two in quotes",
+    "version": "write it in quotes, like version = \"2\"",
+    "timebox": f"write the minutes as a whole number from 1 to {MAX_TIMEBOX}, like timebox = 10",
+    "typical_length": f"write the minutes as a whole number from 1 to {MAX_TYPICAL_LENGTH}, like typical_length = 60",
+    "questions": "write a list of questions in quotes, like questions = [\"What helped?\", \"How do we know?\"]",
+    "ground_rules": "write a list of rules in quotes, like ground_rules = [\"No blame.\"]",
+    "tags": "write a list of short tags in quotes, like tags = [\"collaboration\", \"child focus\"]",
+    "sources": "write a list of references in quotes, like sources = [\"Gibbs (1988), Learning by Doing\"]",
+    "kind": "use one of " + ", ".join(f'"{k.value}"' for k in PhaseKind),
+    "scale_by": 'use "person" (everyone gives a rating) or "group" (one rating for the group)',
+    "scale_low": "write what 0 on the scale means, in quotes",
+    "scale_high": "write what 10 on the scale means, in quotes",
+    "phases": f"add 1 to {MAX_PHASES} phases, each starting with a [[phases]] line",
+}
+
+_KNOWN_FIELDS = {"template": sorted(Template.model_fields), "phase": sorted(Phase.model_fields)}
+
+_TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
+_TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
 
 
 def builtin_templates_dir() -> Path:
@@ -22,7 +59,7 @@ def builtin_templates_dir() -> Path:
 
 
 class TemplateError(Exception):
-    """A template file that cannot be used, with a message fit for the user."""
+    """A template file that cannot be used, with messages fit for the user."""
 
     def __init__(self, path: Path | str, problems: list[str]):
         self.path = Path(path)
@@ -40,50 +77,181 @@ def _loc_to_path(loc: tuple) -> str:
     return out or "(top level)"
 
 
-def _describe(error: dict) -> str:
-    where = _loc_to_path(tuple(error.get("loc", ())))
+def _shown(value: object, limit: int = 60) -> str:
+    """A value as the user wrote it, cut short if long."""
+    if isinstance(value, str):
+        text = value if len(value) <= limit else value[:limit] + "…"
+        return '"' + text.replace("\n", "\\n") + '"'
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dict):
+        return "a table"
+    if isinstance(value, list):
+        return "a list"
+    text = repr(value)
+    return text if len(text) <= limit else text[:limit] + "…"
+
+
+def _field_name(loc: tuple) -> str:
+    names = [part for part in loc if isinstance(part, str)]
+    return names[-1] if names else ""
+
+
+def _hint(loc: tuple) -> str:
+    return _FIELD_HINTS.get(_field_name(loc), "")
+
+
+def _with_hint(message: str, loc: tuple) -> str:
+    hint = _hint(loc)
+    return f"{message}; {hint}" if hint else message
+
+
+def _phase_label(raw: object, loc: tuple) -> str:
+    """' (phase "turning-points")' when the error is inside a phase whose id can be read."""
+    if len(loc) >= 2 and loc[0] == "phases" and isinstance(loc[1], int) and isinstance(raw, dict):
+        phases = raw.get("phases")
+        if isinstance(phases, list) and 0 <= loc[1] < len(phases) and isinstance(phases[loc[1]], dict):
+            phase_id = phases[loc[1]].get("id")
+            if isinstance(phase_id, str) and phase_id and len(loc) > 2:
+                return f" (phase {_shown(phase_id, 40)})"
+    return ""
+
+
+def describe_error(error: dict, raw: object = None) -> str:
+    """One pydantic error as a sentence: where, what is wrong, what would be right."""
+    loc = tuple(error.get("loc", ()))
+    where = _loc_to_path(loc) + _phase_label(raw, loc)
     kind = error.get("type", "")
-    msg = error.get("msg", "is not valid")
+    ctx = error.get("ctx", {}) or {}
+    value = error.get("input")
+    name = _field_name(loc)
     if kind == "missing":
-        return f"{where}: is missing; add it"
+        return _with_hint(f"{where}: is missing", loc)
     if kind == "extra_forbidden":
-        return f"{where}: is not a known field; remove it or check its spelling"
+        in_phase = len(loc) >= 2 and loc[0] == "phases"
+        known = _KNOWN_FIELDS["phase" if in_phase else "template"]
+        close = difflib.get_close_matches(str(loc[-1]), known, n=1)
+        fix = f"did you mean {close[0]!r}?" if close else "remove it"
+        what = "a phase" if in_phase else "a template"
+        return f"{where}: is not a field {what} can have; {fix} (known fields: {', '.join(known)})"
     if kind == "enum":
-        expected = error.get("ctx", {}).get("expected", "")
-        return f"{where}: {error.get('input')!r} is not a phase kind; use one of {expected}"
+        return f"{where}: {_shown(value)} is not a phase kind; {_hint(loc)}"
+    if kind == "literal_error":
+        return _with_hint(f"{where}: {_shown(value)} is not allowed", loc)
     if kind.startswith("string_pattern"):
-        return f"{where}: {error.get('input')!r} must be lower-case letters, digits and hyphens (like 'case-story')"
-    return f"{where}: {msg}"
+        return _with_hint(f"{where}: {_shown(value)} is not a valid id", loc)
+    if kind in ("int_type", "int_parsing", "int_from_float"):
+        return _with_hint(f"{where}: {_shown(value)} is not a whole number", loc)
+    if kind in ("greater_than_equal", "greater_than"):
+        return _with_hint(f"{where}: {_shown(value)} is too small", loc)
+    if kind in ("less_than_equal", "less_than"):
+        return _with_hint(f"{where}: {_shown(value)} is too large", loc)
+    if kind == "string_type":
+        return _with_hint(f"{where}: {_shown(value)} should be text in quotes", loc)
+    if kind == "string_too_short":
+        return _with_hint(f"{where}: is empty", loc)
+    if kind == "string_too_long":
+        return f"{where}: is too long ({len(value)} characters); keep it to {ctx.get('max_length')} characters"
+    if kind == "list_type":
+        return _with_hint(f"{where}: {_shown(value)} should be a list in square brackets", loc)
+    if kind == "too_short" and name == "phases":
+        return f"{where}: has no phases; a template needs at least one, each starting with a [[phases]] line"
+    if kind == "too_short":
+        return f"{where}: needs at least {ctx.get('min_length')} item(s)"
+    if kind == "too_long":
+        return f"{where}: has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"{where}: {_shown(value)} should be a table; start each phase with a [[phases]] line"
+    if kind == "value_error":
+        message = str(ctx.get("error", error.get("msg", "")))
+        return f"{where}: {message}"
+    return f"{where}: {error.get('msg', 'is not valid')}"
+
+
+def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
+    message = str(exc)
+    position = _TOML_POSITION.search(message)
+    if position:
+        reason = message[: position.start()]
+        return (
+            f"TOML syntax error at line {position.group(1)}, column {position.group(2)}: {reason}; "
+            "check the quotes, brackets and '=' on that line"
+        )
+    if _TOML_AT_END.search(message):
+        reason = _TOML_AT_END.sub("", message)
+        return f"TOML syntax error at the end of the file: {reason}; something (a quote or bracket) is not closed"
+    return f"TOML syntax error: {message}"
 
 
 def parse_template(data: bytes, path: Path | str = "<template>") -> Template:
     """Bytes of a TOML file to a Template, or TemplateError naming what is wrong and where."""
     if len(data) > MAX_TEMPLATE_BYTES:
+        size = f"{len(data) / (1024 * 1024):.1f} MB" if len(data) >= 1024 * 1024 else f"{len(data) // 1024} KB"
         raise TemplateError(
-            path, [f"the file is {len(data) // 1024} KB; a template must be under {MAX_TEMPLATE_BYTES // 1024} KB"]
+            path,
+            [f"the file is {size}; a template must be under {MAX_TEMPLATE_BYTES // 1024} KB (is it the right file?)"],
         )
     try:
-        text = data.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
         raise TemplateError(
-            path, [f"the file is not UTF-8 text (bad byte at position {exc.start}); save it as UTF-8"]
+            path,
+            [
+                f"the file is not UTF-8 text (byte 0x{data[exc.start]:02x} at line {line}, byte {exc.start}); "
+                "save it as UTF-8 in your editor"
+            ],
         ) from None
     try:
         raw = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
-        raise TemplateError(path, [f"TOML syntax error: {exc}"]) from None
+        raise TemplateError(path, [_toml_problem(exc)]) from None
+    except RecursionError:
+        raise TemplateError(path, ["the file nests lists or tables too deeply to be a template"]) from None
+    if not raw:
+        raise TemplateError(path, ["the file is empty; a template needs at least id, name and one [[phases]] table"])
     try:
         return Template.model_validate(raw)
     except ValidationError as exc:
-        raise TemplateError(path, [_describe(e) for e in exc.errors()]) from None
+        raise TemplateError(path, [describe_error(e, raw) for e in exc.errors()]) from None
 
 
 def load_template_file(path: Path) -> Template:
+    path = Path(path)
     try:
-        data = path.read_bytes()
+        with path.open("rb") as handle:
+            data = handle.read(MAX_TEMPLATE_BYTES + 1)
+            if len(data) > MAX_TEMPLATE_BYTES:
+                data += handle.read()
+    except FileNotFoundError:
+        raise TemplateError(path, ["there is no such file; check the path"]) from None
+    except IsADirectoryError:
+        raise TemplateError(path, ["is a folder, not a template file"]) from None
     except OSError as exc:
-        raise TemplateError(path, [f"cannot be read ({exc.strerror})"]) from None
+        raise TemplateError(path, [f"cannot be read ({exc.strerror or exc})"]) from None
     return parse_template(data, path)
+
+
+def template_warnings(template: Template, path: Path | None = None) -> list[str]:
+    """Things that are allowed but probably not meant: shown by `templates validate`, never fatal."""
+    warnings: list[str] = []
+    total = template.total_timebox
+    if total > template.typical_length * 1.5 or total < template.typical_length * 0.5:
+        warnings.append(
+            f"the phase timeboxes add up to {total} minutes but typical_length is {template.typical_length}; "
+            "change one of them so the session plan adds up"
+        )
+    if path is not None and path.stem != template.id:
+        warnings.append(f"the file is called {path.name} but the id is '{template.id}'; naming it {template.id}.toml makes it easier to find")
+    for index, phase in enumerate(template.phases):
+        if phase.kind == PhaseKind.scale and not (phase.scale_low and phase.scale_high):
+            warnings.append(
+                f"phases[{index}] ({phase.id}) is a scale with no scale_low / scale_high; "
+                "say what 0 and 10 mean so everyone rates on the same scale"
+            )
+    if not template.ground_rules:
+        warnings.append("there are no ground_rules; the group will be asked to agree its own")
+    return warnings
 
 
 @dataclass
@@ -116,36 +284,200 @@ class TemplateLibrary:
         return list(self.templates.values())
 
 
+# The order templates are offered in: the flagship first, then roughly from quickest to most formal.
+BUILTIN_ORDER = [
+    "serious-success-review",
+    "quick-success-huddle",
+    "learning-from-excellence",
+    "gibbs-reflective-cycle",
+    "signs-of-safety-group-supervision",
+    "appreciative-inquiry",
+    "after-action-review",
+    "learning-review",
+    "mini-internal-review",
+]
+
+
+def _sort_key(loaded: LoadedTemplate) -> tuple:
+    builtin = loaded.source == BUILT_IN
+    rank = BUILTIN_ORDER.index(loaded.template.id) if builtin and loaded.template.id in BUILTIN_ORDER else len(BUILTIN_ORDER)
+    return (not builtin, rank, loaded.template.name.casefold())
+
+
+def _template_files(folder: Path, source: str, library: TemplateLibrary) -> list[Path]:
+    try:
+        if not folder.is_dir():
+            return []
+        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml" and not p.name.startswith("."))
+    except OSError as exc:
+        library.broken.append(BrokenTemplate(folder, source, [f"the templates folder cannot be read ({exc.strerror or exc})"]))
+        return []
+
+
 def load_library(user_dir: Path | None = None, builtin_dir: Path | None = None) -> TemplateLibrary:
     """Every template we can find; broken ones are listed with their reasons, never raised."""
     library = TemplateLibrary()
-    sources = [(builtin_dir or builtin_templates_dir(), "built-in")]
+    sources = [(builtin_dir or builtin_templates_dir(), BUILT_IN)]
     if user_dir is not None:
-        sources.append((user_dir, "user"))
+        sources.append((user_dir, USER))
     for folder, source in sources:
-        if not folder.is_dir():
-            continue
-        for path in sorted(folder.glob("*.toml")):
+        for path in _template_files(folder, source, library):
             try:
                 template = load_template_file(path)
             except TemplateError as exc:
                 library.broken.append(BrokenTemplate(path, source, exc.problems))
                 continue
+            except Exception as exc:  # noqa: BLE001 - a template must never stop the app
+                library.broken.append(BrokenTemplate(path, source, [f"could not be loaded ({type(exc).__name__}: {exc})"]))
+                continue
             if template.id in library.templates:
                 first = library.templates[template.id]
-                library.clashes.append(
-                    f"{path} uses the id '{template.id}', which {first.source} template {first.path.name} "
-                    f"already has; it was not loaded. Give it another id."
+                message = (
+                    f"its id '{template.id}' is already used by the {first.source} template {first.path.name}, "
+                    f"so it was not loaded; give it another id (for example '{template.id}-{source}')"
                 )
-                library.broken.append(
-                    BrokenTemplate(path, source, [f"id '{template.id}' is already used by {first.path}"])
-                )
+                library.clashes.append(f"{path}: {message}")
+                library.broken.append(BrokenTemplate(path, source, [message]))
                 continue
             library.templates[template.id] = LoadedTemplate(template, path, source)
-    # Built-in Serious Success Review first: it is the product's flagship.
-    order = sorted(
-        library.templates.values(),
-        key=lambda t: (t.source != "built-in", t.template.id != "serious-success-review", t.template.name),
-    )
+    order = sorted(library.templates.values(), key=_sort_key)
     library.templates = {t.template.id: t for t in order}
     return library
+
+
+# ---------------------------------------------------------------------- text for the command line
+def _wrap(text: str, indent: str, width: int = 88) -> list[str]:
+    import textwrap
+
+    out: list[str] = []
+    for paragraph in re.split(r"\n\s*\n", text.strip()):
+        joined = " ".join(paragraph.split())
+        more = indent + "  " if joined.startswith("- ") else indent
+        out += textwrap.wrap(joined, width, initial_indent=indent, subsequent_indent=more) or [indent]
+    return out
+
+
+def _item(text: str, bullet: str, width: int = 88) -> list[str]:
+    """One list item, wrapped with its continuation lines under the text, not under the bullet."""
+    import textwrap
+
+    return textwrap.wrap(" ".join(text.split()), width, initial_indent=bullet, subsequent_indent=" " * len(bullet))
+
+
+def _guidance_lines(guidance: str, indent: str) -> list[str]:
+    """Markdown guidance, readable as plain text: list items stay items, paragraphs are re-wrapped."""
+    blocks: list[str] = []
+    current: list[str] = []
+    for line in guidance.strip().splitlines():
+        stripped = line.strip()
+        if not stripped or stripped.startswith(("- ", "* ")):
+            if current:
+                blocks.append(" ".join(current))
+            current = [("- " + stripped[2:]) if stripped else ""]
+            if not stripped:
+                current = []
+            continue
+        current.append(stripped)
+    if current:
+        blocks.append(" ".join(current))
+    lines: list[str] = []
+    for block in blocks:
+        lines += _wrap(block.replace("**", ""), indent)
+    return lines
+
+
+def template_text(template: Template, source: str = "", path: Path | None = None) -> str:
+    """The whole script of a template, readable in a terminal or on paper."""
+    from .models import KIND_DESCRIPTIONS
+
+    title = f"{template.name}  ({template.id}, version {template.version})"
+    lines = [title, "=" * min(len(title), 88)]
+    if source:
+        lines.append(f"Source: {source} template" + (f", {path}" if path else ""))
+    lines.append(
+        f"Typical length: {template.typical_length} minutes; {len(template.phases)} phases "
+        f"timeboxed to {template.total_timebox} minutes in all"
+    )
+    if template.summary:
+        lines += [""] + _wrap(template.summary, "")
+    if template.when_to_use:
+        lines += ["", "When to use it:"] + _wrap(template.when_to_use, "  ")
+    lines += ["", "Ground rules:"]
+    if template.ground_rules:
+        for rule in template.ground_rules:
+            lines += _item(rule, "  - ")
+    else:
+        lines.append("  (none written: the group agrees its own)")
+    if template.tags:
+        lines += [""] + _item(", ".join(template.tags), "Tags for strengths: ")
+    for number, phase in enumerate(template.phases, start=1):
+        lines += ["", f"{number}. {phase.title}  [{phase.timebox} min]"]
+        lines.append(f"   Records: {KIND_DESCRIPTIONS[phase.kind]} ({phase.kind.value})")
+        if phase.kind.value == "scale":
+            by = "one rating for the group" if phase.rated_by_group else "each person gives a rating"
+            lines.append(f"   Scale: {by}")
+            if phase.scale_low:
+                lines.append(f"     0 = {phase.scale_low}")
+            if phase.scale_high:
+                lines.append(f"    10 = {phase.scale_high}")
+        lines += _wrap("Prompt: " + phase.prompt, "   ")
+        if phase.guidance.strip():
+            lines.append("   Guidance:")
+            lines += _guidance_lines(phase.guidance, "     ")
+        if phase.questions:
+            lines.append("   Suggested questions:")
+            for question in phase.questions:
+                lines += _item(question, "     ? ")
+    if template.sources:
+        lines += ["", "Where it comes from:"]
+        for source_line in template.sources:
+            lines += _item(source_line, "  - ")
+    return "\n".join(lines)
+
+
+def template_list_text(library: TemplateLibrary, user_dir: Path | None = None) -> str:
+    """`templates list`: one template a line, tab-separated (id, name, phases, typical length, source),
+    like `sessions list`; then, after a blank line, any broken files with the reasons."""
+    lines = []
+    for loaded in library.ordered():
+        t = loaded.template
+        phases = f"{len(t.phases)} phase" + ("" if len(t.phases) == 1 else "s")
+        lines.append(f"{t.id}\t{t.name}\t{phases}\t{t.typical_length} min\t{loaded.source}")
+    if library.broken:
+        lines += ["", f"Broken templates ({len(library.broken)}), not loaded:"]
+        for broken in library.broken:
+            lines.append(f"  {broken.path} ({broken.source}):")
+            lines += [f"    - {problem}" for problem in broken.problems]
+        lines.append("  Run `facilitator templates validate FILE` for the details of one file.")
+    if user_dir is not None:
+        lines += ["", f"Your own templates go in {user_dir} (see docs/templates.md)."]
+    return "\n".join(lines)
+
+
+def validate_report(path: Path, user_dir: Path | None = None) -> tuple[bool, str]:
+    """`templates validate FILE`: (is it valid, what to print)."""
+    path = Path(path)
+    try:
+        template = load_template_file(path)
+    except TemplateError as exc:
+        count = len(exc.problems)
+        lines = [f"{path}: not a valid template ({count} problem{'s' if count != 1 else ''}):"]
+        lines += [f"  - {problem}" for problem in exc.problems]
+        return False, "\n".join(lines)
+    lines = [
+        f"{path}: valid template '{template.id}' ({template.name}, {len(template.phases)} phases, "
+        f"{template.typical_length} min)."
+    ]
+    notes = template_warnings(template, path)
+    builtin = load_library(None)
+    if template.id in builtin and builtin.templates[template.id].path.resolve() != path.resolve():
+        notes.insert(
+            0,
+            f"the id '{template.id}' is already used by the built-in template "
+            f"'{builtin.get(template.id).name}'; in your templates folder this file would be reported "
+            "and not loaded, so give it another id",
+        )
+    if notes:
+        lines.append("Worth a look:")
+        lines += [f"  - {note}" for note in notes]
+    return True, "\n".join(lines)

@@ -1,21 +1,63 @@
-"""Session -> structured markdown record. Pure functions: no files, no clock."""
+"""Session -> structured markdown record, the source every other format is made from.
+
+Pure functions: no files, no clock. The same session always gives the same bytes.
+Every piece of user text goes through `escape_inline` / `escape_block` / `escape_cell`, so whatever was typed
+(markdown, HTML, pipes, front-matter fences, ...) shows as typed and never creates structure of its own.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import re
+import unicodedata
+from collections.abc import Iterable
+from dataclasses import dataclass
 
 import yaml
+from markdown_it import MarkdownIt
+from markdown_it.token import Token
 
-from ..models import Contribution, Session, SessionStatus
+from ..models import ANONYMOUS, Contribution, Phase, Session, SessionStatus
+from .redact import for_export
+
+DEFAULT_RETENTION_NOTE = (
+    "Official-sensitive: team supervision record. Service users are referred to by role or initials. "
+    "Keep and dispose of it under your organisation's records retention schedule; do not forward outside the team."
+)
+SAFEGUARDING_NOTE = (
+    "Safeguarding concerns raised in the session are not part of these minutes: they go to the accountable "
+    "manager by the organisation's own route."
+)
+DECISION_TAG = "decision"
+
+# The parser the HTML and Word files are made with: CommonMark with GFM tables, raw HTML off (shown as text,
+# never passed on). The record's escaping means it only ever holds headings, paragraphs, lists, tables, emphasis,
+# escapes and line breaks, so the rules for anything else are switched off: the same result, parsed faster, and
+# nothing (code, links, images, HTML) that escaping might have missed can come alive.
+PARSER = (
+    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+    .enable("table")
+    .disable(
+        ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading",
+         "backticks", "link", "image", "autolink", "html_inline", "entity"]
+    )
+)
 
 # ASCII punctuation that can start inline structure in CommonMark (and GFM tables / strikethrough).
 _INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!])")
 _ORDERED_LIST_START = re.compile(r"^(\d+)([.)])")
 
 
+def _visible(text: str) -> str:
+    """Drop control characters (but tabs and newlines) and lone surrogates that could still be in stored data."""
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
 def escape_inline(text: str) -> str:
     """Escape one line of user text so markdown shows it as typed and it creates no structure."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", text)
+    text = _INLINE_SPECIAL.sub(r"\\\1", _visible(text))
     ordered = _ORDERED_LIST_START.match(text)
     if ordered:
         return ordered.group(1) + "\\" + text[len(ordered.group(1)) :]
@@ -24,10 +66,72 @@ def escape_inline(text: str) -> str:
     return text
 
 
+def text_lines(text: str) -> list[str]:
+    """User text as the lines a record shows: each line trimmed, leading and trailing blank lines dropped."""
+    return [line.strip() for line in _visible(text).strip().splitlines()]
+
+
 def escape_block(text: str, indent: str = "  ") -> str:
     """User text of one or more lines, as the content of a list item (continuation lines indented)."""
-    lines = [escape_inline(line.strip()) for line in text.strip().splitlines()]
-    return ("\\\n" + indent).join(lines)
+    return ("\\\n" + indent).join(escape_inline(line) for line in text_lines(text))
+
+
+def escape_cell(text: str) -> str:
+    """User text as one markdown table cell: one line, pipes escaped."""
+    return " / ".join(escape_inline(line) for line in text_lines(text) if line)
+
+
+def one_line(text: str) -> str:
+    return " ".join(_visible(text).split())
+
+
+def speaker_text(contribution: Contribution) -> str:
+    """Who said it, as the record shows it: the name, or "anonymous"."""
+    if contribution.speaker and contribution.speaker != ANONYMOUS:
+        return one_line(contribution.speaker)
+    return ANONYMOUS
+
+
+def retention_note(session: Session, retention: str | None = None) -> str:
+    """The note fixed when the session ended, else the data folder's setting, else the default."""
+    return one_line(session.retention_note or retention or DEFAULT_RETENTION_NOTE)
+
+
+def duration_text(seconds: int) -> str:
+    seconds = max(0, int(seconds))
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes = round(seconds / 60)
+    hours, minutes = divmod(minutes, 60)
+    if hours:
+        return f"{hours} h {minutes} min" if minutes else f"{hours} h"
+    return f"{minutes} min"
+
+
+def _date_text(session: Session) -> str:
+    return f"{session.date.day} {session.date:%B %Y}"
+
+
+def front_matter(session: Session, draft: bool, retention: str | None = None) -> dict:
+    """The record's metadata (before the body hash is added). `session` is the exported view."""
+    return {
+        "id": session.id,
+        "template": session.template.id,
+        "template_name": session.template.name,
+        "template_version": session.template.version,
+        "title": one_line(session.title),
+        "team": one_line(session.team),
+        "date": session.date.isoformat(),
+        "start": session.created_at.isoformat(),
+        "end": session.ended_at.isoformat() if session.ended_at else None,
+        "facilitator": one_line(session.facilitator),
+        "participants": [one_line(p) for p in session.participants],
+        "attendees": [one_line(p) for p in session.participants],
+        "apologies": [one_line(p) for p in session.apologies],
+        "ground_rules_agreed": session.ground_rules_agreed,
+        "retention": retention_note(session, retention),
+        "status": "draft" if draft else "final",
+    }
 
 
 def _yaml_front_matter(data: dict) -> str:
@@ -35,81 +139,169 @@ def _yaml_front_matter(data: dict) -> str:
     return f"---\n{dumped}---\n"
 
 
-def speaker_text(contribution: Contribution) -> str:
-    return contribution.speaker or ""
+def split_record(text: str) -> tuple[dict, str]:
+    """A markdown record -> (front matter, body). The inverse of what render_markdown writes."""
+    if not text.startswith("---\n"):
+        return {}, text
+    end = text.find("\n---\n", 3)
+    if end == -1:
+        return {}, text
+    return yaml.safe_load(text[4 : end + 1]) or {}, text[end + 5 :]
 
 
-def front_matter(session: Session, draft: bool) -> dict:
-    return {
-        "id": session.id,
-        "template": session.template.id,
-        "template_version": session.template.version,
-        "title": session.title,
-        "date": session.date.isoformat(),
-        "team": session.team,
-        "facilitator": session.facilitator,
-        "participants": list(session.participants),
-        "ground_rules_agreed": session.ground_rules_agreed,
-        "started": session.created_at.isoformat(),
-        "ended": session.ended_at.isoformat() if session.ended_at else None,
-        "status": "draft" if draft else "final",
-    }
+def parse_body(body: str) -> list[Token]:
+    return PARSER.parse(body)
 
 
-def render_contribution(contribution: Contribution) -> str:
-    body = escape_block(contribution.text)
-    who = contribution.speaker
-    if who:
-        return f"- **{escape_inline(who)}:** {body}"
-    return f"- {body}"
+def body_sha256(body: str) -> str:
+    return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-def render_markdown(session: Session, draft: bool | None = None) -> str:
-    """The record of a session. `draft` defaults to True while the session is still running."""
-    if draft is None:
-        draft = session.status != SessionStatus.ended
+FIELD_LABELS = {"tell": "who hears about it", "due": "due", "owner": "owner", "evidence": "evidence", "when": "when"}
+
+
+def field_label(key: str) -> str:
+    return FIELD_LABELS.get(key, key.replace("_", " "))
+
+
+def _contribution_line(contribution: Contribution, show_fields: bool = True) -> str:
+    star = "★ " if contribution.starred else ""
+    line = f"- {star}**{escape_inline(speaker_text(contribution))}:** {escape_block(contribution.text)}"
+    fields = [(k, escape_cell(v)) for k, v in contribution.fields.items() if escape_cell(v)] if show_fields else []
+    if fields:
+        line += " — " + "; ".join(f"*{escape_inline(field_label(k))}:* {v}" for k, v in fields)
+    tags = [one_line(t) for t in contribution.tags if one_line(t)]
+    if tags:
+        line += f" *(tags: {escape_inline(', '.join(tags))})*"
+    return line
+
+
+def _kind_table(phase: Phase, contributions: list[Contribution]) -> list[str]:
+    """Kind-specific table lines for a phase (strengths and evidence, timeline, actions, scale).
+
+    Call site for facilitator/record/kinds.py (issue 4): `render_kind_table(phase, contributions)` returns
+    markdown lines (or nothing), built with `escape_cell` from this module. Contributions reaching it are
+    already redacted and free of safeguarding concerns.
+    """
+    try:
+        from .kinds import render_kind_table  # type: ignore[attr-defined]
+    except ImportError:
+        return []
+    return list(render_kind_table(phase, contributions) or [])
+
+
+def _list_or_note(lines: Iterable[str], note: str) -> list[str]:
+    lines = list(lines)
+    return lines if lines else [note]
+
+
+def render_body(session: Session, draft: bool, retention: str | None = None) -> str:
+    """The markdown body of the record of an export view of a session (see render_markdown)."""
     template = session.template
-    out: list[str] = [_yaml_front_matter(front_matter(session, draft)), ""]
-    out.append(f"# {escape_inline(session.title)}")
-    out.append("")
+    out: list[str] = [f"# {escape_inline(one_line(session.title))}", ""]
     if draft:
-        out.append("**DRAFT**: the session is not finished; this record may change.")
-        out.append("")
+        out += ["**DRAFT**: the session is not finished; this record may change.", ""]
+    time_text = session.created_at.strftime("%H:%M")
+    if session.ended_at:
+        time_text += f" to {session.ended_at:%H:%M}"
     details = [
-        ("Session", template.name),
-        ("Date", session.date.strftime("%-d %B %Y")),
-        ("Team", session.team or "not given"),
-        ("Facilitator", session.facilitator or "not given"),
-        ("Participants", ", ".join(session.participants) or "not given"),
+        ("Session", f"{template.name} (template {template.id}, version {template.version})"),
+        ("Date", _date_text(session)),
+        ("Time", time_text),
+        ("Team", one_line(session.team) or "not given"),
+        ("Facilitator", one_line(session.facilitator) or "not given"),
+        ("Attendees", ", ".join(one_line(p) for p in session.participants) or "not given"),
+        ("Apologies", ", ".join(one_line(p) for p in session.apologies) or "none given"),
     ]
-    for label, value in details:
-        out.append(f"- **{label}:** {escape_inline(value)}")
+    out += [f"- **{label}:** {escape_inline(value)}" for label, value in details]
     out.append("")
-    out.append("## Ground rules")
-    out.append("")
+
+    out += ["## Ground rules", ""]
     out.append(
         "The group agreed these ground rules and how confidential material is handled:"
         if session.ground_rules_agreed
         else "Agreement to the ground rules was not recorded."
     )
     out.append("")
-    for rule in template.ground_rules:
-        out.append(f"- {escape_inline(rule)}")
     if template.ground_rules:
+        out += [f"- {escape_inline(one_line(rule))}" for rule in template.ground_rules]
         out.append("")
+
+    phase_titles = {}
     for number, phase in enumerate(template.phases, start=1):
-        out.append(f"## {number}. {escape_inline(phase.title)}")
-        out.append("")
-        out.append(f"*{escape_inline(' '.join(phase.prompt.split()))}*")
-        out.append("")
+        phase_titles[phase.id] = f"{number}. {phase.title}"
+        out += [f"## {number}. {escape_inline(one_line(phase.title))}", ""]
+        out += [f"*{escape_inline(one_line(phase.prompt))}*", ""]
+        if phase.id in session.phase_seconds:
+            out += [f"Time spent: {duration_text(session.phase_seconds[phase.id])}.", ""]
         contributions = session.contributions_in(phase.id)
-        if contributions:
-            out.extend(render_contribution(c) for c in contributions)
-        else:
-            out.append("Nothing was recorded in this phase.")
+        table = _kind_table(phase, contributions)
+        # Fields (evidence, owner, ...) are shown with each contribution unless the phase's table shows them.
+        lines = [_contribution_line(c, show_fields=not table) for c in contributions]
+        out += _list_or_note(lines, "Nothing was recorded in this phase.")
         out.append("")
-    out.append("## Sign-off")
+        if table:
+            out += table
+            out.append("")
+
+    out += ["## Highlights", ""]
+    highlights = [
+        f"- {escape_block(c.text)} *({escape_inline(phase_titles.get(c.phase_id, c.phase_id))})*"
+        for c in session.contributions
+        if c.starred
+    ]
+    out += _list_or_note(highlights, "No highlights were marked.")
     out.append("")
-    out.append(f"Facilitated by {escape_inline(session.facilitator or '________')}. Signed: ________  Date: ________")
+
+    out += ["## Decisions", ""]
+    decisions = []
+    for c in session.contributions:
+        if any(t.strip().casefold() == DECISION_TAG for t in c.tags):
+            reason = c.fields.get("reason", "").strip()
+            line = f"- {escape_block(c.text)}"
+            if reason:
+                line += f" **Reason:** {escape_block(reason)}"
+            decisions.append(line)
+    out += _list_or_note(decisions, "No decisions were recorded.")
     out.append("")
+
+    out += ["## Sign-off", ""]
+    out.append(
+        f"Facilitated by {escape_inline(one_line(session.facilitator) or '________')}. "
+        "Signed: ________  Date: ________"
+    )
+    out.append("")
+    out += [SAFEGUARDING_NOTE, ""]
+    out += [f"*Handling: {escape_inline(retention_note(session, retention))}*", ""]
     return "\n".join(out)
+
+
+@dataclass(frozen=True)
+class Record:
+    """A rendered record: its front matter, its markdown body, and the whole file's text."""
+
+    meta: dict
+    body: str
+    text: str
+    view: Session  # the session as exported: names replaced, safeguarding concerns left out
+
+
+def build_record(session: Session, draft: bool | None = None, retention: str | None = None) -> Record:
+    """The record of a session, names replaced and safeguarding concerns left out.
+
+    `draft` defaults to True while the session is still running. `retention` is the data folder's handling
+    note; a session that has ended keeps the note it ended with. A final record carries a SHA-256 of its body.
+    """
+    if draft is None:
+        draft = session.status != SessionStatus.ended
+    view = for_export(session)
+    body = render_body(view, draft, retention)
+    meta = front_matter(view, draft, retention)
+    if not draft:
+        meta["sha256"] = body_sha256(body)
+    return Record(meta, body, _yaml_front_matter(meta) + body, view)
+
+
+def render_markdown(session: Session, draft: bool | None = None, retention: str | None = None) -> str:
+    """The markdown record of a session (see build_record)."""
+    return build_record(session, draft, retention).text

@@ -1,5 +1,21 @@
 """Durable storage: TinyDB files, journals and the data folder. Nothing else knows the file layout."""
 
-from .store import FolderInUseError, NotSavedError, Store, StoreError, UnknownSessionError
+from .store import (
+    FolderInUseError,
+    HistoryEntry,
+    NotSavedError,
+    SessionLostError,
+    Store,
+    StoreError,
+    UnknownSessionError,
+)
 
-__all__ = ["FolderInUseError", "NotSavedError", "Store", "StoreError", "UnknownSessionError"]
+__all__ = [
+    "FolderInUseError",
+    "HistoryEntry",
+    "NotSavedError",
+    "SessionLostError",
+    "Store",
+    "StoreError",
+    "UnknownSessionError",
+]

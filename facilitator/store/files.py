@@ -49,18 +49,26 @@ def write_all(fd: int, data: bytes) -> None:
         view = view[written:]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def temp_path(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+
+
+def atomic_write(path: Path, data: bytes, sync: bool = True, sync_dir: bool = True) -> None:
     """Write a whole file so that a crash leaves either the old or the new content, never a mix.
 
     Temp file in the same folder, write, fsync, rename over, fsync the folder. On failure the
-    temp file is removed and the old file is untouched.
+    temp file is removed and the old file is untouched. ``sync=False`` (bulk imports only) skips
+    the fsyncs: still atomic against a crash of the app, not against a power cut. ``sync_dir=False``
+    leaves out the folder's fsync: after a power cut the rename may be undone (the old file is back,
+    whole), which is fine for files whose changes are also in a journal.
     """
-    tmp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
+    tmp = temp_path(path)
     fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         try:
             write_all(fd, data)
-            os.fsync(fd)
+            if sync:
+                os.fsync(fd)
         finally:
             os.close(fd)
         os.replace(tmp, path)
@@ -70,7 +78,8 @@ def atomic_write(path: Path, data: bytes) -> None:
         except OSError:
             pass
         raise
-    fsync_dir(path.parent)
+    if sync and sync_dir:
+        fsync_dir(path.parent)
 
 
 def remove_stray_temp_files(folder: Path) -> list[Path]:

@@ -13,6 +13,7 @@ from ..settings import Clock, Settings
 from ..store import Store
 from ..templates import TemplateLibrary
 from .screens.home import HomeScreen
+from .screens.redaction import RecordCommands
 from .screens.session import SessionScreen
 
 HERE = Path(__file__).parent
@@ -26,7 +27,10 @@ class FacilitatorApp(App[None]):
         HERE / "screens" / "setup.tcss",
         HERE / "screens" / "session.tcss",
         HERE / "screens" / "dialogs.tcss",
+        HERE / "widgets" / "kind_fields.tcss",
+        HERE / "screens" / "redaction.tcss",
     ]
+    COMMANDS = App.COMMANDS | {RecordCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help"),

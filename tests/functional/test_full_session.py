@@ -98,6 +98,7 @@ async def test_whole_serious_success_review(store, clock, data_dir):
     assert front["facilitator"] == "Jo Lead"
     assert front["team"] == "Family Support 2"
     assert front["participants"] == ["Sam", "Priya", "Team manager"]
+    assert front["attendees"] == ["Sam", "Priya", "Team manager"]
     assert front["status"] == "final"
 
     tokens = MarkdownIt().parse(text.split("---\n", 2)[2])

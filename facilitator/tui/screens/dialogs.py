@@ -89,7 +89,7 @@ class EndedScreen(Screen):
                 lines.append(f"{number:>2}. {phase.title:<32} {count:>3} recorded")
             yield Static("\n".join(lines), id="ended-summary", markup=False)
             yield Static(
-                "Other formats: facilitator export " + session.id + " --format md --out PATH",
+                "Other formats: facilitator export " + session.id + " --format html|docx|csv [--out PATH]",
                 classes="hint",
                 markup=False,
             )

@@ -13,7 +13,8 @@ from ...models import Phase
 
 KEYS = [
     ("enter", "record the contribution being typed (into the current phase)"),
-    ("tab / shift+tab", "move between the contribution box and who said it"),
+    ("tab / shift+tab", "move between the contribution box, who said it, and the phase's extra fields "
+     "(evidence, when, owner, due, who hears, rating); enter in any of them records"),
     ("ctrl+n / ctrl+b", "next / previous phase (going back loses nothing)"),
     ("ctrl+e", "end the session: confirm with enter, then the record is written"),
     ("ctrl+p", "command palette"),

@@ -12,6 +12,7 @@ from ...models import ANONYMOUS, Phase, Session
 from ...session_ops import EmptyContributionError, end_session, go_to_phase, record_contribution
 from ...store import NotSavedError, StoreError
 from ..widgets.contribution_list import ContributionList
+from ..widgets.kind_fields import KindFields
 from ..widgets.stepper import Stepper
 
 
@@ -52,6 +53,7 @@ class SessionScreen(Screen):
         with Horizontal(id="entry"):
             yield Input(placeholder="Type what was said, then press enter", id="contribution", max_length=20000)
             yield Select(self._speaker_options(), prompt="who said it", id="speaker", allow_blank=True)
+        yield KindFields(session, id="kind-fields")
         yield Static("", id="status", markup=False)
         yield Footer()
 
@@ -64,6 +66,7 @@ class SessionScreen(Screen):
         self.title = self.session.title
         self.sub_title = self.session.template.name
         self._update_recorded_title()
+        self._preset_speaker()
         self.query_one("#contribution", Input).focus()
 
     def on_screen_resume(self) -> None:
@@ -87,6 +90,8 @@ class SessionScreen(Screen):
         self.query_one("#phase-info", VerticalScroll).scroll_home(animate=False)
         self.query_one(ContributionList).show(self.session.contributions_in(phase.id))
         self._update_recorded_title()
+        self.query_one(KindFields).show_phase(self.session)
+        self._preset_speaker()
         self.query_one("#contribution", Input).focus()
 
     # ------------------------------------------------------------------ recording
@@ -99,8 +104,16 @@ class SessionScreen(Screen):
     def record(self, text: str) -> None:
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
+        kind_fields = self.query_one(KindFields)
+        problem = kind_fields.problem()
+        if problem:
+            self._status(problem, error=True)
+            return
+        text, fields = kind_fields.contribution(text)
         try:
-            contribution = record_contribution(self.app.store, self.session, text, speaker, self.app.clock)
+            contribution = record_contribution(
+                self.app.store, self.session, text, speaker, self.app.clock, fields=fields
+            )
         except EmptyContributionError as exc:
             self._status(str(exc))
             return
@@ -109,10 +122,35 @@ class SessionScreen(Screen):
             return
         self.query_one("#contribution", Input).value = ""
         speaker_select.clear()
+        kind_fields.recorded(self.session)
+        self._preset_speaker()
+        self.query_one("#contribution", Input).focus()
         self.query_one(ContributionList).add(contribution)
         self._update_recorded_title()
         count = len(self.session.contributions_in(self.session.phase.id))
         self._status(f"Recorded ({count} in this phase).")
+
+    def on_kind_fields_submitted(self, event: KindFields.Submitted) -> None:
+        """Enter in an extra field (evidence, owner, rating, ...) records, as enter in the main box does."""
+        event.stop()
+        self.record(self.query_one("#contribution", Input).value)
+
+    def on_kind_fields_pass_requested(self, event: KindFields.PassRequested) -> None:
+        event.stop()
+        if self.query_one("#contribution", Input).value.strip():
+            self._status("The box still has text: press enter to record it, or clear it, before recording a pass.")
+            return
+        self.record("pass")
+
+    def _preset_speaker(self) -> None:
+        """In a round, who said it starts on the next person who has not spoken; elsewhere it starts empty."""
+        speaker_select = self.query_one("#speaker", Select)
+        next_speaker = self.query_one(KindFields).next_speaker
+        if next_speaker is not None:
+            speaker_select.value = next_speaker
+        elif getattr(self, "_speaker_was_preset", False):
+            speaker_select.clear()
+        self._speaker_was_preset = next_speaker is not None
 
     # ------------------------------------------------------------------ phases
     def _move(self, delta: int) -> None:
@@ -151,6 +189,16 @@ class SessionScreen(Screen):
     def _end_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:
             return
+        from .redaction import review_identifiers_then
+
+        # Likely personal identifiers are listed to replace or keep before the final record is written.
+        review_identifiers_then(self.app, self.session, self._end_reviewed)
+
+    def _end_reviewed(self, reviewed: Session | None) -> None:
+        if reviewed is None:
+            self._status("The session is still open; no record was written.")
+            return
+        self.session = reviewed
         from .dialogs import EndedScreen
 
         try:

@@ -7,6 +7,7 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from ...models import ANONYMOUS, Contribution
+from .kind_fields import fields_text
 
 
 def contribution_text(contribution: Contribution, number: int) -> Text:
@@ -17,6 +18,10 @@ def contribution_text(contribution: Contribution, number: int) -> Text:
     elif contribution.speaker:
         text.append(f"{contribution.speaker}: ", style="bold")
     text.append(contribution.text)
+    extra = fields_text(contribution.fields)
+    if extra is not None:
+        text.append("\n   ")
+        text.append_text(extra)
     return text
 
 

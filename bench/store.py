@@ -1,0 +1,254 @@
+"""Store speed with a long history, against TinyDB's default JSONStorage on the same history.
+
+Run `python bench/store.py` (2,000 sessions x 100 contributions = 200,000 documents) or
+`python bench/store.py --quick` (CI: 200 sessions). Prints figures; fails nothing.
+
+Targets on a 2-core machine, full size: record p95 <= 5 ms, open <= 100 ms, history load <= 400 ms.
+
+What is measured, all on real files with real fsyncs, in a temporary folder on the same disk as
+--dir (default: the system temp folder):
+  record    Store.add_contribution: journal line appended and fsynced (the acknowledgement), then the
+            session's TinyDB file replaced atomically. "journal" is the acknowledgement part alone.
+  open      Store.open(): lock, stray temp files, index, start-up checks of every session.
+  history   Store.load_history(): every session with all its contributions (stored documents,
+            checked against their journals); validating them all into pydantic objects is shown apart.
+  baseline  one insert into a TinyDB JSONStorage file holding the same history (what TinyDB does
+            by default: rewrite the whole file in place on every insert).
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import os
+import random
+import shutil
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from tinydb import TinyDB  # noqa: E402
+from tinydb.storages import JSONStorage  # noqa: E402
+
+from facilitator.models import Contribution, Session, SessionStatus  # noqa: E402
+from facilitator.store import Store  # noqa: E402
+from facilitator.store import journal as journal_module  # noqa: E402
+from facilitator.templates import load_library  # noqa: E402
+
+SENTENCES = [
+    "The worker kept every appointment and rang when running five minutes late.",
+    "School shared one plan with health instead of three.",
+    "Meetings were at Grandmother's kitchen table, where Mother felt safe.",
+    "We asked Child A what mornings were like, and wrote down the child's own words.",
+    "The team manager backed the worker to give it two more weeks before escalating.",
+    "Attendance went from 40% to 96% over eight months.",
+]
+SPEAKERS = ["Sam", "Priya", "Team manager", "Presenting worker", None]
+
+
+def make_history(count: int, per_session: int, seed: int = 3):
+    rng = random.Random(seed)
+    library = load_library(None)
+    templates = [loaded.template for loaded in library.ordered()]
+    start = dt.datetime(2020, 1, 6, 9, 30, tzinfo=dt.timezone.utc)
+    for n in range(count):
+        template = templates[n % len(templates)]
+        created = start + dt.timedelta(days=n // 2, hours=n % 2)
+        contributions = []
+        for k in range(per_session):
+            phase = template.phases[min(k * len(template.phases) // per_session, len(template.phases) - 1)]
+            contributions.append(
+                Contribution(
+                    id=f"{n:05d}{k:04d}ab",
+                    phase_id=phase.id,
+                    text=rng.choice(SENTENCES),
+                    speaker=rng.choice(SPEAKERS),
+                    created_at=created + dt.timedelta(seconds=30 * k),
+                )
+            )
+        yield Session(
+            id=f"{created:%Y%m%d}-{n:08x}",
+            template=template,
+            title=f"Review {n}: returning to school",
+            team="Family Support 2",
+            facilitator="Jo Lead",
+            date=created.date(),
+            participants=["Sam", "Priya", "Team manager"],
+            ground_rules_agreed=True,
+            status=SessionStatus.ended,
+            current_phase=len(template.phases) - 1,
+            created_at=created,
+            ended_at=created + dt.timedelta(hours=1),
+            contributions=contributions,
+        )
+
+
+def pct(values: list[float], p: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, max(0, round(p / 100 * len(ordered)) - 1))]
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+def measure_records(data_dir: Path, template, count: int) -> tuple[list[float], list[float]]:
+    journal_times: list[float] = []
+    real_append = journal_module.Journal.append
+
+    def timed_append(self, *ops):
+        t = time.perf_counter()
+        try:
+            return real_append(self, *ops)
+        finally:
+            journal_times.append(time.perf_counter() - t)
+
+    store = Store(data_dir).open()
+    try:
+        now = dt.datetime.now(dt.timezone.utc)
+        session = store.create_session(
+            Session(id="bench-running", template=template, title="Benchmark session", date=now.date(), created_at=now)
+        )
+        journal_module.Journal.append = timed_append
+        journal_times.clear()
+        record_times = []
+        for n in range(count):
+            if n and n % 50 == 0:
+                session = store.update_session(session, current_phase=(session.current_phase + 1) % len(template.phases))
+                journal_times.pop()
+            c = Contribution(
+                id=store.new_contribution_id(),
+                phase_id=session.phase.id,
+                text=SENTENCES[n % len(SENTENCES)],
+                speaker="Sam",
+                created_at=dt.datetime.now(dt.timezone.utc),
+            )
+            t = time.perf_counter()
+            store.add_contribution(session, c)
+            record_times.append(time.perf_counter() - t)
+    finally:
+        journal_module.Journal.append = real_append
+        store.close()
+    return record_times, journal_times
+
+
+def build_baseline(path: Path, history_dir: Path) -> int:
+    """The same history in one TinyDB JSONStorage file: a sessions table and a contributions table."""
+    store = Store(history_dir, read_only=True).open()
+    sessions, contributions = {}, {}
+    for entry in store.load_history():
+        sessions[str(len(sessions) + 1)] = entry.header
+        for c in entry.contributions:
+            contributions[str(len(contributions) + 1)] = {**c, "session_id": entry.id}
+    store.close()
+    with open(path, "w", encoding="utf-8") as f:
+        json.dump({"sessions": sessions, "contributions": contributions}, f)  # as JSONStorage writes it
+    return len(sessions) + len(contributions)
+
+
+def measure_baseline(path: Path, count: int) -> list[float]:
+    db = TinyDB(path, storage=JSONStorage)
+    table = db.table("contributions")
+    times = []
+    for n in range(count):
+        doc = {
+            "id": f"baseline{n}",
+            "phase_id": "what-went-right",
+            "text": SENTENCES[n % len(SENTENCES)],
+            "speaker": "Sam",
+            "created_at": dt.datetime.now(dt.timezone.utc).isoformat(),
+            "session_id": "bench-running",
+        }
+        t = time.perf_counter()
+        table.insert(doc)
+        times.append(time.perf_counter() - t)
+    db.close()
+    return times
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small history (200 sessions) for CI")
+    parser.add_argument("--sessions", type=int)
+    parser.add_argument("--contributions", type=int, default=100, help="per session")
+    parser.add_argument("--records", type=int, help="contributions recorded for the latency figures")
+    parser.add_argument("--baseline-inserts", type=int)
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where to build the history")
+    args = parser.parse_args()
+    sessions = args.sessions or (200 if args.quick else 2000)
+    records = args.records or (200 if args.quick else 1000)
+    baseline_inserts = args.baseline_inserts or (3 if args.quick else 5)
+    documents = sessions * args.contributions
+
+    work = Path(tempfile.mkdtemp(prefix="facilitator-bench-", dir=args.dir))
+    try:
+        data_dir = work / "data"
+        print(f"facilitator store benchmark: {sessions:,} sessions x {args.contributions} contributions "
+              f"= {documents:,} documents, in {work} ({os.cpu_count()} CPUs)")
+        t = time.perf_counter()
+        store = Store(data_dir).open()
+        store.import_sessions(make_history(sessions, args.contributions), sync=False)
+        store.close()
+        os.sync()
+        size = sum(p.stat().st_size for p in (data_dir / "sessions").iterdir())
+        print(f"  history built in {ms(time.perf_counter() - t)} ({size / 1e6:.0f} MB in {data_dir / 'sessions'})")
+
+        open_times = []
+        for _ in range(7):
+            t = time.perf_counter()
+            store = Store(data_dir).open()
+            open_times.append(time.perf_counter() - t)
+            store.close()
+        print(f"  open:    median {ms(statistics.median(open_times))}, first {ms(open_times[0])}, "
+              f"max {ms(max(open_times))} (7 opens)")
+
+        load_times = []
+        store = Store(data_dir).open()
+        for _ in range(3):
+            t = time.perf_counter()
+            history = store.load_history()
+            load_times.append(time.perf_counter() - t)
+        store.close()
+        loaded_docs = sum(len(entry.contributions) for entry in history)
+        print(f"  history: median {ms(statistics.median(load_times))}, first {ms(load_times[0])} "
+              f"({len(history):,} sessions, {loaded_docs:,} contribution documents; 3 loads)")
+        t = time.perf_counter()
+        for entry in history:
+            entry.session()
+        print(f"           + {ms(time.perf_counter() - t)} to validate all of them into pydantic Session objects "
+              "(done per session, when one is opened)")
+
+        template = load_library(None).get("serious-success-review")
+        record_times, journal_times = measure_records(data_dir, template, records)
+        print(f"  record:  p50 {ms(pct(record_times, 50))}, p95 {ms(pct(record_times, 95))}, "
+              f"p99 {ms(pct(record_times, 99))}, max {ms(max(record_times))} "
+              f"({records} add_contribution calls with {documents:,} documents on disk)")
+        print(f"  journal: p50 {ms(pct(journal_times, 50))}, p95 {ms(pct(journal_times, 95))}, "
+              f"p99 {ms(pct(journal_times, 99))} (append + fsync: the acknowledgement part of each record)")
+
+        baseline_path = work / "tinydb-default.json"
+        docs = build_baseline(baseline_path, data_dir)
+        baseline = measure_baseline(baseline_path, baseline_inserts)
+        print(f"  TinyDB JSONStorage, same history ({docs:,} documents, {baseline_path.stat().st_size / 1e6:.0f} MB): "
+              f"insert median {ms(statistics.median(baseline))} ({baseline_inserts} inserts)")
+        ratio = statistics.median(baseline) / pct(record_times, 50)
+        print(f"  ratio:   one record is {ratio:,.0f}x faster than TinyDB's default insert (p50 vs median)")
+        targets = [
+            ("record p95 <= 5 ms", pct(record_times, 95) <= 0.005),
+            ("open <= 100 ms", statistics.median(open_times) <= 0.100),
+            ("history load <= 400 ms", statistics.median(load_times) <= 0.400),
+        ]
+        scale = "" if documents >= 200_000 else f" (targets are for 200,000 documents; this run has {documents:,})"
+        print("  targets: " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in targets) + scale)
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,39 @@
+"""One entry point for every format: Session in, bytes out."""
+
+from __future__ import annotations
+
+from ..models import Session
+from .actions_csv import render_actions_csv
+from .html import render_html_page
+from .markdown import build_record, parse_body
+from .word import render_docx_document
+
+FORMATS = ("md", "html", "docx", "csv")
+EXTENSIONS = {"md": "md", "html": "html", "docx": "docx", "csv": "actions.csv"}
+FORMAT_NAMES = {"md": "markdown", "html": "HTML", "docx": "Word", "csv": "CSV of learning actions"}
+
+
+def render_export(session: Session, fmt: str, draft: bool | None = None, retention: str | None = None) -> bytes:
+    """The record (md, html, docx) or the learning actions (csv) of a session, as the bytes of the file."""
+    if fmt == "csv":
+        return render_actions_csv(session)
+    record = build_record(session, draft, retention)
+    if fmt == "md":
+        return record.text.encode("utf-8")
+    if fmt == "html":
+        return render_html_page(record.meta, record.body).encode("utf-8")
+    if fmt == "docx":
+        return render_docx_document(record.meta, record.body)
+    raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
+
+
+def render_all(session: Session, draft: bool | None = None, retention: str | None = None) -> dict[str, bytes]:
+    """Every format at once; the markdown is rendered and parsed once for all of them."""
+    record = build_record(session, draft, retention)
+    tokens = parse_body(record.body)
+    return {
+        "md": record.text.encode("utf-8"),
+        "html": render_html_page(record.meta, record.body, tokens).encode("utf-8"),
+        "docx": render_docx_document(record.meta, record.body, tokens),
+        "csv": render_actions_csv(session, record.view),
+    }

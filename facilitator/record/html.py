@@ -1,0 +1,102 @@
+"""Markdown record -> a standalone HTML page, fit to print to PDF from any browser.
+
+markdown-it-py with raw HTML off; no scripts; a Content-Security-Policy that allows nothing but the page's own
+stylesheet (pinned by its hash), so even a mistake in escaping could not run or load anything.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+
+from markdown_it.token import Token
+
+from ..models import Session
+from .markdown import PARSER, build_record, split_record
+
+STYLE = """
+:root { color-scheme: light; }
+body { font-family: "Segoe UI", Arial, Helvetica, sans-serif; font-size: 11pt; line-height: 1.45;
+       color: #111; background: #fff; max-width: 46em; margin: 2em auto; padding: 0 1em; }
+h1 { font-size: 1.7em; margin: 0 0 .4em; }
+h2 { font-size: 1.25em; margin: 1.6em 0 .4em; border-bottom: 1px solid #999; padding-bottom: .15em; }
+ul { padding-left: 1.4em; }
+li { margin: .2em 0; overflow-wrap: anywhere; }
+p { overflow-wrap: anywhere; }
+table { border-collapse: collapse; width: 100%; margin: .6em 0; }
+th, td { border: 1px solid #777; padding: .25em .45em; text-align: left; vertical-align: top; overflow-wrap: anywhere; }
+th { background: #eee; }
+.status { display: inline-block; border: 2px solid #a00; color: #a00; font-weight: bold; padding: .1em .5em; }
+.handling { border: 1px solid #777; padding: .3em .6em; font-size: .9em; margin: 0 0 1.2em; }
+footer { margin-top: 2em; font-size: .85em; color: #444; }
+@page { size: A4; margin: 18mm 16mm; }
+@media print {
+  body { margin: 0; max-width: none; font-size: 10.5pt; }
+  h1, h2 { break-after: avoid; page-break-after: avoid; }
+  li, tr { break-inside: avoid; page-break-inside: avoid; }
+  thead { display: table-header-group; }
+  th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }
+}
+""".strip()
+
+
+def _style_hash(style: str) -> str:
+    return "sha256-" + base64.b64encode(hashlib.sha256(style.encode("utf-8")).digest()).decode("ascii")
+
+
+CSP = (
+    "default-src 'none'; "
+    f"style-src '{_style_hash(STYLE)}'; "
+    "img-src 'none'; script-src 'none'; object-src 'none'; base-uri 'none'; form-action 'none'"
+)
+
+def markdown_to_html(body: str, tokens: list[Token] | None = None) -> str:
+    """The body of a record as HTML. Raw HTML in the markdown is shown as text, never passed through."""
+    if tokens is None:
+        tokens = PARSER.parse(body)
+    return PARSER.renderer.render(tokens, PARSER.options, {})
+
+
+def render_html_from_markdown(record: str, tokens: list[Token] | None = None) -> str:
+    """A markdown record (as render_markdown writes it) as a standalone HTML page."""
+    meta, body = split_record(record)
+    return render_html_page(meta, body, tokens)
+
+
+def render_html_page(meta: dict, body: str, tokens: list[Token] | None = None) -> str:
+    """`tokens`: the body already parsed with markdown.PARSER, to save parsing it twice."""
+    title = str(meta.get("title") or "Session record")
+    status = str(meta.get("status") or "draft")
+    handling = str(meta.get("retention") or "")
+    facts = [f"Record {meta.get('id', '')}", f"status {status}"]
+    if meta.get("sha256"):
+        facts.append(f"body SHA-256 {meta['sha256']}")
+    parts = [
+        "<!DOCTYPE html>",
+        '<html lang="en-GB">',
+        "<head>",
+        '<meta charset="utf-8">',
+        f'<meta http-equiv="Content-Security-Policy" content="{escape(CSP, quote=False)}">',
+        '<meta name="referrer" content="no-referrer">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(title)}</title>",
+        f"<style>{STYLE}</style>",
+        "</head>",
+        "<body>",
+    ]
+    if status != "final":
+        parts.append('<p class="status">DRAFT</p>')
+    if handling:
+        parts.append(f'<p class="handling">{escape(handling)}</p>')
+    parts.append("<main>")
+    parts.append(markdown_to_html(body, tokens).rstrip("\n"))
+    parts.append("</main>")
+    parts.append(f"<footer>{escape(', '.join(facts))}</footer>")
+    parts += ["</body>", "</html>", ""]
+    return "\n".join(parts)
+
+
+def render_html(session: Session, draft: bool | None = None, retention: str | None = None) -> str:
+    record = build_record(session, draft, retention)
+    return render_html_page(record.meta, record.body)

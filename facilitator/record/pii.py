@@ -1,0 +1,165 @@
+"""Likely personal identifiers in what a record would show. Pure: Session in, findings out.
+
+Looked for: dates of birth (a full date before the session date, or any date next to "DOB" / "born"),
+phone numbers (UK), email addresses, UK postcodes, NHS numbers (with a valid check digit) and a case-reference
+pattern the organisation can set. The scan reads the export view (names already replaced, safeguarding concerns
+left out) and skips what the facilitator chose to keep, so each finding is something the record would print.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+
+from ..models import Session
+from .redact import for_export
+
+DEFAULT_CASE_REFERENCE_PATTERN = r"\b(?:case|ref(?:erence)?|client|ID)\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z]{0,3}-?\d{4,}\b"
+
+_MONTHS = "jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec"
+_MONTHS_LONG = (
+    "january|february|march|april|may|june|july|august|september|october|november|december"
+)
+_NUMERIC_DATE = re.compile(r"(?<![\d/.-])(\d{1,2})[/.-](\d{1,2})[/.-](\d{4}|\d{2})(?![\d/.-]|\.\d)")
+_WORD_DATE = re.compile(
+    rf"(?<!\w)(\d{{1,2}})(?:st|nd|rd|th)?\s+({_MONTHS_LONG}|{_MONTHS})\.?,?\s+(\d{{4}})(?!\d)", re.IGNORECASE
+)
+_ISO_DATE = re.compile(r"(?<!\d)(\d{4})-(\d{2})-(\d{2})(?!\d)")
+_DOB_LABEL = re.compile(r"(?:\bD\.?O\.?B\.?|\bdate of birth|\bborn(?:\s+on)?)\W{0,3}$", re.IGNORECASE)
+_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+(?<!\.)")
+_PHONE = re.compile(r"(?<![\w+])(?:\+44\s?\(?0?\)?\s?|\(?0)\d(?:\)?[\s-]?\d){8,9}(?!\w)")
+_POSTCODE = re.compile(
+    r"(?<![\w])(?:GIR\s?0AA|[A-PR-UWYZ](?:\d[A-HJKPSTUW\d]?|[A-HK-Y]\d[ABEHMNPRVWXY\d]?)\s?\d[ABD-HJLNP-UW-Z]{2})(?!\w)",
+    re.IGNORECASE,
+)
+_NHS = re.compile(r"(?<![\d\w])(\d{3})[\s-]?(\d{3})[\s-]?(\d{4})(?![\d\w])")
+
+_MONTH_NUMBER: dict[str, int] = {}
+for _n, _name in enumerate(_MONTHS_LONG.split("|"), start=1):
+    _MONTH_NUMBER[_name] = _MONTH_NUMBER[_name[:3]] = _n
+_MONTH_NUMBER["sept"] = 9
+
+SUGGESTIONS = {
+    "date of birth": "[date of birth]",
+    "phone number": "[phone number]",
+    "email address": "[email address]",
+    "postcode": "[postcode]",
+    "NHS number": "[NHS number]",
+    "case reference": "[case reference]",
+}
+
+
+@dataclass
+class Finding:
+    kind: str
+    text: str
+    where: list[str] = field(default_factory=list)
+    count: int = 0
+
+    @property
+    def suggestion(self) -> str:
+        return SUGGESTIONS.get(self.kind, "[removed]")
+
+
+def nhs_number_valid(digits: str) -> bool:
+    if len(digits) != 10 or not digits.isdigit():
+        return False
+    total = sum(int(d) * w for d, w in zip(digits[:9], range(10, 1, -1)))
+    check = 11 - total % 11
+    if check == 11:
+        check = 0
+    return check != 10 and check == int(digits[9])
+
+
+def _make_date(day: int, month: int, year: int) -> dt.date | None:
+    if year < 100:
+        year += 2000 if year < 50 else 1900
+    try:
+        return dt.date(year, month, day)
+    except ValueError:
+        return None
+
+
+def _dates(text: str) -> list[tuple[int, int, dt.date | None]]:
+    found = []
+    for m in _NUMERIC_DATE.finditer(text):
+        found.append((m.start(), m.end(), _make_date(int(m.group(1)), int(m.group(2)), int(m.group(3)))))
+    for m in _WORD_DATE.finditer(text):
+        month = _MONTH_NUMBER.get(m.group(2).lower(), 0)
+        found.append((m.start(), m.end(), _make_date(int(m.group(1)), month, int(m.group(3)))))
+    for m in _ISO_DATE.finditer(text):
+        found.append((m.start(), m.end(), _make_date(int(m.group(3)), int(m.group(2)), int(m.group(1)))))
+    return found
+
+
+def scan_text(
+    text: str, session_date: dt.date, case_pattern: re.Pattern[str] | None = None, past_dates: bool = True
+) -> list[tuple[str, str]]:
+    """(kind, matched text) for every likely identifier in one text, in order of position.
+
+    `past_dates`: a full date before the session counts as a possible date of birth (not in a timeline's
+    "when", where past dates are the point); a date labelled as a date of birth always counts.
+    """
+    hits: list[tuple[int, int, str]] = []
+    taken: list[tuple[int, int]] = []
+
+    def add(start: int, end: int, kind: str) -> None:
+        if any(start < e and s < end for s, e in taken):
+            return
+        taken.append((start, end))
+        hits.append((start, end, kind))
+
+    for m in _EMAIL.finditer(text):
+        add(m.start(), m.end(), "email address")
+    if case_pattern is not None:
+        for m in case_pattern.finditer(text):
+            if m.end() > m.start():
+                add(m.start(), m.end(), "case reference")
+    for start, end, date in _dates(text):
+        labelled = bool(_DOB_LABEL.search(text[max(0, start - 20) : start]))
+        if labelled or (past_dates and date is not None and date < session_date):
+            add(start, end, "date of birth")
+    for m in _NHS.finditer(text):
+        if nhs_number_valid(m.group(1) + m.group(2) + m.group(3)):
+            add(m.start(), m.end(), "NHS number")
+    for m in _PHONE.finditer(text):
+        add(m.start(), m.end(), "phone number")
+    for m in _POSTCODE.finditer(text):
+        add(m.start(), m.end(), "postcode")
+    hits.sort()
+    return [(kind, text[start:end]) for start, end, kind in hits]
+
+
+def compile_case_pattern(pattern: str | None) -> re.Pattern[str] | None:
+    """The organisation's case-reference pattern; the default when none is set; None if it is not a valid regex."""
+    try:
+        return re.compile(pattern or DEFAULT_CASE_REFERENCE_PATTERN, re.IGNORECASE)
+    except re.error:
+        return None
+
+
+def scan_session(session: Session, case_reference_pattern: str | None = None) -> list[Finding]:
+    """Every likely identifier the record of this session would show, once each, with where it is."""
+    view = for_export(session)
+    pattern = compile_case_pattern(case_reference_pattern)
+    kept = {k.casefold() for k in session.pii_kept}
+    titles = {p.id: p.title for p in view.template.phases}
+    texts: list[tuple[str, str, bool]] = [("title", view.title, True), ("team", view.team, True)]
+    for c in view.contributions:
+        where = titles.get(c.phase_id, c.phase_id)
+        texts.append((where, c.text, True))
+        texts += [(where, value, key != "when") for key, value in c.fields.items() if key != "due"]
+    findings: dict[tuple[str, str], Finding] = {}
+    for where, text, past_dates in texts:
+        if not text:
+            continue
+        for kind, matched in scan_text(text, session.date, pattern, past_dates):
+            if matched.casefold() in kept:
+                continue
+            key = (kind, " ".join(matched.split()).casefold())
+            finding = findings.setdefault(key, Finding(kind, matched))
+            finding.count += 1
+            if where not in finding.where:
+                finding.where.append(where)
+    return list(findings.values())

@@ -1,0 +1,50 @@
+"""A pause for the room when a story is hard to hear, and the ground rules on demand."""
+
+from __future__ import annotations
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Markdown, Static
+
+from ...models import Template
+
+
+class PauseScreen(ModalScreen[None]):
+    """Covers the projected session with a calm, content-free screen."""
+
+    BINDINGS = [Binding("escape,enter,space", "close", "Carry on")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="pause", classes="breather"):
+            yield Static("Let's take a breather", id="pause-title")
+            yield Static(
+                "Take a moment. Get some water, stretch, step outside if you need to.\n"
+                "Nothing is lost: the session carries on where it was.\n\n"
+                "Press enter when the group is ready to carry on.",
+                id="pause-text",
+            )
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class GroundRulesScreen(ModalScreen[None]):
+    BINDINGS = [Binding("escape,enter", "close", "Back to the session")]
+
+    def __init__(self, template: Template, agreed: bool) -> None:
+        super().__init__()
+        self.template = template
+        self.agreed = agreed
+
+    def compose(self) -> ComposeResult:
+        rules = "\n".join(f"- {rule}" for rule in self.template.ground_rules) or "_No written ground rules._"
+        state = "The group agreed these at the start." if self.agreed else "Agreement has not been recorded yet."
+        with Vertical(id="ground-rules-dialog", classes="dialog"):
+            yield Static("Our ground rules (escape to go back)", classes="dialog-title")
+            yield Markdown(rules)
+            yield Static(state, classes="hint")
+
+    def action_close(self) -> None:
+        self.dismiss(None)

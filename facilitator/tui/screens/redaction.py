@@ -1,0 +1,398 @@
+"""Keeping service users' details out of the record, in the app.
+
+- NamesScreen: the session's names-to-replace list ("Jayden -> Child A"), editable at any time (command palette).
+- ApologiesScreen: who sent apologies, for the minutes (command palette).
+- IdentifierReviewScreen: before the final record is written, every likely personal identifier the record
+  would show (dates of birth, phone numbers, emails, postcodes, NHS numbers, case references), each to
+  replace, keep, or add to the names list.
+- RecordCommands: the command palette's record commands (draft exports, names list, apologies).
+User text is never read as markup.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import partial
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, DataTable, Input, Static, TextArea
+
+from ...models import Session, split_participants
+from ...record.export import FORMAT_NAMES, FORMATS
+from ...record.pii import Finding, scan_session
+from ...record.redact import format_names, parse_names
+from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
+from ...store import StoreError
+
+
+# ---------------------------------------------------------------------- names list
+class NamesScreen(ModalScreen[dict[str, str] | None]):
+    """Edit the names to replace: one per line, 'name -> replacement'. ctrl+s saves, escape cancels."""
+
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save the list", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, names: dict[str, str]) -> None:
+        super().__init__()
+        self.names = dict(names)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="names-dialog", classes="dialog"):
+            yield Static("Names to replace in the record", classes="dialog-title")
+            yield Static(
+                "One per line: name -> what the record says, e.g. Jayden -> Child A. Any case, whole words, "
+                "possessives too. Only the record and exports change; what was typed stays stored as it is.",
+                markup=False,
+                classes="hint",
+            )
+            yield TextArea(format_names(self.names), id="names", soft_wrap=True, show_line_numbers=False)
+            yield Static("", id="names-error", markup=False, classes="warning")
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (escape)", id="cancel")
+
+    def on_mount(self) -> None:
+        area = self.query_one("#names", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "save":
+            self.action_save()
+        else:
+            self.action_cancel()
+
+    def action_save(self) -> None:
+        text = self.query_one("#names", TextArea).text
+        names = parse_names(text)
+        skipped = [
+            line.strip()
+            for line in text.splitlines()
+            if line.strip() and not parse_names(line)
+        ]
+        if skipped:
+            error = self.query_one("#names-error", Static)
+            error.update(f"Not understood: {skipped[0]!r}. Write each as  name -> replacement, or delete the line.")
+            error.add_class("shown")
+            return
+        self.dismiss(names)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ApologiesScreen(ModalScreen[list[str] | None]):
+    """Who sent apologies: names or roles, separated by commas. Enter saves, escape cancels."""
+
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, apologies: list[str]) -> None:
+        super().__init__()
+        self.apologies = list(apologies)
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="apologies-dialog", classes="dialog"):
+            yield Static("Apologies", classes="dialog-title")
+            yield Static("Who could not come: names or roles, separated by commas. Enter saves.", markup=False)
+            yield Input(", ".join(self.apologies), id="apologies", max_length=2000)
+
+    def on_mount(self) -> None:
+        self.query_one("#apologies", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.dismiss(split_participants(event.value))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+# ---------------------------------------------------------------------- identifier review
+REPLACE, KEEP, NAMES = "replace", "keep", "names"
+
+
+@dataclass
+class Review:
+    """The facilitator's answer for each finding: replace (with a replacement), keep, or add to the names list."""
+
+    findings: list[Finding]
+    decisions: list[str] = field(default_factory=list)
+    replacements: list[str] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        if not self.decisions:
+            self.decisions = [REPLACE] * len(self.findings)
+        if not self.replacements:
+            self.replacements = [f.suggestion for f in self.findings]
+
+    def answers(self) -> tuple[dict[str, str], list[str]]:
+        """(names to add: found text -> replacement, texts to keep)."""
+        replace: dict[str, str] = {}
+        keep: list[str] = []
+        for finding, decision, replacement in zip(self.findings, self.decisions, self.replacements):
+            if decision == KEEP or not replacement.strip():
+                keep.append(finding.text)
+            else:
+                replace[finding.text] = replacement.strip()
+        return replace, keep
+
+
+class IdentifierReviewScreen(ModalScreen[Review | None]):
+    """Every likely identifier the record would show; ctrl+s writes the record with the answers, escape goes back."""
+
+    BINDINGS = [
+        Binding("r", "replace", "Replace"),
+        Binding("k", "keep", "Keep"),
+        Binding("n", "names", "Add to names list"),
+        Binding("ctrl+s", "done", "Write the record", priority=True),
+        Binding("escape", "cancel", "Back to the session"),
+    ]
+
+    def __init__(self, findings: list[Finding]) -> None:
+        super().__init__()
+        self.review = Review(list(findings))
+        self._row = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="review-dialog", classes="dialog"):
+            count = len(self.review.findings)
+            yield Static(
+                f"Before the record is written: {count} possible personal detail{'s' if count != 1 else ''}",
+                classes="dialog-title",
+                markup=False,
+            )
+            yield Static(
+                "r replace (with the text below) · k keep as it is · n add to the names list (type what to "
+                "say instead) · ctrl+s write the record · escape back to the session",
+                markup=False,
+                classes="hint",
+            )
+            table: DataTable = DataTable(id="findings", cursor_type="row", zebra_stripes=True)
+            yield table
+            with Horizontal(id="replacement-row"):
+                yield Static("Replace with:", classes="label")
+                yield Input(id="replacement", max_length=200)
+            with Horizontal(classes="dialog-buttons"):
+                yield Button("Write the record (ctrl+s)", id="done", variant="primary")
+                yield Button("Back to the session (escape)", id="cancel")
+
+    def on_mount(self) -> None:
+        table = self.query_one("#findings", DataTable)
+        table.add_column("found", key="found")
+        table.add_column("looks like", key="kind")
+        table.add_column("where", key="where")
+        table.add_column("answer", key="answer")
+        for index, finding in enumerate(self.review.findings):
+            table.add_row(
+                Text(finding.text),
+                Text(finding.kind),
+                Text(", ".join(finding.where) + (f" ({finding.count}x)" if finding.count > 1 else "")),
+                self._answer_text(index),
+                key=str(index),
+            )
+        table.focus()
+        self._show_row(0)
+
+    def _answer_text(self, index: int) -> Text:
+        decision = self.review.decisions[index]
+        replacement = self.review.replacements[index]
+        if decision == KEEP or not replacement.strip():
+            return Text("keep as it is")
+        if decision == NAMES:
+            return Text(f"names list: {replacement}")
+        return Text(f"replace with {replacement}")
+
+    def _refresh_row(self, index: int) -> None:
+        self.query_one("#findings", DataTable).update_cell(str(index), "answer", self._answer_text(index))
+
+    def _show_row(self, index: int) -> None:
+        if not self.review.findings:
+            return
+        self._row = index
+        box = self.query_one("#replacement", Input)
+        with box.prevent(Input.Changed):
+            box.value = self.review.replacements[index]
+
+    def on_data_table_row_highlighted(self, event: DataTable.RowHighlighted) -> None:
+        event.stop()
+        self._show_row(event.cursor_row)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "replacement" or not self.review.findings:
+            return
+        event.stop()
+        self.review.replacements[self._row] = event.value
+        if self.review.decisions[self._row] == KEEP:
+            self.review.decisions[self._row] = REPLACE
+        self._refresh_row(self._row)
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        if event.input.id != "replacement":
+            return
+        event.stop()
+        self._refresh_row(self._row)
+        self._next_row()
+
+    def _decide(self, decision: str) -> None:
+        if not self.review.findings:
+            return
+        self.review.decisions[self._row] = decision
+        if decision == REPLACE and not self.review.replacements[self._row].strip():
+            self.review.replacements[self._row] = self.review.findings[self._row].suggestion
+            self._show_row(self._row)
+        self._refresh_row(self._row)
+
+    def _next_row(self) -> None:
+        table = self.query_one("#findings", DataTable)
+        table.focus()
+        if self._row + 1 < len(self.review.findings):
+            table.move_cursor(row=self._row + 1)
+
+    def action_replace(self) -> None:
+        self._decide(REPLACE)
+        self._next_row()
+
+    def action_keep(self) -> None:
+        self._decide(KEEP)
+        self._next_row()
+
+    def action_names(self) -> None:
+        if not self.review.findings:
+            return
+        self.review.decisions[self._row] = NAMES
+        box = self.query_one("#replacement", Input)
+        if self.review.replacements[self._row] == self.review.findings[self._row].suggestion:
+            with box.prevent(Input.Changed):
+                box.value = ""
+            self.review.replacements[self._row] = ""
+        self._refresh_row(self._row)
+        box.focus()
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        event.stop()
+        if event.button.id == "done":
+            self.action_done()
+        else:
+            self.action_cancel()
+
+    def action_done(self) -> None:
+        self.dismiss(self.review)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def review_identifiers_then(app, session: Session, then: Callable[[Session | None], None]) -> None:  # noqa: ANN001
+    """Scan what the record would show; if anything looks identifying, ask, store the answers, then call
+    `then(session)`. `then(None)` means the facilitator went back to the session (or the answers were not saved)."""
+    findings = scan_session(session, case_reference_setting(app.store))
+    if not findings:
+        then(session)
+        return
+
+    def answered(review: Review | None) -> None:
+        if review is None:
+            then(None)
+            return
+        replace, keep = review.answers()
+        try:
+            updated = review_identifiers(app.store, session, replace, keep)
+        except StoreError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            then(None)
+            return
+        then(updated)
+
+    app.push_screen(IdentifierReviewScreen(findings), answered)
+
+
+# ---------------------------------------------------------------------- command palette
+class RecordCommands(Provider):
+    """Draft exports, the names-to-replace list and apologies, while a session is open."""
+
+    def _session_screen(self):  # noqa: ANN202
+        from .session import SessionScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, SessionScreen):
+                return screen
+        return None
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        screen = self._session_screen()
+        if screen is None:
+            return []
+        commands = [
+            (
+                f"Export a draft record: {FORMAT_NAMES[fmt]}",
+                "Write the record as it stands now, marked as a draft, to the records folder",
+                partial(export_draft, self.app, screen, fmt),
+            )
+            for fmt in FORMATS
+        ]
+        commands.append(
+            (
+                "Names to replace in the record",
+                "Service users' names and what the record says instead (e.g. Jayden -> Child A)",
+                partial(edit_names, self.app, screen),
+            )
+        )
+        commands.append(("Apologies", "Who could not come, for the minutes", partial(edit_apologies, self.app, screen)))
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)
+
+
+def export_draft(app, screen, fmt: str) -> None:  # noqa: ANN001
+    try:
+        path = export_record(app.store, screen.session, fmt, draft=True)
+    except StoreError as exc:
+        app.notify(str(exc), severity="error", markup=False)
+        return
+    app.notify(f"Draft {FORMAT_NAMES[fmt]} written to {path}", title="Draft exported", markup=False, timeout=8)
+
+
+def edit_names(app, screen) -> None:  # noqa: ANN001
+    def saved(names: dict[str, str] | None) -> None:
+        if names is None or names == screen.session.redactions:
+            return
+        try:
+            screen.session = set_redactions(app.store, screen.session, names)
+        except StoreError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify(f"{len(names)} name(s) will be replaced in the record.", markup=False)
+
+    app.push_screen(NamesScreen(screen.session.redactions), saved)
+
+
+def edit_apologies(app, screen) -> None:  # noqa: ANN001
+    def saved(apologies: list[str] | None) -> None:
+        if apologies is None or apologies == screen.session.apologies:
+            return
+        try:
+            screen.session = app.store.update_session(screen.session, apologies=apologies)
+        except StoreError as exc:
+            app.notify(str(exc), severity="error", markup=False)
+            return
+        app.notify("Apologies saved: " + (", ".join(apologies) or "none"), markup=False)
+
+    app.push_screen(ApologiesScreen(screen.session.apologies), saved)

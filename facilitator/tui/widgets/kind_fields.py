@@ -1,0 +1,237 @@
+"""The extra fields of a phase kind, under the contribution box.
+
+The main box holds the contribution itself (the strength, the turning point, the action, the reason for
+a rating, what someone said in a round); this widget holds the rest, reachable by tab, all optional:
+
+- strengths: the evidence for the strength, and a practice-skill tag from the template
+- timeline:  when it happened, and what was done differently
+- actions:   owner, due date, who hears about it
+- scale:     the rating, 0 to 10 (checked; a wrong value is refused with a note)
+- round:     who has not spoken yet, and a Pass button (typing "pass" works too)
+
+`contribution(text)` returns the text and the dict stored in Contribution.fields. User text is never markup.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import Horizontal, Vertical
+from textual.message import Message
+from textual.widgets import Button, Input, Select, Static
+
+from ...models import Phase, PhaseKind, Session
+from ...text import clean_text
+
+# Field keys stored in Contribution.fields, in the order they are shown, with their labels.
+FIELD_LABELS: dict[str, str] = {
+    "rating": "rating",
+    "evidence": "evidence",
+    "skill": "practice skill",
+    "when": "when",
+    "changed": "done differently",
+    "owner": "owner",
+    "due": "due",
+    "tell": "who hears",
+}
+
+KIND_FIELDS: dict[PhaseKind, tuple[str, ...]] = {
+    PhaseKind.discussion: (),
+    PhaseKind.strengths: ("evidence", "skill"),
+    PhaseKind.timeline: ("when", "changed"),
+    PhaseKind.actions: ("owner", "due", "tell"),
+    PhaseKind.scale: ("rating",),
+    PhaseKind.round: (),
+}
+
+PASS = "pass"
+NO_REASON = "(no reason given)"
+
+
+def one_line(value: str) -> str:
+    """What someone typed in a small field: control characters gone, whitespace collapsed."""
+    return " ".join(clean_text(value).split())
+
+
+def rating_problem(value: str) -> str | None:
+    """None if `value` is empty or a whole number from 0 to 10, else a note saying what to type."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit() and 0 <= int(value) <= 10:
+        return None
+    return f"Rating: '{value}' is not a number from 0 to 10; type a whole number from 0 to 10, or leave it empty."
+
+
+def normalise_due(value: str) -> str:
+    """A due date typed as a date becomes YYYY-MM-DD; anything else ("next supervision") is kept as typed."""
+    from ...session_ops import parse_date
+
+    value = one_line(value)
+    try:
+        return parse_date(value).isoformat()
+    except ValueError:
+        return value
+
+
+def build_contribution(kind: PhaseKind, text: str, raw_fields: dict[str, str]) -> tuple[str, dict[str, str]]:
+    """The text to record and the fields to store, from what was typed. Empty fields are left out."""
+    fields = {key: one_line(raw_fields.get(key, "")) for key in KIND_FIELDS.get(kind, ())}
+    fields = {key: value for key, value in fields.items() if value}
+    if "due" in fields:
+        fields["due"] = normalise_due(fields["due"])
+    if "rating" in fields:
+        fields["rating"] = str(int(fields["rating"]))
+    if kind == PhaseKind.round and text.strip().casefold() == PASS:
+        return PASS, {"turn": PASS}
+    if kind == PhaseKind.scale and not text.strip() and "rating" in fields:
+        return NO_REASON, fields
+    return text, fields
+
+
+def fields_text(fields: dict[str, str]) -> Text | None:
+    """The extra fields of a recorded contribution, for the contribution list (never read as markup)."""
+    parts = [(FIELD_LABELS[key], fields[key]) for key in FIELD_LABELS if fields.get(key)]
+    if not parts:
+        return None
+    text = Text()
+    for n, (label, value) in enumerate(parts):
+        if n:
+            text.append("  ·  ", style="dim")
+        text.append(f"{label}: ", style="italic")
+        text.append(f"{value}/10" if label == "rating" else value, style="bold" if label == "rating" else "")
+    return text
+
+
+def still_to_speak(session: Session, phase: Phase | None = None) -> list[str]:
+    """Participants who have neither spoken nor passed in this (round) phase, in the order of the list."""
+    phase = phase or session.phase
+    spoken = {c.speaker.casefold() for c in session.contributions_in(phase.id) if c.speaker}
+    return [name for name in session.participants if name.casefold() not in spoken]
+
+
+class KindFields(Vertical, can_focus=False):
+    """One row of extra fields for the current phase kind; hidden for discussion phases."""
+
+    class Submitted(Message):
+        """Enter was pressed in one of the extra fields: record the contribution."""
+
+    class PassRequested(Message):
+        """The Pass button was pressed: record a pass for the person whose turn it is."""
+
+    def __init__(self, session: Session, **kwargs) -> None:
+        super().__init__(**kwargs)
+        self.session = session
+        self.kind: PhaseKind = session.phase.kind
+        self.next_speaker: str | None = None
+
+    def compose(self) -> ComposeResult:
+        tags = [(tag, tag) for tag in self.session.template.tags]
+        with Horizontal(id="kf-strengths", classes="kf-row"):
+            yield Input(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
+            yield Select(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
+        with Horizontal(id="kf-timeline", classes="kf-row"):
+            yield Input(placeholder="when (e.g. month 3)", id="kf-when", max_length=200)
+            yield Input(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
+        with Horizontal(id="kf-actions", classes="kf-row"):
+            yield Input(placeholder="owner", id="kf-owner", max_length=200)
+            yield Input(placeholder="due (YYYY-MM-DD)", id="kf-due", max_length=100)
+            yield Input(placeholder="who hears about it", id="kf-tell", max_length=1000)
+        with Horizontal(id="kf-scale", classes="kf-row"):
+            yield Input(placeholder="0-10", id="kf-rating", max_length=3)
+            yield Static("", id="kf-scale-note", markup=False)
+        with Horizontal(id="kf-round", classes="kf-row"):
+            yield Static("", id="kf-round-note", markup=False)
+            yield Button("Pass", id="kf-pass", compact=True)
+
+    def on_mount(self) -> None:
+        for widget in self.query(Input):
+            widget.border_title = FIELD_LABELS.get(widget.id.removeprefix("kf-"), "")
+        self.query_one("#kf-skill", Select).display = bool(self.session.template.tags)
+        self.show_phase(self.session)
+
+    # ------------------------------------------------------------------ phase changes
+    def show_phase(self, session: Session) -> None:
+        """Show the row for the current phase's kind, emptied, with the round's and scale's notes."""
+        self.session = session
+        phase = session.phase
+        self.kind = phase.kind
+        for kind in (PhaseKind.strengths, PhaseKind.timeline, PhaseKind.actions, PhaseKind.scale, PhaseKind.round):
+            self.query_one(f"#kf-{kind.value}").display = kind == self.kind
+        self.display = self.kind != PhaseKind.discussion
+        self.clear()
+        if self.kind == PhaseKind.scale:
+            self.query_one("#kf-scale-note", Static).update(self._scale_note(phase))
+        self.update_round(session)
+
+    def _scale_note(self, phase: Phase) -> Text:
+        note = Text()
+        note.append("one rating for the group" if phase.rated_by_group else "each person's rating", style="bold")
+        note.append(", 0 to 10")
+        if phase.scale_low:
+            note.append(f"   0 = {phase.scale_low}")
+        if phase.scale_high:
+            note.append(f"   10 = {phase.scale_high}")
+        return note
+
+    def update_round(self, session: Session) -> None:
+        """After each contribution: who has not yet spoken in a round, and whose turn it is."""
+        self.session = session
+        self.next_speaker = None
+        if self.kind != PhaseKind.round:
+            return
+        note = self.query_one("#kf-round-note", Static)
+        if not session.participants:
+            note.update("No participant list for this session: record each person in turn; type pass for anyone who passes.")
+            return
+        waiting = still_to_speak(session)
+        if waiting:
+            self.next_speaker = waiting[0]
+            text = Text("Still to speak: ", style="bold")
+            text.append(", ".join(waiting))
+            text.append("   (type pass, or press Pass, when someone passes)", style="dim")
+            note.update(text)
+        else:
+            note.update(Text("Everyone has had a turn.", style="bold"))
+
+    # ------------------------------------------------------------------ values
+    def raw_values(self) -> dict[str, str]:
+        values: dict[str, str] = {}
+        for key in KIND_FIELDS.get(self.kind, ()):
+            if key == "skill":
+                select = self.query_one("#kf-skill", Select)
+                values[key] = "" if select.value is Select.NULL else str(select.value)
+            else:
+                values[key] = self.query_one(f"#kf-{key}", Input).value
+        return values
+
+    def problem(self) -> str | None:
+        """A note for the user if what is typed cannot be recorded (a rating out of range); None if fine."""
+        if self.kind == PhaseKind.scale:
+            problem = rating_problem(self.query_one("#kf-rating", Input).value)
+            if problem:
+                self.query_one("#kf-rating", Input).focus()
+            return problem
+        return None
+
+    def contribution(self, text: str) -> tuple[str, dict[str, str]]:
+        return build_contribution(self.kind, text, self.raw_values())
+
+    def recorded(self, session: Session) -> None:
+        self.clear()
+        self.update_round(session)
+
+    def clear(self) -> None:
+        for widget in self.query(Input):
+            widget.value = ""
+        self.query_one("#kf-skill", Select).clear()
+
+    # ------------------------------------------------------------------ events
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted())
+
+    def on_button_pressed(self, event: Button.Pressed) -> None:
+        if event.button.id == "kf-pass":
+            event.stop()
+            self.post_message(self.PassRequested())

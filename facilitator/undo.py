@@ -1,0 +1,58 @@
+"""Undo of the last changes to contributions (record, edit, delete, move), through the store."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Literal
+
+from .models import Contribution, Session
+from .store import Store
+
+UndoKind = Literal["add", "edit", "delete"]
+
+
+@dataclass
+class UndoEntry:
+    kind: UndoKind
+    contribution: Contribution
+    before: dict[str, Any] = field(default_factory=dict)
+
+    def describe(self) -> str:
+        short = self.contribution.text if len(self.contribution.text) <= 40 else self.contribution.text[:39] + "…"
+        verb = {"add": "recording of", "edit": "change to", "delete": "deletion of"}[self.kind]
+        if self.kind == "edit" and set(self.before) == {"phase_id"}:
+            verb = "move of"
+        return f"{verb} “{short}”"
+
+
+class UndoStack:
+    """Most recent change last. Undo applies the inverse change through the store, so it is durable too."""
+
+    def __init__(self, limit: int = 200) -> None:
+        self._entries: list[UndoEntry] = []
+        self.limit = limit
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    def push(self, entry: UndoEntry) -> None:
+        self._entries.append(entry)
+        del self._entries[: -self.limit]
+
+    def undo(self, store: Store, session: Session) -> UndoEntry | None:
+        """Undo the newest change. Returns it, or None if there is nothing to undo.
+
+        If the store refuses (not saved), the entry stays on the stack and the error propagates.
+        """
+        if not self._entries:
+            return None
+        entry = self._entries[-1]
+        if entry.kind == "add":
+            store.delete_contribution(session, entry.contribution.id)
+        elif entry.kind == "delete":
+            store.add_contribution(session, entry.contribution)
+            session.contributions.sort(key=lambda c: c.created_at)
+        elif entry.kind == "edit":
+            store.edit_contribution(session, entry.contribution.id, **entry.before)
+        self._entries.pop()
+        return entry

@@ -1,0 +1,118 @@
+"""HTML, Word and CSV: made from the markdown record, each right for its use."""
+
+from __future__ import annotations
+
+import base64
+import csv
+import hashlib
+import io
+import re
+import zipfile
+
+from facilitator.record.export import render_all, render_export
+from facilitator.record.html import STYLE
+from facilitator.record.word import render_docx_from_markdown
+
+from .helpers import HTMLScan, docx_document, end, expected_lines, new_session, say, split_record
+
+
+def _ended_session(store, ssr, clock):
+    session = new_session(store, ssr, clock)
+    actions = next(p for p in ssr.phases if p.kind.value == "actions")
+    for phase in ssr.phases:
+        if phase.id != actions.id:
+            say(store, session, clock, phase.id, f"Said in {phase.title}", "Sam")
+    planned = [
+        ("Share the morning plan at the team meeting", {"owner": "Priya", "due": "2026-12-15", "tell": "Whole team"}),
+        ("=HYPERLINK(\"http://x\")", {"owner": "+Sam", "due": "", "tell": "@everyone"}),
+        ("Ask school — write to the head\nand copy in health", {"owner": "Team manager", "due": "2027-01-10", "tell": "Mother"}),
+    ]
+    for text, fields in planned:
+        say(store, session, clock, actions.id, text, "Priya", fields=fields)
+    ended, _ = end(store, session, clock)
+    return store.load_session(ended.id), planned
+
+
+def test_html_is_a_standalone_printable_page(store, ssr, clock):
+    session, _ = _ended_session(store, ssr, clock)
+    html = render_export(session, "html").decode("utf-8")
+    page = HTMLScan(html)
+    assert html.startswith("<!DOCTYPE html>")
+    headings = [tag for tag, _ in page.tags if tag in ("h1", "h2")]
+    assert headings.count("h1") == 1
+    assert headings.count("h2") == len(ssr.phases) + 4
+    for phase in ssr.phases:
+        assert phase.title in page.plain
+    # Only its own stylesheet may apply, pinned by hash; nothing may load or run.
+    meta = {a.get("http-equiv"): a.get("content") for t, a in page.tags if t == "meta"}
+    csp = meta["Content-Security-Policy"]
+    digest = base64.b64encode(hashlib.sha256(STYLE.encode()).digest()).decode()
+    assert f"'sha256-{digest}'" in csp
+    assert re.search(r"<style>(.*?)</style>", html, re.S).group(1) == STYLE
+    assert "default-src 'none'" in csp and "script-src 'none'" in csp
+    assert not [t for t, a in page.tags if t in ("script", "link", "img", "iframe") or "src" in a or "href" in a]
+    assert "@media print" in STYLE
+    # The learning actions table is a real table.
+    assert ("table", {}) in page.tags
+
+
+def test_word_file_has_real_headings_lists_and_tables(store, ssr, clock):
+    session, planned = _ended_session(store, ssr, clock)
+    data = render_export(session, "docx")
+    document = docx_document(data)
+    styled = [(p.style.name, p.text) for p in document.paragraphs]
+    assert ("Title", session.title) in styled
+    heading_texts = [text for style, text in styled if style == "Heading 1"]
+    for n, phase in enumerate(ssr.phases, start=1):
+        assert f"{n}. {phase.title}" in heading_texts
+    assert any(style == "List Bullet" and text == "Sam: Said in " + ssr.phases[0].title for style, text in styled)
+    actions_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Action")
+    body_rows = [[c.text for c in row.cells] for row in actions_table.rows[1:]]
+    assert [r[0] for r in body_rows] == [" / ".join(expected_lines(text)) for text, _ in planned]
+    assert [r[1] for r in body_rows] == [fields["owner"] for _, fields in planned]
+    assert all(run.bold for cell in actions_table.rows[0].cells for run in cell.paragraphs[0].runs)
+    assert document.core_properties.title == session.title
+
+
+def test_word_file_keeps_a_table_given_in_markdown():
+    record = "---\ntitle: T\nstatus: draft\n---\n# T\n\n| When | What |\n| --- | --- |\n| Month 3 | We asked \\| listened |\n"
+    document = docx_document(render_docx_from_markdown(record))
+    assert len(document.tables) == 1
+    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["When", "What"], ["Month 3", "We asked | listened"]]
+
+
+def test_word_file_is_the_same_bytes_each_time_and_opens_as_a_zip(store, ssr, clock):
+    session, _ = _ended_session(store, ssr, clock)
+    first, second = render_export(session, "docx"), render_export(session, "docx")
+    assert first == second
+    with zipfile.ZipFile(io.BytesIO(first)) as archive:
+        assert archive.testzip() is None
+        assert "word/document.xml" in archive.namelist()
+
+
+def test_csv_lists_the_learning_actions_safely(store, ssr, clock):
+    session, planned = _ended_session(store, ssr, clock)
+    data = render_export(session, "csv")
+    assert data.startswith(b"\xef\xbb\xbf")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert rows[0][:4] == ["Action", "Owner", "Due", "Who hears about it"]
+    assert len(rows) == 1 + len(planned)
+
+    def shown(value: str) -> str:
+        # Spreadsheet formulas are defused with a leading apostrophe; nothing else changes.
+        return "'" + value if value[:1] in "=+-@" and value else value
+
+    for row, (text, fields) in zip(rows[1:], planned):
+        assert row[0] == shown("\n".join(expected_lines(text)))
+        assert row[1:4] == [shown(fields["owner"]), fields["due"], shown(fields["tell"])]
+        assert row[5] == session.id and row[6] == session.date.isoformat()
+    assert not any(cell and cell[0] in "=+-@" for row in rows for cell in row)
+
+
+def test_all_formats_at_once_match_each_one_alone(store, ssr, clock):
+    session, _ = _ended_session(store, ssr, clock)
+    together = render_all(session)
+    for fmt, data in together.items():
+        assert data == render_export(session, fmt), fmt
+    front, _ = split_record(together["md"].decode())
+    assert front["status"] == "final"

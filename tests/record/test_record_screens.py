@@ -1,0 +1,149 @@
+"""In the app: the identifier review before the final record, draft exports and the names list from the palette."""
+
+from __future__ import annotations
+
+from textual.widgets import DataTable, Input, Static, TextArea
+
+from facilitator.models import SessionStatus
+from facilitator.tui.screens.dialogs import EndedScreen
+from facilitator.tui.screens.redaction import ApologiesScreen, IdentifierReviewScreen, NamesScreen
+from facilitator.tui.screens.session import SessionScreen
+from tests.conftest import build_app
+
+from .helpers import new_session, say, split_record
+
+
+async def _palette(pilot, query: str) -> None:
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    for ch in query:
+        await pilot.press(ch if ch != " " else "space")
+    await pilot.pause(0.3)
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, clock, data_dir):
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "case-story", "Mum's mobile is 07700 900123 and email mum@example.org", "Sam")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        review = app.screen
+        assert isinstance(review, IdentifierReviewScreen)
+        table = review.query_one("#findings", DataTable)
+        found = [str(table.get_cell_at((row, 0))) for row in range(table.row_count)]
+        assert found == ["07700 900123", "mum@example.org"]
+        # Keep the phone number (k), put the email on the names list as "[Mother's email]" (n, type, enter).
+        await pilot.press("k")
+        await pilot.press("n")
+        await pilot.pause()
+        assert review.focused is review.query_one("#replacement", Input)
+        for ch in "[Mother's email]":
+            await pilot.press(ch if ch != " " else "space")
+        await pilot.press("enter")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(app.screen.query_one("#record-path", Static).render())
+
+    text = open(path, encoding="utf-8").read()
+    front, body = split_record(text)
+    assert front["status"] == "final"
+    assert "07700 900123" in body
+    assert "mum@example.org" not in body and "\\[Mother's email\\]" in body
+    stored = store.load_session(session.id)
+    assert stored.redactions == {"mum@example.org": "[Mother's email]"}
+    assert stored.pii_kept == ["07700 900123"]
+    assert "mum@example.org" in stored.contributions[0].text
+
+
+async def test_going_back_from_the_review_leaves_the_session_open(store, ssr, clock, data_dir):
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "case-story", "Lives at LS1 4AP", "Sam")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentifierReviewScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "still open" in str(app.screen.query_one("#status", Static).render())
+    assert store.load_session(session.id).status == SessionStatus.running
+    assert list((data_dir / "records").glob("*.md")) == []
+
+
+async def test_draft_export_from_the_command_palette(store, ssr, clock, data_dir):
+    session = new_session(store, ssr, clock)
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        box = app.screen.query_one("#contribution", Input)
+        box.value = "Something said so far"
+        await pilot.press("enter")
+        await pilot.pause()
+        await _palette(pilot, "draft record: markdown")
+        assert isinstance(app.screen, SessionScreen)
+    drafts = list((data_dir / "records").glob("*-draft.md"))
+    assert len(drafts) == 1
+    front, body = split_record(drafts[0].read_text(encoding="utf-8"))
+    assert front["status"] == "draft" and "Something said so far" in body
+    assert store.load_session(session.id).status == SessionStatus.running
+
+
+async def test_names_list_and_apologies_are_edited_from_the_palette(store, ssr, clock, data_dir):
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "ground-rules", "Jayden's mum agreed", "Sam")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _palette(pilot, "names to replace")
+        assert isinstance(app.screen, NamesScreen)
+        area = app.screen.query_one("#names", TextArea)
+        area.insert("Jayden -> Child A\nmum -> Mother")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await _palette(pilot, "apologies")
+        assert isinstance(app.screen, ApologiesScreen)
+        app.screen.query_one("#apologies", Input).value = "Chris, Dee"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        # Recording still works on the updated session.
+        app.screen.query_one("#contribution", Input).value = "After the names were set"
+        await pilot.press("enter")
+        await pilot.pause()
+        await _palette(pilot, "draft record: markdown")
+
+    stored = store.load_session(session.id)
+    assert stored.redactions == {"Jayden": "Child A", "mum": "Mother"}
+    assert stored.apologies == ["Chris", "Dee"]
+    assert [c.text for c in stored.contributions] == ["Jayden's mum agreed", "After the names were set"]
+    draft = next((data_dir / "records").glob("*-draft.md")).read_text(encoding="utf-8")
+    front, body = split_record(draft)
+    assert front["apologies"] == ["Chris", "Dee"]
+    assert "Child A's Mother agreed" in body and "Jayden" not in draft
+
+
+async def test_a_names_line_that_is_not_understood_is_pointed_out(store, ssr, clock):
+    session = new_session(store, ssr, clock)
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _palette(pilot, "names to replace")
+        screen = app.screen
+        assert isinstance(screen, NamesScreen)
+        screen.query_one("#names", TextArea).insert("Jayden -> Child A\nKerry the mum")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        error = screen.query_one("#names-error", Static)
+        assert error.display and "Kerry the mum" in str(error.render())
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+    assert store.load_session(session.id).redactions == {}

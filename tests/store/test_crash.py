@@ -1,0 +1,148 @@
+"""kill -9 at random moments while contributions are recorded: nothing shown as recorded is ever lost.
+
+A real subprocess (crash_driver.py) records into a real data folder and prints each change only
+after the store acknowledged it; this test kills it with SIGKILL at a random moment, then opens the
+folder again as the app would and checks every session against what was printed.
+"""
+
+from __future__ import annotations
+
+import os
+import random
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+from facilitator.store import Store
+
+from .helpers import assert_files_readable, stray_temp_files
+
+DRIVER = Path(__file__).with_name("crash_driver.py")
+
+
+@dataclass
+class Expected:
+    """What the driver reported as recorded in one session, across every run that touched it."""
+
+    acked: list[str] = field(default_factory=list)
+    maybe: set[str] = field(default_factory=set)  # being recorded when killed: may or may not be there
+    phase: int = 0
+    maybe_phase: int | None = None
+
+
+def run_and_kill(data_dir: Path, session_id: str, prefix: str, rng: random.Random) -> list[str]:
+    proc = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(data_dir), session_id, prefix],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    lines: list[bytes] = []
+    if rng.random() < 0.2:
+        # Anywhere in start-up: while the store is opening, replaying journals, creating the session.
+        time.sleep(rng.uniform(0.0, 0.6))
+    else:
+        while True:
+            line = proc.stdout.readline()
+            if not line:
+                break
+            lines.append(line)
+            if line == b"READY\n":
+                break
+        time.sleep(rng.uniform(0.0, 0.12))
+    proc.kill()
+    proc.wait(timeout=10)
+    # Read through the same buffered reader: lines it already holds are part of the output.
+    lines += proc.stdout.read().splitlines(keepends=True)
+    err = proc.stderr.read()
+    proc.stdout.close()
+    proc.stderr.close()
+    assert proc.returncode == -9, f"the driver stopped by itself ({proc.returncode}): {err.decode()[-2000:]}"
+    # A half-written last line of output is not a report of anything.
+    return [l.decode().rstrip("\n") for l in lines if l.endswith(b"\n")]
+
+
+def absorb(expected: dict[str, Expected], session_id: str, lines: list[str]) -> None:
+    exp = None
+    for line in lines:
+        words = line.split()
+        if words[0] == "SESSION":
+            exp = expected.setdefault(session_id, Expected(phase=int(words[2])))
+        elif words[0] == "BEGIN" and words[1] == "ADD":
+            exp.maybe.add(words[2])
+        elif words[0] == "ADD":
+            exp.maybe.discard(words[1])
+            exp.acked.append(words[1])
+        elif words[0] == "BEGIN" and words[1] == "PHASE":
+            exp.maybe_phase = int(words[2])
+        elif words[0] == "PHASE":
+            exp.phase, exp.maybe_phase = int(words[1]), None
+
+
+def check_after_restart(data_dir: Path, expected: dict[str, Expected], context: str) -> None:
+    # Before the app starts again: every session file and the index are whole (atomic writes).
+    for p in [data_dir / "index.json", *(data_dir / "sessions").glob("*.json")]:
+        if p.exists():
+            import orjson
+
+            assert p.stat().st_size > 0, f"{context}: {p} is empty"
+            orjson.loads(p.read_bytes())
+    started = time.perf_counter()
+    store = Store(data_dir).open()
+    try:
+        opened_in = time.perf_counter() - started
+        assert opened_in < 2.0, f"{context}: opening took {opened_in:.2f}s"
+        assert not stray_temp_files(data_dir), f"{context}: temp files left after start: {stray_temp_files(data_dir)}"
+        assert not any("could not be read" in n for n in store.notices), f"{context}: {store.notices}"
+        assert not [p for p in (data_dir / "quarantine").iterdir() if p.name.endswith(".json")], context
+        assert_files_readable(data_dir)
+        listed = {s.id for s in store.unfinished_sessions()}
+        for session_id, exp in expected.items():
+            assert session_id in listed, f"{context}: {session_id} is not offered for resumption"
+            session = store.load_session(session_id)
+            ids = [c.id for c in session.contributions]
+            assert len(ids) == len(set(ids)), f"{context}: duplicates in {session_id}"
+            missing = [i for i in exp.acked if i not in ids]
+            assert not missing, f"{context}: acknowledged contributions lost from {session_id}: {missing}"
+            extra = set(ids) - set(exp.acked)
+            assert extra <= exp.maybe, f"{context}: {session_id} holds contributions never recorded: {extra - exp.maybe}"
+            assert [i for i in ids if i in set(exp.acked)] == exp.acked, f"{context}: order changed in {session_id}"
+            assert session.current_phase in {exp.phase, exp.maybe_phase}, (
+                f"{context}: {session_id} is on phase {session.current_phase}, expected {exp.phase}"
+            )
+            # What this start saw is now settled: an in-flight change is either kept for good or gone.
+            exp.acked = [i for i in ids]
+            exp.maybe = set()
+            exp.phase, exp.maybe_phase = session.current_phase, None
+    finally:
+        store.close()
+
+
+def kill_many_times(tmp_path: Path, runs: int) -> None:
+    seed = int.from_bytes(os.urandom(4), "big")
+    rng = random.Random(seed)
+    data_dir = tmp_path / "data"
+    expected: dict[str, Expected] = {}
+    acknowledged = 0
+    for run in range(runs):
+        if expected and rng.random() < 0.35:
+            session_id = rng.choice(sorted(expected))  # resume a session that was killed before
+        else:
+            session_id = f"k{run:03d}"
+        lines = run_and_kill(data_dir, session_id, f"r{run:03d}", rng)
+        acknowledged += sum(1 for l in lines if l.startswith("ADD "))
+        absorb(expected, session_id, lines)
+        check_after_restart(data_dir, expected, f"seed {seed}, run {run}")
+    assert acknowledged > runs, f"seed {seed}: the driver hardly recorded anything ({acknowledged})"
+
+
+def test_kill_9_while_recording_loses_nothing(tmp_path):
+    kill_many_times(tmp_path, runs=10)
+
+
+@pytest.mark.slow
+def test_kill_9_while_recording_loses_nothing_100_times(tmp_path):
+    kill_many_times(tmp_path, runs=100)

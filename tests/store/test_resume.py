@@ -1,0 +1,82 @@
+"""A session running when the app died is offered for resumption and reopens where it was, with everything."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import OptionList
+
+from facilitator.cli import main
+from facilitator.store import Store
+from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.widgets.contribution_list import ContributionItem
+from tests.conftest import build_app
+
+DRIVER = Path(__file__).with_name("crash_driver.py")
+
+
+def record_then_kill(data_dir: Path, session_id: str) -> tuple[list[str], int]:
+    """Run the recording process until it has moved to phase 2 and recorded three more, then kill -9 it."""
+    proc = subprocess.Popen(
+        [sys.executable, str(DRIVER), str(data_dir), session_id, "c"], stdout=subprocess.PIPE, stderr=subprocess.PIPE
+    )
+    acked, phase, after_phase = [], 0, 0
+    try:
+        for raw in proc.stdout:
+            words = raw.decode().split()
+            if words[0] == "ADD":
+                acked.append(words[1])
+                if phase == 2:
+                    after_phase += 1
+            elif words[0] == "PHASE":
+                phase = int(words[1])
+            if phase == 2 and after_phase == 3:
+                break
+    finally:
+        proc.kill()
+        proc.wait()
+        proc.stdout.close()
+        proc.stderr.close()
+    assert phase == 2, "the recording process never reached phase 2"
+    return acked, phase
+
+
+async def test_home_screen_offers_the_crashed_session_and_reopens_it_on_its_phase(data_dir, clock):
+    acked, phase = record_then_kill(data_dir, "20261122-crashed")
+    store = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            unfinished = app.screen.query_one("#unfinished", OptionList)
+            assert unfinished.option_count == 1
+            line = str(unfinished.get_option_at_index(0).prompt)
+            assert "Crash test 20261122-crashed" in line and f"phase {phase + 1} of" in line
+            await pilot.press("r")
+            await pilot.press("enter")
+            await pilot.pause()
+            assert isinstance(app.screen, SessionScreen)
+            session = app.screen.session
+            assert session.current_phase == phase
+            assert [c.id for c in session.contributions if c.id in set(acked)] == acked
+            shown = [item.contribution.id for item in app.screen.query(ContributionItem)]
+            assert shown == [c.id for c in session.contributions if c.phase_id == session.phase.id]
+            assert len(shown) >= 3
+    finally:
+        store.close()
+
+
+def test_facilitator_resume_reopens_the_crashed_session(data_dir, clock):
+    acked, phase = record_then_kill(data_dir, "20261122-crashed")
+    for argv in (["resume"], ["resume", "20261122-cr"]):
+        apps = []
+        assert main(["--data-dir", str(data_dir), *argv], clock=clock, run=apps.append) == 0
+        session = apps[0]._open_session
+        assert session.id == "20261122-crashed"
+        assert session.current_phase == phase
+        ids = [c.id for c in session.contributions]
+        assert set(acked) <= set(ids) and len(ids) == len(set(ids))

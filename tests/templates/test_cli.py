@@ -1,0 +1,71 @@
+"""`facilitator templates list | show ID`: what a team lead reads before choosing a template."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from facilitator.cli import main
+
+from .test_builtin import DESIGN_IDS
+from .test_malformed import good
+
+
+def test_list_shows_id_name_phases_length_and_source(tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    (data / "templates").mkdir(parents=True)
+    (data / "templates" / "my-huddle.toml").write_text(good("typical_length = 12"), encoding="utf-8")
+    (data / "templates" / "broken.toml").write_text('id = "x"\nname = \n', encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "list"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    rows = {line.split("\t")[0]: line.split("\t") for line in lines[:10]}
+    assert set(rows) == set(DESIGN_IDS) | {"my-huddle"}
+    assert lines[0].startswith("serious-success-review\t")  # the flagship first
+    assert rows["serious-success-review"] == ["serious-success-review", "Serious Success Review", "7 phases", "90 min", "built-in"]
+    assert rows["my-huddle"] == ["my-huddle", "My huddle", "1 phase", "12 min", "user"]
+    assert lines[10] == ""  # the list ends with a blank line; notes follow
+    text = "\n".join(lines)
+    assert "Broken templates (1), not loaded:" in text
+    assert "broken.toml (user)" in text and "TOML syntax error at line 2, column 8" in text
+    assert f"Your own templates go in {data / 'templates'}" in text
+
+
+def test_show_prints_the_whole_script(capsys):
+    assert main(["templates", "show", "signs-of-safety-group-supervision"]) == 0
+    out = capsys.readouterr().out
+    assert out.startswith("Signs of Safety group supervision  (signs-of-safety-group-supervision, version 1)")
+    assert "Ground rules:\n  - The family is named by role or initials only" in out
+    for number, title in enumerate(
+        ["Roles and focus", "The case in brief", "What are we worried about?", "What is working well?",
+         "Scaling", "What needs to happen?", "Reflection"],
+        start=1,
+    ):
+        assert f"\n{number}. {title}  [" in out
+    assert "Records: a rating from 0 to 10 with the reason for it (scale)" in out
+    assert "     0 = the child is not safe enough" in out
+    assert "     ? Why that number, and not one lower?" in out
+    assert "Where it comes from:\n  - Signs of Safety: Andrew Turnell and Steve Edwards" in out
+    # Markdown emphasis in guidance is not printed as asterisks.
+    assert "**" not in out
+    # Wrapped to be read in a terminal or printed (only the file path may run longer).
+    assert max(len(line) for line in out.splitlines() if not line.startswith("Source:")) <= 88
+
+
+def test_show_unknown_and_broken_ids_say_what_to_do(tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    (data / "templates").mkdir(parents=True)
+    (data / "templates" / "team-check-in.toml").write_text("id = ", encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "show", "no-such-thing"]) == 1
+    assert "run `facilitator templates list`" in capsys.readouterr().err
+    assert main(["--data-dir", str(data), "templates", "show", "team-check-in"]) == 1
+    err = capsys.readouterr().err
+    assert "is broken" in err and "facilitator templates validate" in err
+
+
+def test_validate_a_good_user_template_with_notes(tmp_path: Path, capsys):
+    path = tmp_path / "Team Huddle.toml"
+    path.write_text(good("typical_length = 120"), encoding="utf-8")
+    assert main(["templates", "validate", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert f"{path}: valid template 'my-huddle' (My huddle, 1 phases, 120 min)." in out
+    assert "the phase timeboxes add up to 10 minutes but typical_length is 120" in out
+    assert "naming it my-huddle.toml" in out

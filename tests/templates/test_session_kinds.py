@@ -1,0 +1,261 @@
+"""The session screen adapts to the phase kind: extra fields by tab, enter still records, rounds and scales."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Button, Input, Select, Static
+
+from facilitator.session_ops import go_to_phase, start_session
+from facilitator.tui.screens.home import HomeScreen
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.kind_fields import KindFields
+from tests.conftest import build_app
+
+PEOPLE = ["Sam", "Priya", "Team manager"]
+
+
+async def go_to(pilot, phase_id: str) -> SessionScreen:
+    screen = pilot.app.screen
+    assert isinstance(screen, SessionScreen)
+    while screen.session.phase.id != phase_id:
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+    return screen
+
+
+def status(screen) -> str:
+    return str(screen.query_one("#status", Static).render())
+
+
+def shown(screen) -> list[str]:
+    return [str(item.render()) for item in screen.query(ContributionItem)]
+
+
+async def type_keys(pilot, text: str) -> None:
+    """Really press the keys (slow): used where reaching the right box by keyboard is the point."""
+    await pilot.press(*[("space" if ch == " " else ch) for ch in text])
+
+
+async def type_text(pilot, text: str) -> None:
+    """Type into whichever box has the focus."""
+    await pilot.pause()
+    focused = pilot.app.screen.focused
+    assert isinstance(focused, Input), f"focus is on {focused!r}, not a text box"
+    focused.value = text
+    await pilot.pause()
+
+
+def open_at(store, clock, template, phase_id: str, **kwargs):
+    """A session started and moved to one phase, and the real app opened on it (as `resume` would)."""
+    session = start_session(store, template, clock=clock, title="S", **kwargs)
+    session = go_to_phase(store, session, template.phase_index(phase_id))
+    return session, build_app(store, clock, open_session_id=session.id)
+
+
+async def test_strength_with_evidence_and_skill_reached_by_tab(store, clock, library):
+    session, app = open_at(store, clock, library.get("serious-success-review"), "strengths-evidence", participants=PEOPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert screen.query_one(KindFields).display
+        await type_text(pilot, "Child focus")
+        await pilot.press("tab", "tab")  # past "who said it" to the evidence box
+        assert screen.focused is screen.query_one("#kf-evidence", Input)
+        await type_keys(pilot, "her words in every plan")
+        screen.query_one("#kf-skill", Select).value = "child focus"
+        screen.query_one("#contribution", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert status(screen).startswith("Recorded")
+        assert shown(screen) == ["1. Child focus\n   evidence: her words in every plan  ·  practice skill: child focus"]
+        # The fields are emptied for the next strength, and the cursor is back in the main box.
+        assert screen.query_one("#kf-evidence", Input).value == ""
+        assert screen.query_one("#kf-skill", Select).value is Select.NULL
+        assert screen.focused is screen.query_one("#contribution", Input)
+    stored = store.load_session(session.id).contributions
+    assert [(c.text, c.fields) for c in stored] == [
+        ("Child focus", {"evidence": "her words in every plan", "skill": "child focus"})
+    ]
+
+
+async def test_enter_in_an_extra_field_records_and_plain_text_needs_no_fields(store, clock, library):
+    session, app = open_at(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        await type_text(pilot, "Share the plan")
+        screen.query_one("#kf-owner", Input).value = "Priya"
+        screen.query_one("#kf-due", Input).value = "15/12/2026"
+        screen.query_one("#kf-tell", Input).focus()
+        await type_text(pilot, "whole team")
+        await pilot.press("enter")
+        await pilot.pause()
+        await type_text(pilot, "Write to school")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(screen) == [
+            "1. Share the plan\n   owner: Priya  ·  due: 2026-12-15  ·  who hears: whole team",
+            "2. Write to school",
+        ]
+    stored = store.load_session(session.id).contributions
+    assert [c.fields for c in stored] == [{"owner": "Priya", "due": "2026-12-15", "tell": "whole team"}, {}]
+
+
+async def test_timeline_fields_and_discussion_phases_hide_them(store, clock, library):
+    session = start_session(store, library.get("serious-success-review"), clock=clock, title="S")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = pilot.app.screen
+        assert not screen.query_one(KindFields).display  # ground rules: a discussion
+        screen = await go_to(pilot, "turning-points")
+        assert screen.query_one("#kf-timeline").display and not screen.query_one("#kf-actions").display
+        screen.query_one("#kf-when", Input).value = "Month 3"
+        screen.query_one("#kf-changed", Input).value = "asked Child A about mornings"
+        await type_text(pilot, "Attendance dropped")
+        await pilot.press("enter")
+        await pilot.pause()
+        # Typed-but-unrecorded fields never leak into the next phase.
+        screen.query_one("#kf-when", Input).value = "left over"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.query_one("#kf-when", Input).value == ""
+        assert shown(screen) == ["1. Attendance dropped\n   when: Month 3  ·  done differently: asked Child A about mornings"]
+
+
+async def test_scale_rating_is_checked_with_a_clear_note(store, clock, library):
+    session, app = open_at(store, clock, library.get("signs-of-safety-group-supervision"), "scaling", participants=PEOPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        note = str(screen.query_one("#kf-scale-note", Static).render())
+        assert "each person's rating" in note and "0 = the child is not safe enough" in note
+        screen.query_one("#speaker", Select).value = "Sam"
+        await type_text(pilot, "Dad is engaging")
+        for bad in ("11", "x", "-1"):
+            screen.query_one("#kf-rating", Input).value = bad
+            screen.query_one("#contribution", Input).focus()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert f"'{bad}' is not a number from 0 to 10" in status(screen)
+            assert screen.query_one("#status").has_class("error")
+            # Nothing is lost: the reason is still typed and the cursor is on the rating.
+            assert screen.query_one("#contribution", Input).value == "Dad is engaging"
+            assert screen.focused is screen.query_one("#kf-rating", Input)
+            assert shown(screen) == []
+        screen.query_one("#kf-rating", Input).value = ""
+        await type_text(pilot, "6")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(screen) == ["1. Sam: Dad is engaging\n   rating: 6/10"]
+        # A rating alone can be recorded; the record says no reason was given.
+        screen.query_one("#kf-rating", Input).value = "3"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(screen)[1] == "2. (no reason given)\n   rating: 3/10"
+    stored = store.load_session(session.id).contributions
+    assert [c.fields["rating"] for c in stored] == ["6", "3"]
+
+
+async def test_round_shows_who_is_still_to_speak_and_allows_pass(store, clock, library):
+    session, app = open_at(store, clock, library.get("quick-success-huddle"), "thanks", participants=PEOPLE)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        speaker = screen.query_one("#speaker", Select)
+        note = lambda: str(screen.query_one("#kf-round-note", Static).render())  # noqa: E731
+        assert note().startswith("Still to speak: Sam, Priya, Team manager")
+        assert speaker.value == "Sam"  # whose turn it is
+        await type_text(pilot, "Thanks all")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert note().startswith("Still to speak: Priya, Team manager")
+        assert speaker.value == "Priya"
+        await type_text(pilot, "PASS")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert speaker.value == "Team manager"
+        # The Pass button refuses while the box has unrecorded text, then records a pass.
+        screen.query_one("#contribution", Input).value = "half typed"
+        screen.query_one("#kf-pass", Button).press()
+        await pilot.pause()
+        assert "still has text" in status(screen)
+        screen.query_one("#contribution", Input).value = ""
+        screen.query_one("#kf-pass", Button).press()
+        await pilot.pause()
+        assert note() == "Everyone has had a turn."
+        assert speaker.value is Select.NULL
+        assert shown(screen) == ["1. Sam: Thanks all", "2. Priya: pass", "3. Team manager: pass"]
+        # Leaving the round does not carry a preset speaker into the next phase.
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert speaker.value is Select.NULL
+    stored = store.load_session(session.id).contributions
+    assert [(c.speaker, c.text, c.fields) for c in stored] == [
+        ("Sam", "Thanks all", {}),
+        ("Priya", "pass", {"turn": "pass"}),
+        ("Team manager", "pass", {"turn": "pass"}),
+    ]
+
+
+async def test_round_without_a_participant_list_says_how_to_go_round(store, clock, library):
+    session, app = open_at(store, clock, library.get("quick-success-huddle"), "thanks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = app.screen
+        assert "No participant list" in str(screen.query_one("#kf-round-note", Static).render())
+        assert screen.query_one("#speaker", Select).value is Select.NULL
+
+
+MY_TEMPLATE = """
+id = "team-check-in"
+name = "Team check-in"
+typical_length = 10
+ground_rules = ["Roles or initials only."]
+
+[[phases]]
+id = "weather"
+title = "Weather report"
+kind = "scale"
+scale_by = "person"
+scale_low = "stormy"
+scale_high = "sunny"
+timebox = 5
+prompt = "How is your week, 0 to 10?"
+
+[[phases]]
+id = "one-thing"
+title = "One thing"
+kind = "actions"
+timebox = 5
+prompt = "One thing we do this week."
+"""
+
+
+async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, data_dir: Path):
+    store.templates_dir.mkdir(parents=True, exist_ok=True)
+    (store.templates_dir / "team-check-in.toml").write_text(MY_TEMPLATE, encoding="utf-8")
+    (store.templates_dir / "oops.toml").write_text('id = "oops"\nname = "Oops"\nphases = []\n', encoding="utf-8")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        home = app.screen
+        assert isinstance(home, HomeScreen)
+        templates = home.query_one("#templates")
+        prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
+        mine = next(p for p in prompts if p.startswith("Team check-in"))
+        assert "your template" in mine
+        assert any("oops.toml (broken: phases: has no phases" in p for p in prompts)
+        assert sum("built-in" not in p for p in prompts) == len(prompts)  # sanity: nothing odd listed
+        templates.highlighted = templates.get_option_index("team-check-in")
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#participants", Input).value = "Sam, Priya"
+        app.screen.query_one("#agreed").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SessionScreen) and screen.session.template.id == "team-check-in"
+        assert "0 = stormy" in str(screen.query_one("#kf-scale-note", Static).render())
+        screen.query_one("#kf-rating", Input).value = "8"
+        await type_text(pilot, "Good week")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(screen) == ["1. Good week\n   rating: 8/10"]
