@@ -11,6 +11,7 @@ from textual.widgets import Footer, Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...models import SessionSummary
+from ...store import StoreError
 
 
 def _session_line(summary: SessionSummary) -> Text:
@@ -126,7 +127,13 @@ class HomeScreen(Screen):
 
             self.app.push_screen(SetupScreen(self.app.library.get(option_id)))
         elif event.option_list.id == "unfinished":
-            self.app.open_session(self.app.store.load_session(option_id))
+            try:
+                session = self.app.store.load_session(option_id)
+            except StoreError as exc:
+                self.query_one("#home-status", Static).update(str(exc))
+                self.refresh_lists()
+                return
+            self.app.open_session(session)
         elif event.option_list.id == "recent":
             summary = next(s for s in self.app.store.list_sessions() if s.id == option_id)
             status = self.query_one("#home-status", Static)
