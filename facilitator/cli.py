@@ -27,13 +27,17 @@ def make_app(
     library: TemplateLibrary | None = None,
     open_session_id: str | None = None,
     demo: bool = False,
+    follow_up: bool = False,
+    warm_history: bool = False,
 ):
     """Build the app around an opened store. Shared by the command line and the tests."""
     from .tui.app import FacilitatorApp
 
     library = library or load_library(store.templates_dir)
     session = store.load_session(open_session_id) if open_session_id else None
-    return FacilitatorApp(store, library, settings, clock, open_session=session, demo=demo)
+    return FacilitatorApp(
+        store, library, settings, clock, open_session=session, demo=demo, follow_up=follow_up, warm_history=warm_history
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -79,6 +83,24 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("session_id", metavar="SESSION_ID")
     export.add_argument("--format", choices=["md", "html", "docx", "csv"], default="md")
     export.add_argument("--out", type=Path, help="file to write (default: the records folder)")
+
+    digest = sub.add_parser(
+        "digest",
+        help="an organisation learning digest across sessions",
+        description="What went right, strengths evidenced, and learning actions with their progress, across the "
+        "sessions of a period: fit to send to every team (names replaced as in the records, safeguarding concerns "
+        "left out, no speakers named). --records adds the exported markdown records in a folder (other teams' "
+        "records folders), so a service manager can combine several teams' learning.",
+    )
+    digest.add_argument("--since", required=True, metavar="DATE", help="first day, YYYY-MM-DD")
+    digest.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
+    digest.add_argument("--team", help="only this team's sessions")
+    digest.add_argument("--format", choices=["md", "html"], default="md")
+    digest.add_argument("--out", type=Path, help="file to write (default: the records folder)")
+    digest.add_argument(
+        "--records", type=Path, action="append", default=[], metavar="FOLDER",
+        help="a folder of exported markdown records to include (may be given more than once)",
+    )
     return parser
 
 
@@ -117,6 +139,8 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: 
         return _sessions_list(data_dir)
     if command == "export":
         return _export(args, data_dir)
+    if command == "digest":
+        return _digest(args, data_dir, clock)
 
     store = Store(data_dir, clock=clock)
     store.open()
@@ -127,7 +151,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: 
             open_id = _new(args, store, library, clock)
         elif command == "resume":
             open_id = _resume_id(args, store)
-        app = make_app(store, settings, clock, library=library, open_session_id=open_id)
+        app = make_app(
+            store, settings, clock, library=library, open_session_id=open_id, follow_up=command == "new", warm_history=True
+        )
         run(app)
     finally:
         store.close()
@@ -256,6 +282,43 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
             print(f"facilitator: {notice}", file=sys.stderr)
     finally:
         store.close()
+    _out(str(path))
+    return 0
+
+
+def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
+    from .session_ops import parse_date
+    from .store.history import make_digest, write_learning_file
+    from .learning.digest import render_digest
+
+    dates = {}
+    for name in ("since", "until"):
+        value = getattr(args, name)
+        try:
+            dates[name] = parse_date(value) if value else clock().date()
+        except ValueError as exc:
+            raise UserError(f"--{name}: {exc}.") from None
+    if dates["until"] < dates["since"]:
+        raise UserError("--until is before --since; give the first day with --since and the last with --until.")
+    if args.out is not None and args.out.is_dir():
+        raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('digest.' + args.format)}.")
+    if not data_dir.is_dir() and not args.records:
+        raise UserError(f"There is no data folder at {data_dir}; pass --data-dir, or --records with a folder of exported records.")
+    digest, notices = make_digest(
+        data_dir, dates["since"], dates["until"], clock().date(), team=args.team, records_dirs=args.records
+    )
+    for notice in notices:
+        print(f"facilitator: {notice}", file=sys.stderr)
+    content = render_digest(digest, args.format).encode("utf-8")
+    if args.out is None and data_dir.is_dir():
+        store = Store(data_dir, read_only=True)
+        name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
+        path = write_learning_file(store, name, content)
+    elif args.out is None:
+        path = Path(f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}")
+        write_learning_file(Store(data_dir, read_only=True), path.name, content, out=path)
+    else:
+        path = write_learning_file(Store(data_dir, read_only=True), args.out.name, content, out=args.out)
     _out(str(path))
     return 0
 

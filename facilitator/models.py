@@ -155,6 +155,89 @@ class Contribution(BaseModel):
         return self.speaker if self.speaker else "—"
 
 
+class ActionStatus(str, Enum):
+    """Where a learning action stands. Open, in progress and carried over still need doing."""
+
+    open = "open"
+    in_progress = "in progress"
+    done = "done"
+    dropped = "dropped"
+    carried_over = "carried over"
+
+    @property
+    def is_open(self) -> bool:
+        return self in (ActionStatus.open, ActionStatus.in_progress, ActionStatus.carried_over)
+
+
+class ActionStatusChange(BaseModel):
+    """One change of a learning action's status: when, to what, why, and in which session (if any)."""
+
+    model_config = ConfigDict(extra="ignore")
+
+    action_id: str
+    status: ActionStatus
+    date: dt.date
+    note: str = ""
+    session_id: str | None = None
+
+
+class ActionReview(BaseModel):
+    """A learning action from an earlier session, reviewed in this one (kept in the session for its record).
+
+    Text, owner and due are a copy as the earlier session's record shows them (names already replaced).
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    action_id: str
+    text: str
+    owner: str = ""
+    due: str = ""
+    status: ActionStatus
+    note: str = ""
+    date: dt.date
+    from_session_id: str = ""
+    from_session_title: str = ""
+    from_session_date: dt.date | None = None
+
+
+class LearningAction(BaseModel):
+    """A learning action: a contribution in an "actions" phase, with its status over time.
+
+    The action itself lives in the session it was agreed in; its status changes are kept apart (and in the
+    session that reviewed it), so ``history`` is filled when actions are gathered.
+    """
+
+    model_config = ConfigDict(extra="ignore")
+
+    id: str  # "<session id>/<contribution id>"
+    session_id: str
+    session_title: str = ""
+    session_date: dt.date
+    text: str
+    owner: str = ""
+    due: str = ""  # as typed; see due_date
+    tell: str = ""
+    team: str = ""
+    status: ActionStatus = ActionStatus.open
+    history: list[ActionStatusChange] = Field(default_factory=list)
+
+    @property
+    def due_date(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.due.strip())
+        except ValueError:
+            return None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    def overdue(self, today: dt.date) -> bool:
+        due = self.due_date
+        return self.is_open and due is not None and due < today
+
+
 class Session(BaseModel):
     model_config = ConfigDict(extra="ignore")
 
@@ -182,6 +265,8 @@ class Session(BaseModel):
     pii_kept: list[str] = Field(default_factory=list)
     # The retention / handling note, fixed when the session ends so the final record never changes.
     retention_note: str | None = None
+    # Learning actions from earlier sessions reviewed at the start of this one (status, note, date).
+    action_reviews: list[ActionReview] = Field(default_factory=list)
 
     @field_validator("title")
     @classmethod

@@ -6,7 +6,6 @@ from ..models import Session
 from .actions_csv import render_actions_csv
 from .html import render_html_page
 from .markdown import build_record, parse_body
-from .word import render_docx_document
 
 FORMATS = ("md", "html", "docx", "csv")
 EXTENSIONS = {"md": "md", "html": "html", "docx": "docx", "csv": "actions.csv"}
@@ -23,12 +22,16 @@ def render_export(session: Session, fmt: str, draft: bool | None = None, retenti
     if fmt == "html":
         return render_html_page(record.meta, record.body).encode("utf-8")
     if fmt == "docx":
+        from .word import render_docx_document  # python-docx is slow to import: only when a .docx is wanted
+
         return render_docx_document(record.meta, record.body)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
 
 def render_all(session: Session, draft: bool | None = None, retention: str | None = None) -> dict[str, bytes]:
     """Every format at once; the markdown is rendered and parsed once for all of them."""
+    from .word import render_docx_document
+
     record = build_record(session, draft, retention)
     tokens = parse_body(record.body)
     return {

@@ -244,6 +244,10 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             out += table
             out.append("")
 
+    from .follow_up import follow_up_lines
+
+    out += follow_up_lines(session)
+
     out += ["## Highlights", ""]
     highlights = [
         f"- {escape_block(c.text)} *({escape_inline(phase_titles.get(c.phase_id, c.phase_id))})*"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.widgets import Input
@@ -12,14 +13,17 @@ from ..models import Session
 from ..settings import Clock, Settings
 from ..store import Store
 from ..templates import TemplateLibrary
+from .screens.history import LearningCommands
 from .screens.home import HomeScreen
 from .screens.redaction import RecordCommands
+from .projector import ProjectorMixin
+from .room_commands import RoomCommands
 from .screens.session import SessionScreen
 
 HERE = Path(__file__).parent
 
 
-class FacilitatorApp(App[None]):
+class FacilitatorApp(ProjectorMixin, App[None]):
     TITLE = "facilitator"
     CSS_PATH = [
         HERE / "app.tcss",
@@ -29,11 +33,15 @@ class FacilitatorApp(App[None]):
         HERE / "screens" / "dialogs.tcss",
         HERE / "widgets" / "kind_fields.tcss",
         HERE / "screens" / "redaction.tcss",
+        HERE / "screens" / "history.tcss",
+        HERE / "screens" / "actions.tcss",
+        HERE / "screens" / "themes.tcss",
     ]
-    COMMANDS = App.COMMANDS | {RecordCommands}
+    COMMANDS = App.COMMANDS | {RoomCommands, RecordCommands, LearningCommands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help"),
+        Binding("f2", "toggle_projector", "Projector"),
     ]
 
     def __init__(
@@ -44,15 +52,21 @@ class FacilitatorApp(App[None]):
         clock: Clock,
         open_session: Session | None = None,
         demo: bool = False,
+        follow_up: bool = False,
+        warm_history: bool = False,
     ) -> None:
         super().__init__()
+        #: a new session opened from the command line: first its team's open learning actions, if any
+        self._follow_up = follow_up
+        #: read the history for the history, actions and themes screens in the background at start
+        self._warm_history = warm_history
         self.store = store
         self.library = library
         self.settings = settings
         self.clock = clock
         self.demo = demo
         self._open_session = open_session
-        self.theme = settings.theme
+        self.setup_projector(settings.theme)
         if demo:
             self.sub_title = "demo: a made-up case in a throwaway folder"
 
@@ -60,12 +74,22 @@ class FacilitatorApp(App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self._open_session is not None:
+        if self._warm_history:
+            from .screens.learning_data import history_index
+
+            self.run_worker(lambda: history_index(self), thread=True, group="learning", exit_on_error=False)
+        self.watch_theme_choice()
+        if self._open_session is not None and self._follow_up:
+            from .screens.actions import open_with_follow_up
+
+            open_with_follow_up(self, self._open_session)
+        elif self._open_session is not None:
             self.push_screen(SessionScreen(self._open_session))
 
-    def on_descendant_mount(self, event) -> None:  # noqa: ANN001 - Textual event
-        if isinstance(event.control, Input) and not self.settings.cursor_blink:
-            event.control.cursor_blink = False
+    def on_descendant_focus(self, event: events.DescendantFocus) -> None:
+        """Settings can turn the cursor blink off (steady for projectors, and for stable snapshots)."""
+        if isinstance(event.widget, Input) and not self.settings.cursor_blink:
+            event.widget.cursor_blink = False
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen

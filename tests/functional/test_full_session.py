@@ -182,3 +182,16 @@ async def test_hostile_text_is_recorded_and_shown_as_typed(store, clock, ssr):
         assert "[bold red]not markup[/]" in rendered
     stored = [c.text for c in store.load_session(session.id).contributions]
     assert stored == texts
+
+
+async def test_cursor_blink_setting_reaches_the_contribution_box(store, clock, ssr):
+    """A steady cursor (setting off) is what the projector and the snapshots rely on."""
+    from facilitator.session_ops import start_session
+
+    session = start_session(store, ssr, clock=clock, title="Blink")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test() as pilot:
+        await pilot.pause()
+        box = app.screen.query_one("#contribution", Input)
+        assert app.screen.focused is box
+        assert box.cursor_blink is False

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
@@ -10,9 +12,13 @@ from textual.widgets import Markdown, Static
 
 from ...models import Template
 
+HERE = Path(__file__).parent
+
 
 class PauseScreen(ModalScreen[None]):
     """Covers the projected session with a calm, content-free screen."""
+
+    CSS_PATH = HERE / "breather.tcss"
 
     BINDINGS = [Binding("escape,enter,space", "close", "Carry on")]
 
@@ -31,6 +37,7 @@ class PauseScreen(ModalScreen[None]):
 
 
 class GroundRulesScreen(ModalScreen[None]):
+    CSS_PATH = HERE / "breather.tcss"
     BINDINGS = [Binding("escape,enter", "close", "Back to the session")]
 
     def __init__(self, template: Template, agreed: bool) -> None:

@@ -32,6 +32,9 @@ class HomeScreen(Screen):
         Binding("n", "focus_templates", "New session"),
         Binding("r", "focus_resume", "Resume"),
         Binding("s", "focus_recent", "Recent"),
+        Binding("h", "learning('history')", "History"),
+        Binding("a", "learning('actions')", "Actions"),
+        Binding("t", "learning('themes')", "Themes"),
         Binding("escape", "noop", show=False),
     ]
 
@@ -108,6 +111,11 @@ class HomeScreen(Screen):
 
     def action_noop(self) -> None:
         pass
+
+    def action_learning(self, name: str) -> None:
+        from .history import open_learning_screen
+
+        open_learning_screen(self.app, name)
 
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "templates" or event.option_id is None:

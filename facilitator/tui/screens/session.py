@@ -1,6 +1,14 @@
-"""The session screen: the phase on the projector, what has been said, and the box to record it."""
+"""The session screen: the phase on the projector, what has been said, and the box to record it.
+
+Everything a facilitator needs to lead the room is on the keyboard (see help.py for the keys):
+the phase timer, quick speaker picking ('@2 text'), choosing a recorded contribution to edit, delete,
+move, star, tag or flag as a safeguarding concern, undo, ground rules, a pause screen and projector mode.
+Every change goes through the store, so it is durable before it is shown; ctrl+z undoes it.
+"""
 
 from __future__ import annotations
+
+import datetime as dt
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -8,12 +16,21 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Footer, Header, Input, Markdown, Select, Static
 
-from ...models import ANONYMOUS, Phase, Session
-from ...session_ops import EmptyContributionError, end_session, go_to_phase, record_contribution
+from ...models import Contribution, Phase, Session
+from ...safeguarding import note_text
+from ...session_ops import EmptyContributionError, end_session, record_contribution
+from ...speakers import split_speaker
 from ...store import NotSavedError, StoreError
+from ...store.notes import safeguarding_note_path, write_safeguarding_note
+from ...timer import EXTEND_SECONDS, PhaseTimer
+from ...undo import UndoEntry, UndoStack
 from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields
 from ..widgets.stepper import Stepper
+from ..widgets.timer_display import TimerDisplay
+from .contribution_dialogs import speaker_options
+
+LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
 
 
 def phase_markdown(phase: Phase) -> str:
@@ -24,17 +41,36 @@ def phase_markdown(phase: Phase) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
+def speaker_hint(participants: list[str]) -> str:
+    """'Who said it: @1 Sam · @2 Priya · @0 anonymous  (type it before the words)'."""
+    people = [f"@{n} {name}" for n, name in enumerate(participants, start=1)]
+    return "Who said it: " + " · ".join([*people, "@0 anonymous"]) + "   (type it first, e.g. @1 ...; or initials, @sp)"
+
+
 class SessionScreen(Screen):
     BINDINGS = [
         Binding("ctrl+n", "next_phase", "Next phase", priority=True),
         Binding("ctrl+b", "previous_phase", "Previous", priority=True),
-        Binding("ctrl+e", "end", "End session", priority=True),
+        Binding("ctrl+t", "toggle_timer", "Timer", priority=True),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+e", "end", "End", priority=True),
+        Binding("f3", "ground_rules", "Ground rules", show=False, priority=True),
+        Binding("f4", "pause_room", "Pause", show=False, priority=True),
+        Binding("f5", "extend_timer", "+2 min", show=False, priority=True),
+        Binding("f6", "safeguarding", "Safeguarding notes", show=False, priority=True),
+        Binding("f7", "people", "People", show=False, priority=True),
+        Binding("ctrl+f", "record_flagged", "Record as safeguarding", show=False, priority=True),
+        Binding("ctrl+l", "choose", "Choose a contribution", show=False),
+        Binding("up", "choose", show=False),
         Binding("escape", "focus_input", show=False),
     ]
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self.undo_stack = UndoStack()
+        self._phase_timers: dict[str, PhaseTimer] = {}
+        self._speaker_was_preset = False
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -42,39 +78,54 @@ class SessionScreen(Screen):
         phase = session.phase
         yield Header()
         yield Stepper([p.title for p in session.template.phases], session.current_phase, id="stepper")
+        with Horizontal(id="phase-bar"):
+            yield Static(phase.title, id="phase-title", markup=False)
+            yield TimerDisplay(id="timer")
         with Horizontal(id="session-body"):
             with VerticalScroll(id="phase-info"):
-                yield Static(phase.title, id="phase-title", markup=False)
                 yield Static(phase.prompt.strip(), id="phase-prompt", markup=False)
                 yield Markdown(phase_markdown(phase), id="phase-guidance")
             with Vertical(id="recorded"):
-                yield Static("", id="recorded-title")
+                yield Static("", id="recorded-title", markup=False)
                 yield ContributionList(session.contributions_in(phase.id), id="contributions")
+        yield Static(speaker_hint(session.participants), id="speaker-hint", markup=False)
         with Horizontal(id="entry"):
             yield Input(placeholder="Type what was said, then press enter", id="contribution", max_length=20000)
-            yield Select(self._speaker_options(), prompt="who said it", id="speaker", allow_blank=True)
+            yield Select(speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True)
         yield KindFields(session, id="kind-fields")
         yield Static("", id="status", markup=False)
         yield Footer()
 
-    def _speaker_options(self) -> list[tuple[str, str]]:
-        options = [(name, name) for name in self.session.participants]
-        options.append(("anonymous", ANONYMOUS))
-        return options
-
     def on_mount(self) -> None:
         self.title = self.session.title
         self.sub_title = self.session.template.name
+        self.set_class(bool(getattr(self.app, "projector", False)), "-projector")
         self._update_recorded_title()
         self._preset_speaker()
+        self._ticker = self.set_interval(1, self._tick, pause=True)
+        self._show_timer()
         self.query_one("#contribution", Input).focus()
 
     def on_screen_resume(self) -> None:
-        self.query_one("#contribution", Input).focus()
+        if not isinstance(self.focused, ContributionList):
+            self.query_one("#contribution", Input).focus()
+
+    def on_unmount(self) -> None:
+        # Quitting (ctrl+q) or closing the app keeps the time spent so far.
+        try:
+            self.save_time()
+        except StoreError:
+            pass
 
     def _update_recorded_title(self) -> None:
-        count = len(self.session.contributions_in(self.session.phase.id))
-        self.query_one("#recorded-title", Static).update(f"Recorded in this phase ({count})")
+        count = len(self._visible(self.session.phase.id))
+        title = f"Recorded in this phase ({count})"
+        if isinstance(self.focused, ContributionList):
+            title += "   " + LIST_KEYS
+        self.query_one("#recorded-title", Static).update(title)
+
+    def _visible(self, phase_id: str) -> list[Contribution]:
+        return [c for c in self.session.contributions_in(phase_id) if not c.safeguarding]
 
     def _status(self, message: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)
@@ -92,7 +143,20 @@ class SessionScreen(Screen):
         self._update_recorded_title()
         self.query_one(KindFields).show_phase(self.session)
         self._preset_speaker()
+        self._show_timer()
         self.query_one("#contribution", Input).focus()
+
+    def _refresh_contributions(self, keep: str | None = None) -> None:
+        """After an edit, delete, move, flag or undo: the list, its count, and a round's still-to-speak line."""
+        self.query_one(ContributionList).show(self.session.contributions_in(self.session.phase.id), keep=keep)
+        self._update_recorded_title()
+        kind_fields = self.query_one(KindFields)
+        kind_fields.update_round(self.session)
+        if not self.query_one("#contribution", Input).value.strip():
+            self._preset_speaker()
+
+    def set_projector(self, on: bool) -> None:
+        self.set_class(on, "-projector")
 
     # ------------------------------------------------------------------ recording
     def on_input_submitted(self, event: Input.Submitted) -> None:
@@ -101,34 +165,57 @@ class SessionScreen(Screen):
         event.stop()
         self.record(event.value)
 
-    def record(self, text: str) -> None:
+    def record(self, text: str, safeguarding: bool = False) -> None:
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
+        if text.lstrip().startswith("@"):
+            choice = split_speaker(text, self.session.participants)
+            if choice.error:
+                self._status(choice.error, error=True)
+                return
+            speaker, text = choice.speaker, choice.text
         kind_fields = self.query_one(KindFields)
         problem = kind_fields.problem()
         if problem:
             self._status(problem, error=True)
             return
         text, fields = kind_fields.contribution(text)
+        extra: dict = {"fields": fields}
+        if safeguarding:
+            extra["safeguarding"] = True
         try:
-            contribution = record_contribution(
-                self.app.store, self.session, text, speaker, self.app.clock, fields=fields
-            )
+            contribution = record_contribution(self.app.store, self.session, text, speaker, self.app.clock, **extra)
         except EmptyContributionError as exc:
             self._status(str(exc))
             return
         except NotSavedError as exc:
             self._status(str(exc), error=True)
             return
+        self.undo_stack.push(UndoEntry("add", contribution))
         self.query_one("#contribution", Input).value = ""
         speaker_select.clear()
         kind_fields.recorded(self.session)
         self._preset_speaker()
         self.query_one("#contribution", Input).focus()
+        if safeguarding:
+            self._write_note()
+            self._status(
+                "Recorded as a safeguarding concern: not shown, not in the record; it is in the facilitator-only "
+                "note (f6). Pass it on today through your organisation's route."
+            )
+            return
         self.query_one(ContributionList).add(contribution)
         self._update_recorded_title()
-        count = len(self.session.contributions_in(self.session.phase.id))
-        self._status(f"Recorded ({count} in this phase).")
+        count = len(self._visible(self.session.phase.id))
+        who = f" for {contribution.speaker}" if contribution.speaker else ""
+        self._status(f"Recorded{who} ({count} in this phase). ctrl+z undoes.")
+
+    def action_record_flagged(self) -> None:
+        box = self.query_one("#contribution", Input)
+        if not box.value.strip():
+            self._status("Type the concern in the box first; ctrl+f then records it as a safeguarding concern, unseen.")
+            return
+        self.record(box.value, safeguarding=True)
 
     def on_kind_fields_submitted(self, event: KindFields.Submitted) -> None:
         """Enter in an extra field (evidence, owner, rating, ...) records, as enter in the main box does."""
@@ -148,9 +235,238 @@ class SessionScreen(Screen):
         next_speaker = self.query_one(KindFields).next_speaker
         if next_speaker is not None:
             speaker_select.value = next_speaker
-        elif getattr(self, "_speaker_was_preset", False):
+        elif self._speaker_was_preset:
             speaker_select.clear()
         self._speaker_was_preset = next_speaker is not None
+
+    # ------------------------------------------------------------------ choosing and changing a contribution
+    def action_choose(self) -> None:
+        contributions = self.query_one(ContributionList)
+        if not contributions.items:
+            self._status("Nothing recorded in this phase yet to choose.")
+            return
+        contributions.focus()
+
+    def on_contribution_list_focus_changed(self, event: ContributionList.FocusChanged) -> None:
+        self._update_recorded_title()
+
+    def on_contribution_list_chosen(self, event: ContributionList.Chosen) -> None:
+        event.stop()
+        self.change(event.action, event.contribution)
+
+    def chosen_or_last(self) -> Contribution | None:
+        """The contribution chosen in the list, or else the last one shown in this phase."""
+        contributions = self.query_one(ContributionList)
+        if contributions.chosen is not None:
+            return contributions.chosen
+        visible = self._visible(self.session.phase.id)
+        return visible[-1] if visible else None
+
+    def change(self, action: str, contribution: Contribution | None = None) -> None:
+        """Edit, delete, move, star, tag or flag a contribution (the chosen one, or the last one)."""
+        contribution = contribution or self.chosen_or_last()
+        if contribution is None:
+            self._status("Nothing recorded in this phase yet.")
+            return
+        from .contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen, short
+
+        if action == "edit":
+            self.app.push_screen(
+                EditContributionScreen(contribution, self.session.participants),
+                lambda changes: self._apply(contribution, changes or {}, "Edited"),
+            )
+        elif action == "delete":
+
+            def confirmed(yes: bool | None) -> None:
+                if yes:
+                    self._delete(contribution)
+
+            self.app.push_screen(
+                ConfirmScreen("Delete this contribution?", f"“{short(contribution.text)}”  (ctrl+z brings it back)"),
+                confirmed,
+            )
+        elif action == "move":
+
+            def moved(index: int | None) -> None:
+                if index is None:
+                    return
+                phase = self.session.template.phases[index]
+                self._apply(contribution, {"phase_id": phase.id}, f"Moved to {index + 1}. {phase.title}")
+
+            self.app.push_screen(MoveScreen(self.session, contribution), moved)
+        elif action == "star":
+            starred = not contribution.starred
+            self._apply(contribution, {"starred": starred}, "Starred as a highlight" if starred else "Star removed")
+        elif action == "tag":
+            self.app.push_screen(
+                TagScreen(self.session.template.tags, contribution),
+                lambda tags: None if tags is None else self._apply(contribution, {"tags": tags}, "Tags saved"),
+            )
+        elif action == "flag":
+            self._apply(
+                contribution,
+                {"safeguarding": True},
+                "Flagged as a safeguarding concern: hidden from the screen and kept out of the record; it is in "
+                "the facilitator-only note (f6). Pass it on today through your organisation's route",
+            )
+
+    def _apply(self, contribution: Contribution, changes: dict, done: str) -> None:
+        current = next((c for c in self.session.contributions if c.id == contribution.id), None)
+        if current is None:
+            return
+        changes = {k: v for k, v in changes.items() if getattr(current, k) != v}
+        if not changes:
+            return
+        before = {k: getattr(current, k) for k in changes}
+        try:
+            self.app.store.edit_contribution(self.session, current.id, **changes)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            return
+        self.undo_stack.push(UndoEntry("edit", current, before=before))
+        if "safeguarding" in changes:
+            self._write_note()
+        self._refresh_contributions(keep=current.id)
+        self._status(f"{done}. ctrl+z undoes.")
+
+    def _delete(self, contribution: Contribution) -> None:
+        try:
+            removed = self.app.store.delete_contribution(self.session, contribution.id)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            return
+        self.undo_stack.push(UndoEntry("delete", removed))
+        if removed.safeguarding:
+            self._write_note()
+        self._refresh_contributions()
+        self._status("Deleted. ctrl+z brings it back.")
+
+    def action_undo(self) -> None:
+        try:
+            entry = self.undo_stack.undo(self.app.store, self.session)
+        except StoreError as exc:
+            self._status(f"{exc} Nothing was undone.", error=True)
+            return
+        if entry is None:
+            self._status("Nothing to undo.")
+            return
+        if entry.contribution.safeguarding or "safeguarding" in entry.before:
+            self._write_note()
+        self._refresh_contributions(keep=entry.contribution.id)
+        where = ""
+        phase_ids = {entry.contribution.phase_id, entry.before.get("phase_id", entry.contribution.phase_id)}
+        if self.session.phase.id not in phase_ids:
+            index = self.session.template.phase_index(entry.contribution.phase_id)
+            where = f" (in {index + 1}. {self.session.template.phases[index].title})"
+        self._status(f"Undone: {entry.describe()}{where}.")
+
+    # ------------------------------------------------------------------ safeguarding
+    def _write_note(self) -> None:
+        try:
+            write_safeguarding_note(self.app.store.data_dir, self.session.id, note_text(self.session))
+        except OSError as exc:
+            self.app.notify(
+                f"The facilitator-only safeguarding note could not be written ({exc}). Write the concern down now.",
+                severity="error",
+                markup=False,
+                timeout=30,
+            )
+
+    def action_safeguarding(self) -> None:
+        from .safeguarding import SafeguardingScreen
+
+        path = safeguarding_note_path(self.app.store.data_dir, self.session.id)
+        self.app.push_screen(SafeguardingScreen(self.session, path if path.exists() else None))
+
+    # ------------------------------------------------------------------ room
+    def action_ground_rules(self) -> None:
+        from .breather import GroundRulesScreen
+
+        self.app.push_screen(GroundRulesScreen(self.session.template, self.session.ground_rules_agreed))
+
+    def action_pause_room(self) -> None:
+        from .breather import PauseScreen
+
+        self.app.push_screen(PauseScreen())
+
+    def action_people(self) -> None:
+        from .contribution_dialogs import PeopleScreen
+
+        def saved(answer: tuple[list[str], list[str]] | None) -> None:
+            if answer is None:
+                return
+            here, away = answer
+            if here == self.session.participants and away == self.session.apologies:
+                return
+            try:
+                self.session = self.app.store.update_session(self.session, participants=here, apologies=away)
+            except StoreError as exc:
+                self._status(str(exc), error=True)
+                return
+            self.query_one("#speaker-hint", Static).update(speaker_hint(here))
+            self.query_one("#speaker", Select).set_options(speaker_options(here))
+            self.query_one(KindFields).update_round(self.session)
+            self._preset_speaker()
+            self._status(f"People saved: {len(here)} here, {len(away)} apologies.")
+
+        self.app.push_screen(PeopleScreen(self.session.participants, self.session.apologies), saved)
+
+    # ------------------------------------------------------------------ timer
+    def timer(self, phase: Phase | None = None) -> PhaseTimer:
+        phase = phase or self.session.phase
+        timer = self._phase_timers.get(phase.id)
+        if timer is None:
+            timer = PhaseTimer(phase.timebox * 60, elapsed_before=float(self.session.phase_seconds.get(phase.id, 0)))
+            self._phase_timers[phase.id] = timer
+        return timer
+
+    def _show_timer(self) -> None:
+        timer = self.timer()
+        now = self.app.clock() if timer.running else None
+        self.query_one(TimerDisplay).show(timer, now)
+
+    def _tick(self) -> None:
+        self._show_timer()
+
+    def _time_fields(self, now: dt.datetime | None) -> dict:
+        """{'phase_seconds': ...} if the time spent has changed since it was last saved, else {}."""
+        seconds = dict(self.session.phase_seconds)
+        for phase_id, timer in self._phase_timers.items():
+            if timer.running and now is None:
+                now = self.app.clock()
+            spent = int(round(timer.elapsed(now) if timer.running else timer.elapsed_before))
+            if spent or phase_id in seconds:
+                seconds[phase_id] = spent
+        return {"phase_seconds": seconds} if seconds != self.session.phase_seconds else {}
+
+    def save_time(self) -> None:
+        """Store the time spent in each phase (on pause, phase change, quit and end)."""
+        if self.session.status.value != "running":
+            return
+        fields = self._time_fields(None)
+        if fields:
+            self.session = self.app.store.update_session(self.session, **fields)
+
+    def action_toggle_timer(self) -> None:
+        now = self.app.clock()
+        running = self.timer().toggle(now)
+        if running:
+            self._ticker.resume()
+            self._status("Timer running. ctrl+t pauses; f5 adds 2 minutes. It never moves the phase on.")
+        else:
+            self._ticker.pause()
+            try:
+                self.save_time()
+            except StoreError as exc:
+                self._status(str(exc), error=True)
+            else:
+                self._status("Timer paused; time spent is saved.")
+        self.query_one(TimerDisplay).show(self.timer(), now)
+
+    def action_extend_timer(self) -> None:
+        self.timer().extend()
+        self._show_timer()
+        self._status(f"{EXTEND_SECONDS // 60} more minutes for this phase.")
 
     # ------------------------------------------------------------------ phases
     def _move(self, delta: int) -> None:
@@ -162,11 +478,22 @@ class SessionScreen(Screen):
         if target > last:
             self._status("This is the last phase: press ctrl+e to end the session and write the record.")
             return
+        timer = self.timer()
+        was_running = timer.running
+        now = self.app.clock() if was_running else None
+        if was_running:
+            timer.pause(now)
+        fields = {"current_phase": target, **self._time_fields(now)}
         try:
-            self.session = go_to_phase(self.app.store, self.session, target)
+            self.session = self.app.store.update_session(self.session, **fields)
         except NotSavedError as exc:
+            if was_running:
+                timer.start(now)
             self._status(str(exc), error=True)
             return
+        if was_running:
+            self.timer().start(now)
+        self.query_one(ContributionList).selected = None
         self._show_phase()
         self._status("")
 
@@ -201,10 +528,29 @@ class SessionScreen(Screen):
         self.session = reviewed
         from .dialogs import EndedScreen
 
+        timer = self.timer()
+        now = self.app.clock() if timer.running else None
+        if timer.running:
+            timer.pause(now)
+            self._ticker.pause()
         try:
+            fields = self._time_fields(now)
+            if fields:
+                self.session = self.app.store.update_session(self.session, **fields)
             ended, path = end_session(self.app.store, self.session, self.app.clock)
         except StoreError as exc:
             self._status(f"{exc} The session is still open; nothing was lost.", error=True)
             return
         self.session = ended
+        flagged = sum(1 for c in ended.contributions if c.safeguarding)
         self.app.switch_screen(EndedScreen(ended, path))
+        if flagged:
+            self._write_note()
+            self.app.notify(
+                f"{flagged} safeguarding concern{'s are' if flagged > 1 else ' is'} in the facilitator-only note, "
+                "not in the record. Pass them on today through your organisation's route.",
+                title="Safeguarding",
+                severity="warning",
+                markup=False,
+                timeout=30,
+            )

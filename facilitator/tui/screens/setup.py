@@ -103,4 +103,6 @@ class SetupScreen(Screen):
         except StoreError as exc:
             self._error(str(exc))
             return
-        self.app.open_session(session)
+        from .actions import open_with_follow_up
+
+        open_with_follow_up(self.app, session)

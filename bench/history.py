@@ -1,0 +1,253 @@
+"""Learning across a long history: history screen, full-text search, themes, a year's digest, memory.
+
+Run `python bench/history.py` (2,000 sessions x 100 contributions) or `python bench/history.py --quick`
+(CI: 100 sessions). Prints figures and targets; fails nothing.
+
+Targets, full size, 2 cores: history screen open <= 300 ms, full-text search <= 300 ms, themes <= 1 s,
+digest for a year <= 2 s; memory of the app with the history loaded <= 1.5x a bare Textual app.
+
+  history open   the real app under Pilot: press h on the home screen until the history screen has
+                 filled its table (the history read from disk the first time: cold), and again (warm)
+  search         a word in ~1 in 6 contributions, and two words, over every session in memory
+  themes         compute_themes over every session (with the learning actions)
+  digest         `facilitator digest` for the last year of the history, to a file (a fresh process's work:
+                 read the data folder, gather actions, write markdown)
+  memory         RSS of a bare Textual app, of the facilitator app on an empty folder, and of the app
+                 with the history screen open on the long history (each in a fresh process)
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import random
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from facilitator.models import Contribution, PhaseKind, Session, SessionStatus  # noqa: E402
+
+SENTENCES = [
+    "The worker kept every appointment and rang when running five minutes late.",
+    "School shared one plan with health instead of three.",
+    "Meetings were at Grandmother's kitchen table, where Mother felt safe.",
+    "We asked Child A what mornings were like, and wrote down the child's own words.",
+    "The team manager backed the worker to give it two more weeks before escalating.",
+    "Attendance went from 40% to 96% over eight months.",
+]
+STRENGTHS = ["Child focus", "Clear about concerns", "Persistent and warm", "Good authority", "Joined-up working"]
+SKILLS = ["care and empathy", "collaboration", "autonomy", "evocation", "purposefulness", "clarity about concerns", "child focus"]
+OWNERS = ["Sam", "Priya", "Team manager", "Jo Lead"]
+TEAMS = ["Family Support 1", "Family Support 2", "Children in Need 3", "Fostering"]
+SPEAKERS = ["Sam", "Priya", "Team manager", None]
+
+
+def make_history(count: int, per_session: int, end: dt.date, seed: int = 7):
+    from facilitator.templates import load_library
+
+    rng = random.Random(seed)
+    templates = [loaded.template for loaded in load_library(None).ordered()]
+    days = max(1, count // 2)
+    start = dt.datetime.combine(end - dt.timedelta(days=days), dt.time(9, 30), tzinfo=dt.timezone.utc)
+    for n in range(count):
+        template = templates[n % len(templates)]
+        created = start + dt.timedelta(days=n // 2, hours=n % 2)
+        contributions = []
+        for k in range(per_session):
+            phase = template.phases[min(k * len(template.phases) // per_session, len(template.phases) - 1)]
+            fields: dict[str, str] = {}
+            text = rng.choice(SENTENCES)
+            if phase.kind == PhaseKind.strengths:
+                text = rng.choice(STRENGTHS)
+                fields = {"evidence": rng.choice(SENTENCES), "skill": rng.choice(SKILLS)}
+            elif phase.kind == PhaseKind.actions:
+                due = created.date() + dt.timedelta(days=rng.randint(14, 90))
+                fields = {"owner": rng.choice(OWNERS), "due": due.isoformat(), "tell": "the team"}
+            elif phase.kind == PhaseKind.scale:
+                fields = {"rating": str(rng.randint(2, 9))}
+            contributions.append(
+                Contribution(
+                    id=f"{n:05d}{k:04d}ab",
+                    phase_id=phase.id,
+                    text=text,
+                    speaker=rng.choice(SPEAKERS),
+                    created_at=created + dt.timedelta(seconds=30 * k),
+                    fields=fields,
+                    starred=rng.random() < 0.02,
+                )
+            )
+        yield Session(
+            id=f"{created:%Y%m%d}-{n:08x}",
+            template=template,
+            title=f"Review {n}: returning to school",
+            team=TEAMS[n % len(TEAMS)],
+            facilitator="Jo Lead",
+            date=created.date(),
+            participants=["Sam", "Priya", "Team manager"],
+            ground_rules_agreed=True,
+            status=SessionStatus.ended,
+            current_phase=len(template.phases) - 1,
+            created_at=created,
+            ended_at=created + dt.timedelta(hours=1),
+            contributions=contributions,
+            redactions={"Grandmother": "a relative"} if n % 5 == 0 else {},
+        )
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.0f} ms"
+
+
+MEMORY_PROBE = r"""
+import asyncio, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+def rss():
+    for line in open("/proc/self/status"):
+        if line.startswith("VmRSS"):
+            return int(line.split()[1]) * 1024
+async def main(kind, folder):
+    if kind == "bare":
+        from textual.app import App
+        from textual.widgets import Footer, Header, Static
+        class Bare(App):
+            def compose(self):
+                yield Header(); yield Static("bare"); yield Footer()
+        app = Bare()
+    else:
+        from facilitator.cli import make_app
+        from facilitator.settings import Settings
+        from facilitator.store import Store
+        store = Store(folder).open()
+        app = make_app(store, Settings(data_dir=Path(folder), cursor_blink=False))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        if kind == "history":
+            await pilot.press("h")
+            await pilot.pause()
+            await pilot.pause()
+        import gc; gc.collect()
+        print(rss())
+asyncio.run(main(sys.argv[1], sys.argv[2]))
+"""
+
+
+def memory(kind: str, folder: Path) -> int:
+    probe = MEMORY_PROBE.format(root=str(ROOT))
+    out = subprocess.run([sys.executable, "-c", probe, kind, str(folder)], capture_output=True, text=True, check=True)
+    return int(out.stdout.strip().splitlines()[-1])
+
+
+async def time_history_screen(data_dir: Path) -> tuple[float, float, int]:
+    from facilitator.cli import make_app
+    from facilitator.settings import Settings
+    from facilitator.store import Store
+    from facilitator.tui.screens.history import HistoryScreen
+
+    store = Store(data_dir).open()
+    app = make_app(store, Settings(data_dir=data_dir, cursor_blink=False))
+    times = []
+    rows = 0
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        for _ in range(2):
+            t = time.perf_counter()
+            await pilot.press("h")
+            while not isinstance(app.screen, HistoryScreen):
+                await asyncio.sleep(0)
+            rows = app.screen.query_one("#history-sessions").row_count
+            times.append(time.perf_counter() - t)
+            await pilot.press("escape")
+            await pilot.pause()
+    store.close()
+    return times[0], times[1], rows
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="small history (100 sessions) for CI")
+    parser.add_argument("--sessions", type=int)
+    parser.add_argument("--contributions", type=int, default=100, help="per session")
+    parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()))
+    args = parser.parse_args()
+    count = args.sessions or (100 if args.quick else 2000)
+
+    from facilitator.learning.actions import gather_actions
+    from facilitator.learning.search import search
+    from facilitator.learning.themes import compute_themes
+    from facilitator.store import Store
+    from facilitator.store.actions import read_changes
+    from facilitator.store.history import HistoryIndex
+
+    work = Path(tempfile.mkdtemp(prefix="facilitator-bench-history-", dir=args.dir))
+    try:
+        data_dir = work / "data"
+        end = dt.date(2026, 11, 22)
+        print(f"facilitator learning benchmark: {count:,} sessions x {args.contributions} contributions "
+              f"= {count * args.contributions:,}, in {work} ({os.cpu_count()} CPUs)")
+        t = time.perf_counter()
+        store = Store(data_dir).open()
+        store.import_sessions(make_history(count, args.contributions, end), sync=False)
+        store.close()
+        print(f"  history built in {time.perf_counter() - t:.1f} s")
+
+        cold, warm, rows = asyncio.run(time_history_screen(data_dir))
+        print(f"  history screen open   {ms(cold)} first time (reads the history), {ms(warm)} after "
+              f"({rows:,} sessions listed)   target <= 300 ms")
+
+        store = Store(data_dir, read_only=True).open()
+        t = time.perf_counter()
+        index = HistoryIndex(store).refresh()
+        load = time.perf_counter() - t
+        facts = index.sessions()
+        timings = []
+        for query in ("kitchen", "grandmother kitchen", "attendance 96%"):
+            t = time.perf_counter()
+            hits, total = search(facts, query)
+            timings.append((query, time.perf_counter() - t, total))
+        worst = max(x[1] for x in timings)
+        print(f"  full-text search      {ms(worst)} worst of " + ", ".join(f"“{q}” {ms(s)} ({n:,} hits)" for q, s, n in timings)
+              + "   target <= 300 ms")
+        t = time.perf_counter()
+        themes = compute_themes(facts, read_changes(store))
+        took = time.perf_counter() - t
+        actions = gather_actions(facts, read_changes(store))
+        print(f"  themes computation    {ms(took)} ({len(themes.tags)} tags, {len(actions):,} actions, "
+              f"{len(themes.months)} months)   target <= 1 s   [history read into memory: {ms(load)}]")
+        store.close()
+
+        out = work / "digest.md"
+        since = end - dt.timedelta(days=365)
+        t = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "facilitator", "--data-dir", str(data_dir), "digest", "--since", since.isoformat(),
+             "--until", end.isoformat(), "--out", str(out)],
+            check=True, capture_output=True, cwd=ROOT,
+        )
+        took = time.perf_counter() - t
+        print(f"  digest for a year     {ms(took)} (a whole `facilitator digest` run, {out.stat().st_size / 1e6:.1f} MB of "
+              "markdown)   target <= 2 s")
+
+        bare = memory("bare", data_dir)
+        empty = work / "empty"
+        app_empty = memory("app", empty)
+        loaded = memory("history", data_dir)
+        print(f"  memory (RSS)          bare Textual app {bare / 2**20:.0f} MB; facilitator on an empty folder "
+              f"{app_empty / 2**20:.0f} MB; with the history screen open {loaded / 2**20:.0f} MB")
+        print(f"                        with history / bare Textual = {loaded / bare:.2f}x (target <= 1.5x); "
+              f"with history / facilitator empty = {loaded / app_empty:.2f}x")
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,185 @@
+"""How fast the session screen feels in the room, and how fast the app starts.
+
+Run `python bench/ui.py` (200 contributions, 7 cold starts of each app) or `python bench/ui.py --quick`
+(CI: 40 contributions, 3 starts). Prints figures; fails nothing.
+
+Targets: per contribution p95 <= 30 ms; cold start ratio (facilitator / bare Textual app) <= 1.3.
+
+What is measured:
+  contribution  the real app under Pilot (headless, 160x45) on a real Store in a temporary folder, a
+                session with 12 participants on a discussion phase. For each contribution the text is put
+                in the box with a quick-speaker prefix ('@3 ...'), enter is pressed, and the clock stops
+                when the app is idle again with the new contribution on screen.
+                  processing: the app's own time, from the key event to the screen being updated: the
+                  enter handler (speaker parsing, the store's fsynced journal append and file replace,
+                  mounting the new item) plus the refresh, measured inside the app.
+                  round trip: the same seen from Pilot (includes Pilot's waiting for idle).
+  cold start    a fresh Python process until the first usable screen has been drawn (headless), then exit:
+                the facilitator app on its home screen (store opened, templates loaded) against a bare
+                Textual app with a Header, a Markdown and a Footer, alternated, median of the runs.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+PEOPLE = [f"Person {n}" for n in range(1, 13)]
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    index = min(len(ordered) - 1, max(0, round(pct / 100 * (len(ordered) - 1))))
+    return ordered[index]
+
+
+# ---------------------------------------------------------------------- per contribution
+async def drive(count: int, folder: Path) -> tuple[list[float], list[float]]:
+    from textual.widgets import Input
+
+    from facilitator.cli import make_app
+    from facilitator.session_ops import go_to_phase, start_session
+    from facilitator.settings import Settings
+    from facilitator.store import Store
+    from facilitator.templates import load_library
+    from facilitator.tui.screens.session import SessionScreen
+    from facilitator.tui.widgets.contribution_list import ContributionItem
+
+    clock_now = [dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)]
+
+    def clock() -> dt.datetime:
+        clock_now[0] += dt.timedelta(seconds=1)
+        return clock_now[0]
+
+    store = Store(folder, clock=clock).open()
+    library = load_library(None)
+    template = library.get("serious-success-review")
+    session = start_session(store, template, clock=clock, title="Bench", participants=PEOPLE)
+    session = go_to_phase(store, session, template.phase_index("what-went-right"))
+
+    processing: list[float] = []
+    started: list[float] = []
+    original_record = SessionScreen.record
+
+    def timed_record(self, text: str, safeguarding: bool = False) -> None:  # noqa: ANN001
+        started.append(time.perf_counter())
+        original_record(self, text, safeguarding)
+        # Stop the clock when the screen has been refreshed with the new item.
+        self.call_after_refresh(lambda: processing.append(time.perf_counter() - started[-1]))
+
+    SessionScreen.record = timed_record
+    round_trip: list[float] = []
+    try:
+        app = make_app(store, Settings(data_dir=folder, cursor_blink=False), clock, library=library, open_session_id=session.id)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            screen = app.screen
+            assert isinstance(screen, SessionScreen)
+            box = screen.query_one("#contribution", Input)
+            for n in range(count):
+                box.value = f"@{n % 12 + 1} contribution number {n}: what helped the family, said in a sentence or two."
+                t0 = time.perf_counter()
+                await pilot.press("enter")
+                await pilot.pause()
+                round_trip.append(time.perf_counter() - t0)
+            shown = len(screen.query(ContributionItem))
+            assert shown == count, f"{shown} shown, {count} recorded"
+    finally:
+        SessionScreen.record = original_record
+        store.close()
+    return processing, round_trip
+
+
+# ---------------------------------------------------------------------- cold start
+CHILD_FACILITATOR = """
+import sys, pathlib
+sys.path.insert(0, {root!r})
+from facilitator.cli import make_app
+from facilitator.settings import Settings, system_clock
+from facilitator.store import Store
+store = Store(pathlib.Path({data!r}), clock=system_clock).open()
+app = make_app(store, Settings(data_dir=pathlib.Path({data!r}), cursor_blink=False), system_clock)
+async def ready(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+app.run(headless=True, size=(160, 45), auto_pilot=ready)
+store.close()
+"""
+
+CHILD_BARE = """
+from textual.app import App
+from textual.widgets import Footer, Header, Markdown
+class Bare(App):
+    def compose(self):
+        yield Header()
+        yield Markdown("# Bare\\n\\nA bare Textual app: a header, some markdown and a footer.")
+        yield Footer()
+async def ready(pilot):
+    await pilot.pause()
+    pilot.app.exit()
+Bare().run(headless=True, size=(160, 45), auto_pilot=ready)
+"""
+
+
+def cold_start(code: str) -> float:
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL", "TEXTUAL_DEVTOOLS")}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - t0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="CI: fewer contributions and starts")
+    parser.add_argument("--contributions", type=int, default=None)
+    parser.add_argument("--starts", type=int, default=None)
+    args = parser.parse_args()
+    count = args.contributions or (40 if args.quick else 200)
+    starts = args.starts or (3 if args.quick else 7)
+
+    folder = Path(tempfile.mkdtemp(prefix="facilitator-bench-ui-"))
+    try:
+        processing, round_trip = asyncio.run(drive(count, folder / "data"))
+        ms = lambda v: f"{v * 1000:.1f} ms"  # noqa: E731
+        print(f"contributions recorded through the session screen: {count}")
+        print(
+            f"  processing per contribution (app): p50 {ms(statistics.median(processing))}, "
+            f"p95 {ms(percentile(processing, 95))}, max {ms(max(processing))}   target p95 <= 30 ms"
+        )
+        print(
+            f"  round trip per contribution (Pilot, to idle): p50 {ms(statistics.median(round_trip))}, "
+            f"p95 {ms(percentile(round_trip, 95))}"
+        )
+
+        data = folder / "cold"
+        app_code = CHILD_FACILITATOR.format(root=str(ROOT), data=str(data))
+        cold_start(app_code)  # first run: creates the data folder, warms the disk cache
+        cold_start(CHILD_BARE)
+        ours, bare = [], []
+        for _ in range(starts):
+            bare.append(cold_start(CHILD_BARE))
+            ours.append(cold_start(app_code))
+        ratio = statistics.median(ours) / statistics.median(bare)
+        print(f"cold start to the first usable screen, median of {starts}:")
+        print(f"  bare Textual app (Header, Markdown, Footer): {ms(statistics.median(bare))}")
+        print(f"  facilitator (home screen, store opened):     {ms(statistics.median(ours))}")
+        print(f"  ratio: {ratio:.2f}   target <= 1.3")
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,114 @@
+"""Learning actions across sessions: gathered from the sessions' facts, with their status over time.
+
+Pure functions. An action is a contribution in an "actions" phase (safeguarding concerns are never
+actions for the group). Its status comes from its status changes, oldest first: those kept in the data
+folder's action log and those kept in the sessions that reviewed it (the same change in both counts once).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from ..models import ActionStatus, ActionStatusChange, LearningAction
+from .facts import SessionFacts
+
+
+def action_id(session_id: str, contribution_id: str) -> str:
+    return f"{session_id}/{contribution_id}"
+
+
+def team_key(team: str) -> str:
+    return " ".join(team.split()).casefold()
+
+
+def changes_from_sessions(facts: Iterable[SessionFacts]) -> list[ActionStatusChange]:
+    out = []
+    for f in facts:
+        for review in f.reviews:
+            try:
+                out.append(
+                    ActionStatusChange(
+                        action_id=review["action_id"],
+                        status=review["status"],
+                        date=review["date"],
+                        note=review.get("note", ""),
+                        session_id=f.id,
+                    )
+                )
+            except (KeyError, ValueError):
+                continue
+    return out
+
+
+def _dedupe(changes: Iterable[ActionStatusChange]) -> list[ActionStatusChange]:
+    seen = set()
+    out = []
+    for c in changes:
+        key = (c.action_id, c.status, c.date, c.note, c.session_id)
+        if key not in seen:
+            seen.add(key)
+            out.append(c)
+    return out
+
+
+def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChange] = ()) -> list[LearningAction]:
+    """Every learning action in these sessions, with its history and current status (the latest change)."""
+    facts = list(facts)
+    by_action: dict[str, list[ActionStatusChange]] = {}
+    for change in _dedupe([*log, *changes_from_sessions(facts)]):
+        by_action.setdefault(change.action_id, []).append(change)
+    actions = []
+    for f in facts:
+        texts = f.texts() if f.actions else []
+        for a in f.actions:
+            aid = action_id(f.id, a.contribution_id)
+            history = by_action.get(aid, [])
+            # Python's sort is stable: changes on the same day keep the order they were made in.
+            history.sort(key=lambda c: c.date)
+            # Built from checked data (no validation needed): 30,000 actions in a few tens of milliseconds.
+            actions.append(
+                LearningAction.model_construct(
+                    id=aid,
+                    session_id=f.id,
+                    session_title=f.title,
+                    session_date=f.date,
+                    text=texts[a.index],
+                    owner=a.owner,
+                    due=a.due,
+                    tell=a.tell,
+                    team=f.team,
+                    status=history[-1].status if history else ActionStatus.open,
+                    history=history,
+                )
+            )
+    return actions
+
+
+def _due_key(action: LearningAction) -> tuple:
+    due = action.due_date
+    return (due is None, due or dt.date.max, action.session_date)
+
+
+def by_owner_and_due(actions: Iterable[LearningAction]) -> list[LearningAction]:
+    """Sorted by owner (no owner last), then due date (none last)."""
+    return sorted(actions, key=lambda a: (not a.owner, a.owner.casefold(), *_due_key(a)))
+
+
+def open_actions(actions: Iterable[LearningAction], team: str | None = None, exclude_session: str | None = None) -> list[LearningAction]:
+    """Open actions (open, in progress, carried over), of one team if given, overdue and soonest due first."""
+    key = team_key(team) if team is not None else None
+    chosen = [
+        a for a in actions
+        if a.is_open and (key is None or team_key(a.team) == key) and a.session_id != exclude_session
+    ]
+    return sorted(chosen, key=_due_key)
+
+
+def due_text(action: LearningAction, today: dt.date) -> str:
+    """'2026-10-01 (overdue)', '2026-12-01', or the due date as typed, or 'no date'."""
+    if not action.due:
+        return "no date"
+    if action.overdue(today):
+        return f"{action.due} (overdue)"
+    return action.due

@@ -1,0 +1,246 @@
+"""The organisation learning digest: what went right, strengths evidenced, learning actions and their
+progress, across the sessions of a period (one team or all). Pure functions; markdown or HTML out.
+
+Fit to send to every team: built only from what group records show (names replaced by each session's
+names list, safeguarding concerns left out), and it names no speakers.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+import yaml
+
+from ..models import ActionStatus, LearningAction
+from ..record.html import render_html_page
+from ..record.markdown import escape_block, escape_cell, escape_inline
+from .actions import team_key
+from .facts import SessionFacts
+from .records import DigestAction, DigestSession, action_key
+from .themes import strength_key
+
+HANDLING = (
+    "Learning digest: service users are referred to by role or initials, as in each session's record; "
+    "safeguarding concerns are never part of it. Share it with every team; keep it under your "
+    "organisation's records retention schedule."
+)
+PER_SESSION = 8  # what-went-right items shown per session
+
+
+def digest_session_from_facts(facts: SessionFacts) -> DigestSession:
+    texts = facts.texts()
+    return DigestSession(
+        id=facts.id,
+        date=facts.date,
+        team=facts.team,
+        title=facts.title,
+        template_name=facts.template_name,
+        went_right=list(dict.fromkeys(texts[i] for i in facts.went_right)),
+        strengths=[(texts[s.index], s.evidence, s.skill) for s in facts.strengths],
+    )
+
+
+def digest_action_from(action: LearningAction) -> DigestAction:
+    return DigestAction(
+        action.id, action.text, action.owner, action.due, action.tell, action.team,
+        action.session_id, action.session_title, action.session_date,
+    )
+
+
+@dataclass
+class ActionProgress:
+    action: DigestAction
+    status: str
+    note: str = ""
+    changed: dt.date | None = None
+
+    def overdue(self, today: dt.date) -> bool:
+        try:
+            due = dt.date.fromisoformat(self.action.due.strip())
+        except ValueError:
+            return False
+        return ActionStatus(self.status).is_open and due < today
+
+
+@dataclass
+class Digest:
+    since: dt.date
+    until: dt.date
+    team: str | None
+    today: dt.date
+    sessions: list[DigestSession] = field(default_factory=list)
+    actions: list[ActionProgress] = field(default_factory=list)
+    skipped_records: int = 0
+
+
+def build_digest(
+    sessions: Iterable[DigestSession],
+    since: dt.date,
+    until: dt.date,
+    today: dt.date,
+    team: str | None = None,
+    local_actions: Iterable[LearningAction] = (),
+    skipped_records: int = 0,
+) -> Digest:
+    """Sessions from ``since`` to ``until`` (inclusive), of one team if given. The same session read twice
+    (from the data folder and from a records folder) counts once; the data folder's copy wins.
+    """
+    key = team_key(team) if team else None
+    unique: dict[str, DigestSession] = {}
+    for s in sessions:
+        unique.setdefault(s.id, s)
+    every = list(unique.values())
+    chosen = sorted(
+        (s for s in every if since <= s.date <= until and (key is None or team_key(s.team) == key)),
+        key=lambda s: (s.date, s.id),
+    )
+    chosen_ids = {s.id for s in chosen}
+
+    # Progress of actions read from records: the latest follow-up of the same action (text and owner).
+    reviews: dict[str, tuple[dt.date, str, str]] = {}
+    for s in every:
+        for r in s.reviews:
+            k = action_key(r.text, r.owner)
+            if k not in reviews or r.date >= reviews[k][0]:
+                reviews[k] = (r.date, r.status, r.note)
+
+    progress: list[ActionProgress] = []
+    local_ids = set()
+    for a in local_actions:
+        local_ids.add(a.session_id)
+        if a.session_id not in chosen_ids:
+            continue
+        last = a.history[-1] if a.history else None
+        progress.append(ActionProgress(digest_action_from(a), a.status.value, last.note if last else "", last.date if last else None))
+    for s in chosen:
+        if s.id in local_ids:
+            continue
+        for a in s.actions:
+            review = reviews.get(a.key)
+            if review:
+                progress.append(ActionProgress(a, review[1], review[2], review[0]))
+            else:
+                progress.append(ActionProgress(a, ActionStatus.open.value))
+    progress.sort(key=lambda p: (p.action.session_date, p.action.team.casefold(), p.action.session_id))
+    return Digest(since, until, team, today, chosen, progress, skipped_records)
+
+
+def _period(d: Digest) -> str:
+    return f"{d.since.day} {d.since:%B %Y} to {d.until.day} {d.until:%B %Y}"
+
+
+def digest_front_matter(d: Digest) -> dict:
+    teams = sorted({s.team for s in d.sessions if s.team}, key=str.casefold)
+    return {
+        "kind": "learning-digest",
+        "title": f"Learning digest, {_period(d)}" + (f": {d.team}" if d.team else ""),
+        "since": d.since.isoformat(),
+        "until": d.until.isoformat(),
+        "team": d.team or "all teams",
+        "teams": teams,
+        "sessions": len(d.sessions),
+        "retention": HANDLING,
+        "status": "final",
+    }
+
+
+def digest_body(d: Digest) -> str:
+    meta = digest_front_matter(d)
+    out = [f"# {escape_inline(meta['title'])}", ""]
+    if not d.sessions:
+        out += ["No sessions were held in this period.", ""]
+    teams = Counter(s.team or "no team given" for s in d.sessions)
+    templates = Counter(s.template_name for s in d.sessions)
+    out += [
+        f"- **Sessions:** {len(d.sessions)}",
+        f"- **Teams:** {escape_inline(', '.join(f'{t} ({n})' for t, n in sorted(teams.items(), key=lambda i: i[0].casefold()))) or 'none'}",
+        f"- **Kinds of session:** {escape_inline(', '.join(f'{t} ({n})' for t, n in templates.most_common())) or 'none'}",
+        "",
+    ]
+
+    out += ["## What went right", ""]
+    any_right = False
+    for s in d.sessions:
+        if not s.went_right:
+            continue
+        any_right = True
+        team = f" ({s.team})" if s.team else ""
+        out += [f"### {escape_inline(f'{s.date.day} {s.date:%b %Y}: {s.title}{team}')}", ""]
+        out += [f"- {escape_block(text)}" for text in s.went_right[:PER_SESSION]]
+        if len(s.went_right) > PER_SESSION:
+            out.append(f"- *and {len(s.went_right) - PER_SESSION} more in the session's record*")
+        out.append("")
+    if not any_right:
+        out += ["Nothing was recorded as going right in this period.", ""]
+
+    out += ["## Strengths evidenced", ""]
+    strengths = [(s, st) for s in d.sessions for st in s.strengths]
+    evidenced = [(s, st) for s, st in strengths if st[1].strip()]
+    out += [f"{len(evidenced)} of {len(strengths)} strengths claimed were backed by evidence.", ""]
+    skills = Counter(st[2] for _, st in evidenced if st[2])
+    if skills:
+        out += ["| Practice skill | Times evidenced |", "| --- | --- |"]
+        out += [f"| {escape_cell(k)} | {n} |" for k, n in skills.most_common()]
+        out.append("")
+    if evidenced:
+        groups: dict[str, list] = {}
+        for s, st in evidenced:
+            groups.setdefault(strength_key(st[0]) or st[0], []).append((s, st))
+        ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0][1][0].casefold()))
+        out += ["| Strength | Times | Evidence (an example) | Team, date |", "| --- | --- | --- | --- |"]
+        for group in ranked[:40]:
+            s, st = group[0]
+            out.append(
+                f"| {escape_cell(st[0])} | {len(group)} | {escape_cell(st[1])} | "
+                f"{escape_cell(f'{s.team or chr(8212)}, {s.date.isoformat()}')} |"
+            )
+        if len(ranked) > 40:
+            out += ["", f"And {len(ranked) - 40} more strengths, each in its session's record."]
+        out.append("")
+
+    out += ["## Learning actions and their progress", ""]
+    if d.actions:
+        counts = Counter(p.status for p in d.actions)
+        overdue = sum(1 for p in d.actions if p.overdue(d.today))
+        parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
+        out += [f"{len(d.actions)} learning actions: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.", ""]
+        out += ["| Action | Owner | Due | Team | Agreed | Status | Latest note |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        for p in d.actions:
+            a = p.action
+            status = p.status + (f" ({p.changed.isoformat()})" if p.changed else "")
+            if p.overdue(d.today):
+                status += ", overdue"
+            out.append(
+                "| " + " | ".join(
+                    escape_cell(c) or " "
+                    for c in (a.text, a.owner, a.due, a.team, a.session_date.isoformat(), status, p.note)
+                ) + " |"
+            )
+        out.append("")
+    else:
+        out += ["No learning actions were agreed in this period.", ""]
+
+    out += ["## About this digest", ""]
+    out.append(
+        "Made from the sessions' records: service users' names are replaced as in each record, safeguarding "
+        "concerns are left out (they go to the accountable manager by the organisation's own route), and "
+        "nobody is named as having said anything."
+    )
+    if d.skipped_records:
+        out.append(f"{d.skipped_records} files in the records folders were not final session records and were not read.")
+    out += ["", f"*Handling: {escape_inline(HANDLING)}*", ""]
+    return "\n".join(out)
+
+
+def render_digest(d: Digest, fmt: str = "md") -> str:
+    meta = digest_front_matter(d)
+    body = digest_body(d)
+    if fmt == "html":
+        return render_html_page({**meta, "id": "digest"}, body)
+    if fmt != "md":
+        raise ValueError(f"unknown digest format {fmt!r}; use md or html")
+    dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
+    return f"---\n{dumped}---\n{body}"

@@ -1,0 +1,206 @@
+"""A compact view of one session: what search, themes, actions and the digest need, and no more.
+
+Built from the stored documents (a session header dict and its contribution dicts, as the session file
+holds them) or from a Session. Everything in it is as a group record shows it: service users' names
+replaced by the session's names list, safeguarding concerns left out. Contribution texts are kept in one
+string per session (``blob``, one line per contribution, separated by ``SEP``), so 200,000 contributions
+cost little more than their characters.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import sys
+from dataclasses import dataclass
+from typing import Any
+
+from ..models import Session
+from ..record.redact import make_replacer
+from ..store.journal import contribution_doc, session_header
+
+SEP = "\x1f"
+DECISION_TAG = "decision"
+
+# Phases whose contributions are "what went right" (besides strengths and starred highlights).
+WENT_RIGHT = re.compile(
+    r"went[ -](right|well)|worked|working[ -]well|excellen|what[ -]they[ -]did|discovery|strength|success",
+    re.IGNORECASE,
+)
+
+_phase_cache: dict[tuple, tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]] = {}
+
+
+def _phase_info(template: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """(ids, titles, kinds) of a template's phases; shared between sessions on the same template."""
+    phases = template.get("phases") or []
+    key = tuple((p.get("id", ""), p.get("title", ""), p.get("kind", "discussion")) for p in phases)
+    info = _phase_cache.get(key)
+    if info is None:
+        info = (
+            tuple(sys.intern(p[0]) for p in key),
+            tuple(sys.intern(p[1]) for p in key),
+            tuple(sys.intern(p[2]) for p in key),
+        )
+        _phase_cache[key] = info
+    return info
+
+
+def one_line(text: str) -> str:
+    return " ".join(text.split())
+
+
+@dataclass(slots=True, eq=False)
+class Strength:
+    index: int  # the contribution's place in the session's blob
+    evidence: str
+    skill: str
+
+
+@dataclass(slots=True, eq=False)
+class ActionFact:
+    contribution_id: str
+    index: int
+    owner: str
+    due: str
+    tell: str
+
+
+@dataclass(slots=True, eq=False)
+class SessionFacts:
+    id: str
+    date: dt.date
+    team: str
+    title: str
+    template_id: str
+    template_name: str
+    status: str
+    phase_ids: tuple[str, ...]
+    phase_titles: tuple[str, ...]
+    phase_kinds: tuple[str, ...]
+    blob: str  # contribution texts (one line each), SEP between them
+    phases: bytes  # phase index of each contribution in blob
+    strengths: tuple[Strength, ...] = ()
+    actions: tuple[ActionFact, ...] = ()
+    ratings: tuple[int, ...] = ()
+    tags: tuple[str, ...] = ()  # every tag and practice-skill given, with repeats
+    went_right: tuple[int, ...] = ()  # contributions that say what went right (phase, strengths, highlights)
+    reviews: tuple[dict, ...] = ()  # action_reviews as stored
+
+    def texts(self) -> list[str]:
+        return self.blob.split(SEP) if self.blob else []
+
+    def text(self, index: int) -> str:
+        """The index-th contribution's text (a scan of this session's blob only)."""
+        start = 0
+        for _ in range(index):
+            start = self.blob.index(SEP, start) + 1
+        end = self.blob.find(SEP, start)
+        return self.blob[start:] if end == -1 else self.blob[start:end]
+
+    def phase_title(self, index: int) -> str:
+        return self.phase_titles[self.phases[index]]
+
+    @property
+    def contribution_count(self) -> int:
+        return len(self.phases)
+
+
+def _rating(value: str) -> int | None:
+    value = value.strip()
+    if value.isdigit() and 0 <= int(value) <= 10:
+        return int(value)
+    return None
+
+
+def _date(value: Any) -> dt.date:
+    if isinstance(value, dt.date):
+        return value
+    return dt.date.fromisoformat(str(value)[:10])
+
+
+def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]]) -> SessionFacts:
+    """The facts of a session from its stored documents (contribution fields at their default left out)."""
+    template = header.get("template") or {}
+    ids, titles, kinds = _phase_info(template)
+    index_of = {pid: n for n, pid in enumerate(ids)}
+    replace = make_replacer(header.get("redactions") or {})
+    redacting = bool(header.get("redactions"))
+    # In the order they were recorded (the store keeps them so).
+    docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
+    blob = SEP.join([d.get("text", "") for d in docs])
+    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob:
+        blob = SEP.join([one_line(d.get("text", "")) for d in docs])
+    if redacting:
+        blob = replace(blob)
+    phases = bytes([index_of[d["phase_id"]] for d in docs])
+    strengths: list[Strength] = []
+    actions: list[ActionFact] = []
+    ratings: list[int] = []
+    tags: list[str] = []
+    right_phases = {
+        n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
+        if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
+    }
+    went_right: list[int] = [n for n, phase in enumerate(phases) if phase in right_phases] if right_phases else []
+    special_kinds = {n for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
+    for n, d in enumerate(docs):
+        phase = phases[n]
+        if phase not in special_kinds and "tags" not in d and "starred" not in d:
+            continue
+        fields = d.get("fields") or {}
+        extra = d.get("tags")
+        if d.get("starred") and phase not in right_phases:
+            went_right.append(n)
+        skill = fields.get("skill", "")
+        if extra or skill:
+            seen: set[str] = set()
+            for tag in [*(extra or ()), skill]:
+                tag = " ".join((replace(tag) if redacting else tag).split())
+                if tag and tag.casefold() != DECISION_TAG and tag.casefold() not in seen:
+                    seen.add(tag.casefold())
+                    tags.append(sys.intern(tag))
+        if phase not in special_kinds:
+            continue
+        kind = kinds[phase]
+        if kind == "strengths":
+            evidence = fields.get("evidence", "")
+            strengths.append(Strength(n, " ".join((replace(evidence) if redacting else evidence).split()), " ".join(skill.split())))
+        elif kind == "actions":
+            owner, tell = fields.get("owner", ""), fields.get("tell", "")
+            if redacting:
+                owner, tell = replace(owner), replace(tell)
+            actions.append(
+                ActionFact(d.get("id", str(n)), n, " ".join(owner.split()), fields.get("due", "").strip(), " ".join(tell.split()))
+            )
+        else:
+            rating = _rating(fields.get("rating", ""))
+            if rating is not None:
+                ratings.append(rating)
+    # Strengths are always "what went right".
+    went_right.extend(s.index for s in strengths)
+    went_right = sorted(set(went_right))
+    return SessionFacts(
+        id=header["id"],
+        date=_date(header["date"]),
+        team=one_line(replace(header.get("team", "") or "")),
+        title=one_line(replace(header.get("title", "") or "")),
+        template_id=sys.intern(template.get("id", "")),
+        template_name=sys.intern(template.get("name", "")),
+        status=sys.intern(str(header.get("status", "running"))),
+        phase_ids=ids,
+        phase_titles=titles,
+        phase_kinds=kinds,
+        blob=blob,
+        phases=phases,
+        strengths=tuple(strengths),
+        actions=tuple(actions),
+        ratings=tuple(ratings),
+        tags=tuple(tags),
+        went_right=tuple(went_right),
+        reviews=tuple(header.get("action_reviews") or ()),
+    )
+
+
+def facts_from_session(session: Session) -> SessionFacts:
+    return facts_from_docs(session_header(session), [contribution_doc(c) for c in session.contributions])

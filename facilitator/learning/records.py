@@ -1,0 +1,207 @@
+"""Reading exported markdown records back (as facilitator/record/markdown.py writes them), e.g. the records
+folders of other teams, for the organisation digest.
+
+A record is already fit to share: names replaced, safeguarding concerns left out. What is read: the front
+matter (id, date, team, template, title, status), the strengths and actions tables of each phase, what went
+right (list items of phases such as "What went right", strengths, and the highlights), and the action
+follow-up table.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from ..record.follow_up import HEADING as FOLLOW_UP_HEADING
+from ..record.markdown import PARSER, split_record
+from .facts import WENT_RIGHT
+
+
+@dataclass
+class DigestAction:
+    key: str  # the same action seen twice gives the same key
+    text: str
+    owner: str
+    due: str
+    tell: str
+    team: str
+    session_id: str
+    session_title: str
+    session_date: dt.date
+
+
+@dataclass
+class DigestReview:
+    text: str
+    owner: str
+    status: str
+    note: str
+    date: dt.date
+    team: str
+
+
+@dataclass
+class DigestSession:
+    id: str
+    date: dt.date
+    team: str
+    title: str
+    template_name: str
+    went_right: list[str] = field(default_factory=list)
+    strengths: list[tuple[str, str, str]] = field(default_factory=list)  # (strength, evidence, skill)
+    actions: list[DigestAction] = field(default_factory=list)
+    reviews: list[DigestReview] = field(default_factory=list)
+    source: str = "data folder"
+
+
+def action_key(text: str, owner: str) -> str:
+    return " ".join(text.split()).casefold() + "\x00" + " ".join(owner.split()).casefold()
+
+
+def _plain(inline, stop_at_em: bool = False, after_strong: bool = False) -> str:  # noqa: ANN001
+    out: list[str] = []
+    started = not after_strong
+    for child in inline.children or []:
+        if not started:
+            if child.type == "strong_close":
+                started = True
+            continue
+        if stop_at_em and child.type == "em_open":
+            break
+        if child.type in ("softbreak", "hardbreak"):
+            out.append(" ")
+        elif child.type in ("text", "text_special", "code_inline"):
+            out.append(child.content)
+    text = " ".join("".join(out).split())
+    return text.removeprefix("★ ").rstrip(" —").strip()
+
+
+def _tables_and_items(body: str):  # noqa: ANN202
+    """(h2 heading, caption, header cells, rows) for each table; (h2 heading, item inline) for each list item."""
+    tokens = PARSER.parse(body)
+    tables = []
+    items = []
+    heading = ""
+    caption = ""
+    i = 0
+    while i < len(tokens):
+        t = tokens[i]
+        if t.type == "heading_open" and t.tag == "h2":
+            heading = _plain(tokens[i + 1])
+            caption = ""
+            i += 3
+            continue
+        if t.type == "paragraph_open" and not t.hidden and tokens[i + 1].type == "inline":
+            caption = _plain(tokens[i + 1])
+        elif t.type == "list_item_open" and t.level == 1:
+            j = i + 1
+            while j < len(tokens) and tokens[j].type != "inline":
+                j += 1
+            if j < len(tokens):
+                items.append((heading, tokens[j]))
+        elif t.type == "table_open":
+            header: list[str] = []
+            rows: list[list[str]] = []
+            row: list[str] | None = None
+            in_head = False
+            i += 1
+            while i < len(tokens) and tokens[i].type != "table_close":
+                k = tokens[i]
+                if k.type == "thead_open":
+                    in_head = True
+                elif k.type == "thead_close":
+                    in_head = False
+                elif k.type == "tr_open":
+                    row = []
+                elif k.type == "tr_close" and row is not None:
+                    (header.extend(row) if in_head else rows.append(row))
+                    row = None
+                elif k.type == "inline" and row is not None:
+                    row.append(_plain(k))
+                i += 1
+            tables.append((heading, caption, header, rows))
+        i += 1
+    return tables, items
+
+
+def _date(value) -> dt.date | None:  # noqa: ANN001
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value)[:10])
+    except ValueError:
+        return None
+
+
+def parse_record(text: str, source: str = "") -> DigestSession | None:
+    """A final markdown record as a DigestSession; None if it is not a record (or is only a draft)."""
+    try:
+        meta, body = split_record(text)
+    except yaml.YAMLError:
+        return None
+    if not isinstance(meta, dict) or not meta.get("id") or meta.get("status") != "final":
+        return None
+    day = _date(meta.get("date"))
+    if day is None:
+        return None
+    team = str(meta.get("team") or "")
+    session = DigestSession(
+        id=str(meta["id"]),
+        date=day,
+        team=team,
+        title=str(meta.get("title") or ""),
+        template_name=str(meta.get("template_name") or meta.get("template") or ""),
+        source=source,
+    )
+    tables, items = _tables_and_items(body)
+    went_right: list[str] = []
+    for heading, inline in items:
+        phase_title = heading.split(". ", 1)[1] if ". " in heading[:4] else None
+        if phase_title is not None and WENT_RIGHT.search(phase_title):
+            text = _plain(inline, stop_at_em=True, after_strong=True)
+            if text:
+                went_right.append(text)
+        elif heading == "Highlights":
+            text = _plain(inline, stop_at_em=True)
+            if text:
+                went_right.append(text)
+    for heading, caption, header, rows in tables:
+        if caption.startswith("Strengths and the evidence") and header[:2] == ["Strength", "Evidence"]:
+            for row in rows:
+                row = row + [""] * (4 - len(row))
+                session.strengths.append((row[0], row[1], row[2]))
+                went_right.append(row[0])
+        elif caption == "Actions" and header[:3] == ["Action", "Owner", "Due"]:
+            for row in rows:
+                row = row + [""] * (4 - len(row))
+                session.actions.append(
+                    DigestAction(action_key(row[0], row[1]), row[0], row[1], row[2], row[3], team,
+                                 session.id, session.title, day)
+                )
+        elif heading == FOLLOW_UP_HEADING and header[:1] == ["Action"]:
+            for row in rows:
+                row = row + [""] * (6 - len(row))
+                session.reviews.append(DigestReview(row[0], row[1], row[4], row[5], day, team))
+    session.went_right = list(dict.fromkeys(went_right))
+    return session
+
+
+def read_records(folder: Path) -> tuple[list[DigestSession], int]:
+    """Every final record (*.md, in sub-folders too) in a folder, and how many files were not final records."""
+    sessions = []
+    skipped = 0
+    for path in sorted(folder.rglob("*.md")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):
+            skipped += 1
+            continue
+        parsed = parse_record(text, str(path))
+        if parsed is None:
+            skipped += 1
+        else:
+            sessions.append(parsed)
+    return sessions, skipped

@@ -1,0 +1,325 @@
+"""Themes across sessions: tags and practice skills over time, strengths most often evidenced, learning
+actions opened and completed per month, 0-10 scaling results over time. Pure functions; markdown out.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import statistics
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from ..models import ActionStatus, ActionStatusChange
+from ..record.markdown import escape_cell, escape_inline
+from .actions import changes_from_sessions, team_key
+from .facts import SessionFacts
+
+BLOCKS = " ▁▂▃▄▅▆▇█"
+
+
+def month_of(day: dt.date) -> str:
+    return f"{day:%Y-%m}"
+
+
+def month_label(month: str) -> str:
+    return dt.date.fromisoformat(month + "-01").strftime("%b %Y")
+
+
+def months_between(first: str, last: str) -> list[str]:
+    year, month = map(int, first.split("-"))
+    out = []
+    while f"{year:04d}-{month:02d}" <= last:
+        out.append(f"{year:04d}-{month:02d}")
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return out
+
+
+@dataclass
+class TagTheme:
+    tag: str
+    count: int
+    sessions: int
+    by_month: dict[str, int]
+    recent: int  # in the last half of the period
+    earlier: int  # in the first half
+
+    @property
+    def trend(self) -> str:
+        if self.recent > self.earlier:
+            return "up"
+        if self.recent < self.earlier:
+            return "down"
+        return "steady"
+
+
+@dataclass
+class StrengthTheme:
+    text: str
+    count: int
+    skills: list[str]
+    example_evidence: str
+
+
+@dataclass
+class MonthActions:
+    month: str
+    opened: int
+    completed: int
+
+
+@dataclass
+class MonthRatings:
+    month: str
+    count: int
+    mean: float
+    median: float
+
+
+@dataclass
+class Themes:
+    sessions: int
+    first: dt.date | None
+    last: dt.date | None
+    team: str | None
+    months: list[str] = field(default_factory=list)
+    tags: list[TagTheme] = field(default_factory=list)
+    strengths: list[StrengthTheme] = field(default_factory=list)
+    strengths_total: int = 0
+    strengths_with_evidence: int = 0
+    actions: list[MonthActions] = field(default_factory=list)
+    ratings: list[MonthRatings] = field(default_factory=list)
+
+
+_WORDS = re.compile(r"\w+")
+
+
+def strength_key(text: str) -> str:
+    """Strengths said slightly differently ("Child focus." / "child focus") count as one."""
+    return " ".join(_WORDS.findall(text.casefold()))
+
+
+def compute_themes(
+    facts: Iterable[SessionFacts],
+    changes: Iterable[ActionStatusChange] = (),
+    team: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    top: int = 15,
+) -> Themes:
+    """``changes``: the action log's status changes (those kept in sessions are added here)."""
+    facts = list(facts)
+    key = team_key(team) if team else None
+
+    def wanted(day: dt.date, session_team: str) -> bool:
+        return (
+            (since is None or day >= since)
+            and (until is None or day <= until)
+            and (key is None or team_key(session_team) == key)
+        )
+
+    chosen = [f for f in facts if wanted(f.date, f.team)]
+    if not chosen:
+        return Themes(0, None, None, team)
+    first = min(f.date for f in chosen)
+    last = max(f.date for f in chosen)
+    months = months_between(month_of(first), month_of(last))
+    middle = first + (last - first) / 2
+
+    tag_counts: Counter[str] = Counter()
+    tag_names: dict[str, str] = {}
+    tag_sessions: Counter[str] = Counter()
+    tag_months: dict[str, Counter[str]] = defaultdict(Counter)
+    tag_recent: Counter[str] = Counter()
+    strength_counts: Counter[str] = Counter()
+    strength_text: dict[str, str] = {}
+    strength_skills: dict[str, Counter[str]] = defaultdict(Counter)
+    strength_evidence: dict[str, str] = {}
+    strengths_total = strengths_evidenced = 0
+    ratings: dict[str, list[int]] = defaultdict(list)
+
+    for f in chosen:
+        month = month_of(f.date)
+        recent = f.date > middle
+        seen_here = set()
+        for tag in f.tags:
+            k = tag.casefold()
+            tag_names.setdefault(k, tag)
+            tag_counts[k] += 1
+            tag_months[k][month] += 1
+            if recent:
+                tag_recent[k] += 1
+            seen_here.add(k)
+        for k in seen_here:
+            tag_sessions[k] += 1
+        if f.strengths:
+            texts = f.texts()
+            for s in f.strengths:
+                strengths_total += 1
+                if not s.evidence:
+                    continue
+                strengths_evidenced += 1
+                text = texts[s.index]
+                k = strength_key(text)
+                if not k:
+                    continue
+                strength_counts[k] += 1
+                strength_text.setdefault(k, text)
+                strength_evidence.setdefault(k, s.evidence)
+                if s.skill:
+                    strength_skills[k][s.skill] += 1
+        if f.ratings:
+            ratings[month].extend(f.ratings)
+
+    tags = [
+        TagTheme(
+            tag=tag_names[k],
+            count=count,
+            sessions=tag_sessions[k],
+            by_month=dict(tag_months[k]),
+            recent=tag_recent[k] if len(months) > 1 else 0,
+            earlier=count - tag_recent[k] if len(months) > 1 else 0,
+        )
+        for k, count in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    strengths = [
+        StrengthTheme(
+            text=strength_text[k],
+            count=count,
+            skills=[s for s, _ in strength_skills[k].most_common(3)],
+            example_evidence=strength_evidence[k],
+        )
+        for k, count in sorted(strength_counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    ]
+
+    opened: Counter[str] = Counter()
+    completed: Counter[str] = Counter()
+    for f in chosen:
+        if f.actions:
+            opened[month_of(f.date)] += len(f.actions)
+    # Completed: the first "done" of each action of these teams, in the period.
+    team_of = {f.id: f.team for f in facts}
+    done: dict[str, dt.date] = {}
+    for change in [*changes, *changes_from_sessions(facts)]:
+        if change.status == ActionStatus.done:
+            session_id = change.action_id.split("/", 1)[0]
+            if session_id in team_of and (change.action_id not in done or change.date < done[change.action_id]):
+                done[change.action_id] = change.date
+    for action_id, day in done.items():
+        if wanted(day, team_of[action_id.split("/", 1)[0]]):
+            completed[month_of(day)] += 1
+    action_months = months
+    if completed:
+        action_months = months_between(min(months[0], min(completed)), max(months[-1], max(completed)))
+    month_actions = [MonthActions(m, opened[m], completed[m]) for m in action_months]
+    month_ratings = [
+        MonthRatings(m, len(ratings[m]), statistics.fmean(ratings[m]), statistics.median(ratings[m]))
+        for m in months
+        if ratings.get(m)
+    ]
+    return Themes(
+        sessions=len(chosen),
+        first=first,
+        last=last,
+        team=team,
+        months=months,
+        tags=tags,
+        strengths=strengths,
+        strengths_total=strengths_total,
+        strengths_with_evidence=strengths_evidenced,
+        actions=month_actions,
+        ratings=month_ratings,
+    )
+
+
+def bar(value: float, maximum: float, width: int = 20) -> str:
+    """A bar of block characters, value/maximum of width (eighths of a cell), at least a sliver if value > 0."""
+    if maximum <= 0 or value <= 0:
+        return ""
+    eighths = max(1, round(value / maximum * width * 8))
+    full, rest = divmod(eighths, 8)
+    return "█" * full + (BLOCKS[rest] if rest else "")
+
+
+def sparkline(values: list[int]) -> str:
+    top = max(values, default=0)
+    if top <= 0:
+        return "▁" * len(values)
+    return "".join(BLOCKS[1 + round(v / top * 7)] if v else "▁" for v in values)
+
+
+def trend_text(theme: TagTheme) -> str:
+    return {"up": "↑ more", "down": "↓ fewer", "steady": "→ steady"}[theme.trend]
+
+
+def _period(themes: Themes) -> str:
+    if themes.first is None:
+        return "no sessions"
+    return f"{themes.first:%-d %B %Y} to {themes.last:%-d %B %Y}"
+
+
+def themes_markdown(themes: Themes, width: int = 20) -> str:
+    """Themes as a markdown document (bars as block characters in table cells)."""
+    title = "Themes across sessions"
+    if themes.team:
+        title += f": {themes.team}"
+    out = [f"# {escape_inline(title)}", ""]
+    if not themes.sessions:
+        out += ["No sessions in this period.", ""]
+        return "\n".join(out)
+    out += [f"{themes.sessions} sessions, {_period(themes)}. Names replaced and safeguarding concerns left out, as in the records.", ""]
+
+    out += ["## Tags and practice skills", ""]
+    if themes.tags:
+        top = max(t.count for t in themes.tags)
+        out += ["| Tag | Times | Sessions | Chart | By month | Trend |", "| --- | --- | --- | --- | --- | --- |"]
+        for t in themes.tags:
+            spark = sparkline([t.by_month.get(m, 0) for m in themes.months[-24:]])
+            out.append(
+                f"| {escape_cell(t.tag)} | {t.count} | {t.sessions} | {bar(t.count, top, width)} | {spark} | {trend_text(t)} |"
+            )
+        out += ["", f"By month: {month_label(themes.months[-24:][0])} to {month_label(themes.months[-1])}. "
+                "Trend: the second half of the period against the first.", ""]
+    else:
+        out += ["No tags or practice skills were recorded.", ""]
+
+    out += ["## Strengths most often evidenced", ""]
+    out.append(
+        f"{themes.strengths_with_evidence} of {themes.strengths_total} strengths were recorded with evidence."
+    )
+    out.append("")
+    if themes.strengths:
+        top = max(s.count for s in themes.strengths)
+        out += ["| Strength | Times | Chart | Practice skills | For example, the evidence |", "| --- | --- | --- | --- | --- |"]
+        for s in themes.strengths:
+            out.append(
+                f"| {escape_cell(s.text)} | {s.count} | {bar(s.count, top, width)} | "
+                f"{escape_cell(', '.join(s.skills)) or ' '} | {escape_cell(s.example_evidence)} |"
+            )
+        out.append("")
+
+    out += ["## Learning actions opened and completed", ""]
+    if any(m.opened or m.completed for m in themes.actions):
+        top = max(max(m.opened, m.completed) for m in themes.actions)
+        out += ["| Month | Opened | | Completed | |", "| --- | --- | --- | --- | --- |"]
+        for m in themes.actions:
+            out.append(
+                f"| {month_label(m.month)} | {m.opened} | {bar(m.opened, top, width) or ' '} | "
+                f"{m.completed} | {bar(m.completed, top, width) or ' '} |"
+            )
+        out.append("")
+    else:
+        out += ["No learning actions in this period.", ""]
+
+    out += ["## Scaling results (0 to 10)", ""]
+    if themes.ratings:
+        out += ["| Month | Ratings | Average | Chart | Middle (median) |", "| --- | --- | --- | --- | --- |"]
+        for r in themes.ratings:
+            out.append(f"| {month_label(r.month)} | {r.count} | {r.mean:.1f} | {bar(r.mean, 10, width)} | {r.median:g} |")
+        out.append("")
+    else:
+        out += ["No 0-10 ratings in this period.", ""]
+    return "\n".join(out)

@@ -1,0 +1,29 @@
+"""The "Action follow-up" section of a record: learning actions from earlier sessions reviewed in this one.
+
+Called by markdown.render_body when the session has action reviews (a session without any has no such
+section, so older records are unchanged). Names are replaced with this session's names list too.
+"""
+
+from __future__ import annotations
+
+from ..models import Session
+from .markdown import escape_cell, escape_inline, one_line
+from .redact import make_replacer
+
+HEADING = "Action follow-up"
+COLUMNS = ["Action", "Owner", "Due", "From", "Status", "Note"]
+
+
+def follow_up_lines(session: Session) -> list[str]:
+    if not session.action_reviews:
+        return []
+    replace = make_replacer(session.redactions)
+    out = [f"## {HEADING}", "", "Learning actions from earlier sessions, reviewed at the start of this one:", ""]
+    out.append("| " + " | ".join(escape_inline(c) for c in COLUMNS) + " |")
+    out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
+    for r in session.action_reviews:
+        source = one_line(f"{r.from_session_date.isoformat() if r.from_session_date else ''} {r.from_session_title}")
+        cells = [r.text, r.owner, r.due, source, r.status.value, r.note]
+        out.append("| " + " | ".join(escape_cell(replace(c)) or " " for c in cells) + " |")
+    out.append("")
+    return out

@@ -1,0 +1,96 @@
+"""Learning actions' status changes, durable: <data>/actions.journal.jsonl.
+
+The actions themselves live in their sessions (contributions in "actions" phases), so they are rebuilt
+from the session files like the index. Their status changes are not in any earlier session, so each is
+appended to this journal and fsynced before it is shown (one JSON line per change). A change made in the
+follow-up round at the start of a session is also kept in that session (``action_reviews``), so the
+session's record shows it; either copy is enough to rebuild the action's history.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pydantic import ValidationError
+
+from ..learning.actions import gather_actions
+from ..learning.facts import SessionFacts
+from ..models import ActionReview, ActionStatus, ActionStatusChange, LearningAction, Session
+from .journal import Journal, JournalWriteError
+from .store import NotSavedError, Store, StoreError, _reason
+
+LOG_NAME = "actions.journal.jsonl"
+
+
+def action_log(store: Store) -> Journal:
+    return Journal(store.data_dir / LOG_NAME)
+
+
+def read_changes(store: Store) -> list[ActionStatusChange]:
+    """Every status change in the log, in the order made (unreadable lines are skipped)."""
+    changes = []
+    for op in action_log(store).read().ops:
+        if op.get("op") != "status":
+            continue
+        try:
+            changes.append(ActionStatusChange.model_validate(op))
+        except ValidationError:
+            continue
+    return changes
+
+
+def load_actions(store: Store, facts: list[SessionFacts]) -> list[LearningAction]:
+    return gather_actions(facts, read_changes(store))
+
+
+def change_status(
+    store: Store,
+    action: LearningAction,
+    status: ActionStatus | str,
+    date: dt.date,
+    note: str = "",
+    session: Session | None = None,
+) -> tuple[LearningAction, Session | None]:
+    """Record a new status of an action: durable before this returns, or NotSavedError and nothing changed.
+
+    With ``session`` (the follow-up round of a new session) the change is also kept in that session, so
+    its record lists it; the updated session is returned.
+    """
+    if store.read_only:
+        raise StoreError("This data folder was opened read-only; nothing can be changed.")
+    status = ActionStatus(status)
+    note = " ".join(note.split())
+    if status == ActionStatus.dropped and not note:
+        raise ValueError("Say in a few words why the action is dropped.")
+    change = ActionStatusChange(
+        action_id=action.id, status=status, date=date, note=note, session_id=session.id if session else None
+    )
+    line = {"op": "status", "at": store.clock().isoformat(), **change.model_dump(mode="json")}
+    with store._thread_lock:
+        try:
+            action_log(store).append(line)
+        except JournalWriteError as exc:
+            raise NotSavedError(
+                f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
+            ) from None
+        updated_session = session
+        if session is not None:
+            review = ActionReview(
+                action_id=action.id,
+                text=action.text,
+                owner=action.owner,
+                due=action.due,
+                status=status,
+                note=note,
+                date=date,
+                from_session_id=action.session_id,
+                from_session_title=action.session_title,
+                from_session_date=action.session_date,
+            )
+            reviews = [r for r in session.action_reviews if r.action_id != action.id] + [review]
+            updated_session = store.update_session(
+                session, action_reviews=[r.model_dump(mode="json") for r in reviews]
+            )
+    updated = action.model_copy(update={"status": status, "history": [*action.history, change]})
+    return updated, updated_session
+

@@ -1,0 +1,72 @@
+"""Command palette (ctrl+p) commands for leading the room: projector mode, timer, people, contributions,
+undo, ground rules, the pause screen and the safeguarding notes. Each has a key too (see help.py)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import partial
+
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+
+
+class RoomCommands(Provider):
+    def _session_screen(self):  # noqa: ANN202
+        from .screens.session import SessionScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, SessionScreen):
+                return screen
+        return None
+
+    def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
+        app = self.app
+        on = getattr(app, "projector", False)
+        commands = [
+            (
+                "Projector mode: " + ("turn off" if on else "turn on"),
+                "High contrast, large phase title and timer, no guidance text (f2)",
+                app.action_toggle_projector,
+            )
+        ]
+        screen = self._session_screen()
+        if screen is None:
+            return commands
+        running = screen.timer().running
+        chosen = "the chosen contribution (or the last one)"
+        commands += [
+            ("Timer: " + ("pause" if running else "start"), "Start or pause the phase timer (ctrl+t)", screen.action_toggle_timer),
+            ("Timer: add 2 minutes", "More time for this phase (f5)", screen.action_extend_timer),
+            ("Undo the last change", "Undo the last recording, edit, delete, move, star, tag or flag (ctrl+z)", screen.action_undo),
+            ("Choose a contribution", "Move into the list to choose one: up/down, then e d m s t ! (ctrl+l)", screen.action_choose),
+            ("Edit a contribution", f"Change the text or who said it: {chosen} (e)", partial(screen.change, "edit")),
+            ("Delete a contribution", f"With a confirmation; ctrl+z brings it back: {chosen} (d)", partial(screen.change, "delete")),
+            ("Move a contribution to another phase", f"{chosen} (m)", partial(screen.change, "move")),
+            ("Star a contribution as a highlight", f"Highlights have their own section in the record: {chosen} (s)", partial(screen.change, "star")),
+            ("Tag a contribution", f"Tags from the template's list, and 'decision': {chosen} (t)", partial(screen.change, "tag")),
+            (
+                "Flag a contribution as a safeguarding concern",
+                f"Hidden from the screen and the record, kept in a facilitator-only note: {chosen} (!)",
+                partial(screen.change, "flag"),
+            ),
+            (
+                "Record what is typed as a safeguarding concern",
+                "Never shown in the list or the record; kept in the facilitator-only note (ctrl+f)",
+                screen.action_record_flagged,
+            ),
+            ("Safeguarding notes (facilitator only)", "The flagged concerns and the same-day reminder (f6)", screen.action_safeguarding),
+            ("People: attendees and apologies", "Who is here (numbered for @1, @2, ...) and who sent apologies (f7)", screen.action_people),
+            ("Ground rules", "Show the ground rules to the room (f3)", screen.action_ground_rules),
+            ("Pause the room for a breather", "A calm screen with nothing on it (f4)", screen.action_pause_room),
+        ]
+        return commands
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

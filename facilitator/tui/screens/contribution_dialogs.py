@@ -1,0 +1,242 @@
+"""Small dialogs for changing one recorded contribution: edit, delete (confirm), move, tag; and the people list.
+
+Each returns what was chosen (or None for escape); the session screen makes the change through the store,
+so it is durable and undoable. User text is never read as markup.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+from ...models import ANONYMOUS, Contribution, Session, split_participants
+from ...text import clean_text
+
+HERE = Path(__file__).parent
+DECISION_TAG = "decision"
+
+
+def speaker_options(participants: list[str], extra: str | None = None) -> list[tuple[Text, str]]:
+    """(prompt, value) pairs for a 'who said it' Select: numbered people, then anonymous. Never markup."""
+    options = [(Text(f"{n} {name}"), name) for n, name in enumerate(participants, start=1)]
+    if extra and extra != ANONYMOUS and extra not in participants:
+        options.append((Text(extra), extra))
+    options.append((Text("0 anonymous"), ANONYMOUS))
+    return options
+
+
+def short(text: str, width: int = 60) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+class EditContributionScreen(ModalScreen[dict | None]):
+    """Change what was said and who said it. Enter saves, escape cancels."""
+
+    CSS_PATH = HERE / "contribution_dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, contribution: Contribution, participants: list[str]) -> None:
+        super().__init__()
+        self.contribution = contribution
+        self.participants = participants
+
+    def compose(self) -> ComposeResult:
+        c = self.contribution
+        with Vertical(id="edit-dialog", classes="dialog"):
+            yield Static("Edit the contribution", classes="dialog-title")
+            yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
+            yield Input(c.text, id="edit-text", max_length=20000)
+            yield Select(
+                speaker_options(self.participants, c.speaker),
+                prompt="who said it",
+                id="edit-speaker",
+                allow_blank=True,
+                value=c.speaker if c.speaker else Select.NULL,
+            )
+            yield Static("", id="edit-error", classes="warning", markup=False)
+
+    def on_mount(self) -> None:
+        self.query_one("#edit-text", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        text = clean_text(event.value).strip("\n")
+        if not text.strip():
+            self.query_one("#edit-error", Static).update("The text cannot be empty: to remove it, press escape and then d.")
+            return
+        speaker = self.query_one("#edit-speaker", Select).value
+        changes: dict = {}
+        if text != self.contribution.text:
+            changes["text"] = text
+        new_speaker = None if speaker is Select.NULL else str(speaker)
+        if new_speaker != self.contribution.speaker:
+            changes["speaker"] = new_speaker
+        self.dismiss(changes)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ConfirmScreen(ModalScreen[bool]):
+    """A yes/no question: enter says yes, escape says no."""
+
+    CSS_PATH = HERE / "contribution_dialogs.tcss"
+    BINDINGS = [
+        Binding("enter", "yes", "Yes", priority=True),
+        Binding("escape", "no", "No"),
+    ]
+
+    def __init__(self, title: str, detail: str) -> None:
+        super().__init__()
+        self.title_text = title
+        self.detail = detail
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="confirm-dialog", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(self.detail, markup=False)
+            yield Static("Enter: yes.  Escape: no.", classes="hint")
+
+    def action_yes(self) -> None:
+        self.dismiss(True)
+
+    def action_no(self) -> None:
+        self.dismiss(False)
+
+
+class MoveScreen(ModalScreen[int | None]):
+    """Choose the phase to move a contribution to: up/down, enter; escape cancels."""
+
+    CSS_PATH = HERE / "contribution_dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, session: Session, contribution: Contribution) -> None:
+        super().__init__()
+        self.session = session
+        self.contribution = contribution
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="move-dialog", classes="dialog"):
+            yield Static("Move to which phase?", classes="dialog-title")
+            yield Static(short(self.contribution.text), classes="hint", markup=False)
+            options = []
+            for number, phase in enumerate(self.session.template.phases, start=1):
+                here = phase.id == self.contribution.phase_id
+                label = Text(f"{number}. {phase.title}" + ("  (where it is now)" if here else ""))
+                options.append(Option(label, id=phase.id, disabled=here))
+            yield OptionList(*options, id="move-phases")
+
+    def on_mount(self) -> None:
+        phases = self.query_one("#move-phases", OptionList)
+        phases.focus()
+        index = self.session.template.phase_index(self.contribution.phase_id)
+        phases.highlighted = index + 1 if index + 1 < len(self.session.template.phases) else max(0, index - 1)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.session.template.phase_index(event.option.id))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class TagScreen(ModalScreen[list[str] | None]):
+    """Tick tags from the template's vocabulary (and "decision"): space ticks, enter saves, escape cancels.
+
+    A ticked tag shows [x], an unticked one [ ]: the state is in the text, not only in a colour.
+    """
+
+    CSS_PATH = HERE / "contribution_dialogs.tcss"
+    BINDINGS = [
+        Binding("space", "toggle", "Tick / untick", priority=True),
+        Binding("enter", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(self, vocabulary: list[str], contribution: Contribution) -> None:
+        super().__init__()
+        self.contribution = contribution
+        tags = list(vocabulary)
+        if DECISION_TAG not in {t.casefold() for t in tags}:
+            tags.append(DECISION_TAG)
+        tags += [t for t in contribution.tags if t not in tags]
+        self.tags = tags
+        self.ticked = set(contribution.tags)
+
+    def _option(self, tag: str) -> Option:
+        return Option(Text(("[x] " if tag in self.ticked else "[ ] ") + tag), id=f"tag-{self.tags.index(tag)}")
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="tag-dialog", classes="dialog"):
+            yield Static("Tags", classes="dialog-title")
+            yield Static(short(self.contribution.text), classes="hint", markup=False)
+            yield OptionList(*[self._option(tag) for tag in self.tags], id="tag-list")
+            yield Static("Space ticks or unticks a tag. Enter saves, escape cancels.", classes="hint")
+
+    def on_mount(self) -> None:
+        tags = self.query_one("#tag-list", OptionList)
+        tags.focus()
+        tags.highlighted = 0
+
+    def action_toggle(self) -> None:
+        tags = self.query_one("#tag-list", OptionList)
+        index = tags.highlighted
+        if index is None:
+            return
+        tag = self.tags[index]
+        self.ticked ^= {tag}
+        tags.replace_option_prompt_at_index(index, self._option(tag).prompt)
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+
+    def action_save(self) -> None:
+        self.dismiss([tag for tag in self.tags if tag in self.ticked])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class PeopleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
+    """Who is here and who sent apologies, changeable during the session. Enter saves, escape cancels."""
+
+    CSS_PATH = HERE / "contribution_dialogs.tcss"
+    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+
+    def __init__(self, participants: list[str], apologies: list[str]) -> None:
+        super().__init__()
+        self.participants = participants
+        self.apologies = apologies
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="people-dialog", classes="dialog"):
+            yield Static("People", classes="dialog-title")
+            yield Static(
+                "Names or roles, separated by commas. The order gives the numbers for @1, @2, ... "
+                "Tab moves between the boxes; enter saves.",
+                classes="hint",
+            )
+            yield Static("Here (attendees)", classes="section-title")
+            yield Input(", ".join(self.participants), id="people-here", max_length=4000)
+            yield Static("Apologies (could not come)", classes="section-title")
+            yield Input(", ".join(self.apologies), id="people-apologies", max_length=2000)
+
+    def on_mount(self) -> None:
+        self.query_one("#people-here", Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        here = split_participants(clean_text(self.query_one("#people-here", Input).value))
+        away = split_participants(clean_text(self.query_one("#people-apologies", Input).value))
+        self.dismiss((here, away))
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)

@@ -1,0 +1,294 @@
+"""History: every session, filtered by team, template and dates; full-text search of every contribution;
+open one read-only; export its record again. Also the command palette's learning commands.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from functools import partial
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.command import DiscoveryHit, Hit, Hits, Provider
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import Screen
+from textual.timer import Timer
+from textual.widgets import Footer, Header, Input, Markdown, Select, Static
+
+from ...learning.facts import SessionFacts
+from ...learning.search import search, snippet
+from ...models import Session
+from ...record.markdown import build_record
+from ...session_ops import export_record, parse_date
+from ...store import StoreError
+from .learning_data import history_index
+from .virtual_table import VirtualTable
+
+SHOWN_HITS = 500
+
+
+def _export_both(app, session: Session) -> str:  # noqa: ANN001
+    paths = [export_record(app.store, session, fmt) for fmt in ("md", "html")]
+    return "Written: " + ", ".join(str(p) for p in paths)
+
+
+class SessionViewScreen(Screen):
+    """One earlier session's record, read-only (names replaced, safeguarding concerns left out)."""
+
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("e", "export", "Export again"),
+    ]
+
+    def __init__(self, session: Session) -> None:
+        super().__init__()
+        self.session = session
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with VerticalScroll(id="view-scroll"):
+            yield Markdown(build_record(self.session).body, id="view-record")
+        yield Static("", id="view-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.title = self.session.title
+        self.sub_title = "read-only"
+        self.query_one("#view-scroll").focus()
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_export(self) -> None:
+        status = self.query_one("#view-status", Static)
+        try:
+            status.update(_export_both(self.app, self.session))
+        except StoreError as exc:
+            status.update(str(exc))
+
+
+class HistoryScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("slash", "focus_search", "Search"),
+        Binding("f", "focus_filters", "Filter"),
+        Binding("e", "export", "Export again"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._timer: Timer | None = None
+        self.shown: list[SessionFacts] = []
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        with Horizontal(id="history-filters"):
+            yield Input(placeholder="team", id="hf-team")
+            yield Select([], prompt="any template", id="hf-template", allow_blank=True)
+            yield Input(placeholder="from YYYY-MM-DD", id="hf-from")
+            yield Input(placeholder="to YYYY-MM-DD", id="hf-to")
+        yield Input(placeholder="Search every contribution: type words (/ to come back here)", id="history-search")
+        yield VirtualTable(
+            [("Date", 10), ("Team", 18), ("Template", 24), ("Title", None), ("Status", 7)], id="history-sessions"
+        )
+        yield VirtualTable([("Date", 10), ("Session", 24), ("Phase", 18), ("Matching words", None)], id="history-hits")
+        yield Static("", id="history-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "history"
+        self.index = history_index(self.app)
+        sessions = self.index.sessions()
+        templates = sorted({(f.template_name, f.template_id) for f in sessions})
+        self.query_one("#hf-template", Select).set_options(templates)
+        table = self.query_one("#history-sessions", VirtualTable)
+        hits = self.query_one("#history-hits", VirtualTable)
+        hits.display = False
+        self.apply_filters()
+        table.focus()
+
+    # ------------------------------------------------------------------ filters
+    def _filters(self) -> tuple[str, str | None, dt.date | None, dt.date | None] | None:
+        team = " ".join(self.query_one("#hf-team", Input).value.split()).casefold()
+        template = self.query_one("#hf-template", Select).value
+        dates = []
+        for box in ("#hf-from", "#hf-to"):
+            value = self.query_one(box, Input).value.strip()
+            if not value:
+                dates.append(None)
+                continue
+            try:
+                dates.append(parse_date(value))
+            except ValueError as exc:
+                self._status(f"{'From' if box == '#hf-from' else 'To'}: {exc}.")
+                return None
+        return team, None if template is Select.NULL else str(template), dates[0], dates[1]
+
+    def filtered(self) -> list[SessionFacts] | None:
+        filters = self._filters()
+        if filters is None:
+            return None
+        team, template, since, until = filters
+        return [
+            f for f in self.index.sessions()
+            if (not team or team in f.team.casefold())
+            and (template is None or f.template_id == template)
+            and (since is None or f.date >= since)
+            and (until is None or f.date <= until)
+        ]
+
+    def apply_filters(self) -> None:
+        shown = self.filtered()
+        if shown is None:
+            return
+        self.shown = shown
+        table = self.query_one("#history-sessions", VirtualTable)
+        table.set_rows([(f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, f.status) for f in shown])
+        # Row keys are the session ids, in the same order.
+        self._row_ids = [f.id for f in shown]
+        total = len(self.index)
+        if self.query_one("#history-search", Input).value.strip():
+            self.run_search()
+        else:
+            self._status(f"{len(shown)} of {total} sessions. Enter opens one (read-only); e exports its record again.")
+
+    def _status(self, message: str | Text) -> None:
+        self.query_one("#history-status", Static).update(message)
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if self._timer is not None:
+            self._timer.stop()
+        callback = self.run_search if event.input.id == "history-search" else self.apply_filters
+        self._timer = self.set_timer(0.15, callback)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.apply_filters()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        if self._timer is not None:
+            self._timer.stop()
+        if event.input.id == "history-search":
+            self.run_search()
+            hits = self.query_one("#history-hits", VirtualTable)
+            if hits.display and hits.row_count:
+                hits.focus()
+        else:
+            self.apply_filters()
+            self.focus_next()
+
+    # ------------------------------------------------------------------ search
+    def run_search(self) -> None:
+        query = self.query_one("#history-search", Input).value
+        hits_table = self.query_one("#history-hits", VirtualTable)
+        sessions_table = self.query_one("#history-sessions", VirtualTable)
+        if not query.strip():
+            hits_table.display = False
+            sessions_table.display = True
+            self.apply_filters()
+            return
+        hits, total = search(self.shown, query, limit=SHOWN_HITS)
+        rows = []
+        self._hit_ids = []
+        width = max(20, self.size.width - 56)
+        for hit in hits:
+            piece, spans = snippet(hit.text, hit.spans, width)
+            words = Text(piece)
+            for a, b in spans:
+                words.stylize("bold underline", a, b)
+            rows.append((f"{hit.session.date:%Y-%m-%d}", hit.session.title, hit.phase_title, words))
+            self._hit_ids.append(hit.session.id)
+        hits_table.set_rows(rows)
+        hits_table.display = True
+        sessions_table.display = False
+        sessions = len({h.session.id for h in hits})
+        if total == 0:
+            self._status(Text(f"No contribution matches “{query.strip()}”."))
+        else:
+            more = f"; the first {len(hits)} are shown" if total > len(hits) else ""
+            self._status(
+                Text(f"{total} contributions match “{query.strip()}” in {sessions}{'+' if more else ''} sessions{more}. "
+                     "Enter opens the session.")
+            )
+
+    # ------------------------------------------------------------------ open / export
+    def _selected_id(self) -> str | None:
+        hits = self.query_one("#history-hits", VirtualTable)
+        if hits.display:
+            ids, row = getattr(self, "_hit_ids", []), hits.cursor_row
+        else:
+            table = self.query_one("#history-sessions", VirtualTable)
+            if not table.display:
+                return None
+            ids, row = getattr(self, "_row_ids", []), table.cursor_row
+        return ids[row] if 0 <= row < len(ids) else None
+
+    def _load(self, session_id: str | None = None) -> Session | None:
+        session_id = session_id or self._selected_id()
+        if session_id is None:
+            return None
+        try:
+            return self.app.store.load_session(session_id)
+        except StoreError as exc:
+            self._status(str(exc))
+            return None
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        ids = getattr(self, "_hit_ids" if event.table.id == "history-hits" else "_row_ids", [])
+        if not 0 <= event.row < len(ids):
+            return
+        session = self._load(ids[event.row])
+        if session is not None:
+            self.app.push_screen(SessionViewScreen(session))
+
+    def action_export(self) -> None:
+        session = self._load()
+        if session is None:
+            self._status("Choose a session in the list first.")
+            return
+        try:
+            self._status(_export_both(self.app, session))
+        except StoreError as exc:
+            self._status(str(exc))
+
+    def action_back(self) -> None:
+        self.app.pop_screen()
+
+    def action_focus_search(self) -> None:
+        self.query_one("#history-search", Input).focus()
+
+    def action_focus_filters(self) -> None:
+        self.query_one("#hf-team", Input).focus()
+
+
+def open_learning_screen(app, name: str) -> None:  # noqa: ANN001
+    from .actions import ActionsScreen
+    from .themes import ThemesScreen
+
+    screens = {"history": HistoryScreen, "actions": ActionsScreen, "themes": ThemesScreen}
+    app.push_screen(screens[name]())
+
+
+class LearningCommands(Provider):
+    """History, learning actions and themes, from anywhere but a running session's recording."""
+
+    COMMANDS = [
+        ("History of sessions", "Every session; filter, search every contribution, open one, export again", "history"),
+        ("Learning actions", "Every open learning action by owner and due date; mark done, in progress, dropped", "actions"),
+        ("Themes across sessions", "Practice skills and strengths over time, actions per month, 0-10 ratings", "themes"),
+    ]
+
+    def _commands(self):  # noqa: ANN202
+        return [(title, help_text, partial(open_learning_screen, self.app, name)) for title, help_text, name in self.COMMANDS]
+
+    async def discover(self) -> Hits:
+        for title, help_text, callback in self._commands():
+            yield DiscoveryHit(title, callback, help=help_text)
+
+    async def search(self, query: str) -> Hits:
+        matcher = self.matcher(query)
+        for title, help_text, callback in self._commands():
+            score = matcher.match(title)
+            if score > 0:
+                yield Hit(score, matcher.highlight(title), callback, help=help_text)

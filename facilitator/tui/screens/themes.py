@@ -1,0 +1,150 @@
+"""Themes across sessions, as simple bar charts: practice skills and tags over time, strengths most often
+evidenced, learning actions opened and completed per month, 0-10 scaling results. w writes it as markdown.
+"""
+
+from __future__ import annotations
+
+from rich.table import Table
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import VerticalScroll
+from textual.screen import Screen
+from textual.widgets import Footer, Header, Select, Static
+
+from ...learning.themes import Themes, bar, compute_themes, month_label, sparkline, themes_markdown, trend_text
+from ...store import StoreError
+from ...store.actions import read_changes
+from ...store.history import write_learning_file
+from .learning_data import history_index
+
+TREND_STYLE = {"up": "green", "down": "yellow", "steady": "dim"}
+
+
+def _table(*columns: str) -> Table:
+    table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
+    for n, column in enumerate(columns):
+        table.add_column(column, no_wrap=n != 0, overflow="ellipsis" if n == 0 else "fold")
+    return table
+
+
+def tags_view(themes: Themes, width: int) -> Table | Text:
+    if not themes.tags:
+        return Text("No tags or practice skills were recorded.", style="dim")
+    top = max(t.count for t in themes.tags)
+    table = _table("Tag / practice skill", "Times", "", "Last 12 months", "Trend")
+    for t in themes.tags[:15]:
+        spark = sparkline([t.by_month.get(m, 0) for m in themes.months[-12:]])
+        table.add_row(Text(t.tag), str(t.count), Text(bar(t.count, top, width), style="green"), spark,
+                      Text(trend_text(t), style=TREND_STYLE[t.trend]))
+    return table
+
+
+def strengths_view(themes: Themes, width: int) -> Table | Text:
+    if not themes.strengths:
+        return Text("No strengths were recorded with evidence.", style="dim")
+    top = max(s.count for s in themes.strengths)
+    table = _table("Strength", "Times", "", "Practice skills")
+    for s in themes.strengths[:10]:
+        table.add_row(Text(s.text), str(s.count), Text(bar(s.count, top, width), style="green"), Text(", ".join(s.skills)))
+    return table
+
+
+def actions_view(themes: Themes, width: int) -> Table | Text:
+    months = [m for m in themes.actions][-12:]
+    if not any(m.opened or m.completed for m in months):
+        return Text("No learning actions in the last 12 months of this period.", style="dim")
+    top = max(max(m.opened, m.completed) for m in months)
+    table = _table("Month", "Opened", "", "Completed", "")
+    for m in months:
+        table.add_row(month_label(m.month), str(m.opened), Text(bar(m.opened, top, width), style="cyan"),
+                      str(m.completed), Text(bar(m.completed, top, width), style="green"))
+    return table
+
+
+def ratings_view(themes: Themes, width: int) -> Table | Text:
+    if not themes.ratings:
+        return Text("No 0-10 ratings were recorded.", style="dim")
+    table = _table("Month", "Ratings", "Average", "")
+    for r in themes.ratings[-12:]:
+        table.add_row(month_label(r.month), str(r.count), f"{r.mean:.1f}", Text(bar(r.mean, 10, width), style="magenta"))
+    return table
+
+
+class ThemesScreen(Screen):
+    BINDINGS = [
+        Binding("escape", "back", "Back"),
+        Binding("w", "write", "Write as markdown"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.themes: Themes | None = None
+
+    def compose(self) -> ComposeResult:
+        yield Header()
+        yield Select([], prompt="all teams", id="themes-team", allow_blank=True)
+        with VerticalScroll(id="themes-scroll"):
+            yield Static("", id="themes-summary", markup=False)
+            yield Static("Practice skills and tags", classes="section-title")
+            yield Static("", id="themes-tags")
+            yield Static("Strengths most often evidenced", classes="section-title")
+            yield Static("", id="themes-strengths")
+            yield Static("Learning actions opened and completed, by month", classes="section-title")
+            yield Static("", id="themes-actions")
+            yield Static("Scaling results (0 to 10), average by month", classes="section-title")
+            yield Static("", id="themes-ratings")
+        yield Static("", id="themes-status", markup=False)
+        yield Footer()
+
+    def on_mount(self) -> None:
+        self.sub_title = "themes"
+        facts = history_index(self.app).sessions()
+        teams = sorted({f.team for f in facts if f.team}, key=str.casefold)
+        self.query_one("#themes-team", Select).set_options([(t, t) for t in teams])
+        self.refresh_themes()
+        self.query_one("#themes-scroll").focus()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self.refresh_themes()
+
+    def team(self) -> str | None:
+        value = self.query_one("#themes-team", Select).value
+        return None if value is Select.NULL else str(value)
+
+    def refresh_themes(self) -> None:
+        facts = history_index(self.app).sessions()
+        themes = compute_themes(facts, read_changes(self.app.store), team=self.team())
+        self.themes = themes
+        width = max(8, min(30, (self.app.size.width - 60) // 2))
+        if themes.sessions:
+            summary = (
+                f"{themes.sessions} sessions, {themes.first:%-d %b %Y} to {themes.last:%-d %b %Y}"
+                f"{' · ' + themes.team if themes.team else ''}. "
+                f"{themes.strengths_with_evidence} of {themes.strengths_total} strengths were backed by evidence."
+            )
+        else:
+            summary = "No sessions yet: themes appear once sessions are recorded."
+        self.query_one("#themes-summary", Static).update(summary)
+        self.query_one("#themes-tags", Static).update(tags_view(themes, width))
+        self.query_one("#themes-strengths", Static).update(strengths_view(themes, width))
+        self.query_one("#themes-actions", Static).update(actions_view(themes, width))
+        self.query_one("#themes-ratings", Static).update(ratings_view(themes, width))
+
+    def action_write(self) -> None:
+        if self.themes is None:
+            return
+        status = self.query_one("#themes-status", Static)
+        today = self.app.clock().date()
+        slug = "".join(ch if ch.isalnum() else "-" for ch in (self.themes.team or "all-teams").casefold()).strip("-")
+        try:
+            path = write_learning_file(
+                self.app.store, f"themes-{slug}-{today.isoformat()}.md", themes_markdown(self.themes).encode("utf-8")
+            )
+        except StoreError as exc:
+            status.update(str(exc))
+            return
+        status.update(f"Written: {path}")
+
+    def action_back(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,141 @@
+"""A table that renders only the rows on screen, so thousands of sessions or search hits show at once.
+
+(Textual's DataTable measures and lays out every row: about half a second for 2,000.) Cells are rich Text
+or plain strings, never markup. Up/down/page keys move the cursor; enter or a click posts Selected.
+"""
+
+from __future__ import annotations
+
+from rich.segment import Segment
+from rich.style import Style
+from rich.text import Text
+from textual.binding import Binding
+from textual.geometry import Size
+from textual.message import Message
+from textual.reactive import reactive
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
+
+
+class VirtualTable(ScrollView, can_focus=True):
+    DEFAULT_CSS = """
+    VirtualTable { height: 1fr; }
+    VirtualTable > .virtual-table--header { text-style: bold; }
+    VirtualTable > .virtual-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
+    VirtualTable > .virtual-table--odd { background: $surface-lighten-1; }
+    """
+    COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--odd"}
+    BINDINGS = [
+        Binding("up", "move(-1)", show=False),
+        Binding("down", "move(1)", show=False),
+        Binding("pageup", "page(-1)", show=False),
+        Binding("pagedown", "page(1)", show=False),
+        Binding("home", "jump(0)", show=False),
+        Binding("end", "jump(-1)", show=False),
+        Binding("enter", "select", show=False),
+    ]
+
+    cursor_row = reactive(0, always_update=True)
+
+    class Selected(Message):
+        def __init__(self, table: "VirtualTable", row: int) -> None:
+            super().__init__()
+            self.table = table
+            self.row = row
+
+        @property
+        def control(self) -> "VirtualTable":
+            return self.table
+
+    def __init__(self, columns: list[tuple[str, int | None]], *, id: str | None = None) -> None:  # noqa: A002
+        super().__init__(id=id)
+        self.columns = columns  # (title, width); None: share what is left
+        self.rows: list[tuple[str | Text, ...]] = []
+
+    @property
+    def row_count(self) -> int:
+        return len(self.rows)
+
+    def set_rows(self, rows: list[tuple[str | Text, ...]]) -> None:
+        self.rows = rows
+        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
+        self.scroll_to(y=0, animate=False)
+        self.refresh()
+
+    def on_resize(self) -> None:
+        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
+
+    def _widths(self, total: int) -> list[int]:
+        fixed = sum(w + 1 for _, w in self.columns if w is not None)
+        flex = [n for n, (_, w) in enumerate(self.columns) if w is None]
+        left = max(0, total - fixed - len(flex))
+        widths = []
+        for n, (_, w) in enumerate(self.columns):
+            widths.append(w if w is not None else max(4, left // max(1, len(flex))))
+        return widths
+
+    def _line(self, cells, width: int, style: Style) -> Strip:  # noqa: ANN001
+        line = Text(no_wrap=True, overflow="ellipsis", end="")
+        for cell, w in zip(cells, self._widths(width)):
+            piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
+            piece.truncate(w, overflow="ellipsis", pad=True)
+            line.append_text(piece)
+            line.append(" ")
+        line.truncate(width, pad=True)
+        segments = list(line.render(self.app.console))
+        return Strip(Segment.apply_style(segments, style), width).crop(0, width)
+
+    def render_line(self, y: int) -> Strip:
+        width = self.size.width
+        base = self.rich_style
+        if y == 0:
+            header = self.get_component_rich_style("virtual-table--header")
+            return self._line([Text(t) for t, _ in self.columns], width, base + header)
+        index = int(self.scroll_offset.y) + y - 1
+        if index >= len(self.rows):
+            return Strip.blank(width, base)
+        style = base
+        if index == self.cursor_row and self.has_focus:
+            style = base + self.get_component_rich_style("virtual-table--cursor")
+        elif index == self.cursor_row:
+            style = base + Style(reverse=True)
+        elif index % 2:
+            style = base + self.get_component_rich_style("virtual-table--odd")
+        return self._line(self.rows[index], width, style)
+
+    def watch_cursor_row(self, row: int) -> None:
+        visible = max(1, self.size.height - 1)
+        top = int(self.scroll_offset.y)
+        if row < top:
+            self.scroll_to(y=row, animate=False)
+        elif row >= top + visible:
+            self.scroll_to(y=row - visible + 1, animate=False)
+        self.refresh()
+
+    def on_focus(self) -> None:
+        self.refresh()
+
+    def on_blur(self) -> None:
+        self.refresh()
+
+    def action_move(self, step: int) -> None:
+        if self.rows:
+            self.cursor_row = max(0, min(len(self.rows) - 1, self.cursor_row + step))
+
+    def action_page(self, step: int) -> None:
+        self.action_move(step * max(1, self.size.height - 2))
+
+    def action_jump(self, row: int) -> None:
+        if self.rows:
+            self.cursor_row = row if row >= 0 else len(self.rows) - 1
+
+    def action_select(self) -> None:
+        if self.rows:
+            self.post_message(self.Selected(self, self.cursor_row))
+
+    def on_click(self, event) -> None:  # noqa: ANN001
+        index = int(self.scroll_offset.y) + event.y - 1
+        if 0 <= index < len(self.rows):
+            self.cursor_row = index
+            self.post_message(self.Selected(self, index))

@@ -1,0 +1,25 @@
+"""Sessions with learning in them, built through the real operations (as the app records them)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from tests.record.helpers import end, new_session, say
+
+
+def reviewed_session(store, library, clock, *, team="Family Support 2", date=dt.date(2026, 9, 1), title="Returning to school",
+                     went_right="Visits at Jayden's kitchen table", action="Share the morning plan at the team meeting",
+                     owner="Priya", due="2026-10-01", skill="child focus", finish=True):
+    """An SSR with what went right, a strength with evidence and skill, an action, and a safeguarding concern."""
+    ssr = library.get("serious-success-review")
+    session = new_session(store, ssr, clock, team=team, date=date, title=title)
+    say(store, session, clock, "what-went-right", went_right)
+    say(store, session, clock, "what-went-right", "SECRET concern about the stepfather", safeguarding=True)
+    say(store, session, clock, "strengths-evidence", "Child focus",
+        fields={"evidence": "Jayden's own words are in every plan", "skill": skill})
+    if action:
+        say(store, session, clock, "learning-actions", action, fields={"owner": owner, "due": due, "tell": "the team"})
+    session = store.update_session(session, redactions={"Jayden": "Child A"})
+    if finish:
+        session, _ = end(store, session, clock)
+    return session

@@ -1,0 +1,174 @@
+"""Action follow-up: a team's open learning actions come back at its next session, and every change lasts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input, Static
+
+from facilitator.cli import main
+from facilitator.models import ActionStatus
+from facilitator.record.markdown import render_markdown
+from facilitator.store import Store
+from facilitator.store.actions import load_actions
+from facilitator.store.history import HistoryIndex
+from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.screens.setup import SetupScreen
+from tests.conftest import FixedClock, build_app, counter_ids
+from tests.learning.helpers import reviewed_session
+
+
+def _actions(store):
+    return load_actions(store, HistoryIndex(store).refresh().sessions())
+
+
+async def _start_from_setup(pilot, team: str) -> None:
+    app = pilot.app
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(app.screen, SetupScreen)
+    app.screen.query_one("#team", Input).value = team
+    app.screen.query_one("#agreed").value = True
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+
+
+async def test_follow_up_round_at_the_start_of_a_teams_next_session(store, library, clock, data_dir):
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15",
+                     date=dt.date(2026, 10, 1))
+    reviewed_session(store, library, clock, team="Fostering", action="Other team's action", owner="Kim")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "family support 2")
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        rows = screen.query_one("#actions-table").rows
+        # This team's open actions only, overdue first and marked (today is 22 Nov 2026 on the test clock).
+        assert [row[0] for row in rows] == ["Share the morning plan", "Invite school nurse"]
+        assert "OVERDUE" in rows[0][2].plain and "OVERDUE" not in rows[1][2].plain
+        assert "2 open actions, 1 overdue" in str(screen.query_one("#actions-status", Static).render())
+
+        await pilot.press("d")  # the first is done
+        await pilot.pause()
+        assert rows is not screen.query_one("#actions-table").rows
+        assert screen.query_one("#actions-table").rows[0][4].plain.startswith("done")
+        await pilot.press("x")  # dropping the second needs a note
+        await pilot.pause()
+        assert screen.focused is screen.query_one("#action-note", Input)
+        await pilot.press(*"nurse left", "enter")
+        await pilot.pause()
+        assert "dropped (nurse left)" in str(screen.query_one("#actions-status", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        session = app.screen.session
+        assert [(r.text, r.status) for r in session.action_reviews] == [
+            ("Share the morning plan", ActionStatus.done),
+            ("Invite school nurse", ActionStatus.dropped),
+        ]
+    store.close()
+
+    # Durable: a new store on the same folder sees the statuses, dated, and the new session's record lists them.
+    again = Store(data_dir, clock=FixedClock()).open()
+    try:
+        by_text = {a.text: a for a in _actions(again)}
+        assert by_text["Share the morning plan"].status == ActionStatus.done
+        dropped = by_text["Invite school nurse"]
+        assert dropped.status == ActionStatus.dropped and not dropped.is_open
+        assert [(c.status, c.note, c.session_id) for c in dropped.history] == [
+            (ActionStatus.dropped, "nurse left", session.id)
+        ]
+        assert dropped.history[0].date == dt.date(2026, 11, 22)
+        assert by_text["Other team's action"].status == ActionStatus.open
+        record = render_markdown(again.load_session(session.id))
+        follow_up = record.split("## Action follow-up", 1)[1].split("## Highlights", 1)[0]
+        assert "| Invite school nurse | Sam | 2027-01-15 |" in follow_up
+        assert "| dropped | nurse left |" in follow_up
+    finally:
+        again.close()
+
+
+async def test_no_open_actions_goes_straight_to_the_session(store, library, clock):
+    first = reviewed_session(store, library, clock, action="Share the morning plan")
+    action = _actions(store)[0]
+    from facilitator.store.actions import change_status
+
+    change_status(store, action, "done", dt.date(2026, 11, 1))
+    app = build_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await _start_from_setup(pilot, first.team)
+        assert isinstance(app.screen, SessionScreen)
+
+
+def test_dropping_needs_a_note_and_carried_over_stays_open(store, library, clock):
+    reviewed_session(store, library, clock)
+    from facilitator.store.actions import change_status
+
+    action = _actions(store)[0]
+    try:
+        change_status(store, action, "dropped", dt.date(2026, 11, 2))
+    except ValueError as exc:
+        assert "why" in str(exc)
+    else:  # pragma: no cover
+        raise AssertionError("dropping without a note was accepted")
+    change_status(store, action, "carried over", dt.date(2026, 11, 2))
+    (again,) = _actions(store)
+    assert again.status == ActionStatus.carried_over and again.is_open
+
+
+def test_facilitator_new_asks_for_the_follow_up(store, library, clock, data_dir):
+    reviewed_session(store, library, clock)
+    store.close()
+    apps = []
+    code = main(
+        ["--data-dir", str(data_dir), "new", "--template", "quick-success-huddle", "--team", "Family Support 2"],
+        clock=FixedClock(),
+        run=apps.append,
+    )
+    assert code == 0 and apps[0]._follow_up and apps[0]._open_session.team == "Family Support 2"
+
+
+async def test_new_session_from_the_command_line_opens_on_the_follow_up(store, library, clock, data_dir):
+    reviewed_session(store, library, clock)
+    from facilitator.session_ops import start_session
+
+    session = start_session(store, library.get("quick-success-huddle"), clock=clock, team="Family Support 2")
+    app = build_app(store, clock, open_session_id=session.id, follow_up=True)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpScreen)
+        await pilot.press("escape")  # skip: nothing changes, the session opens
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.session.action_reviews == []
+
+
+async def test_actions_screen_lists_open_actions_by_owner_then_due(store, library, clock):
+    reviewed_session(store, library, clock, action="B later", owner="Sam", due="2027-02-01")
+    reviewed_session(store, library, clock, action="A sooner", owner="Sam", due="2026-12-01")
+    reviewed_session(store, library, clock, action="Priya's", owner="Priya", due="2027-03-01", team="Fostering")
+    reviewed_session(store, library, clock, action="Nobody's", owner="", due="")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ActionsScreen)
+        table = screen.query_one("#actions-table")
+        assert [(row[0], row[2]) for row in table.rows] == [
+            ("Priya", "Priya's"), ("Sam", "A sooner"), ("Sam", "B later"), ("no owner", "Nobody's"),
+        ]
+        await pilot.press("down", "p")
+        await pilot.pause()
+        assert table.rows[1][5].plain.startswith("in progress")
+        # The cursor moved on to the next action, which has no changes yet.
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "No status changes yet" in str(screen.query_one("#action-history", Static).render())
+        await pilot.press("up", "enter")
+        await pilot.pause()
+        assert "in progress" in str(screen.query_one("#action-history", Static).render())
+    by_text = {a.text: a for a in _actions(store)}
+    assert by_text["A sooner"].status == ActionStatus.in_progress

@@ -1,0 +1,127 @@
+"""Themes across sessions, and the organisation digest (from the data folder and from exported records)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import yaml
+from textual.widgets import Static
+
+from facilitator.cli import main
+from facilitator.learning.themes import compute_themes
+from facilitator.record.markdown import split_record
+from facilitator.session_ops import export_record
+from facilitator.store import Store
+from facilitator.store.actions import change_status, load_actions, read_changes
+from facilitator.store.history import HistoryIndex
+from facilitator.tui.screens.themes import ThemesScreen
+from tests.conftest import FixedClock, build_app, counter_ids
+from tests.learning.helpers import reviewed_session
+from tests.record.helpers import new_session, say, end, sections, list_items
+
+
+def _history(store, library, clock):
+    reviewed_session(store, library, clock, date=dt.date(2026, 1, 10), skill="collaboration", action="Share plan", owner="Sam")
+    reviewed_session(store, library, clock, date=dt.date(2026, 2, 10), skill="child focus", action="Ring the school", owner="Priya")
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 10), skill="child focus", action="Write it up", owner="Jo")
+    sos = new_session(store, library.get("signs-of-safety-group-supervision"), clock, date=dt.date(2026, 3, 12), team="Fostering")
+    say(store, sos, clock, "scaling", "Safer than last month", fields={"rating": "6"})
+    say(store, sos, clock, "scaling", "Still worried about nights", fields={"rating": "4"})
+    end(store, sos, clock)
+    actions = {a.text: a for a in load_actions(store, HistoryIndex(store).refresh().sessions())}
+    change_status(store, actions["Share plan"], "done", dt.date(2026, 3, 1))
+
+
+def test_themes_count_skills_strengths_actions_and_ratings(store, library, clock):
+    _history(store, library, clock)
+    facts = HistoryIndex(store).refresh().sessions()
+    themes = compute_themes(facts, read_changes(store))
+    assert {t.tag: t.count for t in themes.tags} == {"child focus": 2, "collaboration": 1}
+    child_focus = next(t for t in themes.tags if t.tag == "child focus")
+    assert child_focus.by_month == {"2026-02": 1, "2026-03": 1} and child_focus.trend == "up"
+    assert [(s.text, s.count) for s in themes.strengths] == [("Child focus", 3)]
+    months = {m.month: (m.opened, m.completed) for m in themes.actions}
+    assert months == {"2026-01": (1, 0), "2026-02": (1, 0), "2026-03": (1, 1)}
+    assert [(r.month, r.count, r.mean) for r in themes.ratings] == [("2026-03", 2, 5.0)]
+    only = compute_themes(facts, read_changes(store), team="fostering")
+    assert only.sessions == 1 and not only.tags
+
+
+async def test_themes_screen_shows_bars_and_writes_markdown(store, library, clock, data_dir):
+    _history(store, library, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ThemesScreen)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "child focus" in shown and "█" in shown and "Strengths most often evidenced" in shown
+        await pilot.press("w")
+        await pilot.pause()
+        status = str(screen.query_one("#themes-status", Static).render())
+        path = status.removeprefix("Written: ")
+        text = open(path, encoding="utf-8").read()
+        assert "## Strengths most often evidenced" in text and "| Child focus | 3 |" in text
+        assert "| Mar 2026 | 1 |" in text
+
+
+def test_digest_command_from_the_data_folder(store, library, clock, data_dir, tmp_path, capsys):
+    _history(store, library, clock)
+    store.close()
+    out = tmp_path / "digest.md"
+    code = main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)], clock=FixedClock())
+    assert code == 0 and capsys.readouterr().out.strip() == str(out)
+    text = out.read_text(encoding="utf-8")
+    meta, body = split_record(text)
+    assert meta["kind"] == "learning-digest" and meta["sessions"] == 4
+    parts = sections(body)
+    assert "Visits at Child A's kitchen table" in list_items(parts["What went right"])
+    # Service users' names replaced, safeguarding concerns and speakers left out.
+    assert "Jayden" not in text and "SECRET" not in text and "Priya:" not in text
+    assert "3 of 3 strengths claimed were backed by evidence." in body
+    actions = body.split("## Learning actions and their progress", 1)[1]
+    assert "| Share plan | Sam | 2026-10-01 | Family Support 2 | 2026-01-10 | done (2026-03-01) |" in actions
+    assert "3 learning actions: 2 open, 1 done" in actions
+
+    code = main(["--data-dir", str(data_dir), "digest", "--since", "2026-03-01", "--team", "fostering",
+                 "--format", "html", "--out", str(tmp_path / "d.html")], clock=FixedClock())
+    html = (tmp_path / "d.html").read_text(encoding="utf-8")
+    assert code == 0 and html.startswith("<!DOCTYPE html>") and "Fostering" in html and "Ring the school" not in html
+
+
+def test_digest_combines_other_teams_exported_records(store, library, clock, data_dir, tmp_path):
+    # Another team's data folder: two sessions, the second reviewing the first's action; records exported.
+    other = tmp_path / "other-team"
+    other_store = Store(other, clock=FixedClock(), id_factory=counter_ids("o")).open()
+    lib = library
+    first = reviewed_session(other_store, lib, FixedClock(), team="Fostering", date=dt.date(2026, 4, 1),
+                             action="Buddy new carers", owner="Kim", went_right="Carer and school met weekly")
+    second = new_session(other_store, lib.get("quick-success-huddle"), FixedClock(), team="Fostering", date=dt.date(2026, 5, 1))
+    (action,) = load_actions(other_store, HistoryIndex(other_store).refresh().sessions())
+    _, second = change_status(other_store, action, "in progress", dt.date(2026, 5, 1), "two paired so far", session=second)
+    end(other_store, second, FixedClock())
+    other_store.close()
+
+    _history(store, library, clock)
+    store.close()
+    out = tmp_path / "all.md"
+    code = main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--records", str(other / "records"), "--out", str(out)], clock=FixedClock())
+    assert code == 0
+    meta, body = split_record(out.read_text(encoding="utf-8"))
+    assert meta["teams"] == ["Family Support 2", "Fostering"] and meta["sessions"] == 6
+    assert "Carer and school met weekly" in list_items(sections(body)["What went right"])
+    assert "| Buddy new carers | Kim | 2026-10-01 | Fostering | 2026-04-01 | in progress (2026-05-01), overdue | two paired so far |" in body
+    assert "Jayden" not in body and "SECRET" not in body
+    assert first.id not in body  # no internal ids, the session is named by its date
+
+
+def test_digest_errors_are_one_sentence(data_dir, tmp_path, capsys):
+    assert main(["--data-dir", str(tmp_path / "none"), "digest", "--since", "2026-01-01"]) == 1
+    assert "There is no data folder" in capsys.readouterr().err
+    (tmp_path / "d").mkdir()
+    assert main(["--data-dir", str(tmp_path / "d"), "digest", "--since", "1 Jan"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("facilitator: --since:") and "YYYY-MM-DD" in err and "Traceback" not in err

@@ -1,0 +1,75 @@
+"""Shared steps for the room tests: open a session in the real app, type, read what the room sees."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input, Static
+
+from facilitator.session_ops import go_to_phase, start_session
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.widgets.contribution_list import ContributionItem
+from tests.conftest import FIXED_NOW, FixedClock, build_app
+
+PEOPLE = ["Sam Patel", "Priya", "Team manager"]
+
+
+class StillClock(FixedClock):
+    """A clock that only moves when the test moves it (for the timer)."""
+
+    def __init__(self) -> None:
+        super().__init__(FIXED_NOW, dt.timedelta(0))
+
+    def advance(self, seconds: float) -> None:
+        self.now = self.now + dt.timedelta(seconds=seconds)
+
+
+def open_app(store, clock, template, phase_id: str | None = None, **kwargs):
+    kwargs.setdefault("participants", PEOPLE)
+    session = start_session(store, template, clock=clock, title="Room", ground_rules_agreed=True, **kwargs)
+    if phase_id:
+        session = go_to_phase(store, session, template.phase_index(phase_id))
+    return session, build_app(store, clock, open_session_id=session.id)
+
+
+def session_screen(pilot) -> SessionScreen:
+    for screen in reversed(pilot.app.screen_stack):
+        if isinstance(screen, SessionScreen):
+            return screen
+    raise AssertionError("no session screen")
+
+
+async def say(pilot, text: str) -> None:
+    """Type into the contribution box and press enter."""
+    screen = session_screen(pilot)
+    box = screen.query_one("#contribution", Input)
+    box.focus()
+    box.value = text
+    await pilot.press("enter")
+    await pilot.pause()
+
+
+def shown(pilot) -> list[str]:
+    """What the room sees in the list of this phase's contributions."""
+    return [str(item.render()) for item in session_screen(pilot).query(ContributionItem)]
+
+
+def status(pilot) -> str:
+    return str(session_screen(pilot).query_one("#status", Static).render())
+
+
+def text_of(pilot, selector: str) -> str:
+    return str(pilot.app.screen.query_one(selector, Static).render())
+
+
+async def palette(pilot, query: str) -> None:
+    """Open the command palette (ctrl+p), search for `query`, and run the best match (enter)."""
+    from textual.command import CommandPalette
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, CommandPalette)
+    pilot.app.screen.query_one(Input).value = query
+    await pilot.pause(0.2)
+    await pilot.press("enter")
+    await pilot.pause()

@@ -1,0 +1,147 @@
+"""Choosing a recorded contribution from the keyboard, and editing, deleting, moving, starring and tagging it;
+ctrl+z undoes each change; an accidental ctrl+n is undone by ctrl+b and loses nothing."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from facilitator.record.markdown import render_markdown
+from facilitator.tui.screens.contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
+from facilitator.tui.widgets.contribution_list import ContributionItem, ContributionList
+
+from .helpers import open_app, palette, say, session_screen, shown, status
+
+
+def chosen_text(pilot) -> list[str]:
+    return [str(i.render()) for i in session_screen(pilot).query(ContributionItem) if i.has_class("-chosen")]
+
+
+async def test_choose_with_up_and_edit_then_undo(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "@1 visits at the kitchen tabel")
+        await say(pilot, "@2 rang back the same day")
+        await pilot.press("up")  # from the box into the list: the last one is chosen
+        await pilot.pause()
+        assert isinstance(app.screen.focused, ContributionList)
+        assert chosen_text(pilot) == ["2. Priya: rang back the same day"]
+        await pilot.press("up")
+        await pilot.pause()
+        assert chosen_text(pilot) == ["1. Sam Patel: visits at the kitchen tabel"]
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContributionScreen)
+        box = app.screen.query_one("#edit-text", Input)
+        box.value = "visits at the kitchen table"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(pilot)[0] == "1. Sam Patel: visits at the kitchen table"
+        assert store.load_session(session.id).contributions[0].text == "visits at the kitchen table"
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert shown(pilot)[0] == "1. Sam Patel: visits at the kitchen tabel"
+        assert status(pilot).startswith("Undone: change to")
+        await pilot.press("escape")  # back to the box
+        await pilot.pause()
+        assert app.screen.focused is session_screen(pilot).query_one("#contribution", Input)
+    assert store.load_session(session.id).contributions[0].text == "visits at the kitchen tabel"
+
+
+async def test_delete_asks_first_and_undo_brings_it_back(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "first")
+        await say(pilot, "second")
+        await pilot.press("ctrl+l", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        await pilot.press("escape")  # no: kept
+        await pilot.pause()
+        assert shown(pilot) == ["1. first", "2. second"]
+        await pilot.press("d")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(pilot) == ["1. first"]
+        assert [c.text for c in store.load_session(session.id).contributions] == ["first"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert shown(pilot) == ["1. first", "2. second"]
+    assert [c.text for c in store.load_session(session.id).contributions] == ["first", "second"]
+
+
+async def test_move_to_another_phase_and_undo(store, clock, library):
+    ssr = library.get("serious-success-review")
+    session, app = open_app(store, clock, ssr, "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "Month 3: attendance dropped")
+        await pilot.press("up", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, MoveScreen)
+        await pilot.press("enter")  # the next phase is offered first: turning points
+        await pilot.pause()
+        assert shown(pilot) == []
+        assert "Moved to 4. Turning points" in status(pilot)
+        assert [c.phase_id for c in store.load_session(session.id).contributions] == ["turning-points"]
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert shown(pilot) == ["1. Month 3: attendance dropped"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert shown(pilot) == []
+        assert "(in 3. What went right)" in status(pilot)  # back where it was said, and the status says where
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert shown(pilot) == ["1. Month 3: attendance dropped"]
+
+
+async def test_star_and_tag_show_on_screen_and_in_the_record(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "@2 rang back the same day")
+        await say(pilot, "we agreed to keep visits at home")
+        await pilot.press("up", "up", "s")
+        await pilot.pause()
+        assert shown(pilot)[0] == "1. ★ Priya: rang back the same day"
+        await pilot.press("down", "t")
+        await pilot.pause()
+        assert isinstance(app.screen, TagScreen)
+        # Ticked state is in the text: [x] / [ ].
+        await pilot.press("end", "space")  # "decision", always offered, is last
+        await pilot.press("home", "space")  # and the template's first practice skill
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(pilot)[1] == "2. we agreed to keep visits at home  #care and empathy  #decision"
+    record = render_markdown(store.load_session(session.id))
+    highlights = record.split("## Highlights")[1].split("##")[0]
+    decisions = record.split("## Decisions")[1].split("##")[0]
+    assert "rang back the same day" in highlights
+    assert "we agreed to keep visits at home" in decisions
+
+
+async def test_an_accidental_next_phase_is_undone_by_ctrl_b_and_loses_nothing(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "visits at home")
+        box = session_screen(pilot).query_one("#contribution", Input)
+        box.value = "half typed"
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert session_screen(pilot).session.phase.id == "what-went-right"
+        assert shown(pilot) == ["1. visits at home"]
+        assert box.value == "half typed"
+
+
+async def test_palette_commands_reach_the_last_contribution(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "rang back the same day")
+        await palette(pilot, "star a contribution")
+        assert shown(pilot) == ["1. ★ rang back the same day"]
+        await palette(pilot, "undo the last change")
+        assert shown(pilot) == ["1. rang back the same day"]
+        await palette(pilot, "timer start")
+        assert session_screen(pilot).timer().running

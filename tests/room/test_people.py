@@ -1,0 +1,82 @@
+"""People: the quick speaker picker ('@2 ...', initials, '@0' anonymous), attendees and apologies changed
+mid-session, and a round's still-to-speak line that follows every change, undo included."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Select, Static
+
+from facilitator.models import ANONYMOUS
+
+from .helpers import PEOPLE, open_app, say, session_screen, shown, status, text_of
+
+
+async def test_speaker_by_number_initials_or_anonymous(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        hint = text_of(pilot, "#speaker-hint")
+        assert "@1 Sam Patel · @2 Priya · @3 Team manager · @0 anonymous" in hint
+        await say(pilot, "@2 rang back the same day")
+        await say(pilot, "@sp knew the family well")
+        await say(pilot, "@0 school and health shared one plan")
+        assert shown(pilot) == [
+            "1. Priya: rang back the same day",
+            "2. Sam Patel: knew the family well",
+            "3. anonymous: school and health shared one plan",
+        ]
+        # Nobody is ninth: nothing is recorded, the text stays, and the note says what to type.
+        await say(pilot, "@9 who was that")
+        assert "Nobody matches '@9'" in status(pilot)
+        assert session_screen(pilot).query_one("#contribution", Input).value == "@9 who was that"
+        assert len(shown(pilot)) == 3
+    stored = store.load_session(session.id).contributions
+    assert [c.speaker for c in stored] == ["Priya", "Sam Patel", ANONYMOUS]
+
+
+async def test_the_who_said_it_box_still_works_and_offers_anonymous(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        speaker = session_screen(pilot).query_one("#speaker", Select)
+        speaker.value = ANONYMOUS
+        await say(pilot, "the plan was written with Mum")
+        assert shown(pilot) == ["1. anonymous: the plan was written with Mum"]
+        assert speaker.value is Select.NULL, "the box is emptied for the next contribution"
+
+
+async def test_attendees_and_apologies_change_mid_session(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f7")
+        await pilot.pause()
+        here = app.screen.query_one("#people-here", Input)
+        assert here.value == "Sam Patel, Priya, Team manager"
+        here.value = "Sam Patel, Priya, Team manager, Alex (late)"
+        app.screen.query_one("#people-apologies", Input).value = "Jo, Kim"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "@4 Alex (late)" in text_of(pilot, "#speaker-hint")
+        await say(pilot, "@4 the school nurse was key")
+        assert shown(pilot) == ["1. Alex (late): the school nurse was key"]
+    again = store.load_session(session.id)
+    assert again.participants == [*PEOPLE, "Alex (late)"]
+    assert again.apologies == ["Jo", "Kim"]
+
+
+async def test_round_still_to_speak_follows_picker_and_undo(store, clock, library):
+    session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = session_screen(pilot)
+        note = lambda: str(screen.query_one("#kf-round-note", Static).render())  # noqa: E731
+        speaker = screen.query_one("#speaker", Select)
+        assert note().startswith("Still to speak: Sam Patel, Priya, Team manager")
+        await say(pilot, "@3 thanks everyone")  # out of turn, picked by number
+        assert note().startswith("Still to speak: Sam Patel, Priya")
+        await say(pilot, "@2 pass")
+        assert shown(pilot) == ["1. Team manager: thanks everyone", "2. Priya: pass"]
+        assert note().startswith("Still to speak: Sam Patel")
+        # ctrl+z: Priya's pass is undone and she is waiting to speak again, at once.
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert note().startswith("Still to speak: Sam Patel, Priya")
+        assert speaker.value == "Sam Patel"
+        assert shown(pilot) == ["1. Team manager: thanks everyone"]
+        assert status(pilot).startswith("Undone: recording of")

@@ -1,0 +1,103 @@
+"""The phase timer: ctrl+t starts and pauses, f5 adds two minutes, over time is said in words, it never moves
+the phase on, and the time spent in each phase is saved (pause, phase change, quit, end) and in the record."""
+
+from __future__ import annotations
+
+from textual.widgets import Digits
+
+from facilitator.store import Store
+from facilitator.tui.screens.dialogs import EndedScreen
+from facilitator.tui.widgets.timer_display import TimerDisplay
+
+from .helpers import StillClock, open_app, session_screen, status, text_of
+
+
+async def test_start_pause_extend_and_over_time_without_moving_on(store, library, data_dir):
+    clock = StillClock()
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")  # 15 minutes
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        assert text_of(pilot, "#timer-label") == "◷ 15:00 left · ctrl+t starts"
+        await pilot.press("ctrl+t")
+        clock.advance(14 * 60 + 30)
+        await pilot.pause(1.2)  # the display refreshes itself every second
+        assert text_of(pilot, "#timer-label") == "◷ 0:30 left · running"
+        clock.advance(95)
+        screen._tick()
+        await pilot.pause()
+        label = text_of(pilot, "#timer-label")
+        assert label == "⚠ OVER TIME by 1:05 · running"
+        assert screen.query_one(TimerDisplay).has_class("-over")
+        # Over time never moves the phase on.
+        assert screen.session.phase.id == "what-went-right"
+        await pilot.press("f5")
+        await pilot.pause()
+        assert text_of(pilot, "#timer-label") == "◷ 0:55 left · running"
+        await pilot.press("ctrl+t")
+        await pilot.pause()
+        assert text_of(pilot, "#timer-label") == "◷ 0:55 left · paused"
+        assert "time spent is saved" in status(pilot)
+        clock.advance(600)
+        screen._tick()
+        await pilot.pause()
+        assert text_of(pilot, "#timer-label") == "◷ 0:55 left · paused", "a paused timer does not move"
+    # Paused: the time spent was saved at once.
+    assert store.load_session(session.id).phase_seconds == {"what-went-right": 16 * 60 + 5}
+
+
+async def test_time_is_kept_per_phase_across_phase_changes_and_quit(store, library, data_dir):
+    clock = StillClock()
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+t")
+        clock.advance(300)
+        await pilot.press("ctrl+n")  # the timer runs on into the next phase
+        await pilot.pause()
+        assert store.load_session(session.id).phase_seconds == {"case-story": 300}
+        clock.advance(120)
+        await pilot.press("ctrl+b")  # back: the earlier phase's time carries on from where it was
+        await pilot.pause()
+        clock.advance(60)
+        session_screen(pilot)._tick()
+        await pilot.pause()
+        assert text_of(pilot, "#timer-label").endswith("running")
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    data = store.data_dir
+    store.close()
+    with Store(data) as again:
+        assert again.load_session(session.id).phase_seconds == {"case-story": 360, "what-went-right": 120}
+
+
+async def test_time_spent_goes_into_the_record_when_the_session_ends(store, library, data_dir):
+    clock = StillClock()
+    session, app = open_app(store, clock, library.get("quick-success-huddle"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+t")
+        clock.advance(4 * 60 + 10)
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        record = app.screen.record_path.read_text()
+    first = library.get("quick-success-huddle").phases[0]
+    assert store.load_session(session.id).phase_seconds == {first.id: 250}
+    assert "Time spent: 4 min" in record
+
+
+async def test_projector_mode_shows_the_timer_in_large_digits(store, library):
+    clock = StillClock()
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        digits = session_screen(pilot).query_one("#timer-digits", Digits)
+        assert not digits.display
+        await pilot.press("f2")
+        await pilot.pause()
+        assert digits.display and digits.value == "15:00"
+        await pilot.press("ctrl+t")
+        clock.advance(15 * 60 + 7)
+        session_screen(pilot)._tick()
+        await pilot.pause()
+        assert digits.value == "+0:07"
+        assert "OVER TIME" in text_of(pilot, "#timer-label")
