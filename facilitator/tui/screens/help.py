@@ -41,6 +41,7 @@ KEYS = [
     ("escape", "close this help"),
     ("ctrl+s", "on the setup screen: start the session"),
     ("n / r / s", "on the home screen: new session / resume / recent sessions"),
+    ("h / a / t", "on the home screen: history and search / open learning actions / themes across sessions"),
 ]
 
 
