@@ -195,3 +195,15 @@ async def test_cursor_blink_setting_reaches_the_contribution_box(store, clock, s
         box = app.screen.query_one("#contribution", Input)
         assert app.screen.focused is box
         assert box.cursor_blink is False
+
+
+async def test_ground_rules_tick_shows_its_state_without_colour(store, clock):
+    app = build_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        box = app.screen.query_one("#agreed")
+        assert "✓" not in str(box.render())
+        box.value = True
+        await pilot.pause()
+        assert "✓" in str(box.render())

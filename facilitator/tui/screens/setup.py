@@ -11,6 +11,7 @@ from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Mark
 from ...models import Template, split_participants
 from ...session_ops import parse_date, start_session
 from ...store import StoreError
+from ..widgets.tick_box import TickBox
 
 
 def ground_rules_markdown(template: Template) -> str:
@@ -52,7 +53,7 @@ class SetupScreen(Screen):
                 yield Input(placeholder="names or roles, separated by commas", id="participants")
             yield Static("Ground rules", classes="section-title")
             yield Markdown(ground_rules_markdown(self.template), id="ground-rules")
-            yield Checkbox("The group agreed the ground rules and how confidential material is handled", id="agreed")
+            yield TickBox("The group agreed the ground rules and how confidential material is handled", id="agreed")
             yield Static("", id="setup-error", markup=False)
             yield Button("Start session (ctrl+s)", id="start", variant="primary")
         yield Footer()

@@ -1,0 +1,13 @@
+"""A checkbox whose state shows as a tick or a blank, not by colour alone."""
+
+from __future__ import annotations
+
+from textual.widgets import Checkbox
+
+
+class TickBox(Checkbox):
+    BUTTON_INNER = " "
+
+    def watch_value(self, value: bool) -> None:
+        self.BUTTON_INNER = "✓" if value else " "
+        self.refresh()
