@@ -14,9 +14,11 @@ What is measured:
                   enter handler (speaker parsing, the store's fsynced journal append and file replace,
                   mounting the new item) plus the refresh, measured inside the app.
                   round trip: the same seen from Pilot (includes Pilot's waiting for idle).
-  cold start    a fresh Python process until the first usable screen has been drawn (headless), then exit:
-                the facilitator app on its home screen (store opened, templates loaded) against a bare
-                Textual app with a Header, a Markdown and a Footer, alternated, median of the runs.
+  cold start    a fresh Python process until the first usable screen has been drawn (headless, 160x45), then
+                exit: the facilitator app on its home screen (store opened, templates loaded) against a bare
+                Textual app with a Header, a Markdown and a Footer, alternated, median of the runs. Both wait
+                for the same point (Pilot's pause: the screen processed and the app idle) and both run from
+                cached bytecode, as installed programs do (see cold_start).
 """
 
 from __future__ import annotations
@@ -133,11 +135,35 @@ Bare().run(headless=True, size=(160, 45), auto_pilot=ready)
 """
 
 
-def cold_start(code: str) -> float:
-    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL", "TEXTUAL_DEVTOOLS")}
+def cold_start(code: str, pycache: Path) -> float:
+    """Seconds for a fresh Python process to run `code`.
+
+    Both apps run from cached bytecode, as an installed program does: PYTHONDONTWRITEBYTECODE (set in some
+    shells and CI) would otherwise make Python compile the facilitator's sources on every start while
+    Textual's modules come precompiled. The cache is a folder of the bench's own (PYTHONPYCACHEPREFIX), filled
+    by the first, unmeasured start of each app, so nothing is written next to the sources.
+    """
+    env = {k: v for k, v in os.environ.items() if k not in ("TEXTUAL", "TEXTUAL_DEVTOOLS", "PYTHONDONTWRITEBYTECODE")}
+    env["PYTHONPYCACHEPREFIX"] = str(pycache)
+    rss_file = pycache.parent / "peak-rss"
+    env["BENCH_RSS_FILE"] = str(rss_file)
     t0 = time.perf_counter()
-    subprocess.run([sys.executable, "-c", code], check=True, env=env, stdout=subprocess.DEVNULL)
-    return time.perf_counter() - t0
+    subprocess.run([sys.executable, "-c", code + PEAK_RSS_CODE], check=True, env=env, stdout=subprocess.DEVNULL)
+    elapsed = time.perf_counter() - t0
+    if rss_file.exists():
+        PEAK_RSS.append(int(rss_file.read_text()) / 1024)
+    return elapsed
+
+
+# After the app has exited, the process writes its peak resident memory (Linux: VmHWM, in kB), same for both.
+PEAK_RSS_CODE = """
+import os as _os
+if _os.path.exists("/proc/self/status"):
+    for _line in open("/proc/self/status"):
+        if _line.startswith("VmHWM:"):
+            open(_os.environ["BENCH_RSS_FILE"], "w").write(_line.split()[1])
+"""
+PEAK_RSS: list[float] = []  # MB, of each cold start, in order
 
 
 def main() -> int:
@@ -164,18 +190,27 @@ def main() -> int:
         )
 
         data = folder / "cold"
+        pycache = folder / "pycache"
         app_code = CHILD_FACILITATOR.format(root=str(ROOT), data=str(data))
-        cold_start(app_code)  # first run: creates the data folder, warms the disk cache
-        cold_start(CHILD_BARE)
+        cold_start(app_code, pycache)  # first run: creates the data folder, caches bytecode, warms the disk cache
+        cold_start(CHILD_BARE, pycache)
         ours, bare = [], []
+        rss_ours, rss_bare = [], []
         for _ in range(starts):
-            bare.append(cold_start(CHILD_BARE))
-            ours.append(cold_start(app_code))
+            bare.append(cold_start(CHILD_BARE, pycache))
+            rss_bare.append(PEAK_RSS[-1] if PEAK_RSS else 0.0)
+            ours.append(cold_start(app_code, pycache))
+            rss_ours.append(PEAK_RSS[-1] if PEAK_RSS else 0.0)
         ratio = statistics.median(ours) / statistics.median(bare)
         print(f"cold start to the first usable screen, median of {starts}:")
         print(f"  bare Textual app (Header, Markdown, Footer): {ms(statistics.median(bare))}")
         print(f"  facilitator (home screen, store opened):     {ms(statistics.median(ours))}")
         print(f"  ratio: {ratio:.2f}   target <= 1.3")
+        if PEAK_RSS:
+            print(
+                f"  peak memory (RSS): bare {statistics.median(rss_bare):.1f} MB, "
+                f"facilitator {statistics.median(rss_ours):.1f} MB (empty data folder)"
+            )
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import shutil
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -161,6 +159,9 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: 
 
 
 def _demo(clock: Clock, run: Callable) -> int:
+    import shutil
+    import tempfile
+
     from .demo import create_demo_session
 
     folder = Path(tempfile.mkdtemp(prefix="facilitator-demo-"))

@@ -17,6 +17,10 @@ TemplateId = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, 
 
 ANONYMOUS = "anonymous"
 
+# Models not needed to show the home screen (sessions, contributions, learning actions) build their
+# validators on first use (defer_build) rather than at import, which keeps the app's start quick.
+# Templates (validated at start) and the session summaries (the home screen's lists) are built at import.
+
 
 class PhaseKind(str, Enum):
     """What a contribution in a phase is."""
@@ -138,7 +142,7 @@ class SessionStatus(str, Enum):
 class Contribution(BaseModel):
     """One thing said in the room, as the facilitator typed it."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str
     phase_id: str
@@ -172,7 +176,7 @@ class ActionStatus(str, Enum):
 class ActionStatusChange(BaseModel):
     """One change of a learning action's status: when, to what, why, and in which session (if any)."""
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     action_id: str
     status: ActionStatus
@@ -187,7 +191,7 @@ class ActionReview(BaseModel):
     Text, owner and due are a copy as the earlier session's record shows them (names already replaced).
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     action_id: str
     text: str
@@ -208,7 +212,7 @@ class LearningAction(BaseModel):
     session that reviewed it), so ``history`` is filled when actions are gathered.
     """
 
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str  # "<session id>/<contribution id>"
     session_id: str
@@ -239,7 +243,7 @@ class LearningAction(BaseModel):
 
 
 class Session(BaseModel):
-    model_config = ConfigDict(extra="ignore")
+    model_config = ConfigDict(extra="ignore", defer_build=True)
 
     id: str
     template: Template

@@ -149,6 +149,15 @@ def digest_front_matter(d: Digest) -> dict:
 
 def digest_body(d: Digest) -> str:
     meta = digest_front_matter(d)
+    # Owners, teams, dates and statuses repeat in thousands of table rows: escape each distinct text once.
+    cells: dict[str, str] = {}
+
+    def cell(text: str) -> str:
+        escaped = cells.get(text)
+        if escaped is None:
+            escaped = cells[text] = escape_cell(text) or " "
+        return escaped
+
     out = [f"# {escape_inline(meta['title'])}", ""]
     if not d.sessions:
         out += ["No sessions were held in this period.", ""]
@@ -204,19 +213,19 @@ def digest_body(d: Digest) -> str:
     out += ["## Learning actions and their progress", ""]
     if d.actions:
         counts = Counter(p.status for p in d.actions)
-        overdue = sum(1 for p in d.actions if p.overdue(d.today))
+        late = [p.overdue(d.today) for p in d.actions]
+        overdue = sum(late)
         parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
         out += [f"{len(d.actions)} learning actions: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.", ""]
         out += ["| Action | Owner | Due | Team | Agreed | Status | Latest note |", "| --- | --- | --- | --- | --- | --- | --- |"]
-        for p in d.actions:
+        for p, is_late in zip(d.actions, late):
             a = p.action
             status = p.status + (f" ({p.changed.isoformat()})" if p.changed else "")
-            if p.overdue(d.today):
+            if is_late:
                 status += ", overdue"
             out.append(
                 "| " + " | ".join(
-                    escape_cell(c) or " "
-                    for c in (a.text, a.owner, a.due, a.team, a.session_date.isoformat(), status, p.note)
+                    [cell(a.text), cell(a.owner), cell(a.due), cell(a.team), cell(a.session_date.isoformat()), cell(status), cell(p.note)]
                 ) + " |"
             )
         out.append("")

@@ -9,11 +9,13 @@ from __future__ import annotations
 import base64
 import hashlib
 from html import escape
-
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from ..models import Session
-from .markdown import PARSER, build_record, split_record
+from .markdown import build_record, get_parser, split_record
+
+if TYPE_CHECKING:
+    from markdown_it.token import Token
 
 STYLE = """
 :root { color-scheme: light; }
@@ -53,9 +55,10 @@ CSP = (
 
 def markdown_to_html(body: str, tokens: list[Token] | None = None) -> str:
     """The body of a record as HTML. Raw HTML in the markdown is shown as text, never passed through."""
+    parser = get_parser()
     if tokens is None:
-        tokens = PARSER.parse(body)
-    return PARSER.renderer.render(tokens, PARSER.options, {})
+        tokens = parser.parse(body)
+    return parser.renderer.render(tokens, parser.options, {})
 
 
 def render_html_from_markdown(record: str, tokens: list[Token] | None = None) -> str:
@@ -65,7 +68,7 @@ def render_html_from_markdown(record: str, tokens: list[Token] | None = None) ->
 
 
 def render_html_page(meta: dict, body: str, tokens: list[Token] | None = None) -> str:
-    """`tokens`: the body already parsed with markdown.PARSER, to save parsing it twice."""
+    """`tokens`: the body already parsed with markdown.get_parser(), to save parsing it twice."""
     title = str(meta.get("title") or "Session record")
     status = str(meta.get("status") or "draft")
     handling = str(meta.get("retention") or "")

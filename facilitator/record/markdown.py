@@ -9,16 +9,18 @@ from __future__ import annotations
 
 import hashlib
 import re
+import threading
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
-
-import yaml
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
+from typing import TYPE_CHECKING
 
 from ..models import ANONYMOUS, Contribution, Phase, Session, SessionStatus
 from .redact import for_export
+
+if TYPE_CHECKING:  # markdown-it-py and PyYAML are imported when a record is first made, not with this module
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 DEFAULT_RETENTION_NOTE = (
     "Official-sensitive: team supervision record. Service users are referred to by role or initials. "
@@ -34,17 +36,126 @@ DECISION_TAG = "decision"
 # never passed on). The record's escaping means it only ever holds headings, paragraphs, lists, tables, emphasis,
 # escapes and line breaks, so the rules for anything else are switched off: the same result, parsed faster, and
 # nothing (code, links, images, HTML) that escaping might have missed can come alive.
-PARSER = (
-    MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
-    .enable("table")
-    .disable(
-        ["code", "fence", "blockquote", "hr", "reference", "html_block", "lheading",
-         "backticks", "link", "image", "autolink", "html_inline", "entity"]
+DISABLED_RULES = [
+    "code", "fence", "blockquote", "hr", "reference", "html_block", "lheading",
+    "backticks", "link", "image", "autolink", "html_inline", "entity",
+]
+# The characters each inline rule can start at. The text rule hands over to the other rules only at these
+# characters, so with the rules above off, plain text runs on past "!", ":", "%", "-" and the like instead of
+# stopping at each one: the same tokens for any input, fewer steps.
+_INLINE_RULE_STARTS = {
+    "text": "", "linkify": ":", "newline": "\n", "escape": "\\", "backticks": "`", "strikethrough": "~",
+    "emphasis": "*_", "link": "[", "image": "!", "autolink": "<", "html_inline": "<", "entity": "&",
+}
+
+
+_PLAIN_TEXT_SAFE = {
+    "core": {"normalize", "block", "inline", "text_join"},
+    "inline2": {"balance_pairs", "strikethrough", "emphasis", "fragments_join"},
+}
+# A table-row cell boundary: a pipe without a backslash just before it (markdown-it's escapedSplit).
+_CELL_PIPE = re.compile(r"(?<!\\)\|")
+
+
+def _split_row(row: str) -> list[str]:
+    """markdown-it-py's table `escapedSplit`, with the string methods instead of a loop over characters:
+    split at each pipe not preceded by a backslash; in each cell, an escaped pipe loses its backslash."""
+    return [cell.replace("\\|", "|") for cell in _CELL_PIPE.split(row)]
+
+
+def _table_rule():  # noqa: ANN202 - a markdown-it block rule
+    """markdown-it-py's own GFM table rule, splitting rows with `_split_row` (or None if its code has changed).
+
+    Splitting rows character by character was a quarter of the time spent parsing a record."""
+    import importlib
+    import types
+
+    table_module = importlib.import_module("markdown_it.rules_block.table")
+    rule = getattr(table_module, "table", None)
+    code = getattr(rule, "__code__", None)
+    if code is None or rule.__closure__ or "escapedSplit" not in code.co_names:
+        return None
+    if not callable(getattr(table_module, "escapedSplit", None)):
+        return None
+    rule_globals = dict(rule.__globals__, escapedSplit=_split_row)
+    return types.FunctionType(code, rule_globals, rule.__name__, rule.__defaults__)
+
+
+def _inline_with_plain_text(state) -> None:  # noqa: ANN001 - markdown_it StateCore
+    """markdown-it's core "inline" rule, but a run of plain text (no character any inline rule starts at: so
+    the text rule would take all of it as one text token) becomes that one text token without the inline
+    parser's set-up. Table cells and short lines are mostly like that."""
+    from markdown_it.token import Token
+
+    md = state.md
+    search = md.inline.terminator_re.search
+    parse = md.inline.parse
+    env = state.env
+    for token in state.tokens:
+        if token.type == "inline":
+            if token.children is None:
+                token.children = []
+            content = token.content
+            if search(content) is not None:
+                parse(content, md, env, token.children)
+            elif content:
+                text = Token("text", "", 0)
+                text.content = content
+                token.children.append(text)
+
+
+def make_parser() -> MarkdownIt:
+    """A new parser configured as PARSER is (see above)."""
+    from markdown_it import MarkdownIt
+
+    parser = (
+        MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+        .enable("table")
+        .disable(DISABLED_RULES)
     )
-)
+    table = _table_rule()
+    if table is not None:
+        alt = next((list(r.alt) for r in parser.block.ruler.__rules__ if r.name == "table"), ["paragraph", "reference"])
+        parser.block.ruler.at("table", table, {"alt": alt})
+    active = parser.inline.ruler.get_active_rules()
+    if (
+        hasattr(parser.inline, "terminator_re")
+        and active[:1] == ["text"]
+        and all(rule in _INLINE_RULE_STARTS for rule in active)
+    ):
+        starts = "".join(sorted(set("".join(_INLINE_RULE_STARTS[rule] for rule in active))))
+        parser.inline.terminator_re = re.compile("[" + re.escape(starts) + "]")
+        if set(parser.core.ruler.get_active_rules()) <= _PLAIN_TEXT_SAFE["core"] and set(
+            parser.inline.ruler2.get_active_rules()
+        ) <= _PLAIN_TEXT_SAFE["inline2"]:
+            parser.core.ruler.at("inline", _inline_with_plain_text)
+    return parser
+
+
+_parser: MarkdownIt | None = None
+_parser_lock = threading.Lock()
+
+
+def get_parser() -> MarkdownIt:
+    """The shared parser (made on first use; reading with it is safe from several threads)."""
+    global _parser
+    if _parser is None:
+        with _parser_lock:
+            if _parser is None:
+                _parser = make_parser()
+    return _parser
+
+
+def __getattr__(name: str) -> object:
+    # `PARSER` stays importable (`from facilitator.record.markdown import PARSER`) without importing
+    # markdown-it-py when this module is imported.
+    if name == "PARSER":
+        return get_parser()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
 
 # ASCII punctuation that can start inline structure in CommonMark (and GFM tables / strikethrough).
-_INLINE_SPECIAL = re.compile(r"([\\`*_\[\]<>&|~!])")
+_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~!]")
 _ORDERED_LIST_START = re.compile(r"^(\d+)([.)])")
 
 
@@ -55,9 +166,15 @@ def _visible(text: str) -> str:
     return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
+def _backslash(match: re.Match[str]) -> str:
+    return "\\" + match.group()
+
+
 def escape_inline(text: str) -> str:
     """Escape one line of user text so markdown shows it as typed and it creates no structure."""
-    text = _INLINE_SPECIAL.sub(r"\\\1", _visible(text))
+    text = _visible(text)
+    if _INLINE_SPECIAL.search(text) is not None:  # most text has none: skip the substitution's set-up
+        text = _INLINE_SPECIAL.sub(_backslash, text)
     ordered = _ORDERED_LIST_START.match(text)
     if ordered:
         return ordered.group(1) + "\\" + text[len(ordered.group(1)) :]
@@ -135,6 +252,8 @@ def front_matter(session: Session, draft: bool, retention: str | None = None) ->
 
 
 def _yaml_front_matter(data: dict) -> str:
+    import yaml
+
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
     return f"---\n{dumped}---\n"
 
@@ -146,11 +265,13 @@ def split_record(text: str) -> tuple[dict, str]:
     end = text.find("\n---\n", 3)
     if end == -1:
         return {}, text
+    import yaml
+
     return yaml.safe_load(text[4 : end + 1]) or {}, text[end + 5 :]
 
 
 def parse_body(body: str) -> list[Token]:
-    return PARSER.parse(body)
+    return get_parser().parse(body)
 
 
 def body_sha256(body: str) -> str:

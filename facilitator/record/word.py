@@ -2,6 +2,12 @@
 
 Made from the markdown record's tokens (markdown-it-py), so it says exactly what the markdown says.
 The file is deterministic: fixed document properties and zip timestamps, so the same session gives the same bytes.
+
+python-docx is imported only when the first Word file is made, and it is used once per process to make the
+package every record shares (its default template with the record's page and font settings, with and without a
+header and footer). Each record then fills in that package: the body (headings, lists and tables written as
+WordprocessingML), the document properties and the header and footer text, set through python-docx on copies of
+the template's parts. The parts that never change are kept compressed, so making a file is mostly writing its body.
 """
 
 from __future__ import annotations
@@ -9,22 +15,21 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+import struct
+import threading
 import zipfile
-
-from xml.sax.saxutils import escape as _xml_escape
-
-from docx import Document
-from docx.oxml import parse_xml
-from docx.oxml.ns import nsdecls
-from docx.shared import Mm, Pt
-from markdown_it.token import Token
+import zlib
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from ..models import Session
-from .markdown import PARSER, build_record, split_record
+from .markdown import build_record, get_parser, split_record
 
-# Characters XML 1.0 cannot hold (lxml refuses them).
+if TYPE_CHECKING:
+    from markdown_it.token import Token
+
+# Characters XML 1.0 cannot hold (lxml refuses them, Word will not open a file with them).
 _NOT_XML = re.compile("[^\x09\x0a\x0d\x20-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
-_EPOCH = (1980, 1, 1, 0, 0, 0)
 _TEXT_WIDTH = 9026  # twips: A4 less 2.54 cm margins
 
 
@@ -32,40 +37,51 @@ def _xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def _xml_escape(text: str) -> str:
+    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+_RUN_PROPS = {(False, False): "", (True, False): "<w:rPr><w:b/></w:rPr>", (False, True): "<w:rPr><w:i/></w:rPr>",
+              (True, True): "<w:rPr><w:b/><w:i/></w:rPr>"}
+
+
 def _runs_xml(inline: Token) -> str:
-    """WordprocessingML runs for an inline token: bold and italic kept, hard line breaks as breaks."""
+    """WordprocessingML runs for an inline token: bold and italic kept, hard line breaks as breaks.
+
+    Text is escaped here; characters XML cannot hold are taken out of the whole body at once (_body_xml)."""
     bold = italic = False
     pending: list[str] = []
     out: list[str] = []
-
-    def flush() -> None:
-        if pending:
-            props = ("<w:b/>" if bold else "") + ("<w:i/>" if italic else "")
-            props = f"<w:rPr>{props}</w:rPr>" if props else ""
-            out.append(f'<w:r>{props}<w:t xml:space="preserve">{_xml_escape(_xml_text("".join(pending)))}</w:t></w:r>')
-            pending.clear()
-
-    for child in inline.children or []:
+    for child in inline.children or ():
         kind = child.type
         if kind == "text":
             pending.append(child.content)
-        elif kind == "softbreak":
+            continue
+        if kind == "softbreak":
             pending.append(" ")
-        elif kind == "hardbreak":
-            flush()
-            out.append("<w:r><w:br/></w:r>")
-        elif kind == "strong_open" or kind == "strong_close":
-            flush()
-            bold = kind == "strong_open"
-        elif kind == "em_open" or kind == "em_close":
-            flush()
-            italic = kind == "em_open"
+            continue
+        if kind in _RUN_BREAKS:
+            if pending:
+                out.append(
+                    f'<w:r>{_RUN_PROPS[bold, italic]}<w:t xml:space="preserve">{_xml_escape("".join(pending))}</w:t></w:r>'
+                )
+                pending = []
+            if kind == "hardbreak":
+                out.append("<w:r><w:br/></w:r>")
+            elif kind == "strong_open" or kind == "strong_close":
+                bold = kind == "strong_open"
+            else:
+                italic = kind == "em_open"
         elif child.children:
             pending.append("".join(c.content for c in child.children))
         else:
             pending.append(child.content)
-    flush()
+    if pending:
+        out.append(f'<w:r>{_RUN_PROPS[bold, italic]}<w:t xml:space="preserve">{_xml_escape("".join(pending))}</w:t></w:r>')
     return "".join(out)
+
+
+_RUN_BREAKS = frozenset({"hardbreak", "strong_open", "strong_close", "em_open", "em_close"})
 
 
 def _paragraph_xml(inline: Token | None, style_id: str | None = None, text: str | None = None) -> str:
@@ -73,7 +89,7 @@ def _paragraph_xml(inline: Token | None, style_id: str | None = None, text: str 
     if inline is not None:
         runs = _runs_xml(inline)
     else:
-        runs = f'<w:r><w:t xml:space="preserve">{_xml_escape(_xml_text(text or ""))}</w:t></w:r>'
+        runs = f'<w:r><w:t xml:space="preserve">{_xml_escape(text or "")}</w:t></w:r>'
     return f"<w:p>{props}{runs}</w:p>"
 
 
@@ -118,57 +134,6 @@ def _table_xml(tokens: list[Token], start: int, style_id: str) -> tuple[str, int
     return "".join(out), i + 1
 
 
-class _FixedTimeZipWriter:
-    """python-docx's physical package writer, with fixed timestamps so the same document gives the same bytes."""
-
-    def __init__(self, target: io.BytesIO) -> None:
-        self._zipf = zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED, compresslevel=1)
-
-    def write(self, pack_uri, blob: bytes) -> None:  # noqa: ANN001 - docx PackURI
-        info = zipfile.ZipInfo(pack_uri.membername, date_time=_EPOCH)
-        info.compress_type = zipfile.ZIP_DEFLATED
-        info.external_attr = 0o600 << 16
-        self._zipf.writestr(info, blob)
-
-    def close(self) -> None:
-        self._zipf.close()
-
-
-def _deterministic_zip(data: bytes) -> bytes:
-    """The same entries in the same order, with fixed timestamps."""
-    out = io.BytesIO()
-    writer = _FixedTimeZipWriter(out)
-    with zipfile.ZipFile(io.BytesIO(data)) as source:
-        for info in source.infolist():
-            writer._zipf.writestr(
-                zipfile.ZipInfo(info.filename, date_time=_EPOCH), source.read(info.filename), zipfile.ZIP_DEFLATED
-            )
-    writer.close()
-    return out.getvalue()
-
-
-def _save(document) -> bytes:  # noqa: ANN001 - docx Document
-    """Save as python-docx does (OpcPackage.save), through the fixed-time writer."""
-    out = io.BytesIO()
-    try:
-        from docx.opc.pkgwriter import PackageWriter
-
-        package = document.part.package
-        parts = list(package.parts)
-        for part in parts:
-            part.before_marshal()
-        writer = _FixedTimeZipWriter(out)
-        PackageWriter._write_content_types_stream(writer, parts)
-        PackageWriter._write_pkg_rels(writer, package.rels)
-        PackageWriter._write_parts(writer, parts)
-        writer.close()
-        return out.getvalue()
-    except (ImportError, AttributeError):  # pragma: no cover - a python-docx without these internals
-        raw = io.BytesIO()
-        document.save(raw)
-        return _deterministic_zip(raw.getvalue())
-
-
 def _as_datetime(value: object) -> dt.datetime | None:
     if isinstance(value, dt.datetime):
         return value
@@ -180,32 +145,111 @@ def _as_datetime(value: object) -> dt.datetime | None:
     return None
 
 
+# --- the shared package ---------------------------------------------------------------------------------------
+
 _STYLE_NAMES = ("Title", "Heading 1", "Heading 2", "Heading 3", "List Bullet", "List Bullet 2", "List Bullet 3", "Table Grid")
-_style_id_cache: dict[str, str] = {}
+_ZIP_DATE = (1 << 5) | 1  # 1 January 1980 (MS-DOS date; the zip format's earliest), time 00:00:00
+_STATIC_LEVEL = 9  # parts that never change are compressed once, as small as they go
+_RECORD_LEVEL = 1  # the parts each record writes: fast
 
 
-def _style_ids(document) -> dict[str, str]:  # noqa: ANN001 - docx Document
-    """Style ids of python-docx's default template (looked up once: the template does not change)."""
-    if not _style_id_cache:
-        _style_id_cache.update({name: document.styles[name].style_id for name in _STYLE_NAMES})
-    return _style_id_cache
+@dataclass(frozen=True)
+class _Member:
+    """One file in the package: compressed once if it never changes, else named for the record to fill in."""
+
+    name: str
+    role: str  # "static", "document", "core", "header" or "footer"
+    raw: bytes = b""  # the template's bytes (for the parts a record fills in)
+    crc: int = 0
+    size: int = 0
+    deflated: bytes = b""
 
 
-def render_docx_from_markdown(record: str, tokens: list[Token] | None = None) -> bytes:
-    """A markdown record (as render_markdown writes it) as a Word file."""
-    meta, body = split_record(record)
-    return render_docx_document(meta, body, tokens)
+@dataclass(frozen=True)
+class _Template:
+    members: tuple[_Member, ...]
+    body_before: bytes  # document.xml up to where the record's body goes (just before the section properties)
+    body_after: bytes
+    style_ids: dict[str, str]
 
 
-def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = None) -> bytes:
-    """`tokens`: the body already parsed with markdown.PARSER, to save parsing it twice."""
+_templates: dict[bool, _Template] = {}
+_templates_lock = threading.Lock()
+
+
+def _deflate(data: bytes, level: int) -> bytes:
+    compressor = zlib.compressobj(level, zlib.DEFLATED, -15)
+    return compressor.compress(data) + compressor.flush()
+
+
+def _build_template(header_footer: bool) -> _Template:
+    """python-docx's default template with the record's settings, saved once and taken apart."""
+    from docx import Document
+    from docx.opc.constants import CONTENT_TYPE as CT
+    from docx.shared import Mm, Pt
+
     document = Document()
     document.styles["Normal"].font.size = Pt(11)
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)
         section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25.4)
+    if header_footer:
+        section = document.sections[0]
+        section.header.paragraphs[0].text = ""  # makes the header and footer parts; each record sets the text
+        section.footer.paragraphs[0].text = ""
+    style_ids = {name: document.styles[name].style_id for name in _STYLE_NAMES}
+    if len(document.element.body) != 1 or document.element.body.sectPr is None:
+        raise RuntimeError("python-docx's default template has more than section properties in its body")
 
-    props = document.core_properties
+    roles = {document.part.partname.membername: "document"}
+    for part in document.part.package.parts:
+        if part.content_type == CT.OPC_CORE_PROPERTIES:
+            roles[part.partname.membername] = "core"
+        elif part.content_type == CT.WML_HEADER:
+            roles[part.partname.membername] = "header"
+        elif part.content_type == CT.WML_FOOTER:
+            roles[part.partname.membername] = "footer"
+    if sorted(roles.values()) != sorted(["document", "core"] + (["footer", "header"] if header_footer else [])):
+        raise RuntimeError(f"unexpected parts in python-docx's default template: {sorted(roles.values())}")
+
+    saved = io.BytesIO()
+    document.save(saved)
+    members = []
+    body_before = body_after = b""
+    with zipfile.ZipFile(saved) as archive:
+        for name in archive.namelist():
+            data = archive.read(name)
+            role = roles.get(name, "static")
+            if role == "static":
+                members.append(_Member(name, role, crc=zlib.crc32(data), size=len(data), deflated=_deflate(data, _STATIC_LEVEL)))
+                continue
+            members.append(_Member(name, role, raw=data))
+            if role == "document":
+                if data.count(b"<w:sectPr") != 1:
+                    raise RuntimeError("python-docx's default template has more than one section")
+                split = data.index(b"<w:sectPr")
+                body_before, body_after = data[:split], data[split:]
+    return _Template(tuple(members), body_before, body_after, style_ids)
+
+
+def _template(header_footer: bool) -> _Template:
+    template = _templates.get(header_footer)
+    if template is None:
+        with _templates_lock:
+            template = _templates.get(header_footer)
+            if template is None:
+                template = _templates[header_footer] = _build_template(header_footer)
+    return template
+
+
+def _core_xml(template_xml: bytes, meta: dict) -> bytes:
+    """The template's document properties with the record's title, author, dates and so on (python-docx)."""
+    from docx.opc.coreprops import CoreProperties
+    from docx.oxml import parse_xml
+    from lxml import etree
+
+    element = parse_xml(template_xml)
+    props = CoreProperties(element)
     props.title = _xml_text(str(meta.get("title") or ""))[:255]
     props.subject = _xml_text(str(meta.get("template_name") or ""))[:255]
     props.author = _xml_text(str(meta.get("facilitator") or ""))[:255]
@@ -218,19 +262,52 @@ def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = Non
     modified = _as_datetime(meta.get("end")) or created
     props.created = created.astimezone(dt.timezone.utc).replace(tzinfo=None) if created.tzinfo else created
     props.modified = modified.astimezone(dt.timezone.utc).replace(tzinfo=None) if modified.tzinfo else modified
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
 
-    if meta.get("retention"):
-        section = document.sections[0]
-        section.header.paragraphs[0].text = _xml_text(str(meta["retention"]))
-        section.footer.paragraphs[0].text = _xml_text(
-            f"Record {meta.get('id', '')}, {meta.get('status', 'draft')}"
-            + (f", body SHA-256 {meta['sha256']}" if meta.get("sha256") else "")
+
+def _header_footer_xml(template_xml: bytes, text: str) -> bytes:
+    """The template's header (or footer) with `text` as its paragraph (python-docx)."""
+    from docx.oxml import parse_xml
+    from docx.text.paragraph import Paragraph
+    from lxml import etree
+
+    element = parse_xml(template_xml)
+    Paragraph(element.p_lst[0], None).text = _xml_text(text)
+    return etree.tostring(element, encoding="UTF-8", standalone=True)
+
+
+def _zip(entries: list[tuple[str, int, int, bytes]]) -> bytes:
+    """A zip archive of (name, CRC-32, size, deflated data) entries, all dated 1 January 1980, no extra fields:
+    the same entries always give the same bytes."""
+    out: list[bytes] = []
+    central: list[bytes] = []
+    offset = 0
+    for name, crc, size, data in entries:
+        encoded = name.encode("utf-8")
+        flags = 0 if encoded.isascii() else 0x800
+        local = struct.pack(
+            "<4s5H3L2H", b"PK\x03\x04", 20, flags, zipfile.ZIP_DEFLATED, 0, _ZIP_DATE, crc, len(data), size, len(encoded), 0
         )
+        central.append(
+            struct.pack(
+                "<4s6H3L5H2L", b"PK\x01\x02", (3 << 8) | 20, 20, flags, zipfile.ZIP_DEFLATED, 0, _ZIP_DATE,
+                crc, len(data), size, len(encoded), 0, 0, 0, 0, 0o600 << 16, offset,
+            )
+            + encoded
+        )
+        out += (local, encoded, data)
+        offset += len(local) + len(encoded) + len(data)
+    directory = b"".join(central)
+    end = struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, len(entries), len(entries), len(directory), offset, 0)
+    return b"".join(out) + directory + end
 
-    style_ids = _style_ids(document)
+
+# --- a record as a Word file ----------------------------------------------------------------------------------
+
+
+def _body_xml(tokens: list[Token], style_ids: dict[str, str]) -> str:
+    """The record's body as WordprocessingML paragraphs and tables."""
     blocks: list[str] = []
-    if tokens is None:
-        tokens = PARSER.parse(body)
     i = 0
     list_depth = 0
     n = len(tokens)
@@ -261,15 +338,41 @@ def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = Non
         elif kind in ("fence", "code_block", "html_block"):
             blocks.append(_paragraph_xml(None, text=token.content))
         i += 1
-    body_element = document.element.body
-    section_properties = body_element.sectPr
-    for element in parse_xml(f"<w:body {nsdecls('w')}>{''.join(blocks)}</w:body>"):
-        if section_properties is not None:
-            section_properties.addprevious(element)
-        else:
-            body_element.append(element)
+    body = "".join(blocks)
+    # Markup is plain ASCII, so this only ever takes characters out of the text.
+    return _NOT_XML.sub("", body) if _NOT_XML.search(body) else body
 
-    return _save(document)
+
+def render_docx_from_markdown(record: str, tokens: list[Token] | None = None) -> bytes:
+    """A markdown record (as render_markdown writes it) as a Word file."""
+    meta, body = split_record(record)
+    return render_docx_document(meta, body, tokens)
+
+
+def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = None) -> bytes:
+    """`tokens`: the body already parsed with markdown.get_parser(), to save parsing it twice."""
+    retention = meta.get("retention")
+    template = _template(bool(retention))
+    if tokens is None:
+        tokens = get_parser().parse(body)
+    footer = f"Record {meta.get('id', '')}, {meta.get('status', 'draft')}" + (
+        f", body SHA-256 {meta['sha256']}" if meta.get("sha256") else ""
+    )
+    entries = []
+    for member in template.members:
+        if member.role == "static":
+            entries.append((member.name, member.crc, member.size, member.deflated))
+            continue
+        if member.role == "document":
+            data = template.body_before + _body_xml(tokens, template.style_ids).encode("utf-8") + template.body_after
+        elif member.role == "core":
+            data = _core_xml(member.raw, meta)
+        elif member.role == "header":
+            data = _header_footer_xml(member.raw, str(retention))
+        else:
+            data = _header_footer_xml(member.raw, footer)
+        entries.append((member.name, zlib.crc32(data), len(data), _deflate(data, _RECORD_LEVEL)))
+    return _zip(entries)
 
 
 def render_docx(session: Session, draft: bool | None = None, retention: str | None = None) -> bytes:

@@ -8,6 +8,13 @@
 <data>/records/                     written records (markdown, and exports)
 <data>/quarantine/                  damaged files moved aside, byte for byte
 <data>/backups/<id>.json            a good copy of each session file, taken at every phase change and at the end
+                                    (self-contained: with its template snapshot inside)
+<data>/templates-used/<id>-<version>-<hash>.json
+                                    the snapshot of each template version sessions were run with, written once
+                                    (fsynced) before any session file that refers to it; a session file holds
+                                    ``template_ref`` instead of a copy of its template (older files that embed
+                                    the template are read as they are). Journals keep the whole template.
+<data>/history-cache.json           derived, rebuildable: the history's compact facts (see store/history.py)
 <data>/templates/                   the team's own session templates
 
 Recording a change: append it to the journal and fsync (that is the acknowledgement), then update
@@ -21,7 +28,9 @@ import contextlib
 import datetime as dt
 import errno
 import gc
+import hashlib
 import os
+import re
 import secrets
 import threading
 import time
@@ -37,7 +46,7 @@ from pydantic import ValidationError
 from tinydb import Query, TinyDB
 
 from ..models import Contribution, Session, SessionStatus, SessionSummary, Template
-from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, remove_stray_temp_files
+from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
 from .journal import Journal, JournalContents, JournalWriteError, apply_op, contribution_doc, session_header
 from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, parse_database
 
@@ -131,25 +140,49 @@ def _read_tables(path: Path, data: bytes) -> tuple[dict[str, Any], list[dict[str
     return header, contributions, meta
 
 
-def _session_from_file(path: Path, data: bytes, templates: dict[bytes, Template] | None = None) -> tuple[Session, dict]:
+def _session_from_file(
+    path: Path, data: bytes, resolve: Callable[[dict, Path], dict] | None = None,
+    templates: dict[str, Template] | None = None,
+) -> tuple[Session, dict]:
     header, contributions, meta = _read_tables(path, data)
+    ref = header.get(TEMPLATE_REF)
+    if resolve is not None:
+        header = resolve(header, path)
+    elif isinstance(ref, str):  # a session file on its own: its snapshot is in <data>/templates-used/
+        header = Store(path.parent.parent, read_only=True).resolve_template(header, path)
     try:
-        if templates is not None and isinstance(header.get("template"), dict):
-            key = orjson.dumps(header["template"], option=orjson.OPT_SORT_KEYS)
-            template = templates.get(key)
+        if templates is not None and isinstance(ref, str):
+            template = templates.get(ref)
             if template is None:
-                template = templates[key] = Template.model_validate(header["template"])
+                template = templates[ref] = Template.model_validate(header["template"])
             header = {**header, "template": template}
         session = Session.model_validate({**header, "contributions": contributions})
-    except (ValidationError, ValueError, TypeError):
+    except (ValidationError, ValueError, TypeError, KeyError):
         raise DamagedFileError(path, "it does not hold a valid session") from None
     return session, meta
 
 
-def _session_file_bytes(session: Session, seq: int, journal_bytes: int) -> bytes:
+TEMPLATE_REF = "template_ref"
+
+
+def template_ref(template: dict[str, Any]) -> tuple[str, bytes]:
+    """The name of a template snapshot (``<id>-<version>-<hash of its content>``) and its canonical bytes."""
+    canonical = orjson.dumps(template, option=orjson.OPT_SORT_KEYS)
+    digest = hashlib.sha256(canonical).hexdigest()[:16]
+    safe = [re.sub(r"[^A-Za-z0-9._-]+", "_", str(template.get(key, "")))[:60] for key in ("id", "version")]
+    return f"{safe[0]}-{safe[1]}-{digest}", canonical
+
+
+def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str | None = None) -> bytes:
+    """The whole session file; with ``ref`` the template is referred to, not copied."""
+    if ref is None:
+        header = session_header(session)
+    else:
+        header = session.model_dump(mode="json", exclude={"contributions", "template"})
+        header[TEMPLATE_REF] = ref
     return orjson.dumps(
         {
-            "session": {"1": session_header(session)},
+            "session": {"1": header},
             "contributions": {str(i + 1): contribution_doc(c) for i, c in enumerate(session.contributions)},
             META_TABLE: {"1": {"seq": seq, "journal_bytes": journal_bytes}},
         }
@@ -197,6 +230,9 @@ class Store:
         self._journal_bytes: dict[str, int] = {}
         self._dirty: dict[str, Session] = {}  # session file behind the journal: rewrite whole next time
         self._unflushed: dict[str, tuple[int, float]] = {}  # changes kept in memory, and since when
+        self._templates: dict[str, dict[str, Any]] = {}  # template snapshots read or written, by ref
+        self._template_models: dict[str, Template] = {}  # the same, validated once
+        self._refs: dict[int, tuple[Template, str]] = {}  # Template object -> its ref (kept alive here)
         #: a session file is written after this many changes, or this many seconds, whichever first
         self.flush_every = 32
         self.flush_after = 5.0
@@ -226,6 +262,78 @@ class Store:
     @property
     def index_path(self) -> Path:
         return self.data_dir / "index.json"
+
+    @property
+    def templates_used_dir(self) -> Path:
+        return self.data_dir / "templates-used"
+
+    # ------------------------------------------------------------------ template snapshots
+    def _template_path(self, ref: str) -> Path:
+        return self.templates_used_dir / f"{ref}.json"
+
+    def _ensure_template(self, template: Template) -> str:
+        """The ref of a session's template, its snapshot file written (fsynced) first if it is not there yet."""
+        known = self._refs.get(id(template))
+        if known is not None and known[0] is template:
+            return known[1]
+        doc = template.model_dump(mode="json")
+        ref, canonical = template_ref(doc)
+        if ref not in self._templates:
+            path = self._template_path(ref)
+            try:
+                good = orjson.loads(path.read_bytes()) == doc
+            except FileNotFoundError:
+                good = False
+            except (OSError, ValueError):
+                good = False
+            if not good:
+                if path.exists():
+                    self._quarantine_move(path)  # damaged: kept aside, written again from the session
+                if not self.templates_used_dir.is_dir():
+                    ensure_private_dir(self.templates_used_dir)
+                    fsync_dir(self.data_dir)
+                atomic_write(path, canonical)
+            self._templates[ref] = doc
+        self._refs[id(template)] = (template, ref)
+        return ref
+
+    def _template_doc(self, path: Path, ref: Any) -> dict[str, Any]:
+        """A template snapshot by ref, read once; DamagedFileError (of the session file ``path``) if it cannot be."""
+        doc = self._templates.get(ref) if isinstance(ref, str) else None
+        if doc is not None:
+            return doc
+        if not isinstance(ref, str) or "/" in ref or ref.startswith("."):
+            raise DamagedFileError(path, "it does not say which template it was run with")
+        snapshot = self._template_path(ref)
+        try:
+            data = snapshot.read_bytes()
+            doc = orjson.loads(data)
+        except (OSError, ValueError):
+            raise DamagedFileError(path, f"the template snapshot {snapshot} is missing or damaged") from None
+        if not isinstance(doc, dict) or template_ref(doc)[0] != ref:
+            raise DamagedFileError(path, f"the template snapshot {snapshot} is damaged")
+        self._templates[ref] = doc
+        return doc
+
+    def resolve_template(self, header: dict[str, Any], path: Path | None = None) -> dict[str, Any]:
+        """A stored session header with its template in it (files that refer to a snapshot get the shared copy)."""
+        if isinstance(header.get("template"), dict) or TEMPLATE_REF not in header:
+            return header
+        ref = header.pop(TEMPLATE_REF)
+        header["template"] = self._template_doc(path or self.templates_used_dir, ref)
+        return header
+
+    def _file_bytes(self, session: Session, seq: int, journal_bytes: int) -> bytes:
+        return _session_file_bytes(session, seq, journal_bytes, self._ensure_template(session.template))
+
+    def _self_contained(self, path: Path, data: bytes) -> bytes:
+        """A session file's bytes with its template snapshot inside (for backups, which must stand alone)."""
+        tables = parse_database(path, data)
+        header = next(iter((tables.get("session") or {}).values()), None)
+        if not isinstance(header, dict) or TEMPLATE_REF not in header:
+            return data
+        self.resolve_template(header, path)
+        return orjson.dumps(tables)
 
     def _session_path(self, session_id: str) -> Path:
         return self.sessions_dir / f"{session_id}.json"
@@ -281,7 +389,7 @@ class Store:
             probe.unlink()
         except OSError as exc:
             raise self._unusable(exc) from None
-        for folder in (self.data_dir, self.backups_dir, self.records_dir, self.quarantine_dir):
+        for folder in (self.data_dir, self.backups_dir, self.records_dir, self.quarantine_dir, self.templates_used_dir):
             remove_stray_temp_files(folder)  # sessions/: in the same pass as the start-up checks
         self._open_index()
         self._check_sessions()
@@ -617,18 +725,20 @@ class Store:
                         except OSError:
                             pass
             history = []
+            folder = str(self.sessions_dir)
             for summary in self.list_sessions():
                 session_id = summary.id
                 entry = None
                 if session_id not in self._stale and session_id not in self._dirty:
-                    path = self._session_path(session_id)
+                    path_name = os.path.join(folder, f"{session_id}.json")
                     try:
-                        header, contributions, meta = _read_tables(path, path.read_bytes())
+                        with open(path_name, "rb") as f:
+                            data = f.read()
+                        header, contributions, meta = _read_tables(path_name, data)  # type: ignore[arg-type]
+                        if meta.get("journal_bytes") == sizes.get(f"{session_id}{JOURNAL_SUFFIX}", 0):
+                            entry = HistoryEntry(summary, self.resolve_template(header, path_name), contributions)  # type: ignore[arg-type]
                     except (OSError, DamagedFileError):
                         pass
-                    else:
-                        if meta.get("journal_bytes") == sizes.get(f"{session_id}{JOURNAL_SUFFIX}", 0):
-                            entry = HistoryEntry(summary, header, contributions)
                 if entry is None:
                     try:
                         entry = HistoryEntry.of(self.load_session(session_id))
@@ -642,7 +752,7 @@ class Store:
     def _read_backup(self, session_id: str) -> tuple[Session, dict] | None:
         path = self._backup_path(session_id)
         try:
-            return _session_from_file(path, path.read_bytes())
+            return _session_from_file(path, path.read_bytes(), self.resolve_template, self._template_models)
         except (OSError, DamagedFileError):
             return None
 
@@ -671,7 +781,7 @@ class Store:
             data = None
         if data is not None:
             try:
-                db_session, db_meta = _session_from_file(db_path, data)
+                db_session, db_meta = _session_from_file(db_path, data, self.resolve_template, self._template_models)
             except DamagedFileError as exc:
                 db_problem = exc.reason
                 self._forget_db(session_id)
@@ -816,7 +926,7 @@ class Store:
         """Write the whole session file from the session in memory (atomic), and keep it open for changes."""
         seq = self._seq.get(session.id, 0) if seq is None else seq
         journal_bytes = self._journal_bytes.get(session.id, 0) if journal_bytes is None else journal_bytes
-        data = _session_file_bytes(session, seq, journal_bytes)
+        data = self._file_bytes(session, seq, journal_bytes)
         self._forget_db(session.id)
         # No fsync of the folder: if a power cut undoes the rename, the old file is whole and the
         # journal lines after it are replayed (the file records the last line it holds).
@@ -918,8 +1028,8 @@ class Store:
             return False
         if backup and data:
             try:
-                atomic_write(self._backup_path(session.id), data)
-            except OSError:
+                atomic_write(self._backup_path(session.id), self._self_contained(self._session_path(session.id), data))
+            except (OSError, DamagedFileError):
                 pass
         return True
 
@@ -1031,7 +1141,7 @@ class Store:
                     ops.append({"op": "update", "fields": fields})
                 lines = b"".join(orjson.dumps({"seq": n, "at": at, **op}) + b"\n" for n, op in enumerate(ops, start=1))
                 atomic_write(journal_path, lines, sync=sync)
-                data = _session_file_bytes(session, len(ops), len(lines))
+                data = self._file_bytes(session, len(ops), len(lines))
                 atomic_write(self._session_path(session.id), data, sync=sync)
                 assert self._docs is not None
                 self._file_sizes[session.id] = (len(data), len(lines))
@@ -1071,7 +1181,7 @@ class Store:
         with self._thread_lock:
             source = self._session_path(session.id)
             try:
-                data = source.read_bytes()
+                data = self._self_contained(source, source.read_bytes())
                 _read_tables(source, data)
             except (OSError, DamagedFileError):
                 return None

@@ -3,41 +3,61 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from textual import events
 from textual.app import App
 from textual.binding import Binding
+from textual.command import Provider
 from textual.widgets import Input
 
-from ..models import Session
-from ..settings import Clock, Settings
-from ..store import Store
-from ..templates import TemplateLibrary
-from .screens.history import LearningCommands
-from .screens.home import HomeScreen
-from .screens.redaction import RecordCommands
 from .projector import ProjectorMixin
 from .room_commands import RoomCommands
-from .screens.session import SessionScreen
+from .screens.home import HomeScreen
+
+if TYPE_CHECKING:
+    from ..models import Session
+    from ..settings import Clock, Settings
+    from ..store import Store
+    from ..templates import TemplateLibrary
 
 HERE = Path(__file__).parent
 
 
+# The other screens (session, history, records, ...) and what they import are loaded when first used, so
+# the app starts as quickly as its home screen allows. The command palette loads these providers when opened.
+def _record_commands() -> type[Provider]:
+    from .screens.redaction import RecordCommands
+
+    return RecordCommands
+
+
+def _learning_commands() -> type[Provider]:
+    from .screens.history import LearningCommands
+
+    return LearningCommands
+
+
+def _session_screen_class():  # noqa: ANN202
+    from .screens.session import SessionScreen
+
+    return SessionScreen
+
+
+# The history, actions and themes screens' stylesheets, by the module the screens are in: read (like a
+# screen's CSS_PATH) when one of them is first shown. Once those screens name their own CSS_PATH, this can go.
+_SCREENS = __name__.rsplit(".", 1)[0] + ".screens."
+LEARNING_CSS = {
+    _SCREENS + name: HERE / "screens" / f"{name}.tcss" for name in ("history", "actions", "themes")
+}
+
+
 class FacilitatorApp(ProjectorMixin, App[None]):
     TITLE = "facilitator"
-    CSS_PATH = [
-        HERE / "app.tcss",
-        HERE / "screens" / "home.tcss",
-        HERE / "screens" / "setup.tcss",
-        HERE / "screens" / "session.tcss",
-        HERE / "screens" / "dialogs.tcss",
-        HERE / "widgets" / "kind_fields.tcss",
-        HERE / "screens" / "redaction.tcss",
-        HERE / "screens" / "history.tcss",
-        HERE / "screens" / "actions.tcss",
-        HERE / "screens" / "themes.tcss",
-    ]
-    COMMANDS = App.COMMANDS | {RoomCommands, RecordCommands, LearningCommands}
+    # Shared styles and the home screen's. Every other screen names its own stylesheet in its CSS_PATH, which
+    # Textual reads when that screen is first shown (setup, session with the kind fields, dialogs, redaction, ...).
+    CSS_PATH = [HERE / "app.tcss", HERE / "screens" / "home.tcss"]
+    COMMANDS = App.COMMANDS | {RoomCommands, _record_commands, _learning_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
         Binding("f1", "help", "Help"),
@@ -75,16 +95,29 @@ class FacilitatorApp(ProjectorMixin, App[None]):
 
     def on_mount(self) -> None:
         if self._warm_history:
-            from .screens.learning_data import history_index
-
-            self.run_worker(lambda: history_index(self), thread=True, group="learning", exit_on_error=False)
+            # Not before the first screen is drawn: the thread would hold the GIL while it is being built.
+            self.call_after_refresh(self._start_warming_history)
         self.watch_theme_choice()
         if self._open_session is not None and self._follow_up:
             from .screens.actions import open_with_follow_up
 
             open_with_follow_up(self, self._open_session)
         elif self._open_session is not None:
-            self.push_screen(SessionScreen(self._open_session))
+            self.push_screen(_session_screen_class()(self._open_session))
+
+    def push_screen(self, screen, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201 - as App.push_screen
+        css = LEARNING_CSS.get(type(screen).__module__)
+        if css is not None and css not in screen.css_path:
+            screen.css_path.append(css)
+        return super().push_screen(screen, *args, **kwargs)
+
+    def _start_warming_history(self) -> None:
+        def warm() -> None:
+            from .screens.learning_data import history_index
+
+            history_index(self)
+
+        self.run_worker(warm, thread=True, group="learning", exit_on_error=False)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Settings can turn the cursor blink off (steady for projectors, and for stable snapshots)."""
@@ -95,7 +128,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         from .screens.help import HelpScreen
 
         phase = None
-        if isinstance(self.screen, SessionScreen):
+        if isinstance(self.screen, _session_screen_class()):
             phase = self.screen.session.phase
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(phase))
@@ -104,7 +137,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         """Show a session, replacing any setup screen on top of home."""
         while len(self.screen_stack) > 1:
             self.pop_screen()
-        self.push_screen(SessionScreen(session))
+        self.push_screen(_session_screen_class()(session))
 
     def go_home(self) -> None:
         while len(self.screen_stack) > 1:

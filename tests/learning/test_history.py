@@ -100,3 +100,50 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, HistoryScreen)
+
+
+def test_history_cache_is_used_only_while_the_files_are_unchanged(store, library, clock, data_dir):
+    from facilitator.store.history import CACHE_NAME
+
+    _history(store, library, clock)
+    first = HistoryIndex(store).refresh()
+    assert first.from_files == 3 and (data_dir / CACHE_NAME).exists()
+    # A new reader takes the ended sessions from the cache; the running one is read from its file.
+    again = HistoryIndex(store).refresh()
+    assert (again.from_cache, again.from_files) == (2, 1)
+    assert [f.title for f in again.sessions()] == [f.title for f in first.sessions()]
+    assert search(again.sessions(), "KITCHEN visits")[1] == 1
+    # An ended session changed afterwards (its journal grew) is read from its files again, not the cache.
+    june = next(f for f in again.sessions() if f.title == "June review")
+    session = store.load_session(june.id)
+    store.update_session(session, title="June review, renamed")
+    later = HistoryIndex(store).refresh()
+    assert later.from_cache == 1 and {f.title for f in later.sessions()} >= {"June review, renamed"}
+    # A damaged cache is only a cache: ignored, and written again.
+    (data_dir / CACHE_NAME).write_bytes(b"{not json")
+    rebuilt = HistoryIndex(store).refresh()
+    assert rebuilt.from_cache == 0 and len(rebuilt) == 3
+    assert HistoryIndex(store).refresh().from_cache == 2
+
+
+async def test_long_history_lists_at_once_and_reads_search_data_in_the_background(store, library, clock, monkeypatch):
+    import facilitator.tui.screens.history as history_screen
+
+    monkeypatch.setattr(history_screen, "READ_NOW", 0)  # as with thousands of sessions
+    _history(store, library, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("h")
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        table = screen.query_one("#history-sessions")
+        for _ in range(100):
+            if screen.ready:
+                break
+            await pilot.pause(0.02)
+        assert screen.ready
+        await pilot.pause()
+        assert [row[3] for row in table.rows] == ["Huddle", "September review", "June review"]
+        screen.query_one("#history-search", Input).value = "school"
+        await pilot.pause(0.3)
+        assert [(row[1], row[2]) for row in screen.query_one("#history-hits").rows] == [("September review", "What went right")]

@@ -265,3 +265,32 @@ async def test_app_starts_and_says_what_was_repaired(recorded):
             assert app.screen.query_one("#unfinished").option_count == 1
     finally:
         store.close()
+
+
+def test_session_files_share_a_template_snapshot_and_a_lost_one_is_rebuilt(data_dir, library):
+    """Session files refer to <data>/templates-used/; journals and backups keep the whole template."""
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    template = library.get("serious-success-review")
+    session = new_session(store, template, clock)
+    record_contribution(store, session, "Kept safe.", None, clock)
+    ended, _ = end_session(store, session, clock)
+    store.close()
+    path = data_dir / "sessions" / f"{ended.id}.json"
+    header = next(iter(orjson.loads(path.read_bytes())["session"].values()))
+    assert "template" not in header and header["template_ref"].startswith("serious-success-review-")
+    (snapshot,) = (data_dir / "templates-used").iterdir()
+    backup = next(iter(orjson.loads((data_dir / "backups" / f"{ended.id}.json").read_bytes())["session"].values()))
+    assert backup["template"]["id"] == "serious-success-review"
+    snapshot.unlink()
+
+    store = reopen(data_dir)
+    try:
+        loaded = store.load_session(ended.id)
+        assert texts(loaded) == ["Kept safe."] and loaded.template == template
+        assert snapshot.exists()  # written again from the journal's copy
+    finally:
+        store.close()
+    again = reopen(data_dir)
+    assert again.notices == [] and texts(again.load_session(ended.id)) == ["Kept safe."]
+    again.close()

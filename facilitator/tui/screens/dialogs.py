@@ -12,9 +12,13 @@ from textual.widgets import Button, Footer, Header, Static
 
 from ...models import Session
 
+HERE = Path(__file__).parent
+
 
 class EndConfirmScreen(ModalScreen[bool]):
     """Enter ends the session; escape goes back to it."""
+
+    CSS_PATH = HERE / "dialogs.tcss"
 
     BINDINGS = [
         Binding("escape", "cancel", "Keep going"),
@@ -66,6 +70,8 @@ class EndConfirmScreen(ModalScreen[bool]):
 
 class EndedScreen(Screen):
     """The session is over: where the record is, and what it holds."""
+
+    CSS_PATH = HERE / "dialogs.tcss"
 
     BINDINGS = [
         Binding("enter,h", "home", "Home"),

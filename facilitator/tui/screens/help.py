@@ -55,6 +55,7 @@ def keys_table() -> Table:
 
 
 class HelpScreen(ModalScreen[None]):
+    CSS_PATH = "dialogs.tcss"
     BINDINGS = [
         Binding("escape,f1,q", "close", "Close help"),
     ]

@@ -22,10 +22,13 @@ from ...models import Session
 from ...record.markdown import build_record
 from ...session_ops import export_record, parse_date
 from ...store import StoreError
-from .learning_data import history_index
+from .learning_data import history
 from .virtual_table import VirtualTable
 
 SHOWN_HITS = 500
+#: up to this many sessions the history is read before the screen shows; above, the list comes from the
+#: store's index at once and the search data is read in a background thread (from history-cache.json)
+READ_NOW = 50
 
 
 def _export_both(app, session: Session) -> str:  # noqa: ANN001
@@ -80,6 +83,9 @@ class HistoryScreen(Screen):
         super().__init__()
         self._timer: Timer | None = None
         self.shown: list[SessionFacts] = []
+        #: the search data (every contribution's text) is in memory; until then the list comes from the index
+        self.ready = False
+        self._summaries: list = []  # the store's session summaries, shown until the facts are read
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -98,15 +104,33 @@ class HistoryScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "history"
-        self.index = history_index(self.app)
-        sessions = self.index.sessions()
-        templates = sorted({(f.template_name, f.template_id) for f in sessions})
+        self.index = history(self.app)
+        summaries = self.app.store.list_sessions()
+        templates = sorted({(s.template_name, s.template_id) for s in summaries})
         self.query_one("#hf-template", Select).set_options(templates)
         table = self.query_one("#history-sessions", VirtualTable)
         hits = self.query_one("#history-hits", VirtualTable)
         hits.display = False
+        if self.index.loaded or len(summaries) <= READ_NOW:
+            self.index.refresh()  # once in memory, only sessions changed since are read again
+            self.ready = True
+        else:
+            self._summaries = summaries
+            self.run_worker(self._read_history, thread=True, group="history-read", exit_on_error=False)
         self.apply_filters()
         table.focus()
+
+    def _read_history(self) -> None:
+        """In a thread: the search data of every session (its facts), then the list as the records show it."""
+        self.index.refresh()
+        self.app.call_from_thread(self._history_read)
+
+    def _history_read(self) -> None:
+        if not self.is_attached:
+            return
+        self.ready = True
+        self._summaries = []
+        self.apply_filters()
 
     # ------------------------------------------------------------------ filters
     def _filters(self) -> tuple[str, str | None, dt.date | None, dt.date | None] | None:
@@ -126,12 +150,13 @@ class HistoryScreen(Screen):
         return team, None if template is Select.NULL else str(template), dates[0], dates[1]
 
     def filtered(self) -> list[SessionFacts] | None:
+        """The sessions shown: their facts, or (while those are read) their summaries from the index."""
         filters = self._filters()
         if filters is None:
             return None
         team, template, since, until = filters
         return [
-            f for f in self.index.sessions()
+            f for f in (self.index.sessions() if self.ready else self._summaries)
             if (not team or team in f.team.casefold())
             and (template is None or f.template_id == template)
             and (since is None or f.date >= since)
@@ -144,14 +169,20 @@ class HistoryScreen(Screen):
             return
         self.shown = shown
         table = self.query_one("#history-sessions", VirtualTable)
-        table.set_rows([(f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, f.status) for f in shown])
+        table.set_rows(
+            [(f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, getattr(f.status, "value", f.status))
+             for f in shown]
+        )
         # Row keys are the session ids, in the same order.
         self._row_ids = [f.id for f in shown]
-        total = len(self.index)
+        total = len(self.index) if self.ready else len(self._summaries)
         if self.query_one("#history-search", Input).value.strip():
             self.run_search()
         else:
-            self._status(f"{len(shown)} of {total} sessions. Enter opens one (read-only); e exports its record again.")
+            reading = "" if self.ready else " Reading every contribution for search…"
+            self._status(
+                f"{len(shown)} of {total} sessions. Enter opens one (read-only); e exports its record again.{reading}"
+            )
 
     def _status(self, message: str | Text) -> None:
         self.query_one("#history-status", Static).update(message)
@@ -187,6 +218,9 @@ class HistoryScreen(Screen):
             hits_table.display = False
             sessions_table.display = True
             self.apply_filters()
+            return
+        if not self.ready:
+            self._status(Text(f"Reading every contribution for search; “{query.strip()}” is searched as soon as that is done."))
             return
         hits, total = search(self.shown, query, limit=SHOWN_HITS)
         rows = []

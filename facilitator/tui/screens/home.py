@@ -7,11 +7,12 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import Screen
-from textual.widgets import Footer, Header, OptionList, Static
+from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...models import SessionSummary
+from ...models import SessionSummary, Template
 from ...store import StoreError
+from ..widgets.footer import Footer
 
 
 def _session_line(summary: SessionSummary) -> Text:
@@ -27,6 +28,14 @@ def _session_line(summary: SessionSummary) -> Text:
     return text
 
 
+def _about(template: Template) -> str:
+    """What the template is for, under the templates list."""
+    about = " ".join(template.summary.split())
+    if template.when_to_use:
+        about += "\n" + " ".join(template.when_to_use.split())
+    return about
+
+
 class HomeScreen(Screen):
     BINDINGS = [
         Binding("n", "focus_templates", "New session"),
@@ -38,66 +47,88 @@ class HomeScreen(Screen):
         Binding("escape", "noop", show=False),
     ]
 
+    #: the sessions compose() listed: the screen's first resume does not list them again if they are unchanged
+    _composed_sessions: list[SessionSummary] | None = None
+    _about_text = ""
+
     def compose(self) -> ComposeResult:
+        # Everything is filled in here, not in on_mount, so the first frame is already the final layout
+        # (no second layout and redraw of the lists when they are filled, or the template's summary appears).
+        app = self.app
+        self.sub_title = f"data folder: {app.store.data_dir}"
+        notices = list(app.store.notices)
+        self._composed_sessions = app.store.list_sessions()
+        unfinished, recent = self._session_options(self._composed_sessions)
+        templates = app.library.ordered()
         yield Header()
-        yield Static("", id="home-notices", markup=False)
+        notice = Static("\n".join(notices), id="home-notices", markup=False)
+        notice.display = bool(notices)
+        yield notice
         with Horizontal(id="home-columns"):
             with Vertical(id="home-new", classes="home-panel"):
                 yield Static("Start a new session", classes="panel-title")
-                yield OptionList(id="templates")
-                yield Static("", id="template-about", markup=False)
+                yield OptionList(*self._template_options(), id="templates")
+                self._about_text = _about(templates[0].template) if templates else ""
+                yield Static(self._about_text, id="template-about", markup=False)
             with Vertical(id="home-sessions", classes="home-panel"):
                 yield Static("Resume an unfinished session", classes="panel-title")
-                yield OptionList(id="unfinished")
+                yield OptionList(*unfinished, id="unfinished")
                 yield Static("Recent sessions", classes="panel-title")
-                yield OptionList(id="recent")
+                yield OptionList(*recent, id="recent")
         yield Static("", id="home-status", markup=False)
         yield Footer()
 
-    def on_mount(self) -> None:
-        app = self.app
-        self.sub_title = f"data folder: {app.store.data_dir}"
-        templates = self.query_one("#templates", OptionList)
-        for loaded in app.library.ordered():
+    def _template_options(self) -> list[Option]:
+        options = []
+        for loaded in self.app.library.ordered():
             template = loaded.template
             prompt = Text()
             prompt.append(template.name, style="bold")
             prompt.append(f"\n  {len(template.phases)} phases · about {template.typical_length} min", style="dim")
             if loaded.source != "built-in":
                 prompt.append(" · your template", style="dim")
-            templates.add_option(Option(prompt, id=template.id))
-        for broken in app.library.broken:
-            templates.add_option(
-                Option(Text(f"{broken.path.name} (broken: {broken.problems[0]})", style="dim"), disabled=True)
-            )
-        notices = list(app.store.notices)
-        self.query_one("#home-notices", Static).update("\n".join(notices))
-        self.query_one("#home-notices").display = bool(notices)
-        self.refresh_lists()
+            options.append(Option(prompt, id=template.id))
+        for broken in self.app.library.broken:
+            options.append(Option(Text(f"{broken.path.name} (broken: {broken.problems[0]})", style="dim"), disabled=True))
+        return options
+
+    @staticmethod
+    def _session_options(sessions: list[SessionSummary]) -> tuple[list[Option], list[Option]]:
+        """The options of the unfinished and the recent sessions lists."""
+        unfinished = [Option(_session_line(s), id=s.id) for s in sessions if s.status.value == "running"]
+        recent = [Option(_session_line(s), id=s.id) for s in [s for s in sessions if s.status.value == "ended"][:20]]
+        if not unfinished:
+            unfinished.append(Option(Text("No unfinished sessions.", style="dim"), disabled=True))
+        if not recent:
+            recent.append(Option(Text("No sessions yet.", style="dim"), disabled=True))
+        return unfinished, recent
+
+    def on_mount(self) -> None:
+        templates = self.query_one("#templates", OptionList)
+        self._highlight_first_sessions()
         if templates.option_count:
             templates.highlighted = 0
         templates.focus()
 
     def refresh_lists(self) -> None:
-        sessions = self.app.store.list_sessions()
+        unfinished_options, recent_options = self._session_options(self.app.store.list_sessions())
         unfinished = self.query_one("#unfinished", OptionList)
         recent = self.query_one("#recent", OptionList)
         unfinished.clear_options()
         recent.clear_options()
-        for summary in sessions:
-            if summary.status.value == "running":
-                unfinished.add_option(Option(_session_line(summary), id=summary.id))
-        for summary in [s for s in sessions if s.status.value == "ended"][:20]:
-            recent.add_option(Option(_session_line(summary), id=summary.id))
-        if unfinished.option_count == 0:
-            unfinished.add_option(Option(Text("No unfinished sessions.", style="dim"), disabled=True))
-        if recent.option_count == 0:
-            recent.add_option(Option(Text("No sessions yet.", style="dim"), disabled=True))
-        for option_list in (unfinished, recent):
+        unfinished.add_options(unfinished_options)
+        recent.add_options(recent_options)
+        self._highlight_first_sessions()
+
+    def _highlight_first_sessions(self) -> None:
+        for option_list in (self.query_one("#unfinished", OptionList), self.query_one("#recent", OptionList)):
             if option_list.option_count and not option_list.get_option_at_index(0).disabled:
                 option_list.highlighted = 0
 
     def on_screen_resume(self) -> None:
+        composed, self._composed_sessions = self._composed_sessions, None
+        if composed is not None and composed == self.app.store.list_sessions():
+            return  # shown for the first time, just after compose() listed the same sessions
         self.refresh_lists()
 
     def action_focus_templates(self) -> None:
@@ -120,11 +151,10 @@ class HomeScreen(Screen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "templates" or event.option_id is None:
             return
-        template = self.app.library.get(event.option_id)
-        about = " ".join(template.summary.split())
-        if template.when_to_use:
-            about += "\n" + " ".join(template.when_to_use.split())
-        self.query_one("#template-about", Static).update(about)
+        about = _about(self.app.library.get(event.option_id))
+        if about != self._about_text:
+            self._about_text = about
+            self.query_one("#template-about", Static).update(about)
 
     def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
         option_id = event.option_id

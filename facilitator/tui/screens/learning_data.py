@@ -8,13 +8,18 @@ from ...store.actions import read_changes
 from ...store.history import HistoryIndex
 
 
-def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
-    """Loaded on first use, then only sessions whose files changed are read again."""
+def history(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
+    """The app's history, as it is (call ``refresh()`` to bring it up to date)."""
     index = getattr(app, "_learning_history", None)
     if index is None:
         index = HistoryIndex(app.store)
         app._learning_history = index
-    return index.refresh()
+    return index
+
+
+def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
+    """Loaded on first use, then only sessions whose files changed are read again."""
+    return history(app).refresh()
 
 
 def all_actions(app) -> list[LearningAction]:  # noqa: ANN001

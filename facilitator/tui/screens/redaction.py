@@ -35,6 +35,7 @@ from ...store import StoreError
 class NamesScreen(ModalScreen[dict[str, str] | None]):
     """Edit the names to replace: one per line, 'name -> replacement'. ctrl+s saves, escape cancels."""
 
+    CSS_PATH = "redaction.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the list", priority=True),
         Binding("escape", "cancel", "Cancel"),
@@ -93,6 +94,7 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
 class ApologiesScreen(ModalScreen[list[str] | None]):
     """Who sent apologies: names or roles, separated by commas. Enter saves, escape cancels."""
 
+    CSS_PATH = "redaction.tcss"
     BINDINGS = [Binding("escape", "cancel", "Cancel")]
 
     def __init__(self, apologies: list[str]) -> None:
@@ -149,6 +151,7 @@ class Review:
 class IdentifierReviewScreen(ModalScreen[Review | None]):
     """Every likely identifier the record would show; ctrl+s writes the record with the answers, escape goes back."""
 
+    CSS_PATH = "redaction.tcss"
     BINDINGS = [
         Binding("r", "replace", "Replace"),
         Binding("k", "keep", "Keep"),

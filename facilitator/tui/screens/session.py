@@ -48,6 +48,7 @@ def speaker_hint(participants: list[str]) -> str:
 
 
 class SessionScreen(Screen):
+    CSS_PATH = ["session.tcss", "../widgets/kind_fields.tcss"]
     BINDINGS = [
         Binding("ctrl+n", "next_phase", "Next phase", priority=True),
         Binding("ctrl+b", "previous_phase", "Previous", priority=True),

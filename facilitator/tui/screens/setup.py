@@ -21,6 +21,7 @@ def ground_rules_markdown(template: Template) -> str:
 
 
 class SetupScreen(Screen):
+    CSS_PATH = "setup.tcss"
     BINDINGS = [
         Binding("ctrl+s", "start", "Start session", priority=True),
         Binding("escape", "back", "Back"),

@@ -1,0 +1,87 @@
+"""The faster export paths give what the plain ones would: HTML as any CommonMark parser reads the record, Word
+files filled in from a shared template, and nothing heavy imported until a file is made."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+from markdown_it import MarkdownIt
+
+from facilitator.record.export import render_all, render_export
+from facilitator.record.markdown import build_record, split_record
+from facilitator.record.word import render_docx_from_markdown
+
+from .helpers import HTMLScan, docx_document, end, new_session, say
+from .test_markdown_record import HOSTILE, _hostile_session
+
+# markdown-it-py as it comes: CommonMark with GFM tables, every rule on, nothing tuned; raw HTML off.
+STOCK = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def _main_html(page: str) -> str:
+    return page[page.index("<main>\n") + len("<main>\n") : page.index("\n</main>")]
+
+
+def test_importing_the_record_package_does_not_load_python_docx_or_markdown_it():
+    code = (
+        "import sys, facilitator.record, facilitator.record.export, facilitator.record.html;"
+        "print(sorted(m for m in ('docx', 'lxml', 'markdown_it') if m in sys.modules))"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+def test_html_is_what_a_stock_parser_makes_of_the_record(store, ssr, clock):
+    session, _ = _hostile_session(store, ssr, clock)
+    # Hostile text in table cells too: pipes, backslashes before pipes, markup, in every column.
+    actions = next(p for p in ssr.phases if p.kind.value == "actions")
+    for n, text in enumerate(HOSTILE[:24]):
+        fields = {"owner": HOSTILE[-1 - n], "due": "a \\| b \\\\| c |", "tell": HOSTILE[(n * 7) % len(HOSTILE)]}
+        say(store, session, clock, actions.id, text, "Sam", fields=fields)
+    ended, _ = end(store, session, clock)
+    ended = store.load_session(ended.id)
+    record = build_record(ended)
+    assert "<table>" in STOCK.render(record.body)
+    assert _main_html(render_export(ended, "html").decode("utf-8")) == STOCK.render(record.body).rstrip("\n")
+
+
+def test_word_header_footer_and_properties_follow_each_record(store, ssr, clock):
+    session = new_session(store, ssr, clock, facilitator="Jo Lead")
+    say(store, session, clock, ssr.phases[0].id, "Said first", "Sam")
+    ended, _ = end(store, session, clock)
+    ended = store.load_session(ended.id)
+    plain_record = "---\ntitle: Plain\nstatus: draft\n---\n# Plain\n\n- one item\n"
+
+    first = render_export(ended, "docx")
+    without_handling = render_docx_from_markdown(plain_record)
+    again = render_export(ended, "docx")
+    assert again == first  # making a different kind of file in between changes nothing
+
+    meta, _ = split_record(render_export(ended, "md").decode("utf-8"))
+    document = docx_document(first)
+    section = document.sections[0]
+    assert section.header.paragraphs[0].text == meta["retention"]
+    assert section.footer.paragraphs[0].text == f"Record {ended.id}, final, body SHA-256 {meta['sha256']}"
+    props = document.core_properties
+    assert (props.title, props.author, props.identifier) == (ended.title, "Jo Lead", ended.id)
+    assert props.created.replace(tzinfo=None) == ended.created_at.replace(tzinfo=None)
+
+    plain = docx_document(without_handling)
+    assert plain.sections[0].header.is_linked_to_previous  # no handling note: no header of its own
+    assert [(p.style.name, p.text) for p in plain.paragraphs] == [("Title", "Plain"), ("List Bullet", "one item")]
+    assert plain.core_properties.title == "Plain"
+
+
+def test_every_format_shows_the_same_contributions(store, ssr, clock):
+    session, said = _hostile_session(store, ssr, clock)
+    ended, _ = end(store, session, clock)
+    outputs = render_all(store.load_session(ended.id))
+    html_text = HTMLScan(outputs["html"].decode("utf-8")).plain
+    word = docx_document(outputs["docx"])
+    word_text = "\n".join(p.text for p in word.paragraphs)
+    for c in said:
+        first_line = c.text.strip().splitlines()[0].strip() if c.text.strip() else ""
+        if first_line:
+            assert first_line in html_text
+            assert first_line in word_text
