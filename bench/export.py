@@ -90,7 +90,10 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--contributions", type=int, default=500)
     parser.add_argument("--repeat", type=int, default=7)
+    parser.add_argument("--quick", action="store_true", help="CI: three warm runs instead of seven")
     args = parser.parse_args()
+    if args.quick:
+        args.repeat = min(args.repeat, 3)
     session = make_session(args.contributions)
 
     t0 = time.perf_counter()
