@@ -6,10 +6,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from functools import partial
 
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from .commands import ListedCommands
 
 
-class RoomCommands(Provider):
+class RoomCommands(ListedCommands):
     def _session_screen(self):  # noqa: ANN202
         from .screens.session import SessionScreen
 
@@ -60,13 +60,3 @@ class RoomCommands(Provider):
         ]
         return commands
 
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)

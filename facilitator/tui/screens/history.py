@@ -10,7 +10,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from ..commands import ListedCommands
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
@@ -304,7 +304,7 @@ def open_learning_screen(app, name: str) -> None:  # noqa: ANN001
     app.push_screen(screens[name]())
 
 
-class LearningCommands(Provider):
+class LearningCommands(ListedCommands):
     """History, learning actions and themes, from anywhere but a running session's recording."""
 
     COMMANDS = [
@@ -316,13 +316,3 @@ class LearningCommands(Provider):
     def _commands(self):  # noqa: ANN202
         return [(title, help_text, partial(open_learning_screen, self.app, name)) for title, help_text, name in self.COMMANDS]
 
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)

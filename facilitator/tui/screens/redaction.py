@@ -18,7 +18,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.command import DiscoveryHit, Hit, Hits, Provider
+from ..commands import ListedCommands
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Static, TextArea
@@ -319,7 +319,7 @@ def review_identifiers_then(app, session: Session, then: Callable[[Session | Non
 
 
 # ---------------------------------------------------------------------- command palette
-class RecordCommands(Provider):
+class RecordCommands(ListedCommands):
     """Draft exports, the names-to-replace list and apologies, while a session is open."""
 
     def _session_screen(self):  # noqa: ANN202
@@ -352,16 +352,6 @@ class RecordCommands(Provider):
         commands.append(("Apologies", "Who could not come, for the minutes", partial(edit_apologies, self.app, screen)))
         return commands
 
-    async def discover(self) -> Hits:
-        for title, help_text, callback in self._commands():
-            yield DiscoveryHit(title, callback, help=help_text)
-
-    async def search(self, query: str) -> Hits:
-        matcher = self.matcher(query)
-        for title, help_text, callback in self._commands():
-            score = matcher.match(title)
-            if score > 0:
-                yield Hit(score, matcher.highlight(title), callback, help=help_text)
 
 
 def export_draft(app, screen, fmt: str) -> None:  # noqa: ANN001
