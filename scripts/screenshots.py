@@ -55,6 +55,7 @@ async def main() -> None:
     shots = [
         ("session", (160, 45), True, []),
         ("session-80x24", (80, 24), True, []),
+        ("projector", (160, 45), True, ["f2"]),
         ("home", (120, 32), False, []),
         ("help", (120, 32), True, ["f1"]),
     ]
