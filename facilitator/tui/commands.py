@@ -15,6 +15,15 @@ class ListedCommands(Provider):
     def _commands(self) -> list[Command]:
         raise NotImplementedError
 
+    def _session_screen(self):  # noqa: ANN202 - SessionScreen, imported lazily to keep start-up light
+        """The open session screen, if any, even under a dialog."""
+        from .screens.session import SessionScreen
+
+        for screen in reversed(self.app.screen_stack):
+            if isinstance(screen, SessionScreen):
+                return screen
+        return None
+
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():
             yield DiscoveryHit(title, callback, help=help_text)

@@ -10,14 +10,6 @@ from .commands import ListedCommands
 
 
 class RoomCommands(ListedCommands):
-    def _session_screen(self):  # noqa: ANN202
-        from .screens.session import SessionScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, SessionScreen):
-                return screen
-        return None
-
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
         app = self.app
         on = getattr(app, "projector", False)

@@ -322,14 +322,6 @@ def review_identifiers_then(app, session: Session, then: Callable[[Session | Non
 class RecordCommands(ListedCommands):
     """Draft exports, the names-to-replace list and apologies, while a session is open."""
 
-    def _session_screen(self):  # noqa: ANN202
-        from .session import SessionScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, SessionScreen):
-                return screen
-        return None
-
     def _commands(self) -> list[tuple[str, str, Callable[[], None]]]:
         screen = self._session_screen()
         if screen is None:
