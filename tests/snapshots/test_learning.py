@@ -11,18 +11,12 @@ import pytest
 from textual.widgets import Input
 
 from facilitator.session_ops import start_session
-from facilitator.store import Store
-from tests.conftest import FixedClock, build_app, counter_ids
+from tests.conftest import FixedClock, build_app
 from tests.learning.helpers import reviewed_session
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
+from tests.snapshots.conftest import SIZES
 
 
-@pytest.fixture
-def snap_store(snapshot_data_dir):
-    store = Store(snapshot_data_dir, clock=FixedClock(), id_factory=counter_ids()).open()
-    yield store
-    store.close()
 
 
 def _history(store, library):

@@ -12,11 +12,10 @@ import datetime as dt
 import pytest
 
 from facilitator.session_ops import go_to_phase, record_contribution, start_session
-from facilitator.store import Store
 from facilitator.store.prefs import write_prefs
-from tests.conftest import FixedClock, build_app, counter_ids
+from tests.conftest import FixedClock, build_app
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
+from tests.snapshots.conftest import SIZES
 PEOPLE = ["Sam Patel", "Priya", "Team manager"]
 
 
@@ -24,11 +23,6 @@ def still() -> FixedClock:
     return FixedClock(step=dt.timedelta(0))
 
 
-@pytest.fixture
-def snap_store(snapshot_data_dir):
-    store = Store(snapshot_data_dir, clock=FixedClock(), id_factory=counter_ids()).open()
-    yield store
-    store.close()
 
 
 def at_phase(store, library, template_id: str, phase_id: str, said: list[tuple[str, str | None, dict]], **session):

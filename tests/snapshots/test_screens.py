@@ -9,17 +9,11 @@ import pytest
 from textual.widgets import Input
 
 from facilitator.session_ops import go_to_phase, record_contribution, start_session
-from facilitator.store import Store
-from tests.conftest import FixedClock, build_app, counter_ids
+from tests.conftest import FixedClock, build_app
 
-SIZES = [pytest.param((80, 24), id="80x24"), pytest.param((160, 45), id="160x45")]
+from tests.snapshots.conftest import SIZES
 
 
-@pytest.fixture
-def snap_store(snapshot_data_dir):
-    store = Store(snapshot_data_dir, clock=FixedClock(), id_factory=counter_ids()).open()
-    yield store
-    store.close()
 
 
 def _session_with_content(store, library):
