@@ -155,6 +155,7 @@ class HistoryIndex:
         #: figures of the last refresh: sessions taken from the cache, read from their files
         self.from_cache = 0
         self.from_files = 0
+        self._seen_changes: int | None = None  # the store's change count when the whole history was last read
 
     @property
     def cache_path(self) -> Path:
@@ -180,6 +181,13 @@ class HistoryIndex:
 
     def _refresh(self, wanted: Callable[[SessionSummary], bool] | None) -> None:
         store = self.store
+        if wanted is None and not store.read_only:
+            if self.loaded and self._seen_changes == store.changes:
+                self.from_cache = self.from_files = 0
+                return  # nothing was recorded, imported or repaired since: every file is as it was read
+            self._seen_changes = store.changes
+        else:
+            self._seen_changes = None
         with store._thread_lock:  # TinyDB is not thread-safe: store calls one at a time
             if not store.read_only:
                 store.flush()

@@ -237,6 +237,9 @@ class Store:
         self.flush_every = 32
         self.flush_after = 5.0
         self._thread_lock = threading.RLock()
+        #: goes up with every change this store makes to the folder (recorded, imported, repaired): a
+        #: reader that saw the same count has nothing new to read (the folder's lock keeps other writers out)
+        self.changes = 0
 
     # ------------------------------------------------------------------ folders
     @property
@@ -442,6 +445,7 @@ class Store:
     def quarantine(self, path: Path, why: str) -> Path:
         """Move a damaged file aside, untouched, and tell the user."""
         target = self._quarantine_move(path)
+        self.changes += 1
         self.notices.append(f"The file {path} could not be read because {why}, so it was moved to {target}.")
         return target
 
@@ -759,6 +763,8 @@ class Store:
     def _load(self, session_id: str) -> Session:
         """Session file + journal lines newer than it; repairs damage unless the store is read-only."""
         repair = not self.read_only
+        if repair:
+            self.changes += 1  # a load may repair files: readers look again
         db_path = self._session_path(session_id)
         journal = self._journal(session_id)
         contents = journal.read()
@@ -970,6 +976,7 @@ class Store:
             ) from None
         last = first + len(ops) - 1
         self._seq[session_id] = last
+        self.changes += 1
         return last, end
 
     def _after_ack(
@@ -1147,6 +1154,7 @@ class Store:
                 self._file_sizes[session.id] = (len(data), len(lines))
                 self._docs[session.id] = self._doc_for(session)
                 count += 1
+            self.changes += 1
             self._write_index()
             return count
 

@@ -44,14 +44,6 @@ def _session_screen_class():  # noqa: ANN202
     return SessionScreen
 
 
-# The history, actions and themes screens' stylesheets, by the module the screens are in: read (like a
-# screen's CSS_PATH) when one of them is first shown. Once those screens name their own CSS_PATH, this can go.
-_SCREENS = __name__.rsplit(".", 1)[0] + ".screens."
-LEARNING_CSS = {
-    _SCREENS + name: HERE / "screens" / f"{name}.tcss" for name in ("history", "actions", "themes")
-}
-
-
 class FacilitatorApp(ProjectorMixin, App[None]):
     TITLE = "facilitator"
     # Shared styles and the home screen's. Every other screen names its own stylesheet in its CSS_PATH, which
@@ -105,17 +97,14 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         elif self._open_session is not None:
             self.push_screen(_session_screen_class()(self._open_session))
 
-    def push_screen(self, screen, *args, **kwargs):  # noqa: ANN001, ANN002, ANN003, ANN201 - as App.push_screen
-        css = LEARNING_CSS.get(type(screen).__module__)
-        if css is not None and css not in screen.css_path:
-            screen.css_path.append(css)
-        return super().push_screen(screen, *args, **kwargs)
-
     def _start_warming_history(self) -> None:
         def warm() -> None:
+            from .screens.history import prepare_history_screen  # imported now: the first h need not wait for it
             from .screens.learning_data import history_index
 
             history_index(self)
+            if self.is_running:
+                self.call_from_thread(prepare_history_screen, self)
 
         self.run_worker(warm, thread=True, group="learning", exit_on_error=False)
 

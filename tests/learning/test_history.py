@@ -147,3 +147,41 @@ async def test_long_history_lists_at_once_and_reads_search_data_in_the_backgroun
         screen.query_one("#history-search", Input).value = "school"
         await pilot.pause(0.3)
         assert [(row[1], row[2]) for row in screen.query_one("#history-hits").rows] == [("September review", "What went right")]
+
+
+def test_history_reads_nothing_again_until_the_store_changes(store, library, clock):
+    _history(store, library, clock)
+    index = HistoryIndex(store).refresh()
+    assert len(index) == 3
+    # Nothing recorded since: not one file is looked at again.
+    index.refresh()
+    assert (index.from_cache, index.from_files) == (0, 0)
+    # One contribution recorded: that session (only) is read again, and its words are found.
+    running = next(f for f in index.sessions() if f.title == "Huddle")
+    say(store, store.load_session(running.id), clock, "the-story", "Grandad drove her to contact")
+    index.refresh()
+    assert index.from_files == 1
+    assert search(index.sessions(), "grandad")[1] == 1
+
+
+async def test_history_screen_is_kept_with_its_filters_and_shows_new_sessions(store, library, clock):
+    _history(store, library, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        first = app.screen
+        assert isinstance(first, HistoryScreen)
+        first.query_one("#hf-team", Input).value = "foster"
+        await pilot.pause(0.3)
+        await pilot.press("escape")
+        await pilot.pause()
+        # A session ends while the history is closed ...
+        reviewed_session(store, library, clock, team="Fostering", date=dt.date(2026, 11, 2), title="November review")
+        await pilot.press("h")
+        await pilot.pause()
+        # ... the same screen comes back, still filtered to the team, with the new session in its list.
+        assert app.screen is first
+        assert first.query_one("#hf-team", Input).value == "foster"
+        rows = [row[3] for row in first.query_one("#history-sessions").rows]
+        assert rows == ["November review", "Huddle", "September review"]

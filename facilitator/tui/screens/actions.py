@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Label, Static
+from textual.widgets import Header, Input, Label, Static
 
 from ...learning.actions import by_owner_and_due, open_actions
 from ...models import ActionStatus, LearningAction, Session
@@ -20,6 +20,7 @@ from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
 from .learning_data import all_actions
 from .virtual_table import VirtualTable
+from ..widgets.key_bar import KeyBar
 
 STATUS_KEYS = {
     "d": ActionStatus.done,
@@ -46,6 +47,9 @@ def due_cell(action: LearningAction, today) -> Text:  # noqa: ANN001
 
 class ActionTableScreen(Screen):
     """A table of actions whose status can be changed with d / p / x / c."""
+
+    CSS_PATH = "actions.tcss"
+
 
     BINDINGS = [
         Binding("d", "status('d')", "Done"),
@@ -161,7 +165,7 @@ class FollowUpScreen(ActionTableScreen):
         )
         yield from self.note_row()
         yield Static("", id="actions-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.session.title
@@ -205,7 +209,7 @@ class ActionsScreen(ActionTableScreen):
         yield Static("", id="action-history", markup=False)
         yield from self.note_row()
         yield Static("", id="actions-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "open actions"

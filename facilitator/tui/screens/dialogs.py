@@ -8,9 +8,10 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen, Screen
-from textual.widgets import Button, Footer, Header, Static
+from textual.widgets import Button, Header, Static
 
 from ...models import Session
+from ..widgets.key_bar import KeyBar
 
 HERE = Path(__file__).parent
 
@@ -99,7 +100,7 @@ class EndedScreen(Screen):
                 classes="hint",
                 markup=False,
             )
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.session.title

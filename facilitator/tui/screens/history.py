@@ -10,11 +10,10 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from ..commands import ListedCommands
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.timer import Timer
-from textual.widgets import Footer, Header, Input, Markdown, Select, Static
+from textual.widgets import Header, Input, Select, Static
 
 from ...learning.facts import SessionFacts
 from ...learning.search import search, snippet
@@ -22,8 +21,10 @@ from ...models import Session
 from ...record.markdown import build_record
 from ...session_ops import export_record, parse_date
 from ...store import StoreError
-from .learning_data import history
+from ..commands import ListedCommands
+from .learning_data import history, history_index
 from .virtual_table import VirtualTable
+from ..widgets.key_bar import KeyBar
 
 SHOWN_HITS = 500
 #: up to this many sessions the history is read before the screen shows; above, the list comes from the
@@ -39,6 +40,9 @@ def _export_both(app, session: Session) -> str:  # noqa: ANN001
 class SessionViewScreen(Screen):
     """One earlier session's record, read-only (names replaced, safeguarding concerns left out)."""
 
+    CSS_PATH = "history.tcss"
+
+
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("e", "export", "Export again"),
@@ -49,11 +53,13 @@ class SessionViewScreen(Screen):
         self.session = session
 
     def compose(self) -> ComposeResult:
+        from textual.widgets import Markdown  # only here: it brings markdown-it and pygments, ~80 ms to import
+
         yield Header()
         with VerticalScroll(id="view-scroll"):
             yield Markdown(build_record(self.session).body, id="view-record")
         yield Static("", id="view-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.session.title
@@ -72,6 +78,8 @@ class SessionViewScreen(Screen):
 
 
 class HistoryScreen(Screen):
+    CSS_PATH = "history.tcss"
+
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),
@@ -86,6 +94,7 @@ class HistoryScreen(Screen):
         #: the search data (every contribution's text) is in memory; until then the list comes from the index
         self.ready = False
         self._summaries: list = []  # the store's session summaries, shown until the facts are read
+        self._shown_before = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -100,7 +109,7 @@ class HistoryScreen(Screen):
         )
         yield VirtualTable([("Date", 10), ("Session", 24), ("Phase", 18), ("Matching words", None)], id="history-hits")
         yield Static("", id="history-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "history"
@@ -112,7 +121,7 @@ class HistoryScreen(Screen):
         hits = self.query_one("#history-hits", VirtualTable)
         hits.display = False
         if self.index.loaded or len(summaries) <= READ_NOW:
-            self.index.refresh()  # once in memory, only sessions changed since are read again
+            history_index(self.app)  # once in memory, only sessions changed since are read again
             self.ready = True
         else:
             self._summaries = summaries
@@ -120,9 +129,16 @@ class HistoryScreen(Screen):
         self.apply_filters()
         table.focus()
 
+    def on_screen_resume(self) -> None:
+        """Shown again: bring the list up to date with sessions recorded or ended since."""
+        if self.ready and self.is_mounted and self._shown_before:
+            history_index(self.app)
+            self.apply_filters()
+        self._shown_before = True
+
     def _read_history(self) -> None:
         """In a thread: the search data of every session (its facts), then the list as the records show it."""
-        self.index.refresh()
+        history_index(self.app)
         self.app.call_from_thread(self._history_read)
 
     def _history_read(self) -> None:
@@ -296,12 +312,45 @@ class HistoryScreen(Screen):
         self.query_one("#hf-team", Input).focus()
 
 
-def open_learning_screen(app, name: str) -> None:  # noqa: ANN001
-    from .actions import ActionsScreen
-    from .themes import ThemesScreen
+HISTORY_SCREEN = "history"
 
-    screens = {"history": HistoryScreen, "actions": ActionsScreen, "themes": ThemesScreen}
-    app.push_screen(screens[name]())
+
+def prepare_history_screen(app) -> None:  # noqa: ANN001
+    """While the app is idle: make the one history screen and read its stylesheet, so h shows it sooner.
+
+    A screen's stylesheet is otherwise read when the screen is first shown, and reading one makes Textual
+    parse every stylesheet of the app again (tens of milliseconds).
+    """
+    if not app.is_screen_installed(HISTORY_SCREEN):
+        app.install_screen(HistoryScreen(), HISTORY_SCREEN)
+    screen = app.get_screen(HISTORY_SCREEN)
+    unread = [path for path in screen.css_path if not app.stylesheet.has_source(str(path), "")]
+    for path in unread:
+        app.stylesheet.read(path)
+    if unread:
+        app.stylesheet.reparse()
+        app.stylesheet.update(app)
+
+
+def open_learning_screen(app, name: str) -> None:  # noqa: ANN001
+    if name == "history":
+        # One history screen, kept: opening it again shows it as it was left (filters, search, place in the
+        # list) with any new sessions added, instead of building every widget again.
+        if not app.is_screen_installed(HISTORY_SCREEN):
+            app.install_screen(HistoryScreen(), HISTORY_SCREEN)
+        screen = app.get_screen(HISTORY_SCREEN)
+        if screen is app.screen:
+            return
+        app.push_screen(screen if screen not in app.screen_stack else HistoryScreen())
+        return
+    if name == "actions":
+        from .actions import ActionsScreen
+
+        app.push_screen(ActionsScreen())
+    else:
+        from .themes import ThemesScreen
+
+        app.push_screen(ThemesScreen())
 
 
 class LearningCommands(ListedCommands):

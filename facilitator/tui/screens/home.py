@@ -12,7 +12,7 @@ from textual.widgets.option_list import Option
 
 from ...models import SessionSummary, Template
 from ...store import StoreError
-from ..widgets.footer import Footer
+from ..widgets.key_bar import KeyBar
 
 
 def _session_line(summary: SessionSummary) -> Text:
@@ -76,7 +76,7 @@ class HomeScreen(Screen):
                 yield Static("Recent sessions", classes="panel-title")
                 yield OptionList(*recent, id="recent")
         yield Static("", id="home-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def _template_options(self) -> list[Option]:
         options = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gc
+
 from ...learning.actions import gather_actions
 from ...models import LearningAction
 from ...store.actions import read_changes
@@ -19,7 +21,14 @@ def history(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
 
 def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     """Loaded on first use, then only sessions whose files changed are read again."""
-    return history(app).refresh()
+    index = history(app)
+    first = not index.loaded
+    index.refresh()
+    if first:
+        # The history is hundreds of thousands of small objects kept for the app's life. Frozen, the garbage
+        # collector no longer walks them all in every full collection (about 100 ms each, at 2,000 sessions).
+        gc.freeze()
+    return index
 
 
 def all_actions(app) -> list[LearningAction]:  # noqa: ANN001

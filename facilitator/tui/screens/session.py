@@ -14,7 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Input, Markdown, Select, Static
+from textual.widgets import Header, Input, Markdown, Select, Static
 
 from ...models import Contribution, Phase, Session
 from ...safeguarding import note_text
@@ -29,6 +29,7 @@ from ..widgets.kind_fields import KindFields
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
 from .contribution_dialogs import speaker_options
+from ..widgets.key_bar import KeyBar
 
 LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
 
@@ -95,7 +96,7 @@ class SessionScreen(Screen):
             yield Select(speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True)
         yield KindFields(session, id="kind-fields")
         yield Static("", id="status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.title = self.session.title

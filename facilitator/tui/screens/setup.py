@@ -6,12 +6,13 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Button, Checkbox, Footer, Header, Input, Label, Markdown, Static
+from textual.widgets import Button, Checkbox, Header, Input, Label, Markdown, Static
 
 from ...models import Template, split_participants
 from ...session_ops import parse_date, start_session
 from ...store import StoreError
 from ..widgets.tick_box import TickBox
+from ..widgets.key_bar import KeyBar
 
 
 def ground_rules_markdown(template: Template) -> str:
@@ -57,7 +58,7 @@ class SetupScreen(Screen):
             yield TickBox("The group agreed the ground rules and how confidential material is handled", id="agreed")
             yield Static("", id="setup-error", markup=False)
             yield Button("Start session (ctrl+s)", id="start", variant="primary")
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = self.template.name

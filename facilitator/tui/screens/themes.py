@@ -10,13 +10,14 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.screen import Screen
-from textual.widgets import Footer, Header, Select, Static
+from textual.widgets import Header, Select, Static
 
 from ...learning.themes import Themes, bar, compute_themes, month_label, sparkline, themes_markdown, trend_text
 from ...store import StoreError
 from ...store.actions import read_changes
 from ...store.history import write_learning_file
 from .learning_data import history_index
+from ..widgets.key_bar import KeyBar
 
 TREND_STYLE = {"up": "green", "down": "yellow", "steady": "dim"}
 
@@ -72,6 +73,8 @@ def ratings_view(themes: Themes, width: int) -> Table | Text:
 
 
 class ThemesScreen(Screen):
+    CSS_PATH = "themes.tcss"
+
     BINDINGS = [
         Binding("escape", "back", "Back"),
         Binding("w", "write", "Write as markdown"),
@@ -95,7 +98,7 @@ class ThemesScreen(Screen):
             yield Static("Scaling results (0 to 10), average by month", classes="section-title")
             yield Static("", id="themes-ratings")
         yield Static("", id="themes-status", markup=False)
-        yield Footer()
+        yield KeyBar()
 
     def on_mount(self) -> None:
         self.sub_title = "themes"
