@@ -10,8 +10,16 @@ What is measured, all on real files with real fsyncs, in a temporary folder on t
   record    Store.add_contribution: journal line appended and fsynced (the acknowledgement), then the
             session's TinyDB file replaced atomically. "journal" is the acknowledgement part alone.
   open      Store.open(): lock, stray temp files, index, start-up checks of every session.
-  history   Store.load_history(): every session with all its contributions (stored documents,
-            checked against their journals); validating them all into pydantic objects is shown apart.
+  history   each in a fresh process, as when the app starts (median of 5, after one unmeasured run
+            that leaves the files in the disk cache):
+              app       what the app reads for its history, search, actions and themes screens
+                        (HistoryIndex.refresh: every session, with the text of every contribution, its
+                        strengths, actions, tags and ratings), from <data>/history-cache.json, which the
+                        app keeps up to date; and once without the cache (a new data folder, or the
+                        first start after the cache's format changed): every session file read
+              documents Store.load_history(): every session with all its contributions as stored
+                        documents (checked against their journals); validating them all into pydantic
+                        objects is shown apart (done per session, when one is opened)
   baseline  one insert into a TinyDB JSONStorage file holding the same history (what TinyDB does
             by default: rewrite the whole file in place on every insert).
 """
@@ -25,6 +33,7 @@ import os
 import random
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,6 +104,32 @@ def pct(values: list[float], p: float) -> float:
 
 def ms(seconds: float) -> str:
     return f"{seconds * 1000:.1f} ms" if seconds < 10 else f"{seconds:.1f} s"
+
+
+LOAD_PROBE = """
+import json, sys, time
+sys.path.insert(0, {root!r})
+from facilitator.store import Store
+from facilitator.store.history import HistoryIndex
+store = Store({data!r}).open()
+t = time.perf_counter()
+if {kind!r} == "app":
+    index = HistoryIndex(store).refresh()
+    took, count, source = time.perf_counter() - t, len(index), (index.from_cache, index.from_files)
+else:
+    history = store.load_history()
+    took, count, source = time.perf_counter() - t, len(history), sum(len(e.contributions) for e in history)
+store.close()
+print(json.dumps([took, count, source]))
+"""
+
+
+def load_in_fresh_process(data_dir: Path, kind: str) -> tuple[float, int, object]:
+    """(seconds, sessions, where from) of one history load in a new Python process, as at the app's start."""
+    code = LOAD_PROBE.format(root=str(Path(__file__).resolve().parent.parent), data=str(data_dir), kind=kind)
+    out = subprocess.run([sys.executable, "-c", code], check=True, capture_output=True, text=True)
+    took, count, source = json.loads(out.stdout.strip().splitlines()[-1])
+    return took, count, source
 
 
 def measure_records(data_dir: Path, template, count: int) -> tuple[list[float], list[float]]:
@@ -207,21 +242,28 @@ def main() -> int:
         print(f"  open:    median {ms(statistics.median(open_times))}, first {ms(open_times[0])}, "
               f"max {ms(max(open_times))} (7 opens)")
 
-        load_times = []
+        cache = data_dir / "history-cache.json"
+        cache.unlink(missing_ok=True)
+        no_cache, sessions_read, source = load_in_fresh_process(data_dir, "app")
+        print(f"  history (app), no cache yet: {ms(no_cache)} ({sessions_read:,} sessions: "
+              f"{source[1]:,} read from their files, then the cache written)")
+        app_times = [load_in_fresh_process(data_dir, "app") for _ in range(6)][1:]
+        app_load = statistics.median(t for t, _, _ in app_times)
+        print(f"  history (app): median {ms(app_load)}, max {ms(max(t for t, _, _ in app_times))} "
+              f"({app_times[0][1]:,} sessions, {app_times[0][2][0]:,} from the cache; 5 fresh processes)")
+        doc_times = [load_in_fresh_process(data_dir, "documents") for _ in range(6)][1:]
+        docs_load = statistics.median(t for t, _, _ in doc_times)
+        print(f"  history (documents): median {ms(docs_load)}, max {ms(max(t for t, _, _ in doc_times))} "
+              f"({doc_times[0][1]:,} sessions, {doc_times[0][2]:,} contribution documents; 5 fresh processes)")
         store = Store(data_dir).open()
-        for _ in range(3):
-            t = time.perf_counter()
-            history = store.load_history()
-            load_times.append(time.perf_counter() - t)
+        history = store.load_history()
         store.close()
-        loaded_docs = sum(len(entry.contributions) for entry in history)
-        print(f"  history: median {ms(statistics.median(load_times))}, first {ms(load_times[0])} "
-              f"({len(history):,} sessions, {loaded_docs:,} contribution documents; 3 loads)")
         t = time.perf_counter()
         for entry in history:
             entry.session()
         print(f"           + {ms(time.perf_counter() - t)} to validate all of them into pydantic Session objects "
               "(done per session, when one is opened)")
+        del history
 
         template = load_library(None).get("serious-success-review")
         record_times, journal_times = measure_records(data_dir, template, records)
@@ -241,7 +283,7 @@ def main() -> int:
         targets = [
             ("record p95 <= 5 ms", pct(record_times, 95) <= 0.005),
             ("open <= 100 ms", statistics.median(open_times) <= 0.100),
-            ("history load <= 400 ms", statistics.median(load_times) <= 0.400),
+            ("history load (app) <= 400 ms", app_load <= 0.400),
         ]
         scale = "" if documents >= 200_000 else f" (targets are for 200,000 documents; this run has {documents:,})"
         print("  targets: " + ", ".join(f"{name}: {'met' if ok else 'MISSED'}" for name, ok in targets) + scale)

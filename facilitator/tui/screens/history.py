@@ -324,12 +324,26 @@ def prepare_history_screen(app) -> None:  # noqa: ANN001
     if not app.is_screen_installed(HISTORY_SCREEN):
         app.install_screen(HistoryScreen(), HISTORY_SCREEN)
     screen = app.get_screen(HISTORY_SCREEN)
-    unread = [path for path in screen.css_path if not app.stylesheet.has_source(str(path), "")]
+    stylesheet = app.stylesheet
+    unread = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
     for path in unread:
-        app.stylesheet.read(path)
+        stylesheet.read(path)
+    # The default styles of the widgets the screen has and the home screen has not: added when the first of
+    # each is mounted, and each addition makes Textual parse every stylesheet again. As Widget._post_register
+    # adds them (Textual 8.2.8's own method; if it is not there, this step is skipped: it only saves time).
+    try:
+        from textual.widgets._select import SelectCurrent, SelectOverlay
+
+        for widget in (Select([]), SelectCurrent("any"), SelectOverlay(), Input(), VirtualTable([("x", None)])):
+            for read_from, css, tie_breaker, scope in widget._get_default_css():
+                if not stylesheet.has_source(*read_from):
+                    unread.append(read_from)
+                stylesheet.add_source(css, read_from=read_from, is_default_css=True, tie_breaker=tie_breaker, scope=scope)
+    except (ImportError, AttributeError, TypeError):
+        pass
     if unread:
-        app.stylesheet.reparse()
-        app.stylesheet.update(app)
+        stylesheet.reparse()
+        stylesheet.update(app)
 
 
 def open_learning_screen(app, name: str) -> None:  # noqa: ANN001
