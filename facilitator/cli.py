@@ -8,10 +8,10 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from . import __version__
-from .models import split_participants
 from .settings import Clock, Settings, default_data_dir, system_clock
 from .store import Store, StoreError
-from .templates import TemplateLibrary, load_library
+from .templates import TemplateLibrary, load_library, open_library
+from .vocabulary import split_participants
 
 
 class UserError(Exception):
@@ -31,7 +31,7 @@ def make_app(
     """Build the app around an opened store. Shared by the command line and the tests."""
     from .tui.app import FacilitatorApp
 
-    library = library or load_library(store.templates_dir)
+    library = library or open_library(store.templates_dir)  # validated just after the first screen is drawn
     session = store.load_session(open_session_id) if open_session_id else None
     return FacilitatorApp(
         store, library, settings, clock, open_session=session, demo=demo, follow_up=follow_up, warm_history=warm_history
@@ -143,7 +143,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: 
     store = Store(data_dir, clock=clock)
     store.open()
     try:
-        library = load_library(store.templates_dir)
+        library = open_library(store.templates_dir)
         open_id = None
         if command == "new":
             open_id = _new(args, store, library, clock)

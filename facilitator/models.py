@@ -6,45 +6,29 @@ No Textual, TinyDB or file access here.
 from __future__ import annotations
 
 import datetime as dt
-import re
-from enum import Enum
 from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
-ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
+from .vocabulary import (  # noqa: F401 - the domain's words, here too for everyone who imports them from models
+    ANONYMOUS,
+    ID_PATTERN,
+    KIND_DESCRIPTIONS,
+    MAX_PHASES,
+    MAX_TIMEBOX,
+    MAX_TYPICAL_LENGTH,
+    ActionStatus,
+    PhaseKind,
+    SessionStatus,
+    split_participants,
+)
+
 TemplateId = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, max_length=80)]
 
-ANONYMOUS = "anonymous"
-
-# Models not needed to show the home screen (sessions, contributions, learning actions) build their
-# validators on first use (defer_build) rather than at import, which keeps the app's start quick.
-# Templates (validated at start) and the session summaries (the home screen's lists) are built at import.
-
-
-class PhaseKind(str, Enum):
-    """What a contribution in a phase is."""
-
-    discussion = "discussion"  # free text
-    strengths = "strengths"  # a strength claimed, and the evidence for it
-    timeline = "timeline"  # a turning point: when, what happened, what was done differently
-    actions = "actions"  # an action, its owner, a due date, who hears about it
-    scale = "scale"  # a 0-10 rating with a reason, per person or for the group
-    round = "round"  # each participant in turn; "pass" allowed
-
-
-KIND_DESCRIPTIONS: dict[PhaseKind, str] = {
-    PhaseKind.discussion: "free text: what was said",
-    PhaseKind.strengths: "a strength claimed, and the evidence for it",
-    PhaseKind.timeline: "a turning point: when, what happened, what was done differently",
-    PhaseKind.actions: "an action, who owns it, when it is due, and who hears about it",
-    PhaseKind.scale: "a rating from 0 to 10 with the reason for it",
-    PhaseKind.round: "each person in turn; anyone may pass",
-}
-
-MAX_TIMEBOX = 240
-MAX_TYPICAL_LENGTH = 600
-MAX_PHASES = 40
+# The app draws its first screen without this module (see vocabulary.py, and templates.TemplateCard and
+# store.SessionRow for what the home screen shows): it is imported, and pydantic with it, just after.
+# Models used many at a time (sessions, contributions, learning actions) build their validators on first
+# use (defer_build); templates and session summaries at import.
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
 ShortLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
@@ -134,11 +118,6 @@ class Template(BaseModel):
         raise KeyError(phase_id)
 
 
-class SessionStatus(str, Enum):
-    running = "running"
-    ended = "ended"
-
-
 class Contribution(BaseModel):
     """One thing said in the room, as the facilitator typed it."""
 
@@ -157,20 +136,6 @@ class Contribution(BaseModel):
     @property
     def speaker_label(self) -> str:
         return self.speaker if self.speaker else "—"
-
-
-class ActionStatus(str, Enum):
-    """Where a learning action stands. Open, in progress and carried over still need doing."""
-
-    open = "open"
-    in_progress = "in progress"
-    done = "done"
-    dropped = "dropped"
-    carried_over = "carried over"
-
-    @property
-    def is_open(self) -> bool:
-        return self in (ActionStatus.open, ActionStatus.in_progress, ActionStatus.carried_over)
 
 
 class ActionStatusChange(BaseModel):
@@ -325,13 +290,4 @@ class SessionSummary(BaseModel):
     ended_at: dt.datetime | None = None
     record_path: str | None = None
 
-
-def split_participants(text: str) -> list[str]:
-    """'Sam, Priya;  Team manager' -> ['Sam', 'Priya', 'Team manager'] (order kept, duplicates dropped)."""
-    seen: list[str] = []
-    for part in re.split(r"[,;\n]", text):
-        name = " ".join(part.split())
-        if name and name.casefold() not in {s.casefold() for s in seen}:
-            seen.append(name)
-    return seen
 

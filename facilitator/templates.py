@@ -9,12 +9,15 @@ from __future__ import annotations
 import difflib
 import re
 import tomllib
-from dataclasses import dataclass, field
+import threading
+from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
-from pydantic import ValidationError
+from .vocabulary import MAX_PHASES, MAX_TIMEBOX, MAX_TYPICAL_LENGTH, PhaseKind
 
-from .models import MAX_PHASES, MAX_TIMEBOX, MAX_TYPICAL_LENGTH, Phase, PhaseKind, Template
+if TYPE_CHECKING:  # the pydantic models are imported when templates are validated (see TemplateLibrary)
+    from .models import Template
 
 MAX_TEMPLATE_BYTES = 512 * 1024
 
@@ -44,7 +47,10 @@ _FIELD_HINTS: dict[str, str] = {
     "phases": f"add 1 to {MAX_PHASES} phases, each starting with a [[phases]] line",
 }
 
-_KNOWN_FIELDS = {"template": sorted(Template.model_fields), "phase": sorted(Phase.model_fields)}
+def _known_fields(in_phase: bool) -> list[str]:
+    from .models import Phase, Template
+
+    return sorted((Phase if in_phase else Template).model_fields)
 
 _TOML_POSITION = re.compile(r"\s*\(at line (\d+), column (\d+)\)\s*$")
 _TOML_AT_END = re.compile(r"\s*\(at end of document\)\s*$")
@@ -129,7 +135,7 @@ def describe_error(error: dict, raw: object = None) -> str:
         return _with_hint(f"{where}: is missing", loc)
     if kind == "extra_forbidden":
         in_phase = len(loc) >= 2 and loc[0] == "phases"
-        known = _KNOWN_FIELDS["phase" if in_phase else "template"]
+        known = _known_fields(in_phase)
         close = difflib.get_close_matches(str(loc[-1]), known, n=1)
         fix = f"did you mean {close[0]!r}?" if close else "remove it"
         what = "a phase" if in_phase else "a template"
@@ -183,8 +189,8 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
     return f"TOML syntax error: {message}"
 
 
-def parse_template(data: bytes, path: Path | str = "<template>") -> Template:
-    """Bytes of a TOML file to a Template, or TemplateError naming what is wrong and where."""
+def read_template_toml(data: bytes, path: Path | str = "<template>") -> dict[str, Any]:
+    """Bytes of a TOML file to its tables (not yet checked as a template), or TemplateError."""
     if len(data) > MAX_TEMPLATE_BYTES:
         size = f"{len(data) / (1024 * 1024):.1f} MB" if len(data) >= 1024 * 1024 else f"{len(data) // 1024} KB"
         raise TemplateError(
@@ -210,14 +216,27 @@ def parse_template(data: bytes, path: Path | str = "<template>") -> Template:
         raise TemplateError(path, ["the file nests lists or tables too deeply to be a template"]) from None
     if not raw:
         raise TemplateError(path, ["the file is empty; a template needs at least id, name and one [[phases]] table"])
+    return raw
+
+
+def validate_template(raw: dict[str, Any], path: Path | str = "<template>") -> Template:
+    """A template file's tables to a Template, or TemplateError naming what is wrong and where."""
+    from pydantic import ValidationError
+
+    from .models import Template
+
     try:
         return Template.model_validate(raw)
     except ValidationError as exc:
         raise TemplateError(path, [describe_error(e, raw) for e in exc.errors()]) from None
 
 
-def load_template_file(path: Path) -> Template:
-    path = Path(path)
+def parse_template(data: bytes, path: Path | str = "<template>") -> Template:
+    """Bytes of a TOML file to a Template, or TemplateError naming what is wrong and where."""
+    return validate_template(read_template_toml(data, path), path)
+
+
+def _read_template_file(path: Path) -> bytes:
     try:
         with path.open("rb") as handle:
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
@@ -229,7 +248,12 @@ def load_template_file(path: Path) -> Template:
         raise TemplateError(path, ["is a folder, not a template file"]) from None
     except OSError as exc:
         raise TemplateError(path, [f"cannot be read ({exc.strerror or exc})"]) from None
-    return parse_template(data, path)
+    return data
+
+
+def load_template_file(path: Path) -> Template:
+    path = Path(path)
+    return parse_template(_read_template_file(path), path)
 
 
 def template_warnings(template: Template, path: Path | None = None) -> list[str]:
@@ -268,20 +292,36 @@ class BrokenTemplate:
     problems: list[str]
 
 
-@dataclass
-class TemplateLibrary:
-    templates: dict[str, LoadedTemplate] = field(default_factory=dict)
-    broken: list[BrokenTemplate] = field(default_factory=list)
-    clashes: list[str] = field(default_factory=list)
+@dataclass(frozen=True)
+class TemplateCard:
+    """What the home screen shows of a template: read from its TOML alone, before (or after) validation."""
 
-    def get(self, template_id: str) -> Template:
-        return self.templates[template_id].template
+    id: str
+    name: str
+    phase_count: int
+    typical_length: int
+    summary: str
+    when_to_use: str
+    source: str
+    path: Path
 
-    def __contains__(self, template_id: str) -> bool:
-        return template_id in self.templates
+    @classmethod
+    def of(cls, loaded: LoadedTemplate) -> "TemplateCard":
+        t = loaded.template
+        return cls(t.id, t.name, len(t.phases), t.typical_length, t.summary, t.when_to_use, loaded.source, loaded.path)
 
-    def ordered(self) -> list[LoadedTemplate]:
-        return list(self.templates.values())
+    @classmethod
+    def from_toml(cls, raw: dict[str, Any], path: Path, source: str) -> "TemplateCard":
+        def text(key: str, default: str = "") -> str:
+            value = raw.get(key, default)
+            return value.strip() if isinstance(value, str) else default
+
+        phases = raw.get("phases")
+        length = raw.get("typical_length", 60)
+        return cls(
+            text("id", path.stem), text("name", path.stem), len(phases) if isinstance(phases, list) else 0,
+            length if isinstance(length, int) else 60, text("summary"), text("when_to_use"), source, path,
+        )
 
 
 # The order templates are offered in: the flagship first, then roughly from quickest to most formal.
@@ -298,50 +338,137 @@ BUILTIN_ORDER = [
 ]
 
 
-def _sort_key(loaded: LoadedTemplate) -> tuple:
-    builtin = loaded.source == BUILT_IN
-    rank = BUILTIN_ORDER.index(loaded.template.id) if builtin and loaded.template.id in BUILTIN_ORDER else len(BUILTIN_ORDER)
-    return (not builtin, rank, loaded.template.name.casefold())
+def _order(source: str, template_id: str, name: str) -> tuple:
+    builtin = source == BUILT_IN
+    rank = BUILTIN_ORDER.index(template_id) if builtin and template_id in BUILTIN_ORDER else len(BUILTIN_ORDER)
+    return (not builtin, rank, name.casefold())
 
 
-def _template_files(folder: Path, source: str, library: TemplateLibrary) -> list[Path]:
+def _template_files(folder: Path, source: str, broken: list[BrokenTemplate]) -> list[Path]:
     try:
         if not folder.is_dir():
             return []
         return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml" and not p.name.startswith("."))
     except OSError as exc:
-        library.broken.append(BrokenTemplate(folder, source, [f"the templates folder cannot be read ({exc.strerror or exc})"]))
+        broken.append(BrokenTemplate(folder, source, [f"the templates folder cannot be read ({exc.strerror or exc})"]))
         return []
 
 
-def load_library(user_dir: Path | None = None, builtin_dir: Path | None = None) -> TemplateLibrary:
-    """Every template we can find; broken ones are listed with their reasons, never raised."""
-    library = TemplateLibrary()
+def _clash(template_id: str, first_source: str, first_path: Path, source: str) -> str:
+    return (
+        f"its id '{template_id}' is already used by the {first_source} template {first_path.name}, "
+        f"so it was not loaded; give it another id (for example '{template_id}-{source}')"
+    )
+
+
+class TemplateLibrary:
+    """Every template we can find; broken ones are listed with their reasons, never raised.
+
+    Validation (pydantic) happens on first use of ``templates``, ``broken``, ``get()`` and the like.
+    ``cards()`` needs only the files' TOML: the home screen is drawn from it before the templates are
+    validated, and from the validated templates once they are.
+    """
+
+    def __init__(self, sources: list[tuple[Path, str]] = ()) -> None:  # type: ignore[assignment]
+        self._sources = list(sources)
+        self._lock = threading.Lock()
+        self._loaded: tuple[dict[str, LoadedTemplate], list[BrokenTemplate], list[str]] | None = None
+        self._read: tuple[list[TemplateCard], list[BrokenTemplate]] | None = None
+
+    @property
+    def validated(self) -> bool:
+        return self._loaded is not None
+
+    def _load(self) -> tuple[dict[str, LoadedTemplate], list[BrokenTemplate], list[str]]:
+        with self._lock:
+            if self._loaded is None:
+                self._loaded = self._validate_all()
+            return self._loaded
+
+    def _validate_all(self) -> tuple[dict[str, LoadedTemplate], list[BrokenTemplate], list[str]]:
+        templates: dict[str, LoadedTemplate] = {}
+        broken: list[BrokenTemplate] = []
+        clashes: list[str] = []
+        for folder, source in self._sources:
+            for path in _template_files(folder, source, broken):
+                try:
+                    template = load_template_file(path)
+                except TemplateError as exc:
+                    broken.append(BrokenTemplate(path, source, exc.problems))
+                    continue
+                except Exception as exc:  # noqa: BLE001 - a template must never stop the app
+                    broken.append(BrokenTemplate(path, source, [f"could not be loaded ({type(exc).__name__}: {exc})"]))
+                    continue
+                if template.id in templates:
+                    first = templates[template.id]
+                    message = _clash(template.id, first.source, first.path, source)
+                    clashes.append(f"{path}: {message}")
+                    broken.append(BrokenTemplate(path, source, [message]))
+                    continue
+                templates[template.id] = LoadedTemplate(template, path, source)
+        order = sorted(templates.values(), key=lambda t: _order(t.source, t.template.id, t.template.name))
+        return {t.template.id: t for t in order}, broken, clashes
+
+    @property
+    def templates(self) -> dict[str, LoadedTemplate]:
+        return self._load()[0]
+
+    @property
+    def broken(self) -> list[BrokenTemplate]:
+        return self._load()[1]
+
+    @property
+    def clashes(self) -> list[str]:
+        return self._load()[2]
+
+    def get(self, template_id: str) -> Template:
+        return self.templates[template_id].template
+
+    def __contains__(self, template_id: str) -> bool:
+        return template_id in self.templates
+
+    def ordered(self) -> list[LoadedTemplate]:
+        return list(self.templates.values())
+
+    def cards(self) -> tuple[list[TemplateCard], list[BrokenTemplate]]:
+        """(the usable templates, in order; the broken ones): validated if that is done, else from the TOML."""
+        if self._loaded is not None:
+            templates, broken, _ = self._loaded
+            return [TemplateCard.of(t) for t in templates.values()], broken
+        if self._read is None:
+            self._read = self._read_all()
+        return self._read
+
+    def _read_all(self) -> tuple[list[TemplateCard], list[BrokenTemplate]]:
+        cards: dict[str, TemplateCard] = {}
+        broken: list[BrokenTemplate] = []
+        for folder, source in self._sources:
+            for path in _template_files(folder, source, broken):
+                try:
+                    card = TemplateCard.from_toml(read_template_toml(_read_template_file(path), path), path, source)
+                except TemplateError as exc:
+                    broken.append(BrokenTemplate(path, source, exc.problems))
+                    continue
+                if card.id in cards:
+                    first = cards[card.id]
+                    broken.append(BrokenTemplate(path, source, [_clash(card.id, first.source, first.path, source)]))
+                    continue
+                cards[card.id] = card
+        return sorted(cards.values(), key=lambda c: _order(c.source, c.id, c.name)), broken
+
+
+def open_library(user_dir: Path | None = None, builtin_dir: Path | None = None) -> TemplateLibrary:
+    """The built-in templates and the user's, validated on first use (see TemplateLibrary)."""
     sources = [(builtin_dir or builtin_templates_dir(), BUILT_IN)]
     if user_dir is not None:
         sources.append((user_dir, USER))
-    for folder, source in sources:
-        for path in _template_files(folder, source, library):
-            try:
-                template = load_template_file(path)
-            except TemplateError as exc:
-                library.broken.append(BrokenTemplate(path, source, exc.problems))
-                continue
-            except Exception as exc:  # noqa: BLE001 - a template must never stop the app
-                library.broken.append(BrokenTemplate(path, source, [f"could not be loaded ({type(exc).__name__}: {exc})"]))
-                continue
-            if template.id in library.templates:
-                first = library.templates[template.id]
-                message = (
-                    f"its id '{template.id}' is already used by the {first.source} template {first.path.name}, "
-                    f"so it was not loaded; give it another id (for example '{template.id}-{source}')"
-                )
-                library.clashes.append(f"{path}: {message}")
-                library.broken.append(BrokenTemplate(path, source, [message]))
-                continue
-            library.templates[template.id] = LoadedTemplate(template, path, source)
-    order = sorted(library.templates.values(), key=_sort_key)
-    library.templates = {t.template.id: t for t in order}
+    return TemplateLibrary(sources)
+
+
+def load_library(user_dir: Path | None = None, builtin_dir: Path | None = None) -> TemplateLibrary:
+    """Every template we can find, validated now; broken ones are listed with their reasons, never raised."""
+    library = open_library(user_dir, builtin_dir)
+    library.templates  # noqa: B018 - validates every template now
     return library
 
 

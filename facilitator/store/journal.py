@@ -9,12 +9,14 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from ..models import Contribution, Session
 from .files import open_private, write_all
+
+if TYPE_CHECKING:
+    from ..models import Contribution, Session
 
 
 class JournalWriteError(OSError):
@@ -147,6 +149,8 @@ def session_header(session: Session) -> dict[str, Any]:
 
 def apply_op(session: Session | None, op: dict[str, Any]) -> Session | None:
     """Apply one journal operation. Idempotent: replaying an op already applied changes nothing."""
+    from ..models import Contribution, Session
+
     kind = op.get("op")
     if kind == "create":
         if session is not None:

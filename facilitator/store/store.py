@@ -38,17 +38,19 @@ import tomllib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 import orjson
 from filelock import FileLock, Timeout
-from pydantic import ValidationError
 from tinydb import Query, TinyDB
 
-from ..models import Contribution, Session, SessionStatus, SessionSummary, Template
+from ..vocabulary import SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
 from .journal import Journal, JournalContents, JournalWriteError, apply_op, contribution_doc, session_header
 from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, parse_database
+
+if TYPE_CHECKING:  # the pydantic models are imported where they are used: not needed to open the store
+    from ..models import Contribution, Session, SessionSummary, Template
 
 Clock = Callable[[], dt.datetime]
 
@@ -95,6 +97,8 @@ class HistoryEntry:
 
     def session(self) -> Session:
         if self._session is None:
+            from ..models import Session
+
             self._session = Session.model_validate({**self.header, "contributions": self.contributions})
         return self._session
 
@@ -106,6 +110,41 @@ class HistoryEntry:
             [contribution_doc(c) for c in session.contributions],
             session,
         )
+
+
+class SessionRow(NamedTuple):
+    """A session as the home screen lists it: read from the index alone, without the pydantic models."""
+
+    id: str
+    title: str
+    team: str
+    template_name: str
+    date: dt.date
+    status: str  # a SessionStatus value
+    current_phase: int
+    phase_count: int
+    created_at: dt.datetime
+    record_path: str | None
+
+    @classmethod
+    def of(cls, summary: SessionSummary) -> "SessionRow":
+        return cls(
+            summary.id, summary.title, summary.team, summary.template_name, summary.date, summary.status.value,
+            summary.current_phase, summary.phase_count, summary.created_at, summary.record_path,
+        )
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "SessionRow":
+        """From an index document; ValueError, TypeError or KeyError if it is not one as the store writes them."""
+        row = cls(
+            doc["id"], doc["title"], doc.get("team", ""), doc.get("template_name", ""),
+            dt.date.fromisoformat(doc["date"]), SessionStatus(doc["status"]).value, doc.get("current_phase", 0),
+            doc.get("phase_count", 1), dt.datetime.fromisoformat(doc["created_at"]), doc.get("record_path"),
+        )
+        texts = (row.id, row.title, row.team, row.template_name)
+        if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in (row.current_phase, row.phase_count)):
+            raise TypeError("not an index document")
+        return row
 
 
 def _default_clock() -> dt.datetime:
@@ -144,6 +183,8 @@ def _session_from_file(
     path: Path, data: bytes, resolve: Callable[[dict, Path], dict] | None = None,
     templates: dict[str, Template] | None = None,
 ) -> tuple[Session, dict]:
+    from ..models import Session, Template
+
     header, contributions, meta = _read_tables(path, data)
     ref = header.get(TEMPLATE_REF)
     if resolve is not None:
@@ -157,7 +198,7 @@ def _session_from_file(
                 template = templates[ref] = Template.model_validate(header["template"])
             header = {**header, "template": template}
         session = Session.model_validate({**header, "contributions": contributions})
-    except (ValidationError, ValueError, TypeError, KeyError):
+    except (ValueError, TypeError, KeyError):  # pydantic's ValidationError is a ValueError
         raise DamagedFileError(path, "it does not hold a valid session") from None
     return session, meta
 
@@ -656,9 +697,11 @@ class Store:
         bad = []
         for session_id, doc in self._docs.items():
             if session_id not in self._validated:
+                from ..models import SessionSummary
+
                 try:
                     self._validated[session_id] = SessionSummary.model_validate(doc)
-                except ValidationError:
+                except ValueError:  # pydantic's ValidationError
                     bad.append(session_id)
         for session_id in bad:
             try:
@@ -676,6 +719,20 @@ class Store:
             summaries = list(self._summary_map().values())
         summaries.sort(key=lambda s: (s.date, s.created_at), reverse=True)
         return summaries
+
+    def session_rows(self) -> list[SessionRow]:
+        """Every session, newest first, as the home screen lists them: from the index documents as they are,
+        without validating them into SessionSummary (and so without loading pydantic) while they are as the
+        store wrote them; through list_sessions (which checks and repairs) if any is not."""
+        assert self._docs is not None, "open() the store first"
+        with self._thread_lock:
+            try:
+                rows = [SessionRow.from_doc(doc) for doc in self._docs.values()]
+                rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
+                return rows
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
+        return [SessionRow.of(s) for s in self.list_sessions()]
 
     def unfinished_sessions(self) -> list[SessionSummary]:
         """Sessions that were running when the app last stopped (or still are): offered for resumption."""
@@ -1091,6 +1148,8 @@ class Store:
         with self._thread_lock:
             index = next(i for i, c in enumerate(session.contributions) if c.id == contribution_id)
             current = session.contributions[index]
+            from ..models import Contribution
+
             updated = Contribution.model_validate({**current.model_dump(mode="json"), **fields})
             changes = {k: v for k, v in updated.model_dump(mode="json").items() if k in fields}
             seq, end = self._acknowledge(session.id, {"op": "edit", "id": contribution_id, "fields": changes})
@@ -1117,6 +1176,8 @@ class Store:
         with self._thread_lock:
             data = session.model_dump(mode="json")
             data.update(fields)
+            from ..models import Session
+
             updated = Session.model_validate(data)
             header = session_header(updated)
             changes = {k: header[k] for k in fields}

@@ -23,6 +23,9 @@ if TYPE_CHECKING:
 
 HERE = Path(__file__).parent
 
+#: seconds after the first screen is drawn that the app starts its warm-up (see _start_warming_up)
+WARM_UP_AFTER = 0.1
+
 
 # The other screens (session, history, records, ...) and what they import are loaded when first used, so
 # the app starts as quickly as its home screen allows. The command palette loads these providers when opened.
@@ -86,9 +89,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         return HomeScreen()
 
     def on_mount(self) -> None:
-        if self._warm_history:
-            # Not before the first screen is drawn: the thread would hold the GIL while it is being built.
-            self.call_after_refresh(self._start_warming_history)
+        # A moment after the first screen is drawn: a thread started sooner would hold the GIL while it is built.
+        self.call_after_refresh(self.set_timer, WARM_UP_AFTER, self._start_warming_up)
         self.watch_theme_choice()
         if self._open_session is not None and self._follow_up:
             from .screens.actions import open_with_follow_up
@@ -97,8 +99,22 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         elif self._open_session is not None:
             self.push_screen(_session_screen_class()(self._open_session))
 
-    def _start_warming_history(self) -> None:
+    def _start_warming_up(self) -> None:
+        """Once the first screen is drawn, in a thread: what the home screen was drawn without.
+
+        The pydantic models and the templates' validation (a template of the team's own may turn out to be
+        broken: the home screen then lists it so), and, when the app was started to be used (not in tests),
+        the history for the history, actions and themes screens.
+        """
+
         def warm() -> None:
+            from .. import models  # noqa: F401 - imported here, not on the way to the first screen
+
+            self.library.templates  # noqa: B018 - validates them
+            if self.is_running:
+                self.call_from_thread(self._templates_validated)
+            if not self._warm_history:
+                return
             from .screens.history import prepare_history_screen  # imported now: the first h need not wait for it
             from .screens.learning_data import history_index
 
@@ -106,7 +122,12 @@ class FacilitatorApp(ProjectorMixin, App[None]):
             if self.is_running:
                 self.call_from_thread(prepare_history_screen, self)
 
-        self.run_worker(warm, thread=True, group="learning", exit_on_error=False)
+        self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
+
+    def _templates_validated(self) -> None:
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.is_mounted:
+                screen.templates_validated()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Settings can turn the cursor blink off (steady for projectors, and for stable snapshots)."""

@@ -238,11 +238,18 @@ async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, d
     async with app.run_test(size=(160, 45)) as pilot:
         home = app.screen
         assert isinstance(home, HomeScreen)
+        # The home screen is drawn from the files' TOML; the templates are checked just after.
+        for _ in range(100):
+            if app.library.validated:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
         templates = home.query_one("#templates")
         prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
         mine = next(p for p in prompts if p.startswith("Team check-in"))
         assert "your template" in mine
         assert any("oops.toml (broken: phases: has no phases" in p for p in prompts)
+        assert not any(p.startswith("Oops") for p in prompts)
         assert sum("built-in" not in p for p in prompts) == len(prompts)  # sanity: nothing odd listed
         templates.highlighted = templates.get_option_index("team-check-in")
         await pilot.press("enter")
@@ -259,3 +266,26 @@ async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, d
         await pilot.press("enter")
         await pilot.pause()
         assert shown(screen) == ["1. Good week\n   rating: 8/10"]
+
+
+async def test_a_template_found_broken_after_the_list_was_drawn_cannot_be_started(store, clock, monkeypatch):
+    import facilitator.tui.app as app_module
+
+    monkeypatch.setattr(app_module, "WARM_UP_AFTER", 60)  # the templates are not checked in the background
+    store.templates_dir.mkdir(parents=True, exist_ok=True)
+    (store.templates_dir / "oops.toml").write_text('id = "oops"\nname = "Oops"\nphases = []\n', encoding="utf-8")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        home = app.screen
+        templates = home.query_one("#templates")
+        assert not app.library.validated
+        # Listed from its TOML (which reads well) before it is checked ...
+        templates.highlighted = templates.get_option_index("oops")
+        await pilot.press("enter")
+        await pilot.pause()
+        # ... and checked when chosen: no setup screen, a sentence saying why, and the list now says so.
+        assert app.screen is home
+        assert "cannot be used" in str(home.query_one("#home-status", Static).render())
+        prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
+        assert any("oops.toml (broken: phases: has no phases" in p for p in prompts)
+        assert not any(p.startswith("Oops") for p in prompts)

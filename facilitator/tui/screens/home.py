@@ -10,25 +10,25 @@ from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
-from ...models import SessionSummary, Template
-from ...store import StoreError
+from ...store import SessionRow, StoreError
+from ...templates import TemplateCard
 from ..widgets.key_bar import KeyBar
 
 
-def _session_line(summary: SessionSummary) -> Text:
+def _session_line(summary: SessionRow) -> Text:
     text = Text()
     text.append(f"{summary.date:%d %b %Y}  ", style="bold")
     text.append(summary.title)
     detail = f"\n  {summary.template_name}"
     if summary.team:
         detail += f" · {summary.team}"
-    if summary.status.value == "running":
+    if summary.status == "running":
         detail += f" · phase {summary.current_phase + 1} of {summary.phase_count}"
     text.append(detail, style="dim")
     return text
 
 
-def _about(template: Template) -> str:
+def _about(template: TemplateCard) -> str:
     """What the template is for, under the templates list."""
     about = " ".join(template.summary.split())
     if template.when_to_use:
@@ -48,7 +48,7 @@ class HomeScreen(Screen):
     ]
 
     #: the sessions compose() listed: the screen's first resume does not list them again if they are unchanged
-    _composed_sessions: list[SessionSummary] | None = None
+    _composed_sessions: list[SessionRow] | None = None
     _about_text = ""
 
     def compose(self) -> ComposeResult:
@@ -57,9 +57,9 @@ class HomeScreen(Screen):
         app = self.app
         self.sub_title = f"data folder: {app.store.data_dir}"
         notices = list(app.store.notices)
-        self._composed_sessions = app.store.list_sessions()
+        self._composed_sessions = app.store.session_rows()
         unfinished, recent = self._session_options(self._composed_sessions)
-        templates = app.library.ordered()
+        templates, _ = app.library.cards()
         yield Header()
         notice = Static("\n".join(notices), id="home-notices", markup=False)
         notice.display = bool(notices)
@@ -68,7 +68,7 @@ class HomeScreen(Screen):
             with Vertical(id="home-new", classes="home-panel"):
                 yield Static("Start a new session", classes="panel-title")
                 yield OptionList(*self._template_options(), id="templates")
-                self._about_text = _about(templates[0].template) if templates else ""
+                self._about_text = _about(templates[0]) if templates else ""
                 yield Static(self._about_text, id="template-about", markup=False)
             with Vertical(id="home-sessions", classes="home-panel"):
                 yield Static("Resume an unfinished session", classes="panel-title")
@@ -79,24 +79,40 @@ class HomeScreen(Screen):
         yield KeyBar()
 
     def _template_options(self) -> list[Option]:
+        """The templates list: from the templates' files at first, from the validated templates once they are."""
+        cards, broken = self.app.library.cards()
         options = []
-        for loaded in self.app.library.ordered():
-            template = loaded.template
+        for card in cards:
             prompt = Text()
-            prompt.append(template.name, style="bold")
-            prompt.append(f"\n  {len(template.phases)} phases · about {template.typical_length} min", style="dim")
-            if loaded.source != "built-in":
+            prompt.append(card.name, style="bold")
+            prompt.append(f"\n  {card.phase_count} phases · about {card.typical_length} min", style="dim")
+            if card.source != "built-in":
                 prompt.append(" · your template", style="dim")
-            options.append(Option(prompt, id=template.id))
-        for broken in self.app.library.broken:
-            options.append(Option(Text(f"{broken.path.name} (broken: {broken.problems[0]})", style="dim"), disabled=True))
+            options.append(Option(prompt, id=card.id))
+        for item in broken:
+            options.append(Option(Text(f"{item.path.name} (broken: {item.problems[0]})", style="dim"), disabled=True))
         return options
 
+    def templates_validated(self) -> None:
+        """The templates were checked (just after the first screen was drawn): list them again if that
+        changed anything (a template of the team's own found broken)."""
+        templates = self.query_one("#templates", OptionList)
+        options = self._template_options()
+        shown = [(str(templates.get_option_at_index(i).prompt), templates.get_option_at_index(i).id)
+                 for i in range(templates.option_count)]
+        if shown == [(str(o.prompt), o.id) for o in options]:
+            return
+        highlighted = templates.highlighted_option.id if templates.highlighted_option is not None else None
+        templates.clear_options()
+        templates.add_options(options)
+        ids = [o.id for o in options]
+        templates.highlighted = ids.index(highlighted) if highlighted in ids else (0 if options and ids[0] else None)
+
     @staticmethod
-    def _session_options(sessions: list[SessionSummary]) -> tuple[list[Option], list[Option]]:
+    def _session_options(sessions: list[SessionRow]) -> tuple[list[Option], list[Option]]:
         """The options of the unfinished and the recent sessions lists."""
-        unfinished = [Option(_session_line(s), id=s.id) for s in sessions if s.status.value == "running"]
-        recent = [Option(_session_line(s), id=s.id) for s in [s for s in sessions if s.status.value == "ended"][:20]]
+        unfinished = [Option(_session_line(s), id=s.id) for s in sessions if s.status == "running"]
+        recent = [Option(_session_line(s), id=s.id) for s in [s for s in sessions if s.status == "ended"][:20]]
         if not unfinished:
             unfinished.append(Option(Text("No unfinished sessions.", style="dim"), disabled=True))
         if not recent:
@@ -111,7 +127,7 @@ class HomeScreen(Screen):
         templates.focus()
 
     def refresh_lists(self) -> None:
-        unfinished_options, recent_options = self._session_options(self.app.store.list_sessions())
+        unfinished_options, recent_options = self._session_options(self.app.store.session_rows())
         unfinished = self.query_one("#unfinished", OptionList)
         recent = self.query_one("#recent", OptionList)
         unfinished.clear_options()
@@ -127,7 +143,7 @@ class HomeScreen(Screen):
 
     def on_screen_resume(self) -> None:
         composed, self._composed_sessions = self._composed_sessions, None
-        if composed is not None and composed == self.app.store.list_sessions():
+        if composed is not None and composed == self.app.store.session_rows():
             return  # shown for the first time, just after compose() listed the same sessions
         self.refresh_lists()
 
@@ -151,7 +167,10 @@ class HomeScreen(Screen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "templates" or event.option_id is None:
             return
-        about = _about(self.app.library.get(event.option_id))
+        card = next((c for c in self.app.library.cards()[0] if c.id == event.option_id), None)
+        if card is None:
+            return
+        about = _about(card)
         if about != self._about_text:
             self._about_text = about
             self.query_one("#template-about", Static).update(about)
@@ -163,6 +182,10 @@ class HomeScreen(Screen):
         if event.option_list.id == "templates":
             from .setup import SetupScreen
 
+            if option_id not in self.app.library:  # found broken when checked, since the list was drawn
+                self.templates_validated()
+                self.query_one("#home-status", Static).update("That template cannot be used: it is listed as broken, with the reason.")
+                return
             self.app.push_screen(SetupScreen(self.app.library.get(option_id)))
         elif event.option_list.id == "unfinished":
             try:
@@ -173,7 +196,7 @@ class HomeScreen(Screen):
                 return
             self.app.open_session(session)
         elif event.option_list.id == "recent":
-            summary = next(s for s in self.app.store.list_sessions() if s.id == option_id)
+            summary = next(s for s in self.app.store.session_rows() if s.id == option_id)
             status = self.query_one("#home-status", Static)
             if summary.record_path:
                 status.update(f"Record of “{summary.title}”: {summary.record_path}")
