@@ -8,7 +8,8 @@ digest for a year <= 2 s; memory of the app with the history loaded <= 1.5x a ba
 
   history open   the real app under Pilot, as `facilitator` runs it (it reads the history in a background
                  thread once its first screen is drawn): press h on the home screen until the history screen
-                 has filled its table, and until every contribution is in memory for search; the first
+                 has filled its table as Pilot sees it (the key handled and the app settled), and until every
+                 contribution is in memory for search; the first
                  opening in a fresh app, and again (the same screen, kept). Three runs: a new folder with no
                  cache, h pressed at once (every session file read); with the cache the app wrote, h pressed
                  at once; and with the cache, h pressed once the start-up reading is done
@@ -17,7 +18,8 @@ digest for a year <= 2 s; memory of the app with the history loaded <= 1.5x a ba
   digest         `facilitator digest` for the last year of the history, to a file (a fresh process's work:
                  read the data folder, gather actions, write markdown)
   memory         RSS of a bare Textual app, of the facilitator app on an empty folder, and of the app
-                 with the history screen open on the long history (each in a fresh process)
+                 with the history screen open on the long history (each in a fresh process; the facilitator's
+                 once its warm-up after the first screen is done, with the pydantic models loaded)
 """
 
 from __future__ import annotations
@@ -134,6 +136,8 @@ async def main(kind, folder):
         app = make_app(store, Settings(data_dir=Path(folder), cursor_blink=False))
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
+        while kind != "bare" and not app.library.validated:  # the warm-up after the first screen: models loaded
+            await pilot.pause(0.02)
         if kind == "history":
             await pilot.press("h")
             await pilot.pause()

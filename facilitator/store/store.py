@@ -118,6 +118,7 @@ class SessionRow(NamedTuple):
     id: str
     title: str
     team: str
+    template_id: str
     template_name: str
     date: dt.date
     status: str  # a SessionStatus value
@@ -129,7 +130,8 @@ class SessionRow(NamedTuple):
     @classmethod
     def of(cls, summary: SessionSummary) -> "SessionRow":
         return cls(
-            summary.id, summary.title, summary.team, summary.template_name, summary.date, summary.status.value,
+            summary.id, summary.title, summary.team, summary.template_id, summary.template_name, summary.date,
+            summary.status.value,
             summary.current_phase, summary.phase_count, summary.created_at, summary.record_path,
         )
 
@@ -137,11 +139,11 @@ class SessionRow(NamedTuple):
     def from_doc(cls, doc: dict[str, Any]) -> "SessionRow":
         """From an index document; ValueError, TypeError or KeyError if it is not one as the store writes them."""
         row = cls(
-            doc["id"], doc["title"], doc.get("team", ""), doc.get("template_name", ""),
+            doc["id"], doc["title"], doc.get("team", ""), doc["template_id"], doc.get("template_name", ""),
             dt.date.fromisoformat(doc["date"]), SessionStatus(doc["status"]).value, doc.get("current_phase", 0),
             doc.get("phase_count", 1), dt.datetime.fromisoformat(doc["created_at"]), doc.get("record_path"),
         )
-        texts = (row.id, row.title, row.team, row.template_name)
+        texts = (row.id, row.title, row.team, row.template_id, row.template_name)
         if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in (row.current_phase, row.phase_count)):
             raise TypeError("not an index document")
         return row

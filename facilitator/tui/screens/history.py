@@ -114,7 +114,7 @@ class HistoryScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "history"
         self.index = history(self.app)
-        summaries = self.app.store.list_sessions()
+        summaries = self.app.store.session_rows()
         templates = sorted({(s.template_name, s.template_id) for s in summaries})
         self.query_one("#hf-template", Select).set_options(templates)
         table = self.query_one("#history-sessions", VirtualTable)

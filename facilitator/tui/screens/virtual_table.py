@@ -2,6 +2,8 @@
 
 (Textual's DataTable measures and lays out every row: about half a second for 2,000.) Cells are rich Text
 or plain strings, never markup. Up/down/page keys move the cursor; enter or a click posts Selected.
+Where the rows on screen are in the list is shown by a bar in the last column, drawn with the rows
+(Textual's scrollbar widget took as long to draw as the rest of the table); the mouse wheel scrolls.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from textual.strip import Strip
 
 class VirtualTable(ScrollView, can_focus=True):
     DEFAULT_CSS = """
-    VirtualTable { height: 1fr; }
+    VirtualTable { height: 1fr; scrollbar-size-vertical: 0; }
     VirtualTable > .virtual-table--header { text-style: bold; }
+    VirtualTable > .virtual-table--position { color: $foreground 50%; }
     VirtualTable > .virtual-table--cursor { background: $block-cursor-background; color: $block-cursor-foreground; }
     VirtualTable > .virtual-table--odd { background: $surface-lighten-1; }
     """
-    COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--odd"}
+    COMPONENT_CLASSES = {"virtual-table--header", "virtual-table--cursor", "virtual-table--odd", "virtual-table--position"}
     BINDINGS = [
         Binding("up", "move(-1)", show=False),
         Binding("down", "move(1)", show=False),
@@ -86,8 +89,26 @@ class VirtualTable(ScrollView, can_focus=True):
         segments = list(line.render(self.app.console))
         return Strip(Segment.apply_style(segments, style), width).crop(0, width)
 
+    def _position_cell(self, y: int) -> Strip | None:
+        """The last column of line y: part of the position bar, or blank; None if every row is on screen."""
+        visible = max(1, self.size.height - 1)
+        total = len(self.rows)
+        if total <= visible or y == 0:
+            return None
+        top = int(self.scroll_offset.y)
+        start = top * visible // total
+        end = max(start + 1, -(-(top + visible) * visible // total))
+        on_bar = start <= y - 1 < end
+        style = self.rich_style + self.get_component_rich_style("virtual-table--position")
+        return Strip([Segment("▐" if on_bar else " ", style)], 1)
+
     def render_line(self, y: int) -> Strip:
-        width = self.size.width
+        marker = self._position_cell(y)
+        if marker is None:
+            return self._render_row(y, self.size.width)
+        return Strip.join([self._render_row(y, self.size.width - 1), marker])
+
+    def _render_row(self, y: int, width: int) -> Strip:
         base = self.rich_style
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
