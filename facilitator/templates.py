@@ -308,7 +308,9 @@ class TemplateCard:
     @classmethod
     def of(cls, loaded: LoadedTemplate) -> "TemplateCard":
         t = loaded.template
-        return cls(t.id, t.name, len(t.phases), t.typical_length, t.summary, t.when_to_use, loaded.source, loaded.path)
+        return cls(
+            t.id, t.name, len(t.phases), t.typical_length, t.summary.strip(), t.when_to_use.strip(), loaded.source, loaded.path
+        )
 
     @classmethod
     def from_toml(cls, raw: dict[str, Any], path: Path, source: str) -> "TemplateCard":

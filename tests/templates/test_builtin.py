@@ -154,3 +154,23 @@ def test_learning_from_excellence_is_private_but_not_anonymous(builtins):
 def test_every_kind_is_used_by_some_builtin(builtins):
     used = {p.kind for t in builtins.ordered() for p in t.template.phases}
     assert used == set(PhaseKind)
+
+
+def test_home_screen_cards_read_from_toml_match_the_validated_templates(tmp_path):
+    from facilitator.templates import open_library
+
+    user = tmp_path / "templates"
+    user.mkdir()
+    (user / "ssr-copy.toml").write_text(
+        (builtin_templates_dir() / "serious-success-review.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    library = open_library(user)
+    raw_cards, raw_broken = library.cards()
+    assert not library.validated
+    # The copy clashes with the built-in id, before validation as after.
+    assert [b.path.name for b in raw_broken] == ["ssr-copy.toml"]
+    assert "already used by the built-in template" in raw_broken[0].problems[0]
+    checked_cards, checked_broken = library.cards() if library.templates else ([], [])
+    assert library.validated
+    assert raw_cards == checked_cards
+    assert [b.path for b in checked_broken] == [b.path for b in raw_broken]
