@@ -181,13 +181,12 @@ class HistoryIndex:
 
     def _refresh(self, wanted: Callable[[SessionSummary], bool] | None) -> None:
         store = self.store
-        if wanted is None and not store.read_only:
-            if self.loaded and self._seen_changes == store.changes:
-                self.from_cache = self.from_files = 0
-                return  # nothing was recorded, imported or repaired since: every file is as it was read
-            self._seen_changes = store.changes
-        else:
-            self._seen_changes = None
+        changes = store.changes
+        if wanted is None and not store.read_only and self.loaded and self._seen_changes == changes:
+            self.from_cache = self.from_files = 0
+            return  # nothing was recorded, imported or repaired since: every file is as it was read
+        # Noted once this read is complete (a change made meanwhile is read next time).
+        self._seen_changes = None
         with store._thread_lock:  # TinyDB is not thread-safe: store calls one at a time
             if not store.read_only:
                 store.flush()
@@ -251,6 +250,8 @@ class HistoryIndex:
         self._facts = dict(sorted(self._facts.items(), key=lambda item: order.get(item[0], 0)))
         if wanted is None and self._use_cache and not store.read_only:
             self._write_cache()
+        if wanted is None and not store.read_only:
+            self._seen_changes = changes
 
     def _write_cache(self) -> None:
         marks = {sid: self._marks[sid] for sid in self._cacheable if sid in self._facts}
