@@ -30,7 +30,6 @@ import argparse
 import datetime as dt
 import json
 import os
-import random
 import shutil
 import statistics
 import subprocess
@@ -44,58 +43,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from tinydb import TinyDB  # noqa: E402
 from tinydb.storages import JSONStorage  # noqa: E402
 
-from facilitator.models import Contribution, Session, SessionStatus  # noqa: E402
+from _history import SENTENCES, make_history  # noqa: E402 - bench/_history.py, shared with bench/history.py
+from facilitator.models import Contribution, Session  # noqa: E402
 from facilitator.store import Store  # noqa: E402
 from facilitator.store import journal as journal_module  # noqa: E402
 from facilitator.templates import load_library  # noqa: E402
-
-SENTENCES = [
-    "The worker kept every appointment and rang when running five minutes late.",
-    "School shared one plan with health instead of three.",
-    "Meetings were at Grandmother's kitchen table, where Mother felt safe.",
-    "We asked Child A what mornings were like, and wrote down the child's own words.",
-    "The team manager backed the worker to give it two more weeks before escalating.",
-    "Attendance went from 40% to 96% over eight months.",
-]
-SPEAKERS = ["Sam", "Priya", "Team manager", "Presenting worker", None]
-
-
-def make_history(count: int, per_session: int, seed: int = 3):
-    rng = random.Random(seed)
-    library = load_library(None)
-    templates = [loaded.template for loaded in library.ordered()]
-    start = dt.datetime(2020, 1, 6, 9, 30, tzinfo=dt.timezone.utc)
-    for n in range(count):
-        template = templates[n % len(templates)]
-        created = start + dt.timedelta(days=n // 2, hours=n % 2)
-        contributions = []
-        for k in range(per_session):
-            phase = template.phases[min(k * len(template.phases) // per_session, len(template.phases) - 1)]
-            contributions.append(
-                Contribution(
-                    id=f"{n:05d}{k:04d}ab",
-                    phase_id=phase.id,
-                    text=rng.choice(SENTENCES),
-                    speaker=rng.choice(SPEAKERS),
-                    created_at=created + dt.timedelta(seconds=30 * k),
-                )
-            )
-        yield Session(
-            id=f"{created:%Y%m%d}-{n:08x}",
-            template=template,
-            title=f"Review {n}: returning to school",
-            team="Family Support 2",
-            facilitator="Jo Lead",
-            date=created.date(),
-            participants=["Sam", "Priya", "Team manager"],
-            ground_rules_agreed=True,
-            status=SessionStatus.ended,
-            current_phase=len(template.phases) - 1,
-            created_at=created,
-            ended_at=created + dt.timedelta(hours=1),
-            contributions=contributions,
-        )
-
 
 def pct(values: list[float], p: float) -> float:
     ordered = sorted(values)
@@ -227,7 +179,7 @@ def main() -> int:
               f"= {documents:,} documents, in {work} ({os.cpu_count()} CPUs)")
         t = time.perf_counter()
         store = Store(data_dir).open()
-        store.import_sessions(make_history(sessions, args.contributions), sync=False)
+        store.import_sessions(make_history(sessions, args.contributions, dt.date(2026, 11, 22)), sync=False)
         store.close()
         os.sync()
         size = sum(p.stat().st_size for p in (data_dir / "sessions").iterdir())

@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import difflib
 import re
-import tomllib
 import threading
+import tomllib
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -284,6 +285,14 @@ class LoadedTemplate:
     path: Path
     source: str  # "built-in" or "user"
 
+    @property
+    def id(self) -> str:
+        return self.template.id
+
+    @property
+    def name(self) -> str:
+        return self.template.name
+
 
 @dataclass
 class BrokenTemplate:
@@ -388,28 +397,33 @@ class TemplateLibrary:
             return self._loaded
 
     def _validate_all(self) -> tuple[dict[str, LoadedTemplate], list[BrokenTemplate], list[str]]:
-        templates: dict[str, LoadedTemplate] = {}
+        loaded, broken, clashes = self._gather(lambda path, source: LoadedTemplate(load_template_file(path), path, source))
+        return {t.id: t for t in loaded}, broken, clashes
+
+    def _gather(self, read: Callable[[Path, str], Any]) -> tuple[list[Any], list[BrokenTemplate], list[str]]:
+        """Every template file read with ``read`` (to a LoadedTemplate or a TemplateCard), in the order they
+        are offered; the files that could not be read, or whose id an earlier file has, as broken."""
+        found: dict[str, Any] = {}
         broken: list[BrokenTemplate] = []
         clashes: list[str] = []
         for folder, source in self._sources:
             for path in _template_files(folder, source, broken):
                 try:
-                    template = load_template_file(path)
+                    item = read(path, source)
                 except TemplateError as exc:
                     broken.append(BrokenTemplate(path, source, exc.problems))
                     continue
                 except Exception as exc:  # noqa: BLE001 - a template must never stop the app
                     broken.append(BrokenTemplate(path, source, [f"could not be loaded ({type(exc).__name__}: {exc})"]))
                     continue
-                if template.id in templates:
-                    first = templates[template.id]
-                    message = _clash(template.id, first.source, first.path, source)
+                first = found.get(item.id)
+                if first is not None:
+                    message = _clash(item.id, first.source, first.path, source)
                     clashes.append(f"{path}: {message}")
                     broken.append(BrokenTemplate(path, source, [message]))
                     continue
-                templates[template.id] = LoadedTemplate(template, path, source)
-        order = sorted(templates.values(), key=lambda t: _order(t.source, t.template.id, t.template.name))
-        return {t.template.id: t for t in order}, broken, clashes
+                found[item.id] = item
+        return sorted(found.values(), key=lambda item: _order(item.source, item.id, item.name)), broken, clashes
 
     @property
     def templates(self) -> dict[str, LoadedTemplate]:
@@ -442,21 +456,10 @@ class TemplateLibrary:
         return self._read
 
     def _read_all(self) -> tuple[list[TemplateCard], list[BrokenTemplate]]:
-        cards: dict[str, TemplateCard] = {}
-        broken: list[BrokenTemplate] = []
-        for folder, source in self._sources:
-            for path in _template_files(folder, source, broken):
-                try:
-                    card = TemplateCard.from_toml(read_template_toml(_read_template_file(path), path), path, source)
-                except TemplateError as exc:
-                    broken.append(BrokenTemplate(path, source, exc.problems))
-                    continue
-                if card.id in cards:
-                    first = cards[card.id]
-                    broken.append(BrokenTemplate(path, source, [_clash(card.id, first.source, first.path, source)]))
-                    continue
-                cards[card.id] = card
-        return sorted(cards.values(), key=lambda c: _order(c.source, c.id, c.name)), broken
+        cards, broken, _ = self._gather(
+            lambda path, source: TemplateCard.from_toml(read_template_toml(_read_template_file(path), path), path, source)
+        )
+        return cards, broken
 
 
 def open_library(user_dir: Path | None = None, builtin_dir: Path | None = None) -> TemplateLibrary:

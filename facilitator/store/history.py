@@ -13,13 +13,11 @@ the sizes and modification times noted with them, and reads the file otherwise.
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import gc
 import os
 import sys
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 
 import orjson
@@ -27,33 +25,15 @@ import orjson
 from ..learning.facts import ActionFact, SessionFacts, Strength, facts_from_docs, facts_from_session
 from ..models import SessionStatus, SessionSummary
 from .files import atomic_write
-from .storage import DamagedFileError, META_TABLE, parse_database
-from .store import JOURNAL_SUFFIX, Store, StoreError
-
-
-@contextlib.contextmanager
-def _no_gc() -> Iterator[None]:
-    enabled = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if enabled:
-            gc.enable()
+from .storage import DamagedFileError
+from .store import JOURNAL_SUFFIX, Store, StoreError, _no_gc, _read_tables
 
 
 def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
     try:
-        tables = parse_database(path, path.read_bytes())
+        return _read_tables(path, path.read_bytes())
     except (OSError, DamagedFileError):
         return None
-    header_table = tables.get("session") or {}
-    if not header_table:
-        return None
-    header = next(iter(header_table.values()))
-    contributions = list((tables.get("contributions") or {}).values())
-    meta = (tables.get(META_TABLE) or {}).get("1") or {}
-    return header, contributions, meta
 
 
 # ---------------------------------------------------------------------- the on-disk cache

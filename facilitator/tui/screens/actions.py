@@ -50,7 +50,6 @@ class ActionTableScreen(Screen):
 
     CSS_PATH = "actions.tcss"
 
-
     BINDINGS = [
         Binding("d", "status('d')", "Done"),
         Binding("p", "status('p')", "In progress"),

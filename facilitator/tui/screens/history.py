@@ -93,7 +93,7 @@ class HistoryScreen(Screen):
         self.shown: list[SessionFacts] = []
         #: the search data (every contribution's text) is in memory; until then the list comes from the index
         self.ready = False
-        self._summaries: list = []  # the store's session summaries, shown until the facts are read
+        self._summaries: list = []  # the sessions as the store's index lists them (SessionRow), until the facts are read
         self._shown_before = False
 
     def compose(self) -> ComposeResult:
@@ -315,15 +315,21 @@ class HistoryScreen(Screen):
 HISTORY_SCREEN = "history"
 
 
+def kept_history_screen(app) -> "HistoryScreen":  # noqa: ANN001
+    """The app's one history screen, made on first use and kept: shown again as it was left (filters, search,
+    place in the list), with any new sessions added, instead of building every widget again."""
+    if not app.is_screen_installed(HISTORY_SCREEN):
+        app.install_screen(HistoryScreen(), HISTORY_SCREEN)
+    return app.get_screen(HISTORY_SCREEN)
+
+
 def prepare_history_screen(app) -> None:  # noqa: ANN001
     """While the app is idle: make the one history screen and read its stylesheet, so h shows it sooner.
 
     A screen's stylesheet is otherwise read when the screen is first shown, and reading one makes Textual
     parse every stylesheet of the app again (tens of milliseconds).
     """
-    if not app.is_screen_installed(HISTORY_SCREEN):
-        app.install_screen(HistoryScreen(), HISTORY_SCREEN)
-    screen = app.get_screen(HISTORY_SCREEN)
+    screen = kept_history_screen(app)
     stylesheet = app.stylesheet
     unread = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
     for path in unread:
@@ -348,11 +354,7 @@ def prepare_history_screen(app) -> None:  # noqa: ANN001
 
 def open_learning_screen(app, name: str) -> None:  # noqa: ANN001
     if name == "history":
-        # One history screen, kept: opening it again shows it as it was left (filters, search, place in the
-        # list) with any new sessions added, instead of building every widget again.
-        if not app.is_screen_installed(HISTORY_SCREEN):
-            app.install_screen(HistoryScreen(), HISTORY_SCREEN)
-        screen = app.get_screen(HISTORY_SCREEN)
+        screen = kept_history_screen(app)
         if screen is app.screen:
             return
         app.push_screen(screen if screen not in app.screen_stack else HistoryScreen())
