@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import yaml
 
@@ -189,19 +188,11 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
     return session
 
 
-def read_records(folder: Path) -> tuple[list[DigestSession], int]:
-    """Every final record (*.md, in sub-folders too) in a folder, and how many files were not final records."""
+def parse_records(texts: list[tuple[str, str]]) -> tuple[list[DigestSession], int]:
+    """The final records among (where it was read, its text) pairs, and how many were not final records."""
     sessions = []
-    skipped = 0
-    for path in sorted(folder.rglob("*.md")):
-        try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
-            skipped += 1
-            continue
-        parsed = parse_record(text, str(path))
-        if parsed is None:
-            skipped += 1
-        else:
+    for source, text in texts:
+        parsed = parse_record(text, source)
+        if parsed is not None:
             sessions.append(parsed)
-    return sessions, skipped
+    return sessions, len(texts) - len(sessions)

@@ -274,6 +274,19 @@ def write_learning_file(store: Store, name: str, data: bytes, out: Path | None =
     return out
 
 
+def _record_texts(folder: Path) -> tuple[list[tuple[str, str]], int]:
+    """(path, text) of every markdown file in a folder of exported records (sub-folders too), and how many
+    could not be read as UTF-8 text."""
+    texts = []
+    unreadable = 0
+    for path in sorted(folder.rglob("*.md")):
+        try:
+            texts.append((str(path), path.read_text(encoding="utf-8")))
+        except (OSError, UnicodeDecodeError):
+            unreadable += 1
+    return texts, unreadable
+
+
 def make_digest(
     data_dir: Path | None,
     since,  # noqa: ANN001 - dt.date
@@ -284,7 +297,7 @@ def make_digest(
 ):  # noqa: ANN201
     """The digest of a data folder (read-only, if it exists) and of any folders of exported records."""
     from ..learning.digest import build_digest, digest_session_from_facts
-    from ..learning.records import read_records
+    from ..learning.records import parse_records
     from .actions import load_actions
 
     sessions = []
@@ -304,8 +317,9 @@ def make_digest(
     for folder in records_dirs:
         if not folder.is_dir():
             raise StoreError(f"There is no folder {folder}; give --records the folder the records were exported to.")
-        found, not_read = read_records(folder)
+        texts, unreadable = _record_texts(folder)
+        found, not_records = parse_records(texts)
         sessions += found
-        skipped += not_read
+        skipped += unreadable + not_records
     digest = build_digest(sessions, since, until, today, team=team, local_actions=actions, skipped_records=skipped)
     return digest, notices
