@@ -68,7 +68,7 @@ async def main(kind, folder):
         app = make_app(store, Settings(data_dir=Path(folder), cursor_blink=False))
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
-        while kind != "bare" and not app.library.validated:  # the warm-up after the first screen: models loaded
+        while kind != "bare" and not app.warmed_up:  # the warm-up after the first screen
             await pilot.pause(0.02)
         if kind == "history":
             await pilot.press("h")
@@ -170,19 +170,18 @@ def main() -> int:
         t = time.perf_counter()
         index = HistoryIndex(store).refresh()
         load = time.perf_counter() - t
-        facts = index.sessions()
         timings = []
         for query in ("kitchen", "grandmother kitchen", "attendance 96%"):
             t = time.perf_counter()
-            hits, total = search(facts, query)
+            hits, total = index.search(query)
             timings.append((query, time.perf_counter() - t, total))
         worst = max(x[1] for x in timings)
         print(f"  full-text search      {ms(worst)} worst of " + ", ".join(f"“{q}” {ms(s)} ({n:,} hits)" for q, s, n in timings)
               + "   target <= 300 ms")
         t = time.perf_counter()
-        themes = compute_themes(facts, read_changes(store))
+        themes = compute_themes(index.facts(), read_changes(store))
         took = time.perf_counter() - t
-        actions = gather_actions(facts, read_changes(store))
+        actions = gather_actions(index.facts(), read_changes(store))
         print(f"  themes computation    {ms(took)} ({len(themes.tags)} tags, {len(actions):,} actions, "
               f"{len(themes.months)} months)   target <= 1 s   [history read into memory: {ms(load)}, "
               f"{index.from_cache:,} sessions from history-cache.json]")

@@ -119,7 +119,7 @@ async def ready(pilot):
     await pilot.pause()
     import os, time
     ready_at = time.time()
-    while not pilot.app.library.validated:  # the warm-up after the first screen (templates, models) done
+    while not pilot.app.warmed_up:  # the warm-up after the first screen done
         await pilot.pause(0.005)
     open(os.environ["BENCH_READY_FILE"], "w").write(f"{{ready_at!r}} {{time.time()!r}}")
     pilot.app.exit()

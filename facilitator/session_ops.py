@@ -13,22 +13,11 @@ from .record.export import EXTENSIONS, render_export
 from .record.markdown import DEFAULT_RETENTION_NOTE, render_markdown
 from .settings import Clock
 from .store import Store
-from .text import clean_text
+from .text import clean_text, parse_date  # noqa: F401 - parse_date is used from here too
 
 
 class EmptyContributionError(ValueError):
     pass
-
-
-def parse_date(text: str) -> dt.date:
-    """'2026-11-22', '22/11/2026' or '22-11-2026' to a date; ValueError with a clear message otherwise."""
-    text = text.strip()
-    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
-        try:
-            return dt.datetime.strptime(text, fmt).date()
-        except ValueError:
-            continue
-    raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-11-22")
 
 
 def start_session(

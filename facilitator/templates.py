@@ -390,6 +390,12 @@ class TemplateLibrary:
     def validated(self) -> bool:
         return self._loaded is not None
 
+    @property
+    def has_own_templates(self) -> bool:
+        """Whether there are template files besides the built-in ones (which the project's tests check):
+        only those can turn out to be broken when validated."""
+        return any(_template_files(folder, source, []) for folder, source in self._sources if source != BUILT_IN)
+
     def _load(self) -> tuple[dict[str, LoadedTemplate], list[BrokenTemplate], list[str]]:
         with self._lock:
             if self._loaded is None:

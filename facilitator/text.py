@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import unicodedata
 
@@ -32,3 +33,14 @@ def clean_text(text: str) -> str:
 
 def is_blank(text: str) -> bool:
     return not clean_text(text).strip()
+
+
+def parse_date(text: str) -> dt.date:
+    """'2026-11-22', '22/11/2026' or '22-11-2026' to a date; ValueError with a clear message otherwise."""
+    text = text.strip()
+    for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
+        try:
+            return dt.datetime.strptime(text, fmt).date()
+        except ValueError:
+            continue
+    raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-11-22")

@@ -53,35 +53,43 @@ def _dedupe(changes: Iterable[ActionStatusChange]) -> list[ActionStatusChange]:
 
 
 def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChange] = ()) -> list[LearningAction]:
-    """Every learning action in these sessions, with its history and current status (the latest change)."""
-    facts = list(facts)
+    """Every learning action in these sessions, with its history and current status (the latest change).
+
+    One pass over ``facts`` (they may be read from disk as they come): only the actions' own texts are kept.
+    """
+    found = []
+    reviewed = []
+    for f in facts:
+        if f.reviews:
+            reviewed.append(f)
+        if f.actions:
+            texts = f.texts()
+            found.extend((f.id, f.title, f.date, f.team, texts[a.index], a) for a in f.actions)
     by_action: dict[str, list[ActionStatusChange]] = {}
-    for change in _dedupe([*log, *changes_from_sessions(facts)]):
+    for change in _dedupe([*log, *changes_from_sessions(reviewed)]):
         by_action.setdefault(change.action_id, []).append(change)
     actions = []
-    for f in facts:
-        texts = f.texts() if f.actions else []
-        for a in f.actions:
-            aid = action_id(f.id, a.contribution_id)
-            history = by_action.get(aid, [])
-            # Python's sort is stable: changes on the same day keep the order they were made in.
-            history.sort(key=lambda c: c.date)
-            # Built from checked data (no validation needed): 30,000 actions in a few tens of milliseconds.
-            actions.append(
-                LearningAction.model_construct(
-                    id=aid,
-                    session_id=f.id,
-                    session_title=f.title,
-                    session_date=f.date,
-                    text=texts[a.index],
-                    owner=a.owner,
-                    due=a.due,
-                    tell=a.tell,
-                    team=f.team,
-                    status=history[-1].status if history else ActionStatus.open,
-                    history=history,
-                )
+    for session_id, title, date, team, text, a in found:
+        aid = action_id(session_id, a.contribution_id)
+        history = by_action.get(aid, [])
+        # Python's sort is stable: changes on the same day keep the order they were made in.
+        history.sort(key=lambda c: c.date)
+        # Built from checked data (no validation needed): 30,000 actions in a few tens of milliseconds.
+        actions.append(
+            LearningAction.model_construct(
+                id=aid,
+                session_id=session_id,
+                session_title=title,
+                session_date=date,
+                text=text,
+                owner=a.owner,
+                due=a.due,
+                tell=a.tell,
+                team=team,
+                status=history[-1].status if history else ActionStatus.open,
+                history=history,
             )
+        )
     return actions
 
 

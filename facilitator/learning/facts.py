@@ -3,8 +3,11 @@
 Built from the stored documents (a session header dict and its contribution dicts, as the session file
 holds them) or from a Session. Everything in it is as a group record shows it: service users' names
 replaced by the session's names list, safeguarding concerns left out. Contribution texts are kept in one
-string per session (``blob``, one line per contribution, separated by ``SEP``), so 200,000 contributions
-cost little more than their characters.
+string per session (``blob``, one line per contribution, separated by ``SEP``).
+
+``SessionEntry`` is the part the history list shows (and search names a hit by); ``SessionFacts`` adds
+the texts, strengths, actions, tags and ratings. The app keeps entries in memory and reads the rest from
+the history cache when a search, the themes or the actions need it (see store/history.py).
 """
 
 from __future__ import annotations
@@ -13,11 +16,13 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..models import Session
 from ..record.redact import make_replacer
 from ..store.journal import contribution_doc, session_header
+
+if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session is read
+    from ..models import Session
 
 SEP = "\x1f"
 DECISION_TAG = "decision"
@@ -67,7 +72,9 @@ class ActionFact:
 
 
 @dataclass(slots=True, eq=False)
-class SessionFacts:
+class SessionEntry:
+    """A session as the history lists it, and as search names a hit."""
+
     id: str
     date: dt.date
     team: str
@@ -78,8 +85,19 @@ class SessionFacts:
     phase_ids: tuple[str, ...]
     phase_titles: tuple[str, ...]
     phase_kinds: tuple[str, ...]
+    phases: bytes  # phase index of each contribution, in the order they were recorded
+
+    def phase_title(self, index: int) -> str:
+        return self.phase_titles[self.phases[index]]
+
+    @property
+    def contribution_count(self) -> int:
+        return len(self.phases)
+
+
+@dataclass(slots=True, eq=False)
+class SessionFacts(SessionEntry):
     blob: str  # contribution texts (one line each), SEP between them
-    phases: bytes  # phase index of each contribution in blob
     strengths: tuple[Strength, ...] = ()
     actions: tuple[ActionFact, ...] = ()
     ratings: tuple[int, ...] = ()
@@ -98,12 +116,12 @@ class SessionFacts:
         end = self.blob.find(SEP, start)
         return self.blob[start:] if end == -1 else self.blob[start:end]
 
-    def phase_title(self, index: int) -> str:
-        return self.phase_titles[self.phases[index]]
-
-    @property
-    def contribution_count(self) -> int:
-        return len(self.phases)
+    def entry(self) -> SessionEntry:
+        """The light part, to keep in memory while the rest is on disk."""
+        return SessionEntry(
+            self.id, self.date, self.team, self.title, self.template_id, self.template_name, self.status,
+            self.phase_ids, self.phase_titles, self.phase_kinds, self.phases,
+        )
 
 
 def _rating(value: str) -> int | None:
@@ -129,7 +147,8 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
     # In the order they were recorded (the store keeps them so).
     docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
     blob = SEP.join([d.get("text", "") for d in docs])
-    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob:
+    # One line each, with SEP only between them (one_line also takes out a SEP typed into a text).
+    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or blob.count(SEP) != max(len(docs) - 1, 0):
         blob = SEP.join([one_line(d.get("text", "")) for d in docs])
     if redacting:
         blob = replace(blob)
@@ -202,5 +221,5 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
     )
 
 
-def facts_from_session(session: Session) -> SessionFacts:
+def facts_from_session(session: "Session") -> SessionFacts:
     return facts_from_docs(session_header(session), [contribution_doc(c) for c in session.contributions])

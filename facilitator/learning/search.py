@@ -1,21 +1,23 @@
-"""Full-text search of every contribution in every session, in memory.
+"""Full-text search of every contribution in every session.
 
-A contribution matches when it contains every word of the query (any case, anywhere in a word). Each
-session's texts are one string, so a search is a few regular-expression scans per session.
+A contribution matches when it contains every word of the query (any case, anywhere in a word). The texts
+come in pieces of many sessions at once, one line per session, each line its contributions with ``SEP``
+between them (as the history cache keeps them on disk): a search is one scan of each piece for the
+longest word, then a check of the other words in each contribution found.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from .facts import SEP, SessionFacts
+from .facts import SEP, SessionEntry, SessionFacts
 
 
 @dataclass(frozen=True, slots=True)
 class SearchHit:
-    session: SessionFacts
+    session: SessionEntry
     index: int  # the contribution's place in the session
     text: str
     spans: tuple[tuple[int, int], ...]  # where the query's words are in text
@@ -33,34 +35,82 @@ def query_words(query: str) -> list[str]:
     return words
 
 
-def search(sessions: Iterable[SessionFacts], query: str, limit: int = 500) -> tuple[list[SearchHit], int]:
-    """(the first ``limit`` hits, newest session first, and how many there are in all)."""
-    words = query_words(query)
-    if not words:
-        return [], 0
-    # Scan for the longest word (the rarest, usually); check the others in each candidate only.
-    words.sort(key=len, reverse=True)
-    patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in words]
-    first, others = patterns[0], patterns[1:]
-    hits: list[SearchHit] = []
-    total = 0
-    for facts in sessions:
-        blob = facts.blob
-        match = first.search(blob)
-        while match is not None:
-            start = blob.rfind(SEP, 0, match.start()) + 1
-            end = blob.find(SEP, match.end())
+class Search:
+    """One query over pieces of text fed in turn (``feed``); ``hits`` (the first ``limit``) and ``total``."""
+
+    def __init__(self, query: str, limit: int = 500) -> None:
+        # Scan for the longest word (the rarest, usually); check the others in each candidate only.
+        self.words = sorted((w.lower() for w in query_words(query)), key=len, reverse=True)
+        self.patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in self.words]
+        self.limit = limit
+        self.hits: list[SearchHit] = []
+        self.total = 0
+
+    def feed(self, text: str, sessions: Sequence[SessionEntry | None]) -> None:
+        """``text``: one line per session of ``sessions`` (a None there: a line to pass over)."""
+        if not self.words:
+            return
+        low = text.lower()
+        if len(low) == len(text):  # every character lowers to one: a match in low is at the same place in text
+            first, others = self.words[0], self.words[1:]
+            find = low.find
+            has_all = lambda piece: all(w in piece for w in others)  # noqa: E731
+            haystack = low
+        else:  # a character that lowers to two (rare): regular expressions that ignore case, on the text itself
+            first_pattern, other_patterns = self.patterns[0], self.patterns[1:]
+
+            def find(word: str, start: int) -> int:
+                match = first_pattern.search(text, start)
+                return -1 if match is None else match.start()
+
+            first = self.words[0]
+            has_all = lambda piece: all(p.search(piece) for p in other_patterns)  # noqa: E731
+            haystack = text
+        line = 0
+        line_start = 0
+        line_end = haystack.find("\n")
+        if line_end == -1:
+            line_end = len(haystack)
+        at = find(first, 0)
+        while at != -1:
+            if at > line_end:  # the match is on a later line
+                line += haystack.count("\n", line_end, at)
+                line_start = haystack.rfind("\n", 0, at) + 1
+                line_end = haystack.find("\n", at)
+                if line_end == -1:
+                    line_end = len(haystack)
+            session = sessions[line] if line < len(sessions) else None
+            if session is None:
+                at = find(first, line_end + 1) if line_end < len(haystack) else -1
+                continue
+            start = haystack.rfind(SEP, line_start, at) + 1 or line_start
+            end = haystack.find(SEP, at, line_end)
             if end == -1:
-                end = len(blob)
-            text = blob[start:end]
-            if all(p.search(text) for p in others):
-                total += 1
-                if len(hits) < limit:
-                    index = blob.count(SEP, 0, start)
-                    spans = sorted({m.span() for p in patterns for m in p.finditer(text)})
-                    hits.append(SearchHit(facts, index, text, tuple(spans)))
-            match = first.search(blob, end + 1) if end < len(blob) else None
-    return hits, total
+                end = line_end
+            if has_all(haystack[start:end]):
+                self.total += 1
+                if len(self.hits) < self.limit:
+                    piece = text[start:end]
+                    spans = sorted({m.span() for p in self.patterns for m in p.finditer(piece)})
+                    index = haystack.count(SEP, line_start, start)
+                    self.hits.append(SearchHit(session, index, piece, tuple(spans)))
+            at = find(first, end + 1) if end < len(haystack) else -1
+
+
+def search(sessions: Iterable[SessionFacts], query: str, limit: int = 500) -> tuple[list[SearchHit], int]:
+    """(the first ``limit`` hits, in the sessions' order, and how many there are in all), over facts in memory."""
+    run = Search(query, limit)
+    batch: list[SessionFacts] = []
+    size = 0
+    for facts in sessions:
+        batch.append(facts)
+        size += len(facts.blob)
+        if size > 1 << 20:
+            run.feed("\n".join(f.blob for f in batch), batch)
+            batch, size = [], 0
+    if batch:
+        run.feed("\n".join(f.blob for f in batch), batch)
+    return run.hits, run.total
 
 
 def snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 100) -> tuple[str, list[tuple[int, int]]]:

@@ -10,6 +10,7 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..models import ActionStatus, ActionStatusChange
 from ..record.markdown import escape_cell, escape_inline
@@ -102,6 +103,16 @@ def strength_key(text: str) -> str:
     return " ".join(_WORDS.findall(text.casefold()))
 
 
+class _Counted(NamedTuple):
+    """What the themes count of one session."""
+
+    date: dt.date
+    tags: tuple[str, ...]
+    strengths: list[tuple[str, str, str]]  # (text, evidence, practice skill)
+    ratings: tuple[int, ...]
+    actions: int
+
+
 def compute_themes(
     facts: Iterable[SessionFacts],
     changes: Iterable[ActionStatusChange] = (),
@@ -111,7 +122,6 @@ def compute_themes(
     top: int = 15,
 ) -> Themes:
     """``changes``: the action log's status changes (those kept in sessions are added here)."""
-    facts = list(facts)
     key = team_key(team) if team else None
 
     def wanted(day: dt.date, session_team: str) -> bool:
@@ -121,7 +131,19 @@ def compute_themes(
             and (key is None or team_key(session_team) == key)
         )
 
-    chosen = [f for f in facts if wanted(f.date, f.team)]
+    # One pass over ``facts`` (they may be read from disk as they come), keeping only what is counted.
+    chosen: list[_Counted] = []
+    team_of: dict[str, str] = {}
+    reviewed: list[SessionFacts] = []
+    for f in facts:
+        team_of[f.id] = f.team
+        if f.reviews:
+            reviewed.append(f)
+        if wanted(f.date, f.team):
+            texts = f.texts() if f.strengths else []
+            chosen.append(_Counted(
+                f.date, f.tags, [(texts[s.index], s.evidence, s.skill) for s in f.strengths], f.ratings, len(f.actions)
+            ))
     if not chosen:
         return Themes(0, None, None, team)
     first = min(f.date for f in chosen)
@@ -155,22 +177,19 @@ def compute_themes(
             seen_here.add(k)
         for k in seen_here:
             tag_sessions[k] += 1
-        if f.strengths:
-            texts = f.texts()
-            for s in f.strengths:
-                strengths_total += 1
-                if not s.evidence:
-                    continue
-                strengths_evidenced += 1
-                text = texts[s.index]
-                k = strength_key(text)
-                if not k:
-                    continue
-                strength_counts[k] += 1
-                strength_text.setdefault(k, text)
-                strength_evidence.setdefault(k, s.evidence)
-                if s.skill:
-                    strength_skills[k][s.skill] += 1
+        for text, evidence, skill in f.strengths:
+            strengths_total += 1
+            if not evidence:
+                continue
+            strengths_evidenced += 1
+            k = strength_key(text)
+            if not k:
+                continue
+            strength_counts[k] += 1
+            strength_text.setdefault(k, text)
+            strength_evidence.setdefault(k, evidence)
+            if skill:
+                strength_skills[k][skill] += 1
         if f.ratings:
             ratings[month].extend(f.ratings)
 
@@ -199,11 +218,10 @@ def compute_themes(
     completed: Counter[str] = Counter()
     for f in chosen:
         if f.actions:
-            opened[month_of(f.date)] += len(f.actions)
+            opened[month_of(f.date)] += f.actions
     # Completed: the first "done" of each action of these teams, in the period.
-    team_of = {f.id: f.team for f in facts}
     done: dict[str, dt.date] = {}
-    for change in [*changes, *changes_from_sessions(facts)]:
+    for change in [*changes, *changes_from_sessions(reviewed)]:
         if change.status == ActionStatus.done:
             session_id = change.action_id.split("/", 1)[0]
             if session_id in team_of and (change.action_id not in done or change.date < done[change.action_id]):

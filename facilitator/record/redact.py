@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
-from ..models import Contribution, Session
+if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic models are not loaded
+    from ..models import Contribution, Session
 
 
 def parse_names(text: str) -> dict[str, str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 FILE_MODE = 0o600
@@ -53,8 +54,10 @@ def temp_path(path: Path) -> Path:
     return path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
 
 
-def atomic_write(path: Path, data: bytes, sync: bool = True, sync_dir: bool = True) -> None:
+def atomic_write(path: Path, data: bytes | Iterable[bytes], sync: bool = True, sync_dir: bool = True) -> None:
     """Write a whole file so that a crash leaves either the old or the new content, never a mix.
+
+    ``data``: the bytes, or pieces of them in turn (a long file need not be in memory all at once).
 
     Temp file in the same folder, write, fsync, rename over, fsync the folder. On failure the
     temp file is removed and the old file is untouched. ``sync=False`` (bulk imports only) skips
@@ -66,7 +69,8 @@ def atomic_write(path: Path, data: bytes, sync: bool = True, sync_dir: bool = Tr
     fd = open_private(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC)
     try:
         try:
-            write_all(fd, data)
+            for piece in (data,) if isinstance(data, bytes) else data:
+                write_all(fd, piece)
             if sync:
                 os.fsync(fd)
         finally:

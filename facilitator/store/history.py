@@ -1,32 +1,40 @@
-"""The whole history, read once and kept small: one SessionFacts per session (see learning/facts.py).
+"""The whole history: one entry per session in memory, the rest of its facts on disk (learning/facts.py).
 
-Reads <data>/sessions/<id>.json straight from disk with orjson, one file at a time, so memory holds only
-the compact facts, never all the documents at once. A session file that is behind its journal (its
-recorded journal length differs from the journal's) goes through Store.load_session, which replays and
-repairs it, so nothing acknowledged is missed. ``refresh()`` reads again only the sessions whose files
-changed since the last read.
+Reads <data>/sessions/<id>.json straight from disk with orjson, one file at a time. A session file that is
+behind its journal (its recorded journal length differs from the journal's) goes through
+Store.load_session, which replays and repairs it, so nothing acknowledged is missed. ``refresh()`` reads
+again only the sessions whose files changed since the last read.
 
-The facts of ended sessions are also kept in <data>/history-cache.json (derived, never the source of
-truth): a later start takes a session's facts from there while its session file and journal still have
-the sizes and modification times noted with them, and reads the file otherwise.
+The facts of ended sessions are kept in <data>/history-cache.json (derived, never the source of truth).
+A later start takes a session's facts from there while its session file and journal still have the sizes
+and modification times noted with them, and reads the file otherwise. The app keeps in memory only each
+session's entry (what the history list shows) and the facts of sessions not in that file (running ones);
+a search reads the file's texts a piece at a time, and the themes, actions and digest read each session's
+facts from it as they go (``facts()``), so a long history costs little memory.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import os
+from array import array
 import sys
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
+from typing import IO, TYPE_CHECKING, NamedTuple
 
 import orjson
 
-from ..learning.facts import ActionFact, SessionFacts, Strength, facts_from_docs, facts_from_session
-from ..models import SessionStatus, SessionSummary
+from ..learning.facts import ActionFact, SessionEntry, SessionFacts, Strength, facts_from_docs, facts_from_session
+from ..learning.search import Search, SearchHit
+from ..vocabulary import SessionStatus
 from .files import atomic_write
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, Store, StoreError, _no_gc, _read_tables
+
+if TYPE_CHECKING:
+    from .store import SessionRow
 
 
 def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
@@ -37,17 +45,59 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 
 
 # ---------------------------------------------------------------------- the on-disk cache
-# <data>/history-cache.json: a first line (version, phase names), then one JSON line per ended session:
-# its facts, with the size and modification time of its session file and journal when they were taken. Derived and rebuildable: an entry is used
-# only while both files still have exactly those sizes and times (any acknowledged change appends to the
-# journal, so it changes both), and a cache that cannot be read is ignored and written again.
-# Only a writable store (the app, holding the folder's lock) writes it; readers (the digest) read it.
+# <data>/history-cache.json, in three parts, each one line per ended session and in the same order:
+#   a first line: {"version", "phases": the phase tables, "count": how many sessions}
+#   entries:  [id, mark, [date, team, title, template id, template name, status, phase table, phases],
+#              length of its facts line, length of its text line]
+#   facts:    [strengths, actions, ratings, tags, went right, action reviews]
+#   texts:    its contributions' texts, SEP between them (UTF-8)
+# A mark is the size and modification time of the session file and journal when the facts were taken.
+# Derived and rebuildable: an entry is used only while both files still have exactly those sizes and
+# times (any acknowledged change appends to the journal, so it changes both), and a cache that cannot be
+# read is ignored and written again. Only a writable store (the app, holding the folder's lock) writes it;
+# readers (the digest) read it.
 
 CACHE_NAME = "history-cache.json"
-#: bump whenever facts_from_docs or the layout below changes: older caches are then ignored
-CACHE_VERSION = 2
+#: bump whenever facts_from_docs or the layout above changes: older caches are then ignored
+CACHE_VERSION = 3
+#: a search reads the texts this many bytes at a time (about), so memory never holds them all
+SEARCH_PIECE = 1 << 18
 
 Mark = tuple  # (session file size, its mtime_ns, journal size, its mtime_ns); None parts if missing
+
+
+class Span(NamedTuple):
+    facts_at: int
+    facts_len: int
+    text_at: int
+    text_len: int
+
+
+class CacheFile(NamedTuple):
+    """The cache file as last read or written: where each session's facts and texts are in it."""
+
+    path: Path
+    identity: tuple[int, int, int]  # inode, size, mtime_ns: a file written since is not this one
+    place: dict[str, int]  # each session's place in the file, in the file's order
+    facts_at: array  # where each session's facts line starts; one more: where the texts start
+    text_at: array  # where each session's text line starts; one more: the file's end
+
+    def span(self, sid: str) -> Span:
+        n = self.place[sid]
+        facts_at, text_at = self.facts_at[n], self.text_at[n]
+        return Span(facts_at, self.facts_at[n + 1] - facts_at - 1, text_at, self.text_at[n + 1] - text_at - 1)
+
+    def open(self) -> IO[bytes] | None:
+        """The file, if it is still the one described; None otherwise."""
+        try:
+            f = open(self.path, "rb")  # noqa: SIM115 - closed by the caller
+        except OSError:
+            return None
+        st = os.fstat(f.fileno())
+        if (st.st_ino, st.st_size, st.st_mtime_ns) != self.identity:
+            f.close()
+            return None
+        return f
 
 
 def _scan(folder: Path) -> dict[str, tuple[int, int]]:
@@ -65,29 +115,40 @@ def _scan(folder: Path) -> dict[str, tuple[int, int]]:
     return stats
 
 
-def _facts_row(facts: SessionFacts, phase_keys: dict[tuple, int], phase_table: list) -> list:
-    key = (facts.phase_ids, facts.phase_titles, facts.phase_kinds)
+def _entry_row(entry: SessionEntry, phase_keys: dict[tuple, int], phase_table: list) -> list:
+    key = (entry.phase_ids, entry.phase_titles, entry.phase_kinds)
     number = phase_keys.get(key)
     if number is None:
         number = phase_keys[key] = len(phase_table)
-        phase_table.append([list(facts.phase_ids), list(facts.phase_titles), list(facts.phase_kinds)])
+        phase_table.append([list(entry.phase_ids), list(entry.phase_titles), list(entry.phase_kinds)])
     return [
-        facts.id, facts.date.isoformat(), facts.team, facts.title, facts.template_id, facts.template_name,
-        facts.status, number, facts.blob, facts.phases.decode("latin-1"),
-        [[s.index, s.evidence, s.skill] for s in facts.strengths],
-        [[a.contribution_id, a.index, a.owner, a.due, a.tell] for a in facts.actions],
-        list(facts.ratings), list(facts.tags), list(facts.went_right), list(facts.reviews),
+        entry.date.isoformat(), entry.team, entry.title, entry.template_id, entry.template_name, entry.status,
+        number, entry.phases.decode("latin-1"),
     ]
 
 
-def _facts_from_row(row: list, phase_table: list[tuple]) -> SessionFacts:
-    (sid, date, team, title, template_id, template_name, status, number, blob, phases,
-     strengths, actions, ratings, tags, went_right, reviews) = row
+def _entry_from_row(sid: str, row: list, phase_table: list[tuple]) -> SessionEntry:
+    date, team, title, template_id, template_name, status, number, phases = row
     ids, titles, kinds = phase_table[number]
+    return SessionEntry(
+        sid, dt.date.fromisoformat(date), sys.intern(team), title, sys.intern(template_id), sys.intern(template_name),
+        sys.intern(status), ids, titles, kinds, phases.encode("latin-1"),
+    )
+
+
+def _facts_row(facts: SessionFacts) -> bytes:
+    return orjson.dumps([
+        [[s.index, s.evidence, s.skill] for s in facts.strengths],
+        [[a.contribution_id, a.index, a.owner, a.due, a.tell] for a in facts.actions],
+        list(facts.ratings), list(facts.tags), list(facts.went_right), list(facts.reviews),
+    ])
+
+
+def _facts_from_row(entry: SessionEntry, row: bytes, blob: str) -> SessionFacts:
+    strengths, actions, ratings, tags, went_right, reviews = orjson.loads(row)
     return SessionFacts(
-        id=sid, date=dt.date.fromisoformat(date), team=team, title=title,
-        template_id=sys.intern(template_id), template_name=sys.intern(template_name), status=sys.intern(status),
-        phase_ids=ids, phase_titles=titles, phase_kinds=kinds, blob=blob, phases=phases.encode("latin-1"),
+        entry.id, entry.date, entry.team, entry.title, entry.template_id, entry.template_name, entry.status,
+        entry.phase_ids, entry.phase_titles, entry.phase_kinds, entry.phases, blob,
         strengths=tuple(Strength(i, e, sk) for i, e, sk in strengths),
         actions=tuple(ActionFact(c, i, o, d, t) for c, i, o, d, t in actions),
         ratings=tuple(ratings), tags=tuple(sys.intern(t) for t in tags), went_right=tuple(went_right),
@@ -95,40 +156,62 @@ def _facts_from_row(row: list, phase_table: list[tuple]) -> SessionFacts:
     )
 
 
-def read_cache(path: Path, wanted: Callable[[str, Mark], bool]) -> tuple[dict[str, SessionFacts], dict[str, Mark]]:
-    """(facts of the sessions ``wanted`` accepts, every session's mark) from a cache file; empty if unusable.
+def read_cache(path: Path, wanted: Callable[[str, Mark], bool]) -> tuple[dict[str, SessionEntry], CacheFile | None]:
+    """(the entries of the sessions ``wanted`` accepts, the file described), or ({}, None) if unusable.
 
-    One JSON line per session, read one at a time: memory never holds the whole file's objects at once.
+    Only the entries are read: the facts and texts stay in the file until a search or the themes need them.
     """
-    facts: dict[str, SessionFacts] = {}
-    marks: dict[str, Mark] = {}
+    entries: dict[str, SessionEntry] = {}
+    place: dict[str, int] = {}
+    facts_lengths = array("q")
+    text_lengths = array("q")
     try:
         with open(path, "rb") as f:
+            st = os.fstat(f.fileno())
             head = orjson.loads(f.readline())
             if not isinstance(head, dict) or head.get("version") != CACHE_VERSION:
-                return {}, {}
+                return {}, None
             phase_table = [tuple(tuple(sys.intern(x) for x in part) for part in info) for info in head["phases"]]
-            for line in f:
-                sid, mark, row = orjson.loads(line)
-                mark = tuple(mark)
-                marks[sid] = mark
-                if wanted(sid, mark):
-                    facts[sid] = _facts_from_row(row, phase_table)
-    except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeError):
-        return {}, {}
-    return facts, marks
+            for n in range(head["count"]):
+                sid, mark, row, facts_len, text_len = orjson.loads(f.readline())
+                place[sid] = n
+                facts_lengths.append(facts_len)
+                text_lengths.append(text_len)
+                if wanted(sid, tuple(mark)):
+                    entries[sid] = _entry_from_row(sid, row, phase_table)
+            facts_at = _starts(f.tell(), facts_lengths)
+            text_at = _starts(facts_at[-1], text_lengths)
+            if text_at[-1] != st.st_size or len(place) != len(facts_lengths):
+                return {}, None
+    except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeError, OverflowError):
+        return {}, None
+    return entries, CacheFile(path, (st.st_ino, st.st_size, st.st_mtime_ns), place, facts_at, text_at)
+
+
+def _starts(at: int, lengths: array) -> array:
+    """Where each line starts, and where the last one ends (each line its length and a newline)."""
+    starts = array("q", [at])
+    for length in lengths:
+        at += length + 1
+        starts.append(at)
+    return starts
 
 
 class HistoryIndex:
-    """Every session's facts, newest first. Build with ``HistoryIndex(store).refresh()``."""
+    """Every session's entry, newest first, and its facts on demand. Build with ``HistoryIndex(store).refresh()``."""
 
     def __init__(self, store: Store, use_cache: bool = True):
         self.store = store
-        self._facts: dict[str, SessionFacts] = {}
+        self._entries: dict[str, SessionEntry] = {}
         self._marks: dict[str, Mark] = {}
+        #: facts kept in memory: sessions not (yet) in the cache file, e.g. running ones
+        self._held: dict[str, SessionFacts] = {}
+        #: sessions whose facts are read from the cache file
+        self._on_disk: set[str] = set()
         #: sessions whose facts may go in the cache (ended, read straight from a file in step with its journal)
         self._cacheable: set[str] = set()
-        self._cache_written: dict[str, Mark] | None = None  # what the cache file holds, as last read or written
+        self._cache: CacheFile | None = None
+        self._cache_read = False
         self._use_cache = use_cache
         self._lock = threading.Lock()
         self.loaded = False
@@ -141,7 +224,7 @@ class HistoryIndex:
     def cache_path(self) -> Path:
         return self.store.data_dir / CACHE_NAME
 
-    def refresh(self, wanted: Callable[[SessionSummary], bool] | None = None) -> "HistoryIndex":
+    def refresh(self, wanted: Callable[[SessionRow], bool] | None = None) -> "HistoryIndex":
         """Read what changed since the last refresh. Safe to call from a worker thread: the store's lock is
         held only while the store itself is used, so recording in the room is never held up for long.
 
@@ -159,7 +242,7 @@ class HistoryIndex:
         journal = stats.get(f"{sid}{JOURNAL_SUFFIX}")
         return (*(db or (None, None)), *(journal or (0, None)))
 
-    def _refresh(self, wanted: Callable[[SessionSummary], bool] | None) -> None:
+    def _refresh(self, wanted: Callable[[SessionRow], bool] | None) -> None:
         store = self.store
         changes = store.changes
         if wanted is None and not store.read_only and self.loaded and self._seen_changes == changes:
@@ -167,95 +250,245 @@ class HistoryIndex:
             return  # nothing was recorded, imported or repaired since: every file is as it was read
         # Noted once this read is complete (a change made meanwhile is read next time).
         self._seen_changes = None
-        with store._thread_lock:  # TinyDB is not thread-safe: store calls one at a time
-            if not store.read_only:
-                store.flush()
-            summaries = store.list_sessions()
+        if not store.read_only:
+            store.flush()
+        rows = store.session_rows()
         if wanted is not None:
-            summaries = [s for s in summaries if wanted(s)]
+            rows = [r for r in rows if wanted(r)]
         folder = store.sessions_dir
         stats = _scan(folder)
-        wanted_ids = {s.id for s in summaries}
-        for gone in set(self._facts) - wanted_ids:
-            self._facts.pop(gone, None)
-            self._marks.pop(gone, None)
-            self._cacheable.discard(gone)
-        cached: dict[str, SessionFacts] = {}
-        if self._use_cache and self._cache_written is None:
-            current = {s.id: self._mark(s.id, stats) for s in summaries if s.id not in self._facts}
-            cached, self._cache_written = read_cache(self.cache_path, lambda sid, mark: current.get(sid) == mark)
+        wanted_ids = {r.id for r in rows}
+        for gone in set(self._entries) - wanted_ids:
+            self._forget(gone)
+        cached: dict[str, SessionEntry] = {}
+        if self._use_cache and not self._cache_read:
+            self._cache_read = True
+            current = {r.id: self._mark(r.id, stats) for r in rows if r.id not in self._entries}
+            cached, self._cache = read_cache(self.cache_path, lambda sid, mark: current.get(sid) == mark)
         self.from_cache = self.from_files = 0
-        ended = SessionStatus.ended
-        for summary in summaries:
-            sid = summary.id
+        for row in rows:
+            sid = row.id
             mark = self._mark(sid, stats)
-            if self._marks.get(sid) == mark and sid in self._facts:
+            if self._marks.get(sid) == mark and sid in self._entries:
                 continue
-            facts = None
-            cacheable = False
-            facts = cached.pop(sid, None)
-            if facts is not None:
-                cacheable = True
+            entry = cached.pop(sid, None)
+            if entry is not None:
                 self.from_cache += 1
-            if facts is None and mark[0] is not None:
-                read = _read_file(folder / f"{sid}.json")
-                if read is not None:
-                    header, contributions, meta = read
-                    if meta.get("journal_bytes") == mark[2]:
-                        try:
-                            facts = facts_from_docs(store.resolve_template(header, folder / f"{sid}.json"), contributions)
-                        except DamagedFileError:
-                            facts = None
-                        else:
-                            cacheable = summary.status == ended and facts.status == ended.value
-                            self.from_files += 1
+                self._held.pop(sid, None)
+                self._entries[sid] = entry
+                self._marks[sid] = mark
+                self._on_disk.add(sid)
+                self._cacheable.add(sid)
+                continue
+            facts, mark, cacheable = self._read_facts(sid, mark, row.status == SessionStatus.ended.value)
             if facts is None:
-                try:
-                    with store._thread_lock:
-                        facts = facts_from_session(store.load_session(sid))
-                except StoreError as exc:
-                    if str(exc) not in store.notices:
-                        store.notices.append(str(exc))
-                    continue
-                self.from_files += 1
-                # The load may have repaired or rewritten the files: look again next time.
-                mark = None
-            self._facts[sid] = facts
+                continue
+            self.from_files += 1
+            self._entries[sid] = self._held[sid] = facts
             self._marks[sid] = mark
+            self._on_disk.discard(sid)
             if cacheable:
                 self._cacheable.add(sid)
             else:
                 self._cacheable.discard(sid)
-        order = {s.id: n for n, s in enumerate(summaries)}
-        self._facts = dict(sorted(self._facts.items(), key=lambda item: order.get(item[0], 0)))
+        order = {r.id: n for n, r in enumerate(rows)}
+        self._entries = dict(sorted(self._entries.items(), key=lambda item: order.get(item[0], 0)))
         if wanted is None and self._use_cache and not store.read_only:
             self._write_cache()
         if wanted is None and not store.read_only:
             self._seen_changes = changes
 
-    def _write_cache(self) -> None:
-        marks = {sid: self._marks[sid] for sid in self._cacheable if sid in self._facts}
-        if marks == self._cache_written:
-            return
-        phase_keys: dict[tuple, int] = {}
-        phase_table: list = []
-        lines = [orjson.dumps([sid, list(mark), _facts_row(self._facts[sid], phase_keys, phase_table)]) for sid, mark in marks.items()]
-        data = b"\n".join([orjson.dumps({"version": CACHE_VERSION, "phases": phase_table}), *lines, b""])
-        try:
-            atomic_write(self.cache_path, data, sync_dir=False)
-        except OSError:
-            return  # only a cache: the history is read from the session files next time
-        self._cache_written = marks
+    def _forget(self, sid: str) -> None:
+        for table in (self._entries, self._marks, self._held):
+            table.pop(sid, None)
+        self._on_disk.discard(sid)
+        self._cacheable.discard(sid)
 
-    def sessions(self) -> list[SessionFacts]:
-        """Newest first (by date, then start time), as the store lists them."""
-        return list(self._facts.values())
+    def _read_facts(self, sid: str, mark: Mark | None, ended: bool) -> tuple[SessionFacts | None, Mark | None, bool]:
+        """(facts, the mark to note, whether they may go in the cache) of a session, from its files."""
+        store = self.store
+        folder = store.sessions_dir
+        if mark is not None and mark[0] is not None:
+            read = _read_file(folder / f"{sid}.json")
+            if read is not None:
+                header, contributions, meta = read
+                if meta.get("journal_bytes") == mark[2]:
+                    try:
+                        facts = facts_from_docs(store.resolve_template(header, folder / f"{sid}.json"), contributions)
+                    except DamagedFileError:
+                        pass
+                    else:
+                        return facts, mark, ended and facts.status == SessionStatus.ended.value
+        try:
+            with store._thread_lock:
+                facts = facts_from_session(store.load_session(sid))
+        except StoreError as exc:
+            if str(exc) not in store.notices:
+                store.notices.append(str(exc))
+            return None, None, False
+        # The load may have repaired or rewritten the files: look again next time.
+        return facts, None, False
+
+    def _write_cache(self) -> None:
+        marks = {sid: self._marks[sid] for sid in self._entries if sid in self._cacheable}
+        if self._cache is not None and self._on_disk == marks.keys() and len(self._cache.place) == len(marks):
+            return  # the file holds these sessions' facts as they are now, and no others
+        old = self._cache.open() if self._cache is not None else None
+        try:
+            if old is None and any(sid in self._on_disk for sid in marks):
+                return  # the file changed under us (not by this app): written again from the session files later
+            phase_keys: dict[tuple, int] = {}
+            phase_table: list = []
+            facts_lines: dict[str, bytes] = {}
+            lines = []
+            for sid, mark in marks.items():
+                held = self._held.get(sid)
+                if held is not None:
+                    facts_lines[sid] = _facts_row(held)
+                    facts_len, text_len = len(facts_lines[sid]), len(held.blob.encode())
+                else:
+                    span = self._cache.span(sid)  # type: ignore[union-attr]
+                    facts_len, text_len = span.facts_len, span.text_len
+                row = _entry_row(self._entries[sid], phase_keys, phase_table)
+                lines.append(orjson.dumps([sid, list(mark), row, facts_len, text_len]))
+            head = orjson.dumps({"version": CACHE_VERSION, "phases": phase_table, "count": len(lines)})
+
+            def copy(sid: str, facts: bool) -> bytes:
+                held = self._held.get(sid)
+                if held is not None:
+                    return facts_lines[sid] if facts else held.blob.encode()
+                span = self._cache.span(sid)  # type: ignore[union-attr]
+                old.seek(span.facts_at if facts else span.text_at)  # type: ignore[union-attr]
+                return old.read(span.facts_len if facts else span.text_len)  # type: ignore[union-attr]
+
+            def chunks() -> Iterator[bytes]:
+                yield head + b"\n"
+                yield b"".join(line + b"\n" for line in lines)
+                for facts in (True, False):
+                    for sid in marks:
+                        yield copy(sid, facts) + b"\n"
+                if old is not None:
+                    old.close()  # before the new file replaces it (Windows will not replace an open file)
+
+            try:
+                atomic_write(self.cache_path, chunks(), sync_dir=False)
+            except OSError:
+                return  # only a cache: the history is read from the session files next time
+        finally:
+            if old is not None:
+                old.close()
+        _, cache = read_cache(self.cache_path, lambda sid, mark: False)
+        if cache is None or list(cache.place) != list(marks):
+            self._cache = None
+            self._on_disk.clear()
+            return  # cannot happen unless the file was changed meanwhile: every session's facts stay in memory
+        self._cache = cache
+        for sid in marks:
+            held = self._held.pop(sid, None)
+            if held is not None:
+                self._entries[sid] = held.entry()
+            self._on_disk.add(sid)
+
+    # ------------------------------------------------------------------ reading
+    def entries(self) -> list[SessionEntry]:
+        """Every session as the history lists it, newest first (by date, then start time), as the store lists them."""
+        return list(self._entries.values())
+
+    def _snapshot(self, ids: Iterable[str] | None) -> tuple[list[SessionEntry], dict[str, SessionFacts], set[str], CacheFile | None, IO[bytes] | None]:
+        """What is where, taken at once: (entries, held facts, on disk, the cache file, it opened)."""
+        with self._lock:
+            if ids is None:
+                entries = list(self._entries.values())
+            else:
+                wanted = set(ids)
+                entries = [e for sid, e in self._entries.items() if sid in wanted]
+            cache = self._cache
+            opened = cache.open() if cache is not None and self._on_disk else None
+            return entries, dict(self._held), set(self._on_disk) if opened else set(), cache, opened
+
+    def _from_files(self, entry: SessionEntry) -> SessionFacts | None:
+        """A session's facts from its own files (when the cache file is not as it was)."""
+        sid = entry.id
+        stats = {}
+        for name in (f"{sid}.json", f"{sid}{JOURNAL_SUFFIX}"):
+            try:
+                st = os.stat(self.store.sessions_dir / name)
+            except OSError:
+                continue
+            stats[name] = (st.st_size, st.st_mtime_ns)
+        with _no_gc():
+            return self._read_facts(sid, self._mark(sid, stats), False)[0]
+
+    def facts(self, ids: Iterable[str] | None = None) -> Iterator[SessionFacts]:
+        """Every session's facts (or those of ``ids``), newest first: read from the cache file one at a time."""
+        entries, held, on_disk, cache, f = self._snapshot(ids)
+        try:
+            for entry in entries:
+                facts = held.get(entry.id)
+                if facts is None and entry.id in on_disk:
+                    span = cache.span(entry.id)  # type: ignore[union-attr]
+                    try:
+                        f.seek(span.facts_at)  # type: ignore[union-attr]
+                        row = f.read(span.facts_len)  # type: ignore[union-attr]
+                        f.seek(span.text_at)  # type: ignore[union-attr]
+                        blob = f.read(span.text_len).decode("utf-8", errors="replace")  # type: ignore[union-attr]
+                        facts = _facts_from_row(entry, row, blob)
+                    except (OSError, ValueError, TypeError):
+                        facts = None
+                if facts is None:
+                    facts = self._from_files(entry)
+                if facts is not None:
+                    yield facts
+        finally:
+            if f is not None:
+                f.close()
+
+    def search(self, query: str, ids: Iterable[str] | None = None, limit: int = 500) -> tuple[list[SearchHit], int]:
+        """(the first ``limit`` contributions that match every word of ``query``, and how many in all), in the
+        sessions of ``ids`` (default: all). The texts in the cache file are read a piece at a time."""
+        run = Search(query, limit)
+        if not run.words:
+            return [], 0
+        entries, held, on_disk, cache, f = self._snapshot(ids)
+        try:
+            elsewhere = [e for e in entries if e.id not in on_disk]
+            for e in elsewhere:  # running sessions, most often: the newest
+                facts = held.get(e.id) or self._from_files(e)
+                if facts is not None:
+                    run.feed(facts.blob, [e])
+            if f is None:
+                return run.hits, run.total
+            by_id = {e.id: e for e in entries if e.id in on_disk}
+            piece: list[SessionEntry | None] = []
+            start = end = 0
+            text_at = cache.text_at  # type: ignore[union-attr]
+            for n, sid in enumerate(cache.place):  # type: ignore[union-attr]
+                if not piece:
+                    start = text_at[n]
+                piece.append(by_id.get(sid))
+                end = text_at[n + 1]
+                if end - start >= SEARCH_PIECE:
+                    self._feed(run, f, start, end, piece)
+                    piece = []
+            if piece:
+                self._feed(run, f, start, end, piece)
+        finally:
+            if f is not None:
+                f.close()
+        return run.hits, run.total
+
+    @staticmethod
+    def _feed(run: Search, f: IO[bytes], start: int, end: int, piece: list[SessionEntry | None]) -> None:
+        if not any(piece):
+            return
+        f.seek(start)
+        run.feed(f.read(end - start).decode("utf-8", errors="replace"), piece)
 
     def get(self, session_id: str) -> SessionFacts | None:
-        return self._facts.get(session_id)
+        return next(self.facts([session_id]), None)
 
     def __len__(self) -> int:
-        return len(self._facts)
+        return len(self._entries)
 
 
 def write_learning_file(store: Store, name: str, data: bytes, out: Path | None = None) -> Path:
@@ -307,7 +540,7 @@ def make_digest(
         store = Store(data_dir, read_only=True).open()
         try:
             index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
-            facts = [f for f in index.sessions() if since <= f.date <= until]
+            facts = [f for f in index.facts() if since <= f.date <= until]
             actions = load_actions(store, facts)
             sessions = [digest_session_from_facts(f) for f in facts]
             notices = list(store.notices)

@@ -32,6 +32,7 @@ import hashlib
 import os
 import re
 import secrets
+import sys
 import threading
 import time
 import tomllib
@@ -230,6 +231,10 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
             META_TABLE: {"1": {"seq": seq, "journal_bytes": journal_bytes}},
         }
     )
+
+
+#: index document fields whose values repeat from session to session
+_SHARED_VALUES = ("team", "facilitator", "template_id", "template_name", "status", "date")
 
 
 @contextlib.contextmanager
@@ -525,6 +530,10 @@ class Store:
         for doc in (tables.get("sessions") or {}).values():
             if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not isinstance(doc.get("status"), str):
                 raise DamagedFileError(self.index_path, "its entries are not session summaries")
+            for key in _SHARED_VALUES:  # the same few teams, templates and statuses in every document: kept once
+                value = doc.get(key)
+                if type(value) is str:
+                    doc[key] = sys.intern(value)
             docs[doc["id"]] = doc
         return docs
 
@@ -542,9 +551,8 @@ class Store:
             )
             return
         self._stale = {i for i, doc in self._docs.items() if doc.get("stale")}
+        # TinyDB reads the file again when the index is first changed: its bytes are not kept meanwhile.
         self._index = TinyDB(storage=AtomicJSONStorage, path=path)
-        if storage.last_bytes is not None:
-            self._index.storage.preload(storage.last_bytes)
 
     def _rebuild_index(self) -> int:
         self._docs, self._validated, self._stale = {}, {}, set()

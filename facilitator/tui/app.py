@@ -75,6 +75,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self._follow_up = follow_up
         #: read the history for the history, actions and themes screens in the background at start
         self._warm_history = warm_history
+        #: the warm-up after the first screen is done (see _start_warming_up)
+        self.warmed_up = False
         self.store = store
         self.library = library
         self.settings = settings
@@ -102,27 +104,34 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def _start_warming_up(self) -> None:
         """Once the first screen is drawn, in a thread: what the home screen was drawn without.
 
-        The pydantic models and the templates' validation (a template of the team's own may turn out to be
-        broken: the home screen then lists it so), and, when the app was started to be used (not in tests),
-        the history for the history, actions and themes screens.
+        The validation of the team's own templates, if there are any (one may turn out to be broken: the
+        home screen then lists it so), and, when the app was started to be used (not in tests), the
+        history for the history, actions and themes screens. The built-in templates are validated, and
+        the pydantic models loaded, when a session is first started or opened: the history screens do
+        not need them, and they cost about 10 MB.
         """
 
         def warm() -> None:
-            from .. import models  # noqa: F401 - imported here, not on the way to the first screen
-
-            self.library.templates  # noqa: B018 - validates them
-            if self.is_running:
-                self.call_from_thread(self._templates_validated)
-            if not self._warm_history:
-                return
-            from .screens.history import prepare_history_screen  # imported now: the first h need not wait for it
-            from .screens.learning_data import history_index
-
-            history_index(self)
-            if self.is_running:
-                self.call_from_thread(prepare_history_screen, self)
+            try:
+                self._warm()
+            finally:
+                self.warmed_up = True
 
         self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
+
+    def _warm(self) -> None:
+        if self.library.has_own_templates:
+            self.library.templates  # noqa: B018 - validates them (and loads the pydantic models)
+            if self.is_running:
+                self.call_from_thread(self._templates_validated)
+        if not self._warm_history:
+            return
+        from .screens.history import prepare_history_screen  # imported now: the first h need not wait for it
+        from .screens.learning_data import history_index
+
+        history_index(self)
+        if self.is_running:
+            self.call_from_thread(prepare_history_screen, self)
 
     def _templates_validated(self) -> None:
         for screen in self.screen_stack:

@@ -20,7 +20,7 @@ from tests.learning.helpers import reviewed_session
 
 
 def _actions(store):
-    return load_actions(store, HistoryIndex(store).refresh().sessions())
+    return load_actions(store, HistoryIndex(store).refresh().facts())
 
 
 async def _start_from_setup(pilot, team: str) -> None:

@@ -25,9 +25,14 @@ def _history(store, library, clock):
 
 def test_search_finds_words_anywhere_with_session_and_phase(store, library, clock):
     _history(store, library, clock)
-    sessions = HistoryIndex(store).refresh().sessions()
-    hits, total = search(sessions, "KITCHEN visits")
-    assert total == 1
+    index = HistoryIndex(store).refresh()
+    sessions = list(index.facts())
+    # The app's search reads the ended sessions' texts from the history cache; the same search over facts
+    # in memory finds the same.
+    hits, total = index.search("KITCHEN visits")
+    in_memory, counted = search(sessions, "KITCHEN visits")
+    assert [(h.session.id, h.index, h.text, h.spans) for h in hits] == [(h.session.id, h.index, h.text, h.spans) for h in in_memory]
+    assert total == counted == 1
     hit = hits[0]
     assert hit.session.title == "June review"
     assert hit.phase_title == "What went right"
@@ -35,19 +40,19 @@ def test_search_finds_words_anywhere_with_session_and_phase(store, library, cloc
     assert hit.text == "Visits at Child A's kitchen table"
     assert {hit.text[a:b].casefold() for a, b in hit.spans} == {"kitchen", "visits"}
     # Every word must be in the same contribution.
-    assert search(sessions, "kitchen carer")[1] == 0
+    assert index.search("kitchen carer")[1] == search(sessions, "kitchen carer")[1] == 0
     # Safeguarding concerns are never in the history's text; the names typed are not either.
-    assert search(sessions, "SECRET")[1] == 0
-    assert search(sessions, "Jayden")[1] == 0
+    assert index.search("SECRET")[1] == search(sessions, "SECRET")[1] == 0
+    assert index.search("Jayden")[1] == search(sessions, "Jayden")[1] == 0
 
 
 def test_history_sees_a_contribution_recorded_after_it_was_read(store, library, clock):
     _history(store, library, clock)
     index = HistoryIndex(store).refresh()
-    running = next(f for f in index.sessions() if f.title == "Huddle")
+    running = next(f for f in index.entries() if f.title == "Huddle")
     session = store.load_session(running.id)
     say(store, session, clock, "the-story", "Grandad drove her to contact twice a week")
-    assert search(index.refresh().sessions(), "grandad")[1] == 1
+    assert index.refresh().search("grandad")[1] == 1
 
 
 async def test_history_screen_filters_searches_opens_and_exports(store, library, clock, data_dir):
@@ -111,14 +116,15 @@ def test_history_cache_is_used_only_while_the_files_are_unchanged(store, library
     # A new reader takes the ended sessions from the cache; the running one is read from its file.
     again = HistoryIndex(store).refresh()
     assert (again.from_cache, again.from_files) == (2, 1)
-    assert [f.title for f in again.sessions()] == [f.title for f in first.sessions()]
-    assert search(again.sessions(), "KITCHEN visits")[1] == 1
+    assert [f.title for f in again.entries()] == [f.title for f in first.entries()]
+    assert [f.blob for f in again.facts()] == [f.blob for f in first.facts()]
+    assert again.search("KITCHEN visits")[1] == 1
     # An ended session changed afterwards (its journal grew) is read from its files again, not the cache.
-    june = next(f for f in again.sessions() if f.title == "June review")
+    june = next(f for f in again.entries() if f.title == "June review")
     session = store.load_session(june.id)
     store.update_session(session, title="June review, renamed")
     later = HistoryIndex(store).refresh()
-    assert later.from_cache == 1 and {f.title for f in later.sessions()} >= {"June review, renamed"}
+    assert later.from_cache == 1 and {f.title for f in later.entries()} >= {"June review, renamed"}
     # A damaged cache is only a cache: ignored, and written again.
     (data_dir / CACHE_NAME).write_bytes(b"{not json")
     rebuilt = HistoryIndex(store).refresh()
@@ -157,11 +163,11 @@ def test_history_reads_nothing_again_until_the_store_changes(store, library, clo
     index.refresh()
     assert (index.from_cache, index.from_files) == (0, 0)
     # One contribution recorded: that session (only) is read again, and its words are found.
-    running = next(f for f in index.sessions() if f.title == "Huddle")
+    running = next(f for f in index.entries() if f.title == "Huddle")
     say(store, store.load_session(running.id), clock, "the-story", "Grandad drove her to contact")
     index.refresh()
     assert index.from_files == 1
-    assert search(index.sessions(), "grandad")[1] == 1
+    assert index.search("grandad")[1] == 1
 
 
 async def test_history_screen_is_kept_with_its_filters_and_shows_new_sessions(store, library, clock):

@@ -28,14 +28,14 @@ def _history(store, library, clock):
     say(store, sos, clock, "scaling", "Safer than last month", fields={"rating": "6"})
     say(store, sos, clock, "scaling", "Still worried about nights", fields={"rating": "4"})
     end(store, sos, clock)
-    actions = {a.text: a for a in load_actions(store, HistoryIndex(store).refresh().sessions())}
+    actions = {a.text: a for a in load_actions(store, HistoryIndex(store).refresh().facts())}
     change_status(store, actions["Share plan"], "done", dt.date(2026, 3, 1))
 
 
 def test_themes_count_skills_strengths_actions_and_ratings(store, library, clock):
     _history(store, library, clock)
-    facts = HistoryIndex(store).refresh().sessions()
-    themes = compute_themes(facts, read_changes(store))
+    index = HistoryIndex(store).refresh()
+    themes = compute_themes(index.facts(), read_changes(store))
     assert {t.tag: t.count for t in themes.tags} == {"child focus": 2, "collaboration": 1}
     child_focus = next(t for t in themes.tags if t.tag == "child focus")
     assert child_focus.by_month == {"2026-02": 1, "2026-03": 1} and child_focus.trend == "up"
@@ -43,7 +43,7 @@ def test_themes_count_skills_strengths_actions_and_ratings(store, library, clock
     months = {m.month: (m.opened, m.completed) for m in themes.actions}
     assert months == {"2026-01": (1, 0), "2026-02": (1, 0), "2026-03": (1, 1)}
     assert [(r.month, r.count, r.mean) for r in themes.ratings] == [("2026-03", 2, 5.0)]
-    only = compute_themes(facts, read_changes(store), team="fostering")
+    only = compute_themes(index.facts(), read_changes(store), team="fostering")
     assert only.sessions == 1 and not only.tags
 
 
@@ -99,7 +99,7 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
     first = reviewed_session(other_store, lib, FixedClock(), team="Fostering", date=dt.date(2026, 4, 1),
                              action="Buddy new carers", owner="Kim", went_right="Carer and school met weekly")
     second = new_session(other_store, lib.get("quick-success-huddle"), FixedClock(), team="Fostering", date=dt.date(2026, 5, 1))
-    (action,) = load_actions(other_store, HistoryIndex(other_store).refresh().sessions())
+    (action,) = load_actions(other_store, HistoryIndex(other_store).refresh().facts())
     _, second = change_status(other_store, action, "in progress", dt.date(2026, 5, 1), "two paired so far", session=second)
     end(other_store, second, FixedClock())
     other_store.close()

@@ -5,6 +5,7 @@ open one read-only; export its record again. Also the command palette's learning
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from functools import partial
 
 from rich.text import Text
@@ -15,16 +16,19 @@ from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
 
-from ...learning.facts import SessionFacts
-from ...learning.search import search, snippet
-from ...models import Session
-from ...record.markdown import build_record
-from ...session_ops import export_record, parse_date
+from typing import TYPE_CHECKING
+
+from ...learning.facts import SessionEntry
+from ...learning.search import snippet
 from ...store import StoreError
+from ...text import parse_date
 from ..commands import ListedCommands
 from .learning_data import history, history_index
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:  # a session is loaded (and the pydantic models with it) only when one is opened or exported
+    from ...models import Session
 
 SHOWN_HITS = 500
 #: up to this many sessions the history is read before the screen shows; above, the list comes from the
@@ -33,6 +37,8 @@ READ_NOW = 50
 
 
 def _export_both(app, session: Session) -> str:  # noqa: ANN001
+    from ...session_ops import export_record
+
     paths = [export_record(app.store, session, fmt) for fmt in ("md", "html")]
     return "Written: " + ", ".join(str(p) for p in paths)
 
@@ -54,6 +60,8 @@ class SessionViewScreen(Screen):
 
     def compose(self) -> ComposeResult:
         from textual.widgets import Markdown  # only here: it brings markdown-it and pygments, ~80 ms to import
+
+        from ...record.markdown import build_record
 
         yield Header()
         with VerticalScroll(id="view-scroll"):
@@ -77,6 +85,20 @@ class SessionViewScreen(Screen):
             status.update(str(exc))
 
 
+class SessionRows(Sequence):
+    """The history list's rows, made as they are drawn (thousands of sessions, a screenful shown)."""
+
+    def __init__(self, sessions: list) -> None:
+        self.sessions = sessions
+
+    def __len__(self) -> int:
+        return len(self.sessions)
+
+    def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
+        f = self.sessions[index]
+        return f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, getattr(f.status, "value", f.status)
+
+
 class HistoryScreen(Screen):
     CSS_PATH = "history.tcss"
 
@@ -90,7 +112,7 @@ class HistoryScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
-        self.shown: list[SessionFacts] = []
+        self.shown: list[SessionEntry] = []
         #: the search data (every contribution's text) is in memory; until then the list comes from the index
         self.ready = False
         self._summaries: list = []  # the sessions as the store's index lists them (SessionRow), until the facts are read
@@ -165,14 +187,14 @@ class HistoryScreen(Screen):
                 return None
         return team, None if template is Select.NULL else str(template), dates[0], dates[1]
 
-    def filtered(self) -> list[SessionFacts] | None:
-        """The sessions shown: their facts, or (while those are read) their summaries from the index."""
+    def filtered(self) -> list[SessionEntry] | None:
+        """The sessions shown: their entries, or (while the history is read) their rows from the store's index."""
         filters = self._filters()
         if filters is None:
             return None
         team, template, since, until = filters
         return [
-            f for f in (self.index.sessions() if self.ready else self._summaries)
+            f for f in (self.index.entries() if self.ready else self._summaries)
             if (not team or team in f.team.casefold())
             and (template is None or f.template_id == template)
             and (since is None or f.date >= since)
@@ -185,10 +207,7 @@ class HistoryScreen(Screen):
             return
         self.shown = shown
         table = self.query_one("#history-sessions", VirtualTable)
-        table.set_rows(
-            [(f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, getattr(f.status, "value", f.status))
-             for f in shown]
-        )
+        table.set_rows(SessionRows(shown))
         # Row keys are the session ids, in the same order.
         self._row_ids = [f.id for f in shown]
         total = len(self.index) if self.ready else len(self._summaries)
@@ -238,7 +257,7 @@ class HistoryScreen(Screen):
         if not self.ready:
             self._status(Text(f"Reading every contribution for search; “{query.strip()}” is searched as soon as that is done."))
             return
-        hits, total = search(self.shown, query, limit=SHOWN_HITS)
+        hits, total = self.index.search(query, ids=self._row_ids, limit=SHOWN_HITS)
         rows = []
         self._hit_ids = []
         width = max(20, self.size.width - 56)

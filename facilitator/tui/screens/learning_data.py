@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import gc
+from typing import TYPE_CHECKING
 
-from ...learning.actions import gather_actions
-from ...models import LearningAction
-from ...store.actions import read_changes
 from ...store.history import HistoryIndex
+
+if TYPE_CHECKING:  # the actions need the pydantic models; the history screen does not
+    from ...models import LearningAction
 
 
 def history(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
@@ -25,11 +26,14 @@ def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     first = not index.loaded
     index.refresh()
     if first:
-        # The history is hundreds of thousands of small objects kept for the app's life. Frozen, the garbage
-        # collector no longer walks them all in every full collection (about 100 ms each, at 2,000 sessions).
+        # The history's entries are kept for the app's life. Frozen, the garbage collector no longer walks
+        # them in every full collection.
         gc.freeze()
     return index
 
 
 def all_actions(app) -> list[LearningAction]:  # noqa: ANN001
-    return gather_actions(history_index(app).sessions(), read_changes(app.store))
+    from ...learning.actions import gather_actions
+    from ...store.actions import read_changes
+
+    return gather_actions(history_index(app).facts(), read_changes(app.store))

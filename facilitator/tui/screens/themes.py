@@ -102,8 +102,8 @@ class ThemesScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "themes"
-        facts = history_index(self.app).sessions()
-        teams = sorted({f.team for f in facts if f.team}, key=str.casefold)
+        entries = history_index(self.app).entries()
+        teams = sorted({e.team for e in entries if e.team}, key=str.casefold)
         self.query_one("#themes-team", Select).set_options([(t, t) for t in teams])
         self.refresh_themes()
         self.query_one("#themes-scroll").focus()
@@ -116,7 +116,7 @@ class ThemesScreen(Screen):
         return None if value is Select.NULL else str(value)
 
     def refresh_themes(self) -> None:
-        facts = history_index(self.app).sessions()
+        facts = history_index(self.app).facts()
         themes = compute_themes(facts, read_changes(self.app.store), team=self.team())
         self.themes = themes
         width = max(8, min(30, (self.app.size.width - 60) // 2))

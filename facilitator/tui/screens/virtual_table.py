@@ -8,6 +8,8 @@ Where the rows on screen are in the list is shown by a bar in the last column, d
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
@@ -53,13 +55,14 @@ class VirtualTable(ScrollView, can_focus=True):
     def __init__(self, columns: list[tuple[str, int | None]], *, id: str | None = None) -> None:  # noqa: A002
         super().__init__(id=id)
         self.columns = columns  # (title, width); None: share what is left
-        self.rows: list[tuple[str | Text, ...]] = []
+        self.rows: Sequence[tuple[str | Text, ...]] = []
 
     @property
     def row_count(self) -> int:
         return len(self.rows)
 
-    def set_rows(self, rows: list[tuple[str | Text, ...]]) -> None:
+    def set_rows(self, rows: Sequence[tuple[str | Text, ...]]) -> None:
+        """A list, or any sequence (rows may be made only when drawn)."""
         self.rows = rows
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
