@@ -8,18 +8,20 @@ digest for a year <= 2 s; memory of the app with the history loaded <= 1.5x a ba
 
   history open   the real app under Pilot, as `facilitator` runs it (it reads the history in a background
                  thread once its first screen is drawn): press h on the home screen until the history screen
-                 has filled its table as Pilot sees it (the key handled and the app settled), and until every
-                 contribution is in memory for search; the first
+                 has filled its table as Pilot sees it (the key handled and the app settled), and until it is
+                 ready to search (every session's entry read; the texts stay in history-cache.json); the first
                  opening in a fresh app, and again (the same screen, kept). Three runs: a new folder with no
                  cache, h pressed at once (every session file read); with the cache the app wrote, h pressed
                  at once; and with the cache, h pressed once the start-up reading is done
-  search         a word in ~1 in 6 contributions, and two words, over every session in memory
-  themes         compute_themes over every session (with the learning actions)
+  search         a word in ~1 in 6 contributions, and two words, over every session (HistoryIndex.search:
+                 the texts read from history-cache.json a piece at a time, as the history screen does)
+  themes         compute_themes over every session's facts, read from history-cache.json as it goes
   digest         `facilitator digest` for the last year of the history, to a file (a fresh process's work:
                  read the data folder, gather actions, write markdown)
   memory         RSS of a bare Textual app, of the facilitator app on an empty folder, and of the app
-                 with the history screen open on the long history (each in a fresh process; the facilitator's
-                 once its warm-up after the first screen is done, with the pydantic models loaded)
+                 with the history screen open on the long history, then after a search (each in a fresh
+                 process, the facilitator as `facilitator` runs it, once its warm-up after the first screen
+                 is done)
 """
 
 from __future__ import annotations
@@ -65,27 +67,39 @@ async def main(kind, folder):
         from facilitator.settings import Settings
         from facilitator.store import Store
         store = Store(folder).open()
-        app = make_app(store, Settings(data_dir=Path(folder), cursor_blink=False))
+        # As `facilitator` runs it: the history is read in the background once the first screen is up.
+        app = make_app(store, Settings(data_dir=Path(folder), cursor_blink=False), warm_history=True)
+    import gc
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
         while kind != "bare" and not app.warmed_up:  # the warm-up after the first screen
             await pilot.pause(0.02)
+        figures = []
         if kind == "history":
             await pilot.press("h")
             await pilot.pause()
             while not getattr(app.screen, "ready", True):  # search data read (in the background)
                 await pilot.pause(0.05)
             await pilot.pause()
-        import gc; gc.collect()
-        print(rss())
+            gc.collect()
+            figures.append(rss())
+            app.screen.query_one("#history-search").value = "kitchen"
+            while not app.screen.query_one("#history-hits").row_count:
+                await pilot.pause(0.05)
+            await pilot.pause()
+            figures.append("pydantic" in sys.modules)
+        gc.collect()
+        figures.append(rss())
+        print(*figures)
 asyncio.run(main(sys.argv[1], sys.argv[2]))
 """
 
 
-def memory(kind: str, folder: Path) -> int:
+def memory(kind: str, folder: Path) -> list:
+    """RSS in a fresh process: [bare or empty app]; [history open, models loaded?, after a search]."""
     probe = MEMORY_PROBE.format(root=str(ROOT))
     out = subprocess.run([sys.executable, "-c", probe, kind, str(folder)], capture_output=True, text=True, check=True)
-    return int(out.stdout.strip().splitlines()[-1])
+    return [int(x) if x.isdigit() else x == "True" for x in out.stdout.strip().splitlines()[-1].split()]
 
 
 async def time_history_screen(data_dir: Path, settle: bool) -> tuple[tuple[float, float], tuple[float, float], int]:
@@ -136,7 +150,6 @@ def main() -> int:
     count = args.sessions or (100 if args.quick else 2000)
 
     from facilitator.learning.actions import gather_actions
-    from facilitator.learning.search import search
     from facilitator.learning.themes import compute_themes
     from facilitator.store import Store
     from facilitator.store.actions import read_changes
@@ -183,7 +196,7 @@ def main() -> int:
         took = time.perf_counter() - t
         actions = gather_actions(index.facts(), read_changes(store))
         print(f"  themes computation    {ms(took)} ({len(themes.tags)} tags, {len(actions):,} actions, "
-              f"{len(themes.months)} months)   target <= 1 s   [history read into memory: {ms(load)}, "
+              f"{len(themes.months)} months)   target <= 1 s   [history index read: {ms(load)}, "
               f"{index.from_cache:,} sessions from history-cache.json]")
         store.close()
 
@@ -199,14 +212,15 @@ def main() -> int:
         print(f"  digest for a year     {ms(took)} (a whole `facilitator digest` run, {out.stat().st_size / 1e6:.1f} MB of "
               "markdown)   target <= 2 s")
 
-        bare = memory("bare", data_dir)
+        (bare,) = memory("bare", data_dir)
         empty = work / "empty"
-        app_empty = memory("app", empty)
-        loaded = memory("history", data_dir)
-        print(f"  memory (RSS)          bare Textual app {bare / 2**20:.0f} MB; facilitator on an empty folder "
-              f"{app_empty / 2**20:.0f} MB; with the history screen open {loaded / 2**20:.0f} MB")
+        (app_empty,) = memory("app", empty)
+        loaded, models, searched = memory("history", data_dir)
+        print(f"  memory (RSS)          bare Textual app {bare / 2**20:.1f} MB; facilitator on an empty folder "
+              f"{app_empty / 2**20:.1f} MB; with the history screen open {loaded / 2**20:.1f} MB "
+              f"(pydantic models {'loaded' if models else 'not loaded'}); after a search {searched / 2**20:.1f} MB")
         print(f"                        with history / bare Textual = {loaded / bare:.2f}x (target <= 1.5x); "
-              f"with history / facilitator empty = {loaded / app_empty:.2f}x")
+              f"after a search {searched / bare:.2f}x; with history / facilitator empty = {loaded / app_empty:.2f}x")
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return 0

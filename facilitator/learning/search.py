@@ -40,8 +40,9 @@ class Search:
 
     def __init__(self, query: str, limit: int = 500) -> None:
         # Scan for the longest word (the rarest, usually); check the others in each candidate only.
-        self.words = sorted((w.lower() for w in query_words(query)), key=len, reverse=True)
-        self.patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in self.words]
+        words = sorted(query_words(query), key=len, reverse=True)
+        self.words = [w.lower() for w in words]  # to find in lowered text
+        self.patterns = [re.compile(re.escape(w), re.IGNORECASE) for w in words]  # to find in the text as typed
         self.limit = limit
         self.hits: list[SearchHit] = []
         self.total = 0

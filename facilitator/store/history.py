@@ -304,6 +304,30 @@ class HistoryIndex:
         self._on_disk.discard(sid)
         self._cacheable.discard(sid)
 
+    def _reread(self, ids: Iterable[str]) -> None:
+        """Read these sessions' facts from their own files, into memory."""
+        for sid in list(ids):
+            self._on_disk.discard(sid)
+            entry = self._entries[sid]
+            facts, mark, cacheable = self._read_facts(sid, self._stat_mark(sid), entry.status == SessionStatus.ended.value)
+            if facts is None:
+                self._forget(sid)
+                continue
+            self._entries[sid] = self._held[sid] = facts
+            self._marks[sid] = mark
+            if not cacheable:
+                self._cacheable.discard(sid)
+
+    def _stat_mark(self, sid: str) -> Mark:
+        stats = {}
+        for name in (f"{sid}.json", f"{sid}{JOURNAL_SUFFIX}"):
+            try:
+                st = os.stat(self.store.sessions_dir / name)
+            except OSError:
+                continue
+            stats[name] = (st.st_size, st.st_mtime_ns)
+        return self._mark(sid, stats)
+
     def _read_facts(self, sid: str, mark: Mark | None, ended: bool) -> tuple[SessionFacts | None, Mark | None, bool]:
         """(facts, the mark to note, whether they may go in the cache) of a session, from its files."""
         store = self.store
@@ -334,9 +358,12 @@ class HistoryIndex:
         if self._cache is not None and self._on_disk == marks.keys() and len(self._cache.place) == len(marks):
             return  # the file holds these sessions' facts as they are now, and no others
         old = self._cache.open() if self._cache is not None else None
+        if old is None and self._on_disk:
+            # Not the file this index read (damaged, or replaced by something else): nothing can be copied
+            # from it, so the sessions whose facts were there are read from their own files again.
+            self._reread(self._on_disk)
+            marks = {sid: self._marks[sid] for sid in self._entries if sid in self._cacheable}
         try:
-            if old is None and any(sid in self._on_disk for sid in marks):
-                return  # the file changed under us (not by this app): written again from the session files later
             phase_keys: dict[tuple, int] = {}
             phase_table: list = []
             facts_lines: dict[str, bytes] = {}
@@ -408,16 +435,8 @@ class HistoryIndex:
 
     def _from_files(self, entry: SessionEntry) -> SessionFacts | None:
         """A session's facts from its own files (when the cache file is not as it was)."""
-        sid = entry.id
-        stats = {}
-        for name in (f"{sid}.json", f"{sid}{JOURNAL_SUFFIX}"):
-            try:
-                st = os.stat(self.store.sessions_dir / name)
-            except OSError:
-                continue
-            stats[name] = (st.st_size, st.st_mtime_ns)
         with _no_gc():
-            return self._read_facts(sid, self._mark(sid, stats), False)[0]
+            return self._read_facts(entry.id, self._stat_mark(entry.id), False)[0]
 
     def facts(self, ids: Iterable[str] | None = None) -> Iterator[SessionFacts]:
         """Every session's facts (or those of ``ids``), newest first: read from the cache file one at a time."""
@@ -483,6 +502,11 @@ class HistoryIndex:
             return
         f.seek(start)
         run.feed(f.read(end - start).decode("utf-8", errors="replace"), piece)
+
+    @property
+    def kept_in_memory(self) -> set[str]:
+        """The sessions whose whole facts are in memory (not in the cache file): running ones, mostly."""
+        return set(self._held)
 
     def get(self, session_id: str) -> SessionFacts | None:
         return next(self.facts([session_id]), None)
