@@ -19,8 +19,12 @@ What is measured:
                 bare Textual app with a Header, a Markdown and a Footer, alternated, median of the runs. Both
                 wait for the same point (Pilot's pause: the screen processed and drawn, the app idle) and
                 both run from cached bytecode, as installed programs do (see cold_start). Shown apart: when
-                the work the facilitator starts 0.1 s after its first screen is done (validating the
-                templates, importing the pydantic models), and each whole run, to the process's exit.
+                the work the facilitator starts 0.1 s after its first screen is done (validating the team's
+                own templates, if any; none here), and each whole run, to the process's exit.
+  set-up        in a fresh process, once the warm-up is done: enter on the first template until the
+                session set-up screen is drawn. The built-in templates are validated and the pydantic
+                models imported at that moment, the first time in a process; shown beside the same with
+                them done before the key.
 """
 
 from __future__ import annotations
@@ -127,6 +131,35 @@ app.run(headless=True, size=(160, 45), auto_pilot=ready)
 store.close()
 """
 
+# The first session's set-up screen: enter on the first template once the warm-up is done. The built-in
+# templates are validated, and the pydantic models imported, at that moment (the first time in a process).
+CHILD_SETUP = """
+import sys, pathlib
+sys.path.insert(0, {root!r})
+from facilitator.cli import make_app
+from facilitator.settings import Settings, system_clock
+from facilitator.store import Store
+store = Store(pathlib.Path({data!r}), clock=system_clock).open()
+app = make_app(store, Settings(data_dir=pathlib.Path({data!r}), cursor_blink=False), system_clock)
+async def ready(pilot):
+    await pilot.pause()
+    import os, time
+    while not pilot.app.warmed_up:
+        await pilot.pause(0.005)
+    if {preload!r}:
+        pilot.app.library.templates  # validated (models imported) before the key, as the warm-up once did
+    await pilot.pause(0.2)
+    pressed_at = time.time()
+    await pilot.press("enter")
+    while type(pilot.app.screen).__name__ != "SetupScreen":
+        await pilot.pause(0.005)
+    await pilot.pause()
+    open(os.environ["BENCH_READY_FILE"], "w").write(f"{{pressed_at!r}} {{time.time()!r}}")
+    pilot.app.exit()
+app.run(headless=True, size=(160, 45), auto_pilot=ready)
+store.close()
+"""
+
 CHILD_BARE = """
 from textual.app import App
 from textual.widgets import Footer, Header, Markdown
@@ -151,8 +184,8 @@ def cold_start(code: str, pycache: Path) -> tuple[float, float, float]:
 
     The child writes the time (time.time(), the same clock as here) when Pilot's pause returns, that is,
     when the first screen has been processed and drawn and the app is idle; and when the work the
-    facilitator starts 0.1 s after that is done (validating its templates, importing its pydantic models;
-    the bare app has none); then it exits.
+    facilitator starts 0.1 s after that is done (validating the team's own templates, if any; the bare app
+    has none); then it exits.
 
     Both apps run from cached bytecode, as an installed program does: PYTHONDONTWRITEBYTECODE (set in some
     shells and CI) would otherwise make Python compile the facilitator's sources on every start while
@@ -235,6 +268,15 @@ def main() -> int:
                 f"  peak memory (RSS): bare {statistics.median(rss_bare):.1f} MB, "
                 f"facilitator {statistics.median(rss_ours):.1f} MB (empty data folder)"
             )
+        lazy, preloaded = [], []
+        for _ in range(starts):
+            a, b, _ = cold_start(CHILD_SETUP.format(root=str(ROOT), data=str(data), preload=False), pycache)
+            lazy.append(b - a)
+            a, b, _ = cold_start(CHILD_SETUP.format(root=str(ROOT), data=str(data), preload=True), pycache)
+            preloaded.append(b - a)
+        print(f"first session's set-up screen, enter on a template once started, median of {starts}: "
+              f"{ms(statistics.median(lazy))} (templates validated and models imported then); "
+              f"{ms(statistics.median(preloaded))} with them done beforehand")
     finally:
         shutil.rmtree(folder, ignore_errors=True)
     return 0

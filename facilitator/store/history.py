@@ -61,7 +61,7 @@ CACHE_NAME = "history-cache.json"
 #: bump whenever facts_from_docs or the layout above changes: older caches are then ignored
 CACHE_VERSION = 3
 #: a search reads the texts this many bytes at a time (about), so memory never holds them all
-SEARCH_PIECE = 1 << 18
+SEARCH_PIECE = 1 << 16
 
 Mark = tuple  # (session file size, its mtime_ns, journal size, its mtime_ns); None parts if missing
 

@@ -19,7 +19,7 @@ from textual.widgets import Header, Input, Select, Static
 from typing import TYPE_CHECKING
 
 from ...learning.facts import SessionEntry
-from ...learning.search import snippet
+from ...learning.search import SearchHit, snippet
 from ...store import StoreError
 from ...text import parse_date
 from ..commands import ListedCommands
@@ -97,6 +97,25 @@ class SessionRows(Sequence):
     def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
         f = self.sessions[index]
         return f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, getattr(f.status, "value", f.status)
+
+
+class HitRows(Sequence):
+    """The search hits' rows (date, session, phase, the matching words shown), made as they are drawn."""
+
+    def __init__(self, hits: list[SearchHit], width: int) -> None:
+        self.hits = hits
+        self.width = width
+
+    def __len__(self) -> int:
+        return len(self.hits)
+
+    def __getitem__(self, index: int) -> tuple[str | Text, ...]:  # type: ignore[override]
+        hit = self.hits[index]
+        piece, spans = snippet(hit.text, hit.spans, self.width)
+        words = Text(piece)
+        for a, b in spans:
+            words.stylize("bold underline", a, b)
+        return f"{hit.session.date:%Y-%m-%d}", hit.session.title, hit.phase_title, words
 
 
 class HistoryScreen(Screen):
@@ -258,16 +277,8 @@ class HistoryScreen(Screen):
             self._status(Text(f"Reading every contribution for search; “{query.strip()}” is searched as soon as that is done."))
             return
         hits, total = self.index.search(query, ids=self._row_ids, limit=SHOWN_HITS)
-        rows = []
-        self._hit_ids = []
-        width = max(20, self.size.width - 56)
-        for hit in hits:
-            piece, spans = snippet(hit.text, hit.spans, width)
-            words = Text(piece)
-            for a, b in spans:
-                words.stylize("bold underline", a, b)
-            rows.append((f"{hit.session.date:%Y-%m-%d}", hit.session.title, hit.phase_title, words))
-            self._hit_ids.append(hit.session.id)
+        self._hit_ids = [hit.session.id for hit in hits]
+        rows = HitRows(hits, max(20, self.size.width - 56))
         hits_table.set_rows(rows)
         hits_table.display = True
         sessions_table.display = False
