@@ -111,7 +111,8 @@ async def drive(count: int, folder: Path) -> tuple[list[float], list[float]]:
 
 
 # ---------------------------------------------------------------------- cold start
-CHILD_FACILITATOR = """
+# The start of each child that runs the facilitator: the app on a store in the given folder.
+APP_CHILD = """
 import sys, pathlib
 sys.path.insert(0, {root!r})
 from facilitator.cli import make_app
@@ -119,6 +120,8 @@ from facilitator.settings import Settings, system_clock
 from facilitator.store import Store
 store = Store(pathlib.Path({data!r}), clock=system_clock).open()
 app = make_app(store, Settings(data_dir=pathlib.Path({data!r}), cursor_blink=False), system_clock)
+"""
+CHILD_FACILITATOR = APP_CHILD + """
 async def ready(pilot):
     await pilot.pause()
     import os, time
@@ -133,14 +136,7 @@ store.close()
 
 # The first session's set-up screen: enter on the first template once the warm-up is done. The built-in
 # templates are validated, and the pydantic models imported, at that moment (the first time in a process).
-CHILD_SETUP = """
-import sys, pathlib
-sys.path.insert(0, {root!r})
-from facilitator.cli import make_app
-from facilitator.settings import Settings, system_clock
-from facilitator.store import Store
-store = Store(pathlib.Path({data!r}), clock=system_clock).open()
-app = make_app(store, Settings(data_dir=pathlib.Path({data!r}), cursor_blink=False), system_clock)
+CHILD_SETUP = APP_CHILD + """
 async def ready(pilot):
     await pilot.pause()
     import os, time

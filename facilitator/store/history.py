@@ -358,10 +358,11 @@ class HistoryIndex:
         if self._cache is not None and self._on_disk == marks.keys() and len(self._cache.place) == len(marks):
             return  # the file holds these sessions' facts as they are now, and no others
         old = self._cache.open() if self._cache is not None else None
-        if old is None and self._on_disk:
-            # Not the file this index read (damaged, or replaced by something else): nothing can be copied
-            # from it, so the sessions whose facts were there are read from their own files again.
-            self._reread(self._on_disk)
+        missing = [sid for sid in marks if sid not in self._held and (old is None or sid not in self._on_disk)]
+        if missing:
+            # Not in memory, and not to be copied from the file this index read (it is damaged, or was
+            # replaced by something else): read from their own session files again.
+            self._reread(missing)
             marks = {sid: self._marks[sid] for sid in self._entries if sid in self._cacheable}
         try:
             phase_keys: dict[tuple, int] = {}
@@ -406,9 +407,11 @@ class HistoryIndex:
                 old.close()
         _, cache = read_cache(self.cache_path, lambda sid, mark: False)
         if cache is None or list(cache.place) != list(marks):
+            # Cannot happen unless the file was changed meanwhile. Facts not in memory are read from the
+            # session files until the cache is next written (which reads them again first).
             self._cache = None
             self._on_disk.clear()
-            return  # cannot happen unless the file was changed meanwhile: every session's facts stay in memory
+            return
         self._cache = cache
         for sid in marks:
             held = self._held.pop(sid, None)
