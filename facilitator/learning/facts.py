@@ -82,21 +82,14 @@ class SessionEntry:
     template_id: str
     template_name: str
     status: str
-    phase_ids: tuple[str, ...]
-    phase_titles: tuple[str, ...]
-    phase_kinds: tuple[str, ...]
-    phases: bytes  # phase index of each contribution, in the order they were recorded
-
-    def phase_title(self, index: int) -> str:
-        return self.phase_titles[self.phases[index]]
-
-    @property
-    def contribution_count(self) -> int:
-        return len(self.phases)
 
 
 @dataclass(slots=True, eq=False)
 class SessionFacts(SessionEntry):
+    phase_ids: tuple[str, ...]
+    phase_titles: tuple[str, ...]
+    phase_kinds: tuple[str, ...]
+    phases: bytes  # phase index of each contribution, in the order they were recorded
     blob: str  # contribution texts (one line each), SEP between them
     strengths: tuple[Strength, ...] = ()
     actions: tuple[ActionFact, ...] = ()
@@ -104,6 +97,13 @@ class SessionFacts(SessionEntry):
     tags: tuple[str, ...] = ()  # every tag and practice-skill given, with repeats
     went_right: tuple[int, ...] = ()  # contributions that say what went right (phase, strengths, highlights)
     reviews: tuple[dict, ...] = ()  # action_reviews as stored
+
+    def phase_title(self, index: int) -> str:
+        return self.phase_titles[self.phases[index]]
+
+    @property
+    def contribution_count(self) -> int:
+        return len(self.phases)
 
     def texts(self) -> list[str]:
         return self.blob.split(SEP) if self.blob else []
@@ -118,10 +118,7 @@ class SessionFacts(SessionEntry):
 
     def entry(self) -> SessionEntry:
         """The light part, to keep in memory while the rest is on disk."""
-        return SessionEntry(
-            self.id, self.date, self.team, self.title, self.template_id, self.template_name, self.status,
-            self.phase_ids, self.phase_titles, self.phase_kinds, self.phases,
-        )
+        return SessionEntry(self.id, self.date, self.team, self.title, self.template_id, self.template_name, self.status)
 
 
 def _rating(value: str) -> int | None:

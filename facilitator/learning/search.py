@@ -9,8 +9,8 @@ longest word, then a check of the other words in each contribution found.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 
 from .facts import SEP, SessionEntry, SessionFacts
 
@@ -21,10 +21,20 @@ class SearchHit:
     index: int  # the contribution's place in the session
     text: str
     spans: tuple[tuple[int, int], ...]  # where the query's words are in text
+    phase_title: str = ""  # filled in once the search is done (see with_phase_titles)
 
-    @property
-    def phase_title(self) -> str:
-        return self.session.phase_title(self.index)
+
+def with_phase_titles(hits: list[SearchHit], facts_of: Callable[[SessionEntry], SessionFacts | None]) -> list[SearchHit]:
+    """The hits with the titles of their phases, from each hit session's facts (looked up once)."""
+    found: dict[str, SessionFacts | None] = {}
+    out = []
+    for hit in hits:
+        sid = hit.session.id
+        if sid not in found:
+            found[sid] = facts_of(hit.session)
+        facts = found[sid]
+        out.append(replace(hit, phase_title=facts.phase_title(hit.index)) if facts is not None else hit)
+    return out
 
 
 def query_words(query: str) -> list[str]:
@@ -111,7 +121,7 @@ def search(sessions: Iterable[SessionFacts], query: str, limit: int = 500) -> tu
             batch, size = [], 0
     if batch:
         run.feed("\n".join(f.blob for f in batch), batch)
-    return run.hits, run.total
+    return with_phase_titles(run.hits, lambda facts: facts), run.total  # type: ignore[arg-type, return-value]
 
 
 def snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 100) -> tuple[str, list[tuple[int, int]]]:

@@ -27,7 +27,7 @@ from typing import IO, TYPE_CHECKING, NamedTuple
 import orjson
 
 from ..learning.facts import ActionFact, SessionEntry, SessionFacts, Strength, facts_from_docs, facts_from_session
-from ..learning.search import Search, SearchHit
+from ..learning.search import Search, SearchHit, with_phase_titles
 from ..vocabulary import SessionStatus
 from .files import atomic_write
 from .storage import DamagedFileError
@@ -47,9 +47,9 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 # ---------------------------------------------------------------------- the on-disk cache
 # <data>/history-cache.json, in three parts, each one line per ended session and in the same order:
 #   a first line: {"version", "phases": the phase tables, "count": how many sessions}
-#   entries:  [id, mark, [date, team, title, template id, template name, status, phase table, phases],
+#   entries:  [id, mark, [date, team, title, template id, template name, status],
 #              length of its facts line, length of its text line]
-#   facts:    [strengths, actions, ratings, tags, went right, action reviews]
+#   facts:    [phase table, phases, strengths, actions, ratings, tags, went right, action reviews]
 #   texts:    its contributions' texts, SEP between them (UTF-8)
 # A mark is the size and modification time of the session file and journal when the facts were taken.
 # Derived and rebuildable: an entry is used only while both files still have exactly those sizes and
@@ -59,7 +59,7 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 
 CACHE_NAME = "history-cache.json"
 #: bump whenever facts_from_docs or the layout above changes: older caches are then ignored
-CACHE_VERSION = 3
+CACHE_VERSION = 4
 #: a search reads the texts this many bytes at a time (about), so memory never holds them all
 SEARCH_PIECE = 1 << 16
 
@@ -78,6 +78,7 @@ class CacheFile(NamedTuple):
 
     path: Path
     identity: tuple[int, int, int]  # inode, size, mtime_ns: a file written since is not this one
+    phase_table: list  # [(ids, titles, kinds)] of the templates' phases, which the facts lines refer to
     place: dict[str, int]  # each session's place in the file, in the file's order
     facts_at: array  # where each session's facts line starts; one more: where the texts start
     text_at: array  # where each session's text line starts; one more: the file's end
@@ -115,40 +116,48 @@ def _scan(folder: Path) -> dict[str, tuple[int, int]]:
     return stats
 
 
-def _entry_row(entry: SessionEntry, phase_keys: dict[tuple, int], phase_table: list) -> list:
-    key = (entry.phase_ids, entry.phase_titles, entry.phase_kinds)
-    number = phase_keys.get(key)
-    if number is None:
-        number = phase_keys[key] = len(phase_table)
-        phase_table.append([list(entry.phase_ids), list(entry.phase_titles), list(entry.phase_kinds)])
-    return [
-        entry.date.isoformat(), entry.team, entry.title, entry.template_id, entry.template_name, entry.status,
-        number, entry.phases.decode("latin-1"),
-    ]
+def _entry_row(entry: SessionEntry) -> list:
+    return [entry.date.isoformat(), entry.team, entry.title, entry.template_id, entry.template_name, entry.status]
 
 
-def _entry_from_row(sid: str, row: list, phase_table: list[tuple]) -> SessionEntry:
-    date, team, title, template_id, template_name, status, number, phases = row
-    ids, titles, kinds = phase_table[number]
+def _entry_from_row(sid: str, row: list) -> SessionEntry:
+    date, team, title, template_id, template_name, status = row
     return SessionEntry(
-        sid, dt.date.fromisoformat(date), sys.intern(team), title, sys.intern(template_id), sys.intern(template_name),
-        sys.intern(status), ids, titles, kinds, phases.encode("latin-1"),
+        sid, _date(date), sys.intern(team), title, sys.intern(template_id), sys.intern(template_name), sys.intern(status)
     )
 
 
-def _facts_row(facts: SessionFacts) -> bytes:
+_dates: dict[str, dt.date] = {}
+
+
+def _date(text: str) -> dt.date:
+    """One date object for each day (two sessions a day share it)."""
+    day = _dates.get(text)
+    if day is None:
+        day = _dates[text] = dt.date.fromisoformat(text)
+    return day
+
+
+def _facts_row(facts: SessionFacts, phase_keys: dict[tuple, int], phase_table: list) -> bytes:
+    key = (facts.phase_ids, facts.phase_titles, facts.phase_kinds)
+    number = phase_keys.get(key)
+    if number is None:
+        number = phase_keys[key] = len(phase_table)
+        phase_table.append(key)
     return orjson.dumps([
+        number, facts.phases.decode("latin-1"),
         [[s.index, s.evidence, s.skill] for s in facts.strengths],
         [[a.contribution_id, a.index, a.owner, a.due, a.tell] for a in facts.actions],
         list(facts.ratings), list(facts.tags), list(facts.went_right), list(facts.reviews),
     ])
 
 
-def _facts_from_row(entry: SessionEntry, row: bytes, blob: str) -> SessionFacts:
-    strengths, actions, ratings, tags, went_right, reviews = orjson.loads(row)
+def _facts_from_row(entry: SessionEntry, row: bytes, blob: str, phase_table: list) -> SessionFacts:
+    number, phases, strengths, actions, ratings, tags, went_right, reviews = orjson.loads(row)
+    ids, titles, kinds = phase_table[number]
     return SessionFacts(
         entry.id, entry.date, entry.team, entry.title, entry.template_id, entry.template_name, entry.status,
-        entry.phase_ids, entry.phase_titles, entry.phase_kinds, entry.phases, blob,
+        ids, titles, kinds, phases.encode("latin-1"), blob,
         strengths=tuple(Strength(i, e, sk) for i, e, sk in strengths),
         actions=tuple(ActionFact(c, i, o, d, t) for c, i, o, d, t in actions),
         ratings=tuple(ratings), tags=tuple(sys.intern(t) for t in tags), went_right=tuple(went_right),
@@ -174,18 +183,19 @@ def read_cache(path: Path, wanted: Callable[[str, Mark], bool]) -> tuple[dict[st
             phase_table = [tuple(tuple(sys.intern(x) for x in part) for part in info) for info in head["phases"]]
             for n in range(head["count"]):
                 sid, mark, row, facts_len, text_len = orjson.loads(f.readline())
+                sid = sys.intern(sid)  # the store's index has the same id: one string for both
                 place[sid] = n
                 facts_lengths.append(facts_len)
                 text_lengths.append(text_len)
                 if wanted(sid, tuple(mark)):
-                    entries[sid] = _entry_from_row(sid, row, phase_table)
+                    entries[sid] = _entry_from_row(sid, row)
             facts_at = _starts(f.tell(), facts_lengths)
             text_at = _starts(facts_at[-1], text_lengths)
             if text_at[-1] != st.st_size or len(place) != len(facts_lengths):
                 return {}, None
     except (OSError, ValueError, TypeError, KeyError, IndexError, UnicodeError, OverflowError):
         return {}, None
-    return entries, CacheFile(path, (st.st_ino, st.st_size, st.st_mtime_ns), place, facts_at, text_at)
+    return entries, CacheFile(path, (st.st_ino, st.st_size, st.st_mtime_ns), phase_table, place, facts_at, text_at)
 
 
 def _starts(at: int, lengths: array) -> array:
@@ -203,12 +213,14 @@ class HistoryIndex:
     def __init__(self, store: Store, use_cache: bool = True):
         self.store = store
         self._entries: dict[str, SessionEntry] = {}
-        self._marks: dict[str, Mark] = {}
+        #: hash of each session's mark when its facts were read (None: look again at the next refresh)
+        self._marks: dict[str, int | None] = {}
         #: facts kept in memory: sessions not (yet) in the cache file, e.g. running ones
         self._held: dict[str, SessionFacts] = {}
         #: sessions whose facts are read from the cache file
         self._on_disk: set[str] = set()
-        #: sessions whose facts may go in the cache (ended, read straight from a file in step with its journal)
+        #: sessions in memory whose facts may go in the cache (ended, read straight from a file in step
+        #: with its journal); those in the cache file are
         self._cacheable: set[str] = set()
         self._cache: CacheFile | None = None
         self._cache_read = False
@@ -255,68 +267,61 @@ class HistoryIndex:
         rows = store.session_rows()
         if wanted is not None:
             rows = [r for r in rows if wanted(r)]
-        folder = store.sessions_dir
-        stats = _scan(folder)
-        wanted_ids = {r.id for r in rows}
-        for gone in set(self._entries) - wanted_ids:
+        stats = _scan(store.sessions_dir)
+        current = {r.id: self._mark(r.id, stats) for r in rows}
+        del stats
+        for gone in set(self._entries) - current.keys():
             self._forget(gone)
         cached: dict[str, SessionEntry] = {}
         if self._use_cache and not self._cache_read:
             self._cache_read = True
-            current = {r.id: self._mark(r.id, stats) for r in rows if r.id not in self._entries}
-            cached, self._cache = read_cache(self.cache_path, lambda sid, mark: current.get(sid) == mark)
+            cached, self._cache = read_cache(
+                self.cache_path, lambda sid, mark: sid not in self._entries and current.get(sid) == mark
+            )
         self.from_cache = self.from_files = 0
         for row in rows:
             sid = row.id
-            mark = self._mark(sid, stats)
-            if self._marks.get(sid) == mark and sid in self._entries:
+            mark = current[sid]
+            if self._marks.get(sid) == hash(mark) and sid in self._entries:
                 continue
             entry = cached.pop(sid, None)
             if entry is not None:
                 self.from_cache += 1
                 self._held.pop(sid, None)
-                self._entries[sid] = entry
-                self._marks[sid] = mark
-                self._on_disk.add(sid)
-                self._cacheable.add(sid)
-                continue
-            facts, mark, cacheable = self._read_facts(sid, mark, row.status == SessionStatus.ended.value)
-            if facts is None:
-                continue
-            self.from_files += 1
-            self._entries[sid] = self._held[sid] = facts
-            self._marks[sid] = mark
-            self._on_disk.discard(sid)
-            if cacheable:
-                self._cacheable.add(sid)
-            else:
                 self._cacheable.discard(sid)
+                self._entries[sid] = entry
+                self._marks[sid] = hash(mark)
+                self._on_disk.add(sid)
+                continue
+            if self._read_into_memory(sid, mark, row.status == SessionStatus.ended.value):
+                self.from_files += 1
         order = {r.id: n for n, r in enumerate(rows)}
         self._entries = dict(sorted(self._entries.items(), key=lambda item: order.get(item[0], 0)))
         if wanted is None and self._use_cache and not store.read_only:
-            self._write_cache()
+            self._write_cache(current)
         if wanted is None and not store.read_only:
             self._seen_changes = changes
+
+    def _read_into_memory(self, sid: str, mark: Mark | None, ended: bool) -> bool:
+        """Read a session's facts from its own files and keep them in memory; False if it cannot be read."""
+        self._on_disk.discard(sid)
+        facts, mark, cacheable = self._read_facts(sid, mark, ended)
+        if facts is None:
+            self._forget(sid)
+            return False
+        self._entries[sid] = self._held[sid] = facts
+        self._marks[sid] = None if mark is None else hash(mark)
+        if cacheable:
+            self._cacheable.add(sid)
+        else:
+            self._cacheable.discard(sid)
+        return True
 
     def _forget(self, sid: str) -> None:
         for table in (self._entries, self._marks, self._held):
             table.pop(sid, None)
         self._on_disk.discard(sid)
         self._cacheable.discard(sid)
-
-    def _reread(self, ids: Iterable[str]) -> None:
-        """Read these sessions' facts from their own files, into memory."""
-        for sid in list(ids):
-            self._on_disk.discard(sid)
-            entry = self._entries[sid]
-            facts, mark, cacheable = self._read_facts(sid, self._stat_mark(sid), entry.status == SessionStatus.ended.value)
-            if facts is None:
-                self._forget(sid)
-                continue
-            self._entries[sid] = self._held[sid] = facts
-            self._marks[sid] = mark
-            if not cacheable:
-                self._cacheable.discard(sid)
 
     def _stat_mark(self, sid: str) -> Mark:
         stats = {}
@@ -353,39 +358,47 @@ class HistoryIndex:
         # The load may have repaired or rewritten the files: look again next time.
         return facts, None, False
 
-    def _write_cache(self) -> None:
-        marks = {sid: self._marks[sid] for sid in self._entries if sid in self._cacheable}
-        if self._cache is not None and self._on_disk == marks.keys() and len(self._cache.place) == len(marks):
+    def _write_cache(self, current: dict[str, Mark]) -> None:
+        """Write the cache file again if it does not hold exactly the facts of every cacheable session, as
+        they are now. ``current``: every session's mark, as this refresh found them."""
+        cache = self._cache
+        if cache is not None and not self._cacheable and len(cache.place) == len(self._on_disk):
             return  # the file holds these sessions' facts as they are now, and no others
-        old = self._cache.open() if self._cache is not None else None
-        missing = [sid for sid in marks if sid not in self._held and (old is None or sid not in self._on_disk)]
-        if missing:
-            # Not in memory, and not to be copied from the file this index read (it is damaged, or was
-            # replaced by something else): read from their own session files again.
-            self._reread(missing)
-            marks = {sid: self._marks[sid] for sid in self._entries if sid in self._cacheable}
+        old = cache.open() if cache is not None else None
+        if old is None and self._on_disk:
+            # Not to be copied from the file this index read (it is damaged, or was replaced by something
+            # else): read from their own session files again.
+            for sid in list(self._on_disk):
+                self._read_into_memory(sid, self._stat_mark(sid), self._entries[sid].status == SessionStatus.ended.value)
+        # A session goes in with the mark its facts were read at (the one found now, which it equals).
+        marks = {
+            sid: current[sid] for sid in self._entries
+            if (sid in self._on_disk or sid in self._cacheable) and sid in current
+            and hash(current[sid]) == self._marks.get(sid)
+        }
         try:
             phase_keys: dict[tuple, int] = {}
-            phase_table: list = []
+            phase_table: list = list(cache.phase_table) if old is not None else []  # copied facts refer to it
+            for number, key in enumerate(phase_table):
+                phase_keys.setdefault(key, number)
             facts_lines: dict[str, bytes] = {}
             lines = []
             for sid, mark in marks.items():
                 held = self._held.get(sid)
                 if held is not None:
-                    facts_lines[sid] = _facts_row(held)
+                    facts_lines[sid] = _facts_row(held, phase_keys, phase_table)
                     facts_len, text_len = len(facts_lines[sid]), len(held.blob.encode())
                 else:
-                    span = self._cache.span(sid)  # type: ignore[union-attr]
+                    span = cache.span(sid)  # type: ignore[union-attr]
                     facts_len, text_len = span.facts_len, span.text_len
-                row = _entry_row(self._entries[sid], phase_keys, phase_table)
-                lines.append(orjson.dumps([sid, list(mark), row, facts_len, text_len]))
+                lines.append(orjson.dumps([sid, list(mark), _entry_row(self._entries[sid]), facts_len, text_len]))
             head = orjson.dumps({"version": CACHE_VERSION, "phases": phase_table, "count": len(lines)})
 
             def copy(sid: str, facts: bool) -> bytes:
                 held = self._held.get(sid)
                 if held is not None:
                     return facts_lines[sid] if facts else held.blob.encode()
-                span = self._cache.span(sid)  # type: ignore[union-attr]
+                span = cache.span(sid)  # type: ignore[union-attr]
                 old.seek(span.facts_at if facts else span.text_at)  # type: ignore[union-attr]
                 return old.read(span.facts_len if facts else span.text_len)  # type: ignore[union-attr]
 
@@ -405,19 +418,19 @@ class HistoryIndex:
         finally:
             if old is not None:
                 old.close()
-        _, cache = read_cache(self.cache_path, lambda sid, mark: False)
-        if cache is None or list(cache.place) != list(marks):
+        _, written = read_cache(self.cache_path, lambda sid, mark: False)
+        if written is None or list(written.place) != list(marks):
             # Cannot happen unless the file was changed meanwhile. Facts not in memory are read from the
             # session files until the cache is next written (which reads them again first).
             self._cache = None
-            self._on_disk.clear()
             return
-        self._cache = cache
+        self._cache = written
         for sid in marks:
             held = self._held.pop(sid, None)
             if held is not None:
                 self._entries[sid] = held.entry()
             self._on_disk.add(sid)
+            self._cacheable.discard(sid)
 
     # ------------------------------------------------------------------ reading
     def entries(self) -> list[SessionEntry]:
@@ -454,7 +467,7 @@ class HistoryIndex:
                         row = f.read(span.facts_len)  # type: ignore[union-attr]
                         f.seek(span.text_at)  # type: ignore[union-attr]
                         blob = f.read(span.text_len).decode("utf-8", errors="replace")  # type: ignore[union-attr]
-                        facts = _facts_from_row(entry, row, blob)
+                        facts = _facts_from_row(entry, row, blob, cache.phase_table)  # type: ignore[union-attr]
                     except (OSError, ValueError, TypeError):
                         facts = None
                 if facts is None:
@@ -473,13 +486,14 @@ class HistoryIndex:
             return [], 0
         entries, held, on_disk, cache, f = self._snapshot(ids)
         try:
-            elsewhere = [e for e in entries if e.id not in on_disk]
-            for e in elsewhere:  # running sessions, most often: the newest
-                facts = held.get(e.id) or self._from_files(e)
-                if facts is not None:
-                    run.feed(facts.blob, [e])
+            in_memory: dict[str, SessionFacts | None] = {}
+            for e in entries:  # running sessions, most often: the newest
+                if e.id not in on_disk:
+                    facts = in_memory[e.id] = held.get(e.id) or self._from_files(e)
+                    if facts is not None:
+                        run.feed(facts.blob, [e])
             if f is None:
-                return run.hits, run.total
+                return with_phase_titles(run.hits, lambda e: in_memory[e.id]), run.total
             by_id = {e.id: e for e in entries if e.id in on_disk}
             piece: list[SessionEntry | None] = []
             start = end = 0
@@ -494,10 +508,21 @@ class HistoryIndex:
                     piece = []
             if piece:
                 self._feed(run, f, start, end, piece)
+
+            def facts_of(entry: SessionEntry) -> SessionFacts | None:  # for the hits' phase titles
+                if entry.id in in_memory:
+                    return in_memory[entry.id]
+                span = cache.span(entry.id)  # type: ignore[union-attr]
+                try:
+                    f.seek(span.facts_at)  # type: ignore[union-attr]
+                    return _facts_from_row(entry, f.read(span.facts_len), "", cache.phase_table)  # type: ignore[union-attr]
+                except (OSError, ValueError, TypeError):
+                    return self._from_files(entry)
+
+            return with_phase_titles(run.hits, facts_of), run.total
         finally:
             if f is not None:
                 f.close()
-        return run.hits, run.total
 
     @staticmethod
     def _feed(run: Search, f: IO[bytes], start: int, end: int, piece: list[SessionEntry | None]) -> None:

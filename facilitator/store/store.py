@@ -233,8 +233,8 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
     )
 
 
-#: index document fields whose values repeat from session to session
-_SHARED_VALUES = ("team", "facilitator", "template_id", "template_name", "status", "date")
+#: index document fields whose values repeat from session to session (the id: in the history index too)
+_SHARED_VALUES = ("id", "team", "facilitator", "template_id", "template_name", "status", "date")
 
 
 @contextlib.contextmanager

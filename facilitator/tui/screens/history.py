@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING
 
 from ...learning.facts import SessionEntry
 from ...learning.search import SearchHit, snippet
+from ...memory import release_free_memory
 from ...store import StoreError
 from ...text import parse_date
 from ..commands import ListedCommands
@@ -277,6 +278,7 @@ class HistoryScreen(Screen):
             self._status(Text(f"Reading every contribution for search; “{query.strip()}” is searched as soon as that is done."))
             return
         hits, total = self.index.search(query, ids=self._row_ids, limit=SHOWN_HITS)
+        release_free_memory()  # the texts it read, a piece at a time
         self._hit_ids = [hit.session.id for hit in hits]
         rows = HitRows(hits, max(20, self.size.width - 56))
         hits_table.set_rows(rows)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import gc
 from typing import TYPE_CHECKING
 
+from ...memory import release_free_memory
 from ...store.history import HistoryIndex
 
 if TYPE_CHECKING:  # the actions need the pydantic models; the history screen does not
@@ -29,6 +30,7 @@ def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
         # The history's entries are kept for the app's life. Frozen, the garbage collector no longer walks
         # them in every full collection.
         gc.freeze()
+        release_free_memory()  # what reading it made and dropped
     return index
 
 
