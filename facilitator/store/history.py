@@ -207,6 +207,21 @@ def _starts(at: int, lengths: array) -> array:
     return starts
 
 
+def _cached_facts(f: IO[bytes], cache: CacheFile, entry: SessionEntry, texts: bool) -> SessionFacts | None:
+    """A session's facts as the cache file holds them (without the texts unless ``texts``); None if unreadable."""
+    span = cache.span(entry.id)
+    try:
+        f.seek(span.facts_at)
+        row = f.read(span.facts_len)
+        blob = ""
+        if texts:
+            f.seek(span.text_at)
+            blob = f.read(span.text_len).decode("utf-8", errors="replace")
+        return _facts_from_row(entry, row, blob, cache.phase_table)
+    except (OSError, ValueError, TypeError):
+        return None
+
+
 class HistoryIndex:
     """Every session's entry, newest first, and its facts on demand. Build with ``HistoryIndex(store).refresh()``."""
 
@@ -461,15 +476,7 @@ class HistoryIndex:
             for entry in entries:
                 facts = held.get(entry.id)
                 if facts is None and entry.id in on_disk:
-                    span = cache.span(entry.id)  # type: ignore[union-attr]
-                    try:
-                        f.seek(span.facts_at)  # type: ignore[union-attr]
-                        row = f.read(span.facts_len)  # type: ignore[union-attr]
-                        f.seek(span.text_at)  # type: ignore[union-attr]
-                        blob = f.read(span.text_len).decode("utf-8", errors="replace")  # type: ignore[union-attr]
-                        facts = _facts_from_row(entry, row, blob, cache.phase_table)  # type: ignore[union-attr]
-                    except (OSError, ValueError, TypeError):
-                        facts = None
+                    facts = _cached_facts(f, cache, entry, texts=True)  # type: ignore[arg-type]
                 if facts is None:
                     facts = self._from_files(entry)
                 if facts is not None:
@@ -512,12 +519,7 @@ class HistoryIndex:
             def facts_of(entry: SessionEntry) -> SessionFacts | None:  # for the hits' phase titles
                 if entry.id in in_memory:
                     return in_memory[entry.id]
-                span = cache.span(entry.id)  # type: ignore[union-attr]
-                try:
-                    f.seek(span.facts_at)  # type: ignore[union-attr]
-                    return _facts_from_row(entry, f.read(span.facts_len), "", cache.phase_table)  # type: ignore[union-attr]
-                except (OSError, ValueError, TypeError):
-                    return self._from_files(entry)
+                return _cached_facts(f, cache, entry, texts=False) or self._from_files(entry)  # type: ignore[arg-type]
 
             return with_phase_titles(run.hits, facts_of), run.total
         finally:
