@@ -62,7 +62,11 @@ class ActionProgress:
             due = dt.date.fromisoformat(self.action.due.strip())
         except ValueError:
             return False
-        return ActionStatus(self.status).is_open and due < today
+        try:
+            still_open = ActionStatus(self.status).is_open
+        except ValueError:  # a status another team's record wrote in its own words: not counted as overdue
+            return False
+        return still_open and due < today
 
 
 @dataclass

@@ -106,7 +106,7 @@ class SessionFacts(SessionEntry):
         return len(self.phases)
 
     def texts(self) -> list[str]:
-        return self.blob.split(SEP) if self.blob else []
+        return self.blob.split(SEP) if self.phases else []  # one text per contribution, even one empty text
 
     def text(self, index: int) -> str:
         """The index-th contribution's text (a scan of this session's blob only)."""

@@ -53,8 +53,8 @@ def change_status(
 ) -> tuple[LearningAction, Session | None]:
     """Record a new status of an action: durable before this returns, or NotSavedError and nothing changed.
 
-    With ``session`` (the follow-up round of a new session) the change is also kept in that session, so
-    its record lists it; the updated session is returned.
+    With ``session`` (the follow-up round of a new session) the change is kept in that session first, so
+    its record lists it, then in the action log; the updated session is returned.
     """
     if store.read_only:
         raise StoreError("This data folder was opened read-only; nothing can be changed.")
@@ -67,14 +67,10 @@ def change_status(
     )
     line = {"op": "status", "at": store.clock().isoformat(), **change.model_dump(mode="json")}
     with store._thread_lock:
-        try:
-            action_log(store).append(line)
-        except JournalWriteError as exc:
-            raise NotSavedError(
-                f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
-            ) from None
         updated_session = session
         if session is not None:
+            # Kept in the session first: a review there is itself a durable record of the change (see
+            # changes_from_sessions), so once it is saved the change stands even if the log line fails.
             review = ActionReview(
                 action_id=action.id,
                 text=action.text,
@@ -91,6 +87,13 @@ def change_status(
             updated_session = store.update_session(
                 session, action_reviews=[r.model_dump(mode="json") for r in reviews]
             )
+        try:
+            action_log(store).append(line)
+        except JournalWriteError as exc:
+            if session is None:
+                raise NotSavedError(
+                    f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
+                ) from None
     updated = action.model_copy(update={"status": status, "history": [*action.history, change]})
     return updated, updated_session
 

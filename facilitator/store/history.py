@@ -218,7 +218,7 @@ def _cached_facts(f: IO[bytes], cache: CacheFile, entry: SessionEntry, texts: bo
             f.seek(span.text_at)
             blob = f.read(span.text_len).decode("utf-8", errors="replace")
         return _facts_from_row(entry, row, blob, cache.phase_table)
-    except (OSError, ValueError, TypeError):
+    except (OSError, ValueError, TypeError, IndexError, KeyError):  # a damaged line: read from the session file
         return None
 
 

@@ -830,8 +830,6 @@ class Store:
     def _load(self, session_id: str) -> Session:
         """Session file + journal lines newer than it; repairs damage unless the store is read-only."""
         repair = not self.read_only
-        if repair:
-            self.changes += 1  # a load may repair files: readers look again
         db_path = self._session_path(session_id)
         journal = self._journal(session_id)
         contents = journal.read()
@@ -930,6 +928,7 @@ class Store:
         return session
 
     def _repair_journal(self, journal: Journal, contents: JournalContents) -> Path:
+        self.changes += 1  # a repaired file: readers look again
         """Keep the damaged journal's bytes in quarantine, then leave only its readable lines in place."""
         target = self._quarantine_copy(journal.path, contents.raw)
         if contents.damaged_lines:
@@ -996,6 +995,7 @@ class Store:
         self._unflushed.pop(session_id, None)
 
     def _write_session_file(self, session: Session, seq: int | None = None, journal_bytes: int | None = None) -> bytes:
+        self.changes += 1  # a rewritten file: readers look again
         """Write the whole session file from the session in memory (atomic), and keep it open for changes."""
         seq = self._seq.get(session.id, 0) if seq is None else seq
         journal_bytes = self._journal_bytes.get(session.id, 0) if journal_bytes is None else journal_bytes
@@ -1207,26 +1207,28 @@ class Store:
         """
         with self._thread_lock:
             count = 0
-            for session in sessions:
-                journal_path = self._journal(session.id).path
-                if self._session_path(session.id).exists() or journal_path.exists():
-                    raise StoreError(f"A session with id {session.id} already exists.")
-                at = self.clock().isoformat()
-                ops = [{"op": "create", "session": session_header(session)}]
-                ops += [{"op": "add", "contribution": contribution_doc(c)} for c in session.contributions]
-                if session.status != SessionStatus.running or session.current_phase:
-                    fields = {k: v for k, v in session_header(session).items() if k in ("status", "current_phase", "ended_at", "record_path")}
-                    ops.append({"op": "update", "fields": fields})
-                lines = b"".join(orjson.dumps({"seq": n, "at": at, **op}) + b"\n" for n, op in enumerate(ops, start=1))
-                atomic_write(journal_path, lines, sync=sync)
-                data = self._file_bytes(session, len(ops), len(lines))
-                atomic_write(self._session_path(session.id), data, sync=sync)
-                assert self._docs is not None
-                self._file_sizes[session.id] = (len(data), len(lines))
-                self._docs[session.id] = self._doc_for(session)
-                count += 1
-            self.changes += 1
-            self._write_index()
+            try:
+                for session in sessions:
+                    journal_path = self._journal(session.id).path
+                    if self._session_path(session.id).exists() or journal_path.exists():
+                        raise StoreError(f"A session with id {session.id} already exists.")
+                    at = self.clock().isoformat()
+                    ops = [{"op": "create", "session": session_header(session)}]
+                    ops += [{"op": "add", "contribution": contribution_doc(c)} for c in session.contributions]
+                    if session.status != SessionStatus.running or session.current_phase:
+                        fields = {k: v for k, v in session_header(session).items() if k in ("status", "current_phase", "ended_at", "record_path")}
+                        ops.append({"op": "update", "fields": fields})
+                    lines = b"".join(orjson.dumps({"seq": n, "at": at, **op}) + b"\n" for n, op in enumerate(ops, start=1))
+                    atomic_write(journal_path, lines, sync=sync)
+                    data = self._file_bytes(session, len(ops), len(lines))
+                    atomic_write(self._session_path(session.id), data, sync=sync)
+                    assert self._docs is not None
+                    self._file_sizes[session.id] = (len(data), len(lines))
+                    self._docs[session.id] = self._doc_for(session)
+                    count += 1
+            finally:  # sessions written before a failure are on disk: listed, and readers look again
+                self.changes += 1
+                self._write_index()
             return count
 
     # ------------------------------------------------------------------ settings

@@ -172,3 +172,56 @@ async def test_actions_screen_lists_open_actions_by_owner_then_due(store, librar
         assert "in progress" in str(screen.query_one("#action-history", Static).render())
     by_text = {a.text: a for a in _actions(store)}
     assert by_text["A sooner"].status == ActionStatus.in_progress
+
+
+def _failing_log(monkeypatch):
+    import facilitator.store.actions as actions_module
+    from facilitator.store.journal import JournalWriteError
+
+    real_log = actions_module.action_log
+
+    class FullDisk:  # the action log on a full disk: it reads, but nothing can be appended
+        def __init__(self, store):
+            self.log = real_log(store)
+
+        def read(self):
+            return self.log.read()
+
+        def append(self, *_):
+            raise JournalWriteError(28, "No space left on device", str(self.log.path))
+
+    monkeypatch.setattr(actions_module, "action_log", FullDisk)
+
+
+def test_a_status_change_kept_in_the_new_session_stands_when_the_action_log_cannot_be_written(
+    store, library, clock, monkeypatch
+):
+    from facilitator.store.actions import change_status
+
+    reviewed_session(store, library, clock, team="Fostering", action="Invite the school nurse")
+    action = _actions(store)[0]
+    new = reviewed_session(store, library, clock, team="Fostering", action=None, finish=False,
+                           date=dt.date(2026, 10, 1), title="Next review")
+    _failing_log(monkeypatch)
+    _, session = change_status(store, action, "done", dt.date(2026, 10, 1), session=new)
+    # Saved in the session (its record lists it), so the action is done, though the log line failed.
+    assert [r.status for r in session.action_reviews] == [ActionStatus.done]
+    assert next(a for a in _actions(store) if a.id == action.id).status == ActionStatus.done
+
+
+def test_a_status_change_with_no_session_is_not_saved_when_the_action_log_cannot_be_written(
+    store, library, clock, monkeypatch
+):
+    from facilitator.store import NotSavedError
+    from facilitator.store.actions import change_status
+
+    reviewed_session(store, library, clock)
+    action = _actions(store)[0]
+    _failing_log(monkeypatch)
+    try:
+        change_status(store, action, "done", dt.date(2026, 11, 1))
+    except NotSavedError as exc:
+        assert str(exc).startswith("Not saved:")
+    else:  # pragma: no cover
+        raise AssertionError("a change that was not written was reported as saved")
+    assert _actions(store)[0].status == ActionStatus.open

@@ -105,3 +105,9 @@ def test_texts_with_line_breaks_or_separators_typed_in_them_stay_one_contributio
     assert facts.texts() == ["line one line two", "has inside", "last"]
     assert [(h.index, h.text) for h in search([facts], "two")[0]] == [(0, "line one line two")]
     assert [h.index for h in search([facts], "last")[0]] == [2]
+
+
+def test_a_session_whose_only_text_is_empty_has_one_text():
+    # Older or imported data may hold an empty contribution: it is still one contribution, at its place.
+    facts = _facts("")
+    assert facts.texts() == [""] and facts.contribution_count == 1

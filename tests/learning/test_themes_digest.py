@@ -125,3 +125,13 @@ def test_digest_errors_are_one_sentence(data_dir, tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path / "d"), "digest", "--since", "1 Jan"]) == 1
     err = capsys.readouterr().err
     assert err.startswith("facilitator: --since:") and "YYYY-MM-DD" in err and "Traceback" not in err
+
+
+def test_an_action_status_written_in_a_teams_own_words_is_not_overdue_and_does_not_stop_the_digest():
+    from facilitator.learning.digest import ActionProgress
+    from facilitator.learning.records import DigestAction
+
+    fields = {f: "" for f in DigestAction.__dataclass_fields__}
+    action = DigestAction(**{**fields, "due": "2026-01-01"})
+    assert ActionProgress(action, "Done ✓").overdue(dt.date(2026, 6, 1)) is False
+    assert ActionProgress(action, "open").overdue(dt.date(2026, 6, 1)) is True
