@@ -180,7 +180,8 @@ def _demo(clock: Clock, run: Callable) -> int:
 
 
 def _new(args: argparse.Namespace, store: Store, library: TemplateLibrary, clock: Clock) -> str:
-    from .session_ops import parse_date, start_session
+    from .session_ops import start_session
+    from .text import parse_date
 
     if args.template not in library:
         raise UserError(
@@ -288,7 +289,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
-    from .session_ops import parse_date
+    from .text import parse_date
     from .store.history import make_digest, write_learning_file
     from .learning.digest import render_digest
 

@@ -15,6 +15,11 @@ REMINDER = (
 )
 
 
+def shown(contributions: list[Contribution]) -> list[Contribution]:
+    """The contributions the room may see: flagged safeguarding concerns left out."""
+    return [c for c in contributions if not c.safeguarding]
+
+
 def flagged(session: Session) -> list[Contribution]:
     """The session's safeguarding concerns, in the order they were said."""
     return sorted((c for c in session.contributions if c.safeguarding), key=lambda c: c.created_at)

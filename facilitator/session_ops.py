@@ -13,7 +13,7 @@ from .record.export import EXTENSIONS, render_export
 from .record.markdown import DEFAULT_RETENTION_NOTE, render_markdown
 from .settings import Clock
 from .store import Store
-from .text import clean_text, parse_date  # noqa: F401 - parse_date is used from here too
+from .text import clean_text
 
 
 class EmptyContributionError(ValueError):

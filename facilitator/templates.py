@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from .text import plural
 from .vocabulary import MAX_PHASES, MAX_TIMEBOX, MAX_TYPICAL_LENGTH, PhaseKind
 
 if TYPE_CHECKING:  # the pydantic models are imported when templates are validated (see TemplateLibrary)
@@ -599,7 +600,7 @@ def validate_report(path: Path, user_dir: Path | None = None) -> tuple[bool, str
         template = load_template_file(path)
     except TemplateError as exc:
         count = len(exc.problems)
-        lines = [f"{path}: not a valid template ({count} problem{'s' if count != 1 else ''}):"]
+        lines = [f"{path}: not a valid template ({plural(count, 'problem')}):"]
         lines += [f"  - {problem}" for problem in exc.problems]
         return False, "\n".join(lines)
     lines = [

@@ -44,3 +44,8 @@ def parse_date(text: str) -> dt.date:
         except ValueError:
             continue
     raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-11-22")
+
+
+def plural(n: int, word: str, words: str | None = None) -> str:
+    """'1 session', '2 sessions' ('words': the plural when it is not word + s)."""
+    return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"

@@ -21,6 +21,7 @@ from .actions import team_key
 from .facts import SessionFacts
 from .records import DigestAction, DigestSession, action_key
 from .themes import strength_key
+from ..text import plural
 
 HANDLING = (
     "Learning digest: service users are referred to by role or initials, as in each session's record; "
@@ -243,7 +244,9 @@ def digest_body(d: Digest) -> str:
         "nobody is named as having said anything."
     )
     if d.skipped_records:
-        out.append(f"{d.skipped_records} files in the records folders were not final session records and were not read.")
+        one = d.skipped_records == 1
+        out.append(f"{plural(d.skipped_records, 'file')} in the records folders {'was' if one else 'were'} not "
+                   f"{'a final session record' if one else 'final session records'} and {'was' if one else 'were'} not read.")
     out += ["", f"*Handling: {escape_inline(HANDLING)}*", ""]
     return "\n".join(out)
 

@@ -16,6 +16,7 @@ from ..models import ActionStatus, ActionStatusChange
 from ..record.markdown import escape_cell, escape_inline
 from .actions import changes_from_sessions, team_key
 from .facts import SessionFacts
+from ..text import plural
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -288,7 +289,7 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
     if not themes.sessions:
         out += ["No sessions in this period.", ""]
         return "\n".join(out)
-    out += [f"{themes.sessions} sessions, {_period(themes)}. Names replaced and safeguarding concerns left out, as in the records.", ""]
+    out += [f"{plural(themes.sessions, 'session')}, {_period(themes)}. Names replaced and safeguarding concerns left out, as in the records.", ""]
 
     out += ["## Tags and practice skills", ""]
     if themes.tags:

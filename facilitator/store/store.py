@@ -45,6 +45,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
+from ..text import plural
 from ..vocabulary import SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
 from .journal import Journal, JournalContents, JournalWriteError, apply_op, contribution_doc, session_header
@@ -164,10 +165,6 @@ def _reason(exc: OSError) -> str:
     if exc.errno == errno.EIO:
         return "the disk reported an input/output error"
     return (exc.strerror or str(exc)).rstrip(".").lower()
-
-
-def _plural(n: int, word: str) -> str:
-    return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
 def _read_tables(path: Path, data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
@@ -547,7 +544,7 @@ class Store:
             count = self._rebuild_index()
             self.notices.append(
                 f"The session index {path} could not be read because {exc.reason}, so it was rebuilt from "
-                f"{_plural(count, 'session')} in {self.sessions_dir} and the damaged file is kept in {target}."
+                f"{plural(count, 'session')} in {self.sessions_dir} and the damaged file is kept in {target}."
             )
             return
         self._stale = {i for i, doc in self._docs.items() if doc.get("stale")}
@@ -951,7 +948,7 @@ class Store:
         lost: list[int],
     ) -> str | None:
         title = f"“{session.title}”"
-        losing = f"{_plural(len(lost), 'recorded change')} in unreadable journal lines could not be recovered"
+        losing = f"{plural(len(lost), 'recorded change')} in unreadable journal lines could not be recovered"
         if db_problem:
             if source == "journal" and not lost:
                 rebuilt = "was rebuilt from its journal with nothing lost"
@@ -965,7 +962,7 @@ class Store:
                 kept = f"the damaged files are kept in {self.quarantine_dir}"
             return f"The session file {db_path} could not be read because {db_problem}, so {title} {rebuilt}; {kept}."
         if contents.damaged_lines:
-            count = _plural(contents.damaged_lines, "unreadable line")
+            count = plural(contents.damaged_lines, "unreadable line")
             outcome = (
                 f"{losing}" if lost else "the session file already held everything in them, so nothing was lost"
             )

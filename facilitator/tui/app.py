@@ -146,9 +146,10 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
-        phase = None
-        if isinstance(self.screen, _session_screen_class()):
-            phase = self.screen.session.phase
+        from .commands import open_session_screen
+
+        session_screen = open_session_screen(self)
+        phase = session_screen.session.phase if session_screen is self.screen else None
         if not isinstance(self.screen, HelpScreen):
             self.push_screen(HelpScreen(phase))
 

@@ -2,11 +2,24 @@
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Callable
 
 from textual.command import DiscoveryHit, Hit, Hits, Provider
 
 Command = tuple[str, str, Callable[[], object]]
+
+
+def open_session_screen(app):  # noqa: ANN001, ANN201 - FacilitatorApp -> SessionScreen | None
+    """The session screen on the app's stack, if any (even under a dialog). Its module (and pydantic with it)
+    is not imported to find out: if it has never been imported, no session screen can be open."""
+    module = sys.modules.get(f"{__package__}.screens.session")
+    if module is None:
+        return None
+    for screen in reversed(app.screen_stack):
+        if isinstance(screen, module.SessionScreen):
+            return screen
+    return None
 
 
 class ListedCommands(Provider):
@@ -15,14 +28,9 @@ class ListedCommands(Provider):
     def _commands(self) -> list[Command]:
         raise NotImplementedError
 
-    def _session_screen(self):  # noqa: ANN202 - SessionScreen, imported lazily to keep start-up light
+    def _session_screen(self):  # noqa: ANN202 - SessionScreen
         """The open session screen, if any, even under a dialog."""
-        from .screens.session import SessionScreen
-
-        for screen in reversed(self.app.screen_stack):
-            if isinstance(screen, SessionScreen):
-                return screen
-        return None
+        return open_session_screen(self.app)
 
     async def discover(self) -> Hits:
         for title, help_text, callback in self._commands():

@@ -85,7 +85,7 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         hits = screen.query_one("#history-hits")
         assert hits.display and not table.display
         assert [(row[1], row[2]) for row in hits.rows] == [("September review", "What went right")]
-        assert "1 contributions match" in str(screen.query_one("#history-status", Static).render())
+        assert "1 contribution matches" in str(screen.query_one("#history-status", Static).render())
 
         await pilot.press("enter")  # from the search box to the hits
         await pilot.press("enter")  # open the session

@@ -135,3 +135,23 @@ def test_an_action_status_written_in_a_teams_own_words_is_not_overdue_and_does_n
     action = DigestAction(**{**fields, "due": "2026-01-01"})
     assert ActionProgress(action, "Done ✓").overdue(dt.date(2026, 6, 1)) is False
     assert ActionProgress(action, "open").overdue(dt.date(2026, 6, 1)) is True
+
+
+async def test_team_names_in_the_filter_lists_are_shown_as_typed_never_as_markup(store, library, clock):
+    from textual.widgets import Select
+
+    from facilitator.tui.screens.themes import ThemesScreen
+    from tests.conftest import build_app
+
+    reviewed_session(store, library, clock, team="North [/b] team", date=dt.date(2026, 3, 1))
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, ThemesScreen)
+        await pilot.click("#themes-team")  # the list is drawn when opened
+        await pilot.pause()
+        assert isinstance(app.screen, ThemesScreen)
+        overlay = app.screen.query_one("#themes-team", Select).query_one("SelectOverlay")
+        prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
+        assert "North [/b] team" in prompts

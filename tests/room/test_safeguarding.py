@@ -69,9 +69,14 @@ async def test_record_straight_into_the_note_and_the_reminder_at_the_end(store, 
         assert CONCERN in safeguarding_note_path(data_dir, session.id).read_text()
         await pilot.press("ctrl+e")
         await pilot.pause()
+        # The room is shown counts of what it saw: the flagged concern is not counted.
+        asked = " ".join(str(w.render()) for w in app.screen.query(Static))
+        assert "1 contribution recorded in 1 of 4 phases" in asked
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EndedScreen)
+        summary = str(app.screen.query_one("#ended-summary", Static).render()).splitlines()
+        assert summary[0].split()[-2:] == ["1", "recorded"]
         record = app.screen.record_path.read_text()
         messages = [n.message for n in app._notifications]
     assert "scared" not in record and "story went well" in record

@@ -18,6 +18,7 @@ from ...learning.actions import by_owner_and_due, open_actions
 from ...models import ActionStatus, LearningAction, Session
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
+from ...text import plural
 from .learning_data import all_actions
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
@@ -173,7 +174,7 @@ class FollowUpScreen(ActionTableScreen):
         table.focus()
         today = self.app.clock().date()
         overdue = sum(1 for a in self.actions if a.overdue(today))
-        self._status(f"{len(self.actions)} open actions, {overdue} overdue.")
+        self._status(f"{plural(len(self.actions), 'open action')}, {overdue} overdue.")
 
     def fill(self) -> None:
         today = self.app.clock().date()

@@ -11,6 +11,8 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
 from ...models import Session
+from ...safeguarding import shown
+from ...text import plural
 from ..widgets.key_bar import KeyBar
 
 HERE = Path(__file__).parent
@@ -32,12 +34,13 @@ class EndConfirmScreen(ModalScreen[bool]):
         self.unsaved_text = unsaved_text
 
     def compose(self) -> ComposeResult:
-        total = len(self.session.contributions)
-        phases_used = len({c.phase_id for c in self.session.contributions})
+        on_screen = shown(self.session.contributions)  # counted as the room saw them: no flagged concerns
+        total = len(on_screen)
+        phases_used = len({c.phase_id for c in on_screen})
         with Vertical(id="end-dialog", classes="dialog"):
             yield Static("End the session?", classes="dialog-title")
             yield Static(
-                f"{total} contributions recorded in {phases_used} of {len(self.session.template.phases)} phases. "
+                f"{plural(total, 'contribution')} recorded in {phases_used} of {len(self.session.template.phases)} phases. "
                 "Ending writes the record now; the session can no longer be added to.",
                 markup=False,
             )
@@ -92,7 +95,7 @@ class EndedScreen(Screen):
             yield Static(str(self.record_path), id="record-path", markup=False)
             lines = []
             for number, phase in enumerate(session.template.phases, start=1):
-                count = len(session.contributions_in(phase.id))
+                count = len(shown(session.contributions_in(phase.id)))
                 lines.append(f"{number:>2}. {phase.title:<32} {count:>3} recorded")
             yield Static("\n".join(lines), id="ended-summary", markup=False)
             yield Static(

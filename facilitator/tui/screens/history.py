@@ -22,7 +22,7 @@ from ...learning.facts import SessionEntry
 from ...learning.search import SearchHit, snippet
 from ...memory import release_free_memory
 from ...store import StoreError
-from ...text import parse_date
+from ...text import parse_date, plural
 from ..commands import ListedCommands
 from .learning_data import history, history_index
 from .virtual_table import VirtualTable
@@ -158,7 +158,8 @@ class HistoryScreen(Screen):
         self.index = history(self.app)
         summaries = self.app.store.session_rows()
         templates = sorted({(s.template_name, s.template_id) for s in summaries})
-        self.query_one("#hf-template", Select).set_options(templates)
+        # Names as typed, never read as markup.
+        self.query_one("#hf-template", Select).set_options([(Text(name), tid) for name, tid in templates])
         table = self.query_one("#history-sessions", VirtualTable)
         hits = self.query_one("#history-hits", VirtualTable)
         hits.display = False
@@ -236,7 +237,7 @@ class HistoryScreen(Screen):
         else:
             reading = "" if self.ready else " Reading every contribution for search…"
             self._status(
-                f"{len(shown)} of {total} sessions. Enter opens one (read-only); e exports its record again.{reading}"
+                f"{len(shown)} of {plural(total, 'session')}. Enter opens one (read-only); e exports its record again.{reading}"
             )
 
     def _status(self, message: str | Text) -> None:
@@ -290,7 +291,8 @@ class HistoryScreen(Screen):
         else:
             more = f"; the first {len(hits)} are shown" if total > len(hits) else ""
             self._status(
-                Text(f"{total} contributions match “{query.strip()}” in {sessions}{'+' if more else ''} sessions{more}. "
+                Text(f"{plural(total, 'contribution matches', 'contributions match')} “{query.strip()}” in "
+                     f"{f'{sessions}+ sessions' if more else plural(sessions, 'session')}{more}. "
                      "Enter opens the session.")
             )
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import threading
 from typing import TYPE_CHECKING
 
 from ...memory import release_free_memory
@@ -12,12 +13,16 @@ if TYPE_CHECKING:  # the actions need the pydantic models; the history screen do
     from ...models import LearningAction
 
 
+_making = threading.Lock()
+
+
 def history(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     """The app's history, as it is (call ``refresh()`` to bring it up to date)."""
-    index = getattr(app, "_learning_history", None)
-    if index is None:
-        index = HistoryIndex(app.store)
-        app._learning_history = index
+    with _making:  # the warm-up thread and the screens may both ask first: one index, made once
+        index = getattr(app, "_learning_history", None)
+        if index is None:
+            index = HistoryIndex(app.store)
+            app._learning_history = index
     return index
 
 

@@ -29,6 +29,7 @@ from ...record.pii import Finding, scan_session
 from ...record.redact import format_names, parse_names
 from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
 from ...store import StoreError
+from ...text import plural
 
 
 # ---------------------------------------------------------------------- names list
@@ -169,7 +170,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
         with Vertical(id="review-dialog", classes="dialog"):
             count = len(self.review.findings)
             yield Static(
-                f"Before the record is written: {count} possible personal detail{'s' if count != 1 else ''}",
+                f"Before the record is written: {plural(count, 'possible personal detail')}",
                 classes="dialog-title",
                 markup=False,
             )

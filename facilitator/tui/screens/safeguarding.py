@@ -17,6 +17,7 @@ from textual.widgets import Static
 
 from ...models import ANONYMOUS, Session
 from ...safeguarding import REMINDER, flagged
+from ...text import plural
 
 HERE = Path(__file__).parent
 
@@ -57,7 +58,7 @@ class SafeguardingScreen(ModalScreen[None]):
         with Vertical(id="safeguarding-dialog", classes="dialog"):
             yield Static("Safeguarding concerns: facilitator only", classes="dialog-title")
             yield Static(
-                f"{count} concern{'s' if count != 1 else ''} flagged in this session. "
+                f"{plural(count, 'concern')} flagged in this session. "
                 "They are not on the session screen, in the record or in any export.",
                 id="safeguarding-count",
             )

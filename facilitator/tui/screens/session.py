@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Markdown, Select, Static
 
 from ...models import Contribution, Phase, Session
-from ...safeguarding import note_text
+from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, record_contribution
 from ...speakers import split_speaker
 from ...store import NotSavedError, StoreError
@@ -127,7 +127,7 @@ class SessionScreen(Screen):
         self.query_one("#recorded-title", Static).update(title)
 
     def _visible(self, phase_id: str) -> list[Contribution]:
-        return [c for c in self.session.contributions_in(phase_id) if not c.safeguarding]
+        return shown(self.session.contributions_in(phase_id))
 
     def _status(self, message: str, error: bool = False) -> None:
         status = self.query_one("#status", Static)

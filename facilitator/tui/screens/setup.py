@@ -9,7 +9,8 @@ from textual.screen import Screen
 from textual.widgets import Button, Checkbox, Header, Input, Label, Markdown, Static
 
 from ...models import Template, split_participants
-from ...session_ops import parse_date, start_session
+from ...session_ops import start_session
+from ...text import parse_date
 from ...store import StoreError
 from ..widgets.tick_box import TickBox
 from ..widgets.key_bar import KeyBar

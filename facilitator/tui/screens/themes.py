@@ -16,6 +16,7 @@ from ...learning.themes import Themes, bar, compute_themes, month_label, sparkli
 from ...store import StoreError
 from ...store.actions import read_changes
 from ...store.history import write_learning_file
+from ...text import plural
 from .learning_data import history_index
 from ..widgets.key_bar import KeyBar
 
@@ -104,7 +105,8 @@ class ThemesScreen(Screen):
         self.sub_title = "themes"
         entries = history_index(self.app).entries()
         teams = sorted({e.team for e in entries if e.team}, key=str.casefold)
-        self.query_one("#themes-team", Select).set_options([(t, t) for t in teams])
+        # Names as typed, never read as markup (a team called "North [b]" must show, and not break the list).
+        self.query_one("#themes-team", Select).set_options([(Text(t), t) for t in teams])
         self.refresh_themes()
         self.query_one("#themes-scroll").focus()
 
@@ -122,7 +124,7 @@ class ThemesScreen(Screen):
         width = max(8, min(30, (self.app.size.width - 60) // 2))
         if themes.sessions:
             summary = (
-                f"{themes.sessions} sessions, {themes.first:%-d %b %Y} to {themes.last:%-d %b %Y}"
+                f"{plural(themes.sessions, 'session')}, {themes.first:%-d %b %Y} to {themes.last:%-d %b %Y}"
                 f"{' · ' + themes.team if themes.team else ''}. "
                 f"{themes.strengths_with_evidence} of {themes.strengths_total} strengths were backed by evidence."
             )

@@ -66,7 +66,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.rows = rows
         self.virtual_size = Size(self.size.width, len(rows) + 1)
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
-        self.scroll_to(y=0, animate=False)
+        # From the top, but never with the cursor (what enter and e act on) out of sight.
+        visible = max(1, self.size.height - 1)
+        self.scroll_to(y=max(0, self.cursor_row - visible + 1), animate=False)
         self.refresh()
 
     def on_resize(self) -> None:

@@ -14,6 +14,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from ...models import ANONYMOUS, Contribution
+from ...safeguarding import shown
 from .kind_fields import fields_text
 
 EMPTY_NOTE = "Nothing recorded in this phase yet."
@@ -77,7 +78,7 @@ class ContributionList(VerticalScroll, can_focus=True):
 
     def __init__(self, contributions: list[Contribution] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._initial = [c for c in contributions or [] if not c.safeguarding]
+        self._initial = shown(contributions or [])
         self.selected: int | None = None
 
     def compose(self):
@@ -93,14 +94,15 @@ class ContributionList(VerticalScroll, can_focus=True):
 
     @property
     def chosen(self) -> Contribution | None:
+        """The contribution marked in the list; None once the list has lost focus (its mark is gone then)."""
         items = self.items
-        if self.selected is None or not items:
+        if self.selected is None or not items or not self._focused:
             return None
         return items[min(self.selected, len(items) - 1)].contribution
 
     def show(self, contributions: list[Contribution], keep: str | None = None) -> None:
         """Show a phase's contributions (flagged ones left out); keep the choice on `keep` (an id) if it is there."""
-        visible = [c for c in contributions if not c.safeguarding]
+        visible = shown(contributions)
         chosen = keep or (self.chosen.id if self.chosen else None)
         self.remove_children()
         self.selected = None

@@ -65,7 +65,7 @@ def rating_problem(value: str) -> str | None:
 
 def normalise_due(value: str) -> str:
     """A due date typed as a date becomes YYYY-MM-DD; anything else ("next supervision") is kept as typed."""
-    from ...session_ops import parse_date
+    from ...text import parse_date
 
     value = one_line(value)
     try:
@@ -126,7 +126,7 @@ class KindFields(Vertical, can_focus=False):
         self.next_speaker: str | None = None
 
     def compose(self) -> ComposeResult:
-        tags = [(tag, tag) for tag in self.session.template.tags]
+        tags = [(Text(tag), tag) for tag in self.session.template.tags]  # as the template wrote them, not markup
         with Horizontal(id="kf-strengths", classes="kf-row"):
             yield Input(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
             yield Select(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
