@@ -38,6 +38,17 @@ def make_app(
     )
 
 
+# --data-dir is also taken after a command (`facilitator digest --data-dir X ...`), as people write it.
+_DATA_DIR = argparse.ArgumentParser(add_help=False)
+_DATA_DIR.add_argument(
+    "--data-dir", type=Path, default=argparse.SUPPRESS, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)"
+)
+
+
+def _command(sub, name: str, **kwargs) -> argparse.ArgumentParser:  # noqa: ANN001 - argparse's subparsers action
+    return sub.add_parser(name, parents=[_DATA_DIR], **kwargs)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="facilitator",
@@ -48,15 +59,15 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--demo", action="store_true", help="open a made-up sample session in a throwaway folder")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
-    templates = sub.add_parser("templates", help="list, show or check session templates")
+    templates = _command(sub, "templates", help="list, show or check session templates")
     tsub = templates.add_subparsers(dest="templates_command", metavar="ACTION")
-    tsub.add_parser("list", help="every template: id, name, phases, length, source")
-    show = tsub.add_parser("show", help="the whole script of one template")
+    _command(tsub, "list", help="every template: id, name, phases, length, source")
+    show = _command(tsub, "show", help="the whole script of one template")
     show.add_argument("template_id", metavar="ID")
-    validate = tsub.add_parser("validate", help="check a template file and say what is wrong")
+    validate = _command(tsub, "validate", help="check a template file and say what is wrong")
     validate.add_argument("file", type=Path, metavar="FILE")
 
-    new = sub.add_parser("new", help="start a new session and open it on its first phase")
+    new = _command(sub, "new", help="start a new session and open it on its first phase")
     new.add_argument("--template", required=True, metavar="ID")
     new.add_argument("--title", default="")
     new.add_argument("--team", default="")
@@ -64,14 +75,15 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--participants", default="", help='names or roles, e.g. "Sam, Priya, Team manager"')
     new.add_argument("--date", default="", help="YYYY-MM-DD (default: today)")
 
-    resume = sub.add_parser("resume", help="reopen an unfinished session (the latest if no id is given)")
+    resume = _command(sub, "resume", help="reopen an unfinished session (the latest if no id is given)")
     resume.add_argument("session_id", nargs="?", metavar="SESSION_ID")
 
-    sessions = sub.add_parser("sessions", help="list sessions")
+    sessions = _command(sub, "sessions", help="list sessions")
     ssub = sessions.add_subparsers(dest="sessions_command", metavar="ACTION")
-    ssub.add_parser("list", help="id, date, template, title, status; one per line")
+    _command(ssub, "list", help="id, date, template, title, status; one per line")
 
-    export = sub.add_parser(
+    export = _command(
+        sub,
         "export",
         help="write a session's record (a draft while it is running)",
         description="Write a session's record: markdown, HTML (prints to PDF), Word, or a CSV of its learning actions. "
@@ -82,7 +94,8 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--format", choices=["md", "html", "docx", "csv"], default="md")
     export.add_argument("--out", type=Path, help="file to write (default: the records folder)")
 
-    digest = sub.add_parser(
+    digest = _command(
+        sub,
         "digest",
         help="an organisation learning digest across sessions",
         description="What went right, strengths evidenced, and learning actions with their progress, across the "

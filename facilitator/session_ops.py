@@ -77,10 +77,6 @@ def go_to_phase(store: Store, session: Session, index: int) -> Session:
     return store.update_session(session, current_phase=index)
 
 
-def agree_ground_rules(store: Store, session: Session, agreed: bool = True) -> Session:
-    return store.update_session(session, ground_rules_agreed=agreed)
-
-
 def record_settings(store: Store) -> dict:
     """The [records] table of <data>/settings.toml: retention_note, case_reference_pattern."""
     records = store.read_settings_file().get("records", {})
@@ -111,10 +107,6 @@ def export_record(
     if out is None and draft:
         out = store.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}-draft.{extension}"
     return store.write_record(session, content, extension, out)
-
-
-def export_markdown(store: Store, session: Session, out: Path | None = None) -> Path:
-    return export_record(store, session, "md", out)
 
 
 def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, Path]:

@@ -31,8 +31,16 @@ def clean_text(text: str) -> str:
     )
 
 
-def is_blank(text: str) -> bool:
-    return not clean_text(text).strip()
+def visible(text: str) -> str:
+    """Drop control characters (but tabs and newlines) and lone surrogates that could still be in stored data."""
+    if text.isprintable():
+        return text
+    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+
+
+def one_line(text: str) -> str:
+    """The text on one line: every run of whitespace one space, control characters left out."""
+    return " ".join(visible(text).split())
 
 
 def parse_date(text: str) -> dt.date:

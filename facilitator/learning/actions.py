@@ -113,10 +113,3 @@ def open_actions(actions: Iterable[LearningAction], team: str | None = None, exc
     return sorted(chosen, key=_due_key)
 
 
-def due_text(action: LearningAction, today: dt.date) -> str:
-    """'2026-10-01 (overdue)', '2026-12-01', or the due date as typed, or 'no date'."""
-    if not action.due:
-        return "no date"
-    if action.overdue(today):
-        return f"{action.due} (overdue)"
-    return action.due

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..record.redact import make_replacer
 from ..store.journal import contribution_doc, session_header
+from ..text import one_line
 
 if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session is read
     from ..models import Session
@@ -49,10 +50,6 @@ def _phase_info(template: dict[str, Any]) -> tuple[tuple[str, ...], tuple[str, .
         )
         _phase_cache[key] = info
     return info
-
-
-def one_line(text: str) -> str:
-    return " ".join(text.split())
 
 
 @dataclass(slots=True, eq=False)
@@ -107,14 +104,6 @@ class SessionFacts(SessionEntry):
 
     def texts(self) -> list[str]:
         return self.blob.split(SEP) if self.phases else []  # one text per contribution, even one empty text
-
-    def text(self, index: int) -> str:
-        """The index-th contribution's text (a scan of this session's blob only)."""
-        start = 0
-        for _ in range(index):
-            start = self.blob.index(SEP, start) + 1
-        end = self.blob.find(SEP, start)
-        return self.blob[start:] if end == -1 else self.blob[start:end]
 
     def entry(self) -> SessionEntry:
         """The light part, to keep in memory while the rest is on disk."""

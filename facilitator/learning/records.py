@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 import yaml
 
 from ..record.follow_up import HEADING as FOLLOW_UP_HEADING
-from ..record.markdown import PARSER, split_record
+from ..record.markdown import parse_body, split_record
 from .facts import WENT_RIGHT
 
 
@@ -80,7 +80,7 @@ def _plain(inline, stop_at_em: bool = False, after_strong: bool = False) -> str:
 
 def _tables_and_items(body: str):  # noqa: ANN202
     """(h2 heading, caption, header cells, rows) for each table; (h2 heading, item inline) for each list item."""
-    tokens = PARSER.parse(body)
+    tokens = parse_body(body)
     tables = []
     items = []
     heading = ""

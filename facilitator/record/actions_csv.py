@@ -12,7 +12,8 @@ import csv
 import io
 
 from ..models import Contribution, PhaseKind, Session
-from .markdown import one_line, text_lines
+from ..text import one_line
+from .markdown import text_lines
 from .redact import for_export
 
 HEADER = ["Action", "Owner", "Due", "Who hears about it", "Phase", "Session", "Date"]

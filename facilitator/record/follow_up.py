@@ -7,7 +7,8 @@ section, so older records are unchanged). Names are replaced with this session's
 from __future__ import annotations
 
 from ..models import Session
-from .markdown import escape_cell, escape_inline, one_line
+from ..text import one_line
+from .markdown import escape_cell, escape_inline
 from .redact import make_replacer
 
 HEADING = "Action follow-up"

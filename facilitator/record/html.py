@@ -11,8 +11,7 @@ import hashlib
 from html import escape
 from typing import TYPE_CHECKING
 
-from ..models import Session
-from .markdown import build_record, get_parser, split_record
+from .markdown import get_parser
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -61,12 +60,6 @@ def markdown_to_html(body: str, tokens: list[Token] | None = None) -> str:
     return parser.renderer.render(tokens, parser.options, {})
 
 
-def render_html_from_markdown(record: str, tokens: list[Token] | None = None) -> str:
-    """A markdown record (as render_markdown writes it) as a standalone HTML page."""
-    meta, body = split_record(record)
-    return render_html_page(meta, body, tokens)
-
-
 def render_html_page(meta: dict, body: str, tokens: list[Token] | None = None) -> str:
     """`tokens`: the body already parsed with markdown.get_parser(), to save parsing it twice."""
     title = str(meta.get("title") or "Session record")
@@ -100,6 +93,3 @@ def render_html_page(meta: dict, body: str, tokens: list[Token] | None = None) -
     return "\n".join(parts)
 
 
-def render_html(session: Session, draft: bool | None = None, retention: str | None = None) -> str:
-    record = build_record(session, draft, retention)
-    return render_html_page(record.meta, record.body)

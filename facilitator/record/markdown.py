@@ -10,12 +10,12 @@ from __future__ import annotations
 import hashlib
 import re
 import threading
-import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import ANONYMOUS, Contribution, Phase, Session, SessionStatus
+from ..text import one_line, visible
 from .redact import for_export
 
 if TYPE_CHECKING:  # markdown-it-py and PyYAML are imported when a record is first made, not with this module
@@ -105,7 +105,7 @@ def _inline_with_plain_text(state) -> None:  # noqa: ANN001 - markdown_it StateC
 
 
 def make_parser() -> MarkdownIt:
-    """A new parser configured as PARSER is (see above)."""
+    """A new parser, configured as the shared one (get_parser) is."""
     from markdown_it import MarkdownIt
 
     parser = (
@@ -146,24 +146,11 @@ def get_parser() -> MarkdownIt:
     return _parser
 
 
-def __getattr__(name: str) -> object:
-    # `PARSER` stays importable (`from facilitator.record.markdown import PARSER`) without importing
-    # markdown-it-py when this module is imported.
-    if name == "PARSER":
-        return get_parser()
-    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-
-
 # ASCII punctuation that can start inline structure in CommonMark (and GFM tables / strikethrough).
 _INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~!]")
 _ORDERED_LIST_START = re.compile(r"^(\d+)([.)])")
 
 
-def _visible(text: str) -> str:
-    """Drop control characters (but tabs and newlines) and lone surrogates that could still be in stored data."""
-    if text.isprintable():
-        return text
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
 
 
 def _backslash(match: re.Match[str]) -> str:
@@ -172,7 +159,7 @@ def _backslash(match: re.Match[str]) -> str:
 
 def escape_inline(text: str) -> str:
     """Escape one line of user text so markdown shows it as typed and it creates no structure."""
-    text = _visible(text)
+    text = visible(text)
     if _INLINE_SPECIAL.search(text) is not None:  # most text has none: skip the substitution's set-up
         text = _INLINE_SPECIAL.sub(_backslash, text)
     ordered = _ORDERED_LIST_START.match(text)
@@ -185,7 +172,7 @@ def escape_inline(text: str) -> str:
 
 def text_lines(text: str) -> list[str]:
     """User text as the lines a record shows: each line trimmed, leading and trailing blank lines dropped."""
-    return [line.strip() for line in _visible(text).strip().splitlines()]
+    return [line.strip() for line in visible(text).strip().splitlines()]
 
 
 def escape_block(text: str, indent: str = "  ") -> str:
@@ -196,10 +183,6 @@ def escape_block(text: str, indent: str = "  ") -> str:
 def escape_cell(text: str) -> str:
     """User text as one markdown table cell: one line, pipes escaped."""
     return " / ".join(escape_inline(line) for line in text_lines(text) if line)
-
-
-def one_line(text: str) -> str:
-    return " ".join(_visible(text).split())
 
 
 def speaker_text(contribution: Contribution) -> str:
@@ -304,10 +287,8 @@ def _kind_table(phase: Phase, contributions: list[Contribution]) -> list[str]:
     markdown lines (or nothing), built with `escape_cell` from this module. Contributions reaching it are
     already redacted and free of safeguarding concerns.
     """
-    try:
-        from .kinds import render_kind_table  # type: ignore[attr-defined]
-    except ImportError:
-        return []
+    from .kinds import render_kind_table  # here: kinds.py imports this module
+
     return list(render_kind_table(phase, contributions) or [])
 
 

@@ -22,8 +22,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..models import Session
-from .markdown import build_record, get_parser, split_record
+from .markdown import get_parser, split_record
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -375,6 +374,3 @@ def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = Non
     return _zip(entries)
 
 
-def render_docx(session: Session, draft: bool | None = None, retention: str | None = None) -> bytes:
-    record = build_record(session, draft, retention)
-    return render_docx_document(record.meta, record.body)

@@ -10,6 +10,7 @@ session's record shows it; either copy is enough to rebuild the action's history
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterable
 
 from pydantic import ValidationError
 
@@ -39,7 +40,8 @@ def read_changes(store: Store) -> list[ActionStatusChange]:
     return changes
 
 
-def load_actions(store: Store, facts: list[SessionFacts]) -> list[LearningAction]:
+def load_actions(store: Store, facts: Iterable[SessionFacts]) -> list[LearningAction]:
+    """Every learning action in these sessions, with its status changes from the log and the sessions."""
     return gather_actions(facts, read_changes(store))
 
 

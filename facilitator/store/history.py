@@ -59,7 +59,7 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 
 CACHE_NAME = "history-cache.json"
 #: bump whenever facts_from_docs or the layout above changes: older caches are then ignored
-CACHE_VERSION = 4
+CACHE_VERSION = 5
 #: a search reads the texts this many bytes at a time (about), so memory never holds them all
 SEARCH_PIECE = 1 << 16
 
@@ -537,9 +537,6 @@ class HistoryIndex:
     def kept_in_memory(self) -> set[str]:
         """The sessions whose whole facts are in memory (not in the cache file): running ones, mostly."""
         return set(self._held)
-
-    def get(self, session_id: str) -> SessionFacts | None:
-        return next(self.facts([session_id]), None)
 
     def __len__(self) -> int:
         return len(self._entries)

@@ -89,6 +89,10 @@ def test_digest_command_from_the_data_folder(store, library, clock, data_dir, tm
                  "--format", "html", "--out", str(tmp_path / "d.html")], clock=FixedClock())
     html = (tmp_path / "d.html").read_text(encoding="utf-8")
     assert code == 0 and html.startswith("<!DOCTYPE html>") and "Fostering" in html and "Ring the school" not in html
+    # --data-dir after the command, as people often write it, is the same data folder.
+    code = main(["digest", "--since", "2026-03-01", "--team", "fostering", "--data-dir", str(data_dir),
+                 "--format", "html", "--out", str(tmp_path / "after.html")], clock=FixedClock())
+    assert code == 0 and (tmp_path / "after.html").read_text(encoding="utf-8") == html
 
 
 def test_digest_combines_other_teams_exported_records(store, library, clock, data_dir, tmp_path):

@@ -40,7 +40,6 @@ def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
 
 
 def all_actions(app) -> list[LearningAction]:  # noqa: ANN001
-    from ...learning.actions import gather_actions
-    from ...store.actions import read_changes
+    from ...store.actions import load_actions
 
-    return gather_actions(history_index(app).facts(), read_changes(app.store))
+    return load_actions(app.store, history_index(app).facts())
