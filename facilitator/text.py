@@ -57,3 +57,8 @@ def parse_date(text: str) -> dt.date:
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 session', '2 sessions' ('words': the plural when it is not word + s)."""
     return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
+
+
+def team_key(team: str) -> str:
+    """What two spellings of one team's name have in common ("Fostering  team" and "fostering team")."""
+    return " ".join(team.split()).casefold()

@@ -11,15 +11,12 @@ import datetime as dt
 from collections.abc import Iterable
 
 from ..models import ActionStatus, ActionStatusChange, LearningAction
+from ..text import team_key
 from .facts import SessionFacts
 
 
 def action_id(session_id: str, contribution_id: str) -> str:
     return f"{session_id}/{contribution_id}"
-
-
-def team_key(team: str) -> str:
-    return " ".join(team.split()).casefold()
 
 
 def changes_from_sessions(facts: Iterable[SessionFacts]) -> list[ActionStatusChange]:

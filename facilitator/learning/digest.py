@@ -17,7 +17,7 @@ import yaml
 from ..models import ActionStatus, LearningAction
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
-from .actions import team_key
+from ..text import team_key
 from .facts import SessionFacts
 from .records import DigestAction, DigestSession, action_key
 from .themes import strength_key

@@ -14,7 +14,8 @@ from typing import NamedTuple
 
 from ..models import ActionStatus, ActionStatusChange
 from ..record.markdown import escape_cell, escape_inline
-from .actions import changes_from_sessions, team_key
+from ..text import team_key
+from .actions import changes_from_sessions
 from .facts import SessionFacts
 from ..text import plural
 

@@ -19,7 +19,7 @@ from ...models import ActionStatus, LearningAction, Session
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
 from ...text import plural
-from .learning_data import all_actions
+from .learning_data import all_actions, open_team_actions
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
 
@@ -268,7 +268,7 @@ def open_with_follow_up(app, session: Session) -> None:  # noqa: ANN001 - Facili
     actions = []
     if session.team.strip():
         try:
-            actions = open_actions(all_actions(app), team=session.team, exclude_session=session.id)
+            actions = open_team_actions(app, session.team, exclude_session=session.id)
         except StoreError as exc:
             app.notify(str(exc), severity="warning", markup=False)
     if not actions:

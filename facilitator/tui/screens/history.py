@@ -22,7 +22,7 @@ from ...learning.facts import SessionEntry
 from ...learning.search import SearchHit, snippet
 from ...memory import release_free_memory
 from ...store import StoreError
-from ...text import parse_date, plural
+from ...text import parse_date, plural, team_key
 from ..commands import ListedCommands
 from .learning_data import history, history_index
 from .virtual_table import VirtualTable
@@ -193,7 +193,7 @@ class HistoryScreen(Screen):
 
     # ------------------------------------------------------------------ filters
     def _filters(self) -> tuple[str, str | None, dt.date | None, dt.date | None] | None:
-        team = " ".join(self.query_one("#hf-team", Input).value.split()).casefold()
+        team = team_key(self.query_one("#hf-team", Input).value)
         template = self.query_one("#hf-template", Select).value
         dates = []
         for box in ("#hf-from", "#hf-to"):
@@ -216,7 +216,7 @@ class HistoryScreen(Screen):
         team, template, since, until = filters
         return [
             f for f in (self.index.entries() if self.ready else self._summaries)
-            if (not team or team in f.team.casefold())
+            if (not team or team in team_key(f.team))
             and (template is None or f.template_id == template)
             and (since is None or f.date >= since)
             and (until is None or f.date <= until)

@@ -43,3 +43,16 @@ def all_actions(app) -> list[LearningAction]:  # noqa: ANN001
     from ...store.actions import load_actions
 
     return load_actions(app.store, history_index(app).facts())
+
+
+def open_team_actions(app, team: str, exclude_session: str | None = None) -> list[LearningAction]:  # noqa: ANN001
+    """One team's open learning actions, overdue and soonest due first: read from that team's sessions only
+    (a new session's follow-up round need not wait for every team's actions)."""
+    from ...learning.actions import open_actions
+    from ...text import team_key
+    from ...store.actions import load_actions
+
+    index = history_index(app)
+    key = team_key(team)
+    ids = [e.id for e in index.entries() if team_key(e.team) == key]
+    return open_actions(load_actions(app.store, index.facts(ids)), team=team, exclude_session=exclude_session)
