@@ -107,7 +107,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
     digest.add_argument("--team", help="only this team's sessions")
     digest.add_argument("--format", choices=["md", "html"], default="md")
-    digest.add_argument("--out", type=Path, help="file to write (default: the records folder)")
+    digest.add_argument("--out", type=Path, help="file to write (default: the records folder; with only --records, the current folder)")
     digest.add_argument(
         "--records", type=Path, action="append", default=[], metavar="FOLDER",
         help="a folder of exported markdown records to include (may be given more than once)",
@@ -325,16 +325,10 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
     for notice in notices:
         print(f"facilitator: {notice}", file=sys.stderr)
     content = render_digest(digest, args.format).encode("utf-8")
-    if args.out is None and data_dir.is_dir():
-        store = Store(data_dir, read_only=True)
-        name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
-        path = write_learning_file(store, name, content)
-    elif args.out is None:
-        path = Path(f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}")
-        write_learning_file(Store(data_dir, read_only=True), path.name, content, out=path)
-    else:
-        path = write_learning_file(Store(data_dir, read_only=True), args.out.name, content, out=args.out)
-    _out(str(path))
+    name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
+    # --out; else the data folder's records folder; else (only --records given) the current folder.
+    out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
+    _out(str(write_learning_file(Store(data_dir, read_only=True), name, content, out=out)))
     return 0
 
 

@@ -18,6 +18,12 @@ def safeguarding_note_path(data_dir: Path, session_id: str) -> Path:
     return Path(data_dir) / NOTES_DIR / f"{session_id}.md"
 
 
+def existing_note_path(data_dir: Path, session_id: str) -> Path | None:
+    """The session's safeguarding note, if there is one on disk."""
+    path = safeguarding_note_path(data_dir, session_id)
+    return path if path.exists() else None
+
+
 def write_safeguarding_note(data_dir: Path, session_id: str, content: str | None) -> Path | None:
     """Write the note (content) or, with content None, remove it. Returns the note's path, or None if removed.
 

@@ -21,7 +21,7 @@ from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, record_contribution
 from ...speakers import split_speaker
 from ...store import NotSavedError, StoreError
-from ...store.notes import safeguarding_note_path, write_safeguarding_note
+from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
 from ..widgets.contribution_list import ContributionList
@@ -377,8 +377,7 @@ class SessionScreen(Screen):
     def action_safeguarding(self) -> None:
         from .safeguarding import SafeguardingScreen
 
-        path = safeguarding_note_path(self.app.store.data_dir, self.session.id)
-        self.app.push_screen(SafeguardingScreen(self.session, path if path.exists() else None))
+        self.app.push_screen(SafeguardingScreen(self.session, existing_note_path(self.app.store.data_dir, self.session.id)))
 
     # ------------------------------------------------------------------ room
     def action_ground_rules(self) -> None:
