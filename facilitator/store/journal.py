@@ -147,15 +147,36 @@ def session_header(session: Session) -> dict[str, Any]:
     return session.model_dump(mode="json", exclude={"contributions"})
 
 
+class ImpossibleOpError(ValueError):
+    """A journal line that is readable JSON but cannot be applied (made by a newer version, or damaged)."""
+
+
+#: what an error from applying a line that does not fit the session may be (pydantic's ValidationError
+#: is a ValueError)
+APPLY_ERRORS = (ValueError, TypeError, KeyError, AttributeError, IndexError)
+
+
+def valid_seq(op: dict[str, Any]) -> bool:
+    seq = op.get("seq")
+    return type(seq) is int and seq > 0
+
+
 def apply_op(session: Session | None, op: dict[str, Any]) -> Session | None:
-    """Apply one journal operation. Idempotent: replaying an op already applied changes nothing."""
+    """Apply one journal operation. Idempotent: replaying an op already applied changes nothing.
+
+    A line that cannot be applied raises one of APPLY_ERRORS and leaves ``session`` as it was.
+    """
     from ..models import Contribution, Session
 
     kind = op.get("op")
     if kind == "create":
         if session is not None:
             return session
-        return Session.model_validate({**op["session"], "contributions": []})
+        created = Session.model_validate({**op["session"], "contributions": []})
+        _check_phase(created)
+        return created
+    if kind not in ("add", "update", "edit", "delete"):
+        raise ImpossibleOpError(f"unknown change {kind!r}")
     if session is None:
         return None
     if kind == "add":
@@ -163,10 +184,16 @@ def apply_op(session: Session | None, op: dict[str, Any]) -> Session | None:
         if not any(c.id == contribution.id for c in session.contributions):
             session.contributions.append(contribution)
     elif kind == "update":
+        if not isinstance(op["fields"], dict):
+            raise ImpossibleOpError("fields are not a table")
         data = session.model_dump(mode="json")
         data.update(op["fields"])
-        return Session.model_validate(data)
+        updated = Session.model_validate(data)
+        _check_phase(updated)
+        return updated
     elif kind == "edit":
+        if not isinstance(op["fields"], dict):
+            raise ImpossibleOpError("fields are not a table")
         for index, c in enumerate(session.contributions):
             if c.id == op["id"]:
                 data = c.model_dump(mode="json")
@@ -174,5 +201,11 @@ def apply_op(session: Session | None, op: dict[str, Any]) -> Session | None:
                 session.contributions[index] = Contribution.model_validate(data)
                 break
     elif kind == "delete":
-        session.contributions = [c for c in session.contributions if c.id != op["id"]]
+        target = op["id"]
+        session.contributions = [c for c in session.contributions if c.id != target]
     return session
+
+
+def _check_phase(session: Session) -> None:
+    if not 0 <= session.current_phase < len(session.template.phases):
+        raise ImpossibleOpError(f"phase {session.current_phase} is not one of the template's")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
 from typing import Any
 
@@ -21,6 +22,45 @@ class DamagedFileError(Exception):
 
 
 META_TABLE = "_meta"
+#: in ``_meta``: a SHA-256 of the file's tables and of the rest of ``_meta``, so a changed byte that
+#: leaves the JSON valid (a letter of a contribution) is found when the file is read
+CHECKSUM = "sha256"
+_META_KEY = b'"' + META_TABLE.encode() + b'":'
+
+
+def _digest(body: bytes, meta: dict[str, Any]) -> str:
+    return hashlib.sha256(body + orjson.dumps(meta)).hexdigest()
+
+
+def database_bytes(tables: dict[str, Any], meta: dict[str, Any] | None) -> bytes:
+    """A database file's bytes: its tables, then (with ``meta``) the ``_meta`` table, last, with a checksum.
+
+    The tables are serialised once; the checksum covers those very bytes, so checking it on reading
+    costs one hash, not a second serialisation.
+    """
+    body = orjson.dumps({k: v for k, v in tables.items() if k != META_TABLE})
+    if meta is None:
+        return body
+    meta = {k: v for k, v in meta.items() if k != CHECKSUM}
+    tail = _META_KEY + orjson.dumps({"1": {**meta, CHECKSUM: _digest(body, meta)}}) + b"}"
+    return body[:-1] + (b"," + tail if len(body) > 2 else tail)
+
+
+def check_checksum(path: Path, data: bytes, tables: dict[str, Any]) -> None:
+    """DamagedFileError if the file carries a checksum that its content no longer matches (older files carry none)."""
+    meta = (tables.get(META_TABLE) or {}).get("1")
+    if not isinstance(meta, dict) or CHECKSUM not in meta:
+        return
+    at = data.rfind(_META_KEY)
+    if at > 0 and data[at - 1 : at] == b",":
+        body = data[: at - 1] + b"}"
+    elif at == 1:
+        body = b"{}"
+    else:
+        body = b""
+    rest = {k: v for k, v in meta.items() if k != CHECKSUM}
+    if not body or meta[CHECKSUM] != _digest(body, rest):
+        raise DamagedFileError(path, "its content no longer matches the checksum written with it (it was changed on disk)")
 
 
 def parse_database(path: Path, data: bytes) -> dict[str, dict[str, Any]]:
@@ -81,8 +121,7 @@ class AtomicJSONStorage(Storage):
     def last_bytes(self) -> bytes | None:
         """The content the file has, or will have at the next flush()."""
         if self._bytes is None and self._data is not None:
-            data = self._data if self.meta is None else {**self._data, META_TABLE: {"1": self.meta}}
-            self._bytes = orjson.dumps(data)
+            self._bytes = orjson.dumps(self._data) if self.meta is None else database_bytes(self._data, self.meta)
         return self._bytes
 
     def write(self, data: dict[str, dict[str, Any]]) -> None:

@@ -48,8 +48,17 @@ from tinydb import Query, TinyDB
 from ..text import plural
 from ..vocabulary import SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
-from .journal import Journal, JournalContents, JournalWriteError, apply_op, contribution_doc, session_header
-from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, parse_database
+from .journal import (
+    APPLY_ERRORS,
+    Journal,
+    JournalContents,
+    JournalWriteError,
+    apply_op,
+    contribution_doc,
+    session_header,
+    valid_seq,
+)
+from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, check_checksum, database_bytes, parse_database
 
 if TYPE_CHECKING:  # the pydantic models are imported where they are used: not needed to open the store
     from ..models import Contribution, Session, SessionSummary, Template
@@ -155,6 +164,13 @@ def _default_clock() -> dt.datetime:
     return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
+def _read_reason(exc: OSError) -> str:
+    """Why a file could not be read, in a few words."""
+    if isinstance(exc, IsADirectoryError):
+        return "it is a folder, not a file"
+    return _reason(exc)
+
+
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return "the disk is full"
@@ -168,14 +184,19 @@ def _reason(exc: OSError) -> str:
 
 
 def _read_tables(path: Path, data: bytes) -> tuple[dict[str, Any], list[dict[str, Any]], dict[str, Any]]:
-    """(session header, contributions, meta) of a session file, or DamagedFileError."""
+    """(session header, contributions, meta) of a session file, or DamagedFileError (its checksum checked too)."""
     tables = parse_database(path, data)
     header_table = tables.get("session") or {}
     if not header_table:
         raise DamagedFileError(path, "it does not hold a session")
     header = next(iter(header_table.values()))
+    if not isinstance(header, dict):
+        raise DamagedFileError(path, "it does not hold a session")
+    check_checksum(path, data, tables)
     contributions = list((tables.get("contributions") or {}).values())
     meta = (tables.get(META_TABLE) or {}).get("1") or {}
+    if not isinstance(meta, dict) or not all(type(meta.get(k, 0)) is int for k in ("seq", "journal_bytes")):
+        raise DamagedFileError(path, "its note of the journal is not as the app writes it")
     return header, contributions, meta
 
 
@@ -198,7 +219,8 @@ def _session_from_file(
                 template = templates[ref] = Template.model_validate(header["template"])
             header = {**header, "template": template}
         session = Session.model_validate({**header, "contributions": contributions})
-    except (ValueError, TypeError, KeyError):  # pydantic's ValidationError is a ValueError
+        session.phase  # noqa: B018 - its phase must be one of its template's (IndexError otherwise)
+    except (ValueError, TypeError, KeyError, IndexError):  # pydantic's ValidationError is a ValueError
         raise DamagedFileError(path, "it does not hold a valid session") from None
     return session, meta
 
@@ -221,12 +243,12 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
     else:
         header = session.model_dump(mode="json", exclude={"contributions", "template"})
         header[TEMPLATE_REF] = ref
-    return orjson.dumps(
+    return database_bytes(
         {
             "session": {"1": header},
             "contributions": {str(i + 1): contribution_doc(c) for i, c in enumerate(session.contributions)},
-            META_TABLE: {"1": {"seq": seq, "journal_bytes": journal_bytes}},
-        }
+        },
+        {"seq": seq, "journal_bytes": journal_bytes},
     )
 
 
@@ -377,11 +399,13 @@ class Store:
     def _self_contained(self, path: Path, data: bytes) -> bytes:
         """A session file's bytes with its template snapshot inside (for backups, which must stand alone)."""
         tables = parse_database(path, data)
+        check_checksum(path, data, tables)  # a changed byte is never copied into a backup with a new checksum
         header = next(iter((tables.get("session") or {}).values()), None)
         if not isinstance(header, dict) or TEMPLATE_REF not in header:
             return data
         self.resolve_template(header, path)
-        return orjson.dumps(tables)
+        meta = (tables.get(META_TABLE) or {}).get("1")
+        return database_bytes(tables, meta if isinstance(meta, dict) else None)
 
     def _session_path(self, session_id: str) -> Path:
         return self.sessions_dir / f"{session_id}.json"
@@ -509,10 +533,11 @@ class Store:
             self._docs = self._docs_from(parse_database(self.index_path, self.index_path.read_bytes()))
         except FileNotFoundError:
             pass
-        except DamagedFileError:
+        except (DamagedFileError, OSError) as exc:
+            why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
             self.notices.append(
-                f"The session index {self.index_path} could not be read, so the list was made from the session files; "
-                "start the app once to repair it."
+                f"The session index {self.index_path} could not be read because {why}, so the list was made from "
+                "the session files; start the app once to repair it."
             )
         for session_id in self._session_ids_on_disk():
             if session_id not in self._docs:
@@ -539,12 +564,16 @@ class Store:
         storage = AtomicJSONStorage(path)
         try:
             self._docs = self._docs_from(storage.read() or {})
-        except DamagedFileError as exc:
-            target = self._quarantine_move(path)
+        except (DamagedFileError, OSError) as exc:
+            why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
+            try:
+                kept = f"the damaged file is kept in {self._quarantine_move(path)}"
+            except OSError:
+                kept = "the damaged file could not be moved aside and was left in place"
             count = self._rebuild_index()
             self.notices.append(
-                f"The session index {path} could not be read because {exc.reason}, so it was rebuilt from "
-                f"{plural(count, 'session')} in {self.sessions_dir} and the damaged file is kept in {target}."
+                f"The session index {path} could not be read because {why}, so it was rebuilt from "
+                f"{plural(count, 'session')} in {self.sessions_dir} and {kept}."
             )
             return
         self._stale = {i for i, doc in self._docs.items() if doc.get("stale")}
@@ -825,48 +854,68 @@ class Store:
             return None
 
     def _load(self, session_id: str) -> Session:
-        """Session file + journal lines newer than it; repairs damage unless the store is read-only."""
+        """Session file + journal lines newer than it; repairs damage unless the store is read-only.
+
+        Whatever is wrong is met here, for this session alone: a journal or session file that cannot be
+        read at all, unreadable journal lines, lines that are JSON but cannot be applied (made by a newer
+        version, or damaged), a journal shorter than the session file says it was, a session file whose
+        checksum no longer matches. What can be read is used; the damaged bytes are kept in quarantine/
+        (the file moved there, or a copy of it); one sentence in ``notices`` says what happened.
+        """
         repair = not self.read_only
         db_path = self._session_path(session_id)
         journal = self._journal(session_id)
-        contents = journal.read()
+        journal_problem: str | None = None
+        try:
+            contents = journal.read()
+        except OSError as exc:
+            contents = JournalContents([])
+            journal_problem = _read_reason(exc)
         journal_target: Path | None = None
         journal_bytes = contents.size
-        if repair and (contents.damaged_tail or contents.damaged_lines):
-            try:
-                journal_target = self._repair_journal(journal, contents)
-                journal_bytes = journal.size()
-            except OSError:
-                repair = False  # cannot write now: use what can be read, repair at a later start
 
         db_session: Session | None = None
         db_meta: dict = {}
         db_problem: str | None = None
         db_target: Path | None = None
+        data: bytes | None = None
         try:
-            data: bytes | None = db_path.read_bytes()
+            data = db_path.read_bytes()
         except FileNotFoundError:
-            data = None
+            pass
+        except OSError as exc:
+            db_problem = _read_reason(exc)
         if data is not None:
             try:
                 db_session, db_meta = _session_from_file(db_path, data, self.resolve_template, self._template_models)
             except DamagedFileError as exc:
                 db_problem = exc.reason
-                self._forget_db(session_id)
-                if repair:
-                    try:
-                        db_target = self._quarantine_move(db_path)
-                    except OSError:
-                        repair = False
+        if db_problem is not None:
+            self._forget_db(session_id)
+            if repair:
+                try:
+                    db_target = self._quarantine_move(db_path)
+                except OSError:
+                    repair = False
+        if journal_problem is not None and repair:
+            try:
+                journal_target = self._quarantine_move(journal.path)
+                journal_bytes = 0
+            except OSError:
+                repair = False
 
-        ops = contents.ops
+        ops = [op for op in contents.ops if valid_seq(op)]
+        bad_seq = len(contents.ops) - len(ops)  # e.g. a seq that is text or null: cannot be placed
+        seen = {op["seq"] for op in ops}
+        last_seen = max(seen, default=0)
+        missing = [n for n in range(1, last_seen + 1) if n not in seen]
+        missing += range(last_seen + 1, last_seen + 1 + contents.trailing_damaged)
         has_create = any(op.get("op") == "create" for op in ops)
-        missing = contents.missing_seqs()
         base: Session | None = db_session
         base_seq = int(db_meta.get("seq", 0)) if db_session is not None else 0
         source = "file"
         if base is None:
-            if has_create and not missing and not contents.damaged_lines:
+            if has_create and not missing and not contents.damaged_lines and not bad_seq:
                 source = "journal"
             else:
                 backup = self._read_backup(session_id)
@@ -881,28 +930,52 @@ class Store:
 
         session = base
         applied = 0
+        set_aside: set[int] = set()  # ids of lines that cannot be applied
         for op in ops:
-            seq = op.get("seq")
-            if isinstance(seq, int) and seq <= base_seq:
+            if op["seq"] <= base_seq:
                 continue
-            session = apply_op(session, op)
+            try:
+                session = apply_op(session, op)
+            except APPLY_ERRORS:
+                set_aside.add(id(op))
+                continue
             applied += 1
         lost = [n for n in missing if n > base_seq]
-        last_seq = max(base_seq, contents.last_seq)
+        not_applied = bad_seq + len(set_aside)
+        last_seq = max(base_seq, last_seen)
+        # The session file notes how long the journal was when it was written: a journal now shorter
+        # (cut off, emptied, zeroed) has lost lines, and with them changes made after that write.
+        recorded_length = db_meta.get("journal_bytes", 0) if db_session is not None else 0
+        # (A line damaged in place may also shorten it: then the lines the file holds are still there.)
+        cut = (
+            journal_problem is None
+            and contents.good_length < recorded_length
+            and last_seen + contents.trailing_damaged < base_seq
+        )
+
+        if repair and journal_problem is None and (contents.damaged_tail or contents.damaged_lines or not_applied or cut):
+            try:
+                keep = [op for op in ops if id(op) not in set_aside]
+                journal_target = self._repair_journal(journal, contents, keep if not_applied else None)
+                journal_bytes = journal.size()
+            except OSError:
+                repair = False  # cannot write now: use what can be read, repair at a later start
 
         if session is None:
-            if db_problem is None and not ops and not contents.damaged_lines and not contents.damaged_tail:
+            if db_problem is None and journal_problem is None and not contents.ops and not contents.damaged_lines and not contents.damaged_tail:
                 raise UnknownSessionError(
                     f"There is no session '{session_id}' in {self.data_dir}; "
                     "run `facilitator sessions list` to see the ids."
                 )
             if db_problem:
                 what = f"The session file {db_path} could not be read because {db_problem}"
+            elif journal_problem:
+                what = f"The journal {journal.path} could not be read because {journal_problem}"
             else:
                 what = f"The journal {journal.path} has lost the start of session {session_id}"
             raise SessionLostError(
                 f"{what} and there is no journal or backup to rebuild it from, so session {session_id} "
-                f"could not be opened; the damaged files are kept in {self.quarantine_dir}."
+                f"could not be opened; the damaged files are kept in {self.quarantine_dir if repair else 'place'}."
             )
 
         if repair:
@@ -918,20 +991,24 @@ class Store:
                 self._dirty.pop(session_id, None)
 
         notice = self._load_notice(
-            session, db_path, db_problem, db_target, source, journal, contents, journal_target, lost
+            session, db_path, db_problem, db_target, source, journal, contents, journal_target, lost,
+            journal_problem=journal_problem, not_applied=not_applied, cut=(contents.good_length, recorded_length) if cut else None,
         )
-        if notice and not self.read_only:
+        if notice and notice not in self.notices:
             self.notices.append(notice)
         return session
 
-    def _repair_journal(self, journal: Journal, contents: JournalContents) -> Path:
+    def _repair_journal(self, journal: Journal, contents: JournalContents, keep: list[dict[str, Any]] | None = None) -> Path:
+        """Keep the damaged journal's bytes in quarantine, then leave only its usable lines in place.
+
+        ``keep``: the lines to keep when some readable lines cannot be applied (else every readable line).
+        """
         self.changes += 1  # a repaired file: readers look again
-        """Keep the damaged journal's bytes in quarantine, then leave only its readable lines in place."""
         target = self._quarantine_copy(journal.path, contents.raw)
-        if contents.damaged_lines:
-            clean = b"".join(orjson.dumps(op) + b"\n" for op in contents.ops)
+        if contents.damaged_lines or keep is not None:
+            clean = b"".join(orjson.dumps(op) + b"\n" for op in (contents.ops if keep is None else keep))
             atomic_write(journal.path, clean)
-        else:
+        elif contents.damaged_tail:
             journal.truncate(contents.good_length)
         return target
 
@@ -946,21 +1023,51 @@ class Store:
         contents: JournalContents,
         journal_target: Path | None,
         lost: list[int],
+        journal_problem: str | None = None,
+        not_applied: int = 0,
+        cut: tuple[int, int] | None = None,
     ) -> str | None:
         title = f"“{session.title}”"
+        named = f"{title} ({session.id})"
         losing = f"{plural(len(lost), 'recorded change')} in unreadable journal lines could not be recovered"
+        if not_applied:
+            aside = f"{plural(not_applied, 'journal line')} this version cannot use {'was' if not_applied == 1 else 'were'} set aside"
+            losing = f"{losing} and {aside}" if lost else aside
+        kept_journal = f"kept in {journal_target}" if journal_target else "left where it is until the app next opens this folder"
         if db_problem:
-            if source == "journal" and not lost:
+            if source == "journal" and not lost and not not_applied:
                 rebuilt = "was rebuilt from its journal with nothing lost"
             elif source == "journal":
                 rebuilt = f"was rebuilt from its journal but {losing}"
             else:
                 rebuilt = "was rebuilt from its backup" + (" and journal" if contents.ops else "")
-                rebuilt += f" but {losing}" if lost else " with nothing lost"
+                rebuilt += f" but {losing}" if lost or not_applied else " with nothing lost"
+                if journal_problem:
+                    rebuilt = f"was rebuilt from its backup, which may miss the latest changes, because its journal could not be read either ({journal_problem})"
             kept = f"the damaged file is kept in {db_target}" if db_target else "the damaged file was left in place"
             if journal_target:
                 kept = f"the damaged files are kept in {self.quarantine_dir}"
             return f"The session file {db_path} could not be read because {db_problem}, so {title} {rebuilt}; {kept}."
+        if journal_problem:
+            return (
+                f"The journal {journal.path} of {named} could not be read because {journal_problem}, so the session was "
+                f"opened as its session file last saved it and changes recorded after that may be missing; the journal is {kept_journal}."
+            )
+        original = f"the original journal is {kept_journal}"
+        if cut:
+            return (
+                f"The journal {journal.path} of {named} is shorter than when the session file was last saved "
+                f"({cut[0]} of {cut[1]} bytes), so recorded changes after that may have been lost; the session was "
+                f"opened as its session file holds it and {original}."
+            )
+        if not_applied:
+            unreadable = f"{plural(contents.damaged_lines, 'unreadable line')} and " if contents.damaged_lines else ""
+            lines = plural(not_applied, "line")
+            return (
+                f"The journal {journal.path} of {named} had {unreadable}{lines} this version of facilitator cannot use "
+                f"(written by a newer version, or damaged), so {'it was' if not_applied == 1 else 'they were'} set aside"
+                f"{' and ' + losing.split(' and ')[0] if lost else ''} and every other change was kept; {original}."
+            )
         if contents.damaged_lines:
             count = plural(contents.damaged_lines, "unreadable line")
             outcome = (
@@ -1011,7 +1118,10 @@ class Store:
 
     def _next_seq(self, session_id: str) -> int:
         if session_id not in self._seq:
-            last = self._journal(session_id).read().last_seq
+            try:
+                last = max((op["seq"] for op in self._journal(session_id).read().ops if valid_seq(op)), default=0)
+            except OSError:
+                last = 0
             path = self._session_path(session_id)
             try:
                 _, _, meta = _read_tables(path, path.read_bytes())

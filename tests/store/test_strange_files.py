@@ -1,0 +1,413 @@
+"""One damaged or strange file never stops the app (issue 12): each case through the commands people run.
+
+For every case: `facilitator sessions list`, `export` and `digest` (real subprocesses) still work and say
+in one sentence what happened; the app's own start (the store opened as `facilitator` opens it, and the
+app under Pilot) repairs, keeps the damaged bytes in quarantine/ unchanged, and loses only what that file
+alone held.
+"""
+
+from __future__ import annotations
+
+import errno
+import io
+import os
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from textual.widgets import Static
+
+from facilitator.session_ops import end_session, go_to_phase, record_contribution
+from facilitator.store import Store
+from facilitator.tui.screens.home import HomeScreen
+from tests.conftest import build_app
+
+from .helpers import FailingIO, counter_free_clock, new_session
+
+SAID = ["Referral came from school.", "Mother felt judged at first.", "The worker always rang back."]
+LATER = ["Visits at the kitchen table.", "Child A's words are in every plan."]
+OTHER = ["The other team kept the family together."]
+
+
+def one_sentence(text: str) -> bool:
+    return "\n" not in text and text.endswith(".") and not re.search(r"[.;:]\s+[A-Z][a-z]+ ", text.replace("“", ""))
+
+
+def facilitator(data_dir: Path, *args: str) -> subprocess.CompletedProcess:
+    """The real command line, in a new process, on this worktree's code."""
+    result = subprocess.run(
+        [sys.executable, "-m", "facilitator", "--data-dir", str(data_dir), *args],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert "Traceback" not in result.stderr + result.stdout, result.stderr
+    return result
+
+
+def notices_of(result: subprocess.CompletedProcess) -> list[str]:
+    return [line.removeprefix("facilitator: ") for line in result.stderr.splitlines() if line.strip()]
+
+
+@pytest.fixture
+def folder(data_dir, library):
+    """Two sessions: “Returning to school” (running, the one damaged in each test) and an ended one."""
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    template = library.get("serious-success-review")
+    other = new_session(store, template, clock, title="Other team's review")
+    for text in OTHER:
+        record_contribution(store, other, text, None, clock)
+    end_session(store, other, clock)
+    session = new_session(store, template, clock)
+    for text in SAID:
+        record_contribution(store, session, text, None, clock)
+    session = go_to_phase(store, session, 2)
+    for text in LATER:
+        record_contribution(store, session, text, None, clock)
+    store.close()
+    return data_dir, session.id, other.id
+
+
+def paths(data_dir: Path, session_id: str) -> tuple[Path, Path]:
+    sessions = data_dir / "sessions"
+    return sessions / f"{session_id}.json", sessions / f"{session_id}.journal.jsonl"
+
+
+def quarantined(data_dir: Path) -> list[Path]:
+    folder = data_dir / "quarantine"
+    return sorted(folder.iterdir()) if folder.is_dir() else []
+
+
+def open_as_the_app(data_dir: Path) -> Store:
+    return Store(data_dir, clock=counter_free_clock()).open()
+
+
+def texts(session) -> list[str]:
+    return [c.text for c in session.contributions]
+
+
+def commands_still_work(data_dir: Path, session_id: str, other_id: str) -> list[str]:
+    """sessions list, export of both sessions and digest: exit 0, no traceback; the notices they printed."""
+    listed = facilitator(data_dir, "sessions", "list")
+    assert listed.returncode == 0, listed.stderr
+    assert other_id in listed.stdout
+    said = notices_of(listed)
+    for sid in (session_id, other_id):
+        exported = facilitator(data_dir, "export", sid, "--format", "md", "--out", str(data_dir.parent / f"{sid}.md"))
+        assert exported.returncode == 0, exported.stderr
+        said += notices_of(exported)
+    assert OTHER[0] in (data_dir.parent / f"{other_id}.md").read_text()
+    digest = facilitator(data_dir, "digest", "--since", "2026-01-01", "--until", "2026-12-31", "--out", str(data_dir.parent / "digest.md"))
+    assert digest.returncode == 0, digest.stderr
+    said += notices_of(digest)
+    for notice in said:
+        assert one_sentence(notice), notice
+    return said
+
+
+def exported_text(data_dir: Path, session_id: str) -> str:
+    return (data_dir.parent / f"{session_id}.md").read_text()
+
+
+# ---------------------------------------------------------------------- 1. impossible journal lines
+def _line(seq, op: str, **rest) -> bytes:
+    return orjson.dumps({"seq": seq, "at": "2026-11-22T10:30:00+00:00", "op": op, **rest}) + b"\n"
+
+
+def _contribution(text: str, cid: str = "after0000001") -> dict:
+    return {"id": cid, "phase_id": "what-went-right", "text": text, "created_at": "2026-11-22T10:31:00+00:00"}
+
+
+IMPOSSIBLE = {
+    "an add of an invalid contribution": lambda n, first: _line(n, "add", contribution={"id": "bad", "text": ["not", "text"]}),
+    "seq as text": lambda n, first: _line(str(n), "add", contribution=_contribution("Seq as text.", "seqtext00001")),
+    "seq null": lambda n, first: _line(None, "add", contribution=_contribution("Seq null.", "seqnull00001")),
+    "an unknown status": lambda n, first: _line(n, "update", fields={"status": "archived"}),
+    "edit fields of the wrong type": lambda n, first: _line(n, "edit", id=first, fields={"text": 42, "starred": "very"}),
+    "edit fields not a table": lambda n, first: _line(n, "edit", id=first, fields=["text"]),
+    "current_phase out of range": lambda n, first: _line(n, "update", fields={"current_phase": 99}),
+    "an unknown op": lambda n, first: _line(n, "merge", into="someone else"),
+}
+
+
+@pytest.mark.parametrize("case", IMPOSSIBLE)
+def test_impossible_journal_line_is_set_aside_and_every_other_change_kept(folder, case):
+    data_dir, session_id, other_id = folder
+    _, journal = paths(data_dir, session_id)
+    lines = journal.read_bytes().splitlines(keepends=True)
+    first_id = orjson.loads(lines[1])["contribution"]["id"]
+    n = len(lines) + 1
+    strange = IMPOSSIBLE[case](n, first_id)
+    after = _line(n + 1, "add", contribution=_contribution("Said after the strange line."))
+    original = journal.read_bytes() + strange + after
+    journal.write_bytes(original)
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(journal) in s and "cannot use" in s for s in said), said
+    assert "Said after the strange line." in exported_text(data_dir, session_id)
+    assert journal.read_bytes() == original, "a read-only command changed the journal"
+
+    store = open_as_the_app(data_dir)
+    try:
+        session = store.load_session(session_id)
+        assert texts(session) == SAID + LATER + ["Said after the strange line."]
+        assert session.current_phase == 2 and session.status.value == "running"
+        (notice,) = store.notices
+        assert str(journal) in notice and "(" + session_id + ")" in notice and "set aside" in notice, notice
+        assert one_sentence(notice), notice
+        (kept,) = quarantined(data_dir)
+        assert kept.read_bytes() == original and str(kept) in notice
+        assert strange not in journal.read_bytes()
+        record_contribution(store, session, "Recording goes on.", None, counter_free_clock())
+    finally:
+        store.close()
+    again = open_as_the_app(data_dir)
+    try:
+        assert again.notices == []
+        assert texts(again.load_session(session_id))[-1] == "Recording goes on."
+    finally:
+        again.close()
+
+
+async def test_app_starts_on_a_journal_with_an_impossible_line_and_says_so(folder):
+    data_dir, session_id, _ = folder
+    _, journal = paths(data_dir, session_id)
+    n = len(journal.read_bytes().splitlines()) + 1
+    journal.write_bytes(journal.read_bytes() + _line(n, "update", fields={"status": "archived"}))
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            shown = str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
+            assert "cannot use" in shown and session_id in shown
+            assert app.screen.query_one("#unfinished").option_count == 1
+    finally:
+        store.close()
+
+
+# ---------------------------------------------------------------------- 2. files that cannot be read
+def _into_a_folder(path: Path) -> bytes:
+    """The file replaced by a folder (with the file inside it): reading it fails as it would for real."""
+    original = path.read_bytes()
+    inside = path.with_name(path.name + ".moved")
+    path.rename(inside)
+    path.mkdir()
+    inside.rename(path / path.name)
+    return original
+
+
+def test_session_file_that_is_a_folder_is_set_aside_and_rebuilt_from_its_journal(folder):
+    data_dir, session_id, other_id = folder
+    db, _ = paths(data_dir, session_id)
+    _into_a_folder(db)
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(db) in s and "folder" in s for s in said), said
+    assert LATER[-1] in exported_text(data_dir, session_id)
+
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert str(db) in notice and "it is a folder" in notice and "nothing lost" in notice and one_sentence(notice)
+        assert texts(store.load_session(session_id)) == SAID + LATER
+        (kept,) = quarantined(data_dir)
+        assert kept.is_dir() and (kept / db.name).is_file()
+    finally:
+        store.close()
+
+
+def test_journal_that_is_a_folder_leaves_the_session_as_its_file_holds_it(folder):
+    data_dir, session_id, other_id = folder
+    _, journal = paths(data_dir, session_id)
+    original = _into_a_folder(journal)
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(journal) in s and "could not be read" in s for s in said), said
+
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert str(journal) in notice and session_id in notice and one_sentence(notice), notice
+        session = store.load_session(session_id)
+        assert texts(session) == SAID + LATER
+        (kept,) = quarantined(data_dir)
+        assert (kept / journal.name).read_bytes() == original and str(kept) in notice
+        record_contribution(store, session, "Recording goes on.", None, counter_free_clock())
+    finally:
+        store.close()
+    again = open_as_the_app(data_dir)
+    try:
+        assert texts(again.load_session(session_id)) == SAID + LATER + ["Recording goes on."]
+        assert again.notices == []
+    finally:
+        again.close()
+
+
+def test_index_that_is_a_folder_is_rebuilt(folder):
+    data_dir, session_id, other_id = folder
+    index = data_dir / "index.json"
+    original = _into_a_folder(index)
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(index) in s and "folder" in s for s in said), said
+    listed = facilitator(data_dir, "sessions", "list").stdout
+    assert session_id in listed and other_id in listed
+
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert str(index) in notice and "rebuilt" in notice and one_sentence(notice)
+        assert {s.id for s in store.list_sessions()} == {session_id, other_id}
+        (kept,) = quarantined(data_dir)
+        assert (kept / "index.json").read_bytes() == original
+    finally:
+        store.close()
+
+
+def _inode(path: str) -> int | None:
+    try:
+        return os.stat(path).st_ino
+    except OSError:
+        return None
+
+
+class FailingReads(FailingIO):
+    """EIO when one file (that very file: not one written in its place later) is read, as a failing disk gives it."""
+
+    def fail_read(self, code: int = errno.EIO) -> None:
+        real = io.open
+        folder, name = self.folder, self.name_contains
+        bad = os.stat(os.path.join(folder, name)).st_ino
+
+        def open_(file, mode="r", *args, **kwargs):
+            target = os.path.abspath(os.fspath(file)) if isinstance(file, (str, os.PathLike)) else ""
+            if "r" in mode and target.startswith(folder) and os.path.basename(target) == name and _inode(target) == bad:
+                self.calls += 1
+                raise OSError(code, os.strerror(code), target)
+            return real(file, mode, *args, **kwargs)
+
+        self.monkeypatch.setattr(io, "open", open_)
+
+
+@pytest.mark.parametrize("which", ["journal", "session file", "index"])
+def test_input_output_error_on_reading_a_file_is_one_sentence(folder, monkeypatch, which):
+    data_dir, session_id, _ = folder
+    db, journal = paths(data_dir, session_id)
+    path = {"journal": journal, "session file": db, "index": data_dir / "index.json"}[which]
+    original = path.read_bytes()
+    failing = FailingReads(monkeypatch, path.parent, path.name)
+    failing.fail_read()
+    store = open_as_the_app(data_dir)
+    try:
+        session = store.load_session(session_id)
+        assert failing.calls
+        assert texts(session) == SAID + LATER
+        assert len(store.notices) == 1, "\n".join(store.notices)
+        (notice,) = store.notices
+        assert str(path) in notice and "input/output error" in notice and one_sentence(notice), notice
+        failing.restore()
+        (kept,) = quarantined(data_dir)
+        assert kept.read_bytes() == original
+    finally:
+        failing.restore()
+        store.close()
+
+
+# ---------------------------------------------------------------------- 3. a journal cut short or zeroed
+CUTS = {
+    "cut short": lambda data: data[: len(data) // 2],
+    "emptied": lambda data: b"",
+    "zeroed": lambda data: b"\0" * len(data),
+}
+
+
+@pytest.mark.parametrize("cut", CUTS)
+def test_journal_shorter_than_the_session_file_says_is_reported_as_possible_loss(folder, cut):
+    data_dir, session_id, other_id = folder
+    _, journal = paths(data_dir, session_id)
+    damaged = CUTS[cut](journal.read_bytes())
+    journal.write_bytes(damaged)
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(journal) in s and "may have been lost" in s for s in said), said
+
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert "“Returning to school”" in notice and f"({session_id})" in notice, notice
+        assert "may have been lost" in notice and "half-written" not in notice and one_sentence(notice), notice
+        session = store.load_session(session_id)
+        assert texts(session) == SAID + LATER  # what the session file held
+        (kept,) = quarantined(data_dir)
+        assert kept.read_bytes() == damaged and str(kept) in notice
+        record_contribution(store, session, "Recording goes on.", None, counter_free_clock())
+    finally:
+        store.close()
+    again = open_as_the_app(data_dir)
+    try:
+        assert again.notices == []
+        assert texts(again.load_session(session_id)) == SAID + LATER + ["Recording goes on."]
+    finally:
+        again.close()
+
+
+# ---------------------------------------------------------------------- 5. a changed byte that keeps the JSON valid
+def test_flipped_letter_in_a_session_file_is_found_by_its_checksum_and_rebuilt(folder):
+    data_dir, session_id, other_id = folder
+    db, _ = paths(data_dir, session_id)
+    data = db.read_bytes()
+    assert b"Referral came from school." in data
+    damaged = data.replace(b"Referral came from school.", b"Referral came from schoel.")
+    db.write_bytes(damaged)
+    orjson.loads(damaged)  # still valid JSON
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(db) in s and "checksum" in s for s in said), said
+    assert "Referral came from school." in exported_text(data_dir, session_id)
+    assert "schoel" not in exported_text(data_dir, session_id)
+
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert str(db) in notice and "checksum" in notice and "rebuilt from its journal" in notice and one_sentence(notice)
+        assert texts(store.load_session(session_id)) == SAID + LATER
+        (kept,) = quarantined(data_dir)
+        assert kept.read_bytes() == damaged
+    finally:
+        store.close()
+
+
+def test_flipped_letter_in_an_ended_session_is_not_in_the_digest(folder):
+    data_dir, session_id, other_id = folder
+    db, _ = paths(data_dir, other_id)
+    db.write_bytes(db.read_bytes().replace(b"kept the family", b"kept the fanily"))
+    out = data_dir.parent / "digest.md"
+    result = facilitator(data_dir, "digest", "--since", "2026-01-01", "--until", "2026-12-31", "--out", str(out))
+    assert result.returncode == 0
+    assert "checksum" in result.stderr
+    assert "fanily" not in out.read_text()
+
+
+def test_session_file_without_a_checksum_is_still_read(folder):
+    """Files written before checksums were added have none: they are read as they are."""
+    data_dir, session_id, other_id = folder
+    db, _ = paths(data_dir, session_id)
+    tables = orjson.loads(db.read_bytes())
+    assert "sha256" in tables["_meta"]["1"]
+    del tables["_meta"]["1"]["sha256"]
+    db.write_bytes(orjson.dumps(tables))
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert said == []
+    store = open_as_the_app(data_dir)
+    try:
+        assert store.notices == []
+        assert texts(store.load_session(session_id)) == SAID + LATER
+    finally:
+        store.close()
