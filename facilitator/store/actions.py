@@ -18,9 +18,9 @@ from ..learning.actions import gather_actions
 from ..learning.facts import SessionFacts
 from ..models import ActionReview, ActionStatus, ActionStatusChange, LearningAction, Session
 from .journal import Journal, JournalWriteError
-from .store import NotSavedError, Store, StoreError, _reason
+from .store import ACTION_LOG, NotSavedError, Store, StoreError, _reason
 
-LOG_NAME = "actions.journal.jsonl"
+LOG_NAME = ACTION_LOG
 
 
 def action_log(store: Store) -> Journal:
@@ -28,9 +28,14 @@ def action_log(store: Store) -> Journal:
 
 
 def read_changes(store: Store) -> list[ActionStatusChange]:
-    """Every status change in the log, in the order made (unreadable lines are skipped)."""
+    """Every status change in the log, in the order made (lines that cannot be read or used are skipped:
+    the store set them aside and said so when it was opened)."""
     changes = []
-    for op in action_log(store).read().ops:
+    try:
+        ops = action_log(store).read().ops
+    except OSError:
+        return []
+    for op in ops:
         if op.get("op") != "status":
             continue
         try:
@@ -59,7 +64,8 @@ def change_status(
     its record lists it, then in the action log; the updated session is returned.
     """
     if store.read_only:
-        raise StoreError("This data folder was opened read-only; nothing can be changed.")
+        raise NotSavedError(store.read_only_reason)
+    store.check_still_ours()
     status = ActionStatus(status)
     note = " ".join(note.split())
     if status == ActionStatus.dropped and not note:

@@ -312,7 +312,7 @@ class HistoryIndex:
                 self.from_files += 1
         order = {r.id: n for n, r in enumerate(rows)}
         self._entries = dict(sorted(self._entries.items(), key=lambda item: order.get(item[0], 0)))
-        if wanted is None and self._use_cache and not store.read_only:
+        if wanted is None and self._use_cache and not store.read_only and store.still_ours():
             self._write_cache(current)
         if wanted is None and not store.read_only:
             self._seen_changes = changes

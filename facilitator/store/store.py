@@ -46,7 +46,7 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
 from ..text import plural
-from ..vocabulary import SessionStatus
+from ..vocabulary import ActionStatus, SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
 from .journal import (
     APPLY_ERRORS,
@@ -56,6 +56,7 @@ from .journal import (
     apply_op,
     contribution_doc,
     session_header,
+    parse_journal,
     valid_seq,
 )
 from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, check_checksum, database_bytes, parse_database
@@ -66,6 +67,22 @@ if TYPE_CHECKING:  # the pydantic models are imported where they are used: not n
 Clock = Callable[[], dt.datetime]
 
 JOURNAL_SUFFIX = ".journal.jsonl"
+#: learning actions' status changes (see store/actions.py), one JSON line each
+ACTION_LOG = "actions.journal.jsonl"
+_ACTION_STATUSES = frozenset(s.value for s in ActionStatus)
+
+
+def usable_status_change(op: dict[str, Any]) -> bool:
+    """A line of the action log as the app writes it (checked without the pydantic models)."""
+    if op.get("op") != "status" or not isinstance(op.get("action_id"), str) or op.get("status") not in _ACTION_STATUSES:
+        return False
+    if not isinstance(op.get("note", ""), str) or not isinstance(op.get("session_id"), (str, type(None))):
+        return False
+    try:
+        dt.date.fromisoformat(op["date"])
+    except (KeyError, TypeError, ValueError):
+        return False
+    return True
 
 
 class StoreError(Exception):
@@ -283,9 +300,14 @@ class Store:
         self.clock = clock or _default_clock
         self._id_factory = id_factory or (lambda: secrets.token_hex(4))
         self.read_only = read_only
+        #: what a change refused because the store is read-only is told (one sentence)
+        self.read_only_reason = "Not saved: this data folder was opened read-only, so nothing can be changed."
         #: what the user must be told about repairs made while opening or loading (one sentence each)
         self.notices: list[str] = []
         self._lock: FileLock | None = None
+        self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
+        #: the data folder was removed, moved or replaced while this store held it: nothing more is written
+        self.folder_lost = False
         self._index: TinyDB | None = None
         self._docs: dict[str, dict[str, Any]] | None = None  # index documents, by session id
         self._validated: dict[str, SessionSummary] = {}
@@ -452,7 +474,9 @@ class Store:
     def _open_locked(self) -> None:
         try:
             lock_path = self.data_dir / ".lock"
-            if (lock_path.stat().st_mode & 0o777) != FILE_MODE:
+            st = lock_path.stat()
+            self._lock_id = (st.st_dev, st.st_ino)
+            if (st.st_mode & 0o777) != FILE_MODE:
                 os.chmod(lock_path, FILE_MODE)
             for folder in (self.sessions_dir, self.records_dir, self.quarantine_dir, self.backups_dir):
                 ensure_private_dir(folder)
@@ -465,10 +489,36 @@ class Store:
             remove_stray_temp_files(folder)  # sessions/: in the same pass as the start-up checks
         self._open_index()
         self._check_sessions()
+        self._check_action_log()
+
+    def still_ours(self) -> bool:
+        """True while the folder is the one this store locked: its lock file is still there, the same file.
+
+        One stat. If the folder was removed, moved or replaced while the app ran, another app may hold the
+        folder now at the same path: from then on this store writes nothing there (see ``folder_lost``).
+        """
+        if self._lock_id is None or self.folder_lost:
+            return not self.folder_lost
+        try:
+            st = os.stat(self.data_dir / ".lock")
+            self.folder_lost = (st.st_dev, st.st_ino) != self._lock_id
+        except OSError:
+            self.folder_lost = True
+        return not self.folder_lost
+
+    def check_still_ours(self) -> None:
+        """NotSavedError unless the folder is still the one this store locked (see ``still_ours``)."""
+        if not self.still_ours():
+            raise NotSavedError(
+                f"Not saved: the data folder was removed or replaced while the app was running ({self.data_dir}), "
+                "so nothing more can be saved in this window; what you typed is kept, so copy it somewhere safe, "
+                "then quit and start the app again."
+            )
 
     def close(self) -> None:
         with self._thread_lock:
-            self.flush()  # what fails is still safe in the journal; brought up to date at the next start
+            if self.still_ours():
+                self.flush()  # what fails is still safe in the journal; brought up to date at the next start
             for db in self._session_dbs.values():
                 db.close()
             self._session_dbs.clear()
@@ -518,6 +568,59 @@ class Store:
         self.notices.append(f"The file {path} could not be read because {why}, so it was moved to {target}.")
         return target
 
+    @property
+    def action_log_path(self) -> Path:
+        return self.data_dir / ACTION_LOG
+
+    def _check_action_log(self) -> None:
+        """At start: an action log with lines that cannot be read or used is kept in quarantine/ as it was,
+        and (unless read-only) written again with every usable line; one sentence says what was kept."""
+        path = self.action_log_path
+        repair = not self.read_only
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            kept = "left where it is"
+            if repair:
+                try:
+                    kept = f"kept in {self._quarantine_move(path)}"
+                except OSError:
+                    pass
+            self.notices.append(
+                f"The action log {path} could not be read because {_read_reason(exc)}, so learning actions show "
+                f"the status their sessions recorded for them; the file is {kept}."
+            )
+            return
+        contents = parse_journal(data)
+        usable = [op for op in contents.ops if usable_status_change(op)]
+        bad = contents.damaged_lines + len(contents.ops) - len(usable)
+        if not bad and not contents.damaged_tail:
+            return
+        kept = f"left where it is until the app next opens this folder"
+        if repair:
+            try:
+                target = self._quarantine_copy(path, data)
+                atomic_write(path, b"".join(orjson.dumps(op) + b"\n" for op in usable))
+                self.changes += 1
+                kept = f"kept in {target}"
+            except OSError:
+                pass
+        if not bad:
+            self.notices.append(
+                f"The action log {path} ended in a half-written line from when the app stopped while saving, which "
+                f"had not been shown as saved, so it was set aside and the original file is {kept}."
+            )
+            return
+        lines = plural(bad, "line")
+        self.notices.append(
+            f"The action log {path} had {lines} that could not be read or used, so the status "
+            f"{'change in it was' if bad == 1 else 'changes in them were'} lost and those actions show their "
+            f"earlier status; {plural(len(usable), 'readable change')} {'was' if len(usable) == 1 else 'were'} "
+            f"kept and the original file is {kept}."
+        )
+
     # ------------------------------------------------------------------ index
     # The index holds one document per session: its summary, plus "stale" (its file may be behind
     # its journal), and "db_size" / "journal_size" (the sizes of its files when the entry was
@@ -545,6 +648,7 @@ class Store:
                     self._docs[session_id] = self._doc_for(self._load(session_id))
                 except StoreError:
                     continue
+        self._check_action_log()
         return self
 
     def _docs_from(self, tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
@@ -605,6 +709,9 @@ class Store:
 
     def _write_index(self) -> None:
         """Write the whole index from what is known in memory (after a rebuild or a failed write)."""
+        if not self.still_ours():
+            self._index_behind = True
+            return
         data = orjson.dumps({"sessions": {str(n): doc for n, doc in enumerate(self._docs.values(), start=1)}})
         if self._index is not None:
             self._index.close()
@@ -1137,7 +1244,8 @@ class Store:
         Returns the sequence number of the last change and the journal's new length.
         """
         if self.read_only:
-            raise StoreError("This data folder was opened read-only; nothing can be changed.")
+            raise NotSavedError(self.read_only_reason)
+        self.check_still_ours()
         first = self._next_seq(session_id)
         at = self.clock().isoformat()
         lines = [{"seq": first + n, "at": at, **op} for n, op in enumerate(ops)]
@@ -1217,6 +1325,8 @@ class Store:
     def flush(self) -> None:
         """Write every session file that is behind its journal now (the app may call this when idle)."""
         with self._thread_lock:
+            if not self.still_ours():
+                return
             for session_id in list(self._unflushed):
                 db = self._session_dbs.get(session_id)
                 try:
@@ -1356,6 +1466,7 @@ class Store:
     def write_record(self, session: Session, content: bytes, extension: str, out: Path | None = None) -> Path:
         """Write an exported record; the default place is <data>/records/."""
         if out is None:
+            self.check_still_ours()
             ensure_private_dir(self.records_dir)
             out = self.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}.{extension}"
         try:

@@ -411,3 +411,100 @@ def test_session_file_without_a_checksum_is_still_read(folder):
         assert texts(store.load_session(session_id)) == SAID + LATER
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------------- 4. the action log damaged
+LOG_DAMAGE = {
+    "a line cut short": lambda lines: [lines[0], lines[1][: len(lines[1]) // 2] + b"\n", lines[2]],
+    "garbage": lambda lines: [lines[0], b"\x00\xff garbage \x17\n", lines[1], lines[2]],
+    "an impossible line": lambda lines: [lines[0], lines[1], b'{"op": "status", "action_id": "x", "status": "archived", "date": "2026-10-02"}\n', lines[2]],
+}
+
+
+@pytest.fixture
+def actions_folder(data_dir, library):
+    """Three ended sessions, one learning action each; the first dropped, the second done, the third in progress."""
+    import datetime as dt
+
+    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.history import HistoryIndex
+    from tests.learning.helpers import reviewed_session
+
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    names = ["Share the morning plan", "Invite the school nurse", "Write to the GP"]
+    for n, action in enumerate(names):
+        reviewed_session(store, library, clock, action=action, title=f"Review {n}", date=dt.date(2026, 9, 1 + n))
+    actions = {a.text: a for a in load_actions(store, HistoryIndex(store).refresh().facts())}
+    change_status(store, actions[names[0]], "dropped", dt.date(2026, 10, 1), note="school said no")
+    change_status(store, actions[names[1]], "done", dt.date(2026, 10, 1))
+    change_status(store, actions[names[2]], "in progress", dt.date(2026, 10, 1))
+    store.close()
+    return data_dir, names
+
+
+def action_statuses(data_dir: Path) -> dict[str, str]:
+    from facilitator.store.actions import load_actions
+    from facilitator.store.history import HistoryIndex
+
+    store = Store(data_dir, read_only=True).open()
+    try:
+        return {a.text: a.status.value for a in load_actions(store, HistoryIndex(store).refresh().facts())}
+    finally:
+        store.close()
+
+
+@pytest.mark.parametrize("damage", LOG_DAMAGE)
+def test_damaged_action_log_is_kept_and_every_readable_change_stands(actions_folder, damage):
+    data_dir, names = actions_folder
+    log = data_dir / "actions.journal.jsonl"
+    lines = log.read_bytes().splitlines(keepends=True)
+    assert len(lines) == 3
+    original = b"".join(LOG_DAMAGE[damage](lines))
+    log.write_bytes(original)
+
+    out = data_dir.parent / "digest.md"
+    digest = facilitator(data_dir, "digest", "--since", "2026-01-01", "--until", "2026-12-31", "--out", str(out))
+    assert digest.returncode == 0
+    (notice,) = notices_of(digest)
+    assert str(log) in notice and "kept" in notice and one_sentence(notice), notice
+    assert "dropped" in out.read_text()  # the dropped action stays dropped in the digest
+    listed = facilitator(data_dir, "sessions", "list")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == 3
+
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert str(log) in notice and one_sentence(notice), notice
+        (kept,) = quarantined(data_dir)
+        assert kept.read_bytes() == original and str(kept) in notice
+    finally:
+        store.close()
+    statuses = action_statuses(data_dir)
+    assert statuses[names[0]] == "dropped", "a dropped action went back to open"
+    if damage == "a line cut short":
+        assert statuses[names[1]] == "open" and "1 line" in notice  # the change in the cut line alone is lost
+    else:
+        assert statuses[names[1]] == "done" and "3 readable changes were kept" in notice
+    assert statuses[names[2]] == "in progress"
+    again = open_as_the_app(data_dir)
+    assert again.notices == []
+    again.close()
+
+
+def test_action_log_that_is_a_folder_does_not_stop_the_digest(actions_folder):
+    data_dir, names = actions_folder
+    log = data_dir / "actions.journal.jsonl"
+    _into_a_folder(log)
+    out = data_dir.parent / "digest.md"
+    digest = facilitator(data_dir, "digest", "--since", "2026-01-01", "--until", "2026-12-31", "--out", str(out))
+    assert digest.returncode == 0
+    (notice,) = notices_of(digest)
+    assert str(log) in notice and "folder" in notice and one_sentence(notice)
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        (kept,) = quarantined(data_dir)
+        assert str(kept) in notice and (kept / log.name).is_file()
+    finally:
+        store.close()
