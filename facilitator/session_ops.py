@@ -113,18 +113,26 @@ def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, 
     """Mark the session ended, write its record, and return both. On failure the session stays running.
 
     The retention note is fixed into the session now, so the final record is the same bytes on every export.
+    The record is written first where it waits (not in records/), then the session is marked ended, then the
+    record is moved into records/: a kill at any moment never leaves a final record of a running session
+    (the store's start-up finishes or removes what a kill left).
     """
     note = session.retention_note or retention_setting(store) or DEFAULT_RETENTION_NOTE
     ended = session.model_copy(update={"status": SessionStatus.ended, "ended_at": clock(), "retention_note": note})
     text = render_markdown(ended, draft=False)
-    path = store.write_record(ended, text.encode("utf-8"), "md")
-    ended = store.update_session(
-        session,
-        status=SessionStatus.ended.value,
-        ended_at=ended.ended_at.isoformat(),
-        record_path=str(path),
-        retention_note=note,
-    )
+    path = store.stage_final_record(ended, text.encode("utf-8"), "md")
+    try:
+        ended = store.update_session(
+            session,
+            status=SessionStatus.ended.value,
+            ended_at=ended.ended_at.isoformat(),
+            record_path=str(path),
+            retention_note=note,
+        )
+    except BaseException:
+        store.discard_staged_record(session.id)
+        raise
+    store.publish_final_record(ended)
     store.backup_session(ended)
     return ended, path
 

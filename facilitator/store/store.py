@@ -67,6 +67,8 @@ if TYPE_CHECKING:  # the pydantic models are imported where they are used: not n
 Clock = Callable[[], dt.datetime]
 
 JOURNAL_SUFFIX = ".journal.jsonl"
+#: a session's final record, written while it is being ended, before the session is marked ended
+STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
 ACTION_LOG = "actions.journal.jsonl"
 _ACTION_STATUSES = frozenset(s.value for s in ActionStatus)
@@ -777,10 +779,14 @@ class Store:
         size is found when the session is loaded, and repaired the same way.
         """
         sizes: dict[str, int] = {}
+        staged: list[str] = []
         sessions_dir = str(self.sessions_dir)
         with os.scandir(sessions_dir) as entries:
             for entry in entries:
                 name = entry.name
+                if name.endswith(STAGED_RECORD_SUFFIX):
+                    staged.append(name)
+                    continue
                 if name.startswith("."):
                     if name.endswith(TEMP_SUFFIX):
                         try:
@@ -833,6 +839,8 @@ class Store:
                 changed = True
         if changed:
             self._write_index()
+        for name in staged:
+            self._finish_staged_record(name[: -len(STAGED_RECORD_SUFFIX)])
 
     # ------------------------------------------------------------------ reading
     def _summary_map(self) -> dict[str, SessionSummary]:
@@ -1468,12 +1476,70 @@ class Store:
         if out is None:
             self.check_still_ours()
             ensure_private_dir(self.records_dir)
-            out = self.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}.{extension}"
+            out = self.final_record_path(session, extension)
         try:
             atomic_write(out, content)
         except OSError as exc:
             raise StoreError(f"Could not write {out}: {_reason(exc)}. Choose another place with --out.") from None
         return out
+
+    # Ending a session: its final record is written beside the session file first (stage_final_record), then
+    # the session is marked ended (a journal line: the acknowledgement), then the record is moved into
+    # records/ (publish_final_record). A kill before the journal line leaves a running session and a staged
+    # file, removed at the next start; a kill after it leaves an ended session whose record the next start
+    # moves into place. So a record marked final is never in records/ for a session still running.
+    def _staged_record_path(self, session_id: str) -> Path:
+        return self.sessions_dir / f"{session_id}{STAGED_RECORD_SUFFIX}"
+
+    def final_record_path(self, session: Session, extension: str = "md") -> Path:
+        return self.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}.{extension}"
+
+    def stage_final_record(self, session: Session, content: bytes, extension: str = "md") -> Path:
+        """Write a session's final record where it waits for the session to be marked ended; returns the
+        path it will have in records/. StoreError (in words that fit the app) if it cannot be written."""
+        self.check_still_ours()
+        try:
+            atomic_write(self._staged_record_path(session.id), content)
+        except OSError as exc:
+            raise StoreError(
+                f"The record could not be written in {self.data_dir} because {_reason(exc)}; "
+                "free some space or fix the folder, then end the session again with ctrl+e."
+            ) from None
+        return self.final_record_path(session, extension)
+
+    def discard_staged_record(self, session_id: str) -> None:
+        try:
+            self._staged_record_path(session_id).unlink()
+        except OSError:
+            pass
+
+    def publish_final_record(self, session: Session) -> Path | None:
+        """Move an ended session's staged record to its place in records/ (its ``record_path``)."""
+        with self._thread_lock:
+            return self._finish_staged_record(session.id)
+
+    def _finish_staged_record(self, session_id: str) -> Path | None:
+        staged = self._staged_record_path(session_id)
+        doc = (self._docs or {}).get(session_id) or {}
+        target = doc.get("record_path")
+        ended = doc.get("status") == SessionStatus.ended.value and isinstance(target, str)
+        try:
+            if not ended or Path(target).parent != self.records_dir or Path(target).exists():
+                staged.unlink()  # the session was never marked ended (or its record is in place already)
+                return None
+            ensure_private_dir(self.records_dir)
+            os.replace(staged, target)
+            fsync_dir(self.records_dir)
+            fsync_dir(self.sessions_dir)
+        except FileNotFoundError:
+            return None
+        except OSError as exc:
+            self.notices.append(
+                f"The record of session {session_id} could not be put in {self.records_dir} because {_reason(exc)}; "
+                "it is kept and put there when the app next starts."
+            )
+            return None
+        return Path(target)
 
     def backup_session(self, session: Session) -> Path | None:
         """Keep a copy of the session's file in backups/ (used if both its file and journal are damaged)."""
