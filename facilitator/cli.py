@@ -153,8 +153,7 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: 
     if command == "digest":
         return _digest(args, data_dir, clock)
 
-    store = Store(data_dir, clock=clock)
-    store.open()
+    store = Store(data_dir, clock=clock).open_or_read_only()  # a full disk: opened read-only, and the app says so
     try:
         library = open_library(store.templates_dir)
         open_id = None

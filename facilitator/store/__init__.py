@@ -1,6 +1,7 @@
 """Durable storage: TinyDB files, journals and the data folder. Nothing else knows the file layout."""
 
 from .store import (
+    DiskFullError,
     FolderInUseError,
     HistoryEntry,
     NotSavedError,
@@ -12,6 +13,7 @@ from .store import (
 )
 
 __all__ = [
+    "DiskFullError",
     "FolderInUseError",
     "HistoryEntry",
     "NotSavedError",

@@ -95,6 +95,10 @@ class FolderInUseError(StoreError):
     pass
 
 
+class DiskFullError(StoreError):
+    """The data folder's disk is full: the store cannot be opened for writing (see open_or_read_only)."""
+
+
 class NotSavedError(StoreError):
     """A change could not be made durable. Nothing of it was kept; the caller keeps the user's text."""
 
@@ -467,7 +471,35 @@ class Store:
                 raise
             return self
 
+    def open_or_read_only(self) -> "Store":
+        """Open for the app; if the disk is full, open read-only instead and say so (one notice).
+
+        Sessions can then be looked at and exported elsewhere; every change is refused as not saved.
+        """
+        try:
+            return self.open()
+        except DiskFullError:
+            pass
+        self.read_only = True
+        self.read_only_reason = (
+            "Not saved: the disk was full when the app started, so it opened read-only; what you typed is kept, "
+            "so copy it somewhere safe, free some space and start the app again."
+        )
+        self._open_read_only()
+        self.notices.insert(
+            0,
+            f"The disk holding {self.data_dir} is full, so the app opened read-only: sessions can be looked at and "
+            "exported to another disk with `facilitator export ID --out PATH`, but nothing can be recorded until "
+            "some space is freed and the app is started again.",
+        )
+        return self
+
     def _unusable(self, exc: OSError) -> StoreError:
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return DiskFullError(
+                f"Cannot use the data folder {self.data_dir}: {_reason(exc)}. "
+                "Free some space, or choose another folder with --data-dir or FACILITATOR_DATA_DIR."
+            )
         return StoreError(
             f"Cannot use the data folder {self.data_dir}: {_reason(exc)}. "
             "Choose a folder you can write to with --data-dir or FACILITATOR_DATA_DIR."
@@ -530,6 +562,7 @@ class Store:
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
+            self._lock_id = None
 
     def __enter__(self) -> "Store":
         return self.open()
