@@ -12,8 +12,24 @@ TEMP_SUFFIX = ".tmp"
 
 
 def ensure_private_dir(path: Path) -> None:
-    """Create the folder (and parents) if needed and make it 0700, whatever the umask."""
-    path.mkdir(parents=True, exist_ok=True, mode=DIR_MODE)
+    """Create the folder (and any missing parents) if needed and make it 0700, whatever the umask.
+
+    Each missing parent is made 0700 too (``mkdir(parents=True)`` would give parents the umask's default,
+    world-writable under umask 0); parents that already exist are left as they are.
+    """
+    path = Path(path)
+    missing = []
+    at = path
+    while not at.exists() and at != at.parent:
+        missing.append(at)
+        at = at.parent
+    for folder in reversed(missing):
+        try:
+            folder.mkdir(mode=DIR_MODE)
+        except FileExistsError:
+            continue  # made meanwhile (by another process): its mode is its maker's
+        if (folder.stat().st_mode & 0o777) != DIR_MODE:
+            os.chmod(folder, DIR_MODE)
     if (path.stat().st_mode & 0o777) != DIR_MODE:
         os.chmod(path, DIR_MODE)
 

@@ -58,3 +58,43 @@ def test_existing_folder_and_lock_with_loose_modes_are_tightened(data_dir):
     Store(data_dir).open().close()
     assert stat.S_IMODE(data_dir.stat().st_mode) == 0o700
     assert stat.S_IMODE((data_dir / ".lock").stat().st_mode) == 0o600
+
+
+START_UNDER_UMASK_0 = """
+import os, sys
+os.umask(0)
+from facilitator.cli import main
+sys.exit(main(sys.argv[1:], run=lambda app: None))
+"""
+
+
+@pytest.mark.parametrize("where", ["--data-dir two levels down", "the default folder in a new home"])
+def test_parent_folders_the_app_creates_are_private_under_umask_0(tmp_path, where):
+    """A real start of the app (cli.main, in a new process) with umask 0: no folder it makes is group/world-writable."""
+    import subprocess
+    import sys
+
+    fresh = tmp_path / "fresh"
+    fresh.mkdir()
+    env = {k: v for k, v in os.environ.items() if k not in ("XDG_DATA_HOME", "FACILITATOR_DATA_DIR")}
+    if where.startswith("--data-dir"):
+        data_dir = fresh / "team" / "supervision" / "data"
+        args = ["--data-dir", str(data_dir)]
+    else:
+        env["HOME"] = str(fresh)
+        data_dir = fresh / ".local" / "share" / "facilitator"
+        args = []
+    result = subprocess.run(
+        [sys.executable, "-c", START_UNDER_UMASK_0, *args], capture_output=True, text=True, timeout=60, env=env
+    )
+    assert result.returncode == 0, result.stderr
+    assert (data_dir / "sessions").is_dir()
+    made = []
+    at = data_dir
+    while at != fresh:
+        made.append(at)
+        at = at.parent
+    assert len(made) == 3
+    for folder in made:
+        mode = stat.S_IMODE(folder.stat().st_mode)
+        assert mode == 0o700, f"{folder} was made {oct(mode)} under umask 0"
