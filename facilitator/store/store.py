@@ -1,10 +1,16 @@
 """The only code that knows TinyDB and the data folder's layout.
 
-<data>/.lock                        held while the app runs; a second app is refused
+<data>/.lock                        held while the app runs; a second app is refused. Its identity (device,
+                                    inode) is noted at open and checked (one stat) before every change is
+                                    acknowledged: if the folder was removed, moved or replaced, nothing more
+                                    is written there and each change is refused as not saved
 <data>/index.json                   TinyDB: one document per session (a summary); rebuildable
 <data>/sessions/<id>.json           TinyDB per session: the session, its contributions, and in ``_meta``
-                                    the last journal line (``seq``) and journal length it contains
+                                    the last journal line (``seq``) and journal length (``journal_bytes``) it
+                                    contains, and a ``sha256`` of the rest of the file (older files have none)
 <data>/sessions/<id>.journal.jsonl  append-only journal; an fsynced line is an acknowledged change
+<data>/sessions/<id>.final-record   a final record waiting while its session is being ended (see end_session)
+<data>/actions.journal.jsonl        learning actions' status changes, one line each (see store/actions.py)
 <data>/records/                     written records (markdown, and exports)
 <data>/quarantine/                  damaged files moved aside, byte for byte
 <data>/backups/<id>.json            a good copy of each session file, taken at every phase change and at the end
@@ -20,8 +26,17 @@
 Recording a change: append it to the journal and fsync (that is the acknowledgement), then update
 the session's TinyDB file (atomic replace). If the second step fails the change is safe in the
 journal; the session file is rewritten whole at the next change, at close, or at the next start.
-"""
 
+What is checked, and what happens (``_load``, ``_open_index``, ``_check_action_log``): a file that cannot
+be read at all (a folder in its place, an input/output error) or that is damaged (cut off, not JSON, its
+checksum no longer matching) is moved to quarantine/ and rebuilt from the journal or the backup; journal
+lines that cannot be read, or that are JSON but cannot be applied (a newer version's change, a wrong
+type, a phase the template lacks, an unknown op), are set aside, the original journal copied to
+quarantine/ first, and every other line is applied; a journal shorter than its session file says it was
+is reported as possible loss, naming the session. Each is one sentence in ``notices``; read-only stores
+(the command line's list, export and digest) repair nothing and say the same. A full disk at start opens
+the store read-only (``open_or_read_only``).
+"""
 from __future__ import annotations
 
 import contextlib
