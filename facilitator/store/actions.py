@@ -18,7 +18,7 @@ from ..learning.actions import gather_actions
 from ..learning.facts import SessionFacts
 from ..models import ActionReview, ActionStatus, ActionStatusChange, LearningAction, Session
 from .journal import Journal, JournalWriteError
-from .store import ACTION_LOG, NotSavedError, Store, StoreError, _reason
+from .store import ACTION_LOG, NotSavedError, Store, _reason
 
 LOG_NAME = ACTION_LOG
 

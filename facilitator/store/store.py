@@ -1104,6 +1104,7 @@ class Store:
                 continue
             applied += 1
         lost = [n for n in missing if n > base_seq]
+        lost = lost[min(bad_seq, len(lost)):]  # a line whose seq could not be read is most likely a gap's change
         not_applied = bad_seq + len(set_aside)
         last_seq = max(base_seq, last_seen)
         # The session file notes how long the journal was when it was written: a journal now shorter
