@@ -1227,10 +1227,12 @@ class Store:
         if not_applied:
             unreadable = f"{plural(contents.damaged_lines, 'unreadable line')} and " if contents.damaged_lines else ""
             lines = plural(not_applied, "line")
+            aside = "it was set aside" if not_applied == 1 and not contents.damaged_lines else "they were set aside"
+            if lost:
+                aside += f", {plural(len(lost), 'recorded change')} in unreadable lines could not be recovered,"
             return (
                 f"The journal {journal.path} of {named} had {unreadable}{lines} this version of facilitator cannot use "
-                f"(written by a newer version, or damaged), so {'it was' if not_applied == 1 else 'they were'} set aside"
-                f"{' and ' + losing.split(' and ')[0] if lost else ''} and every other change was kept; {original}."
+                f"(written by a newer version, or damaged), so {aside} and every other change was kept; {original}."
             )
         if contents.damaged_lines:
             count = plural(contents.damaged_lines, "unreadable line")
