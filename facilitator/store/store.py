@@ -1574,8 +1574,10 @@ class Store:
         doc = (self._docs or {}).get(session_id) or {}
         target = doc.get("record_path")
         ended = doc.get("status") == SessionStatus.ended.value and isinstance(target, str)
+        # In records/ of this folder, whatever path the folder was opened by when the session ended.
+        target = self.records_dir / Path(target).name if ended else None
         try:
-            if not ended or Path(target).parent != self.records_dir or Path(target).exists():
+            if target is None or target.exists():
                 staged.unlink()  # the session was never marked ended (or its record is in place already)
                 return None
             ensure_private_dir(self.records_dir)
@@ -1590,7 +1592,7 @@ class Store:
                 "it is kept and put there when the app next starts."
             )
             return None
-        return Path(target)
+        return target
 
     def backup_session(self, session: Session) -> Path | None:
         """Keep a copy of the session's file in backups/ (used if both its file and journal are damaged)."""
