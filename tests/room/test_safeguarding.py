@@ -24,6 +24,8 @@ async def test_flagging_hides_it_now_and_keeps_it_out_of_every_export(store, clo
         await say(pilot, "@2 " + CONCERN)
         await pilot.press("up", "exclamation_mark")
         await pilot.pause()
+        await pilot.press("enter")  # yes, flag it
+        await pilot.pause()
         assert shown(pilot) == ["1. Sam Patel: school referral after a month missed"]
         assert "Recorded in this phase (1)" in str(session_screen(pilot).query_one("#recorded-title", Static).render())
         assert "facilitator-only note" in status(pilot)

@@ -28,7 +28,7 @@ from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
-from .contribution_dialogs import speaker_options
+from .contribution_dialogs import short, speaker_options
 from ..widgets.key_bar import KeyBar
 
 LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
@@ -247,6 +247,8 @@ class SessionScreen(Screen):
         if not contributions.items:
             self._status("Nothing recorded in this phase yet to choose.")
             return
+        # From the box, the newest contribution is chosen first, whatever was chosen last time.
+        contributions.selected = None
         contributions.focus()
 
     def on_contribution_list_focus_changed(self, event: ContributionList.FocusChanged) -> None:
@@ -270,7 +272,7 @@ class SessionScreen(Screen):
         if contribution is None:
             self._status("Nothing recorded in this phase yet.")
             return
-        from .contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen, short
+        from .contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
 
         if action == "edit":
             self.app.push_screen(
@@ -282,6 +284,8 @@ class SessionScreen(Screen):
             def confirmed(yes: bool | None) -> None:
                 if yes:
                     self._delete(contribution)
+                else:
+                    self._status(f"Not deleted: “{short(contribution.text, 40)}” is kept.")
 
             self.app.push_screen(
                 ConfirmScreen("Delete this contribution?", f"“{short(contribution.text)}”  (ctrl+z brings it back)"),
@@ -305,11 +309,27 @@ class SessionScreen(Screen):
                 lambda tags: None if tags is None else self._apply(contribution, {"tags": tags}, "Tags saved"),
             )
         elif action == "flag":
-            self._apply(
-                contribution,
-                {"safeguarding": True},
-                "Flagged as a safeguarding concern: hidden from the screen and kept out of the record; it is in "
-                "the facilitator-only note (f6). Pass it on today through your organisation's route",
+            words = short(contribution.text, 40)
+
+            def flag_confirmed(yes: bool | None) -> None:
+                if not yes:
+                    self._status(f"Not flagged: “{words}” stays on the screen.")
+                    return
+                self._apply(
+                    contribution,
+                    {"safeguarding": True},
+                    f"Flagged “{words}” as a safeguarding concern: hidden from the screen and kept out of the "
+                    "record; it is in the facilitator-only note (f6). Pass it on today through your "
+                    "organisation's route",
+                )
+
+            self.app.push_screen(
+                ConfirmScreen(
+                    "Flag this contribution as a safeguarding concern?",
+                    f"“{short(contribution.text)}”\n\nIt will be hidden from the screen and kept out of the record, "
+                    "in the facilitator-only note (f6). ctrl+z undoes.",
+                ),
+                flag_confirmed,
             )
 
     def _apply(self, contribution: Contribution, changes: dict, done: str) -> None:
@@ -341,7 +361,7 @@ class SessionScreen(Screen):
         if removed.safeguarding:
             self._write_note()
         self._refresh_contributions()
-        self._status("Deleted. ctrl+z brings it back.")
+        self._status(f"Deleted “{short(removed.text, 40)}”. ctrl+z brings it back.")
 
     def action_undo(self) -> None:
         try:

@@ -1,0 +1,73 @@
+"""No slip can hurt anyone: choosing starts at the newest contribution, flagging and deleting ask first and
+name the item, and each is undone by ctrl+z."""
+
+from __future__ import annotations
+
+from facilitator.tui.screens.contribution_dialogs import ConfirmScreen
+from facilitator.tui.widgets.contribution_list import ContributionItem
+
+from .helpers import open_app, say, session_screen, shown, status
+
+
+def chosen_text(pilot) -> list[str]:
+    return [str(i.render()) for i in session_screen(pilot).query(ContributionItem) if i.has_class("-chosen")]
+
+
+async def test_up_from_the_box_chooses_the_newest_not_the_last_chosen(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "first thing")
+        await say(pilot, "second thing")
+        await pilot.press("up", "up")  # into the list, then up to the first
+        await pilot.pause()
+        assert chosen_text(pilot) == ["1. first thing"]
+        await pilot.press("escape")
+        await say(pilot, "third thing")
+        await pilot.press("up")
+        await pilot.pause()
+        assert chosen_text(pilot) == ["3. third thing"]
+
+
+async def test_flag_asks_naming_the_item_and_undo_brings_it_back(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "the school rang the same day")
+        await say(pilot, "home visit on the Tuesday went well")
+        await pilot.press("up", "up", "exclamation_mark")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "the school rang the same day" in app.screen.detail
+        await pilot.press("escape")  # no: nothing hidden
+        await pilot.pause()
+        assert len(shown(pilot)) == 2
+        assert "Not flagged: “the school rang the same day”" in status(pilot)
+        assert not any(c.safeguarding for c in store.load_session(session.id).contributions)
+        await pilot.press("exclamation_mark")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert shown(pilot) == ["1. home visit on the Tuesday went well"]
+        assert "Flagged “the school rang the same day”" in status(pilot)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert len(shown(pilot)) == 2
+        assert "the school rang the same day" in status(pilot)
+    assert not any(c.safeguarding for c in store.load_session(session.id).contributions)
+
+
+async def test_delete_message_names_the_item(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "kept this one")
+        await say(pilot, "delete this one")
+        await pilot.press("up", "d")
+        await pilot.pause()
+        assert isinstance(app.screen, ConfirmScreen)
+        assert "delete this one" in app.screen.detail
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Deleted “delete this one”" in status(pilot)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "delete this one" in status(pilot)
+        assert shown(pilot) == ["1. kept this one", "2. delete this one"]
