@@ -50,7 +50,7 @@ async def test_follow_up_round_at_the_start_of_a_teams_next_session(store, libra
         assert "OVERDUE" in rows[0][2].plain and "OVERDUE" not in rows[1][2].plain
         assert "2 open actions, 1 overdue" in str(screen.query_one("#actions-status", Static).render())
 
-        await pilot.press("d")  # the first is done
+        await pilot.press("d", "enter")  # the first is done
         await pilot.pause()
         assert rows is not screen.query_one("#actions-table").rows
         assert screen.query_one("#actions-table").rows[0][4].plain.startswith("done")
@@ -160,7 +160,7 @@ async def test_actions_screen_lists_open_actions_by_owner_then_due(store, librar
         assert [(row[0], row[2]) for row in table.rows] == [
             ("Priya", "Priya's"), ("Sam", "A sooner"), ("Sam", "B later"), ("no owner", "Nobody's"),
         ]
-        await pilot.press("down", "p")
+        await pilot.press("down", "p", "enter")
         await pilot.pause()
         assert table.rows[1][5].plain.startswith("in progress")
         # The cursor moved on to the next action, which has no changes yet.

@@ -1,8 +1,11 @@
 """Learning actions: the follow-up round when a team starts a new session, and every open action.
 
-Keys on the table: d done, p in progress, x dropped (with a short note), c carried over. Each change is
-durable before the row shows it (store/actions.py); in the follow-up round it is also kept in the new session,
-so that session's record lists it.
+Keys on the table: d done, p in progress, x dropped (with a short note), c carried over. A key only proposes
+the change for the row the cursor is on; enter saves it, escape cancels, ctrl+z undoes the last saved change.
+Typing anything else while the table has the focus goes into the note box, never to the table: a note
+typed with the wrong focus cannot change a status. Each change is durable before the row shows it
+(store/actions.py); in the follow-up round it is also kept in the new session, so that session's record
+lists it.
 """
 
 from __future__ import annotations
@@ -56,18 +59,28 @@ class ActionTableScreen(Screen):
         Binding("p", "status('p')", "In progress"),
         Binding("x", "status('x')", "Dropped"),
         Binding("c", "status('c')", "Carried over"),
+        Binding("ctrl+z", "undo", "Undo", priority=True),
     ]
     session: Session | None = None
+    # Keys the table itself answers to besides the status keys (the actions screen adds "a").
+    TABLE_KEYS: frozenset[str] = frozenset()
 
     def __init__(self) -> None:
         super().__init__()
         self.actions: list[LearningAction] = []
         self._pending: tuple[str, ActionStatus] | None = None
+        self._pending_key = ""
+        self._undo: list[tuple[LearningAction, ActionStatus]] = []
 
     def note_row(self) -> ComposeResult:
         with Horizontal(id="action-note-row"):
             yield Label("Note", id="action-note-label")
-            yield Input(placeholder="a short note (needed when dropping an action), then the status key", id="action-note", max_length=300)
+            yield Input(
+                placeholder="a short note (needed when dropping an action), then the status key and enter",
+                id="action-note",
+                max_length=300,
+                select_on_focus=False,
+            )
 
     @property
     def table(self) -> VirtualTable:
@@ -82,19 +95,118 @@ class ActionTableScreen(Screen):
         row = self.table.cursor_row
         return self.actions[row] if 0 <= row < len(self.actions) else None
 
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        # Status keys act only on a focused row of the table, never from the note box or anywhere else.
+        if action == "status" and self.focused is not self.table:
+            return False
+        if action == "toggle_all" and self._pending is not None:
+            return False  # a letter after a status key is typing: it goes to the note box
+        return True
+
     def action_status(self, key: str) -> None:
         action = self.current_action()
         if action is None:
             self._status("There is no action to change.")
             return
+        if self._pending is not None:
+            # A second letter before enter: that is someone typing, not choosing a status.
+            self._to_note(key)
+            return
         status = STATUS_KEYS[key]
         note_box = self.query_one("#action-note", Input)
+        self._pending = (action.id, status)
+        self._pending_key = key
         if status == ActionStatus.dropped and not note_box.value.strip():
-            self._pending = (action.id, status)
             note_box.focus()
-            self._status("Type a short note on why it is dropped, then press enter.")
+            self._status(
+                Text(f"Dropping “{action.text[:60]}”: type a short note on why, then press enter (escape cancels).")
+            )
             return
-        self.apply(action, status, note_box.value)
+        message = Text(f"Mark “{action.text[:60]}” as {status.value}? ", style="bold")
+        message.append("Enter saves; escape cancels.")
+        self._status(message)
+
+    def _to_note(self, typed: str) -> None:
+        """Letters typed at the table go into the note box; any status proposed is cancelled."""
+        note_box = self.query_one("#action-note", Input)
+        note_box.value = note_box.value + self._pending_key + typed
+        note_box.cursor_position = len(note_box.value)
+        self._pending = None
+        self._pending_key = ""
+        note_box.focus()
+        self._status("That looked like typing, so it went into the note box; no status was changed.")
+
+    def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
+        if self.focused is not self.table or not event.is_printable or event.character is None:
+            return
+        if event.character == " ":
+            return
+        if self._pending is None and (event.character in STATUS_KEYS or event.character in self.TABLE_KEYS):
+            return
+        event.stop()
+        event.prevent_default()
+        self._to_note(event.character)
+
+    def cancel_pending(self) -> bool:
+        """Escape with a status proposed: nothing changes. True if there was one to cancel."""
+        if self._pending is None:
+            return False
+        self._pending = None
+        self._pending_key = ""
+        self.table.focus()
+        self._status("Cancelled: no status was changed.")
+        return True
+
+    def confirm_pending(self) -> bool:
+        """Enter on the row a status was proposed for: save it. True if there was one."""
+        if self._pending is None:
+            return False
+        action_id, status = self._pending
+        current = self.current_action()
+        if current is None or current.id != action_id:
+            self._pending = None
+            self._pending_key = ""
+            self._status("The cursor moved, so nothing was changed: press the status key again on the row you mean.")
+            return True
+        self.apply(current, status, self.query_one("#action-note", Input).value)
+        return True
+
+    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if self.confirm_pending():
+            event.stop()
+            return
+        self.show_history()
+
+    def show_history(self) -> None:
+        pass
+
+    def action_undo(self) -> None:
+        if self.cancel_pending():
+            return
+        if not self._undo:
+            self._status("No status change to undo.")
+            return
+        action, previous = self._undo.pop()
+        current = next((a for a in self.actions if a.id == action.id), None)
+        if current is None:
+            return
+        was = current.status
+        try:
+            updated, session = change_status(
+                self.app.store, current, previous, self.app.clock().date(), f"undone: {was.value} was a mistake", self.session
+            )
+        except (ValueError, NotSavedError, StoreError) as exc:
+            self._undo.append((action, previous))
+            self._status(str(exc), error=True)
+            return
+        if session is not None:
+            self.session = session
+        self.actions = [updated if a.id == action.id else a for a in self.actions]
+        row = self.table.cursor_row
+        self.fill()
+        self.table.cursor_row = row
+        self.table.focus()
+        self._status(Text(f"Undone: “{updated.text[:60]}” is {previous.value} again.", style="bold"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "action-note":
@@ -102,7 +214,7 @@ class ActionTableScreen(Screen):
         event.stop()
         if self._pending is None:
             self.table.focus()
-            self._status("Now press d, p, x or c on the action the note is for.")
+            self._status("Now press d, p, x or c on the action the note is for, then enter.")
             return
         action_id, status = self._pending
         action = next((a for a in self.actions if a.id == action_id), None)
@@ -121,6 +233,8 @@ class ActionTableScreen(Screen):
             self._status(str(exc), error=True)
             return
         self._pending = None
+        self._pending_key = ""
+        self._undo.append((action, action.status))
         if session is not None:
             self.session = session
         self.actions = [updated if a.id == action.id else a for a in self.actions]
@@ -132,6 +246,7 @@ class ActionTableScreen(Screen):
         message = Text(f"Saved: “{updated.text[:60]}” is now {status.value}", style="bold")
         if updated.history[-1].note:
             message.append(f" ({updated.history[-1].note})")
+        message.append(". ctrl+z undoes.")
         self._status(message)
 
     def fill(self) -> None:  # pragma: no cover - each screen fills its own table
@@ -143,7 +258,7 @@ class FollowUpScreen(ActionTableScreen):
 
     BINDINGS = ActionTableScreen.BINDINGS + [
         Binding("ctrl+s", "done", "Start the session", priority=True),
-        Binding("escape", "done", "Skip"),
+        Binding("escape", "skip", "Skip"),
     ]
 
     def __init__(self, session: Session, actions: list[LearningAction]) -> None:
@@ -156,7 +271,8 @@ class FollowUpScreen(ActionTableScreen):
         yield Static(f"Follow-up: open learning actions of {self.session.team}", classes="screen-title", markup=False, id="follow-up-title")
         yield Static(
             "A quick round before the session: for each action, d done, p in progress, x dropped (with a note), "
-            "c carried over. Actions left as they are stay open. ctrl+s starts the session.",
+            "c carried over, then enter to save it (ctrl+z undoes). Actions left as they are stay open. "
+            "ctrl+s starts the session.",
             classes="hint",
             markup=False,
         )
@@ -185,6 +301,10 @@ class FollowUpScreen(ActionTableScreen):
     def action_done(self) -> None:
         self.app.open_session(self.session)
 
+    def action_skip(self) -> None:
+        if not self.cancel_pending():
+            self.action_done()
+
 
 class ActionsScreen(ActionTableScreen):
     """Every open learning action, by owner and due date (a shows closed ones too)."""
@@ -193,6 +313,7 @@ class ActionsScreen(ActionTableScreen):
         Binding("a", "toggle_all", "Show closed"),
         Binding("escape", "back", "Back"),
     ]
+    TABLE_KEYS = frozenset("a")
 
     def __init__(self) -> None:
         super().__init__()
@@ -224,7 +345,10 @@ class ActionsScreen(ActionTableScreen):
         today = self.app.clock().date()
         overdue = sum(1 for a in self.actions if a.overdue(today))
         what = "actions" if self.show_all else "open actions"
-        self._status(f"{len(self.actions)} {what}, {overdue} overdue. Enter shows an action's history.")
+        self._status(
+            f"{len(self.actions)} {what}, {overdue} overdue. d, p, x or c then enter changes a status; "
+            "enter shows an action's history."
+        )
 
     def fill(self) -> None:
         today = self.app.clock().date()
@@ -243,9 +367,10 @@ class ActionsScreen(ActionTableScreen):
         self._choose()
 
     def action_back(self) -> None:
-        self.app.pop_screen()
+        if not self.cancel_pending():
+            self.app.pop_screen()
 
-    def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+    def show_history(self) -> None:
         action = self.current_action()
         if action is None:
             return

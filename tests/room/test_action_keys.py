@@ -1,0 +1,68 @@
+"""Action statuses change only by a deliberate key on a focused row, then enter; typing a note with the wrong
+focus never reaches the table, and ctrl+z undoes a saved change."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from facilitator.models import ActionStatus
+from facilitator.store.actions import load_actions
+from facilitator.store.history import HistoryIndex
+from facilitator.tui.screens.actions import ActionsScreen
+from tests.conftest import build_app
+from tests.learning.helpers import reviewed_session
+
+
+def _statuses(store) -> dict[str, tuple[ActionStatus, int]]:
+    return {a.text: (a.status, len(a.history)) for a in load_actions(store, HistoryIndex(store).refresh().facts())}
+
+
+def _status_line(screen) -> str:
+    return str(screen.query_one("#actions-status", Static).render())
+
+
+async def test_a_note_typed_at_the_table_goes_into_the_note_box_and_changes_nothing(store, library, clock):
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, ActionsScreen)
+        assert screen.focused is screen.table
+        await pilot.press(*"dad called, done")  # meant for the note box, typed with the table focused
+        await pilot.pause()
+        note = screen.query_one("#action-note", Input)
+        assert note.value == "dad called, done"
+        assert screen.focused is note
+        assert "no status was changed" in _status_line(screen)
+        assert screen.table.rows[0][5].plain.startswith("open")
+    assert _statuses(store) == {"Invite school nurse": (ActionStatus.open, 0)}
+
+
+async def test_a_status_key_proposes_enter_saves_escape_cancels_ctrl_z_undoes(store, library, clock):
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        await pilot.press("d")
+        await pilot.pause()
+        assert "Mark “Invite school nurse” as done?" in _status_line(screen)
+        assert screen.table.rows[0][5].plain.startswith("open")  # shown, not yet saved
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        assert "no status was changed" in _status_line(screen)
+        assert _statuses(store) == {"Invite school nurse": (ActionStatus.open, 0)}
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert "is now done" in _status_line(screen)
+        assert _statuses(store)["Invite school nurse"][0] == ActionStatus.done
+        await pilot.press("a")  # show closed ones too, to see it
+        await pilot.pause()
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "is open again" in _status_line(screen)
+    assert _statuses(store)["Invite school nurse"][0] == ActionStatus.open
