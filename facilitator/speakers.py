@@ -22,29 +22,44 @@ def initials(name: str) -> str:
     return "".join(word[0] for word in re.findall(r"[^\W\d_]+", name)).casefold()
 
 
+def shortcut_example(participants: list[str]) -> str:
+    """A shortcut that works for someone in this room: their initials if no one else shares them, else a number."""
+    for name in participants:
+        key = initials(name)
+        if len(key) > 1 and match_speaker(key, participants) == name:
+            return f"@{key} for {name}"
+    return f"@1 for {participants[0]}" if participants else ""
+
+
 def participants_hint(participants: list[str]) -> str:
     numbered = ", ".join(f"@{n} {name}" for n, name in enumerate(participants, start=1))
     return (numbered + ", " if numbered else "") + "@0 anonymous"
 
 
-def match_speaker(token: str, participants: list[str]) -> str | None:
-    """The participant a typed token means, ANONYMOUS, or None if it matches nobody (or several)."""
+def candidates(token: str, participants: list[str]) -> list[str]:
+    """Everyone a typed token could mean: one name when it is clear, several when it is not, none if nobody."""
     key = token.casefold()
     if key in _ANONYMOUS_WORDS:
-        return ANONYMOUS
+        return [ANONYMOUS]
     if key.isdigit():
         index = int(key) - 1
-        return participants[index] if 0 <= index < len(participants) else None
+        return [participants[index]] if 0 <= index < len(participants) else []
     exact = [p for p in participants if p.casefold() == key]
     if exact:
-        return exact[0]
+        return exact[:1]
     by_start = [p for p in participants if p.casefold().startswith(key)]
     if len(by_start) == 1:
-        return by_start[0]
+        return by_start
     by_initials = [p for p in participants if initials(p) == key]
     if len(by_initials) == 1:
-        return by_initials[0]
-    return None
+        return by_initials
+    return list(dict.fromkeys(by_start + by_initials))
+
+
+def match_speaker(token: str, participants: list[str]) -> str | None:
+    """The participant a typed token means, ANONYMOUS, or None if it matches nobody (or several)."""
+    found = candidates(token, participants)
+    return found[0] if len(found) == 1 else None
 
 
 def split_speaker(text: str, participants: list[str]) -> SpeakerChoice:
@@ -53,7 +68,11 @@ def split_speaker(text: str, participants: list[str]) -> SpeakerChoice:
     if not match:
         return SpeakerChoice(None, text)
     token, rest = match.group(1), match.group(2)
-    speaker = match_speaker(token, participants)
+    found = candidates(token, participants)
+    if len(found) > 1:
+        who = ", ".join(f"@{participants.index(p) + 1} {p}" for p in found)
+        return SpeakerChoice(None, text, f"'@{token}' could be {who}: type the number of the one you mean.")
+    speaker = found[0] if found else None
     if speaker is None:
         return SpeakerChoice(
             None,

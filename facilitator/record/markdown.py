@@ -186,10 +186,11 @@ def escape_cell(text: str) -> str:
 
 
 def speaker_text(contribution: Contribution) -> str:
-    """Who said it, as the record shows it: the name, or "anonymous"."""
-    if contribution.speaker and contribution.speaker != ANONYMOUS:
-        return one_line(contribution.speaker)
-    return ANONYMOUS
+    """Who said it, as the record shows it: the name, "anonymous" when that was chosen, or "" when nobody was
+    recorded as saying it (not the same as anonymous, which is a choice someone made)."""
+    if contribution.speaker == ANONYMOUS:
+        return ANONYMOUS
+    return one_line(contribution.speaker or "")
 
 
 def retention_note(session: Session, retention: str | None = None) -> str:
@@ -270,7 +271,9 @@ def field_label(key: str) -> str:
 
 def _contribution_line(contribution: Contribution, show_fields: bool = True) -> str:
     star = "★ " if contribution.starred else ""
-    line = f"- {star}**{escape_inline(speaker_text(contribution))}:** {escape_block(contribution.text)}"
+    who = speaker_text(contribution)
+    label = f"**{escape_inline(who)}:** " if who else ""
+    line = f"- {star}{label}{escape_block(contribution.text)}"
     fields = [(k, escape_cell(v)) for k, v in contribution.fields.items() if escape_cell(v)] if show_fields else []
     if fields:
         line += " — " + "; ".join(f"*{escape_inline(field_label(k))}:* {v}" for k, v in fields)

@@ -112,7 +112,8 @@ async def test_star_and_tag_show_on_screen_and_in_the_record(store, clock, libra
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
-        assert shown(pilot)[1] == "2. we agreed to keep visits at home  #care and empathy  #decision"
+        # Who said it stayed chosen: the second is Priya's too.
+        assert shown(pilot)[1] == "2. Priya: we agreed to keep visits at home  #care and empathy  #decision"
     record = render_markdown(store.load_session(session.id))
     highlights = record.split("## Highlights")[1].split("##")[0]
     decisions = record.split("## Decisions")[1].split("##")[0]

@@ -39,7 +39,7 @@ async def test_the_who_said_it_box_still_works_and_offers_anonymous(store, clock
         speaker.value = ANONYMOUS
         await say(pilot, "the plan was written with Mum")
         assert shown(pilot) == ["1. anonymous: the plan was written with Mum"]
-        assert speaker.value is Select.NULL, "the box is emptied for the next contribution"
+        assert speaker.value == ANONYMOUS, "the choice stays for the next contribution until changed"
 
 
 async def test_attendees_and_apologies_change_mid_session(store, clock, library):

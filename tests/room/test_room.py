@@ -103,7 +103,7 @@ async def test_what_is_typed_is_shown_as_typed(store, clock, library):
         await say(pilot, "colour \x1b[31mred\x1b[0m, title \x1b]0;pwned\x07 and a bell\x07 gone")
         assert shown(pilot) == [
             "1. [b]Sam[/b]: [bold red]not bold[/] and $variable and [@click=app.quit]x[/]",
-            "2. colour red, title  and a bell gone",
+            "2. [b]Sam[/b]: colour red, title  and a bell gone",  # who said it stays chosen
         ]
         assert app.is_running, "a click markup in text does nothing"
         speaker = session_screen(pilot).query_one("#speaker", Select)

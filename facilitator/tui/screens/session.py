@@ -15,11 +15,12 @@ from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Input, Markdown, Select, Static
+from textual.widgets.select import InvalidSelectValueError
 
 from ...models import Contribution, Phase, Session
 from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, record_contribution
-from ...speakers import split_speaker
+from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
 from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
@@ -43,9 +44,12 @@ def phase_markdown(phase: Phase) -> str:
 
 
 def speaker_hint(participants: list[str]) -> str:
-    """'Who said it: @1 Sam · @2 Priya · @0 anonymous  (type it before the words)'."""
+    """'Who said it: @1 Sam Patel · @2 Priya · @0 anonymous   (type it first, e.g. @sp for Sam Patel; it stays
+    chosen until changed)'."""
     people = [f"@{n} {name}" for n, name in enumerate(participants, start=1)]
-    return "Who said it: " + " · ".join([*people, "@0 anonymous"]) + "   (type it first, e.g. @1 ...; or initials, @sp)"
+    example = shortcut_example(participants)
+    how = f"type it first, e.g. {example}; it stays until changed" if example else "type it first; it stays until changed"
+    return "Who said it: " + " · ".join([*people, "@0 anonymous"]) + f"   ({how})"
 
 
 class SessionScreen(Screen):
@@ -195,7 +199,14 @@ class SessionScreen(Screen):
             return
         self.undo_stack.push(UndoEntry("add", contribution))
         self.query_one("#contribution", Input).value = ""
-        speaker_select.clear()
+        # Who said it stays chosen until changed (a case story is one person talking); a round moves it on.
+        if contribution.speaker is None:
+            speaker_select.clear()
+        elif speaker_select.value != contribution.speaker:
+            try:
+                speaker_select.value = contribution.speaker
+            except InvalidSelectValueError:  # a name not in the list: leave the choice empty
+                speaker_select.clear()
         kind_fields.recorded(self.session)
         self._preset_speaker()
         self.query_one("#contribution", Input).focus()
