@@ -71,3 +71,19 @@ async def test_delete_message_names_the_item(store, clock, library):
         await pilot.pause()
         assert "delete this one" in status(pilot)
         assert shown(pilot) == ["1. kept this one", "2. delete this one"]
+
+
+async def test_the_names_to_replace_dialog_warns_to_blank_the_projector_first(store, clock, library):
+    from textual.widgets import Static
+
+    from facilitator.tui.screens.redaction import NamesScreen
+
+    from .helpers import palette
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await palette(pilot, "names to replace")
+        assert isinstance(app.screen, NamesScreen)
+        warning = str(app.screen.query_one("#names-warning", Static).render())
+        assert "real names" in warning and "Blank the projector" in warning
+        assert app.screen.query_one("#names-warning").region.height >= 1  # on screen at 80x24

@@ -50,6 +50,13 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         with Vertical(id="names-dialog", classes="dialog"):
             yield Static("Names to replace in the record", classes="dialog-title")
             yield Static(
+                "⚠ This list shows real names. Blank the projector or switch it to another input first; "
+                "escape closes it.",
+                id="names-warning",
+                markup=False,
+                classes="warning",
+            )
+            yield Static(
                 "One per line: name -> what the record says, e.g. Jayden -> Child A. Any case, whole words, "
                 "possessives too. Only the record and exports change; what was typed stays stored as it is.",
                 markup=False,
