@@ -13,7 +13,9 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Vertical
 from textual.screen import ModalScreen
-from textual.widgets import Input, OptionList, Select, Static
+from textual import events
+from textual.message import Message
+from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ...models import ANONYMOUS, Contribution, Session, split_participants
@@ -21,6 +23,87 @@ from ...text import clean_text
 
 HERE = Path(__file__).parent
 DECISION_TAG = "decision"
+# The most one contribution holds (the box's own limit); a longer paste is refused, saying so, never cut.
+MAX_CONTRIBUTION = 20000
+# A contribution longer than this, or with line breaks, is edited in the multi-line editor.
+LONG_TEXT = 120
+
+
+def paste_refusal(length: int) -> str:
+    return (
+        f"Not pasted: that text is {length:,} characters and one contribution holds at most {MAX_CONTRIBUTION:,}. "
+        "Paste it in parts, one contribution each."
+    )
+
+
+class ContributionBox(Input):
+    """The one-line contribution box. A paste with line breaks is handed to the screen whole (for the multi-line
+    editor), never cut to its first line; a paste too long to keep is refused with a sentence saying why."""
+
+    class LongPaste(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def _on_paste(self, event: events.Paste) -> None:
+        # Runs before Input's own handler (which keeps only the first line); that one runs only for one line.
+        text = clean_text(event.text)
+        if "\n" not in text.strip("\n"):
+            event.text = text.strip("\n")
+            return
+        event.prevent_default()
+        event.stop()
+        self.post_message(self.LongPaste(text.strip("\n")))
+
+
+class LongTextScreen(ModalScreen[str | None]):
+    """A contribution in a multi-line editor: line breaks are kept. ctrl+s records it, escape goes back."""
+
+    CSS_PATH = HERE / "contribution_dialogs.tcss"
+    BINDINGS = [
+        Binding("ctrl+s", "save", "Save", priority=True),
+        Binding("escape", "cancel", "Cancel"),
+    ]
+
+    def __init__(
+        self, text: str, title: str = "The contribution, line breaks kept", action: str = "records it", error: str = ""
+    ) -> None:
+        super().__init__()
+        self.text = text
+        self.error = error
+        self.title_text = title
+        self.action = action
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="long-dialog", classes="dialog"):
+            yield Static(self.title_text, classes="dialog-title", markup=False)
+            yield Static(
+                f"ctrl+s {self.action}; escape goes back without it. Enter starts a new line.", classes="hint", markup=False
+            )
+            yield TextArea(self.text, id="long-text", soft_wrap=True, show_line_numbers=False)
+            yield Static(self.error, id="long-error", classes="warning", markup=False)
+
+    def on_mount(self) -> None:
+        area = self.query_one("#long-text", TextArea)
+        area.focus()
+        area.move_cursor(area.document.end)
+
+    def action_save(self) -> None:
+        text = clean_text(self.query_one("#long-text", TextArea).text).strip("\n")
+        error = self.query_one("#long-error", Static)
+        if not text.strip():
+            error.update("The text is empty: type it, or press escape to go back.")
+            return
+        if len(text) > MAX_CONTRIBUTION:
+            error.update(
+                f"Too long: {len(text):,} characters, and one contribution holds at most {MAX_CONTRIBUTION:,}. "
+                "Shorten it, or record it in parts."
+            )
+            return
+        self.dismiss(text)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
 
 
 def speaker_options(participants: list[str], extra: str | None = None) -> list[tuple[Text, str]]:
@@ -38,22 +121,35 @@ def short(text: str, width: int = 60) -> str:
 
 
 class EditContributionScreen(ModalScreen[dict | None]):
-    """Change what was said and who said it. Enter saves, escape cancels."""
+    """Change what was said and who said it. Enter saves (ctrl+s in the multi-line editor), escape cancels.
+
+    A long contribution, or one with line breaks, is shown whole in a multi-line editor."""
 
     CSS_PATH = HERE / "contribution_dialogs.tcss"
-    BINDINGS = [Binding("escape", "cancel", "Cancel")]
+    BINDINGS = [
+        Binding("escape", "cancel", "Cancel"),
+        Binding("ctrl+s", "save", "Save", priority=True),
+    ]
 
     def __init__(self, contribution: Contribution, participants: list[str]) -> None:
         super().__init__()
         self.contribution = contribution
         self.participants = participants
+        self.long = "\n" in contribution.text or len(contribution.text) > LONG_TEXT
 
     def compose(self) -> ComposeResult:
         c = self.contribution
         with Vertical(id="edit-dialog", classes="dialog"):
             yield Static("Edit the contribution", classes="dialog-title")
-            yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
-            yield Input(c.text, id="edit-text", max_length=20000)
+            if self.long:
+                yield Static(
+                    "ctrl+s saves, escape cancels; enter starts a new line. ctrl+z afterwards undoes the change.",
+                    classes="hint",
+                )
+                yield TextArea(c.text, id="edit-long", soft_wrap=True, show_line_numbers=False)
+            else:
+                yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
+                yield Input(c.text, id="edit-text", max_length=MAX_CONTRIBUTION)
             yield Select(
                 speaker_options(self.participants, c.speaker),
                 prompt="who said it",
@@ -64,11 +160,25 @@ class EditContributionScreen(ModalScreen[dict | None]):
             yield Static("", id="edit-error", classes="warning", markup=False)
 
     def on_mount(self) -> None:
-        self.query_one("#edit-text", Input).focus()
+        self.query_one("#edit-long" if self.long else "#edit-text").focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        text = clean_text(event.value).strip("\n")
+        self.save(event.value)
+
+    def action_save(self) -> None:
+        if self.long:
+            self.save(self.query_one("#edit-long", TextArea).text)
+        else:
+            self.save(self.query_one("#edit-text", Input).value)
+
+    def save(self, value: str) -> None:
+        text = clean_text(value).strip("\n")
+        if len(text) > MAX_CONTRIBUTION:
+            self.query_one("#edit-error", Static).update(
+                f"Too long: {len(text):,} characters, and one contribution holds at most {MAX_CONTRIBUTION:,}."
+            )
+            return
         if not text.strip():
             self.query_one("#edit-error", Static).update("The text cannot be empty: to remove it, press escape and then d.")
             return

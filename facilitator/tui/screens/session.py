@@ -29,7 +29,7 @@ from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
-from .contribution_dialogs import short, speaker_options
+from .contribution_dialogs import MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options
 from ..widgets.key_bar import KeyBar
 
 LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
@@ -66,6 +66,7 @@ class SessionScreen(Screen):
         Binding("f6", "safeguarding", "Safeguarding notes", show=False, priority=True),
         Binding("f7", "people", "People", show=False, priority=True),
         Binding("ctrl+f", "record_flagged", "Record as safeguarding", show=False, priority=True),
+        Binding("ctrl+o", "long_editor", "Multi-line editor", show=False, priority=True),
         Binding("ctrl+l", "choose", "Choose a contribution", show=False),
         Binding("up", "choose", show=False),
         Binding("escape", "focus_input", show=False),
@@ -96,7 +97,9 @@ class SessionScreen(Screen):
                 yield ContributionList(session.contributions_in(phase.id), id="contributions")
         yield Static(speaker_hint(session.participants), id="speaker-hint", markup=False)
         with Horizontal(id="entry"):
-            yield Input(placeholder="Type what was said, then press enter", id="contribution", max_length=20000)
+            yield ContributionBox(
+                placeholder="Type what was said, then press enter", id="contribution", max_length=MAX_CONTRIBUTION
+            )
             yield Select(speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True)
         yield KindFields(session, id="kind-fields")
         yield Static("", id="status", markup=False)
@@ -171,20 +174,21 @@ class SessionScreen(Screen):
         event.stop()
         self.record(event.value)
 
-    def record(self, text: str, safeguarding: bool = False) -> None:
+    def record(self, text: str, safeguarding: bool = False) -> bool:
+        """Record what was typed; True if it was recorded, else the reason is in the status line."""
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
             choice = split_speaker(text, self.session.participants)
             if choice.error:
                 self._status(choice.error, error=True)
-                return
+                return False
             speaker, text = choice.speaker, choice.text
         kind_fields = self.query_one(KindFields)
         problem = kind_fields.problem()
         if problem:
             self._status(problem, error=True)
-            return
+            return False
         text, fields = kind_fields.contribution(text)
         extra: dict = {"fields": fields}
         if safeguarding:
@@ -193,10 +197,10 @@ class SessionScreen(Screen):
             contribution = record_contribution(self.app.store, self.session, text, speaker, self.app.clock, **extra)
         except EmptyContributionError as exc:
             self._status(str(exc))
-            return
+            return False
         except NotSavedError as exc:
             self._status(str(exc), error=True)
-            return
+            return False
         self.undo_stack.push(UndoEntry("add", contribution))
         self.query_one("#contribution", Input).value = ""
         # Who said it stays chosen until changed (a case story is one person talking); a round moves it on.
@@ -216,12 +220,45 @@ class SessionScreen(Screen):
                 "Recorded as a safeguarding concern: not shown, not in the record; it is in the facilitator-only "
                 "note (f6). Pass it on today through your organisation's route."
             )
-            return
+            return True
         self.query_one(ContributionList).add(contribution)
         self._update_recorded_title()
         count = len(self._visible(self.session.phase.id))
         who = f" for {contribution.speaker}" if contribution.speaker else ""
         self._status(f"Recorded{who} ({count} in this phase). ctrl+z undoes.")
+        return True
+
+    def on_contribution_box_long_paste(self, event: ContributionBox.LongPaste) -> None:
+        """A paste with line breaks: kept whole, in the multi-line editor, to record with its line breaks."""
+        event.stop()
+        box = self.query_one("#contribution", Input)
+        text = box.value + event.text if box.value.strip() else event.text
+        if len(text) > MAX_CONTRIBUTION:
+            self._status(paste_refusal(len(text)), error=True)
+            return
+        self._open_long_editor(text)
+
+    def action_long_editor(self) -> None:
+        if not isinstance(self.app.screen, SessionScreen):
+            return
+        self._open_long_editor(self.query_one("#contribution", Input).value)
+
+    def _open_long_editor(self, text: str) -> None:
+        lines = text.count("\n") + 1
+
+        def done(result: str | None) -> None:
+            self.query_one("#contribution", Input).focus()
+            if result is None:
+                self._status("Not recorded: the multi-line text was left; the box keeps what it had.")
+                return
+            # The editor started from the box's text, so the box is emptied once it is recorded.
+            if not self.record(result):
+                # Not recorded (the reason is shown): back in the editor, nothing of it lost.
+                message = str(self.query_one("#status", Static).render())
+                self.app.push_screen(LongTextScreen(result, title=title, error=message), done)
+
+        title = f"The contribution, line breaks kept ({lines} lines)" if lines > 1 else "The contribution"
+        self.app.push_screen(LongTextScreen(text, title=title), done)
 
     def action_record_flagged(self) -> None:
         box = self.query_one("#contribution", Input)
