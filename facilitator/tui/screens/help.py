@@ -14,7 +14,7 @@ from ...models import Phase
 KEYS = [
     ("enter", "record the contribution being typed (into the current phase)"),
     ("@2 / @sp / @0", "who said it, typed before the words (@2 rang back): their number, their initials or the start of "
-     "their name; @0 is anonymous (the numbers are shown above the box)"),
+     "their name; @0 is anonymous (the numbers are shown above the box). Who said it stays chosen until changed"),
     ("tab / shift+tab", "move between the contribution box, who said it, and the phase's extra fields "
      "(evidence, when, owner, due, who hears, rating); enter in any of them records"),
     ("ctrl+n / ctrl+b", "next / previous phase (going back loses nothing: ctrl+b undoes an accidental ctrl+n)"),
@@ -27,8 +27,11 @@ KEYS = [
     ("m", "on a chosen contribution: move it to another phase"),
     ("s", "on a chosen contribution: star it as a highlight (the record has a Highlights section)"),
     ("t", "on a chosen contribution: tags from the template's list, and 'decision'"),
-    ("!", "on a chosen contribution: flag it as a safeguarding concern (hidden at once, kept out of the record)"),
+    ("!", "on a chosen contribution: flag it as a safeguarding concern, after a confirmation naming it (hidden "
+     "at once, kept out of the record)"),
     ("ctrl+f", "record what is typed straight into the safeguarding note, never shown"),
+    ("ctrl+o", "write or read the contribution in a multi-line editor (line breaks kept; ctrl+s records it); "
+     "a paste of several lines opens it too"),
     ("f6", "safeguarding notes: facilitator only, after a warning to blank the projector"),
     ("f2", "projector mode: high contrast, large title and timer (remembered)"),
     ("f3", "show the ground rules"),
