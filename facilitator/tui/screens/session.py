@@ -22,6 +22,7 @@ from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, record_contribution
 from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
+from ...store.drafts import read_draft, write_draft
 from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
@@ -78,6 +79,10 @@ class SessionScreen(Screen):
         self.undo_stack = UndoStack()
         self._phase_timers: dict[str, PhaseTimer] = {}
         self._speaker_was_preset = False
+        self._typed = ""  # what the box holds, kept on quit (the widgets are gone by then)
+        self._speaker: str | None = None  # and who said it
+        self._draft_saved = ""
+        self._draft_timer = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -97,8 +102,12 @@ class SessionScreen(Screen):
                 yield ContributionList(session.contributions_in(phase.id), id="contributions")
         yield Static(speaker_hint(session.participants), id="speaker-hint", markup=False)
         with Horizontal(id="entry"):
+            # Coming back to the box never selects its text: the next key adds to it, never replaces it.
             yield ContributionBox(
-                placeholder="Type what was said, then press enter", id="contribution", max_length=MAX_CONTRIBUTION
+                placeholder="Type what was said, then press enter",
+                id="contribution",
+                max_length=MAX_CONTRIBUTION,
+                select_on_focus=False,
             )
             yield Select(speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True)
         yield KindFields(session, id="kind-fields")
@@ -114,17 +123,70 @@ class SessionScreen(Screen):
         self._ticker = self.set_interval(1, self._tick, pause=True)
         self._show_timer()
         self.query_one("#contribution", Input).focus()
+        self._bring_back_draft()
 
     def on_screen_resume(self) -> None:
         if not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
     def on_unmount(self) -> None:
-        # Quitting (ctrl+q) or closing the app keeps the time spent so far.
+        # Quitting (ctrl+q) or closing the app keeps the time spent so far, and what was half typed.
         try:
             self.save_time()
         except StoreError:
             pass
+        self._save_draft()
+
+    # ------------------------------------------------------------------ the half-typed contribution
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id != "contribution":
+            return
+        self._typed = event.value
+        if self._draft_timer is not None:
+            self._draft_timer.stop()
+        # Kept a moment after typing stops, and at once when the box is emptied.
+        self._draft_timer = self.set_timer(0.1 if not event.value.strip() else 2, self._save_draft)
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        if event.select.id == "speaker":
+            self._speaker = None if event.value is Select.NULL else str(event.value)
+
+    def _save_draft(self) -> None:
+        text = self._typed
+        if text == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
+            return
+        speaker = self._speaker
+        try:
+            write_draft(self.app.store.data_dir, self.session.id, text, speaker, self.session.phase.id)
+        except OSError:
+            return  # the text is still in the box; nothing shown as saved is lost
+        self._draft_saved = text
+
+    def _bring_back_draft(self) -> None:
+        draft = read_draft(self.app.store.data_dir, self.session.id)
+        if draft is None:
+            return
+        box = self.query_one("#contribution", Input)
+        if box.value.strip():
+            return
+        box.value = draft["text"]
+        box.cursor_position = len(box.value)
+        self._typed = self._draft_saved = draft["text"]
+        speaker = draft["speaker"]
+        if speaker is not None:
+            try:
+                self.query_one("#speaker", Select).value = speaker
+            except InvalidSelectValueError:
+                pass
+        where = ""
+        if draft["phase_id"] and draft["phase_id"] != self.session.phase.id:
+            try:
+                index = self.session.template.phase_index(draft["phase_id"])
+            except KeyError:
+                pass
+            else:
+                where = f" (it was typed in {index + 1}. {self.session.template.phases[index].title})"
+        self._status(f"Brought back what was being typed when the app closed{where}: enter records it.")
 
     def _update_recorded_title(self) -> None:
         count = len(self._visible(self.session.phase.id))
@@ -611,6 +673,10 @@ class SessionScreen(Screen):
             self._status(f"{exc} The session is still open; nothing was lost.", error=True)
             return
         self.session = ended
+        try:
+            write_draft(self.app.store.data_dir, ended.id, "")  # the session is over: no draft is kept
+        except OSError:
+            pass
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
         self.app.switch_screen(EndedScreen(ended, path))
         if flagged:

@@ -1,0 +1,53 @@
+"""The half-typed contribution of a session, kept when the app closes (ctrl+q) and brought back on resume.
+
+<data>/drafts/<session id>.json, folder 0700, file 0600, written atomically: {"text", "speaker", "phase_id"}.
+Only the facilitator's own screen reads it; it is never part of a record or export. When the box is emptied
+(recorded or cleared) or the session ends, the file is removed. A draft that cannot be read is left alone
+and ignored: the session opens as usual.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from .files import atomic_write, ensure_private_dir, fsync_dir
+
+DRAFTS_DIR = "drafts"
+
+
+def draft_path(data_dir: Path, session_id: str) -> Path:
+    return Path(data_dir) / DRAFTS_DIR / f"{session_id}.json"
+
+
+def write_draft(data_dir: Path, session_id: str, text: str, speaker: str | None = None, phase_id: str = "") -> None:
+    """Keep what is typed (durably); empty text removes the draft. Raises OSError if it cannot be written."""
+    if not Path(data_dir).is_dir():  # a data folder that has gone is never made again from here
+        raise FileNotFoundError(f"the data folder {data_dir} is not there")
+    path = draft_path(data_dir, session_id)
+    if not text.strip():
+        try:
+            path.unlink()
+            fsync_dir(path.parent)
+        except FileNotFoundError:
+            pass
+        return
+    ensure_private_dir(path.parent)
+    data = {"text": text, "speaker": speaker, "phase_id": phase_id}
+    atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+def read_draft(data_dir: Path, session_id: str) -> dict | None:
+    """The kept draft ({"text", "speaker", "phase_id"}), or None if there is none or it cannot be read."""
+    try:
+        data = json.loads(draft_path(data_dir, session_id).read_bytes())
+    except (OSError, ValueError):
+        return None
+    if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"].strip():
+        return None
+    speaker = data.get("speaker")
+    return {
+        "text": data["text"],
+        "speaker": speaker if isinstance(speaker, str) else None,
+        "phase_id": data.get("phase_id") if isinstance(data.get("phase_id"), str) else "",
+    }
