@@ -262,7 +262,14 @@ def body_sha256(body: str) -> str:
     return hashlib.sha256(body.encode("utf-8")).hexdigest()
 
 
-FIELD_LABELS = {"tell": "who hears about it", "due": "due", "owner": "owner", "evidence": "evidence", "when": "when"}
+FIELD_LABELS = {
+    "tell": "who hears about it",
+    "due": "due",
+    "due_said": "due, as said",
+    "owner": "owner",
+    "evidence": "evidence",
+    "when": "when",
+}
 
 
 def field_label(key: str) -> str:

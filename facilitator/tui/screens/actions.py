@@ -46,6 +46,8 @@ def due_cell(action: LearningAction, today) -> Text:  # noqa: ANN001
         return Text("no date", style="dim")
     if action.overdue(today):
         return Text(f"{action.due} OVERDUE", style="bold red")
+    if action.due_date is None:
+        return Text(f"{action.due} (not a date: never overdue)", style="italic")
     return Text(action.due)
 
 

@@ -14,12 +14,15 @@ a rating, what someone said in a round); this widget holds the rest, reachable b
 
 from __future__ import annotations
 
+import datetime as dt
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
+from ...dates import due_note, is_numeric_date, parse_due
 from ...models import Phase, PhaseKind, Session
 from ...text import clean_text
 
@@ -63,23 +66,26 @@ def rating_problem(value: str) -> str | None:
     return f"Rating: '{value}' is not a number from 0 to 10; type a whole number from 0 to 10, or leave it empty."
 
 
-def normalise_due(value: str) -> str:
-    """A due date typed as a date becomes YYYY-MM-DD; anything else ("next supervision") is kept as typed."""
-    from ...text import parse_date
-
+def normalise_due(value: str, today: dt.date | None = None) -> tuple[str, str]:
+    """A due date understood as a date becomes YYYY-MM-DD, with the words typed kept beside it when they were
+    words ("end of Feb"); anything else ("next supervision") is kept as typed, and is never overdue."""
     value = one_line(value)
-    try:
-        return parse_date(value).isoformat()
-    except ValueError:
-        return value
+    date = parse_due(value, today or dt.date.today())
+    if date is None:
+        return value, ""
+    return date.isoformat(), "" if is_numeric_date(value) else value
 
 
-def build_contribution(kind: PhaseKind, text: str, raw_fields: dict[str, str]) -> tuple[str, dict[str, str]]:
+def build_contribution(
+    kind: PhaseKind, text: str, raw_fields: dict[str, str], today: dt.date | None = None
+) -> tuple[str, dict[str, str]]:
     """The text to record and the fields to store, from what was typed. Empty fields are left out."""
     fields = {key: one_line(raw_fields.get(key, "")) for key in KIND_FIELDS.get(kind, ())}
     fields = {key: value for key, value in fields.items() if value}
     if "due" in fields:
-        fields["due"] = normalise_due(fields["due"])
+        fields["due"], said = normalise_due(fields["due"], today)
+        if said:
+            fields["due_said"] = said
     if "rating" in fields:
         fields["rating"] = str(int(fields["rating"]))
     if kind == PhaseKind.round and text.strip().casefold() == PASS:
@@ -92,6 +98,8 @@ def build_contribution(kind: PhaseKind, text: str, raw_fields: dict[str, str]) -
 def fields_text(fields: dict[str, str]) -> Text | None:
     """The extra fields of a recorded contribution, for the contribution list (never read as markup)."""
     parts = [(FIELD_LABELS[key], fields[key]) for key in FIELD_LABELS if fields.get(key)]
+    if fields.get("due_said"):
+        parts = [(label, f"{value} ({fields['due_said']})" if label == "due" else value) for label, value in parts]
     if not parts:
         return None
     text = Text()
@@ -135,7 +143,7 @@ class KindFields(Vertical, can_focus=False):
             yield Input(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
         with Horizontal(id="kf-actions", classes="kf-row"):
             yield Input(placeholder="owner", id="kf-owner", max_length=200)
-            yield Input(placeholder="due (YYYY-MM-DD)", id="kf-due", max_length=100)
+            yield Input(placeholder="due: a date, next Friday, in 2 weeks", id="kf-due", max_length=100)
             yield Input(placeholder="who hears about it", id="kf-tell", max_length=1000)
         with Horizontal(id="kf-scale", classes="kf-row"):
             yield Input(placeholder="0-10", id="kf-rating", max_length=3)
@@ -215,7 +223,7 @@ class KindFields(Vertical, can_focus=False):
         return None
 
     def contribution(self, text: str) -> tuple[str, dict[str, str]]:
-        return build_contribution(self.kind, text, self.raw_values())
+        return build_contribution(self.kind, text, self.raw_values(), self.app.clock().date())
 
     def recorded(self, session: Session) -> None:
         self.clear()
@@ -227,6 +235,11 @@ class KindFields(Vertical, can_focus=False):
         self.query_one("#kf-skill", Select).clear()
 
     # ------------------------------------------------------------------ events
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "kf-due":
+            # The date a due is understood as, shown under the words typed (relative to the app's clock).
+            event.input.border_subtitle = due_note(event.value, self.app.clock().date())
+
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(self.Submitted())

@@ -1,0 +1,131 @@
+"""Due dates as people say them in the room, turned into dates. Pure: no Textual, no files.
+
+"2027-01-31", "31/01/2027", "next Friday", "in 2 weeks", "end of Feb", "tomorrow", "3 March": each becomes a
+date counted from `today` (the app's clock). Anything else ("next supervision") is not a date: None.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+from .text import parse_date
+
+_WEEKDAYS = {name: n for n, name in enumerate(calendar.day_name[i].casefold() for i in range(7))}
+_WEEKDAYS.update({name[:3]: n for name, n in list(_WEEKDAYS.items())})
+_WEEKDAYS.update({"tues": 1, "weds": 2, "thur": 3, "thurs": 3})
+_MONTHS = {calendar.month_name[i].casefold(): i for i in range(1, 13)}
+_MONTHS.update({name[:3]: n for name, n in list(_MONTHS.items())})
+_MONTHS["sept"] = 9
+_NUMBERS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6, "seven": 7,
+            "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+_UNITS = {"day": 1, "week": 7, "fortnight": 14}
+_MONTH_NAMES = "|".join(sorted(_MONTHS, key=len, reverse=True))
+
+
+def _month_end(year: int, month: int) -> dt.date:
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+def _add_months(day: dt.date, months: int) -> dt.date:
+    index = day.month - 1 + months
+    year, month = day.year + index // 12, index % 12 + 1
+    return dt.date(year, month, min(day.day, calendar.monthrange(year, month)[1]))
+
+
+def _number(word: str) -> int | None:
+    if word.isdigit():
+        return int(word)
+    return _NUMBERS.get(word)
+
+
+def _day_in_month(day: int, month: int, year: int | None, today: dt.date) -> dt.date | None:
+    """That day of that month: in `year`, or else the next time it comes (today counts)."""
+    try:
+        if year is not None:
+            return dt.date(year, month, day)
+        found = dt.date(today.year, month, day)
+        return found if found >= today else dt.date(today.year + 1, month, day)
+    except ValueError:
+        return None
+
+
+def is_numeric_date(text: str) -> bool:
+    """'2027-01-31' or '31/01/2027': a date written in figures (the words add nothing to it)."""
+    try:
+        parse_date(text)
+    except ValueError:
+        return False
+    return True
+
+
+def parse_due(text: str, today: dt.date) -> dt.date | None:
+    """The date a due date means, counted from today; None if it is not a date."""
+    words = " ".join(text.split()).casefold().strip(" .,!")
+    if not words:
+        return None
+    try:
+        return parse_date(words)
+    except ValueError:
+        pass
+    words = re.sub(r"^(by|before|on|due|for)\s+", "", words)
+    words = re.sub(r"\bthe\s+", "", words)
+    if words == "today":
+        return today
+    if words == "tomorrow":
+        return today + dt.timedelta(days=1)
+    if words in ("next week", "in a week"):
+        return today + dt.timedelta(days=7)
+    if words == "next month":
+        return _add_months(today, 1)
+    if match := re.fullmatch(r"(next |this |on |coming )?(\w+)", words):
+        which, name = match.groups()
+        if name in _WEEKDAYS:
+            ahead = (_WEEKDAYS[name] - today.weekday()) % 7
+            if ahead == 0 and which != "this ":
+                ahead = 7
+            return today + dt.timedelta(days=ahead)
+    if match := re.fullmatch(r"in (\w+) (day|week|fortnight|month|year)s?( time)?", words):
+        count = _number(match.group(1))
+        if count is None or count > 1000:
+            return None
+        unit = match.group(2)
+        if unit == "month":
+            return _add_months(today, count)
+        if unit == "year":
+            return _add_months(today, 12 * count)
+        return today + dt.timedelta(days=count * _UNITS[unit])
+    if match := re.fullmatch(r"end of (this |next )?(week|month|year)", words):
+        which, unit = match.groups()
+        later = which == "next "
+        if unit == "week":
+            friday = today + dt.timedelta(days=(4 - today.weekday()) % 7)
+            return friday + dt.timedelta(days=7) if later else friday
+        if unit == "month":
+            month = _add_months(today.replace(day=1), 1 if later else 0)
+            return _month_end(month.year, month.month)
+        return dt.date(today.year + (1 if later else 0), 12, 31)
+    if match := re.fullmatch(rf"end of ({_MONTH_NAMES})( \d{{4}})?", words):
+        month = _MONTHS[match.group(1)]
+        if match.group(2):
+            return _month_end(int(match.group(2)), month)
+        end = _month_end(today.year, month)
+        return end if end >= today else _month_end(today.year + 1, month)
+    if match := re.fullmatch(rf"(\d{{1,2}})(?:st|nd|rd|th)?(?: of)? ({_MONTH_NAMES}),?( \d{{4}})?", words):
+        year = int(match.group(3)) if match.group(3) else None
+        return _day_in_month(int(match.group(1)), _MONTHS[match.group(2)], year, today)
+    if match := re.fullmatch(rf"({_MONTH_NAMES}) (\d{{1,2}})(?:st|nd|rd|th)?,?( \d{{4}})?", words):
+        year = int(match.group(3)) if match.group(3) else None
+        return _day_in_month(int(match.group(2)), _MONTHS[match.group(1)], year, today)
+    return None
+
+
+def due_note(text: str, today: dt.date) -> str:
+    """What a typed due date is understood as, for the hint under the field."""
+    if not text.strip():
+        return ""
+    date = parse_due(text, today)
+    if date is None:
+        return "not a date: never overdue"
+    return f"{date:%a} {date.day} {date:%b %Y}"

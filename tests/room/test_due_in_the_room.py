@@ -1,0 +1,39 @@
+"""A due date typed as the room says it ("end of Feb") is shown as the date it means, beside the words, and
+stored as that date; a due that is not a date is marked as never overdue on the actions screen."""
+
+from __future__ import annotations
+
+from textual.widgets import Input
+
+from facilitator.tui.screens.actions import ActionsScreen
+from tests.conftest import build_app
+from tests.learning.helpers import reviewed_session
+
+from .helpers import open_app, say, session_screen, shown
+
+
+async def test_a_due_said_in_words_becomes_a_date_shown_with_the_words(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        due = screen.query_one("#kf-due", Input)
+        due.focus()
+        await pilot.press(*"end of Feb")
+        await pilot.pause()
+        assert due.border_subtitle == "Sun 28 Feb 2027"  # the test clock's today is 22 Nov 2026
+        screen.query_one("#kf-owner", Input).value = "Priya"
+        await say(pilot, "Share the plan at the team meeting")
+        assert "due: 2027-02-28 (end of Feb)" in shown(pilot)[0]
+    fields = store.load_session(session.id).contributions[0].fields
+    assert fields["due"] == "2027-02-28" and fields["due_said"] == "end of Feb"
+
+
+async def test_a_due_that_is_not_a_date_is_marked_never_overdue(store, library, clock):
+    reviewed_session(store, library, clock, action="Talk to the school", owner="Sam", due="next supervision")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        due = app.screen.table.rows[0][1].plain
+        assert due == "next supervision (not a date: never overdue)"

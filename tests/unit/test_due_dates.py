@@ -1,0 +1,45 @@
+"""Due dates as the room says them become dates, counted from the app's clock; other words are not dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from facilitator.dates import due_note, parse_due
+
+SUNDAY = dt.date(2026, 11, 22)
+
+
+@pytest.mark.parametrize(
+    ("said", "date"),
+    [
+        ("2027-01-31", dt.date(2027, 1, 31)),
+        ("31/01/2027", dt.date(2027, 1, 31)),
+        ("next Friday", dt.date(2026, 11, 27)),
+        ("by Friday", dt.date(2026, 11, 27)),
+        ("in 2 weeks", dt.date(2026, 12, 6)),
+        ("in two weeks", dt.date(2026, 12, 6)),
+        ("in a month", dt.date(2026, 12, 22)),
+        ("end of Feb", dt.date(2027, 2, 28)),
+        ("end of February 2028", dt.date(2028, 2, 29)),
+        ("end of the month", dt.date(2026, 11, 30)),
+        ("end of next month", dt.date(2026, 12, 31)),
+        ("tomorrow", dt.date(2026, 11, 23)),
+        ("3 March", dt.date(2027, 3, 3)),
+        ("March 3rd 2027", dt.date(2027, 3, 3)),
+    ],
+)
+def test_said_becomes_a_date(said, date):
+    assert parse_due(said, SUNDAY) == date
+
+
+@pytest.mark.parametrize("said", ["next supervision", "when the plan is signed", "31 Feb", "in 5000 years", "?"])
+def test_not_a_date_is_none_and_marked_never_overdue(said):
+    assert parse_due(said, SUNDAY) is None
+    assert due_note(said, SUNDAY) == "not a date: never overdue"
+
+
+def test_the_same_words_on_another_day_mean_another_date():
+    assert parse_due("next Friday", dt.date(2026, 11, 27)) == dt.date(2026, 12, 4)
+    assert due_note("in 2 weeks", SUNDAY) == "Sun 6 Dec 2026"
