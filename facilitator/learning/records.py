@@ -62,8 +62,11 @@ def action_key(text: str, owner: str) -> str:
 
 def _plain(inline, stop_at_em: bool = False, after_strong: bool = False) -> str:  # noqa: ANN001
     out: list[str] = []
-    started = not after_strong
-    for child in inline.children or []:
+    children = inline.children or []
+    # "**Who:** text": the speaker is skipped; a contribution with no speaker recorded has no label to skip.
+    labelled = any(child.type == "strong_open" for child in children[:2])
+    started = not (after_strong and labelled)
+    for child in children:
         if not started:
             if child.type == "strong_close":
                 started = True
