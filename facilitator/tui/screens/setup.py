@@ -6,6 +6,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
+from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label, Markdown, Static
 
 from ...models import Template, split_participants
@@ -56,7 +57,7 @@ class SetupScreen(Screen):
                 yield Input(placeholder="names or roles, separated by commas", id="participants")
             yield Static("Ground rules", classes="section-title")
             yield Markdown(ground_rules_markdown(self.template), id="ground-rules")
-            yield TickBox("The group agreed the ground rules and how confidential material is handled", id="agreed")
+            yield TickBox("The group agreed the ground rules and confidentiality", id="agreed")
             yield Static("", id="setup-error", markup=False)
             yield Button("Start session (ctrl+s)", id="start", variant="primary")
         yield KeyBar()
@@ -77,20 +78,38 @@ class SetupScreen(Screen):
     def action_back(self) -> None:
         self.app.pop_screen()
 
-    def _error(self, message: str) -> None:
-        self.query_one("#setup-error", Static).update(message)
+    def _error(self, message: str, near: Widget | None = None) -> None:
+        """Show the problem just under the field it is about (where the cursor goes), scrolled into view."""
+        error = self.query_one("#setup-error", Static)
+        error.update(message)
+        if near is not None:
+            form = self.query_one("#setup-form", VerticalScroll)
+            row = near if near.parent is form else near.parent
+            if isinstance(row, Widget) and row.parent is form:
+                form.move_child(error, after=row)
+            near.focus()
+            # After the message's new height is laid out.
+            self.call_after_refresh(lambda: self.call_after_refresh(self._show_error, near))
+
+    def _show_error(self, near: Widget) -> None:
+        form = self.query_one("#setup-form", VerticalScroll)
+        error = self.query_one("#setup-error", Static)
+        # The field and its message both in view, at any terminal size.
+        form.scroll_to_widget(error, animate=False)
+        form.scroll_to_widget(near, animate=False)
 
     def action_start(self) -> None:
         values = {i.id: i.value for i in self.query(Input)}
         try:
             date = parse_date(values["date"]) if values["date"].strip() else self.app.clock().date()
         except ValueError as exc:
-            self._error(f"Date: {exc}.")
-            self.query_one("#date", Input).focus()
+            self._error(f"Date: {exc}.", near=self.query_one("#date", Input))
             return
         if not self.query_one("#agreed", Checkbox).value:
-            self._error("Tick that the group agreed the ground rules before starting (space ticks the box).")
-            self.query_one("#agreed", Checkbox).focus()
+            self._error(
+                "Tick that the group agreed the ground rules before starting (space ticks the box).",
+                near=self.query_one("#agreed", Checkbox),
+            )
             return
         try:
             session = start_session(
@@ -105,7 +124,7 @@ class SetupScreen(Screen):
                 ground_rules_agreed=True,
             )
         except StoreError as exc:
-            self._error(str(exc))
+            self._error(str(exc), near=self.query_one("#start", Button))
             return
         from .actions import open_with_follow_up
 

@@ -1,0 +1,53 @@
+"""At 80x24 a setup error is shown where the cursor is, not below the fold; the labels fit."""
+
+from __future__ import annotations
+
+from textual.widgets import Input, Static
+
+from facilitator.tui.screens.setup import SetupScreen
+from tests.conftest import build_app
+
+
+async def _setup(pilot) -> SetupScreen:
+    await pilot.press("enter")  # the first template
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SetupScreen)
+    return pilot.app.screen
+
+
+def _on_screen(widget, screen) -> bool:
+    region = widget.region
+    return region.height > 0 and 0 <= region.y and region.bottom <= screen.size.height
+
+
+async def test_a_bad_date_is_shown_beside_the_date_at_80x24(store, clock):
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _setup(pilot)
+        date = screen.query_one("#date", Input)
+        date.value = "31/02/2026"
+        screen.query_one("#agreed").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        error = screen.query_one("#setup-error", Static)
+        assert "Date:" in str(error.render())
+        assert screen.focused is date
+        assert _on_screen(error, screen) and _on_screen(date, screen)
+        assert 0 < error.region.y - date.region.y <= 4  # just under the date
+
+
+async def test_the_unticked_agreement_is_shown_beside_the_box_and_its_label_fits(store, clock):
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _setup(pilot)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        agreed = screen.query_one("#agreed")
+        error = screen.query_one("#setup-error", Static)
+        assert screen.focused is agreed
+        assert "Tick that the group agreed" in str(error.render())
+        assert _on_screen(error, screen) and _on_screen(agreed, screen)
+        label = str(agreed.label)
+        assert agreed.content_region.width >= len(label) + 4, "the whole label is shown"
