@@ -1,4 +1,9 @@
-"""Setup: title, team, facilitator, date, participants, and the ground rules agreed."""
+"""Setup: title, team, facilitator, date, participants, and the ground rules agreed.
+
+Teams already used are suggested as the team is typed (one spelling: "family support 2" becomes the
+"Family Support 2" already used), and the facilitator and participants are filled from that team's last
+session, to change as needed.
+"""
 
 from __future__ import annotations
 
@@ -9,9 +14,11 @@ from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label, Markdown, Static
 
+from textual.suggester import SuggestFromList
+
 from ...models import Template, split_participants
 from ...session_ops import start_session
-from ...text import parse_date
+from ...text import parse_date, team_key
 from ...store import StoreError
 from ..widgets.tick_box import TickBox
 from ..widgets.key_bar import KeyBar
@@ -33,6 +40,20 @@ class SetupScreen(Screen):
     def __init__(self, template: Template) -> None:
         super().__init__()
         self.template = template
+        self.teams: dict[str, tuple[str, str]] = {}  # team_key -> (spelling used, newest session id)
+        self._filled: dict[str, str] = {}  # what was filled in from a team's last session
+        self._filled_from = ""
+
+    def _known_teams(self) -> dict[str, tuple[str, str]]:
+        teams: dict[str, tuple[str, str]] = {}
+        try:
+            rows = self.app.store.session_rows()  # newest first
+        except StoreError:
+            return teams
+        for row in rows:
+            if row.team.strip():
+                teams.setdefault(team_key(row.team), (row.team, row.id))
+        return teams
 
     def compose(self) -> ComposeResult:
         today = self.app.clock().date()
@@ -43,9 +64,15 @@ class SetupScreen(Screen):
             with Horizontal(classes="field"):
                 yield Label("Title", classes="field-label")
                 yield Input(placeholder=f"{self.template.name}, {today:%-d %B %Y}", id="title")
+            self.teams = self._known_teams()
             with Horizontal(classes="field"):
                 yield Label("Team", classes="field-label")
-                yield Input(placeholder="e.g. Children in Need team 2", id="team")
+                yield Input(
+                    placeholder="e.g. Children in Need team 2",
+                    id="team",
+                    suggester=SuggestFromList([t for t, _ in self.teams.values()], case_sensitive=False),
+                )
+            yield Static("", id="team-note", markup=False, classes="hint")
             with Horizontal(classes="field"):
                 yield Label("Facilitator", classes="field-label")
                 yield Input(placeholder="who is leading the session", id="facilitator")
@@ -67,9 +94,45 @@ class SetupScreen(Screen):
         self.query_one("#title", Input).focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
-        """Enter moves to the next field, as on a paper form."""
+        """Enter moves to the next field, as on a paper form (on the team, it takes the team suggested)."""
         event.stop()
+        if event.input.id == "team" and event.value.strip():
+            starts = [t for key, (t, _) in self.teams.items() if key.startswith(team_key(event.value))]
+            if len(starts) == 1 and team_key(event.value) not in self.teams:
+                event.input.value = starts[0]
         self.focus_next()
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "team":
+            self._fill_from_team(event.value)
+
+    def _fill_from_team(self, typed: str) -> None:
+        """A team used before: the facilitator and participants of its last session, unless already typed."""
+        known = self.teams.get(team_key(typed))
+        note = self.query_one("#team-note", Static)
+        if known is None or known[1] == self._filled_from:
+            if known is None:
+                note.update("")
+            return
+        spelling, session_id = known
+        try:
+            last = self.app.store.load_session(session_id)
+        except StoreError:
+            return
+        filled = {"facilitator": last.facilitator, "participants": ", ".join(last.participants)}
+        changed = []
+        for field_id, value in filled.items():
+            box = self.query_one(f"#{field_id}", Input)
+            if value and (not box.value.strip() or box.value == self._filled.get(field_id)):
+                box.value = value
+                changed.append(field_id)
+        self._filled = filled
+        self._filled_from = session_id
+        what = " and ".join(changed)
+        note.update(
+            f"{spelling}: last session {last.date:%-d %b %Y}."
+            + (f" Filled from it: {what}; change as needed." if changed else "")
+        )
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         if event.button.id == "start":
@@ -117,7 +180,7 @@ class SetupScreen(Screen):
                 self.template,
                 clock=self.app.clock,
                 title=values["title"],
-                team=values["team"],
+                team=self.teams.get(team_key(values["team"]), (values["team"], ""))[0],
                 facilitator=values["facilitator"],
                 date=date,
                 participants=split_participants(values["participants"]),

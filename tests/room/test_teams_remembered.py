@@ -1,0 +1,58 @@
+"""Setup remembers teams: it suggests the teams already used (one spelling), and fills the facilitator and
+participants from that team's last session, editable."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from textual.widgets import Input, Static
+
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.screens.setup import SetupScreen
+from tests.conftest import build_app
+from tests.record.helpers import end, new_session
+
+
+async def test_a_team_typed_in_another_case_is_the_team_used_before_with_its_people(store, clock, library):
+    ssr = library.get("serious-success-review")
+    older = new_session(store, ssr, clock, date=dt.date(2026, 9, 1), facilitator="Old Lead", participants=["Ann"])
+    end(store, older, clock)
+    last = new_session(store, ssr, clock, date=dt.date(2026, 10, 1), participants=["Sam Patel", "Priya"])
+    end(store, last, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        screen.query_one("#team", Input).focus()
+        await pilot.press(*"family support 2")
+        await pilot.pause()
+        assert screen.query_one("#facilitator", Input).value == "Jo Lead"
+        assert screen.query_one("#participants", Input).value == "Sam Patel, Priya"
+        assert "last session 1 Oct 2026" in str(screen.query_one("#team-note", Static).render())
+        screen.query_one("#participants", Input).value = "Sam Patel, Priya, Kim"  # editable
+        screen.query_one("#agreed").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        session = app.screen.session
+    assert session.team == "Family Support 2"
+    assert session.facilitator == "Jo Lead" and session.participants == ["Sam Patel", "Priya", "Kim"]
+
+
+async def test_enter_on_the_start_of_a_team_takes_the_team_suggested(store, clock, library):
+    end(store, new_session(store, library.get("quick-success-huddle"), clock, team="Fostering"), clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        team = screen.query_one("#team", Input)
+        team.focus()
+        await pilot.press(*"fos")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert team.value == "Fostering"
+        assert screen.query_one("#facilitator", Input).value == "Jo Lead"
