@@ -62,3 +62,13 @@ def plural(n: int, word: str, words: str | None = None) -> str:
 def team_key(team: str) -> str:
     """What two spellings of one team's name have in common ("Fostering  team" and "fostering team")."""
     return " ".join(team.split()).casefold()
+
+
+def one_spelling(teams) -> dict[str, str]:  # noqa: ANN001 - any iterable of team names
+    """{team_key: the first spelling met} for these team names (pass them newest first), so that "Family
+    support 2" and "Family Support 2" are listed, counted and chosen as one team."""
+    spellings: dict[str, str] = {}
+    for team in teams:
+        if team and team.strip():
+            spellings.setdefault(team_key(team), " ".join(team.split()))
+    return spellings

@@ -17,7 +17,7 @@ import yaml
 from ..models import ActionStatus, LearningAction
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
-from ..text import team_key
+from ..text import one_spelling, team_key
 from .facts import SessionFacts
 from .records import DigestAction, DigestSession, action_key
 from .themes import strength_key
@@ -138,7 +138,8 @@ def _period(d: Digest) -> str:
 
 
 def digest_front_matter(d: Digest) -> dict:
-    teams = sorted({s.team for s in d.sessions if s.team}, key=str.casefold)
+    newest_first = sorted(d.sessions, key=lambda s: s.date, reverse=True)
+    teams = sorted(one_spelling(s.team for s in newest_first).values(), key=str.casefold)
     return {
         "kind": "learning-digest",
         "title": f"Learning digest, {_period(d)}" + (f": {d.team}" if d.team else ""),
@@ -166,7 +167,8 @@ def digest_body(d: Digest) -> str:
     out = [f"# {escape_inline(meta['title'])}", ""]
     if not d.sessions:
         out += ["No sessions were held in this period.", ""]
-    teams = Counter(s.team or "no team given" for s in d.sessions)
+    spelling = one_spelling(s.team for s in sorted(d.sessions, key=lambda s: s.date, reverse=True))
+    teams = Counter(spelling.get(team_key(s.team), "no team given") if s.team.strip() else "no team given" for s in d.sessions)
     templates = Counter(s.template_name for s in d.sessions)
     out += [
         f"- **Sessions:** {len(d.sessions)}",

@@ -56,3 +56,19 @@ async def test_enter_on_the_start_of_a_team_takes_the_team_suggested(store, cloc
         await pilot.pause()
         assert team.value == "Fostering"
         assert screen.query_one("#facilitator", Input).value == "Jo Lead"
+
+
+def test_two_spellings_of_a_team_are_one_team_in_the_digest(store, clock, library, data_dir, tmp_path):
+    from facilitator.cli import main
+    from tests.learning.helpers import reviewed_session
+    from tests.record.helpers import split_record
+
+    reviewed_session(store, library, clock, team="Family support 2", date=dt.date(2026, 9, 1))
+    reviewed_session(store, library, clock, team="Family Support 2", date=dt.date(2026, 10, 1))
+    store.close()
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)]) == 0
+    meta, body = split_record(out.read_text(encoding="utf-8"))
+    assert meta["teams"] == ["Family Support 2"]  # the newest spelling
+    assert "**Teams:** Family Support 2 (2)" in body

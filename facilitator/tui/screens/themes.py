@@ -16,7 +16,7 @@ from ...learning.themes import Themes, bar, compute_themes, month_label, sparkli
 from ...store import StoreError
 from ...store.actions import read_changes
 from ...store.history import write_learning_file
-from ...text import plural
+from ...text import one_spelling, plural
 from .learning_data import history_index
 from ..widgets.key_bar import KeyBar
 
@@ -104,7 +104,8 @@ class ThemesScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "themes"
         entries = history_index(self.app).entries()
-        teams = sorted({e.team for e in entries if e.team}, key=str.casefold)
+        newest_first = sorted(entries, key=lambda e: e.date, reverse=True)
+        teams = sorted(one_spelling(e.team for e in newest_first).values(), key=str.casefold)
         # Names as typed, never read as markup (a team called "North [b]" must show, and not break the list).
         self.query_one("#themes-team", Select).set_options([(Text(t), t) for t in teams])
         self.refresh_themes()
