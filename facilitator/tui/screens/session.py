@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Markdown, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
-from ...models import Contribution, Phase, Session
+from ...models import Contribution, Phase, PhaseKind, Session
 from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, record_contribution
 from ...speakers import shortcut_example, split_speaker
@@ -27,7 +27,7 @@ from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
 from ..widgets.contribution_list import ContributionList
-from ..widgets.kind_fields import KindFields
+from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
 from .contribution_dialogs import MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options
@@ -81,6 +81,7 @@ class SessionScreen(Screen):
         self._speaker_was_preset = False
         self._typed = ""  # what the box holds, kept on quit (the widgets are gone by then)
         self._speaker: str | None = None  # and who said it
+        self._evidence_asked_for: str | None = None
         self._draft_saved = ""
         self._draft_timer = None
 
@@ -109,7 +110,9 @@ class SessionScreen(Screen):
                 max_length=MAX_CONTRIBUTION,
                 select_on_focus=False,
             )
-            yield Select(speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True)
+            yield RecordingSelect(
+                speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True
+            )
         yield KindFields(session, id="kind-fields")
         yield Static("", id="status", markup=False)
         yield KeyBar()
@@ -251,6 +254,22 @@ class SessionScreen(Screen):
         if problem:
             self._status(problem, error=True)
             return False
+        if (
+            not safeguarding
+            and kind_fields.kind == PhaseKind.strengths
+            and text.strip()
+            and not kind_fields.raw_values().get("evidence", "").strip()
+            and self._evidence_asked_for != text
+        ):
+            # A gentle prompt, once: a strength is worth more with its evidence; enter again records it without.
+            self._evidence_asked_for = text
+            self.query_one("#kf-evidence", Input).focus()
+            self._status(
+                "How do we know? Type the evidence for this strength and press enter, "
+                "or press enter again to record it without."
+            )
+            return False
+        self._evidence_asked_for = None
         text, fields = kind_fields.contribution(text)
         extra: dict = {"fields": fields}
         if safeguarding:
@@ -328,6 +347,11 @@ class SessionScreen(Screen):
             self._status("Type the concern in the box first; ctrl+f then records it as a safeguarding concern, unseen.")
             return
         self.record(box.value, safeguarding=True)
+
+    def on_recording_select_submitted(self, event: RecordingSelect.Submitted) -> None:
+        """Enter on who said it records, as enter in the box does."""
+        event.stop()
+        self.record(self.query_one("#contribution", Input).value)
 
     def on_kind_fields_submitted(self, event: KindFields.Submitted) -> None:
         """Enter in an extra field (evidence, owner, rating, ...) records, as enter in the main box does."""

@@ -18,6 +18,7 @@ import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
+from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
@@ -46,6 +47,18 @@ KIND_FIELDS: dict[PhaseKind, tuple[str, ...]] = {
     PhaseKind.scale: ("rating",),
     PhaseKind.round: (),
 }
+
+class RecordingSelect(Select):
+    """A drop-down where enter records, as in every other field of the phase; space or down opens it."""
+
+    BINDINGS = [Binding("enter", "submit", "Record", show=False)]
+
+    class Submitted(Message):
+        """Enter on the closed drop-down."""
+
+    def action_submit(self) -> None:
+        self.post_message(self.Submitted())
+
 
 PASS = "pass"
 NO_REASON = "(no reason given)"
@@ -137,7 +150,7 @@ class KindFields(Vertical, can_focus=False):
         tags = [(Text(tag), tag) for tag in self.session.template.tags]  # as the template wrote them, not markup
         with Horizontal(id="kf-strengths", classes="kf-row"):
             yield Input(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
-            yield Select(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
+            yield RecordingSelect(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
         with Horizontal(id="kf-timeline", classes="kf-row"):
             yield Input(placeholder="when (e.g. month 3)", id="kf-when", max_length=200)
             yield Input(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
@@ -241,6 +254,10 @@ class KindFields(Vertical, can_focus=False):
             event.input.border_subtitle = due_note(event.value, self.app.clock().date())
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
+        event.stop()
+        self.post_message(self.Submitted())
+
+    def on_recording_select_submitted(self, event: RecordingSelect.Submitted) -> None:
         event.stop()
         self.post_message(self.Submitted())
 
