@@ -83,6 +83,19 @@ def record_settings(store: Store) -> dict:
     return records if isinstance(records, dict) else {}
 
 
+def timer_with_phase_setting(store: Store) -> tuple[bool, str | None]:
+    """[room] timer_starts_with_phase in <data>/settings.toml (off by default): (on, a note if it is not
+    true or false, saying how to fix it)."""
+    room = store.read_settings_file().get("room", {})
+    value = room.get("timer_starts_with_phase", False) if isinstance(room, dict) else False
+    if isinstance(value, bool):
+        return value, None
+    return False, (
+        f"settings.toml: [room] timer_starts_with_phase is {value!r}; write true or false. "
+        "Until then the timer starts with ctrl+t."
+    )
+
+
 def retention_setting(store: Store) -> str | None:
     note = record_settings(store).get("retention_note")
     return " ".join(note.split()) if isinstance(note, str) and note.strip() else None

@@ -19,7 +19,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from ...models import Contribution, Phase, PhaseKind, Session
 from ...safeguarding import note_text, shown
-from ...session_ops import EmptyContributionError, end_session, record_contribution
+from ...session_ops import EmptyContributionError, end_session, record_contribution, timer_with_phase_setting
 from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
 from ...store.drafts import read_draft, write_draft
@@ -36,9 +36,17 @@ from ..widgets.key_bar import KeyBar
 LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
 
 
-def phase_markdown(phase: Phase) -> str:
-    """The template's own words for a phase (template text is markdown by design)."""
-    parts = [phase.guidance.strip()]
+def is_ground_rules(phase: Phase) -> bool:
+    return phase.id == "ground-rules" or "ground rules" in phase.title.casefold()
+
+
+def phase_markdown(phase: Phase, ground_rules: list[str] | None = None) -> str:
+    """The template's own words for a phase (template text is markdown by design); the ground-rules phase
+    shows the template's ground rules first."""
+    parts = []
+    if ground_rules and is_ground_rules(phase):
+        parts.append("**Our ground rules**\n\n" + "\n".join(f"- {rule}" for rule in ground_rules))
+    parts.append(phase.guidance.strip())
     if phase.questions:
         parts.append("**Suggested questions**\n\n" + "\n".join(f"- {q}" for q in phase.questions))
     return "\n\n".join(p for p in parts if p)
@@ -82,6 +90,7 @@ class SessionScreen(Screen):
         self._typed = ""  # what the box holds, kept on quit (the widgets are gone by then)
         self._speaker: str | None = None  # and who said it
         self._evidence_asked_for: str | None = None
+        self._timer_with_phase = False
         self._draft_saved = ""
         self._draft_timer = None
 
@@ -97,7 +106,7 @@ class SessionScreen(Screen):
         with Horizontal(id="session-body"):
             with VerticalScroll(id="phase-info"):
                 yield Static(phase.prompt.strip(), id="phase-prompt", markup=False)
-                yield Markdown(phase_markdown(phase), id="phase-guidance")
+                yield Markdown(phase_markdown(phase, session.template.ground_rules), id="phase-guidance")
             with Vertical(id="recorded"):
                 yield Static("", id="recorded-title", markup=False)
                 yield ContributionList(session.contributions_in(phase.id), id="contributions")
@@ -126,7 +135,11 @@ class SessionScreen(Screen):
         self._ticker = self.set_interval(1, self._tick, pause=True)
         self._show_timer()
         self.query_one("#contribution", Input).focus()
+        self._timer_with_phase, note = timer_with_phase_setting(self.app.store)
+        if note:
+            self.app.notify(note, severity="warning", markup=False, timeout=15)
         self._bring_back_draft()
+        self._start_timer_with_phase()
 
     def on_screen_resume(self) -> None:
         if not isinstance(self.focused, ContributionList):
@@ -211,7 +224,7 @@ class SessionScreen(Screen):
         self.query_one(Stepper).current = self.session.current_phase
         self.query_one("#phase-title", Static).update(phase.title)
         self.query_one("#phase-prompt", Static).update(phase.prompt.strip())
-        self.query_one("#phase-guidance", Markdown).update(phase_markdown(phase))
+        self.query_one("#phase-guidance", Markdown).update(phase_markdown(phase, self.session.template.ground_rules))
         self.query_one("#phase-info", VerticalScroll).scroll_home(animate=False)
         self.query_one(ContributionList).show(self.session.contributions_in(phase.id))
         self._update_recorded_title()
@@ -618,6 +631,15 @@ class SessionScreen(Screen):
                 self._status("Timer paused; time spent is saved.")
         self.query_one(TimerDisplay).show(self.timer(), now)
 
+    def _start_timer_with_phase(self) -> None:
+        """With [room] timer_starts_with_phase = true in settings.toml, a phase's timer starts as it opens."""
+        if not self._timer_with_phase or self.timer().running or self.session.phase.timebox <= 0:
+            return
+        now = self.app.clock()
+        self.timer().start(now)
+        self._ticker.resume()
+        self.query_one(TimerDisplay).show(self.timer(), now)
+
     def action_extend_timer(self) -> None:
         self.timer().extend()
         self._show_timer()
@@ -651,6 +673,7 @@ class SessionScreen(Screen):
         self.query_one(ContributionList).selected = None
         self._show_phase()
         self._status("")
+        self._start_timer_with_phase()
 
     def action_next_phase(self) -> None:
         self._move(+1)
