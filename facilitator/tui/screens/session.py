@@ -53,11 +53,11 @@ def phase_markdown(phase: Phase, ground_rules: list[str] | None = None) -> str:
 
 
 def speaker_hint(participants: list[str]) -> str:
-    """'Who said it: @1 Sam Patel · @2 Priya · @0 anonymous   (type it first, e.g. @sp for Sam Patel; it stays
-    chosen until changed)'."""
+    """'Who said it: @1 Sam Patel · @2 Priya · @0 anonymous   (e.g. @sp first; stays until changed)', the
+    example being a shortcut that works for someone in this room."""
     people = [f"@{n} {name}" for n, name in enumerate(participants, start=1)]
-    example = shortcut_example(participants)
-    how = f"type it first, e.g. {example}; it stays until changed" if example else "type it first; it stays until changed"
+    example = shortcut_example(participants).split(" for ", 1)[0]
+    how = f"e.g. {example} first; stays until changed" if example else "type it first; stays until changed"
     return "Who said it: " + " · ".join([*people, "@0 anonymous"]) + f"   ({how})"
 
 

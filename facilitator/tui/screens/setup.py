@@ -90,6 +90,7 @@ class SetupScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
+        self.query_one("#team-note").display = False
         self.sub_title = self.template.name
         self.query_one("#title", Input).focus()
 
@@ -113,6 +114,7 @@ class SetupScreen(Screen):
         if known is None or known[1] == self._filled_from:
             if known is None:
                 note.update("")
+                note.display = False
             return
         spelling, session_id = known
         try:
@@ -129,6 +131,7 @@ class SetupScreen(Screen):
         self._filled = filled
         self._filled_from = session_id
         what = " and ".join(changed)
+        note.display = True
         note.update(
             f"{spelling}: last session {last.date:%-d %b %Y}."
             + (f" Filled from it: {what}; change as needed." if changed else "")

@@ -156,7 +156,7 @@ class KindFields(Vertical, can_focus=False):
             yield Input(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
         with Horizontal(id="kf-actions", classes="kf-row"):
             yield Input(placeholder="owner", id="kf-owner", max_length=200)
-            yield Input(placeholder="due: a date, next Friday, in 2 weeks", id="kf-due", max_length=100)
+            yield Input(placeholder="date or words", id="kf-due", max_length=100)
             yield Input(placeholder="who hears about it", id="kf-tell", max_length=1000)
         with Horizontal(id="kf-scale", classes="kf-row"):
             yield Input(placeholder="0-10", id="kf-rating", max_length=3)
