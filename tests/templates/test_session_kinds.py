@@ -152,7 +152,7 @@ async def test_scale_rating_is_checked_with_a_clear_note(store, clock, library):
         screen.query_one("#kf-rating", Input).value = "3"
         await pilot.press("enter")
         await pilot.pause()
-        assert shown(screen)[1] == "2. (no reason given)\n   rating: 3/10"
+        assert shown(screen)[1] == "2. Sam: (no reason given)\n   rating: 3/10"  # who said it stays chosen
     stored = store.load_session(session.id).contributions
     assert [c.fields["rating"] for c in stored] == ["6", "3"]
 
