@@ -72,3 +72,15 @@ def test_two_spellings_of_a_team_are_one_team_in_the_digest(store, clock, librar
     meta, body = split_record(out.read_text(encoding="utf-8"))
     assert meta["teams"] == ["Family Support 2"]  # the newest spelling
     assert "**Teams:** Family Support 2 (2)" in body
+
+
+async def test_two_spellings_of_a_team_show_as_one_on_the_actions_screen(store, clock, library):
+    from tests.learning.helpers import reviewed_session
+
+    reviewed_session(store, library, clock, team="family support 2", date=dt.date(2026, 9, 1), action="Older")
+    reviewed_session(store, library, clock, team="Family Support 2", date=dt.date(2026, 10, 1), action="Newer")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert {row[3] for row in app.screen.table.rows} == {"Family Support 2"}

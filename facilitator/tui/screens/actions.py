@@ -21,7 +21,7 @@ from ...learning.actions import by_owner_and_due, open_actions
 from ...models import ActionStatus, LearningAction, Session
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
-from ...text import plural
+from ...text import one_spelling, plural, team_key
 from .learning_data import all_actions, open_team_actions
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
@@ -354,9 +354,18 @@ class ActionsScreen(ActionTableScreen):
 
     def fill(self) -> None:
         today = self.app.clock().date()
+        # One spelling per team (the newest), however each session typed it.
+        spelling = one_spelling(a.team for a in sorted(self.every, key=lambda a: a.session_date, reverse=True))
         self.table.set_rows(
             [
-                (a.owner or "no owner", due_cell(a, today), a.text, a.team or "—", f"{a.session_date:%d %b %Y}", status_text(a))
+                (
+                    a.owner or "no owner",
+                    due_cell(a, today),
+                    a.text,
+                    spelling.get(team_key(a.team), a.team) or "—",
+                    f"{a.session_date:%d %b %Y}",
+                    status_text(a),
+                )
                 for a in self.actions
             ]
         )
