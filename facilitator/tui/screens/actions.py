@@ -61,7 +61,7 @@ class ActionTableScreen(Screen):
         Binding("p", "status('p')", "In progress"),
         Binding("x", "status('x')", "Dropped"),
         Binding("c", "status('c')", "Carried over"),
-        Binding("ctrl+z", "undo", "Undo", priority=True),
+        Binding("ctrl+z", "undo", "Undo"),  # in the note box, ctrl+z undoes typing
     ]
     session: Session | None = None
     # Keys the table itself answers to besides the status keys (the actions screen adds "a").

@@ -352,6 +352,8 @@ class SessionScreen(Screen):
                 self.app.push_screen(LongTextScreen(result, title=title, error=message), done)
 
         title = f"The contribution, line breaks kept ({lines} lines)" if lines > 1 else "The contribution"
+        if self._speaker and not text.lstrip().startswith("@"):
+            title += f", for {self._speaker}"
         self.app.push_screen(LongTextScreen(text, title=title), done)
 
     def action_record_flagged(self) -> None:
