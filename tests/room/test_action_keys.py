@@ -31,7 +31,7 @@ async def test_a_note_typed_at_the_table_goes_into_the_note_box_and_changes_noth
         assert isinstance(screen, ActionsScreen)
         assert screen.focused is screen.table
         await pilot.press(*"dad called, done")  # meant for the note box, typed with the table focused
-        await pilot.pause()
+        await pilot.pause(0.5)  # the cursor moves to the note box once the typing stops
         note = screen.query_one("#action-note", Input)
         assert note.value == "dad called, done"
         assert screen.focused is note

@@ -73,6 +73,8 @@ class ActionTableScreen(Screen):
         self._pending: tuple[str, ActionStatus] | None = None
         self._pending_key = ""
         self._undo: list[tuple[LearningAction, ActionStatus]] = []
+        self._typing = False  # letters typed at the table are going into the note box
+        self._typing_timer = None
 
     def note_row(self) -> ComposeResult:
         with Horizontal(id="action-note-row"):
@@ -99,10 +101,10 @@ class ActionTableScreen(Screen):
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # Status keys act only on a focused row of the table, never from the note box or anywhere else.
-        if action == "status" and self.focused is not self.table:
+        if action == "status" and (self.focused is not self.table or self._typing):
             return False
-        if action == "toggle_all" and self._pending is not None:
-            return False  # a letter after a status key is typing: it goes to the note box
+        if action == "toggle_all" and (self._pending is not None or self._typing or self.focused is not self.table):
+            return False  # a letter after a status key, or typed on into the note box, is typing
         return True
 
     def action_status(self, key: str) -> None:
@@ -129,25 +131,51 @@ class ActionTableScreen(Screen):
         self._status(message)
 
     def _to_note(self, typed: str) -> None:
-        """Letters typed at the table go into the note box; any status proposed is cancelled."""
+        """Letters typed at the table go into the note box, in order; any status proposed is cancelled.
+
+        The focus moves to the note box only once the typing stops, so that a fast burst of keys, all sent
+        to the table, lands whole and in order; until then no key of the burst can change a status."""
         note_box = self.query_one("#action-note", Input)
         note_box.value = note_box.value + self._pending_key + typed
         note_box.cursor_position = len(note_box.value)
         self._pending = None
         self._pending_key = ""
-        note_box.focus()
+        self._typing = True
+        if self._typing_timer is not None:
+            self._typing_timer.stop()
+        self._typing_timer = self.set_timer(0.3, self._typing_stopped)
         self._status("That looked like typing, so it went into the note box; no status was changed.")
 
+    def _typing_stopped(self) -> None:
+        self._typing = False
+        self._typing_timer = None
+        note_box = self.query_one("#action-note", Input)
+        note_box.focus()
+        note_box.cursor_position = len(note_box.value)
+
     def on_key(self, event) -> None:  # noqa: ANN001 - textual.events.Key
-        if self.focused is not self.table or not event.is_printable or event.character is None:
+        # A letter that gets here was not taken by the note box (an Input keeps what is typed in it): it was
+        # typed at the table.
+        if not event.is_printable or event.character is None:
             return
-        if event.character == " ":
-            return
-        if self._pending is None and (event.character in STATUS_KEYS or event.character in self.TABLE_KEYS):
-            return
+        # The table's own keys are handled here too, not left to their bindings: those run later, when the key
+        # reaches the app, and a fast burst of typing would reach this point first.
         event.stop()
         event.prevent_default()
-        self._to_note(event.character)
+        character = event.character
+        if self.focused is self.table and not self._typing and self._pending is None:
+            if character == " ":
+                return
+            if character in STATUS_KEYS:
+                self.action_status(character)
+                return
+            if character in self.TABLE_KEYS:
+                self.run_table_key(character)
+                return
+        self._to_note(character)
+
+    def run_table_key(self, character: str) -> None:
+        """A key of the table's own besides the status keys (the actions screen's "a")."""
 
     def cancel_pending(self) -> bool:
         """Escape with a status proposed: nothing changes. True if there was one to cancel."""
@@ -371,6 +399,10 @@ class ActionsScreen(ActionTableScreen):
         )
         updated = {a.id: a for a in self.actions}
         self.every = [updated.get(a.id, a) for a in self.every]
+
+    def run_table_key(self, character: str) -> None:
+        if character == "a":
+            self.action_toggle_all()
 
     def action_toggle_all(self) -> None:
         self.show_all = not self.show_all
