@@ -66,3 +66,21 @@ async def test_a_status_key_proposes_enter_saves_escape_cancels_ctrl_z_undoes(st
         await pilot.pause()
         assert "is open again" in _status_line(screen)
     assert _statuses(store)["Invite school nurse"][0] == ActionStatus.open
+
+
+async def test_a_fast_burst_of_typing_at_the_table_lands_whole_in_the_note_box(store, library, clock):
+    from textual import events
+
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        screen = app.screen
+        # All at once, as a terminal delivers keys typed quickly (or pasted) before any is handled.
+        for ch in "dad said, call done":
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        await pilot.pause(0.6)
+        assert screen.query_one("#action-note", Input).value == "dad said, call done"
+        assert screen.table.rows[0][5].plain.startswith("open")
+    assert _statuses(store) == {"Invite school nurse": (ActionStatus.open, 0)}
