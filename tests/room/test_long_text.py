@@ -93,3 +93,22 @@ async def test_ctrl_o_opens_the_box_in_the_multi_line_editor(store, clock, libra
         assert isinstance(app.screen, LongTextScreen)
         assert "Nobody matches" in str(app.screen.query_one("#long-error").render())
         assert "two\nlines" in app.screen.query_one("#long-text", TextArea).text
+
+
+async def test_a_multi_line_paste_while_editing_keeps_every_line(store, clock, library):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "Month 1: referral")
+        await pilot.press("up", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContributionScreen)
+        box = app.screen.query_one("#edit-text", Input)
+        box.cursor_position = len(box.value)
+        box.post_message(events.Paste("\nMonth 3: attendance dropped\nMonth 6: back"))
+        await pilot.pause()
+        area = app.screen.query_one("#edit-long", TextArea)
+        assert area.text == "Month 1: referral\nMonth 3: attendance dropped\nMonth 6: back"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditContributionScreen)
+    assert store.load_session(session.id).contributions[0].text == "Month 1: referral\nMonth 3: attendance dropped\nMonth 6: back"

@@ -53,7 +53,7 @@ class ContributionBox(Input):
             return
         event.prevent_default()
         event.stop()
-        self.post_message(self.LongPaste(text.strip("\n")))
+        self.post_message(self.LongPaste(text.rstrip("\n")))  # a leading line break may be meant
 
 
 class LongTextScreen(ModalScreen[str | None]):
@@ -149,7 +149,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
                 yield TextArea(c.text, id="edit-long", soft_wrap=True, show_line_numbers=False)
             else:
                 yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
-                yield Input(c.text, id="edit-text", max_length=MAX_CONTRIBUTION)
+                yield ContributionBox(c.text, id="edit-text", max_length=MAX_CONTRIBUTION)
             yield Select(
                 speaker_options(self.participants, c.speaker),
                 prompt="who said it",
@@ -165,6 +165,24 @@ class EditContributionScreen(ModalScreen[dict | None]):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.save(event.value)
+
+    async def on_contribution_box_long_paste(self, event: ContributionBox.LongPaste) -> None:
+        """Several lines pasted: the one-line box becomes the multi-line editor, with all of them."""
+        event.stop()
+        box = self.query_one("#edit-text", Input)
+        text = (box.value[: box.cursor_position] + event.text + box.value[box.cursor_position :]).strip("\n")
+        if len(text) > MAX_CONTRIBUTION:
+            self.query_one("#edit-error", Static).update(paste_refusal(len(text)))
+            return
+        self.long = True
+        area = TextArea(text, id="edit-long", soft_wrap=True, show_line_numbers=False)
+        await self.query_one("#edit-dialog").mount(area, after=box)
+        await box.remove()
+        self.query_one("#edit-dialog .hint", Static).update(
+            "ctrl+s saves, escape cancels; enter starts a new line. ctrl+z afterwards undoes the change."
+        )
+        area.focus()
+        area.move_cursor(area.document.end)
 
     def action_save(self) -> None:
         if self.long:

@@ -326,7 +326,8 @@ class SessionScreen(Screen):
         """A paste with line breaks: kept whole, in the multi-line editor, to record with its line breaks."""
         event.stop()
         box = self.query_one("#contribution", Input)
-        text = box.value + event.text if box.value.strip() else event.text
+        at = box.cursor_position
+        text = (box.value[:at] + event.text + box.value[at:]).strip("\n")
         if len(text) > MAX_CONTRIBUTION:
             self._status(paste_refusal(len(text)), error=True)
             return
