@@ -277,6 +277,8 @@ def _sessions_list(data_dir: Path) -> int:
     try:
         for s in store.list_sessions():
             _out(f"{s.id}\t{s.date.isoformat()}\t{s.template_id}\t{s.title}\t{s.status.value}")
+        for notice in store.notices:
+            print(f"facilitator: {notice}", file=sys.stderr)
     finally:
         store.close()
     return 0

@@ -1105,6 +1105,9 @@ class Store:
             applied += 1
         lost = [n for n in missing if n > base_seq]
         lost = lost[min(bad_seq, len(lost)):]  # a line whose seq could not be read is most likely a gap's change
+        # Only an unreadable line can hide a change: a readable line with a far-off seq (set aside, or from a
+        # newer version) leaves gaps that never held anything.
+        lost = lost[: contents.damaged_lines]
         not_applied = bad_seq + len(set_aside)
         last_seq = max(base_seq, last_seen)
         # The session file notes how long the journal was when it was written: a journal now shorter
