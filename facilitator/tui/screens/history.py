@@ -71,7 +71,9 @@ class SessionViewScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = self.session.title
+        from ...record.redact import make_replacer
+
+        self.title = make_replacer(self.session.redactions)(self.session.title)
         self.sub_title = "read-only"
         self.query_one("#view-scroll").focus()
 
