@@ -167,3 +167,38 @@ def session_with(store, library, clock, put, names: dict[str, str], end: bool = 
     action = next(a for a in load_actions(store, HistoryIndex(store).refresh().facts()) if a.session_id == session.id)
     change_status(store, action, ActionStatus.in_progress, dt.date(2026, 11, 21), "waiting for " + put("status note"))
     return session
+
+
+# ---------------------------------------------------------------------- what the room sees on a screen
+
+def screen_texts(app) -> list[str]:  # noqa: ANN001
+    """What the current screen shows: its lines as drawn, and every table row and text widget in full
+    (a long cell is cut on screen)."""
+    from rich.console import Console
+    from textual.widgets import Static
+
+    from facilitator.tui.screens.virtual_table import VirtualTable
+
+    screen = app.screen
+    texts = [SEPARATOR.join(strip.text for strip in screen._compositor.render_strips())]
+    for table in screen.query(VirtualTable):
+        for row in table.rows:
+            texts.append(SEPARATOR.join(getattr(cell, "plain", str(cell)) for cell in row))
+    for static in screen.query(Static):
+        shown = static.render()
+        if isinstance(shown, str) or hasattr(shown, "plain"):
+            texts.append(getattr(shown, "plain", str(shown)))
+        else:  # a table or another rich renderable: drawn wide, as plain text
+            console = Console(width=300, record=True, file=io.StringIO(), color_system=None)
+            console.print(shown)
+            texts.append(console.export_text())
+    texts += [str(app.title), str(app.sub_title), str(screen.title or ""), str(screen.sub_title or "")]
+    return texts
+
+
+def assert_screen_clean(app, names, where: str) -> str:  # noqa: ANN001
+    texts = screen_texts(app)
+    for text in texts:
+        found = leaks(text, names)
+        assert not found, f"{found} on the {where} screen: {text[:2000]!r}"
+    return "\n".join(texts)
