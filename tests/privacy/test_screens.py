@@ -31,7 +31,7 @@ def _with_split_name(store, library, clock):  # noqa: ANN001, ANN201
     from facilitator.session_ops import end_session, go_to_phase
 
     session = session_with(store, library, clock, _spell, NAMES, end=False)
-    for phase_id in ("learning-actions", "strengths-evidence"):
+    for phase_id in ("strengths-evidence", "learning-actions"):  # the actions last: the texts of the end of the session
         session.current_phase = go_to_phase(store, session, session.template.phase_index(phase_id)).current_phase
         record_contribution(store, session, "Talked with Mary", "Sam", clock, fields={"owner": "Sam", "evidence": "notes"})
         record_contribution(store, session, "Ann came too", "Sam", clock, fields={"owner": "Sam", "evidence": "notes"})
@@ -122,3 +122,28 @@ async def test_the_follow_up_round_and_its_table_in_the_next_record(store, libra
     md = outputs["export:md"].decode()
     follow_up = md.split("## Action follow-up", 1)[1].split("## Highlights", 1)[0]
     assert "Ring Mother's school" in follow_up and "until Child B and" in follow_up
+
+
+def test_facilitator_new_with_the_team_opens_its_follow_up_round(store, library, clock, data_dir):
+    """`facilitator new --team`, run as a user runs it: the app it builds opens on the follow-up round."""
+    import asyncio
+
+    from facilitator.cli import main
+    from tests.conftest import FixedClock
+
+    _with_split_name(store, library, clock)
+    store.close()
+    seen: list[str] = []
+
+    async def drive(app) -> None:  # noqa: ANN001
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            seen.append(type(app.screen).__name__)
+            seen.append(assert_screen_clean(app, NAMES, "follow-up"))
+            await pilot.press("escape")  # skip the round: the session opens
+            await pilot.pause()
+            seen.append(type(app.screen).__name__)
+
+    argv = ["--data-dir", str(data_dir), "new", "--template", "quick-success-huddle", "--team", "Team Blue", "--title", "Huddle"]
+    assert main(argv, clock=FixedClock(), run=lambda app: asyncio.run(drive(app))) == 0
+    assert seen[0] == "FollowUpScreen" and "Talked with Mary" in seen[1] and seen[2] == "SessionScreen"
