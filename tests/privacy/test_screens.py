@@ -147,3 +147,38 @@ def test_facilitator_new_with_the_team_opens_its_follow_up_round(store, library,
     argv = ["--data-dir", str(data_dir), "new", "--template", "quick-success-huddle", "--team", "Team Blue", "--title", "Huddle"]
     assert main(argv, clock=FixedClock(), run=lambda app: asyncio.run(drive(app))) == 0
     assert seen[0] == "FollowUpScreen" and "Talked with Mary" in seen[1] and seen[2] == "SessionScreen"
+
+
+async def test_the_history_list_shows_no_title_as_typed_while_the_history_is_read(store, library, clock, monkeypatch):
+    """A long history is listed at once from the store's index, before the sessions' names lists are read:
+    titles and teams wait until they are."""
+    import threading
+
+    import facilitator.tui.screens.history as history_screen
+
+    _with_split_name(store, library, clock)
+    monkeypatch.setattr(history_screen, "READ_NOW", 0)  # as with thousands of sessions
+    go_on = threading.Event()
+    reading = history_screen.HistoryScreen._read_history
+
+    def held(screen) -> None:  # noqa: ANN001
+        go_on.wait(10)
+        reading(screen)
+
+    monkeypatch.setattr(history_screen.HistoryScreen, "_read_history", held)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen) and not screen.ready
+        assert screen.query_one("#history-sessions").row_count == 1
+        assert_screen_clean(app, NAMES, "history, while it is read")
+        go_on.set()
+        for _ in range(200):
+            if screen.ready:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert [row[3] for row in screen.query_one("#history-sessions").rows] == ["Review of Child A"]
+        assert_screen_clean(app, NAMES, "history")
