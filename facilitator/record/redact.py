@@ -29,11 +29,17 @@ _GAP = r"(?:(?![\x1c-\x1f])\s)+"
 _ATTACHED = frozenset({"Mn", "Mc", "Me", "Cf"})
 
 
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A run of non-ASCII characters with the ASCII character before it (marks in the run may belong to it).
+_SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
 def fold(text: str) -> str:
     """The form names are compared in: format characters left out, NFKC, case folded (then NFKC again)."""
     if text.isascii():
         return text.lower()
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    if any(unicodedata.category(m.group()) == "Cf" for m in _NON_ASCII.finditer(text)):
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 
@@ -44,22 +50,33 @@ def name_key(name: str) -> str:
 
 def _folded_with_places(text: str) -> tuple[str, list[int], list[int]]:
     """The folded text, and for each of its characters where the piece of the original it came from starts
-    and ends. The original is folded a piece at a time: a character with the combining marks after it (they
-    may compose, and any format characters among them, which are left out)."""
+    and ends. ASCII is lowered in place; the rest is folded a piece at a time: a character with the marks
+    after it (they may compose, and any format characters among them, which are left out)."""
     out: list[str] = []
     starts: list[int] = []
     ends: list[int] = []
-    i = 0
-    n = len(text)
-    while i < n:
-        j = i + 1
-        while j < n and (unicodedata.combining(text[j]) or unicodedata.category(text[j]) in _ATTACHED):
-            j += 1
-        piece = fold(text[i:j])
-        out.append(piece)
-        starts.extend([i] * len(piece))
-        ends.extend([j] * len(piece))
-        i = j
+    done = 0
+    for run in _SPECIAL_RUN.finditer(text):
+        a, b = run.span()
+        if a > done:  # plain ASCII: one character for one
+            out.append(text[done:a].lower())
+            starts.extend(range(done, a))
+            ends.extend(range(done + 1, a + 1))
+        i = a
+        while i < b:
+            j = i + 1
+            while j < b and (unicodedata.combining(text[j]) or unicodedata.category(text[j]) in _ATTACHED):
+                j += 1
+            piece = fold(text[i:j])
+            out.append(piece)
+            starts.extend([i] * len(piece))
+            ends.extend([j] * len(piece))
+            i = j
+        done = b
+    if done < len(text):
+        out.append(text[done:].lower())
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
     return "".join(out), starts, ends
 
 
@@ -108,6 +125,8 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             return text
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup, text)
+        if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
+            return text
         folded, starts, ends = _folded_with_places(text)
         out: list[str] = []
         done = 0
