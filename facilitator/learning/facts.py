@@ -2,7 +2,9 @@
 
 Built from the stored documents (a session header dict and its contribution dicts, as the session file
 holds them) or from a Session. Everything in it is as a group record shows it: service users' names
-replaced by the session's names list, safeguarding concerns left out. Contribution texts are kept in one
+replaced by the session's names list (each text and field on its own), safeguarding concerns left out.
+The names list itself is kept too (``names``), for the status notes of the session's actions, which are
+made later (learning/actions.py). Contribution texts are kept in one
 string per session (``blob``, one line per contribution, separated by ``SEP``).
 
 ``SessionEntry`` is the part the history list shows (and search names a hit by); ``SessionFacts`` adds

@@ -24,7 +24,9 @@ FORMAT_CHARACTERS = ["\u200b", "\u00ad", "\u2060", "\u200c", "\u200d", "\ufeff"]
 SPACES = [" ", "  ", "\u00a0", "\u3000", "\u2009"]
 
 word = st.text(LETTERS, min_size=3, max_size=8).map(lambda w: w[:1].upper() + w[1:])
-name = st.lists(word, min_size=1, max_size=2).map(" ".join)
+# "Jayden", "Mary Ann", "Kerry-Ann", "O'Brien"
+part = st.one_of(word, st.tuples(word, st.sampled_from(["-", "'"]), word).map("".join))
+name = st.lists(part, min_size=1, max_size=2).map(" ".join)
 
 
 def full_width(text: str) -> str:
