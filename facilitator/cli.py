@@ -237,7 +237,7 @@ def _resume_id(args: argparse.Namespace, store: Store) -> str:
 
 
 def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_dir: Path) -> int:
-    from .templates import template_list_text, template_text, validate_report
+    from .templates import find_broken, template_list_text, template_text, validate_report
 
     sub = args.templates_command
     user_dir = data_dir / "templates"
@@ -248,11 +248,16 @@ def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_d
     library = load_library(user_dir)
     if sub == "show":
         if args.template_id not in library:
-            broken = [b for b in library.broken if b.path.stem == args.template_id]
-            if broken:
+            broken = find_broken(library, args.template_id)
+            if broken is not None:
+                from .text import plural
+
+                more = len(broken.problems) - 1
+                and_more = f", and {plural(more, 'more problem')}" if more else ""
                 raise UserError(
-                    f"The template file {broken[0].path} is broken ({broken[0].problems[0]}); "
-                    f"run `facilitator templates validate {broken[0].path}` to see every problem."
+                    f"The template '{args.template_id}' in {broken.path} is broken and cannot be used "
+                    f"({broken.problems[0]}{and_more}); "
+                    f"run `facilitator templates validate {broken.path}` to see every problem."
                 )
             raise UserError(
                 f"There is no template '{args.template_id}'; run `facilitator templates list` to see the ids you can use."
