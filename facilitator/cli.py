@@ -115,8 +115,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(text: str) -> str:
+    """Text as it can be printed: bytes that were not UTF-8 (kept as surrogates, as in file names) as \\xff."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(_shown(text) + "\n")
+
+
+#: how the command line's positional arguments are named in its help
+_ARGUMENT_NAMES = {"template_id": "ID", "session_id": "SESSION_ID"}
+
+
+def _check_text_options(args: argparse.Namespace) -> None:
+    """Titles, names, ids and dates typed on the command line must be text: a byte that is not UTF-8 (the
+    shell hands it over as a lone surrogate) would otherwise stop the command when it is stored or printed."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and any("\ud800" <= ch <= "\udfff" for ch in item):
+                shown = _ARGUMENT_NAMES.get(name, "--" + name.replace("_", "-"))
+                raise UserError(
+                    f"{shown} has bytes that are not UTF-8 text ({_shown(item)}); type it again with the "
+                    "terminal set to UTF-8 (for example LANG=en_GB.UTF-8)."
+                )
 
 
 def _run_app(app) -> None:  # noqa: ANN001
@@ -127,9 +149,10 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_text_options(args)
         return _dispatch(parser, args, clock, run)
     except (UserError, StoreError) as exc:
-        print(f"facilitator: {exc}", file=sys.stderr)
+        _err(f"facilitator: {exc}")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -272,7 +295,7 @@ def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_d
 
 
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(_shown(text) + "\n")
 
 
 def _sessions_list(data_dir: Path) -> int:

@@ -11,9 +11,11 @@ from textual.binding import Binding
 from textual.command import Provider
 from textual.widgets import Input
 
+from ..text import clean_text
 from .projector import ProjectorMixin
 from .room_commands import RoomCommands
 from .screens.home import HomeScreen
+from .terminal import decode_terminal_input_leniently
 
 if TYPE_CHECKING:
     from ..models import Session
@@ -71,6 +73,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         warm_history: bool = False,
     ) -> None:
         super().__init__()
+        decode_terminal_input_leniently()
         #: a new session opened from the command line: first its team's open learning actions, if any
         self._follow_up = follow_up
         #: read the history for the history, actions and themes screens in the background at start
@@ -137,6 +140,14 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen) and screen.is_mounted:
                 screen.templates_validated()
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text reaches the boxes without terminal control sequences or control characters (C0 and C1,
+        # such as the 8-bit CSI U+009B), so they are never shown, echoed to the terminal or stored. Keys that
+        # are not printable are never typed into a box.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = clean_text(event.text)
+        await super().on_event(event)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Settings can turn the cursor blink off (steady for projectors, and for stable snapshots)."""
