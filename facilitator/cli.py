@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("template_id", metavar="ID")
     validate = _command(tsub, "validate", help="check a template file and say what is wrong")
     validate.add_argument("file", type=Path, metavar="FILE")
+    _command(tsub, "guide", help="how to write a template of your own, with a complete example")
 
     new = _command(sub, "new", help="start a new session and open it on its first phase")
     new.add_argument("--template", required=True, metavar="ID")
@@ -268,6 +269,8 @@ def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_d
         ok, report = validate_report(args.file, user_dir)
         (_out if ok else _err)(report)
         return 0 if ok else 1
+    if sub == "guide":
+        return _guide()
     library = load_library(user_dir)
     if sub == "show":
         if args.template_id not in library:
@@ -291,6 +294,21 @@ def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_d
     if sub != "list":
         parser.parse_args(["templates", "--help"])
     _out(template_list_text(library, user_dir))
+    return 0
+
+
+def _guide() -> int:
+    from .templates import guide_path
+
+    path = guide_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"The template-writing guide could not be read from {path} ({getattr(exc, 'strerror', None) or exc}); "
+            "install facilitator again, or read docs/templates.md in the project's source."
+        ) from None
+    _out(text.rstrip("\n"))
     return 0
 
 

@@ -66,6 +66,15 @@ def builtin_templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "session_templates"
 
 
+def guide_path() -> Path:
+    """The template-writing guide (docs/templates.md): inside the package after `pip install .`, in the
+    project's docs folder after `pip install -e .` or in a copy of the source."""
+    packaged = Path(__file__).resolve().parent / "docs" / "templates.md"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "docs" / "templates.md"
+
+
 class TemplateError(Exception):
     """A template file that cannot be used, with messages fit for the user."""
 
@@ -613,7 +622,7 @@ def template_list_text(library: TemplateLibrary, user_dir: Path | None = None) -
             lines += [f"    - {problem}" for problem in broken.problems]
         lines.append("  Run `facilitator templates validate FILE` for the details of one file.")
     if user_dir is not None:
-        lines += ["", f"Your own templates go in {user_dir} (see docs/templates.md)."]
+        lines += ["", f"Your own templates go in {user_dir}; `facilitator templates guide` explains how to write one."]
     return "\n".join(lines)
 
 
