@@ -96,13 +96,11 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         #: the warm-up after the first screen is done (see _start_warming_up)
         self.warmed_up = False
         self.store = store
-        #: how many of the store's notices the facilitator has seen: those found while it was opened are in the
-        #: home screen's banner; the ones found later come up as notifications (see show_new_notices)
-        self._notices_shown = len(store.notices) if open_session is None else 0
+        #: what the facilitator has been told: the store's notices from opening it are in the home screen's
+        #: banner (unless the app opens on a session); later ones come up as notifications (show_new_notices)
+        self._said: set[str] = set(store.notices) if open_session is None else set()
         #: the screens that have already reminded the facilitator that the settings file cannot be read
         self._settings_reminded: weakref.WeakSet[Screen] = weakref.WeakSet()
-        #: what has been said in a notification (the same problem is not said twice over)
-        self._said: set[str] = set()
         self.library = library
         self.settings = settings
         self.clock = clock
@@ -184,12 +182,10 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def show_new_notices(self) -> None:
         """Problems the store found since the facilitator last looked (a file set aside, a settings file that
         cannot be read, a damaged template snapshot): each as a notification, in its own words."""
-        notices = list(self.store.notices)
-        for notice in notices[self._notices_shown:]:
+        for notice in list(self.store.notices):
             if notice not in self._said:
                 self._said.add(notice)
                 self.notify(notice, title="Problem found", severity="warning", timeout=NOTICE_SECONDS, markup=False)
-        self._notices_shown = len(notices)
 
     def _screen_changed(self, screen: Screen) -> None:
         """Before a session starts, before it ends and once it has: say if the settings file cannot be read,
