@@ -32,11 +32,20 @@ def one_sentence(message: str) -> bool:
 
 
 async def wait_for_warm_up(pilot) -> None:
-    for _ in range(100):
+    for _ in range(400):
         await pilot.pause(0.05)
         if pilot.app.warmed_up:
             break
     await pilot.pause(0.7)  # the notices are looked for every half second
+
+
+async def wait_for_notification(pilot, words: str) -> list[str]:
+    for _ in range(100):
+        said = [m for _, m in notifications(pilot.app) if words in m]
+        if said:
+            return said
+        await pilot.pause(0.05)
+    return []
 
 
 async def start_from_home(pilot) -> None:
@@ -140,9 +149,8 @@ async def test_a_damaged_template_snapshot_found_when_a_session_is_opened_is_sai
             assert isinstance(app.screen, HistoryScreen)
             app.screen.query_one("#history-sessions").focus()
             await pilot.press("enter")
-            await pilot.pause(0.8)
+            said = await wait_for_notification(pilot, "template snapshot")
             assert isinstance(app.screen, SessionViewScreen)
-            said = [m for _, m in notifications(app) if "template snapshot" in m]
             assert len(said) == 1 and "Snapshot check" in said[0] and "nothing lost" in said[0]
     finally:
         store.close()
