@@ -1513,16 +1513,23 @@ class Store:
     # ------------------------------------------------------------------ settings
     def read_settings_file(self) -> dict[str, Any]:
         """<data>/settings.toml as a dict; {} if there is none, with a notice if it cannot be read."""
+        settings, problem = self._read_settings()
+        if problem is not None and problem not in self.notices:
+            self.notices.append(problem)
+        return settings
+
+    def settings_problem(self) -> str | None:
+        """Why <data>/settings.toml cannot be read as it is now (one sentence), or None if it can or there is none."""
+        return self._read_settings()[1]
+
+    def _read_settings(self) -> tuple[dict[str, Any], str | None]:
         path = self.data_dir / "settings.toml"
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
+            return tomllib.loads(path.read_text(encoding="utf-8")), None
         except FileNotFoundError:
-            return {}
+            return {}, None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            notice = f"The settings file {path} could not be read ({exc}), so the default settings are used."
-            if notice not in self.notices:
-                self.notices.append(notice)
-            return {}
+            return {}, f"The settings file {path} could not be read ({exc}), so the default settings are used."
 
     # ------------------------------------------------------------------ records
     def write_record(self, session: Session, content: bytes, extension: str, out: Path | None = None) -> Path:
