@@ -82,6 +82,9 @@ if TYPE_CHECKING:  # the pydantic models are imported where they are used: not n
 Clock = Callable[[], dt.datetime]
 
 JOURNAL_SUFFIX = ".journal.jsonl"
+
+#: how many ended sessions the home screen lists as recent
+RECENT_SESSIONS = 20
 #: a session's final record, written while it is being ended, before the session is marked ended
 STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
@@ -175,6 +178,10 @@ class SessionRow(NamedTuple):
     phase_count: int
     created_at: dt.datetime
     record_path: str | None
+    #: title and team with the session's names list applied, for lists on a shared screen (as typed in
+    #: index entries written before these were kept, which the start brings up to date for the newest)
+    shown_title: str = ""
+    shown_team: str = ""
 
     @classmethod
     def of(cls, summary: SessionSummary) -> "SessionRow":
@@ -182,6 +189,8 @@ class SessionRow(NamedTuple):
             summary.id, summary.title, summary.team, summary.template_id, summary.template_name, summary.date,
             summary.status.value,
             summary.current_phase, summary.phase_count, summary.created_at, summary.record_path,
+            summary.title if summary.shown_title is None else summary.shown_title,
+            summary.team if summary.shown_team is None else summary.shown_team,
         )
 
     @classmethod
@@ -191,8 +200,10 @@ class SessionRow(NamedTuple):
             doc["id"], doc["title"], doc.get("team", ""), doc["template_id"], doc.get("template_name", ""),
             dt.date.fromisoformat(doc["date"]), SessionStatus(doc["status"]).value, doc.get("current_phase", 0),
             doc.get("phase_count", 1), dt.datetime.fromisoformat(doc["created_at"]), doc.get("record_path"),
+            doc.get("shown_title") if doc.get("shown_title") is not None else doc["title"],
+            doc.get("shown_team") if doc.get("shown_team") is not None else doc.get("team", ""),
         )
-        texts = (row.id, row.title, row.team, row.template_id, row.template_name)
+        texts = (row.id, row.title, row.team, row.template_id, row.template_name, row.shown_title, row.shown_team)
         if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in (row.current_phase, row.phase_count)):
             raise TypeError("not an index document")
         return row
@@ -862,6 +873,11 @@ class Store:
                 or sizes.get(session_id + JOURNAL_SUFFIX, 0) != doc.get("journal_size")
             ):
                 to_check.add(session_id)
+        # Entries written before the shown title was kept: the newest, which the home screen lists, are read
+        # once to add it (the rest keep their title as typed until read, and no shared list shows them).
+        older = [doc for doc in self._docs.values() if "shown_title" not in doc and doc.get("status") == ended]
+        older.sort(key=lambda doc: (str(doc.get("date")), str(doc.get("created_at"))), reverse=True)
+        to_check.update(doc["id"] for doc in older[:RECENT_SESSIONS])
         changed = False
         for session_id in sorted(to_check):
             try:

@@ -188,3 +188,47 @@ async def test_the_history_list_shows_no_title_as_typed_while_the_history_is_rea
         await pilot.pause()
         assert [row[3] for row in screen.query_one("#history-sessions").rows] == ["Review of Child A"]
         assert_screen_clean(app, NAMES, "history")
+
+
+async def test_the_home_screen_lists_sessions_with_their_names_list_applied(store, library, clock, data_dir):
+    """The home screen is the first thing on the projector: its session lists show no listed name, for
+    sessions running and ended, and for entries an older version wrote without the title as shown."""
+    import orjson
+
+    from facilitator.store import Store
+    from facilitator.tui.screens.home import HomeScreen
+
+    ended = session_with(store, library, clock, _spell, NAMES)
+    running = session_with(store, library, clock, _spell, NAMES, end=False)
+    assert "Jayden" in ended.title or "Ｊａｙｄｅｎ" in ended.title or "Jay" in ended.title
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#recent").option_count == 1
+        assert app.screen.query_one("#unfinished").option_count == 1
+        shown = assert_screen_clean(app, NAMES, "home")
+        assert "Review of Child A" in shown or "Review of Mother" in shown or "Review of Aunt" in shown, shown
+        app.screen.query_one("#recent").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_screen_clean(app, NAMES, "home, a recent session chosen")
+    store.close()
+
+    # An index as an older version wrote it: no title as shown. The next start adds it for the newest.
+    index = data_dir / "index.json"
+    tables = orjson.loads(index.read_bytes())
+    for doc in tables["sessions"].values():
+        doc.pop("shown_title", None)
+        doc.pop("shown_team", None)
+    index.write_bytes(orjson.dumps(tables))
+    again = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(again, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert app.screen.query_one("#recent").option_count == 1
+            assert_screen_clean(app, NAMES, "home, after an older version's index")
+    finally:
+        again.close()
+    assert running.id
