@@ -30,6 +30,7 @@ from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
 from .contribution_dialogs import speaker_options
 from ..widgets.key_bar import KeyBar
+from ..projector import PhaseTitle
 
 LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
 
@@ -49,7 +50,9 @@ def speaker_hint(participants: list[str]) -> str:
 
 
 class SessionScreen(Screen):
-    CSS_PATH = ["session.tcss", "../widgets/kind_fields.tcss"]
+    CSS_PATH = ["session.tcss", "../widgets/kind_fields.tcss", "../projector.tcss"]
+    # -narrow / -wide: how many columns the contributions take in projector mode (projector.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("ctrl+n", "next_phase", "Next phase", priority=True),
         Binding("ctrl+b", "previous_phase", "Previous", priority=True),
@@ -81,7 +84,7 @@ class SessionScreen(Screen):
         yield Header()
         yield Stepper([p.title for p in session.template.phases], session.current_phase, id="stepper")
         with Horizontal(id="phase-bar"):
-            yield Static(phase.title, id="phase-title", markup=False)
+            yield PhaseTitle(phase.title, id="phase-title")
             yield TimerDisplay(id="timer")
         with Horizontal(id="session-body"):
             with VerticalScroll(id="phase-info"):
