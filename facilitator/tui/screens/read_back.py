@@ -133,7 +133,7 @@ class ReadBackScreen(Screen[bool]):
                 )
                 if missing:
                     yield Static(
-                        f"{plural(missing, 'action has', 'actions have')} something not agreed yet: agree it now, "
+                        f"{plural(missing, 'action has', 'actions have')} something still to agree: agree it now, "
                         "then escape, choose the action (up) and edit it (e).",
                         classes="read-back-warning",
                         markup=False,

@@ -483,6 +483,7 @@ class SessionScreen(Screen):
             return
         if target > last:
             # Past the last phase: the closing read-back, then ctrl+e ends the session.
+            self._status("This is the last phase: read back what the room takes away (f9), then ctrl+e ends the session.")
             self.action_read_back()
             return
         timer = self.timer()
