@@ -62,10 +62,11 @@ def _field(contribution: Contribution, key: str) -> Text:
 def actions_table(actions: list[Contribution]) -> Table:
     table = Table(expand=True, show_lines=True, header_style="bold", padding=(0, 1))
     table.add_column("", width=3, no_wrap=True)
-    table.add_column("Action", ratio=3)
-    table.add_column("Owner", ratio=1)
-    table.add_column("Due", ratio=1)
-    table.add_column("Who hears", ratio=2)
+    # Nothing is cut with an ellipsis: a long word folds onto the next line; a date fits whole.
+    table.add_column("Action", ratio=3, overflow="fold")
+    table.add_column("Owner", ratio=1, overflow="fold")
+    table.add_column("Due", ratio=1, min_width=10, overflow="fold")
+    table.add_column("Who hears", ratio=2, overflow="fold")
     for number, action in enumerate(actions, start=1):
         table.add_row(
             Text(f"{number}.", style="bold"), Text(action.text), _field(action, "owner"), _field(action, "due"),
@@ -77,8 +78,8 @@ def actions_table(actions: list[Contribution]) -> Table:
 def strengths_table(said: list[Contribution]) -> Table:
     table = Table(expand=True, show_lines=True, header_style="bold", padding=(0, 1))
     table.add_column("", width=3, no_wrap=True)
-    table.add_column("Strength", ratio=2)
-    table.add_column("Evidence", ratio=3)
+    table.add_column("Strength", ratio=2, overflow="fold")
+    table.add_column("Evidence", ratio=3, overflow="fold")
     for number, strength in enumerate(said, start=1):
         name = Text(strength.text)
         skill = (strength.fields or {}).get("skill", "").strip()
