@@ -174,3 +174,12 @@ class TestRoomViews:
         session = at_phase(snap_store, library, template_id, phase_id, said)
         write_prefs(snap_store.data_dir, projector=True)
         assert snap_compare(build_app(snap_store, still(), open_session_id=session.id), terminal_size=size)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_projector_chosen(self, snap_compare, snap_store, library, size):
+        """Choosing a contribution in the room view: the key bar shows what can be done to it."""
+        template_id, phase_id, said = KINDS["discussion"]
+        session = at_phase(snap_store, library, template_id, phase_id, said)
+        write_prefs(snap_store.data_dir, projector=True)
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["up"])
