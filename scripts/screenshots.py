@@ -54,6 +54,14 @@ def closing(store: Store, session):  # noqa: ANN001, ANN201 - the demo session, 
     return go_to_phase(store, store.load_session(session.id), len(template.phases) - 1)
 
 
+def projector(store: Store, session):  # noqa: ANN001, ANN201
+    """Projector mode on, as the room sees it once f2 has been pressed (without the notice f2 shows)."""
+    from facilitator.store.prefs import write_prefs
+
+    write_prefs(store.data_dir, projector=True)
+    return session
+
+
 async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[str], prepare=None) -> Path:  # noqa: ANN001
     out_dir = ROOT / "screenshots"
     out_dir.mkdir(exist_ok=True)
@@ -85,8 +93,8 @@ async def main() -> None:
     shots = [
         ("session", (160, 45), True, []),
         ("session-80x24", (80, 24), True, []),
-        ("projector", (160, 45), True, ["f2"]),
-        ("projector-80x24", (80, 24), True, ["f2"]),
+        ("projector", (160, 45), True, [], projector),
+        ("projector-80x24", (80, 24), True, [], projector),
         ("whole-session", (160, 45), True, ["f8"]),
         ("read-back", (160, 45), True, ["ctrl+n"], closing),
         ("home", (120, 32), False, []),
