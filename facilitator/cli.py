@@ -66,6 +66,7 @@ def build_parser() -> argparse.ArgumentParser:
     show.add_argument("template_id", metavar="ID")
     validate = _command(tsub, "validate", help="check a template file and say what is wrong")
     validate.add_argument("file", type=Path, metavar="FILE")
+    _command(tsub, "guide", help="how to write a template of your own, with a complete example")
 
     new = _command(sub, "new", help="start a new session and open it on its first phase")
     new.add_argument("--template", required=True, metavar="ID")
@@ -115,8 +116,30 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _shown(text: str) -> str:
+    """Text as it can be printed: bytes that were not UTF-8 (kept as surrogates, as in file names) as \\xff."""
+    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
 def _out(text: str) -> None:
-    sys.stdout.write(text + "\n")
+    sys.stdout.write(_shown(text) + "\n")
+
+
+#: how the command line's positional arguments are named in its help
+_ARGUMENT_NAMES = {"template_id": "ID", "session_id": "SESSION_ID"}
+
+
+def _check_text_options(args: argparse.Namespace) -> None:
+    """Titles, names, ids and dates typed on the command line must be text: a byte that is not UTF-8 (the
+    shell hands it over as a lone surrogate) would otherwise stop the command when it is stored or printed."""
+    for name, value in vars(args).items():
+        for item in value if isinstance(value, list) else [value]:
+            if isinstance(item, str) and any("\ud800" <= ch <= "\udfff" for ch in item):
+                shown = _ARGUMENT_NAMES.get(name, "--" + name.replace("_", "-"))
+                raise UserError(
+                    f"{shown} has bytes that are not UTF-8 text ({_shown(item)}); type it again with the "
+                    "terminal set to UTF-8 (for example LANG=en_GB.UTF-8)."
+                )
 
 
 def _run_app(app) -> None:  # noqa: ANN001
@@ -127,9 +150,10 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
+        _check_text_options(args)
         return _dispatch(parser, args, clock, run)
     except (UserError, StoreError) as exc:
-        print(f"facilitator: {exc}", file=sys.stderr)
+        _err(f"facilitator: {exc}")
         return 1
     except KeyboardInterrupt:
         return 130
@@ -236,7 +260,7 @@ def _resume_id(args: argparse.Namespace, store: Store) -> str:
 
 
 def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_dir: Path) -> int:
-    from .templates import template_list_text, template_text, validate_report
+    from .templates import find_broken, template_list_text, template_text, validate_report
 
     sub = args.templates_command
     user_dir = data_dir / "templates"
@@ -244,14 +268,21 @@ def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_d
         ok, report = validate_report(args.file, user_dir)
         (_out if ok else _err)(report)
         return 0 if ok else 1
+    if sub == "guide":
+        return _guide()
     library = load_library(user_dir)
     if sub == "show":
         if args.template_id not in library:
-            broken = [b for b in library.broken if b.path.stem == args.template_id]
-            if broken:
+            broken = find_broken(library, args.template_id)
+            if broken is not None:
+                from .text import plural
+
+                more = len(broken.problems) - 1
+                and_more = f", and {plural(more, 'more problem')}" if more else ""
                 raise UserError(
-                    f"The template file {broken[0].path} is broken ({broken[0].problems[0]}); "
-                    f"run `facilitator templates validate {broken[0].path}` to see every problem."
+                    f"The template '{args.template_id}' in {broken.path} is broken and cannot be used "
+                    f"({broken.problems[0]}{and_more}); "
+                    f"run `facilitator templates validate {broken.path}` to see every problem."
                 )
             raise UserError(
                 f"There is no template '{args.template_id}'; run `facilitator templates list` to see the ids you can use."
@@ -265,8 +296,23 @@ def _templates(parser: argparse.ArgumentParser, args: argparse.Namespace, data_d
     return 0
 
 
+def _guide() -> int:
+    from .templates import guide_path
+
+    path = guide_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(
+            f"The template-writing guide could not be read from {path} ({getattr(exc, 'strerror', None) or exc}); "
+            "install facilitator again, or read docs/templates.md in the project's source."
+        ) from None
+    _out(text.rstrip("\n"))
+    return 0
+
+
 def _err(text: str) -> None:
-    sys.stderr.write(text + "\n")
+    sys.stderr.write(_shown(text) + "\n")
 
 
 def _sessions_list(data_dir: Path) -> int:
@@ -277,6 +323,8 @@ def _sessions_list(data_dir: Path) -> int:
     try:
         for s in store.list_sessions():
             _out(f"{s.id}\t{s.date.isoformat()}\t{s.template_id}\t{s.title}\t{s.status.value}")
+        for notice in store.notices:
+            print(f"facilitator: {notice}", file=sys.stderr)
     finally:
         store.close()
     return 0

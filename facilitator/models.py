@@ -254,10 +254,15 @@ class Session(BaseModel):
         return sorted((c for c in self.contributions if c.phase_id == phase_id), key=lambda c: c.created_at)
 
     def summary(self) -> "SessionSummary":
+        from .record.redact import make_replacer
+
+        replace = make_replacer(self.redactions)
         return SessionSummary(
             id=self.id,
             title=self.title,
             team=self.team,
+            shown_title=replace(self.title),
+            shown_team=replace(self.team),
             facilitator=self.facilitator,
             template_id=self.template.id,
             template_name=self.template.name,
@@ -289,5 +294,9 @@ class SessionSummary(BaseModel):
     created_at: dt.datetime
     ended_at: dt.datetime | None = None
     record_path: str | None = None
+    #: title and team as a list on a shared screen shows them: the session's names list applied
+    #: (None in index entries written before it was kept)
+    shown_title: str | None = None
+    shown_team: str | None = None
 
 

@@ -66,6 +66,15 @@ def builtin_templates_dir() -> Path:
     return Path(__file__).resolve().parent.parent / "session_templates"
 
 
+def guide_path() -> Path:
+    """The template-writing guide (docs/templates.md): inside the package after `pip install .`, in the
+    project's docs folder after `pip install -e .` or in a copy of the source."""
+    packaged = Path(__file__).resolve().parent / "docs" / "templates.md"
+    if packaged.is_file():
+        return packaged
+    return Path(__file__).resolve().parent.parent / "docs" / "templates.md"
+
+
 class TemplateError(Exception):
     """A template file that cannot be used, with messages fit for the user."""
 
@@ -358,7 +367,13 @@ def _order(source: str, template_id: str, name: str) -> tuple:
 
 def _template_files(folder: Path, source: str, broken: list[BrokenTemplate]) -> list[Path]:
     try:
+        if not folder.exists():
+            return []
         if not folder.is_dir():
+            broken.append(BrokenTemplate(folder, source, [
+                "is a file where the templates folder should be, so no templates of your own were loaded; "
+                "move the file aside and make a folder of that name for your template files"
+            ]))
             return []
         return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml" and not p.name.startswith("."))
     except OSError as exc:
@@ -467,6 +482,24 @@ class TemplateLibrary:
             lambda path, source: TemplateCard.from_toml(read_template_toml(_read_template_file(path), path), path, source)
         )
         return cards, broken
+
+
+def _raw_id(path: Path) -> str | None:
+    """The id a template file gives itself, read from its TOML alone; None if that cannot be read."""
+    try:
+        value = read_template_toml(_read_template_file(path), path).get("id")
+    except (TemplateError, OSError):
+        return None
+    return value.strip() if isinstance(value, str) else None
+
+
+def find_broken(library: TemplateLibrary, template_id: str) -> BrokenTemplate | None:
+    """A broken template file of that id (the id it gives itself, or its file name without .toml)."""
+    wanted = template_id.strip()
+    for broken in library.broken:
+        if broken.path.suffix.lower() == ".toml" and wanted in (broken.path.stem, _raw_id(broken.path)):
+            return broken
+    return None
 
 
 def open_library(user_dir: Path | None = None, builtin_dir: Path | None = None) -> TemplateLibrary:
@@ -589,15 +622,43 @@ def template_list_text(library: TemplateLibrary, user_dir: Path | None = None) -
             lines += [f"    - {problem}" for problem in broken.problems]
         lines.append("  Run `facilitator templates validate FILE` for the details of one file.")
     if user_dir is not None:
-        lines += ["", f"Your own templates go in {user_dir} (see docs/templates.md)."]
+        lines += ["", f"Your own templates go in {user_dir}; `facilitator templates guide` explains how to write one."]
     return "\n".join(lines)
 
 
+def _id_problems(template: Template, path: Path, user_dir: Path | None) -> list[str]:
+    """Why the app would not load this file although it is valid on its own: another template has its id.
+
+    The app keeps the built-in template and lists the other file as broken; of two files of the team's own
+    with one id, it keeps the first by name. A copy of a file already in the folder, under the same name,
+    would replace it, so it does not clash with it.
+    """
+    builtin = load_library(None)
+    same = builtin.templates.get(template.id)
+    if same is not None and same.path.resolve() != path.resolve():
+        return [
+            f"the id '{template.id}' is already used by the built-in template '{same.name}', so the app would "
+            f"list this file as broken and not load it; give it another id (for example '{template.id}-{USER}')"
+        ]
+    if user_dir is None:
+        return []
+    for other in load_library(user_dir).templates.values():
+        if other.source == USER and other.id == template.id and other.path.resolve() != path.resolve() and other.path.name != path.name:
+            return [
+                f"the id '{template.id}' is already used by your template {other.path}, so the app would load only "
+                "one of the two; give this one another id, or save it under that file's name to replace it"
+            ]
+    return []
+
+
 def validate_report(path: Path, user_dir: Path | None = None) -> tuple[bool, str]:
-    """`templates validate FILE`: (is it valid, what to print)."""
+    """`templates validate FILE`: (is it valid, what to print). Valid means the app would load it as it is."""
     path = Path(path)
     try:
         template = load_template_file(path)
+        problems = _id_problems(template, path, user_dir)
+        if problems:
+            raise TemplateError(path, problems)
     except TemplateError as exc:
         count = len(exc.problems)
         lines = [f"{path}: not a valid template ({plural(count, 'problem')}):"]
@@ -608,14 +669,6 @@ def validate_report(path: Path, user_dir: Path | None = None) -> tuple[bool, str
         f"{template.typical_length} min)."
     ]
     notes = template_warnings(template, path)
-    builtin = load_library(None)
-    if template.id in builtin and builtin.templates[template.id].path.resolve() != path.resolve():
-        notes.insert(
-            0,
-            f"the id '{template.id}' is already used by the built-in template "
-            f"'{builtin.get(template.id).name}'; in your templates folder this file would be reported "
-            "and not loaded, so give it another id",
-        )
     if notes:
         lines.append("Worth a look:")
         lines += [f"  - {note}" for note in notes]

@@ -27,7 +27,42 @@ def clock() -> dt.datetime:
     return NOW
 
 
-async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[str]) -> Path:
+def closing(store: Store, session):  # noqa: ANN001, ANN201 - the demo session, taken on to its last phase
+    """The demo session with a highlight, strengths and learning actions, at its last phase (for the read-back)."""
+    from facilitator.session_ops import go_to_phase, record_contribution
+
+    template = session.template
+    said = [
+        ("what-went-right", None, {"starred": True}),
+        ("strengths-evidence", ("Child focus", "Sam (senior practitioner)"),
+         {"fields": {"evidence": "Child A's own words are in every plan", "skill": "child focus"}}),
+        ("strengths-evidence", ("Persistence with warmth", "Priya"),
+         {"fields": {"evidence": "kept every appointment, rang when late"}}),
+        ("learning-actions", ("Share the one-plan approach with the two schools", None),
+         {"fields": {"owner": "Priya", "due": "2026-12-15", "tell": "whole team, school leads"}}),
+        ("learning-actions", ("Ask families what mornings are like at the first visit", None),
+         {"fields": {"owner": "Team manager", "due": "2027-01-31", "tell": "the service's practice forum"}}),
+        ("learning-actions", ("Write to the head teacher to thank the school", None), {"fields": {"owner": "Sam"}}),
+    ]
+    for phase_id, what, extra in said:
+        if what is None:
+            first = session.contributions_in(phase_id)[1]
+            store.edit_contribution(session, first.id, **extra)
+            continue
+        session.current_phase = template.phase_index(phase_id)
+        record_contribution(store, session, what[0], what[1], clock, **extra)
+    return go_to_phase(store, store.load_session(session.id), len(template.phases) - 1)
+
+
+def projector(store: Store, session):  # noqa: ANN001, ANN201
+    """Projector mode on, as the room sees it once f2 has been pressed (without the notice f2 shows)."""
+    from facilitator.store.prefs import write_prefs
+
+    write_prefs(store.data_dir, projector=True)
+    return session
+
+
+async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[str], prepare=None) -> Path:  # noqa: ANN001
     out_dir = ROOT / "screenshots"
     out_dir.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="facilitator-shots-") as folder:
@@ -36,7 +71,10 @@ async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[st
             library = load_library(None)
             session_id = None
             if open_demo:
-                session_id = create_demo_session(store, library.get("serious-success-review"), clock).id
+                session = create_demo_session(store, library.get("serious-success-review"), clock)
+                if prepare is not None:
+                    session = prepare(store, session)
+                session_id = session.id
             app = make_app(
                 store, Settings(data_dir=Path(folder), cursor_blink=False), clock, library=library,
                 open_session_id=session_id, demo=open_demo,
@@ -55,12 +93,15 @@ async def main() -> None:
     shots = [
         ("session", (160, 45), True, []),
         ("session-80x24", (80, 24), True, []),
-        ("projector", (160, 45), True, ["f2"]),
+        ("projector", (160, 45), True, [], projector),
+        ("projector-80x24", (80, 24), True, [], projector),
+        ("whole-session", (160, 45), True, ["f8"]),
+        ("read-back", (160, 45), True, ["ctrl+n"], closing),
         ("home", (120, 32), False, []),
         ("help", (120, 32), True, ["f1"]),
     ]
-    for name, size, demo, keys in shots:
-        print(await shoot(name, size, demo, keys))
+    for name, size, demo, keys, *prepare in shots:
+        print(await shoot(name, size, demo, keys, *prepare))
 
 
 if __name__ == "__main__":

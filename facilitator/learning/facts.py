@@ -2,7 +2,9 @@
 
 Built from the stored documents (a session header dict and its contribution dicts, as the session file
 holds them) or from a Session. Everything in it is as a group record shows it: service users' names
-replaced by the session's names list, safeguarding concerns left out. Contribution texts are kept in one
+replaced by the session's names list (each text and field on its own), safeguarding concerns left out.
+The names list itself is kept too (``names``), for the status notes of the session's actions, which are
+made later (learning/actions.py). Contribution texts are kept in one
 string per session (``blob``, one line per contribution, separated by ``SEP``).
 
 ``SessionEntry`` is the part the history list shows (and search names a hit by); ``SessionFacts`` adds
@@ -93,7 +95,8 @@ class SessionFacts(SessionEntry):
     ratings: tuple[int, ...] = ()
     tags: tuple[str, ...] = ()  # every tag and practice-skill given, with repeats
     went_right: tuple[int, ...] = ()  # contributions that say what went right (phase, strengths, highlights)
-    reviews: tuple[dict, ...] = ()  # action_reviews as stored
+    reviews: tuple[dict, ...] = ()  # action_reviews, their texts with this session's names replaced
+    names: tuple[tuple[str, str], ...] = ()  # the session's names list (name as typed, replacement)
 
     def phase_title(self, index: int) -> str:
         return self.phase_titles[self.phases[index]]
@@ -128,16 +131,18 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
     template = header.get("template") or {}
     ids, titles, kinds = _phase_info(template)
     index_of = {pid: n for n, pid in enumerate(ids)}
-    replace = make_replacer(header.get("redactions") or {})
-    redacting = bool(header.get("redactions"))
+    names = header.get("redactions") or {}
+    replace = make_replacer(names)
+    redacting = bool(names)
     # In the order they were recorded (the store keeps them so).
     docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
-    blob = SEP.join([d.get("text", "") for d in docs])
+    # Names are replaced in each text on its own, never in the texts joined: a name split across two
+    # contributions ("... Mary" / "Ann ...") is not a name, and a replacement never swallows a SEP.
+    texts = [replace(d.get("text", "")) for d in docs] if redacting else [d.get("text", "") for d in docs]
+    blob = SEP.join(texts)
     # One line each, with SEP only between them (one_line also takes out a SEP typed into a text).
     if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or blob.count(SEP) != max(len(docs) - 1, 0):
-        blob = SEP.join([one_line(d.get("text", "")) for d in docs])
-    if redacting:
-        blob = replace(blob)
+        blob = SEP.join([one_line(text) for text in texts])
     phases = bytes([index_of[d["phase_id"]] for d in docs])
     strengths: list[Strength] = []
     actions: list[ActionFact] = []
@@ -170,14 +175,14 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
         kind = kinds[phase]
         if kind == "strengths":
             evidence = fields.get("evidence", "")
-            strengths.append(Strength(n, " ".join((replace(evidence) if redacting else evidence).split()), " ".join(skill.split())))
-        elif kind == "actions":
-            owner, tell = fields.get("owner", ""), fields.get("tell", "")
             if redacting:
-                owner, tell = replace(owner), replace(tell)
-            actions.append(
-                ActionFact(d.get("id", str(n)), n, " ".join(owner.split()), fields.get("due", "").strip(), " ".join(tell.split()))
-            )
+                evidence, skill = replace(evidence), replace(skill)
+            strengths.append(Strength(n, one_line(evidence), one_line(skill)))
+        elif kind == "actions":
+            owner, due, tell = fields.get("owner", ""), fields.get("due", ""), fields.get("tell", "")
+            if redacting:
+                owner, due, tell = replace(owner), replace(due), replace(tell)
+            actions.append(ActionFact(d.get("id", str(n)), n, one_line(owner), one_line(due), one_line(tell)))
         else:
             rating = _rating(fields.get("rating", ""))
             if rating is not None:
@@ -203,8 +208,20 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
         ratings=tuple(ratings),
         tags=tuple(tags),
         went_right=tuple(went_right),
-        reviews=tuple(header.get("action_reviews") or ()),
+        reviews=tuple(_review(r, replace) for r in header.get("action_reviews") or ()) if redacting
+        else tuple(header.get("action_reviews") or ()),
+        names=tuple(names.items()),
     )
+
+
+_REVIEW_TEXTS = ("text", "owner", "due", "note", "from_session_title")
+
+
+def _review(review: Any, replace) -> Any:  # noqa: ANN001
+    """An action review as this session's record shows it: its texts with this session's names replaced."""
+    if not isinstance(review, dict):
+        return review
+    return {k: replace(v) if k in _REVIEW_TEXTS and isinstance(v, str) else v for k, v in review.items()}
 
 
 def facts_from_session(session: "Session") -> SessionFacts:

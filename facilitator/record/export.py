@@ -5,7 +5,7 @@ from __future__ import annotations
 from ..models import Session
 from .actions_csv import render_actions_csv
 from .html import render_html_page
-from .markdown import build_record, parse_body
+from .markdown import build_record
 
 FORMATS = ("md", "html", "docx", "csv")
 EXTENSIONS = {"md": "md", "html": "html", "docx": "docx", "csv": "actions.csv"}
@@ -27,16 +27,3 @@ def render_export(session: Session, fmt: str, draft: bool | None = None, retenti
         return render_docx_document(record.meta, record.body)
     raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
 
-
-def render_all(session: Session, draft: bool | None = None, retention: str | None = None) -> dict[str, bytes]:
-    """Every format at once; the markdown is rendered and parsed once for all of them."""
-    from .word import render_docx_document
-
-    record = build_record(session, draft, retention)
-    tokens = parse_body(record.body)
-    return {
-        "md": record.text.encode("utf-8"),
-        "html": render_html_page(record.meta, record.body, tokens).encode("utf-8"),
-        "docx": render_docx_document(record.meta, record.body, tokens),
-        "csv": render_actions_csv(session, record.view),
-    }

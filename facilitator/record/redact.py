@@ -2,18 +2,82 @@
 
 - The session's names list (as typed -> replacement) is applied to every text that goes into a record:
   case-insensitively, whole words only, possessives too ("Jayden's" -> "Child A's").
+- A name matches however it was typed: names and texts are compared after Unicode normalisation (NFKC, case
+  folded), with format characters (zero-width spaces, soft hyphens, word joiners, ...) left out, so
+  "Zoe\u0308", "Ｊａｙｄｅｎ" and "Jay\u200bden" are all found. What is replaced is the name as typed, with the
+  characters inside it.
 - Contributions flagged as safeguarding concerns never reach a group export.
+- Each text is replaced on its own (one field at a time), never several texts joined together.
 What is stored stays as typed: these functions return a changed copy.
 """
 
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic models are not loaded
     from ..models import Contribution, Session
+
+# Whitespace between the words of a name: any run of spaces, tabs or line breaks (Unicode spaces become plain
+# ones in the normal form), but never the separator characters U+001C..U+001F that str.split treats as spaces.
+_GAP = r"(?:(?![\x1c-\x1f])\s)+"
+# Characters folded together with the character before them: marks (they may compose with it) and format
+# characters (left out, so a mark after one still composes).
+_ATTACHED = frozenset({"Mn", "Mc", "Me", "Cf"})
+
+
+_NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# A run of non-ASCII characters with the ASCII character before it (marks in the run may belong to it).
+_SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
+
+
+def fold(text: str) -> str:
+    """The form names are compared in: format characters left out, NFKC, case folded (then NFKC again)."""
+    if text.isascii():
+        return text.lower()
+    if any(unicodedata.category(m.group()) == "Cf" for m in _NON_ASCII.finditer(text)):
+        text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+
+
+def name_key(name: str) -> str:
+    """A name as the list is looked up by: folded, every run of whitespace one space."""
+    return " ".join(fold(name).split())
+
+
+def _folded_with_places(text: str) -> tuple[str, list[int], list[int]]:
+    """The folded text, and for each of its characters where the piece of the original it came from starts
+    and ends. ASCII is lowered in place; the rest is folded a piece at a time: a character with the marks
+    after it (they may compose, and any format characters among them, which are left out)."""
+    out: list[str] = []
+    starts: list[int] = []
+    ends: list[int] = []
+    done = 0
+    for run in _SPECIAL_RUN.finditer(text):
+        a, b = run.span()
+        if a > done:  # plain ASCII: one character for one
+            out.append(text[done:a].lower())
+            starts.extend(range(done, a))
+            ends.extend(range(done + 1, a + 1))
+        i = a
+        while i < b:
+            j = i + 1
+            while j < b and (unicodedata.combining(text[j]) or unicodedata.category(text[j]) in _ATTACHED):
+                j += 1
+            piece = fold(text[i:j])
+            out.append(piece)
+            starts.extend([i] * len(piece))
+            ends.extend([j] * len(piece))
+            i = j
+        done = b
+    if done < len(text):
+        out.append(text[done:].lower())
+        starts.extend(range(done, len(text)))
+        ends.extend(range(done + 1, len(text) + 1))
+    return "".join(out), starts, ends
 
 
 def parse_names(text: str) -> dict[str, str]:
@@ -39,21 +103,43 @@ def format_names(names: dict[str, str]) -> str:
 
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     """A function applying the names list to one text. Longest names first, so 'Mary Ann' wins over 'Mary'."""
-    cleaned = {" ".join(k.split()).casefold(): v for k, v in names.items() if k.strip()}
+    cleaned: dict[str, str] = {}
+    for name, replacement in names.items():
+        key = name_key(name)
+        if key:
+            cleaned.setdefault(key, replacement)
     if not cleaned:
         return lambda text: text
     ordered = sorted(cleaned, key=len, reverse=True)
     # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds so
     # names starting or ending in punctuation (phone numbers, emails) work too. A following "'s" or "’s"
     # is left in place, so possessives come out as "Child A's".
-    alternatives = "|".join(r"\s+".join(re.escape(part) for part in name.split()) for name in ordered)
+    alternatives = "|".join(_GAP.join(re.escape(part) for part in name.split()) for name in ordered)
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     def lookup(match: re.Match[str]) -> str:
-        return cleaned.get(" ".join(match.group(0).split()).casefold(), match.group(0))
+        return cleaned.get(name_key(match.group(0)), match.group(0))
 
     def replace(text: str) -> str:
-        return pattern.sub(lookup, text) if text else text
+        if not text:
+            return text
+        if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
+            return pattern.sub(lookup, text)
+        if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
+            return text
+        folded, starts, ends = _folded_with_places(text)
+        out: list[str] = []
+        done = 0
+        for match in pattern.finditer(folded):
+            start, end = starts[match.start()], ends[match.end() - 1]
+            if start < done:  # two matches in one piece of the original (rare): the first one stands
+                continue
+            out += [text[done:start], cleaned.get(name_key(match.group(0)), match.group(0))]
+            done = end
+        if not out:
+            return text
+        out.append(text[done:])
+        return "".join(out)
 
     return replace
 

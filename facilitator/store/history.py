@@ -49,7 +49,7 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 #   a first line: {"version", "phases": the phase tables, "count": how many sessions}
 #   entries:  [id, mark, [date, team, title, template id, template name, status],
 #              length of its facts line, length of its text line]
-#   facts:    [phase table, phases, strengths, actions, ratings, tags, went right, action reviews]
+#   facts:    [phase table, phases, strengths, actions, ratings, tags, went right, action reviews, names list]
 #   texts:    its contributions' texts, SEP between them (UTF-8)
 # A mark is the size and modification time of the session file and journal when the facts were taken.
 # Derived and rebuildable: an entry is used only while both files still have exactly those sizes and
@@ -59,7 +59,7 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 
 CACHE_NAME = "history-cache.json"
 #: bump whenever facts_from_docs or the layout above changes: older caches are then ignored
-CACHE_VERSION = 5
+CACHE_VERSION = 6
 #: a search reads the texts this many bytes at a time (about), so memory never holds them all
 SEARCH_PIECE = 1 << 16
 
@@ -149,11 +149,12 @@ def _facts_row(facts: SessionFacts, phase_keys: dict[tuple, int], phase_table: l
         [[s.index, s.evidence, s.skill] for s in facts.strengths],
         [[a.contribution_id, a.index, a.owner, a.due, a.tell] for a in facts.actions],
         list(facts.ratings), list(facts.tags), list(facts.went_right), list(facts.reviews),
+        [list(pair) for pair in facts.names],
     ])
 
 
 def _facts_from_row(entry: SessionEntry, row: bytes, blob: str, phase_table: list) -> SessionFacts:
-    number, phases, strengths, actions, ratings, tags, went_right, reviews = orjson.loads(row)
+    number, phases, strengths, actions, ratings, tags, went_right, reviews, names = orjson.loads(row)
     ids, titles, kinds = phase_table[number]
     return SessionFacts(
         entry.id, entry.date, entry.team, entry.title, entry.template_id, entry.template_name, entry.status,
@@ -161,7 +162,7 @@ def _facts_from_row(entry: SessionEntry, row: bytes, blob: str, phase_table: lis
         strengths=tuple(Strength(i, e, sk) for i, e, sk in strengths),
         actions=tuple(ActionFact(c, i, o, d, t) for c, i, o, d, t in actions),
         ratings=tuple(ratings), tags=tuple(sys.intern(t) for t in tags), went_right=tuple(went_right),
-        reviews=tuple(reviews),
+        reviews=tuple(reviews), names=tuple((name, replacement) for name, replacement in names),
     )
 
 

@@ -82,6 +82,9 @@ if TYPE_CHECKING:  # the pydantic models are imported where they are used: not n
 Clock = Callable[[], dt.datetime]
 
 JOURNAL_SUFFIX = ".journal.jsonl"
+
+#: how many ended sessions the home screen lists as recent
+RECENT_SESSIONS = 20
 #: a session's final record, written while it is being ended, before the session is marked ended
 STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
@@ -175,6 +178,10 @@ class SessionRow(NamedTuple):
     phase_count: int
     created_at: dt.datetime
     record_path: str | None
+    #: title and team with the session's names list applied, for lists on a shared screen (as typed in
+    #: index entries written before these were kept, which the start brings up to date for the newest)
+    shown_title: str = ""
+    shown_team: str = ""
 
     @classmethod
     def of(cls, summary: SessionSummary) -> "SessionRow":
@@ -182,6 +189,8 @@ class SessionRow(NamedTuple):
             summary.id, summary.title, summary.team, summary.template_id, summary.template_name, summary.date,
             summary.status.value,
             summary.current_phase, summary.phase_count, summary.created_at, summary.record_path,
+            summary.title if summary.shown_title is None else summary.shown_title,
+            summary.team if summary.shown_team is None else summary.shown_team,
         )
 
     @classmethod
@@ -191,8 +200,10 @@ class SessionRow(NamedTuple):
             doc["id"], doc["title"], doc.get("team", ""), doc["template_id"], doc.get("template_name", ""),
             dt.date.fromisoformat(doc["date"]), SessionStatus(doc["status"]).value, doc.get("current_phase", 0),
             doc.get("phase_count", 1), dt.datetime.fromisoformat(doc["created_at"]), doc.get("record_path"),
+            doc.get("shown_title") if doc.get("shown_title") is not None else doc["title"],
+            doc.get("shown_team") if doc.get("shown_team") is not None else doc.get("team", ""),
         )
-        texts = (row.id, row.title, row.team, row.template_id, row.template_name)
+        texts = (row.id, row.title, row.team, row.template_id, row.template_name, row.shown_title, row.shown_team)
         if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in (row.current_phase, row.phase_count)):
             raise TypeError("not an index document")
         return row
@@ -862,6 +873,11 @@ class Store:
                 or sizes.get(session_id + JOURNAL_SUFFIX, 0) != doc.get("journal_size")
             ):
                 to_check.add(session_id)
+        # Entries written before the shown title was kept: the newest, which the home screen lists, are read
+        # once to add it (the rest keep their title as typed until read, and no shared list shows them).
+        older = [doc for doc in self._docs.values() if "shown_title" not in doc and doc.get("status") == ended]
+        older.sort(key=lambda doc: (str(doc.get("date")), str(doc.get("created_at"))), reverse=True)
+        to_check.update(doc["id"] for doc in older[:RECENT_SESSIONS])
         changed = False
         for session_id in sorted(to_check):
             try:
@@ -1105,6 +1121,9 @@ class Store:
             applied += 1
         lost = [n for n in missing if n > base_seq]
         lost = lost[min(bad_seq, len(lost)):]  # a line whose seq could not be read is most likely a gap's change
+        # Only an unreadable line can hide a change: a readable line with a far-off seq (set aside, or from a
+        # newer version) leaves gaps that never held anything.
+        lost = lost[: contents.damaged_lines]
         not_applied = bad_seq + len(set_aside)
         last_seq = max(base_seq, last_seen)
         # The session file notes how long the journal was when it was written: a journal now shorter
@@ -1510,16 +1529,23 @@ class Store:
     # ------------------------------------------------------------------ settings
     def read_settings_file(self) -> dict[str, Any]:
         """<data>/settings.toml as a dict; {} if there is none, with a notice if it cannot be read."""
+        settings, problem = self._read_settings()
+        if problem is not None and problem not in self.notices:
+            self.notices.append(problem)
+        return settings
+
+    def settings_problem(self) -> str | None:
+        """Why <data>/settings.toml cannot be read as it is now (one sentence), or None if it can or there is none."""
+        return self._read_settings()[1]
+
+    def _read_settings(self) -> tuple[dict[str, Any], str | None]:
         path = self.data_dir / "settings.toml"
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8"))
+            return tomllib.loads(path.read_text(encoding="utf-8")), None
         except FileNotFoundError:
-            return {}
+            return {}, None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            notice = f"The settings file {path} could not be read ({exc}), so the default settings are used."
-            if notice not in self.notices:
-                self.notices.append(notice)
-            return {}
+            return {}, f"The settings file {path} could not be read ({exc}), so the default settings are used."
 
     # ------------------------------------------------------------------ records
     def write_record(self, session: Session, content: bytes, extension: str, out: Path | None = None) -> Path:

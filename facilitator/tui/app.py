@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import weakref
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -9,11 +10,15 @@ from textual import events
 from textual.app import App
 from textual.binding import Binding
 from textual.command import Provider
+from textual.screen import Screen
 from textual.widgets import Input
 
+from ..templates import BUILT_IN
+from ..text import clean_text
 from .projector import ProjectorMixin
 from .room_commands import RoomCommands
 from .screens.home import HomeScreen
+from .terminal import decode_terminal_input_leniently
 
 if TYPE_CHECKING:
     from ..models import Session
@@ -25,6 +30,18 @@ HERE = Path(__file__).parent
 
 #: seconds after the first screen is drawn that the app starts its warm-up (see _start_warming_up)
 WARM_UP_AFTER = 0.1
+#: how often the app looks for problems found since it last looked, and how long each one stays on screen
+NOTICES_EVERY = 0.5
+NOTICE_SECONDS = 30
+
+#: the screens at which a settings file that cannot be read matters, and what it means there: the record's
+#: handling note comes from the file, and is fixed into the session when it ends
+_SETTINGS_MATTER = {
+    "SetupScreen": "this session's record will get the default handling note unless the file is mended before the session ends.",
+    "SessionScreen": "this session's record will get the default handling note unless the file is mended before the session ends.",
+    "EndConfirmScreen": "ending now writes the record with the default handling note; press escape, mend the file, then end the session.",
+    "EndedScreen": "the record was written with the default handling note.",
+}
 
 
 # The other screens (session, history, records, ...) and what they import are loaded when first used, so
@@ -71,6 +88,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         warm_history: bool = False,
     ) -> None:
         super().__init__()
+        decode_terminal_input_leniently()
         #: a new session opened from the command line: first its team's open learning actions, if any
         self._follow_up = follow_up
         #: read the history for the history, actions and themes screens in the background at start
@@ -78,6 +96,11 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         #: the warm-up after the first screen is done (see _start_warming_up)
         self.warmed_up = False
         self.store = store
+        #: what the facilitator has been told: the store's notices from opening it are in the home screen's
+        #: banner (unless the app opens on a session); later ones come up as notifications (show_new_notices)
+        self._said: set[str] = set(store.notices) if open_session is None else set()
+        #: the screens that have already reminded the facilitator that the settings file cannot be read
+        self._settings_reminded: weakref.WeakSet[Screen] = weakref.WeakSet()
         self.library = library
         self.settings = settings
         self.clock = clock
@@ -93,6 +116,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def on_mount(self) -> None:
         # A moment after the first screen is drawn: a thread started sooner would hold the GIL while it is built.
         self.call_after_refresh(self.set_timer, WARM_UP_AFTER, self._start_warming_up)
+        self.set_interval(NOTICES_EVERY, self.show_new_notices)
+        self.screen_change_signal.subscribe(self, self._screen_changed)
         self.watch_theme_choice()
         if self._open_session is not None and self._follow_up:
             from .screens.actions import open_with_follow_up
@@ -120,6 +145,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm(self) -> None:
+        self.store.read_settings_file()  # a settings file that cannot be read is a notice, shown at once
         if self.library.has_own_templates:
             self.library.templates  # noqa: B018 - validates them (and loads the pydantic models)
             if self.is_running:
@@ -137,6 +163,57 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen) and screen.is_mounted:
                 screen.templates_validated()
+        broken = [b for b in self.library.broken if b.source != BUILT_IN]
+        if len(broken) == 1:
+            item = broken[0]
+            self.notify(
+                f"Your template file {item.path} cannot be used ({item.problems[0]}); it is listed, greyed out, "
+                f"under \"Start a new session\", and `facilitator templates validate {item.path}` shows every problem.",
+                title="A template is broken", severity="warning", timeout=NOTICE_SECONDS, markup=False,
+            )
+        elif broken:
+            names = ", ".join(b.path.name for b in broken)
+            self.notify(
+                f"{len(broken)} of your template files cannot be used ({names}); they are listed, greyed out, with "
+                "the reasons under \"Start a new session\", and `facilitator templates list` shows every problem.",
+                title="Templates are broken", severity="warning", timeout=NOTICE_SECONDS, markup=False,
+            )
+
+    def show_new_notices(self) -> None:
+        """Problems the store found since the facilitator last looked (a file set aside, a settings file that
+        cannot be read, a damaged template snapshot): each as a notification, in its own words."""
+        for notice in list(self.store.notices):
+            if notice not in self._said:
+                self._said.add(notice)
+                self.notify(notice, title="Problem found", severity="warning", timeout=NOTICE_SECONDS, markup=False)
+
+    def _screen_changed(self, screen: Screen) -> None:
+        """Before a session starts, before it ends and once it has: say if the settings file cannot be read,
+        because the record's handling note comes from it."""
+        name = type(screen).__name__
+        if name not in _SETTINGS_MATTER or screen in self._settings_reminded:
+            return
+        self._settings_reminded.add(screen)
+        problem = self.store.settings_problem()
+        if problem is None:
+            return
+        message = f"{problem.removesuffix('.')}: {_SETTINGS_MATTER[name]}"
+        self._said.add(problem)  # said here in full: not again as a problem found
+        if message in self._said and name == "SessionScreen":
+            return  # just said on the set-up screen
+        self._said.add(message)
+        self.notify(
+            message, title="Settings not read", severity="error" if name == "EndConfirmScreen" else "warning",
+            timeout=NOTICE_SECONDS, markup=False,
+        )
+
+    async def on_event(self, event: events.Event) -> None:
+        # Pasted text reaches the boxes without terminal control sequences or control characters (C0 and C1,
+        # such as the 8-bit CSI U+009B), so they are never shown, echoed to the terminal or stored. Keys that
+        # are not printable are never typed into a box.
+        if isinstance(event, events.Paste) and not event.is_forwarded:
+            event.text = clean_text(event.text)
+        await super().on_event(event)
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Settings can turn the cursor blink off (steady for projectors, and for stable snapshots)."""

@@ -1,5 +1,5 @@
 """Command palette (ctrl+p) commands for leading the room: projector mode, timer, people, contributions,
-undo, ground rules, the pause screen and the safeguarding notes. Each has a key too (see help.py)."""
+undo, ground rules, the pause screen, the safeguarding notes, the whole session and the closing read-back. Each has a key too (see help.py)."""
 
 from __future__ import annotations
 
@@ -16,7 +16,7 @@ class RoomCommands(ListedCommands):
         commands = [
             (
                 "Projector mode: " + ("turn off" if on else "turn on"),
-                "High contrast, large phase title and timer, no guidance text (f2)",
+                "The room view: large title, question and timer, contributions in columns (f2)",
                 app.action_toggle_projector,
             )
         ]
@@ -49,6 +49,12 @@ class RoomCommands(ListedCommands):
             ("People: attendees and apologies", "Who is here (numbered for @1, @2, ...) and who sent apologies (f7)", screen.action_people),
             ("Ground rules", "Show the ground rules to the room (f3)", screen.action_ground_rules),
             ("Pause the room for a breather", "A calm screen with nothing on it (f4)", screen.action_pause_room),
+            ("Whole session: every phase's contributions", "One scrollable screen, to look back over with the room (f8)", screen.action_whole_session),
+            (
+                "Closing read-back: actions, highlights, strengths",
+                "Read back to the room before ending: each action's owner, due date and who hears (f9)",
+                screen.action_read_back,
+            ),
         ]
         return commands
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import yaml
 from textual.widgets import Static
@@ -61,7 +62,7 @@ async def test_themes_screen_shows_bars_and_writes_markdown(store, library, cloc
         await pilot.pause()
         status = str(screen.query_one("#themes-status", Static).render())
         path = status.removeprefix("Written: ")
-        text = open(path, encoding="utf-8").read()
+        text = Path(path).read_text(encoding="utf-8")
         assert "## Strengths most often evidenced" in text and "| Child focus | 3 |" in text
         assert "| Mar 2026 | 1 |" in text
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from pathlib import Path
 
 from facilitator.cli import main
 
@@ -41,7 +42,7 @@ def test_a_running_session_exports_as_a_draft_while_the_app_has_the_folder(store
     assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "md"]) == 0
     path = capsys.readouterr().out.strip()
     assert path.endswith("-draft.md") and path.startswith(str(data_dir / "records"))
-    front, body = split_record(open(path, encoding="utf-8").read())
+    front, body = split_record(Path(path).read_text(encoding="utf-8"))
     assert front["status"] == "draft" and "Half way" in body
 
 

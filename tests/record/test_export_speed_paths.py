@@ -8,7 +8,8 @@ import sys
 
 from markdown_it import MarkdownIt
 
-from facilitator.record.export import render_all, render_export
+from facilitator.record.export import render_export
+from tests.privacy.helpers import export_all
 from facilitator.record.markdown import build_record, split_record
 from facilitator.record.word import render_docx_from_markdown
 
@@ -73,10 +74,10 @@ def test_word_header_footer_and_properties_follow_each_record(store, ssr, clock)
     assert plain.core_properties.title == "Plain"
 
 
-def test_every_format_shows_the_same_contributions(store, ssr, clock):
+def test_every_format_shows_the_same_contributions(store, ssr, clock, data_dir, tmp_path):
     session, said = _hostile_session(store, ssr, clock)
     ended, _ = end(store, session, clock)
-    outputs = render_all(store.load_session(ended.id))
+    outputs = export_all(data_dir, ended.id, tmp_path)  # as `facilitator export` writes them
     html_text = HTMLScan(outputs["html"].decode("utf-8")).plain
     word = docx_document(outputs["docx"])
     word_text = "\n".join(p.text for p in word.paragraphs)

@@ -9,7 +9,7 @@ import io
 import re
 import zipfile
 
-from facilitator.record.export import render_all, render_export
+from facilitator.record.export import render_export
 from facilitator.record.html import STYLE
 from facilitator.record.word import render_docx_from_markdown
 
@@ -107,12 +107,3 @@ def test_csv_lists_the_learning_actions_safely(store, ssr, clock):
         assert row[1:4] == [shown(fields["owner"]), fields["due"], shown(fields["tell"])]
         assert row[5] == session.id and row[6] == session.date.isoformat()
     assert not any(cell and cell[0] in "=+-@" for row in rows for cell in row)
-
-
-def test_all_formats_at_once_match_each_one_alone(store, ssr, clock):
-    session, _ = _ended_session(store, ssr, clock)
-    together = render_all(session)
-    for fmt, data in together.items():
-        assert data == render_export(session, fmt), fmt
-    front, _ = split_record(together["md"].decode())
-    assert front["status"] == "final"

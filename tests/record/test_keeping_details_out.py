@@ -6,9 +6,10 @@ import csv
 import io
 import re
 
-from facilitator.record.export import FORMATS, render_all
+from facilitator.record.export import FORMATS
 from facilitator.record.redact import apply_redactions, parse_names
 from facilitator.session_ops import set_redactions
+from tests.privacy.helpers import export_all
 
 from .helpers import HTMLScan, docx_text, end, new_session, say, split_record
 
@@ -25,7 +26,7 @@ def _texts(outputs: dict[str, bytes]) -> dict[str, str]:
     }
 
 
-def test_names_are_replaced_in_every_format_but_stored_as_typed(store, ssr, clock):
+def test_names_are_replaced_in_every_format_but_stored_as_typed(store, ssr, clock, data_dir, tmp_path):
     session = new_session(store, ssr, clock, title="Jayden's return to school")
     actions = next(p for p in ssr.phases if p.kind.value == "actions")
     typed = [
@@ -39,7 +40,7 @@ def test_names_are_replaced_in_every_format_but_stored_as_typed(store, ssr, cloc
     session = set_redactions(store, store.load_session(session.id), NAMES)
     ended, _ = end(store, session, clock)
 
-    seen = _texts(render_all(store.load_session(ended.id)))
+    seen = _texts(export_all(data_dir, ended.id, tmp_path))  # as `facilitator export` writes them
     for fmt in FORMATS:
         text = seen[fmt]
         for name in NAMES:
@@ -75,7 +76,7 @@ def test_names_list_is_read_from_lines():
     assert parse_names(text) == {"Jayden": "Child A", "Kerry Smith": "Mother", "Nan": "Grandmother"}
 
 
-def test_safeguarding_concerns_never_reach_a_group_export(store, ssr, clock):
+def test_safeguarding_concerns_never_reach_a_group_export(store, ssr, clock, data_dir, tmp_path):
     session = new_session(store, ssr, clock)
     actions = next(p for p in ssr.phases if p.kind.value == "actions")
     say(store, session, clock, "case-story", "An ordinary thing said", "Sam")
@@ -86,7 +87,7 @@ def test_safeguarding_concerns_never_reach_a_group_export(store, ssr, clock):
     )
     say(store, session, clock, actions.id, "Share the plan", "Sam", fields={"owner": "Sam"})
     ended, path = end(store, session, clock)
-    outputs = render_all(store.load_session(ended.id))
+    outputs = export_all(data_dir, ended.id, tmp_path)  # as `facilitator export` writes them
     outputs["md-written-at-end"] = path.read_bytes()
     for fmt, data in outputs.items():
         text = docx_text(data) if fmt == "docx" else data.decode("utf-8-sig")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from textual.widgets import DataTable, Input, Static, TextArea
 
 from facilitator.models import SessionStatus
@@ -50,7 +52,7 @@ async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, cloc
         assert isinstance(app.screen, EndedScreen)
         path = str(app.screen.query_one("#record-path", Static).render())
 
-    text = open(path, encoding="utf-8").read()
+    text = Path(path).read_text(encoding="utf-8")
     front, body = split_record(text)
     assert front["status"] == "final"
     assert "07700 900123" in body

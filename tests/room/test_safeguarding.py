@@ -3,6 +3,8 @@ export, and is kept in a facilitator-only note with the same-day reminder, shown
 
 from __future__ import annotations
 
+import csv
+import io
 import stat
 
 from textual.widgets import Static
@@ -12,13 +14,16 @@ from facilitator.store.notes import safeguarding_note_path
 from facilitator.tui.screens.dialogs import EndedScreen
 from facilitator.tui.screens.safeguarding import SafeguardingScreen
 
+from tests.record.helpers import docx_text
+
 from .helpers import open_app, say, session_screen, shown, status
 
 CONCERN = "Child A said Dad's friend stays over and she is scared of him"
 
 
 async def test_flagging_hides_it_now_and_keeps_it_out_of_every_export(store, clock, library, data_dir):
-    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    # In the learning actions phase: the one phase every export lists, the CSV of actions included.
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
     async with app.run_test(size=(160, 45)) as pilot:
         await say(pilot, "@1 school referral after a month missed")
         await say(pilot, "@2 " + CONCERN)
@@ -30,9 +35,14 @@ async def test_flagging_hides_it_now_and_keeps_it_out_of_every_export(store, clo
         assert "Recorded in this phase (1)" in str(session_screen(pilot).query_one("#recorded-title", Static).render())
         assert "facilitator-only note" in status(pilot)
         screen = session_screen(pilot)
+        exported = {}
         for fmt in ("md", "html", "csv", "docx"):
-            path = export_record(store, screen.session, fmt, draft=True)
-            assert b"scared of him" not in path.read_bytes(), fmt
+            data = export_record(store, screen.session, fmt, draft=True).read_bytes()
+            exported[fmt] = docx_text(data) if fmt == "docx" else data.decode("utf-8-sig")
+            assert "scared of him" not in exported[fmt], fmt
+        assert "school referral after a month missed" in exported["docx"]
+        rows = list(csv.DictReader(io.StringIO(exported["csv"])))
+        assert [r["Action"] for r in rows] == ["school referral after a month missed"]
         note = safeguarding_note_path(data_dir, session.id)
         assert CONCERN in note.read_text()
         assert "Pass each concern on today" in note.read_text()

@@ -33,6 +33,19 @@ def _history(store, library):
 async def _press(pilot, *keys):
     await pilot.press(*keys)
     await pilot.pause()
+    await _history_read(pilot)
+
+
+async def _history_read(pilot, limit: float = 20.0):
+    """Wait until the history screen has read the history: until then it shows no title (a busy machine is slow)."""
+    import asyncio
+
+    screen = pilot.app.screen
+    waited = 0.0
+    while getattr(screen, "ready", True) is False and waited < limit:
+        await asyncio.sleep(0.05)
+        waited += 0.05
+    await pilot.pause()
 
 
 class TestLearning:

@@ -126,3 +126,60 @@ class TestRoomScreens:
         write_prefs(snap_store.data_dir, projector=True)
         app = build_app(snap_store, still(), open_session_id=session.id)
         assert snap_compare(app, terminal_size=(160, 45), press=["f4"])
+
+
+def closing(store, library):
+    """A Serious Success Review at its last phase, with a highlight, a strength, two actions and a flagged concern."""
+    clock = FixedClock()
+    template = library.get("serious-success-review")
+    s = start_session(
+        store, template, clock=clock, title="Returning to school", team="Family Support 2", facilitator="Jo Lead",
+        participants=PEOPLE, ground_rules_agreed=True,
+    )
+    for phase_id, text, speaker, extra in [
+        ("case-story", "Referral came from school: Child A missing days.", "Sam Patel", {}),
+        *[("what-went-right", t, sp, ex) for t, sp, ex in KINDS["discussion"][2]],
+        ("strengths-evidence", "Child focus", "Sam Patel", {"fields": {"evidence": "her words in every plan", "skill": "child focus"}}),
+        ("learning-actions", "Share the one-plan approach with schools", None,
+         {"fields": {"owner": "Priya", "due": "2026-12-15", "tell": "whole team"}}),
+        ("learning-actions", "Write to the head teacher", None, {"fields": {"owner": "Jo Lead"}}),
+    ]:
+        s.current_phase = template.phase_index(phase_id)
+        record_contribution(store, s, text, speaker, clock, **extra)
+    return go_to_phase(store, store.load_session(s.id), template.phase_index("close"))
+
+
+class TestRoomViews:
+    @pytest.mark.parametrize("size", SIZES)
+    def test_whole_session(self, snap_compare, snap_store, library, size):
+        session = closing(snap_store, library)
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["f8"])
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_read_back(self, snap_compare, snap_store, library, size):
+        session = closing(snap_store, library)
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["ctrl+n"])
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_end_offers_read_back(self, snap_compare, snap_store, library, size):
+        session = closing(snap_store, library)
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["ctrl+e"])
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_projector_actions(self, snap_compare, snap_store, library, size):
+        template_id, phase_id, said = KINDS["actions"]
+        session = at_phase(snap_store, library, template_id, phase_id, said)
+        write_prefs(snap_store.data_dir, projector=True)
+        assert snap_compare(build_app(snap_store, still(), open_session_id=session.id), terminal_size=size)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_projector_chosen(self, snap_compare, snap_store, library, size):
+        """Choosing a contribution in the room view: the key bar shows what can be done to it."""
+        template_id, phase_id, said = KINDS["discussion"]
+        session = at_phase(snap_store, library, template_id, phase_id, said)
+        write_prefs(snap_store.data_dir, projector=True)
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["up"])

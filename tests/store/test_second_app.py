@@ -30,15 +30,14 @@ def facilitator_command() -> list[str]:
 def holder(tmp_path):
     """A real facilitator process holding the data folder open, as the app does while it runs."""
     data_dir = tmp_path / "data"
-    proc = subprocess.Popen(
+    with subprocess.Popen(  # leaving the block waits for it and closes its pipes
         [sys.executable, str(DRIVER), str(data_dir), "unused", "unused", "--hold"],
         stdout=subprocess.PIPE,
         stderr=subprocess.PIPE,
-    )
-    assert proc.stdout.readline() == b"READY\n", proc.stderr.read().decode()
-    yield data_dir, proc
-    proc.kill()
-    proc.wait()
+    ) as proc:
+        assert proc.stdout.readline() == b"READY\n", proc.stderr.read().decode()
+        yield data_dir, proc
+        proc.kill()
 
 
 def test_second_app_is_refused_within_a_second_naming_the_folder_and_writes_nothing(holder):

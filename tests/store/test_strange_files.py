@@ -173,6 +173,24 @@ def test_impossible_journal_line_is_set_aside_and_every_other_change_kept(folder
         again.close()
 
 
+def test_a_far_off_seq_on_a_line_set_aside_is_not_told_as_lost_changes(folder):
+    """A newer version's line numbered far ahead leaves a gap that never held anything: nothing is said lost."""
+    data_dir, session_id, other_id = folder
+    _, journal = paths(data_dir, session_id)
+    n = len(journal.read_bytes().splitlines()) + 1
+    journal.write_bytes(journal.read_bytes() + _line(n + 80, "merge", into="a newer version's change"))
+    said = commands_still_work(data_dir, session_id, other_id)
+    told = [s for s in said if str(journal) in s]
+    assert told and all("1 line" in s and "could not be recovered" not in s for s in told), told
+    store = open_as_the_app(data_dir)
+    try:
+        assert texts(store.load_session(session_id)) == SAID + LATER
+        (notice,) = store.notices
+        assert "could not be recovered" not in notice and "lost" not in notice.split("set aside")[1], notice
+    finally:
+        store.close()
+
+
 async def test_app_starts_on_a_journal_with_an_impossible_line_and_says_so(folder):
     data_dir, session_id, _ = folder
     _, journal = paths(data_dir, session_id)
@@ -257,8 +275,9 @@ def test_index_that_is_a_folder_is_rebuilt(folder):
 
     said = commands_still_work(data_dir, session_id, other_id)
     assert any(str(index) in s and "folder" in s for s in said), said
-    listed = facilitator(data_dir, "sessions", "list").stdout
-    assert session_id in listed and other_id in listed
+    listed = facilitator(data_dir, "sessions", "list")
+    assert session_id in listed.stdout and other_id in listed.stdout
+    assert any(str(index) in s for s in notices_of(listed)), "sessions list did not say the index was unreadable"
 
     store = open_as_the_app(data_dir)
     try:

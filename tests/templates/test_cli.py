@@ -59,6 +59,22 @@ def test_show_unknown_and_broken_ids_say_what_to_do(tmp_path: Path, capsys):
     assert main(["--data-dir", str(data), "templates", "show", "team-check-in"]) == 1
     err = capsys.readouterr().err
     assert "is broken" in err and "facilitator templates validate" in err
+    assert "TOML syntax error" in err and len(err.strip().splitlines()) == 1
+
+
+def test_show_finds_a_broken_template_by_the_id_it_gives_itself(tmp_path: Path, capsys):
+    """The file name and the id differ: `show` finds it by its id, and says why it cannot be used."""
+    data = tmp_path / "data"
+    (data / "templates").mkdir(parents=True)
+    path = data / "templates" / "our check-in.toml"
+    path.write_text(good("typical_length = 0").replace('"my-huddle"', '"team-check-in"'), encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "show", "team-check-in"]) == 1
+    out, err = capsys.readouterr()
+    assert out == "" and "There is no template" not in err
+    assert f"The template 'team-check-in' in {path} is broken and cannot be used" in err
+    assert "typical_length" in err and "0 is too small" in err
+    assert f"facilitator templates validate {path}" in err
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
 
 
 def test_validate_a_good_user_template_with_notes(tmp_path: Path, capsys):

@@ -3,7 +3,12 @@
 from __future__ import annotations
 
 import re
+import shutil
+import subprocess
+import sys
 from pathlib import Path
+
+import pytest
 
 from facilitator.cli import main
 from facilitator.models import PhaseKind
@@ -47,3 +52,38 @@ def test_every_phase_kind_is_documented():
     text = DOC.read_text(encoding="utf-8")
     for kind in PhaseKind:
         assert f"| `{kind.value}` |" in text
+
+
+def test_templates_guide_prints_this_guide(capsys):
+    assert main(["templates", "guide"]) == 0
+    out = capsys.readouterr().out
+    assert out == DOC.read_text(encoding="utf-8").rstrip("\n") + "\n"
+    assert out.startswith("# Writing your own session template\n")
+    assert 'id = "team-check-in"' in out  # with its complete example
+
+
+def test_templates_list_says_where_the_guide_is(tmp_path: Path, capsys):
+    assert main(["--data-dir", str(tmp_path / "data"), "templates", "list"]) == 0
+    assert "`facilitator templates guide` explains how to write one" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_an_installed_copy_prints_the_guide(tmp_path: Path):
+    """`pip install .` (not editable) into a throwaway environment: the guide is inside the installed package,
+    and found with the source copy it was installed from gone."""
+    source = tmp_path / "source"
+    project = DOC.parents[1]
+    shutil.copytree(project, source, ignore=shutil.ignore_patterns(".venv", ".git", "__pycache__", "*.egg-info", ".pytest_cache"))
+    venv = tmp_path / "venv"
+    subprocess.run([sys.executable, "-m", "venv", str(venv)], check=True, timeout=300)
+    pip = subprocess.run(
+        [str(venv / "bin" / "python"), "-m", "pip", "install", "--quiet", str(source)],
+        capture_output=True, text=True, timeout=900,
+    )
+    assert pip.returncode == 0, pip.stderr[-3000:]
+    shutil.rmtree(source)
+    result = subprocess.run(
+        [str(venv / "bin" / "facilitator"), "templates", "guide"], capture_output=True, text=True, cwd="/", timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == DOC.read_text(encoding="utf-8").rstrip("\n") + "\n"

@@ -95,8 +95,24 @@ def test_validate_names_file_field_and_fix(name, data, expected, tmp_path: Path,
     assert "Traceback" not in err
 
 
-def test_at_least_twenty_malformed_cases():
-    assert len(CASES) >= 20
+def test_every_malformed_case_is_listed_as_broken_and_the_rest_still_load(tmp_path: Path, capsys):
+    """All the cases above in one team's folder: `templates list` still lists every usable template, and
+    names each broken file with its first problem."""
+    data = tmp_path / "data"
+    user = data / "templates"
+    user.mkdir(parents=True)
+    for name, data_bytes, _ in CASES:
+        (user / f"{name}.toml").write_bytes(data_bytes)
+    (user / "mine.toml").write_text(good(), encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "list"]) == 0
+    out = capsys.readouterr().out
+    rows = [line.split("\t") for line in out.split("\n\n")[0].splitlines()]
+    assert len(rows) == 10 and ["my-huddle", "user"] in [[row[0], row[-1]] for row in rows]
+    assert f"Broken templates ({len(CASES)}), not loaded:" in out
+    blocks = out.split(f"Broken templates ({len(CASES)}), not loaded:\n")[1]
+    for name, _, expected in CASES:
+        block = blocks.split(f"  {user / (name + '.toml')} (user):\n", 1)[1].split("\n  /", 1)[0]
+        assert expected[0] in block, f"{name}: {expected[0]!r} not in {block!r}"
 
 
 def test_every_problem_is_listed_not_just_the_first():
@@ -153,16 +169,55 @@ def test_user_template_with_a_builtin_id_is_reported_not_preferred(tmp_path: Pat
     assert any("ssr.toml" in clash and "already used by the built-in" in clash for clash in library.clashes)
     assert [b.path for b in library.broken] == [impostor]
 
-    # The command line says so in the list, and `validate` warns about it before the file is installed.
+    # The command line says so in the list, and `validate` fails it as the app refuses it, in the folder or not.
     assert main(["--data-dir", str(tmp_path / "data"), "templates", "list"]) == 0
     listed = capsys.readouterr().out
     assert "ssr.toml" in listed and "already used by the built-in template" in listed
+    outside = tmp_path / "ssr-draft.toml"
+    outside.write_bytes(impostor.read_bytes())
+    for path in (impostor, outside):
+        assert main(["--data-dir", str(tmp_path / "data"), "templates", "validate", str(path)]) == 1
+        out, err = capsys.readouterr()
+        assert out == ""
+        assert f"{path}: not a valid template (1 problem):" in err
+        assert "already used by the built-in template 'Serious Success Review'" in err
+        assert "give it another id" in err
+    # Given another id, it is valid and the app loads it.
+    impostor.write_text('id = "team-ssr"\nname = "My SSR"\n' + GOOD_PHASE, encoding="utf-8")
     assert main(["--data-dir", str(tmp_path / "data"), "templates", "validate", str(impostor)]) == 0
-    assert "already used by the built-in template 'Serious Success Review'" in capsys.readouterr().out
+    assert "valid template 'team-ssr'" in capsys.readouterr().out
+    assert "team-ssr" in load_library(user)
 
 
-def test_unreadable_user_folder_is_reported(tmp_path: Path):
-    user = tmp_path / "templates"
+def test_validate_refuses_an_id_another_team_template_already_has(tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    user = data / "templates"
+    user.mkdir(parents=True)
+    (user / "a-huddle.toml").write_text(good(), encoding="utf-8")
+    (user / "b-huddle.toml").write_text(good('summary = "the second"'), encoding="utf-8")
+    # The app keeps the first by name and lists the second as broken: validate says the same of each.
+    assert [b.path.name for b in load_library(user).broken] == ["b-huddle.toml"]
+    assert main(["--data-dir", str(data), "templates", "validate", str(user / "a-huddle.toml")]) == 0
+    capsys.readouterr()
+    assert main(["--data-dir", str(data), "templates", "validate", str(user / "b-huddle.toml")]) == 1
+    err = capsys.readouterr().err
+    assert f"already used by your template {user / 'a-huddle.toml'}" in err
+    # A new version of a file, checked before it replaces the one in the folder, is not a clash.
+    draft = tmp_path / "a-huddle.toml"
+    draft.write_text(good('summary = "version 2"'), encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "validate", str(draft)]) == 0
+
+
+def test_unreadable_user_folder_is_reported(tmp_path: Path, capsys):
+    data = tmp_path / "data"
+    data.mkdir()
+    user = data / "templates"
     user.write_text("a file where the folder should be", encoding="utf-8")
-    library = load_library(user)
-    assert len(library.ordered()) == 9
+    assert main(["--data-dir", str(data), "templates", "list"]) == 0
+    out = capsys.readouterr().out
+    assert len([line for line in out.splitlines() if line.endswith("\tbuilt-in")]) == 9  # the built-ins still load
+    assert "Broken templates (1), not loaded:" in out
+    assert f"{user} (user):" in out
+    assert "is a file where the templates folder should be" in out and "move the file aside" in out
+    broken = load_library(user).broken
+    assert [b.path for b in broken] == [user]

@@ -22,7 +22,9 @@ from ...models import ActionStatus, LearningAction, Session
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
 from ...text import one_spelling, plural, team_key
-from .learning_data import all_actions, open_team_actions
+from ...record.redact import make_replacer, name_key
+from ...session_ops import set_redactions
+from .learning_data import all_actions, history, open_team_actions
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
 
@@ -267,6 +269,8 @@ class ActionTableScreen(Screen):
         self._undo.append((action, action.status))
         if session is not None:
             self.session = session
+            self._take_names(action)
+        updated = self._as_shown(updated)
         self.actions = [updated if a.id == action.id else a for a in self.actions]
         self.query_one("#action-note", Input).value = ""
         row = self.table.cursor_row
@@ -278,6 +282,43 @@ class ActionTableScreen(Screen):
             message.append(f" ({updated.history[-1].note})")
         message.append(". ctrl+z undoes.")
         self._status(message)
+
+    def _names_of(self, session_id: str) -> dict[str, str]:
+        """The names list of an earlier session, as the history holds it (nothing if it cannot be read)."""
+        try:
+            facts = next(iter(history(self.app).facts([session_id])), None)
+        except (OSError, StoreError):
+            facts = None
+        return dict(facts.names) if facts is not None else {}
+
+    def _take_names(self, action: LearningAction) -> None:
+        """In a follow-up round: the names list of the session the action was agreed in joins this session's
+        (its own entries stand), so this session's record, which lists the change and its note, replaces them."""
+        if self.session is None:
+            return
+        own = {name_key(name) for name in self.session.redactions}
+        new = {k: v for k, v in self._names_of(action.session_id).items() if name_key(k) and name_key(k) not in own}
+        if not new:
+            return
+        try:
+            self.session = set_redactions(self.app.store, self.session, {**self.session.redactions, **new})
+        except (NotSavedError, StoreError) as exc:
+            self.app.notify(f"The earlier session's names to replace were not added to this one: {exc}",
+                            severity="warning", markup=False)
+
+    def _as_shown(self, action: LearningAction) -> LearningAction:
+        """The action with its newest status note as the group sees notes: with the names list of the session
+        of the follow-up round (if any), then that of the session it was agreed in, replaced."""
+        if not action.history or not action.history[-1].note:
+            return action
+        change = action.history[-1]
+        note = change.note
+        if self.session is not None:
+            note = make_replacer(self.session.redactions)(note)
+        note = make_replacer(self._names_of(action.session_id))(note)
+        if note == change.note:
+            return action
+        return action.model_copy(update={"history": [*action.history[:-1], change.model_copy(update={"note": note})]})
 
     def fill(self) -> None:  # pragma: no cover - each screen fills its own table
         raise NotImplementedError
@@ -298,7 +339,8 @@ class FollowUpScreen(ActionTableScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        yield Static(f"Follow-up: open learning actions of {self.session.team}", classes="screen-title", markup=False, id="follow-up-title")
+        team = make_replacer(self.session.redactions)(self.session.team)
+        yield Static(f"Follow-up: open learning actions of {team}", classes="screen-title", markup=False, id="follow-up-title")
         yield Static(
             "A quick round before the session: for each action, d done, p in progress, x dropped (with a note), "
             "c carried over, then enter to save it (ctrl+z undoes). Actions left as they are stay open. "
@@ -314,7 +356,7 @@ class FollowUpScreen(ActionTableScreen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.sub_title = self.session.title
+        self.sub_title = make_replacer(self.session.redactions)(self.session.title)
         table = self.table
         self.fill()
         table.focus()

@@ -33,10 +33,13 @@ KEYS = [
     ("ctrl+o", "write or read the contribution in a multi-line editor (line breaks kept; ctrl+s records it); "
      "a paste of several lines opens it too"),
     ("f6", "safeguarding notes: facilitator only, after a warning to blank the projector"),
-    ("f2", "projector mode: high contrast, large title and timer (remembered)"),
+    ("f2", "projector mode, the room view: large title, question and timer, contributions in columns (remembered)"),
     ("f3", "show the ground rules"),
     ("f4", "pause screen: a breather for the room"),
     ("f7", "people: attendees (numbered for @1, @2, ...) and apologies"),
+    ("f8", "the whole session: every phase's contributions on one screen (escape goes back)"),
+    ("f9", "closing read-back: actions with owner, due and who hears, highlights, strengths (ctrl+n on the last "
+     "phase, or r when ending, opens it too)"),
     ("ctrl+e", "end the session: confirm with enter, then the record is written"),
     ("ctrl+p", "command palette: every one of these, and more"),
     ("ctrl+q", "quit; the session stays open and can be resumed"),

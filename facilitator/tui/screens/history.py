@@ -71,7 +71,9 @@ class SessionViewScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = self.session.title
+        from ...record.redact import make_replacer
+
+        self.title = make_replacer(self.session.redactions)(self.session.title)
         self.sub_title = "read-only"
         self.query_one("#view-scroll").focus()
 
@@ -87,16 +89,22 @@ class SessionViewScreen(Screen):
 
 
 class SessionRows(Sequence):
-    """The history list's rows, made as they are drawn (thousands of sessions, a screenful shown)."""
+    """The history list's rows, made as they are drawn (thousands of sessions, a screenful shown).
 
-    def __init__(self, sessions: list) -> None:
+    ``as_typed``: the sessions as the store's index lists them, read before the history: their titles and
+    teams are as typed, before the session's names list is applied, so they are not shown until then."""
+
+    def __init__(self, sessions: list, as_typed: bool = False) -> None:
         self.sessions = sessions
+        self.as_typed = as_typed
 
     def __len__(self) -> int:
         return len(self.sessions)
 
     def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
         f = self.sessions[index]
+        if self.as_typed:
+            return f"{f.date:%Y-%m-%d}", "…", f.template_name, "… (reading)", getattr(f.status, "value", f.status)
         return f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, getattr(f.status, "value", f.status)
 
 
@@ -228,7 +236,7 @@ class HistoryScreen(Screen):
             return
         self.shown = shown
         table = self.query_one("#history-sessions", VirtualTable)
-        table.set_rows(SessionRows(shown))
+        table.set_rows(SessionRows(shown, as_typed=not self.ready))
         # Row keys are the session ids, in the same order.
         self._row_ids = [f.id for f in shown]
         total = len(self.index) if self.ready else len(self._summaries)

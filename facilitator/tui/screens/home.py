@@ -11,6 +11,7 @@ from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
 
 from ...store import SessionRow, StoreError
+from ...store.store import RECENT_SESSIONS
 from ...templates import TemplateCard
 from ..widgets.key_bar import KeyBar
 
@@ -18,10 +19,10 @@ from ..widgets.key_bar import KeyBar
 def _session_line(summary: SessionRow) -> Text:
     text = Text()
     text.append(f"{summary.date:%d %b %Y}  ", style="bold")
-    text.append(summary.title)
+    text.append(summary.shown_title)  # the names list applied: this list is on the projector
     detail = f"\n  {summary.template_name}"
-    if summary.team:
-        detail += f" · {summary.team}"
+    if summary.shown_team:
+        detail += f" · {summary.shown_team}"
     if summary.status == "running":
         detail += f" · phase {summary.current_phase + 1} of {summary.phase_count}"
     text.append(detail, style="dim")
@@ -112,7 +113,7 @@ class HomeScreen(Screen):
     def _session_options(sessions: list[SessionRow]) -> tuple[list[Option], list[Option]]:
         """The options of the unfinished and the recent sessions lists."""
         unfinished = [Option(_session_line(s), id=s.id) for s in sessions if s.status == "running"]
-        recent = [Option(_session_line(s), id=s.id) for s in [s for s in sessions if s.status == "ended"][:20]]
+        recent = [Option(_session_line(s), id=s.id) for s in [s for s in sessions if s.status == "ended"][:RECENT_SESSIONS]]
         if not unfinished:
             unfinished.append(Option(Text("No unfinished sessions.", style="dim"), disabled=True))
         if not recent:
@@ -199,6 +200,6 @@ class HomeScreen(Screen):
             summary = next(s for s in self.app.store.session_rows() if s.id == option_id)
             status = self.query_one("#home-status", Static)
             if summary.record_path:
-                status.update(f"Record of “{summary.title}”: {summary.record_path}")
+                status.update(f"Record of “{summary.shown_title}”: {summary.record_path}")
             else:
-                status.update(f"“{summary.title}” has no written record yet.")
+                status.update(f"“{summary.shown_title}” has no written record yet.")

@@ -32,6 +32,7 @@ from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
 from .contribution_dialogs import MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options
 from ..widgets.key_bar import KeyBar
+from ..projector import PhaseTitle
 
 LIST_KEYS = "↑↓ choose · e edit · d delete · m move · s star · t tag · ! safeguarding · esc back"
 
@@ -62,13 +63,17 @@ def speaker_hint(participants: list[str]) -> str:
 
 
 class SessionScreen(Screen):
-    CSS_PATH = ["session.tcss", "../widgets/kind_fields.tcss"]
+    CSS_PATH = ["session.tcss", "../widgets/kind_fields.tcss", "../projector.tcss"]
+    # -narrow / -wide: how many columns the contributions take in projector mode (projector.tcss)
+    HORIZONTAL_BREAKPOINTS = [(0, "-narrow"), (120, "-wide")]
     BINDINGS = [
         Binding("ctrl+n", "next_phase", "Next phase", priority=True),
         Binding("ctrl+b", "previous_phase", "Previous", priority=True),
         Binding("ctrl+t", "toggle_timer", "Timer", priority=True),
         Binding("ctrl+z", "undo", "Undo", priority=True),
         Binding("ctrl+e", "end", "End", priority=True),
+        Binding("f8", "whole_session", "Whole session", priority=True),
+        Binding("f9", "read_back", "Read-back", priority=True),
         Binding("f3", "ground_rules", "Ground rules", show=False, priority=True),
         Binding("f4", "pause_room", "Pause", show=False, priority=True),
         Binding("f5", "extend_timer", "+2 min", show=False, priority=True),
@@ -101,7 +106,7 @@ class SessionScreen(Screen):
         yield Header()
         yield Stepper([p.title for p in session.template.phases], session.current_phase, id="stepper")
         with Horizontal(id="phase-bar"):
-            yield Static(phase.title, id="phase-title", markup=False)
+            yield PhaseTitle(phase.title, id="phase-title")
             yield TimerDisplay(id="timer")
         with Horizontal(id="session-body"):
             with VerticalScroll(id="phase-info"):
@@ -656,7 +661,9 @@ class SessionScreen(Screen):
             self._status("This is the first phase.")
             return
         if target > last:
-            self._status("This is the last phase: press ctrl+e to end the session and write the record.")
+            # Past the last phase: the closing read-back, then ctrl+e ends the session.
+            self._status("This is the last phase: read back what the room takes away (f9), then ctrl+e ends the session.")
+            self.action_read_back()
             return
         timer = self.timer()
         was_running = timer.running
@@ -677,6 +684,7 @@ class SessionScreen(Screen):
         self._show_phase()
         self._status("")
         self._start_timer_with_phase()
+        self.query_one(KeyBar).refresh()
 
     def action_next_phase(self) -> None:
         self._move(+1)
@@ -687,12 +695,36 @@ class SessionScreen(Screen):
     def action_focus_input(self) -> None:
         self.query_one("#contribution", Input).focus()
 
+    # ------------------------------------------------------------------ the whole session, the read-back
+    def keys_of_the_moment(self) -> list[str]:
+        """The key bar's keys that matter now, most important first (a narrow bar keeps these)."""
+        if isinstance(self.focused, ContributionList):
+            return ["act('edit')", "act('delete')", "act('star')", "act('move')", "act('tag')", "act('flag')", "help"]
+        if self.session.current_phase == len(self.session.template.phases) - 1:
+            return ["read_back", "end", "undo", "help", "previous_phase", "toggle_timer", "whole_session"]
+        return ["next_phase", "undo", "toggle_timer", "end", "help", "previous_phase", "whole_session"]
+
+    def action_whole_session(self) -> None:
+        from .whole_session import WholeSessionScreen
+
+        self.app.push_screen(WholeSessionScreen(self.session))
+
+    def action_read_back(self) -> None:
+        from .read_back import ReadBackScreen
+
+        def done(end: bool | None) -> None:
+            if end:
+                self.action_end(offer_read_back=False)
+
+        self.app.push_screen(ReadBackScreen(self.session), done)
+
     # ------------------------------------------------------------------ ending
-    def action_end(self) -> None:
-        from .dialogs import EndConfirmScreen
+    def action_end(self, offer_read_back: bool = True) -> None:
+        from .read_back import EndConfirmWithReadBack
 
         typed = self.query_one("#contribution", Input).value
-        self.app.push_screen(EndConfirmScreen(self.session, unsaved_text=typed), self._end_confirmed)
+        offer = self.action_read_back if offer_read_back else None
+        self.app.push_screen(EndConfirmWithReadBack(self.session, unsaved_text=typed, read_back=offer), self._end_confirmed)
 
     def _end_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:

@@ -5,6 +5,10 @@ Textual's Footer is a container with a widget per key, styled and laid out one b
 about a tenth of a second of every screen's first frame, and again on focus changes. This bar draws the
 same keys, in the same colours (the footer variables of the theme), as one line of text, and redraws it
 when the screen's bindings change. A click on a key presses it, as in Textual's Footer.
+
+When the keys do not all fit (80 columns), the bar keeps the keys of the moment: a screen may name them,
+most important first, in `keys_of_the_moment()` (a list of action names, which can change with the
+screen's state); those are kept, in the screen's order, and the others are left out. f1 lists them all.
 """
 
 from __future__ import annotations
@@ -74,11 +78,14 @@ class KeyBar(Widget, can_focus=False):
         active = self.screen.active_bindings
         shown: list[_Key] = []
         actions: set[str] = set()
+        self._actions: dict[int, str] = {}
         for _, binding, enabled, _tooltip in active.values():
             if not binding.show or binding.action in actions:
                 continue
             actions.add(binding.action)
-            shown.append(_Key(binding.key, app.get_key_display(binding), binding.description, enabled))
+            key = _Key(binding.key, app.get_key_display(binding), binding.description, enabled)
+            self._actions[id(key)] = binding.action
+            shown.append(key)
         palette = None
         if self.show_command_palette and app.ENABLE_COMMAND_PALETTE:
             found = active.get(app.COMMAND_PALETTE_BINDING)
@@ -98,6 +105,24 @@ class KeyBar(Widget, can_focus=False):
             item.stylize("dim")
         return item
 
+    def _fitting(self, shown: list[_Key], room: int) -> list[_Key]:
+        """The keys that fit in `room` cells: all of them if they fit, else the keys of the moment first."""
+        widths = {id(key): self._item(key).cell_len for key in shown}
+        if sum(widths.values()) <= room:
+            return shown
+        wanted = getattr(self.screen, "keys_of_the_moment", None)
+        order = list(wanted()) if callable(wanted) else []
+        actions = self._actions
+        rank = {action: n for n, action in enumerate(order)}
+        by_rank = sorted(shown, key=lambda key: rank.get(actions.get(id(key), ""), len(rank)))
+        kept: set[int] = set()
+        used = 0
+        for key in by_rank:
+            if used + widths[id(key)] <= room:
+                kept.add(id(key))
+                used += widths[id(key)]
+        return [key for key in shown if id(key) in kept]
+
     def render(self) -> Text:
         shown, palette = self.keys()
         width = self.size.width
@@ -113,7 +138,7 @@ class KeyBar(Widget, can_focus=False):
         room = width - (right.cell_len if right is not None else 0)
         line = Text(no_wrap=True, overflow="crop", end="")
         self._spans = []
-        for key in shown:
+        for key in self._fitting(shown, room):
             start = line.cell_len
             if start >= room:
                 break

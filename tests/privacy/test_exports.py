@@ -1,0 +1,111 @@
+"""A name on the session's list never reaches `facilitator export` (markdown, HTML, Word, CSV) or
+`facilitator digest`, whatever field it was typed in and however it was spelled; safeguarding concerns never
+reach them either."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+
+from facilitator.session_ops import record_contribution
+
+from .helpers import FIELDS, assert_no_leaks, digest, export_all, leaks, readings, session_with
+
+NAMES = {"Jayden": "Child A", "Zoë Smith": "Mother"}
+
+# How a name may be typed: as on the list, in capitals, with a combining diaeresis (e + U+0308) instead of
+# ë, in full-width letters, with a zero-width space, a soft hyphen or a word joiner inside, with a no-break
+# space between its words.
+SPELLINGS = {
+    "as listed": lambda name: name,
+    "capitals": lambda name: name.upper(),
+    "combining marks": lambda name: name.replace("ë", "e\u0308"),
+    "full-width": lambda name: "".join(chr(ord(c) + 0xFEE0) if "!" <= c <= "~" else c for c in name),
+    "zero-width space": lambda name: name[:2] + "\u200b" + name[2:],
+    "soft hyphen": lambda name: name[:3] + "\u00ad" + name[3:],
+    "word joiner": lambda name: name[:1] + "\u2060" + name[1:],
+    "no-break space": lambda name: name.replace(" ", "\u00a0"),
+}
+
+
+def _outputs(data_dir, session_id, tmp_path) -> dict[str, bytes | str]:  # noqa: ANN001
+    out = tmp_path / "out"
+    out.mkdir(exist_ok=True)
+    outputs: dict[str, bytes | str] = {f"export:{fmt}": data for fmt, data in export_all(data_dir, session_id, out).items()}
+    outputs["digest:md"] = digest(data_dir, out, "md")
+    outputs["digest:html"] = digest(data_dir, out, "html")
+    return outputs
+
+
+@pytest.mark.parametrize("spelling", SPELLINGS)
+def test_no_listed_name_in_any_export_or_the_digest_however_spelled(store, library, clock, data_dir, tmp_path, spelling):
+    spell = SPELLINGS[spelling]
+    session = session_with(store, library, clock, lambda field: spell(["Jayden", "Zoë Smith"][FIELDS.index(field) % 2]), NAMES)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, NAMES)
+
+    # What each name became is there, in the fields that held them.
+    md = outputs["export:md"].decode()
+    assert "Review of Child A" in md and "Team Mother" in md
+    rows = list(csv.DictReader(io.StringIO(outputs["export:csv"].decode("utf-8-sig"))))
+    assert [(r["Action"], r["Owner"], r["Due"], r["Who hears about it"]) for r in rows] == [
+        ("Ring Mother's school", "Sam and Child A", "when Mother is back", "Child A's teacher")
+    ]
+    assert "when Mother is back" in outputs["digest:md"] and "waiting for Child A" in outputs["digest:md"]
+
+
+def test_every_field_is_covered(store, library, clock, data_dir, tmp_path):
+    """One name per field, each a different name: a field left out would show its own name."""
+    names = {f"Name{chr(65 + n)}x": f"Person {n}" for n in range(len(FIELDS))}
+    of_field = dict(zip(FIELDS, names))
+    session = session_with(store, library, clock, lambda field: of_field[field], names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    # The outputs do show these fields: each name is there before its list is applied...
+    stored = "\n".join(readings("md", outputs["export:md"]))
+    assert not leaks(stored, names)
+    assert_no_leaks(outputs, names)
+
+
+def test_a_name_split_across_two_contributions_breaks_nothing(store, library, clock, data_dir, tmp_path):
+    names = {"Mary Ann": "Mother"}
+    session = session_with(store, library, clock, lambda field: "Mary Ann", names, end=False)
+    # "... Mary" / "Ann ..." in two contributions, in the phases the digest and the actions read.
+    record_contribution(store, session, "Talked with Mary", "Sam", clock)
+    record_contribution(store, session, "Ann came too", "Sam", clock)
+    from facilitator.session_ops import end_session
+
+    session, _ = end_session(store, store.load_session(session.id), clock)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    md = outputs["export:md"].decode()
+    assert "Talked with Mary" in md and "Ann came too" in md  # not a name on its own: left as said
+
+
+def test_safeguarding_concerns_never_reach_an_export_or_the_digest(store, library, clock, data_dir, tmp_path):
+    session = session_with(store, library, clock, lambda field: "Jayden", NAMES, end=False)
+    for phase_id in ("case-story", "learning-actions", "strengths-evidence"):
+        from facilitator.session_ops import go_to_phase
+
+        session.current_phase = go_to_phase(store, session, session.template.phase_index(phase_id)).current_phase
+        record_contribution(
+            store, session, f"UNIQUE-CONCERN in {phase_id}: bruise seen", "Priya", clock, safeguarding=True,
+            starred=True, tags=["decision"], fields={"owner": "UNIQUE-OWNER", "due": "2026-11-23", "evidence": "UNIQUE-EVIDENCE"},
+        )
+    from facilitator.session_ops import end_session
+
+    session, _ = end_session(store, store.load_session(session.id), clock)
+    assert sum(c.safeguarding for c in store.load_session(session.id).contributions) == 3  # still kept
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    for what, data in outputs.items():
+        for reading in readings(what.split(":")[-1], data.encode() if isinstance(data, str) else data):
+            for word in ("UNIQUE-CONCERN", "UNIQUE-OWNER", "UNIQUE-EVIDENCE", "bruise"):
+                assert word not in reading, (what, word)
+    # The CSV lists the learning actions phase, where one of the concerns was flagged: only the real action.
+    rows = list(csv.DictReader(io.StringIO(outputs["export:csv"].decode("utf-8-sig"))))
+    assert [r["Action"] for r in rows] == ["Ring Child A's school"]

@@ -1,0 +1,234 @@
+"""The screens the room sees (learning actions, themes and their written file, history search, the follow-up
+round) show no name on a session's list, whatever field it was typed in; a two-word name split across two
+contributions breaks none of them. Each screen is the real app under Pilot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from facilitator.session_ops import record_contribution, set_redactions, start_session
+from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
+from facilitator.tui.screens.history import HistoryScreen
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.screens.themes import ThemesScreen
+from tests.conftest import build_app
+
+from .helpers import FIELDS, assert_screen_clean, export_all, assert_no_leaks, session_with
+
+NAMES = {"Jayden": "Child A", "Zoë Smith": "Mother", "Mary Ann": "Aunt"}
+SPELLED = ["Jayden", "ZOE\u0308 SMITH", "Ｊａｙｄｅｎ", "Zo\u200bë Smith", "Jay\u00adden", "Mary\u2060 Ann"]
+
+
+def _spell(field: str) -> str:
+    return "Blue" if field == "team" else SPELLED[FIELDS.index(field) % len(SPELLED)]
+
+
+def _with_split_name(store, library, clock):  # noqa: ANN001, ANN201
+    """An ended session of team "Team Blue" with names in every field, and "... Mary" / "Ann ..." said in
+    two contributions of its actions phase and of its strengths phase."""
+    from facilitator.session_ops import end_session, go_to_phase
+
+    session = session_with(store, library, clock, _spell, NAMES, end=False)
+    for phase_id in ("strengths-evidence", "learning-actions"):  # the actions last: the texts of the end of the session
+        session.current_phase = go_to_phase(store, session, session.template.phase_index(phase_id)).current_phase
+        record_contribution(store, session, "Talked with Mary", "Sam", clock, fields={"owner": "Sam", "evidence": "notes"})
+        record_contribution(store, session, "Ann came too", "Sam", clock, fields={"owner": "Sam", "evidence": "notes"})
+    session, _ = end_session(store, store.load_session(session.id), clock)
+    return session
+
+
+async def test_actions_themes_and_history_screens_show_no_listed_name(store, library, clock, data_dir):
+    _with_split_name(store, library, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        shown = assert_screen_clean(app, NAMES, "actions")
+        assert "Ring Mother's school" in shown and "when Mother is back" in shown and "Talked with Mary" in shown
+        table = app.screen.query_one("#actions-table")
+        table.cursor_row = next(n for n, r in enumerate(table.rows) if r[2] == "Ring Mother's school")
+        await pilot.press("enter")  # the action's history, with its status note
+        await pilot.pause()
+        history = str(app.screen.query_one("#action-history", Static).render())
+        assert "waiting for" in history
+        assert_screen_clean(app, NAMES, "action's history")
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("t")
+        await pilot.pause()
+        assert isinstance(app.screen, ThemesScreen)
+        shown = assert_screen_clean(app, NAMES, "themes")
+        assert "Patience with" in shown
+        await pilot.press("w")
+        await pilot.pause()
+        written = str(app.screen.query_one("#themes-status", Static).render()).removeprefix("Written: ").strip()
+        assert_no_leaks({"themes file:md": Path(written).read_text(encoding="utf-8")}, NAMES)
+        await pilot.press("escape")
+        await pilot.pause()
+
+        await pilot.press("h")
+        await pilot.pause()
+        assert isinstance(app.screen, HistoryScreen)
+        assert_screen_clean(app, NAMES, "history")
+        for query in ("school", "Child", "Mary", "Ann"):
+            box = app.screen.query_one("#history-search", Input)
+            box.focus()
+            box.value = query
+            await pilot.press("enter")
+            await pilot.pause()
+            shown = assert_screen_clean(app, NAMES, f"history search for {query!r}")
+        assert "Ann came too" in shown
+        await pilot.press("enter")  # the session of the hit, read-only
+        await pilot.pause()
+        assert type(app.screen).__name__ == "SessionViewScreen"
+        assert app.screen.title == "Review of Child A"
+        assert_screen_clean(app, NAMES, "session view")
+
+
+async def test_the_follow_up_round_and_its_table_in_the_next_record(store, library, clock, data_dir, tmp_path):
+    _with_split_name(store, library, clock)
+    # The team's next session, opened as `facilitator new --team "Team Blue"` opens it, with its own list.
+    next_names = {"Kayla": "Child B"}
+    session = start_session(store, library.get("quick-success-huddle"), clock=clock, title="Huddle", team="Team Blue")
+    session = set_redactions(store, session, next_names)
+    app = build_app(store, clock, open_session_id=session.id, follow_up=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, FollowUpScreen)
+        shown = assert_screen_clean(app, NAMES, "follow-up")
+        assert "Ring Mother's school" in shown and "Talked with Mary" in shown
+        row = next(n for n, r in enumerate(app.screen.query_one("#actions-table").rows) if r[0] == "Ring Mother's school")
+        app.screen.query_one("#actions-table").cursor_row = row
+        app.screen.query_one("#action-note", Input).value = "until Kayla and Jayden are back"
+        await pilot.press("x")  # dropped, with that note
+        await pilot.pause()
+        status = str(app.screen.query_one("#actions-status", Static).render())
+        assert "dropped (until Child B and Child A are back)" in status
+        assert_screen_clean(app, {**NAMES, **next_names}, "follow-up, after the change")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    store.close()
+
+    # The round added the earlier session's names list to this session's (its own entries stand), so this
+    # session's record, which lists the change and its note, replaces both.
+    from facilitator.store import Store
+
+    again = Store(data_dir, clock=clock).open()
+    assert again.load_session(session.id).redactions == {**next_names, **NAMES}
+    again.close()
+    outputs = {f"export:{fmt}": data for fmt, data in export_all(data_dir, session.id, tmp_path).items()}
+    assert_no_leaks(outputs, {**NAMES, **next_names})
+    md = outputs["export:md"].decode()
+    follow_up = md.split("## Action follow-up", 1)[1].split("## Highlights", 1)[0]
+    assert "Ring Mother's school" in follow_up and "until Child B and Child A are back" in follow_up
+
+
+def test_facilitator_new_with_the_team_opens_its_follow_up_round(store, library, clock, data_dir):
+    """`facilitator new --team`, run as a user runs it: the app it builds opens on the follow-up round."""
+    import asyncio
+
+    from facilitator.cli import main
+    from tests.conftest import FixedClock
+
+    _with_split_name(store, library, clock)
+    store.close()
+    seen: list[str] = []
+
+    async def drive(app) -> None:  # noqa: ANN001
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            seen.append(type(app.screen).__name__)
+            seen.append(assert_screen_clean(app, NAMES, "follow-up"))
+            await pilot.press("escape")  # skip the round: the session opens
+            await pilot.pause()
+            seen.append(type(app.screen).__name__)
+
+    argv = ["--data-dir", str(data_dir), "new", "--template", "quick-success-huddle", "--team", "Team Blue", "--title", "Huddle"]
+    assert main(argv, clock=FixedClock(), run=lambda app: asyncio.run(drive(app))) == 0
+    assert seen[0] == "FollowUpScreen" and "Talked with Mary" in seen[1] and seen[2] == "SessionScreen"
+
+
+async def test_the_history_list_shows_no_title_as_typed_while_the_history_is_read(store, library, clock, monkeypatch):
+    """A long history is listed at once from the store's index, before the sessions' names lists are read:
+    titles and teams wait until they are."""
+    import threading
+
+    import facilitator.tui.screens.history as history_screen
+
+    _with_split_name(store, library, clock)
+    monkeypatch.setattr(history_screen, "READ_NOW", 0)  # as with thousands of sessions
+    go_on = threading.Event()
+    reading = history_screen.HistoryScreen._read_history
+
+    def held(screen) -> None:  # noqa: ANN001
+        go_on.wait(10)
+        reading(screen)
+
+    monkeypatch.setattr(history_screen.HistoryScreen, "_read_history", held)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen) and not screen.ready
+        assert screen.query_one("#history-sessions").row_count == 1
+        assert_screen_clean(app, NAMES, "history, while it is read")
+        go_on.set()
+        for _ in range(200):
+            if screen.ready:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        assert [row[3] for row in screen.query_one("#history-sessions").rows] == ["Review of Child A"]
+        assert_screen_clean(app, NAMES, "history")
+
+
+async def test_the_home_screen_lists_sessions_with_their_names_list_applied(store, library, clock, data_dir):
+    """The home screen is the first thing on the projector: its session lists show no listed name, for
+    sessions running and ended, and for entries an older version wrote without the title as shown."""
+    import orjson
+
+    from facilitator.store import Store
+    from facilitator.tui.screens.home import HomeScreen
+
+    ended = session_with(store, library, clock, _spell, NAMES)
+    running = session_with(store, library, clock, _spell, NAMES, end=False)
+    assert "Jayden" in ended.title or "Ｊａｙｄｅｎ" in ended.title or "Jay" in ended.title
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        assert app.screen.query_one("#recent").option_count == 1
+        assert app.screen.query_one("#unfinished").option_count == 1
+        shown = assert_screen_clean(app, NAMES, "home")
+        assert "Review of Child A" in shown or "Review of Mother" in shown or "Review of Aunt" in shown, shown
+        app.screen.query_one("#recent").focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert_screen_clean(app, NAMES, "home, a recent session chosen")
+    store.close()
+
+    # An index as an older version wrote it: no title as shown. The next start adds it for the newest.
+    index = data_dir / "index.json"
+    tables = orjson.loads(index.read_bytes())
+    for doc in tables["sessions"].values():
+        doc.pop("shown_title", None)
+        doc.pop("shown_team", None)
+    index.write_bytes(orjson.dumps(tables))
+    again = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(again, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            assert app.screen.query_one("#recent").option_count == 1
+            assert_screen_clean(app, NAMES, "home, after an older version's index")
+    finally:
+        again.close()
+    assert running.id
