@@ -122,10 +122,10 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
 
 
 def due_note(text: str, today: dt.date) -> str:
-    """What a typed due date is understood as, for the hint under the field."""
+    """What a typed due date is understood as, short enough for the border under the field."""
     if not text.strip():
         return ""
     date = parse_due(text, today)
     if date is None:
-        return "not a date: never overdue"
-    return f"{date:%a} {date.day} {date:%b %Y}"
+        return "never overdue"
+    return f"{date.day} {date:%b %Y}"
