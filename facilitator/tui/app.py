@@ -190,8 +190,9 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def _screen_changed(self, screen: Screen) -> None:
         """Before a session starts, before it ends and once it has: say if the settings file cannot be read,
         because the record's handling note comes from it."""
-        name = type(screen).__name__
-        if name not in _SETTINGS_MATTER or screen in self._settings_reminded:
+        # by class name, the screen's own or the one it extends (the end confirmation that offers the read-back)
+        name = next((c.__name__ for c in type(screen).__mro__ if c.__name__ in _SETTINGS_MATTER), "")
+        if not name or screen in self._settings_reminded:
             return
         self._settings_reminded.add(screen)
         problem = self.store.settings_problem()
