@@ -22,6 +22,7 @@
                                     the template are read as they are). Journals keep the whole template.
 <data>/history-cache.json           derived, rebuildable: the history's compact facts (see store/history.py)
 <data>/templates/                   the team's own session templates
+<data>/drafts/<id>.json             what was half typed when the app was closed (store/drafts.py)
 
 Recording a change: append it to the journal and fsync (that is the acknowledgement), then update
 the session's TinyDB file (atomic replace). If the second step fails the change is safe in the

@@ -100,3 +100,19 @@ async def test_ui_says_not_saved_with_the_reason_and_keeps_the_text(running, dat
         assert box.value == "Priya: the kitchen-table visits."
         assert [item.contribution.text for item in screen.query(ContributionItem)] == ["Recorded before the folder went."]
     assert not data_dir.exists()
+
+
+async def test_half_typed_text_is_not_kept_in_a_folder_another_app_has_taken(running, data_dir, second_app):
+    """ctrl+q keeps a half-typed contribution as a draft, but never in a folder a second app now holds."""
+    store, session, clock = running
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert isinstance(app.screen, SessionScreen)
+        shutil.rmtree(data_dir)
+        second_app(data_dir)
+        before = tree_state(data_dir)
+        app.screen.query_one("#contribution", Input).value = "Half typed when the folder went"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    assert tree_state(data_dir) == before, "the first app wrote its draft into the folder the second app holds"

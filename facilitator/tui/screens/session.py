@@ -177,6 +177,8 @@ class SessionScreen(Screen):
         if text == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
             return
         speaker = self._speaker
+        if not self.app.store.still_ours():
+            return  # the folder was removed or replaced while the app ran: nothing more is written there
         try:
             write_draft(self.app.store.data_dir, self.session.id, text, speaker, self.session.phase.id)
         except OSError:
