@@ -104,7 +104,9 @@ async def test_the_follow_up_round_and_its_table_in_the_next_record(store, libra
         row = next(n for n, r in enumerate(app.screen.query_one("#actions-table").rows) if r[0] == "Ring Mother's school")
         app.screen.query_one("#actions-table").cursor_row = row
         app.screen.query_one("#action-note", Input).value = "until Kayla and Jayden are back"
-        await pilot.press("x")  # dropped, with that note
+        await pilot.press("x")  # dropped, with that note: proposed first
+        await pilot.pause()
+        await pilot.press("enter")  # saved
         await pilot.pause()
         status = str(app.screen.query_one("#actions-status", Static).render())
         assert "dropped (until Child B and Child A are back)" in status
