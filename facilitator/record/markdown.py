@@ -339,6 +339,11 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
         out += [f"- {escape_inline(one_line(rule))}" for rule in template.ground_rules]
         out.append("")
 
+    # Matters arising: the follow-up of earlier sessions' actions comes before this session's own business.
+    from .follow_up import follow_up_lines
+
+    out += follow_up_lines(session)
+
     phase_titles = {}
     for number, phase in enumerate(template.phases, start=1):
         phase_titles[phase.id] = f"{number}. {phase.title}"
@@ -348,17 +353,15 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             out += [f"Time spent: {duration_text(session.phase_seconds[phase.id])}.", ""]
         contributions = session.contributions_in(phase.id)
         table = _kind_table(phase, contributions)
-        # Fields (evidence, owner, ...) are shown with each contribution unless the phase's table shows them.
-        lines = [_contribution_line(c, show_fields=not table) for c in contributions]
-        out += _list_or_note(lines, "Nothing was recorded in this phase.")
-        out.append("")
+        # Each item once: a phase with a table of its own (strengths, timeline, actions, ratings) shows the
+        # table only; any other phase lists what was said.
         if table:
             out += table
-            out.append("")
-
-    from .follow_up import follow_up_lines
-
-    out += follow_up_lines(session)
+        else:
+            out += _list_or_note(
+                (_contribution_line(c) for c in contributions), "Nothing was recorded in this phase."
+            )
+        out.append("")
 
     out += ["## Highlights", ""]
     highlights = [
