@@ -146,8 +146,13 @@ def get_parser() -> MarkdownIt:
     return _parser
 
 
-# ASCII punctuation that can start inline structure in CommonMark (and GFM tables / strikethrough).
-_INLINE_SPECIAL = re.compile(r"[\\`*_\[\]<>&|~!]")
+# The characters that can make structure where they stand, and only those, so the record reads as typed:
+# backslashes, code spans, emphasis, links, HTML and autolinks, table pipes, strikethrough; "_" only where it
+# could start or end emphasis (not inside a word, as in snake_case); "&" only where it could start an entity.
+# "!" needs no escape (an image needs "[", which is escaped), nor "]" or ">" inside a line.
+_INLINE_SPECIAL = re.compile(r"[\\`*\[<|~]|&(?=[A-Za-z#])|(?<![^\W_])_|_(?![^\W_])")
+# A backslash before ASCII punctuation: how escape_inline marks a character; undone by unescape_inline.
+_ESCAPED = re.compile(r"\\([!-/:-@\[-`{-~])")
 _ORDERED_LIST_START = re.compile(r"^(\d+)([.)])")
 
 
@@ -165,9 +170,14 @@ def escape_inline(text: str) -> str:
     ordered = _ORDERED_LIST_START.match(text)
     if ordered:
         return ordered.group(1) + "\\" + text[len(ordered.group(1)) :]
-    if text[:1] in ("#", "+", "-", "="):
+    if text[:1] in ("#", "+", "-", "=", ">"):
         return "\\" + text
     return text
+
+
+def unescape_inline(text: str) -> str:
+    """The text escape_inline was given (it only ever puts a backslash before ASCII punctuation)."""
+    return _ESCAPED.sub(r"\1", text) if "\\" in text else text
 
 
 def text_lines(text: str) -> list[str]:
@@ -235,9 +245,32 @@ def front_matter(session: Session, draft: bool, retention: str | None = None) ->
     }
 
 
+def _markdown_values(value):  # noqa: ANN001, ANN202 - str, list or dict of them, or other YAML values
+    """Every string in the front matter escaped as markdown: pandoc reads each front-matter value as markdown
+    (`pandoc -s` puts the title in the page), so what was typed shows as text and never runs."""
+    if isinstance(value, str):
+        return escape_inline(value)
+    if isinstance(value, list):
+        return [_markdown_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _markdown_values(v) for k, v in value.items()}
+    return value
+
+
+def _plain_values(value):  # noqa: ANN001, ANN202
+    if isinstance(value, str):
+        return unescape_inline(value)
+    if isinstance(value, list):
+        return [_plain_values(v) for v in value]
+    if isinstance(value, dict):
+        return {k: _plain_values(v) for k, v in value.items()}
+    return value
+
+
 def _yaml_front_matter(data: dict) -> str:
     import yaml
 
+    data = _markdown_values(data)
     dumped = yaml.safe_dump(data, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
     return f"---\n{dumped}---\n"
 
@@ -251,7 +284,8 @@ def split_record(text: str) -> tuple[dict, str]:
         return {}, text
     import yaml
 
-    return yaml.safe_load(text[4 : end + 1]) or {}, text[end + 5 :]
+    meta = yaml.safe_load(text[4 : end + 1]) or {}
+    return (_plain_values(meta) if isinstance(meta, dict) else meta), text[end + 5 :]
 
 
 def parse_body(body: str) -> list[Token]:

@@ -56,7 +56,7 @@ async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, cloc
     front, body = split_record(text)
     assert front["status"] == "final"
     assert "07700 900123" in body
-    assert "mum@example.org" not in body and "\\[Mother's email\\]" in body
+    assert "mum@example.org" not in body and "\\[Mother's email]" in body
     stored = store.load_session(session.id)
     assert stored.redactions == {"mum@example.org": "[Mother's email]"}
     assert stored.pii_kept == ["07700 900123"]

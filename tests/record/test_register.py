@@ -1,0 +1,119 @@
+"""The record a service manager files as it is: each item once, matters arising first, readable markdown,
+a front matter pandoc shows as text, and an action register. Every record here is made by `facilitator export`."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import shutil
+import subprocess
+from pathlib import Path
+
+import pytest
+
+from facilitator.cli import main
+
+from .helpers import HTMLScan, end, new_session, say, split_record
+from tests.learning.helpers import reviewed_session
+
+
+def _export(data_dir: Path, session_id: str, fmt: str, out: Path, capsys) -> bytes:
+    assert main(["--data-dir", str(data_dir), "export", session_id, "--format", fmt, "--out", str(out)]) == 0
+    capsys.readouterr()
+    return out.read_bytes()
+
+
+def test_each_strength_turning_point_and_action_appears_once(store, ssr, clock, data_dir, tmp_path, capsys):
+    session = new_session(store, ssr, clock)
+    said = {
+        "strengths-evidence": ("Child focus kept all through", {"evidence": "Her words in every plan"}),
+        "learning-actions": ("Share the morning plan", {"owner": "Kim Deputy", "due": "2026-12-15"}),
+    }
+    timeline = next(p for p in ssr.phases if p.kind.value == "timeline")
+    said[timeline.id] = ("School nurse joined the core group", {"when": "March"})
+    for phase_id, (text, fields) in said.items():
+        say(store, session, clock, phase_id, text, "Sam", fields=fields)
+    ended, _ = end(store, session, clock)
+    store.close()
+    _, body = split_record(_export(data_dir, ended.id, "md", tmp_path / "r.md", capsys).decode("utf-8"))
+    for text, fields in said.values():
+        assert body.count(text) == 1, text
+        for value in fields.values():
+            assert body.count(value) == 1, value
+
+
+def test_earlier_actions_come_first_as_matters_arising(store, library, clock, data_dir, tmp_path, capsys):
+    import datetime as dt
+
+    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.history import HistoryIndex
+
+    reviewed_session(store, library, clock, action="Invite the school nurse", owner="Sam")
+    ssr = library.get("serious-success-review")
+    session = new_session(store, ssr, clock)
+    action = load_actions(store, HistoryIndex(store).refresh().facts())[0]
+    _, session = change_status(store, action, "done", dt.date(2026, 11, 22), session=session)
+    say(store, session, clock, "case-story", "The story of this case", "Sam")
+    ended, _ = end(store, session, clock)
+    store.close()
+    _, body = split_record(_export(data_dir, ended.id, "md", tmp_path / "r.md", capsys).decode("utf-8"))
+    headings = re.findall(r"^## (.+)$", body, flags=re.M)
+    assert headings[:2] == ["Ground rules", "Action follow-up"]
+    assert re.match(r"\d+\. ", headings[2])
+    assert body.index("Invite the school nurse") < body.index("The story of this case")
+
+
+def test_markdown_reads_as_typed_and_stays_inert(store, ssr, clock, data_dir, tmp_path, capsys):
+    session = new_session(store, ssr, clock)
+    typed = [
+        "Chip shop! Mum's idea, worth 5% of the budget (roughly).",
+        "the case_note_id field, a 2-3 week gap: done.",
+        "<img src=x onerror=alert(1)> [link](javascript:alert(1)) *not emphasis* & &amp;",
+    ]
+    for text in typed:
+        say(store, session, clock, "case-story", text, "Sam")
+    ended, _ = end(store, session, clock)
+    store.close()
+    data = _export(data_dir, ended.id, "md", tmp_path / "r.md", capsys).decode("utf-8")
+    # Plain talk is written as typed: no backslash a reader of the text would have to read past.
+    assert f"**Sam:** {typed[0]}" in data
+    assert f"**Sam:** {typed[1]}" in data
+    # What could make structure is escaped, and the HTML shows it as text.
+    assert "\\<img src=x onerror=alert(1)> \\[link](javascript:alert(1)) \\*not emphasis\\* & \\&amp;" in data
+    html = _export(data_dir, ended.id, "html", tmp_path / "r.html", capsys).decode("utf-8")
+    scan = HTMLScan(html)
+    assert not [t for t, attrs in scan.tags if t == "img" or any(a.startswith("on") for a in attrs)]
+    for text in typed:
+        assert text in scan.plain
+
+
+HOSTILE_TITLE = "<script>alert(1)</script> Review *of* [x](javascript:alert(2)) <img src=x onerror=alert(3)>"
+
+
+@pytest.mark.skipif(shutil.which("pandoc") is None, reason="pandoc is not installed (.ci/run installs it)")
+def test_pandoc_standalone_runs_nothing_typed_in_the_front_matter(store, ssr, clock, data_dir, tmp_path, capsys):
+    session = new_session(
+        store, ssr, clock, title=HOSTILE_TITLE, team="<svg onload=alert(4)>", facilitator="<b onclick=x()>Jo</b>",
+        participants=["<script>p()</script>", "Sam"],
+    )
+    say(store, session, clock, "case-story", "Something said", "Sam")
+    ended, _ = end(store, session, clock)
+    store.close()
+    record = tmp_path / "record.md"
+    front, _ = split_record(_export(data_dir, ended.id, "md", record, capsys).decode("utf-8"))
+    # The front matter, read back, still says what was typed.
+    assert front["title"] == HOSTILE_TITLE and front["team"] == "<svg onload=alert(4)>"
+    assert front["attendees"] == ["<script>p()</script>", "Sam"]
+    out = tmp_path / "out.html"
+    subprocess.run(["pandoc", "-s", str(record), "-o", str(out)], check=True, capture_output=True, timeout=60)
+    page = out.read_text(encoding="utf-8")
+    scan = HTMLScan(page)
+    tags = [t for t, _ in scan.tags]
+    assert "script" not in tags and "img" not in tags and "svg" not in tags
+    assert not [attrs for _, attrs in scan.tags if any(a.startswith("on") for a in attrs)]
+    assert not [attrs for _, attrs in scan.tags if "javascript:" in attrs.get("href", "")]
+    # Shown as text: the page title and the heading pandoc makes from the front matter.
+    title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in title
+    assert "<script>alert(1)</script> Review *of* [x](javascript:alert(2))" in " ".join(scan.plain.split())
