@@ -106,6 +106,18 @@ def case_reference_setting(store: Store) -> str | None:
     return pattern if isinstance(pattern, str) and pattern.strip() else None
 
 
+def action_statuses(store: Store, session: Session) -> dict[str, tuple[str, str]]:
+    """The latest status and note of each of this session's actions, from the action log (for the CSV)."""
+    from .store.actions import read_changes
+
+    prefix = f"{session.id}/"
+    latest: dict[str, tuple[str, str]] = {}
+    for change in read_changes(store):  # in the order made: the last one stands
+        if change.action_id.startswith(prefix):
+            latest[change.action_id] = (change.status.value, change.note)
+    return latest
+
+
 def export_record(
     store: Store, session: Session, fmt: str = "md", out: Path | None = None, draft: bool | None = None
 ) -> Path:
@@ -115,7 +127,8 @@ def export_record(
     """
     if draft is None:
         draft = session.status != SessionStatus.ended
-    content = render_export(session, fmt, draft=draft, retention=retention_setting(store))
+    statuses = action_statuses(store, session) if fmt == "csv" else None
+    content = render_export(session, fmt, draft=draft, retention=retention_setting(store), statuses=statuses)
     extension = EXTENSIONS[fmt]
     if out is None and draft:
         out = store.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}-draft.{extension}"

@@ -171,6 +171,8 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
             if text:
                 went_right.append(text)
     for heading, caption, header, rows in tables:
+        if header[:2] == ["No.", "Action"]:  # numbered actions (A1, A2, ...): read as before
+            header, rows = header[1:], [row[1:] for row in rows]
         if caption.startswith("Strengths and the evidence") and header[:2] == ["Strength", "Evidence"]:
             for row in rows:
                 row = row + [""] * (4 - len(row))

@@ -50,12 +50,18 @@ def timeline_table(phase: Phase, contributions: list[Contribution]) -> list[str]
     return ["**Timeline**", ""] + _table(["When", "What happened", "What was done differently", "Said by"], rows)
 
 
-def actions_table(phase: Phase, contributions: list[Contribution]) -> list[str]:
+def action_number(position: int) -> str:
+    """An action's number in its session's record: A1, A2, ... in the order the record lists them."""
+    return f"A{position}"
+
+
+def actions_table(phase: Phase, contributions: list[Contribution], first: int = 1) -> list[str]:
+    """`first`: the number of this phase's first action (actions are numbered across the session)."""
     rows = [
-        [c.text, c.fields.get("owner", ""), c.fields.get("due", ""), c.fields.get("tell", "")]
-        for c in contributions
+        [action_number(first + n), c.text, c.fields.get("owner", ""), c.fields.get("due", ""), c.fields.get("tell", "")]
+        for n, c in enumerate(contributions)
     ]
-    lines = ["**Actions**", ""] + _table(["Action", "Owner", "Due", "Who hears about it"], rows)
+    lines = ["**Actions**", ""] + _table(["No.", "Action", "Owner", "Due", "Who hears about it"], rows)
     unowned = sum(1 for c in contributions if not c.fields.get("owner", "").strip())
     if unowned:
         lines += ["", f"{unowned} of {len(contributions)} actions have no owner yet."]
@@ -104,11 +110,14 @@ RENDERERS: dict[PhaseKind, Callable[[Phase, list[Contribution]], list[str]]] = {
 }
 
 
-def render_kind_table(phase: Phase, contributions: list[Contribution]) -> list[str]:
-    """The table for a kind-specific phase, or nothing (discussion and round phases, or nothing recorded)."""
+def render_kind_table(phase: Phase, contributions: list[Contribution], first_action: int = 1) -> list[str]:
+    """The table for a kind-specific phase, or nothing (discussion and round phases, or nothing recorded).
+    `first_action`: the number the first action of an actions phase gets."""
     renderer = RENDERERS.get(phase.kind)
     if renderer is None or not contributions:
         return []
+    if phase.kind == PhaseKind.actions:
+        return actions_table(phase, contributions, first_action)
     return renderer(phase, contributions)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from ..models import ANONYMOUS, Contribution, Phase, Session, SessionStatus
+from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session, SessionStatus
 from ..text import one_line, visible
 from .redact import for_export
 
@@ -324,7 +324,7 @@ def _contribution_line(contribution: Contribution, show_fields: bool = True) -> 
     return line
 
 
-def _kind_table(phase: Phase, contributions: list[Contribution]) -> list[str]:
+def _kind_table(phase: Phase, contributions: list[Contribution], first_action: int = 1) -> list[str]:
     """Kind-specific table lines for a phase (strengths and evidence, timeline, actions, scale).
 
     Call site for facilitator/record/kinds.py (issue 4): `render_kind_table(phase, contributions)` returns
@@ -333,7 +333,7 @@ def _kind_table(phase: Phase, contributions: list[Contribution]) -> list[str]:
     """
     from .kinds import render_kind_table  # here: kinds.py imports this module
 
-    return list(render_kind_table(phase, contributions) or [])
+    return list(render_kind_table(phase, contributions, first_action) or [])
 
 
 def _list_or_note(lines: Iterable[str], note: str) -> list[str]:
@@ -379,6 +379,7 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
     out += follow_up_lines(session)
 
     phase_titles = {}
+    actions_so_far = 0
     for number, phase in enumerate(template.phases, start=1):
         phase_titles[phase.id] = f"{number}. {phase.title}"
         out += [f"## {number}. {escape_inline(one_line(phase.title))}", ""]
@@ -386,7 +387,9 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
         if phase.id in session.phase_seconds:
             out += [f"Time spent: {duration_text(session.phase_seconds[phase.id])}.", ""]
         contributions = session.contributions_in(phase.id)
-        table = _kind_table(phase, contributions)
+        table = _kind_table(phase, contributions, actions_so_far + 1)
+        if phase.kind == PhaseKind.actions:
+            actions_so_far += len(contributions)
         # Each item once: a phase with a table of its own (strengths, timeline, actions, ratings) shows the
         # table only; any other phase lists what was said.
         if table:

@@ -32,7 +32,9 @@ def test_export_every_format_of_an_ended_session(store, ssr, clock, data_dir, tm
             assert any(p.text == "Sam: What happened" for p in docx_document(data).paragraphs)
         else:
             rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
-            assert [(r["Action"], r["Owner"], r["Due"]) for r in rows] == [("Share the plan", "Priya", "2026-12-15")]
+            assert [(r["Action id"], r["Action"], r["Owner"], r["Due"]) for r in rows] == [
+                ("A1", "Share the plan", "Priya", "2026-12-15")
+            ]
 
 
 def test_a_running_session_exports_as_a_draft_while_the_app_has_the_folder(store, ssr, clock, data_dir, capsys):

@@ -66,10 +66,11 @@ def test_word_file_has_real_headings_lists_and_tables(store, ssr, clock):
     for n, phase in enumerate(ssr.phases, start=1):
         assert f"{n}. {phase.title}" in heading_texts
     assert any(style == "List Bullet" and text == "Sam: Said in " + ssr.phases[0].title for style, text in styled)
-    actions_table = next(t for t in document.tables if t.rows[0].cells[0].text == "Action")
+    actions_table = next(t for t in document.tables if t.rows[0].cells[1].text == "Action")
     body_rows = [[c.text for c in row.cells] for row in actions_table.rows[1:]]
-    assert [r[0] for r in body_rows] == [" / ".join(expected_lines(text)) for text, _ in planned]
-    assert [r[1] for r in body_rows] == [fields["owner"] for _, fields in planned]
+    assert [r[0] for r in body_rows] == [f"A{n}" for n in range(1, len(planned) + 1)]
+    assert [r[1] for r in body_rows] == [" / ".join(expected_lines(text)) for text, _ in planned]
+    assert [r[2] for r in body_rows] == [fields["owner"] for _, fields in planned]
     assert all(run.bold for cell in actions_table.rows[0].cells for run in cell.paragraphs[0].runs)
     assert document.core_properties.title == session.title
 
@@ -95,15 +96,15 @@ def test_csv_lists_the_learning_actions_safely(store, ssr, clock):
     data = render_export(session, "csv")
     assert data.startswith(b"\xef\xbb\xbf")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["Action", "Owner", "Due", "Who hears about it"]
+    assert rows[0][:8] == ["Action id", "Session", "Team", "Date agreed", "Action", "Owner", "Due", "Who hears about it"]
     assert len(rows) == 1 + len(planned)
 
     def shown(value: str) -> str:
         # Spreadsheet formulas are defused with a leading apostrophe; nothing else changes.
         return "'" + value if value[:1] in "=+-@" and value else value
 
-    for row, (text, fields) in zip(rows[1:], planned):
-        assert row[0] == shown("\n".join(expected_lines(text)))
-        assert row[1:4] == [shown(fields["owner"]), fields["due"], shown(fields["tell"])]
-        assert row[5] == session.id and row[6] == session.date.isoformat()
+    for n, (row, (text, fields)) in enumerate(zip(rows[1:], planned), start=1):
+        assert row[0] == f"A{n}" and row[3] == session.date.isoformat()
+        assert row[4] == shown("\n".join(expected_lines(text)))
+        assert row[5:8] == [shown(fields["owner"]), fields["due"], shown(fields["tell"])]
     assert not any(cell and cell[0] in "=+-@" for row in rows for cell in row)

@@ -117,3 +117,43 @@ def test_pandoc_standalone_runs_nothing_typed_in_the_front_matter(store, ssr, cl
     title = re.search(r"<title>(.*?)</title>", page, flags=re.S).group(1)
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in title
     assert "<script>alert(1)</script> Review *of* [x](javascript:alert(2))" in " ".join(scan.plain.split())
+
+
+def test_actions_are_numbered_and_the_csv_is_an_action_register(store, library, clock, data_dir, tmp_path, capsys):
+    import datetime as dt
+
+    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.history import HistoryIndex
+
+    ssr = library.get("serious-success-review")
+    session = new_session(store, ssr, clock, team="Family Support 2", title="Returning to school")
+    say(store, session, clock, "learning-actions", "Share the morning plan", "Sam",
+        fields={"owner": "Kim Deputy", "due": "2026-12-15", "due_said": "in 3 weeks", "tell": "the team"})
+    say(store, session, clock, "learning-actions", "=HYPERLINK(\"x\") ask the school", "Sam",
+        fields={"owner": "Sam", "due": "next supervision"})
+    session = store.update_session(session, redactions={"Sam": "the social worker"})
+    # While the session runs, the CSV says it is a draft.
+    draft = _export(data_dir, session.id, "csv", tmp_path / "draft.csv", capsys)
+    assert [r["Record"] for r in csv.DictReader(io.StringIO(draft.decode("utf-8-sig")))] == [
+        "draft: the session is not finished"] * 2
+    ended, _ = end(store, session, clock)
+    first = next(a for a in load_actions(store, HistoryIndex(store).refresh().facts()) if "morning" in a.text)
+    change_status(store, first, "dropped", dt.date(2026, 11, 30), note="Sam found a better way")
+    store.close()
+
+    _, body = split_record(_export(data_dir, ended.id, "md", tmp_path / "r.md", capsys).decode("utf-8"))
+    assert "| A1 | Share the morning plan | Kim Deputy | 2026-12-15 | the team |" in body
+    assert "| A2 | " in body
+
+    data = _export(data_dir, ended.id, "csv", tmp_path / "r.csv", capsys)
+    assert data.startswith(b"\xef\xbb\xbf") and data.count(b"\r\n") == data.count(b"\n")
+    rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"), newline="")))
+    assert rows[0] == ["Action id", "Session", "Team", "Date agreed", "Action", "Owner", "Due",
+                       "Who hears about it", "Status", "Latest note", "Record"]
+    assert rows[1] == ["A1", "Returning to school (2026-11-22)", "Family Support 2", "2026-11-22",
+                       "Share the morning plan", "Kim Deputy", "2026-12-15", "the team",
+                       "dropped", "the social worker found a better way", "final"]
+    # The words said where they are not a date; a formula is never run; a name is replaced.
+    assert rows[2][:9] == ["A2", "Returning to school (2026-11-22)", "Family Support 2", "2026-11-22",
+                           "'=HYPERLINK(\"x\") ask the school", "the social worker", "next supervision", "",
+                           "open"]
