@@ -168,6 +168,7 @@ class ActionReview(BaseModel):
     from_session_id: str = ""
     from_session_title: str = ""
     from_session_date: dt.date | None = None
+    number: int | None = None  # the action's number in the earlier session's record (A1, A2, ...)
 
 
 class LearningAction(BaseModel):
@@ -190,6 +191,7 @@ class LearningAction(BaseModel):
     team: str = ""
     status: ActionStatus = ActionStatus.open
     history: list[ActionStatusChange] = Field(default_factory=list)
+    number: int | None = None  # its number in its session's record (A1, A2, ...): derived, never stored
 
     @property
     def due_date(self) -> dt.date | None:

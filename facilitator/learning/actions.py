@@ -67,7 +67,10 @@ def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChan
             reviewed.append(f)
         if f.actions:
             texts = f.texts()
-            found.extend((f.id, f.title, f.date, f.team, texts[a.index], a) for a in f.actions)
+            # Numbered as the session's record numbers them (A1, A2, ...): phase order, then recorded order.
+            order = sorted(f.actions, key=lambda a: (f.phases[a.index], a.index))
+            number = {id(a): n for n, a in enumerate(order, start=1)}
+            found.extend((f.id, f.title, f.date, f.team, texts[a.index], a, number[id(a)]) for a in f.actions)
     replacers: dict[str, Callable[[str], str]] = {}
 
     def replacer(session_id: str | None) -> Callable[[str], str] | None:
@@ -90,7 +93,7 @@ def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChan
     for change in _dedupe([*(noted(c, c.session_id) for c in log), *changes_from_sessions(reviewed)]):
         by_action.setdefault(change.action_id, []).append(change)
     actions = []
-    for session_id, title, date, team, text, a in found:
+    for session_id, title, date, team, text, a, number in found:
         aid = action_id(session_id, a.contribution_id)
         history = [noted(c, session_id) for c in by_action.get(aid, [])]
         # Python's sort is stable: changes on the same day keep the order they were made in.
@@ -107,6 +110,7 @@ def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChan
                 due=a.due,
                 tell=a.tell,
                 team=team,
+                number=number,
                 status=history[-1].status if history else ActionStatus.open,
                 history=history,
             )

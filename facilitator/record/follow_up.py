@@ -8,23 +8,29 @@ from __future__ import annotations
 
 from ..models import Session
 from ..text import one_line
+from .kinds import action_number
 from .markdown import escape_cell, escape_inline
 from .redact import make_replacer
 
 HEADING = "Action follow-up"
-COLUMNS = ["Action", "Owner", "Due", "From", "Status", "Note"]
+COLUMNS = ["No.", "Action", "Owner", "Due", "From", "Status", "Note"]
 
 
 def follow_up_lines(session: Session) -> list[str]:
     if not session.action_reviews:
         return []
     replace = make_replacer(session.redactions)
-    out = [f"## {HEADING}", "", "Learning actions from earlier sessions, reviewed at the start of this one:", ""]
+    out = [
+        f"## {HEADING}", "",
+        "Matters arising: learning actions from earlier sessions, reviewed at the start of this one. An action's "
+        "number is the one it has in the record of the session it was agreed in.", "",
+    ]
     out.append("| " + " | ".join(escape_inline(c) for c in COLUMNS) + " |")
     out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
     for r in session.action_reviews:
         source = one_line(f"{r.from_session_date.isoformat() if r.from_session_date else ''} {r.from_session_title}")
-        cells = [r.text, r.owner, r.due, source, r.status.value, r.note]
+        number = action_number(r.number) if r.number else ""
+        cells = [number, r.text, r.owner, r.due, source, r.status.value, r.note]
         out.append("| " + " | ".join(escape_cell(replace(c)) or " " for c in cells) + " |")
     out.append("")
     return out

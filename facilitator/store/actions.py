@@ -90,6 +90,7 @@ def change_status(
                 from_session_id=action.session_id,
                 from_session_title=action.session_title,
                 from_session_date=action.session_date,
+                number=action.number,
             )
             reviews = [r for r in session.action_reviews if r.action_id != action.id] + [review]
             updated_session = store.update_session(

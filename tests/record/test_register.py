@@ -62,6 +62,8 @@ def test_earlier_actions_come_first_as_matters_arising(store, library, clock, da
     assert headings[:2] == ["Ground rules", "Action follow-up"]
     assert re.match(r"\d+\. ", headings[2])
     assert body.index("Invite the school nurse") < body.index("The story of this case")
+    # The action keeps the number it has in the record of the session it was agreed in.
+    assert "| A1 | Invite the school nurse | Sam |" in body
 
 
 def test_markdown_reads_as_typed_and_stays_inert(store, ssr, clock, data_dir, tmp_path, capsys):
@@ -157,3 +159,23 @@ def test_actions_are_numbered_and_the_csv_is_an_action_register(store, library, 
     assert rows[2][:9] == ["A2", "Returning to school (2026-11-22)", "Family Support 2", "2026-11-22",
                            "'=HYPERLINK(\"x\") ask the school", "the social worker", "next supervision", "",
                            "open"]
+
+
+def test_a_contribution_with_no_speaker_is_shown_with_none(store, ssr, clock, data_dir, tmp_path, capsys):
+    from facilitator.models import ANONYMOUS
+
+    session = new_session(store, ssr, clock)
+    timeline = next(p for p in ssr.phases if p.kind.value == "timeline")
+    say(store, session, clock, "case-story", "Nobody in particular said this", None)
+    say(store, session, clock, "strengths-evidence", "A strength nobody claimed", None, fields={"evidence": "the plan"})
+    say(store, session, clock, timeline.id, "A turning point nobody claimed", None, fields={"when": "May"})
+    say(store, session, clock, "case-story", "Someone chose not to be named", ANONYMOUS)
+    ended, _ = end(store, session, clock)
+    store.close()
+    _, body = split_record(_export(data_dir, ended.id, "md", tmp_path / "r.md", capsys).decode("utf-8"))
+    assert "- Nobody in particular said this" in body
+    assert "| A strength nobody claimed | the plan |   |   |" in body
+    assert "| May | A turning point nobody claimed |   |   |" in body
+    assert body.count("anonymous:") == 1 and "**anonymous:** Someone chose not to be named" in body
+    html = HTMLScan(_export(data_dir, ended.id, "html", tmp_path / "r.html", capsys).decode("utf-8")).plain
+    assert html.count("anonymous:") == 1
