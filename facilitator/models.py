@@ -132,6 +132,9 @@ class Contribution(BaseModel):
     tags: list[str] = Field(default_factory=list)
     starred: bool = False
     safeguarding: bool = False
+    # Its place in its phase when the facilitator has put the phase in the order of the story (a timeline's
+    # turning points); None: in the order said, after any placed ones.
+    position: int | None = None
 
     @property
     def speaker_label(self) -> str:
@@ -252,8 +255,12 @@ class Session(BaseModel):
         return self.template.phases[self.current_phase]
 
     def contributions_in(self, phase_id: str) -> list[Contribution]:
-        """A phase's contributions in the order they were said (stable for equal times)."""
-        return sorted((c for c in self.contributions if c.phase_id == phase_id), key=lambda c: c.created_at)
+        """A phase's contributions in the order they were said (stable for equal times), or in the order the
+        facilitator put them in (see Contribution.position)."""
+        return sorted(
+            (c for c in self.contributions if c.phase_id == phase_id),
+            key=lambda c: (c.position is None, c.position or 0, c.created_at),
+        )
 
     def summary(self) -> "SessionSummary":
         from .record.redact import make_replacer

@@ -179,3 +179,27 @@ def test_a_contribution_with_no_speaker_is_shown_with_none(store, ssr, clock, da
     assert body.count("anonymous:") == 1 and "**anonymous:** Someone chose not to be named" in body
     html = HTMLScan(_export(data_dir, ended.id, "html", tmp_path / "r.html", capsys).decode("utf-8")).plain
     assert html.count("anonymous:") == 1
+
+
+async def test_turning_points_are_put_in_the_order_of_the_story(store, clock, library, data_dir, tmp_path, capsys):
+    from tests.room.helpers import open_app, say as type_in, shown
+
+    ssr = library.get("serious-success-review")
+    timeline = next(p for p in ssr.phases if p.kind.value == "timeline")
+    session, app = open_app(store, clock, ssr, timeline.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in ("Mum asked for help", "School nurse joined", "Referral came in"):
+            await type_in(pilot, text)
+        await pilot.press("up")  # the last one is chosen: it happened first
+        await pilot.press("shift+up", "shift+up")
+        await pilot.pause()
+        assert [line.split(". ", 1)[1].split(": ")[-1] for line in shown(pilot)] == [
+            "Referral came in", "Mum asked for help", "School nurse joined"]
+        await pilot.press("shift+up")  # already first: nothing moves
+        await pilot.pause()
+    # The store is not closed (as after a crash): the export reads the folder as it was left.
+    _, body = split_record(_export(data_dir, session.id, "md", tmp_path / "r.md", capsys).decode("utf-8"))
+    timeline_part = body.split("**Timeline**", 1)[1]
+    places = [timeline_part.index(t) for t in ("Referral came in", "Mum asked for help", "School nurse joined")]
+    assert places == sorted(places)
+    assert [c.position for c in store.load_session(session.id).contributions_in(timeline.id)] == [0, 1, 2]

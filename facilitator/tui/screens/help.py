@@ -25,6 +25,7 @@ KEYS = [
     ("e (or enter)", "on a chosen contribution: edit what was said or who said it"),
     ("d (or delete)", "on a chosen contribution: delete it, after a confirmation"),
     ("m", "on a chosen contribution: move it to another phase"),
+    ("shift+up / shift+down", "on a chosen turning point in a timeline phase: earlier / later in the story"),
     ("s", "on a chosen contribution: star it as a highlight (the record has a Highlights section)"),
     ("t", "on a chosen contribution: tags from the template's list, and 'decision'"),
     ("!", "on a chosen contribution: flag it as a safeguarding concern, after a confirmation naming it (hidden "

@@ -457,6 +457,8 @@ class SessionScreen(Screen):
                 self._apply(contribution, {"phase_id": phase.id}, f"Moved to {index + 1}. {phase.title}")
 
             self.app.push_screen(MoveScreen(self.session, contribution), moved)
+        elif action in ("earlier", "later"):
+            self._reorder(contribution, -1 if action == "earlier" else 1)
         elif action == "star":
             starred = not contribution.starred
             self._apply(contribution, {"starred": starred}, "Starred as a highlight" if starred else "Star removed")
@@ -507,6 +509,34 @@ class SessionScreen(Screen):
             self._write_note()
         self._refresh_contributions(keep=current.id)
         self._status(f"{done}. ctrl+z undoes.")
+
+    def _reorder(self, contribution: Contribution, step: int) -> None:
+        """Move a turning point one place earlier or later in its timeline phase, so the timeline reads in
+        the order of the story. Each changed place is an ordinary edit: journaled, durable, undone by ctrl+z."""
+        phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
+        if phase is None or phase.kind != PhaseKind.timeline:
+            self._status("Only turning points in a timeline phase are put in the order of the story "
+                         "(shift+up / shift+down there).")
+            return
+        order = self.session.contributions_in(phase.id)
+        visible = [c for c in order if not c.safeguarding]
+        ids = [c.id for c in visible]
+        if contribution.id not in ids:
+            return
+        at = ids.index(contribution.id)
+        if not 0 <= at + step < len(visible):
+            self._status("Already the " + ("first" if step < 0 else "last") + " turning point.")
+            return
+        neighbour = visible[at + step]
+        i, j = order.index(contribution), order.index(neighbour)
+        order[i], order[j] = order[j], order[i]
+        for place, c in enumerate(order):
+            if c.position != place and c.id != contribution.id:
+                self._apply(c, {"position": place}, "Moved")
+        self._apply(
+            contribution, {"position": order.index(contribution)},
+            "Moved " + ("earlier" if step < 0 else "later") + " in the timeline",
+        )
 
     def _delete(self, contribution: Contribution) -> None:
         try:

@@ -58,6 +58,8 @@ class ContributionList(VerticalScroll, can_focus=True):
         Binding("e,enter", "act('edit')", "Edit"),
         Binding("d,delete", "act('delete')", "Delete"),
         Binding("m", "act('move')", "Move"),
+        Binding("shift+up", "act('earlier')", "Earlier in the story", show=False),
+        Binding("shift+down", "act('later')", "Later in the story", show=False),
         Binding("s", "act('star')", "Star"),
         Binding("t", "act('tag')", "Tag"),
         Binding("exclamation_mark", "act('flag')", "Safeguarding"),
