@@ -63,9 +63,9 @@ def test_no_table_row_is_broken_by_newlines_or_pipes():
     table = [line for line in lines if line.startswith("|")]
     assert len(table) == 3  # header, rule, one row
     rows = table_cells(lines)
-    assert len(rows) == 2 and all(len(r) == 4 for r in rows)
-    assert unescape(rows[1][0]) == "a | b / | c | / # heading / - item"
-    assert unescape(rows[1][2]) == "x|y"
+    assert len(rows) == 2 and all(len(r) == 5 for r in rows)  # the action's number, then its four cells
+    assert unescape(rows[1][1]) == "a | b / | c | / # heading / - item"
+    assert unescape(rows[1][3]) == "x|y"
 
 
 def test_timeline_table_reads_when_what_and_what_changed():
@@ -87,8 +87,8 @@ def test_actions_table_and_unowned_actions_are_counted():
         [c("Share the plan", owner="Priya", due="2026-12-15", tell="Whole team"), c("Write to school")],
     )
     rows = table_cells(lines)
-    assert rows[0] == ["Action", "Owner", "Due", "Who hears about it"]
-    assert rows[1] == ["Share the plan", "Priya", "2026-12-15", "Whole team"]
+    assert rows[0] == ["No.", "Action", "Owner", "Due", "Who hears about it"]
+    assert rows[1] == ["A1", "Share the plan", "Priya", "2026-12-15", "Whole team"]
     assert "1 of 2 actions have no owner yet." in lines
 
 
