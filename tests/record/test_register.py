@@ -203,3 +203,22 @@ async def test_turning_points_are_put_in_the_order_of_the_story(store, clock, li
     places = [timeline_part.index(t) for t in ("Referral came in", "Mum asked for help", "School nurse joined")]
     assert places == sorted(places)
     assert [c.position for c in store.load_session(session.id).contributions_in(timeline.id)] == [0, 1, 2]
+
+
+async def test_the_follow_up_round_shows_each_actions_number(store, library, clock):
+    from facilitator.tui.screens.actions import FollowUpScreen
+    from tests.conftest import build_app
+    from tests.learning.test_actions import _start_from_setup
+
+    ssr = library.get("serious-success-review")
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "learning-actions", "Share the morning plan", fields={"owner": "Priya"})
+    say(store, session, clock, "learning-actions", "Invite the school nurse", fields={"owner": "Sam"})
+    end(store, session, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "Family Support 2")
+        assert isinstance(app.screen, FollowUpScreen)
+        rows = app.screen.query_one("#actions-table").rows
+        assert sorted((row[0], str(row[3])) for row in rows) == [
+            ("Invite the school nurse", "A2, 22 Nov 2026"), ("Share the morning plan", "A1, 22 Nov 2026")]

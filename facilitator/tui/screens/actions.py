@@ -43,6 +43,12 @@ def status_text(action: LearningAction) -> Text:
     return text
 
 
+def agreed_text(action: LearningAction) -> str:
+    """When the action was agreed, with its number in that session's record: "A2, 01 Sep 2026"."""
+    day = f"{action.session_date:%d %b %Y}"
+    return f"A{action.number}, {day}" if action.number else day
+
+
 def due_cell(action: LearningAction, today) -> Text:  # noqa: ANN001
     if not action.due:
         return Text("no date", style="dim")
@@ -349,7 +355,7 @@ class FollowUpScreen(ActionTableScreen):
             markup=False,
         )
         yield VirtualTable(
-            [("Action", None), ("Owner", 14), ("Due", 18), ("Agreed", 11), ("Status", 18)], id="actions-table"
+            [("Action", None), ("Owner", 14), ("Due", 18), ("Agreed", 15), ("Status", 18)], id="actions-table"
         )
         yield from self.note_row()
         yield Static("", id="actions-status", markup=False)
@@ -367,7 +373,7 @@ class FollowUpScreen(ActionTableScreen):
     def fill(self) -> None:
         today = self.app.clock().date()
         self.table.set_rows(
-            [(a.text, a.owner or "—", due_cell(a, today), f"{a.session_date:%d %b %Y}", status_text(a)) for a in self.actions]
+            [(a.text, a.owner or "—", due_cell(a, today), agreed_text(a), status_text(a)) for a in self.actions]
         )
 
     def action_done(self) -> None:
@@ -396,7 +402,7 @@ class ActionsScreen(ActionTableScreen):
         yield Header()
         yield Static("Learning actions, by owner and due date", classes="screen-title", id="actions-title")
         yield VirtualTable(
-            [("Owner", 14), ("Due", 18), ("Action", None), ("Team", 18), ("Agreed", 11), ("Status", 18)],
+            [("Owner", 14), ("Due", 18), ("Action", None), ("Team", 18), ("Agreed", 15), ("Status", 18)],
             id="actions-table",
         )
         yield Static("", id="action-history", markup=False)
@@ -433,7 +439,7 @@ class ActionsScreen(ActionTableScreen):
                     due_cell(a, today),
                     a.text,
                     spelling.get(team_key(a.team), a.team) or "—",
-                    f"{a.session_date:%d %b %Y}",
+                    agreed_text(a),
                     status_text(a),
                 )
                 for a in self.actions
