@@ -3,7 +3,9 @@ pdftotext reads the pages back, as a service manager filing the minutes would se
 
 from __future__ import annotations
 
+import re
 import shutil
+from html import unescape
 import subprocess
 from pathlib import Path
 
@@ -65,13 +67,17 @@ def _words(texts: list[str]) -> set[str]:
     return {w.strip(".,:;()") for t in texts for w in t.split() if len(w.strip(".,:;()")) >= 6}
 
 
-def _check_pages(pages: list[str], said: list[str], draft: bool) -> None:
+def _check_pages(html: Path, pages: list[str], said: list[str], draft: bool) -> None:
     assert len(pages) >= 2
+    headings = {unescape(h).strip() for h in re.findall(r"<h[23]>(.*?)</h[23]>", html.read_text(encoding="utf-8"))}
     for number, page in enumerate(pages, 1):
         flat = " ".join(page.split())
         assert f"page {number} of {len(pages)}" in flat, page
         assert NOTE in flat, page
         assert ("DRAFT" in flat) == draft, page
+        # A heading is never left alone at the foot of a page.
+        body = [line.strip() for line in page.splitlines() if line.strip() and "page " not in line]
+        assert body[-1] not in headings, page
     # No word of the record is split across lines: each long word is found whole in the printed text.
     printed = {w.strip(".,:;()") for page in pages for w in page.split()}
     expected = _words(said) | _words(OWNERS) | {f"2026-11-{d:02d}" for d in range(1, 29)}
@@ -85,12 +91,12 @@ def test_a_final_record_prints_with_page_numbers_and_the_note_on_every_page(stor
     store.close()
     out = tmp_path / "record.html"
     assert main(["--data-dir", str(data_dir), "export", ended.id, "--format", "html", "--out", str(out)]) == 0
-    _check_pages(_print(out, tmp_path), said, draft=False)
+    _check_pages(out, _print(out, tmp_path), said, draft=False)
 
 
 def test_a_draft_prints_draft_on_every_page(store, ssr, clock, data_dir, tmp_path, capsys):
     session, said = _session_with_long_actions(store, ssr, clock, data_dir)
     out = tmp_path / "draft.html"
     assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "html", "--out", str(out)]) == 0
-    _check_pages(_print(out, tmp_path), said, draft=True)
+    _check_pages(out, _print(out, tmp_path), said, draft=True)
 
