@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 import yaml
 
-from ..models import ActionStatus, LearningAction
+from ..models import ActionStatus, LearningAction, SessionStatus
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
 from ..text import one_spelling, team_key
@@ -41,6 +41,7 @@ def digest_session_from_facts(facts: SessionFacts) -> DigestSession:
         template_name=facts.template_name,
         went_right=list(dict.fromkeys(texts[i] for i in facts.went_right)),
         strengths=[(texts[s.index], s.evidence, s.skill) for s in facts.strengths],
+        draft=facts.status != SessionStatus.ended.value,
     )
 
 
@@ -79,6 +80,7 @@ class Digest:
     sessions: list[DigestSession] = field(default_factory=list)
     actions: list[ActionProgress] = field(default_factory=list)
     skipped_records: int = 0
+    drafts: list[DigestSession] = field(default_factory=list)  # still running: listed apart, not counted
 
 
 def build_digest(
@@ -91,17 +93,22 @@ def build_digest(
     skipped_records: int = 0,
 ) -> Digest:
     """Sessions from ``since`` to ``until`` (inclusive), of one team if given. The same session read twice
-    (from the data folder and from a records folder) counts once; the data folder's copy wins.
+    (from the data folder and from a records folder) counts once; the data folder's copy wins, and a final
+    copy wins over a draft. Drafts (sessions still running) are listed apart and counted nowhere.
     """
     key = team_key(team) if team else None
     unique: dict[str, DigestSession] = {}
     for s in sessions:
-        unique.setdefault(s.id, s)
+        if s.id not in unique or (unique[s.id].draft and not s.draft):
+            unique[s.id] = s
     every = list(unique.values())
-    chosen = sorted(
+    in_period = sorted(
         (s for s in every if since <= s.date <= until and (key is None or team_key(s.team) == key)),
         key=lambda s: (s.date, s.id),
     )
+    chosen = [s for s in in_period if not s.draft]
+    drafts = [s for s in in_period if s.draft]
+    every = [s for s in every if not s.draft]
     chosen_ids = {s.id for s in chosen}
 
     # Progress of actions read from records: the latest follow-up of the same action (text and owner).
@@ -130,7 +137,7 @@ def build_digest(
             else:
                 progress.append(ActionProgress(a, ActionStatus.open.value))
     progress.sort(key=lambda p: (p.action.session_date, p.action.team.casefold(), p.action.session_id))
-    return Digest(since, until, team, today, chosen, progress, skipped_records)
+    return Digest(since, until, team, today, chosen, progress, skipped_records, drafts)
 
 
 def _period(d: Digest) -> str:
@@ -148,6 +155,7 @@ def digest_front_matter(d: Digest) -> dict:
         "team": d.team or "all teams",
         "teams": teams,
         "sessions": len(d.sessions),
+        "drafts_not_counted": len(d.drafts),
         "retention": HANDLING,
         "status": "final",
     }
@@ -174,8 +182,10 @@ def digest_body(d: Digest) -> str:
         f"- **Sessions:** {len(d.sessions)}",
         f"- **Teams:** {escape_inline(', '.join(f'{t} ({n})' for t, n in sorted(teams.items(), key=lambda i: i[0].casefold()))) or 'none'}",
         f"- **Kinds of session:** {escape_inline(', '.join(f'{t} ({n})' for t, n in templates.most_common())) or 'none'}",
-        "",
     ]
+    if d.drafts:
+        out.append(f"- **Not counted:** {plural(len(d.drafts), 'session')} still running (drafts), listed at the end")
+    out.append("")
 
     out += ["## What went right", ""]
     any_right = False
@@ -249,6 +259,12 @@ def digest_body(d: Digest) -> str:
         one = d.skipped_records == 1
         out.append(f"{plural(d.skipped_records, 'file')} in the records folders {'was' if one else 'were'} not "
                    f"{'a final session record' if one else 'final session records'} and {'was' if one else 'were'} not read.")
+    if d.drafts:
+        out += ["", f"Still running when this digest was made, so not final and counted nowhere above "
+                f"({plural(len(d.drafts), 'session')}):", ""]
+        for s in d.drafts:
+            team = f" ({s.team})" if s.team else ""
+            out.append(f"- {escape_block(f'{s.date.day} {s.date:%b %Y}: {s.title}{team}')}")
     out += ["", f"*Handling: {escape_inline(HANDLING)}*", ""]
     return "\n".join(out)
 

@@ -54,6 +54,7 @@ class DigestSession:
     actions: list[DigestAction] = field(default_factory=list)
     reviews: list[DigestReview] = field(default_factory=list)
     source: str = "data folder"
+    draft: bool = False  # still running when read: listed apart in a digest, never counted
 
 
 def action_key(text: str, owner: str) -> str:
@@ -139,12 +140,12 @@ def _date(value) -> dt.date | None:  # noqa: ANN001
 
 
 def parse_record(text: str, source: str = "") -> DigestSession | None:
-    """A final markdown record as a DigestSession; None if it is not a record (or is only a draft)."""
+    """A markdown record as a DigestSession (a draft's marked ``draft``); None if it is not a record."""
     try:
         meta, body = split_record(text)
     except yaml.YAMLError:
         return None
-    if not isinstance(meta, dict) or not meta.get("id") or meta.get("status") != "final":
+    if not isinstance(meta, dict) or not meta.get("id") or meta.get("status") not in ("final", "draft"):
         return None
     day = _date(meta.get("date"))
     if day is None:
@@ -157,6 +158,7 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
         title=str(meta.get("title") or ""),
         template_name=str(meta.get("template_name") or meta.get("template") or ""),
         source=source,
+        draft=meta.get("status") != "final",
     )
     tables, items = _tables_and_items(body)
     went_right: list[str] = []

@@ -47,3 +47,25 @@ async def test_themes_count_a_dropped_action_as_dropped_not_completed(store, lib
             for line in table.splitlines() if line.startswith("| ") and "20" in line.split("|")[1]}
     assert rows["Jan 2026"][0] == "2" and rows["Jan 2026"][2] == "0"
     assert rows["Feb 2026"][2] == "0" and rows["Feb 2026"][4] == "2"
+
+
+def test_a_final_digest_lists_running_sessions_apart_and_counts_none_of_them(store, library, clock, data_dir, tmp_path):
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 1), action="Share plan", owner="Team manager")
+    running = reviewed_session(store, library, clock, date=dt.date(2026, 3, 2), title="Still going",
+                               went_right="Half-agreed idea", action="Not yet agreed", owner="Team manager", finish=False)
+    # Another team's draft record in a records folder: listed apart too.
+    other = tmp_path / "other"
+    other.mkdir()
+    assert main(["--data-dir", str(data_dir), "export", running.id, "--format", "md",
+                 "--out", str(other / "draft.md")], clock=FixedClock()) == 0
+    store.close()
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--records", str(other), "--out", str(out)], clock=FixedClock()) == 0
+    meta, body = split_record(out.read_text(encoding="utf-8"))
+    assert meta["status"] == "final" and meta["sessions"] == 1 and meta["drafts_not_counted"] == 1
+    assert "Half-agreed idea" not in body and "Not yet agreed" not in body
+    assert "1 of 1 strengths claimed were backed by evidence." in body
+    assert "1 learning actions: 1 open" in body
+    assert "- **Not counted:** 1 session still running (drafts), listed at the end" in body
+    assert "- 2 Mar 2026: Still going (Family Support 2)" in body.split("## About this digest", 1)[1]
