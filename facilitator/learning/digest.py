@@ -17,7 +17,7 @@ import yaml
 from ..models import ActionStatus, LearningAction, SessionStatus
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
-from ..text import one_spelling, team_key
+from ..text import one_line, one_spelling, team_key
 from .facts import SessionFacts
 from .records import DigestAction, DigestSession, action_key
 from .themes import strength_key
@@ -194,7 +194,7 @@ def digest_body(d: Digest) -> str:
             continue
         any_right = True
         team = f" ({s.team})" if s.team else ""
-        out += [f"### {escape_inline(f'{s.date.day} {s.date:%b %Y}: {s.title}{team}')}", ""]
+        out += [f"### {escape_inline(one_line(f'{s.date.day} {s.date:%b %Y}: {s.title}{team}'))}", ""]
         out += [f"- {escape_block(text)}" for text in s.went_right[:PER_SESSION]]
         if len(s.went_right) > PER_SESSION:
             out.append(f"- *and {len(s.went_right) - PER_SESSION} more in the session's record*")

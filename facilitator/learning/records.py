@@ -16,6 +16,7 @@ import yaml
 
 from ..record.follow_up import HEADING as FOLLOW_UP_HEADING
 from ..record.markdown import parse_body, split_record
+from ..text import one_line
 from .facts import WENT_RIGHT
 
 
@@ -150,13 +151,14 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
     day = _date(meta.get("date"))
     if day is None:
         return None
-    team = str(meta.get("team") or "")
+    # Another team's file may hold anything: each value on one line, so none can make a heading of its own.
+    team = one_line(str(meta.get("team") or ""))
     session = DigestSession(
-        id=str(meta["id"]),
+        id=one_line(str(meta["id"])),
         date=day,
         team=team,
-        title=str(meta.get("title") or ""),
-        template_name=str(meta.get("template_name") or meta.get("template") or ""),
+        title=one_line(str(meta.get("title") or "")),
+        template_name=one_line(str(meta.get("template_name") or meta.get("template") or "")),
         source=source,
         draft=meta.get("status") != "final",
     )

@@ -69,3 +69,34 @@ def test_a_final_digest_lists_running_sessions_apart_and_counts_none_of_them(sto
     assert "1 learning actions: 1 open" in body
     assert "- **Not counted:** 1 session still running (drafts), listed at the end" in body
     assert "- 2 Mar 2026: Still going (Family Support 2)" in body.split("## About this digest", 1)[1]
+
+
+def test_a_newline_in_another_teams_title_or_team_never_makes_a_heading(library, data_dir, tmp_path):
+    import yaml
+
+    from facilitator.store import Store
+    from tests.conftest import counter_ids
+
+    other = tmp_path / "other-team"
+    other_store = Store(other, clock=FixedClock(), id_factory=counter_ids("o")).open()
+    reviewed_session(other_store, library, FixedClock(), team="Fostering", date=dt.date(2026, 4, 1),
+                     went_right="Carer and school met weekly")
+    other_store.close()
+    (record,) = (other / "records").glob("*.md")
+    meta, body = split_record(record.read_text(encoding="utf-8"))
+    meta["title"] = "Nights\n\n## Injected heading\n"
+    meta["team"] = "Fostering\n# Boom"
+    record.write_text("---\n" + yaml.safe_dump(meta, sort_keys=False, allow_unicode=True) + "---\n" + body, encoding="utf-8")
+
+    out = tmp_path / "digest.md"
+    assert main(["digest", "--since", "2026-01-01", "--until", "2026-12-31", "--records", str(other / "records"),
+                 "--out", str(out)], clock=FixedClock()) == 0
+    text = out.read_text(encoding="utf-8")
+    headings = [line for line in split_record(text)[1].splitlines() if line.startswith("#")]
+    assert headings == [
+        "# Learning digest, 1 January 2026 to 31 December 2026", "## What went right",
+        "### 1 Apr 2026: Nights ## Injected heading (Fostering # Boom)", "## Strengths evidenced",
+        "## Learning actions and their progress", "## About this digest",
+    ]
+    meta_out, _ = split_record(text)
+    assert meta_out["teams"] == ["Fostering # Boom"]
