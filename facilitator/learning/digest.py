@@ -209,7 +209,7 @@ def digest_body(d: Digest) -> str:
     skills = Counter(st[2] for _, st in evidenced if st[2])
     if skills:
         out += ["| Practice skill | Times evidenced |", "| --- | --- |"]
-        out += [f"| {escape_cell(k)} | {n} |" for k, n in skills.most_common()]
+        out += [f"| {escape_cell(k)} | {n} |" for k, n in sorted(skills.items(), key=lambda i: (-i[1], i[0].casefold()))]
         out.append("")
     if evidenced:
         groups: dict[str, list] = {}

@@ -100,3 +100,23 @@ def test_a_newline_in_another_teams_title_or_team_never_makes_a_heading(library,
     ]
     meta_out, _ = split_record(text)
     assert meta_out["teams"] == ["Fostering # Boom"]
+
+
+def test_strength_counts_sort_as_numbers(store, library, clock, data_dir, tmp_path):
+    from tests.record.helpers import end, new_session, say
+
+    session = new_session(store, library.get("serious-success-review"), clock, date=dt.date(2026, 5, 1), team="Fostering")
+    for text, times, skill in [("Calm voice", 9, "relationships"), ("Child focus", 10, "child focus"),
+                               ("Accurate notes", 2, "recording")]:
+        for i in range(times):
+            say(store, session, clock, "strengths-evidence", text, fields={"evidence": f"seen {i}", "skill": skill})
+    end(store, session, clock)
+    store.close()
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)], clock=FixedClock()) == 0
+    body = split_record(out.read_text(encoding="utf-8"))[1].split("## Strengths evidenced", 1)[1]
+    rows = [[c.strip() for c in line.split("|")[1:3]] for line in body.split("## Learning", 1)[0].splitlines()
+            if line.startswith("| ") and line.split("|")[2].strip().isdigit()]
+    assert rows == [["child focus", "10"], ["relationships", "9"], ["recording", "2"],
+                    ["Child focus", "10"], ["Calm voice", "9"], ["Accurate notes", "2"]]
