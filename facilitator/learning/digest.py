@@ -8,6 +8,7 @@ names list, safeguarding concerns left out), and it names no speakers.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -29,6 +30,53 @@ HANDLING = (
     "organisation's records retention schedule."
 )
 PER_SESSION = 8  # what-went-right items shown per session
+OWNERS = ("initials", "names")  # settings.toml [digest] owners: how action owners who are people are shown
+
+# Words of a role, a group or a service: an owner with one of them ("Team manager", "Duty Team") is kept.
+ROLE_WORDS = frozenset("""
+    admin administrator advisor adviser all assistant board carer carers chair coordinator co-ordinator council
+    department deputy designated director duty everyone group leader manager managers member
+    members nurse officer panel partner partners practice practitioner principal reviewing safeguarding school
+    senior service social staff student supervisor team teams therapist trainer tutor unit whole worker workers
+    """.split())
+_OWNER_PARTS = re.compile(r"(\s*(?:[,;&/+]|\band\b)\s*)")
+
+
+def _name_shaped(words: list[str]) -> bool:
+    """Every word capitalised and made of letters (an acronym such as "SW" or "DSL" is not a name)."""
+    return all(
+        w[0].isupper() and all(c.isalpha() or c in "'’-." for c in w) and not (len(w) > 1 and w.isupper())
+        for w in words
+    )
+
+
+def is_personal_name(text: str, people: Iterable[str] = ()) -> bool:
+    """A person's name rather than a role: two or more capitalised words ("Priya Shah"), or one that is
+    a participant's or the facilitator's name (or first name) in that session. Roles stay as they are."""
+    words = text.split()
+    if not words or any(w.casefold().strip(".") in ROLE_WORDS for w in words):
+        return False
+    key = " ".join(words).casefold()
+    if any(key == p.casefold() or key == p.split()[0].casefold() for p in people if p.split()):
+        return True
+    return len(words) >= 2 and _name_shaped(words)
+
+
+def initials(text: str) -> str:
+    return " ".join(w[0].upper() + "." for w in text.split())
+
+
+def owner_shown(owner: str, people: Iterable[str] = (), owners: str = "initials") -> str:
+    """An action's owner as the digest shows it: people by their initials ("Priya Shah" -> "P. S."), roles
+    as typed; with ``owners = "names"`` (the organisation's choice) everything as typed."""
+    if owners == "names":
+        return owner
+    people = tuple(people)
+    parts = _OWNER_PARTS.split(owner)
+    return "".join(
+        part if n % 2 or not is_personal_name(part.strip(), people) else part.replace(part.strip(), initials(part))
+        for n, part in enumerate(parts)
+    )
 
 
 def digest_session_from_facts(facts: SessionFacts) -> DigestSession:
@@ -42,6 +90,7 @@ def digest_session_from_facts(facts: SessionFacts) -> DigestSession:
         went_right=list(dict.fromkeys(texts[i] for i in facts.went_right)),
         strengths=[(texts[s.index], s.evidence, s.skill) for s in facts.strengths],
         draft=facts.status != SessionStatus.ended.value,
+        people=facts.people,
     )
 
 
@@ -81,6 +130,7 @@ class Digest:
     actions: list[ActionProgress] = field(default_factory=list)
     skipped_records: int = 0
     drafts: list[DigestSession] = field(default_factory=list)  # still running: listed apart, not counted
+    owners: str = "initials"  # how owners who are people are shown: "initials" or "names"
 
 
 def build_digest(
@@ -91,6 +141,7 @@ def build_digest(
     team: str | None = None,
     local_actions: Iterable[LearningAction] = (),
     skipped_records: int = 0,
+    owners: str = "initials",
 ) -> Digest:
     """Sessions from ``since`` to ``until`` (inclusive), of one team if given. The same session read twice
     (from the data folder and from a records folder) counts once; the data folder's copy wins, and a final
@@ -137,7 +188,7 @@ def build_digest(
             else:
                 progress.append(ActionProgress(a, ActionStatus.open.value))
     progress.sort(key=lambda p: (p.action.session_date, p.action.team.casefold(), p.action.session_id))
-    return Digest(since, until, team, today, chosen, progress, skipped_records, drafts)
+    return Digest(since, until, team, today, chosen, progress, skipped_records, drafts, owners)
 
 
 def _period(d: Digest) -> str:
@@ -158,6 +209,7 @@ def digest_front_matter(d: Digest) -> dict:
         "drafts_not_counted": len(d.drafts),
         "retention": HANDLING,
         "status": "final",
+        "owners": "by name" if d.owners == "names" else "by role or initials",
     }
 
 
@@ -235,14 +287,16 @@ def digest_body(d: Digest) -> str:
         parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
         out += [f"{len(d.actions)} learning actions: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.", ""]
         out += ["| Action | Owner | Due | Team | Agreed | Status | Latest note |", "| --- | --- | --- | --- | --- | --- | --- |"]
+        people = {s.id: s.people for s in d.sessions}
         for p, is_late in zip(d.actions, late):
             a = p.action
+            owner = owner_shown(a.owner, people.get(a.session_id, ()), d.owners)
             status = p.status + (f" ({p.changed.isoformat()})" if p.changed else "")
             if is_late:
                 status += ", overdue"
             out.append(
                 "| " + " | ".join(
-                    [cell(a.text), cell(a.owner), cell(a.due), cell(a.team), cell(a.session_date.isoformat()), cell(status), cell(p.note)]
+                    [cell(a.text), cell(owner), cell(a.due), cell(a.team), cell(a.session_date.isoformat()), cell(status), cell(p.note)]
                 ) + " |"
             )
         out.append("")
@@ -253,7 +307,9 @@ def digest_body(d: Digest) -> str:
     out.append(
         "Made from the sessions' records: service users' names are replaced as in each record, safeguarding "
         "concerns are left out (they go to the accountable manager by the organisation's own route), and "
-        "nobody is named as having said anything."
+        "nobody is named as having said anything. "
+        + ("Action owners are named, as the organisation's settings allow."
+           if d.owners == "names" else "Action owners are shown by their role, or by their initials.")
     )
     if d.skipped_records:
         one = d.skipped_records == 1

@@ -56,6 +56,7 @@ class DigestSession:
     reviews: list[DigestReview] = field(default_factory=list)
     source: str = "data folder"
     draft: bool = False  # still running when read: listed apart in a digest, never counted
+    people: tuple[str, ...] = ()  # facilitator and participants: an owner who is one of them is shown by initials
 
 
 def action_key(text: str, owner: str) -> str:
@@ -161,6 +162,10 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
         template_name=one_line(str(meta.get("template_name") or meta.get("template") or "")),
         source=source,
         draft=meta.get("status") != "final",
+        people=tuple(
+            one_line(str(p)) for p in [meta.get("facilitator") or "", *(meta.get("participants") or ())]
+            if isinstance(p, str) and p.strip()
+        ) if isinstance(meta.get("participants") or (), list) else (),
     )
     tables, items = _tables_and_items(body)
     went_right: list[str] = []

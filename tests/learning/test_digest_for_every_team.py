@@ -120,3 +120,52 @@ def test_strength_counts_sort_as_numbers(store, library, clock, data_dir, tmp_pa
             if line.startswith("| ") and line.split("|")[2].strip().isdigit()]
     assert rows == [["child focus", "10"], ["relationships", "9"], ["recording", "2"],
                     ["Child focus", "10"], ["Calm voice", "9"], ["Accurate notes", "2"]]
+
+
+def test_the_digest_names_no_person_unless_the_organisation_allows_names(store, library, clock, data_dir, tmp_path, capsys):
+    from facilitator.store import Store
+    from tests.conftest import counter_ids
+
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 1), action="Share plan", owner="Sam")
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 2), action="Ring the school", owner="Priya Shah")
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 3), action="Book the room", owner="Team manager")
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 4), action="Pair carers", owner="Jo Lead and SW")
+    store.close()
+    # Another team's exported record: its participant "Kim" owns an action.
+    other = tmp_path / "other-team"
+    other_store = Store(other, clock=FixedClock(), id_factory=counter_ids("o")).open()
+    from tests.record.helpers import end, new_session, say
+    s = new_session(other_store, library.get("quick-success-huddle"), FixedClock(), team="Fostering",
+                    date=dt.date(2026, 3, 5), participants=["Kim", "Duty Team"])
+    say(other_store, s, FixedClock(), next(p.id for p in s.template.phases if p.kind == "actions"), "Buddy new carers",
+        fields={"owner": "Kim"})
+    end(other_store, s, FixedClock())
+    other_store.close()
+
+    def digest(name):
+        out = tmp_path / name
+        assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                     "--records", str(other / "records"), "--out", str(out)], clock=FixedClock()) == 0
+        meta, body = split_record(out.read_text(encoding="utf-8"))
+        owners = {line.split("|")[1].strip(): line.split("|")[2].strip()
+                  for line in body.split("## Learning actions and their progress", 1)[1].splitlines()
+                  if line.startswith("| ") and "20" in line}
+        return meta, body, owners
+
+    meta, body, owners = digest("initials.md")
+    assert owners == {"Share plan": "S.", "Ring the school": "P. S.", "Book the room": "Team manager",
+                      "Pair carers": "J. L. and SW", "Buddy new carers": "K."}
+    assert "Priya" not in body and "Jo Lead" not in body and meta["owners"] == "by role or initials"
+    assert "Action owners are shown by their role, or by their initials." in body
+
+    (data_dir / "settings.toml").write_text('[digest]\nowners = "names"\n', encoding="utf-8")
+    meta, body, owners = digest("names.md")
+    assert owners["Ring the school"] == "Priya Shah" and owners["Buddy new carers"] == "Kim"
+    assert meta["owners"] == "by name"
+
+    (data_dir / "settings.toml").write_text('[digest]\nowners = "everyone"\n', encoding="utf-8")
+    capsys.readouterr()
+    meta, body, owners = digest("wrong.md")
+    assert owners["Ring the school"] == "P. S."
+    err = capsys.readouterr().err
+    assert "[digest] owners is 'everyone'; write \"initials\" or \"names\"" in err and "Traceback" not in err
