@@ -169,3 +169,78 @@ def test_the_digest_names_no_person_unless_the_organisation_allows_names(store, 
     assert owners["Ring the school"] == "P. S."
     err = capsys.readouterr().err
     assert "[digest] owners is 'everyone'; write \"initials\" or \"names\"" in err and "Traceback" not in err
+
+
+async def test_the_end_screen_writes_html_word_and_csv_one_key_each_and_shows_where(store, library, clock, data_dir):
+    import zipfile
+
+    from facilitator.session_ops import start_session
+    from facilitator.tui.screens.dialogs import EndedScreen
+    from tests.record.helpers import say
+
+    template = library.get("quick-success-huddle")
+    session = start_session(store, template, clock=clock, title="Huddle <b>now</b>", participants=["Sam"],
+                            ground_rules_agreed=True)
+    actions_phase = next(p.id for p in template.phases if p.kind == "actions")
+    say(store, session, clock, actions_phase, "Share the [b]plan[/b]", fields={"owner": "Team manager"})
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, EndedScreen)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "2 HTML" in shown and "3 Word" in shown and "4 CSV" in shown
+        for key in ("2", "3", "4"):
+            await pilot.press(key)
+            await pilot.pause()
+        lines = str(screen.query_one("#ended-formats", Static).render()).splitlines()
+        assert [line.split(" written: ")[0] for line in lines] == ["HTML", "Word", "CSV"]
+        paths = {line.split(" written: ")[0]: Path(line.split(" written: ")[1]) for line in lines}
+        await pilot.press("2")  # again: listed once, the same file
+        await pilot.pause()
+        assert len(str(screen.query_one("#ended-formats", Static).render()).splitlines()) == 3
+    record = screen.record_path
+    for path in paths.values():
+        assert path.parent == record.parent and path.name.startswith(record.stem)  # beside the record, named as it is
+    assert "<!DOCTYPE html>" in paths["HTML"].read_text(encoding="utf-8")
+    assert zipfile.ZipFile(paths["Word"]).testzip() is None
+    assert "Share the [b]plan[/b]" in paths["CSV"].read_bytes().decode("utf-8-sig")
+    # The same bytes as `facilitator export` writes.
+    store.close()
+    out = data_dir.parent / "again.html"
+    assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "html", "--out", str(out)],
+                clock=FixedClock()) == 0
+    assert out.read_bytes() == paths["HTML"].read_bytes()
+
+
+async def test_the_history_screens_write_key_asks_the_format(store, library, clock, data_dir):
+    from facilitator.tui.screens.dialogs import FormatChoiceScreen
+    from facilitator.tui.screens.history import HistoryScreen
+
+    reviewed_session(store, library, clock, date=dt.date(2026, 3, 1), title="Nights [b]review[/b]")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, HistoryScreen)
+        screen.query_one("#history-sessions").focus()
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, FormatChoiceScreen)
+        shown = app.export_screenshot().replace("&#160;", " ")
+        assert "Nights [b]review[/b]" in shown and "3  Word" in shown
+        await pilot.press("3")
+        await pilot.pause()
+        assert app.screen is screen
+        status = str(screen.query_one("#history-status", Static).render())
+        assert status.startswith("Word written: ") and status.endswith(".docx")
+        assert Path(status.removeprefix("Word written: ")).is_file()
+        await pilot.press("e")
+        await pilot.pause()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert str(screen.query_one("#history-status", Static).render()) == "Nothing written."
