@@ -285,7 +285,7 @@ def digest_body(d: Digest) -> str:
         late = [p.overdue(d.today) for p in d.actions]
         overdue = sum(late)
         parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
-        out += [f"{len(d.actions)} learning actions: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.", ""]
+        out += [f"{plural(len(d.actions), 'learning action')}: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.", ""]
         out += ["| Action | Owner | Due | Team | Agreed | Status | Latest note |", "| --- | --- | --- | --- | --- | --- | --- |"]
         people = {s.id: s.people for s in d.sessions}
         for p, is_late in zip(d.actions, late):
