@@ -18,11 +18,10 @@ import yaml
 from ..models import ActionStatus, LearningAction, SessionStatus
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
-from ..text import one_line, one_spelling, team_key
+from ..text import one_line, one_spelling, plural, team_key
 from .facts import SessionFacts
 from .records import DigestAction, DigestSession, action_key
 from .themes import strength_key
-from ..text import plural
 
 HANDLING = (
     "Learning digest: service users are referred to by role or initials, as in each session's record; "
