@@ -97,6 +97,7 @@ class SessionFacts(SessionEntry):
     went_right: tuple[int, ...] = ()  # contributions that say what went right (phase, strengths, highlights)
     reviews: tuple[dict, ...] = ()  # action_reviews, their texts with this session's names replaced
     names: tuple[tuple[str, str], ...] = ()  # the session's names list (name as typed, replacement)
+    people: tuple[str, ...] = ()  # the facilitator and participants, as typed (the digest shows them by initials)
 
     def phase_title(self, index: int) -> str:
         return self.phase_titles[self.phases[index]]
@@ -211,6 +212,10 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
         reviews=tuple(_review(r, replace) for r in header.get("action_reviews") or ()) if redacting
         else tuple(header.get("action_reviews") or ()),
         names=tuple(names.items()),
+        people=tuple(dict.fromkeys(
+            one_line(p) for p in [header.get("facilitator") or "", *(header.get("participants") or ())]
+            if isinstance(p, str) and p.strip()
+        )),
     )
 
 

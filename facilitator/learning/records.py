@@ -16,6 +16,7 @@ import yaml
 
 from ..record.follow_up import HEADING as FOLLOW_UP_HEADING
 from ..record.markdown import parse_body, split_record
+from ..text import one_line
 from .facts import WENT_RIGHT
 
 
@@ -54,6 +55,8 @@ class DigestSession:
     actions: list[DigestAction] = field(default_factory=list)
     reviews: list[DigestReview] = field(default_factory=list)
     source: str = "data folder"
+    draft: bool = False  # still running when read: listed apart in a digest, never counted
+    people: tuple[str, ...] = ()  # facilitator and participants: an owner who is one of them is shown by initials
 
 
 def action_key(text: str, owner: str) -> str:
@@ -139,24 +142,30 @@ def _date(value) -> dt.date | None:  # noqa: ANN001
 
 
 def parse_record(text: str, source: str = "") -> DigestSession | None:
-    """A final markdown record as a DigestSession; None if it is not a record (or is only a draft)."""
+    """A markdown record as a DigestSession (a draft's marked ``draft``); None if it is not a record."""
     try:
         meta, body = split_record(text)
     except yaml.YAMLError:
         return None
-    if not isinstance(meta, dict) or not meta.get("id") or meta.get("status") != "final":
+    if not isinstance(meta, dict) or not meta.get("id") or meta.get("status") not in ("final", "draft"):
         return None
     day = _date(meta.get("date"))
     if day is None:
         return None
-    team = str(meta.get("team") or "")
+    # Another team's file may hold anything: each value on one line, so none can make a heading of its own.
+    team = one_line(str(meta.get("team") or ""))
     session = DigestSession(
-        id=str(meta["id"]),
+        id=one_line(str(meta["id"])),
         date=day,
         team=team,
-        title=str(meta.get("title") or ""),
-        template_name=str(meta.get("template_name") or meta.get("template") or ""),
+        title=one_line(str(meta.get("title") or "")),
+        template_name=one_line(str(meta.get("template_name") or meta.get("template") or "")),
         source=source,
+        draft=meta.get("status") != "final",
+        people=tuple(
+            one_line(str(p)) for p in [meta.get("facilitator") or "", *(meta.get("participants") or ())]
+            if isinstance(p, str) and p.strip()
+        ) if isinstance(meta.get("participants") or (), list) else (),
     )
     tables, items = _tables_and_items(body)
     went_right: list[str] = []

@@ -1,5 +1,5 @@
 """Themes across sessions: tags and practice skills over time, strengths most often evidenced, learning
-actions opened and completed per month, 0-10 scaling results over time. Pure functions; markdown out.
+actions opened, completed and dropped per month, 0-10 scaling results over time. Pure functions; markdown out.
 """
 
 from __future__ import annotations
@@ -72,6 +72,7 @@ class MonthActions:
     month: str
     opened: int
     completed: int
+    dropped: int = 0
 
 
 @dataclass
@@ -221,20 +222,31 @@ def compute_themes(
     for f in chosen:
         if f.actions:
             opened[month_of(f.date)] += f.actions
-    # Completed: the first "done" of each action of these teams, in the period.
-    done: dict[str, dt.date] = {}
+    # Where each action of these teams ended up: completed if its latest status is done, dropped if it is
+    # dropped (an action done and later dropped is dropped), counted in the month of that change.
+    history: dict[str, list[ActionStatusChange]] = defaultdict(list)
     for change in [*changes, *changes_from_sessions(reviewed)]:
-        if change.status == ActionStatus.done:
-            session_id = change.action_id.split("/", 1)[0]
-            if session_id in team_of and (change.action_id not in done or change.date < done[change.action_id]):
-                done[change.action_id] = change.date
-    for action_id, day in done.items():
+        if change.action_id.split("/", 1)[0] in team_of:
+            history[change.action_id].append(change)
+    dropped: Counter[str] = Counter()
+    for action_id, steps in history.items():
+        steps.sort(key=lambda c: c.date)  # stable: changes on the same day keep the order they were made in
+        latest = steps[-1]
+        if latest.status not in (ActionStatus.done, ActionStatus.dropped):
+            continue
+        # The day it reached that status (a second "done" saved later does not move it).
+        day = latest.date
+        for step in reversed(steps):
+            if step.status != latest.status:
+                break
+            day = step.date
         if wanted(day, team_of[action_id.split("/", 1)[0]]):
-            completed[month_of(day)] += 1
+            (completed if latest.status == ActionStatus.done else dropped)[month_of(day)] += 1
     action_months = months
-    if completed:
-        action_months = months_between(min(months[0], min(completed)), max(months[-1], max(completed)))
-    month_actions = [MonthActions(m, opened[m], completed[m]) for m in action_months]
+    ended = [*completed, *dropped]
+    if ended:
+        action_months = months_between(min(months[0], min(ended)), max(months[-1], max(ended)))
+    month_actions = [MonthActions(m, opened[m], completed[m], dropped[m]) for m in action_months]
     month_ratings = [
         MonthRatings(m, len(ratings[m]), statistics.fmean(ratings[m]), statistics.median(ratings[m]))
         for m in months
@@ -321,16 +333,16 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
             )
         out.append("")
 
-    out += ["## Learning actions opened and completed", ""]
-    if any(m.opened or m.completed for m in themes.actions):
-        top = max(max(m.opened, m.completed) for m in themes.actions)
-        out += ["| Month | Opened | | Completed | |", "| --- | --- | --- | --- | --- |"]
+    out += ["## Learning actions opened, completed and dropped", ""]
+    if any(m.opened or m.completed or m.dropped for m in themes.actions):
+        top = max(max(m.opened, m.completed, m.dropped) for m in themes.actions)
+        out += ["| Month | Opened | | Completed | | Dropped |", "| --- | --- | --- | --- | --- | --- |"]
         for m in themes.actions:
             out.append(
                 f"| {month_label(m.month)} | {m.opened} | {bar(m.opened, top, width) or ' '} | "
-                f"{m.completed} | {bar(m.completed, top, width) or ' '} |"
+                f"{m.completed} | {bar(m.completed, top, width) or ' '} | {m.dropped} |"
             )
-        out.append("")
+        out += ["", "Completed and dropped: where each action stands now (its latest status), in the month it got there.", ""]
     else:
         out += ["No learning actions in this period.", ""]
 

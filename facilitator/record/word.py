@@ -112,25 +112,64 @@ def _table_xml(tokens: list[Token], start: int, style_id: str) -> tuple[str, int
             rows[-1].append(tokens[i])
         i += 1
     columns = max((len(r) for r in rows), default=1) or 1
-    width = _TEXT_WIDTH // columns
+    widths = _column_widths(rows, columns)
     out = [
-        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/><w:tblW w:w="0" w:type="auto"/>'
+        f'<w:tbl><w:tblPr><w:tblStyle w:val="{style_id}"/><w:tblW w:w="{sum(widths)}" w:type="dxa"/>'
+        '<w:tblLayout w:type="fixed"/>'
         '<w:tblLook w:val="04A0" w:firstRow="1" w:lastRow="0" w:firstColumn="1" w:lastColumn="0" '
         'w:noHBand="0" w:noVBand="1"/></w:tblPr><w:tblGrid>',
-        f'<w:gridCol w:w="{width}"/>' * columns,
+        "".join(f'<w:gridCol w:w="{width}"/>' for width in widths),
         "</w:tblGrid>",
     ]
+    cell_props = [f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p><w:pPr><w:spacing w:after="0"/></w:pPr>' for width in widths]
     for r, row in enumerate(rows):
         header = r < header_rows
-        out.append("<w:tr><w:trPr><w:tblHeader/></w:trPr>" if header else "<w:tr>")
+        out.append('<w:tr><w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>' if header else "<w:tr><w:trPr><w:cantSplit/></w:trPr>")
         for c in range(columns):
             runs = _runs_xml(row[c]) if c < len(row) else ""
             if header:
                 runs = runs.replace("<w:r><w:t ", "<w:r><w:rPr><w:b/></w:rPr><w:t ")
-            out.append(f'<w:tc><w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr><w:p>{runs}</w:p></w:tc>')
+            out.append(f"{cell_props[c]}{runs}</w:p></w:tc>")
         out.append("</w:tr>")
     out.append("</w:tbl>")
     return "".join(out), i + 1
+
+
+_CHAR = 120  # twips: a character of 11 pt text, a little over the average
+_WIDE_CHAR = 150  # twips: a character of the longest word, room enough for it in a wider font than Calibri
+_CELL_PADDING = 230  # twips: the table style's cell margins, left and right, and a little room
+_LONGEST_WORD = 24  # characters: a longer word may be broken in its cell rather than widen its column
+
+
+def _cell_text(inline: Token) -> str:
+    return "".join(child.content for child in inline.children or ())
+
+
+def _column_widths(rows: list[list[Token]], columns: int) -> list[int]:
+    """Widths (twips) that fill the text width, sized to each column's content: every column is at least as
+    wide as its longest word (so no word breaks unless it cannot fit a line), and the room left is shared in
+    proportion to how much longer each column's text is than that."""
+    longest_word = [4] * columns
+    natural = [4] * columns
+    for row in rows:
+        for c, inline in enumerate(row[:columns]):
+            text = _cell_text(inline)
+            natural[c] = max(natural[c], min(len(text), 400))
+            words = text.split()
+            if words:
+                longest_word[c] = max(longest_word[c], min(max(map(len, words)), _LONGEST_WORD))
+    least = [w * _WIDE_CHAR + _CELL_PADDING for w in longest_word]
+    wanted = [max(n * _CHAR + _CELL_PADDING, low) for n, low in zip(natural, least)]
+    if sum(least) >= _TEXT_WIDTH:
+        widths = [w * _TEXT_WIDTH // sum(least) for w in least]
+    elif sum(wanted) <= _TEXT_WIDTH:
+        widths = [w * _TEXT_WIDTH // sum(wanted) for w in wanted]
+    else:
+        room = _TEXT_WIDTH - sum(least)
+        extra = [want - low for want, low in zip(wanted, least)]
+        widths = [low + room * e // sum(extra) for low, e in zip(least, extra)]
+    widths[-1] += _TEXT_WIDTH - sum(widths)
+    return widths
 
 
 def _as_datetime(value: object) -> dt.datetime | None:
@@ -182,7 +221,8 @@ def _deflate(data: bytes, level: int) -> bytes:
 
 
 def _build_template(header_footer: bool) -> _Template:
-    """python-docx's default template with the record's settings, saved once and taken apart."""
+    """python-docx's default template with the record's settings, saved once and taken apart.
+    `header_footer`: a page header for the handling note; every record has a footer (its page numbers)."""
     from docx import Document
     from docx.opc.constants import CONTENT_TYPE as CT
     from docx.shared import Mm, Pt
@@ -191,11 +231,13 @@ def _build_template(header_footer: bool) -> _Template:
     document.styles["Normal"].font.size = Pt(11)
     for section in document.sections:
         section.page_width, section.page_height = Mm(210), Mm(297)
-        section.left_margin = section.right_margin = section.top_margin = section.bottom_margin = Mm(25.4)
+        section.left_margin = section.right_margin = section.bottom_margin = Mm(25.4)
+        section.top_margin = Mm(30)
+        section.header_distance = section.footer_distance = Mm(10)
+    section = document.sections[0]
     if header_footer:
-        section = document.sections[0]
-        section.header.paragraphs[0].text = ""  # makes the header and footer parts; each record sets the text
-        section.footer.paragraphs[0].text = ""
+        section.header.paragraphs[0].text = ""  # makes the header part; each record sets the text
+    section.footer.paragraphs[0].text = ""
     style_ids = {name: document.styles[name].style_id for name in _STYLE_NAMES}
     if len(document.element.body) != 1 or document.element.body.sectPr is None:
         raise RuntimeError("python-docx's default template has more than section properties in its body")
@@ -208,7 +250,7 @@ def _build_template(header_footer: bool) -> _Template:
             roles[part.partname.membername] = "header"
         elif part.content_type == CT.WML_FOOTER:
             roles[part.partname.membername] = "footer"
-    if sorted(roles.values()) != sorted(["document", "core"] + (["footer", "header"] if header_footer else [])):
+    if sorted(roles.values()) != sorted(["document", "core", "footer"] + (["header"] if header_footer else [])):
         raise RuntimeError(f"unexpected parts in python-docx's default template: {sorted(roles.values())}")
 
     saved = io.BytesIO()
@@ -219,6 +261,10 @@ def _build_template(header_footer: bool) -> _Template:
         for name in archive.namelist():
             data = archive.read(name)
             role = roles.get(name, "static")
+            if name in ("word/styles.xml", "word/stylesWithEffects.xml"):
+                data = _english_uk(data)
+            elif name == "docProps/app.xml":  # the program that made the file: this app, not the template's
+                data = re.sub(rb"<Application>[^<]*</Application>", b"<Application>facilitator</Application>", data)
             if role == "static":
                 members.append(_Member(name, role, crc=zlib.crc32(data), size=len(data), deflated=_deflate(data, _STATIC_LEVEL)))
                 continue
@@ -229,6 +275,17 @@ def _build_template(header_footer: bool) -> _Template:
                 split = data.index(b"<w:sectPr")
                 body_before, body_after = data[:split], data[split:]
     return _Template(tuple(members), body_before, body_after, style_ids)
+
+
+_LANG = re.compile(rb'(<w:rPrDefault>.*?<w:lang )w:val="[^"]*" w:eastAsia="[^"]*"', re.S)
+
+
+def _english_uk(styles: bytes) -> bytes:
+    """The styles part with English (UK) as the document's language (for spelling, dates and hyphenation)."""
+    changed, count = _LANG.subn(rb'\1w:val="en-GB" w:eastAsia="en-GB"', styles)
+    if count != 1:
+        raise RuntimeError("python-docx's default styles have no default language to set")
+    return changed
 
 
 def _template(header_footer: bool) -> _Template:
@@ -251,7 +308,7 @@ def _core_xml(template_xml: bytes, meta: dict) -> bytes:
     props = CoreProperties(element)
     props.title = _xml_text(str(meta.get("title") or ""))[:255]
     props.subject = _xml_text(str(meta.get("template_name") or ""))[:255]
-    props.author = _xml_text(str(meta.get("facilitator") or ""))[:255]
+    props.author = _xml_text(str(meta.get("facilitator") or "").strip())[:255] or "facilitator"
     props.last_modified_by = props.author
     props.identifier = str(meta.get("id") or "")
     props.keywords = f"status: {meta.get('status', 'draft')}"
@@ -264,15 +321,30 @@ def _core_xml(template_xml: bytes, meta: dict) -> bytes:
     return etree.tostring(element, encoding="UTF-8", standalone=True)
 
 
-def _header_footer_xml(template_xml: bytes, text: str) -> bytes:
-    """The template's header (or footer) with `text` as its paragraph (python-docx)."""
-    from docx.oxml import parse_xml
-    from docx.text.paragraph import Paragraph
-    from lxml import etree
+_HEADER_PARAGRAPH = (
+    '<w:p><w:pPr><w:pStyle w:val="Header"/>'
+    '<w:pBdr><w:bottom w:val="single" w:sz="4" w:space="4" w:color="777777"/></w:pBdr>'
+    '<w:spacing w:after="240"/></w:pPr>'
+    '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r></w:p>'
+)
+_FOOTER_PARAGRAPHS = (
+    '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:spacing w:after="0"/></w:pPr>'
+    '<w:r><w:rPr><w:sz w:val="16"/></w:rPr><w:t xml:space="preserve">%s</w:t></w:r></w:p>'
+    '<w:p><w:pPr><w:pStyle w:val="Footer"/><w:jc w:val="center"/><w:spacing w:after="0"/></w:pPr>'
+    '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve">page </w:t></w:r>'
+    '<w:fldSimple w:instr=" PAGE "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple>'
+    '<w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t xml:space="preserve"> of </w:t></w:r>'
+    '<w:fldSimple w:instr=" NUMPAGES "><w:r><w:rPr><w:sz w:val="18"/></w:rPr><w:t>1</w:t></w:r></w:fldSimple></w:p>'
+)
 
-    element = parse_xml(template_xml)
-    Paragraph(element.p_lst[0], None).text = _xml_text(text)
-    return etree.tostring(element, encoding="UTF-8", standalone=True)
+
+def _header_footer_xml(template_xml: bytes, text: str, footer: bool) -> bytes:
+    """The template's header (a ruled note, set off from the body) or footer (the record's facts, then
+    "page X of Y" as Word fields) with `text` in it."""
+    start = template_xml.index(b"<w:p>")
+    end = template_xml.rindex(b"</w:p>") + len(b"</w:p>")
+    paragraphs = (_FOOTER_PARAGRAPHS if footer else _HEADER_PARAGRAPH) % _xml_escape(_xml_text(text))
+    return template_xml[:start] + paragraphs.encode("utf-8") + template_xml[end:]
 
 
 def _zip(entries: list[tuple[str, int, int, bytes]]) -> bytes:
@@ -367,9 +439,9 @@ def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = Non
         elif member.role == "core":
             data = _core_xml(member.raw, meta)
         elif member.role == "header":
-            data = _header_footer_xml(member.raw, str(retention))
+            data = _header_footer_xml(member.raw, str(retention), footer=False)
         else:
-            data = _header_footer_xml(member.raw, footer)
+            data = _header_footer_xml(member.raw, footer, footer=True)
         entries.append((member.name, zlib.crc32(data), len(data), _deflate(data, _RECORD_LEVEL)))
     return _zip(entries)
 

@@ -49,7 +49,8 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 #   a first line: {"version", "phases": the phase tables, "count": how many sessions}
 #   entries:  [id, mark, [date, team, title, template id, template name, status],
 #              length of its facts line, length of its text line]
-#   facts:    [phase table, phases, strengths, actions, ratings, tags, went right, action reviews, names list]
+#   facts:    [phase table, phases, strengths, actions, ratings, tags, went right, action reviews, names list,
+#              facilitator and participants]
 #   texts:    its contributions' texts, SEP between them (UTF-8)
 # A mark is the size and modification time of the session file and journal when the facts were taken.
 # Derived and rebuildable: an entry is used only while both files still have exactly those sizes and
@@ -59,7 +60,7 @@ def _read_file(path: Path) -> tuple[dict, list[dict], dict] | None:
 
 CACHE_NAME = "history-cache.json"
 #: bump whenever facts_from_docs or the layout above changes: older caches are then ignored
-CACHE_VERSION = 6
+CACHE_VERSION = 7
 #: a search reads the texts this many bytes at a time (about), so memory never holds them all
 SEARCH_PIECE = 1 << 16
 
@@ -149,12 +150,12 @@ def _facts_row(facts: SessionFacts, phase_keys: dict[tuple, int], phase_table: l
         [[s.index, s.evidence, s.skill] for s in facts.strengths],
         [[a.contribution_id, a.index, a.owner, a.due, a.tell] for a in facts.actions],
         list(facts.ratings), list(facts.tags), list(facts.went_right), list(facts.reviews),
-        [list(pair) for pair in facts.names],
+        [list(pair) for pair in facts.names], list(facts.people),
     ])
 
 
 def _facts_from_row(entry: SessionEntry, row: bytes, blob: str, phase_table: list) -> SessionFacts:
-    number, phases, strengths, actions, ratings, tags, went_right, reviews, names = orjson.loads(row)
+    number, phases, strengths, actions, ratings, tags, went_right, reviews, names, people = orjson.loads(row)
     ids, titles, kinds = phase_table[number]
     return SessionFacts(
         entry.id, entry.date, entry.team, entry.title, entry.template_id, entry.template_name, entry.status,
@@ -163,6 +164,7 @@ def _facts_from_row(entry: SessionEntry, row: bytes, blob: str, phase_table: lis
         actions=tuple(ActionFact(c, i, o, d, t) for c, i, o, d, t in actions),
         ratings=tuple(ratings), tags=tuple(sys.intern(t) for t in tags), went_right=tuple(went_right),
         reviews=tuple(reviews), names=tuple((name, replacement) for name, replacement in names),
+        people=tuple(people),
     )
 
 
@@ -572,6 +574,19 @@ def _record_texts(folder: Path) -> tuple[list[tuple[str, str]], int]:
     return texts, unreadable
 
 
+def digest_owners_setting(store: Store) -> tuple[str, str | None]:
+    """[digest] owners in <data>/settings.toml: "initials" (the default) or "names"; and a note saying how to
+    fix any other value (initials are used until then)."""
+    table = store.read_settings_file().get("digest", {})
+    value = table.get("owners", "initials") if isinstance(table, dict) else "initials"
+    if value in ("initials", "names"):
+        return value, None
+    return "initials", (
+        f"settings.toml: [digest] owners is {value!r}; write \"initials\" or \"names\". "
+        "Until then action owners are shown by role or initials."
+    )
+
+
 def make_digest(
     data_dir: Path | None,
     since,  # noqa: ANN001 - dt.date
@@ -588,14 +603,18 @@ def make_digest(
     sessions = []
     actions = []
     notices: list[str] = []
+    owners = "initials"
     if data_dir is not None and data_dir.is_dir():
         store = Store(data_dir, read_only=True).open()
         try:
+            owners, problem = digest_owners_setting(store)
+            if problem:
+                notices.append(problem)
             index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
             facts = [f for f in index.facts() if since <= f.date <= until]
             actions = load_actions(store, facts)
             sessions = [digest_session_from_facts(f) for f in facts]
-            notices = list(store.notices)
+            notices = list(store.notices) + notices
         finally:
             store.close()
     skipped = 0
@@ -606,5 +625,6 @@ def make_digest(
         found, not_records = parse_records(texts)
         sessions += found
         skipped += unreadable + not_records
-    digest = build_digest(sessions, since, until, today, team=team, local_actions=actions, skipped_records=skipped)
+    digest = build_digest(sessions, since, until, today, team=team, local_actions=actions, skipped_records=skipped,
+                          owners=owners)
     return digest, notices

@@ -94,10 +94,11 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         record = app.screen.query_one("#view-record", Markdown).source
         assert "The carer rang the school every morning" in record
         assert "SECRET" not in record
-        await pilot.press("e")
-        await pilot.pause()
+        for key in ("e", "1", "e", "2"):  # export: markdown, then again: HTML
+            await pilot.press(key)
+            await pilot.pause()
         written = str(app.screen.query_one("#view-status", Static).render())
-        assert written.startswith("Written:")
+        assert written.startswith("HTML written:")
         records = sorted(p.name for p in (data_dir / "records").iterdir())
         assert any(name.endswith(".html") and "september" not in name for name in records)
         assert any(name.endswith(".md") for name in records)

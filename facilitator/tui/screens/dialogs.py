@@ -1,4 +1,5 @@
-"""End-of-session confirmation and the screen that shows where the record is."""
+"""End-of-session confirmation, the screen that shows where the record is (and writes the other formats),
+and the small dialog that asks which format to write."""
 
 from __future__ import annotations
 
@@ -12,10 +13,57 @@ from textual.widgets import Button, Header, Static
 
 from ...models import Session
 from ...safeguarding import shown
+from ...store import StoreError
 from ...text import plural
 from ..widgets.key_bar import KeyBar
 
 HERE = Path(__file__).parent
+
+#: the formats a record is written in, as the keys that write them offer them: (key, format, what it is)
+FORMATS = (
+    ("1", "md", "Markdown"),
+    ("2", "html", "HTML (to open or print)"),
+    ("3", "docx", "Word"),
+    ("4", "csv", "CSV (the action register)"),
+)
+#: the end screen's keys: the record (markdown) is already written, so the others
+OTHER_FORMATS = tuple((key, fmt, what) for key, fmt, what in FORMATS if fmt != "md")
+
+
+def write_format(app, session: Session, fmt: str) -> str:  # noqa: ANN001
+    """Write one format of a session's record by the one export path (as `facilitator export` does); one
+    line saying where it is, or what went wrong and what to do."""
+    from ...session_ops import export_record
+
+    what = dict((f, w) for _, f, w in FORMATS)[fmt].split(" (")[0]
+    try:
+        return f"{what} written: {export_record(app.store, session, fmt)}"
+    except (StoreError, OSError) as exc:
+        return f"{what} not written: {exc}"
+
+
+class FormatChoiceScreen(ModalScreen[str | None]):
+    """Which format to write: one key each; escape writes nothing."""
+
+    CSS_PATH = HERE / "dialogs.tcss"
+
+    BINDINGS = [
+        *(Binding(key, f"choose('{fmt}')", what.split(" (")[0]) for key, fmt, what in FORMATS),
+        Binding("escape", "choose(None)", "Cancel"),
+    ]
+
+    def __init__(self, title: str) -> None:
+        super().__init__()
+        self.heading = title
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="format-dialog", classes="dialog"):
+            yield Static(f"Write the record of {self.heading} as:", classes="dialog-title", markup=False)
+            yield Static("\n".join(f"{key}  {what}" for key, _, what in FORMATS), id="format-keys", markup=False)
+            yield Static("escape  Cancel", classes="hint", markup=False)
+
+    def action_choose(self, fmt: str | None) -> None:
+        self.dismiss(fmt)
 
 
 class EndConfirmScreen(ModalScreen[bool]):
@@ -79,12 +127,14 @@ class EndedScreen(Screen):
 
     BINDINGS = [
         Binding("enter,h", "home", "Home"),
+        *(Binding(key, f"write('{fmt}')", what.split(" (")[0]) for key, fmt, what in OTHER_FORMATS),
     ]
 
     def __init__(self, session: Session, record_path: Path) -> None:
         super().__init__()
         self.session = session
         self.record_path = record_path
+        self.written: list[str] = []
 
     def compose(self) -> ComposeResult:
         session = self.session
@@ -99,10 +149,11 @@ class EndedScreen(Screen):
                 lines.append(f"{number:>2}. {phase.title:<32} {count:>3} recorded")
             yield Static("\n".join(lines), id="ended-summary", markup=False)
             yield Static(
-                "Other formats: facilitator export " + session.id + " --format html|docx|csv [--out PATH]",
+                "Other formats, one key each: " + " · ".join(f"{key} {what}" for key, _, what in OTHER_FORMATS),
                 classes="hint",
                 markup=False,
             )
+            yield Static("", id="ended-formats", markup=False)
         yield KeyBar()
 
     def on_mount(self) -> None:
@@ -111,3 +162,10 @@ class EndedScreen(Screen):
 
     def action_home(self) -> None:
         self.app.go_home()
+
+    def action_write(self, fmt: str) -> None:
+        """Write another format beside the record; every format written is listed with where it is."""
+        line = write_format(self.app, self.session, fmt)
+        what = line.split(" written", 1)[0].split(" not written", 1)[0]
+        self.written = [w for w in self.written if not w.startswith(what + " ")] + [line]
+        self.query_one("#ended-formats", Static).update("\n".join(self.written))

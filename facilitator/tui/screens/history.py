@@ -37,11 +37,18 @@ SHOWN_HITS = 500
 READ_NOW = 50
 
 
-def _export_both(app, session: Session) -> str:  # noqa: ANN001
-    from ...session_ops import export_record
+def _export_chosen(screen, session: Session, say) -> None:  # noqa: ANN001
+    """Ask which format to write (one key each), then write it by the one export path and say where it is."""
+    from ...record.redact import make_replacer
+    from .dialogs import FormatChoiceScreen, write_format
 
-    paths = [export_record(app.store, session, fmt) for fmt in ("md", "html")]
-    return "Written: " + ", ".join(str(p) for p in paths)
+    def chosen(fmt: str | None) -> None:
+        if fmt is None:
+            say("Nothing written.")
+            return
+        say(write_format(screen.app, session, fmt))
+
+    screen.app.push_screen(FormatChoiceScreen(make_replacer(session.redactions)(session.title)), chosen)
 
 
 class SessionViewScreen(Screen):
@@ -52,7 +59,7 @@ class SessionViewScreen(Screen):
 
     BINDINGS = [
         Binding("escape", "back", "Back"),
-        Binding("e", "export", "Export again"),
+        Binding("e", "export", "Export (choose the format)"),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -81,11 +88,7 @@ class SessionViewScreen(Screen):
         self.app.pop_screen()
 
     def action_export(self) -> None:
-        status = self.query_one("#view-status", Static)
-        try:
-            status.update(_export_both(self.app, self.session))
-        except StoreError as exc:
-            status.update(str(exc))
+        _export_chosen(self, self.session, self.query_one("#view-status", Static).update)
 
 
 class SessionRows(Sequence):
@@ -134,7 +137,7 @@ class HistoryScreen(Screen):
         Binding("escape", "back", "Back"),
         Binding("slash", "focus_search", "Search"),
         Binding("f", "focus_filters", "Filter"),
-        Binding("e", "export", "Export again"),
+        Binding("e", "export", "Export (choose the format)"),
     ]
 
     def __init__(self) -> None:
@@ -145,6 +148,7 @@ class HistoryScreen(Screen):
         self.ready = False
         self._summaries: list = []  # the sessions as the store's index lists them (SessionRow), until the facts are read
         self._shown_before = False
+        self._choosing_format = False  # the format dialog is over this screen
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -182,6 +186,9 @@ class HistoryScreen(Screen):
 
     def on_screen_resume(self) -> None:
         """Shown again: bring the list up to date with sessions recorded or ended since."""
+        if self._choosing_format:  # back from the format dialog: keep the list and what was written
+            self._choosing_format = False
+            return
         if self.ready and self.is_mounted and self._shown_before:
             history_index(self.app)
             self.apply_filters()
@@ -245,7 +252,7 @@ class HistoryScreen(Screen):
         else:
             reading = "" if self.ready else " Reading every contribution for search…"
             self._status(
-                f"{len(shown)} of {plural(total, 'session')}. Enter opens one (read-only); e exports its record again.{reading}"
+                f"{len(shown)} of {plural(total, 'session')}. Enter opens one (read-only); e writes its record.{reading}"
             )
 
     def _status(self, message: str | Text) -> None:
@@ -339,10 +346,8 @@ class HistoryScreen(Screen):
         if session is None:
             self._status("Choose a session in the list first.")
             return
-        try:
-            self._status(_export_both(self.app, session))
-        except StoreError as exc:
-            self._status(str(exc))
+        self._choosing_format = True
+        _export_chosen(self, session, self._status)
 
     def action_back(self) -> None:
         self.app.pop_screen()

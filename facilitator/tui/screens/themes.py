@@ -1,5 +1,5 @@
 """Themes across sessions, as simple bar charts: practice skills and tags over time, strengths most often
-evidenced, learning actions opened and completed per month, 0-10 scaling results. w writes it as markdown.
+evidenced, learning actions opened, completed and dropped per month, 0-10 scaling results. w writes it as markdown.
 """
 
 from __future__ import annotations
@@ -54,13 +54,13 @@ def strengths_view(themes: Themes, width: int) -> Table | Text:
 
 def actions_view(themes: Themes, width: int) -> Table | Text:
     months = [m for m in themes.actions][-12:]
-    if not any(m.opened or m.completed for m in months):
+    if not any(m.opened or m.completed or m.dropped for m in months):
         return Text("No learning actions in the last 12 months of this period.", style="dim")
     top = max(max(m.opened, m.completed) for m in months)
-    table = _table("Month", "Opened", "", "Completed", "")
+    table = _table("Month", "Opened", "", "Completed", "", "Dropped")
     for m in months:
         table.add_row(month_label(m.month), str(m.opened), Text(bar(m.opened, top, width), style="cyan"),
-                      str(m.completed), Text(bar(m.completed, top, width), style="green"))
+                      str(m.completed), Text(bar(m.completed, top, width), style="green"), str(m.dropped))
     return table
 
 
@@ -94,7 +94,7 @@ class ThemesScreen(Screen):
             yield Static("", id="themes-tags")
             yield Static("Strengths most often evidenced", classes="section-title")
             yield Static("", id="themes-strengths")
-            yield Static("Learning actions opened and completed, by month", classes="section-title")
+            yield Static("Learning actions opened, completed and dropped, by month", classes="section-title")
             yield Static("", id="themes-actions")
             yield Static("Scaling results (0 to 10), average by month", classes="section-title")
             yield Static("", id="themes-ratings")
