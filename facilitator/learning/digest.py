@@ -97,6 +97,7 @@ def digest_action_from(action: LearningAction) -> DigestAction:
     return DigestAction(
         action.id, action.text, action.owner, action.due, action.tell, action.team,
         action.session_id, action.session_title, action.session_date,
+        f"A{action.number}" if action.number else "",
     )
 
 
@@ -295,7 +296,7 @@ def digest_body(d: Digest) -> str:
                 status += ", overdue"
             out.append(
                 "| " + " | ".join(
-                    [cell(a.text), cell(owner), cell(a.due), cell(a.team), cell(a.session_date.isoformat()), cell(status), cell(p.note)]
+                    [cell(a.text), cell(owner), cell(a.due), cell(a.team), cell(" of ".join(filter(None, [a.number, a.session_date.isoformat()]))), cell(status), cell(p.note)]
                 ) + " |"
             )
         out.append("")

@@ -31,6 +31,7 @@ class DigestAction:
     session_id: str
     session_title: str
     session_date: dt.date
+    number: str = ""  # its number in its session's record ("A2"), where known
 
 
 @dataclass
@@ -180,7 +181,9 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
             if text:
                 went_right.append(text)
     for heading, caption, header, rows in tables:
-        if header[:2] == ["No.", "Action"]:  # numbered actions (A1, A2, ...): read as before
+        numbers: list[str] = []
+        if header[:2] == ["No.", "Action"]:  # numbered actions (A1, A2, ...): read as before, number kept
+            numbers = [row[0] if row else "" for row in rows]
             header, rows = header[1:], [row[1:] for row in rows]
         if caption.startswith("Strengths and the evidence") and header[:2] == ["Strength", "Evidence"]:
             for row in rows:
@@ -188,11 +191,11 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
                 session.strengths.append((row[0], row[1], row[2]))
                 went_right.append(row[0])
         elif caption == "Actions" and header[:3] == ["Action", "Owner", "Due"]:
-            for row in rows:
+            for n, row in enumerate(rows):
                 row = row + [""] * (4 - len(row))
                 session.actions.append(
                     DigestAction(action_key(row[0], row[1]), row[0], row[1], row[2], row[3], team,
-                                 session.id, session.title, day)
+                                 session.id, session.title, day, numbers[n] if n < len(numbers) else "")
                 )
         elif heading == FOLLOW_UP_HEADING and header[:1] == ["Action"]:
             for row in rows:

@@ -83,7 +83,7 @@ def test_digest_command_from_the_data_folder(store, library, clock, data_dir, tm
     assert "Jayden" not in text and "SECRET" not in text and "Priya:" not in text
     assert "3 of 3 strengths claimed were backed by evidence." in body
     actions = body.split("## Learning actions and their progress", 1)[1]
-    assert "| Share plan | S. | 2026-10-01 | Family Support 2 | 2026-01-10 | done (2026-03-01) |" in actions
+    assert "| Share plan | S. | 2026-10-01 | Family Support 2 | A1 of 2026-01-10 | done (2026-03-01) |" in actions
     assert "3 learning actions: 2 open, 1 done" in actions
 
     code = main(["--data-dir", str(data_dir), "digest", "--since", "2026-03-01", "--team", "fostering",
@@ -118,7 +118,7 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
     meta, body = split_record(out.read_text(encoding="utf-8"))
     assert meta["teams"] == ["Family Support 2", "Fostering"] and meta["sessions"] == 6
     assert "Carer and school met weekly" in list_items(sections(body)["What went right"])
-    assert "| Buddy new carers | Kim | 2026-10-01 | Fostering | 2026-04-01 | in progress (2026-05-01), overdue | two paired so far |" in body
+    assert "| Buddy new carers | Kim | 2026-10-01 | Fostering | A1 of 2026-04-01 | in progress (2026-05-01), overdue | two paired so far |" in body
     assert "Jayden" not in body and "SECRET" not in body
     assert first.id not in body  # no internal ids, the session is named by its date
 
