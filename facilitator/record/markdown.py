@@ -336,6 +336,21 @@ def _kind_table(phase: Phase, contributions: list[Contribution], first_action: i
     return list(render_kind_table(phase, contributions, first_action) or [])
 
 
+def _table_tags(contributions: list[Contribution]) -> list[str]:
+    """The tags of a table phase's items, under its table (a table has no column for them), each item named by
+    its first words."""
+    lines = []
+    for c in contributions:
+        tags = [one_line(t) for t in c.tags if one_line(t)]
+        if tags:
+            words = one_line(c.text).split()
+            short = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+            lines.append(f"- “{escape_inline(short)}”: {escape_inline(', '.join(tags))}")
+    if not lines:
+        return []
+    return ([""] if contributions else []) + ["Tags:", ""] + lines
+
+
 def _list_or_note(lines: Iterable[str], note: str) -> list[str]:
     lines = list(lines)
     return lines if lines else [note]
@@ -394,6 +409,7 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
         # table only; any other phase lists what was said.
         if table:
             out += table
+            out += _table_tags(contributions)
         else:
             out += _list_or_note(
                 (_contribution_line(c) for c in contributions), "Nothing was recorded in this phase."

@@ -222,3 +222,20 @@ async def test_the_follow_up_round_shows_each_actions_number(store, library, clo
         rows = app.screen.query_one("#actions-table").rows
         assert sorted((row[0], str(row[3])) for row in rows) == [
             ("Invite the school nurse", "A2, 22 Nov 2026"), ("Share the morning plan", "A1, 22 Nov 2026")]
+
+
+def test_tags_of_items_in_a_table_phase_are_kept_in_the_record(store, ssr, clock, data_dir, tmp_path, capsys):
+    """A table phase shows each item once, in its table, and the tags given to its items are still in the record."""
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "strengths-evidence", "Child focus kept all through", "Sam",
+        fields={"evidence": "Her words in every plan"}, tags=["voice of the child", "persistence"])
+    say(store, session, clock, "learning-actions", "Share the morning plan", "Sam",
+        fields={"owner": "Kim Deputy", "due": "2026-12-15"}, tags=["schools"])
+    ended, _ = end(store, session, clock)
+    store.close()
+    _, body = split_record(_export(data_dir, ended.id, "md", tmp_path / "r.md", capsys).decode("utf-8"))
+    assert body.count("Child focus kept all through") == 2  # its table row, and its tags named under the table
+    assert "“Child focus kept all through”: voice of the child, persistence" in body
+    assert "“Share the morning plan”: schools" in body
+    html = _export(data_dir, ended.id, "html", tmp_path / "r.html", capsys).decode("utf-8")
+    assert "voice of the child, persistence" in html
