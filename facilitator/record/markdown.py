@@ -337,18 +337,17 @@ def _kind_table(phase: Phase, contributions: list[Contribution], first_action: i
 
 
 def _table_tags(contributions: list[Contribution]) -> list[str]:
-    """The tags of a table phase's items, under its table (a table has no column for them), each item named by
-    its first words."""
-    lines = []
+    """The tags of a table phase's items, in one paragraph under its table (a table has no column for them),
+    each item named by its first words. A paragraph, not a list: readers of the record take a phase's list
+    items for what was said."""
+    parts = []
     for c in contributions:
         tags = [one_line(t) for t in c.tags if one_line(t)]
         if tags:
             words = one_line(c.text).split()
             short = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
-            lines.append(f"- “{escape_inline(short)}”: {escape_inline(', '.join(tags))}")
-    if not lines:
-        return []
-    return ([""] if contributions else []) + ["Tags:", ""] + lines
+            parts.append(f"“{escape_inline(short)}”: {escape_inline(', '.join(tags))}")
+    return ["", "*Tags:* " + "; ".join(parts)] if parts else []
 
 
 def _list_or_note(lines: Iterable[str], note: str) -> list[str]:

@@ -239,3 +239,12 @@ def test_tags_of_items_in_a_table_phase_are_kept_in_the_record(store, ssr, clock
     assert "“Share the morning plan”: schools" in body
     html = _export(data_dir, ended.id, "html", tmp_path / "r.html", capsys).decode("utf-8")
     assert "voice of the child, persistence" in html
+    # The tags line is not read back as something said: a digest of the exported record lists the strength once.
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "r.md").write_bytes((tmp_path / "r.md").read_bytes())
+    assert main(["--data-dir", str(tmp_path / "no-data"), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--records", str(records), "--out", str(tmp_path / "digest.md")]) == 0
+    capsys.readouterr()
+    digest = (tmp_path / "digest.md").read_text(encoding="utf-8")
+    assert "voice of the child" not in digest and digest.count("- Child focus kept all through") == 1, digest
