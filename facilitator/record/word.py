@@ -263,8 +263,12 @@ def _build_template(header_footer: bool) -> _Template:
             role = roles.get(name, "static")
             if name in ("word/styles.xml", "word/stylesWithEffects.xml"):
                 data = _english_uk(data)
-            elif name == "docProps/app.xml":  # the program that made the file: this app, not the template's
-                data = re.sub(rb"<Application>[^<]*</Application>", b"<Application>facilitator</Application>", data)
+            elif name == "docProps/app.xml":  # the program that made the file: this app; none of the template's
+                data = _APP_PROPERTIES  # (its template name, page and word counts, version) carried over
+            elif name == "docProps/thumbnail.jpeg":  # the template's preview picture, not of this record
+                continue
+            elif name == "_rels/.rels":
+                data = re.sub(rb"<Relationship [^>]*Target=\"docProps/thumbnail\.jpeg\"[^>]*/>", b"", data)
             if role == "static":
                 members.append(_Member(name, role, crc=zlib.crc32(data), size=len(data), deflated=_deflate(data, _STATIC_LEVEL)))
                 continue
@@ -276,6 +280,13 @@ def _build_template(header_footer: bool) -> _Template:
                 body_before, body_after = data[:split], data[split:]
     return _Template(tuple(members), body_before, body_after, style_ids)
 
+
+_APP_PROPERTIES = (
+    b"<?xml version='1.0' encoding='UTF-8' standalone='yes'?>\n"
+    b'<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/extended-properties" '
+    b'xmlns:vt="http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes">'
+    b"<Application>facilitator</Application><DocSecurity>0</DocSecurity></Properties>"
+)
 
 _LANG = re.compile(rb'(<w:rPrDefault>.*?<w:lang )w:val="[^"]*" w:eastAsia="[^"]*"', re.S)
 

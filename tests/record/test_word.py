@@ -49,6 +49,18 @@ def test_word_record_has_page_numbers_language_and_its_own_properties(store, ssr
     assert (props.title, props.author, props.last_modified_by) == ("Returning to school", "Jo Lead", "Jo Lead")
     for value in (props.author, props.comments, props.keywords, props.last_modified_by, props.subject, props.category):
         assert "python-docx" not in (value or "")
+    # Nothing of the template python-docx starts from: no preview picture of another document, and the
+    # application properties name this app only (no template name, page or word counts, version).
+    import zipfile
+
+    with zipfile.ZipFile(tmp_path / "record.docx") as archive:
+        names = archive.namelist()
+        app = archive.read("docProps/app.xml").decode()
+        rels = archive.read("_rels/.rels").decode()
+    assert not any("thumbnail" in name for name in names) and "thumbnail" not in rels
+    assert "<Application>facilitator</Application>" in app
+    for leftover in ("Normal.dotm", "<Pages>", "<Words>", "AppVersion"):
+        assert leftover not in app, leftover
 
     footer = document.sections[0].footer
     instructions = [f.get(qn("w:instr")).strip() for f in footer._element.iter(f"{W}fldSimple")]
