@@ -70,11 +70,13 @@ def record_contribution(
     return contribution
 
 
-def go_to_phase(store: Store, session: Session, index: int) -> Session:
+def go_to_phase(store: Store, session: Session, index: int, **fields: object) -> Session:
+    """Move the session to phase ``index`` (kept within the template), with the session fields that change with
+    it (the phases' times, from the session screen). Raises NotSavedError and changes nothing if not saved."""
     index = max(0, min(index, len(session.template.phases) - 1))
-    if index == session.current_phase:
+    if index == session.current_phase and not fields:
         return session
-    return store.update_session(session, current_phase=index)
+    return store.update_session(session, current_phase=index, **fields)
 
 
 def record_settings(store: Store) -> dict:

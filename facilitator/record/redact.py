@@ -144,10 +144,6 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     return replace
 
 
-def apply_redactions(text: str, names: dict[str, str]) -> str:
-    return make_replacer(names)(text)
-
-
 def for_export(session: Session) -> Session:
     """The session as a group export may show it: names replaced, safeguarding concerns left out."""
     replace = make_replacer(session.redactions)

@@ -22,7 +22,7 @@ import zlib
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .markdown import get_parser, split_record
+from .markdown import get_parser
 
 if TYPE_CHECKING:
     from markdown_it.token import Token
@@ -423,12 +423,6 @@ def _body_xml(tokens: list[Token], style_ids: dict[str, str]) -> str:
     body = "".join(blocks)
     # Markup is plain ASCII, so this only ever takes characters out of the text.
     return _NOT_XML.sub("", body) if _NOT_XML.search(body) else body
-
-
-def render_docx_from_markdown(record: str, tokens: list[Token] | None = None) -> bytes:
-    """A markdown record (as render_markdown writes it) as a Word file."""
-    meta, body = split_record(record)
-    return render_docx_document(meta, body, tokens)
 
 
 def render_docx_document(meta: dict, body: str, tokens: list[Token] | None = None) -> bytes:

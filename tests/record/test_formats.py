@@ -11,7 +11,6 @@ import zipfile
 
 from facilitator.record.export import render_export
 from facilitator.record.html import STYLE
-from facilitator.record.word import render_docx_from_markdown
 
 from .helpers import HTMLScan, docx_document, end, expected_lines, new_session, say, split_record
 
@@ -76,11 +75,18 @@ def test_word_file_has_real_headings_lists_and_tables(store, ssr, clock):
     assert document.core_properties.title == session.title
 
 
-def test_word_file_keeps_a_table_given_in_markdown():
-    record = "---\ntitle: T\nstatus: draft\n---\n# T\n\n| When | What |\n| --- | --- |\n| Month 3 | We asked \\| listened |\n"
-    document = docx_document(render_docx_from_markdown(record))
-    assert len(document.tables) == 1
-    assert [[c.text for c in row.cells] for row in document.tables[0].rows] == [["When", "What"], ["Month 3", "We asked | listened"]]
+def test_word_file_keeps_a_turning_point_with_a_bar_in_its_table(store, ssr, clock, data_dir, tmp_path):
+    """A "|" typed in a turning point stays in its cell of the Word file `facilitator export` writes."""
+    from tests.privacy.helpers import export_all
+
+    session = new_session(store, ssr, clock)
+    timeline = next(p for p in ssr.phases if p.kind.value == "timeline")
+    say(store, session, clock, timeline.id, "We asked | listened", "Sam", fields={"when": "Month 3"})
+    ended, _ = end(store, session, clock)
+    document = docx_document(export_all(data_dir, ended.id, tmp_path)["docx"])
+    table = next(t for t in document.tables if t.rows[0].cells[0].text == "When")
+    assert [c.text for c in table.rows[0].cells] == ["When", "What happened", "What was done differently", "Said by"]
+    assert [c.text for c in table.rows[1].cells] == ["Month 3", "We asked | listened", "", "Sam"]
 
 
 def test_word_file_is_the_same_bytes_each_time_and_opens_as_a_zip(store, ssr, clock):

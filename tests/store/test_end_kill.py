@@ -81,21 +81,38 @@ def test_kill_at_each_moment_of_ending_leaves_a_consistent_session(tmp_path, kil
     assert check_consistent(data_dir, "s-end") == status
 
 
-def _random_kills(tmp_path: Path, runs: int, seed: int) -> dict[str, int]:
+def _random_kills(tmp_path: Path, runs: int, seed: int) -> list[tuple[str, bool, list[str]]]:
+    """For each run killed at a random moment of ending: the session's status as the app finds it next, whether a
+    final record of it is in records/, and what it holds."""
     rng = random.Random(seed)
-    seen = {"running": 0, "ended": 0}
+    found = []
     for n in range(runs):
         data_dir = tmp_path / f"data{n}"
         run_driver(data_dir, f"s{n}", "never", delay=rng.uniform(0.0, 0.04))
-        seen[check_consistent(data_dir, f"s{n}")] += 1
-    return seen
+        status = check_consistent(data_dir, f"s{n}")
+        store = Store(data_dir).open()
+        try:
+            said = [c.text for c in store.load_session(f"s{n}").contributions]
+        finally:
+            store.close()
+        found.append((status, bool(final_records_of(data_dir, f"s{n}")), said))
+    return found
 
 
 def test_kill_at_random_moments_while_ending(tmp_path):
-    _random_kills(tmp_path, 6, seed=12)
+    found = _random_kills(tmp_path, 6, seed=12)
+    # Each kill leaves a running session with no final record, or an ended one with its record; nothing said is lost.
+    assert [(status, recorded) for status, recorded, _ in found] == [
+        (status, status == "ended") for status, _, _ in found
+    ]
+    assert all(said == ["Said 0.", "Said 1."] for _, _, said in found)
 
 
 @pytest.mark.slow
 def test_kill_at_random_moments_while_ending_many_times(tmp_path):
-    seen = _random_kills(tmp_path, 60, seed=1212)
+    found = _random_kills(tmp_path, 60, seed=1212)
+    seen = {status: sum(1 for s, _, _ in found if s == status) for status in ("running", "ended")}
     print(f"end-session kills: {seen}")
+    assert all(recorded == (status == "ended") for status, recorded, _ in found)
+    assert all(said == ["Said 0.", "Said 1."] for _, _, said in found)
+    assert seen["running"] and seen["ended"], f"the kills did not reach both sides of the end: {seen}"

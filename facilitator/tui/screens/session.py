@@ -19,7 +19,7 @@ from textual.widgets.select import InvalidSelectValueError
 
 from ...models import Contribution, Phase, PhaseKind, Session
 from ...safeguarding import note_text, shown
-from ...session_ops import EmptyContributionError, end_session, record_contribution, timer_with_phase_setting
+from ...session_ops import EmptyContributionError, end_session, go_to_phase, record_contribution, timer_with_phase_setting
 from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
 from ...store.drafts import read_draft, write_draft
@@ -702,9 +702,8 @@ class SessionScreen(Screen):
         now = self.app.clock() if was_running else None
         if was_running:
             timer.pause(now)
-        fields = {"current_phase": target, **self._time_fields(now)}
         try:
-            self.session = self.app.store.update_session(self.session, **fields)
+            self.session = go_to_phase(self.app.store, self.session, target, **self._time_fields(now))
         except NotSavedError as exc:
             if was_running:
                 timer.start(now)
