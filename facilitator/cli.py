@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
@@ -348,9 +349,45 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     return 0
 
 
+def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date, team: str | None,
+                  records_dirs: list[Path]):  # noqa: ANN202 - (DigestInput, notices, the store to close)
+    """What the digest is made from: the data folder (read-only, if it exists) and any folders of exported
+    records. The data folder's sessions are handed out as light entries, their facts read as it is written."""
+    from .learning.digest import DigestEntry, DigestInput
+    from .learning.records import parse_records
+    from .store.actions import read_changes
+    from .store.history import HistoryIndex, digest_owners_setting, record_texts
+    from .vocabulary import SessionStatus
+
+    inp = DigestInput(since, until, today, team=team)
+    notices: list[str] = []
+    store = None
+    if data_dir.is_dir():
+        store = Store(data_dir, read_only=True).open()
+        inp.owners, problem = digest_owners_setting(store)
+        index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
+        inp.local = [
+            DigestEntry(e.id, e.date, e.team, e.title, e.template_name, e.status != SessionStatus.ended.value)
+            for e in index.entries() if since <= e.date <= until
+        ]
+        inp.read = index.facts
+        inp.log = read_changes(store)
+        notices = list(store.notices) + ([problem] if problem else [])
+    for folder in records_dirs:
+        if not folder.is_dir():
+            if store is not None:
+                store.close()
+            raise UserError(f"There is no folder {folder}; give --records the folder the records were exported to.")
+        texts, unreadable = record_texts(folder)
+        found, not_records = parse_records(texts)
+        inp.records += found
+        inp.skipped_records += unreadable + not_records
+    return inp, notices, store
+
+
 def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
     from .text import parse_date
-    from .store.history import make_digest, write_learning_file
+    from .store.history import write_learning_file
     from .learning.digest import render_digest
 
     dates = {}
@@ -366,16 +403,21 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
         raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('digest.' + args.format)}.")
     if not data_dir.is_dir() and not args.records:
         raise UserError(f"There is no data folder at {data_dir}; pass --data-dir, or --records with a folder of exported records.")
-    digest, notices = make_digest(
-        data_dir, dates["since"], dates["until"], clock().date(), team=args.team, records_dirs=args.records
+    inp, notices, store = _digest_input(
+        data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records
     )
-    for notice in notices:
-        print(f"facilitator: {notice}", file=sys.stderr)
-    content = render_digest(digest, args.format).encode("utf-8")
-    name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
-    # --out; else the data folder's records folder; else (only --records given) the current folder.
-    out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
-    _out(str(write_learning_file(Store(data_dir, read_only=True), name, content, out=out)))
+    try:
+        for notice in notices:
+            print(f"facilitator: {notice}", file=sys.stderr)
+        name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
+        # --out; else the data folder's records folder; else (only --records given) the current folder.
+        out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
+        # Written as it is made: a long history's digest is never held whole in memory.
+        content = (piece.encode("utf-8") for piece in render_digest(inp, args.format))
+        _out(str(write_learning_file(Store(data_dir, read_only=True), name, content, out=out)))
+    finally:
+        if store is not None:
+            store.close()
     return 0
 
 

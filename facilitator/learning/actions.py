@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import NamedTuple
 
 from ..models import ActionStatus, ActionStatusChange, LearningAction
 from ..record.redact import make_replacer
@@ -50,85 +52,183 @@ def _dedupe(changes: Iterable[ActionStatusChange]) -> list[ActionStatusChange]:
     return out
 
 
-def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChange] = ()) -> list[LearningAction]:
-    """Every learning action in these sessions, with its history and current status (the latest change).
+@dataclass(slots=True, eq=False)
+class ActionRow:
+    """A learning action as the actions screen, the follow-up round and the digest show it: plain fields,
+    no pydantic model (a long history has hundreds of thousands of actions). ``status``, ``changed`` and
+    ``note`` are those of its latest status change (none: open)."""
 
-    One pass over ``facts`` (they may be read from disk as they come): only the actions' own texts are kept.
+    id: str  # "<session id>/<contribution id>"
+    session_id: str
+    session_title: str
+    session_date: dt.date
+    text: str
+    owner: str
+    due: str
+    tell: str
+    team: str
+    number: int | None
+    status: ActionStatus = ActionStatus.open
+    changed: dt.date | None = None
+    note: str = ""
+
+    @property
+    def due_date(self) -> dt.date | None:
+        try:
+            return dt.date.fromisoformat(self.due.strip())
+        except ValueError:
+            return None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status.is_open
+
+    def overdue(self, today: dt.date) -> bool:
+        if not self.is_open or not self.due:
+            return False
+        due = self.due_date
+        return due is not None and due < today
+
+
+class ActionRows(NamedTuple):
+    """The actions, and the status changes of those that have any (noted as group outputs show notes)."""
+
+    rows: list[ActionRow]
+    history: dict[str, list[ActionStatusChange]]
+
+
+def session_action_rows(f: SessionFacts) -> list[ActionRow]:
+    """A session's learning actions, numbered as its record numbers them (A1, A2, ...: phase order, then
+    recorded order), all open until a StatusBook says otherwise."""
+    if not f.actions:
+        return []
+    texts = f.texts()
+    order = sorted(f.actions, key=lambda a: (f.phases[a.index], a.index))
+    number = {id(a): n for n, a in enumerate(order, start=1)}
+    return [
+        ActionRow(action_id(f.id, a.contribution_id), f.id, f.title, f.date, texts[a.index], a.owner, a.due,
+                  a.tell, f.team, number[id(a)])
+        for a in f.actions
+    ]
+
+
+class StatusBook:
+    """Every status change known (the action log's and those kept in the sessions that reviewed the actions),
+    by action, to give each action its history and current status.
+
     A status note is shown as group outputs show everything: with the names list of the session the action
     was agreed in replaced, and that of the session whose follow-up round changed it (if known).
+    ``names_of``: the names list of each session known (those of the actions and of the follow-up rounds).
     """
-    found = []
-    reviewed = []
-    names_of: dict[str, dict[str, str]] = {}
-    for f in facts:
-        if f.names:
-            names_of[f.id] = dict(f.names)
-        if f.reviews:
-            reviewed.append(f)
-        if f.actions:
-            texts = f.texts()
-            # Numbered as the session's record numbers them (A1, A2, ...): phase order, then recorded order.
-            order = sorted(f.actions, key=lambda a: (f.phases[a.index], a.index))
-            number = {id(a): n for n, a in enumerate(order, start=1)}
-            found.extend((f.id, f.title, f.date, f.team, texts[a.index], a, number[id(a)]) for a in f.actions)
-    replacers: dict[str, Callable[[str], str]] = {}
 
-    def replacer(session_id: str | None) -> Callable[[str], str] | None:
-        if session_id not in names_of:
+    def __init__(
+        self,
+        log: Iterable[ActionStatusChange],
+        from_sessions: Iterable[ActionStatusChange],
+        names_of: dict[str, tuple[tuple[str, str], ...]],
+    ) -> None:
+        self._names_of = names_of
+        self._replacers: dict[str, Callable[[str], str]] = {}
+        # A change made in a follow-up round is kept in that session too, its note already replaced there with
+        # that session's names: the log's copy gets the same, so the two count as one.
+        self._by_action: dict[str, list[ActionStatusChange]] = {}
+        for change in _dedupe([*(self._noted(c, c.session_id) for c in log), *from_sessions]):
+            self._by_action.setdefault(change.action_id, []).append(change)
+
+    def _replacer(self, session_id: str | None) -> Callable[[str], str] | None:
+        if session_id not in self._names_of:
             return None
-        if session_id not in replacers:
-            replacers[session_id] = make_replacer(names_of[session_id])
-        return replacers[session_id]
+        if session_id not in self._replacers:
+            self._replacers[session_id] = make_replacer(dict(self._names_of[session_id]))
+        return self._replacers[session_id]
 
-    def noted(change: ActionStatusChange, session_id: str | None) -> ActionStatusChange:
-        replace = replacer(session_id)
+    def _noted(self, change: ActionStatusChange, session_id: str | None) -> ActionStatusChange:
+        replace = self._replacer(session_id)
         if replace is None or not change.note:
             return change
         note = replace(change.note)
         return change if note == change.note else change.model_copy(update={"note": note})
 
-    # A change made in a follow-up round is kept in that session too, its note already replaced there with
-    # that session's names: the log's copy gets the same, so the two count as one.
-    by_action: dict[str, list[ActionStatusChange]] = {}
-    for change in _dedupe([*(noted(c, c.session_id) for c in log), *changes_from_sessions(reviewed)]):
-        by_action.setdefault(change.action_id, []).append(change)
-    actions = []
-    for session_id, title, date, team, text, a, number in found:
-        aid = action_id(session_id, a.contribution_id)
-        history = [noted(c, session_id) for c in by_action.get(aid, [])]
+    @property
+    def changed(self) -> set[str]:
+        """The ids of the actions with any status change."""
+        return set(self._by_action)
+
+    def history(self, action_id: str, session_id: str) -> list[ActionStatusChange]:
+        """An action's status changes, oldest first (``session_id``: the session it was agreed in)."""
+        changes = self._by_action.get(action_id)
+        if not changes:
+            return []
+        steps = [self._noted(c, session_id) for c in changes]
         # Python's sort is stable: changes on the same day keep the order they were made in.
-        history.sort(key=lambda c: c.date)
-        # Built from checked data (no validation needed): 30,000 actions in a few tens of milliseconds.
-        actions.append(
-            LearningAction.model_construct(
-                id=aid,
-                session_id=session_id,
-                session_title=title,
-                session_date=date,
-                text=text,
-                owner=a.owner,
-                due=a.due,
-                tell=a.tell,
-                team=team,
-                number=number,
-                status=history[-1].status if history else ActionStatus.open,
-                history=history,
-            )
-        )
-    return actions
+        steps.sort(key=lambda c: c.date)
+        return steps
+
+    def apply(self, row: ActionRow) -> list[ActionStatusChange]:
+        """Give the row its current status; returns its history."""
+        steps = self.history(row.id, row.session_id)
+        if steps:
+            latest = steps[-1]
+            row.status, row.changed, row.note = latest.status, latest.date, latest.note
+        return steps
 
 
-def _due_key(action: LearningAction) -> tuple:
+def gather_action_rows(
+    facts: Iterable[SessionFacts],
+    log: Iterable[ActionStatusChange] = (),
+    keep: Callable[[ActionRow], bool] | None = None,
+) -> ActionRows:
+    """Every learning action in these sessions (those ``keep`` accepts), with its current status.
+
+    One pass over ``facts`` (they may be read from disk as they come): only the actions' own texts are kept.
+    """
+    found: list[ActionRow] = []
+    from_sessions: list[ActionStatusChange] = []
+    names_of: dict[str, tuple[tuple[str, str], ...]] = {}
+    for f in facts:
+        if f.names:
+            names_of[f.id] = f.names
+        if f.reviews:
+            from_sessions.extend(changes_from_sessions([f]))
+        found.extend(session_action_rows(f))
+    book = StatusBook(log, from_sessions, names_of)
+    rows = []
+    history: dict[str, list[ActionStatusChange]] = {}
+    for row in found:
+        steps = book.apply(row)
+        if keep is None or keep(row):
+            rows.append(row)
+            if steps:
+                history[row.id] = steps
+    return ActionRows(rows, history)
+
+
+def as_learning_action(row: ActionRow, history: Iterable[ActionStatusChange] = ()) -> LearningAction:
+    """The one action being changed, as the store's status change takes it."""
+    return LearningAction.model_construct(
+        id=row.id, session_id=row.session_id, session_title=row.session_title, session_date=row.session_date,
+        text=row.text, owner=row.owner, due=row.due, tell=row.tell, team=row.team, number=row.number,
+        status=row.status, history=list(history),
+    )
+
+
+def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChange] = ()) -> list[LearningAction]:
+    """Every learning action in these sessions as a LearningAction, with its history (for a few sessions)."""
+    rows, history = gather_action_rows(facts, log)
+    return [as_learning_action(r, history.get(r.id, ())) for r in rows]
+
+
+def _due_key(action: ActionRow | LearningAction) -> tuple:
     due = action.due_date
     return (due is None, due or dt.date.max, action.session_date)
 
 
-def by_owner_and_due(actions: Iterable[LearningAction]) -> list[LearningAction]:
+def by_owner_and_due(actions: Iterable[ActionRow]) -> list[ActionRow]:
     """Sorted by owner (no owner last), then due date (none last)."""
     return sorted(actions, key=lambda a: (not a.owner, a.owner.casefold(), *_due_key(a)))
 
 
-def open_actions(actions: Iterable[LearningAction], team: str | None = None, exclude_session: str | None = None) -> list[LearningAction]:
+def open_actions(actions: Iterable[ActionRow], team: str | None = None, exclude_session: str | None = None) -> list[ActionRow]:
     """Open actions (open, in progress, carried over), of one team if given, overdue and soonest due first."""
     key = team_key(team) if team is not None else None
     chosen = [

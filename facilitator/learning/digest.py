@@ -8,17 +8,20 @@ names list, safeguarding concerns left out), and it names no speakers.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import re
+import tempfile
 from collections import Counter
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 
 import yaml
 
-from ..models import ActionStatus, LearningAction, SessionStatus
+from ..models import ActionStatus, ActionStatusChange
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
 from ..text import one_line, one_spelling, plural, team_key
+from .actions import ActionRow, StatusBook, changes_from_sessions, session_action_rows
 from .facts import SessionFacts
 from .records import DigestAction, DigestSession, action_key
 from .themes import strength_key
@@ -78,22 +81,16 @@ def owner_shown(owner: str, people: Iterable[str] = (), owners: str = "initials"
     )
 
 
-def digest_session_from_facts(facts: SessionFacts) -> DigestSession:
+def _went_right(facts: SessionFacts) -> tuple[list[str], int]:
+    """The first PER_SESSION things a session says went right, and how many it says in all (each once)."""
+    if not facts.went_right:
+        return [], 0
     texts = facts.texts()
-    return DigestSession(
-        id=facts.id,
-        date=facts.date,
-        team=facts.team,
-        title=facts.title,
-        template_name=facts.template_name,
-        went_right=list(dict.fromkeys(texts[i] for i in facts.went_right)),
-        strengths=[(texts[s.index], s.evidence, s.skill) for s in facts.strengths],
-        draft=facts.status != SessionStatus.ended.value,
-        people=facts.people,
-    )
+    every = dict.fromkeys(texts[i] for i in facts.went_right)
+    return list(itertools.islice(every, PER_SESSION)), len(every)
 
 
-def digest_action_from(action: LearningAction) -> DigestAction:
+def digest_action_from(action: ActionRow) -> DigestAction:
     return DigestAction(
         action.id, action.text, action.owner, action.due, action.tell, action.team,
         action.session_id, action.session_title, action.session_date,
@@ -120,75 +117,81 @@ class ActionProgress:
         return still_open and due < today
 
 
+@dataclass(slots=True, eq=False)
+class DigestEntry:
+    """A session as the digest's headings and counts need it (light: its texts are read when written)."""
+
+    id: str
+    date: dt.date
+    team: str
+    title: str
+    template_name: str
+    draft: bool  # still running: listed apart, counted nowhere
+    record: DigestSession | None = None  # read from a records folder; None: from the data folder
+
+
+@dataclass
+class DigestInput:
+    """What a digest is made from. The data folder's sessions are ``local`` (light entries of the period,
+    every team), their facts read a few at a time with ``read`` as the digest is written, so a long
+    history is never held whole; exported records of other teams are ``records`` (parsed, in memory)."""
+
+    since: dt.date
+    until: dt.date
+    today: dt.date
+    team: str | None = None
+    local: list[DigestEntry] = field(default_factory=list)
+    read: Callable[[list[str]], Iterable[SessionFacts]] = lambda ids: ()
+    log: list[ActionStatusChange] = field(default_factory=list)
+    records: list[DigestSession] = field(default_factory=list)
+    skipped_records: int = 0
+    owners: str = "initials"  # how owners who are people are shown: "initials" or "names"
+
+
 @dataclass
 class Digest:
+    """The sessions of a digest, chosen (light), with what its front matter says."""
+
     since: dt.date
     until: dt.date
     team: str | None
     today: dt.date
-    sessions: list[DigestSession] = field(default_factory=list)
-    actions: list[ActionProgress] = field(default_factory=list)
+    sessions: list[DigestEntry] = field(default_factory=list)  # counted: final, in the period, of the team
+    drafts: list[DigestEntry] = field(default_factory=list)  # still running: listed apart, not counted
     skipped_records: int = 0
-    drafts: list[DigestSession] = field(default_factory=list)  # still running: listed apart, not counted
-    owners: str = "initials"  # how owners who are people are shown: "initials" or "names"
+    owners: str = "initials"
+    records: list[DigestSession] = field(default_factory=list)  # final records read, each the copy counted
 
 
-def build_digest(
-    sessions: Iterable[DigestSession],
-    since: dt.date,
-    until: dt.date,
-    today: dt.date,
-    team: str | None = None,
-    local_actions: Iterable[LearningAction] = (),
-    skipped_records: int = 0,
-    owners: str = "initials",
-) -> Digest:
+BATCH = 200  # sessions' facts read at a time
+
+
+def _in_order(ids: list[str], read: Callable[[list[str]], Iterable[SessionFacts]]) -> Iterator[SessionFacts | None]:
+    """The facts of these sessions, in this order (None for one that cannot be read), a batch at a time."""
+    for at in range(0, len(ids), BATCH):
+        batch = ids[at:at + BATCH]
+        found = {f.id: f for f in read(batch)}
+        for sid in batch:
+            yield found.pop(sid, None)
+
+
+def choose(inp: DigestInput) -> Digest:
     """Sessions from ``since`` to ``until`` (inclusive), of one team if given. The same session read twice
     (from the data folder and from a records folder) counts once; the data folder's copy wins, and a final
     copy wins over a draft. Drafts (sessions still running) are listed apart and counted nowhere.
     """
-    key = team_key(team) if team else None
-    unique: dict[str, DigestSession] = {}
-    for s in sessions:
+    key = team_key(inp.team) if inp.team else None
+    unique: dict[str, DigestEntry] = {e.id: e for e in inp.local}
+    for s in inp.records:
         if s.id not in unique or (unique[s.id].draft and not s.draft):
-            unique[s.id] = s
-    every = list(unique.values())
+            unique[s.id] = DigestEntry(s.id, s.date, s.team, s.title, s.template_name, s.draft, s)
     in_period = sorted(
-        (s for s in every if since <= s.date <= until and (key is None or team_key(s.team) == key)),
-        key=lambda s: (s.date, s.id),
+        (e for e in unique.values() if inp.since <= e.date <= inp.until and (key is None or team_key(e.team) == key)),
+        key=lambda e: (e.date, e.id),
     )
-    chosen = [s for s in in_period if not s.draft]
-    drafts = [s for s in in_period if s.draft]
-    every = [s for s in every if not s.draft]
-    chosen_ids = {s.id for s in chosen}
-
-    # Progress of actions read from records: the latest follow-up of the same action (text and owner).
-    reviews: dict[str, tuple[dt.date, str, str]] = {}
-    for s in every:
-        for r in s.reviews:
-            k = action_key(r.text, r.owner)
-            if k not in reviews or r.date >= reviews[k][0]:
-                reviews[k] = (r.date, r.status, r.note)
-
-    progress: list[ActionProgress] = []
-    local_ids = set()
-    for a in local_actions:
-        local_ids.add(a.session_id)
-        if a.session_id not in chosen_ids:
-            continue
-        last = a.history[-1] if a.history else None
-        progress.append(ActionProgress(digest_action_from(a), a.status.value, last.note if last else "", last.date if last else None))
-    for s in chosen:
-        if s.id in local_ids:
-            continue
-        for a in s.actions:
-            review = reviews.get(a.key)
-            if review:
-                progress.append(ActionProgress(a, review[1], review[2], review[0]))
-            else:
-                progress.append(ActionProgress(a, ActionStatus.open.value))
-    progress.sort(key=lambda p: (p.action.session_date, p.action.team.casefold(), p.action.session_id))
-    return Digest(since, until, team, today, chosen, progress, skipped_records, drafts, owners)
+    won = [e.record for e in unique.values() if e.record is not None and not e.draft]
+    return Digest(inp.since, inp.until, inp.team, inp.today, [e for e in in_period if not e.draft],
+                  [e for e in in_period if e.draft], inp.skipped_records, inp.owners, won)
 
 
 def _period(d: Digest) -> str:
@@ -213,7 +216,9 @@ def digest_front_matter(d: Digest) -> dict:
     }
 
 
-def digest_body(d: Digest) -> str:
+def digest_chunks(inp: DigestInput) -> Iterator[str]:
+    """The digest's markdown body, a piece at a time (see DigestInput)."""
+    d = choose(inp)
     meta = digest_front_matter(d)
     # Owners, teams, dates and statuses repeat in thousands of table rows: escape each distinct text once.
     cells: dict[str, str] = {}
@@ -238,72 +243,160 @@ def digest_body(d: Digest) -> str:
     if d.drafts:
         out.append(f"- **Not counted:** {plural(len(d.drafts), 'session')} still running (drafts), listed at the end")
     out.append("")
-
     out += ["## What went right", ""]
+    yield "\n".join(out) + "\n"
+
+    # One pass over every session of the period in date order: what went right is written as it comes, the
+    # strengths are counted, and the status changes kept in the sessions (follow-up rounds) are gathered.
+    chosen = {e.id: e for e in d.sessions}
+    local_ids = {e.id for e in inp.local}
+    order = _period_order(inp.local, d.sessions)
+    local_order = [sid for sid in order if sid in local_ids]
+    facts_of = _in_order(local_order, inp.read)
+    names_of: dict[str, tuple[tuple[str, str], ...]] = {}
+    from_sessions: list[ActionStatusChange] = []
+    with_actions: set[str] = set()
     any_right = False
-    for s in d.sessions:
-        if not s.went_right:
+    strengths_total = 0
+    evidenced = 0
+    skills: Counter[str] = Counter()
+    groups: dict[str, list] = {}  # strength key: [times, (text, evidence, team, date) of the first]
+    for sid in order:
+        facts = next(facts_of) if sid in local_ids else None
+        if facts is not None:
+            if facts.names:
+                names_of[sid] = facts.names
+            if facts.reviews:
+                from_sessions.extend(changes_from_sessions([facts]))
+            if facts.actions:
+                with_actions.add(sid)
+        entry = chosen.get(sid)
+        if entry is None:
             continue
-        any_right = True
-        team = f" ({s.team})" if s.team else ""
-        out += [f"### {escape_inline(one_line(f'{s.date.day} {s.date:%b %Y}: {s.title}{team}'))}", ""]
-        out += [f"- {escape_block(text)}" for text in s.went_right[:PER_SESSION]]
-        if len(s.went_right) > PER_SESSION:
-            out.append(f"- *and {len(s.went_right) - PER_SESSION} more in the session's record*")
-        out.append("")
+        if entry.record is not None:
+            went_right, said = entry.record.went_right[:PER_SESSION], len(entry.record.went_right)
+            strengths = entry.record.strengths
+        elif facts is not None:
+            went_right, said = _went_right(facts)
+            texts = facts.texts() if facts.strengths else []
+            strengths = [(texts[s.index], s.evidence, s.skill) for s in facts.strengths]
+        else:
+            continue
+        if went_right:
+            any_right = True
+            team = f" ({entry.team})" if entry.team else ""
+            lines = [f"### {escape_inline(one_line(f'{entry.date.day} {entry.date:%b %Y}: {entry.title}{team}'))}", ""]
+            lines += [f"- {escape_block(text)}" for text in went_right]
+            if said > PER_SESSION:
+                lines.append(f"- *and {said - PER_SESSION} more in the session's record*")
+            lines.append("")
+            yield "\n".join(lines) + "\n"
+        for st in strengths:
+            strengths_total += 1
+            if not st[1].strip():
+                continue
+            evidenced += 1
+            if st[2]:
+                skills[st[2]] += 1
+            group = groups.get(strength_key(st[0]) or st[0])
+            if group is None:
+                groups[strength_key(st[0]) or st[0]] = [1, (st[0], st[1], entry.team, entry.date)]
+            else:
+                group[0] += 1
+
+    out = []
     if not any_right:
         out += ["Nothing was recorded as going right in this period.", ""]
-
     out += ["## Strengths evidenced", ""]
-    strengths = [(s, st) for s in d.sessions for st in s.strengths]
-    evidenced = [(s, st) for s, st in strengths if st[1].strip()]
-    out += [f"{len(evidenced)} of {len(strengths)} strengths claimed were backed by evidence.", ""]
-    skills = Counter(st[2] for _, st in evidenced if st[2])
+    out += [f"{evidenced} of {strengths_total} strengths claimed were backed by evidence.", ""]
     if skills:
         out += ["| Practice skill | Times evidenced |", "| --- | --- |"]
         out += [f"| {escape_cell(k)} | {n} |" for k, n in sorted(skills.items(), key=lambda i: (-i[1], i[0].casefold()))]
         out.append("")
-    if evidenced:
-        groups: dict[str, list] = {}
-        for s, st in evidenced:
-            groups.setdefault(strength_key(st[0]) or st[0], []).append((s, st))
-        ranked = sorted(groups.values(), key=lambda g: (-len(g), g[0][1][0].casefold()))
+    if groups:
+        ranked = sorted(groups.values(), key=lambda g: (-g[0], g[1][0].casefold()))
         out += ["| Strength | Times | Evidence (an example) | Team, date |", "| --- | --- | --- | --- |"]
-        for group in ranked[:40]:
-            s, st = group[0]
+        for times, (text, evidence, team, day) in ranked[:40]:
             out.append(
-                f"| {escape_cell(st[0])} | {len(group)} | {escape_cell(st[1])} | "
-                f"{escape_cell(f'{s.team or chr(8212)}, {s.date.isoformat()}')} |"
+                f"| {escape_cell(text)} | {times} | {escape_cell(evidence)} | "
+                f"{escape_cell(f'{team or chr(8212)}, {day.isoformat()}')} |"
             )
         if len(ranked) > 40:
             out += ["", f"And {len(ranked) - 40} more strengths, each in its session's record."]
         out.append("")
-
     out += ["## Learning actions and their progress", ""]
-    if d.actions:
-        counts = Counter(p.status for p in d.actions)
-        late = [p.overdue(d.today) for p in d.actions]
-        overdue = sum(late)
-        parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
-        out += [f"{plural(len(d.actions), 'learning action')}: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.", ""]
-        out += ["| Action | Owner | Due | Team | Agreed | Status | Latest note |", "| --- | --- | --- | --- | --- | --- | --- |"]
-        people = {s.id: s.people for s in d.sessions}
-        for p, is_late in zip(d.actions, late):
-            a = p.action
-            owner = owner_shown(a.owner, people.get(a.session_id, ()), d.owners)
-            status = p.status + (f" ({p.changed.isoformat()})" if p.changed else "")
-            if is_late:
-                status += ", overdue"
-            out.append(
-                "| " + " | ".join(
-                    [cell(a.text), cell(owner), cell(a.due), cell(a.team), cell(" of ".join(filter(None, [a.number, a.session_date.isoformat()]))), cell(status), cell(p.note)]
-                ) + " |"
-            )
-        out.append("")
-    else:
-        out += ["No learning actions were agreed in this period.", ""]
+    yield "\n".join(out) + "\n"
+    del groups, skills
 
-    out += ["## About this digest", ""]
+    # The actions, in the order agreed (date, team, session): their rows are written to a spool while they
+    # are counted, since the counts come first.
+    book = StatusBook(inp.log, from_sessions, names_of)
+    del from_sessions
+    # Progress of actions read from records: the latest follow-up of the same action (text and owner).
+    reviews: dict[str, tuple[dt.date, str, str]] = {}
+    for s in d.records:
+        for r in s.reviews:
+            k = action_key(r.text, r.owner)
+            if k not in reviews or r.date >= reviews[k][0]:
+                reviews[k] = (r.date, r.status, r.note)
+    by_agreed = sorted(d.sessions, key=lambda e: (e.date, e.team.casefold(), e.id))
+    facts_of = _in_order([e.id for e in by_agreed if e.id in with_actions], inp.read)
+    counts: Counter[str] = Counter()
+    overdue = total = 0
+    with tempfile.SpooledTemporaryFile(max_size=1 << 22, mode="w+", encoding="utf-8") as spool:
+        for entry in by_agreed:
+            progress: list[ActionProgress] = []
+            people: tuple[str, ...] = ()
+            if entry.id in with_actions:
+                facts = next(facts_of)
+                if facts is not None:
+                    people = facts.people
+                    for row in session_action_rows(facts):
+                        book.apply(row)
+                        progress.append(ActionProgress(digest_action_from(row), row.status.value, row.note, row.changed))
+            elif entry.record is not None:
+                people = entry.record.people
+                for a in entry.record.actions:
+                    review = reviews.get(a.key)
+                    if review:
+                        progress.append(ActionProgress(a, review[1], review[2], review[0]))
+                    else:
+                        progress.append(ActionProgress(a, ActionStatus.open.value))
+            if entry.record is not None:
+                people = entry.record.people
+            lines = []
+            for p in progress:
+                a = p.action
+                total += 1
+                counts[p.status] += 1
+                is_late = p.overdue(d.today)
+                overdue += is_late
+                owner = owner_shown(a.owner, people, d.owners)
+                status = p.status + (f" ({p.changed.isoformat()})" if p.changed else "")
+                if is_late:
+                    status += ", overdue"
+                lines.append(
+                    "| " + " | ".join(
+                        [cell(a.text), cell(owner), cell(a.due), cell(a.team),
+                         cell(" of ".join(filter(None, [a.number, a.session_date.isoformat()]))), cell(status), cell(p.note)]
+                    ) + " |\n"
+                )
+            if lines:
+                spool.write("".join(lines))
+            if len(cells) > 50_000:
+                cells.clear()
+        if total:
+            parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
+            yield (f"{plural(total, 'learning action')}: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.\n\n"
+                   "| Action | Owner | Due | Team | Agreed | Status | Latest note |\n| --- | --- | --- | --- | --- | --- | --- |\n")
+            spool.seek(0)
+            while piece := spool.read(1 << 16):
+                yield piece
+            yield "\n"
+        else:
+            yield "No learning actions were agreed in this period.\n\n"
+
+    out = ["## About this digest", ""]
     out.append(
         "Made from the sessions' records: service users' names are replaced as in each record, safeguarding "
         "concerns are left out (they go to the accountable manager by the organisation's own route), and "
@@ -322,15 +415,25 @@ def digest_body(d: Digest) -> str:
             team = f" ({s.team})" if s.team else ""
             out.append(f"- {escape_block(f'{s.date.day} {s.date:%b %Y}: {s.title}{team}')}")
     out += ["", f"*Handling: {escape_inline(HANDLING)}*", ""]
-    return "\n".join(out)
+    yield "\n".join(out)
 
 
-def render_digest(d: Digest, fmt: str = "md") -> str:
-    meta = digest_front_matter(d)
-    body = digest_body(d)
-    if fmt == "html":
-        return render_html_page({**meta, "id": "digest"}, body)
-    if fmt != "md":
+def _period_order(local: list[DigestEntry], chosen: list[DigestEntry]) -> list[str]:
+    """Every session of the data folder and every session chosen, once each, by date then id."""
+    dates = {e.id: e.date for e in local}
+    for e in chosen:
+        dates.setdefault(e.id, e.date)
+    return sorted(dates, key=lambda sid: (dates[sid], sid))
+
+
+def render_digest(inp: DigestInput, fmt: str = "md") -> Iterator[str]:
+    """The digest document, a piece at a time: markdown with its front matter, or an HTML page."""
+    if fmt not in ("md", "html"):
         raise ValueError(f"unknown digest format {fmt!r}; use md or html")
+    meta = digest_front_matter(choose(inp))
+    if fmt == "html":
+        yield render_html_page({**meta, "id": "digest"}, "".join(digest_chunks(inp)))
+        return
     dumped = yaml.safe_dump(meta, sort_keys=False, allow_unicode=True, default_flow_style=False, width=1000)
-    return f"---\n{dumped}---\n{body}"
+    yield f"---\n{dumped}---\n"
+    yield from digest_chunks(inp)

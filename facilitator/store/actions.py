@@ -5,22 +5,36 @@ from the session files like the index. Their status changes are not in any earli
 appended to this journal and fsynced before it is shown (one JSON line per change). A change made in the
 follow-up round at the start of a session is also kept in that session (``action_reviews``), so the
 session's record shows it; either copy is enough to rebuild the action's history.
+
+This module only reads and writes that journal and hands out its changes (``read_changes``): the actions
+and their statuses are worked out in facilitator/learning/actions.py, by whoever shows them.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from typing import Protocol
 
 from pydantic import ValidationError
 
-from ..learning.actions import gather_actions
-from ..learning.facts import SessionFacts
-from ..models import ActionReview, ActionStatus, ActionStatusChange, LearningAction, Session
+from ..models import ActionReview, ActionStatus, ActionStatusChange, Session
 from .journal import Journal, JournalWriteError
 from .store import ACTION_LOG, NotSavedError, Store, _reason
 
 LOG_NAME = ACTION_LOG
+
+
+class ActionShown(Protocol):
+    """What a status change needs to know of the action (a row of the actions screen, or a LearningAction)."""
+
+    id: str
+    session_id: str
+    session_title: str
+    session_date: dt.date
+    text: str
+    owner: str
+    due: str
+    number: int | None
 
 
 def action_log(store: Store) -> Journal:
@@ -45,20 +59,16 @@ def read_changes(store: Store) -> list[ActionStatusChange]:
     return changes
 
 
-def load_actions(store: Store, facts: Iterable[SessionFacts]) -> list[LearningAction]:
-    """Every learning action in these sessions, with its status changes from the log and the sessions."""
-    return gather_actions(facts, read_changes(store))
-
-
 def change_status(
     store: Store,
-    action: LearningAction,
+    action: ActionShown,
     status: ActionStatus | str,
     date: dt.date,
     note: str = "",
     session: Session | None = None,
-) -> tuple[LearningAction, Session | None]:
+) -> tuple[ActionStatusChange, Session | None]:
     """Record a new status of an action: durable before this returns, or NotSavedError and nothing changed.
+    Returns the change as saved.
 
     With ``session`` (the follow-up round of a new session) the change is kept in that session first, so
     its record lists it, then in the action log; the updated session is returned.
@@ -103,6 +113,5 @@ def change_status(
                 raise NotSavedError(
                     f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
                 ) from None
-    updated = action.model_copy(update={"status": status, "history": [*action.history, change]})
-    return updated, updated_session
+    return change, updated_session
 

@@ -545,8 +545,9 @@ class HistoryIndex:
         return len(self._entries)
 
 
-def write_learning_file(store: Store, name: str, data: bytes, out: Path | None = None) -> Path:
-    """Write a themes summary or digest (default: <data>/records/<name>), atomically, 0600."""
+def write_learning_file(store: Store, name: str, data: bytes | Iterable[bytes], out: Path | None = None) -> Path:
+    """Write a themes summary or digest (default: <data>/records/<name>), atomically, 0600; ``data`` may come
+    in pieces, written as they are made."""
     from .files import atomic_write, ensure_private_dir
 
     if out is None:
@@ -561,7 +562,7 @@ def write_learning_file(store: Store, name: str, data: bytes, out: Path | None =
     return out
 
 
-def _record_texts(folder: Path) -> tuple[list[tuple[str, str]], int]:
+def record_texts(folder: Path) -> tuple[list[tuple[str, str]], int]:
     """(path, text) of every markdown file in a folder of exported records (sub-folders too), and how many
     could not be read as UTF-8 text."""
     texts = []
@@ -585,46 +586,3 @@ def digest_owners_setting(store: Store) -> tuple[str, str | None]:
         f"settings.toml: [digest] owners is {value!r}; write \"initials\" or \"names\". "
         "Until then action owners are shown by role or initials."
     )
-
-
-def make_digest(
-    data_dir: Path | None,
-    since,  # noqa: ANN001 - dt.date
-    until,  # noqa: ANN001
-    today,  # noqa: ANN001
-    team: str | None = None,
-    records_dirs: list[Path] = (),  # type: ignore[assignment]
-):  # noqa: ANN201
-    """The digest of a data folder (read-only, if it exists) and of any folders of exported records."""
-    from ..learning.digest import build_digest, digest_session_from_facts
-    from ..learning.records import parse_records
-    from .actions import load_actions
-
-    sessions = []
-    actions = []
-    notices: list[str] = []
-    owners = "initials"
-    if data_dir is not None and data_dir.is_dir():
-        store = Store(data_dir, read_only=True).open()
-        try:
-            owners, problem = digest_owners_setting(store)
-            if problem:
-                notices.append(problem)
-            index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
-            facts = [f for f in index.facts() if since <= f.date <= until]
-            actions = load_actions(store, facts)
-            sessions = [digest_session_from_facts(f) for f in facts]
-            notices = list(store.notices) + notices
-        finally:
-            store.close()
-    skipped = 0
-    for folder in records_dirs:
-        if not folder.is_dir():
-            raise StoreError(f"There is no folder {folder}; give --records the folder the records were exported to.")
-        texts, unreadable = _record_texts(folder)
-        found, not_records = parse_records(texts)
-        sessions += found
-        skipped += unreadable + not_records
-    digest = build_digest(sessions, since, until, today, team=team, local_actions=actions, skipped_records=skipped,
-                          owners=owners)
-    return digest, notices

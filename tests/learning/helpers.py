@@ -23,3 +23,11 @@ def reviewed_session(store, library, clock, *, team="Family Support 2", date=dt.
     if finish:
         session, _ = end(store, session, clock)
     return session
+
+
+def load_actions(store, facts):
+    """Every learning action of these sessions with its status, as the actions screen works it out."""
+    from facilitator.learning.actions import gather_actions
+    from facilitator.store.actions import read_changes
+
+    return gather_actions(facts, read_changes(store))

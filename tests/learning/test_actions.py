@@ -10,7 +10,7 @@ from facilitator.cli import main
 from facilitator.models import ActionStatus
 from facilitator.record.markdown import render_markdown
 from facilitator.store import Store
-from facilitator.store.actions import load_actions
+from tests.learning.helpers import load_actions
 from facilitator.store.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen

@@ -13,7 +13,8 @@ from facilitator.learning.themes import compute_themes
 from facilitator.record.markdown import split_record
 from facilitator.session_ops import export_record
 from facilitator.store import Store
-from facilitator.store.actions import change_status, load_actions, read_changes
+from facilitator.store.actions import change_status, read_changes
+from tests.learning.helpers import load_actions
 from facilitator.store.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app, counter_ids

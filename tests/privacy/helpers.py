@@ -132,7 +132,8 @@ def session_with(store, library, clock, put, names: dict[str, str], end: bool = 
     ``names``, ended (so its record is final) and with a status change of its action noted."""
     from facilitator.models import ActionStatus
     from facilitator.session_ops import end_session, go_to_phase, record_contribution, set_redactions, start_session
-    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.actions import change_status
+    from tests.learning.helpers import load_actions
     from facilitator.store.history import HistoryIndex
 
     import datetime as dt

@@ -46,7 +46,8 @@ def test_each_strength_turning_point_and_action_appears_once(store, ssr, clock, 
 def test_earlier_actions_come_first_as_matters_arising(store, library, clock, data_dir, tmp_path, capsys):
     import datetime as dt
 
-    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.actions import change_status
+    from tests.learning.helpers import load_actions
     from facilitator.store.history import HistoryIndex
 
     reviewed_session(store, library, clock, action="Invite the school nurse", owner="Sam")
@@ -124,7 +125,8 @@ def test_pandoc_standalone_runs_nothing_typed_in_the_front_matter(store, ssr, cl
 def test_actions_are_numbered_and_the_csv_is_an_action_register(store, library, clock, data_dir, tmp_path, capsys):
     import datetime as dt
 
-    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.actions import change_status
+    from tests.learning.helpers import load_actions
     from facilitator.store.history import HistoryIndex
 
     ssr = library.get("serious-success-review")

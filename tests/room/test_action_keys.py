@@ -6,7 +6,7 @@ from __future__ import annotations
 from textual.widgets import Input, Static
 
 from facilitator.models import ActionStatus
-from facilitator.store.actions import load_actions
+from tests.learning.helpers import load_actions
 from facilitator.store.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen
 from tests.conftest import build_app

@@ -31,6 +31,7 @@ def _history(store, library):
 
 
 async def _press(pilot, *keys):
+    await _history_read(pilot)  # a screen that reads in the background (the follow-up round) answers keys once read
     await pilot.press(*keys)
     await pilot.pause()
     await _history_read(pilot)

@@ -445,7 +445,8 @@ def actions_folder(data_dir, library):
     """Three ended sessions, one learning action each; the first dropped, the second done, the third in progress."""
     import datetime as dt
 
-    from facilitator.store.actions import change_status, load_actions
+    from facilitator.store.actions import change_status
+    from tests.learning.helpers import load_actions
     from facilitator.store.history import HistoryIndex
     from tests.learning.helpers import reviewed_session
 
@@ -463,7 +464,7 @@ def actions_folder(data_dir, library):
 
 
 def action_statuses(data_dir: Path) -> dict[str, str]:
-    from facilitator.store.actions import load_actions
+    from tests.learning.helpers import load_actions
     from facilitator.store.history import HistoryIndex
 
     store = Store(data_dir, read_only=True).open()

@@ -10,6 +10,9 @@ lists it.
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Sequence
+
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -17,14 +20,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
-from ...learning.actions import by_owner_and_due, open_actions
-from ...models import ActionStatus, LearningAction, Session
+from ...learning.actions import ActionRow, ActionRows, by_owner_and_due, open_actions
+from ...models import ActionStatus, ActionStatusChange, Session
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
 from ...text import one_spelling, plural, team_key
 from ...record.redact import make_replacer, name_key
 from ...session_ops import set_redactions
-from .learning_data import all_actions, history, open_team_actions
+from .learning_data import action_rows, history
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
 
@@ -36,20 +39,20 @@ STATUS_KEYS = {
 }
 
 
-def status_text(action: LearningAction) -> Text:
+def status_text(action: ActionRow) -> Text:
     text = Text(action.status.value)
-    if action.history:
-        text.append(f" {action.history[-1].date:%d %b}", style="dim")
+    if action.changed is not None:
+        text.append(f" {action.changed:%d %b}", style="dim")
     return text
 
 
-def agreed_text(action: LearningAction) -> str:
+def agreed_text(action: ActionRow) -> str:
     """When the action was agreed, with its number in that session's record: "A2, 01 Sep 2026"."""
     day = f"{action.session_date:%d %b %Y}"
     return f"A{action.number}, {day}" if action.number else day
 
 
-def due_cell(action: LearningAction, today) -> Text:  # noqa: ANN001
+def due_cell(action: ActionRow, today) -> Text:  # noqa: ANN001
     if not action.due:
         return Text("no date", style="dim")
     if action.overdue(today):
@@ -57,6 +60,22 @@ def due_cell(action: LearningAction, today) -> Text:  # noqa: ANN001
     if action.due_date is None:
         return Text(f"{action.due} (not a date: never overdue)", style="italic")
     return Text(action.due)
+
+
+class Rows(Sequence):
+    """The table's rows, each made only when it is drawn (a long history has thousands of actions)."""
+
+    def __init__(self, actions: list[ActionRow], make) -> None:  # noqa: ANN001 - ActionRow -> cells
+        self.actions = actions
+        self.make = make
+
+    def __len__(self) -> int:
+        return len(self.actions)
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204
+        if isinstance(index, slice):
+            return [self.make(a) for a in self.actions[index]]
+        return self.make(self.actions[index])
 
 
 class ActionTableScreen(Screen):
@@ -77,10 +96,14 @@ class ActionTableScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.actions: list[LearningAction] = []
+        self.actions: list[ActionRow] = []
+        #: the status changes of the actions that have any, oldest first (as group outputs show the notes)
+        self.history: dict[str, list[ActionStatusChange]] = {}
+        #: False until the actions are read (in a worker: the screen is drawn and answers keys meanwhile)
+        self.ready = False
         self._pending: tuple[str, ActionStatus] | None = None
         self._pending_key = ""
-        self._undo: list[tuple[LearningAction, ActionStatus]] = []
+        self._undo: list[tuple[ActionRow, ActionStatus]] = []
         self._typing = False  # letters typed at the table are going into the note box
         self._typing_timer = None
 
@@ -103,7 +126,7 @@ class ActionTableScreen(Screen):
         status.update(message)
         status.set_class(error, "error")
 
-    def current_action(self) -> LearningAction | None:
+    def current_action(self) -> ActionRow | None:
         row = self.table.cursor_row
         return self.actions[row] if 0 <= row < len(self.actions) else None
 
@@ -230,7 +253,7 @@ class ActionTableScreen(Screen):
             return
         was = current.status
         try:
-            updated, session = change_status(
+            change, session = change_status(
                 self.app.store, current, previous, self.app.clock().date(), f"undone: {was.value} was a mistake", self.session
             )
         except (ValueError, NotSavedError, StoreError) as exc:
@@ -239,6 +262,7 @@ class ActionTableScreen(Screen):
             return
         if session is not None:
             self.session = session
+        updated = self._changed(current, change)
         self.actions = [updated if a.id == action.id else a for a in self.actions]
         row = self.table.cursor_row
         self.fill()
@@ -259,10 +283,10 @@ class ActionTableScreen(Screen):
         if action is not None:
             self.apply(action, status, event.value)
 
-    def apply(self, action: LearningAction, status: ActionStatus, note: str) -> None:
+    def apply(self, action: ActionRow, status: ActionStatus, note: str) -> None:
         app = self.app
         try:
-            updated, session = change_status(app.store, action, status, app.clock().date(), note, self.session)
+            change, session = change_status(app.store, action, status, app.clock().date(), note, self.session)
         except ValueError as exc:
             self._status(str(exc), error=True)
             self.query_one("#action-note", Input).focus()
@@ -276,7 +300,7 @@ class ActionTableScreen(Screen):
         if session is not None:
             self.session = session
             self._take_names(action)
-        updated = self._as_shown(updated)
+        updated = self._changed(action, self._as_shown(action, change))
         self.actions = [updated if a.id == action.id else a for a in self.actions]
         self.query_one("#action-note", Input).value = ""
         row = self.table.cursor_row
@@ -284,8 +308,8 @@ class ActionTableScreen(Screen):
         self.table.cursor_row = min(row + 1, self.table.row_count - 1)
         self.table.focus()
         message = Text(f"Saved: “{updated.text[:60]}” is now {status.value}", style="bold")
-        if updated.history[-1].note:
-            message.append(f" ({updated.history[-1].note})")
+        if updated.note:
+            message.append(f" ({updated.note})")
         message.append(". ctrl+z undoes.")
         self._status(message)
 
@@ -297,7 +321,12 @@ class ActionTableScreen(Screen):
             facts = None
         return dict(facts.names) if facts is not None else {}
 
-    def _take_names(self, action: LearningAction) -> None:
+    def _changed(self, action: ActionRow, change: ActionStatusChange) -> ActionRow:
+        """The row with this change as its newest status (its history too)."""
+        self.history[action.id] = [*self.history.get(action.id, ()), change]
+        return dataclasses.replace(action, status=change.status, changed=change.date, note=change.note)
+
+    def _take_names(self, action: ActionRow) -> None:
         """In a follow-up round: the names list of the session the action was agreed in joins this session's
         (its own entries stand), so this session's record, which lists the change and its note, replaces them."""
         if self.session is None:
@@ -312,19 +341,42 @@ class ActionTableScreen(Screen):
             self.app.notify(f"The earlier session's names to replace were not added to this one: {exc}",
                             severity="warning", markup=False)
 
-    def _as_shown(self, action: LearningAction) -> LearningAction:
-        """The action with its newest status note as the group sees notes: with the names list of the session
-        of the follow-up round (if any), then that of the session it was agreed in, replaced."""
-        if not action.history or not action.history[-1].note:
-            return action
-        change = action.history[-1]
+    def _as_shown(self, action: ActionRow, change: ActionStatusChange) -> ActionStatusChange:
+        """The change with its note as the group sees notes: with the names list of the session of the
+        follow-up round (if any), then that of the session the action was agreed in, replaced."""
+        if not change.note:
+            return change
         note = change.note
         if self.session is not None:
             note = make_replacer(self.session.redactions)(note)
         note = make_replacer(self._names_of(action.session_id))(note)
-        if note == change.note:
-            return action
-        return action.model_copy(update={"history": [*action.history[:-1], change.model_copy(update={"note": note})]})
+        return change if note == change.note else change.model_copy(update={"note": note})
+
+    def read_actions(self) -> ActionRows:  # pragma: no cover - each screen reads its own
+        raise NotImplementedError
+
+    def start_reading(self) -> None:
+        """Read the actions in a worker thread; the table is filled when they are read (``actions_read``)."""
+        app = self.app
+
+        def read() -> None:
+            try:
+                found = self.read_actions()
+            except Exception as exc:  # noqa: BLE001 - one sentence on the screen, never a stopped app
+                if app.is_running:
+                    app.call_from_thread(self.actions_failed, str(exc) or type(exc).__name__)
+                return
+            if app.is_running:
+                app.call_from_thread(self.actions_read, found)
+
+        self.run_worker(read, thread=True, group="actions", exit_on_error=False)
+
+    def actions_read(self, found: ActionRows) -> None:  # pragma: no cover - each screen shows its own
+        raise NotImplementedError
+
+    def actions_failed(self, problem: str) -> None:
+        self.ready = True
+        self._status(f"The learning actions could not be read: {problem}", error=True)
 
     def fill(self) -> None:  # pragma: no cover - each screen fills its own table
         raise NotImplementedError
@@ -338,10 +390,9 @@ class FollowUpScreen(ActionTableScreen):
         Binding("escape", "skip", "Skip"),
     ]
 
-    def __init__(self, session: Session, actions: list[LearningAction]) -> None:
+    def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
-        self.actions = actions
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -363,17 +414,42 @@ class FollowUpScreen(ActionTableScreen):
 
     def on_mount(self) -> None:
         self.sub_title = make_replacer(self.session.redactions)(self.session.title)
-        table = self.table
+        self.table.focus()
+        self._status("Looking for this team's open learning actions…")
+        self.start_reading()
+
+    def read_actions(self) -> ActionRows:
+        return action_rows(self.app, team=self.session.team, exclude_session=self.session.id)
+
+    def actions_read(self, found: ActionRows) -> None:
+        if not self.is_attached or self.app.screen is not self:
+            return  # the session was started meanwhile (ctrl+s)
+        if not found.rows:
+            # Once this screen is drawn (a screen taken away before its widgets are up upsets them).
+            self.call_after_refresh(self._no_round)
+            return
+        self.ready = True
+        self.actions, self.history = found.rows, found.history
         self.fill()
-        table.focus()
         today = self.app.clock().date()
         overdue = sum(1 for a in self.actions if a.overdue(today))
         self._status(f"{plural(len(self.actions), 'open action')}, {overdue} overdue.")
 
+    def _no_round(self) -> None:
+        if self.is_attached and self.app.screen is self:
+            self.app.open_session(self.session)
+        self.ready = True
+
+    def actions_failed(self, problem: str) -> None:
+        if not self.is_attached or self.app.screen is not self:
+            return
+        self.app.notify(f"The team's open learning actions could not be read: {problem}", severity="warning", markup=False)
+        self.call_after_refresh(self._no_round)
+
     def fill(self) -> None:
         today = self.app.clock().date()
         self.table.set_rows(
-            [(a.text, a.owner or "—", due_cell(a, today), agreed_text(a), status_text(a)) for a in self.actions]
+            Rows(self.actions, lambda a: (a.text, a.owner or "—", due_cell(a, today), agreed_text(a), status_text(a)))
         )
 
     def action_done(self) -> None:
@@ -396,7 +472,8 @@ class ActionsScreen(ActionTableScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False
-        self.every: list[LearningAction] = []
+        self.every: list[ActionRow] = []
+        self._spelling: dict[str, str] = {}
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -412,9 +489,19 @@ class ActionsScreen(ActionTableScreen):
 
     def on_mount(self) -> None:
         self.sub_title = "open actions"
-        self.every = all_actions(self.app)
-        self._choose()
         self.table.focus()
+        self._status("Reading the learning actions…")
+        self.start_reading()
+
+    def read_actions(self) -> ActionRows:
+        return action_rows(self.app)
+
+    def actions_read(self, found: ActionRows) -> None:
+        self.every, self.history = found.rows, found.history
+        # One spelling per team (the newest), however each session typed it.
+        self._spelling = one_spelling(a.team for a in sorted(self.every, key=lambda a: a.session_date, reverse=True))
+        self.ready = True
+        self._choose()
 
     def _choose(self) -> None:
         chosen = self.every if self.show_all else open_actions(self.every)
@@ -430,20 +517,16 @@ class ActionsScreen(ActionTableScreen):
 
     def fill(self) -> None:
         today = self.app.clock().date()
-        # One spelling per team (the newest), however each session typed it.
-        spelling = one_spelling(a.team for a in sorted(self.every, key=lambda a: a.session_date, reverse=True))
+        spelling = self._spelling
         self.table.set_rows(
-            [
-                (
-                    a.owner or "no owner",
-                    due_cell(a, today),
-                    a.text,
-                    spelling.get(team_key(a.team), a.team) or "—",
-                    agreed_text(a),
-                    status_text(a),
-                )
-                for a in self.actions
-            ]
+            Rows(self.actions, lambda a: (
+                a.owner or "no owner",
+                due_cell(a, today),
+                a.text,
+                spelling.get(team_key(a.team), a.team) or "—",
+                agreed_text(a),
+                status_text(a),
+            ))
         )
         updated = {a.id: a for a in self.actions}
         self.every = [updated.get(a.id, a) for a in self.every]
@@ -453,6 +536,8 @@ class ActionsScreen(ActionTableScreen):
             self.action_toggle_all()
 
     def action_toggle_all(self) -> None:
+        if not self.ready:
+            return
         self.show_all = not self.show_all
         self.sub_title = "all actions" if self.show_all else "open actions"
         self._choose()
@@ -470,26 +555,23 @@ class ActionsScreen(ActionTableScreen):
         text.append(f"\nAgreed {action.session_date:%d %b %Y} in “{action.session_title}”")
         if action.tell:
             text.append(f"; who hears about it: {action.tell}")
-        for change in action.history:
+        steps = self.history.get(action.id, ())
+        for change in steps:
             text.append(f"\n{change.date:%d %b %Y}: {change.status.value}")
             if change.note:
                 text.append(f" ({change.note})")
-        if not action.history:
+        if not steps:
             text.append("\nNo status changes yet.", style="dim")
         self.query_one("#action-history", Static).update(text)
 
 
 def open_with_follow_up(app, session: Session) -> None:  # noqa: ANN001 - FacilitatorApp
-    """Open a new session, first showing its team's open learning actions from earlier sessions, if any."""
-    actions = []
-    if session.team.strip():
-        try:
-            actions = open_team_actions(app, session.team, exclude_session=session.id)
-        except StoreError as exc:
-            app.notify(str(exc), severity="warning", markup=False)
-    if not actions:
+    """Open a new session, first showing its team's open learning actions from earlier sessions, if any.
+
+    The round is shown at once and its actions are read in a worker; with none, the session opens."""
+    if not session.team.strip():
         app.open_session(session)
         return
     while len(app.screen_stack) > 1:
         app.pop_screen()
-    app.push_screen(FollowUpScreen(session, actions))
+    app.push_screen(FollowUpScreen(session))

@@ -10,7 +10,7 @@ from ...memory import release_free_memory
 from ...store.history import HistoryIndex
 
 if TYPE_CHECKING:  # the actions need the pydantic models; the history screen does not
-    from ...models import LearningAction
+    from ...learning.actions import ActionRows
 
 
 _making = threading.Lock()
@@ -39,20 +39,20 @@ def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     return index
 
 
-def all_actions(app) -> list[LearningAction]:  # noqa: ANN001
-    from ...store.actions import load_actions
-
-    return load_actions(app.store, history_index(app).facts())
-
-
-def open_team_actions(app, team: str, exclude_session: str | None = None) -> list[LearningAction]:  # noqa: ANN001
-    """One team's open learning actions, overdue and soonest due first: read from that team's sessions only
-    (a new session's follow-up round need not wait for every team's actions)."""
-    from ...learning.actions import open_actions
+def action_rows(app, team: str | None = None, exclude_session: str | None = None) -> ActionRows:  # noqa: ANN001
+    """Every learning action as a light row (``team``: that team's open ones, overdue and soonest due first,
+    read from that team's sessions only). Safe to call from a worker thread."""
+    from ...learning.actions import ActionRows, gather_action_rows, open_actions
+    from ...store.actions import read_changes
     from ...text import team_key
-    from ...store.actions import load_actions
 
     index = history_index(app)
+    if team is None:
+        return gather_action_rows(index.facts(), read_changes(app.store))
     key = team_key(team)
     ids = [e.id for e in index.entries() if team_key(e.team) == key]
-    return open_actions(load_actions(app.store, index.facts(ids)), team=team, exclude_session=exclude_session)
+    found = gather_action_rows(
+        index.facts(ids), read_changes(app.store), keep=lambda a: a.is_open and a.session_id != exclude_session
+    )
+    rows = open_actions(found.rows, team=team, exclude_session=exclude_session)
+    return ActionRows(rows, found.history)
