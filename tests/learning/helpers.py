@@ -31,3 +31,16 @@ def load_actions(store, facts):
     from facilitator.store.actions import read_changes
 
     return gather_actions(facts, read_changes(store))
+
+
+async def wait_ready(pilot, limit: float = 20.0):
+    """Wait until the screen shown has read what it shows (the actions, follow-up and themes screens read
+    in the background, as the history screen does; until then their ``ready`` is False)."""
+    import asyncio
+
+    await pilot.pause()
+    waited = 0.0
+    while getattr(pilot.app.screen, "ready", True) is False and waited < limit:
+        await asyncio.sleep(0.02)
+        waited += 0.02
+    await pilot.pause()

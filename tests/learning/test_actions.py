@@ -17,6 +17,7 @@ from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
 from tests.conftest import FixedClock, build_app, counter_ids
 from tests.learning.helpers import reviewed_session
+from tests.learning.helpers import wait_ready
 
 
 def _actions(store):
@@ -31,7 +32,7 @@ async def _start_from_setup(pilot, team: str) -> None:
     app.screen.query_one("#team", Input).value = team
     app.screen.query_one("#agreed").value = True
     await pilot.press("ctrl+s")
-    await pilot.pause()
+    await wait_ready(pilot)  # the follow-up round reads the team's actions in the background
 
 
 async def test_follow_up_round_at_the_start_of_a_teams_next_session(store, library, clock, data_dir):
@@ -137,7 +138,7 @@ async def test_new_session_from_the_command_line_opens_on_the_follow_up(store, l
     session = start_session(store, library.get("quick-success-huddle"), clock=clock, team="Family Support 2")
     app = build_app(store, clock, open_session_id=session.id, follow_up=True)
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.pause()
+        await wait_ready(pilot)
         assert isinstance(app.screen, FollowUpScreen)
         await pilot.press("escape")  # skip: nothing changes, the session opens
         await pilot.pause()
@@ -153,7 +154,7 @@ async def test_actions_screen_lists_open_actions_by_owner_then_due(store, librar
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await wait_ready(pilot)
         screen = app.screen
         assert isinstance(screen, ActionsScreen)
         table = screen.query_one("#actions-table")

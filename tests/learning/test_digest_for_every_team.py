@@ -16,6 +16,7 @@ from facilitator.store.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app
 from tests.learning.helpers import reviewed_session
+from tests.learning.helpers import wait_ready
 
 
 def _actions(store):
@@ -33,7 +34,7 @@ async def test_themes_count_a_dropped_action_as_dropped_not_completed(store, lib
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await wait_ready(pilot)
         screen = app.screen
         assert isinstance(screen, ThemesScreen)
         shown = app.export_screenshot().replace("&#160;", " ")

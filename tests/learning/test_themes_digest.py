@@ -14,7 +14,7 @@ from facilitator.record.markdown import split_record
 from facilitator.session_ops import export_record
 from facilitator.store import Store
 from facilitator.store.actions import change_status, read_changes
-from tests.learning.helpers import load_actions
+from tests.learning.helpers import load_actions, wait_ready
 from facilitator.store.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app, counter_ids
@@ -54,7 +54,7 @@ async def test_themes_screen_shows_bars_and_writes_markdown(store, library, cloc
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await wait_ready(pilot)
         screen = app.screen
         assert isinstance(screen, ThemesScreen)
         shown = app.export_screenshot().replace("&#160;", " ")
@@ -153,7 +153,7 @@ async def test_team_names_in_the_filter_lists_are_shown_as_typed_never_as_markup
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
-        await pilot.pause()
+        await wait_ready(pilot)
         assert isinstance(app.screen, ThemesScreen)
         await pilot.click("#themes-team")  # the list is drawn when opened
         await pilot.pause()

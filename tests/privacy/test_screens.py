@@ -16,6 +16,7 @@ from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import build_app
 
 from .helpers import FIELDS, assert_screen_clean, export_all, assert_no_leaks, session_with
+from tests.learning.helpers import wait_ready
 
 NAMES = {"Jayden": "Child A", "Zoë Smith": "Mother", "Mary Ann": "Aunt"}
 SPELLED = ["Jayden", "ZOE\u0308 SMITH", "Ｊａｙｄｅｎ", "Zo\u200bë Smith", "Jay\u00adden", "Mary\u2060 Ann"]
@@ -44,7 +45,7 @@ async def test_actions_themes_and_history_screens_show_no_listed_name(store, lib
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await wait_ready(pilot)
         assert isinstance(app.screen, ActionsScreen)
         shown = assert_screen_clean(app, NAMES, "actions")
         assert "Ring Mother's school" in shown and "when Mother is back" in shown and "Talked with Mary" in shown
@@ -59,7 +60,7 @@ async def test_actions_themes_and_history_screens_show_no_listed_name(store, lib
         await pilot.pause()
 
         await pilot.press("t")
-        await pilot.pause()
+        await wait_ready(pilot)
         assert isinstance(app.screen, ThemesScreen)
         shown = assert_screen_clean(app, NAMES, "themes")
         assert "Patience with" in shown
@@ -97,7 +98,7 @@ async def test_the_follow_up_round_and_its_table_in_the_next_record(store, libra
     session = set_redactions(store, session, next_names)
     app = build_app(store, clock, open_session_id=session.id, follow_up=True)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.pause()
+        await wait_ready(pilot)
         assert isinstance(app.screen, FollowUpScreen)
         shown = assert_screen_clean(app, NAMES, "follow-up")
         assert "Ring Mother's school" in shown and "Talked with Mary" in shown
@@ -145,7 +146,7 @@ def test_facilitator_new_with_the_team_opens_its_follow_up_round(store, library,
 
     async def drive(app) -> None:  # noqa: ANN001
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.pause()
+            await wait_ready(pilot)
             seen.append(type(app.screen).__name__)
             seen.append(assert_screen_clean(app, NAMES, "follow-up"))
             await pilot.press("escape")  # skip the round: the session opens

@@ -11,6 +11,7 @@ from facilitator.store.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen
 from tests.conftest import build_app
 from tests.learning.helpers import reviewed_session
+from tests.learning.helpers import wait_ready
 
 
 def _statuses(store) -> dict[str, tuple[ActionStatus, int]]:
@@ -26,7 +27,7 @@ async def test_a_note_typed_at_the_table_goes_into_the_note_box_and_changes_noth
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await wait_ready(pilot)
         screen = app.screen
         assert isinstance(screen, ActionsScreen)
         assert screen.focused is screen.table
@@ -45,7 +46,7 @@ async def test_a_status_key_proposes_enter_saves_escape_cancels_ctrl_z_undoes(st
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await wait_ready(pilot)
         screen = app.screen
         await pilot.press("d")
         await pilot.pause()
@@ -75,7 +76,7 @@ async def test_a_fast_burst_of_typing_at_the_table_lands_whole_in_the_note_box(s
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await wait_ready(pilot)
         screen = app.screen
         # All at once, as a terminal delivers keys typed quickly (or pasted) before any is handled.
         for ch in "dad said, call done":

@@ -11,6 +11,7 @@ from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
 from tests.conftest import build_app
 from tests.record.helpers import end, new_session
+from tests.learning.helpers import wait_ready
 
 
 async def test_a_team_typed_in_another_case_is_the_team_used_before_with_its_people(store, clock, library):
@@ -82,5 +83,5 @@ async def test_two_spellings_of_a_team_show_as_one_on_the_actions_screen(store, 
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("a")
-        await pilot.pause()
+        await wait_ready(pilot)
         assert {row[3] for row in app.screen.table.rows} == {"Family Support 2"}

@@ -84,6 +84,9 @@ class ThemesScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self.themes: Themes | None = None
+        #: False while the themes are being worked out (in a worker: the screen answers keys meanwhile)
+        self.ready = False
+        self._teams_listed = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -103,25 +106,55 @@ class ThemesScreen(Screen):
 
     def on_mount(self) -> None:
         self.sub_title = "themes"
-        entries = history_index(self.app).entries()
-        newest_first = sorted(entries, key=lambda e: e.date, reverse=True)
-        teams = sorted(one_spelling(e.team for e in newest_first).values(), key=str.casefold)
-        # Names as typed, never read as markup (a team called "North [b]" must show, and not break the list).
-        self.query_one("#themes-team", Select).set_options([(Text(t), t) for t in teams])
+        self.query_one("#themes-summary", Static).update("Working out the themes…")
         self.refresh_themes()
         self.query_one("#themes-scroll").focus()
 
     def on_select_changed(self, event: Select.Changed) -> None:
-        self.refresh_themes()
+        if self._teams_listed:
+            self.refresh_themes()
 
     def team(self) -> str | None:
         value = self.query_one("#themes-team", Select).value
         return None if value is Select.NULL else str(value)
 
     def refresh_themes(self) -> None:
-        facts = history_index(self.app).facts()
-        themes = compute_themes(facts, read_changes(self.app.store), team=self.team())
+        """Work the themes out in a worker (the newest choice of team wins), then show them."""
+        self.ready = False
+        team = self.team()
+        app = self.app
+        list_teams = not self._teams_listed
+
+        def work() -> None:
+            index = history_index(app)
+            teams = None
+            if list_teams:
+                newest_first = sorted(index.entries(), key=lambda e: e.date, reverse=True)
+                teams = sorted(one_spelling(e.team for e in newest_first).values(), key=str.casefold)
+            try:
+                themes = compute_themes(index.facts(), read_changes(app.store), team=team)
+            except Exception as exc:  # noqa: BLE001 - one sentence on the screen, never a stopped app
+                if app.is_running:
+                    app.call_from_thread(self._failed, str(exc) or type(exc).__name__)
+                return
+            if app.is_running:
+                app.call_from_thread(self._show, themes, teams)
+
+        self.run_worker(work, thread=True, group="themes", exclusive=True, exit_on_error=False)
+
+    def _failed(self, problem: str) -> None:
+        self.ready = True
+        self.query_one("#themes-status", Static).update(f"The themes could not be worked out: {problem}")
+
+    def _show(self, themes: Themes, teams: list[str] | None) -> None:
+        if teams is not None:
+            # Names as typed, never read as markup (a team called "North [b]" must show, and not break the list).
+            self.query_one("#themes-team", Select).set_options([(Text(t), t) for t in teams])
+            self._teams_listed = True
+        if themes.team != self.team():
+            return  # another team was chosen meanwhile: its themes are on their way
         self.themes = themes
+        self.ready = True
         width = max(8, min(30, (self.app.size.width - 60) // 2))
         if themes.sessions:
             summary = (
@@ -138,9 +171,10 @@ class ThemesScreen(Screen):
         self.query_one("#themes-ratings", Static).update(ratings_view(themes, width))
 
     def action_write(self) -> None:
-        if self.themes is None:
-            return
         status = self.query_one("#themes-status", Static)
+        if self.themes is None or not self.ready:
+            status.update("The themes are still being worked out: press w again in a moment.")
+            return
         today = self.app.clock().date()
         slug = "".join(ch if ch.isalnum() else "-" for ch in (self.themes.team or "all-teams").casefold()).strip("-")
         try:
