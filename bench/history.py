@@ -153,7 +153,7 @@ def main() -> int:
     from facilitator.learning.themes import compute_themes
     from facilitator.store import Store
     from facilitator.store.actions import read_changes
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     work = Path(tempfile.mkdtemp(prefix="facilitator-bench-history-", dir=args.dir))
     try:

@@ -64,7 +64,7 @@ LOAD_PROBE = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from facilitator.store import Store
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 store = Store({data!r}).open()
 t = time.perf_counter()
 if {kind!r} == "app":

@@ -350,39 +350,51 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date, team: str | None,
-                  records_dirs: list[Path]):  # noqa: ANN202 - (DigestInput, notices, the store to close)
+                  records_dirs: list[Path]):  # noqa: ANN202 - (DigestInput, notices, what closes the store)
     """What the digest is made from: the data folder (read-only, if it exists) and any folders of exported
     records. The data folder's sessions are handed out as light entries, their facts read as it is written."""
     from .learning.digest import DigestEntry, DigestInput
     from .learning.records import parse_records
     from .store.actions import read_changes
-    from .store.history import HistoryIndex, digest_owners_setting, record_texts
+    from .learning.history import HistoryIndex
+    from .store.history import digest_owners_setting, record_texts
+    from .store.index import Filters
     from .vocabulary import SessionStatus
 
     inp = DigestInput(since, until, today, team=team)
     notices: list[str] = []
-    store = None
+    store = index = None
+
+    def close() -> None:
+        if index is not None:
+            index.db.close()
+        if store is not None:
+            store.close()
+
     if data_dir.is_dir():
         store = Store(data_dir, read_only=True).open()
-        inp.owners, problem = digest_owners_setting(store)
-        index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
-        inp.local = [
-            DigestEntry(e.id, e.date, e.team, e.title, e.template_name, e.status != SessionStatus.ended.value)
-            for e in index.entries() if since <= e.date <= until
-        ]
-        inp.read = index.facts
-        inp.log = read_changes(store)
+        try:
+            inp.owners, problem = digest_owners_setting(store)
+            index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
+            inp.local = [
+                DigestEntry(e.id, e.date, e.team, e.title, e.template_name, e.status != SessionStatus.ended.value)
+                for e in index.db.sessions(Filters(since=since, until=until))
+            ]
+            inp.read = index.facts
+            inp.log = read_changes(store)
+        except BaseException:
+            close()
+            raise
         notices = list(store.notices) + ([problem] if problem else [])
     for folder in records_dirs:
         if not folder.is_dir():
-            if store is not None:
-                store.close()
+            close()
             raise UserError(f"There is no folder {folder}; give --records the folder the records were exported to.")
         texts, unreadable = record_texts(folder)
         found, not_records = parse_records(texts)
         inp.records += found
         inp.skipped_records += unreadable + not_records
-    return inp, notices, store
+    return inp, notices, close
 
 
 def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
@@ -403,7 +415,7 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
         raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('digest.' + args.format)}.")
     if not data_dir.is_dir() and not args.records:
         raise UserError(f"There is no data folder at {data_dir}; pass --data-dir, or --records with a folder of exported records.")
-    inp, notices, store = _digest_input(
+    inp, notices, close = _digest_input(
         data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records
     )
     try:
@@ -416,8 +428,7 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
         content = (piece.encode("utf-8") for piece in render_digest(inp, args.format))
         _out(str(write_learning_file(Store(data_dir, read_only=True), name, content, out=out)))
     finally:
-        if store is not None:
-            store.close()
+        close()
     return 0
 
 

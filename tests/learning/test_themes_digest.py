@@ -15,7 +15,7 @@ from facilitator.session_ops import export_record
 from facilitator.store import Store
 from facilitator.store.actions import change_status, read_changes
 from tests.learning.helpers import load_actions, wait_ready
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app, counter_ids
 from tests.learning.helpers import reviewed_session

@@ -134,7 +134,7 @@ def session_with(store, library, clock, put, names: dict[str, str], end: bool = 
     from facilitator.session_ops import end_session, go_to_phase, record_contribution, set_redactions, start_session
     from facilitator.store.actions import change_status
     from tests.learning.helpers import load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     import datetime as dt
 

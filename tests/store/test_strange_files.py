@@ -447,7 +447,7 @@ def actions_folder(data_dir, library):
 
     from facilitator.store.actions import change_status
     from tests.learning.helpers import load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
     from tests.learning.helpers import reviewed_session
 
     clock = counter_free_clock()
@@ -465,7 +465,7 @@ def actions_folder(data_dir, library):
 
 def action_statuses(data_dir: Path) -> dict[str, str]:
     from tests.learning.helpers import load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     store = Store(data_dir, read_only=True).open()
     try:

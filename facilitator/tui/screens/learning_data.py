@@ -7,7 +7,7 @@ import threading
 from typing import TYPE_CHECKING
 
 from ...memory import release_free_memory
-from ...store.history import HistoryIndex
+from ...learning.history import HistoryIndex
 
 if TYPE_CHECKING:  # the actions need the pydantic models; the history screen does not
     from ...learning.actions import ActionRows

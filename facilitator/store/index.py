@@ -1,0 +1,664 @@
+"""The history index: a rebuildable SQLite file beside the TinyDB store, for the history, search and learning.
+
+<data>/history-index.sqlite (stdlib sqlite3, WAL, FTS5) holds what the history list, search, the actions,
+themes and digest need of every session, as the group records show it (names replaced, safeguarding
+concerns left out). TinyDB stays the store of record: this file is derived, and rebuilt from the session
+files when it is missing, unreadable (set aside in quarantine/ first), of another schema version, or stale.
+
+Who computes what: this module stores and queries rows; it does not decide what a session's rows are.
+``HistoryDB.sync`` is handed a function ``compute(header, contributions) -> SessionData`` (the session's
+stored documents in, its rows out), which the caller takes from learning/ (``learning.facts.session_data``):
+the store hands data out and learning/ computes from it, so store/ imports nothing of learning/.
+
+Staleness: each session row keeps a *mark*, the size and modification time of the session file and of its
+journal when it was read. ``sync`` compares every mark with the files (one directory scan), reads again
+only the sessions whose mark changed, adds new ones and drops removed ones. A session file that is behind
+its journal (a running session, or one a crash left unfinished) is read through ``Store.load_session``
+(journal replayed) and gets an empty mark, so it is read again at the next sync.
+
+Schema (``PRAGMA user_version`` = SCHEMA_VERSION; any other version is deleted and rebuilt). Query it
+through the methods below or with ``HistoryDB.read(sql, params)``; this schema is the API (columns are
+only ever added):
+
+    sessions(k INTEGER PRIMARY KEY,  -- the session's place: ascending k is newest first (near enough:
+                                     -- a session indexed later than its date says comes before older ones)
+             id TEXT UNIQUE, date TEXT (ISO), created_at TEXT (ISO), team, team_key (text.team_key of
+             team), title (names replaced), template_id, template_name, status (a SessionStatus value),
+             mark TEXT (JSON; '' = read again at the next sync), contribution_count INTEGER,
+             phases TEXT (JSON [[id, title, kind], ...]), names TEXT (JSON [[name, replacement], ...]),
+             people TEXT (JSON [facilitator, participants...] as typed), reviews TEXT (JSON: the
+             session's action reviews, names replaced))
+    contributions(rowid = k << 20 | idx, session INTEGER (= k), idx INTEGER (place in the session, in
+             recorded order), phase INTEGER (index into the session's phases), went_right INTEGER (0/1:
+             says what went right: such a phase, a strength or a highlight), text TEXT (names replaced,
+             one line))
+    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid)
+    strengths(session, idx, evidence, skill)           -- idx: the contribution (its text is the strength)
+    actions(session, idx, contribution_id, number, owner, due, tell)   -- number: A1 is 1, as the record
+    tags(session, tag)                                 -- every tag and practice skill given, with repeats
+    ratings(session, rating)                           -- 0-10, in recorded order
+
+One FTS row per contribution (not one per session): a hit is then a row (its session, place and text)
+and the number of hits a count, both from FTS5 alone. Search finds contributions holding every word of the
+query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens").
+
+Threads and processes: every thread has its own connection (``_conn``); the file is in WAL mode, so the
+history screen reads while a sync writes. A rebuild of many sessions runs in a child process
+(``start_rebuild``) so the app's interpreter stays free for typing; the app shows its progress by counting
+the rows already committed (``progress``).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..text import team_key as make_team_key
+from .files import FILE_MODE
+from .journal import contribution_doc, session_header
+from .storage import DamagedFileError
+from .store import JOURNAL_SUFFIX, StoreError, _read_tables
+
+if TYPE_CHECKING:
+    from .store import Store
+
+INDEX_NAME = "history-index.sqlite"
+#: the file the history was kept in before this index; deleted when found
+OLD_CACHE_NAME = "history-cache.json"
+SCHEMA_VERSION = 1
+#: a session's contributions' rowids: k << SHIFT | idx
+SHIFT = 20
+#: sessions written per transaction while syncing (each commit makes them visible to readers)
+BATCH = 200
+#: the first k of a fresh index; sessions indexed later get smaller ones (newest first)
+FIRST_K = 1 << 40
+
+_SCHEMA = f"""
+CREATE TABLE sessions (
+    k INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, created_at TEXT NOT NULL,
+    team TEXT NOT NULL, team_key TEXT NOT NULL, title TEXT NOT NULL, template_id TEXT NOT NULL,
+    template_name TEXT NOT NULL, status TEXT NOT NULL, mark TEXT NOT NULL, contribution_count INTEGER NOT NULL,
+    phases TEXT NOT NULL, names TEXT NOT NULL, people TEXT NOT NULL, reviews TEXT NOT NULL
+);
+CREATE INDEX sessions_order ON sessions(date DESC, created_at DESC);
+CREATE TABLE contributions (
+    rowid INTEGER PRIMARY KEY, session INTEGER NOT NULL, idx INTEGER NOT NULL, phase INTEGER NOT NULL,
+    went_right INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid');
+CREATE TABLE strengths (session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence TEXT NOT NULL, skill TEXT NOT NULL);
+CREATE INDEX strengths_session ON strengths(session);
+CREATE TABLE actions (
+    session INTEGER NOT NULL, idx INTEGER NOT NULL, contribution_id TEXT NOT NULL, number INTEGER NOT NULL,
+    owner TEXT NOT NULL, due TEXT NOT NULL, tell TEXT NOT NULL
+);
+CREATE INDEX actions_session ON actions(session);
+CREATE TABLE tags (session INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX tags_session ON tags(session);
+CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
+CREATE INDEX ratings_session ON ratings(session);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+class SessionData(NamedTuple):
+    """Everything the index holds of one session, as its group record shows it (computed by learning/)."""
+
+    id: str
+    date: str  # ISO
+    created_at: str  # ISO
+    team: str
+    title: str
+    template_id: str
+    template_name: str
+    status: str
+    phases: list  # [(id, title, kind)]
+    names: list  # [(name, replacement)]
+    people: list  # [str]
+    reviews: list  # [dict]
+    texts: list  # [str], one per contribution, in recorded order
+    phase_of: list  # [int], each contribution's phase
+    went_right: list  # [int], the contributions that say what went right
+    strengths: list  # [(idx, evidence, skill)]
+    actions: list  # [(contribution_id, idx, number, owner, due, tell)]
+    tags: list  # [str]
+    ratings: list  # [int]
+
+
+Compute = Callable[[dict, list], SessionData]
+
+
+class Filters(NamedTuple):
+    """What the history list is narrowed to: part of a team's name, a template, dates (inclusive)."""
+
+    team: str = ""  # compared as text.team_key, anywhere in the team's key
+    template_id: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def where(self, alias: str = "s") -> tuple[str, list]:
+        parts, params = [], []
+        if self.team:
+            parts.append(f"instr({alias}.team_key, ?) > 0")
+            params.append(make_team_key(self.team))
+        if self.template_id is not None:
+            parts.append(f"{alias}.template_id = ?")
+            params.append(self.template_id)
+        if self.since is not None:
+            parts.append(f"{alias}.date >= ?")
+            params.append(self.since.isoformat())
+        if self.until is not None:
+            parts.append(f"{alias}.date <= ?")
+            params.append(self.until.isoformat())
+        return (" AND ".join(parts) or "1"), params
+
+
+class IndexedSession(NamedTuple):
+    """A session as the history list shows it (and as a search hit names it)."""
+
+    id: str
+    date: dt.date
+    team: str
+    title: str
+    template_id: str
+    template_name: str
+    status: str
+    contribution_count: int
+
+
+_SESSION_COLUMNS = "s.id, s.date, s.team, s.title, s.template_id, s.template_name, s.status, s.contribution_count"
+
+
+def _indexed(row: Sequence) -> IndexedSession:
+    return IndexedSession(row[0], dt.date.fromisoformat(row[1]), *row[2:8])
+
+
+class Hit(NamedTuple):
+    session: IndexedSession
+    index: int  # the contribution's place in the session
+    text: str
+    spans: tuple  # ((start, end), ...) of the query's words in text
+    phase_title: str
+
+
+class Progress(NamedTuple):
+    done: int
+    total: int
+    running: bool
+
+
+Mark = tuple
+
+
+def _scan(folder: Path) -> dict[str, tuple[int, int]]:
+    stats: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                stats[entry.name] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    return stats
+
+
+def _mark(sid: str, stats: dict[str, tuple[int, int]]) -> Mark:
+    db = stats.get(f"{sid}.json")
+    journal = stats.get(f"{sid}{JOURNAL_SUFFIX}")
+    return (*(db or (None, None)), *(journal or (0, None)))
+
+
+def _mark_text(mark: Mark | None) -> str:
+    return "" if mark is None else json.dumps(list(mark))
+
+
+# ---------------------------------------------------------------------------- search words
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def query_tokens(query: str) -> list[list[str]]:
+    """Each word of the query as the index's tokenizer splits it ("A's" is "A", "s"), repeats left out."""
+    words: list[list[str]] = []
+    seen: set[str] = set()
+    for word in query.split():
+        tokens = _TOKEN.findall(word)
+        key = " ".join(tokens).casefold()
+        if tokens and key not in seen:
+            seen.add(key)
+            words.append(tokens)
+    return words
+
+
+def fts_query(words: list[list[str]]) -> str:
+    """The FTS5 query: every word, each at the start of a word (its last token a prefix)."""
+    return " AND ".join('"' + " ".join(tokens).replace('"', '""') + '" *' for tokens in words)
+
+
+def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]:
+    """Where the query's words are in ``text``, at the start of a word, any case (to show them)."""
+    spans = set()
+    for tokens in words:
+        pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(t) for t in tokens)
+        for m in re.finditer(pattern, text, re.IGNORECASE):
+            spans.add(m.span())
+    return tuple(sorted(spans))
+
+
+# ---------------------------------------------------------------------------- the index
+class IndexDamaged(Exception):
+    """The index file cannot be used (it is set aside and rebuilt by the next sync)."""
+
+
+class HistoryDB:
+    """The index file of one data folder (``HistoryDB.for_store(store)``), or one in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None, notices: list[str] | None = None, quarantine_dir: Path | None = None):
+        self.path = path
+        self.notices = notices if notices is not None else []
+        self.quarantine_dir = quarantine_dir
+        self._local = threading.local()
+        self._write_lock = threading.Lock()
+        self._memory: sqlite3.Connection | None = None  # the one connection of an index in memory
+        self._memory_lock = threading.RLock()
+        self._generation = 0  # bumped when the file is replaced: connections made before are dropped
+        self.last_read = 0  # sessions read from their files by the last sync
+        self.last_kept = 0  # sessions whose rows the last sync kept as they were
+
+    @classmethod
+    def for_store(cls, store: "Store", in_memory: bool = False) -> "HistoryDB":
+        db = cls(None if in_memory else store.data_dir / INDEX_NAME, store.notices, store.quarantine_dir)
+        if not in_memory and not store.read_only:
+            old = store.data_dir / OLD_CACHE_NAME
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        return db
+
+    # ------------------------------------------------------------------ connections
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            conn.executescript(_SCHEMA)
+            return conn
+        if not self.path.exists():
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+            os.close(fd)
+        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                with self._write_lock:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                            for statement in _SCHEMA.split(";"):  # one by one: executescript would commit first
+                                if statement.strip():
+                                    conn.execute(statement)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+            elif version != SCHEMA_VERSION:
+                conn.close()
+                raise IndexDamaged("of another version")
+            conn.execute("SELECT count(*) FROM sessions WHERE k < 0").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise IndexDamaged(str(exc)) from None
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self.path is None:
+            if self._memory is None:
+                self._memory = self._connect()
+            return self._memory
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is not None and getattr(local, "generation", -1) == self._generation:
+            return conn
+        if conn is not None:
+            conn.close()
+        try:
+            conn = self._connect()
+        except IndexDamaged as exc:
+            self._set_aside(str(exc))
+            conn = self._connect()
+        local.conn, local.generation = conn, self._generation
+        return conn
+
+    def _set_aside(self, why: str) -> None:
+        """The index cannot be used: drop it (another version) or move it to quarantine/ (damaged)."""
+        assert self.path is not None
+        self._generation += 1
+        moved = None
+        if why != "of another version" and self.quarantine_dir is not None and self.path.exists():
+            try:
+                self.quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                target = self.quarantine_dir / f"{stamp}-{self.path.name}"
+                os.replace(self.path, target)
+                moved = target
+            except OSError:
+                pass
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+        if moved is not None:
+            self.notices.append(
+                f"The history index {self.path} could not be read ({why}), so it was moved to {moved} and is "
+                "being built again from the sessions; nothing recorded is affected."
+            )
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+
+    def read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """Rows of a read-only query (the schema in the module docstring is the API); [] if the index is damaged
+        (it is then set aside, and the next sync builds it again)."""
+        try:
+            with self._memory_lock if self.path is None else _nothing:
+                return self._conn().execute(sql, params).fetchall()
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc)
+            return []
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> None:
+        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
+            return
+        if self.path is not None:
+            self.close()
+            self._set_aside(str(exc))
+
+    # ------------------------------------------------------------------ keeping it up to date
+    def stale(self, store: "Store") -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
+        """(the store's sessions, their marks now, {id: (k, mark)} as indexed)."""
+        rows = store.session_rows()
+        stats = _scan(store.sessions_dir)
+        current = {r.id: _mark(r.id, stats) for r in rows}
+        indexed = {sid: (k, mark) for k, sid, mark in self.read("SELECT k, id, mark FROM sessions")}
+        return rows, current, indexed
+
+    def to_read(self, store: "Store") -> int:
+        """How many sessions a sync would read from their files now."""
+        rows, current, indexed = self.stale(store)
+        return sum(1 for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id]))
+
+    def sync(
+        self,
+        store: "Store",
+        compute: Compute,
+        progress: Callable[[int, int], None] | None = None,
+        wanted: Callable[[Any], bool] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+    ) -> "HistoryDB":
+        """Bring the index up to date with the store: sessions whose mark changed read again, new ones added,
+        removed ones dropped. ``wanted`` (a SessionRow test): only those sessions are read (the others keep
+        what the index has). ``progress(done, total)`` after each batch."""
+        for attempt in range(2):
+            try:
+                self._sync(store, compute, progress, wanted, cancelled)
+                return self
+            except sqlite3.DatabaseError as exc:
+                if "locked" in str(exc) or attempt:
+                    raise IndexDamaged(str(exc)) from None
+                self._damaged(exc)
+        return self
+
+    def _sync(self, store, compute, progress, wanted, cancelled) -> None:  # noqa: ANN001
+        if not store.read_only:
+            store.flush()
+        rows, current, indexed = self.stale(store)
+        conn = self._conn()
+        gone = [k for sid, (k, _) in indexed.items() if sid not in current]
+        work = [r for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id])]
+        if wanted is not None:
+            work = [r for r in work if wanted(r)]
+        self.last_read = len(work)
+        self.last_kept = len(rows) - len(work)
+        with self._write_lock, self._memory_lock if self.path is None else _nothing:
+            if gone:
+                conn.execute("BEGIN IMMEDIATE")
+                for k in gone:
+                    _delete(conn, k)
+                conn.execute("COMMIT")
+            # Places for the sessions new to the index: the newest gets the smallest k (searched first).
+            new = [r.id for r in work if r.id not in indexed]
+            if not indexed:
+                places = {sid: FIRST_K + n for n, sid in enumerate(new)}
+            else:
+                first = min(k for k, _ in indexed.values())
+                places = {sid: first - len(new) + n for n, sid in enumerate(new)}
+            done = 0
+            total = len(work)
+            if progress is not None:
+                progress(0, total)
+            for start in range(0, len(work), BATCH):
+                if cancelled is not None and cancelled():
+                    return
+                batch = []
+                for row in work[start : start + BATCH]:
+                    data, mark = _read_session(store, row.id, current[row.id], compute)
+                    batch.append((row, data, mark))
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    for row, data, mark in batch:
+                        old = conn.execute("SELECT k FROM sessions WHERE id = ?", (row.id,)).fetchone()
+                        if old is not None:
+                            k = old[0]
+                            _delete(conn, k)
+                        else:
+                            k = places.get(row.id)
+                            if k is None or conn.execute("SELECT 1 FROM sessions WHERE k = ?", (k,)).fetchone():
+                                k = conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K
+                                k -= 1
+                        if data is not None:
+                            _insert(conn, k, data, mark)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
+
+    # ------------------------------------------------------------------ the history list
+    def count(self, filters: Filters = Filters()) -> int:
+        where, params = filters.where()
+        rows = self.read(f"SELECT count(*) FROM sessions s WHERE {where}", params)
+        return rows[0][0] if rows else 0
+
+    def sessions(self, filters: Filters = Filters(), offset: int = 0, limit: int = -1) -> list[IndexedSession]:
+        """The sessions ``filters`` keeps, newest first (date, then start time), from ``offset``."""
+        where, params = filters.where()
+        rows = self.read(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE {where} "
+            "ORDER BY s.date DESC, s.created_at DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_indexed(r) for r in rows]
+
+    def session_ids(self, filters: Filters = Filters()) -> list[str]:
+        where, params = filters.where()
+        return [r[0] for r in self.read(
+            f"SELECT s.id FROM sessions s WHERE {where} ORDER BY s.date DESC, s.created_at DESC", params
+        )]
+
+    def session(self, session_id: str) -> IndexedSession | None:
+        rows = self.read(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,))
+        return _indexed(rows[0]) if rows else None
+
+    def templates(self) -> list[tuple[str, str]]:
+        """(name, id) of every template the history's sessions ran on, by name."""
+        return [tuple(r) for r in self.read(
+            "SELECT DISTINCT template_name, template_id FROM sessions ORDER BY template_name, template_id"
+        )]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self, query: str, filters: Filters = Filters(), limit: int = 500, ids: Iterable[str] | None = None
+    ) -> tuple[list[Hit], int]:
+        """(the first ``limit`` contributions holding every word of ``query``, newest sessions first, and how
+        many in all), in the sessions ``filters`` (and ``ids``, if given) keep."""
+        words = query_tokens(query)
+        if not words:
+            return [], 0
+        match = fts_query(words)
+        where, params = filters.where()
+        if ids is not None:
+            wanted = list(ids)
+            where += f" AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(wanted))
+        narrowed = where != "1"
+        join = "JOIN sessions s ON s.k = (f.rowid >> 20)" if narrowed else ""
+        try:
+            total_rows = self.read(
+                f"SELECT count(*) FROM contributions_fts f {join} WHERE contributions_fts MATCH ? AND {where}",
+                [match, *params],
+            )
+            rows = self.read(
+                f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
+                f"FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
+                f"JOIN sessions s ON s.k = (f.rowid >> 20) "
+                f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
+                [match, *params, limit],
+            )
+        except sqlite3.OperationalError:
+            return [], 0
+        hits = []
+        phases_of: dict[str, list] = {}
+        for rowid, text, phase, *session, phases in rows:
+            entry = _indexed(session)
+            titles = phases_of.get(entry.id)
+            if titles is None:
+                titles = phases_of[entry.id] = [p[1] for p in json.loads(phases)]
+            hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, word_spans(text, words),
+                            titles[phase] if 0 <= phase < len(titles) else ""))
+        return hits, (total_rows[0][0] if total_rows else 0)
+
+    # ------------------------------------------------------------------ whole sessions
+    def session_data(self, ids: Iterable[str] | None = None, filters: Filters = Filters()) -> Iterator[SessionData]:
+        """Every session's rows (or those of ``ids``), newest first, one session at a time."""
+        where, params = filters.where()
+        if ids is not None:
+            where += " AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        heads = self.read(
+            "SELECT s.k, s.id, s.date, s.created_at, s.team, s.title, s.template_id, s.template_name, s.status, "
+            f"s.phases, s.names, s.people, s.reviews FROM sessions s WHERE {where} "
+            "ORDER BY s.date DESC, s.created_at DESC",
+            params,
+        )
+        for k, sid, date, created, team, title, tid, tname, status, phases, names, people, reviews in heads:
+            lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
+            contributions = self.read(
+                "SELECT idx, phase, went_right, text FROM contributions WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                (lo, hi),
+            )
+            yield SessionData(
+                sid, date, created, team, title, tid, tname, status,
+                [tuple(p) for p in json.loads(phases)], [tuple(p) for p in json.loads(names)], json.loads(people),
+                json.loads(reviews),
+                [c[3] for c in contributions], [c[1] for c in contributions],
+                [c[0] for c in contributions if c[2]],
+                [tuple(r) for r in self.read("SELECT idx, evidence, skill FROM strengths WHERE session = ? ORDER BY rowid", (k,))],
+                [tuple(r) for r in self.read(
+                    "SELECT contribution_id, idx, number, owner, due, tell FROM actions WHERE session = ? ORDER BY rowid", (k,)
+                )],
+                [r[0] for r in self.read("SELECT tag FROM tags WHERE session = ? ORDER BY rowid", (k,))],
+                [r[0] for r in self.read("SELECT rating FROM ratings WHERE session = ? ORDER BY rowid", (k,))],
+            )
+
+
+class _Nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_nothing = _Nothing()
+
+
+def _delete(conn: sqlite3.Connection, k: int) -> None:
+    lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
+    conn.execute(
+        "INSERT INTO contributions_fts(contributions_fts, rowid, text) "
+        "SELECT 'delete', rowid, text FROM contributions WHERE rowid BETWEEN ? AND ?",
+        (lo, hi),
+    )
+    conn.execute("DELETE FROM contributions WHERE rowid BETWEEN ? AND ?", (lo, hi))
+    for table in ("strengths", "actions", "tags", "ratings"):
+        conn.execute(f"DELETE FROM {table} WHERE session = ?", (k,))
+    conn.execute("DELETE FROM sessions WHERE k = ?", (k,))
+
+
+def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None) -> None:
+    conn.execute(
+        "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            k, d.id, d.date, d.created_at, d.team, make_team_key(d.team), d.title, d.template_id, d.template_name,
+            d.status, _mark_text(mark), len(d.texts), json.dumps(d.phases), json.dumps(d.names),
+            json.dumps(d.people), json.dumps(d.reviews),
+        ),
+    )
+    base = k << SHIFT
+    right = set(d.went_right)
+    rows = [(base | i, k, i, d.phase_of[i], 1 if i in right else 0, text) for i, text in enumerate(d.texts)]
+    conn.executemany("INSERT INTO contributions VALUES (?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO contributions_fts(rowid, text) VALUES (?,?)", [(r[0], r[5]) for r in rows])
+    if d.strengths:
+        conn.executemany("INSERT INTO strengths VALUES (?,?,?,?)", [(k, *s) for s in d.strengths])
+    if d.actions:
+        conn.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?)", [(k, a[1], a[0], *a[2:]) for a in d.actions])
+    if d.tags:
+        conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in d.tags])
+    if d.ratings:
+        conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
+
+
+def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[SessionData | None, Mark | None]:
+    """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
+    with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
+    folder = store.sessions_dir
+    path = folder / f"{sid}.json"
+    if mark[0] is not None:
+        try:
+            header, contributions, meta = _read_tables(path, path.read_bytes())
+            if meta.get("journal_bytes") == mark[2]:
+                return compute(store.resolve_template(header, path), contributions), mark
+        except (OSError, DamagedFileError):
+            pass
+    try:
+        with store._thread_lock:
+            session = store.load_session(sid)
+        return compute(session_header(session), [contribution_doc(c) for c in session.contributions]), None
+    except StoreError as exc:
+        if str(exc) not in store.notices:
+            store.notices.append(str(exc))
+        return None, None
