@@ -34,7 +34,11 @@ only ever added):
              one line))
     contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid)
     strengths(session, idx, evidence, skill)           -- idx: the contribution (its text is the strength)
-    actions(session, idx, contribution_id, number, owner, due, tell)   -- number: A1 is 1, as the record
+    actions(session, idx, contribution_id, number, owner, due, tell,   -- number: A1 is 1, as the record
+            date (the session's, ISO), team_key (the session's), owner_key (owner case folded),
+            due_date (due as an ISO date if it is one, else NULL))
+            -- indexed in the orders the actions screen (by owner, then due) and the follow-up round (a
+            -- team's, by due) list them: see ACTIONS_BY_OWNER and ACTIONS_BY_DUE
     tags(session, tag)                                 -- every tag and practice skill given, with repeats
     ratings(session, rating)                           -- 0-10, in recorded order
 
@@ -72,13 +76,18 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
 BATCH = 200
 #: the first k of a fresh index; sessions indexed later get smaller ones (newest first)
 FIRST_K = 1 << 40
+
+#: the orders the actions are listed in (an ORDER BY, and the index that gives it): by owner (none last), then
+#: due date (none, or not a date, last), then the date agreed; sessions of a day newest first, then as recorded
+ACTIONS_BY_DUE = "due_date IS NULL, due_date, date, session"
+ACTIONS_BY_OWNER = f"owner_key = '', owner_key, {ACTIONS_BY_DUE}"
 
 _SCHEMA = f"""
 CREATE TABLE sessions (
@@ -97,9 +106,12 @@ CREATE TABLE strengths (session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence
 CREATE INDEX strengths_session ON strengths(session);
 CREATE TABLE actions (
     session INTEGER NOT NULL, idx INTEGER NOT NULL, contribution_id TEXT NOT NULL, number INTEGER NOT NULL,
-    owner TEXT NOT NULL, due TEXT NOT NULL, tell TEXT NOT NULL
+    owner TEXT NOT NULL, due TEXT NOT NULL, tell TEXT NOT NULL,
+    date TEXT NOT NULL, team_key TEXT NOT NULL, owner_key TEXT NOT NULL, due_date TEXT
 );
 CREATE INDEX actions_session ON actions(session);
+CREATE INDEX actions_by_owner ON actions({ACTIONS_BY_OWNER});
+CREATE INDEX actions_by_due ON actions(team_key, {ACTIONS_BY_DUE});
 CREATE TABLE tags (session INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_session ON tags(session);
 CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
@@ -635,11 +647,23 @@ def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None)
     if d.strengths:
         conn.executemany("INSERT INTO strengths VALUES (?,?,?,?)", [(k, *s) for s in d.strengths])
     if d.actions:
-        conn.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?)", [(k, a[1], a[0], *a[2:]) for a in d.actions])
+        team = make_team_key(d.team)
+        conn.executemany(
+            "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
+            [(k, a[1], a[0], *a[2:], d.date, team, a[3].casefold(), _due_date(a[4])) for a in d.actions],
+        )
     if d.tags:
         conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in d.tags])
     if d.ratings:
         conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
+
+
+def _due_date(due: str) -> str | None:
+    """A due as an ISO date, if it is a date (as LearningAction.due_date reads it)."""
+    try:
+        return dt.date.fromisoformat(due.strip()).isoformat()
+    except ValueError:
+        return None
 
 
 def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[SessionData | None, Mark | None]:
