@@ -8,7 +8,7 @@ folder's action log and those kept in the sessions that reviewed it (the same ch
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import NamedTuple
 
@@ -25,19 +25,26 @@ def action_id(session_id: str, contribution_id: str) -> str:
 def changes_from_sessions(facts: Iterable[SessionFacts]) -> list[ActionStatusChange]:
     out = []
     for f in facts:
-        for review in f.reviews:
-            try:
-                out.append(
-                    ActionStatusChange(
-                        action_id=review["action_id"],
-                        status=review["status"],
-                        date=review["date"],
-                        note=review.get("note", ""),
-                        session_id=f.id,
-                    )
+        out += changes_from_reviews(f.id, f.reviews)
+    return out
+
+
+def changes_from_reviews(session_id: str, reviews: Iterable) -> list[ActionStatusChange]:  # noqa: ANN001
+    """The status changes a session's follow-up round kept (its action reviews)."""
+    out = []
+    for review in reviews:
+        try:
+            out.append(
+                ActionStatusChange(
+                    action_id=review["action_id"],
+                    status=review["status"],
+                    date=review["date"],
+                    note=review.get("note", ""),
+                    session_id=session_id,
                 )
-            except (KeyError, ValueError):
-                continue
+            )
+        except (KeyError, ValueError, TypeError):
+            continue
     return out
 
 
@@ -171,6 +178,93 @@ class StatusBook:
             latest = steps[-1]
             row.status, row.changed, row.note = latest.status, latest.date, latest.note
         return steps
+
+
+    def closed(self) -> set[str]:
+        """The ids of the actions whose latest status is done or dropped."""
+        out = set()
+        for aid in self._by_action:
+            steps = self.history(aid, aid.split("/", 1)[0])
+            if steps and not steps[-1].status.is_open:
+                out.add(aid)
+        return out
+
+
+def book_from(
+    log: list[ActionStatusChange],
+    reviews: Iterable[tuple[str, list]],
+    names_lists: Callable[[Iterable[str]], dict[str, tuple[tuple[str, str], ...]]],
+) -> StatusBook:
+    """A StatusBook from the action log, the sessions' action reviews ((session id, reviews) pairs), and a way
+    to read the names lists of the sessions it needs (those of the actions changed and of the rounds)."""
+    from_sessions = [c for sid, found in reviews for c in changes_from_reviews(sid, found)]
+    wanted = {c.action_id.split("/", 1)[0] for c in (*log, *from_sessions)}
+    wanted |= {c.session_id for c in (*log, *from_sessions) if c.session_id}
+    return StatusBook(log, from_sessions, names_lists(wanted) if wanted else {})
+
+
+def row_from(t: tuple) -> ActionRow:
+    """An action row from the history index's tuple: (session id, session title, session date (ISO), text,
+    owner, due, tell, team, number, contribution id)."""
+    sid, title, day, text, owner, due, tell, team, number, cid = t
+    return ActionRow(action_id(sid, cid), sid, title, _day(day), text, owner, due, tell, team, number)
+
+
+_days: dict[str, dt.date] = {}
+
+
+def _day(text: str) -> dt.date:
+    day = _days.get(text)
+    if day is None:
+        day = _days[text] = dt.date.fromisoformat(text)
+    return day
+
+
+class ActionPages(Sequence):
+    """The actions a screen lists, read a page at a time when shown (``fetch(offset, limit)`` gives the
+    index's tuples), each with its status from ``book``; ``changed`` holds rows changed since they were
+    read (by id), shown in their place."""
+
+    PAGE = 100
+    KEEP = 32  # pages kept
+
+    def __init__(self, fetch: Callable[[int, int], list[tuple]], count: int, book: StatusBook,
+                 changed: dict[str, ActionRow] | None = None) -> None:
+        self._fetch = fetch
+        self._count = count
+        self.book = book
+        self.changed = changed if changed is not None else {}
+        self._pages: dict[int, list[ActionRow]] = {}
+
+    def __len__(self) -> int:
+        return self._count
+
+    def _page(self, n: int) -> list[ActionRow]:
+        page = self._pages.get(n)
+        if page is None:
+            page = []
+            for t in self._fetch(n * self.PAGE, self.PAGE):
+                row = row_from(t)
+                self.book.apply(row)
+                page.append(row)
+            if len(self._pages) >= self.KEEP:
+                self._pages.pop(next(iter(self._pages)))
+            self._pages[n] = page
+        return page
+
+    def __getitem__(self, index):  # noqa: ANN001, ANN204
+        if isinstance(index, slice):
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        page = self._page(index // self.PAGE)
+        offset = index % self.PAGE
+        if offset >= len(page):  # the index changed under the list since it was counted
+            raise IndexError(index)
+        row = page[offset]
+        return self.changed.get(row.id, row)
 
 
 def gather_action_rows(

@@ -13,6 +13,8 @@ and their statuses are worked out in facilitator/learning/actions.py, by whoever
 from __future__ import annotations
 
 import datetime as dt
+import json
+from collections.abc import Iterable
 from typing import Protocol
 
 from pydantic import ValidationError
@@ -115,3 +117,85 @@ def change_status(
                 ) from None
     return change, updated_session
 
+
+
+# ---------------------------------------------------------------------- the actions in the history index
+# The actions themselves are read from the history index (store/index.py), only the rows shown: a page at a
+# time, in the order of one of its indexes, with counts by SQL. Each row is a plain tuple:
+#   (session id, session title, session date (ISO), text, owner, due, tell, team, number, contribution id)
+
+_ROW = ("s.id, s.title, s.date, c.text, a.owner, a.due, a.tell, s.team, a.number, a.contribution_id")
+_FROM = (
+    "actions a {using} JOIN sessions s ON s.k = a.session "
+    "JOIN contributions c ON c.rowid = ((a.session << 20) | a.idx)"
+)
+
+
+class ActionQuery:
+    """Which actions: those of one team (``team_key``) or all; never those of ``excluded`` (action ids,
+    "<session id>/<contribution id>": the closed ones, when only open ones are wanted) nor of
+    ``skip_session``; listed by owner then due (``by="owner"``) or by due (``by="due"``)."""
+
+    def __init__(self, team_key: str | None = None, excluded: Iterable[str] = (), skip_session: str | None = None,
+                 by: str = "owner") -> None:
+        from .index import ACTIONS_BY_DUE, ACTIONS_BY_OWNER
+
+        parts: list[str] = []
+        params: list = []
+        if team_key is not None:
+            parts.append("a.team_key = ?")
+            params.append(team_key)
+        excluded = sorted(set(excluded))
+        if excluded:
+            parts.append("(s.id || '/' || a.contribution_id) NOT IN (SELECT value FROM json_each(?))")
+            params.append(json.dumps(excluded))
+        if skip_session is not None:
+            parts.append("s.id != ?")
+            params.append(skip_session)
+        self.where = " AND ".join(parts) or "1"
+        self.params = params
+        order = ACTIONS_BY_OWNER if by == "owner" else ACTIONS_BY_DUE
+        self.order = _qualified(order)
+        self.using = f"INDEXED BY actions_by_{by}" if team_key is None or by == "due" else ""
+
+    def page(self, db, offset: int, limit: int) -> list[tuple]:  # noqa: ANN001 - HistoryDB
+        return db.read(
+            f"SELECT {_ROW} FROM {_FROM.format(using=self.using)} WHERE {self.where} "
+            f"ORDER BY {self.order}, a.rowid LIMIT ? OFFSET ?",
+            [*self.params, limit, offset],
+        )
+
+    def count(self, db, due_before: dt.date | None = None) -> int:  # noqa: ANN001
+        """How many (with ``due_before``: how many due before that day)."""
+        where, params = self.where, list(self.params)
+        if due_before is not None:
+            where += " AND a.due_date < ?"
+            params.append(due_before.isoformat())
+        if "s.id" in where:
+            rows = db.read(f"SELECT count(*) FROM actions a JOIN sessions s ON s.k = a.session WHERE {where}", params)
+        else:
+            rows = db.read(f"SELECT count(*) FROM actions a WHERE {where}", params)
+        return rows[0][0] if rows else 0
+
+
+def _qualified(order: str) -> str:
+    """An index's terms (store/index.py) as an ORDER BY of the actions table's alias ``a``."""
+    import re
+
+    return re.sub(r"\b(owner_key|due_date|date|session)\b", r"a.\1", order)
+
+
+def reviews_in_history(db) -> list[tuple[str, list]]:  # noqa: ANN001 - HistoryDB
+    """(session id, its action reviews) of every session whose follow-up round reviewed any actions."""
+    return [(sid, json.loads(reviews)) for sid, reviews in db.read("SELECT id, reviews FROM sessions WHERE reviews != '[]'")]
+
+
+def names_lists(db, ids: Iterable[str]) -> dict[str, tuple[tuple[str, str], ...]]:  # noqa: ANN001
+    """The names list of each of these sessions that has one."""
+    return {
+        sid: tuple(tuple(pair) for pair in json.loads(names))
+        for sid, names in db.read(
+            "SELECT id, names FROM sessions WHERE names != '[]' AND id IN (SELECT value FROM json_each(?))",
+            [json.dumps(sorted(set(ids)))],
+        )
+    }

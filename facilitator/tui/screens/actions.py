@@ -20,14 +20,14 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
-from ...learning.actions import ActionRow, ActionRows, by_owner_and_due, open_actions
+from ...learning.actions import ActionRow
 from ...models import ActionStatus, ActionStatusChange, Session
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
-from ...text import one_spelling, plural, team_key
+from ...text import plural, team_key
 from ...record.redact import make_replacer, name_key
 from ...session_ops import set_redactions
-from .learning_data import action_rows, history
+from .learning_data import ActionSource, history
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
 
@@ -74,8 +74,18 @@ class Rows(Sequence):
 
     def __getitem__(self, index):  # noqa: ANN001, ANN204
         if isinstance(index, slice):
-            return [self.make(a) for a in self.actions[index]]
-        return self.make(self.actions[index])
+            return [self[i] for i in range(*index.indices(len(self)))]
+        if index < 0:
+            index += len(self)
+        if not 0 <= index < len(self):
+            raise IndexError(index)
+        try:
+            return self.make(self.actions[index])
+        except IndexError:  # the history changed under the list since it was counted: a blank line
+            return ("",)
+
+    def __iter__(self):  # noqa: ANN204
+        return (self[i] for i in range(len(self)))
 
 
 class ActionTableScreen(Screen):
@@ -96,12 +106,18 @@ class ActionTableScreen(Screen):
 
     def __init__(self) -> None:
         super().__init__()
-        self.actions: list[ActionRow] = []
-        #: the status changes of the actions that have any, oldest first (as group outputs show the notes)
+        #: the actions listed (a list, or pages read from the history index as they are shown)
+        self.actions: Sequence[ActionRow] = []
+        #: where the actions are read from, and their status changes (made in a worker: see start_reading)
+        self.source: ActionSource | None = None
+        #: the actions changed on this screen, as they are now (shown in their place until listed again)
+        self.changed: dict[str, ActionRow] = {}
+        #: the status changes made on this screen, by action (added to those the history holds)
         self.history: dict[str, list[ActionStatusChange]] = {}
         #: False until the actions are read (in a worker: the screen is drawn and answers keys meanwhile)
         self.ready = False
         self._pending: tuple[str, ActionStatus] | None = None
+        self._pending_row: ActionRow | None = None
         self._pending_key = ""
         self._undo: list[tuple[ActionRow, ActionStatus]] = []
         self._typing = False  # letters typed at the table are going into the note box
@@ -128,7 +144,15 @@ class ActionTableScreen(Screen):
 
     def current_action(self) -> ActionRow | None:
         row = self.table.cursor_row
-        return self.actions[row] if 0 <= row < len(self.actions) else None
+        try:
+            return self.actions[row] if 0 <= row < len(self.actions) else None
+        except IndexError:
+            return None
+
+    def history_of(self, action: ActionRow) -> list[ActionStatusChange]:
+        """An action's status changes, oldest first: those the history holds, then those made here."""
+        earlier = self.source.book.history(action.id, action.session_id) if self.source is not None else []
+        return [*earlier, *self.history.get(action.id, ())]
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         # Status keys act only on a focused row of the table, never from the note box or anywhere else.
@@ -150,6 +174,7 @@ class ActionTableScreen(Screen):
         status = STATUS_KEYS[key]
         note_box = self.query_one("#action-note", Input)
         self._pending = (action.id, status)
+        self._pending_row = action
         self._pending_key = key
         if status == ActionStatus.dropped and not note_box.value.strip():
             note_box.focus()
@@ -248,9 +273,7 @@ class ActionTableScreen(Screen):
             self._status("No status change to undo.")
             return
         action, previous = self._undo.pop()
-        current = next((a for a in self.actions if a.id == action.id), None)
-        if current is None:
-            return
+        current = self.changed.get(action.id, action)
         was = current.status
         try:
             change, session = change_status(
@@ -263,7 +286,6 @@ class ActionTableScreen(Screen):
         if session is not None:
             self.session = session
         updated = self._changed(current, change)
-        self.actions = [updated if a.id == action.id else a for a in self.actions]
         row = self.table.cursor_row
         self.fill()
         self.table.cursor_row = row
@@ -279,9 +301,9 @@ class ActionTableScreen(Screen):
             self._status("Now press d, p, x or c on the action the note is for, then enter.")
             return
         action_id, status = self._pending
-        action = next((a for a in self.actions if a.id == action_id), None)
-        if action is not None:
-            self.apply(action, status, event.value)
+        action = self._pending_row
+        if action is not None and action.id == action_id:
+            self.apply(self.changed.get(action_id, action), status, event.value)
 
     def apply(self, action: ActionRow, status: ActionStatus, note: str) -> None:
         app = self.app
@@ -301,7 +323,6 @@ class ActionTableScreen(Screen):
             self.session = session
             self._take_names(action)
         updated = self._changed(action, self._as_shown(action, change))
-        self.actions = [updated if a.id == action.id else a for a in self.actions]
         self.query_one("#action-note", Input).value = ""
         row = self.table.cursor_row
         self.fill()
@@ -315,16 +336,19 @@ class ActionTableScreen(Screen):
 
     def _names_of(self, session_id: str) -> dict[str, str]:
         """The names list of an earlier session, as the history holds it (nothing if it cannot be read)."""
+        from ...store.actions import names_lists
+
         try:
-            facts = next(iter(history(self.app).facts([session_id])), None)
+            return dict(names_lists(history(self.app).db, [session_id]).get(session_id, ()))
         except (OSError, StoreError):
-            facts = None
-        return dict(facts.names) if facts is not None else {}
+            return {}
 
     def _changed(self, action: ActionRow, change: ActionStatusChange) -> ActionRow:
-        """The row with this change as its newest status (its history too)."""
+        """The row with this change as its newest status (its history too), shown in its place."""
         self.history[action.id] = [*self.history.get(action.id, ()), change]
-        return dataclasses.replace(action, status=change.status, changed=change.date, note=change.note)
+        updated = dataclasses.replace(action, status=change.status, changed=change.date, note=change.note)
+        self.changed[action.id] = updated
+        return updated
 
     def _take_names(self, action: ActionRow) -> None:
         """In a follow-up round: the names list of the session the action was agreed in joins this session's
@@ -352,7 +376,8 @@ class ActionTableScreen(Screen):
         note = make_replacer(self._names_of(action.session_id))(note)
         return change if note == change.note else change.model_copy(update={"note": note})
 
-    def read_actions(self) -> ActionRows:  # pragma: no cover - each screen reads its own
+    def read_actions(self) -> tuple[ActionSource, Sequence[ActionRow], int]:  # pragma: no cover - each screen its own
+        """(where the actions are read from, those listed first, how many of them are overdue)."""
         raise NotImplementedError
 
     def start_reading(self) -> None:
@@ -371,7 +396,7 @@ class ActionTableScreen(Screen):
 
         self.run_worker(read, thread=True, group="actions", exit_on_error=False)
 
-    def actions_read(self, found: ActionRows) -> None:  # pragma: no cover - each screen shows its own
+    def actions_read(self, found: tuple[ActionSource, Sequence[ActionRow], int]) -> None:  # pragma: no cover
         raise NotImplementedError
 
     def actions_failed(self, problem: str) -> None:
@@ -418,21 +443,23 @@ class FollowUpScreen(ActionTableScreen):
         self._status("Looking for this team's open learning actions…")
         self.start_reading()
 
-    def read_actions(self) -> ActionRows:
-        return action_rows(self.app, team=self.session.team, exclude_session=self.session.id)
+    def read_actions(self) -> tuple[ActionSource, Sequence[ActionRow], int]:
+        source = ActionSource(self.app, team=self.session.team, skip_session=self.session.id)
+        actions, overdue = source.listing(True, self.changed, self.app.clock().date())
+        actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
+        return source, actions, overdue
 
-    def actions_read(self, found: ActionRows) -> None:
+    def actions_read(self, found: tuple[ActionSource, Sequence[ActionRow], int]) -> None:
         if not self.is_attached or self.app.screen is not self:
             return  # the session was started meanwhile (ctrl+s)
-        if not found.rows:
+        self.source, actions, overdue = found
+        if not actions:
             # Once this screen is drawn (a screen taken away before its widgets are up upsets them).
             self.call_after_refresh(self._no_round)
             return
         self.ready = True
-        self.actions, self.history = found.rows, found.history
+        self.actions = actions
         self.fill()
-        today = self.app.clock().date()
-        overdue = sum(1 for a in self.actions if a.overdue(today))
         self._status(f"{plural(len(self.actions), 'open action')}, {overdue} overdue.")
 
     def _no_round(self) -> None:
@@ -472,8 +499,8 @@ class ActionsScreen(ActionTableScreen):
     def __init__(self) -> None:
         super().__init__()
         self.show_all = False
-        self.every: list[ActionRow] = []
         self._spelling: dict[str, str] = {}
+        self._overdue = 0
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -493,22 +520,24 @@ class ActionsScreen(ActionTableScreen):
         self._status("Reading the learning actions…")
         self.start_reading()
 
-    def read_actions(self) -> ActionRows:
-        return action_rows(self.app)
-
-    def actions_read(self, found: ActionRows) -> None:
-        self.every, self.history = found.rows, found.history
+    def read_actions(self) -> tuple[ActionSource, Sequence[ActionRow], int]:
+        source = ActionSource(self.app)
         # One spelling per team (the newest), however each session typed it.
-        self._spelling = one_spelling(a.team for a in sorted(self.every, key=lambda a: a.session_date, reverse=True))
-        self.ready = True
-        self._choose()
+        self._spelling = source.spelling()
+        actions, overdue = source.listing(not self.show_all, self.changed, self.app.clock().date())
+        actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
+        return source, actions, overdue
 
-    def _choose(self) -> None:
-        chosen = self.every if self.show_all else open_actions(self.every)
-        self.actions = by_owner_and_due(chosen)
+    def actions_read(self, found: tuple[ActionSource, Sequence[ActionRow], int]) -> None:
+        self.source, self.actions, self._overdue = found
+        self.ready = True
+        self._choose(listed=True)
+
+    def _choose(self, listed: bool = False) -> None:
+        if not listed and self.source is not None:
+            self.actions, self._overdue = self.source.listing(not self.show_all, self.changed, self.app.clock().date())
         self.fill()
-        today = self.app.clock().date()
-        overdue = sum(1 for a in self.actions if a.overdue(today))
+        overdue = self._overdue
         what = "actions" if self.show_all else "open actions"
         self._status(
             f"{len(self.actions)} {what}, {overdue} overdue. d, p, x or c then enter changes a status; "
@@ -528,8 +557,6 @@ class ActionsScreen(ActionTableScreen):
                 status_text(a),
             ))
         )
-        updated = {a.id: a for a in self.actions}
-        self.every = [updated.get(a.id, a) for a in self.every]
 
     def run_table_key(self, character: str) -> None:
         if character == "a":
@@ -555,7 +582,7 @@ class ActionsScreen(ActionTableScreen):
         text.append(f"\nAgreed {action.session_date:%d %b %Y} in “{action.session_title}”")
         if action.tell:
             text.append(f"; who hears about it: {action.tell}")
-        steps = self.history.get(action.id, ())
+        steps = self.history_of(action)
         for change in steps:
             text.append(f"\n{change.date:%d %b %Y}: {change.status.value}")
             if change.note:

@@ -10,7 +10,9 @@ from ...memory import release_free_memory
 from ...learning.history import HistoryIndex
 
 if TYPE_CHECKING:  # the actions need the pydantic models; the history screen does not
-    from ...learning.actions import ActionRows
+    import datetime as dt
+
+    from ...learning.actions import ActionPages, ActionRow
 
 
 _making = threading.Lock()
@@ -39,20 +41,42 @@ def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     return index
 
 
-def action_rows(app, team: str | None = None, exclude_session: str | None = None) -> ActionRows:  # noqa: ANN001
-    """Every learning action as a light row (``team``: that team's open ones, overdue and soonest due first,
-    read from that team's sessions only). Safe to call from a worker thread."""
-    from ...learning.actions import ActionRows, gather_action_rows, open_actions
-    from ...store.actions import read_changes
-    from ...text import team_key
+class ActionSource:
+    """The learning actions as one screen lists them, from the history index: the status changes are read
+    once (the action log and the sessions' follow-up rounds: few), the actions a page at a time as they are
+    shown, counted by SQL. ``team``: that team's actions, by due date (the follow-up round); otherwise every
+    team's, by owner then due date. Made in a worker thread (it brings the index up to date first)."""
 
-    index = history_index(app)
-    if team is None:
-        return gather_action_rows(index.facts(), read_changes(app.store))
-    key = team_key(team)
-    ids = [e.id for e in index.entries() if team_key(e.team) == key]
-    found = gather_action_rows(
-        index.facts(ids), read_changes(app.store), keep=lambda a: a.is_open and a.session_id != exclude_session
-    )
-    rows = open_actions(found.rows, team=team, exclude_session=exclude_session)
-    return ActionRows(rows, found.history)
+    def __init__(self, app, team: str | None = None, skip_session: str | None = None) -> None:  # noqa: ANN001
+        from ...learning.actions import book_from
+        from ...store.actions import names_lists, read_changes, reviews_in_history
+        from ...text import team_key
+
+        self.db = db = history_index(app).db
+        self.book = book_from(read_changes(app.store), reviews_in_history(db), lambda ids: names_lists(db, ids))
+        self.closed = self.book.closed()
+        self.team_key = team_key(team) if team is not None else None
+        self.skip_session = skip_session
+        self.by = "due" if team is not None else "owner"
+
+    def listing(self, open_only: bool, changed: dict[str, ActionRow], today: dt.date) -> tuple[ActionPages, int]:
+        """(the actions, open ones only or all, with ``changed`` shown as changed; how many open ones are overdue)."""
+        from ...learning.actions import ActionPages
+        from ...store.actions import ActionQuery
+
+        closed = (self.closed - {i for i, r in changed.items() if r.is_open}) | {i for i, r in changed.items() if not r.is_open}
+        still_open = ActionQuery(self.team_key, closed, self.skip_session, self.by)
+        query = still_open if open_only else ActionQuery(self.team_key, (), self.skip_session, self.by)
+        db = self.db
+        pages = ActionPages(lambda offset, limit: query.page(db, offset, limit), query.count(db), self.book, changed)
+        return pages, still_open.count(db, due_before=today)
+
+    def spelling(self) -> dict[str, str]:
+        """One spelling of each team's name (its newest session's), by team key."""
+        from ...text import one_spelling
+
+        rows = self.db.read(
+            "SELECT team, max(date || ' ' || created_at) AS newest FROM sessions WHERE trim(team) != '' "
+            "GROUP BY team_key ORDER BY newest DESC"
+        )
+        return one_spelling(team for team, _ in rows)
