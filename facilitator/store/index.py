@@ -41,6 +41,8 @@ only ever added):
             -- team's, by due) list them: see ACTIONS_BY_OWNER and ACTIONS_BY_DUE
     tags(session, tag)                                 -- every tag and practice skill given, with repeats
     ratings(session, rating)                           -- 0-10, in recorded order
+    month_counts, tag_months, strength_months, skill_months, rating_months: what the themes count, by team
+             and month, kept in step with the rows above (see store/tallies.py)
 
 One FTS row per contribution (not one per session): a hit is then a row (its session, place and text)
 and the number of hits a count, both from FTS5 alone. Search finds contributions holding every word of the
@@ -69,6 +71,7 @@ from .files import FILE_MODE
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, StoreError, _read_tables
+from .tallies import SCHEMA as TALLIES_SCHEMA, tally, untally
 
 if TYPE_CHECKING:
     from .store import Store
@@ -76,7 +79,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
@@ -116,6 +119,7 @@ CREATE TABLE tags (session INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_session ON tags(session);
 CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
 CREATE INDEX ratings_session ON ratings(session);
+{TALLIES_SCHEMA}
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -618,6 +622,7 @@ _nothing = _Nothing()
 
 
 def _delete(conn: sqlite3.Connection, k: int) -> None:
+    untally(conn, k)  # the themes' counts by month (store/tallies.py), in the same transaction
     lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
     conn.execute(
         "INSERT INTO contributions_fts(contributions_fts, rowid, text) "
@@ -656,6 +661,7 @@ def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None)
         conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in d.tags])
     if d.ratings:
         conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
+    tally(conn, k)  # the themes' counts by month (store/tallies.py), in the same transaction
 
 
 def _due_date(due: str) -> str | None:
