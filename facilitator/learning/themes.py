@@ -8,7 +8,7 @@ import datetime as dt
 import re
 import statistics
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
@@ -16,6 +16,7 @@ from ..models import ActionStatus, ActionStatusChange
 from ..record.markdown import escape_cell, escape_inline
 from ..text import team_key
 from .actions import changes_from_sessions
+from ..store.tallies import Tallies
 from .facts import SessionFacts
 from ..text import plural
 
@@ -152,7 +153,7 @@ def compute_themes(
     first = min(f.date for f in chosen)
     last = max(f.date for f in chosen)
     months = months_between(month_of(first), month_of(last))
-    middle = first + (last - first) / 2
+    middle = _middle_day(first, last)
 
     tag_counts: Counter[str] = Counter()
     tag_names: dict[str, str] = {}
@@ -218,30 +219,12 @@ def compute_themes(
     ]
 
     opened: Counter[str] = Counter()
-    completed: Counter[str] = Counter()
     for f in chosen:
         if f.actions:
             opened[month_of(f.date)] += f.actions
-    # Where each action of these teams ended up: completed if its latest status is done, dropped if it is
-    # dropped (an action done and later dropped is dropped), counted in the month of that change.
-    history: dict[str, list[ActionStatusChange]] = defaultdict(list)
-    for change in [*changes, *changes_from_sessions(reviewed)]:
-        if change.action_id.split("/", 1)[0] in team_of:
-            history[change.action_id].append(change)
-    dropped: Counter[str] = Counter()
-    for action_id, steps in history.items():
-        steps.sort(key=lambda c: c.date)  # stable: changes on the same day keep the order they were made in
-        latest = steps[-1]
-        if latest.status not in (ActionStatus.done, ActionStatus.dropped):
-            continue
-        # The day it reached that status (a second "done" saved later does not move it).
-        day = latest.date
-        for step in reversed(steps):
-            if step.status != latest.status:
-                break
-            day = step.date
-        if wanted(day, team_of[action_id.split("/", 1)[0]]):
-            (completed if latest.status == ActionStatus.done else dropped)[month_of(day)] += 1
+    completed, dropped = _ended_by_month(
+        [*changes, *changes_from_sessions(reviewed)], team_of, lambda day, session_team: wanted(day, session_team)
+    )
     action_months = months
     ended = [*completed, *dropped]
     if ended:
@@ -355,3 +338,134 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
     else:
         out += ["No 0-10 ratings in this period.", ""]
     return "\n".join(out)
+
+
+def _middle_day(first: dt.date, last: dt.date) -> dt.date:
+    """The day after which a session counts as recent (the second half of the period)."""
+    return first + (last - first) / 2
+
+
+def middle_iso(first: str, last: str) -> str:
+    return _middle_day(dt.date.fromisoformat(first), dt.date.fromisoformat(last)).isoformat()
+
+
+def themes_from_tallies(
+    t: Tallies,
+    changes: Iterable[ActionStatusChange],
+    team: str | None,
+    teams_of: Callable[[Iterable[str]], dict[str, str]],
+    sessions_with: Callable[[list[str]], int],
+    top: int = 15,
+) -> Themes:
+    """The themes of every session of a team (or all), from what the history index counted (store/tallies.py):
+    the same figures compute_themes works out from the sessions' facts. ``changes``: every status change
+    (the action log's and the sessions' follow-up rounds'); ``teams_of(ids)``: the team key of those
+    sessions; ``sessions_with(tags)``: in how many sessions any of these spellings of a tag was given."""
+    if not t.sessions or t.first is None or t.last is None:
+        return Themes(0, None, None, team)
+    key = team_key(team) if team else None
+    first, last = dt.date.fromisoformat(t.first), dt.date.fromisoformat(t.last)
+    months = months_between(month_of(first), month_of(last))
+
+    tag_counts: Counter[str] = Counter()
+    tag_months: dict[str, Counter[str]] = defaultdict(Counter)
+    tag_recent: Counter[str] = Counter()
+    spellings: dict[str, dict[str, int]] = defaultdict(dict)  # key: {spelling: where it was first given}
+    for tag, month, recent, times, place in t.tags:
+        k = tag.casefold()
+        tag_counts[k] += times
+        tag_months[k][month] += times
+        if recent:
+            tag_recent[k] += times
+        where = spellings[k].get(tag)
+        spellings[k][tag] = place if where is None else min(where, place)
+    tags = []
+    for k, count in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0])):
+        forms = spellings[k]
+        name = min(forms, key=lambda form: forms[form])
+        sessions = t.tag_sessions.get(name, 0) if len(forms) == 1 else sessions_with(sorted(forms))
+        tags.append(TagTheme(
+            tag=name, count=count, sessions=sessions, by_month=dict(tag_months[k]),
+            recent=tag_recent[k] if len(months) > 1 else 0,
+            earlier=count - tag_recent[k] if len(months) > 1 else 0,
+        ))
+
+    strength_counts: Counter[str] = Counter()
+    strength_first: dict[str, tuple] = {}  # key: (first place, text, evidence)
+    for text, times, place, evidence in t.strength_texts:
+        k = strength_key(text)
+        if not k:
+            continue
+        strength_counts[k] += times
+        if k not in strength_first or place < strength_first[k][0]:
+            strength_first[k] = (place, text, evidence)
+    skill_seen: dict[str, dict[str, list]] = defaultdict(dict)  # key: {skill: [times, first place]}
+    for text, skill, times, place in t.strength_skills:
+        k = strength_key(text)
+        if not k:
+            continue
+        seen = skill_seen[k].setdefault(skill, [0, place])
+        seen[0] += times
+        seen[1] = min(seen[1], place)
+    strengths = []
+    for k, count in sorted(strength_counts.items(), key=lambda item: (-item[1], item[0]))[:top]:
+        skills: Counter[str] = Counter()
+        for skill, (times, _) in sorted(skill_seen[k].items(), key=lambda item: item[1][1]):
+            skills[skill] = times  # in the order first given: ties keep it
+        strengths.append(StrengthTheme(
+            text=strength_first[k][1], count=count, skills=[s for s, _ in skills.most_common(3)],
+            example_evidence=strength_first[k][2],
+        ))
+
+    opened: Counter[str] = Counter(dict(t.opened))
+    changes = list(changes)
+    session_team = teams_of({c.action_id.split("/", 1)[0] for c in changes})
+    completed, dropped = _ended_by_month(
+        changes, session_team, lambda day, k: key is None or k == key
+    )
+    action_months = months
+    ended = [*completed, *dropped]
+    if ended:
+        action_months = months_between(min(months[0], min(ended)), max(months[-1], max(ended)))
+    month_actions = [MonthActions(m, opened[m], completed[m], dropped[m]) for m in action_months]
+
+    ratings: dict[str, list[int]] = defaultdict(list)
+    for month, rating, times in sorted(t.ratings):
+        ratings[month].extend([rating] * times)
+    month_ratings = [
+        MonthRatings(m, len(ratings[m]), statistics.fmean(ratings[m]), statistics.median(ratings[m]))
+        for m in months
+        if ratings.get(m)
+    ]
+    total, evidenced = t.strengths
+    return Themes(
+        sessions=t.sessions, first=first, last=last, team=team, months=months, tags=tags, strengths=strengths,
+        strengths_total=total, strengths_with_evidence=evidenced, actions=month_actions, ratings=month_ratings,
+    )
+
+
+def _ended_by_month(
+    changes: Iterable[ActionStatusChange], team_of: dict[str, str], wanted: Callable[[dt.date, str], bool]
+) -> tuple[Counter[str], Counter[str]]:
+    """(completed, dropped) by month: where each action of these sessions ended up, by its latest status (an
+    action done and later dropped is dropped), counted in the month it got there."""
+    history: dict[str, list[ActionStatusChange]] = defaultdict(list)
+    for change in changes:
+        if change.action_id.split("/", 1)[0] in team_of:
+            history[change.action_id].append(change)
+    completed: Counter[str] = Counter()
+    dropped: Counter[str] = Counter()
+    for action_id, steps in history.items():
+        steps.sort(key=lambda c: c.date)  # stable: changes on the same day keep the order they were made in
+        latest = steps[-1]
+        if latest.status not in (ActionStatus.done, ActionStatus.dropped):
+            continue
+        # The day it reached that status (a second "done" saved later does not move it).
+        day = latest.date
+        for step in reversed(steps):
+            if step.status != latest.status:
+                break
+            day = step.date
+        if wanted(day, team_of[action_id.split("/", 1)[0]]):
+            (completed if latest.status == ActionStatus.done else dropped)[month_of(day)] += 1
+    return completed, dropped

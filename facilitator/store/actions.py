@@ -145,13 +145,15 @@ class ActionQuery:
         if team_key is not None:
             parts.append("a.team_key = ?")
             params.append(team_key)
-        excluded = sorted(set(excluded))
-        if excluded:
-            parts.append("(s.id || '/' || a.contribution_id) NOT IN (SELECT value FROM json_each(?))")
-            params.append(json.dumps(excluded))
         if skip_session is not None:
-            parts.append("s.id != ?")
+            parts.append("a.session != coalesce((SELECT k FROM sessions WHERE id = ?), -1)")
             params.append(skip_session)
+        #: every action of the team (or all) but those of skip_session
+        self.scope, self.scope_params = " AND ".join(parts) or "1", list(params)
+        self.excluded = json.dumps(sorted(set(excluded))) if excluded else None
+        if self.excluded is not None:
+            parts.append("(s.id || '/' || a.contribution_id) NOT IN (SELECT value FROM json_each(?))")
+            params.append(self.excluded)
         self.where = " AND ".join(parts) or "1"
         self.params = params
         order = ACTIONS_BY_OWNER if by == "owner" else ACTIONS_BY_DUE
@@ -166,16 +168,25 @@ class ActionQuery:
         )
 
     def count(self, db, due_before: dt.date | None = None) -> int:  # noqa: ANN001
-        """How many (with ``due_before``: how many due before that day)."""
-        where, params = self.where, list(self.params)
+        """How many (with ``due_before``: how many due before that day). Those of the scope, less the
+        excluded ones in it (few: counted through their ids, not by testing every action against them)."""
+        where, params = self.scope, list(self.scope_params)
         if due_before is not None:
             where += " AND a.due_date < ?"
             params.append(due_before.isoformat())
-        if "s.id" in where:
-            rows = db.read(f"SELECT count(*) FROM actions a JOIN sessions s ON s.k = a.session WHERE {where}", params)
-        else:
-            rows = db.read(f"SELECT count(*) FROM actions a WHERE {where}", params)
-        return rows[0][0] if rows else 0
+        rows = db.read(f"SELECT count(*) FROM actions a WHERE {where}", params)
+        total = rows[0][0] if rows else 0
+        if self.excluded is None:
+            return total
+        rows = db.read(
+            # CROSS JOIN: in this order (the few ids first), never a scan of the actions testing each against them
+            "SELECT count(*) FROM json_each(?) j "
+            "CROSS JOIN sessions s ON s.id = substr(j.value, 1, instr(j.value, '/') - 1) "
+            "CROSS JOIN actions a ON a.session = s.k AND a.contribution_id = substr(j.value, instr(j.value, '/') + 1) "
+            f"WHERE {where}",
+            [self.excluded, *params],
+        )
+        return total - (rows[0][0] if rows else 0)
 
 
 def _qualified(order: str) -> str:

@@ -13,6 +13,7 @@ if TYPE_CHECKING:  # the actions need the pydantic models; the history screen do
     import datetime as dt
 
     from ...learning.actions import ActionPages, ActionRow
+    from ...learning.themes import Themes
 
 
 _making = threading.Lock()
@@ -73,10 +74,28 @@ class ActionSource:
 
     def spelling(self) -> dict[str, str]:
         """One spelling of each team's name (its newest session's), by team key."""
+        from ...store.tallies import teams_newest_first
         from ...text import one_spelling
 
-        rows = self.db.read(
-            "SELECT team, max(date || ' ' || created_at) AS newest FROM sessions WHERE trim(team) != '' "
-            "GROUP BY team_key ORDER BY newest DESC"
-        )
-        return one_spelling(team for team, _ in rows)
+        return one_spelling(teams_newest_first(self.db))
+
+
+def themes_of(app, team: str | None) -> tuple[Themes, list[str]]:  # noqa: ANN001
+    """(the themes of every session of ``team``, or of all, counted by the history index; every team's name,
+    as the team list shows them). Safe to call from a worker thread."""
+    from ...learning.actions import changes_from_reviews
+    from ...learning.themes import middle_iso, themes_from_tallies
+    from ...store.actions import read_changes, reviews_in_history
+    from ...store.tallies import distinct_sessions, tallies, teams_newest_first, teams_of
+    from ...text import one_spelling, team_key
+
+    db = history_index(app).db
+    key = team_key(team) if team else None
+    changes = read_changes(app.store)
+    changes += [c for sid, reviews in reviews_in_history(db) for c in changes_from_reviews(sid, reviews)]
+    themes = themes_from_tallies(
+        tallies(db, key, middle_iso), changes, team, lambda ids: teams_of(db, ids),
+        lambda tags: distinct_sessions(db, tags, key),
+    )
+    teams = sorted(one_spelling(teams_newest_first(db)).values(), key=str.casefold)
+    return themes, teams

@@ -12,12 +12,11 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Select, Static
 
-from ...learning.themes import Themes, bar, compute_themes, month_label, sparkline, themes_markdown, trend_text
+from ...learning.themes import Themes, bar, month_label, sparkline, themes_markdown, trend_text
 from ...store import StoreError
-from ...store.actions import read_changes
 from ...store.history import write_learning_file
-from ...text import one_spelling, plural
-from .learning_data import history_index
+from ...text import plural
+from .learning_data import themes_of
 from ..widgets.key_bar import KeyBar
 
 TREND_STYLE = {"up": "green", "down": "yellow", "steady": "dim"}
@@ -126,19 +125,14 @@ class ThemesScreen(Screen):
         list_teams = not self._teams_listed
 
         def work() -> None:
-            index = history_index(app)
-            teams = None
-            if list_teams:
-                newest_first = sorted(index.entries(), key=lambda e: e.date, reverse=True)
-                teams = sorted(one_spelling(e.team for e in newest_first).values(), key=str.casefold)
             try:
-                themes = compute_themes(index.facts(), read_changes(app.store), team=team)
+                themes, teams = themes_of(app, team)
             except Exception as exc:  # noqa: BLE001 - one sentence on the screen, never a stopped app
                 if app.is_running:
                     app.call_from_thread(self._failed, str(exc) or type(exc).__name__)
                 return
             if app.is_running:
-                app.call_from_thread(self._show, themes, teams)
+                app.call_from_thread(self._show, themes, teams if list_teams else None)
 
         self.run_worker(work, thread=True, group="themes", exclusive=True, exit_on_error=False)
 

@@ -1,0 +1,236 @@
+"""The actions screen, the follow-up round, the themes and the digest over a history of a few hundred sessions:
+what each shows is what the sessions say, read from the history index a page at a time or counted there, and
+the app answers keys while they are read."""
+
+from __future__ import annotations
+
+import datetime as dt
+import subprocess
+import sys
+from pathlib import Path
+
+from textual.widgets import Input, Static
+
+from facilitator.learning.actions import by_owner_and_due, gather_actions, open_actions
+from facilitator.learning.history import HistoryIndex
+from facilitator.learning.themes import compute_themes, themes_markdown
+from facilitator.session_ops import start_session
+from facilitator.store import Store
+from facilitator.store.actions import change_status, read_changes
+from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
+from facilitator.tui.screens.session import SessionScreen
+from facilitator.tui.screens.themes import ThemesScreen
+from tests.conftest import FixedClock, build_app
+from tests.learning.helpers import wait_ready
+from tests.record.helpers import new_session, say
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from _history import make_history  # noqa: E402
+
+SESSIONS = 240
+
+
+def _history(store, library, clock, count: int = SESSIONS):
+    """``count`` ended sessions on every template, four teams (bench/_history.py's generator), a running one
+    with tags given in two spellings, and status changes: one done, one dropped with a note, one done then
+    carried over (open again)."""
+    store.import_sessions(make_history(count, 30, dt.date(2026, 11, 1)), sync=False)
+    ssr = library.get("serious-success-review")
+    running = new_session(store, ssr, clock, team="Fostering", date=dt.date(2026, 11, 20), title="Still going")
+    say(store, running, clock, "strengths-evidence", "Child focus", fields={"evidence": "Her words in the plan",
+                                                                           "skill": "Care and empathy"})
+    say(store, running, clock, "what-went-right", "Rang every morning", tags=["Persistence"])
+    say(store, running, clock, "what-went-right", "Kept at it", tags=["persistence"])
+    actions = gather_actions(HistoryIndex(store, use_cache=False).refresh().facts(), read_changes(store))
+    chosen = by_owner_and_due(open_actions(actions))
+    change_status(store, chosen[0], "done", dt.date(2026, 11, 2))
+    change_status(store, chosen[1], "dropped", dt.date(2026, 11, 3), "the school said no")
+    change_status(store, chosen[2], "done", dt.date(2026, 11, 3))
+    change_status(store, chosen[2], "carried over", dt.date(2026, 11, 4))
+    return running, chosen
+
+
+def _expected_rows(store, team: str | None = None, exclude: str | None = None):
+    """The actions as the sessions say, worked out from every session's facts (the slow way, as before)."""
+    actions = gather_actions(HistoryIndex(store, use_cache=False).refresh().facts(), read_changes(store))
+    if team is not None:
+        return open_actions(actions, team=team, exclude_session=exclude)
+    return by_owner_and_due(open_actions(actions))
+
+
+def _cells(table, rows: list[int]):
+    return [tuple(c.plain if hasattr(c, "plain") else c for c in table.rows[n]) for n in rows]
+
+
+async def test_actions_screen_lists_the_open_actions_of_a_long_history_a_page_at_a_time(store, library, clock):
+    _history(store, library, clock)
+    expected = _expected_rows(store)
+    assert len(expected) > 1000  # several pages
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await wait_ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, ActionsScreen)
+        table = screen.table
+        assert table.row_count == len(expected)
+        today = clock().date()
+        overdue = sum(1 for a in expected if a.overdue(today))
+        assert f"{len(expected)} open actions, {overdue} overdue" in str(screen.query_one("#actions-status", Static).render())
+        # The first rows, and rows far down the list (another page), are the actions the sessions hold, in order.
+        for n in (0, 1, 2, 150, len(expected) - 1):
+            owner, _due, text, _team, agreed, status = _cells(table, [n])[0]
+            want = expected[n]
+            assert (owner, text, status.split()[0]) == (want.owner or "no owner", want.text, want.status.value.split()[0])
+            assert agreed.startswith(f"A{want.number}, ")
+        # Only the pages shown were read, not every action of the history.
+        assert len(screen.actions._pages) <= 3
+        # The action done then carried over is open again and shows its history; the dropped one is not listed.
+        carried = next(n for n in range(table.row_count) if "carried over" in str(table.rows[n][5]))
+        table.cursor_row = carried
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(screen.query_one("#action-history", Static).render())
+        assert "done" in shown and "carried over" in shown
+        # a shows every action, the closed ones too.
+        await pilot.press("a")
+        await pilot.pause()
+        assert table.row_count == len(expected) + 2
+        texts = {str(table.rows[n][5]) for n in range(table.row_count)}
+        assert any(t.startswith("dropped") for t in texts)
+
+
+async def test_a_status_changed_on_a_later_page_is_saved_and_shown_there(store, library, clock, data_dir):
+    _history(store, library, clock)
+    expected = _expected_rows(store)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await wait_ready(pilot)
+        screen = app.screen
+        await pilot.press("pagedown", "pagedown", "pagedown", "pagedown", "pagedown")
+        await pilot.pause()
+        row = screen.table.cursor_row
+        assert row > 100
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert str(screen.table.rows[row][5]).startswith("done")
+        await pilot.press("a", "a")  # all, then open ones again: the done one is no longer open
+        await pilot.pause()
+        assert screen.table.row_count == len(expected) - 1
+    store.close()
+    again = Store(data_dir, clock=FixedClock()).open()
+    try:
+        done = {a.id for a in gather_actions(HistoryIndex(again).refresh().facts(), read_changes(again))
+                if a.status.value == "done"}
+        assert expected[row].id in done
+    finally:
+        again.close()
+
+
+async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_keys_meanwhile(
+    store, library, clock, monkeypatch
+):
+    _history(store, library, clock)
+    session = start_session(store, library.get("quick-success-huddle"), clock=clock, title="Huddle", team="fostering")
+    expected = _expected_rows(store, team="fostering", exclude=session.id)
+    # A slow disk: the round is read in a worker while the screen is up and answers keys.
+    from facilitator.tui.screens import learning_data
+
+    made = learning_data.ActionSource.__init__
+
+    def slow_source(self, *args, **kwargs):  # noqa: ANN001
+        import time
+
+        time.sleep(1.0)
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(learning_data.ActionSource, "__init__", slow_source)
+    app = build_app(store, clock, open_session_id=session.id, follow_up=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen) and not screen.ready
+        assert "Looking for this team's open learning actions" in str(screen.query_one("#actions-status", Static).render())
+        note = screen.query_one("#action-note", Input)
+        note.focus()
+        await pilot.press(*"typing")
+        assert note.value == "typing"  # typed while the actions are read
+        await wait_ready(pilot)
+        table = screen.table
+        assert table.row_count == len(expected)
+        assert [r[0] for r in _cells(table, list(range(5)))] == [a.text for a in expected[:5]]
+        overdue = sum(1 for a in expected if a.overdue(clock().date()))
+        assert f"{len(expected)} open actions, {overdue} overdue" in str(screen.query_one("#actions-status", Static).render())
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+
+async def test_themes_screen_counts_what_the_sessions_say_and_follows_a_running_session(store, library, clock, data_dir):
+    running, _ = _history(store, library, clock)
+
+    def expected(team=None):
+        return themes_markdown(compute_themes(HistoryIndex(store, use_cache=False).refresh().facts(),
+                                              read_changes(store), team=team))
+
+    async def written(pilot) -> str:
+        await pilot.press("w")
+        await pilot.pause()
+        status = str(pilot.app.screen.query_one("#themes-status", Static).render())
+        return Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
+
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("t")
+        await wait_ready(pilot)
+        assert isinstance(app.screen, ThemesScreen)
+        shown = await written(pilot)
+        assert shown == expected()
+        assert "| Persistence | 2 | 1 |" in shown  # two spellings of one tag, in one session
+        # The running session goes on: its new strength and tag are counted when the themes are opened again.
+        await pilot.press("escape")
+        await pilot.pause()
+        say(store, running, clock, "strengths-evidence", "Child focus", fields={"evidence": "The school noticed",
+                                                                               "skill": "care and empathy"})
+        say(store, running, clock, "what-went-right", "Again", tags=["PERSISTENCE"])
+        await pilot.press("t")
+        await wait_ready(pilot)
+        again = await written(pilot)
+        assert again == expected() and again != shown
+        assert "| Persistence | 3 | 1 |" in again
+        # One team's.
+        app.screen.query_one("#themes-team").value = "Fostering"
+        await pilot.pause()
+        await wait_ready(pilot)
+        assert await written(pilot) == expected("Fostering")
+
+
+def test_digest_of_a_long_history_is_what_the_sessions_say(store, library, clock, data_dir, tmp_path):
+    """`facilitator digest`, run as a user runs it, over the whole history: the same document the sessions'
+    facts give, written a piece at a time."""
+    from facilitator.learning.digest import DigestEntry, DigestInput, render_digest
+    from facilitator.vocabulary import SessionStatus
+
+    _history(store, library, clock)
+    since, until = dt.date(2020, 1, 1), dt.date(2026, 11, 22)
+    index = HistoryIndex(store, use_cache=False).refresh()
+    facts = {f.id: f for f in index.facts()}
+    every = DigestInput(since, until, dt.date.today(), local=[
+        DigestEntry(f.id, f.date, f.team, f.title, f.template_name, f.status != SessionStatus.ended.value)
+        for f in facts.values()
+    ], read=lambda ids: (facts[i] for i in ids), log=read_changes(store))
+    want = "".join(render_digest(every))
+    store.close()
+    out = tmp_path / "digest.md"
+    done = subprocess.run(
+        [sys.executable, "-m", "facilitator", "--data-dir", str(data_dir), "digest", "--since", since.isoformat(),
+         "--until", until.isoformat(), "--out", str(out)],
+        capture_output=True, text=True, timeout=120, cwd=ROOT,
+    )
+    assert done.returncode == 0, done.stderr
+    got = out.read_text(encoding="utf-8")
+    assert got == want
+    assert "the school said no" in got and f"**Sessions:** {SESSIONS}" in got
+    assert "- *and " in got  # a session with more went-right items than are shown says how many more
