@@ -91,6 +91,8 @@ class HistoryIndex:
     def _read_in_child(self, progress: Callable[[int, int], None]) -> None:
         """Many sessions to read (a new data folder, a new index version): read them in a child process, which
         writes them into the index as it goes; the sessions it could not read are read here afterwards."""
+        if not self.store.read_only:
+            self.store.flush()  # the session files in step with their journals: the child reads them as they are
         if self.db.to_read(self.store) < CHILD_AT:
             return
         try:

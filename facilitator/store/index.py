@@ -40,7 +40,8 @@ only ever added):
 
 One FTS row per contribution (not one per session): a hit is then a row (its session, place and text)
 and the number of hits a count, both from FTS5 alone. Search finds contributions holding every word of the
-query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens").
+query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens"; a word of one or two
+letters is found whole).
 
 Threads and processes: every thread has its own connection (``_conn``); the file is in WAL mode, so the
 history screen reads while a sync writes. A rebuild of many sessions runs in a child process
@@ -241,9 +242,16 @@ def query_tokens(query: str) -> list[list[str]]:
     return words
 
 
+#: a word shorter than this is found whole ("a" finds "a", not every word that starts with a)
+PREFIX_FROM = 3
+
+
 def fts_query(words: list[list[str]]) -> str:
-    """The FTS5 query: every word, each at the start of a word (its last token a prefix)."""
-    return " AND ".join('"' + " ".join(tokens).replace('"', '""') + '" *' for tokens in words)
+    """The FTS5 query: every word, each at the start of a word (its last token a prefix, unless short)."""
+    return " AND ".join(
+        '"' + " ".join(tokens).replace('"', '""') + '"' + (" *" if len(tokens[-1]) >= PREFIX_FROM else "")
+        for tokens in words
+    )
 
 
 def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]:
@@ -251,6 +259,8 @@ def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]
     spans = set()
     for tokens in words:
         pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(t) for t in tokens)
+        if len(tokens[-1]) < PREFIX_FROM:
+            pattern += r"(?![^\W_])"
         for m in re.finditer(pattern, text, re.IGNORECASE):
             spans.add(m.span())
     return tuple(sorted(spans))
