@@ -71,8 +71,12 @@ def _break(data_dir: Path, how: str) -> None:
         for suffix in ("-wal", "-shm"):
             Path(str(path) + suffix).unlink(missing_ok=True)
         path.write_bytes(b"this is not a database " * 400)
-    elif how == "old version":
+    elif how == "old version":  # as another version of the app would have written it
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(path) + suffix).unlink(missing_ok=True)
         with sqlite3.connect(path) as conn:
+            conn.execute("CREATE TABLE sessions (id TEXT, title TEXT)")
+            conn.execute("INSERT INTO sessions VALUES ('x', 'A session of another version')")
             conn.execute("PRAGMA user_version = 999")
 
 
