@@ -254,16 +254,23 @@ def fts_query(words: list[list[str]]) -> str:
     )
 
 
-def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]:
-    """Where the query's words are in ``text``, at the start of a word, any case (to show them)."""
-    spans = set()
+def _span_patterns(words: list[list[str]]) -> list[re.Pattern]:
+    patterns = []
     for tokens in words:
         pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(t) for t in tokens)
         if len(tokens[-1]) < PREFIX_FROM:
             pattern += r"(?![^\W_])"
-        for m in re.finditer(pattern, text, re.IGNORECASE):
-            spans.add(m.span())
-    return tuple(sorted(spans))
+        patterns.append(re.compile(pattern, re.IGNORECASE))
+    return patterns
+
+
+def _spans(text: str, patterns: list[re.Pattern]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted({m.span() for p in patterns for m in p.finditer(text)}))
+
+
+def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]:
+    """Where the query's words are in ``text``, at the start of a word, any case (to show them)."""
+    return _spans(text, _span_patterns(words))
 
 
 # ---------------------------------------------------------------------------- the index
@@ -278,7 +285,9 @@ class HistoryDB:
         self.path = path
         self.notices = notices if notices is not None else []
         self.quarantine_dir = quarantine_dir
-        self._local = threading.local()
+        self._local = threading.local()  # the connection each thread writes with
+        self._pool: list[tuple[int, sqlite3.Connection]] = []  # connections to read with
+        self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._memory: sqlite3.Connection | None = None  # the one connection of an index in memory
         self._memory_lock = threading.RLock()
@@ -383,13 +392,45 @@ class HistoryDB:
         if conn is not None:
             conn.close()
             self._local.conn = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, []
+        for _, conn in pool:
+            conn.close()
+
+    def _borrow(self) -> tuple[int, sqlite3.Connection]:
+        """A reading connection, kept between reads (its page cache with it), for whichever thread reads."""
+        with self._pool_lock:
+            while self._pool:
+                generation, conn = self._pool.pop()
+                if generation == self._generation:
+                    return generation, conn
+                conn.close()
+        generation = self._generation
+        try:
+            return generation, self._connect()
+        except IndexDamaged as exc:
+            self._set_aside(str(exc))
+            return self._generation, self._connect()
+
+    def _give_back(self, generation: int, conn: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            if generation == self._generation and len(self._pool) < 4:
+                self._pool.append((generation, conn))
+                return
+        conn.close()
 
     def read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         """Rows of a read-only query (the schema in the module docstring is the API); [] if the index is damaged
         (it is then set aside, and the next sync builds it again)."""
         try:
-            with self._memory_lock if self.path is None else _nothing:
-                return self._conn().execute(sql, params).fetchall()
+            if self.path is None:
+                with self._memory_lock:
+                    return self._conn().execute(sql, params).fetchall()
+            generation, conn = self._borrow()
+            try:
+                return conn.execute(sql, params).fetchall()
+            finally:
+                self._give_back(generation, conn)
         except sqlite3.DatabaseError as exc:
             self._damaged(exc)
             return []
@@ -530,45 +571,51 @@ class HistoryDB:
 
     # ------------------------------------------------------------------ search
     def search(
-        self, query: str, filters: Filters = Filters(), limit: int = 500, ids: Iterable[str] | None = None
+        self, query: str, filters: Filters = Filters(), limit: int = 500, ids: Iterable[str] | None = None,
+        count_up_to: int | None = None,
     ) -> tuple[list[Hit], int]:
         """(the first ``limit`` contributions holding every word of ``query``, newest sessions first, and how
-        many in all), in the sessions ``filters`` (and ``ids``, if given) keep."""
+        many in all), in the sessions ``filters`` (and ``ids``, if given) keep. ``count_up_to``: stop counting
+        past that many (the total is then ``count_up_to + 1``: "more than")."""
         words = query_tokens(query)
         if not words:
             return [], 0
         match = fts_query(words)
         where, params = filters.where()
         if ids is not None:
-            wanted = list(ids)
-            where += f" AND s.id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(wanted))
-        narrowed = where != "1"
-        join = "JOIN sessions s ON s.k = (f.rowid >> 20)" if narrowed else ""
-        try:
-            total_rows = self.read(
-                f"SELECT count(*) FROM contributions_fts f {join} WHERE contributions_fts MATCH ? AND {where}",
+            where += " AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        rows = self.read(
+            f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
+            "FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
+            f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT}) "
+            f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
+            [match, *params, limit],
+        )
+        if len(rows) < limit:
+            total = len(rows)
+        else:
+            join = f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT})" if where != "1" else ""
+            cap = "" if count_up_to is None else f"LIMIT {int(count_up_to) + 1}"
+            counted = self.read(
+                f"SELECT count(*) FROM (SELECT 1 FROM contributions_fts f {join} "
+                f"WHERE contributions_fts MATCH ? AND {where} {cap})",
                 [match, *params],
             )
-            rows = self.read(
-                f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
-                f"FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
-                f"JOIN sessions s ON s.k = (f.rowid >> 20) "
-                f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
-                [match, *params, limit],
-            )
-        except sqlite3.OperationalError:
-            return [], 0
+            total = counted[0][0] if counted else len(rows)
+        patterns = _span_patterns(words)
         hits = []
-        phases_of: dict[str, list] = {}
+        titles_of: dict[str, list[str]] = {}
+        sessions: dict[str, IndexedSession] = {}
         for rowid, text, phase, *session, phases in rows:
-            entry = _indexed(session)
-            titles = phases_of.get(entry.id)
-            if titles is None:
-                titles = phases_of[entry.id] = [p[1] for p in json.loads(phases)]
-            hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, word_spans(text, words),
+            entry = sessions.get(session[0])
+            if entry is None:
+                entry = sessions[session[0]] = _indexed(session)
+                titles_of[entry.id] = [p[1] for p in json.loads(phases)]
+            titles = titles_of[entry.id]
+            hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, _spans(text, patterns),
                             titles[phase] if 0 <= phase < len(titles) else ""))
-        return hits, (total_rows[0][0] if total_rows else 0)
+        return hits, total
 
     # ------------------------------------------------------------------ whole sessions
     def session_data(self, ids: Iterable[str] | None = None, filters: Filters = Filters()) -> Iterator[SessionData]:

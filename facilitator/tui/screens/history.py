@@ -19,7 +19,6 @@ from textual.widgets import Header, Input, Select, Static
 from typing import TYPE_CHECKING
 
 from ...learning.search import snippet
-from ...memory import release_free_memory
 from ...store import StoreError
 from ...store.index import Filters, HistoryDB, Hit, IndexedSession
 from ...text import parse_date, plural, team_key
@@ -32,6 +31,8 @@ if TYPE_CHECKING:  # a session is loaded (and the pydantic models with it) only 
     from ...models import Session
 
 SHOWN_HITS = 500
+#: matches are counted up to this many ("more than 10,000 contributions match": counting them all takes longer)
+COUNT_UP_TO = 10_000
 #: up to this many sessions the history index is brought up to date before the screen shows; above, in a
 #: worker thread (or a child process, when many sessions are to be read), the list showing what it holds
 READ_NOW = 50
@@ -368,8 +369,7 @@ class HistoryScreen(Screen):
         query, filters = key
         if number != self._searches:
             return  # a later search was asked for before this one started
-        hits, total = self.db.search(query, filters, limit=SHOWN_HITS)
-        release_free_memory()
+        hits, total = self.db.search(query, filters, limit=SHOWN_HITS, count_up_to=COUNT_UP_TO)
         if self.app.is_running:
             self.app.call_from_thread(self._show_hits, number, key, hits, total)
 
@@ -390,8 +390,12 @@ class HistoryScreen(Screen):
             self._status(Text(f"No contribution matches “{query}”.{reading}"))
         else:
             more = f"; the first {len(hits)} are shown" if total > len(hits) else ""
+            counted = (
+                f"More than {COUNT_UP_TO:,} contributions match" if total > COUNT_UP_TO
+                else plural(total, 'contribution matches', 'contributions match')
+            )
             self._status(
-                Text(f"{plural(total, 'contribution matches', 'contributions match')} “{query}” in "
+                Text(f"{counted} “{query}” in "
                      f"{f'{sessions}+ sessions' if more else plural(sessions, 'session')}{more}. "
                      f"Enter opens the session.{reading}")
             )
