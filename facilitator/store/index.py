@@ -32,7 +32,8 @@ only ever added):
              recorded order), phase INTEGER (index into the session's phases), went_right INTEGER (0/1:
              says what went right: such a phase, a strength or a highlight), text TEXT (names replaced,
              one line))
-    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid)
+    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid; no ranking,
+             so no column sizes kept)
     strengths(session, idx, evidence, skill)           -- idx: the contribution (its text is the strength)
     actions(session, idx, contribution_id, number, owner, due, tell)   -- number: A1 is 1, as the record
     tags(session, tag)                                 -- every tag and practice skill given, with repeats
@@ -73,7 +74,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
@@ -93,7 +94,7 @@ CREATE TABLE contributions (
     rowid INTEGER PRIMARY KEY, session INTEGER NOT NULL, idx INTEGER NOT NULL, phase INTEGER NOT NULL,
     went_right INTEGER NOT NULL, text TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid');
+CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid', columnsize=0);
 CREATE TABLE strengths (session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence TEXT NOT NULL, skill TEXT NOT NULL);
 CREATE INDEX strengths_session ON strengths(session);
 CREATE TABLE actions (
@@ -318,7 +319,9 @@ class HistoryDB:
         conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
         try:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            # Derived data: no fsync. A power cut may lose the last rows written (their sessions have no mark
+            # then, and are read again) or damage the file (set aside and built again).
+            conn.execute("PRAGMA synchronous=OFF")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
                 with self._write_lock:
@@ -463,13 +466,16 @@ class HistoryDB:
         progress: Callable[[int, int], None] | None = None,
         wanted: Callable[[Any], bool] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        read_sessions: ReadSessions | None = None,
     ) -> "HistoryDB":
         """Bring the index up to date with the store: sessions whose mark changed read again, new ones added,
         removed ones dropped. ``wanted`` (a SessionRow test): only those sessions are read (the others keep
-        what the index has). ``progress(done, total)`` after each batch."""
+        what the index has). ``progress(done, total)`` after each batch. ``read_sessions``: how the sessions'
+        rows are read (default ``read_each``, one after the other; learning/rebuild.py reads them in several
+        processes)."""
         for attempt in range(2):
             try:
-                self._sync(store, compute, progress, wanted, cancelled)
+                self._sync(store, compute, progress, wanted, cancelled, read_sessions)
                 return self
             except sqlite3.DatabaseError as exc:
                 if "locked" in str(exc) or attempt:
@@ -477,11 +483,13 @@ class HistoryDB:
                 self._damaged(exc)
         return self
 
-    def _sync(self, store, compute, progress, wanted, cancelled) -> None:  # noqa: ANN001
+    def _sync(self, store, compute, progress, wanted, cancelled, read_sessions) -> None:  # noqa: ANN001
         if not store.read_only:
             store.flush()
         rows, current, indexed = self.stale(store)
         conn = self._conn()
+        if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
+            conn.execute("PRAGMA cache_size = -32768")
         gone = [k for sid, (k, _) in indexed.items() if sid not in current]
         work = [r for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id])]
         if wanted is not None:
@@ -505,13 +513,11 @@ class HistoryDB:
             total = len(work)
             if progress is not None:
                 progress(0, total)
+            results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
             for start in range(0, len(work), BATCH):
                 if cancelled is not None and cancelled():
                     return
-                batch = []
-                for row in work[start : start + BATCH]:
-                    data, mark = _read_session(store, row.id, current[row.id], compute)
-                    batch.append((row, data, mark))
+                batch = [(row, *next(results)) for row in work[start : start + BATCH]]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     for row, data, mark in batch:
@@ -699,18 +705,36 @@ def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None)
         conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
 
 
+def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> SessionData | None:
+    """A session's rows straight from its session file, if that file is in step with its journal (``mark``:
+    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it)."""
+    if mark[0] is None:
+        return None
+    path = store.sessions_dir / f"{sid}.json"
+    try:
+        header, contributions, meta = _read_tables(path, path.read_bytes())
+        if meta.get("journal_bytes") == mark[2]:
+            return compute(store.resolve_template(header, path), contributions)
+    except (OSError, DamagedFileError):
+        pass
+    return None
+
+
+def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[SessionData | None, Mark | None]]:
+    """The rows of each session of ``items`` ((id, mark) each), in order, one after the other."""
+    for sid, mark in items:
+        yield _read_session(store, sid, mark, compute)
+
+
+ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[SessionData | None, Mark | None]]]
+
+
 def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[SessionData | None, Mark | None]:
     """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
     with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
-    folder = store.sessions_dir
-    path = folder / f"{sid}.json"
-    if mark[0] is not None:
-        try:
-            header, contributions, meta = _read_tables(path, path.read_bytes())
-            if meta.get("journal_bytes") == mark[2]:
-                return compute(store.resolve_template(header, path), contributions), mark
-        except (OSError, DamagedFileError):
-            pass
+    data = read_session_file(store, sid, mark, compute)
+    if data is not None:
+        return data, mark
     try:
         with store._thread_lock:
             session = store.load_session(sid)
