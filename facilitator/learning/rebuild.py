@@ -2,7 +2,8 @@
 
 ``python -m facilitator.learning.rebuild DATA_DIR PARENT_PID``: reads every session whose index rows are
 missing or stale and writes them into <data>/history-index.sqlite, printing "done total" after each batch.
-It opens the store read-only (the app holds the folder's lock) and stops when the app is gone.
+It opens the store read-only (the app holds the folder's lock), runs at a lower priority than the app (nice
+10), and stops when the app is gone.
 
 With many sessions to read, they are read and their rows computed in worker processes (one per CPU), a
 window at a time, while this process writes the previous window into the index: the SQLite writes and the
@@ -78,6 +79,10 @@ def main(argv: list[str]) -> int:
     from .facts import session_data
 
     data_dir, parent = Path(argv[0]), int(argv[1])
+    try:
+        os.nice(10)  # the app's typing first: this (and its workers, which inherit it) gets the CPU left over
+    except (AttributeError, OSError):
+        pass
     try:
         store = Store(data_dir, read_only=True).open()
     except StoreError:
