@@ -219,9 +219,8 @@ class HistoryScreen(Screen):
             self.ready = True
             return
         store = self.app.store
-        if self.index.loaded and len(getattr(store, "_docs", None) or ()) <= READ_NOW or (
-            not self.index.loaded and len(store.session_rows()) <= READ_NOW
-        ):
+        sessions = getattr(store, "_docs", None)  # the store's index documents, one per session
+        if len(sessions if sessions is not None else store.session_rows()) <= READ_NOW:
             history_index(self.app)
             self.ready = True
             return
