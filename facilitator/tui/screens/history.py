@@ -275,7 +275,7 @@ class HistoryScreen(Screen):
         if progress is None:
             return " Reading the history…"
         done, total = progress
-        return f" Reading the history: {done:,} of {plural(total, 'session')}; the list and search grow as it goes."
+        return f" Reading the history: {done:,} of {total:,} sessions; the list and search grow as it goes."
 
     # ------------------------------------------------------------------ filters
     def _filters(self) -> Filters | None:
