@@ -37,6 +37,7 @@ class HistoryIndex:
         self.db = db or HistoryDB.for_store(store, in_memory=not use_cache)
         self.loaded = False
         self._seen_changes: int | None = None
+        self._seen_replaced = 0  # the index file was set aside since (damaged): it must be built again
         self._lock = threading.Lock()  # one refresh at a time (the warm-up, a screen, a session ended)
         self._child: subprocess.Popen | None = None
         self._stopped = False
@@ -49,7 +50,10 @@ class HistoryIndex:
     @property
     def up_to_date(self) -> bool:
         """Nothing recorded, ended, imported or repaired since the last whole refresh (no file looked at)."""
-        return self.loaded and not self.store.read_only and self._seen_changes == self.store.changes
+        return (
+            self.loaded and not self.store.read_only and self._seen_changes == self.store.changes
+            and self._seen_replaced == self.db.replaced
+        )
 
     def refresh(
         self, wanted: Callable | None = None, progress: Callable[[int, int], None] | None = None, child: bool = False
@@ -78,6 +82,7 @@ class HistoryIndex:
                 self.loaded = True
                 if not self.store.read_only:
                     self._seen_changes = changes
+                    self._seen_replaced = self.db.replaced
         return self
 
     def _sync(self, progress: Callable[[int, int], None], wanted: Callable | None) -> None:

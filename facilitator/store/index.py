@@ -279,6 +279,21 @@ class IndexDamaged(Exception):
     """The index file cannot be used (it is set aside and rebuilt by the next sync)."""
 
 
+class IndexUnavailable(IndexDamaged):
+    """The index file cannot be opened or written now (a read-only or full disk, a folder without write
+    permission, another process holding it too long): left as it is; the caller may use an index in memory."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """An error that says the file is not a usable index (not a database, malformed, tables missing), as
+    against one that says it cannot be used now (locked, read-only, disk full, I/O): only the first kind sets
+    the file aside."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        return "no such table" in text or "no such column" in text or "malformed" in text
+    return True
+
+
 class HistoryDB:
     """The index file of one data folder (``HistoryDB.for_store(store)``), or one in memory (``path=None``)."""
 
@@ -313,10 +328,13 @@ class HistoryDB:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             conn.executescript(_SCHEMA)
             return conn
-        if not self.path.exists():
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-            os.close(fd)
-        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            if not self.path.exists():
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                os.close(fd)
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise IndexUnavailable(str(exc)) from None
         try:
             conn.execute("PRAGMA journal_mode=WAL")
             # Derived data: no fsync. A power cut may lose the last rows written (their sessions have no mark
@@ -341,7 +359,7 @@ class HistoryDB:
             conn.execute("SELECT count(*) FROM sessions WHERE k < 0").fetchone()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise IndexDamaged(str(exc)) from None
+            raise (IndexDamaged if _is_damage(exc) else IndexUnavailable)(str(exc)) from None
         return conn
 
     def _conn(self) -> sqlite3.Connection:
@@ -357,6 +375,8 @@ class HistoryDB:
             conn.close()
         try:
             conn = self._connect()
+        except IndexUnavailable:
+            raise
         except IndexDamaged as exc:
             self._set_aside(str(exc))
             conn = self._connect()
@@ -411,6 +431,8 @@ class HistoryDB:
         generation = self._generation
         try:
             return generation, self._connect()
+        except IndexUnavailable:
+            raise
         except IndexDamaged as exc:
             self._set_aside(str(exc))
             return self._generation, self._connect()
@@ -437,13 +459,19 @@ class HistoryDB:
         except sqlite3.DatabaseError as exc:
             self._damaged(exc)
             return []
+        except IndexUnavailable:
+            return []
 
     def _damaged(self, exc: sqlite3.DatabaseError) -> None:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return
-        if self.path is not None:
+        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
+        if self.path is not None and _is_damage(exc):
             self.close()
             self._set_aside(str(exc))
+
+    @property
+    def replaced(self) -> int:
+        """How many times the file was set aside (a reader compares it to know the index must be built again)."""
+        return self._generation
 
     # ------------------------------------------------------------------ keeping it up to date
     def stale(self, store: "Store") -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
@@ -478,7 +506,9 @@ class HistoryDB:
                 self._sync(store, compute, progress, wanted, cancelled, read_sessions)
                 return self
             except sqlite3.DatabaseError as exc:
-                if "locked" in str(exc) or attempt:
+                if not _is_damage(exc):
+                    raise IndexUnavailable(str(exc)) from None
+                if attempt:
                     raise IndexDamaged(str(exc)) from None
                 self._damaged(exc)
         return self
