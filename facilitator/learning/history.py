@@ -8,6 +8,10 @@ The store hands data out and learning computes from it: ``HistoryIndex.refresh``
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 
@@ -15,6 +19,11 @@ from ..store import Store, StoreError
 from ..store.index import Filters, HistoryDB, IndexDamaged
 from .facts import SessionEntry, SessionFacts, facts_from_data, session_data
 from .search import SearchHit
+
+
+#: with at least this many sessions to read, ``refresh(child=True)`` reads them in a child process, so the app's
+#: own interpreter stays free for typing (a thread would share it)
+CHILD_AT = 300
 
 
 class HistoryIndex:
@@ -28,32 +37,94 @@ class HistoryIndex:
         self.db = db or HistoryDB.for_store(store, in_memory=not use_cache)
         self.loaded = False
         self._seen_changes: int | None = None
+        self._seen_replaced = 0  # the index file was set aside since (damaged): it must be built again
+        self._lock = threading.Lock()  # one refresh at a time (the warm-up, a screen, a session ended)
+        self._child: subprocess.Popen | None = None
+        self._stopped = False
+        #: (sessions read, sessions to read) while a refresh reads sessions from their files; None otherwise
+        self.progress: tuple[int, int] | None = None
         #: figures of the last refresh: sessions kept as indexed, read from their files
         self.from_cache = 0
         self.from_files = 0
 
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing recorded, ended, imported or repaired since the last whole refresh (no file looked at)."""
+        return (
+            self.loaded and not self.store.read_only and self._seen_changes == self.store.changes
+            and self._seen_replaced == self.db.replaced
+        )
+
     def refresh(
-        self, wanted: Callable | None = None, progress: Callable[[int, int], None] | None = None
+        self, wanted: Callable | None = None, progress: Callable[[int, int], None] | None = None, child: bool = False
     ) -> "HistoryIndex":
         """Bring the index up to date (sessions whose files changed read again). ``wanted`` (a SessionRow test):
-        only those sessions are read."""
-        store = self.store
-        changes = store.changes
-        if wanted is None and not store.read_only and self.loaded and self._seen_changes == changes:
-            self.from_cache = self.from_files = 0
-            return self
+        only those sessions are read. ``child``: many sessions to read are read in a child process."""
+        with self._lock:
+            if wanted is None and self.up_to_date:
+                self.from_cache = self.from_files = 0
+                return self
+            changes = self.store.changes
+
+            def noted(done: int, total: int) -> None:
+                self.progress = (done, total) if done < total else None
+                if progress is not None:
+                    progress(done, total)
+
+            try:
+                if child and wanted is None and self.db.path is not None and not self._stopped:
+                    self._read_in_child(noted)
+                self._sync(noted, wanted)
+            finally:
+                self.progress = None
+            self.from_files, self.from_cache = self.db.last_read, self.db.last_kept
+            if wanted is None:
+                self.loaded = True
+                if not self.store.read_only:
+                    self._seen_changes = changes
+                    self._seen_replaced = self.db.replaced
+        return self
+
+    def _sync(self, progress: Callable[[int, int], None], wanted: Callable | None) -> None:
         try:
-            self.db.sync(store, session_data, progress=progress, wanted=wanted)
+            self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
         except IndexDamaged:
             # The file cannot be written (a read-only disk, another process holding it): an index in memory.
-            self.db = HistoryDB.for_store(store, in_memory=True)
-            self.db.sync(store, session_data, progress=progress, wanted=wanted)
-        self.from_files, self.from_cache = self.db.last_read, self.db.last_kept
-        if wanted is None:
-            self.loaded = True
-            if not store.read_only:
-                self._seen_changes = changes
-        return self
+            self.db = HistoryDB.for_store(self.store, in_memory=True)
+            self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+
+    def _read_in_child(self, progress: Callable[[int, int], None]) -> None:
+        """Many sessions to read (a new data folder, a new index version): read them in a child process, which
+        writes them into the index as it goes; the sessions it could not read are read here afterwards."""
+        if not self.store.read_only:
+            self.store.flush()  # the session files in step with their journals: the child reads them as they are
+        if self.db.to_read(self.store) < CHILD_AT:
+            return
+        try:
+            self._child = child = subprocess.Popen(
+                [sys.executable, "-m", "facilitator.learning.rebuild", str(self.store.data_dir), str(os.getpid())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            )
+        except OSError:
+            return
+        try:
+            assert child.stdout is not None
+            for line in child.stdout:
+                try:
+                    done, total = (int(n) for n in line.split())
+                except ValueError:
+                    continue
+                progress(done, total)
+        finally:
+            child.wait()
+            self._child = None
+
+    def stop(self) -> None:
+        """The app is closing: stop reading (a child process is ended)."""
+        self._stopped = True
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()
 
     def entries(self) -> list[SessionEntry]:
         """Every session as the history lists it, newest first."""

@@ -32,7 +32,8 @@ only ever added):
              recorded order), phase INTEGER (index into the session's phases), went_right INTEGER (0/1:
              says what went right: such a phase, a strength or a highlight), text TEXT (names replaced,
              one line))
-    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid)
+    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid; no ranking,
+             so no column sizes kept)
     strengths(session, idx, evidence, skill)           -- idx: the contribution (its text is the strength)
     actions(session, idx, contribution_id, number, owner, due, tell,   -- number: A1 is 1, as the record
             date (the session's, ISO), team_key (the session's), owner_key (owner case folded),
@@ -46,7 +47,8 @@ only ever added):
 
 One FTS row per contribution (not one per session): a hit is then a row (its session, place and text)
 and the number of hits a count, both from FTS5 alone. Search finds contributions holding every word of the
-query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens").
+query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens"; a word of one or two
+letters is found whole).
 
 Threads and processes: every thread has its own connection (``_conn``); the file is in WAL mode, so the
 history screen reads while a sync writes. A rebuild of many sessions runs in a child process
@@ -79,7 +81,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
@@ -104,7 +106,7 @@ CREATE TABLE contributions (
     rowid INTEGER PRIMARY KEY, session INTEGER NOT NULL, idx INTEGER NOT NULL, phase INTEGER NOT NULL,
     went_right INTEGER NOT NULL, text TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid');
+CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid', columnsize=0);
 CREATE TABLE strengths (session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence TEXT NOT NULL, skill TEXT NOT NULL);
 CREATE INDEX strengths_session ON strengths(session);
 CREATE TABLE actions (
@@ -257,24 +259,55 @@ def query_tokens(query: str) -> list[list[str]]:
     return words
 
 
+#: a word shorter than this is found whole ("a" finds "a", not every word that starts with a)
+PREFIX_FROM = 3
+
+
 def fts_query(words: list[list[str]]) -> str:
-    """The FTS5 query: every word, each at the start of a word (its last token a prefix)."""
-    return " AND ".join('"' + " ".join(tokens).replace('"', '""') + '" *' for tokens in words)
+    """The FTS5 query: every word, each at the start of a word (its last token a prefix, unless short)."""
+    return " AND ".join(
+        '"' + " ".join(tokens).replace('"', '""') + '"' + (" *" if len(tokens[-1]) >= PREFIX_FROM else "")
+        for tokens in words
+    )
+
+
+def _span_patterns(words: list[list[str]]) -> list[re.Pattern]:
+    patterns = []
+    for tokens in words:
+        pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(t) for t in tokens)
+        if len(tokens[-1]) < PREFIX_FROM:
+            pattern += r"(?![^\W_])"
+        patterns.append(re.compile(pattern, re.IGNORECASE))
+    return patterns
+
+
+def _spans(text: str, patterns: list[re.Pattern]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted({m.span() for p in patterns for m in p.finditer(text)}))
 
 
 def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]:
     """Where the query's words are in ``text``, at the start of a word, any case (to show them)."""
-    spans = set()
-    for tokens in words:
-        pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(t) for t in tokens)
-        for m in re.finditer(pattern, text, re.IGNORECASE):
-            spans.add(m.span())
-    return tuple(sorted(spans))
+    return _spans(text, _span_patterns(words))
 
 
 # ---------------------------------------------------------------------------- the index
 class IndexDamaged(Exception):
     """The index file cannot be used (it is set aside and rebuilt by the next sync)."""
+
+
+class IndexUnavailable(IndexDamaged):
+    """The index file cannot be opened or written now (a read-only or full disk, a folder without write
+    permission, another process holding it too long): left as it is; the caller may use an index in memory."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """An error that says the file is not a usable index (not a database, malformed, tables missing), as
+    against one that says it cannot be used now (locked, read-only, disk full, I/O): only the first kind sets
+    the file aside."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        return "no such table" in text or "no such column" in text or "malformed" in text
+    return True
 
 
 class HistoryDB:
@@ -284,7 +317,9 @@ class HistoryDB:
         self.path = path
         self.notices = notices if notices is not None else []
         self.quarantine_dir = quarantine_dir
-        self._local = threading.local()
+        self._local = threading.local()  # the connection each thread writes with
+        self._pool: list[tuple[int, sqlite3.Connection]] = []  # connections to read with
+        self._pool_lock = threading.Lock()
         self._write_lock = threading.Lock()
         self._memory: sqlite3.Connection | None = None  # the one connection of an index in memory
         self._memory_lock = threading.RLock()
@@ -309,13 +344,18 @@ class HistoryDB:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             conn.executescript(_SCHEMA)
             return conn
-        if not self.path.exists():
-            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
-            os.close(fd)
-        conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        try:
+            if not self.path.exists():
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                os.close(fd)
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise IndexUnavailable(str(exc)) from None
         try:
             conn.execute("PRAGMA journal_mode=WAL")
-            conn.execute("PRAGMA synchronous=NORMAL")
+            # Derived data: no fsync. A power cut may lose the last rows written (their sessions have no mark
+            # then, and are read again) or damage the file (set aside and built again).
+            conn.execute("PRAGMA synchronous=OFF")
             version = conn.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
                 with self._write_lock:
@@ -335,7 +375,7 @@ class HistoryDB:
             conn.execute("SELECT count(*) FROM sessions WHERE k < 0").fetchone()
         except sqlite3.DatabaseError as exc:
             conn.close()
-            raise IndexDamaged(str(exc)) from None
+            raise (IndexDamaged if _is_damage(exc) else IndexUnavailable)(str(exc)) from None
         return conn
 
     def _conn(self) -> sqlite3.Connection:
@@ -351,6 +391,8 @@ class HistoryDB:
             conn.close()
         try:
             conn = self._connect()
+        except IndexUnavailable:
+            raise
         except IndexDamaged as exc:
             self._set_aside(str(exc))
             conn = self._connect()
@@ -389,23 +431,63 @@ class HistoryDB:
         if conn is not None:
             conn.close()
             self._local.conn = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, []
+        for _, conn in pool:
+            conn.close()
+
+    def _borrow(self) -> tuple[int, sqlite3.Connection]:
+        """A reading connection, kept between reads (its page cache with it), for whichever thread reads."""
+        with self._pool_lock:
+            while self._pool:
+                generation, conn = self._pool.pop()
+                if generation == self._generation:
+                    return generation, conn
+                conn.close()
+        generation = self._generation
+        try:
+            return generation, self._connect()
+        except IndexUnavailable:
+            raise
+        except IndexDamaged as exc:
+            self._set_aside(str(exc))
+            return self._generation, self._connect()
+
+    def _give_back(self, generation: int, conn: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            if generation == self._generation and len(self._pool) < 4:
+                self._pool.append((generation, conn))
+                return
+        conn.close()
 
     def read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
         """Rows of a read-only query (the schema in the module docstring is the API); [] if the index is damaged
         (it is then set aside, and the next sync builds it again)."""
         try:
-            with self._memory_lock if self.path is None else _nothing:
-                return self._conn().execute(sql, params).fetchall()
+            if self.path is None:
+                with self._memory_lock:
+                    return self._conn().execute(sql, params).fetchall()
+            generation, conn = self._borrow()
+            try:
+                return conn.execute(sql, params).fetchall()
+            finally:
+                self._give_back(generation, conn)
         except sqlite3.DatabaseError as exc:
             self._damaged(exc)
             return []
+        except IndexUnavailable:
+            return []
 
     def _damaged(self, exc: sqlite3.DatabaseError) -> None:
-        if isinstance(exc, sqlite3.OperationalError) and "locked" in str(exc):
-            return
-        if self.path is not None:
+        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
+        if self.path is not None and _is_damage(exc):
             self.close()
             self._set_aside(str(exc))
+
+    @property
+    def replaced(self) -> int:
+        """How many times the file was set aside (a reader compares it to know the index must be built again)."""
+        return self._generation
 
     # ------------------------------------------------------------------ keeping it up to date
     def stale(self, store: "Store") -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
@@ -428,25 +510,32 @@ class HistoryDB:
         progress: Callable[[int, int], None] | None = None,
         wanted: Callable[[Any], bool] | None = None,
         cancelled: Callable[[], bool] | None = None,
+        read_sessions: ReadSessions | None = None,
     ) -> "HistoryDB":
         """Bring the index up to date with the store: sessions whose mark changed read again, new ones added,
         removed ones dropped. ``wanted`` (a SessionRow test): only those sessions are read (the others keep
-        what the index has). ``progress(done, total)`` after each batch."""
+        what the index has). ``progress(done, total)`` after each batch. ``read_sessions``: how the sessions'
+        rows are read (default ``read_each``, one after the other; learning/rebuild.py reads them in several
+        processes)."""
         for attempt in range(2):
             try:
-                self._sync(store, compute, progress, wanted, cancelled)
+                self._sync(store, compute, progress, wanted, cancelled, read_sessions)
                 return self
             except sqlite3.DatabaseError as exc:
-                if "locked" in str(exc) or attempt:
+                if not _is_damage(exc):
+                    raise IndexUnavailable(str(exc)) from None
+                if attempt:
                     raise IndexDamaged(str(exc)) from None
                 self._damaged(exc)
         return self
 
-    def _sync(self, store, compute, progress, wanted, cancelled) -> None:  # noqa: ANN001
+    def _sync(self, store, compute, progress, wanted, cancelled, read_sessions) -> None:  # noqa: ANN001
         if not store.read_only:
             store.flush()
         rows, current, indexed = self.stale(store)
         conn = self._conn()
+        if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
+            conn.execute("PRAGMA cache_size = -32768")
         gone = [k for sid, (k, _) in indexed.items() if sid not in current]
         work = [r for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id])]
         if wanted is not None:
@@ -470,13 +559,11 @@ class HistoryDB:
             total = len(work)
             if progress is not None:
                 progress(0, total)
+            results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
             for start in range(0, len(work), BATCH):
                 if cancelled is not None and cancelled():
                     return
-                batch = []
-                for row in work[start : start + BATCH]:
-                    data, mark = _read_session(store, row.id, current[row.id], compute)
-                    batch.append((row, data, mark))
+                batch = [(row, *next(results)) for row in work[start : start + BATCH]]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     for row, data, mark in batch:
@@ -536,45 +623,51 @@ class HistoryDB:
 
     # ------------------------------------------------------------------ search
     def search(
-        self, query: str, filters: Filters = Filters(), limit: int = 500, ids: Iterable[str] | None = None
+        self, query: str, filters: Filters = Filters(), limit: int = 500, ids: Iterable[str] | None = None,
+        count_up_to: int | None = None,
     ) -> tuple[list[Hit], int]:
         """(the first ``limit`` contributions holding every word of ``query``, newest sessions first, and how
-        many in all), in the sessions ``filters`` (and ``ids``, if given) keep."""
+        many in all), in the sessions ``filters`` (and ``ids``, if given) keep. ``count_up_to``: stop counting
+        past that many (the total is then ``count_up_to + 1``: "more than")."""
         words = query_tokens(query)
         if not words:
             return [], 0
         match = fts_query(words)
         where, params = filters.where()
         if ids is not None:
-            wanted = list(ids)
-            where += f" AND s.id IN (SELECT value FROM json_each(?))"
-            params.append(json.dumps(wanted))
-        narrowed = where != "1"
-        join = "JOIN sessions s ON s.k = (f.rowid >> 20)" if narrowed else ""
-        try:
-            total_rows = self.read(
-                f"SELECT count(*) FROM contributions_fts f {join} WHERE contributions_fts MATCH ? AND {where}",
+            where += " AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        rows = self.read(
+            f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
+            "FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
+            f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT}) "
+            f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
+            [match, *params, limit],
+        )
+        if len(rows) < limit:
+            total = len(rows)
+        else:
+            join = f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT})" if where != "1" else ""
+            cap = "" if count_up_to is None else f"LIMIT {int(count_up_to) + 1}"
+            counted = self.read(
+                f"SELECT count(*) FROM (SELECT 1 FROM contributions_fts f {join} "
+                f"WHERE contributions_fts MATCH ? AND {where} {cap})",
                 [match, *params],
             )
-            rows = self.read(
-                f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
-                f"FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
-                f"JOIN sessions s ON s.k = (f.rowid >> 20) "
-                f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
-                [match, *params, limit],
-            )
-        except sqlite3.OperationalError:
-            return [], 0
+            total = counted[0][0] if counted else len(rows)
+        patterns = _span_patterns(words)
         hits = []
-        phases_of: dict[str, list] = {}
+        titles_of: dict[str, list[str]] = {}
+        sessions: dict[str, IndexedSession] = {}
         for rowid, text, phase, *session, phases in rows:
-            entry = _indexed(session)
-            titles = phases_of.get(entry.id)
-            if titles is None:
-                titles = phases_of[entry.id] = [p[1] for p in json.loads(phases)]
-            hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, word_spans(text, words),
+            entry = sessions.get(session[0])
+            if entry is None:
+                entry = sessions[session[0]] = _indexed(session)
+                titles_of[entry.id] = [p[1] for p in json.loads(phases)]
+            titles = titles_of[entry.id]
+            hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, _spans(text, patterns),
                             titles[phase] if 0 <= phase < len(titles) else ""))
-        return hits, (total_rows[0][0] if total_rows else 0)
+        return hits, total
 
     # ------------------------------------------------------------------ whole sessions
     def session_data(self, ids: Iterable[str] | None = None, filters: Filters = Filters()) -> Iterator[SessionData]:
@@ -672,18 +765,36 @@ def _due_date(due: str) -> str | None:
         return None
 
 
+def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> SessionData | None:
+    """A session's rows straight from its session file, if that file is in step with its journal (``mark``:
+    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it)."""
+    if mark[0] is None:
+        return None
+    path = store.sessions_dir / f"{sid}.json"
+    try:
+        header, contributions, meta = _read_tables(path, path.read_bytes())
+        if meta.get("journal_bytes") == mark[2]:
+            return compute(store.resolve_template(header, path), contributions)
+    except (OSError, DamagedFileError):
+        pass
+    return None
+
+
+def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[SessionData | None, Mark | None]]:
+    """The rows of each session of ``items`` ((id, mark) each), in order, one after the other."""
+    for sid, mark in items:
+        yield _read_session(store, sid, mark, compute)
+
+
+ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[SessionData | None, Mark | None]]]
+
+
 def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[SessionData | None, Mark | None]:
     """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
     with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
-    folder = store.sessions_dir
-    path = folder / f"{sid}.json"
-    if mark[0] is not None:
-        try:
-            header, contributions, meta = _read_tables(path, path.read_bytes())
-            if meta.get("journal_bytes") == mark[2]:
-                return compute(store.resolve_template(header, path), contributions), mark
-        except (OSError, DamagedFileError):
-            pass
+    data = read_session_file(store, sid, mark, compute)
+    if data is not None:
+        return data, mark
     try:
         with store._thread_lock:
             session = store.load_session(sid)

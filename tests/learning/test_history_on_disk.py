@@ -107,3 +107,20 @@ def test_a_session_whose_only_text_is_empty_has_one_text():
     # Older or imported data may hold an empty contribution: it is still one contribution, at its place.
     facts = _facts("")
     assert facts.texts() == [""] and facts.contribution_count == 1
+
+
+def test_sessions_read_in_worker_processes_are_indexed_as_when_read_one_by_one(store, library, clock, monkeypatch):
+    import facilitator.learning.rebuild as rebuild
+    from facilitator.learning.facts import session_data
+    from facilitator.store.index import HistoryDB
+
+    _history(store, library, clock)
+    monkeypatch.setattr(rebuild, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(rebuild, "WINDOW", 2)  # two windows: one read while the other is written
+    store.flush()
+    db = HistoryDB.for_store(store).sync(store, session_data, read_sessions=rebuild.read_in_workers)
+    assert db.last_read == 3
+    index = HistoryIndex(store, db=db)
+    expected = HistoryIndex(store, use_cache=False).refresh()
+    assert _whole(index.facts()) == _whole(expected.facts())
+    assert _hits(index.search("kitchen")) == _hits(expected.search("kitchen"))

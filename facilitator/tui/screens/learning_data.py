@@ -1,8 +1,7 @@
-"""The app's one copy of the history (compact facts, see store/history.py) and of the learning actions."""
+"""The app's one history index (store/index.py, read through learning/history.py) and the learning actions."""
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING
 
@@ -29,31 +28,54 @@ def history(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     return index
 
 
-def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
-    """Loaded on first use, then only sessions whose files changed are read again."""
+def history_index(app, child: bool = False) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
+    """Brought up to date: only sessions whose files changed are read again. Call it from a worker thread
+    unless the history is short. ``child``: many sessions to read are read in a child process."""
     index = history(app)
     first = not index.loaded
-    index.refresh()
+    index.refresh(child=child)
     if first:
-        # The history's entries are kept for the app's life. Frozen, the garbage collector no longer walks
-        # them in every full collection.
-        gc.freeze()
         release_free_memory()  # what reading it made and dropped
     return index
+
+
+def refresh_history_soon(app) -> None:  # noqa: ANN001 - FacilitatorApp
+    """A session ended (or changed): bring the history index up to date in a worker thread."""
+
+    def refresh() -> None:
+        history_index(app)
+        screen = app.screen if app.is_running else None
+        refreshed = getattr(screen, "history_refreshed", None)
+        if refreshed is not None:
+            app.call_from_thread(refreshed)
+
+    app.run_worker(refresh, thread=True, group="history-refresh", exit_on_error=False)
+
+
+def stop_history(app) -> None:  # noqa: ANN001 - FacilitatorApp
+    """The app is closing: a child process still reading the history is ended."""
+    index = getattr(app, "_learning_history", None)
+    if index is not None:
+        index.stop()
 
 
 class ActionSource:
     """The learning actions as one screen lists them, from the history index: the status changes are read
     once (the action log and the sessions' follow-up rounds: few), the actions a page at a time as they are
     shown, counted by SQL. ``team``: that team's actions, by due date (the follow-up round); otherwise every
-    team's, by owner then due date. Made in a worker thread (it brings the index up to date first)."""
+    team's, by owner then due date. Made in a worker thread (it may bring the index up to date first)."""
 
     def __init__(self, app, team: str | None = None, skip_session: str | None = None) -> None:  # noqa: ANN001
         from ...learning.actions import book_from
         from ...store.actions import names_lists, read_changes, reviews_in_history
         from ...text import team_key
 
-        self.db = db = history_index(app).db
+        index = history(app)
+        # The follow-up round of a session just started: an index read once already is up to date with every
+        # ended session (each is added as it ends), so the round need not wait for the files to be looked at.
+        if team is None or not index.loaded:
+            index = history_index(app)
+        self.db = db = index.db
         self.book = book_from(read_changes(app.store), reviews_in_history(db), lambda ids: names_lists(db, ids))
         self.closed = self.book.closed()
         self.team_key = team_key(team) if team is not None else None
