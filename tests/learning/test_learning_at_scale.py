@@ -42,6 +42,7 @@ def _history(store, library, clock, count: int = SESSIONS):
                                                                            "skill": "Care and empathy"})
     say(store, running, clock, "what-went-right", "Rang every morning", tags=["Persistence"])
     say(store, running, clock, "what-went-right", "Kept at it", tags=["persistence"])
+    say(store, running, clock, "learning-actions", "Ask the school who else could help", fields={"due": "2026-12-01"})
     actions = gather_actions(HistoryIndex(store, use_cache=False).refresh().facts(), read_changes(store))
     chosen = by_owner_and_due(open_actions(actions))
     change_status(store, chosen[0], "done", dt.date(2026, 11, 2))
@@ -79,13 +80,20 @@ async def test_actions_screen_lists_the_open_actions_of_a_long_history_a_page_at
         overdue = sum(1 for a in expected if a.overdue(today))
         assert f"{len(expected)} open actions, {overdue} overdue" in str(screen.query_one("#actions-status", Static).render())
         # The first rows, and rows far down the list (another page), are the actions the sessions hold, in order.
-        for n in (0, 1, 2, 150, len(expected) - 1):
-            owner, _due, text, _team, agreed, status = _cells(table, [n])[0]
+        for n in (0, 1, 2, 150, 151, 152, len(expected) - 2, len(expected) - 1):
+            owner, due, text, _team, agreed, status = _cells(table, [n])[0]
             want = expected[n]
-            assert (owner, text, status.split()[0]) == (want.owner or "no owner", want.text, want.status.value.split()[0])
-            assert agreed.startswith(f"A{want.number}, ")
+            assert (owner, due.split()[0], text, status.split()[0]) == (
+                want.owner or "no owner", want.due or "no", want.text, want.status.value.split()[0]
+            )
+            assert agreed == f"A{want.number}, {want.session_date:%d %b %Y}"
+        assert _cells(table, [len(expected) - 1])[0][0] == "no owner"  # no owner: last
         # Only the pages shown were read, not every action of the history.
         assert len(screen.actions._pages) <= 3
+        # And every row, page after page, is in the order the sessions give.
+        assert [(r[2], r[4]) for r in _cells(table, list(range(table.row_count)))] == [
+            (a.text, f"A{a.number}, {a.session_date:%d %b %Y}") for a in expected
+        ]
         # The action done then carried over is open again and shows its history; the dropped one is not listed.
         carried = next(n for n in range(table.row_count) if "carried over" in str(table.rows[n][5]))
         table.cursor_row = carried
@@ -234,3 +242,40 @@ def test_digest_of_a_long_history_is_what_the_sessions_say(store, library, clock
     assert got == want
     assert "the school said no" in got and f"**Sessions:** {SESSIONS}" in got
     assert "- *and " in got  # a session with more went-right items than are shown says how many more
+    # Sessions in the order held, and the actions in the order agreed.
+    went_right = got.split("## What went right", 1)[1].split("## Strengths evidenced", 1)[0]
+    headings = [dt.datetime.strptime(line[4:].split(":")[0], "%d %b %Y").date()
+                for line in went_right.splitlines() if line.startswith("### ")]
+    assert len(headings) > 100 and headings == sorted(headings)
+    table = got.split("| Action | Owner | Due | Team | Agreed | Status | Latest note |", 1)[1].split("\n\n", 1)[0]
+    agreed = [line.split(" | ")[4].split(" of ")[1] for line in table.splitlines()[2:]]
+    actions = [a for a in gather_actions(facts.values(), read_changes_of(data_dir)) if since <= a.session_date <= until
+               and facts[a.session_id].status == SessionStatus.ended.value]
+    assert len(agreed) == len(actions) and agreed == sorted(agreed)
+    statuses = {s: sum(1 for a in actions if a.status.value == s) for s in ("done", "dropped", "carried over")}
+    assert statuses == {"done": 1, "dropped": 1, "carried over": 1}
+    assert f"{len(actions)} learning actions: {len(actions) - 3} open, 1 done, 1 dropped, 1 carried over;" in got
+
+
+def read_changes_of(data_dir):
+    store = Store(data_dir, read_only=True).open()
+    try:
+        return read_changes(store)
+    finally:
+        store.close()
+
+
+def test_the_store_imports_nothing_of_learning():
+    """The store hands data out and learning/ computes from it: importing every module of the store, in a
+    fresh interpreter, loads no module of learning/."""
+    probe = (
+        "import importlib, pkgutil, sys\n"
+        "import facilitator.store as store\n"
+        "for m in pkgutil.iter_modules(store.__path__):\n"
+        "    importlib.import_module('facilitator.store.' + m.name)\n"
+        "print(sorted(k for k in sys.modules if k.startswith('facilitator.learning')))\n"
+        "print(len([m for m in pkgutil.iter_modules(store.__path__)]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT, check=True)
+    loaded, modules = done.stdout.strip().splitlines()
+    assert loaded == "[]" and int(modules) >= 10
