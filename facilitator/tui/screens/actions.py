@@ -401,6 +401,8 @@ class ActionTableScreen(Screen):
 
     def actions_failed(self, problem: str) -> None:
         self.ready = True
+        if not self.is_attached:
+            return
         self._status(f"The learning actions could not be read: {problem}", error=True)
 
     def fill(self) -> None:  # pragma: no cover - each screen fills its own table
@@ -529,6 +531,8 @@ class ActionsScreen(ActionTableScreen):
         return source, actions, overdue
 
     def actions_read(self, found: tuple[ActionSource, Sequence[ActionRow], int]) -> None:
+        if not self.is_attached:
+            return  # closed while they were read
         self.source, self.actions, self._overdue = found
         self.ready = True
         self._choose(listed=True)

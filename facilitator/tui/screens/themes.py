@@ -138,9 +138,13 @@ class ThemesScreen(Screen):
 
     def _failed(self, problem: str) -> None:
         self.ready = True
+        if not self.is_attached:
+            return
         self.query_one("#themes-status", Static).update(f"The themes could not be worked out: {problem}")
 
     def _show(self, themes: Themes, teams: list[str] | None) -> None:
+        if not self.is_attached:
+            return  # closed while they were worked out
         if teams is not None:
             # Names as typed, never read as markup (a team called "North [b]" must show, and not break the list).
             self.query_one("#themes-team", Select).set_options([(Text(t), t) for t in teams])
