@@ -44,10 +44,26 @@ and the number of hits a count, both from FTS5 alone. Search finds contributions
 query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens"; a word of one or two
 letters is found whole).
 
-Threads and processes: every thread has its own connection (``_conn``); the file is in WAL mode, so the
-history screen reads while a sync writes. A rebuild of many sessions runs in a child process
-(``start_rebuild``) so the app's interpreter stays free for typing; the app shows its progress by counting
-the rows already committed (``progress``).
+API (stable: things are added, never renamed):
+
+    db = HistoryDB.for_store(store)            # <data>/history-index.sqlite; for_store(store, in_memory=True)
+    db.sync(store, compute, progress=None, wanted=None, cancelled=None, read_sessions=None)
+    db.count(filters) / db.sessions(filters, offset, limit) / db.session_ids(filters) / db.session(id)
+                                               # IndexedSession rows, newest first; Filters(team, template_id,
+                                               # since, until)
+    db.templates()                             # [(name, id)] of the templates the sessions ran on
+    db.search(query, filters, limit, ids=None, count_up_to=None) -> ([Hit], total)
+    db.session_data(ids=None, filters)         # SessionData of each session, newest first, one at a time
+    db.read(sql, params)                       # any read-only query on the schema above
+    db.to_read(store)                          # how many sessions a sync would read now
+    read_session_file(store, id, mark, compute) / read_each(store, items, compute)
+                                               # a session's rows from its files (for read_sessions)
+
+Threads and processes: a sync writes with its thread's own connection; reads borrow one of a few kept
+connections; the file is in WAL mode, so the history screen reads while a sync writes (in this process or
+another). Writes are committed every BATCH sessions, so what is read so far is visible at once. Many
+sessions to read are read by a child process (learning/rebuild.py, started by learning/history.py) so the
+app's interpreter stays free for typing.
 """
 
 from __future__ import annotations
