@@ -122,6 +122,7 @@ CREATE TABLE tags (session INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_session ON tags(session);
 CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
 CREATE INDEX ratings_session ON ratings(session);
+INSERT INTO contributions_fts(contributions_fts, rank) VALUES ('automerge', 16);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -566,16 +567,24 @@ class HistoryDB:
                 batch = [(row, *next(results)) for row in work[start : start + BATCH]]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # What the index holds of these sessions now (another process may have written some since),
+                    # and which of the places meant for the new ones are taken: two queries a batch.
+                    ids = json.dumps([row.id for row, _, _ in batch])
+                    held = dict(conn.execute(
+                        "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+                    ).fetchall())
+                    wanted_places = json.dumps([places[row.id] for row, _, _ in batch if row.id in places])
+                    taken = {k for (k,) in conn.execute(
+                        "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
+                    )}
                     for row, data, mark in batch:
-                        old = conn.execute("SELECT k FROM sessions WHERE id = ?", (row.id,)).fetchone()
-                        if old is not None:
-                            k = old[0]
+                        k = held.get(row.id)
+                        if k is not None:
                             _delete(conn, k)
                         else:
                             k = places.get(row.id)
-                            if k is None or conn.execute("SELECT 1 FROM sessions WHERE k = ?", (k,)).fetchone():
-                                k = conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K
-                                k -= 1
+                            if k is None or k in taken:
+                                k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
                         if data is not None:
                             _insert(conn, k, data, mark)
                     conn.execute("COMMIT")
