@@ -50,10 +50,26 @@ and the number of hits a count, both from FTS5 alone. Search finds contributions
 query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens"; a word of one or two
 letters is found whole).
 
-Threads and processes: every thread has its own connection (``_conn``); the file is in WAL mode, so the
-history screen reads while a sync writes. A rebuild of many sessions runs in a child process
-(``start_rebuild``) so the app's interpreter stays free for typing; the app shows its progress by counting
-the rows already committed (``progress``).
+API (stable: things are added, never renamed):
+
+    db = HistoryDB.for_store(store)            # <data>/history-index.sqlite; for_store(store, in_memory=True)
+    db.sync(store, compute, progress=None, wanted=None, cancelled=None, read_sessions=None)
+    db.count(filters) / db.sessions(filters, offset, limit) / db.session_ids(filters) / db.session(id)
+                                               # IndexedSession rows, newest first; Filters(team, template_id,
+                                               # since, until)
+    db.templates()                             # [(name, id)] of the templates the sessions ran on
+    db.search(query, filters, limit, ids=None, count_up_to=None) -> ([Hit], total)
+    db.session_data(ids=None, filters)         # SessionData of each session, newest first, one at a time
+    db.read(sql, params)                       # any read-only query on the schema above
+    db.to_read(store)                          # how many sessions a sync would read now
+    read_session_file(store, id, mark, compute) / read_each(store, items, compute)
+                                               # a session's rows from its files (for read_sessions)
+
+Threads and processes: a sync writes with its thread's own connection; reads borrow one of a few kept
+connections; the file is in WAL mode, so the history screen reads while a sync writes (in this process or
+another). Writes are committed every BATCH sessions, so what is read so far is visible at once. Many
+sessions to read are read by a child process (learning/rebuild.py, started by learning/history.py) so the
+app's interpreter stays free for typing.
 """
 
 from __future__ import annotations
@@ -122,6 +138,7 @@ CREATE INDEX tags_session ON tags(session);
 CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
 CREATE INDEX ratings_session ON ratings(session);
 {TALLIES_SCHEMA}
+INSERT INTO contributions_fts(contributions_fts, rank) VALUES ('automerge', 16);
 PRAGMA user_version = {SCHEMA_VERSION};
 """
 
@@ -566,16 +583,24 @@ class HistoryDB:
                 batch = [(row, *next(results)) for row in work[start : start + BATCH]]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
+                    # What the index holds of these sessions now (another process may have written some since),
+                    # and which of the places meant for the new ones are taken: two queries a batch.
+                    ids = json.dumps([row.id for row, _, _ in batch])
+                    held = dict(conn.execute(
+                        "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+                    ).fetchall())
+                    wanted_places = json.dumps([places[row.id] for row, _, _ in batch if row.id in places])
+                    taken = {k for (k,) in conn.execute(
+                        "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
+                    )}
                     for row, data, mark in batch:
-                        old = conn.execute("SELECT k FROM sessions WHERE id = ?", (row.id,)).fetchone()
-                        if old is not None:
-                            k = old[0]
+                        k = held.get(row.id)
+                        if k is not None:
                             _delete(conn, k)
                         else:
                             k = places.get(row.id)
-                            if k is None or conn.execute("SELECT 1 FROM sessions WHERE k = ?", (k,)).fetchone():
-                                k = conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K
-                                k -= 1
+                            if k is None or k in taken:
+                                k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
                         if data is not None:
                             _insert(conn, k, data, mark)
                     conn.execute("COMMIT")

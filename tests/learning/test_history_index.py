@@ -144,6 +144,15 @@ async def test_a_session_ended_in_the_app_is_found_by_history_search(store, libr
         await pilot.pause()
         await pilot.press("enter")
         await pilot.pause()
+        # Ended: the index on disk takes it in the background, before anyone opens the history.
+        from facilitator.store.index import HistoryDB
+
+        on_disk = HistoryDB.for_store(store)
+        for _ in range(200):
+            if on_disk.session(session.id) is not None and on_disk.session(session.id).status == "ended":
+                break
+            await pilot.pause(0.02)
+        assert on_disk.session(session.id).status == "ended"
         await pilot.press("h")  # the ended screen: home
         await pilot.pause()
         screen = await _open_history(app, pilot)

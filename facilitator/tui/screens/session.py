@@ -792,9 +792,6 @@ class SessionScreen(Screen):
             pass
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
         self.app.switch_screen(EndedScreen(ended, path))
-        from .learning_data import refresh_history_soon
-
-        refresh_history_soon(self.app)  # the history index, in a worker thread
         if flagged:
             self._write_note()
             self.app.notify(
