@@ -355,7 +355,7 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
     records. The data folder's sessions are handed out as light entries, their facts read as it is written."""
     from .learning.digest import DigestEntry, DigestInput
     from .learning.records import parse_records
-    from .store.actions import read_changes
+    from .store.actions import read_change_rows
     from .learning.history import HistoryIndex
     from .store.history import digest_owners_setting, record_texts
     from .store.index import Filters
@@ -381,7 +381,7 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
                 for e in index.db.sessions(Filters(since=since, until=until))
             ]
             inp.read = index.facts
-            inp.log = read_changes(store)
+            inp.log = read_change_rows(store)
         except BaseException:
             close()
             raise

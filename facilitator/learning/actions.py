@@ -10,9 +10,13 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..models import ActionStatus, ActionStatusChange, LearningAction
+from ..store.actions import StatusChange, status_change
+from ..vocabulary import ActionStatus
+
+if TYPE_CHECKING:  # the pydantic models are loaded only where an action is changed
+    from ..models import ActionStatusChange, LearningAction
 from ..record.redact import make_replacer
 from ..text import team_key
 from .facts import SessionFacts
@@ -29,22 +33,15 @@ def changes_from_sessions(facts: Iterable[SessionFacts]) -> list[ActionStatusCha
     return out
 
 
-def changes_from_reviews(session_id: str, reviews: Iterable) -> list[ActionStatusChange]:  # noqa: ANN001
+def changes_from_reviews(session_id: str, reviews: Iterable) -> list[StatusChange]:  # noqa: ANN001
     """The status changes a session's follow-up round kept (its action reviews)."""
     out = []
     for review in reviews:
-        try:
-            out.append(
-                ActionStatusChange(
-                    action_id=review["action_id"],
-                    status=review["status"],
-                    date=review["date"],
-                    note=review.get("note", ""),
-                    session_id=session_id,
-                )
-            )
-        except (KeyError, ValueError, TypeError):
+        if not isinstance(review, dict):
             continue
+        change = status_change({**review, "session_id": session_id})
+        if change is not None:
+            out.append(change)
     return out
 
 
@@ -154,7 +151,9 @@ class StatusBook:
         if replace is None or not change.note:
             return change
         note = replace(change.note)
-        return change if note == change.note else change.model_copy(update={"note": note})
+        if note == change.note:
+            return change
+        return change.with_note(note) if isinstance(change, StatusChange) else change.model_copy(update={"note": note})
 
     @property
     def changed(self) -> set[str]:
@@ -298,7 +297,9 @@ def gather_action_rows(
 
 
 def as_learning_action(row: ActionRow, history: Iterable[ActionStatusChange] = ()) -> LearningAction:
-    """The one action being changed, as the store's status change takes it."""
+    """An action as a LearningAction (its history as read: the changes' fields, without validation)."""
+    from ..models import LearningAction
+
     return LearningAction.model_construct(
         id=row.id, session_id=row.session_id, session_title=row.session_title, session_date=row.session_date,
         text=row.text, owner=row.owner, due=row.due, tell=row.tell, team=row.team, number=row.number,

@@ -10,15 +10,17 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
-from ..models import ActionStatus, ActionStatusChange
-from ..record.markdown import escape_cell, escape_inline
 from ..text import team_key
+from ..vocabulary import ActionStatus
 from .actions import changes_from_sessions
 from ..store.tallies import Tallies
 from .facts import SessionFacts
 from ..text import plural
+
+if TYPE_CHECKING:  # the pydantic models are not needed to count (the themes screen draws without them)
+    from ..models import ActionStatusChange
 
 BLOCKS = " ▁▂▃▄▅▆▇█"
 
@@ -278,6 +280,8 @@ def _period(themes: Themes) -> str:
 
 def themes_markdown(themes: Themes, width: int = 20) -> str:
     """Themes as a markdown document (bars as block characters in table cells)."""
+    from ..record.markdown import escape_cell, escape_inline
+
     title = "Themes across sessions"
     if themes.team:
         title += f": {themes.team}"

@@ -15,15 +15,45 @@ from __future__ import annotations
 import datetime as dt
 import json
 from collections.abc import Iterable
-from typing import Protocol
+from typing import TYPE_CHECKING, NamedTuple, Protocol
 
-from pydantic import ValidationError
-
-from ..models import ActionReview, ActionStatus, ActionStatusChange, Session
+from ..vocabulary import ActionStatus
 from .journal import Journal, JournalWriteError
 from .store import ACTION_LOG, NotSavedError, Store, _reason
 
+if TYPE_CHECKING:  # the pydantic models are loaded only to change a status: the screens list without them
+    from ..models import ActionStatusChange, Session
+
 LOG_NAME = ACTION_LOG
+
+
+class StatusChange(NamedTuple):
+    """A status change as the screens read it (the fields of models.ActionStatusChange, without pydantic)."""
+
+    action_id: str
+    status: ActionStatus
+    date: dt.date
+    note: str = ""
+    session_id: str | None = None
+
+    def with_note(self, note: str) -> "StatusChange":
+        return self._replace(note=note)
+
+
+def status_change(op: dict) -> StatusChange | None:
+    """A change from a log line or a session's action review; None if it cannot be used."""
+    try:
+        action_id, status, date = op["action_id"], ActionStatus(op["status"]), op["date"]
+        if not isinstance(action_id, str) or not action_id:
+            return None
+        day = date if isinstance(date, dt.date) else dt.date.fromisoformat(str(date))
+        note = op.get("note", "") or ""
+        session_id = op.get("session_id")
+        if not isinstance(note, str) or (session_id is not None and not isinstance(session_id, str)):
+            return None
+        return StatusChange(action_id, status, day, note, session_id)
+    except (KeyError, ValueError, TypeError, AttributeError):
+        return None
 
 
 class ActionShown(Protocol):
@@ -43,9 +73,23 @@ def action_log(store: Store) -> Journal:
     return Journal(store.data_dir / LOG_NAME)
 
 
+def read_change_rows(store: Store) -> list[StatusChange]:
+    """Every status change in the log, in the order made, as plain rows (lines that cannot be read or used are
+    skipped: the store set them aside and said so when it was opened)."""
+    try:
+        ops = action_log(store).read().ops
+    except OSError:
+        return []
+    return [c for c in (status_change(op) for op in ops if op.get("op") == "status") if c is not None]
+
+
 def read_changes(store: Store) -> list[ActionStatusChange]:
     """Every status change in the log, in the order made (lines that cannot be read or used are skipped:
     the store set them aside and said so when it was opened)."""
+    from pydantic import ValidationError
+
+    from ..models import ActionStatusChange
+
     changes = []
     try:
         ops = action_log(store).read().ops
@@ -75,6 +119,8 @@ def change_status(
     With ``session`` (the follow-up round of a new session) the change is kept in that session first, so
     its record lists it, then in the action log; the updated session is returned.
     """
+    from ..models import ActionReview, ActionStatusChange
+
     if store.read_only:
         raise NotSavedError(store.read_only_reason)
     store.check_still_ours()

@@ -315,3 +315,45 @@ async def test_leaving_the_actions_and_themes_screens_before_they_are_read_stops
         await wait_ready(pilot)
         assert isinstance(app.screen, ActionsScreen) and app.screen.table.row_count > 0
         assert app.return_code is None
+
+
+PROBE = """
+import json, sys
+from pathlib import Path
+sys.path.insert(0, {root!r})
+from facilitator.cli import make_app
+from facilitator.settings import Settings
+from facilitator.store import Store
+store = Store(Path({data!r})).open()
+app = make_app(store, Settings(data_dir=Path({data!r}), cursor_blink=False))
+seen = {{}}
+async def ready(pilot):
+    for key in ("a", "t"):
+        await pilot.press(key)
+        await pilot.pause()
+        while not getattr(pilot.app.screen, "ready", False):
+            await pilot.pause(0.02)
+        seen[key] = [type(pilot.app.screen).__name__, "pydantic" in sys.modules]
+        await pilot.press("escape")
+        await pilot.pause()
+    seen["rows"] = 0
+    pilot.app.exit()
+app.run(headless=True, size=(160, 45), auto_pilot=ready)
+store.close()
+print(json.dumps(seen))
+"""
+
+
+def test_the_actions_and_themes_screens_open_without_loading_the_models(store, library, clock, data_dir):
+    """Listing actions and counting themes needs no pydantic model (they cost start-up time and memory):
+    the models are loaded only when a status is changed or a session opened."""
+    import json
+
+    store.import_sessions(make_history(20, 30, dt.date(2026, 11, 1)), sync=False)  # ended sessions only
+    first = _expected_rows(store)[0]
+    change_status(store, first, "done", dt.date(2026, 11, 2))
+    store.close()
+    done = subprocess.run([sys.executable, "-c", PROBE.format(root=str(ROOT), data=str(data_dir))],
+                          capture_output=True, text=True, timeout=120, check=True)
+    seen = json.loads(done.stdout.strip().splitlines()[-1])
+    assert seen["a"] == ["ActionsScreen", False] and seen["t"] == ["ThemesScreen", False]

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import dataclasses
 from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -21,15 +22,17 @@ from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
 
 from ...learning.actions import ActionRow
-from ...models import ActionStatus, ActionStatusChange, Session
+from ...vocabulary import ActionStatus
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
 from ...text import plural, team_key
 from ...record.redact import make_replacer, name_key
-from ...session_ops import set_redactions
 from .learning_data import ActionSource, history
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
+
+if TYPE_CHECKING:  # the pydantic models are loaded when a status is changed, not to list the actions
+    from ...models import ActionStatusChange, Session
 
 STATUS_KEYS = {
     "d": ActionStatus.done,
@@ -359,6 +362,8 @@ class ActionTableScreen(Screen):
         new = {k: v for k, v in self._names_of(action.session_id).items() if name_key(k) and name_key(k) not in own}
         if not new:
             return
+        from ...session_ops import set_redactions
+
         try:
             self.session = set_redactions(self.app.store, self.session, {**self.session.redactions, **new})
         except (NotSavedError, StoreError) as exc:

@@ -67,7 +67,7 @@ class ActionSource:
 
     def __init__(self, app, team: str | None = None, skip_session: str | None = None) -> None:  # noqa: ANN001
         from ...learning.actions import book_from
-        from ...store.actions import names_lists, read_changes, reviews_in_history
+        from ...store.actions import names_lists, read_change_rows, reviews_in_history
         from ...text import team_key
 
         index = history(app)
@@ -76,7 +76,7 @@ class ActionSource:
         if team is None or not index.loaded:
             index = history_index(app)
         self.db = db = index.db
-        self.book = book_from(read_changes(app.store), reviews_in_history(db), lambda ids: names_lists(db, ids))
+        self.book = book_from(read_change_rows(app.store), reviews_in_history(db), lambda ids: names_lists(db, ids))
         self.closed = self.book.closed()
         self.team_key = team_key(team) if team is not None else None
         self.skip_session = skip_session
@@ -107,13 +107,13 @@ def themes_of(app, team: str | None) -> tuple[Themes, list[str]]:  # noqa: ANN00
     as the team list shows them). Safe to call from a worker thread."""
     from ...learning.actions import changes_from_reviews
     from ...learning.themes import middle_iso, themes_from_tallies
-    from ...store.actions import read_changes, reviews_in_history
+    from ...store.actions import read_change_rows, reviews_in_history
     from ...store.tallies import distinct_sessions, tallies, teams_newest_first, teams_of
     from ...text import one_spelling, team_key
 
     db = history_index(app).db
     key = team_key(team) if team else None
-    changes = read_changes(app.store)
+    changes = read_change_rows(app.store)
     changes += [c for sid, reviews in reviews_in_history(db) for c in changes_from_reviews(sid, reviews)]
     themes = themes_from_tallies(
         tallies(db, key, middle_iso), changes, team, lambda ids: teams_of(db, ids),
