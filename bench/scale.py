@@ -311,6 +311,7 @@ async def probe_rebuild(pilot, timeout: float) -> dict:  # noqa: ANN001
     gaps = Gaps(app)
     send_key(app, "h")
     shown = None
+    status = ""
     latencies: list[float] = []
     await wait_until(lambda: screen_is(app, "HistoryScreen") or history_complete(app), timeout, "the history screen")
     box = None
@@ -324,6 +325,10 @@ async def probe_rebuild(pilot, timeout: float) -> dict:  # noqa: ANN001
         else:
             box.focus()
             await wait_until(lambda: app.focused is box, timeout, "the focus in the history search box")
+        try:
+            status = str(app.screen.query_one("#history-status").content)
+        except Exception:  # noqa: BLE001 - what the screen says meanwhile is only a note
+            status = ""
     n = 0
     start = now()
     while box is not None and not history_complete(app):
@@ -338,7 +343,7 @@ async def probe_rebuild(pilot, timeout: float) -> dict:  # noqa: ANN001
         n += 1
     await wait_until(lambda: history_complete(app), timeout, "the history read again", every=0.01)
     took = now() - t
-    return {"seconds": took, "peak_kb": proc_kb("VmHWM"), "history_shown": shown, "typed": latencies,
+    return {"seconds": took, "peak_kb": proc_kb("VmHWM"), "history_shown": shown, "typed": latencies, "status": status,
             "blocked": gaps.longest(t, t + took)}
 
 
@@ -586,7 +591,9 @@ FIGURES = [  # (key, figure, target at 20,000)
 ]
 
 
-def measure(count: int, data: Path, runner: Runner, quick: bool, notes: list[str], failures: list[str]) -> dict[str, str]:
+def measure(
+    count: int, data: Path, runner: Runner, quick: bool, notes: list[str], failures: list[str], only: set[str] | None = None
+) -> dict[str, str]:
     """Every figure at one history size: the table's column."""
     cells: dict[str, str] = {}
     scale = max(1.0, count / 2000)
@@ -617,6 +624,8 @@ def measure(count: int, data: Path, runner: Runner, quick: bool, notes: list[str
     def memory() -> str:
         bare = runner.probe("bare-memory", data)["rss_kb"]
         ours = runner.probe("memory", data, scale=scale)["rss_kb"]
+        if not bare or not ours:
+            raise ProbeFailed("no resident memory figure here (/proc/self/status is read for it)")
         return f"{ours / bare:.2f}x ({mb(ours)} / {mb(bare)})"
 
     def actions() -> str:
@@ -661,7 +670,9 @@ def measure(count: int, data: Path, runner: Runner, quick: bool, notes: list[str
         r = runner.probe("rebuild", data, scale=scale)
         typed = r["typed"]
         typing = f"typing p95 {secs(p(typed, 95))} / max {secs(max(typed))}" if typed else "no search box to type in"
-        shown = f"history screen shown after {secs(r['history_shown'])}; " if r["history_shown"] is not None else ""
+        shown = ""
+        if r["history_shown"] is not None:
+            shown = f"history screen shown after {secs(r['history_shown'])}, saying “{r['status'][:120]}”; "
         notes.append(f"{count:,} sessions, rebuild: deleted {', '.join(gone)}; {shown}{len(typed)} keys typed meanwhile")
         return f"{secs(r['seconds'])}, {mb(r['peak_kb'])}; {typing}; blocked {secs(r['blocked'])}"
 
@@ -676,7 +687,8 @@ def measure(count: int, data: Path, runner: Runner, quick: bool, notes: list[str
     for key, work in (("start", start), ("memory", memory), ("actions", actions), ("themes", themes),
                       ("search", search), ("history-again", history_again), ("digest", digest),
                       ("rebuild", rebuild), ("follow-up", follow_up), ("record", record)):
-        attempt(key, work)
+        if only is None or key in only:
+            attempt(key, work)
     return cells
 
 
@@ -700,6 +712,7 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=None, help="where built histories are kept between runs")
     parser.add_argument("--keep", action="store_true", help="keep histories over 2,000 sessions in the cache too")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where the run's temporary folder goes")
+    parser.add_argument("--only", help="some figures only, e.g. actions,rebuild (" + ", ".join(k for k, _, _ in FIGURES) + ")")
     parser.add_argument("--timeout", type=float, default=90.0,
                         help="seconds a probe waits for what it expects at 2,000 sessions (scaled up for larger ones)")
     # A probe's own process (internal)
@@ -718,6 +731,10 @@ def main() -> int:
         parser.error("--sizes takes whole numbers separated by commas, for example --sizes 200,2000")
     if any(n < 1 for n in sizes):
         parser.error("--sizes takes history sizes of at least one session, for example --sizes 200,2000")
+    only = {k.strip() for k in args.only.split(",")} if args.only else None
+    known = {k for k, _, _ in FIGURES}
+    if only is not None and not only <= known:
+        parser.error(f"--only takes figure names from: {', '.join(sorted(known))}")
     cache = args.cache or default_cache()
     cache.mkdir(parents=True, exist_ok=True)
     work = Path(tempfile.mkdtemp(prefix="facilitator-bench-scale-", dir=args.dir))
@@ -733,7 +750,7 @@ def main() -> int:
             say(f"{count:,} sessions:")
             data = history_for(count, cache, work, args.keep)
             try:
-                columns[count] = measure(count, data, runner, args.quick, notes, failures)
+                columns[count] = measure(count, data, runner, args.quick, notes, failures, only)
             finally:
                 shutil.rmtree(data, ignore_errors=True)
     finally:
