@@ -493,7 +493,12 @@ def history_for(count: int, cache: Path, work: Path, keep: bool) -> Path:
         building = Path(tempfile.mkdtemp(prefix=f"building-{count}-", dir=cache))
         took = build_history(count, building / "data")
         (building / "complete").write_text(f"{count} sessions x {PER_SESSION} contributions, built in {took:.1f} s\n")
-        building.rename(kept)
+        try:
+            building.rename(kept)
+        except OSError:  # another run built it meanwhile
+            shutil.rmtree(building, ignore_errors=True)
+            if not (kept / "complete").exists():
+                raise
         say(f"  {count:,} sessions built in {took:.0f} s, kept in {kept}")
     t = now()
     shutil.copytree(kept / "data", data, symlinks=True)
