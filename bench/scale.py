@@ -132,14 +132,15 @@ class Gaps:
 
 async def wait_until(condition, timeout: float, what: str, every: float = 0.003) -> None:  # noqa: ANN001
     deadline = now() + timeout
+    last = ""
     while True:
         try:
             if condition():
                 return
-        except Exception:  # noqa: BLE001 - a widget not mounted yet, a screen being replaced
-            pass
+        except Exception as exc:  # noqa: BLE001 - a widget not mounted yet, a screen being replaced
+            last = f" (last: {type(exc).__name__}: {exc})"
         if now() > deadline:
-            raise ProbeFailed(f"{what} not seen within {timeout:.0f} s")
+            raise ProbeFailed(f"{what} not seen within {timeout:.0f} s{last}")
         await asyncio.sleep(every)
 
 
@@ -597,11 +598,17 @@ FIGURES = [  # (key, figure, target at 20,000)
 
 
 def measure(
-    count: int, data: Path, runner: Runner, quick: bool, notes: list[str], failures: list[str], only: set[str] | None = None
+    count: int, data: Path, runner: Runner, quick: bool, notes: list[str], failures: list[str],
+    only: set[str] | None = None, runs: int = 1,
 ) -> dict[str, str]:
     """Every figure at one history size: the table's column."""
     cells: dict[str, str] = {}
     scale = max(1.0, count / 2000)
+
+    def median_run(make, key: str = "seconds") -> dict:  # noqa: ANN001
+        """The run whose ``key`` is the median of ``runs`` runs, each in a fresh process."""
+        results = sorted((make() for _ in range(runs)), key=lambda r: r[key])
+        return results[len(results) // 2]
 
     def attempt(key: str, work) -> None:  # noqa: ANN001
         t = now()
@@ -618,7 +625,7 @@ def measure(
     def start() -> str:
         runner.probe("bare-start", data)  # bytecode cached, files in the disk cache
         ours, bare = [], []
-        for _ in range(3 if quick else 5):
+        for _ in range(max(3 if quick else 5, runs)):
             for name, into in (("bare-start", bare), ("start", ours)):
                 t = time.time()
                 result = runner.probe(name, data, scale=scale)
@@ -627,31 +634,31 @@ def measure(
         return f"{o / b:.2f}x ({secs(o)} / {secs(b)})"
 
     def memory() -> str:
-        bare = runner.probe("bare-memory", data)["rss_kb"]
-        ours = runner.probe("memory", data, scale=scale)["rss_kb"]
+        bare = median_run(lambda: runner.probe("bare-memory", data), "rss_kb")["rss_kb"]
+        ours = median_run(lambda: runner.probe("memory", data, scale=scale), "rss_kb")["rss_kb"]
         if not bare or not ours:
             raise ProbeFailed("no resident memory figure here (/proc/self/status is read for it)")
         return f"{ours / bare:.2f}x ({mb(ours)} / {mb(bare)})"
 
     def actions() -> str:
-        r = runner.probe("actions", data, scale=scale)
+        r = median_run(lambda: runner.probe("actions", data, scale=scale))
         return f"{secs(r['seconds'])}, {mb(r['peak_kb'])} ({r['rows']:,} rows)"
 
     def follow_up() -> str:
-        r = runner.probe("follow-up", data, scale=scale)
+        r = median_run(lambda: runner.probe("follow-up", data, scale=scale))
         return f"{secs(r['seconds'])}, blocked {secs(r['blocked'])} ({r['rows']:,} rows)"
 
     def themes() -> str:
-        return secs(runner.probe("themes", data, scale=scale)["seconds"])
+        return secs(median_run(lambda: runner.probe("themes", data, scale=scale))["seconds"])
 
     def search() -> str:
-        r = runner.probe("search", data, scale=scale)
+        r = median_run(lambda: runner.probe("search", data, scale=scale))
         notes.append(f"{count:,} sessions, search: " + "; ".join(
             f"“{f['query']}” {secs(f['seconds'])} ({f['hits']:,} hits shown)" for f in r["each"]))
         return f"{secs(r['seconds'])}, blocked {secs(r['blocked'])}"
 
     def history_again() -> str:
-        r = runner.probe("history-again", data, scale=scale)
+        r = median_run(lambda: runner.probe("history-again", data, scale=scale))
         notes.append(f"{count:,} sessions, history screen: first opening (settled) {secs(r['first'])}, "
                      f"again {secs(r['seconds'])}, {r['rows']:,} sessions listed")
         return secs(r["seconds"])
@@ -661,18 +668,28 @@ def measure(
         since = END - dt.timedelta(days=count // 2 + 2)
         command = [sys.executable, "-m", "facilitator", "--data-dir", str(data), "digest", "--since", since.isoformat(),
                    "--until", END.isoformat(), "--out", str(out)]
-        code, took, peak_kb, stderr = runner.spawn(command, runner.timeout * scale * 2 + 60)
-        if code:
-            raise ProbeFailed(f"`facilitator digest` exited with {code}: {stderr.strip()[-600:]}")
-        size = out.stat().st_size
-        out.unlink()
-        return f"{secs(took)}, {mb(peak_kb)} ({size / 1e6:.1f} MB written)"
+
+        def once() -> dict:
+            code, took, peak_kb, stderr = runner.spawn(command, runner.timeout * scale * 2 + 60)
+            if code:
+                raise ProbeFailed(f"`facilitator digest` exited with {code}: {stderr.strip()[-600:]}")
+            size = out.stat().st_size
+            out.unlink()
+            return {"seconds": took, "peak_kb": peak_kb, "size": size}
+
+        r = median_run(once)
+        return f"{secs(r['seconds'])}, {mb(r['peak_kb'])} ({r['size'] / 1e6:.1f} MB written)"
 
     def rebuild() -> str:
-        gone = remove_history_index(data)
-        if not gone:
-            raise ProbeFailed(f"no history index or cache to delete in {data}: adapt remove_history_index()")
-        r = runner.probe("rebuild", data, scale=scale)
+        gone: list[str] = []
+
+        def once() -> dict:
+            gone[:] = remove_history_index(data)
+            if not gone:
+                raise ProbeFailed(f"no history index or cache to delete in {data}: adapt remove_history_index()")
+            return runner.probe("rebuild", data, scale=scale)
+
+        r = median_run(once)
         typed = r["typed"]
         typing = f"typing p95 {secs(p(typed, 95))} / max {secs(max(typed))}" if typed else "no search box to type in"
         shown = ""
@@ -682,7 +699,11 @@ def measure(
         return f"{secs(r['seconds'])}, {mb(r['peak_kb'])}; {typing}; blocked {secs(r['blocked'])}"
 
     def record() -> str:
-        r = runner.probe("record", data, count=300 if quick else 1000, scale=scale)
+        def once() -> dict:
+            r = runner.probe("record", data, count=300 if quick else 1000, scale=scale)
+            return {**r, "ratio": p(r["record"], 95) / p(r["raw"], 95)}
+
+        r = median_run(once, "ratio")
         rec, raw = p(r["record"], 95), p(r["raw"], 95)
         notes.append(f"{count:,} sessions, recording: {len(r['record'])} contributions, record p50 "
                      f"{secs(p(r['record'], 50))} p99 {secs(p(r['record'], 99))}; raw append+fsync p50 {secs(p(r['raw'], 50))}")
@@ -717,6 +738,7 @@ def main() -> int:
     parser.add_argument("--cache", type=Path, default=None, help="where built histories are kept between runs")
     parser.add_argument("--keep", action="store_true", help="keep histories over 2,000 sessions in the cache too")
     parser.add_argument("--dir", type=Path, default=Path(tempfile.gettempdir()), help="where the run's temporary folder goes")
+    parser.add_argument("--runs", type=int, default=1, help="fresh processes per figure; the median run is shown")
     parser.add_argument("--only", help="some figures only, e.g. actions,rebuild (" + ", ".join(k for k, _, _ in FIGURES) + ")")
     parser.add_argument("--timeout", type=float, default=90.0,
                         help="seconds a probe waits for what it expects at 2,000 sessions (scaled up for larger ones)")
@@ -755,7 +777,7 @@ def main() -> int:
             say(f"{count:,} sessions:")
             data = history_for(count, cache, work, args.keep)
             try:
-                columns[count] = measure(count, data, runner, args.quick, notes, failures, only)
+                columns[count] = measure(count, data, runner, args.quick, notes, failures, only, max(1, args.runs))
             finally:
                 shutil.rmtree(data, ignore_errors=True)
     finally:
