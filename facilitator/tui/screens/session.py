@@ -84,6 +84,9 @@ class SessionScreen(Screen):
         Binding("ctrl+l", "choose", "Choose a contribution", show=False),
         Binding("up", "choose", show=False),
         Binding("escape", "focus_input", show=False),
+        Binding("f10", "phones", "Phones", show=False, priority=True),
+        Binding("ctrl+r", "reveal_phones", "Reveal from phones", show=False, priority=True),
+        Binding("ctrl+w", "review_phones", "Review from phones", show=False, priority=True),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -98,6 +101,8 @@ class SessionScreen(Screen):
         self._timer_with_phase = False
         self._draft_saved = ""
         self._draft_timer = None
+        self._phones = None  # the phone server while phones may join (web.PhoneServer)
+        self._inbox = None  # what phones sent, held until revealed (store.phones.PhoneInbox)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -128,6 +133,7 @@ class SessionScreen(Screen):
                 speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True
             )
         yield KindFields(session, id="kind-fields")
+        yield Static("", id="phones-line", markup=False)
         yield Static("", id="status", markup=False)
         yield KeyBar()
 
@@ -145,18 +151,21 @@ class SessionScreen(Screen):
             self.app.notify(note, severity="warning", markup=False, timeout=15)
         self._bring_back_draft()
         self._start_timer_with_phase()
+        self._open_inbox()
 
     def on_screen_resume(self) -> None:
         if not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         # Quitting (ctrl+q) or closing the app keeps the time spent so far, and what was half typed.
         try:
             self.save_time()
         except StoreError:
             pass
         self._save_draft()
+        # Moving to another session, ending or quitting: nothing listens for phones any more.
+        await self.close_phones()
 
     # ------------------------------------------------------------------ the half-typed contribution
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -618,6 +627,177 @@ class SessionScreen(Screen):
             self._status(f"People saved: {len(here)} here, {len(away)} apologies.")
 
         self.app.push_screen(PeopleScreen(self.session.participants, self.session.apologies), saved)
+
+    # ------------------------------------------------------------------ phones in the room
+    def _open_inbox(self) -> None:
+        from ...store.phones import PhoneInbox
+
+        self._inbox = PhoneInbox(self.app.store, self.session.id)
+        if self._inbox.damaged_lines:
+            self.app.notify(
+                f"{self._inbox.damaged_lines} line(s) of what phones sent could not be read in {self._inbox.path}; "
+                "everything else phones sent is kept.",
+                severity="warning", markup=False, timeout=30,
+            )
+        self._update_phones_line()
+
+    @property
+    def phones_url(self) -> str:
+        return self._phones.url if self._phones is not None else ""
+
+    def waiting_items(self) -> list[Contribution]:
+        from ...phones import waiting
+
+        return waiting(self.session, self._inbox) if self._inbox is not None else []
+
+    def phase_label(self, phase_id: str) -> str:
+        for number, phase in enumerate(self.session.template.phases, start=1):
+            if phase.id == phase_id:
+                return f"{number}. {phase.title}"
+        return phase_id
+
+    def phones_summary(self) -> str:
+        count = len(self.waiting_items())
+        parts = []
+        if self._phones is not None:
+            joined = len(self._phones.phones)
+            parts.append(f"{joined} phone{'s' if joined != 1 else ''} joined")
+        parts.append(f"{count} waiting")
+        return " · ".join(parts)
+
+    def _update_phones_line(self) -> None:
+        line = self.query_one("#phones-line", Static)
+        waiting = len(self.waiting_items())
+        if self._phones is None and not waiting:
+            line.update("")
+            line.display = False
+            return
+        keys = "ctrl+r shows them all · ctrl+w one by one" if waiting else "f10 shows the code"
+        opened = "Phones open" if self._phones is not None else "Phones closed"
+        line.update(f"{opened} · {self.phones_summary()} · {keys}")
+        line.display = True
+
+    async def action_phones(self) -> None:
+        """Open the session to phones (if it is not already) and show the join screen."""
+        from .phones import JoinScreen
+
+        if self._phones is None:
+            if not await self._start_phones():
+                return
+        self.app.push_screen(JoinScreen(self))
+
+    async def _start_phones(self) -> bool:
+        from ...phones import lan_address, phones_setting
+        from ...web import PhoneServer
+
+        if self.session.status.value != "running" or self.app.store.read_only:
+            self._status("Phones can join only a running session that can be saved.", error=True)
+            return False
+        address, port, note = phones_setting(self.app.store.read_settings_file())
+        if note:
+            self.app.notify(note, severity="warning", markup=False, timeout=15)
+        address = address or lan_address()
+        server = PhoneServer(self, address, port)
+        try:
+            await server.start()
+        except OSError as exc:
+            self._status(
+                f"Phones could not be opened on {address}:{port} ({exc.strerror or exc}); set another address or port "
+                "under [phones] in settings.toml (address = \"...\", port = 8765), or close what uses that port.",
+                error=True,
+            )
+            return False
+        self._phones = server
+        self._update_phones_line()
+        return True
+
+    async def close_phones(self) -> None:
+        """Stop the phone server: every phone is cut off, and the next opening has a new code."""
+        server, self._phones = self._phones, None
+        if server is not None:
+            await server.stop()
+            if self.is_mounted:
+                self._update_phones_line()
+                self._status("Phone access closed: nothing listens for phones now.")
+
+    async def action_close_phones(self) -> None:
+        await self.close_phones()
+
+    def phone_view(self):  # noqa: ANN201 - web.RoomView
+        from ...web import RoomView
+
+        session, phase = self.session, self.session.phase
+        return RoomView(
+            title=session.title,
+            phase_id=phase.id,
+            phase_title=phase.title,
+            phase_number=session.current_phase + 1,
+            phase_count=len(session.template.phases),
+            prompt=phase.prompt.strip(),
+            kind=phase.kind.value,
+            scale_low=phase.scale_low or "",
+            scale_high=phase.scale_high or "",
+            open=session.status.value == "running" and self.is_mounted,
+        )
+
+    def phone_receive(self, form: dict[str, str]) -> str:
+        """What a phone sent: held as waiting, or a safeguarding concern straight into the facilitator-only note.
+        Durable before this returns (ValueError for the phone if it cannot be kept as sent; StoreError if not
+        saved)."""
+        from ...phones import phase_kind, read_form, receive
+
+        if self.session.status.value != "running":
+            raise ValueError("The session has ended; nothing more can be sent.")
+        phase_id = form.get("phase")
+        item = read_form(form, phase_kind(self.session, phase_id), self.app.clock().date())
+        receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
+        if item.safeguarding:
+            self._write_note()
+        self._update_phones_line()
+        return "note" if item.safeguarding else "waiting"
+
+    def reveal_phones(self, items: list[Contribution] | None = None) -> None:
+        from ...phones import reveal
+
+        items = self.waiting_items() if items is None else items
+        if not items:
+            self._status("Nothing from phones is waiting.")
+            return
+        try:
+            done = reveal(self.app.store, self.session, self._inbox, items)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            done = []
+        for contribution in done:
+            self.undo_stack.push(UndoEntry("add", contribution))
+        self._refresh_contributions()
+        self._update_phones_line()
+        if done:
+            elsewhere = sum(1 for c in done if c.phase_id != self.session.phase.id)
+            where = f" ({elsewhere} in the phase{'s' if elsewhere > 1 else ''} they were sent in)" if elsewhere else ""
+            self._status(f"Showing {len(done)} from phones{where}. ctrl+z takes the last one back off.")
+
+    def action_reveal_phones(self) -> None:
+        self.reveal_phones()
+
+    def reject_phone(self, item: Contribution) -> None:
+        from ...phones import reject
+
+        try:
+            reject(self._inbox, item)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            return
+        self._update_phones_line()
+        self._status(f"Rejected from phones: “{short(item.text, 40)}”; it is not shown or kept in the record.")
+
+    def action_review_phones(self) -> None:
+        from .phones import WaitingScreen
+
+        if not self.waiting_items():
+            self._status("Nothing from phones is waiting.")
+            return
+        self.app.push_screen(WaitingScreen(self))
 
     # ------------------------------------------------------------------ timer
     def timer(self, phase: Phase | None = None) -> PhaseTimer:

@@ -1,0 +1,88 @@
+"""What phones sent, held until the facilitator reveals it: <data>/phones/<session id>.jsonl.
+
+An append-only journal, fsynced line by line like a session's journal: a phone is told "received" only after
+its line is on disk. Each line is one of
+
+    {"op": "waiting", "item": {contribution as stored}}     held, not shown, in no record
+    {"op": "revealed", "ids": [...]}                        now ordinary contributions of the session
+    {"op": "rejected", "ids": [...]}                        turned down by the facilitator
+
+Revealing adds the item to the session (its journal, with the same id) before the "revealed" line is written,
+so a crash between the two leaves an item that is already a contribution: it is not waiting any more.
+A line that cannot be read is skipped (the rest is used); nothing here is ever shown in a record or export.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from .files import ensure_private_dir
+from .journal import Journal, JournalWriteError
+
+if TYPE_CHECKING:
+    from .store import Store
+
+PHONES_DIR = "phones"
+
+
+def inbox_path(data_dir: Path, session_id: str) -> Path:
+    return Path(data_dir) / PHONES_DIR / f"{session_id}.jsonl"
+
+
+class PhoneInbox:
+    """The items a session's phones sent, as the journal on disk says; every write goes through the store's
+    checks (read-only, folder still ours) and is durable before it returns."""
+
+    def __init__(self, store: Store, session_id: str) -> None:
+        self.store = store
+        self.session_id = session_id
+        self.path = inbox_path(store.data_dir, session_id)
+        self._journal = Journal(self.path)
+        self._items: dict[str, dict[str, Any]] = {}  # waiting, in the order received
+        self._closed: set[str] = set()
+        #: lines that could not be read when the inbox was loaded (their items are lost to the facilitator)
+        self.damaged_lines = 0
+        self._load()
+
+    def _load(self) -> None:
+        try:
+            contents = self._journal.read()
+        except OSError:
+            return
+        self.damaged_lines = contents.damaged_lines
+        for op in contents.ops:
+            kind = op.get("op")
+            if kind == "waiting" and isinstance(op.get("item"), dict) and isinstance(op["item"].get("id"), str):
+                self._items.setdefault(op["item"]["id"], op["item"])
+            elif kind in ("revealed", "rejected") and isinstance(op.get("ids"), list):
+                self._closed.update(i for i in op["ids"] if isinstance(i, str))
+
+    def waiting(self, known_ids: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
+        """Items still waiting: neither revealed nor rejected, nor already a contribution of the session."""
+        return [item for key, item in self._items.items() if key not in self._closed and key not in known_ids]
+
+    def _append(self, op: dict[str, Any]) -> None:
+        from .store import NotSavedError
+
+        store = self.store
+        if store.read_only:
+            raise NotSavedError(store.read_only_reason)
+        store.check_still_ours()
+        try:
+            ensure_private_dir(self.path.parent)
+            self._journal.append(op)
+        except (JournalWriteError, OSError) as exc:
+            raise NotSavedError(f"Not saved: {exc.strerror or exc} ({self.path}).") from None
+
+    def add(self, item: dict[str, Any]) -> None:
+        """Hold a phone's item: on disk (fsynced) before this returns, or NotSavedError and nothing kept."""
+        self._append({"op": "waiting", "item": item})
+        self._items[item["id"]] = item
+
+    def close(self, ids: list[str], how: str) -> None:
+        """Mark items revealed or rejected (how: "revealed" or "rejected")."""
+        if not ids:
+            return
+        self._append({"op": how, "ids": list(ids)})
+        self._closed.update(ids)

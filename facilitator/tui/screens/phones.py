@@ -1,0 +1,131 @@
+"""Phones in the room: the join screen for the projector (a large QR code and the short address), and the
+review of what phones sent, one item at a time, before it is shown to the room."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Center, Vertical
+from textual.screen import ModalScreen, Screen
+from textual.widgets import Static
+
+from ..widgets.qr_code import QRCode
+
+if TYPE_CHECKING:
+    from .session import SessionScreen
+
+HERE = Path(__file__).parent
+
+
+class JoinScreen(Screen[None]):
+    """What the room sees while phones join. Escape goes back to the session (phones stay open); x closes
+    phone access (everyone is cut off, and the next opening has a new code)."""
+
+    CSS_PATH = HERE / "phones.tcss"
+    BINDINGS = [
+        Binding("escape,f10", "back", "Back to the session"),
+        Binding("x", "close_phones", "Close phone access"),
+    ]
+
+    def __init__(self, session_screen: SessionScreen) -> None:
+        super().__init__()
+        self.session_screen = session_screen
+        self.url = session_screen.phones_url
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="join"):
+            yield Static("Join from your phone: scan the code, or type the address", id="join-title", markup=False)
+            with Center():
+                yield QRCode(self.url, id="join-qr")
+            yield Static(self.url, id="join-address", markup=False)
+            yield Static("", id="join-count", markup=False)
+            yield Static(
+                "Same wifi as this computer · no app, no account · anonymous unless you add your name",
+                id="join-note", markup=False,
+            )
+            yield Static("escape back to the session · x close phone access", id="join-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self._update()
+        self.set_interval(1, self._update)
+
+    def _update(self) -> None:
+        self.query_one("#join-count", Static).update(self.session_screen.phones_summary())
+
+    def action_back(self) -> None:
+        self.dismiss()
+
+    async def action_close_phones(self) -> None:
+        await self.session_screen.close_phones()
+        self.dismiss()
+
+
+class WaitingScreen(ModalScreen[None]):
+    """What phones sent, one item at a time, seen by the facilitator before the room: enter shows it to the
+    room, x rejects it, n (or down) leaves it waiting and goes to the next; escape goes back."""
+
+    CSS_PATH = HERE / "phones.tcss"
+    BINDINGS = [
+        Binding("enter", "reveal", "Show to the room", priority=True),
+        Binding("x", "reject", "Reject"),
+        Binding("n,down", "next", "Next"),
+        Binding("escape", "close", "Back"),
+    ]
+
+    def __init__(self, session_screen: SessionScreen) -> None:
+        super().__init__()
+        self.session_screen = session_screen
+        self.at = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="waiting-dialog", classes="dialog"):
+            yield Static("From phones, waiting to be shown", classes="dialog-title", markup=False)
+            yield Static("", id="waiting-where", markup=False)
+            yield Static("", id="waiting-item", markup=False)
+            yield Static("enter show to the room · x reject · n next · escape back", id="waiting-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self._show()
+
+    def _items(self):  # noqa: ANN202
+        return self.session_screen.waiting_items()
+
+    def _show(self) -> None:
+        items = self._items()
+        if not items:
+            self.query_one("#waiting-where", Static).update("Nothing is waiting.")
+            self.query_one("#waiting-item", Static).update("")
+            return
+        self.at %= len(items)
+        item = items[self.at]
+        phase = self.session_screen.phase_label(item.phase_id)
+        who = "anonymous" if item.speaker in (None, "anonymous") else item.speaker
+        self.query_one("#waiting-where", Static).update(f"{self.at + 1} of {len(items)} · {phase} · {who}")
+        extra = "".join(f"\n{key}: {value}" for key, value in item.fields.items() if key != "due_said")
+        self.query_one("#waiting-item", Static).update(item.text + extra)
+
+    def _current(self):  # noqa: ANN202
+        items = self._items()
+        return items[self.at % len(items)] if items else None
+
+    def action_reveal(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.session_screen.reveal_phones([item])
+        self._show()
+
+    def action_reject(self) -> None:
+        item = self._current()
+        if item is not None:
+            self.session_screen.reject_phone(item)
+        self._show()
+
+    def action_next(self) -> None:
+        self.at += 1
+        self._show()
+
+    def action_close(self) -> None:
+        self.dismiss()
