@@ -165,7 +165,7 @@ class SessionScreen(Screen):
             pass
         self._save_draft()
         # Moving to another session, ending or quitting: nothing listens for phones any more.
-        await self.close_phones()
+        await self.close_phones(quiet=True)
 
     # ------------------------------------------------------------------ the half-typed contribution
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -711,12 +711,12 @@ class SessionScreen(Screen):
         self._update_phones_line()
         return True
 
-    async def close_phones(self) -> None:
+    async def close_phones(self, quiet: bool = False) -> None:
         """Stop the phone server: every phone is cut off, and the next opening has a new code."""
         server, self._phones = self._phones, None
         if server is not None:
             await server.stop()
-            if self.is_mounted:
+            if not quiet:
                 self._update_phones_line()
                 self._status("Phone access closed: nothing listens for phones now.")
 
