@@ -62,6 +62,9 @@ class PhoneInbox:
         """Items still waiting: neither revealed nor rejected, nor already a contribution of the session."""
         return [item for key, item in self._items.items() if key not in self._closed and key not in known_ids]
 
+    def waiting_count(self, known_ids: set[str] | frozenset[str] = frozenset()) -> int:
+        return sum(1 for key in self._items if key not in self._closed and key not in known_ids)
+
     def _append(self, op: dict[str, Any]) -> None:
         from .store import NotSavedError
 

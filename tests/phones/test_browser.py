@@ -84,7 +84,7 @@ async def test_a_phone_browser_sends_a_contribution_and_a_concern(store, clock, 
         assert "facilitator only" in seen["after concern"]
         assert not [m for m in seen["console"] if "Content Security Policy" in m], seen["console"]
         await pilot.pause()
-        assert "1 waiting" in phones_line(pilot)
+        assert "1 waiting" in await phones_line(pilot)
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert any("joint visits <made> the difference" in line for line in shown(pilot))

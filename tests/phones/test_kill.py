@@ -73,7 +73,7 @@ def run_once(tmp_path: Path, library, rng: random.Random) -> None:
             app = build_app(store, store.clock, open_session_id=session.id)
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause()
-                line = phones_line(pilot)
+                line = await phones_line(pilot)
                 waiting = int(line.split(" waiting")[0].rsplit(" ", 1)[1])
                 assert waiting >= len(received), line
                 await pilot.press("ctrl+r")
