@@ -25,6 +25,10 @@ async def test_review_one_by_one_shows_one_and_rejects_another(store, clock, lib
         await pilot.press("ctrl+w")
         await pilot.pause()
         assert isinstance(app.screen, WaitingScreen)
+        assert "blank or freeze the projector" in str(app.screen.query_one("#waiting-where").render())
+        assert "Dad came" not in str(app.screen.query_one("#waiting-item").render())
+        await pilot.press("enter")  # the projector is blanked: read them
+        await pilot.pause()
         assert "Dad came to every meeting" in str(app.screen.query_one("#waiting-item").render())
         await pilot.press("enter")  # shown to the room
         await pilot.pause()

@@ -42,7 +42,7 @@ KEYS = [
     ("f9", "closing read-back: actions with owner, due and who hears, highlights, strengths (ctrl+n on the last "
      "phase, or r when ending, opens it too)"),
     ("f10", "phones: open the session to phones and show the join code on the screen (x there closes phone access)"),
-    ("ctrl+r / ctrl+w", "what phones sent: show it all to the room / review it one by one (enter shows, x rejects)"),
+    ("ctrl+r / ctrl+w", "what phones sent: show it all to the room / review it one by one after blanking the projector (enter shows, x rejects)"),
     ("ctrl+e", "end the session: confirm with enter, then the record is written"),
     ("ctrl+p", "command palette: every one of these, and more"),
     ("ctrl+q", "quit; the session stays open and can be resumed"),

@@ -30,10 +30,10 @@ class JoinScreen(Screen[None]):
         Binding("x", "close_phones", "Close phone access"),
     ]
 
-    def __init__(self, session_screen: SessionScreen) -> None:
+    def __init__(self, session_screen: SessionScreen, url: str | None = None) -> None:
         super().__init__()
         self.session_screen = session_screen
-        self.url = session_screen.phones_url
+        self.url = url or session_screen.phones_url
 
     def compose(self) -> ComposeResult:
         with Vertical(id="join"):
@@ -43,7 +43,7 @@ class JoinScreen(Screen[None]):
             yield Static(self.url, id="join-address", markup=False)
             yield Static("", id="join-count", markup=False)
             yield Static(
-                "Same wifi as this computer · no app, no account · anonymous unless you add your name",
+                "Same wifi as this screen · no app, no account · anonymous unless you add a name",
                 id="join-note", markup=False,
             )
             yield Static("escape back to the session · x close phone access", id="join-keys", markup=False)
@@ -64,8 +64,9 @@ class JoinScreen(Screen[None]):
 
 
 class WaitingScreen(ModalScreen[None]):
-    """What phones sent, one item at a time, seen by the facilitator before the room: enter shows it to the
-    room, x rejects it, n (or down) leaves it waiting and goes to the next; escape goes back."""
+    """What phones sent, one item at a time, seen by the facilitator before the room: first a reminder to blank
+    the projector (enter goes on), then enter shows the item to the room, x rejects it, n (or down) leaves it
+    waiting and goes to the next; escape goes back."""
 
     CSS_PATH = HERE / "phones.tcss"
     BINDINGS = [
@@ -79,6 +80,7 @@ class WaitingScreen(ModalScreen[None]):
         super().__init__()
         self.session_screen = session_screen
         self.at = 0
+        self.ready = False  # the facilitator has blanked the projector and pressed enter
 
     def compose(self) -> ComposeResult:
         with Vertical(id="waiting-dialog", classes="dialog"):
@@ -95,6 +97,15 @@ class WaitingScreen(ModalScreen[None]):
 
     def _show(self) -> None:
         items = self._items()
+        if not self.ready:
+            self.query_one("#waiting-where", Static).update(
+                f"{len(items)} waiting. Before reading them: blank or freeze the projector, so the room sees only "
+                "what you choose to show."
+            )
+            self.query_one("#waiting-item", Static).update("")
+            self.query_one("#waiting-keys", Static).update("enter read them · escape back")
+            return
+        self.query_one("#waiting-keys", Static).update("enter show to the room · x reject · n next · escape back")
         if not items:
             self.query_one("#waiting-where", Static).update("Nothing is waiting.")
             self.query_one("#waiting-item", Static).update("")
@@ -112,12 +123,18 @@ class WaitingScreen(ModalScreen[None]):
         return items[self.at % len(items)] if items else None
 
     def action_reveal(self) -> None:
+        if not self.ready:
+            self.ready = True
+            self._show()
+            return
         item = self._current()
         if item is not None:
             self.session_screen.reveal_phones([item])
         self._show()
 
     def action_reject(self) -> None:
+        if not self.ready:
+            return
         item = self._current()
         if item is not None:
             self.session_screen.reject_phone(item)
