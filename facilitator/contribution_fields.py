@@ -21,6 +21,7 @@ FIELD_LABELS: dict[str, str] = {
     "owner": "owner",
     "due": "due",
     "tell": "who hears",
+    "votes": "votes",  # dots a dot vote gave it (phones in the room)
 }
 
 KIND_FIELDS: dict[PhaseKind, tuple[str, ...]] = {

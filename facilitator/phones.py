@@ -173,3 +173,78 @@ def phones_setting(settings: dict[str, Any]) -> tuple[str | None, int, str | Non
     if notes:
         note = "settings.toml: " + "; ".join(notes) + ". Until then the phones use this machine's network address and port 8765."
     return (address.strip() if isinstance(address, str) else None), port, note
+
+
+# ---------------------------------------------------------------------- dot voting
+DEFAULT_VOTES = 3
+
+
+class DotVote:
+    """A dot vote on a phase's items: each phone has ``per_phone`` dots to put on items (several on one if it
+    likes); the facilitator adds dots for people without a phone. Every dot is journaled before it counts."""
+
+    def __init__(self, inbox: PhoneInbox, round_id: str, phase_id: str, items: list[str], per_phone: int) -> None:
+        self.inbox = inbox
+        self.round = round_id
+        self.phase_id = phase_id
+        self.items = list(items)
+        self.per_phone = per_phone
+        self.counts: dict[str, int] = {item: 0 for item in self.items}
+        self.used: dict[str, int] = {}  # phone -> dots used
+
+    @classmethod
+    def open(cls, inbox: PhoneInbox, phase_id: str, items: list[str], per_phone: int) -> "DotVote":
+        import secrets
+
+        vote = cls(inbox, secrets.token_hex(4), phase_id, items, per_phone)
+        inbox.vote_event({"op": "vote-open", "round": vote.round, "phase": phase_id, "items": vote.items,
+                          "per_phone": per_phone})
+        return vote
+
+    @classmethod
+    def resume(cls, inbox: PhoneInbox) -> "DotVote | None":
+        """The vote left open when the app last closed, with its dots, if any."""
+        state = inbox.open_vote
+        if state is None:
+            return None
+        vote = cls(inbox, str(state.get("round")), str(state.get("phase")), [str(i) for i in state["items"]],
+                   state["per_phone"])
+        for item, by in state["dots"]:
+            if item in vote.counts:
+                vote.counts[item] += 1
+                if by != "facilitator":
+                    vote.used[str(by)] = vote.used.get(str(by), 0) + 1
+        return vote
+
+    def left(self, phone: str) -> int:
+        return max(0, self.per_phone - self.used.get(phone, 0))
+
+    def add(self, item: str, by: str) -> None:
+        """One dot on ``item`` from a phone (``by`` its id) or "facilitator". PhoneInputError if it cannot count."""
+        if item not in self.counts:
+            raise PhoneInputError("That item is not in this vote; reload the page and choose again.")
+        if by != "facilitator" and self.left(by) <= 0:
+            raise PhoneInputError(f"You have used your {self.per_phone} votes.")
+        self.inbox.vote_event({"op": "vote", "round": self.round, "item": item, "by": by})
+        self.counts[item] += 1
+        if by != "facilitator":
+            self.used[by] = self.used.get(by, 0) + 1
+
+    @property
+    def total(self) -> int:
+        return sum(self.counts.values())
+
+    def close(self, store: Store, session: Session) -> list[tuple[Contribution, int]]:
+        """Write each item's dots into the session (its "votes" field, in the record), then mark the vote
+        closed. Returns the items with their dots, most first."""
+        results = []
+        for item_id, count in self.counts.items():
+            current = next((c for c in session.contributions if c.id == item_id), None)
+            if current is None:
+                continue
+            fields = {**current.fields, "votes": str(count)}
+            if fields != current.fields:
+                current = store.edit_contribution(session, item_id, fields=fields)
+            results.append((current, count))
+        self.inbox.vote_event({"op": "vote-close", "round": self.round})
+        return sorted(results, key=lambda pair: -pair[1])

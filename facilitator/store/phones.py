@@ -6,6 +6,9 @@ its line is on disk. Each line is one of
     {"op": "waiting", "item": {contribution as stored}}     held, not shown, in no record
     {"op": "revealed", "ids": [...]}                        now ordinary contributions of the session
     {"op": "rejected", "ids": [...]}                        turned down by the facilitator
+    {"op": "vote-open", "round": r, "phase": p, "items": [...], "per_phone": n}   a dot vote opened
+    {"op": "vote", "round": r, "item": id, "by": phone or "facilitator"}          one dot
+    {"op": "vote-close", "round": r}                        the vote closed (its totals are then in the session)
 
 Revealing adds the item to the session (its journal, with the same id) before the "revealed" line is written,
 so a crash between the two leaves an item that is already a contribution: it is not waiting any more.
@@ -41,6 +44,8 @@ class PhoneInbox:
         self._journal = Journal(self.path)
         self._items: dict[str, dict[str, Any]] = {}  # waiting, in the order received
         self._closed: set[str] = set()
+        #: the dot vote still open, if any: its opening line with "dots" (each vote line) added
+        self.open_vote: dict[str, Any] | None = None
         #: lines that could not be read when the inbox was loaded (their items are lost to the facilitator)
         self.damaged_lines = 0
         self._load()
@@ -57,6 +62,12 @@ class PhoneInbox:
                 self._items.setdefault(op["item"]["id"], op["item"])
             elif kind in ("revealed", "rejected") and isinstance(op.get("ids"), list):
                 self._closed.update(i for i in op["ids"] if isinstance(i, str))
+            elif kind == "vote-open" and isinstance(op.get("items"), list) and type(op.get("per_phone")) is int:
+                self.open_vote = {**op, "dots": []}
+            elif kind == "vote" and self.open_vote is not None and op.get("round") == self.open_vote.get("round"):
+                self.open_vote["dots"].append((op.get("item"), op.get("by")))
+            elif kind == "vote-close" and self.open_vote is not None and op.get("round") == self.open_vote.get("round"):
+                self.open_vote = None
 
     def waiting(self, known_ids: set[str] | frozenset[str] = frozenset()) -> list[dict[str, Any]]:
         """Items still waiting: neither revealed nor rejected, nor already a contribution of the session."""
@@ -82,6 +93,10 @@ class PhoneInbox:
         """Hold a phone's item: on disk (fsynced) before this returns, or NotSavedError and nothing kept."""
         self._append({"op": "waiting", "item": item})
         self._items[item["id"]] = item
+
+    def vote_event(self, op: dict[str, Any]) -> None:
+        """A dot vote's opening, one dot, or its close: on disk before this returns (NotSavedError if not)."""
+        self._append(op)
 
     def close(self, ids: list[str], how: str) -> None:
         """Mark items revealed or rejected (how: "revealed" or "rejected")."""

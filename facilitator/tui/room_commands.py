@@ -62,6 +62,8 @@ class RoomCommands(ListedCommands):
             ),
             ("Phones: show what phones sent", "Everything waiting, shown to the room at once (ctrl+r)", screen.action_reveal_phones),
             ("Phones: review what phones sent", "One by one: enter shows it, x rejects it (ctrl+w)", screen.action_review_phones),
+            ("Phones: dot vote on this phase's items", "Each phone has a few votes; the result goes into the record (f12)",
+             screen.action_vote),
         ]
         if screen.phones_url:
             commands.append(

@@ -150,6 +150,42 @@ def render_page(
     return "\n".join(parts)
 
 
+def render_vote_page(
+    view: RoomView, *, action: str, csrf: str, left: int, notice: str = "", problem: str = ""
+) -> str:
+    """The dot vote: each item with a button that puts one of this phone's dots on it."""
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(view.title)}</title>",
+        f"<style>{STYLE}</style></head>",
+        f'<body data-phase="{escape(view.phase_key)}">',
+        "<main>",
+        f"<h1>{escape(view.title)}</h1>",
+    ]
+    if notice:
+        parts.append(f'<p class="received" role="status">{escape(notice)}</p>')
+    if problem:
+        parts.append(f'<p class="problem" role="alert">{escape(problem)}</p>')
+    parts += [
+        f'<h2>Vote: {escape(view.phase_title)}</h2>',
+        f'<p class="question">You have {left} of {view.votes_each} vote{"" if view.votes_each == 1 else "s"} left. '
+        "Put them on what matters most (more than one on the same item if you like).</p>",
+    ]
+    for item_id, text in view.vote:
+        disabled = " disabled" if left <= 0 else ""
+        parts += [
+            f'<form method="post" action="{escape(action)}" class="vote">',
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
+            f"<p>{escape(text)}</p>",
+            f'<button type="submit" name="vote" value="{escape(item_id)}"{disabled}>Vote for this</button>',
+            "</form>",
+        ]
+    parts += ["</main>", f"<script>{SCRIPT}</script>", "</body></html>"]
+    return "\n".join(parts)
+
+
 def render_message(title: str, message: str) -> str:
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'

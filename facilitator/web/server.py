@@ -21,7 +21,7 @@ from typing import Protocol
 
 from aiohttp import web
 
-from .page import CSP, render_message, render_page
+from .page import CSP, render_message, render_page, render_vote_page
 
 COOKIE = "phone"
 SECURITY_HEADERS = {
@@ -47,14 +47,25 @@ class RoomView:
     scale_low: str = ""
     scale_high: str = ""
     open: bool = True
+    #: a dot vote open: its round and its items (id, text), in the order shown
+    vote_round: str = ""
+    vote: tuple[tuple[str, str], ...] = ()
+    votes_each: int = 0
 
     @property
     def phase_key(self) -> str:
-        return f"{self.phase_number}-{self.phase_id}"
+        """Changes when the page should change: another phase, or a vote opened or closed."""
+        return f"{self.phase_number}-{self.phase_id}" + (f"-vote-{self.vote_round}" if self.vote_round else "")
 
 
 class Room(Protocol):
     def phone_view(self) -> RoomView: ...
+
+    def votes_left(self, phone: str) -> int: ...
+
+    def phone_vote(self, phone: str, item: str) -> None:
+        """One dot from this phone on an item of the open vote, journaled; ValueError with one sentence if not."""
+        ...
 
     def phone_receive(self, form: dict[str, str]) -> str:
         """Keep what a phone sent, durably, and say what was done ("waiting" or "note"). Raises ValueError with
@@ -179,7 +190,12 @@ class PhoneServer:
         return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
     def _render(self, phone: str, **kwargs: object) -> str:
-        return render_page(self.room.phone_view(), action=self.path, csrf=self._csrf(phone), **kwargs)
+        view = self.room.phone_view()
+        if view.vote_round and view.open:
+            kwargs.pop("values", None)
+            return render_vote_page(view, action=self.path, csrf=self._csrf(phone), left=self.room.votes_left(phone),
+                                    **kwargs)
+        return render_page(view, action=self.path, csrf=self._csrf(phone), **kwargs)
 
     # ------------------------------------------------------------------ pages
     async def _page(self, request: web.Request) -> web.Response:
@@ -200,6 +216,7 @@ class PhoneServer:
         notice = {
             "waiting": "Received. It will be shown when the facilitator reveals what phones sent.",
             "note": "Received by the facilitator only. It will not be shown or written in the minutes.",
+            "vote": "Vote counted.",
         }.get(sent, "")
         response = self._html(self._render(phone, notice=notice))
         if new:
@@ -227,7 +244,11 @@ class PhoneServer:
                 status=403,
             )
         try:
-            what = self.room.phone_receive(form)
+            if "vote" in form:
+                self.room.phone_vote(phone, form["vote"])
+                what = "vote"
+            else:
+                what = self.room.phone_receive(form)
         except ValueError as exc:
             return self._html(self._render(phone, values=form, problem=str(exc)), status=400)
         except Exception as exc:  # not saved (disk full, folder gone): the phone keeps its text and is told

@@ -42,6 +42,8 @@ KEYS = [
     ("f9", "closing read-back: actions with owner, due and who hears, highlights, strengths (ctrl+n on the last "
      "phase, or r when ending, opens it too)"),
     ("f10", "phones: open the session to phones and show the join code on the screen (x there closes phone access)"),
+    ("f12", "dot vote on this phase's items from phones (+ adds a vote for someone without a phone, c closes it: "
+     "the result goes into the record)"),
     ("ctrl+r / ctrl+w", "what phones sent: show it all to the room / review it one by one after blanking the projector (enter shows, x rejects)"),
     ("ctrl+e", "end the session: confirm with enter, then the record is written"),
     ("ctrl+p", "command palette: every one of these, and more"),

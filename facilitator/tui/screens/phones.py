@@ -146,3 +146,79 @@ class WaitingScreen(ModalScreen[None]):
 
     def action_close(self) -> None:
         self.dismiss()
+
+
+class VoteScreen(Screen[None]):
+    """The dot vote as the room sees it: each item with its votes as a bar. up/down choose an item, + (or enter)
+    adds a vote for someone without a phone, c closes the vote (the result goes into the record), escape goes
+    back to the session with the vote still open."""
+
+    CSS_PATH = HERE / "phones.tcss"
+    BINDINGS = [
+        Binding("up", "move(-1)", "Up", show=False),
+        Binding("down", "move(1)", "Down", show=False),
+        Binding("plus,enter", "add", "Add a vote"),
+        Binding("c", "close_vote", "Close the vote"),
+        Binding("escape,f12", "back", "Back to the session"),
+    ]
+
+    def __init__(self, session_screen: SessionScreen) -> None:
+        super().__init__()
+        self.session_screen = session_screen
+        self.chosen = 0
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="vote"):
+            yield Static("Dot vote", id="vote-title", markup=False)
+            yield Static("", id="vote-bars", markup=False)
+            yield Static("", id="vote-count", markup=False)
+            yield Static("↑↓ choose · + add a vote for someone without a phone · c close the vote · escape back",
+                         id="vote-keys", markup=False)
+
+    def on_mount(self) -> None:
+        self._update()
+        self.set_interval(0.5, self._update)
+
+    def _update(self) -> None:
+        from rich.text import Text
+
+        items = self.session_screen.vote_items()
+        if not items:
+            self.query_one("#vote-bars", Static).update("No vote is open.")
+            return
+        self.chosen %= len(items)
+        most = max((n for _, n in items), default=0) or 1
+        width = max(10, min(60, self.size.width // 2))
+        out = Text()
+        for index, (contribution, count) in enumerate(items):
+            if index:
+                out.append("\n")
+            mark = "▶ " if index == self.chosen else "  "
+            text = contribution.text if len(contribution.text) <= 70 else contribution.text[:69] + "…"
+            out.append(mark + text + "\n", style="bold" if index == self.chosen else "")
+            out.append("  " + "█" * round(width * count / most), style="green")
+            out.append(f" {count}")
+        self.query_one("#vote-bars", Static).update(out)
+        total = sum(n for _, n in items)
+        vote = self.session_screen._vote
+        each = vote.per_phone if vote is not None else 0
+        self.query_one("#vote-count", Static).update(
+            f"{total} vote{'' if total == 1 else 's'} · {each} each · phones vote at {self.session_screen.phones_url}"
+        )
+
+    def action_move(self, step: int) -> None:
+        self.chosen += step
+        self._update()
+
+    def action_add(self) -> None:
+        items = self.session_screen.vote_items()
+        if items:
+            self.session_screen.facilitator_vote(items[self.chosen % len(items)][0].id)
+        self._update()
+
+    def action_close_vote(self) -> None:
+        self.session_screen.close_vote()
+        self.dismiss()
+
+    def action_back(self) -> None:
+        self.dismiss()

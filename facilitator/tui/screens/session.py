@@ -87,6 +87,7 @@ class SessionScreen(Screen):
         Binding("f10", "phones", "Phones", show=False, priority=True),
         Binding("ctrl+r", "reveal_phones", "Reveal from phones", show=False, priority=True),
         Binding("ctrl+w", "review_phones", "Review from phones", show=False, priority=True),
+        Binding("f12", "vote", "Dot vote", show=False, priority=True),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -104,6 +105,7 @@ class SessionScreen(Screen):
         self._phones = None  # the phone server while phones may join (web.PhoneServer)
         self._inbox = None  # what phones sent, held until revealed (store.phones.PhoneInbox)
         self._phones_line_timer = None
+        self._vote = None  # the dot vote open, if any (phones.DotVote)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -633,7 +635,10 @@ class SessionScreen(Screen):
     def _open_inbox(self) -> None:
         from ...store.phones import PhoneInbox
 
+        from ...phones import DotVote
+
         self._inbox = PhoneInbox(self.app.store, self.session.id)
+        self._vote = DotVote.resume(self._inbox)
         if self._inbox.damaged_lines:
             self.app.notify(
                 f"{self._inbox.damaged_lines} line(s) of what phones sent could not be read in {self._inbox.path}; "
@@ -751,6 +756,9 @@ class SessionScreen(Screen):
             scale_low=phase.scale_low or "",
             scale_high=phase.scale_high or "",
             open=session.status.value == "running" and self.is_mounted,
+            vote_round=self._vote.round if self._vote is not None else "",
+            vote=tuple((c.id, c.text) for c, _ in self.vote_items()),
+            votes_each=self._vote.per_phone if self._vote is not None else 0,
         )
 
     def phone_receive(self, form: dict[str, str]) -> str:
@@ -811,6 +819,73 @@ class SessionScreen(Screen):
             self._status("Nothing from phones is waiting.")
             return
         self.app.push_screen(WaitingScreen(self))
+
+    # ------------------------------------------------------------------ dot voting
+    def _votable(self) -> list[Contribution]:
+        return self._visible(self.session.phase.id)
+
+    async def action_vote(self) -> None:
+        """Open a dot vote on this phase's items (phones open too, if they are not), or show the one open."""
+        from ...phones import DEFAULT_VOTES, DotVote
+        from .phones import VoteScreen
+
+        if self._vote is None:
+            items = self._votable()
+            if len(items) < 2:
+                self._status("A dot vote needs at least two items in this phase.", error=True)
+                return
+            phones = self.app.store.read_settings_file().get("phones", {})
+            each = phones.get("votes", DEFAULT_VOTES) if isinstance(phones, dict) else DEFAULT_VOTES
+            if type(each) is not int or not 1 <= each <= 20:
+                self.app.notify(f"settings.toml: [phones] votes is {each!r}; write a whole number from 1 to 20. "
+                                f"{DEFAULT_VOTES} votes each are used.", severity="warning", markup=False, timeout=15)
+                each = DEFAULT_VOTES
+            if self._phones is None and not await self._start_phones():
+                return
+            try:
+                self._vote = DotVote.open(self._inbox, self.session.phase.id, [c.id for c in items], each)
+            except StoreError as exc:
+                self._status(str(exc), error=True)
+                return
+        self.app.push_screen(VoteScreen(self))
+
+    def vote_items(self) -> list[tuple[Contribution, int]]:
+        if self._vote is None:
+            return []
+        by_id = {c.id: c for c in self.session.contributions}
+        return [(by_id[i], self._vote.counts[i]) for i in self._vote.items if i in by_id]
+
+    def votes_left(self, phone: str) -> int:
+        return self._vote.left(phone) if self._vote is not None else 0
+
+    def phone_vote(self, phone: str, item: str) -> None:
+        if self._vote is None:
+            raise ValueError("The vote has closed.")
+        self._vote.add(item, phone)
+
+    def facilitator_vote(self, item: str) -> None:
+        """A dot from the facilitator, for someone in the room without a phone."""
+        if self._vote is None:
+            return
+        try:
+            self._vote.add(item, "facilitator")
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+
+    def close_vote(self) -> None:
+        """Close the vote: each item's votes go into the session (and the record)."""
+        if self._vote is None:
+            return
+        try:
+            results = self._vote.close(self.app.store, self.session)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            return
+        total = self._vote.total
+        self._vote = None
+        self._refresh_contributions()
+        top = f" Most: “{short(results[0][0].text, 40)}” ({results[0][1]})." if results and results[0][1] else ""
+        self._status(f"Vote closed: {total} vote{'' if total == 1 else 's'}, in the record.{top}")
 
     # ------------------------------------------------------------------ timer
     def timer(self, phase: Phase | None = None) -> PhaseTimer:
