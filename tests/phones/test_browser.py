@@ -91,3 +91,52 @@ async def test_a_phone_browser_sends_a_contribution_and_a_concern(store, clock, 
         assert not any("Uncle" in line for line in shown(pilot))
     record = export_md(data_dir, session.id)
     assert "joint visits" in record and "Uncle" not in record
+
+
+async def test_a_phone_browser_votes(store, clock, library, data_dir):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.room.helpers import say
+
+    local_phones(data_dir, extra="votes = 1\n")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "Share the visit plan")
+        await say(pilot, "Book interpreters early")
+        await pilot.press("f12")
+        await pilot.pause()
+        from .helpers import session_screen
+
+        url = session_screen(pilot).phones_url
+        driver = await asyncio.to_thread(browser)
+        try:
+            def vote() -> dict:
+                driver.get(url)
+                forms = driver.find_elements(By.CSS_SELECTOR, "form.vote")
+                target = next(f for f in forms if "Book interpreters early" in f.text)
+                button = target.find_element(By.TAG_NAME, "button")
+                button.click()
+                WebDriverWait(driver, 10).until(EC.staleness_of(button))
+                notice = WebDriverWait(driver, 10).until(
+                    EC.presence_of_element_located((By.CSS_SELECTOR, "p.received"))
+                ).text
+                return {
+                    "notice": notice,
+                    "question": driver.find_element(By.CSS_SELECTOR, "p.question").text,
+                    "disabled": [b.get_attribute("disabled") for b in driver.find_elements(By.TAG_NAME, "button")],
+                }
+
+            seen = await asyncio.to_thread(vote)
+        finally:
+            await asyncio.to_thread(driver.quit)
+        assert seen["notice"] == "Vote counted."
+        assert seen["question"].startswith("You have 0 of 1 vote left")
+        assert all(seen["disabled"])
+        await pilot.pause(0.6)
+        assert "Book interpreters early\n" in str(app.screen.query_one("#vote-bars").render())
+        assert "1 vote ·" in str(app.screen.query_one("#vote-count").render())
+        await pilot.press("c")
+        await pilot.pause()
+    assert "1 vote: Book interpreters early" in export_md(data_dir, session.id)
