@@ -211,3 +211,27 @@ async def test_a_flood_of_phones_while_the_facilitator_types(store, clock, libra
         assert len(received) == 50
         assert "50 waiting" in await phones_line(pilot)
         assert {c.text for c in session_screen(pilot).waiting_items()} == set(received)
+
+
+async def test_ending_the_session_stops_the_server(store, clock, library, data_dir):
+    from facilitator.tui.screens.dialogs import EndedScreen
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        for _ in range(20):
+            if isinstance(app.screen, EndedScreen):
+                break
+            if app.screen.__class__.__name__.startswith("Redaction") or hasattr(app.screen, "identifiers"):
+                await pilot.press("enter")
+            await pilot.pause(0.1)
+        assert isinstance(app.screen, EndedScreen)
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(aiohttp.ClientConnectorError):
+                await http.get(url)
