@@ -251,7 +251,9 @@ class PhoneServer:
                 what = self.room.phone_receive(form)
         except ValueError as exc:
             return self._html(self._render(phone, values=form, problem=str(exc)), status=400)
-        except Exception as exc:  # not saved (disk full, folder gone): the phone keeps its text and is told
-            return self._html(self._render(phone, values=form, problem=f"Not received: {exc}"), status=503)
+        except Exception:  # not saved (disk full, folder gone): the phone keeps its text; the facilitator is told
+            problem = ("Not received: the facilitator's computer could not save it just now. "
+                       "Your text is still here: send it again in a moment.")
+            return self._html(self._render(phone, values=form, problem=problem), status=503)
         self.received += 1
         raise web.HTTPSeeOther(f"{self.path}?sent={what}")

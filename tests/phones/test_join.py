@@ -235,3 +235,20 @@ async def test_ending_the_session_stops_the_server(store, clock, library, data_d
         async with aiohttp.ClientSession() as http:
             with pytest.raises(aiohttp.ClientConnectorError):
                 await http.get(url)
+
+
+async def test_not_saved_the_phone_keeps_its_text_and_the_facilitator_is_told(store, clock, library, data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        store.read_only = True  # as when the disk is full or the folder cannot be written
+        async with Phone(url) as phone:
+            code, page = await phone.send("Grandma's kitchen table visits")
+        assert code == 503
+        assert "Not received" in page and "Grandma&#x27;s kitchen table visits" in page
+        assert str(data_dir) not in page
+        assert "A phone's contribution was not saved" in status(pilot)
+        store.read_only = False
+        assert session_screen(pilot).waiting_items() == []

@@ -771,7 +771,11 @@ class SessionScreen(Screen):
             raise ValueError("The session has ended; nothing more can be sent.")
         phase_id = form.get("phase")
         item = read_form(form, phase_kind(self.session, phase_id), self.app.clock().date())
-        receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
+        try:
+            receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
+        except StoreError as exc:
+            self._status(f"A phone's contribution was not saved: {exc}", error=True)
+            raise
         if item.safeguarding:
             self._write_note()
         self._phones_line_soon()
