@@ -48,8 +48,8 @@ async def test_a_phone_joins_sends_and_it_waits_until_revealed_then_is_in_the_re
             code, after = await phone.send("The school nurse kept in touch every week", name="")
             assert code == 200 and "Received" in after
         await pilot.press("escape")
-        await pilot.pause()
-        assert "1 waiting" in await phones_line(pilot)
+        await pilot.pause(1.1)
+        assert "Phones open · 1 phone joined · 1 waiting" in await phones_line(pilot)
         assert not any("school nurse" in line for line in shown(pilot))
         assert "school nurse" not in export_md(data_dir, session.id)  # waiting: in no record
 
@@ -181,6 +181,9 @@ async def test_a_full_room_turns_the_next_phone_away(store, clock, library, data
             code, page = await c.page()
             assert code == 503 and "The room is full" in page
             assert (await a.page())[0] == 200  # a phone that joined stays in
+        await pilot.press("escape")
+        await pilot.pause(1.1)
+        assert "Phones open · 2 phones joined · 0 waiting" in await phones_line(pilot)
 
 
 async def test_a_flood_of_phones_while_the_facilitator_types(store, clock, library, data_dir):

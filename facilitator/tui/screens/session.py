@@ -105,6 +105,7 @@ class SessionScreen(Screen):
         self._phones = None  # the phone server while phones may join (web.PhoneServer)
         self._inbox = None  # what phones sent, held until revealed (store.phones.PhoneInbox)
         self._phones_line_timer = None
+        self._phones_ticker = None
         self._vote = None  # the dot vote open, if any (phones.DotVote)
 
     # ------------------------------------------------------------------ layout
@@ -727,12 +728,17 @@ class SessionScreen(Screen):
             return False
         self._phones = server
         self._update_phones_line()
+        # how many phones joined, kept up to date while phones may join
+        self._phones_ticker = self.set_interval(1, self._update_phones_line)
         return True
 
     async def close_phones(self, quiet: bool = False) -> None:
         """Stop the phone server: every phone is cut off, and the next opening has a new code."""
         server, self._phones = self._phones, None
         if server is not None:
+            if self._phones_ticker is not None:
+                self._phones_ticker.stop()
+                self._phones_ticker = None
             await server.stop()
             if not quiet:
                 self._update_phones_line()
