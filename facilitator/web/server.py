@@ -84,9 +84,12 @@ class PhoneServer:
         per_minute: int = 30,
         max_phones: int = 60,
         monotonic: Callable[[], float] = time.monotonic,
+        shown_host: str | None = None,
     ) -> None:
         self.room = room
         self.host = host
+        #: the address phones are given (this machine's on the network, when it listens on every address)
+        self.shown_host = shown_host or host
         self.port = port
         self.max_body = max_body
         self.per_minute = per_minute
@@ -111,7 +114,7 @@ class PhoneServer:
 
     @property
     def url(self) -> str:
-        host = f"[{self.host}]" if ":" in self.host else self.host
+        host = f"[{self.shown_host}]" if ":" in self.shown_host else self.shown_host
         return f"http://{host}:{self.port}{self.path}"
 
     async def start(self) -> None:

@@ -255,3 +255,29 @@ async def test_not_saved_the_phone_keeps_its_text_and_the_facilitator_is_told(st
         assert "A phone's contribution was not saved" in status(pilot)
         store.read_only = False
         assert session_screen(pilot).waiting_items() == []
+
+
+async def test_by_default_it_listens_on_this_machines_network_address_only(store, clock, library, data_dir):
+    from facilitator.phones import lan_address
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "settings.toml").write_text("[phones]\nport = 0\n")  # the address left to the app
+    session, app = open_app(store, clock, library.get("serious-success-review"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        server = session_screen(pilot)._phones
+        assert server.host == lan_address() != "0.0.0.0"
+        assert url.startswith(f"http://{lan_address()}:")
+        async with Phone(url) as phone:
+            assert (await phone.page())[0] == 200
+
+
+async def test_a_port_that_is_not_a_number_is_reported_and_the_default_used(store, clock, library, data_dir):
+    local_phones(data_dir)
+    (data_dir / "settings.toml").write_text('[phones]\naddress = "127.0.0.1"\nport = "eighty"\n')
+    session, app = open_app(store, clock, library.get("serious-success-review"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        notes = [n.message for n in app._notifications]
+        assert any("[phones] port is 'eighty'" in n and "port 8765" in n for n in notes), notes

@@ -716,7 +716,9 @@ class SessionScreen(Screen):
         if note:
             self.app.notify(note, severity="warning", markup=False, timeout=15)
         address = address or lan_address()
-        server = PhoneServer(self, address, port)
+        # Every address at once only when settings.toml says so; phones are then given this machine's own.
+        shown = lan_address() if address in ("0.0.0.0", "::") else address
+        server = PhoneServer(self, address, port, shown_host=shown)
         try:
             await server.start()
         except OSError as exc:
