@@ -42,9 +42,24 @@ def send(driver) -> str:  # noqa: ANN001
     from selenium.webdriver.support.ui import WebDriverWait
 
     button = driver.find_element(By.TAG_NAME, "button")
+    before = driver.current_url
     button.click()
-    WebDriverWait(driver, 10).until(EC.staleness_of(button))
+    arrived(driver, before)
     return WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.received"))).text
+
+
+def arrived(driver, before: str) -> None:  # noqa: ANN001
+    """Wait until the browser is on another address than ``before`` (the page after sending), fully loaded."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def loaded(d) -> bool:  # noqa: ANN001
+        try:
+            return d.current_url != before and d.execute_script("return document.readyState") == "complete"
+        except WebDriverException:  # asked in the middle of the navigation
+            return False
+
+    WebDriverWait(driver, 10).until(loaded)
 
 
 async def test_a_phone_browser_sends_a_contribution_and_a_concern(store, clock, library, data_dir):
@@ -117,8 +132,9 @@ async def test_a_phone_browser_votes(store, clock, library, data_dir):
                 forms = driver.find_elements(By.CSS_SELECTOR, "form.vote")
                 target = next(f for f in forms if "Book interpreters early" in f.text)
                 button = target.find_element(By.TAG_NAME, "button")
+                before = driver.current_url
                 button.click()
-                WebDriverWait(driver, 10).until(EC.staleness_of(button))
+                arrived(driver, before)
                 notice = WebDriverWait(driver, 10).until(
                     EC.presence_of_element_located((By.CSS_SELECTOR, "p.received"))
                 ).text

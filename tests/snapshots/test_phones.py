@@ -54,3 +54,18 @@ class TestPhones:
         session = with_waiting(snap_store, library)
         app = build_app(snap_store, FixedClock(), open_session_id=session.id)
         assert snap_compare(app, terminal_size=size)
+
+    @pytest.mark.parametrize("size", SIZES)
+    def test_dot_vote(self, snap_compare, snap_store, library, size):
+        session = with_waiting(snap_store, library)
+
+        async def vote(pilot) -> None:
+            await pilot.press("f12")
+            await pilot.pause()
+            # the room without phones: the facilitator's votes for them
+            for key in ["plus", "plus", "down", "plus", "down", "plus", "plus", "plus"]:
+                await pilot.press(key)
+            await pilot.pause(0.6)
+
+        app = build_app(snap_store, FixedClock(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, run_before=vote)

@@ -203,7 +203,8 @@ class VoteScreen(Screen[None]):
         vote = self.session_screen._vote
         each = vote.per_phone if vote is not None else 0
         self.query_one("#vote-count", Static).update(
-            f"{total} vote{'' if total == 1 else 's'} · {each} each · phones vote at {self.session_screen.phones_url}"
+            f"{total} vote{'' if total == 1 else 's'} · {each} for each phone, on the page it joined "
+            "(f10 in the session shows the join code)"
         )
 
     def action_move(self, step: int) -> None:
