@@ -10,7 +10,8 @@ What is measured:
                 on 127.0.0.1 (a free port), the session on a discussion phase.
   phones        a separate Python process (so the phones do not share the app's event loop), one aiohttp client
                 per phone with its own cookie: each reads the page (its form and token), then sends one
-                contribution, 10 times. Send to "received": from the POST until the server's answer (the
+                contribution, 10 times. Twice: all at once (each phone sends as fast as it can), and at a room's
+                pace (each phone waits 0 to 2 s, at random, before each send). Send to "received": from the POST until the server's answer (the
                 redirect to the "Received" page), which comes only after the item's journal line is fsynced.
   typing        meanwhile, in the app: a letter typed into the contribution box every 20 ms (a key event
                 posted to the app, as the terminal driver does); each from the key until the screen has been
@@ -35,12 +36,15 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 PHONES_CHILD = r"""
-import asyncio, json, re, sys, time
+import asyncio, json, random, re, sys, time
 import aiohttp
 
-async def phone(url, n, each, out):
+async def phone(url, n, each, out, pace):
+    rng = random.Random(n)
     async with aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True)) as http:
         for k in range(each):
+            if pace:
+                await asyncio.sleep(rng.uniform(0, 2 * pace))
             async with http.get(url) as r:
                 page = await r.text()
             form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
@@ -53,12 +57,12 @@ async def phone(url, n, each, out):
             out.append({"text": form["text"], "seconds": took, "received": r.status == 303 and "sent=waiting" in location,
                         "status": r.status})
 
-async def main(url, phones, each):
+async def main(url, phones, each, pace):
     out = []
-    await asyncio.gather(*(phone(url, n, each, out) for n in range(phones)))
+    await asyncio.gather(*(phone(url, n, each, out, pace) for n in range(phones)))
     print(json.dumps(out))
 
-asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3])))
+asyncio.run(main(sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])))
 """
 
 
@@ -100,7 +104,7 @@ async def type_letters(app, box, stop: asyncio.Event | None, count: int) -> list
     return times
 
 
-async def run(phones: int, each: int, folder: Path) -> dict:
+async def run(phones: int, each: int, folder: Path, pace: float) -> dict:
     from textual.widgets import Input
 
     from facilitator.cli import make_app
@@ -138,7 +142,7 @@ async def run(phones: int, each: int, folder: Path) -> dict:
             box.value = ""
             stop = asyncio.Event()
             child = await asyncio.create_subprocess_exec(
-                sys.executable, "-c", PHONES_CHILD, url, str(phones), str(each), stdout=subprocess.PIPE
+                sys.executable, "-c", PHONES_CHILD, url, str(phones), str(each), str(pace), stdout=subprocess.PIPE
             )
             typing = asyncio.create_task(type_letters(app, box, stop, 0))
             t0 = time.perf_counter()
@@ -174,20 +178,23 @@ def main() -> None:
     args = parser.parse_args()
     phones = args.phones or (5 if args.quick else 30)
     each = args.each or (4 if args.quick else 10)
-    with tempfile.TemporaryDirectory(prefix="facilitator-bench-phones-") as tmp:
-        r = asyncio.run(run(phones, each, Path(tmp) / "data"))
-    print(f"phones: {phones} x {each} contributions, {r['sent']} sent in {r['seconds']:.2f} s, "
-          f"{r['received']} received (HTTP statuses {r['statuses']}), {r['lost']} received and lost")
-    if r["received_ms"]:
-        ms = r["received_ms"]
-        print(f"send -> received: p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, max {max(ms):.1f} ms")
-    for name, key in (("typing, no phones", "typing_quiet_ms"), ("typing while phones send", "typing_busy_ms")):
-        ms = r[key]
-        if ms:
-            print(f"{name}: {len(ms)} keys, p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, "
+    for name, pace in (("all at once", 0.0), ("at a room's pace (a send every second or so from each phone)", 1.0)):
+        with tempfile.TemporaryDirectory(prefix="facilitator-bench-phones-") as tmp:
+            r = asyncio.run(run(phones, each, Path(tmp) / "data", pace))
+        print(f"== {name}")
+        print(f"phones: {phones} x {each} contributions, {r['sent']} sent in {r['seconds']:.2f} s, "
+              f"{r['received']} received (HTTP statuses {r['statuses']}), {r['lost']} received and lost")
+        if r["received_ms"]:
+            ms = r["received_ms"]
+            print(f"send -> received: p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, "
                   f"max {max(ms):.1f} ms")
-    if r["lost"]:
-        print(f"LOST: {r['lost']} items a phone was told were received are not in the session")
+        for label, key in (("typing, no phones", "typing_quiet_ms"), ("typing while phones send", "typing_busy_ms")):
+            ms = r[key]
+            if ms:
+                print(f"{label}: {len(ms)} keys, p50 {percentile(ms, 50):.1f} ms, p95 {percentile(ms, 95):.1f} ms, "
+                      f"max {max(ms):.1f} ms")
+        if r["lost"]:
+            print(f"LOST: {r['lost']} items a phone was told were received are not in the session")
 
 
 if __name__ == "__main__":
