@@ -216,13 +216,15 @@ async def test_a_flood_of_phones_while_the_facilitator_types(store, clock, libra
         assert {c.text for c in session_screen(pilot).waiting_items()} == set(received)
 
 
-async def test_ending_the_session_stops_the_server(store, clock, library, data_dir):
+async def test_ending_the_session_stops_the_server_and_says_what_was_never_shown(store, clock, library, data_dir):
     from facilitator.tui.screens.dialogs import EndedScreen
 
     local_phones(data_dir)
     session, app = open_app(store, clock, library.get("serious-success-review"))
     async with app.run_test(size=(160, 45)) as pilot:
         url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            assert (await phone.send("never shown to the room"))[0] == 200
         await pilot.press("escape")
         await pilot.press("ctrl+e")
         await pilot.pause()
@@ -235,6 +237,8 @@ async def test_ending_the_session_stops_the_server(store, clock, library, data_d
                 await pilot.press("enter")
             await pilot.pause(0.1)
         assert isinstance(app.screen, EndedScreen)
+        notes = [n.message for n in app._notifications]
+        assert any(n.startswith("1 contribution from phones was never shown, so it is not in the record") for n in notes)
         async with aiohttp.ClientSession() as http:
             with pytest.raises(aiohttp.ClientConnectorError):
                 await http.get(url)

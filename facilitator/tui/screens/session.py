@@ -1071,7 +1071,15 @@ class SessionScreen(Screen):
         except OSError:
             pass
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
+        unshown = self.waiting_count()
         self.app.switch_screen(EndedScreen(ended, path))
+        if unshown:
+            self.app.notify(
+                f"{unshown} contribution{'s' if unshown > 1 else ''} from phones {'were' if unshown > 1 else 'was'} "
+                f"never shown, so {'they are' if unshown > 1 else 'it is'} not in the record "
+                f"(kept in {self._inbox.path}).",
+                title="From phones", severity="warning", markup=False, timeout=30,
+            )
         if flagged:
             self._write_note()
             self.app.notify(
