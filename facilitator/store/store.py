@@ -359,6 +359,16 @@ class Store:
         self.flush_every = 32
         self.flush_after = 5.0
         self._thread_lock = threading.RLock()
+        #: session files due to be written, and the session each holds, written by a thread of their own just
+        #: after the change that made them due was acknowledged (see _write_later), so recording never waits for it
+        self._write_due: dict[str, Session] = {}
+        #: changes acknowledged but not yet applied to the session's TinyDB, with their seq and journal length,
+        #: and the session they were made to (applied when the file is written: _write_now)
+        self._pending: dict[str, list[tuple[Callable[[TinyDB], None], int, int]]] = {}
+        self._live: dict[str, Session] = {}
+        self._writer: threading.Thread | None = None
+        self._writer_wake = threading.Event()
+        self._writer_stop = False
         #: goes up with every change this store makes to the folder (recorded, imported, repaired): a
         #: reader that saw the same count has nothing new to read (the folder's lock keeps other writers out)
         self.changes = 0
@@ -577,6 +587,7 @@ class Store:
             )
 
     def close(self) -> None:
+        self._stop_writer()
         with self._thread_lock:
             if self.still_ours():
                 self.flush()  # what fails is still safe in the journal; brought up to date at the next start
@@ -1279,10 +1290,14 @@ class Store:
         return db
 
     def _forget_db(self, session_id: str) -> None:
+        """Drop the session's TinyDB and the changes kept for it (the caller writes the file whole, or the
+        journal holds them)."""
         db = self._session_dbs.pop(session_id, None)
         if db is not None:
             db.close()
         self._unflushed.pop(session_id, None)
+        self._pending.pop(session_id, None)
+        self._live.pop(session_id, None)
 
     def _write_session_file(self, session: Session, seq: int | None = None, journal_bytes: int | None = None) -> bytes:
         self.changes += 1  # a rewritten file: readers look again
@@ -1350,49 +1365,31 @@ class Store:
     ) -> bool:
         """Bring the session's TinyDB up to date after the journal acknowledged a change.
 
-        The change goes into the TinyDB at once; its file is replaced (atomically, fsynced) every
-        ``flush_every`` changes, after ``flush_after`` seconds, at a phase change and at close. Until
-        then the journal holds the change: a crash replays it. If writing fails, the change is safe
-        in the journal and the whole file is rewritten at the next chance. Returns False then.
+        The change is kept to be applied to the session's TinyDB, and its file replaced (atomically,
+        fsynced), every ``flush_every`` changes or after ``flush_after`` seconds, by a thread of its own
+        once this has returned (see _write_later); at a phase change (with its backup) and at close, at
+        once. Until then the journal holds the change: a crash replays it. If writing fails, the change
+        is safe in the journal and the whole file is rewritten at the next chance. Returns False then.
         """
         self._journal_bytes[session.id] = journal_bytes
+        data = None
         try:
             if change is None or session.id in self._dirty:
                 data = self._write_session_file(session, seq, journal_bytes)
             else:
-                try:
-                    db = self._db(session.id)
-                    storage = db.storage
-                    storage.meta = {"seq": seq, "journal_bytes": journal_bytes}
-                    storage.deferred = True
-                    change(db)
-                    data = None
-                    count, since = self._unflushed.get(session.id, (0, time.monotonic()))
-                    count += 1
-                    if backup or count >= self.flush_every or time.monotonic() - since >= self.flush_after:
-                        storage.flush()
-                        data = storage.last_bytes
-                        self._unflushed.pop(session.id, None)
-                        self._file_sizes[session.id] = (len(data or b""), journal_bytes)
-                    else:
-                        self._unflushed[session.id] = (count, since)
-                except DamagedFileError as exc:
-                    # Someone else damaged the file while we ran: keep it aside, write ours whole.
-                    self._forget_db(session.id)
-                    target = self._quarantine_move(self._session_path(session.id))
-                    self.notices.append(
-                        f"The session file {exc.path} could not be read because {exc.reason}, so it was rewritten "
-                        f"from the app's copy with nothing lost and the damaged file is kept in {target}."
-                    )
-                    data = self._write_session_file(session, seq, journal_bytes)
+                self._pending.setdefault(session.id, []).append((change, seq, journal_bytes))
+                self._live[session.id] = session
+                count, since = self._unflushed.get(session.id, (0, time.monotonic()))
+                count += 1
+                self._unflushed[session.id] = (count, since)
+                if backup:
+                    self._write_due.pop(session.id, None)
+                    data = self._write_now(session.id)
+                elif count >= self.flush_every or time.monotonic() - since >= self.flush_after:
+                    # Written just after this returns, off the keypress: the journal holds the change.
+                    self._write_later(session)
         except OSError as exc:
-            self._forget_db(session.id)
-            if session.id not in self._dirty:
-                self.notices.append(
-                    f"Saved in the journal, but the session file {self._session_path(session.id)} could not be "
-                    f"updated because {_reason(exc)}; it will be brought up to date automatically."
-                )
-            self._dirty[session.id] = session
+            self._write_failed(session, exc)
             return False
         if backup and data:
             try:
@@ -1401,19 +1398,107 @@ class Store:
                 pass
         return True
 
+    def _write_now(self, session_id: str) -> bytes | None:
+        """Apply the session's kept changes to its TinyDB and write its file; its bytes, or None if nothing was
+        kept. OSError if it cannot be written (the changes are in the journal)."""
+        session = self._live.get(session_id)
+        changes = self._pending.pop(session_id, [])
+        if not changes or session is None:
+            self._unflushed.pop(session_id, None)
+            return None
+        try:
+            db = self._db(session_id)
+            storage = db.storage
+            storage.deferred = True
+            for change, _, _ in changes:
+                change(db)
+            seq, journal_bytes = changes[-1][1], changes[-1][2]
+            storage.meta = {"seq": seq, "journal_bytes": journal_bytes}
+        except DamagedFileError as exc:
+            # Someone else damaged the file while we ran: keep it aside, write ours whole.
+            self._forget_db(session_id)
+            target = self._quarantine_move(self._session_path(session_id))
+            self.notices.append(
+                f"The session file {exc.path} could not be read because {exc.reason}, so it was rewritten "
+                f"from the app's copy with nothing lost and the damaged file is kept in {target}."
+            )
+            return self._write_session_file(session)
+        storage.flush()
+        data = storage.last_bytes
+        self._unflushed.pop(session_id, None)
+        self._live.pop(session_id, None)
+        self._file_sizes[session_id] = (len(data or b""), journal_bytes)
+        return data
+
+    def _write_failed(self, session: Session, exc: OSError) -> None:
+        self._forget_db(session.id)
+        if session.id not in self._dirty:
+            self.notices.append(
+                f"Saved in the journal, but the session file {self._session_path(session.id)} could not be "
+                f"updated because {_reason(exc)}; it will be brought up to date automatically."
+            )
+        self._dirty[session.id] = session
+
+    def _write_later(self, session: Session) -> None:
+        """Have the session's file written by the writer thread, as soon as the store's lock is free."""
+        self._write_due[session.id] = session
+        if self._writer is None or not self._writer.is_alive():
+            self._writer_stop = False
+            self._writer = threading.Thread(target=self._writer_loop, name="facilitator-session-files", daemon=True)
+            self._writer.start()
+        self._writer_wake.set()
+
+    def _writer_loop(self) -> None:
+        while True:
+            self._writer_wake.wait()
+            with self._thread_lock:
+                self._writer_wake.clear()
+                if self._writer_stop:
+                    return
+                self._write_due_files()
+
+    def _write_due_files(self) -> None:
+        """Write the session files that are due (under the store's lock). A write that fails leaves the change
+        in the journal and the session to be written whole at its next change, at close or at the next start."""
+        due, self._write_due = self._write_due, {}
+        if not due or not self.still_ours():
+            return
+        for session_id in due:
+            session = self._live.get(session_id)
+            try:
+                self._write_now(session_id)
+            except OSError as exc:
+                if session is not None:
+                    self._write_failed(session, exc)
+
+    def wait_for_file_writes(self) -> None:
+        """Return once the session files due after the changes acknowledged so far are written (or failed)."""
+        with self._thread_lock:
+            self._write_due_files()
+
+    def _stop_writer(self) -> None:
+        writer = self._writer
+        if writer is None:
+            return
+        self._writer_stop = True
+        self._writer_wake.set()
+        if writer is not threading.current_thread():
+            writer.join(timeout=5)
+        self._writer = None
+
     def flush(self) -> None:
         """Write every session file that is behind its journal now (the app may call this when idle)."""
         with self._thread_lock:
             if not self.still_ours():
                 return
+            self._write_due.clear()
             for session_id in list(self._unflushed):
-                db = self._session_dbs.get(session_id)
+                session = self._live.get(session_id)
                 try:
-                    if db is not None and db.storage.flush():
-                        self._file_sizes[session_id] = (len(db.storage.last_bytes), self._journal_bytes[session_id])
-                except OSError:
-                    continue  # still in the journal; tried again at the next flush or start
-                self._unflushed.pop(session_id, None)
+                    self._write_now(session_id)
+                except OSError as exc:  # still in the journal; written whole at the next flush or start
+                    if session is not None:
+                        self._write_failed(session, exc)
             for session in list(self._dirty.values()):
                 try:
                     self._write_session_file(session)

@@ -102,11 +102,14 @@ def test_journal_saved_but_session_file_not_updated_is_still_recorded(running, m
     io = FailingIO(monkeypatch, data_dir, name_contains=".tmp")
     io.fail_write(errno.ENOSPC)
     record_contribution(store, session, "Journal only.", None, clock)
+    store.wait_for_file_writes()  # the session file is written just after the acknowledgement, off the keypress
     assert io.calls
     assert any("Saved in the journal" in n for n in store.notices)
     record_contribution(store, session, "Journal only, again.", None, clock)
+    store.wait_for_file_writes()
     io.restore()
     record_contribution(store, session, "Disk fine again.", None, clock)
+    store.wait_for_file_writes()
     # The session file itself caught up with everything at the first write that worked.
     from facilitator.store.store import _session_from_file
 
@@ -124,6 +127,7 @@ def test_session_file_behind_at_a_crash_is_caught_up_at_the_next_start(running, 
     io = FailingIO(monkeypatch, data_dir, name_contains=".tmp")
     io.fail_write(errno.ENOSPC)
     record_contribution(store, session, "Only in the journal when the app died.", None, clock)
+    store.wait_for_file_writes()
     assert io.calls
     # No close(): the app died here. The lock dies with the process; simulate that.
     store._lock.release()
