@@ -45,6 +45,7 @@ import datetime as dt
 import errno
 import gc
 import hashlib
+import heapq
 import os
 import re
 import secrets
@@ -86,6 +87,9 @@ JOURNAL_SUFFIX = ".journal.jsonl"
 
 #: how many ended sessions the home screen lists as recent
 RECENT_SESSIONS = 20
+#: <data>/index-head.json: the index entries the home screen lists (every session not ended, the newest ended
+#: ones), with the identity of the index.json they were taken from; derived, rewritten with the index
+HEAD_NAME = "index-head.json"
 #: a session's final record, written while it is being ended, before the session is marked ended
 STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
@@ -306,6 +310,18 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
 _SHARED_VALUES = ("id", "team", "facilitator", "template_id", "template_name", "status", "date")
 
 
+def _home_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The index entries the home screen lists: every session not ended, and the newest ended ones."""
+    ended = SessionStatus.ended.value
+    kept = [doc for doc in docs if doc.get("status") != ended]
+
+    def newest(doc: dict[str, Any]) -> tuple[str, str]:
+        return (str(doc.get("date")), str(doc.get("created_at")))
+
+    kept += heapq.nlargest(RECENT_SESSIONS * 2, (doc for doc in docs if doc.get("status") == ended), key=newest)
+    return kept
+
+
 @contextlib.contextmanager
 def _no_gc():
     """Pause the cyclic garbage collector while building many small objects that all stay alive.
@@ -336,7 +352,13 @@ class Store:
         #: what a change refused because the store is read-only is told (one sentence)
         self.read_only_reason = "Not saved: this data folder was opened read-only, so nothing can be changed."
         #: what the user must be told about repairs made while opening or loading (one sentence each)
-        self.notices: list[str] = []
+        self._notices: list[str] = []
+        #: open() found the home screen's entries in index-head.json and left the start-up checks of every
+        #: session (and the reading of the whole index) to finish_opening(): see open()
+        self._open_done = True
+        self._completing = False
+        self._head_rows: list[SessionRow] | None = None
+        self._head_good = False
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
@@ -362,6 +384,11 @@ class Store:
         #: session files due to be written, and the session each holds, written by a thread of their own just
         #: after the change that made them due was acknowledged (see _write_later), so recording never waits for it
         self._write_due: dict[str, Session] = {}
+        #: held while a session file is written; taken after _thread_lock, never before it. The writer thread
+        #: holds it alone while its write waits for the disk, so recording (journal only) never waits for that
+        self._file_lock = threading.RLock()
+        self._writes: dict[str, int] = {}  # how many times each session file was written: a later one wins
+        self._writer_busy = False
         #: changes acknowledged but not yet applied to the session's TinyDB, with their seq and journal length,
         #: and the session they were made to (applied when the file is written: _write_now)
         self._pending: dict[str, list[tuple[Callable[[TinyDB], None], int, int]]] = {}
@@ -373,7 +400,27 @@ class Store:
         #: reader that saw the same count has nothing new to read (the folder's lock keeps other writers out)
         self.changes = 0
 
+    @property
+    def notices(self) -> list[str]:
+        """What the user must be told (one sentence each), the start-up checks finished first if need be."""
+        self.finish_opening()
+        return self._notices
+
+    @property
+    def opening_finished(self) -> bool:
+        """False while start-up checks open() left for later are still to be done (see finish_opening)."""
+        return self._open_done
+
+    @property
+    def notices_so_far(self) -> list[str]:
+        """The same, without waiting for start-up checks still to be done (for the first screen)."""
+        return self._notices
+
     # ------------------------------------------------------------------ folders
+    @property
+    def head_path(self) -> Path:
+        return self.data_dir / HEAD_NAME
+
     @property
     def sessions_dir(self) -> Path:
         return self.data_dir / "sessions"
@@ -523,7 +570,7 @@ class Store:
             "so copy it somewhere safe, free some space and start the app again."
         )
         self._open_read_only()
-        self.notices.insert(
+        self._notices.insert(
             0,
             f"The disk holding {self.data_dir} is full, so the app opened read-only: sessions can be looked at and "
             "exported to another disk with `facilitator export ID --out PATH`, but nothing can be recorded until "
@@ -558,9 +605,104 @@ class Store:
             raise self._unusable(exc) from None
         for folder in (self.data_dir, self.backups_dir, self.records_dir, self.quarantine_dir, self.templates_used_dir):
             remove_stray_temp_files(folder)  # sessions/: in the same pass as the start-up checks
+        if self._read_head():
+            self._open_done = False  # the rest in finish_opening(), before anything else needs it
+            return
+        self._open_checks()
+
+    def _open_checks(self) -> None:
         self._open_index()
         self._check_sessions()
         self._check_action_log()
+        if not self._head_good:
+            self._write_head()
+
+    def finish_opening(self) -> None:
+        """The start-up checks open() left for later (see open()): the whole index read, every session's
+        files checked and repaired as at any start, the action log checked, notices raised. Every method that
+        needs them calls this first; the app calls it in a thread just after its first screen is drawn."""
+        if self._open_done:
+            return
+        with self._thread_lock:
+            if self._open_done or self._completing or self._lock is None:
+                return
+            self._completing = True
+            try:
+                self._open_checks()
+            except Exception as exc:  # noqa: BLE001 - the app keeps going on what the index head holds
+                if self._docs is None:
+                    self._docs = {}
+                self._notices.append(
+                    f"The sessions in {self.data_dir} could not all be checked at start ({exc}); "
+                    "close the app and start it again to check them."
+                )
+            finally:
+                self._completing = False
+                self._open_done = True
+                self._head_rows = None
+
+    # ------------------------------------------------------------------ the home screen's entries
+    def _index_identity(self) -> list[int] | None:
+        try:
+            st = os.stat(self.index_path)
+        except OSError:
+            return None
+        return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+    def _read_head(self) -> bool:
+        """True if index-head.json was written from the index.json there now, and holds rows as the store writes them."""
+        self._head_good = False
+        try:
+            head = orjson.loads(self.head_path.read_bytes())
+        except (OSError, ValueError):
+            return False
+        if not isinstance(head, dict) or head.get("index") != self._index_identity() or head.get("index") is None:
+            return False
+        docs = head.get("sessions")
+        if not isinstance(docs, list):
+            return False
+        try:
+            rows = [SessionRow.from_doc(doc) for doc in docs]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False
+        rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
+        self._head_rows = rows
+        self._head_good = True
+        return True
+
+    def _write_head(self) -> None:
+        """index-head.json from the index in memory, after index.json was written (derived: no fsync)."""
+        if self.read_only or self._docs is None or not self.still_ours():
+            return
+        identity = self._index_identity()
+        if identity is None:
+            return
+        data = orjson.dumps({"index": identity, "sessions": _home_docs(list(self._docs.values()))})
+        try:
+            atomic_write(self.head_path, data, sync=False)
+            self._head_good = True
+        except OSError:
+            self._head_good = False
+
+    def home_rows(self) -> list[SessionRow]:
+        """What the home screen lists, newest first: every session not ended, and the newest ended ones.
+
+        Just after open() these come from index-head.json, before the start-up checks are done."""
+        if not self._open_done and self._head_rows is not None:
+            with self._thread_lock:
+                if not self._open_done and self._head_rows is not None:
+                    return list(self._head_rows)
+        self.finish_opening()
+        with self._thread_lock:
+            try:
+                rows = [SessionRow.from_doc(doc) for doc in _home_docs(list(self._docs.values()))]
+                rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
+                return rows
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
+        rows = self.session_rows()
+        ended = [r for r in rows if r.status == SessionStatus.ended.value][:RECENT_SESSIONS]
+        return [r for r in rows if r.status != SessionStatus.ended.value or r in ended]
 
     def still_ours(self) -> bool:
         """True while the folder is the one this store locked: its lock file is still there, the same file.
@@ -589,6 +731,7 @@ class Store:
     def close(self) -> None:
         self._stop_writer()
         with self._thread_lock:
+            self._open_done = True  # checks left for later are done at the next start
             if self.still_ours():
                 self.flush()  # what fails is still safe in the journal; brought up to date at the next start
             for db in self._session_dbs.values():
@@ -638,7 +781,7 @@ class Store:
         """Move a damaged file aside, untouched, and tell the user."""
         target = self._quarantine_move(path)
         self.changes += 1
-        self.notices.append(f"The file {path} could not be read because {why}, so it was moved to {target}.")
+        self._notices.append(f"The file {path} could not be read because {why}, so it was moved to {target}.")
         return target
 
     @property
@@ -661,7 +804,7 @@ class Store:
                     kept = f"kept in {self._quarantine_move(path)}"
                 except OSError:
                     pass
-            self.notices.append(
+            self._notices.append(
                 f"The action log {path} could not be read because {_read_reason(exc)}, so learning actions show "
                 f"the status their sessions recorded for them; the file is {kept}."
             )
@@ -681,13 +824,13 @@ class Store:
             except OSError:
                 pass
         if not bad:
-            self.notices.append(
+            self._notices.append(
                 f"The action log {path} ended in a half-written line from when the app stopped while saving, which "
                 f"had not been shown as saved, so it was set aside and the original file is {kept}."
             )
             return
         lines = plural(bad, "line")
-        self.notices.append(
+        self._notices.append(
             f"The action log {path} had {lines} that could not be read or used, so the status "
             f"{'change in it was' if bad == 1 else 'changes in them were'} lost and those actions show their "
             f"earlier status; {plural(len(usable), 'readable change')} {'was' if len(usable) == 1 else 'were'} "
@@ -711,7 +854,7 @@ class Store:
             pass
         except (DamagedFileError, OSError) as exc:
             why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
-            self.notices.append(
+            self._notices.append(
                 f"The session index {self.index_path} could not be read because {why}, so the list was made from "
                 "the session files; start the app once to repair it."
             )
@@ -748,7 +891,7 @@ class Store:
             except OSError:
                 kept = "the damaged file could not be moved aside and was left in place"
             count = self._rebuild_index()
-            self.notices.append(
+            self._notices.append(
                 f"The session index {path} could not be read because {why}, so it was rebuilt from "
                 f"{plural(count, 'session')} in {self.sessions_dir} and {kept}."
             )
@@ -763,7 +906,7 @@ class Store:
             try:
                 self._docs[session_id] = self._doc_for(self._load(session_id))
             except SessionLostError as exc:
-                self.notices.append(str(exc))
+                self._notices.append(str(exc))
             except StoreError:
                 continue
         self._write_index()
@@ -792,6 +935,7 @@ class Store:
         try:
             atomic_write(self.index_path, data)
             self._index_behind = False
+            self._write_head()
         except OSError:
             self._index_behind = True
         index = TinyDB(storage=AtomicJSONStorage, path=self.index_path)
@@ -817,6 +961,8 @@ class Store:
             self._index.table("sessions").upsert(doc, Query().id == session.id)
         except OSError:
             self._index_behind = True
+            return
+        self._write_head()
 
     def _drop_summary(self, session_id: str) -> None:
         self._validated.pop(session_id, None)
@@ -895,14 +1041,14 @@ class Store:
             try:
                 session = self._load(session_id)
             except SessionLostError as exc:
-                self.notices.append(str(exc))
+                self._notices.append(str(exc))
                 changed |= self._docs.pop(session_id, None) is not None
                 continue
             except UnknownSessionError:
                 doc = self._docs.pop(session_id, None)
                 if doc is not None:
                     changed = True
-                    self.notices.append(
+                    self._notices.append(
                         f"The files of “{doc.get('title', session_id)}” ({session_id}) are no longer in "
                         f"{self.sessions_dir}, so it was taken off the list of sessions."
                     )
@@ -941,6 +1087,7 @@ class Store:
         return self._validated
 
     def list_sessions(self) -> list[SessionSummary]:
+        self.finish_opening()
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             summaries = list(self._summary_map().values())
@@ -951,6 +1098,7 @@ class Store:
         """Every session, newest first, as the home screen lists them: from the index documents as they are,
         without validating them into SessionSummary (and so without loading pydantic) while they are as the
         store wrote them; through list_sessions (which checks and repairs) if any is not."""
+        self.finish_opening()
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             try:
@@ -983,6 +1131,7 @@ class Store:
 
     def load_session(self, session_id: str) -> Session:
         """The session with everything recorded in it, repaired from its journal or backup if need be."""
+        self.finish_opening()
         with self._thread_lock:
             try:
                 session = self._load(session_id)
@@ -1001,6 +1150,7 @@ class Store:
         other goes through load_session (journal replayed, damage repaired), so the history never
         misses an acknowledged change.
         """
+        self.finish_opening()
         with self._thread_lock, _no_gc():
             if not self.read_only:
                 self.flush()
@@ -1031,8 +1181,8 @@ class Store:
                     try:
                         entry = HistoryEntry.of(self.load_session(session_id))
                     except StoreError as exc:
-                        if str(exc) not in self.notices:
-                            self.notices.append(str(exc))
+                        if str(exc) not in self._notices:
+                            self._notices.append(str(exc))
                         continue
                 history.append(entry)
             return history
@@ -1189,8 +1339,8 @@ class Store:
             session, db_path, db_problem, db_target, source, journal, contents, journal_target, lost,
             journal_problem=journal_problem, not_applied=not_applied, cut=(contents.good_length, recorded_length) if cut else None,
         )
-        if notice and notice not in self.notices:
-            self.notices.append(notice)
+        if notice and notice not in self._notices:
+            self._notices.append(notice)
         return session
 
     def _repair_journal(self, journal: Journal, contents: JournalContents, keep: list[dict[str, Any]] | None = None) -> Path:
@@ -1306,9 +1456,11 @@ class Store:
         journal_bytes = self._journal_bytes.get(session.id, 0) if journal_bytes is None else journal_bytes
         data = self._file_bytes(session, seq, journal_bytes)
         self._forget_db(session.id)
-        # No fsync of the folder: if a power cut undoes the rename, the old file is whole and the
-        # journal lines after it are replayed (the file records the last line it holds).
-        atomic_write(self._session_path(session.id), data, sync_dir=False)
+        with self._file_lock:
+            self._writes[session.id] = self._writes.get(session.id, 0) + 1
+            # No fsync of the folder: if a power cut undoes the rename, the old file is whole and the
+            # journal lines after it are replayed (the file records the last line it holds).
+            atomic_write(self._session_path(session.id), data, sync_dir=False)
         db = TinyDB(storage=AtomicJSONStorage, path=self._session_path(session.id), sync_dir=False)
         db.storage.preload(data)
         self._session_dbs[session.id] = db
@@ -1339,6 +1491,7 @@ class Store:
         """
         if self.read_only:
             raise NotSavedError(self.read_only_reason)
+        self.finish_opening()
         self.check_still_ours()
         first = self._next_seq(session_id)
         at = self.clock().isoformat()
@@ -1401,10 +1554,25 @@ class Store:
     def _write_now(self, session_id: str) -> bytes | None:
         """Apply the session's kept changes to its TinyDB and write its file; its bytes, or None if nothing was
         kept. OSError if it cannot be written (the changes are in the journal)."""
+        with self._file_lock:
+            prepared = self._prepare_write(session_id)
+            if prepared is None or isinstance(prepared, bytes):
+                return prepared
+            storage, data, journal_bytes, _ = prepared
+            atomic_write(storage.path, data, sync=storage._sync, sync_dir=storage._sync_dir)
+            storage.pending = False
+            self._file_sizes[session_id] = (len(data), journal_bytes)
+            return data
+
+    def _prepare_write(self, session_id: str) -> tuple[AtomicJSONStorage, bytes, int, int] | bytes | None:
+        """Under both locks: the session's kept changes applied to its TinyDB, and (its storage, the file's new
+        bytes, the journal length they hold, the number of this write); or None if nothing is to be written;
+        or the bytes written, if the file had to be written whole (it was found damaged)."""
         session = self._live.get(session_id)
         changes = self._pending.pop(session_id, [])
+        self._unflushed.pop(session_id, None)
+        self._live.pop(session_id, None)
         if not changes or session is None:
-            self._unflushed.pop(session_id, None)
             return None
         try:
             db = self._db(session_id)
@@ -1412,28 +1580,28 @@ class Store:
             storage.deferred = True
             for change, _, _ in changes:
                 change(db)
-            seq, journal_bytes = changes[-1][1], changes[-1][2]
-            storage.meta = {"seq": seq, "journal_bytes": journal_bytes}
         except DamagedFileError as exc:
             # Someone else damaged the file while we ran: keep it aside, write ours whole.
             self._forget_db(session_id)
             target = self._quarantine_move(self._session_path(session_id))
-            self.notices.append(
+            self._notices.append(
                 f"The session file {exc.path} could not be read because {exc.reason}, so it was rewritten "
                 f"from the app's copy with nothing lost and the damaged file is kept in {target}."
             )
             return self._write_session_file(session)
-        storage.flush()
-        data = storage.last_bytes
-        self._unflushed.pop(session_id, None)
-        self._live.pop(session_id, None)
-        self._file_sizes[session_id] = (len(data or b""), journal_bytes)
-        return data
+        except OSError:
+            self._live[session_id] = session  # for _write_failed
+            raise
+        seq, journal_bytes = changes[-1][1], changes[-1][2]
+        storage.meta = {"seq": seq, "journal_bytes": journal_bytes}
+        data = storage.last_bytes or b""
+        number = self._writes[session_id] = self._writes.get(session_id, 0) + 1
+        return storage, data, journal_bytes, number
 
     def _write_failed(self, session: Session, exc: OSError) -> None:
         self._forget_db(session.id)
         if session.id not in self._dirty:
-            self.notices.append(
+            self._notices.append(
                 f"Saved in the journal, but the session file {self._session_path(session.id)} could not be "
                 f"updated because {_reason(exc)}; it will be brought up to date automatically."
             )
@@ -1449,17 +1617,61 @@ class Store:
         self._writer_wake.set()
 
     def _writer_loop(self) -> None:
+        """The writer thread: prepares the due files under the store's lock, then writes them holding only the
+        file lock (recording goes on meanwhile), then notes what was written, or what failed, under the lock."""
         while True:
             self._writer_wake.wait()
+            jobs: list[tuple[str, Session, Any]] = []
             with self._thread_lock:
                 self._writer_wake.clear()
                 if self._writer_stop:
                     return
-                self._write_due_files()
+                due, self._write_due = self._write_due, {}
+                if not due or not self.still_ours():
+                    continue
+                self._writer_busy = True
+                self._file_lock.acquire()
+                try:
+                    for session_id in due:
+                        session = self._live.get(session_id)
+                        try:
+                            jobs.append((session_id, session, self._prepare_write(session_id)))
+                        except OSError as exc:
+                            jobs.append((session_id, session, exc))
+                except BaseException:
+                    self._file_lock.release()
+                    self._writer_busy = False
+                    raise
+            results = []
+            try:
+                for session_id, session, job in jobs:
+                    if not isinstance(job, tuple):
+                        results.append((session_id, session, job, None))
+                        continue
+                    storage, data, journal_bytes, number = job
+                    try:
+                        atomic_write(storage.path, data, sync=storage._sync, sync_dir=storage._sync_dir)
+                        storage.pending = False
+                        results.append((session_id, session, (len(data), journal_bytes), number))
+                    except OSError as exc:
+                        results.append((session_id, session, exc, number))
+            finally:
+                self._file_lock.release()
+            with self._thread_lock:
+                try:
+                    for session_id, session, outcome, number in results:
+                        if number is not None and self._writes.get(session_id) != number:
+                            continue  # written again since: that write is the one that counts
+                        if isinstance(outcome, OSError):
+                            if session is not None:
+                                self._write_failed(session, outcome)
+                        elif isinstance(outcome, tuple):
+                            self._file_sizes[session_id] = outcome
+                finally:
+                    self._writer_busy = False
 
     def _write_due_files(self) -> None:
-        """Write the session files that are due (under the store's lock). A write that fails leaves the change
-        in the journal and the session to be written whole at its next change, at close or at the next start."""
+        """Write the session files that are due, here and now (under the store's lock)."""
         due, self._write_due = self._write_due, {}
         if not due or not self.still_ours():
             return
@@ -1471,10 +1683,15 @@ class Store:
                 if session is not None:
                     self._write_failed(session, exc)
 
-    def wait_for_file_writes(self) -> None:
+    def wait_for_file_writes(self, timeout: float = 30.0) -> None:
         """Return once the session files due after the changes acknowledged so far are written (or failed)."""
-        with self._thread_lock:
-            self._write_due_files()
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            with self._thread_lock:
+                if not self._writer_busy:
+                    self._write_due_files()
+                    return
+            time.sleep(0.002)
 
     def _stop_writer(self) -> None:
         writer = self._writer
@@ -1512,6 +1729,7 @@ class Store:
         return secrets.token_hex(6)
 
     def create_session(self, session: Session) -> Session:
+        self.finish_opening()
         with self._thread_lock:
             if self._session_path(session.id).exists() or self._journal(session.id).path.exists():
                 raise StoreError(f"A session with id {session.id} already exists.")
@@ -1564,6 +1782,7 @@ class Store:
         Each such change also refreshes the session's backup, so a session can be rebuilt even if
         both its file and its journal are damaged later.
         """
+        self.finish_opening()
         with self._thread_lock:
             data = session.model_dump(mode="json")
             data.update(fields)
@@ -1586,6 +1805,7 @@ class Store:
 
         ``sync=False`` skips the fsyncs: only for building throwaway test data quickly.
         """
+        self.finish_opening()
         with self._thread_lock:
             count = 0
             try:
@@ -1616,8 +1836,8 @@ class Store:
     def read_settings_file(self) -> dict[str, Any]:
         """<data>/settings.toml as a dict; {} if there is none, with a notice if it cannot be read."""
         settings, problem = self._read_settings()
-        if problem is not None and problem not in self.notices:
-            self.notices.append(problem)
+        if problem is not None and problem not in self._notices:
+            self._notices.append(problem)
         return settings
 
     def settings_problem(self) -> str | None:
@@ -1678,6 +1898,7 @@ class Store:
 
     def publish_final_record(self, session: Session) -> Path | None:
         """Move an ended session's staged record to its place in records/ (its ``record_path``)."""
+        self.finish_opening()
         with self._thread_lock:
             return self._finish_staged_record(session.id)
 
@@ -1699,7 +1920,7 @@ class Store:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self.notices.append(
+            self._notices.append(
                 f"The record of session {session_id} could not be put in {self.records_dir} because {_reason(exc)}; "
                 "it is kept and put there when the app next starts."
             )
