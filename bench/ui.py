@@ -63,7 +63,7 @@ async def drive(count: int, folder: Path) -> tuple[list[float], list[float]]:
     from facilitator.store import Store
     from facilitator.templates import load_library
     from facilitator.tui.screens.session import SessionScreen
-    from facilitator.tui.widgets.contribution_list import ContributionItem
+    from facilitator.tui.widgets.contribution_list import ContributionList
 
     clock_now = [dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)]
 
@@ -102,7 +102,7 @@ async def drive(count: int, folder: Path) -> tuple[list[float], list[float]]:
                 await pilot.press("enter")
                 await pilot.pause()
                 round_trip.append(time.perf_counter() - t0)
-            shown = len(screen.query(ContributionItem))
+            shown = len(screen.query_one(ContributionList).shown_contributions())
             assert shown == count, f"{shown} shown, {count} recorded"
     finally:
         SessionScreen.record = original_record

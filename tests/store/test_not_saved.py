@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from facilitator.session_ops import go_to_phase, record_contribution
 from facilitator.store import NotSavedError, Store
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 from .helpers import FailingIO, assert_files_readable, fixed_clock, new_session, stray_temp_files
@@ -151,14 +151,14 @@ async def test_ui_says_not_saved_and_keeps_the_typed_text(running, monkeypatch, 
         status = str(screen.query_one("#status", Static).render())
         assert "Not saved" in status and "disk is full" in status
         assert box.value == "Priya: the kitchen-table visits made the difference."
-        shown = [item.contribution.text for item in screen.query(ContributionItem)]
+        shown = [item.contribution.text for item in screen.query_one(ContributionList).shown_contributions()]
         assert shown == ["Recorded before the trouble."]
 
         io.restore()
         await pilot.press("enter")
         await pilot.pause()
         assert box.value == ""
-        shown = [item.contribution.text for item in screen.query(ContributionItem)]
+        shown = [item.contribution.text for item in screen.query_one(ContributionList).shown_contributions()]
         assert shown == ["Recorded before the trouble.", "Priya: the kitchen-table visits made the difference."]
     store.close()
     assert reopened_texts(data_dir, session.id) == [

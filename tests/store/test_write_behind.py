@@ -8,7 +8,7 @@ import threading
 from textual.widgets import Input, Static
 
 from facilitator.store import Store
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 from .helpers import fixed_clock, new_session
@@ -49,7 +49,7 @@ async def test_a_slow_session_file_write_never_holds_up_recorded(data_dir, libra
                 assert not finished.is_set()
                 status = str(screen.query_one("#status", Static).render())
                 assert f"Recorded ({store.flush_every} in this phase)" in status
-                assert [i.contribution.text for i in screen.query(ContributionItem)][-1] == f"Point {store.flush_every}."
+                assert [i.contribution.text for i in screen.query_one(ContributionList).shown_contributions()][-1] == f"Point {store.flush_every}."
             finally:
                 release.set()
                 os.fsync = real_fsync
