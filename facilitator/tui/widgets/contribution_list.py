@@ -124,6 +124,7 @@ class ContributionList(ScrollView, can_focus=True):
         self._cells: list[_Cell] = []
         self._starts: list[int] = []  # each row's first line (one column: each cell's)
         self._height = 0
+        self._width = 0  # the width laid out for
         self._laid_out_for: tuple | None = None
         self._line_cache: dict[tuple[int, int, bool], list[Segment]] = {}
         self._scroll_end_after_layout = True
@@ -215,18 +216,27 @@ class ContributionList(ScrollView, can_focus=True):
         return lines
 
     def _ensure_layout(self) -> None:
-        width = self.scrollable_content_region.width
-        key = (width, self._grid, len(self._contributions))
+        area = self.content_region
+        key = (area.width, area.height, self._grid, len(self._contributions))
         if self._laid_out_for == key:
             return
         self._laid_out_for = key
         self._line_cache.clear()
+        # Laid out for the whole width; if the contributions turn out taller than the list, again for the width
+        # a scrollbar leaves (found as soon as they overflow, so a long phase is wrapped about once, not twice).
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y in ("auto", "scroll") else 0
+        if self.styles.overflow_y == "scroll" or not self._lay_out(area.width, area.height):
+            self._lay_out(max(0, area.width - bar), None)
+
+    def _lay_out(self, width: int, fits_in: int | None) -> bool:
+        """Lay the contributions out for ``width``; False (and stops) once taller than ``fits_in`` lines."""
+        self._width = width
         columns, row_gap, column_gap = self._grid
         cells: list[_Cell] = []
         starts: list[int] = []
+        self._cells, self._starts, self._height = cells, starts, 0
         if width <= 0:
-            self._cells, self._starts, self._height = [], [], 0
-            return
+            return True
         if columns == 1:
             y = 0
             for index in range(len(self._contributions)):
@@ -235,6 +245,8 @@ class ContributionList(ScrollView, can_focus=True):
                 starts.append(y)
                 cells.append(_Cell(index, y, 0, width, height))
                 y += height
+                if fits_in is not None and y > fits_in:
+                    return False
             total = y if self._contributions else 2
         else:
             usable = max(columns, width - column_gap * (columns - 1))
@@ -250,18 +262,21 @@ class ContributionList(ScrollView, can_focus=True):
                     column = i - row_start
                     cells.append(_Cell(i, y, xs[column], widths[column], height))
                 y += height + row_gap
+                if fits_in is not None and y - row_gap > fits_in:
+                    return False
             total = (y - row_gap) if self._contributions else 1
-        self._cells, self._starts, self._height = cells, starts, total
+        self._height = total
         # Wrapped lines of contributions no longer shown are not kept.
         if len(self._wrapped) > len(self._contributions) + 50:
             keep = {c.id for c in self._contributions}
             self._wrapped = {k: v for k, v in self._wrapped.items() if k in keep}
+        return True
 
     def _relayout(self) -> None:
         if not self.is_mounted:
             return
         self._ensure_layout()
-        self.virtual_size = Size(self.scrollable_content_region.width, self._height)
+        self.virtual_size = Size(self._width, self._height)
         self.refresh()
         if self._scroll_end_after_layout:
             self._scroll_end_after_layout = False
@@ -275,7 +290,7 @@ class ContributionList(ScrollView, can_focus=True):
         self._laid_out_for = None
         at_end = self.scroll_y >= self.max_scroll_y
         self._ensure_layout()
-        self.virtual_size = Size(self.scrollable_content_region.width, self._height)
+        self.virtual_size = Size(self._width, self._height)
         if at_end:
             self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
 
@@ -290,6 +305,8 @@ class ContributionList(ScrollView, can_focus=True):
         self._ensure_layout()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
+        if self.virtual_size.height != self._height or self.virtual_size.width != self._width:
+            self.call_later(self._relayout)  # laid out again (a new width): the scrollbars follow
         base = self.rich_style
         line = scroll_y + y
         if not self._contributions:
