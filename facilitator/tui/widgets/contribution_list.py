@@ -278,27 +278,24 @@ class ContributionList(ScrollView, can_focus=True):
         self._ensure_layout()
         self.virtual_size = Size(self._width, self._height)
         self.refresh()
-        if self._scroll_end_after_layout:
+        if self._scroll_end_after_layout and self._width > 0:  # (not before the list has its size)
             self._scroll_end_after_layout = False
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True, force=True)
 
     def on_mount(self) -> None:
         self._scroll_end_after_layout = True
         self.call_after_refresh(self._relayout)
 
     def on_resize(self) -> None:
-        self._laid_out_for = None
-        at_end = self.scroll_y >= self.max_scroll_y
-        self._ensure_layout()
-        self.virtual_size = Size(self._width, self._height)
-        if at_end:
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True)
+        if self.scroll_y >= self.max_scroll_y:
+            self._scroll_end_after_layout = True  # the newest stays in view
+        self._relayout()
 
     def notify_style_update(self) -> None:
+        # Colours (a theme, focus) are drawn again; projector mode on or off (a grid, or one column) is laid out
+        # again when next drawn (render_line).
         super().notify_style_update()
         self._line_cache.clear()
-        if self.is_mounted:  # projector mode on or off (a grid, or one column), a theme: laid out again if need be
-            self.call_later(self._relayout)
 
     # ------------------------------------------------------------------ drawing
     def render_line(self, y: int) -> Strip:
