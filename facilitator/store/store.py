@@ -310,15 +310,16 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
 _SHARED_VALUES = ("id", "team", "facilitator", "template_id", "template_name", "status", "date")
 
 
+def _newest(doc: dict[str, Any]) -> tuple[str, str]:
+    return (str(doc.get("date")), str(doc.get("created_at")))
+
+
 def _home_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The index entries the home screen lists: every session not ended, and the newest ended ones."""
+    """The index entries the home screen lists: every session not ended, and the newest ended ones (twice as
+    many as it shows, so that one going leaves enough)."""
     ended = SessionStatus.ended.value
     kept = [doc for doc in docs if doc.get("status") != ended]
-
-    def newest(doc: dict[str, Any]) -> tuple[str, str]:
-        return (str(doc.get("date")), str(doc.get("created_at")))
-
-    kept += heapq.nlargest(RECENT_SESSIONS * 2, (doc for doc in docs if doc.get("status") == ended), key=newest)
+    kept += heapq.nlargest(RECENT_SESSIONS * 2, (doc for doc in docs if doc.get("status") == ended), key=_newest)
     return kept
 
 
@@ -359,6 +360,9 @@ class Store:
         self._completing = False
         self._head_rows: list[SessionRow] | None = None
         self._head_good = False
+        #: the index entries the home screen lists (see _home_docs), kept up to date as single entries change;
+        #: None: worked out again from every entry when next needed
+        self._home: list[dict[str, Any]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
@@ -632,6 +636,7 @@ class Store:
             except Exception as exc:  # noqa: BLE001 - the app keeps going on what the index head holds
                 if self._docs is None:
                     self._docs = {}
+                self._home = None
                 self._notices.append(
                     f"The sessions in {self.data_dir} could not all be checked at start ({exc}); "
                     "close the app and start it again to check them."
@@ -677,25 +682,48 @@ class Store:
         identity = self._index_identity()
         if identity is None:
             return
-        data = orjson.dumps({"index": identity, "sessions": _home_docs(list(self._docs.values()))})
+        data = orjson.dumps({"index": identity, "sessions": self._home_list()})
         try:
             atomic_write(self.head_path, data, sync=False)
             self._head_good = True
         except OSError:
             self._head_good = False
 
+    def _home_list(self) -> list[dict[str, Any]]:
+        if self._home is None:
+            self._home = _home_docs(list((self._docs or {}).values()))
+        return self._home
+
+    def _home_put(self, doc: dict[str, Any]) -> None:
+        """One session's entry changed (``doc``): the home screen's entries follow, without reading every entry."""
+        home = self._home
+        if home is None:
+            return
+        ended = SessionStatus.ended.value
+        old = next((d for d in home if d.get("id") == doc.get("id")), None)
+        if old is not None and old.get("status") == ended and doc.get("status") != ended:
+            self._home = None  # a recent session left the list: the next newest is found among all of them
+            return
+        kept = [d for d in home if d is not old]
+        kept.append(doc)
+        if doc.get("status") == ended:
+            recent = [d for d in kept if d.get("status") == ended]
+            if len(recent) > RECENT_SESSIONS * 2:
+                oldest = min(recent, key=_newest)
+                kept = [d for d in kept if d is not oldest]
+        self._home = kept
+
     def home_rows(self) -> list[SessionRow]:
         """What the home screen lists, newest first: every session not ended, and the newest ended ones.
 
         Just after open() these come from index-head.json, before the start-up checks are done."""
-        if not self._open_done and self._head_rows is not None:
-            with self._thread_lock:
-                if not self._open_done and self._head_rows is not None:
-                    return list(self._head_rows)
+        head = self._head_rows  # (without the lock: the start-up checks may be holding it, in a thread)
+        if not self._open_done and head is not None:
+            return list(head)
         self.finish_opening()
         with self._thread_lock:
             try:
-                rows = [SessionRow.from_doc(doc) for doc in _home_docs(list(self._docs.values()))]
+                rows = [SessionRow.from_doc(doc) for doc in self._home_list()]
                 rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
                 return rows
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -897,6 +925,7 @@ class Store:
             )
             return
         self._stale = {i for i, doc in self._docs.items() if doc.get("stale")}
+        self._home = None
         # TinyDB reads the file again when the index is first changed: its bytes are not kept meanwhile.
         self._index = TinyDB(storage=AtomicJSONStorage, path=path)
 
@@ -925,6 +954,7 @@ class Store:
 
     def _write_index(self) -> None:
         """Write the whole index from what is known in memory (after a rebuild or a failed write)."""
+        self._home = None  # (entries were added or taken away)
         if not self.still_ours():
             self._index_behind = True
             return
@@ -951,6 +981,7 @@ class Store:
         if self._docs.get(session.id) == doc and not self._index_behind:
             return
         self._docs[session.id] = doc
+        self._home_put(doc)
         self._validated.pop(session.id, None)
         if self.read_only:
             return
@@ -966,6 +997,7 @@ class Store:
 
     def _drop_summary(self, session_id: str) -> None:
         self._validated.pop(session_id, None)
+        self._home = None
         if self._docs.pop(session_id, None) is not None and not self.read_only:
             self._stale.discard(session_id)
             self._write_index()
@@ -1081,6 +1113,7 @@ class Store:
                 session = self._load(session_id)
             except StoreError:
                 self._docs.pop(session_id, None)
+                self._home = None
                 continue
             self._put_summary(session)
             self._validated[session_id] = session.summary()

@@ -132,3 +132,46 @@ async def test_a_damaged_or_outdated_index_head_is_only_a_slower_start(folder):
         finally:
             store.close()
         assert head.exists() and head.read_bytes() != content  # written again from the index
+
+
+def _home_lists(rows) -> tuple[list[str], list[str]]:
+    """The ids the home screen lists: unfinished sessions, and the 20 most recent ended ones (HomeScreen)."""
+    from facilitator.tui.screens.home import HomeScreen
+
+    unfinished, recent = HomeScreen._session_options(rows)
+    return [o.id for o in unfinished], [o.id for o in recent]
+
+
+def test_the_home_lists_stay_right_through_starts_ends_and_restarts(data_dir, library):
+    import datetime as dt
+    import random
+
+    from facilitator.session_ops import go_to_phase
+
+    rng = random.Random(15)
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    template = library.get("quick-success-huddle")
+    running = []
+    try:
+        for step in range(70):
+            roll = rng.random()
+            if roll < 0.5 or not running:
+                day = dt.date(2026, 1, 1) + dt.timedelta(days=rng.randint(0, 300))
+                running.append(new_session(store, template, clock, title=f"Session {step}", date=day))
+            elif roll < 0.8:
+                session = running.pop(rng.randrange(len(running)))
+                end_session(store, session, clock)
+            else:
+                index = rng.randrange(len(running))
+                running[index] = go_to_phase(store, running[index], rng.randint(0, len(template.phases) - 1))
+            expected = _home_lists(store.session_rows())
+            assert _home_lists(store.home_rows()) == expected, f"step {step}"
+            if step % 10 == 9:  # the app closed and started again: the first screen is drawn from the head
+                store.close()
+                store = Store(data_dir, clock=clock).open()
+                assert not store.opening_finished
+                assert _home_lists(store.home_rows()) == expected, f"after a restart at step {step}"
+                running = [store.load_session(i) for i in expected[0] if i]
+    finally:
+        store.close()
