@@ -5,6 +5,9 @@
                                     acknowledged: if the folder was removed, moved or replaced, nothing more
                                     is written there and each change is refused as not saved
 <data>/index.json                   TinyDB: one document per session (a summary); rebuildable
+<data>/index-head.json              derived: the documents the home screen lists (sessions not ended, the newest
+                                    ended ones) and the identity (inode, size, mtime) of the index.json they
+                                    were taken from; written after every index write, without fsync
 <data>/sessions/<id>.json           TinyDB per session: the session, its contributions, and in ``_meta``
                                     the last journal line (``seq``) and journal length (``journal_bytes``) it
                                     contains, and a ``sha256`` of the rest of the file (older files have none)
@@ -24,9 +27,19 @@
 <data>/templates/                   the team's own session templates
 <data>/drafts/<id>.json             what was half typed when the app was closed (store/drafts.py)
 
-Recording a change: append it to the journal and fsync (that is the acknowledgement), then update
-the session's TinyDB file (atomic replace). If the second step fails the change is safe in the
-journal; the session file is rewritten whole at the next change, at close, or at the next start.
+Recording a change: append it to the journal and fsync (that is the acknowledgement); nothing else is
+done before the caller is told it is recorded. The change is kept in memory, and every ``flush_every``
+changes (or ``flush_after`` seconds) a thread of the store's own applies the kept changes to the session's
+TinyDB and replaces its file (checksum written then, atomic replace), holding the store's lock while it
+prepares the bytes and only a file lock while the disk writes them, so the next change is never kept
+waiting. A phase change and close write at once. If the write fails the change is safe in the journal;
+the session file is rewritten whole at the next change, at close, or at the next start.
+
+Opening: ``open()`` takes the lock and checks the folder can be written; if index-head.json was taken from
+the index.json there now, that is all it reads (the home screen needs nothing more), and the rest of the
+start-up (the whole index read, every session's files checked and repaired as below, the action log)
+waits for ``finish_opening()``: the app runs it in a thread just after its first screen is drawn, and
+every method that needs it (and reading ``notices``) runs it first. Without a usable head, open() does it all.
 
 What is checked, and what happens (``_load``, ``_open_index``, ``_check_action_log``): a file that cannot
 be read at all (a folder in its place, an input/output error) or that is damaged (cut off, not JSON, its
