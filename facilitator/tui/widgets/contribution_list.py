@@ -125,6 +125,7 @@ class ContributionList(ScrollView, can_focus=True):
         self._starts: list[int] = []  # each row's first line (one column: each cell's)
         self._height = 0
         self._width = 0  # the width laid out for
+        self._relayout_asked = False
         self._laid_out_for: tuple | None = None
         self._line_cache: dict[tuple[int, int, bool], list[Segment]] = {}
         self._scroll_end_after_layout = True
@@ -273,6 +274,7 @@ class ContributionList(ScrollView, can_focus=True):
         return True
 
     def _relayout(self) -> None:
+        self._relayout_asked = False
         if not self.is_mounted:
             return
         self._ensure_layout()
@@ -302,8 +304,9 @@ class ContributionList(ScrollView, can_focus=True):
         self._ensure_layout()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        if self.virtual_size.height != self._height or self.virtual_size.width != self._width:
-            self.call_later(self._relayout)  # laid out again (a new width): the scrollbars follow
+        if (self.virtual_size.height != self._height or self.virtual_size.width != self._width) and not self._relayout_asked:
+            self._relayout_asked = True  # laid out again (a new width): the scrollbars follow
+            self.call_later(self._relayout)
         base = self.rich_style
         line = scroll_y + y
         if not self._contributions:
