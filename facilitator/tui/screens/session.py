@@ -414,7 +414,7 @@ class SessionScreen(Screen):
     # ------------------------------------------------------------------ choosing and changing a contribution
     def action_choose(self) -> None:
         contributions = self.query_one(ContributionList)
-        if not contributions.items:
+        if not contributions.contributions:
             self._status("Nothing recorded in this phase yet to choose.")
             return
         # From the box, the newest contribution is chosen first, whatever was chosen last time.
