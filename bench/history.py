@@ -9,13 +9,13 @@ digest for a year <= 2 s; memory of the app with the history loaded <= 1.5x a ba
   history open   the real app under Pilot, as `facilitator` runs it (it reads the history in a background
                  thread once its first screen is drawn): press h on the home screen until the history screen
                  has filled its table as Pilot sees it (the key handled and the app settled), and until it is
-                 ready to search (every session's entry read; the texts stay in history-cache.json); the first
+                 ready to search (every session's entry read; the texts stay in the history index); the first
                  opening in a fresh app, and again (the same screen, kept). Three runs: a new folder with no
                  cache, h pressed at once (every session file read); with the cache the app wrote, h pressed
                  at once; and with the cache, h pressed once the start-up reading is done
   search         a word in ~1 in 6 contributions, and two words, over every session (HistoryIndex.search:
-                 the texts read from history-cache.json a piece at a time, as the history screen does)
-  themes         compute_themes over every session's facts, read from history-cache.json as it goes
+                 the texts read from the history index a piece at a time, as the history screen does)
+  themes         compute_themes over every session's facts, read from the history index as it goes
   digest         `facilitator digest` for the last year of the history, to a file (a fresh process's work:
                  read the data folder, gather actions, write markdown)
   memory         RSS of a bare Textual app, of the facilitator app on an empty folder, and of the app
@@ -153,7 +153,7 @@ def main() -> int:
     from facilitator.learning.themes import compute_themes
     from facilitator.store import Store
     from facilitator.store.actions import read_changes
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     work = Path(tempfile.mkdtemp(prefix="facilitator-bench-history-", dir=args.dir))
     try:
@@ -172,12 +172,11 @@ def main() -> int:
             print(f"  history screen open   {label}: list shown {ms(cold)}, search ready {ms(cold_ready)} first time; "
                   f"{ms(warm)} / {ms(warm_ready)} after ({rows:,} sessions)   target <= 300 ms")
 
-        cache = data_dir / "history-cache.json"
-        if cache.exists():
-            cache.unlink()
+        for suffix in ("", "-wal", "-shm"):
+            Path(str(data_dir / "history-index.sqlite") + suffix).unlink(missing_ok=True)
         screen_figures(data_dir, "no cache (new data folder), h pressed at once", settle=False)
-        screen_figures(data_dir, "with history-cache.json, h pressed at once", settle=False)
-        screen_figures(data_dir, "with history-cache.json, h pressed once the start-up reading is done", settle=True)
+        screen_figures(data_dir, "with the history index, h pressed at once", settle=False)
+        screen_figures(data_dir, "with the history index, h pressed once the start-up reading is done", settle=True)
 
         store = Store(data_dir, read_only=True).open()
         t = time.perf_counter()
@@ -197,7 +196,7 @@ def main() -> int:
         actions = gather_actions(index.facts(), read_changes(store))
         print(f"  themes computation    {ms(took)} ({len(themes.tags)} tags, {len(actions):,} actions, "
               f"{len(themes.months)} months)   target <= 1 s   [history index read: {ms(load)}, "
-              f"{index.from_cache:,} sessions from history-cache.json]")
+              f"{index.from_cache:,} sessions from the history index]")
         store.close()
 
         out = work / "digest.md"

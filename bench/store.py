@@ -17,7 +17,7 @@ What is measured, all on real files with real fsyncs, in a temporary folder on t
             that leaves the files in the disk cache):
               app       what the app reads for its history, search, actions and themes screens
                         (HistoryIndex.refresh: every session's entry, with where its facts are in
-                        <data>/history-cache.json, which the app keeps up to date), then one pass over
+                        <data>/history-index.sqlite, which the app keeps up to date), then one pass over
                         every session's facts (the text of every contribution, its strengths, actions,
                         tags and ratings) read back from that file, as the themes and actions screens do;
                         and once without the cache (a new data folder, or the first start after the
@@ -68,7 +68,7 @@ LOAD_PROBE = """
 import json, sys, time
 sys.path.insert(0, {root!r})
 from facilitator.store import Store
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 store = Store({data!r}).open()
 t = time.perf_counter()
 if {kind!r} == "app":
@@ -221,11 +221,11 @@ def main() -> int:
         print(f"  open:    median {ms(statistics.median(open_times))}, first {ms(open_times[0])}, "
               f"max {ms(max(open_times))} (7 opens)")
 
-        cache = data_dir / "history-cache.json"
-        cache.unlink(missing_ok=True)
+        for suffix in ("", "-wal", "-shm"):
+            (data_dir / f"history-index.sqlite{suffix}").unlink(missing_ok=True)
         no_cache, sessions_read, source = load_in_fresh_process(data_dir, "app")
         print(f"  history (app), no cache yet: {ms(no_cache)} ({sessions_read:,} sessions: "
-              f"{source[1]:,} read from their files, then the cache written)")
+              f"{source[1]:,} read from their files, then written into the index)")
         app_times = [load_in_fresh_process(data_dir, "app") for _ in range(6)][1:]
         app_load = statistics.median(t for t, _, _ in app_times)
         facts_pass = statistics.median(source[2] for _, _, source in app_times)

@@ -350,7 +350,8 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
     from .text import parse_date
-    from .store.history import make_digest, write_learning_file
+    from .learning.history import make_digest
+    from .store.history import write_learning_file
     from .learning.digest import render_digest
 
     dates = {}

@@ -231,3 +231,36 @@ def _review(review: Any, replace) -> Any:  # noqa: ANN001
 
 def facts_from_session(session: "Session") -> SessionFacts:
     return facts_from_docs(session_header(session), [contribution_doc(c) for c in session.contributions])
+
+
+def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
+    """A session's rows for the history index (store/index.py), from its stored documents: what
+    ``facts_from_docs`` computes, laid out as the index keeps it. Handed to ``HistoryDB.sync`` by its callers."""
+    from ..store.index import SessionData
+
+    f = facts_from_docs(header, contributions)
+    order = sorted(f.actions, key=lambda a: (f.phases[a.index], a.index))  # numbered as the record numbers them
+    number = {id(a): n for n, a in enumerate(order, start=1)}
+    created = header.get("created_at") or ""
+    return SessionData(
+        f.id, f.date.isoformat(), str(created), f.team, f.title, f.template_id, f.template_name, f.status,
+        [list(p) for p in zip(f.phase_ids, f.phase_titles, f.phase_kinds)], [list(p) for p in f.names],
+        list(f.people), list(f.reviews), f.texts(), list(f.phases), list(f.went_right),
+        [(s.index, s.evidence, s.skill) for s in f.strengths],
+        [(a.contribution_id, a.index, number[id(a)], a.owner, a.due, a.tell) for a in f.actions],
+        list(f.tags), list(f.ratings),
+    )
+
+
+def facts_from_data(d) -> SessionFacts:  # noqa: ANN001 - store.index.SessionData
+    """A session's facts from its rows in the history index (the inverse of ``session_data``)."""
+    ids, titles, kinds = _phase_info({"phases": [{"id": i, "title": t, "kind": k} for i, t, k in d.phases]})
+    return SessionFacts(
+        id=d.id, date=_date(d.date), team=d.team, title=d.title, template_id=sys.intern(d.template_id),
+        template_name=sys.intern(d.template_name), status=sys.intern(d.status),
+        phase_ids=ids, phase_titles=titles, phase_kinds=kinds, phases=bytes(d.phase_of), blob=SEP.join(d.texts),
+        strengths=tuple(Strength(i, e, s) for i, e, s in d.strengths),
+        actions=tuple(ActionFact(c, i, o, due, t) for c, i, _n, o, due, t in d.actions),
+        ratings=tuple(d.ratings), tags=tuple(sys.intern(t) for t in d.tags), went_right=tuple(d.went_right),
+        reviews=tuple(d.reviews), names=tuple((n, r) for n, r in d.names), people=tuple(d.people),
+    )

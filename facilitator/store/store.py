@@ -23,7 +23,7 @@
                                     (fsynced) before any session file that refers to it; a session file holds
                                     ``template_ref`` instead of a copy of its template (older files that embed
                                     the template are read as they are). Journals keep the whole template.
-<data>/history-cache.json           derived, rebuildable: the history's compact facts (see store/history.py)
+<data>/history-index.sqlite         derived, rebuildable: the history index (SQLite, see store/index.py)
 <data>/templates/                   the team's own session templates
 <data>/drafts/<id>.json             what was half typed when the app was closed (store/drafts.py)
 

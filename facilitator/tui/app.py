@@ -113,6 +113,11 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def get_default_screen(self) -> HomeScreen:
         return HomeScreen()
 
+    def on_unmount(self) -> None:
+        from .screens.learning_data import stop_history
+
+        stop_history(self)
+
     def on_mount(self) -> None:
         # A moment after the first screen is drawn: a thread started sooner would hold the GIL while it is built.
         self.call_after_refresh(self.set_timer, WARM_UP_AFTER, self._start_warming_up)
@@ -160,9 +165,9 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         from .screens.history import prepare_history_screen  # imported now: the first h need not wait for it
         from .screens.learning_data import history_index
 
-        history_index(self)
         if self.is_running:
             self.call_from_thread(prepare_history_screen, self)
+        history_index(self, child=True)  # many sessions to read (no index yet): in a child process
 
     def _templates_validated(self) -> None:
         for screen in self.screen_stack:

@@ -11,7 +11,7 @@ from facilitator.models import ActionStatus
 from facilitator.record.markdown import render_markdown
 from facilitator.store import Store
 from facilitator.store.actions import load_actions
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen

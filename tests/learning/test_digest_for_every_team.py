@@ -11,7 +11,7 @@ from textual.widgets import Static
 from facilitator.cli import main
 from facilitator.record.markdown import split_record
 from facilitator.store.actions import change_status, load_actions
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app
 from tests.learning.helpers import reviewed_session

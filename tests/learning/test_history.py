@@ -7,7 +7,7 @@ import datetime as dt
 from textual.widgets import Input, Markdown, Static
 
 from facilitator.learning.search import search
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.history import HistoryScreen, SessionViewScreen
 from tests.conftest import build_app
 from tests.learning.helpers import reviewed_session
@@ -108,29 +108,33 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         assert not isinstance(app.screen, HistoryScreen)
 
 
-def test_history_cache_is_used_only_while_the_files_are_unchanged(store, library, clock, data_dir):
-    from facilitator.store.history import CACHE_NAME
+def test_history_index_is_used_only_while_the_files_are_unchanged(store, library, clock, data_dir):
+    from facilitator.store.index import INDEX_NAME
 
     _history(store, library, clock)
     first = HistoryIndex(store).refresh()
-    assert first.from_files == 3 and (data_dir / CACHE_NAME).exists()
-    # A new reader takes the ended sessions from the cache; the running one is read from its file.
+    assert first.from_files == 3 and (data_dir / INDEX_NAME).exists()
+    # A new reader (the app started again) reads no session file: none changed since.
     again = HistoryIndex(store).refresh()
-    assert (again.from_cache, again.from_files) == (2, 1)
+    assert (again.from_cache, again.from_files) == (3, 0)
     assert [f.title for f in again.entries()] == [f.title for f in first.entries()]
     assert [f.blob for f in again.facts()] == [f.blob for f in first.facts()]
     assert again.search("KITCHEN visits")[1] == 1
-    # An ended session changed afterwards (its journal grew) is read from its files again, not the cache.
+    # An ended session changed afterwards (its journal grew) is read from its files again.
     june = next(f for f in again.entries() if f.title == "June review")
     session = store.load_session(june.id)
     store.update_session(session, title="June review, renamed")
     later = HistoryIndex(store).refresh()
-    assert later.from_cache == 1 and {f.title for f in later.entries()} >= {"June review, renamed"}
-    # A damaged cache is only a cache: ignored, and written again.
-    (data_dir / CACHE_NAME).write_bytes(b"{not json")
+    assert (later.from_cache, later.from_files) == (2, 1) and {f.title for f in later.entries()} >= {"June review, renamed"}
+    # A damaged index is only an index: set aside, said, and built again from the sessions.
+    later.db.close()
+    again.db.close()
+    first.db.close()
+    (data_dir / INDEX_NAME).write_bytes(b"{not a database" * 100)
     rebuilt = HistoryIndex(store).refresh()
     assert rebuilt.from_cache == 0 and len(rebuilt) == 3
-    assert HistoryIndex(store).refresh().from_cache == 2
+    assert any("history index" in n and "quarantine" in n for n in store.notices)
+    assert HistoryIndex(store).refresh().from_cache == 3
 
 
 async def test_long_history_lists_at_once_and_reads_search_data_in_the_background(store, library, clock, monkeypatch):

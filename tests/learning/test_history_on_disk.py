@@ -1,14 +1,15 @@
-"""The history keeps each session's entry in memory and reads the rest from history-cache.json when asked:
-what a search, the themes or the actions find must be the same as with everything in memory."""
+"""The history index (<data>/history-index.sqlite) holds what the session files say: what a search, the themes
+or the actions find from it must be the same as from an index built afresh in memory."""
 
 from __future__ import annotations
 
 import datetime as dt
+import sqlite3
 
-import facilitator.store.history as history_module
 from facilitator.learning.facts import facts_from_docs
+from facilitator.learning.history import HistoryIndex
 from facilitator.learning.search import search
-from facilitator.store.history import CACHE_NAME, HistoryIndex
+from facilitator.store.index import INDEX_NAME
 from tests.learning.helpers import reviewed_session
 from tests.record.helpers import new_session, say
 
@@ -27,7 +28,7 @@ def _whole(facts):
     return [
         (f.id, f.title, f.blob, f.phases, [(s.index, s.evidence, s.skill) for s in f.strengths],
          [(a.contribution_id, a.index, a.owner, a.due, a.tell) for a in f.actions], f.ratings, f.tags, f.went_right,
-         f.reviews)
+         f.reviews, f.names, f.people)
         for f in facts
     ]
 
@@ -37,47 +38,42 @@ def _hits(result):
     return [(h.session.id, h.index, h.phase_title, h.text, h.spans) for h in hits], total
 
 
-def test_ended_sessions_are_read_back_whole_from_the_cache_and_only_the_running_one_stays_in_memory(store, library, clock):
-    huddle = _history(store, library, clock)
+def test_sessions_are_read_back_whole_from_the_index_file(store, library, clock):
+    _history(store, library, clock)
     index = HistoryIndex(store).refresh()
-    assert index.kept_in_memory == {huddle.id}
-    # Every fact of the ended sessions comes back from the file as it was read from the session files.
     from_files = HistoryIndex(store, use_cache=False).refresh()
     assert _whole(index.facts()) == _whole(from_files.facts())
     assert [e.title for e in index.entries()] == ["Huddle", "September review", "June review"]
     for query in ("kitchen", "SCHOOL every", "placement", "Child A's"):
         assert _hits(index.search(query)) == _hits(from_files.search(query))
-    # A new reader (the app started again) keeps nothing of the ended sessions in memory either.
+    # A new reader (the app started again) reads the same from the file, without reading a session file.
     again = HistoryIndex(store).refresh()
-    assert again.from_cache == 2 and again.kept_in_memory == {huddle.id}
-    assert _whole(again.facts()) == _whole(from_files.facts())
+    assert again.from_files == 0 and _whole(again.facts()) == _whole(from_files.facts())
 
 
-def test_search_and_facts_are_right_when_the_cache_file_is_replaced_under_the_index(store, library, clock, data_dir):
+def test_an_index_of_another_version_is_built_again(store, library, clock, data_dir):
     _history(store, library, clock)
-    index = HistoryIndex(store).refresh()
     expected = _whole(HistoryIndex(store, use_cache=False).refresh().facts())
-    # Damaged, or written by something else, after the index read it: the session files are read instead.
-    (data_dir / CACHE_NAME).write_bytes(b"not the file the index read\n")
-    assert _whole(index.facts()) == expected
-    assert index.search("KITCHEN visits")[1] == 1
-    assert index.search("nurse")[1] == 1
-    # The next time the index writes the cache (here: a session renamed), it is written whole and right again.
-    june = next(e for e in index.entries() if e.title == "June review")
-    store.update_session(store.load_session(june.id), title="June review, renamed")
-    index.refresh()
-    assert {e.title for e in index.entries()} == {"Huddle", "September review", "June review, renamed"}
-    assert len(index.kept_in_memory) == 1
-    fresh = HistoryIndex(store).refresh()
-    assert fresh.from_cache == 2 and _whole(fresh.facts())[1:] == _whole(index.facts())[1:]
+    HistoryIndex(store).refresh().db.close()
+    with sqlite3.connect(data_dir / INDEX_NAME) as conn:
+        conn.execute("PRAGMA user_version = 999")
+    index = HistoryIndex(store).refresh()
+    assert index.from_files == 3 and _whole(index.facts()) == expected
+    assert not (data_dir / "quarantine").exists() or not list((data_dir / "quarantine").iterdir())
 
 
-def test_search_reads_the_texts_in_pieces_and_only_the_sessions_asked_for(store, library, clock, monkeypatch):
+def test_a_left_over_history_cache_is_deleted(store, library, clock, data_dir):
+    _history(store, library, clock)
+    (data_dir / "history-cache.json").write_bytes(b'{"version": 7}\n')
+    HistoryIndex(store).refresh()
+    assert not (data_dir / "history-cache.json").exists()
+
+
+def test_search_finds_only_the_sessions_asked_for_and_counts_every_match(store, library, clock):
     _history(store, library, clock)
     index = HistoryIndex(store).refresh()
     whole = _hits(index.search("the"))
-    monkeypatch.setattr(history_module, "SEARCH_PIECE", 16)  # one session's texts per piece
-    assert _hits(index.search("the")) == whole and whole[1] >= 4
+    assert whole[1] >= 4
     june = next(e for e in index.entries() if e.title == "June review")
     hits, total = index.search("the", ids=[june.id])
     assert total >= 1 and {h.session.id for h in hits} == {june.id}
@@ -111,3 +107,20 @@ def test_a_session_whose_only_text_is_empty_has_one_text():
     # Older or imported data may hold an empty contribution: it is still one contribution, at its place.
     facts = _facts("")
     assert facts.texts() == [""] and facts.contribution_count == 1
+
+
+def test_sessions_read_in_worker_processes_are_indexed_as_when_read_one_by_one(store, library, clock, monkeypatch):
+    import facilitator.learning.rebuild as rebuild
+    from facilitator.learning.facts import session_data
+    from facilitator.store.index import HistoryDB
+
+    _history(store, library, clock)
+    monkeypatch.setattr(rebuild, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(rebuild, "WINDOW", 2)  # two windows: one read while the other is written
+    store.flush()
+    db = HistoryDB.for_store(store).sync(store, session_data, read_sessions=rebuild.read_in_workers)
+    assert db.last_read == 3
+    index = HistoryIndex(store, db=db)
+    expected = HistoryIndex(store, use_cache=False).refresh()
+    assert _whole(index.facts()) == _whole(expected.facts())
+    assert _hits(index.search("kitchen")) == _hits(expected.search("kitchen"))

@@ -14,7 +14,7 @@ from facilitator.record.markdown import split_record
 from facilitator.session_ops import export_record
 from facilitator.store import Store
 from facilitator.store.actions import change_status, load_actions, read_changes
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app, counter_ids
 from tests.learning.helpers import reviewed_session

@@ -133,7 +133,7 @@ def session_with(store, library, clock, put, names: dict[str, str], end: bool = 
     from facilitator.models import ActionStatus
     from facilitator.session_ops import end_session, go_to_phase, record_contribution, set_redactions, start_session
     from facilitator.store.actions import change_status, load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     import datetime as dt
 

@@ -47,7 +47,7 @@ def test_earlier_actions_come_first_as_matters_arising(store, library, clock, da
     import datetime as dt
 
     from facilitator.store.actions import change_status, load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     reviewed_session(store, library, clock, action="Invite the school nurse", owner="Sam")
     ssr = library.get("serious-success-review")
@@ -125,7 +125,7 @@ def test_actions_are_numbered_and_the_csv_is_an_action_register(store, library, 
     import datetime as dt
 
     from facilitator.store.actions import change_status, load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     ssr = library.get("serious-success-review")
     session = new_session(store, ssr, clock, team="Family Support 2", title="Returning to school")

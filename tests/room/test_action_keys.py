@@ -7,7 +7,7 @@ from textual.widgets import Input, Static
 
 from facilitator.models import ActionStatus
 from facilitator.store.actions import load_actions
-from facilitator.store.history import HistoryIndex
+from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen
 from tests.conftest import build_app
 from tests.learning.helpers import reviewed_session

@@ -446,7 +446,7 @@ def actions_folder(data_dir, library):
     import datetime as dt
 
     from facilitator.store.actions import change_status, load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
     from tests.learning.helpers import reviewed_session
 
     clock = counter_free_clock()
@@ -464,7 +464,7 @@ def actions_folder(data_dir, library):
 
 def action_statuses(data_dir: Path) -> dict[str, str]:
     from facilitator.store.actions import load_actions
-    from facilitator.store.history import HistoryIndex
+    from facilitator.learning.history import HistoryIndex
 
     store = Store(data_dir, read_only=True).open()
     try:

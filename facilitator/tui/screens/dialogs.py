@@ -159,6 +159,9 @@ class EndedScreen(Screen):
     def on_mount(self) -> None:
         self.title = self.session.title
         self.sub_title = f"{self.session.template.name} · ended"
+        from .learning_data import refresh_history_soon
+
+        refresh_history_soon(self.app)  # the session is in the history index, searched, in a worker thread
 
     def action_home(self) -> None:
         self.app.go_home()

@@ -18,10 +18,9 @@ from textual.widgets import Header, Input, Select, Static
 
 from typing import TYPE_CHECKING
 
-from ...learning.facts import SessionEntry
-from ...learning.search import SearchHit, snippet
-from ...memory import release_free_memory
+from ...learning.search import snippet
 from ...store import StoreError
+from ...store.index import Filters, HistoryDB, Hit, IndexedSession
 from ...text import parse_date, plural, team_key
 from ..commands import ListedCommands
 from .learning_data import history, history_index
@@ -32,8 +31,10 @@ if TYPE_CHECKING:  # a session is loaded (and the pydantic models with it) only 
     from ...models import Session
 
 SHOWN_HITS = 500
-#: up to this many sessions the history is read before the screen shows; above, the list comes from the
-#: store's index at once and the search data is read in a background thread (from history-cache.json)
+#: matches are counted up to this many ("more than 10,000 contributions match": counting them all takes longer)
+COUNT_UP_TO = 10_000
+#: up to this many sessions the history index is brought up to date before the screen shows; above, in a
+#: worker thread (or a child process, when many sessions are to be read), the list showing what it holds
 READ_NOW = 50
 
 
@@ -92,29 +93,45 @@ class SessionViewScreen(Screen):
 
 
 class SessionRows(Sequence):
-    """The history list's rows, made as they are drawn (thousands of sessions, a screenful shown).
+    """The history list's rows, read from the history index a page at a time as they are drawn (thousands of
+    sessions, a screenful shown): nothing of the sessions not shown is held."""
 
-    ``as_typed``: the sessions as the store's index lists them, read before the history: their titles and
-    teams are as typed, before the session's names list is applied, so they are not shown until then."""
+    PAGE = 64
 
-    def __init__(self, sessions: list, as_typed: bool = False) -> None:
-        self.sessions = sessions
-        self.as_typed = as_typed
+    def __init__(self, db: HistoryDB, filters: Filters) -> None:
+        self.db = db
+        self.filters = filters
+        self._len = db.count(filters)
+        self._pages: dict[int, list[IndexedSession]] = {}
 
     def __len__(self) -> int:
-        return len(self.sessions)
+        return self._len
+
+    def session(self, index: int) -> IndexedSession | None:
+        if index < 0:
+            index += self._len
+        if not 0 <= index < self._len:
+            return None
+        number = index // self.PAGE
+        page = self._pages.get(number)
+        if page is None:
+            if len(self._pages) > 8:
+                self._pages.clear()
+            page = self._pages[number] = self.db.sessions(self.filters, number * self.PAGE, self.PAGE)
+        at = index - number * self.PAGE
+        return page[at] if at < len(page) else None
 
     def __getitem__(self, index: int) -> tuple[str, ...]:  # type: ignore[override]
-        f = self.sessions[index]
-        if self.as_typed:
-            return f"{f.date:%Y-%m-%d}", "…", f.template_name, "… (reading)", getattr(f.status, "value", f.status)
-        return f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, getattr(f.status, "value", f.status)
+        f = self.session(index)
+        if f is None:
+            raise IndexError(index)
+        return f"{f.date:%Y-%m-%d}", f.team or "—", f.template_name, f.title, f.status
 
 
 class HitRows(Sequence):
     """The search hits' rows (date, session, phase, the matching words shown), made as they are drawn."""
 
-    def __init__(self, hits: list[SearchHit], width: int) -> None:
+    def __init__(self, hits: list[Hit], width: int) -> None:
         self.hits = hits
         self.width = width
 
@@ -143,12 +160,21 @@ class HistoryScreen(Screen):
     def __init__(self) -> None:
         super().__init__()
         self._timer: Timer | None = None
-        self.shown: list[SessionEntry] = []
-        #: the search data (every contribution's text) is in memory; until then the list comes from the index
+        self._progress_timer: Timer | None = None
+        #: the history index is up to date (until then the list shows what it holds so far)
         self.ready = False
-        self._summaries: list = []  # the sessions as the store's index lists them (SessionRow), until the facts are read
         self._shown_before = False
         self._choosing_format = False  # the format dialog is over this screen
+        self._rows: SessionRows | None = None
+        self._hits: list[Hit] = []
+        self._searches = 0  # the latest search asked for; an older one's hits are not shown
+        self._searched: tuple | None = None  # (query, filters) of the hits shown
+        self._shown_search = 0  # the search whose hits are shown
+        self._focus_hits = False
+
+    @property
+    def db(self) -> HistoryDB:
+        return self.index.db
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -168,47 +194,91 @@ class HistoryScreen(Screen):
     def on_mount(self) -> None:
         self.sub_title = "history"
         self.index = history(self.app)
-        summaries = self.app.store.session_rows()
-        templates = sorted({(s.template_name, s.template_id) for s in summaries})
-        # Names as typed, never read as markup.
-        self.query_one("#hf-template", Select).set_options([(Text(name), tid) for name, tid in templates])
-        table = self.query_one("#history-sessions", VirtualTable)
-        hits = self.query_one("#history-hits", VirtualTable)
-        hits.display = False
-        if self.index.loaded or len(summaries) <= READ_NOW:
-            history_index(self.app)  # once in memory, only sessions changed since are read again
-            self.ready = True
-        else:
-            self._summaries = summaries
-            self.run_worker(self._read_history, thread=True, group="history-read", exit_on_error=False)
+        self.query_one("#history-hits", VirtualTable).display = False
+        self._bring_up_to_date()
+        self._set_templates()
         self.apply_filters()
-        table.focus()
+        self.query_one("#history-sessions", VirtualTable).focus()
+
+    def _set_templates(self) -> None:
+        select = self.query_one("#hf-template", Select)
+        templates = self.db.templates()
+        if templates == getattr(self, "_templates", None):
+            return
+        self._templates = templates
+        chosen = select.value
+        # Names as typed, never read as markup.
+        select.set_options([(Text(name), tid) for name, tid in templates])
+        if chosen is not Select.NULL and any(tid == chosen for _, tid in templates):
+            select.value = chosen
+
+    def _bring_up_to_date(self) -> None:
+        """A short history is brought up to date at once; a long one in a worker thread (the list shows what
+        the index holds meanwhile, and says how far the reading is)."""
+        if self.index.up_to_date:
+            self.ready = True
+            return
+        store = self.app.store
+        sessions = getattr(store, "_docs", None)  # the store's index documents, one per session
+        if len(sessions if sessions is not None else store.session_rows()) <= READ_NOW:
+            history_index(self.app)
+            self.ready = True
+            return
+        self.ready = False
+        self.run_worker(self._read_history, thread=True, group="history-read", exit_on_error=False)
+        if self._progress_timer is None:
+            self._progress_timer = self.set_interval(0.5, self._show_progress)
 
     def on_screen_resume(self) -> None:
         """Shown again: bring the list up to date with sessions recorded or ended since."""
         if self._choosing_format:  # back from the format dialog: keep the list and what was written
             self._choosing_format = False
             return
-        if self.ready and self.is_mounted and self._shown_before:
-            history_index(self.app)
+        if self.is_mounted and self._shown_before:
+            self._bring_up_to_date()
+            self._set_templates()
             self.apply_filters()
         self._shown_before = True
 
     def _read_history(self) -> None:
-        """In a thread: the search data of every session (its facts), then the list as the records show it."""
-        history_index(self.app)
+        """In a thread: the history index brought up to date, then the list shown from it."""
+        history_index(self.app, child=True)
         self.app.call_from_thread(self._history_read)
 
     def _history_read(self) -> None:
         if not self.is_attached:
             return
         self.ready = True
-        self._summaries = []
+        if self._progress_timer is not None:
+            self._progress_timer.stop()
+            self._progress_timer = None
+        self._set_templates()
         self.apply_filters()
 
+    def history_refreshed(self) -> None:
+        """The index was brought up to date elsewhere (a session ended): show it."""
+        if self.is_attached and self.ready:
+            self._set_templates()
+            self.apply_filters()
+
+    def _show_progress(self) -> None:
+        """While the index is read: the list as far as it goes, and how far that is."""
+        if self.ready or not self.is_attached:
+            return
+        self._set_templates()
+        self.apply_filters()
+
+    def _reading(self) -> str:
+        if self.ready:
+            return ""
+        progress = self.index.progress
+        if progress is None:
+            return " Reading the history…"
+        done, total = progress
+        return f" Reading the history: {done:,} of {total:,} sessions; the list and search grow as it goes."
+
     # ------------------------------------------------------------------ filters
-    def _filters(self) -> tuple[str, str | None, dt.date | None, dt.date | None] | None:
-        team = team_key(self.query_one("#hf-team", Input).value)
+    def _filters(self) -> Filters | None:
         template = self.query_one("#hf-template", Select).value
         dates = []
         for box in ("#hf-from", "#hf-to"):
@@ -221,38 +291,24 @@ class HistoryScreen(Screen):
             except ValueError as exc:
                 self._status(f"{'From' if box == '#hf-from' else 'To'}: {exc}.")
                 return None
-        return team, None if template is Select.NULL else str(template), dates[0], dates[1]
-
-    def filtered(self) -> list[SessionEntry] | None:
-        """The sessions shown: their entries, or (while the history is read) their rows from the store's index."""
-        filters = self._filters()
-        if filters is None:
-            return None
-        team, template, since, until = filters
-        return [
-            f for f in (self.index.entries() if self.ready else self._summaries)
-            if (not team or team in team_key(f.team))
-            and (template is None or f.template_id == template)
-            and (since is None or f.date >= since)
-            and (until is None or f.date <= until)
-        ]
+        return Filters(
+            team_key(self.query_one("#hf-team", Input).value), None if template is Select.NULL else str(template),
+            dates[0], dates[1],
+        )
 
     def apply_filters(self) -> None:
-        shown = self.filtered()
-        if shown is None:
+        filters = self._filters()
+        if filters is None:
             return
-        self.shown = shown
-        table = self.query_one("#history-sessions", VirtualTable)
-        table.set_rows(SessionRows(shown, as_typed=not self.ready))
-        # Row keys are the session ids, in the same order.
-        self._row_ids = [f.id for f in shown]
-        total = len(self.index) if self.ready else len(self._summaries)
+        self._rows = rows = SessionRows(self.db, filters)
+        self.query_one("#history-sessions", VirtualTable).set_rows(rows)
         if self.query_one("#history-search", Input).value.strip():
             self.run_search()
         else:
-            reading = "" if self.ready else " Reading every contribution for search…"
+            total = self.db.count()
             self._status(
-                f"{len(shown)} of {plural(total, 'session')}. Enter opens one (read-only); e writes its record.{reading}"
+                f"{len(rows)} of {plural(total, 'session')}. Enter opens one (read-only); e writes its record."
+                + self._reading()
             )
 
     def _status(self, message: str | Text) -> None:
@@ -272,56 +328,95 @@ class HistoryScreen(Screen):
         if self._timer is not None:
             self._timer.stop()
         if event.input.id == "history-search":
-            self.run_search()
             hits = self.query_one("#history-hits", VirtualTable)
-            if hits.display and hits.row_count:
-                hits.focus()
+            if self._searched == self._search_key() and self._searched is not None and self._searches == self._shown_search:
+                if hits.display and hits.row_count:
+                    hits.focus()
+                return
+            self.run_search(focus_hits=True)
         else:
             self.apply_filters()
             self.focus_next()
 
     # ------------------------------------------------------------------ search
-    def run_search(self) -> None:
+    def _search_key(self) -> tuple | None:
+        filters = self._filters()
+        query = self.query_one("#history-search", Input).value
+        return None if filters is None else (" ".join(query.split()), filters)
+
+    def run_search(self, focus_hits: bool = False) -> None:
+        """Search in a worker thread: typing goes on meanwhile, and only the latest search's hits are shown."""
         query = self.query_one("#history-search", Input).value
         hits_table = self.query_one("#history-hits", VirtualTable)
         sessions_table = self.query_one("#history-sessions", VirtualTable)
         if not query.strip():
+            self._searches += 1  # a search still running is not shown
+            self._searched = None
             hits_table.display = False
             sessions_table.display = True
             self.apply_filters()
             return
-        if not self.ready:
-            self._status(Text(f"Reading every contribution for search; “{query.strip()}” is searched as soon as that is done."))
+        key = self._search_key()
+        if key is None:
             return
-        hits, total = self.index.search(query, ids=self._row_ids, limit=SHOWN_HITS)
-        release_free_memory()  # the texts it read, a piece at a time
-        self._hit_ids = [hit.session.id for hit in hits]
-        rows = HitRows(hits, max(20, self.size.width - 56))
-        hits_table.set_rows(rows)
+        self._searches += 1
+        number = self._searches
+        self._focus_hits = focus_hits
+        self.run_worker(partial(self._search, number, key), thread=True, group="history-search", exit_on_error=False)
+
+    def _search(self, number: int, key: tuple) -> None:
+        query, filters = key
+        if number != self._searches:
+            return  # a later search was asked for before this one started
+        hits, total = self.db.search(query, filters, limit=SHOWN_HITS, count_up_to=COUNT_UP_TO)
+        if self.app.is_running:
+            self.app.call_from_thread(self._show_hits, number, key, hits, total)
+
+    def _show_hits(self, number: int, key: tuple, hits: list[Hit], total: int) -> None:
+        if number != self._searches or not self.is_attached:
+            return
+        query = key[0]
+        self._shown_search = number
+        self._searched = key
+        self._hits = hits
+        hits_table = self.query_one("#history-hits", VirtualTable)
+        hits_table.set_rows(HitRows(hits, max(20, self.size.width - 56)))
         hits_table.display = True
-        sessions_table.display = False
+        self.query_one("#history-sessions", VirtualTable).display = False
         sessions = len({h.session.id for h in hits})
+        reading = self._reading()
         if total == 0:
-            self._status(Text(f"No contribution matches “{query.strip()}”."))
+            self._status(Text(f"No contribution matches “{query}”.{reading}"))
         else:
             more = f"; the first {len(hits)} are shown" if total > len(hits) else ""
-            self._status(
-                Text(f"{plural(total, 'contribution matches', 'contributions match')} “{query.strip()}” in "
-                     f"{f'{sessions}+ sessions' if more else plural(sessions, 'session')}{more}. "
-                     "Enter opens the session.")
+            counted = (
+                f"More than {COUNT_UP_TO:,} contributions match" if total > COUNT_UP_TO
+                else plural(total, 'contribution matches', 'contributions match')
             )
+            self._status(
+                Text(f"{counted} “{query}” in "
+                     f"{f'{sessions}+ sessions' if more else plural(sessions, 'session')}{more}. "
+                     f"Enter opens the session.{reading}")
+            )
+        if self._focus_hits and hits:
+            hits_table.focus()
+        self._focus_hits = False
 
     # ------------------------------------------------------------------ open / export
+    def _id_at(self, table_id: str | None, row: int) -> str | None:
+        if table_id == "history-hits":
+            return self._hits[row].session.id if 0 <= row < len(self._hits) else None
+        session = self._rows.session(row) if self._rows is not None and row >= 0 else None
+        return None if session is None else session.id
+
     def _selected_id(self) -> str | None:
         hits = self.query_one("#history-hits", VirtualTable)
         if hits.display:
-            ids, row = getattr(self, "_hit_ids", []), hits.cursor_row
-        else:
-            table = self.query_one("#history-sessions", VirtualTable)
-            if not table.display:
-                return None
-            ids, row = getattr(self, "_row_ids", []), table.cursor_row
-        return ids[row] if 0 <= row < len(ids) else None
+            return self._id_at("history-hits", hits.cursor_row)
+        table = self.query_one("#history-sessions", VirtualTable)
+        if not table.display:
+            return None
+        return self._id_at("history-sessions", table.cursor_row)
 
     def _load(self, session_id: str | None = None) -> Session | None:
         session_id = session_id or self._selected_id()
@@ -334,10 +429,10 @@ class HistoryScreen(Screen):
             return None
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
-        ids = getattr(self, "_hit_ids" if event.table.id == "history-hits" else "_row_ids", [])
-        if not 0 <= event.row < len(ids):
+        session_id = self._id_at(event.table.id, event.row)
+        if session_id is None:
             return
-        session = self._load(ids[event.row])
+        session = self._load(session_id)
         if session is not None:
             self.app.push_screen(SessionViewScreen(session))
 

@@ -1,13 +1,12 @@
-"""The app's one copy of the history (compact facts, see store/history.py) and of the learning actions."""
+"""The app's one history index (store/index.py, read through learning/history.py) and the learning actions."""
 
 from __future__ import annotations
 
-import gc
 import threading
 from typing import TYPE_CHECKING
 
 from ...memory import release_free_memory
-from ...store.history import HistoryIndex
+from ...learning.history import HistoryIndex
 
 if TYPE_CHECKING:  # the actions need the pydantic models; the history screen does not
     from ...models import LearningAction
@@ -26,17 +25,35 @@ def history(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
     return index
 
 
-def history_index(app) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
-    """Loaded on first use, then only sessions whose files changed are read again."""
+def history_index(app, child: bool = False) -> HistoryIndex:  # noqa: ANN001 - FacilitatorApp
+    """Brought up to date: only sessions whose files changed are read again. Call it from a worker thread
+    unless the history is short. ``child``: many sessions to read are read in a child process."""
     index = history(app)
     first = not index.loaded
-    index.refresh()
+    index.refresh(child=child)
     if first:
-        # The history's entries are kept for the app's life. Frozen, the garbage collector no longer walks
-        # them in every full collection.
-        gc.freeze()
         release_free_memory()  # what reading it made and dropped
     return index
+
+
+def refresh_history_soon(app) -> None:  # noqa: ANN001 - FacilitatorApp
+    """A session ended (or changed): bring the history index up to date in a worker thread."""
+
+    def refresh() -> None:
+        history_index(app)
+        screen = app.screen if app.is_running else None
+        refreshed = getattr(screen, "history_refreshed", None)
+        if refreshed is not None:
+            app.call_from_thread(refreshed)
+
+    app.run_worker(refresh, thread=True, group="history-refresh", exit_on_error=False)
+
+
+def stop_history(app) -> None:  # noqa: ANN001 - FacilitatorApp
+    """The app is closing: a child process still reading the history is ended."""
+    index = getattr(app, "_learning_history", None)
+    if index is not None:
+        index.stop()
 
 
 def all_actions(app) -> list[LearningAction]:  # noqa: ANN001

@@ -1,0 +1,201 @@
+"""The history as learning/ reads it: the store's history index (store/index.py), with learning's own
+computation of each session's rows handed to it, and the rows turned back into facts where a computation
+still wants whole sessions (themes, actions, the digest).
+
+The store hands data out and learning computes from it: ``HistoryIndex.refresh`` gives the index
+``learning.facts.session_data`` to compute a session's rows, so store/ never imports learning/.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from pathlib import Path
+
+from ..store import Store, StoreError
+from ..store.index import Filters, HistoryDB, IndexDamaged
+from .facts import SessionEntry, SessionFacts, facts_from_data, session_data
+from .search import SearchHit
+
+
+#: with at least this many sessions to read, ``refresh(child=True)`` reads them in a child process, so the app's
+#: own interpreter stays free for typing (a thread would share it)
+CHILD_AT = 300
+
+
+class HistoryIndex:
+    """Every session's entry, newest first, and its facts on demand. Build with ``HistoryIndex(store).refresh()``.
+
+    ``use_cache=False``: an index in memory, built from the session files (nothing written).
+    """
+
+    def __init__(self, store: Store, use_cache: bool = True, db: HistoryDB | None = None):
+        self.store = store
+        self.db = db or HistoryDB.for_store(store, in_memory=not use_cache)
+        self.loaded = False
+        self._seen_changes: int | None = None
+        self._seen_replaced = 0  # the index file was set aside since (damaged): it must be built again
+        self._lock = threading.Lock()  # one refresh at a time (the warm-up, a screen, a session ended)
+        self._child: subprocess.Popen | None = None
+        self._stopped = False
+        #: (sessions read, sessions to read) while a refresh reads sessions from their files; None otherwise
+        self.progress: tuple[int, int] | None = None
+        #: figures of the last refresh: sessions kept as indexed, read from their files
+        self.from_cache = 0
+        self.from_files = 0
+
+    @property
+    def up_to_date(self) -> bool:
+        """Nothing recorded, ended, imported or repaired since the last whole refresh (no file looked at)."""
+        return (
+            self.loaded and not self.store.read_only and self._seen_changes == self.store.changes
+            and self._seen_replaced == self.db.replaced
+        )
+
+    def refresh(
+        self, wanted: Callable | None = None, progress: Callable[[int, int], None] | None = None, child: bool = False
+    ) -> "HistoryIndex":
+        """Bring the index up to date (sessions whose files changed read again). ``wanted`` (a SessionRow test):
+        only those sessions are read. ``child``: many sessions to read are read in a child process."""
+        with self._lock:
+            if wanted is None and self.up_to_date:
+                self.from_cache = self.from_files = 0
+                return self
+            changes = self.store.changes
+
+            def noted(done: int, total: int) -> None:
+                self.progress = (done, total) if done < total else None
+                if progress is not None:
+                    progress(done, total)
+
+            try:
+                if child and wanted is None and self.db.path is not None and not self._stopped:
+                    self._read_in_child(noted)
+                self._sync(noted, wanted)
+            finally:
+                self.progress = None
+            self.from_files, self.from_cache = self.db.last_read, self.db.last_kept
+            if wanted is None:
+                self.loaded = True
+                if not self.store.read_only:
+                    self._seen_changes = changes
+                    self._seen_replaced = self.db.replaced
+        return self
+
+    def _sync(self, progress: Callable[[int, int], None], wanted: Callable | None) -> None:
+        try:
+            self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+        except IndexDamaged:
+            # The file cannot be written (a read-only disk, another process holding it): an index in memory.
+            self.db = HistoryDB.for_store(self.store, in_memory=True)
+            self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+
+    def _read_in_child(self, progress: Callable[[int, int], None]) -> None:
+        """Many sessions to read (a new data folder, a new index version): read them in a child process, which
+        writes them into the index as it goes; the sessions it could not read are read here afterwards."""
+        if not self.store.read_only:
+            self.store.flush()  # the session files in step with their journals: the child reads them as they are
+        if self.db.to_read(self.store) < CHILD_AT:
+            return
+        try:
+            self._child = child = subprocess.Popen(
+                [sys.executable, "-m", "facilitator.learning.rebuild", str(self.store.data_dir), str(os.getpid())],
+                stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
+            )
+        except OSError:
+            return
+        try:
+            assert child.stdout is not None
+            for line in child.stdout:
+                try:
+                    done, total = (int(n) for n in line.split())
+                except ValueError:
+                    continue
+                progress(done, total)
+        finally:
+            child.wait()
+            self._child = None
+
+    def stop(self) -> None:
+        """The app is closing: stop reading (a child process is ended)."""
+        self._stopped = True
+        child = self._child
+        if child is not None and child.poll() is None:
+            child.terminate()
+
+    def entries(self) -> list[SessionEntry]:
+        """Every session as the history lists it, newest first."""
+        return [
+            SessionEntry(s.id, s.date, s.team, s.title, s.template_id, s.template_name, s.status)
+            for s in self.db.sessions()
+        ]
+
+    def facts(self, ids: Iterable[str] | None = None, filters: Filters = Filters()) -> Iterator[SessionFacts]:
+        """Every session's facts (or those of ``ids``, or ``filters``), newest first, read from the index one
+        at a time."""
+        for data in self.db.session_data(ids, filters):
+            yield facts_from_data(data)
+
+    def search(self, query: str, ids: Iterable[str] | None = None, limit: int = 500,
+               filters: Filters = Filters()) -> tuple[list[SearchHit], int]:
+        """(the first ``limit`` contributions holding every word of ``query``, and how many in all)."""
+        hits, total = self.db.search(query, filters, limit=limit, ids=ids)
+        return [
+            SearchHit(SessionEntry(h.session.id, h.session.date, h.session.team, h.session.title,
+                                   h.session.template_id, h.session.template_name, h.session.status),
+                      h.index, h.text, h.spans, h.phase_title)
+            for h in hits
+        ], total
+
+    def __len__(self) -> int:
+        return self.db.count()
+
+
+def make_digest(
+    data_dir: Path | None,
+    since,  # noqa: ANN001 - dt.date
+    until,  # noqa: ANN001
+    today,  # noqa: ANN001
+    team: str | None = None,
+    records_dirs: list[Path] = (),  # type: ignore[assignment]
+):  # noqa: ANN201
+    """The digest of a data folder (read-only, if it exists) and of any folders of exported records."""
+    from ..store.actions import load_actions
+    from ..store.history import _record_texts, digest_owners_setting
+    from .digest import build_digest, digest_session_from_facts
+    from .records import parse_records
+
+    sessions = []
+    actions = []
+    notices: list[str] = []
+    owners = "initials"
+    if data_dir is not None and data_dir.is_dir():
+        store = Store(data_dir, read_only=True).open()
+        index = None
+        try:
+            owners, problem = digest_owners_setting(store)
+            if problem:
+                notices.append(problem)
+            index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
+            facts = list(index.facts(filters=Filters(since=since, until=until)))
+            actions = load_actions(store, facts)
+            sessions = [digest_session_from_facts(f) for f in facts]
+            notices = list(store.notices) + notices
+        finally:
+            if index is not None:
+                index.db.close()
+            store.close()
+    skipped = 0
+    for folder in records_dirs:
+        if not folder.is_dir():
+            raise StoreError(f"There is no folder {folder}; give --records the folder the records were exported to.")
+        texts, unreadable = _record_texts(folder)
+        found, not_records = parse_records(texts)
+        sessions += found
+        skipped += unreadable + not_records
+    digest = build_digest(sessions, since, until, today, team=team, local_actions=actions, skipped_records=skipped,
+                          owners=owners)
+    return digest, notices

@@ -1,0 +1,106 @@
+"""Fill a data folder's history index, in a child process of the app (see learning/history.py).
+
+``python -m facilitator.learning.rebuild DATA_DIR PARENT_PID``: reads every session whose index rows are
+missing or stale and writes them into <data>/history-index.sqlite, printing "done total" after each batch.
+It opens the store read-only (the app holds the folder's lock), runs at a lower priority than the app (nice
+10), and stops when the app is gone.
+
+With many sessions to read, they are read and their rows computed in worker processes (one per CPU), a
+window at a time, while this process writes the previous window into the index: the SQLite writes and the
+reading of the session files then go on side by side, on every core. A session whose file is behind its
+journal is read here, through the store (journal replayed).
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections.abc import Iterator
+from pathlib import Path
+
+#: fewer sessions than this to read: one process is quicker than starting workers
+PARALLEL_FROM = 400
+#: sessions handed to the workers at a time (the next window is read while the last is written)
+WINDOW = 400
+
+_worker_store = None
+
+
+def _start_worker(data_dir: str) -> None:
+    global _worker_store
+    from ..store import Store
+
+    _worker_store = Store(Path(data_dir), read_only=True)  # not opened: only its files are read
+
+
+def _read_one(item: tuple):  # noqa: ANN202
+    from ..store.index import read_session_file
+    from .facts import session_data
+
+    sid, mark = item
+    return read_session_file(_worker_store, sid, mark, session_data)
+
+
+def read_in_workers(store, items: list, compute) -> Iterator[tuple]:  # noqa: ANN001
+    """The rows of each session of ``items`` ((id, mark) each), in order, read in worker processes."""
+    from ..store.index import read_each
+
+    workers = min(4, os.cpu_count() or 1)
+    if len(items) < PARALLEL_FROM or workers < 2:
+        yield from read_each(store, items, compute)
+        return
+    context = multiprocessing.get_context("spawn")  # nothing of this process (its SQLite connection) is copied
+    with context.Pool(workers, initializer=_start_worker, initargs=(str(store.data_dir),)) as pool:
+        pending = None
+        for start in range(0, len(items), WINDOW):
+            window = items[start : start + WINDOW]
+            reading = pool.map_async(_read_one, window, chunksize=16)
+            if pending is not None:
+                yield from _finish(store, compute, *pending)
+            pending = (window, reading)
+        if pending is not None:
+            yield from _finish(store, compute, *pending)
+
+
+def _finish(store, compute, window, reading) -> Iterator[tuple]:  # noqa: ANN001
+    from ..store.index import read_each
+
+    for (sid, mark), data in zip(window, reading.get()):
+        if data is not None:
+            yield data, mark
+        else:  # behind its journal, or not readable as it is: read here, through the store
+            yield from read_each(store, [(sid, mark)], compute)
+
+
+def main(argv: list[str]) -> int:
+    from ..store import Store, StoreError
+    from ..store.index import HistoryDB, IndexDamaged
+    from .facts import session_data
+
+    data_dir, parent = Path(argv[0]), int(argv[1])
+    try:
+        os.nice(10)  # the app's typing first: this (and its workers, which inherit it) gets the CPU left over
+    except (AttributeError, OSError):
+        pass
+    try:
+        store = Store(data_dir, read_only=True).open()
+    except StoreError:
+        return 1
+    try:
+        def progress(done: int, total: int) -> None:
+            print(done, total, flush=True)
+
+        HistoryDB.for_store(store).sync(
+            store, session_data, progress=progress, cancelled=lambda: os.getppid() != parent,
+            read_sessions=read_in_workers,
+        )
+    except (IndexDamaged, OSError, BrokenPipeError):
+        return 1
+    finally:
+        store.close()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))

@@ -1,0 +1,800 @@
+"""The history index: a rebuildable SQLite file beside the TinyDB store, for the history, search and learning.
+
+<data>/history-index.sqlite (stdlib sqlite3, WAL, FTS5) holds what the history list, search, the actions,
+themes and digest need of every session, as the group records show it (names replaced, safeguarding
+concerns left out). TinyDB stays the store of record: this file is derived, and rebuilt from the session
+files when it is missing, unreadable (set aside in quarantine/ first), of another schema version, or stale.
+
+Who computes what: this module stores and queries rows; it does not decide what a session's rows are.
+``HistoryDB.sync`` is handed a function ``compute(header, contributions) -> SessionData`` (the session's
+stored documents in, its rows out), which the caller takes from learning/ (``learning.facts.session_data``):
+the store hands data out and learning/ computes from it, so store/ imports nothing of learning/.
+
+Staleness: each session row keeps a *mark*, the size and modification time of the session file and of its
+journal when it was read. ``sync`` compares every mark with the files (one directory scan), reads again
+only the sessions whose mark changed, adds new ones and drops removed ones. A session file that is behind
+its journal (a running session, or one a crash left unfinished) is read through ``Store.load_session``
+(journal replayed) and gets an empty mark, so it is read again at the next sync.
+
+Schema (``PRAGMA user_version`` = SCHEMA_VERSION; any other version is deleted and rebuilt). Query it
+through the methods below or with ``HistoryDB.read(sql, params)``; this schema is the API (columns are
+only ever added):
+
+    sessions(k INTEGER PRIMARY KEY,  -- the session's place: ascending k is newest first (near enough:
+                                     -- a session indexed later than its date says comes before older ones)
+             id TEXT UNIQUE, date TEXT (ISO), created_at TEXT (ISO), team, team_key (text.team_key of
+             team), title (names replaced), template_id, template_name, status (a SessionStatus value),
+             mark TEXT (JSON; '' = read again at the next sync), contribution_count INTEGER,
+             phases TEXT (JSON [[id, title, kind], ...]), names TEXT (JSON [[name, replacement], ...]),
+             people TEXT (JSON [facilitator, participants...] as typed), reviews TEXT (JSON: the
+             session's action reviews, names replaced))
+    contributions(rowid = k << 20 | idx, session INTEGER (= k), idx INTEGER (place in the session, in
+             recorded order), phase INTEGER (index into the session's phases), went_right INTEGER (0/1:
+             says what went right: such a phase, a strength or a highlight), text TEXT (names replaced,
+             one line))
+    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid; no ranking,
+             so no column sizes kept)
+    strengths(session, idx, evidence, skill)           -- idx: the contribution (its text is the strength)
+    actions(session, idx, contribution_id, number, owner, due, tell)   -- number: A1 is 1, as the record
+    tags(session, tag)                                 -- every tag and practice skill given, with repeats
+    ratings(session, rating)                           -- 0-10, in recorded order
+
+One FTS row per contribution (not one per session): a hit is then a row (its session, place and text)
+and the number of hits a count, both from FTS5 alone. Search finds contributions holding every word of the
+query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens"; a word of one or two
+letters is found whole).
+
+API (stable: things are added, never renamed):
+
+    db = HistoryDB.for_store(store)            # <data>/history-index.sqlite; for_store(store, in_memory=True)
+    db.sync(store, compute, progress=None, wanted=None, cancelled=None, read_sessions=None)
+    db.count(filters) / db.sessions(filters, offset, limit) / db.session_ids(filters) / db.session(id)
+                                               # IndexedSession rows, newest first; Filters(team, template_id,
+                                               # since, until)
+    db.templates()                             # [(name, id)] of the templates the sessions ran on
+    db.search(query, filters, limit, ids=None, count_up_to=None) -> ([Hit], total)
+    db.session_data(ids=None, filters)         # SessionData of each session, newest first, one at a time
+    db.read(sql, params)                       # any read-only query on the schema above
+    db.to_read(store)                          # how many sessions a sync would read now
+    read_session_file(store, id, mark, compute) / read_each(store, items, compute)
+                                               # a session's rows from its files (for read_sessions)
+
+Threads and processes: a sync writes with its thread's own connection; reads borrow one of a few kept
+connections; the file is in WAL mode, so the history screen reads while a sync writes (in this process or
+another). Writes are committed every BATCH sessions, so what is read so far is visible at once. Many
+sessions to read are read by a child process (learning/rebuild.py, started by learning/history.py) so the
+app's interpreter stays free for typing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, NamedTuple
+
+from ..text import team_key as make_team_key
+from .files import FILE_MODE
+from .journal import contribution_doc, session_header
+from .storage import DamagedFileError
+from .store import JOURNAL_SUFFIX, StoreError, _read_tables
+
+if TYPE_CHECKING:
+    from .store import Store
+
+INDEX_NAME = "history-index.sqlite"
+#: the file the history was kept in before this index; deleted when found
+OLD_CACHE_NAME = "history-cache.json"
+SCHEMA_VERSION = 2
+#: a session's contributions' rowids: k << SHIFT | idx
+SHIFT = 20
+#: sessions written per transaction while syncing (each commit makes them visible to readers)
+BATCH = 200
+#: the first k of a fresh index; sessions indexed later get smaller ones (newest first)
+FIRST_K = 1 << 40
+
+_SCHEMA = f"""
+CREATE TABLE sessions (
+    k INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, created_at TEXT NOT NULL,
+    team TEXT NOT NULL, team_key TEXT NOT NULL, title TEXT NOT NULL, template_id TEXT NOT NULL,
+    template_name TEXT NOT NULL, status TEXT NOT NULL, mark TEXT NOT NULL, contribution_count INTEGER NOT NULL,
+    phases TEXT NOT NULL, names TEXT NOT NULL, people TEXT NOT NULL, reviews TEXT NOT NULL
+);
+CREATE INDEX sessions_order ON sessions(date DESC, created_at DESC);
+CREATE TABLE contributions (
+    rowid INTEGER PRIMARY KEY, session INTEGER NOT NULL, idx INTEGER NOT NULL, phase INTEGER NOT NULL,
+    went_right INTEGER NOT NULL, text TEXT NOT NULL
+);
+CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid', columnsize=0);
+CREATE TABLE strengths (session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence TEXT NOT NULL, skill TEXT NOT NULL);
+CREATE INDEX strengths_session ON strengths(session);
+CREATE TABLE actions (
+    session INTEGER NOT NULL, idx INTEGER NOT NULL, contribution_id TEXT NOT NULL, number INTEGER NOT NULL,
+    owner TEXT NOT NULL, due TEXT NOT NULL, tell TEXT NOT NULL
+);
+CREATE INDEX actions_session ON actions(session);
+CREATE TABLE tags (session INTEGER NOT NULL, tag TEXT NOT NULL);
+CREATE INDEX tags_session ON tags(session);
+CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
+CREATE INDEX ratings_session ON ratings(session);
+INSERT INTO contributions_fts(contributions_fts, rank) VALUES ('automerge', 16);
+PRAGMA user_version = {SCHEMA_VERSION};
+"""
+
+
+class SessionData(NamedTuple):
+    """Everything the index holds of one session, as its group record shows it (computed by learning/)."""
+
+    id: str
+    date: str  # ISO
+    created_at: str  # ISO
+    team: str
+    title: str
+    template_id: str
+    template_name: str
+    status: str
+    phases: list  # [(id, title, kind)]
+    names: list  # [(name, replacement)]
+    people: list  # [str]
+    reviews: list  # [dict]
+    texts: list  # [str], one per contribution, in recorded order
+    phase_of: list  # [int], each contribution's phase
+    went_right: list  # [int], the contributions that say what went right
+    strengths: list  # [(idx, evidence, skill)]
+    actions: list  # [(contribution_id, idx, number, owner, due, tell)]
+    tags: list  # [str]
+    ratings: list  # [int]
+
+
+Compute = Callable[[dict, list], SessionData]
+
+
+class Filters(NamedTuple):
+    """What the history list is narrowed to: part of a team's name, a template, dates (inclusive)."""
+
+    team: str = ""  # compared as text.team_key, anywhere in the team's key
+    template_id: str | None = None
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    def where(self, alias: str = "s") -> tuple[str, list]:
+        parts, params = [], []
+        if self.team:
+            parts.append(f"instr({alias}.team_key, ?) > 0")
+            params.append(make_team_key(self.team))
+        if self.template_id is not None:
+            parts.append(f"{alias}.template_id = ?")
+            params.append(self.template_id)
+        if self.since is not None:
+            parts.append(f"{alias}.date >= ?")
+            params.append(self.since.isoformat())
+        if self.until is not None:
+            parts.append(f"{alias}.date <= ?")
+            params.append(self.until.isoformat())
+        return (" AND ".join(parts) or "1"), params
+
+
+class IndexedSession(NamedTuple):
+    """A session as the history list shows it (and as a search hit names it)."""
+
+    id: str
+    date: dt.date
+    team: str
+    title: str
+    template_id: str
+    template_name: str
+    status: str
+    contribution_count: int
+
+
+_SESSION_COLUMNS = "s.id, s.date, s.team, s.title, s.template_id, s.template_name, s.status, s.contribution_count"
+
+
+def _indexed(row: Sequence) -> IndexedSession:
+    return IndexedSession(row[0], dt.date.fromisoformat(row[1]), *row[2:8])
+
+
+class Hit(NamedTuple):
+    session: IndexedSession
+    index: int  # the contribution's place in the session
+    text: str
+    spans: tuple  # ((start, end), ...) of the query's words in text
+    phase_title: str
+
+
+class Progress(NamedTuple):
+    done: int
+    total: int
+    running: bool
+
+
+Mark = tuple
+
+
+def _scan(folder: Path) -> dict[str, tuple[int, int]]:
+    stats: dict[str, tuple[int, int]] = {}
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                if entry.name.startswith("."):
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                stats[entry.name] = (st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    return stats
+
+
+def _mark(sid: str, stats: dict[str, tuple[int, int]]) -> Mark:
+    db = stats.get(f"{sid}.json")
+    journal = stats.get(f"{sid}{JOURNAL_SUFFIX}")
+    return (*(db or (None, None)), *(journal or (0, None)))
+
+
+def _mark_text(mark: Mark | None) -> str:
+    return "" if mark is None else json.dumps(list(mark))
+
+
+# ---------------------------------------------------------------------------- search words
+_TOKEN = re.compile(r"[^\W_]+")
+
+
+def query_tokens(query: str) -> list[list[str]]:
+    """Each word of the query as the index's tokenizer splits it ("A's" is "A", "s"), repeats left out."""
+    words: list[list[str]] = []
+    seen: set[str] = set()
+    for word in query.split():
+        tokens = _TOKEN.findall(word)
+        key = " ".join(tokens).casefold()
+        if tokens and key not in seen:
+            seen.add(key)
+            words.append(tokens)
+    return words
+
+
+#: a word shorter than this is found whole ("a" finds "a", not every word that starts with a)
+PREFIX_FROM = 3
+
+
+def fts_query(words: list[list[str]]) -> str:
+    """The FTS5 query: every word, each at the start of a word (its last token a prefix, unless short)."""
+    return " AND ".join(
+        '"' + " ".join(tokens).replace('"', '""') + '"' + (" *" if len(tokens[-1]) >= PREFIX_FROM else "")
+        for tokens in words
+    )
+
+
+def _span_patterns(words: list[list[str]]) -> list[re.Pattern]:
+    patterns = []
+    for tokens in words:
+        pattern = r"(?<![^\W_])" + r"[\W_]+".join(re.escape(t) for t in tokens)
+        if len(tokens[-1]) < PREFIX_FROM:
+            pattern += r"(?![^\W_])"
+        patterns.append(re.compile(pattern, re.IGNORECASE))
+    return patterns
+
+
+def _spans(text: str, patterns: list[re.Pattern]) -> tuple[tuple[int, int], ...]:
+    return tuple(sorted({m.span() for p in patterns for m in p.finditer(text)}))
+
+
+def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]:
+    """Where the query's words are in ``text``, at the start of a word, any case (to show them)."""
+    return _spans(text, _span_patterns(words))
+
+
+# ---------------------------------------------------------------------------- the index
+class IndexDamaged(Exception):
+    """The index file cannot be used (it is set aside and rebuilt by the next sync)."""
+
+
+class IndexUnavailable(IndexDamaged):
+    """The index file cannot be opened or written now (a read-only or full disk, a folder without write
+    permission, another process holding it too long): left as it is; the caller may use an index in memory."""
+
+
+def _is_damage(exc: sqlite3.DatabaseError) -> bool:
+    """An error that says the file is not a usable index (not a database, malformed, tables missing), as
+    against one that says it cannot be used now (locked, read-only, disk full, I/O): only the first kind sets
+    the file aside."""
+    if isinstance(exc, sqlite3.OperationalError):
+        text = str(exc)
+        return "no such table" in text or "no such column" in text or "malformed" in text
+    return True
+
+
+class HistoryDB:
+    """The index file of one data folder (``HistoryDB.for_store(store)``), or one in memory (``path=None``)."""
+
+    def __init__(self, path: Path | None, notices: list[str] | None = None, quarantine_dir: Path | None = None):
+        self.path = path
+        self.notices = notices if notices is not None else []
+        self.quarantine_dir = quarantine_dir
+        self._local = threading.local()  # the connection each thread writes with
+        self._pool: list[tuple[int, sqlite3.Connection]] = []  # connections to read with
+        self._pool_lock = threading.Lock()
+        self._write_lock = threading.Lock()
+        self._memory: sqlite3.Connection | None = None  # the one connection of an index in memory
+        self._memory_lock = threading.RLock()
+        self._generation = 0  # bumped when the file is replaced: connections made before are dropped
+        self.last_read = 0  # sessions read from their files by the last sync
+        self.last_kept = 0  # sessions whose rows the last sync kept as they were
+
+    @classmethod
+    def for_store(cls, store: "Store", in_memory: bool = False) -> "HistoryDB":
+        db = cls(None if in_memory else store.data_dir / INDEX_NAME, store.notices, store.quarantine_dir)
+        if not in_memory and not store.read_only:
+            old = store.data_dir / OLD_CACHE_NAME
+            try:
+                old.unlink()
+            except OSError:
+                pass
+        return db
+
+    # ------------------------------------------------------------------ connections
+    def _connect(self) -> sqlite3.Connection:
+        if self.path is None:
+            conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
+            conn.executescript(_SCHEMA)
+            return conn
+        try:
+            if not self.path.exists():
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
+                os.close(fd)
+            conn = sqlite3.connect(str(self.path), timeout=30, isolation_level=None, check_same_thread=False)
+        except (OSError, sqlite3.Error) as exc:
+            raise IndexUnavailable(str(exc)) from None
+        try:
+            conn.execute("PRAGMA journal_mode=WAL")
+            # Derived data: no fsync. A power cut may lose the last rows written (their sessions have no mark
+            # then, and are read again) or damage the file (set aside and built again).
+            conn.execute("PRAGMA synchronous=OFF")
+            version = conn.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0 and not conn.execute("SELECT 1 FROM sqlite_master LIMIT 1").fetchone():
+                with self._write_lock:
+                    conn.execute("BEGIN IMMEDIATE")
+                    try:
+                        if conn.execute("PRAGMA user_version").fetchone()[0] == 0:
+                            for statement in _SCHEMA.split(";"):  # one by one: executescript would commit first
+                                if statement.strip():
+                                    conn.execute(statement)
+                        conn.execute("COMMIT")
+                    except BaseException:
+                        conn.execute("ROLLBACK")
+                        raise
+            elif version != SCHEMA_VERSION:
+                conn.close()
+                raise IndexDamaged("of another version")
+            conn.execute("SELECT count(*) FROM sessions WHERE k < 0").fetchone()
+        except sqlite3.DatabaseError as exc:
+            conn.close()
+            raise (IndexDamaged if _is_damage(exc) else IndexUnavailable)(str(exc)) from None
+        return conn
+
+    def _conn(self) -> sqlite3.Connection:
+        if self.path is None:
+            if self._memory is None:
+                self._memory = self._connect()
+            return self._memory
+        local = self._local
+        conn = getattr(local, "conn", None)
+        if conn is not None and getattr(local, "generation", -1) == self._generation:
+            return conn
+        if conn is not None:
+            conn.close()
+        try:
+            conn = self._connect()
+        except IndexUnavailable:
+            raise
+        except IndexDamaged as exc:
+            self._set_aside(str(exc))
+            conn = self._connect()
+        local.conn, local.generation = conn, self._generation
+        return conn
+
+    def _set_aside(self, why: str) -> None:
+        """The index cannot be used: drop it (another version) or move it to quarantine/ (damaged)."""
+        assert self.path is not None
+        self._generation += 1
+        moved = None
+        if why != "of another version" and self.quarantine_dir is not None and self.path.exists():
+            try:
+                self.quarantine_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
+                stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+                target = self.quarantine_dir / f"{stamp}-{self.path.name}"
+                os.replace(self.path, target)
+                moved = target
+            except OSError:
+                pass
+        for suffix in ("", "-wal", "-shm"):
+            try:
+                Path(str(self.path) + suffix).unlink()
+            except FileNotFoundError:
+                pass
+            except OSError:
+                pass
+        if moved is not None:
+            self.notices.append(
+                f"The history index {self.path} could not be read ({why}), so it was moved to {moved} and is "
+                "being built again from the sessions; nothing recorded is affected."
+            )
+
+    def close(self) -> None:
+        conn = getattr(self._local, "conn", None)
+        if conn is not None:
+            conn.close()
+            self._local.conn = None
+        with self._pool_lock:
+            pool, self._pool = self._pool, []
+        for _, conn in pool:
+            conn.close()
+
+    def _borrow(self) -> tuple[int, sqlite3.Connection]:
+        """A reading connection, kept between reads (its page cache with it), for whichever thread reads."""
+        with self._pool_lock:
+            while self._pool:
+                generation, conn = self._pool.pop()
+                if generation == self._generation:
+                    return generation, conn
+                conn.close()
+        generation = self._generation
+        try:
+            return generation, self._connect()
+        except IndexUnavailable:
+            raise
+        except IndexDamaged as exc:
+            self._set_aside(str(exc))
+            return self._generation, self._connect()
+
+    def _give_back(self, generation: int, conn: sqlite3.Connection) -> None:
+        with self._pool_lock:
+            if generation == self._generation and len(self._pool) < 4:
+                self._pool.append((generation, conn))
+                return
+        conn.close()
+
+    def read(self, sql: str, params: Sequence | dict = ()) -> list[tuple]:
+        """Rows of a read-only query (the schema in the module docstring is the API); [] if the index is damaged
+        (it is then set aside, and the next sync builds it again)."""
+        try:
+            if self.path is None:
+                with self._memory_lock:
+                    return self._conn().execute(sql, params).fetchall()
+            generation, conn = self._borrow()
+            try:
+                return conn.execute(sql, params).fetchall()
+            finally:
+                self._give_back(generation, conn)
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc)
+            return []
+        except IndexUnavailable:
+            return []
+
+    def _damaged(self, exc: sqlite3.DatabaseError) -> None:
+        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
+        if self.path is not None and _is_damage(exc):
+            self.close()
+            self._set_aside(str(exc))
+
+    @property
+    def replaced(self) -> int:
+        """How many times the file was set aside (a reader compares it to know the index must be built again)."""
+        return self._generation
+
+    # ------------------------------------------------------------------ keeping it up to date
+    def stale(self, store: "Store") -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
+        """(the store's sessions, their marks now, {id: (k, mark)} as indexed)."""
+        rows = store.session_rows()
+        stats = _scan(store.sessions_dir)
+        current = {r.id: _mark(r.id, stats) for r in rows}
+        indexed = {sid: (k, mark) for k, sid, mark in self.read("SELECT k, id, mark FROM sessions")}
+        return rows, current, indexed
+
+    def to_read(self, store: "Store") -> int:
+        """How many sessions a sync would read from their files now."""
+        rows, current, indexed = self.stale(store)
+        return sum(1 for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id]))
+
+    def sync(
+        self,
+        store: "Store",
+        compute: Compute,
+        progress: Callable[[int, int], None] | None = None,
+        wanted: Callable[[Any], bool] | None = None,
+        cancelled: Callable[[], bool] | None = None,
+        read_sessions: ReadSessions | None = None,
+    ) -> "HistoryDB":
+        """Bring the index up to date with the store: sessions whose mark changed read again, new ones added,
+        removed ones dropped. ``wanted`` (a SessionRow test): only those sessions are read (the others keep
+        what the index has). ``progress(done, total)`` after each batch. ``read_sessions``: how the sessions'
+        rows are read (default ``read_each``, one after the other; learning/rebuild.py reads them in several
+        processes)."""
+        for attempt in range(2):
+            try:
+                self._sync(store, compute, progress, wanted, cancelled, read_sessions)
+                return self
+            except sqlite3.DatabaseError as exc:
+                if not _is_damage(exc):
+                    raise IndexUnavailable(str(exc)) from None
+                if attempt:
+                    raise IndexDamaged(str(exc)) from None
+                self._damaged(exc)
+        return self
+
+    def _sync(self, store, compute, progress, wanted, cancelled, read_sessions) -> None:  # noqa: ANN001
+        if not store.read_only:
+            store.flush()
+        rows, current, indexed = self.stale(store)
+        conn = self._conn()
+        if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
+            conn.execute("PRAGMA cache_size = -32768")
+        gone = [k for sid, (k, _) in indexed.items() if sid not in current]
+        work = [r for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id])]
+        if wanted is not None:
+            work = [r for r in work if wanted(r)]
+        self.last_read = len(work)
+        self.last_kept = len(rows) - len(work)
+        with self._write_lock, self._memory_lock if self.path is None else _nothing:
+            if gone:
+                conn.execute("BEGIN IMMEDIATE")
+                for k in gone:
+                    _delete(conn, k)
+                conn.execute("COMMIT")
+            # Places for the sessions new to the index: the newest gets the smallest k (searched first).
+            new = [r.id for r in work if r.id not in indexed]
+            if not indexed:
+                places = {sid: FIRST_K + n for n, sid in enumerate(new)}
+            else:
+                first = min(k for k, _ in indexed.values())
+                places = {sid: first - len(new) + n for n, sid in enumerate(new)}
+            done = 0
+            total = len(work)
+            if progress is not None:
+                progress(0, total)
+            results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
+            for start in range(0, len(work), BATCH):
+                if cancelled is not None and cancelled():
+                    return
+                batch = [(row, *next(results)) for row in work[start : start + BATCH]]
+                conn.execute("BEGIN IMMEDIATE")
+                try:
+                    # What the index holds of these sessions now (another process may have written some since),
+                    # and which of the places meant for the new ones are taken: two queries a batch.
+                    ids = json.dumps([row.id for row, _, _ in batch])
+                    held = dict(conn.execute(
+                        "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+                    ).fetchall())
+                    wanted_places = json.dumps([places[row.id] for row, _, _ in batch if row.id in places])
+                    taken = {k for (k,) in conn.execute(
+                        "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
+                    )}
+                    for row, data, mark in batch:
+                        k = held.get(row.id)
+                        if k is not None:
+                            _delete(conn, k)
+                        else:
+                            k = places.get(row.id)
+                            if k is None or k in taken:
+                                k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
+                        if data is not None:
+                            _insert(conn, k, data, mark)
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+                done += len(batch)
+                if progress is not None:
+                    progress(done, total)
+
+    # ------------------------------------------------------------------ the history list
+    def count(self, filters: Filters = Filters()) -> int:
+        where, params = filters.where()
+        rows = self.read(f"SELECT count(*) FROM sessions s WHERE {where}", params)
+        return rows[0][0] if rows else 0
+
+    def sessions(self, filters: Filters = Filters(), offset: int = 0, limit: int = -1) -> list[IndexedSession]:
+        """The sessions ``filters`` keeps, newest first (date, then start time), from ``offset``."""
+        where, params = filters.where()
+        rows = self.read(
+            f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE {where} "
+            "ORDER BY s.date DESC, s.created_at DESC LIMIT ? OFFSET ?",
+            [*params, limit, offset],
+        )
+        return [_indexed(r) for r in rows]
+
+    def session_ids(self, filters: Filters = Filters()) -> list[str]:
+        where, params = filters.where()
+        return [r[0] for r in self.read(
+            f"SELECT s.id FROM sessions s WHERE {where} ORDER BY s.date DESC, s.created_at DESC", params
+        )]
+
+    def session(self, session_id: str) -> IndexedSession | None:
+        rows = self.read(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,))
+        return _indexed(rows[0]) if rows else None
+
+    def templates(self) -> list[tuple[str, str]]:
+        """(name, id) of every template the history's sessions ran on, by name."""
+        return [tuple(r) for r in self.read(
+            "SELECT DISTINCT template_name, template_id FROM sessions ORDER BY template_name, template_id"
+        )]
+
+    def __len__(self) -> int:
+        return self.count()
+
+    # ------------------------------------------------------------------ search
+    def search(
+        self, query: str, filters: Filters = Filters(), limit: int = 500, ids: Iterable[str] | None = None,
+        count_up_to: int | None = None,
+    ) -> tuple[list[Hit], int]:
+        """(the first ``limit`` contributions holding every word of ``query``, newest sessions first, and how
+        many in all), in the sessions ``filters`` (and ``ids``, if given) keep. ``count_up_to``: stop counting
+        past that many (the total is then ``count_up_to + 1``: "more than")."""
+        words = query_tokens(query)
+        if not words:
+            return [], 0
+        match = fts_query(words)
+        where, params = filters.where()
+        if ids is not None:
+            where += " AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        rows = self.read(
+            f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
+            "FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
+            f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT}) "
+            f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
+            [match, *params, limit],
+        )
+        if len(rows) < limit:
+            total = len(rows)
+        else:
+            join = f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT})" if where != "1" else ""
+            cap = "" if count_up_to is None else f"LIMIT {int(count_up_to) + 1}"
+            counted = self.read(
+                f"SELECT count(*) FROM (SELECT 1 FROM contributions_fts f {join} "
+                f"WHERE contributions_fts MATCH ? AND {where} {cap})",
+                [match, *params],
+            )
+            total = counted[0][0] if counted else len(rows)
+        patterns = _span_patterns(words)
+        hits = []
+        titles_of: dict[str, list[str]] = {}
+        sessions: dict[str, IndexedSession] = {}
+        for rowid, text, phase, *session, phases in rows:
+            entry = sessions.get(session[0])
+            if entry is None:
+                entry = sessions[session[0]] = _indexed(session)
+                titles_of[entry.id] = [p[1] for p in json.loads(phases)]
+            titles = titles_of[entry.id]
+            hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, _spans(text, patterns),
+                            titles[phase] if 0 <= phase < len(titles) else ""))
+        return hits, total
+
+    # ------------------------------------------------------------------ whole sessions
+    def session_data(self, ids: Iterable[str] | None = None, filters: Filters = Filters()) -> Iterator[SessionData]:
+        """Every session's rows (or those of ``ids``), newest first, one session at a time."""
+        where, params = filters.where()
+        if ids is not None:
+            where += " AND s.id IN (SELECT value FROM json_each(?))"
+            params.append(json.dumps(list(ids)))
+        heads = self.read(
+            "SELECT s.k, s.id, s.date, s.created_at, s.team, s.title, s.template_id, s.template_name, s.status, "
+            f"s.phases, s.names, s.people, s.reviews FROM sessions s WHERE {where} "
+            "ORDER BY s.date DESC, s.created_at DESC",
+            params,
+        )
+        for k, sid, date, created, team, title, tid, tname, status, phases, names, people, reviews in heads:
+            lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
+            contributions = self.read(
+                "SELECT idx, phase, went_right, text FROM contributions WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
+                (lo, hi),
+            )
+            yield SessionData(
+                sid, date, created, team, title, tid, tname, status,
+                [tuple(p) for p in json.loads(phases)], [tuple(p) for p in json.loads(names)], json.loads(people),
+                json.loads(reviews),
+                [c[3] for c in contributions], [c[1] for c in contributions],
+                [c[0] for c in contributions if c[2]],
+                [tuple(r) for r in self.read("SELECT idx, evidence, skill FROM strengths WHERE session = ? ORDER BY rowid", (k,))],
+                [tuple(r) for r in self.read(
+                    "SELECT contribution_id, idx, number, owner, due, tell FROM actions WHERE session = ? ORDER BY rowid", (k,)
+                )],
+                [r[0] for r in self.read("SELECT tag FROM tags WHERE session = ? ORDER BY rowid", (k,))],
+                [r[0] for r in self.read("SELECT rating FROM ratings WHERE session = ? ORDER BY rowid", (k,))],
+            )
+
+
+class _Nothing:
+    def __enter__(self) -> None:
+        return None
+
+    def __exit__(self, *exc: object) -> None:
+        return None
+
+
+_nothing = _Nothing()
+
+
+def _delete(conn: sqlite3.Connection, k: int) -> None:
+    lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
+    conn.execute(
+        "INSERT INTO contributions_fts(contributions_fts, rowid, text) "
+        "SELECT 'delete', rowid, text FROM contributions WHERE rowid BETWEEN ? AND ?",
+        (lo, hi),
+    )
+    conn.execute("DELETE FROM contributions WHERE rowid BETWEEN ? AND ?", (lo, hi))
+    for table in ("strengths", "actions", "tags", "ratings"):
+        conn.execute(f"DELETE FROM {table} WHERE session = ?", (k,))
+    conn.execute("DELETE FROM sessions WHERE k = ?", (k,))
+
+
+def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None) -> None:
+    conn.execute(
+        "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+        (
+            k, d.id, d.date, d.created_at, d.team, make_team_key(d.team), d.title, d.template_id, d.template_name,
+            d.status, _mark_text(mark), len(d.texts), json.dumps(d.phases), json.dumps(d.names),
+            json.dumps(d.people), json.dumps(d.reviews),
+        ),
+    )
+    base = k << SHIFT
+    right = set(d.went_right)
+    rows = [(base | i, k, i, d.phase_of[i], 1 if i in right else 0, text) for i, text in enumerate(d.texts)]
+    conn.executemany("INSERT INTO contributions VALUES (?,?,?,?,?,?)", rows)
+    conn.executemany("INSERT INTO contributions_fts(rowid, text) VALUES (?,?)", [(r[0], r[5]) for r in rows])
+    if d.strengths:
+        conn.executemany("INSERT INTO strengths VALUES (?,?,?,?)", [(k, *s) for s in d.strengths])
+    if d.actions:
+        conn.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?)", [(k, a[1], a[0], *a[2:]) for a in d.actions])
+    if d.tags:
+        conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in d.tags])
+    if d.ratings:
+        conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
+
+
+def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> SessionData | None:
+    """A session's rows straight from its session file, if that file is in step with its journal (``mark``:
+    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it)."""
+    if mark[0] is None:
+        return None
+    path = store.sessions_dir / f"{sid}.json"
+    try:
+        header, contributions, meta = _read_tables(path, path.read_bytes())
+        if meta.get("journal_bytes") == mark[2]:
+            return compute(store.resolve_template(header, path), contributions)
+    except (OSError, DamagedFileError):
+        pass
+    return None
+
+
+def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[SessionData | None, Mark | None]]:
+    """The rows of each session of ``items`` ((id, mark) each), in order, one after the other."""
+    for sid, mark in items:
+        yield _read_session(store, sid, mark, compute)
+
+
+ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[SessionData | None, Mark | None]]]
+
+
+def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[SessionData | None, Mark | None]:
+    """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
+    with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
+    data = read_session_file(store, sid, mark, compute)
+    if data is not None:
+        return data, mark
+    try:
+        with store._thread_lock:
+            session = store.load_session(sid)
+        return compute(session_header(session), [contribution_doc(c) for c in session.contributions]), None
+    except StoreError as exc:
+        if str(exc) not in store.notices:
+            store.notices.append(str(exc))
+        return None, None
