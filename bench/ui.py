@@ -3,7 +3,8 @@
 Run `python bench/ui.py` (200 contributions, 7 cold starts of each app) or `python bench/ui.py --quick`
 (CI: 40 contributions, 3 starts). Prints figures; fails nothing.
 
-Targets: per contribution p95 <= 30 ms; cold start ratio (facilitator / bare Textual app) <= 1.3.
+Targets: per contribution p95 <= 30 ms; cold start ratio (facilitator / bare Textual app) <= 1.3; a phase
+with 500 contributions opens in <= 500 ms and takes one more in <= 100 ms.
 
 What is measured:
   contribution  the real app under Pilot (headless, 160x45) on a real Store in a temporary folder, a
@@ -14,6 +15,10 @@ What is measured:
                   enter handler (speaker parsing, the store's fsynced journal append and file replace,
                   mounting the new item) plus the refresh, measured inside the app.
                   round trip: the same seen from Pilot (includes Pilot's waiting for idle).
+  long phase    a running session whose discussion phase holds 500 contributions (stored whole): the session
+                screen opened on it from the home screen under Pilot (160x45), from the call to the screen
+                drawn and the app idle, the first time in the process (its module and styles loaded then) and
+                again; then contributions recorded into it, timed as "processing" above.
   cold start    from starting a fresh Python process until its first usable screen has been drawn (headless,
                 160x45): the facilitator app on its home screen (store opened, templates listed) against a
                 bare Textual app with a Header, a Markdown and a Footer, alternated, median of the runs. Both
@@ -63,7 +68,7 @@ async def drive(count: int, folder: Path) -> tuple[list[float], list[float]]:
     from facilitator.store import Store
     from facilitator.templates import load_library
     from facilitator.tui.screens.session import SessionScreen
-    from facilitator.tui.widgets.contribution_list import ContributionItem
+    from facilitator.tui.widgets.contribution_list import ContributionList
 
     clock_now = [dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)]
 
@@ -102,12 +107,87 @@ async def drive(count: int, folder: Path) -> tuple[list[float], list[float]]:
                 await pilot.press("enter")
                 await pilot.pause()
                 round_trip.append(time.perf_counter() - t0)
-            shown = len(screen.query(ContributionItem))
+            shown = len(screen.query_one(ContributionList).shown_contributions())
             assert shown == count, f"{shown} shown, {count} recorded"
     finally:
         SessionScreen.record = original_record
         store.close()
     return processing, round_trip
+
+
+# ---------------------------------------------------------------------- a long phase
+async def drive_long_phase(count: int, entries: int, folder: Path) -> tuple[list[float], list[float]]:
+    """(opening times, per-enter processing times) for a running session whose discussion phase already holds
+    ``count`` contributions: the session screen opened from the home screen (the first time in the process, then
+    again), then ``entries`` contributions recorded into that phase."""
+    from textual.widgets import Input
+
+    from facilitator.cli import make_app
+    from facilitator.models import Contribution, Session
+    from facilitator.settings import Settings
+    from facilitator.store import Store
+    from facilitator.templates import load_library
+    from facilitator.tui.screens.session import SessionScreen
+    from facilitator.tui.widgets.contribution_list import ContributionList
+
+    now = dt.datetime(2026, 11, 22, 10, 0, tzinfo=dt.timezone.utc)
+    clock_now = [now]
+
+    def clock() -> dt.datetime:
+        clock_now[0] += dt.timedelta(seconds=1)
+        return clock_now[0]
+
+    library = load_library(None)
+    template = library.get("serious-success-review")
+    phase = template.phases[template.phase_index("what-went-right")]
+    said = [
+        Contribution(
+            id=f"c{n:05d}", phase_id=phase.id, speaker=PEOPLE[n % 12], created_at=now + dt.timedelta(seconds=n),
+            text=f"contribution number {n}: what helped the family, said in a sentence or two.",
+        )
+        for n in range(1, count + 1)
+    ]
+    store = Store(folder, clock=clock).open()
+    session = Session(
+        id="20261122-long", template=template, title="A long phase", date=now.date(), participants=PEOPLE,
+        created_at=now, current_phase=template.phase_index(phase.id), contributions=said,
+    )
+    store.import_sessions([session])
+    opened: list[float] = []
+    processing: list[float] = []
+    started: list[float] = []
+    original_record = SessionScreen.record
+
+    def timed_record(self, text: str, safeguarding: bool = False) -> None:  # noqa: ANN001
+        started.append(time.perf_counter())
+        original_record(self, text, safeguarding)
+        self.call_after_refresh(lambda: processing.append(time.perf_counter() - started[-1]))
+
+    try:
+        app = make_app(store, Settings(data_dir=folder, cursor_blink=False), clock, library=library)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            for _ in range(2):
+                t0 = time.perf_counter()
+                app.open_session(store.load_session(session.id))
+                await pilot.pause()
+                opened.append(time.perf_counter() - t0)
+                assert isinstance(app.screen, SessionScreen)
+                if len(opened) == 1:
+                    app.go_home()
+                    await pilot.pause()
+            SessionScreen.record = timed_record
+            box = app.screen.query_one("#contribution", Input)
+            for n in range(entries):
+                box.value = f"@{n % 12 + 1} one more, number {n}: said in a sentence or two."
+                await pilot.press("enter")
+                await pilot.pause()
+            shown = len(app.screen.query_one(ContributionList).shown_contributions())
+            assert shown == count + entries, f"{shown} shown, {count + entries} recorded"
+    finally:
+        SessionScreen.record = original_record
+        store.close()
+    return opened, processing
 
 
 # ---------------------------------------------------------------------- cold start
@@ -238,6 +318,15 @@ def main() -> int:
             f"  round trip per contribution (Pilot, to idle): p50 {ms(statistics.median(round_trip))}, "
             f"p95 {ms(percentile(round_trip, 95))}"
         )
+
+        long_count, long_entries = (500, 10) if args.quick else (500, 40)
+        opened, long_processing = asyncio.run(drive_long_phase(long_count, long_entries, folder / "long"))
+        print(f"a long phase: {long_count} contributions already in it")
+        print(f"  opening the session screen on it from home (to drawn and idle): first {ms(opened[0])}, "
+              f"again {ms(opened[1])}   target <= 500 ms")
+        print(f"  processing per contribution added to it (app): p50 {ms(statistics.median(long_processing))}, "
+              f"p95 {ms(percentile(long_processing, 95))}, max {ms(max(long_processing))} ({long_entries} added)   "
+              "target <= 100 ms")
 
         data = folder / "cold"
         pycache = folder / "pycache"

@@ -62,7 +62,24 @@ def projector(store: Store, session):  # noqa: ANN001, ANN201
     return session
 
 
-async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[str], prepare=None) -> Path:  # noqa: ANN001
+#: the join screen's address in the screenshot: an example (a real one is this machine's, with a new code each time)
+EXAMPLE_JOIN = "http://192.168.1.20:8765/j/q3Vx8LkP2mZt7RwA9cYn4HbE5sJd6FgU"
+
+
+async def join_screen(pilot) -> None:  # noqa: ANN001
+    """Phones opened (f10) on this machine only, then the join screen shown with the example address."""
+    from facilitator.tui.screens.phones import JoinScreen
+
+    (pilot.app.store.data_dir / "settings.toml").write_text('[phones]\naddress = "127.0.0.1"\nport = 0\n')
+    await pilot.press("f10")
+    await pilot.pause()
+    session_screen = pilot.app.screen.session_screen
+    pilot.app.pop_screen()
+    await pilot.app.push_screen(JoinScreen(session_screen, url=EXAMPLE_JOIN))
+    await pilot.pause()
+
+
+async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[str], prepare=None, then=None) -> Path:  # noqa: ANN001
     out_dir = ROOT / "screenshots"
     out_dir.mkdir(exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="facilitator-shots-") as folder:
@@ -82,6 +99,8 @@ async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[st
             async with app.run_test(size=size) as pilot:
                 for key in keys:
                     await pilot.press(key)
+                if then is not None:
+                    await then(pilot)
                 await pilot.pause()
                 path = app.save_screenshot(filename=f"{name}.svg", path=str(out_dir))
         finally:
@@ -99,6 +118,8 @@ async def main() -> None:
         ("read-back", (160, 45), True, ["ctrl+n"], closing),
         ("home", (120, 32), False, []),
         ("help", (120, 32), True, ["f1"]),
+        ("phones-join", (160, 45), True, [], None, join_screen),
+        ("phones-join-80x24", (80, 24), True, [], None, join_screen),
     ]
     for name, size, demo, keys, *prepare in shots:
         print(await shoot(name, size, demo, keys, *prepare))

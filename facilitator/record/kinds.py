@@ -110,14 +110,25 @@ RENDERERS: dict[PhaseKind, Callable[[Phase, list[Contribution]], list[str]]] = {
 }
 
 
+def vote_lines(contributions: list[Contribution]) -> list[str]:
+    """A dot vote's result under a phase's table (a phase listed item by item shows each item's votes beside it)."""
+    voted = [(int(c.fields["votes"]), c) for c in contributions if c.fields.get("votes", "").strip().isdigit()]
+    if not voted:
+        return []
+    voted.sort(key=lambda pair: -pair[0])
+    lines = ["", "**Dot vote**", ""]
+    lines += [f"- {n} vote{'' if n == 1 else 's'}: {escape_cell(c.text)}" for n, c in voted]
+    return lines
+
+
 def render_kind_table(phase: Phase, contributions: list[Contribution], first_action: int = 1) -> list[str]:
-    """The table for a kind-specific phase, or nothing (discussion and round phases, or nothing recorded).
-    `first_action`: the number the first action of an actions phase gets."""
+    """The table for a kind-specific phase, or nothing (discussion and round phases, or nothing recorded), with
+    a dot vote's result under it. `first_action`: the number the first action of an actions phase gets."""
     renderer = RENDERERS.get(phase.kind)
     if renderer is None or not contributions:
         return []
     if phase.kind == PhaseKind.actions:
-        return actions_table(phase, contributions, first_action)
-    return renderer(phase, contributions)
+        return actions_table(phase, contributions, first_action) + vote_lines(contributions)
+    return renderer(phase, contributions) + vote_lines(contributions)
 
 

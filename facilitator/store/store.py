@@ -5,6 +5,9 @@
                                     acknowledged: if the folder was removed, moved or replaced, nothing more
                                     is written there and each change is refused as not saved
 <data>/index.json                   TinyDB: one document per session (a summary); rebuildable
+<data>/index-head.json              derived: the documents the home screen lists (sessions not ended, the newest
+                                    ended ones) and the identity (inode, size, mtime) of the index.json they
+                                    were taken from; written after every index write, without fsync
 <data>/sessions/<id>.json           TinyDB per session: the session, its contributions, and in ``_meta``
                                     the last journal line (``seq``) and journal length (``journal_bytes``) it
                                     contains, and a ``sha256`` of the rest of the file (older files have none)
@@ -24,9 +27,19 @@
 <data>/templates/                   the team's own session templates
 <data>/drafts/<id>.json             what was half typed when the app was closed (store/drafts.py)
 
-Recording a change: append it to the journal and fsync (that is the acknowledgement), then update
-the session's TinyDB file (atomic replace). If the second step fails the change is safe in the
-journal; the session file is rewritten whole at the next change, at close, or at the next start.
+Recording a change: append it to the journal and fsync (that is the acknowledgement); nothing else is
+done before the caller is told it is recorded. The change is kept in memory, and every ``flush_every``
+changes (or ``flush_after`` seconds) a thread of the store's own applies the kept changes to the session's
+TinyDB and replaces its file (checksum written then, atomic replace), holding the store's lock while it
+prepares the bytes and only a file lock while the disk writes them, so the next change is never kept
+waiting. A phase change and close write at once. If the write fails the change is safe in the journal;
+the session file is rewritten whole at the next change, at close, or at the next start.
+
+Opening: ``open()`` takes the lock and checks the folder can be written; if index-head.json was taken from
+the index.json there now, that is all it reads (the home screen needs nothing more), and the rest of the
+start-up (the whole index read, every session's files checked and repaired as below, the action log)
+waits for ``finish_opening()``: the app runs it in a thread just after its first screen is drawn, and
+every method that needs it (and reading ``notices``) runs it first. Without a usable head, open() does it all.
 
 What is checked, and what happens (``_load``, ``_open_index``, ``_check_action_log``): a file that cannot
 be read at all (a folder in its place, an input/output error) or that is damaged (cut off, not JSON, its
@@ -45,6 +58,7 @@ import datetime as dt
 import errno
 import gc
 import hashlib
+import heapq
 import os
 import re
 import secrets
@@ -86,6 +100,9 @@ JOURNAL_SUFFIX = ".journal.jsonl"
 
 #: how many ended sessions the home screen lists as recent
 RECENT_SESSIONS = 20
+#: <data>/index-head.json: the index entries the home screen lists (every session not ended, the newest ended
+#: ones), with the identity of the index.json they were taken from; derived, rewritten with the index
+HEAD_NAME = "index-head.json"
 #: a session's final record, written while it is being ended, before the session is marked ended
 STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
@@ -306,6 +323,19 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
 _SHARED_VALUES = ("id", "team", "facilitator", "template_id", "template_name", "status", "date")
 
 
+def _newest(doc: dict[str, Any]) -> tuple[str, str]:
+    return (str(doc.get("date")), str(doc.get("created_at")))
+
+
+def _home_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The index entries the home screen lists: every session not ended, and the newest ended ones (twice as
+    many as it shows, so that one going leaves enough)."""
+    ended = SessionStatus.ended.value
+    kept = [doc for doc in docs if doc.get("status") != ended]
+    kept += heapq.nlargest(RECENT_SESSIONS * 2, (doc for doc in docs if doc.get("status") == ended), key=_newest)
+    return kept
+
+
 @contextlib.contextmanager
 def _no_gc():
     """Pause the cyclic garbage collector while building many small objects that all stay alive.
@@ -336,7 +366,16 @@ class Store:
         #: what a change refused because the store is read-only is told (one sentence)
         self.read_only_reason = "Not saved: this data folder was opened read-only, so nothing can be changed."
         #: what the user must be told about repairs made while opening or loading (one sentence each)
-        self.notices: list[str] = []
+        self._notices: list[str] = []
+        #: open() found the home screen's entries in index-head.json and left the start-up checks of every
+        #: session (and the reading of the whole index) to finish_opening(): see open()
+        self._open_done = True
+        self._completing = False
+        self._head_rows: list[SessionRow] | None = None
+        self._head_good = False
+        #: the index entries the home screen lists (see _home_docs), kept up to date as single entries change;
+        #: None: worked out again from every entry when next needed
+        self._home: list[dict[str, Any]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
@@ -359,11 +398,46 @@ class Store:
         self.flush_every = 32
         self.flush_after = 5.0
         self._thread_lock = threading.RLock()
+        #: session files due to be written, and the session each holds, written by a thread of their own just
+        #: after the change that made them due was acknowledged (see _write_later), so recording never waits for it
+        self._write_due: dict[str, Session] = {}
+        #: held while a session file is written; taken after _thread_lock, never before it. The writer thread
+        #: holds it alone while its write waits for the disk, so recording (journal only) never waits for that
+        self._file_lock = threading.RLock()
+        self._writes: dict[str, int] = {}  # how many times each session file was written: a later one wins
+        self._writer_busy = False
+        #: changes acknowledged but not yet applied to the session's TinyDB, with their seq and journal length,
+        #: and the session they were made to (applied when the file is written: _write_now)
+        self._pending: dict[str, list[tuple[Callable[[TinyDB], None], int, int]]] = {}
+        self._live: dict[str, Session] = {}
+        self._writer: threading.Thread | None = None
+        self._writer_wake = threading.Event()
+        self._writer_stop = False
         #: goes up with every change this store makes to the folder (recorded, imported, repaired): a
         #: reader that saw the same count has nothing new to read (the folder's lock keeps other writers out)
         self.changes = 0
 
+    @property
+    def notices(self) -> list[str]:
+        """What the user must be told (one sentence each), the start-up checks finished first if need be."""
+        self.finish_opening()
+        return self._notices
+
+    @property
+    def opening_finished(self) -> bool:
+        """False while start-up checks open() left for later are still to be done (see finish_opening)."""
+        return self._open_done
+
+    @property
+    def notices_so_far(self) -> list[str]:
+        """The same, without waiting for start-up checks still to be done (for the first screen)."""
+        return self._notices
+
     # ------------------------------------------------------------------ folders
+    @property
+    def head_path(self) -> Path:
+        return self.data_dir / HEAD_NAME
+
     @property
     def sessions_dir(self) -> Path:
         return self.data_dir / "sessions"
@@ -513,7 +587,7 @@ class Store:
             "so copy it somewhere safe, free some space and start the app again."
         )
         self._open_read_only()
-        self.notices.insert(
+        self._notices.insert(
             0,
             f"The disk holding {self.data_dir} is full, so the app opened read-only: sessions can be looked at and "
             "exported to another disk with `facilitator export ID --out PATH`, but nothing can be recorded until "
@@ -548,9 +622,128 @@ class Store:
             raise self._unusable(exc) from None
         for folder in (self.data_dir, self.backups_dir, self.records_dir, self.quarantine_dir, self.templates_used_dir):
             remove_stray_temp_files(folder)  # sessions/: in the same pass as the start-up checks
+        if self._read_head():
+            self._open_done = False  # the rest in finish_opening(), before anything else needs it
+            return
+        self._open_checks()
+
+    def _open_checks(self) -> None:
         self._open_index()
         self._check_sessions()
         self._check_action_log()
+        if not self._head_good:
+            self._write_head()
+
+    def finish_opening(self) -> None:
+        """The start-up checks open() left for later (see open()): the whole index read, every session's
+        files checked and repaired as at any start, the action log checked, notices raised. Every method that
+        needs them calls this first; the app calls it in a thread just after its first screen is drawn."""
+        if self._open_done:
+            return
+        with self._thread_lock:
+            if self._open_done or self._completing or self._lock is None:
+                return
+            self._completing = True
+            try:
+                self._open_checks()
+            except Exception as exc:  # noqa: BLE001 - the app keeps going on what the index head holds
+                if self._docs is None:
+                    self._docs = {}
+                self._home = None
+                self._notices.append(
+                    f"The sessions in {self.data_dir} could not all be checked at start ({exc}); "
+                    "close the app and start it again to check them."
+                )
+            finally:
+                self._completing = False
+                self._open_done = True
+                self._head_rows = None
+
+    # ------------------------------------------------------------------ the home screen's entries
+    def _index_identity(self) -> list[int] | None:
+        try:
+            st = os.stat(self.index_path)
+        except OSError:
+            return None
+        return [st.st_ino, st.st_size, st.st_mtime_ns]
+
+    def _read_head(self) -> bool:
+        """True if index-head.json was written from the index.json there now, and holds rows as the store writes them."""
+        self._head_good = False
+        try:
+            head = orjson.loads(self.head_path.read_bytes())
+        except (OSError, ValueError):
+            return False
+        if not isinstance(head, dict) or head.get("index") != self._index_identity() or head.get("index") is None:
+            return False
+        docs = head.get("sessions")
+        if not isinstance(docs, list):
+            return False
+        try:
+            rows = [SessionRow.from_doc(doc) for doc in docs]
+        except (ValueError, TypeError, KeyError, AttributeError):
+            return False
+        rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
+        self._head_rows = rows
+        self._head_good = True
+        return True
+
+    def _write_head(self) -> None:
+        """index-head.json from the index in memory, after index.json was written (derived: no fsync)."""
+        if self.read_only or self._docs is None or not self.still_ours():
+            return
+        identity = self._index_identity()
+        if identity is None:
+            return
+        data = orjson.dumps({"index": identity, "sessions": self._home_list()})
+        try:
+            atomic_write(self.head_path, data, sync=False)
+            self._head_good = True
+        except OSError:
+            self._head_good = False
+
+    def _home_list(self) -> list[dict[str, Any]]:
+        if self._home is None:
+            self._home = _home_docs(list((self._docs or {}).values()))
+        return self._home
+
+    def _home_put(self, doc: dict[str, Any]) -> None:
+        """One session's entry changed (``doc``): the home screen's entries follow, without reading every entry."""
+        home = self._home
+        if home is None:
+            return
+        ended = SessionStatus.ended.value
+        old = next((d for d in home if d.get("id") == doc.get("id")), None)
+        if old is not None and old.get("status") == ended and doc.get("status") != ended:
+            self._home = None  # a recent session left the list: the next newest is found among all of them
+            return
+        kept = [d for d in home if d is not old]
+        kept.append(doc)
+        if doc.get("status") == ended:
+            recent = [d for d in kept if d.get("status") == ended]
+            if len(recent) > RECENT_SESSIONS * 2:
+                oldest = min(recent, key=_newest)
+                kept = [d for d in kept if d is not oldest]
+        self._home = kept
+
+    def home_rows(self) -> list[SessionRow]:
+        """What the home screen lists, newest first: every session not ended, and the newest ended ones.
+
+        Just after open() these come from index-head.json, before the start-up checks are done."""
+        head = self._head_rows  # (without the lock: the start-up checks may be holding it, in a thread)
+        if not self._open_done and head is not None:
+            return list(head)
+        self.finish_opening()
+        with self._thread_lock:
+            try:
+                rows = [SessionRow.from_doc(doc) for doc in self._home_list()]
+                rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
+                return rows
+            except (ValueError, TypeError, KeyError, AttributeError):
+                pass
+        rows = self.session_rows()
+        ended = [r for r in rows if r.status == SessionStatus.ended.value][:RECENT_SESSIONS]
+        return [r for r in rows if r.status != SessionStatus.ended.value or r in ended]
 
     def still_ours(self) -> bool:
         """True while the folder is the one this store locked: its lock file is still there, the same file.
@@ -577,7 +770,9 @@ class Store:
             )
 
     def close(self) -> None:
+        self._stop_writer()
         with self._thread_lock:
+            self._open_done = True  # checks left for later are done at the next start
             if self.still_ours():
                 self.flush()  # what fails is still safe in the journal; brought up to date at the next start
             for db in self._session_dbs.values():
@@ -627,7 +822,7 @@ class Store:
         """Move a damaged file aside, untouched, and tell the user."""
         target = self._quarantine_move(path)
         self.changes += 1
-        self.notices.append(f"The file {path} could not be read because {why}, so it was moved to {target}.")
+        self._notices.append(f"The file {path} could not be read because {why}, so it was moved to {target}.")
         return target
 
     @property
@@ -650,7 +845,7 @@ class Store:
                     kept = f"kept in {self._quarantine_move(path)}"
                 except OSError:
                     pass
-            self.notices.append(
+            self._notices.append(
                 f"The action log {path} could not be read because {_read_reason(exc)}, so learning actions show "
                 f"the status their sessions recorded for them; the file is {kept}."
             )
@@ -670,13 +865,13 @@ class Store:
             except OSError:
                 pass
         if not bad:
-            self.notices.append(
+            self._notices.append(
                 f"The action log {path} ended in a half-written line from when the app stopped while saving, which "
                 f"had not been shown as saved, so it was set aside and the original file is {kept}."
             )
             return
         lines = plural(bad, "line")
-        self.notices.append(
+        self._notices.append(
             f"The action log {path} had {lines} that could not be read or used, so the status "
             f"{'change in it was' if bad == 1 else 'changes in them were'} lost and those actions show their "
             f"earlier status; {plural(len(usable), 'readable change')} {'was' if len(usable) == 1 else 'were'} "
@@ -700,7 +895,7 @@ class Store:
             pass
         except (DamagedFileError, OSError) as exc:
             why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
-            self.notices.append(
+            self._notices.append(
                 f"The session index {self.index_path} could not be read because {why}, so the list was made from "
                 "the session files; start the app once to repair it."
             )
@@ -737,12 +932,13 @@ class Store:
             except OSError:
                 kept = "the damaged file could not be moved aside and was left in place"
             count = self._rebuild_index()
-            self.notices.append(
+            self._notices.append(
                 f"The session index {path} could not be read because {why}, so it was rebuilt from "
                 f"{plural(count, 'session')} in {self.sessions_dir} and {kept}."
             )
             return
         self._stale = {i for i, doc in self._docs.items() if doc.get("stale")}
+        self._home = None
         # TinyDB reads the file again when the index is first changed: its bytes are not kept meanwhile.
         self._index = TinyDB(storage=AtomicJSONStorage, path=path)
 
@@ -752,7 +948,7 @@ class Store:
             try:
                 self._docs[session_id] = self._doc_for(self._load(session_id))
             except SessionLostError as exc:
-                self.notices.append(str(exc))
+                self._notices.append(str(exc))
             except StoreError:
                 continue
         self._write_index()
@@ -771,6 +967,7 @@ class Store:
 
     def _write_index(self) -> None:
         """Write the whole index from what is known in memory (after a rebuild or a failed write)."""
+        self._home = None  # (entries were added or taken away)
         if not self.still_ours():
             self._index_behind = True
             return
@@ -781,6 +978,7 @@ class Store:
         try:
             atomic_write(self.index_path, data)
             self._index_behind = False
+            self._write_head()
         except OSError:
             self._index_behind = True
         index = TinyDB(storage=AtomicJSONStorage, path=self.index_path)
@@ -796,6 +994,7 @@ class Store:
         if self._docs.get(session.id) == doc and not self._index_behind:
             return
         self._docs[session.id] = doc
+        self._home_put(doc)
         self._validated.pop(session.id, None)
         if self.read_only:
             return
@@ -806,9 +1005,12 @@ class Store:
             self._index.table("sessions").upsert(doc, Query().id == session.id)
         except OSError:
             self._index_behind = True
+            return
+        self._write_head()
 
     def _drop_summary(self, session_id: str) -> None:
         self._validated.pop(session_id, None)
+        self._home = None
         if self._docs.pop(session_id, None) is not None and not self.read_only:
             self._stale.discard(session_id)
             self._write_index()
@@ -884,14 +1086,14 @@ class Store:
             try:
                 session = self._load(session_id)
             except SessionLostError as exc:
-                self.notices.append(str(exc))
+                self._notices.append(str(exc))
                 changed |= self._docs.pop(session_id, None) is not None
                 continue
             except UnknownSessionError:
                 doc = self._docs.pop(session_id, None)
                 if doc is not None:
                     changed = True
-                    self.notices.append(
+                    self._notices.append(
                         f"The files of “{doc.get('title', session_id)}” ({session_id}) are no longer in "
                         f"{self.sessions_dir}, so it was taken off the list of sessions."
                     )
@@ -924,12 +1126,14 @@ class Store:
                 session = self._load(session_id)
             except StoreError:
                 self._docs.pop(session_id, None)
+                self._home = None
                 continue
             self._put_summary(session)
             self._validated[session_id] = session.summary()
         return self._validated
 
     def list_sessions(self) -> list[SessionSummary]:
+        self.finish_opening()
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             summaries = list(self._summary_map().values())
@@ -940,6 +1144,7 @@ class Store:
         """Every session, newest first, as the home screen lists them: from the index documents as they are,
         without validating them into SessionSummary (and so without loading pydantic) while they are as the
         store wrote them; through list_sessions (which checks and repairs) if any is not."""
+        self.finish_opening()
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             try:
@@ -972,6 +1177,7 @@ class Store:
 
     def load_session(self, session_id: str) -> Session:
         """The session with everything recorded in it, repaired from its journal or backup if need be."""
+        self.finish_opening()
         with self._thread_lock:
             try:
                 session = self._load(session_id)
@@ -990,6 +1196,7 @@ class Store:
         other goes through load_session (journal replayed, damage repaired), so the history never
         misses an acknowledged change.
         """
+        self.finish_opening()
         with self._thread_lock, _no_gc():
             if not self.read_only:
                 self.flush()
@@ -1020,8 +1227,8 @@ class Store:
                     try:
                         entry = HistoryEntry.of(self.load_session(session_id))
                     except StoreError as exc:
-                        if str(exc) not in self.notices:
-                            self.notices.append(str(exc))
+                        if str(exc) not in self._notices:
+                            self._notices.append(str(exc))
                         continue
                 history.append(entry)
             return history
@@ -1178,8 +1385,8 @@ class Store:
             session, db_path, db_problem, db_target, source, journal, contents, journal_target, lost,
             journal_problem=journal_problem, not_applied=not_applied, cut=(contents.good_length, recorded_length) if cut else None,
         )
-        if notice and notice not in self.notices:
-            self.notices.append(notice)
+        if notice and notice not in self._notices:
+            self._notices.append(notice)
         return session
 
     def _repair_journal(self, journal: Journal, contents: JournalContents, keep: list[dict[str, Any]] | None = None) -> Path:
@@ -1279,10 +1486,14 @@ class Store:
         return db
 
     def _forget_db(self, session_id: str) -> None:
+        """Drop the session's TinyDB and the changes kept for it (the caller writes the file whole, or the
+        journal holds them)."""
         db = self._session_dbs.pop(session_id, None)
         if db is not None:
             db.close()
         self._unflushed.pop(session_id, None)
+        self._pending.pop(session_id, None)
+        self._live.pop(session_id, None)
 
     def _write_session_file(self, session: Session, seq: int | None = None, journal_bytes: int | None = None) -> bytes:
         self.changes += 1  # a rewritten file: readers look again
@@ -1291,9 +1502,11 @@ class Store:
         journal_bytes = self._journal_bytes.get(session.id, 0) if journal_bytes is None else journal_bytes
         data = self._file_bytes(session, seq, journal_bytes)
         self._forget_db(session.id)
-        # No fsync of the folder: if a power cut undoes the rename, the old file is whole and the
-        # journal lines after it are replayed (the file records the last line it holds).
-        atomic_write(self._session_path(session.id), data, sync_dir=False)
+        with self._file_lock:
+            self._writes[session.id] = self._writes.get(session.id, 0) + 1
+            # No fsync of the folder: if a power cut undoes the rename, the old file is whole and the
+            # journal lines after it are replayed (the file records the last line it holds).
+            atomic_write(self._session_path(session.id), data, sync_dir=False)
         db = TinyDB(storage=AtomicJSONStorage, path=self._session_path(session.id), sync_dir=False)
         db.storage.preload(data)
         self._session_dbs[session.id] = db
@@ -1324,6 +1537,7 @@ class Store:
         """
         if self.read_only:
             raise NotSavedError(self.read_only_reason)
+        self.finish_opening()
         self.check_still_ours()
         first = self._next_seq(session_id)
         at = self.clock().isoformat()
@@ -1350,49 +1564,31 @@ class Store:
     ) -> bool:
         """Bring the session's TinyDB up to date after the journal acknowledged a change.
 
-        The change goes into the TinyDB at once; its file is replaced (atomically, fsynced) every
-        ``flush_every`` changes, after ``flush_after`` seconds, at a phase change and at close. Until
-        then the journal holds the change: a crash replays it. If writing fails, the change is safe
-        in the journal and the whole file is rewritten at the next chance. Returns False then.
+        The change is kept to be applied to the session's TinyDB, and its file replaced (atomically,
+        fsynced), every ``flush_every`` changes or after ``flush_after`` seconds, by a thread of its own
+        once this has returned (see _write_later); at a phase change (with its backup) and at close, at
+        once. Until then the journal holds the change: a crash replays it. If writing fails, the change
+        is safe in the journal and the whole file is rewritten at the next chance. Returns False then.
         """
         self._journal_bytes[session.id] = journal_bytes
+        data = None
         try:
             if change is None or session.id in self._dirty:
                 data = self._write_session_file(session, seq, journal_bytes)
             else:
-                try:
-                    db = self._db(session.id)
-                    storage = db.storage
-                    storage.meta = {"seq": seq, "journal_bytes": journal_bytes}
-                    storage.deferred = True
-                    change(db)
-                    data = None
-                    count, since = self._unflushed.get(session.id, (0, time.monotonic()))
-                    count += 1
-                    if backup or count >= self.flush_every or time.monotonic() - since >= self.flush_after:
-                        storage.flush()
-                        data = storage.last_bytes
-                        self._unflushed.pop(session.id, None)
-                        self._file_sizes[session.id] = (len(data or b""), journal_bytes)
-                    else:
-                        self._unflushed[session.id] = (count, since)
-                except DamagedFileError as exc:
-                    # Someone else damaged the file while we ran: keep it aside, write ours whole.
-                    self._forget_db(session.id)
-                    target = self._quarantine_move(self._session_path(session.id))
-                    self.notices.append(
-                        f"The session file {exc.path} could not be read because {exc.reason}, so it was rewritten "
-                        f"from the app's copy with nothing lost and the damaged file is kept in {target}."
-                    )
-                    data = self._write_session_file(session, seq, journal_bytes)
+                self._pending.setdefault(session.id, []).append((change, seq, journal_bytes))
+                self._live[session.id] = session
+                count, since = self._unflushed.get(session.id, (0, time.monotonic()))
+                count += 1
+                self._unflushed[session.id] = (count, since)
+                if backup:
+                    self._write_due.pop(session.id, None)
+                    data = self._write_now(session.id)
+                elif count >= self.flush_every or time.monotonic() - since >= self.flush_after:
+                    # Written just after this returns, off the keypress: the journal holds the change.
+                    self._write_later(session)
         except OSError as exc:
-            self._forget_db(session.id)
-            if session.id not in self._dirty:
-                self.notices.append(
-                    f"Saved in the journal, but the session file {self._session_path(session.id)} could not be "
-                    f"updated because {_reason(exc)}; it will be brought up to date automatically."
-                )
-            self._dirty[session.id] = session
+            self._write_failed(session, exc)
             return False
         if backup and data:
             try:
@@ -1401,19 +1597,171 @@ class Store:
                 pass
         return True
 
+    def _write_now(self, session_id: str) -> bytes | None:
+        """Apply the session's kept changes to its TinyDB and write its file; its bytes, or None if nothing was
+        kept. OSError if it cannot be written (the changes are in the journal)."""
+        with self._file_lock:
+            prepared = self._prepare_write(session_id)
+            if prepared is None or isinstance(prepared, bytes):
+                return prepared
+            storage, data, journal_bytes, _ = prepared
+            atomic_write(storage.path, data, sync=storage._sync, sync_dir=storage._sync_dir)
+            storage.pending = False
+            self._file_sizes[session_id] = (len(data), journal_bytes)
+            return data
+
+    def _prepare_write(self, session_id: str) -> tuple[AtomicJSONStorage, bytes, int, int] | bytes | None:
+        """Under both locks: the session's kept changes applied to its TinyDB, and (its storage, the file's new
+        bytes, the journal length they hold, the number of this write); or None if nothing is to be written;
+        or the bytes written, if the file had to be written whole (it was found damaged)."""
+        session = self._live.get(session_id)
+        changes = self._pending.pop(session_id, [])
+        self._unflushed.pop(session_id, None)
+        self._live.pop(session_id, None)
+        if not changes or session is None:
+            return None
+        try:
+            db = self._db(session_id)
+            storage = db.storage
+            storage.deferred = True
+            for change, _, _ in changes:
+                change(db)
+        except DamagedFileError as exc:
+            # Someone else damaged the file while we ran: keep it aside, write ours whole.
+            self._forget_db(session_id)
+            target = self._quarantine_move(self._session_path(session_id))
+            self._notices.append(
+                f"The session file {exc.path} could not be read because {exc.reason}, so it was rewritten "
+                f"from the app's copy with nothing lost and the damaged file is kept in {target}."
+            )
+            return self._write_session_file(session)
+        except OSError:
+            self._live[session_id] = session  # for _write_failed
+            raise
+        seq, journal_bytes = changes[-1][1], changes[-1][2]
+        storage.meta = {"seq": seq, "journal_bytes": journal_bytes}
+        data = storage.last_bytes or b""
+        number = self._writes[session_id] = self._writes.get(session_id, 0) + 1
+        return storage, data, journal_bytes, number
+
+    def _write_failed(self, session: Session, exc: OSError) -> None:
+        self._forget_db(session.id)
+        if session.id not in self._dirty:
+            self._notices.append(
+                f"Saved in the journal, but the session file {self._session_path(session.id)} could not be "
+                f"updated because {_reason(exc)}; it will be brought up to date automatically."
+            )
+        self._dirty[session.id] = session
+
+    def _write_later(self, session: Session) -> None:
+        """Have the session's file written by the writer thread, as soon as the store's lock is free."""
+        self._write_due[session.id] = session
+        if self._writer is None or not self._writer.is_alive():
+            self._writer_stop = False
+            self._writer = threading.Thread(target=self._writer_loop, name="facilitator-session-files", daemon=True)
+            self._writer.start()
+        self._writer_wake.set()
+
+    def _writer_loop(self) -> None:
+        """The writer thread: prepares the due files under the store's lock, then writes them holding only the
+        file lock (recording goes on meanwhile), then notes what was written, or what failed, under the lock."""
+        while True:
+            self._writer_wake.wait()
+            jobs: list[tuple[str, Session, Any]] = []
+            with self._thread_lock:
+                self._writer_wake.clear()
+                if self._writer_stop:
+                    return
+                due, self._write_due = self._write_due, {}
+                if not due or not self.still_ours():
+                    continue
+                self._writer_busy = True
+                self._file_lock.acquire()
+                try:
+                    for session_id in due:
+                        session = self._live.get(session_id)
+                        try:
+                            jobs.append((session_id, session, self._prepare_write(session_id)))
+                        except OSError as exc:
+                            jobs.append((session_id, session, exc))
+                except BaseException:
+                    self._file_lock.release()
+                    self._writer_busy = False
+                    raise
+            results = []
+            try:
+                for session_id, session, job in jobs:
+                    if not isinstance(job, tuple):
+                        results.append((session_id, session, job, None))
+                        continue
+                    storage, data, journal_bytes, number = job
+                    try:
+                        atomic_write(storage.path, data, sync=storage._sync, sync_dir=storage._sync_dir)
+                        storage.pending = False
+                        results.append((session_id, session, (len(data), journal_bytes), number))
+                    except OSError as exc:
+                        results.append((session_id, session, exc, number))
+            finally:
+                self._file_lock.release()
+            with self._thread_lock:
+                try:
+                    for session_id, session, outcome, number in results:
+                        if number is not None and self._writes.get(session_id) != number:
+                            continue  # written again since: that write is the one that counts
+                        if isinstance(outcome, OSError):
+                            if session is not None:
+                                self._write_failed(session, outcome)
+                        elif isinstance(outcome, tuple):
+                            self._file_sizes[session_id] = outcome
+                finally:
+                    self._writer_busy = False
+
+    def _write_due_files(self) -> None:
+        """Write the session files that are due, here and now (under the store's lock)."""
+        due, self._write_due = self._write_due, {}
+        if not due or not self.still_ours():
+            return
+        for session_id in due:
+            session = self._live.get(session_id)
+            try:
+                self._write_now(session_id)
+            except OSError as exc:
+                if session is not None:
+                    self._write_failed(session, exc)
+
+    def wait_for_file_writes(self, timeout: float = 30.0) -> None:
+        """Return once the session files due after the changes acknowledged so far are written (or failed)."""
+        until = time.monotonic() + timeout
+        while time.monotonic() < until:
+            with self._thread_lock:
+                if not self._writer_busy:
+                    self._write_due_files()
+                    return
+            time.sleep(0.002)
+
+    def _stop_writer(self) -> None:
+        writer = self._writer
+        if writer is None:
+            return
+        self._writer_stop = True
+        self._writer_wake.set()
+        if writer is not threading.current_thread():
+            writer.join(timeout=5)
+        self._writer = None
+
     def flush(self) -> None:
         """Write every session file that is behind its journal now (the app may call this when idle)."""
         with self._thread_lock:
             if not self.still_ours():
                 return
+            self._write_due.clear()
             for session_id in list(self._unflushed):
-                db = self._session_dbs.get(session_id)
+                session = self._live.get(session_id)
                 try:
-                    if db is not None and db.storage.flush():
-                        self._file_sizes[session_id] = (len(db.storage.last_bytes), self._journal_bytes[session_id])
-                except OSError:
-                    continue  # still in the journal; tried again at the next flush or start
-                self._unflushed.pop(session_id, None)
+                    self._write_now(session_id)
+                except OSError as exc:  # still in the journal; written whole at the next flush or start
+                    if session is not None:
+                        self._write_failed(session, exc)
             for session in list(self._dirty.values()):
                 try:
                     self._write_session_file(session)
@@ -1427,6 +1775,7 @@ class Store:
         return secrets.token_hex(6)
 
     def create_session(self, session: Session) -> Session:
+        self.finish_opening()
         with self._thread_lock:
             if self._session_path(session.id).exists() or self._journal(session.id).path.exists():
                 raise StoreError(f"A session with id {session.id} already exists.")
@@ -1479,6 +1828,7 @@ class Store:
         Each such change also refreshes the session's backup, so a session can be rebuilt even if
         both its file and its journal are damaged later.
         """
+        self.finish_opening()
         with self._thread_lock:
             data = session.model_dump(mode="json")
             data.update(fields)
@@ -1501,6 +1851,7 @@ class Store:
 
         ``sync=False`` skips the fsyncs: only for building throwaway test data quickly.
         """
+        self.finish_opening()
         with self._thread_lock:
             count = 0
             try:
@@ -1531,8 +1882,8 @@ class Store:
     def read_settings_file(self) -> dict[str, Any]:
         """<data>/settings.toml as a dict; {} if there is none, with a notice if it cannot be read."""
         settings, problem = self._read_settings()
-        if problem is not None and problem not in self.notices:
-            self.notices.append(problem)
+        if problem is not None and problem not in self._notices:
+            self._notices.append(problem)
         return settings
 
     def settings_problem(self) -> str | None:
@@ -1593,6 +1944,7 @@ class Store:
 
     def publish_final_record(self, session: Session) -> Path | None:
         """Move an ended session's staged record to its place in records/ (its ``record_path``)."""
+        self.finish_opening()
         with self._thread_lock:
             return self._finish_staged_record(session.id)
 
@@ -1614,7 +1966,7 @@ class Store:
         except FileNotFoundError:
             return None
         except OSError as exc:
-            self.notices.append(
+            self._notices.append(
                 f"The record of session {session_id} could not be put in {self.records_dir} because {_reason(exc)}; "
                 "it is kept and put there when the app next starts."
             )

@@ -98,7 +98,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self.store = store
         #: what the facilitator has been told: the store's notices from opening it are in the home screen's
         #: banner (unless the app opens on a session); later ones come up as notifications (show_new_notices)
-        self._said: set[str] = set(store.notices) if open_session is None else set()
+        self._said: set[str] = set(store.notices_so_far) if open_session is None else set()
         #: the screens that have already reminded the facilitator that the settings file cannot be read
         self._settings_reminded: weakref.WeakSet[Screen] = weakref.WeakSet()
         self.library = library
@@ -150,6 +150,11 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm(self) -> None:
+        if not self.store.opening_finished:
+            # The home screen was drawn from the index's head: now every session is checked, as at any start.
+            self.store.finish_opening()
+            if self.is_running:
+                self.call_from_thread(self._store_checked)
         self.store.read_settings_file()  # a settings file that cannot be read is a notice, shown at once
         if self.library.has_own_templates:
             self.library.templates  # noqa: B018 - validates them (and loads the pydantic models)
@@ -184,10 +189,21 @@ class FacilitatorApp(ProjectorMixin, App[None]):
                 title="Templates are broken", severity="warning", timeout=NOTICE_SECONDS, markup=False,
             )
 
+    def _store_checked(self) -> None:
+        """The start-up checks are done: what they found goes in the home screen's banner, as when they are done
+        before it is drawn, and its lists are brought up to date."""
+        found = [n for n in self.store.notices_so_far if n not in self._said]
+        for screen in self.screen_stack:
+            if isinstance(screen, HomeScreen) and screen.is_mounted:
+                screen.store_checked(found)
+                self._said.update(found)
+
     def show_new_notices(self) -> None:
         """Problems the store found since the facilitator last looked (a file set aside, a settings file that
         cannot be read, a damaged template snapshot): each as a notification, in its own words."""
-        for notice in list(self.store.notices):
+        if not self.store.opening_finished:
+            return  # the start-up checks are still running: what they find goes in the home screen's banner
+        for notice in list(self.store.notices_so_far):
             if notice not in self._said:
                 self._said.add(notice)
                 self.notify(notice, title="Problem found", severity="warning", timeout=NOTICE_SECONDS, markup=False)

@@ -55,6 +55,19 @@ class RoomCommands(ListedCommands):
                 "Read back to the room before ending: each action's owner, due date and who hears (f9)",
                 screen.action_read_back,
             ),
+            (
+                "Phones: open to phones and show the join code",
+                "A QR code and address on the screen; what phones send waits until you show it (f10)",
+                screen.action_phones,
+            ),
+            ("Phones: show what phones sent", "Everything waiting, shown to the room at once (ctrl+r)", screen.action_reveal_phones),
+            ("Phones: review what phones sent", "One by one: enter shows it, x rejects it (ctrl+w)", screen.action_review_phones),
+            ("Phones: dot vote on this phase's items", "Each phone has a few votes; the result goes into the record (f12)",
+             screen.action_vote),
         ]
+        if screen.phones_url:
+            commands.append(
+                ("Phones: close phone access", "Every phone is cut off; opening again makes a new code", screen.action_close_phones)
+            )
         return commands
 

@@ -8,7 +8,7 @@ from pathlib import Path
 from facilitator.cli import main
 from facilitator.demo import DEMO_CONTRIBUTIONS, DEMO_CURRENT_PHASE
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import FixedClock
 
 
@@ -24,7 +24,7 @@ def test_demo_opens_a_session_with_content_and_cleans_up():
                 await pilot.pause()
                 seen["screen"] = type(app.screen)
                 seen["phase"] = app.screen.session.phase.id
-                seen["shown"] = [i.contribution.text for i in app.screen.query(ContributionItem)]
+                seen["shown"] = [i.contribution.text for i in app.screen.query_one(ContributionList).shown_contributions()]
                 seen["folder"] = app.store.data_dir
                 seen["folder_existed"] = app.store.data_dir.is_dir()
 

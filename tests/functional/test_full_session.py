@@ -13,7 +13,7 @@ from facilitator.tui.screens.dialogs import EndedScreen
 from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 SAID = {
@@ -72,7 +72,7 @@ async def test_whole_serious_success_review(store, clock, data_dir):
                     # Asked once for the evidence (it is in the text here): enter again records it as it is.
                     await pilot.press("enter")
                     await pilot.pause()
-            shown = [item.contribution.text for item in session_screen.query(ContributionItem)]
+            shown = [item.contribution.text for item in session_screen.query_one(ContributionList).shown_contributions()]
             assert shown == SAID[phase.id]
             if index < len(phases) - 1:
                 await pilot.press("ctrl+n")
@@ -145,10 +145,10 @@ async def test_contributions_survive_quit_and_resume(store, clock, data_dir, ssr
             screen = app2.screen
             assert isinstance(screen, SessionScreen)
             assert screen.session.phase.id == "case-story"
-            assert [i.contribution.text for i in screen.query(ContributionItem)] == ["second thing said"]
+            assert [i.contribution.text for i in screen.query_one(ContributionList).shown_contributions()] == ["second thing said"]
             await pilot.press("ctrl+b")
             await pilot.pause()
-            assert [i.contribution.text for i in screen.query(ContributionItem)] == ["first thing said"]
+            assert [i.contribution.text for i in screen.query_one(ContributionList).shown_contributions()] == ["first thing said"]
     finally:
         again.close()
 
@@ -162,7 +162,7 @@ async def test_blank_contribution_is_not_recorded(store, clock, ssr):
         await type_and_record(pilot, "   \t  ")
         screen = app.screen
         assert "Nothing to record" in str(screen.query_one("#status", Static).render())
-        assert not list(screen.query(ContributionItem))
+        assert not list(screen.query_one(ContributionList).shown_contributions())
     assert store.load_session(session.id).contributions == []
 
 
@@ -180,9 +180,9 @@ async def test_hostile_text_is_recorded_and_shown_as_typed(store, clock, ssr):
     async with app.run_test(size=(160, 45)) as pilot:
         for text in texts:
             await type_and_record(pilot, text)
-        items = list(app.screen.query(ContributionItem))
+        items = list(app.screen.query_one(ContributionList).shown_contributions())
         assert [i.contribution.text for i in items] == texts
-        rendered = str(items[1].render())
+        rendered = "".join(items[1].drawn)
         assert "[bold red]not markup[/]" in rendered
     stored = [c.text for c in store.load_session(session.id).contributions]
     assert stored == texts

@@ -8,7 +8,7 @@ from textual.widgets import Input, Static
 
 from facilitator.session_ops import go_to_phase, start_session
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import FIXED_NOW, FixedClock, build_app
 
 PEOPLE = ["Sam Patel", "Priya", "Team manager"]
@@ -51,7 +51,7 @@ async def say(pilot, text: str) -> None:
 
 def shown(pilot) -> list[str]:
     """What the room sees in the list of this phase's contributions."""
-    return [str(item.render()) for item in session_screen(pilot).query(ContributionItem)]
+    return [item.text for item in session_screen(pilot).query_one(ContributionList).shown_contributions()]
 
 
 def status(pilot) -> str:

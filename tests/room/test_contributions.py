@@ -7,13 +7,13 @@ from textual.widgets import Input
 
 from facilitator.record.markdown import render_markdown
 from facilitator.tui.screens.contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem, ContributionList
+from facilitator.tui.widgets.contribution_list import ContributionList
 
 from .helpers import open_app, palette, say, session_screen, shown, status
 
 
 def chosen_text(pilot) -> list[str]:
-    return [str(i.render()) for i in session_screen(pilot).query(ContributionItem) if i.has_class("-chosen")]
+    return [i.text for i in session_screen(pilot).query_one(ContributionList).shown_contributions() if i.chosen]
 
 
 async def test_choose_with_up_and_edit_then_undo(store, clock, library):

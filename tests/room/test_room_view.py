@@ -11,7 +11,7 @@ from facilitator.store.prefs import write_prefs
 from facilitator.tui.screens.dialogs import EndConfirmScreen, EndedScreen
 from facilitator.tui.screens.read_back import ReadBackScreen
 from facilitator.tui.screens.whole_session import WholeSessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from facilitator.tui.widgets.key_bar import KeyBar
 
 from facilitator.session_ops import go_to_phase, start_session
@@ -83,14 +83,14 @@ async def test_projector_mode_is_a_room_view_at_both_sizes(store, clock, library
         assert "What went well in this piece of work?" in drawn
         for hidden in ("Header", "#stepper", "#phase-guidance", "#speaker-hint"):
             assert screen.query_one(hidden).region.height == 0, f"{hidden} is not projected"
-        columns = {item.region.x for item in screen.query(ContributionItem)}
+        columns = {item.region.x for item in screen.query_one(ContributionList).shown_contributions()}
         assert len(columns) == 3, "contributions in three columns at 160 wide"
-        assert all(item.region.y > prompt.region.y for item in screen.query(ContributionItem))
+        assert all(item.region.y > prompt.region.y for item in screen.query_one(ContributionList).shown_contributions())
         assert len(str(screen.query_one(KeyBar).render()).strip().splitlines()) == 1
 
         await pilot.resize_terminal(80, 24)
         await pilot.pause()
-        assert len({item.region.x for item in screen.query(ContributionItem)}) == 2, "two columns at 80 wide"
+        assert len({item.region.x for item in screen.query_one(ContributionList).shown_contributions()}) == 2, "two columns at 80 wide"
         assert "What went well in this piece of work?" in screen_text(app).replace("\n  ", " ")
 
 

@@ -4,13 +4,13 @@ name the item, and each is undone by ctrl+z."""
 from __future__ import annotations
 
 from facilitator.tui.screens.contribution_dialogs import ConfirmScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 
 from .helpers import open_app, say, session_screen, shown, status
 
 
 def chosen_text(pilot) -> list[str]:
-    return [str(i.render()) for i in session_screen(pilot).query(ContributionItem) if i.has_class("-chosen")]
+    return [i.text for i in session_screen(pilot).query_one(ContributionList).shown_contributions() if i.chosen]
 
 
 async def test_up_from_the_box_chooses_the_newest_not_the_last_chosen(store, clock, library):

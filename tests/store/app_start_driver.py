@@ -25,6 +25,9 @@ def main() -> int:
         async def drive() -> None:
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause()
+                while not app.warmed_up:  # the store's start-up checks, done just after the first screen
+                    await pilot.pause(0.01)
+                await pilot.pause()
                 screen = app.screen
                 notices = str(screen.query_one("#home-notices", Static).render()).replace("\n", " ")
                 print(f"READ_ONLY {app.store.read_only}")

@@ -134,3 +134,15 @@ def fixed_clock():
 def counter_free_clock():
     """A clock that moves on one second per reading (the store stamps journal lines and quarantine names)."""
     return fixed_clock()
+
+
+async def start_checks_done(app, pilot, timeout: float = 10.0) -> None:
+    """Wait until the app has finished what it does just after its first screen: the store's start-up checks
+    of every session (found problems then join the home screen's banner) and the templates' validation."""
+    import time
+
+    until = time.monotonic() + timeout
+    while not app.warmed_up and time.monotonic() < until:
+        await pilot.pause(0.01)
+    await pilot.pause()
+    assert app.warmed_up, "the app did not finish its start-up checks"

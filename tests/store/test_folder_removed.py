@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from facilitator.session_ops import go_to_phase, record_contribution
 from facilitator.store import FolderInUseError, NotSavedError, Store
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 from .helpers import fixed_clock, new_session, tree_state
@@ -98,7 +98,7 @@ async def test_ui_says_not_saved_with_the_reason_and_keeps_the_text(running, dat
         status = str(screen.query_one("#status", Static).render()).replace("\n", " ")
         assert "Not saved" in status and "data folder was removed" in status
         assert box.value == "Priya: the kitchen-table visits."
-        assert [item.contribution.text for item in screen.query(ContributionItem)] == ["Recorded before the folder went."]
+        assert [item.contribution.text for item in screen.query_one(ContributionList).shown_contributions()] == ["Recorded before the folder went."]
     assert not data_dir.exists()
 
 

@@ -14,7 +14,7 @@ from textual.widgets import Input, Static
 from facilitator.session_ops import go_to_phase, record_contribution
 from facilitator.store import NotSavedError, Store
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 from .helpers import FailingIO, assert_files_readable, fixed_clock, new_session, stray_temp_files
@@ -102,11 +102,14 @@ def test_journal_saved_but_session_file_not_updated_is_still_recorded(running, m
     io = FailingIO(monkeypatch, data_dir, name_contains=".tmp")
     io.fail_write(errno.ENOSPC)
     record_contribution(store, session, "Journal only.", None, clock)
+    store.wait_for_file_writes()  # the session file is written just after the acknowledgement, off the keypress
     assert io.calls
     assert any("Saved in the journal" in n for n in store.notices)
     record_contribution(store, session, "Journal only, again.", None, clock)
+    store.wait_for_file_writes()
     io.restore()
     record_contribution(store, session, "Disk fine again.", None, clock)
+    store.wait_for_file_writes()
     # The session file itself caught up with everything at the first write that worked.
     from facilitator.store.store import _session_from_file
 
@@ -124,6 +127,7 @@ def test_session_file_behind_at_a_crash_is_caught_up_at_the_next_start(running, 
     io = FailingIO(monkeypatch, data_dir, name_contains=".tmp")
     io.fail_write(errno.ENOSPC)
     record_contribution(store, session, "Only in the journal when the app died.", None, clock)
+    store.wait_for_file_writes()
     assert io.calls
     # No close(): the app died here. The lock dies with the process; simulate that.
     store._lock.release()
@@ -147,14 +151,14 @@ async def test_ui_says_not_saved_and_keeps_the_typed_text(running, monkeypatch, 
         status = str(screen.query_one("#status", Static).render())
         assert "Not saved" in status and "disk is full" in status
         assert box.value == "Priya: the kitchen-table visits made the difference."
-        shown = [item.contribution.text for item in screen.query(ContributionItem)]
+        shown = [item.contribution.text for item in screen.query_one(ContributionList).shown_contributions()]
         assert shown == ["Recorded before the trouble."]
 
         io.restore()
         await pilot.press("enter")
         await pilot.pause()
         assert box.value == ""
-        shown = [item.contribution.text for item in screen.query(ContributionItem)]
+        shown = [item.contribution.text for item in screen.query_one(ContributionList).shown_contributions()]
         assert shown == ["Recorded before the trouble.", "Priya: the kitchen-table visits made the difference."]
     store.close()
     assert reopened_texts(data_dir, session.id) == [

@@ -12,7 +12,7 @@ from facilitator.cli import main
 from facilitator.store import Store
 from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 DRIVER = Path(__file__).with_name("crash_driver.py")
@@ -63,7 +63,7 @@ async def test_home_screen_offers_the_crashed_session_and_reopens_it_on_its_phas
             session = app.screen.session
             assert session.current_phase == phase
             assert [c.id for c in session.contributions if c.id in set(acked)] == acked
-            shown = [item.contribution.id for item in app.screen.query(ContributionItem)]
+            shown = [item.contribution.id for item in app.screen.query_one(ContributionList).shown_contributions()]
             assert shown == [c.id for c in session.contributions if c.phase_id == session.phase.id]
             assert len(shown) >= 3
     finally:

@@ -25,7 +25,7 @@ from facilitator.store import Store
 from facilitator.tui.screens.home import HomeScreen
 from tests.conftest import build_app
 
-from .helpers import FailingIO, counter_free_clock, new_session
+from .helpers import FailingIO, counter_free_clock, new_session, start_checks_done
 
 SAID = ["Referral came from school.", "Mother felt judged at first.", "The worker always rang back."]
 LATER = ["Visits at the kitchen table.", "Child A's words are in every plan."]
@@ -201,7 +201,7 @@ async def test_app_starts_on_a_journal_with_an_impossible_line_and_says_so(folde
     try:
         app = build_app(store, clock)
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.pause()
+            await start_checks_done(app, pilot)
             assert isinstance(app.screen, HomeScreen)
             shown = str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
             assert "cannot use" in shown and session_id in shown

@@ -11,7 +11,7 @@ from facilitator.tui.screens.dialogs import EndedScreen
 from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import build_app
 
 from .test_builtin import DESIGN_IDS
@@ -69,7 +69,7 @@ async def test_builtin_template_runs_from_first_to_last_phase(template_id, store
             # In a round, who said it starts on the first person still to speak.
             assert screen.query_one("#speaker", Select).value == "Sam"
         await record_here(pilot, screen, f"Last words in {last.title}")
-        assert [i.contribution.text for i in screen.query(ContributionItem)] == [f"Last words in {last.title}"]
+        assert [i.contribution.text for i in screen.query_one(ContributionList).shown_contributions()] == [f"Last words in {last.title}"]
 
         await pilot.press("ctrl+e")
         await pilot.pause()

@@ -9,7 +9,7 @@ from textual.widgets import Button, Input, Select, Static
 from facilitator.session_ops import go_to_phase, start_session
 from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.session import SessionScreen
-from facilitator.tui.widgets.contribution_list import ContributionItem
+from facilitator.tui.widgets.contribution_list import ContributionList
 from facilitator.tui.widgets.kind_fields import KindFields
 from tests.conftest import build_app
 
@@ -30,7 +30,7 @@ def status(screen) -> str:
 
 
 def shown(screen) -> list[str]:
-    return [str(item.render()) for item in screen.query(ContributionItem)]
+    return [item.text for item in screen.query_one(ContributionList).shown_contributions()]
 
 
 async def type_keys(pilot, text: str) -> None:

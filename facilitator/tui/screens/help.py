@@ -41,6 +41,10 @@ KEYS = [
     ("f8", "the whole session: every phase's contributions on one screen (escape goes back)"),
     ("f9", "closing read-back: actions with owner, due and who hears, highlights, strengths (ctrl+n on the last "
      "phase, or r when ending, opens it too)"),
+    ("f10", "phones: open the session to phones and show the join code on the screen (x there closes phone access)"),
+    ("f12", "dot vote on this phase's items from phones (+ adds a vote for someone without a phone, c closes it: "
+     "the result goes into the record)"),
+    ("ctrl+r / ctrl+w", "what phones sent: show it all to the room / review it one by one after blanking the projector (enter shows, x rejects)"),
     ("ctrl+e", "end the session: confirm with enter, then the record is written"),
     ("ctrl+p", "command palette: every one of these, and more"),
     ("ctrl+q", "quit; the session stays open and can be resumed"),

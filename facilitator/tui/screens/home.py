@@ -57,8 +57,8 @@ class HomeScreen(Screen):
         # (no second layout and redraw of the lists when they are filled, or the template's summary appears).
         app = self.app
         self.sub_title = f"data folder: {app.store.data_dir}"
-        notices = list(app.store.notices)
-        self._composed_sessions = app.store.session_rows()
+        notices = list(app.store.notices_so_far)
+        self._composed_sessions = app.store.home_rows()
         unfinished, recent = self._session_options(self._composed_sessions)
         templates, _ = app.library.cards()
         yield Header()
@@ -127,8 +127,24 @@ class HomeScreen(Screen):
             templates.highlighted = 0
         templates.focus()
 
+    def store_checked(self, found: list[str]) -> None:
+        """The store's start-up checks, done after this screen was first drawn, found ``found`` (sentences)."""
+        if found:
+            banner = self.query_one("#home-notices", Static)
+            shown = str(banner.render()).strip() if banner.display else ""
+            banner.update("\n".join([shown, *found] if shown else found))
+            banner.display = True
+        if self._composed_sessions is None:  # already shown: list again if the checks changed anything
+            shown_rows = self._shown_rows
+            if shown_rows != self.app.store.home_rows():
+                self.refresh_lists()
+
+    _shown_rows: list[SessionRow] | None = None
+
     def refresh_lists(self) -> None:
-        unfinished_options, recent_options = self._session_options(self.app.store.session_rows())
+        rows = self.app.store.home_rows()
+        self._shown_rows = rows
+        unfinished_options, recent_options = self._session_options(rows)
         unfinished = self.query_one("#unfinished", OptionList)
         recent = self.query_one("#recent", OptionList)
         unfinished.clear_options()
@@ -144,7 +160,8 @@ class HomeScreen(Screen):
 
     def on_screen_resume(self) -> None:
         composed, self._composed_sessions = self._composed_sessions, None
-        if composed is not None and composed == self.app.store.session_rows():
+        if composed is not None and composed == self.app.store.home_rows():
+            self._shown_rows = composed
             return  # shown for the first time, just after compose() listed the same sessions
         self.refresh_lists()
 
@@ -197,7 +214,7 @@ class HomeScreen(Screen):
                 return
             self.app.open_session(session)
         elif event.option_list.id == "recent":
-            summary = next(s for s in self.app.store.session_rows() if s.id == option_id)
+            summary = next(s for s in self.app.store.home_rows() if s.id == option_id)
             status = self.query_one("#home-status", Static)
             if summary.record_path:
                 status.update(f"Record of “{summary.shown_title}”: {summary.record_path}")

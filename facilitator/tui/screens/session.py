@@ -84,6 +84,10 @@ class SessionScreen(Screen):
         Binding("ctrl+l", "choose", "Choose a contribution", show=False),
         Binding("up", "choose", show=False),
         Binding("escape", "focus_input", show=False),
+        Binding("f10", "phones", "Phones", show=False, priority=True),
+        Binding("ctrl+r", "reveal_phones", "Reveal from phones", show=False, priority=True),
+        Binding("ctrl+w", "review_phones", "Review from phones", show=False, priority=True),
+        Binding("f12", "vote", "Dot vote", show=False, priority=True),
     ]
 
     def __init__(self, session: Session) -> None:
@@ -98,6 +102,11 @@ class SessionScreen(Screen):
         self._timer_with_phase = False
         self._draft_saved = ""
         self._draft_timer = None
+        self._phones = None  # the phone server while phones may join (web.PhoneServer)
+        self._inbox = None  # what phones sent, held until revealed (store.phones.PhoneInbox)
+        self._phones_line_timer = None
+        self._phones_ticker = None
+        self._vote = None  # the dot vote open, if any (phones.DotVote)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -128,6 +137,7 @@ class SessionScreen(Screen):
                 speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True
             )
         yield KindFields(session, id="kind-fields")
+        yield Static("", id="phones-line", markup=False)
         yield Static("", id="status", markup=False)
         yield KeyBar()
 
@@ -145,18 +155,21 @@ class SessionScreen(Screen):
             self.app.notify(note, severity="warning", markup=False, timeout=15)
         self._bring_back_draft()
         self._start_timer_with_phase()
+        self._open_inbox()
 
     def on_screen_resume(self) -> None:
         if not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
-    def on_unmount(self) -> None:
+    async def on_unmount(self) -> None:
         # Quitting (ctrl+q) or closing the app keeps the time spent so far, and what was half typed.
         try:
             self.save_time()
         except StoreError:
             pass
         self._save_draft()
+        # Moving to another session, ending or quitting: nothing listens for phones any more.
+        await self.close_phones(quiet=True)
 
     # ------------------------------------------------------------------ the half-typed contribution
     def on_input_changed(self, event: Input.Changed) -> None:
@@ -401,7 +414,7 @@ class SessionScreen(Screen):
     # ------------------------------------------------------------------ choosing and changing a contribution
     def action_choose(self) -> None:
         contributions = self.query_one(ContributionList)
-        if not contributions.items:
+        if not contributions.contributions:
             self._status("Nothing recorded in this phase yet to choose.")
             return
         # From the box, the newest contribution is chosen first, whatever was chosen last time.
@@ -619,6 +632,273 @@ class SessionScreen(Screen):
 
         self.app.push_screen(PeopleScreen(self.session.participants, self.session.apologies), saved)
 
+    # ------------------------------------------------------------------ phones in the room
+    def _open_inbox(self) -> None:
+        from ...store.phones import PhoneInbox
+
+        from ...phones import DotVote
+
+        self._inbox = PhoneInbox(self.app.store, self.session.id)
+        self._vote = DotVote.resume(self._inbox)
+        if self._inbox.damaged_lines:
+            self.app.notify(
+                f"{self._inbox.damaged_lines} line(s) of what phones sent could not be read in {self._inbox.path}; "
+                "everything else phones sent is kept.",
+                severity="warning", markup=False, timeout=30,
+            )
+        self._update_phones_line()
+
+    @property
+    def phones_url(self) -> str:
+        return self._phones.url if self._phones is not None else ""
+
+    def waiting_items(self) -> list[Contribution]:
+        from ...phones import waiting
+
+        return waiting(self.session, self._inbox) if self._inbox is not None else []
+
+    def phase_label(self, phase_id: str) -> str:
+        for number, phase in enumerate(self.session.template.phases, start=1):
+            if phase.id == phase_id:
+                return f"{number}. {phase.title}"
+        return phase_id
+
+    def waiting_count(self) -> int:
+        if self._inbox is None:
+            return 0
+        return self._inbox.waiting_count({c.id for c in self.session.contributions})
+
+    def phones_summary(self) -> str:
+        count = self.waiting_count()
+        parts = []
+        if self._phones is not None:
+            joined = len(self._phones.phones)
+            parts.append(f"{joined} phone{'s' if joined != 1 else ''} joined")
+        parts.append(f"{count} waiting")
+        return " · ".join(parts)
+
+    def _phones_line_soon(self) -> None:
+        """The phones line brought up to date within a fifth of a second: a room of phones sending at once
+        redraws it a few times, not once for each."""
+        if self._phones_line_timer is None:
+            self._phones_line_timer = self.set_timer(0.2, self._update_phones_line)
+
+    def _update_phones_line(self) -> None:
+        self._phones_line_timer = None
+        line = self.query_one("#phones-line", Static)
+        waiting = self.waiting_count()
+        if self._phones is None and not waiting:
+            line.update("")
+            line.display = False
+            return
+        keys = "ctrl+r shows them all · ctrl+w one by one" if waiting else "f10 shows the code"
+        opened = "Phones open" if self._phones is not None else "Phones closed"
+        line.update(f"{opened} · {self.phones_summary()} · {keys}")
+        line.display = True
+
+    async def action_phones(self) -> None:
+        """Open the session to phones (if it is not already) and show the join screen."""
+        from .phones import JoinScreen
+
+        if self._phones is None:
+            if not await self._start_phones():
+                return
+        self.app.push_screen(JoinScreen(self))
+
+    async def _start_phones(self) -> bool:
+        from ...phones import lan_address, phones_setting
+        from ...web import PhoneServer
+
+        if self.session.status.value != "running" or self.app.store.read_only:
+            self._status("Phones can join only a running session that can be saved.", error=True)
+            return False
+        address, port, note = phones_setting(self.app.store.read_settings_file())
+        if note:
+            self.app.notify(note, severity="warning", markup=False, timeout=15)
+        address = address or lan_address()
+        # Every address at once only when settings.toml says so; phones are then given this machine's own.
+        shown = lan_address() if address in ("0.0.0.0", "::") else address
+        server = PhoneServer(self, address, port, shown_host=shown)
+        try:
+            await server.start()
+        except OSError as exc:
+            self._status(
+                f"Phones could not be opened on {address}:{port} ({exc.strerror or exc}); set another address or port "
+                "under [phones] in settings.toml (address = \"...\", port = 8765), or close what uses that port.",
+                error=True,
+            )
+            return False
+        self._phones = server
+        self._update_phones_line()
+        # how many phones joined, kept up to date while phones may join
+        self._phones_ticker = self.set_interval(1, self._update_phones_line)
+        return True
+
+    async def close_phones(self, quiet: bool = False) -> None:
+        """Stop the phone server: every phone is cut off, and the next opening has a new code."""
+        server, self._phones = self._phones, None
+        if server is not None:
+            if self._phones_ticker is not None:
+                self._phones_ticker.stop()
+                self._phones_ticker = None
+            await server.stop()
+            if not quiet:
+                self._update_phones_line()
+                self._status("Phone access closed: nothing listens for phones now.")
+
+    async def action_close_phones(self) -> None:
+        await self.close_phones()
+
+    def phone_view(self):  # noqa: ANN201 - web.RoomView
+        from ...web import RoomView
+
+        session, phase = self.session, self.session.phase
+        return RoomView(
+            title=session.title,
+            phase_id=phase.id,
+            phase_title=phase.title,
+            phase_number=session.current_phase + 1,
+            phase_count=len(session.template.phases),
+            prompt=phase.prompt.strip(),
+            kind=phase.kind.value,
+            scale_low=phase.scale_low or "",
+            scale_high=phase.scale_high or "",
+            open=session.status.value == "running" and self.is_mounted,
+            vote_round=self._vote.round if self._vote is not None else "",
+            vote=tuple((c.id, c.text) for c, _ in self.vote_items()),
+            votes_each=self._vote.per_phone if self._vote is not None else 0,
+        )
+
+    def phone_receive(self, form: dict[str, str]) -> str:
+        """What a phone sent: held as waiting, or a safeguarding concern straight into the facilitator-only note.
+        Durable before this returns (ValueError for the phone if it cannot be kept as sent; StoreError if not
+        saved)."""
+        from ...phones import phase_kind, read_form, receive
+
+        if self.session.status.value != "running":
+            raise ValueError("The session has ended; nothing more can be sent.")
+        phase_id = form.get("phase")
+        item = read_form(form, phase_kind(self.session, phase_id), self.app.clock().date())
+        try:
+            receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
+        except StoreError as exc:
+            self._status(f"A phone's contribution was not saved: {exc}", error=True)
+            raise
+        if item.safeguarding:
+            self._write_note()
+        self._phones_line_soon()
+        return "note" if item.safeguarding else "waiting"
+
+    def reveal_phones(self, items: list[Contribution] | None = None) -> None:
+        from ...phones import reveal
+
+        items = self.waiting_items() if items is None else items
+        if not items:
+            self._status("Nothing from phones is waiting.")
+            return
+        try:
+            done = reveal(self.app.store, self.session, self._inbox, items)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            done = []
+        for contribution in done:
+            self.undo_stack.push(UndoEntry("add", contribution))
+        self._refresh_contributions()
+        self._update_phones_line()
+        if done:
+            elsewhere = sum(1 for c in done if c.phase_id != self.session.phase.id)
+            where = f" ({elsewhere} in the phase{'s' if elsewhere > 1 else ''} they were sent in)" if elsewhere else ""
+            self._status(f"Showing {len(done)} from phones{where}. ctrl+z takes the last one back off.")
+
+    def action_reveal_phones(self) -> None:
+        self.reveal_phones()
+
+    def reject_phone(self, item: Contribution) -> None:
+        from ...phones import reject
+
+        try:
+            reject(self._inbox, item)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            return
+        self._update_phones_line()
+        self._status(f"Rejected from phones: “{short(item.text, 40)}”; it is not shown or kept in the record.")
+
+    def action_review_phones(self) -> None:
+        from .phones import WaitingScreen
+
+        if not self.waiting_items():
+            self._status("Nothing from phones is waiting.")
+            return
+        self.app.push_screen(WaitingScreen(self))
+
+    # ------------------------------------------------------------------ dot voting
+    def _votable(self) -> list[Contribution]:
+        return self._visible(self.session.phase.id)
+
+    async def action_vote(self) -> None:
+        """Open a dot vote on this phase's items (phones open too, if they are not), or show the one open."""
+        from ...phones import DEFAULT_VOTES, DotVote
+        from .phones import VoteScreen
+
+        if self._vote is None:
+            items = self._votable()
+            if len(items) < 2:
+                self._status("A dot vote needs at least two items in this phase.", error=True)
+                return
+            phones = self.app.store.read_settings_file().get("phones", {})
+            each = phones.get("votes", DEFAULT_VOTES) if isinstance(phones, dict) else DEFAULT_VOTES
+            if type(each) is not int or not 1 <= each <= 20:
+                self.app.notify(f"settings.toml: [phones] votes is {each!r}; write a whole number from 1 to 20. "
+                                f"{DEFAULT_VOTES} votes each are used.", severity="warning", markup=False, timeout=15)
+                each = DEFAULT_VOTES
+            if self._phones is None and not await self._start_phones():
+                return
+            try:
+                self._vote = DotVote.open(self._inbox, self.session.phase.id, [c.id for c in items], each)
+            except StoreError as exc:
+                self._status(str(exc), error=True)
+                return
+        self.app.push_screen(VoteScreen(self))
+
+    def vote_items(self) -> list[tuple[Contribution, int]]:
+        if self._vote is None:
+            return []
+        by_id = {c.id: c for c in self.session.contributions}
+        return [(by_id[i], self._vote.counts[i]) for i in self._vote.items if i in by_id]
+
+    def votes_left(self, phone: str) -> int:
+        return self._vote.left(phone) if self._vote is not None else 0
+
+    def phone_vote(self, phone: str, item: str) -> None:
+        if self._vote is None:
+            raise ValueError("The vote has closed.")
+        self._vote.add(item, phone)
+
+    def facilitator_vote(self, item: str) -> None:
+        """A dot from the facilitator, for someone in the room without a phone."""
+        if self._vote is None:
+            return
+        try:
+            self._vote.add(item, "facilitator")
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+
+    def close_vote(self) -> None:
+        """Close the vote: each item's votes go into the session (and the record)."""
+        if self._vote is None:
+            return
+        try:
+            results = self._vote.close(self.app.store, self.session)
+        except StoreError as exc:
+            self._status(str(exc), error=True)
+            return
+        total = self._vote.total
+        self._vote = None
+        self._refresh_contributions()
+        top = f" Most: “{short(results[0][0].text, 40)}” ({results[0][1]})." if results and results[0][1] else ""
+        self._status(f"Vote closed: {total} vote{'' if total == 1 else 's'}, in the record.{top}")
+
     # ------------------------------------------------------------------ timer
     def timer(self, phase: Phase | None = None) -> PhaseTimer:
         phase = phase or self.session.phase
@@ -791,7 +1071,15 @@ class SessionScreen(Screen):
         except OSError:
             pass
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
+        unshown = self.waiting_count()
         self.app.switch_screen(EndedScreen(ended, path))
+        if unshown:
+            self.app.notify(
+                f"{unshown} contribution{'s' if unshown > 1 else ''} from phones {'were' if unshown > 1 else 'was'} "
+                f"never shown, so {'they are' if unshown > 1 else 'it is'} not in the record "
+                f"(kept in {self._inbox.path}).",
+                title="From phones", severity="warning", markup=False, timeout=30,
+            )
         if flagged:
             self._write_note()
             self.app.notify(

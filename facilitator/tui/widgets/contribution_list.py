@@ -3,21 +3,35 @@
 The list can take the focus (up from the contribution box, or ctrl+l) to choose one contribution: up/down
 move, and e, d, m, s, t, ! ask the screen to edit, delete, move, star, tag or flag it. Contributions
 flagged as safeguarding concerns are never shown here: the list is what the room sees.
+
+A phase may hold hundreds of contributions, so the list is drawn line by line (a ScrollView): each
+contribution is wrapped once to the list's width (kept until it changes or the width does), and only the
+lines on screen are drawn. One column, each contribution after a blank line; in projector mode (the
+list's style has ``layout: grid``) the contributions fill the grid's columns (``grid-size``, ``grid-gutter``),
+each with a line down its left. Colours come from the component classes, styled in the screen's .tcss.
 """
 
 from __future__ import annotations
 
+from bisect import bisect_right
+from dataclasses import dataclass
+
+from rich.segment import Segment
+from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.containers import VerticalScroll
+from textual.geometry import Region, Size
 from textual.message import Message
-from textual.widgets import Static
+from textual.scroll_view import ScrollView
+from textual.strip import Strip
 
 from ...models import ANONYMOUS, Contribution
 from ...safeguarding import shown
 from .kind_fields import fields_text
 
 EMPTY_NOTE = "Nothing recorded in this phase yet."
+#: the left edge of a contribution in projector mode, and of the chosen one (Textual's solid and thick borders)
+EDGE, CHOSEN_EDGE = "│", "█"
 
 
 def contribution_text(contribution: Contribution, number: int) -> Text:
@@ -40,15 +54,38 @@ def contribution_text(contribution: Contribution, number: int) -> Text:
     return text
 
 
-class ContributionItem(Static):
-    def __init__(self, contribution: Contribution, number: int) -> None:
-        super().__init__(contribution_text(contribution, number), classes="contribution")
-        self.contribution = contribution
-        self.set_class(contribution.starred, "-starred")
+@dataclass
+class ShownContribution:
+    """One contribution as the list shows it: its text (before wrapping), whether it is the chosen one, and
+    where it is on the screen (outside the list's area while scrolled out of view)."""
+
+    contribution: Contribution
+    number: int
+    text: str
+    chosen: bool
+    region: Region
+    #: its lines as drawn, wrapped to the list's width
+    drawn: list[str]
 
 
-class ContributionList(VerticalScroll, can_focus=True):
+@dataclass
+class _Cell:
+    index: int  # in the list of contributions shown
+    y: int  # first line, in the list's own lines
+    x: int
+    width: int
+    height: int
+
+
+class ContributionList(ScrollView, can_focus=True):
     """A scrolling list; new items are added at the bottom and scrolled into view."""
+
+    COMPONENT_CLASSES = {
+        "contribution-list--chosen",
+        "contribution-list--chosen-edge",
+        "contribution-list--edge",
+        "contribution-list--empty",
+    }
 
     BINDINGS = [
         Binding("up", "move(-1)", "Earlier", show=False),
@@ -80,54 +117,249 @@ class ContributionList(VerticalScroll, can_focus=True):
 
     def __init__(self, contributions: list[Contribution] | None = None, **kwargs) -> None:
         super().__init__(**kwargs)
-        self._initial = shown(contributions or [])
+        self._contributions: list[Contribution] = shown(contributions or [])
         self.selected: int | None = None
-
-    def compose(self):
-        if not self._initial:
-            yield Static(EMPTY_NOTE, classes="empty-note")
-        for number, contribution in enumerate(self._initial, start=1):
-            yield ContributionItem(contribution, number)
+        #: each contribution's wrapped lines, by id: (the contribution, its number, the width, the lines)
+        self._wrapped: dict[str, tuple[Contribution, int, int, list[Text]]] = {}
+        self._cells: list[_Cell] = []
+        self._starts: list[int] = []  # each row's first line (one column: each cell's)
+        self._height = 0
+        self._width = 0  # the width laid out for
+        self._relayout_asked = False
+        self._laid_out_for: tuple | None = None
+        self._line_cache: dict[tuple[int, int, bool], list[Segment]] = {}
+        self._scroll_end_after_layout = True
 
     # ------------------------------------------------------------------ contents
     @property
-    def items(self) -> list[ContributionItem]:
-        return list(self.query_children(ContributionItem))
+    def contributions(self) -> list[Contribution]:
+        """The contributions shown, in order (flagged ones left out)."""
+        return list(self._contributions)
 
     @property
     def chosen(self) -> Contribution | None:
         """The contribution marked in the list; None once the list has lost focus (its mark is gone then)."""
-        items = self.items
-        if self.selected is None or not items or not self._focused:
+        if self.selected is None or not self._contributions or not self._focused:
             return None
-        return items[min(self.selected, len(items) - 1)].contribution
+        return self._contributions[min(self.selected, len(self._contributions) - 1)]
 
     def show(self, contributions: list[Contribution], keep: str | None = None) -> None:
         """Show a phase's contributions (flagged ones left out); keep the choice on `keep` (an id) if it is there."""
         visible = shown(contributions)
         chosen = keep or (self.chosen.id if self.chosen else None)
-        self.remove_children()
+        self._contributions = visible
         self.selected = None
+        self._laid_out_for = None
         if not visible:
-            self.mount(Static(EMPTY_NOTE, classes="empty-note"))
+            self._relayout()
             return
-        self.mount_all(ContributionItem(c, n) for n, c in enumerate(visible, start=1))
         ids = [c.id for c in visible]
         if self._focused:
             self.selected = ids.index(chosen) if chosen in ids else len(ids) - 1
+            self._relayout()
             self.call_after_refresh(self._mark)
         else:
-            self.call_after_refresh(self.scroll_end, animate=False)
+            self._scroll_end_after_layout = True
+            self._relayout()
 
     def add(self, contribution: Contribution) -> None:
         if contribution.safeguarding:
             return
-        for note in self.query_children(".empty-note"):
-            note.remove()
-        number = len(self.query_children(ContributionItem)) + 1
-        item = ContributionItem(contribution, number)
-        self.mount(item)
-        self.call_after_refresh(self.scroll_end, animate=False)
+        self._contributions.append(contribution)
+        self._laid_out_for = None
+        self._scroll_end_after_layout = True
+        self._relayout()
+
+    def shown_contributions(self) -> list[ShownContribution]:
+        """What the list shows (for tests and the read-back): every contribution with its text as drawn."""
+        self._ensure_layout()
+        region = self.scrollable_content_region
+        scroll_x, scroll_y = self.scroll_offset
+        out = []
+        for cell in self._cells:
+            contribution = self._contributions[cell.index]
+            top = cell.y - scroll_y
+            out.append(
+                ShownContribution(
+                    contribution,
+                    cell.index + 1,
+                    contribution_text(contribution, cell.index + 1).plain,
+                    self._focused and cell.index == self.selected,
+                    Region(region.x + cell.x - scroll_x, region.y + top, cell.width, cell.height),
+                    [line.plain for line in self._lines_of(cell.index, self._content_width(cell.width))],
+                )
+            )
+        return out
+
+    # ------------------------------------------------------------------ layout
+    @property
+    def _grid(self) -> tuple[int, int, int]:
+        """(columns, gutter between rows, gutter between columns): one column unless the style is a grid."""
+        styles = self.styles
+        if styles.layout is None or styles.layout.name != "grid":
+            return 1, 0, 0
+        return max(1, styles.grid_size_columns or 1), styles.grid_gutter_vertical, styles.grid_gutter_horizontal
+
+    def _content_width(self, cell_width: int) -> int:
+        columns, _, _ = self._grid
+        # One column: the edge (or the chosen mark) then the text. A grid: edge, a space, text, a space.
+        return max(1, cell_width - (1 if columns == 1 else 3))
+
+    def _lines_of(self, index: int, width: int) -> list[Text]:
+        contribution = self._contributions[index]
+        number = index + 1
+        cached = self._wrapped.get(contribution.id)
+        if cached is not None and cached[0] is contribution and cached[1] == number and cached[2] == width:
+            return cached[3]
+        text = contribution_text(contribution, number)
+        lines = list(text.wrap(self.app.console, width, overflow="fold")) or [Text("")]
+        self._wrapped[contribution.id] = (contribution, number, width, lines)
+        return lines
+
+    def _ensure_layout(self) -> None:
+        area = self.content_region
+        key = (area.width, area.height, self._grid, len(self._contributions))
+        if self._laid_out_for == key:
+            return
+        self._laid_out_for = key
+        self._line_cache.clear()
+        # Laid out for the whole width; if the contributions turn out taller than the list, again for the width
+        # a scrollbar leaves (found as soon as they overflow, so a long phase is wrapped about once, not twice).
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y in ("auto", "scroll") else 0
+        if self.styles.overflow_y == "scroll" or not self._lay_out(area.width, area.height):
+            self._lay_out(max(0, area.width - bar), None)
+
+    def _lay_out(self, width: int, fits_in: int | None) -> bool:
+        """Lay the contributions out for ``width``; False (and stops) once taller than ``fits_in`` lines."""
+        self._width = width
+        columns, row_gap, column_gap = self._grid
+        cells: list[_Cell] = []
+        starts: list[int] = []
+        self._cells, self._starts, self._height = cells, starts, 0
+        if width <= 0:
+            return True
+        if columns == 1:
+            y = 0
+            for index in range(len(self._contributions)):
+                height = len(self._lines_of(index, self._content_width(width)))
+                y += 1  # the blank line above each contribution
+                starts.append(y)
+                cells.append(_Cell(index, y, 0, width, height))
+                y += height
+                if fits_in is not None and y > fits_in:
+                    return False
+            total = y if self._contributions else 2
+        else:
+            usable = max(columns, width - column_gap * (columns - 1))
+            widths = [usable // columns + (1 if n < usable % columns else 0) for n in range(columns)]
+            xs = [sum(widths[:n]) + column_gap * n for n in range(columns)]
+            y = 0
+            for row_start in range(0, len(self._contributions), columns):
+                row = range(row_start, min(row_start + columns, len(self._contributions)))
+                heights = [len(self._lines_of(i, self._content_width(widths[i - row_start]))) for i in row]
+                height = max(heights)
+                starts.append(y)
+                for i in row:
+                    column = i - row_start
+                    cells.append(_Cell(i, y, xs[column], widths[column], height))
+                y += height + row_gap
+                if fits_in is not None and y - row_gap > fits_in:
+                    return False
+            total = (y - row_gap) if self._contributions else 1
+        self._height = total
+        # Wrapped lines of contributions no longer shown are not kept.
+        if len(self._wrapped) > len(self._contributions) + 50:
+            keep = {c.id for c in self._contributions}
+            self._wrapped = {k: v for k, v in self._wrapped.items() if k in keep}
+        return True
+
+    def _relayout(self) -> None:
+        self._relayout_asked = False
+        if not self.is_mounted:
+            return
+        self._ensure_layout()
+        self.virtual_size = Size(self._width, self._height)
+        self.refresh()
+        if self._scroll_end_after_layout and self._width > 0:  # (not before the list has its size)
+            self._scroll_end_after_layout = False
+            self.call_after_refresh(self.scroll_end, animate=False, immediate=True, force=True)
+
+    def on_mount(self) -> None:
+        self._scroll_end_after_layout = True
+        self.call_after_refresh(self._relayout)
+
+    def on_resize(self) -> None:
+        if self.scroll_y >= self.max_scroll_y:
+            self._scroll_end_after_layout = True  # the newest stays in view
+        self._relayout()
+
+    def notify_style_update(self) -> None:
+        # Colours (a theme, focus) are drawn again; projector mode on or off (a grid, or one column) is laid out
+        # again when next drawn (render_line).
+        super().notify_style_update()
+        self._line_cache.clear()
+
+    # ------------------------------------------------------------------ drawing
+    def render_line(self, y: int) -> Strip:
+        self._ensure_layout()
+        scroll_x, scroll_y = self.scroll_offset
+        width = self.scrollable_content_region.width
+        if (self.virtual_size.height != self._height or self.virtual_size.width != self._width) and not self._relayout_asked:
+            self._relayout_asked = True  # laid out again (a new width): the scrollbars follow
+            self.call_later(self._relayout)
+        base = self.rich_style
+        line = scroll_y + y
+        if not self._contributions:
+            if line == (1 if self._grid[0] == 1 else 0):  # below a blank line; in a grid, below the list's padding
+                style = self.get_component_rich_style("contribution-list--empty")
+                return Strip(list(Text(EMPTY_NOTE).render(self.app.console))).apply_style(style).crop_extend(0, width, base)
+            return Strip.blank(width, base)
+        row = bisect_right(self._starts, line) - 1
+        if row < 0:
+            return Strip.blank(width, base)
+        columns = self._grid[0]
+        segments: list[Segment] = []
+        x = 0
+        for cell in self._cells[row * columns : row * columns + columns]:
+            if cell.x > x:
+                segments.append(Segment(" " * (cell.x - x), base))
+            offset = line - cell.y
+            if offset >= cell.height:
+                segments.append(Segment(" " * cell.width, base))
+            else:
+                segments.extend(self._cell_line(cell, offset, base))
+            x = cell.x + cell.width
+        return Strip(segments).crop_extend(scroll_x, scroll_x + width, base)
+
+    def _cell_line(self, cell: _Cell, offset: int, base: Style) -> list[Segment]:
+        chosen = self._focused and cell.index == self.selected
+        key = (cell.index, offset, chosen)
+        cached = self._line_cache.get(key)
+        if cached is not None:
+            return cached
+        columns = self._grid[0]
+        content_width = self._content_width(cell.width)
+        lines = self._lines_of(cell.index, content_width)
+        style = self.get_component_rich_style("contribution-list--chosen") if chosen else base
+        if chosen:
+            edge = Segment(CHOSEN_EDGE, self.get_component_rich_style("contribution-list--chosen-edge"))
+        elif columns == 1:
+            edge = Segment(" ", base)
+        else:
+            edge = Segment(EDGE, self.get_component_rich_style("contribution-list--edge"))
+        segments = [edge]
+        if columns > 1:
+            segments.append(Segment(" ", style))
+        if offset < len(lines):
+            text_segments = list(lines[offset].render(self.app.console))
+            strip = Strip(text_segments).apply_style(style).crop_extend(0, content_width, style)
+        else:
+            strip = Strip.blank(content_width, style)
+        segments.extend(strip)
+        if columns > 1:
+            segments.append(Segment(" ", style))
+        self._line_cache[key] = segments
+        return segments
 
     # ------------------------------------------------------------------ choosing
     @property
@@ -136,17 +368,19 @@ class ContributionList(VerticalScroll, can_focus=True):
         return self.is_attached and self.screen.focused is self
 
     def _mark(self) -> None:
-        items = self.items
-        focused = self._focused
-        for index, item in enumerate(items):
-            item.set_class(focused and index == self.selected, "-chosen")
-        if focused and self.selected is not None and items:
-            self.scroll_to_widget(items[self.selected], animate=False)
+        self._line_cache.clear()
+        self.refresh()
+        if self._focused and self.selected is not None and self._contributions:
+            self._ensure_layout()
+            columns = self._grid[0]
+            cell = self._cells[min(self.selected, len(self._cells) - 1)] if self._cells else None
+            if cell is not None:
+                top = cell.y - (1 if columns == 1 else 0)
+                self.scroll_to_region(Region(0, top, 1, cell.height + (1 if columns == 1 else 0)), animate=False, immediate=True)
 
     def on_focus(self) -> None:
-        items = self.items
-        if items and (self.selected is None or self.selected >= len(items)):
-            self.selected = len(items) - 1
+        if self._contributions and (self.selected is None or self.selected >= len(self._contributions)):
+            self.selected = len(self._contributions) - 1
         self._mark()
         self.post_message(self.FocusChanged(True))
 
@@ -155,17 +389,15 @@ class ContributionList(VerticalScroll, can_focus=True):
         self.post_message(self.FocusChanged(False))
 
     def action_move(self, delta: int) -> None:
-        items = self.items
-        if not items:
+        if not self._contributions:
             return
-        current = len(items) - 1 if self.selected is None else self.selected
-        self.selected = max(0, min(len(items) - 1, current + delta))
+        current = len(self._contributions) - 1 if self.selected is None else self.selected
+        self.selected = max(0, min(len(self._contributions) - 1, current + delta))
         self._mark()
 
     def action_move_to(self, index: int) -> None:
-        items = self.items
-        if items:
-            self.selected = index % len(items)
+        if self._contributions:
+            self.selected = index % len(self._contributions)
             self._mark()
 
     def action_act(self, action: str) -> None:

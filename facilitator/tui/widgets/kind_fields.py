@@ -14,7 +14,6 @@ a rating, what someone said in a round); this widget holds the rest, reachable b
 
 from __future__ import annotations
 
-import datetime as dt
 
 from rich.text import Text
 from textual.app import ComposeResult
@@ -23,30 +22,20 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets import Button, Input, Select, Static
 
-from ...dates import due_note, is_numeric_date, parse_due
+from ...dates import due_note
 from ...models import Phase, PhaseKind, Session
-from ...text import clean_text
 
-# Field keys stored in Contribution.fields, in the order they are shown, with their labels.
-FIELD_LABELS: dict[str, str] = {
-    "rating": "rating",
-    "evidence": "evidence",
-    "skill": "practice skill",
-    "when": "when",
-    "changed": "done differently",
-    "owner": "owner",
-    "due": "due",
-    "tell": "who hears",
-}
+from ...contribution_fields import (  # noqa: F401 - shared with the phones' page (no Textual there)
+    FIELD_LABELS,
+    KIND_FIELDS,
+    NO_REASON,
+    PASS,
+    build_contribution,
+    normalise_due,
+    one_line,
+    rating_problem,
+)
 
-KIND_FIELDS: dict[PhaseKind, tuple[str, ...]] = {
-    PhaseKind.discussion: (),
-    PhaseKind.strengths: ("evidence", "skill"),
-    PhaseKind.timeline: ("when", "changed"),
-    PhaseKind.actions: ("owner", "due", "tell"),
-    PhaseKind.scale: ("rating",),
-    PhaseKind.round: (),
-}
 
 class RecordingSelect(Select):
     """A drop-down where enter records, as in every other field of the phase; space or down opens it."""
@@ -58,54 +47,6 @@ class RecordingSelect(Select):
 
     def action_submit(self) -> None:
         self.post_message(self.Submitted())
-
-
-PASS = "pass"
-NO_REASON = "(no reason given)"
-
-
-def one_line(value: str) -> str:
-    """What someone typed in a small field: control characters gone, whitespace collapsed."""
-    return " ".join(clean_text(value).split())
-
-
-def rating_problem(value: str) -> str | None:
-    """None if `value` is empty or a whole number from 0 to 10, else a note saying what to type."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit() and 0 <= int(value) <= 10:
-        return None
-    return f"Rating: '{value}' is not a number from 0 to 10; type a whole number from 0 to 10, or leave it empty."
-
-
-def normalise_due(value: str, today: dt.date | None = None) -> tuple[str, str]:
-    """A due date understood as a date becomes YYYY-MM-DD, with the words typed kept beside it when they were
-    words ("end of Feb"); anything else ("next supervision") is kept as typed, and is never overdue."""
-    value = one_line(value)
-    date = parse_due(value, today or dt.date.today())
-    if date is None:
-        return value, ""
-    return date.isoformat(), "" if is_numeric_date(value) else value
-
-
-def build_contribution(
-    kind: PhaseKind, text: str, raw_fields: dict[str, str], today: dt.date | None = None
-) -> tuple[str, dict[str, str]]:
-    """The text to record and the fields to store, from what was typed. Empty fields are left out."""
-    fields = {key: one_line(raw_fields.get(key, "")) for key in KIND_FIELDS.get(kind, ())}
-    fields = {key: value for key, value in fields.items() if value}
-    if "due" in fields:
-        fields["due"], said = normalise_due(fields["due"], today)
-        if said:
-            fields["due_said"] = said
-    if "rating" in fields:
-        fields["rating"] = str(int(fields["rating"]))
-    if kind == PhaseKind.round and text.strip().casefold() == PASS:
-        return PASS, {"turn": PASS}
-    if kind == PhaseKind.scale and not text.strip() and "rating" in fields:
-        return NO_REASON, fields
-    return text, fields
 
 
 def fields_text(fields: dict[str, str]) -> Text | None:

@@ -1,0 +1,83 @@
+"""The extra fields of each phase kind, and how what was typed becomes a contribution's text and fields.
+
+Plain Python (no Textual): the session screen's kind fields and the phones' page both use it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from .dates import is_numeric_date, parse_due
+from .text import clean_text
+from .vocabulary import PhaseKind
+
+# Field keys stored in Contribution.fields, in the order they are shown, with their labels.
+FIELD_LABELS: dict[str, str] = {
+    "rating": "rating",
+    "evidence": "evidence",
+    "skill": "practice skill",
+    "when": "when",
+    "changed": "done differently",
+    "owner": "owner",
+    "due": "due",
+    "tell": "who hears",
+    "votes": "votes",  # dots a dot vote gave it (phones in the room)
+}
+
+KIND_FIELDS: dict[PhaseKind, tuple[str, ...]] = {
+    PhaseKind.discussion: (),
+    PhaseKind.strengths: ("evidence", "skill"),
+    PhaseKind.timeline: ("when", "changed"),
+    PhaseKind.actions: ("owner", "due", "tell"),
+    PhaseKind.scale: ("rating",),
+    PhaseKind.round: (),
+}
+
+PASS = "pass"
+NO_REASON = "(no reason given)"
+
+
+def one_line(value: str) -> str:
+    """What someone typed in a small field: control characters gone, whitespace collapsed."""
+    return " ".join(clean_text(value).split())
+
+
+def rating_problem(value: str) -> str | None:
+    """None if `value` is empty or a whole number from 0 to 10, else a note saying what to type."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit() and 0 <= int(value) <= 10:
+        return None
+    return f"Rating: '{value}' is not a number from 0 to 10; type a whole number from 0 to 10, or leave it empty."
+
+
+def normalise_due(value: str, today: dt.date | None = None) -> tuple[str, str]:
+    """A due date understood as a date becomes YYYY-MM-DD, with the words typed kept beside it when they were
+    words ("end of Feb"); anything else ("next supervision") is kept as typed, and is never overdue."""
+    value = one_line(value)
+    date = parse_due(value, today or dt.date.today())
+    if date is None:
+        return value, ""
+    return date.isoformat(), "" if is_numeric_date(value) else value
+
+
+def build_contribution(
+    kind: PhaseKind, text: str, raw_fields: dict[str, str], today: dt.date | None = None
+) -> tuple[str, dict[str, str]]:
+    """The text to record and the fields to store, from what was typed. Empty fields are left out."""
+    fields = {key: one_line(raw_fields.get(key, "")) for key in KIND_FIELDS.get(kind, ())}
+    fields = {key: value for key, value in fields.items() if value}
+    if "due" in fields:
+        fields["due"], said = normalise_due(fields["due"], today)
+        if said:
+            fields["due_said"] = said
+    if "rating" in fields:
+        fields["rating"] = str(int(fields["rating"]))
+    if kind == PhaseKind.round and text.strip().casefold() == PASS:
+        return PASS, {"turn": PASS}
+    if kind == PhaseKind.scale and not text.strip() and "rating" in fields:
+        return NO_REASON, fields
+    return text, fields
+
+

@@ -1,0 +1,195 @@
+"""The phone page: plain HTML, large print, every field labelled, one form fitting the phase's kind.
+
+Everything shown is escaped (titles, questions and what was typed are text, never markup). The style and the
+small script that follows the room are inline and allowed by their hashes in the Content-Security-Policy, so
+the page loads nothing else; it works without the script (a link reloads the question).
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+from html import escape
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from .server import RoomView
+
+STYLE = """
+body{font-family:system-ui,sans-serif;font-size:1.25rem;line-height:1.5;margin:0 auto;padding:1rem;max-width:36rem;
+color:#111;background:#fff}
+h1{font-size:1.4rem;margin:0 0 .25rem}h2{font-size:1.25rem;margin:1rem 0 .5rem}
+p.phase{margin:0;color:#333}p.question{font-size:1.4rem;font-weight:600;margin:.5rem 0 1rem}
+label,legend{display:block;font-weight:600;margin:1rem 0 .25rem}
+textarea,input[type=text]{box-sizing:border-box;width:100%;font-size:1.2rem;padding:.5rem;border:2px solid #555;
+border-radius:.4rem}
+textarea{min-height:7rem}
+fieldset{border:2px solid #555;border-radius:.4rem;margin:1rem 0;padding:.5rem}
+.scale{display:flex;flex-wrap:wrap;gap:.25rem}.scale label{display:inline-block;font-weight:400;margin:0;
+padding:.4rem .6rem;border:1px solid #555;border-radius:.3rem;min-width:2rem;text-align:center}
+.check{display:flex;gap:.5rem;align-items:flex-start;font-weight:400}.check input{width:1.6rem;height:1.6rem;flex:none}
+button{font-size:1.3rem;padding:.7rem 1.4rem;margin:1rem 0;border:0;border-radius:.4rem;background:#1a4d8f;color:#fff;
+width:100%}
+.received{border-left:.4rem solid #1d7a3a;padding:.5rem 1rem;background:#eef7f0}
+.problem{border-left:.4rem solid #b00020;padding:.5rem 1rem;background:#fdecee}
+.hint{font-weight:400;font-size:1rem;color:#333}
+a{color:#1a4d8f}
+""".strip()
+
+# Follows the room: when the facilitator moves to another phase and nothing is typed, the page reloads.
+SCRIPT = """
+(function(){var b=document.body,p=b.getAttribute('data-phase');setInterval(function(){
+var f=document.querySelector('form');if(f){var t=f.querySelectorAll('textarea,input[type=text]');
+for(var i=0;i<t.length;i++){if(t[i].value)return;}}
+fetch(location.pathname+'/phase',{credentials:'same-origin'}).then(function(r){return r.ok?r.text():p})
+.then(function(x){if(x&&x!==p)location.replace(location.pathname);}).catch(function(){});},10000);})();
+""".strip()
+
+
+def _hash(source: str) -> str:
+    return "'sha256-" + base64.b64encode(hashlib.sha256(source.encode("utf-8")).digest()).decode("ascii") + "'"
+
+
+CSP = (
+    "default-src 'none'; "
+    f"style-src {_hash(STYLE)}; "
+    f"script-src {_hash(SCRIPT)}; "
+    "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+#: what each kind asks for, beside the main box: (field, label, hint)
+KIND_FORM: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
+    "discussion": ("What would you like to say?", []),
+    "round": ("What would you like to say? (or write: pass)", []),
+    "strengths": ("The strength", [("evidence", "Evidence: how do we know?", "")]),
+    "timeline": (
+        "The turning point: what happened",
+        [("when", "When", "for example: month 3"), ("changed", "What was done differently", "")],
+    ),
+    "actions": (
+        "The action",
+        [("owner", "Who owns it", ""), ("due", "When it is due", "a date or words"), ("tell", "Who hears about it", "")],
+    ),
+    "scale": ("Why this number?", []),
+}
+
+
+def _field(name: str, label: str, hint: str, value: str) -> str:
+    hint_html = f' <span class="hint">({escape(hint)})</span>' if hint else ""
+    return (
+        f'<label for="f-{name}">{escape(label)}{hint_html}</label>'
+        f'<input type="text" id="f-{name}" name="{name}" value="{escape(value)}" autocomplete="off">'
+    )
+
+
+def render_page(
+    view: RoomView,
+    *,
+    action: str,
+    csrf: str,
+    values: dict[str, str] | None = None,
+    notice: str = "",
+    problem: str = "",
+) -> str:
+    values = values or {}
+    kind = view.kind if view.kind in KIND_FORM else "discussion"
+    main_label, extra = KIND_FORM[kind]
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(view.title)}</title>",
+        f"<style>{STYLE}</style></head>",
+        f'<body data-phase="{escape(view.phase_key)}">',
+        "<main>",
+        f"<h1>{escape(view.title)}</h1>",
+    ]
+    if notice:
+        parts.append(f'<p class="received" role="status">{escape(notice)}</p>')
+    if problem:
+        parts.append(f'<p class="problem" role="alert">{escape(problem)}</p>')
+    if not view.open:
+        parts.append("<p>The session is not taking contributions from phones now.</p></main></body></html>")
+        return "\n".join(parts)
+    parts += [
+        f'<p class="phase">{view.phase_number} of {view.phase_count}: {escape(view.phase_title)}</p>',
+        f'<p class="question">{escape(view.prompt)}</p>',
+        f'<form method="post" action="{escape(action)}">',
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
+        f'<input type="hidden" name="phase" value="{escape(view.phase_id)}">',
+    ]
+    if kind == "scale":
+        low = f" 0 = {view.scale_low}" if view.scale_low else ""
+        high = f", 10 = {view.scale_high}" if view.scale_high else ""
+        parts.append(f'<fieldset><legend>Your rating, 0 to 10{escape(low + high)}</legend><div class="scale">')
+        for n in range(11):
+            checked = " checked" if values.get("rating") == str(n) else ""
+            parts.append(
+                f'<label for="r{n}"><input type="radio" id="r{n}" name="rating" value="{n}"{checked}> {n}</label>'
+            )
+        parts.append("</div></fieldset>")
+    parts.append(f'<label for="f-text">{escape(main_label)}</label>')
+    parts.append(f'<textarea id="f-text" name="text" maxlength="2000">{escape(values.get("text", ""))}</textarea>')
+    for name, label, hint in extra:
+        parts.append(_field(name, label, hint, values.get(name, "")))
+    parts.append(_field("name", "Your name", "optional: leave it empty to stay anonymous", values.get("name", "")))
+    checked = " checked" if values.get("safeguarding") == "yes" else ""
+    parts += [
+        f'<label class="check" for="f-safeguarding"><input type="checkbox" id="f-safeguarding" name="safeguarding"'
+        f' value="yes"{checked}> Only for the facilitator: a safeguarding concern</label>',
+        '<p class="hint">Ticked, it goes only to the facilitator\'s private note: never shown on the screen, '
+        "never in the minutes.</p>",
+        "<button type=\"submit\">Send</button>",
+        "</form>",
+        f'<p class="hint">What you send is shown to the room when the facilitator reveals it. '
+        f'<a href="{escape(action)}">Show the current question</a></p>',
+        "</main>",
+        f"<script>{SCRIPT}</script>",
+        "</body></html>",
+    ]
+    return "\n".join(parts)
+
+
+def render_vote_page(
+    view: RoomView, *, action: str, csrf: str, left: int, notice: str = "", problem: str = ""
+) -> str:
+    """The dot vote: each item with a button that puts one of this phone's dots on it."""
+    parts = [
+        "<!doctype html>",
+        '<html lang="en"><head><meta charset="utf-8">',
+        '<meta name="viewport" content="width=device-width, initial-scale=1">',
+        f"<title>{escape(view.title)}</title>",
+        f"<style>{STYLE}</style></head>",
+        f'<body data-phase="{escape(view.phase_key)}">',
+        "<main>",
+        f"<h1>{escape(view.title)}</h1>",
+    ]
+    if notice:
+        parts.append(f'<p class="received" role="status">{escape(notice)}</p>')
+    if problem:
+        parts.append(f'<p class="problem" role="alert">{escape(problem)}</p>')
+    parts += [
+        f'<h2>Vote: {escape(view.phase_title)}</h2>',
+        f'<p class="question">You have {left} of {view.votes_each} vote{"" if view.votes_each == 1 else "s"} left. '
+        "Put them on what matters most (more than one on the same item if you like).</p>",
+    ]
+    for item_id, text in view.vote:
+        disabled = " disabled" if left <= 0 else ""
+        parts += [
+            f'<form method="post" action="{escape(action)}" class="vote">',
+            f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
+            f"<p>{escape(text)}</p>",
+            f'<button type="submit" name="vote" value="{escape(item_id)}"{disabled}>Vote for this</button>',
+            "</form>",
+        ]
+    parts += ["</main>", f"<script>{SCRIPT}</script>", "</body></html>"]
+    return "\n".join(parts)
+
+
+def render_message(title: str, message: str) -> str:
+    return (
+        '<!doctype html><html lang="en"><head><meta charset="utf-8">'
+        '<meta name="viewport" content="width=device-width, initial-scale=1">'
+        f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
+        f"<body><main><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>"
+    )

@@ -1,0 +1,53 @@
+"""Shared steps for the phones tests: the real app under Pilot with its phone server on 127.0.0.1, and a real
+HTTP client (aiohttp) acting as a phone."""
+
+from __future__ import annotations
+
+import re
+
+import aiohttp
+
+from tests.room.helpers import open_app, session_screen  # noqa: F401 - re-exported for the tests
+
+
+def local_phones(data_dir, extra: str = "") -> None:
+    """settings.toml: phones on this machine only, on a free port."""
+    data_dir.mkdir(parents=True, exist_ok=True)
+    (data_dir / "settings.toml").write_text(f'[phones]\naddress = "127.0.0.1"\nport = 0\n{extra}')
+
+
+async def open_phones(pilot) -> str:
+    """Press f10 (open to phones, show the join screen) and return the address the screen shows."""
+    await pilot.press("f10")
+    await pilot.pause()
+    from facilitator.tui.screens.phones import JoinScreen
+
+    assert isinstance(pilot.app.screen, JoinScreen), pilot.app.screen
+    return str(pilot.app.screen.query_one("#join-address").render())
+
+
+class Phone:
+    """One phone: its own cookie jar, reading the page and sending its form as a browser would."""
+
+    def __init__(self, url: str) -> None:
+        self.url = url
+        self.http = aiohttp.ClientSession(cookie_jar=aiohttp.CookieJar(unsafe=True))
+
+    async def __aenter__(self) -> "Phone":
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.http.close()
+
+    async def page(self) -> tuple[int, str]:
+        async with self.http.get(self.url) as response:
+            return response.status, await response.text()
+
+    async def send(self, text: str = "", **fields: str) -> tuple[int, str]:
+        """Open the page, fill its form (with its hidden fields), send it; the status and page after."""
+        status, page = await self.page()
+        assert status == 200, page
+        form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+        form.update(text=text, **fields)
+        async with self.http.post(self.url, data=form) as response:
+            return response.status, await response.text()

@@ -1,0 +1,158 @@
+"""A real browser (Debian's chromium, headless, through chromium-driver) on the phones' page, against the real
+app under Pilot: the form typed into and sent, the strict Content-Security-Policy letting the page's own style
+and script run and nothing else, and a page that fits a small phone."""
+
+from __future__ import annotations
+
+import asyncio
+import shutil
+
+import pytest
+
+from tests.room.helpers import shown
+from .helpers import local_phones, open_app, open_phones
+from .test_join import export_md, phones_line
+
+CHROMIUM = shutil.which("chromium")
+DRIVER = shutil.which("chromedriver")
+pytestmark = pytest.mark.skipif(
+    not (CHROMIUM and DRIVER), reason="needs Debian's chromium and chromium-driver (apt install chromium chromium-driver)"
+)
+
+
+def browser(width: int = 360, height: int = 740):  # noqa: ANN201 - selenium's WebDriver
+    from selenium import webdriver
+    from selenium.webdriver.chrome.service import Service
+
+    options = webdriver.ChromeOptions()
+    options.binary_location = CHROMIUM
+    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage", "--disable-gpu",
+                f"--window-size={width},{height}"):
+        options.add_argument(arg)
+    # A small phone's screen (a desktop window cannot be made this narrow)
+    options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
+    options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    return webdriver.Chrome(service=Service(DRIVER), options=options)
+
+
+def send(driver) -> str:  # noqa: ANN001
+    """Press Send and wait for the next page; what it says was done with what was sent."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    button = driver.find_element(By.TAG_NAME, "button")
+    before = driver.current_url
+    button.click()
+    arrived(driver, before)
+    return WebDriverWait(driver, 10).until(EC.presence_of_element_located((By.CSS_SELECTOR, "p.received"))).text
+
+
+def arrived(driver, before: str) -> None:  # noqa: ANN001
+    """Wait until the browser is on another address than ``before`` (the page after sending), fully loaded."""
+    from selenium.common.exceptions import WebDriverException
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def loaded(d) -> bool:  # noqa: ANN001
+        try:
+            return d.current_url != before and d.execute_script("return document.readyState") == "complete"
+        except WebDriverException:  # asked in the middle of the navigation
+            return False
+
+    WebDriverWait(driver, 10).until(loaded)
+
+
+async def test_a_phone_browser_sends_a_contribution_and_a_concern(store, clock, library, data_dir):
+    from selenium.webdriver.common.by import By
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        driver = await asyncio.to_thread(browser)
+        try:
+            def fill_and_send() -> dict:
+                driver.get(url)
+                seen = {
+                    "question": driver.find_element(By.CSS_SELECTOR, "p.question").text,
+                    "button": driver.find_element(By.TAG_NAME, "button").value_of_css_property("background-color"),
+                    "width": driver.execute_script("return [document.documentElement.scrollWidth, innerWidth]"),
+                    "labels": [e.text for e in driver.find_elements(By.TAG_NAME, "label")],
+                }
+                driver.find_element(By.ID, "f-text").send_keys("The health visitor's joint visits <made> the difference")
+                seen["after"] = send(driver)
+                driver.find_element(By.ID, "f-text").send_keys("Uncle is back in the house")
+                driver.find_element(By.ID, "f-safeguarding").click()
+                seen["after concern"] = send(driver)
+                seen["console"] = [entry["message"] for entry in driver.get_log("browser")]
+                return seen
+
+            seen = await asyncio.to_thread(fill_and_send)
+        finally:
+            await asyncio.to_thread(driver.quit)
+        assert seen["question"] == session.phase.prompt.strip()
+        assert seen["button"] == "rgba(26, 77, 143, 1)"  # the page's own style ran under the policy
+        assert seen["width"] == [360, 360]  # no sideways scrolling on a small phone
+        assert "Only for the facilitator: a safeguarding concern" in seen["labels"]
+        assert seen["after"].startswith("Received.")
+        assert "facilitator only" in seen["after concern"]
+        assert not [m for m in seen["console"] if "Content Security Policy" in m], seen["console"]
+        await pilot.pause()
+        assert "1 waiting" in await phones_line(pilot)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert any("joint visits <made> the difference" in line for line in shown(pilot))
+        assert not any("Uncle" in line for line in shown(pilot))
+    record = export_md(data_dir, session.id)
+    assert "joint visits" in record and "Uncle" not in record
+
+
+async def test_a_phone_browser_votes(store, clock, library, data_dir):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support import expected_conditions as EC
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from tests.room.helpers import say
+
+    local_phones(data_dir, extra="votes = 1\n")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "Share the visit plan")
+        await say(pilot, "Book interpreters early")
+        await pilot.press("f12")
+        await pilot.pause()
+        from .helpers import session_screen
+
+        url = session_screen(pilot).phones_url
+        driver = await asyncio.to_thread(browser)
+        try:
+            def vote() -> dict:
+                driver.get(url)
+                forms = driver.find_elements(By.CSS_SELECTOR, "form.vote")
+                target = next(f for f in forms if "Book interpreters early" in f.text)
+                button = target.find_element(By.TAG_NAME, "button")
+                before = driver.current_url
+                button.click()
+                arrived(driver, before)
+                notice = WebDriverWait(driver, 10).until(
+                    EC.presence_of_element_located((By.CSS_SELECTOR, "p.received"))
+                ).text
+                return {
+                    "notice": notice,
+                    "question": driver.find_element(By.CSS_SELECTOR, "p.question").text,
+                    "disabled": [b.get_attribute("disabled") for b in driver.find_elements(By.TAG_NAME, "button")],
+                }
+
+            seen = await asyncio.to_thread(vote)
+        finally:
+            await asyncio.to_thread(driver.quit)
+        assert seen["notice"] == "Vote counted."
+        assert seen["question"].startswith("You have 0 of 1 vote left")
+        assert all(seen["disabled"])
+        await pilot.pause(0.6)
+        assert "Book interpreters early\n" in str(app.screen.query_one("#vote-bars").render())
+        assert "1 vote ·" in str(app.screen.query_one("#vote-count").render())
+        await pilot.press("c")
+        await pilot.pause()
+    assert "1 vote: Book interpreters early" in export_md(data_dir, session.id)

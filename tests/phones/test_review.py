@@ -1,0 +1,120 @@
+"""What phones send, in the room: reviewed one by one (shown or rejected), a form that fits the phase's kind,
+the page following the facilitator's phase, and revealed items that are ordinary contributions."""
+
+from __future__ import annotations
+
+from facilitator.tui.screens.phones import WaitingScreen
+
+from tests.room.helpers import palette, say, shown, status
+from .helpers import Phone, local_phones, open_app, open_phones, session_screen
+from .test_join import export_md, phones_line
+
+
+async def test_review_one_by_one_shows_one_and_rejects_another(store, clock, library, data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            assert (await phone.send("Dad came to every meeting"))[0] == 200
+            assert (await phone.send("a rude remark about a colleague"))[0] == 200
+            assert (await phone.send("The interpreter was booked early", name="Priya"))[0] == 200
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "3 waiting" in await phones_line(pilot)
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        assert isinstance(app.screen, WaitingScreen)
+        assert "blank or freeze the projector" in str(app.screen.query_one("#waiting-where").render())
+        assert "Dad came" not in str(app.screen.query_one("#waiting-item").render())
+        await pilot.press("enter")  # the projector is blanked: read them
+        await pilot.pause()
+        assert "Dad came to every meeting" in str(app.screen.query_one("#waiting-item").render())
+        await pilot.press("enter")  # shown to the room
+        await pilot.pause()
+        assert "rude remark" in str(app.screen.query_one("#waiting-item").render())
+        await pilot.press("x")  # rejected
+        await pilot.pause()
+        assert "1 of 1" in str(app.screen.query_one("#waiting-where").render())
+        await pilot.press("escape")
+        await pilot.pause()
+        lines = shown(pilot)
+        assert any("Dad came to every meeting" in line for line in lines)
+        assert not any("rude remark" in line or "interpreter" in line for line in lines)
+        assert "1 waiting" in await phones_line(pilot)
+        await palette(pilot, "Phones: show what phones sent")
+        assert any("Priya: The interpreter was booked early" in line for line in shown(pilot)), shown(pilot)
+        # Revealed: an ordinary contribution. ctrl+z takes the last one back off the screen.
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert not any("interpreter" in line for line in shown(pilot))
+        assert "Undone" in status(pilot)
+        await say(pilot, "typed at the keyboard as always")
+    record = export_md(data_dir, session.id)
+    assert "Dad came to every meeting" in record and "typed at the keyboard as always" in record
+    assert "rude remark" not in record and "interpreter" not in record
+
+
+async def test_the_form_fits_the_phase_and_follows_the_room(store, clock, library, data_dir):
+    local_phones(data_dir)
+    template = library.get("serious-success-review")
+    session, app = open_app(store, clock, template, "strengths-evidence")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        async with Phone(url) as phone:
+            _, page = await phone.page()
+            assert 'name="evidence"' in page and 'name="owner"' not in page
+            assert (await phone.send("Persistence", evidence="Seven home visits before the door opened"))[0] == 200
+            await pilot.press("ctrl+n")  # the room moves on to the learning actions
+            await pilot.pause()
+            _, page = await phone.page()
+            assert template.phases[template.phase_index("learning-actions")].prompt.split("\n")[0][:30] in page
+            for name in ("owner", "due", "tell"):
+                assert f'name="{name}"' in page
+            code, _ = await phone.send("Share the visit plan with the team", owner="Team manager", due="2027-01-31",
+                                       tell="Duty team")
+            assert code == 200
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        assert any("Share the visit plan" in line for line in shown(pilot))
+    record = export_md(data_dir, session.id)
+    assert "Persistence" in record and "Seven home visits before the door opened" in record
+    assert "Share the visit plan with the team" in record and "Team manager" in record and "2027-01-31" in record
+
+
+async def test_a_rating_phase_takes_0_to_10_and_refuses_anything_else(store, clock, library, data_dir):
+    local_phones(data_dir)
+    template = library.get("signs-of-safety-group-supervision")
+    scale = next(p for p in template.phases if p.kind.value == "scale")
+    session, app = open_app(store, clock, template, scale.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        async with Phone(url) as phone:
+            _, page = await phone.page()
+            assert page.count('name="rating"') == 11
+            code, page = await phone.send("we are nearly there", rating="11")
+            assert code == 400 and "not a number from 0 to 10" in page and "we are nearly there" in page
+            assert (await phone.send("Grandma is now part of the plan", rating="7"))[0] == 200
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+    record = export_md(data_dir, session.id)
+    assert "Grandma is now part of the plan" in record and "7" in record
+
+
+async def test_user_text_is_never_markup_on_the_page_or_the_screen(store, clock, library, data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        async with Phone(url) as phone:
+            code, page = await phone.send("[bold]x[/bold] <script>alert(1)</script> \x1b[31mred", rating="")
+            assert code == 200
+            code, page = await phone.send("y" * 2001, name="<b>me</b>")
+            assert "<b>me</b>" not in page and "&lt;b&gt;me&lt;/b&gt;" in page
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        line = next(line for line in shown(pilot) if "alert" in line)
+        assert "[bold]x[/bold] <script>alert(1)</script> red" in line and "\x1b" not in line

@@ -1,0 +1,82 @@
+"""Dot voting from phones: each phone has its votes, the facilitator adds votes for someone without a phone,
+the room sees bars, and the result goes into the record."""
+
+from __future__ import annotations
+
+import re
+
+from facilitator.session_ops import record_contribution
+from facilitator.tui.screens.phones import VoteScreen
+
+from tests.conftest import build_app
+from tests.room.helpers import say, status
+from .helpers import Phone, local_phones, open_app, session_screen
+from .test_join import export_md
+
+
+async def vote(phone: Phone, text: str) -> tuple[int, str]:
+    """Press the vote button of the item whose text is ``text`` on the phone's page."""
+    _, page = await phone.page()
+    form = next(f for f in page.split('<form method="post"')[1:] if f"<p>{text}</p>" in f)
+    data = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+    async with phone.http.post(phone.url, data=data) as response:
+        return response.status, await response.text()
+
+
+async def test_a_dot_vote_from_phones_and_the_facilitator_goes_into_the_record(store, clock, library, data_dir):
+    local_phones(data_dir, extra="votes = 2\n")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in ("Share the visit plan", "Book interpreters early", "Monthly case huddle"):
+            await say(pilot, text)
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteScreen)
+        url = session_screen(pilot).phones_url
+        async with Phone(url) as a, Phone(url) as b:
+            _, page = await a.page()
+            assert "You have 2 of 2 votes left" in page
+            assert (await vote(a, "Book interpreters early"))[0] == 200
+            code, page = await vote(a, "Book interpreters early")
+            assert code == 200 and "Vote counted" in page and "You have 0 of 2 votes left" in page
+            code, page = await vote(a, "Share the visit plan")  # a third vote: refused
+            assert code == 400 and "used your 2 votes" in page
+            assert (await vote(b, "Monthly case huddle"))[0] == 200
+        await pilot.press("down")  # the facilitator votes for someone without a phone: the second item
+        await pilot.press("plus")
+        await pilot.pause(0.6)
+        bars = str(app.screen.query_one("#vote-bars").render())
+        assert re.search(r"Book interpreters early\n\s+█+ 3", bars), bars
+        assert re.search(r"Share the visit plan\n\s+ 0", bars), bars
+        await pilot.press("c")
+        await pilot.pause()
+        assert "Vote closed: 4 votes, in the record." in status(pilot)
+    record = export_md(data_dir, session.id)
+    dots = record.split("**Dot vote**", 1)[1]
+    assert dots.index("3 votes: Book interpreters early") < dots.index("1 vote: Monthly case huddle") < dots.index(
+        "0 votes: Share the visit plan"
+    )
+
+
+async def test_a_vote_left_open_is_still_open_after_the_app_closes(store, clock, library, data_dir):
+    local_phones(data_dir)
+    template = library.get("serious-success-review")
+    session, app = open_app(store, clock, template, "what-went-right")
+    for text in ("The nurse rang weekly", "School kept a place open"):
+        record_contribution(store, session, text, None, clock)
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("plus")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("f12")
+        await pilot.pause(0.6)
+        bars = str(app.screen.query_one("#vote-bars").render())
+        assert re.search(r"The nurse rang weekly\n\s+█+ 1", bars), bars
+        await pilot.press("c")
+        await pilot.pause()
+    assert "votes:* 1" in export_md(data_dir, session.id)

@@ -1,0 +1,69 @@
+"""Recording waits for the journal line alone: the session file's periodic rewrite comes after "Recorded"."""
+
+from __future__ import annotations
+
+import os
+import threading
+
+from textual.widgets import Input, Static
+
+from facilitator.store import Store
+from facilitator.tui.widgets.contribution_list import ContributionList
+from tests.conftest import build_app
+
+from .helpers import fixed_clock, new_session
+
+
+async def test_a_slow_session_file_write_never_holds_up_recorded(data_dir, library):
+    clock = fixed_clock()
+    store = Store(data_dir, clock=clock).open()
+    session = new_session(store, library.get("serious-success-review"), clock)
+    session_file = f"{session.id}.json"
+    started, finished, release = threading.Event(), threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        try:
+            name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            name = ""
+        if name.startswith(f".{session_file}.") and not release.is_set():  # the session file's temp file
+            started.set()
+            release.wait(10)  # a disk that takes its time
+            finished.set()
+        real_fsync(fd)
+
+    app = build_app(store, clock, open_session_id=session.id)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            screen = app.screen
+            box = screen.query_one("#contribution", Input)
+            os.fsync = slow_fsync
+            try:
+                for n in range(1, store.flush_every + 1):  # the last of these makes the session file due
+                    box.value = f"Point {n}."
+                    await pilot.press("enter")
+                    await pilot.pause()
+                assert started.wait(5), "the session file was never written"
+                # The write is still held by the disk, and the room already sees the contribution as recorded.
+                assert not finished.is_set()
+                status = str(screen.query_one("#status", Static).render())
+                assert f"Recorded ({store.flush_every} in this phase)" in status
+                assert [i.contribution.text for i in screen.query_one(ContributionList).shown_contributions()][-1] == f"Point {store.flush_every}."
+            finally:
+                release.set()
+                os.fsync = real_fsync
+            box.value = "After the slow write."
+            await pilot.press("enter")
+            await pilot.pause()
+        store.close()
+    finally:
+        os.fsync = real_fsync
+        release.set()
+    again = Store(data_dir, clock=fixed_clock()).open()
+    try:
+        texts = [c.text for c in again.load_session(session.id).contributions]
+        assert texts == [f"Point {n}." for n in range(1, store.flush_every + 1)] + ["After the slow write."]
+        assert not again.notices
+    finally:
+        again.close()
