@@ -92,6 +92,7 @@ def receive(
     )
     if item.safeguarding:
         store.add_contribution(session, contribution)
+        inbox.concern_arrived(contribution.id)
     else:
         inbox.add(contribution_doc(contribution))
     return contribution
@@ -240,7 +241,7 @@ class DotVote:
         results = []
         for item_id, count in self.counts.items():
             current = next((c for c in session.contributions if c.id == item_id), None)
-            if current is None:
+            if current is None or current.safeguarding:  # flagged since the vote opened: never shown, not named
                 continue
             fields = {**current.fields, "votes": str(count)}
             if fields != current.fields:
