@@ -30,6 +30,7 @@ SECURITY_HEADERS = {
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
+    "Server": "facilitator",  # not the server's software and version
 }
 
 
@@ -62,6 +63,10 @@ class Room(Protocol):
     def phone_view(self) -> RoomView: ...
 
     def votes_left(self, phone: str) -> int: ...
+
+    def phone_votes(self, phone: str) -> dict[str, int]:
+        """The dots this phone has put on each item of the open vote."""
+        ...
 
     def phone_vote(self, phone: str, item: str) -> None:
         """One dot from this phone on an item of the open vote, journaled; ValueError with one sentence if not."""
@@ -197,6 +202,7 @@ class PhoneServer:
         if view.vote_round and view.open:
             kwargs.pop("values", None)
             return render_vote_page(view, action=self.path, csrf=self._csrf(phone), left=self.room.votes_left(phone),
+                                    mine=self.room.phone_votes(phone),
                                     **kwargs)
         return render_page(view, action=self.path, csrf=self._csrf(phone), **kwargs)
 

@@ -176,3 +176,30 @@ async def test_markup_and_escape_sequences_from_a_phone_are_shown_as_typed_and_e
         await pilot.press("escape")
         await pilot.pause()
         assert any("[bold red]loud[/] <script>alert(1)</script> red done" in line for line in shown(pilot)), shown(pilot)
+
+
+async def test_a_phones_vote_page_says_where_its_votes_are_and_names_each_button(store, clock, library, data_dir):
+    import re
+
+    from .test_vote import vote
+
+    local_phones(data_dir, extra="votes = 3\n")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in ("Share the visit plan", "Book interpreters early"):
+            await say(pilot, text)
+        await pilot.press("f12")
+        await pilot.pause()
+        url = session_screen(pilot).phones_url
+        async with Phone(url) as phone, Phone(url) as other:
+            _, page = await phone.page()
+            assert "Your vote" not in page
+            assert 'aria-label="Vote for this: Share the visit plan"' in page
+            assert 'aria-label="Vote for this: Book interpreters early"' in page
+            await vote(phone, "Book interpreters early")
+            code, page = await vote(phone, "Book interpreters early")
+            assert code == 200 and "You have 1 of 3 votes left" in page
+            forms = {re.search(r"<p>([^<]*)</p>", f).group(1): f for f in page.split('<form method="post"')[1:]}
+            assert "Your votes here: 2" in forms["Book interpreters early"]
+            assert "Your vote" not in forms["Share the visit plan"]
+            assert "Your vote" not in (await other.page())[1]  # another phone's page shows its own votes only

@@ -887,6 +887,9 @@ class SessionScreen(Screen):
     def votes_left(self, phone: str) -> int:
         return self._vote.left(phone) if self._vote is not None else 0
 
+    def phone_votes(self, phone: str) -> dict[str, int]:
+        return self._vote.given(phone) if self._vote is not None else {}
+
     def phone_vote(self, phone: str, item: str) -> None:
         if self._vote is None:
             raise ValueError("The vote has closed.")
