@@ -244,6 +244,9 @@ class PhoneServer:
         self._limit(request, phone)
         if request.content_length is not None and request.content_length > self.max_body:
             raise web.HTTPRequestEntityTooLarge(max_size=self.max_body, actual_size=request.content_length)
+        if request.content_type != "application/x-www-form-urlencoded":
+            # the page's forms send nothing else: no file, no multipart body is ever read
+            raise web.HTTPUnsupportedMediaType(text="Send the form on the page.", content_type="text/plain")
         data = await request.post()  # 413 past client_max_size, however the body is sent
         form = {key: value for key, value in data.items() if isinstance(value, str)}
         if phone is None or not hmac.compare_digest(form.get("csrf", ""), self._csrf(phone)):

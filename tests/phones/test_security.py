@@ -98,6 +98,11 @@ async def test_no_request_writes_outside_the_phones_folder_or_the_sessions_own_f
             for extra in hostile:
                 async with phone.http.post(url, data={**form, **extra}) as response:
                     assert response.status in (200, 400), extra
+            upload = aiohttp.FormData({**form, "text": "with a file"})
+            upload.add_field("file", b"x" * 4000, filename="../../evil.txt", content_type="text/plain")
+            async with phone.http.post(url, data=upload) as response:  # a file: refused before it is read
+                assert response.status == 415
+                assert response.headers["Content-Security-Policy"] == CSP
             async with aiohttp.ClientSession() as http:
                 for path in (f"/j/{code}/../../evil", f"/j/{code}/%2e%2e/%2e%2e/evil", f"/j/..%2f..%2f{code}",
                              "/../../etc/passwd", f"/j/{code}/phase/../../x", "/static/../../x"):
