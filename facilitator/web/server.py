@@ -24,6 +24,9 @@ from aiohttp import web
 from .page import CSP, render_message, render_page, render_vote_page
 
 COOKIE = "phone"
+#: closing phone access waits at most this long for requests still being answered, then drops them: a phone
+#: that never finishes sending cannot hold the facilitator's screen
+SHUTDOWN_SECONDS = 0.25
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
@@ -128,7 +131,7 @@ class PhoneServer:
         app.router.add_get("/j/{code}", self._page)
         app.router.add_post("/j/{code}", self._send)
         app.router.add_get("/j/{code}/phase", self._phase)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.port, backlog=64)

@@ -211,3 +211,35 @@ async def test_the_policy_blocks_any_inline_script_but_the_pages_own(store, cloc
     # the browser names the hash of each inline script it blocked: the one put in, never the page's own
     assert any(f"a hash ({_hash(INJECTED)})" in m for m in refused), refused
     assert not any(f"a hash ({_hash(SCRIPT)})" in m for m in refused), refused
+
+
+async def test_a_phone_that_never_finishes_sending_cannot_hold_closing_phone_access(store, clock, library, data_dir):
+    """Half a request held open (a body promised and never sent, headers never finished): closing phone access
+    still answers at once, and nothing listens afterwards."""
+    import time
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        host, path = url[len("http://"):].split("/", 1)
+        address, port = host.rsplit(":", 1)
+        held = []
+        for head in (f"POST /{path} HTTP/1.1\r\nHost: {host}\r\nContent-Type: application/x-www-form-urlencoded\r\n"
+                     "Content-Length: 1000\r\n\r\ncsrf=", f"GET /{path} HTTP/1.1\r\nHost: {host}\r\n"):
+            reader, writer = await asyncio.open_connection(address, int(port))
+            writer.write(head.encode())
+            await writer.drain()
+            held.append(writer)
+        await asyncio.sleep(0.3)
+        started = time.monotonic()
+        await pilot.press("x")  # close phone access, from the join screen
+        await pilot.pause()
+        took = time.monotonic() - started
+        assert took < 2.5, took
+        assert "Phone access closed" in str(session_screen(pilot).query_one("#status").render())
+        async with aiohttp.ClientSession() as http:
+            with pytest.raises(aiohttp.ClientConnectorError):
+                await http.get(url)
+        for writer in held:
+            writer.close()
