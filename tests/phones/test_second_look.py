@@ -203,3 +203,27 @@ async def test_a_phones_vote_page_says_where_its_votes_are_and_names_each_button
             assert "Your votes here: 2" in forms["Book interpreters early"]
             assert "Your vote" not in forms["Share the visit plan"]
             assert "Your vote" not in (await other.page())[1]  # another phone's page shows its own votes only
+
+
+async def test_rejecting_an_item_leaves_nothing_of_it_on_the_screen(store, clock, library, data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            assert (await phone.send("a rude remark about a colleague"))[0] == 200
+        await pilot.press("escape")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        await pilot.press("enter")  # the projector blanked: read it
+        await pilot.pause()
+        await pilot.press("x")  # rejected
+        await pilot.pause()
+        screen = session_screen(pilot)
+        behind = "\n".join(str(w.render()) for w in screen.query("Static"))
+        assert "Rejected one item from phones" in status(pilot)
+        assert "rude" not in behind, behind  # the status line shows under the review, and after it
+        await pilot.press("escape")
+        await pilot.pause()
+        assert "rude" not in "\n".join(str(w.render()) for w in screen.query("Static"))
+        assert not any("rude" in line for line in shown(pilot))

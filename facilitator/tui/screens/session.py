@@ -838,7 +838,8 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             return
         self._update_phones_line()
-        self._status(f"Rejected from phones: “{short(item.text, 40)}”; it is not shown or kept in the record.")
+        # Nothing of what was rejected on the status line: the room sees it once the projector is back on.
+        self._status("Rejected one item from phones: it is not shown, and not in the record.")
 
     def action_review_phones(self) -> None:
         from .phones import WaitingScreen
