@@ -227,3 +227,30 @@ async def test_rejecting_an_item_leaves_nothing_of_it_on_the_screen(store, clock
         await pilot.pause()
         assert "rude" not in "\n".join(str(w.render()) for w in screen.query("Static"))
         assert not any("rude" in line for line in shown(pilot))
+
+
+async def test_a_long_item_in_the_review_scrolls_and_its_keys_stay_on_a_small_screen(store, clock, library, data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    long = " ".join(f"word{n}" for n in range(330))[:1990] + " THE END"
+    async with app.run_test(size=(80, 24)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            assert (await phone.send(long))[0] == 200
+        await pilot.press("escape")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        keys = app.screen.query_one("#waiting-keys")
+        assert keys.region.height >= 1 and keys.region.bottom <= 24, keys.region
+        assert "x reject" in str(keys.render())
+        scroll = app.screen.query_one("#waiting-scroll")
+        assert scroll.max_scroll_y > 0
+        for _ in range(10):
+            await pilot.press("pagedown")
+        await pilot.pause()
+        assert scroll.scroll_y == scroll.max_scroll_y
+        await pilot.press("x")  # still within reach: rejected
+        await pilot.pause()
+        assert "Nothing is waiting" in str(app.screen.query_one("#waiting-where").render())
