@@ -119,6 +119,7 @@ async def test_a_concern_from_a_phone_is_signalled_without_its_content_until_the
         screen = session_screen(pilot)
         everything = "\n".join(str(w.render()) for w in screen.query("Static")) + "\n".join(shown(pilot))
         assert "shouts" not in everything and "Sam" not in line and "safeguarding" not in line.lower()
+        assert not [n.message for n in app._notifications if "shouts" in n.message or "concern" in n.message]
 
         await pilot.press("f6")  # the warning to blank the projector only: not read yet
         await pilot.pause()
