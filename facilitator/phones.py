@@ -92,6 +92,7 @@ def receive(
     )
     if item.safeguarding:
         store.add_contribution(session, contribution)
+        inbox.concern_arrived(contribution.id)
     else:
         inbox.add(contribution_doc(contribution))
     return contribution
@@ -191,6 +192,7 @@ class DotVote:
         self.per_phone = per_phone
         self.counts: dict[str, int] = {item: 0 for item in self.items}
         self.used: dict[str, int] = {}  # phone -> dots used
+        self.mine: dict[str, dict[str, int]] = {}  # phone -> item -> its dots there (its page shows them)
 
     @classmethod
     def open(cls, inbox: PhoneInbox, phase_id: str, items: list[str], per_phone: int) -> "DotVote":
@@ -213,8 +215,17 @@ class DotVote:
             if item in vote.counts:
                 vote.counts[item] += 1
                 if by != "facilitator":
-                    vote.used[str(by)] = vote.used.get(str(by), 0) + 1
+                    vote._count(str(by), item)
         return vote
+
+    def _count(self, phone: str, item: str) -> None:
+        self.used[phone] = self.used.get(phone, 0) + 1
+        mine = self.mine.setdefault(phone, {})
+        mine[item] = mine.get(item, 0) + 1
+
+    def given(self, phone: str) -> dict[str, int]:
+        """The dots this phone has put on each item."""
+        return dict(self.mine.get(phone, {}))
 
     def left(self, phone: str) -> int:
         return max(0, self.per_phone - self.used.get(phone, 0))
@@ -228,7 +239,7 @@ class DotVote:
         self.inbox.vote_event({"op": "vote", "round": self.round, "item": item, "by": by})
         self.counts[item] += 1
         if by != "facilitator":
-            self.used[by] = self.used.get(by, 0) + 1
+            self._count(by, item)
 
     @property
     def total(self) -> int:
@@ -240,7 +251,7 @@ class DotVote:
         results = []
         for item_id, count in self.counts.items():
             current = next((c for c in session.contributions if c.id == item_id), None)
-            if current is None:
+            if current is None or current.safeguarding:  # flagged since the vote opened: never shown, not named
                 continue
             fields = {**current.fields, "votes": str(count)}
             if fields != current.fields:

@@ -9,6 +9,10 @@ its line is on disk. Each line is one of
     {"op": "vote-open", "round": r, "phase": p, "items": [...], "per_phone": n}   a dot vote opened
     {"op": "vote", "round": r, "item": id, "by": phone or "facilitator"}          one dot
     {"op": "vote-close", "round": r}                        the vote closed (its totals are then in the session)
+    {"op": "concern", "id": id}                             a safeguarding concern from a phone arrived (its
+                                                            text is in the session and the facilitator-only note,
+                                                            never here): the facilitator is told one came
+    {"op": "concerns-seen", "ids": [...]}                   the facilitator opened the notes (f6) since
 
 Revealing adds the item to the session (its journal, with the same id) before the "revealed" line is written,
 so a crash between the two leaves an item that is already a contribution: it is not waiting any more.
@@ -48,6 +52,9 @@ class PhoneInbox:
         self.open_vote: dict[str, Any] | None = None
         #: lines that could not be read when the inbox was loaded (their items are lost to the facilitator)
         self.damaged_lines = 0
+        #: safeguarding concerns from phones, by id, and those the facilitator has looked at (f6) since
+        self._concerns: list[str] = []
+        self._concerns_seen: set[str] = set()
         self._load()
 
     def _load(self) -> None:
@@ -66,6 +73,10 @@ class PhoneInbox:
                 self.open_vote = {**op, "dots": []}
             elif kind == "vote" and self.open_vote is not None and op.get("round") == self.open_vote.get("round"):
                 self.open_vote["dots"].append((op.get("item"), op.get("by")))
+            elif kind == "concern" and isinstance(op.get("id"), str):
+                self._concerns.append(op["id"])
+            elif kind == "concerns-seen" and isinstance(op.get("ids"), list):
+                self._concerns_seen.update(i for i in op["ids"] if isinstance(i, str))
             elif kind == "vote-close" and self.open_vote is not None and op.get("round") == self.open_vote.get("round"):
                 self.open_vote = None
 
@@ -104,3 +115,32 @@ class PhoneInbox:
             return
         self._append({"op": how, "ids": list(ids)})
         self._closed.update(ids)
+
+    # ------------------------------------------------------------------ safeguarding concerns from phones
+    def concern_arrived(self, contribution_id: str) -> None:
+        """Remember that a concern came from a phone, so the facilitator is told (without its content) until
+        the notes are opened. The concern itself is already saved in the session: if this line cannot be
+        written, the signal still shows while the app runs."""
+        from .store import StoreError
+
+        self._concerns.append(contribution_id)
+        try:
+            self._append({"op": "concern", "id": contribution_id})
+        except StoreError:
+            pass
+
+    def unseen_concerns(self) -> list[str]:
+        return [i for i in self._concerns if i not in self._concerns_seen]
+
+    def concerns_seen(self, ids: list[str]) -> None:
+        """The facilitator has read these concerns (the notes shown, f6)."""
+        from .store import StoreError
+
+        unseen = [i for i in ids if i not in self._concerns_seen]
+        if not unseen:
+            return
+        self._concerns_seen.update(unseen)
+        try:
+            self._append({"op": "concerns-seen", "ids": unseen})
+        except StoreError:
+            pass

@@ -151,9 +151,13 @@ def render_page(
 
 
 def render_vote_page(
-    view: RoomView, *, action: str, csrf: str, left: int, notice: str = "", problem: str = ""
+    view: RoomView, *, action: str, csrf: str, left: int, mine: dict[str, int] | None = None, notice: str = "",
+    problem: str = "",
 ) -> str:
-    """The dot vote: each item with a button that puts one of this phone's dots on it."""
+    """The dot vote: each item with a button that puts one of this phone's dots on it, and how many of this
+    phone's dots are on it already. Each button's name says which item it is for (a screen reader reads the
+    buttons on their own)."""
+    mine = mine or {}
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -179,7 +183,13 @@ def render_vote_page(
             f'<form method="post" action="{escape(action)}" class="vote">',
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
             f"<p>{escape(text)}</p>",
-            f'<button type="submit" name="vote" value="{escape(item_id)}"{disabled}>Vote for this</button>',
+        ]
+        if mine.get(item_id):
+            n = mine[item_id]
+            parts.append(f'<p class="hint">Your vote{"s" if n != 1 else ""} here: {n}</p>')
+        parts += [
+            f'<button type="submit" name="vote" value="{escape(item_id)}" aria-label="Vote for this: '
+            f'{escape(text)}"{disabled}>Vote for this</button>',
             "</form>",
         ]
     parts += ["</main>", f"<script>{SCRIPT}</script>", "</body></html>"]

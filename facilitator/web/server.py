@@ -24,12 +24,16 @@ from aiohttp import web
 from .page import CSP, render_message, render_page, render_vote_page
 
 COOKIE = "phone"
+#: closing phone access waits at most this long for requests still being answered, then drops them: a phone
+#: that never finishes sending cannot hold the facilitator's screen
+SHUTDOWN_SECONDS = 0.25
 SECURITY_HEADERS = {
     "Content-Security-Policy": CSP,
     "X-Content-Type-Options": "nosniff",
     "Referrer-Policy": "no-referrer",
     "Cache-Control": "no-store",
     "X-Frame-Options": "DENY",
+    "Server": "facilitator",  # not the server's software and version
 }
 
 
@@ -62,6 +66,10 @@ class Room(Protocol):
     def phone_view(self) -> RoomView: ...
 
     def votes_left(self, phone: str) -> int: ...
+
+    def phone_votes(self, phone: str) -> dict[str, int]:
+        """The dots this phone has put on each item of the open vote."""
+        ...
 
     def phone_vote(self, phone: str, item: str) -> None:
         """One dot from this phone on an item of the open vote, journaled; ValueError with one sentence if not."""
@@ -123,7 +131,7 @@ class PhoneServer:
         app.router.add_get("/j/{code}", self._page)
         app.router.add_post("/j/{code}", self._send)
         app.router.add_get("/j/{code}/phase", self._phase)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
         await runner.setup()
         try:
             site = web.TCPSite(runner, self.host, self.port, backlog=64)
@@ -197,6 +205,7 @@ class PhoneServer:
         if view.vote_round and view.open:
             kwargs.pop("values", None)
             return render_vote_page(view, action=self.path, csrf=self._csrf(phone), left=self.room.votes_left(phone),
+                                    mine=self.room.phone_votes(phone),
                                     **kwargs)
         return render_page(view, action=self.path, csrf=self._csrf(phone), **kwargs)
 
@@ -238,6 +247,9 @@ class PhoneServer:
         self._limit(request, phone)
         if request.content_length is not None and request.content_length > self.max_body:
             raise web.HTTPRequestEntityTooLarge(max_size=self.max_body, actual_size=request.content_length)
+        if request.content_type != "application/x-www-form-urlencoded":
+            # the page's forms send nothing else: no file, no multipart body is ever read
+            raise web.HTTPUnsupportedMediaType(text="Send the form on the page.", content_type="text/plain")
         data = await request.post()  # 413 past client_max_size, however the body is sent
         form = {key: value for key, value in data.items() if isinstance(value, str)}
         if phone is None or not hmac.compare_digest(form.get("csrf", ""), self._csrf(phone)):

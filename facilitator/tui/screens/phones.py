@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Center, Vertical
+from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
@@ -74,6 +74,8 @@ class WaitingScreen(ModalScreen[None]):
         Binding("x", "reject", "Reject"),
         Binding("n,down", "next", "Next"),
         Binding("escape", "close", "Back"),
+        Binding("pageup", "scroll_item(-1)", "Scroll up", show=False),
+        Binding("pagedown", "scroll_item(1)", "Scroll down", show=False),
     ]
 
     def __init__(self, session_screen: SessionScreen) -> None:
@@ -86,7 +88,9 @@ class WaitingScreen(ModalScreen[None]):
         with Vertical(id="waiting-dialog", classes="dialog"):
             yield Static("From phones, waiting to be shown", classes="dialog-title", markup=False)
             yield Static("", id="waiting-where", markup=False)
-            yield Static("", id="waiting-item", markup=False)
+            # a long item scrolls (pageup/pagedown), so the keys stay on a small screen
+            with VerticalScroll(id="waiting-scroll", can_focus=False):
+                yield Static("", id="waiting-item", markup=False)
             yield Static("enter show to the room · x reject · n next · escape back", id="waiting-keys", markup=False)
 
     def on_mount(self) -> None:
@@ -117,6 +121,7 @@ class WaitingScreen(ModalScreen[None]):
         self.query_one("#waiting-where", Static).update(f"{self.at + 1} of {len(items)} · {phase} · {who}")
         extra = "".join(f"\n{key}: {value}" for key, value in item.fields.items() if key != "due_said")
         self.query_one("#waiting-item", Static).update(item.text + extra)
+        self.query_one("#waiting-scroll", VerticalScroll).scroll_home(animate=False)
 
     def _current(self):  # noqa: ANN202
         items = self._items()
@@ -143,6 +148,10 @@ class WaitingScreen(ModalScreen[None]):
     def action_next(self) -> None:
         self.at += 1
         self._show()
+
+    def action_scroll_item(self, step: int) -> None:
+        scroll = self.query_one("#waiting-scroll", VerticalScroll)
+        scroll.scroll_page_down(animate=False) if step > 0 else scroll.scroll_page_up(animate=False)
 
     def action_close(self) -> None:
         self.dismiss()

@@ -597,7 +597,16 @@ class SessionScreen(Screen):
     def action_safeguarding(self) -> None:
         from .safeguarding import SafeguardingScreen
 
-        self.app.push_screen(SafeguardingScreen(self.session, existing_note_path(self.app.store.data_dir, self.session.id)))
+        screen = SafeguardingScreen(self.session, existing_note_path(self.app.store.data_dir, self.session.id))
+        unseen = self._inbox.unseen_concerns() if self._inbox is not None else []
+
+        def closed(_: None) -> None:
+            # Concerns from phones count as read once the notes were shown (not when the warning was only seen).
+            if unseen and screen.revealed and self._inbox is not None:
+                self._inbox.concerns_seen(unseen)
+                self._update_phones_line()
+
+        self.app.push_screen(screen, closed)
 
     # ------------------------------------------------------------------ room
     def action_ground_rules(self) -> None:
@@ -687,13 +696,17 @@ class SessionScreen(Screen):
         self._phones_line_timer = None
         line = self.query_one("#phones-line", Static)
         waiting = self.waiting_count()
-        if self._phones is None and not waiting:
+        # A safeguarding concern from a phone: the facilitator is told one arrived, and nothing of it (the
+        # room reads this line too) until the notes are opened (f6).
+        notes = len(self._inbox.unseen_concerns()) if self._inbox is not None else 0
+        if self._phones is None and not waiting and not notes:
             line.update("")
             line.display = False
             return
         keys = "ctrl+r shows them all · ctrl+w one by one" if waiting else "f10 shows the code"
         opened = "Phones open" if self._phones is not None else "Phones closed"
-        line.update(f"{opened} · {self.phones_summary()} · {keys}")
+        note = f" · {notes} note{'s' if notes != 1 else ''} for you: f6" if notes else ""
+        line.update(f"{opened} · {self.phones_summary()}{note} · {keys}")
         line.display = True
 
     async def action_phones(self) -> None:
@@ -750,22 +763,25 @@ class SessionScreen(Screen):
         await self.close_phones()
 
     def phone_view(self):  # noqa: ANN201 - web.RoomView
+        from ...record.redact import make_replacer
         from ...web import RoomView
 
         session, phase = self.session, self.session.phase
+        # A phone is a group output: every text it is sent has the session's names list applied.
+        replace = make_replacer(session.redactions)
         return RoomView(
-            title=session.title,
+            title=replace(session.title),
             phase_id=phase.id,
-            phase_title=phase.title,
+            phase_title=replace(phase.title),
             phase_number=session.current_phase + 1,
             phase_count=len(session.template.phases),
-            prompt=phase.prompt.strip(),
+            prompt=replace(phase.prompt.strip()),
             kind=phase.kind.value,
-            scale_low=phase.scale_low or "",
-            scale_high=phase.scale_high or "",
+            scale_low=replace(phase.scale_low or ""),
+            scale_high=replace(phase.scale_high or ""),
             open=session.status.value == "running" and self.is_mounted,
             vote_round=self._vote.round if self._vote is not None else "",
-            vote=tuple((c.id, c.text) for c, _ in self.vote_items()),
+            vote=tuple((c.id, replace(c.text)) for c, _ in self.vote_items()),
             votes_each=self._vote.per_phone if self._vote is not None else 0,
         )
 
@@ -822,7 +838,8 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             return
         self._update_phones_line()
-        self._status(f"Rejected from phones: “{short(item.text, 40)}”; it is not shown or kept in the record.")
+        # Nothing of what was rejected on the status line: the room sees it once the projector is back on.
+        self._status("Rejected one item from phones: it is not shown, and not in the record.")
 
     def action_review_phones(self) -> None:
         from .phones import WaitingScreen
@@ -864,11 +881,15 @@ class SessionScreen(Screen):
     def vote_items(self) -> list[tuple[Contribution, int]]:
         if self._vote is None:
             return []
-        by_id = {c.id: c for c in self.session.contributions}
+        # an item flagged as a safeguarding concern after the vote opened leaves the vote's screen and the phones
+        by_id = {c.id: c for c in self.session.contributions if not c.safeguarding}
         return [(by_id[i], self._vote.counts[i]) for i in self._vote.items if i in by_id]
 
     def votes_left(self, phone: str) -> int:
         return self._vote.left(phone) if self._vote is not None else 0
+
+    def phone_votes(self, phone: str) -> dict[str, int]:
+        return self._vote.given(phone) if self._vote is not None else {}
 
     def phone_vote(self, phone: str, item: str) -> None:
         if self._vote is None:
