@@ -167,3 +167,8 @@ def for_export(session: Session) -> Session:
             "contributions": [contribution(c) for c in session.contributions if not c.safeguarding],
         }
     )
+
+
+def shown_title(session) -> str:  # noqa: ANN001 - a Session
+    """A session's title as the room may see it: with its names list applied (headers are on the projector)."""
+    return make_replacer(session.redactions)(session.title)

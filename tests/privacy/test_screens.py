@@ -235,3 +235,42 @@ async def test_the_home_screen_lists_sessions_with_their_names_list_applied(stor
     finally:
         again.close()
     assert running.id
+
+
+async def test_the_session_header_shows_the_title_with_the_names_list_applied(store, library, clock, data_dir):
+    """The header is on the projector all session long: the title as shown, on the session screen, the whole
+    session (f8) and the read-back (f9), and again at once when the names list changes."""
+    from facilitator.tui.screens.read_back import ReadBackScreen
+    from facilitator.tui.screens.whole_session import WholeSessionScreen
+
+    template = library.get("serious-success-review")
+    session = start_session(store, template, clock=clock, title="Returning to school: Jayden", team="Blue",
+                            ground_rules_agreed=True)
+    session = set_redactions(store, session, {"Jayden": "Child A"})
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.open_session(store.load_session(session.id))
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+        def header() -> str:
+            return "\n".join(s.text for s in app.screen._compositor.render_strips()[:1])
+
+        assert "Returning to school: Child A" in header() and "Jayden" not in header(), header()
+        for key, kind in (("f8", WholeSessionScreen), ("f9", ReadBackScreen)):
+            await pilot.press(key)
+            await pilot.pause()
+            assert isinstance(app.screen, kind)
+            assert "Child A" in header() and "Jayden" not in header(), (key, header())
+            await pilot.press("escape")
+            await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        from facilitator.tui.screens.redaction import edit_names
+
+        screen = app.screen
+        edit_names(app, screen)
+        await pilot.pause()
+        app.screen.dismiss({"Jayden": "Child A", "school": "a place"})
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Returning to a place: Child A" in header(), header()

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session
+from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...text import plural
 from ..widgets.key_bar import KeyBar
@@ -155,7 +156,7 @@ class ReadBackScreen(Screen[bool]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = self.session.title
+        self.title = shown_title(self.session)  # on the projector: the names list applied
         self.sub_title = "Closing read-back"
         self.set_class(bool(getattr(self.app, "projector", False)), "-projector")
         self.query_one("#read-back-body", VerticalScroll).focus()

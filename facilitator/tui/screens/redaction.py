@@ -369,6 +369,8 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
             return
         try:
             screen.session = set_redactions(app.store, screen.session, names)
+            if hasattr(screen, "show_title"):
+                screen.show_title()
         except StoreError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return

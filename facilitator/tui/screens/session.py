@@ -18,6 +18,7 @@ from textual.widgets import Header, Input, Markdown, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
 from ...models import Contribution, Phase, PhaseKind, Session
+from ...record.redact import shown_title
 from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, go_to_phase, record_contribution, timer_with_phase_setting
 from ...speakers import shortcut_example, split_speaker
@@ -142,7 +143,7 @@ class SessionScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = self.session.title
+        self.show_title()
         self.sub_title = self.session.template.name
         self.set_class(bool(getattr(self.app, "projector", False)), "-projector")
         self._update_recorded_title()
@@ -761,6 +762,10 @@ class SessionScreen(Screen):
 
     async def action_close_phones(self) -> None:
         await self.close_phones()
+
+    def show_title(self) -> None:
+        """The session's title in the header, with the names list applied (the header is on the projector)."""
+        self.title = shown_title(self.session)
 
     def phone_view(self):  # noqa: ANN201 - web.RoomView
         from ...record.redact import make_replacer

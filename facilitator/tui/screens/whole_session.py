@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...models import Session
+from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...text import plural
 from ..widgets.contribution_list import contribution_text
@@ -71,7 +72,7 @@ class WholeSessionScreen(Screen[None]):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = self.session.title
+        self.title = shown_title(self.session)  # on the projector: the names list applied
         self.sub_title = "The whole session"
         self.set_class(bool(getattr(self.app, "projector", False)), "-projector")
         self.query_one("#whole-body", VerticalScroll).focus()
