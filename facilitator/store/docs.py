@@ -10,8 +10,11 @@ unknown keys are kept aside), so the store reads and compares documents as befor
 
 from __future__ import annotations
 
+import json
+import re
 import sys
-from collections.abc import Iterator, MutableMapping
+from collections.abc import Callable, Iterator, MutableMapping
+from json.decoder import scanstring
 from typing import Any
 
 #: the fields of an index document, in the order the store writes them
@@ -157,3 +160,74 @@ class IndexDocs(MutableMapping):
         places = [_AT[n] for n in names]
         for key, row in self._rows.items():
             yield (key, *[row[p] for p in places])
+
+
+# ---------------------------------------------------------------------- reading index.json one entry at a time
+_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+class _NotADatabase(ValueError):
+    """JSON, but not tables of documents."""
+
+
+def read_index(data: bytes, table: str, check: Callable[[Any], str]) -> IndexDocs:
+    """The documents of ``table`` in a TinyDB file's bytes (``{"table": {"1": {...}, ...}, ...}``), each parsed
+    and packed on its own, so that reading 20,000 of them never holds them all as dicts at once (nor leaves
+    the memory those took scattered with what is kept). ``check(doc)`` returns the session id, or raises
+    ValueError. ValueError (json's JSONDecodeError, UnicodeDecodeError, _NotADatabase) if the bytes are not
+    such a file."""
+    text = data.decode("utf-8")
+    if text.startswith("\ufeff"):
+        raise json.JSONDecodeError("Unexpected UTF-8 BOM", text, 0)
+    decoder = json.JSONDecoder()
+    docs = IndexDocs()
+    end = len(text)
+
+    def space(at: int) -> int:
+        return _SPACE.match(text, at).end()  # type: ignore[union-attr]
+
+    def expect(at: int, char: str) -> int:
+        at = space(at)
+        if text[at : at + 1] != char:
+            raise json.JSONDecodeError(f"Expecting {char!r}", text, at)
+        return at + 1
+
+    def members(at: int):  # noqa: ANN202 - (key, position of its value) of a JSON object from ``at`` (after "{")
+        at = space(at)
+        if text[at : at + 1] == "}":
+            yield None, at + 1
+            return
+        while True:
+            at = expect(at, '"')
+            key, at = scanstring(text, at)
+            at = space(expect(at, ":"))
+            at = yield key, at
+            at = space(at)
+            if text[at : at + 1] == ",":
+                at += 1
+                continue
+            if text[at : at + 1] == "}":
+                yield None, at + 1
+                return
+            raise json.JSONDecodeError("Expecting ',' delimiter", text, at)
+
+    at = expect(0, "{")
+    outer = members(at)
+    key, at = next(outer)
+    while key is not None:
+        if text[at : at + 1] != "{":
+            raise _NotADatabase("a table is not an object")
+        if key == table:
+            inner = members(at + 1)
+            doc_key, at = next(inner)
+            while doc_key is not None:
+                doc, at = decoder.raw_decode(text, at)
+                docs[check(doc)] = doc
+                del doc
+                doc_key, at = inner.send(at)
+        else:
+            _, at = decoder.raw_decode(text, at)
+        key, at = outer.send(at)
+    if space(at) != end:
+        raise json.JSONDecodeError("Extra data", text, space(at))
+    return docs

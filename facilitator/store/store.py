@@ -90,7 +90,7 @@ from .journal import (
     parse_journal,
     valid_seq,
 )
-from .docs import MISSING, IndexDocs
+from .docs import MISSING, IndexDocs, read_index
 from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, check_checksum, database_bytes, parse_database
 
 if TYPE_CHECKING:  # the pydantic models are imported where they are used: not needed to open the store
@@ -897,7 +897,7 @@ class Store:
             )
         self._docs = IndexDocs()
         try:
-            self._docs = self._docs_from(self._read_index_tables())
+            self._docs = self._read_index_docs()
         except (DamagedFileError, OSError) as exc:
             why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
             self._notices.append(
@@ -913,29 +913,39 @@ class Store:
         self._check_action_log()
         return self
 
-    def _read_index_tables(self) -> dict[str, dict[str, Any]]:
-        """index.json's tables ({} if there is none); DamagedFileError or OSError if it cannot be read.
-
-        Parsed with the standard library's json (as fast here): see parse_database's ``loads``."""
+    def _read_index_docs(self) -> IndexDocs:
+        """index.json's documents, kept compactly (empty if there is no index); DamagedFileError or OSError if it
+        cannot be read. Read one entry at a time (store/docs.py's read_index); a file that reading refuses is
+        parsed whole, which says what is wrong with it."""
         try:
             data = self.index_path.read_bytes()
         except FileNotFoundError:
-            return {}
-        return parse_database(self.index_path, data, loads=json.loads)
+            return IndexDocs()
+        if data:
+            try:
+                return read_index(data, "sessions", self._index_doc_id)
+            except ValueError:
+                pass
+        # Parsed with the standard library's json (as fast here): see parse_database's ``loads``.
+        return self._docs_from(parse_database(self.index_path, data, loads=json.loads))
+
+    def _index_doc_id(self, doc: Any) -> str:
+        """The session id of an index document; DamagedFileError if it is not one."""
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not isinstance(doc.get("status"), str):
+            raise DamagedFileError(self.index_path, "its entries are not session summaries")
+        return doc["id"]
 
     def _docs_from(self, tables: dict[str, dict[str, Any]]) -> IndexDocs:
         """The index's documents, kept compactly (see store/docs.py); the parsed tables can then be dropped."""
         docs = IndexDocs()
         for doc in (tables.get("sessions") or {}).values():
-            if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not isinstance(doc.get("status"), str):
-                raise DamagedFileError(self.index_path, "its entries are not session summaries")
-            docs[doc["id"]] = doc
+            docs[self._index_doc_id(doc)] = doc
         return docs
 
     def _open_index(self) -> None:
         path = self.index_path
         try:
-            self._docs = self._docs_from(self._read_index_tables())
+            self._docs = self._read_index_docs()
         except (DamagedFileError, OSError) as exc:
             why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
             try:
