@@ -155,6 +155,11 @@ class IndexDocs(MutableMapping):
         value = row[_AT[name]]
         return default if value is MISSING else value
 
+    def rows(self) -> Iterator[tuple]:
+        """Every document as its values in FIELDS order (MISSING where it lacks one), without a dict each."""
+        for row in self._rows.values():
+            yield row[:_EXTRA]
+
     def fields(self, *names: str) -> Iterator[tuple]:
         """(session id, the named fields...) of every document; MISSING where a document lacks one."""
         places = [_AT[n] for n in names]

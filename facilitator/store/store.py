@@ -214,6 +214,26 @@ class SessionRow(NamedTuple):
         )
 
     @classmethod
+    def from_values(cls, values: tuple) -> "SessionRow":
+        """From an index document's values in store/docs.py's FIELDS order (MISSING where it has none); as
+        from_doc."""
+        (sid, title, team, _facilitator, template_id, template_name, date, status, current_phase, phase_count,
+         created_at, _ended_at, record_path, shown_title, shown_team, *_) = values
+        team = "" if team is MISSING else team
+        row = cls(
+            sid, title, team, template_id, "" if template_name is MISSING else template_name,
+            dt.date.fromisoformat(date), SessionStatus(status).value, 0 if current_phase is MISSING else current_phase,
+            1 if phase_count is MISSING else phase_count, dt.datetime.fromisoformat(created_at),
+            None if record_path is MISSING else record_path,
+            title if shown_title is None or shown_title is MISSING else shown_title,
+            team if shown_team is None or shown_team is MISSING else shown_team,
+        )
+        texts = (row.id, row.title, row.team, row.template_id, row.template_name, row.shown_title, row.shown_team)
+        if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in (row.current_phase, row.phase_count)):
+            raise TypeError("not an index document")
+        return row
+
+    @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "SessionRow":
         """From an index document; ValueError, TypeError or KeyError if it is not one as the store writes them."""
         row = cls(
@@ -1167,7 +1187,10 @@ class Store:
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             try:
-                rows = [SessionRow.from_doc(doc) for doc in self._docs.values()]
+                if isinstance(self._docs, IndexDocs):
+                    rows = [SessionRow.from_values(values) for values in self._docs.rows()]
+                else:
+                    rows = [SessionRow.from_doc(doc) for doc in self._docs.values()]
                 rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
                 return rows
             except (ValueError, TypeError, KeyError, AttributeError):
