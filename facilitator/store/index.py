@@ -509,10 +509,12 @@ class HistoryDB:
     # ------------------------------------------------------------------ keeping it up to date
     def stale(self, store: "Store") -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
         """(the store's sessions, their marks now, {id: (k, mark)} as indexed)."""
+        # What the index holds first: a connection made (and kept) now is not made among the many short-lived
+        # objects below, where it would keep the memory they took from going back to the system.
+        indexed = {sid: (k, mark) for k, sid, mark in self.read("SELECT k, id, mark FROM sessions")}
         rows = store.session_rows()
         stats = _scan(store.sessions_dir)
         current = {r.id: _mark(r.id, stats) for r in rows}
-        indexed = {sid: (k, mark) for k, sid, mark in self.read("SELECT k, id, mark FROM sessions")}
         return rows, current, indexed
 
     def to_read(self, store: "Store") -> int:
@@ -549,8 +551,8 @@ class HistoryDB:
     def _sync(self, store, compute, progress, wanted, cancelled, read_sessions) -> None:  # noqa: ANN001
         if not store.read_only:
             store.flush()
+        conn = self._conn()  # before stale(): see there
         rows, current, indexed = self.stale(store)
-        conn = self._conn()
         if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
             conn.execute("PRAGMA cache_size = -32768")
         gone = [k for sid, (k, _) in indexed.items() if sid not in current]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -63,13 +64,17 @@ def check_checksum(path: Path, data: bytes, tables: dict[str, Any]) -> None:
         raise DamagedFileError(path, "its content no longer matches the checksum written with it (it was changed on disk)")
 
 
-def parse_database(path: Path, data: bytes) -> dict[str, dict[str, Any]]:
-    """The tables of a TinyDB file, or DamagedFileError saying in a few words what is wrong with it."""
+def parse_database(path: Path, data: bytes, loads: Callable[[bytes], Any] = orjson.loads) -> dict[str, dict[str, Any]]:
+    """The tables of a TinyDB file, or DamagedFileError saying in a few words what is wrong with it.
+
+    ``loads``: the JSON parser; ``json.loads`` for a large file whose documents are kept (orjson keeps the
+    last few thousand keys it read, the table's "1", "2", ..., scattered through the memory it filled, so
+    little of that memory goes back to the system once the documents are dropped)."""
     if not data:
         raise DamagedFileError(path, "it is empty (zero bytes)")
     try:
-        parsed = orjson.loads(data)
-    except orjson.JSONDecodeError:
+        parsed = loads(data)
+    except (ValueError, RecursionError):  # orjson's and json's JSONDecodeError, a bad UTF-8 byte, too deep
         raise DamagedFileError(path, "it is cut off or not valid JSON") from None
     if not isinstance(parsed, dict) or not all(isinstance(v, dict) for v in parsed.values()):
         raise DamagedFileError(path, "it is JSON but not a database")

@@ -59,6 +59,7 @@ import errno
 import gc
 import hashlib
 import heapq
+import json
 import os
 import re
 import secrets
@@ -89,6 +90,7 @@ from .journal import (
     parse_journal,
     valid_seq,
 )
+from .docs import MISSING, IndexDocs, read_index
 from .storage import META_TABLE, AtomicJSONStorage, DamagedFileError, check_checksum, database_bytes, parse_database
 
 if TYPE_CHECKING:  # the pydantic models are imported where they are used: not needed to open the store
@@ -212,6 +214,26 @@ class SessionRow(NamedTuple):
         )
 
     @classmethod
+    def from_values(cls, values: tuple) -> "SessionRow":
+        """From an index document's values in store/docs.py's FIELDS order (MISSING where it has none); as
+        from_doc."""
+        (sid, title, team, _facilitator, template_id, template_name, date, status, current_phase, phase_count,
+         created_at, _ended_at, record_path, shown_title, shown_team, *_) = values
+        team = "" if team is MISSING else team
+        row = cls(
+            sid, title, team, template_id, "" if template_name is MISSING else template_name,
+            dt.date.fromisoformat(date), SessionStatus(status).value, 0 if current_phase is MISSING else current_phase,
+            1 if phase_count is MISSING else phase_count, dt.datetime.fromisoformat(created_at),
+            None if record_path is MISSING else record_path,
+            title if shown_title is None or shown_title is MISSING else shown_title,
+            team if shown_team is None or shown_team is MISSING else shown_team,
+        )
+        texts = (row.id, row.title, row.team, row.template_id, row.template_name, row.shown_title, row.shown_team)
+        if not all(isinstance(t, str) for t in texts) or not all(type(n) is int for n in (row.current_phase, row.phase_count)):
+            raise TypeError("not an index document")
+        return row
+
+    @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "SessionRow":
         """From an index document; ValueError, TypeError or KeyError if it is not one as the store writes them."""
         row = cls(
@@ -319,10 +341,6 @@ def _session_file_bytes(session: Session, seq: int, journal_bytes: int, ref: str
     )
 
 
-#: index document fields whose values repeat from session to session (the id: in the history index too)
-_SHARED_VALUES = ("id", "team", "facilitator", "template_id", "template_name", "status", "date")
-
-
 def _newest(doc: dict[str, Any]) -> tuple[str, str]:
     return (str(doc.get("date")), str(doc.get("created_at")))
 
@@ -380,8 +398,7 @@ class Store:
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
         self.folder_lost = False
-        self._index: TinyDB | None = None
-        self._docs: dict[str, dict[str, Any]] | None = None  # index documents, by session id
+        self._docs: IndexDocs | None = None  # index documents, by session id (kept compactly)
         self._validated: dict[str, SessionSummary] = {}
         self._file_sizes: dict[str, tuple[int, int]] = {}  # session file and journal sizes last written
         self._stale: set[str] = set()  # index says: this session's file may be behind its journal
@@ -648,7 +665,7 @@ class Store:
                 self._open_checks()
             except Exception as exc:  # noqa: BLE001 - the app keeps going on what the index head holds
                 if self._docs is None:
-                    self._docs = {}
+                    self._docs = IndexDocs()
                 self._home = None
                 self._notices.append(
                     f"The sessions in {self.data_dir} could not all be checked at start ({exc}); "
@@ -704,7 +721,20 @@ class Store:
 
     def _home_list(self) -> list[dict[str, Any]]:
         if self._home is None:
-            self._home = _home_docs(list((self._docs or {}).values()))
+            docs = self._docs
+            if isinstance(docs, IndexDocs):  # chosen from the fields, then a document made for each kept
+                ended = SessionStatus.ended.value
+                fields = list(docs.fields("status", "date", "created_at"))
+                kept = [sid for sid, status, _, _ in fields if status != ended]
+                newest = heapq.nlargest(
+                    RECENT_SESSIONS * 2,
+                    ((str(None if d is MISSING else d), str(None if c is MISSING else c), sid)
+                     for sid, status, d, c in fields if status == ended),
+                    key=lambda t: (t[0], t[1]),
+                )
+                self._home = [docs[sid] for sid in kept] + [docs[sid] for _, _, sid in newest]
+            else:
+                self._home = _home_docs(list((docs or {}).values()))
         return self._home
 
     def _home_put(self, doc: dict[str, Any]) -> None:
@@ -778,9 +808,6 @@ class Store:
             for db in self._session_dbs.values():
                 db.close()
             self._session_dbs.clear()
-            if self._index is not None:
-                self._index.close()
-                self._index = None
             if self._lock is not None:
                 self._lock.release()
                 self._lock = None
@@ -888,11 +915,9 @@ class Store:
             raise StoreError(
                 f"There is no data folder at {self.data_dir}; start the app once or pass --data-dir to the right folder."
             )
-        self._docs = {}
+        self._docs = IndexDocs()
         try:
-            self._docs = self._docs_from(parse_database(self.index_path, self.index_path.read_bytes()))
-        except FileNotFoundError:
-            pass
+            self._docs = self._read_index_docs()
         except (DamagedFileError, OSError) as exc:
             why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
             self._notices.append(
@@ -908,23 +933,39 @@ class Store:
         self._check_action_log()
         return self
 
-    def _docs_from(self, tables: dict[str, dict[str, Any]]) -> dict[str, dict[str, Any]]:
-        docs = {}
+    def _read_index_docs(self) -> IndexDocs:
+        """index.json's documents, kept compactly (empty if there is no index); DamagedFileError or OSError if it
+        cannot be read. Read one entry at a time (store/docs.py's read_index); a file that reading refuses is
+        parsed whole, which says what is wrong with it."""
+        try:
+            data = self.index_path.read_bytes()
+        except FileNotFoundError:
+            return IndexDocs()
+        if data:
+            try:
+                return read_index(data, "sessions", self._index_doc_id)
+            except ValueError:
+                pass
+        # Parsed with the standard library's json (as fast here): see parse_database's ``loads``.
+        return self._docs_from(parse_database(self.index_path, data, loads=json.loads))
+
+    def _index_doc_id(self, doc: Any) -> str:
+        """The session id of an index document; DamagedFileError if it is not one."""
+        if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not isinstance(doc.get("status"), str):
+            raise DamagedFileError(self.index_path, "its entries are not session summaries")
+        return doc["id"]
+
+    def _docs_from(self, tables: dict[str, dict[str, Any]]) -> IndexDocs:
+        """The index's documents, kept compactly (see store/docs.py); the parsed tables can then be dropped."""
+        docs = IndexDocs()
         for doc in (tables.get("sessions") or {}).values():
-            if not isinstance(doc, dict) or not isinstance(doc.get("id"), str) or not isinstance(doc.get("status"), str):
-                raise DamagedFileError(self.index_path, "its entries are not session summaries")
-            for key in _SHARED_VALUES:  # the same few teams, templates and statuses in every document: kept once
-                value = doc.get(key)
-                if type(value) is str:
-                    doc[key] = sys.intern(value)
-            docs[doc["id"]] = doc
+            docs[self._index_doc_id(doc)] = doc
         return docs
 
     def _open_index(self) -> None:
         path = self.index_path
-        storage = AtomicJSONStorage(path)
         try:
-            self._docs = self._docs_from(storage.read() or {})
+            self._docs = self._read_index_docs()
         except (DamagedFileError, OSError) as exc:
             why = exc.reason if isinstance(exc, DamagedFileError) else _read_reason(exc)
             try:
@@ -937,13 +978,11 @@ class Store:
                 f"{plural(count, 'session')} in {self.sessions_dir} and {kept}."
             )
             return
-        self._stale = {i for i, doc in self._docs.items() if doc.get("stale")}
+        self._stale = {i for i, stale in self._docs.fields("stale") if stale}
         self._home = None
-        # TinyDB reads the file again when the index is first changed: its bytes are not kept meanwhile.
-        self._index = TinyDB(storage=AtomicJSONStorage, path=path)
 
     def _rebuild_index(self) -> int:
-        self._docs, self._validated, self._stale = {}, {}, set()
+        self._docs, self._validated, self._stale = IndexDocs(), {}, set()
         for session_id in self._session_ids_on_disk(include_backups=True):
             try:
                 self._docs[session_id] = self._doc_for(self._load(session_id))
@@ -965,25 +1004,27 @@ class Store:
             "journal_size": sizes[1],
         }
 
-    def _write_index(self) -> None:
-        """Write the whole index from what is known in memory (after a rebuild or a failed write)."""
-        self._home = None  # (entries were added or taken away)
+    def _write_index(self, home_kept: bool = False) -> None:
+        """Write the whole index (a TinyDB file: one table, ``sessions``) from what is known in memory.
+
+        Written from the compact entries (store/docs.py), not through a TinyDB object: TinyDB would keep a
+        second copy of every entry, and this file's bytes, for as long as the app runs. ``home_kept``: the
+        home screen's entries were kept up to date already (one entry changed)."""
+        if not home_kept:
+            self._home = None  # (entries were added or taken away)
         if not self.still_ours():
             self._index_behind = True
             return
         data = orjson.dumps({"sessions": {str(n): doc for n, doc in enumerate(self._docs.values(), start=1)}})
-        if self._index is not None:
-            self._index.close()
-            self._index = None
         try:
             atomic_write(self.index_path, data)
             self._index_behind = False
-            self._write_head()
         except OSError:
             self._index_behind = True
-        index = TinyDB(storage=AtomicJSONStorage, path=self.index_path)
-        index.storage.preload(data)
-        self._index = index
+            return
+        finally:
+            del data
+        self._write_head()
 
     def _put_summary(self, session: Session, stale: bool = False) -> None:
         doc = self._doc_for(session, stale)
@@ -998,15 +1039,7 @@ class Store:
         self._validated.pop(session.id, None)
         if self.read_only:
             return
-        if self._index_behind or self._index is None:
-            self._write_index()
-            return
-        try:
-            self._index.table("sessions").upsert(doc, Query().id == session.id)
-        except OSError:
-            self._index_behind = True
-            return
-        self._write_head()
+        self._write_index(home_kept=not self._index_behind)
 
     def _drop_summary(self, session_id: str) -> None:
         self._validated.pop(session_id, None)
@@ -1068,19 +1101,25 @@ class Store:
                 on_disk.add(name[:-5])
         to_check = on_disk - self._docs.keys()
         ended = SessionStatus.ended.value
-        for session_id, doc in self._docs.items():
+        older = []
+        for session_id, status, stale, db_size, journal_size, shown_title, date, created_at in self._docs.fields(
+            "status", "stale", "db_size", "journal_size", "shown_title", "date", "created_at"
+        ):
+            db_size = None if db_size is MISSING else db_size
+            journal_size = None if journal_size is MISSING else journal_size
             if (
-                doc.get("status") != ended
-                or doc.get("stale")
-                or sizes.get(session_id + ".json") != doc.get("db_size")
-                or sizes.get(session_id + JOURNAL_SUFFIX, 0) != doc.get("journal_size")
+                status != ended
+                or stale
+                or sizes.get(session_id + ".json") != db_size
+                or sizes.get(session_id + JOURNAL_SUFFIX, 0) != journal_size
             ):
                 to_check.add(session_id)
+            if shown_title is MISSING and status == ended:
+                older.append((str(None if date is MISSING else date), str(None if created_at is MISSING else created_at), session_id))
         # Entries written before the shown title was kept: the newest, which the home screen lists, are read
         # once to add it (the rest keep their title as typed until read, and no shared list shows them).
-        older = [doc for doc in self._docs.values() if "shown_title" not in doc and doc.get("status") == ended]
-        older.sort(key=lambda doc: (str(doc.get("date")), str(doc.get("created_at"))), reverse=True)
-        to_check.update(doc["id"] for doc in older[:RECENT_SESSIONS])
+        older.sort(reverse=True)
+        to_check.update(session_id for _, _, session_id in older[:RECENT_SESSIONS])
         changed = False
         for session_id in sorted(to_check):
             try:
@@ -1148,7 +1187,10 @@ class Store:
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             try:
-                rows = [SessionRow.from_doc(doc) for doc in self._docs.values()]
+                if isinstance(self._docs, IndexDocs):
+                    rows = [SessionRow.from_values(values) for values in self._docs.rows()]
+                else:
+                    rows = [SessionRow.from_doc(doc) for doc in self._docs.values()]
                 rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
                 return rows
             except (ValueError, TypeError, KeyError, AttributeError):
