@@ -282,7 +282,8 @@ class ContributionList(ScrollView, can_focus=True):
         self.refresh()
         if self._scroll_end_after_layout and self._width > 0:  # (not before the list has its size)
             self._scroll_end_after_layout = False
-            self.call_after_refresh(self.scroll_end, animate=False, immediate=True, force=True)
+            # At once, not after the next refresh: the new item is drawn in the same frame as the list.
+            self.scroll_end(animate=False, immediate=True, force=True)
 
     def on_mount(self) -> None:
         self._scroll_end_after_layout = True
