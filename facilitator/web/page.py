@@ -82,18 +82,8 @@ def _field(name: str, label: str, hint: str, value: str) -> str:
     )
 
 
-def render_page(
-    view: RoomView,
-    *,
-    action: str,
-    csrf: str,
-    values: dict[str, str] | None = None,
-    notice: str = "",
-    problem: str = "",
-) -> str:
-    values = values or {}
-    kind = view.kind if view.kind in KIND_FORM else "discussion"
-    main_label, extra = KIND_FORM[kind]
+def _page_head(view: RoomView, notice: str, problem: str) -> list[str]:
+    """The start of a phone's page: the session's title, and what was just received or went wrong."""
     parts = [
         "<!doctype html>",
         '<html lang="en"><head><meta charset="utf-8">',
@@ -108,6 +98,22 @@ def render_page(
         parts.append(f'<p class="received" role="status">{escape(notice)}</p>')
     if problem:
         parts.append(f'<p class="problem" role="alert">{escape(problem)}</p>')
+    return parts
+
+
+def render_page(
+    view: RoomView,
+    *,
+    action: str,
+    csrf: str,
+    values: dict[str, str] | None = None,
+    notice: str = "",
+    problem: str = "",
+) -> str:
+    values = values or {}
+    kind = view.kind if view.kind in KIND_FORM else "discussion"
+    main_label, extra = KIND_FORM[kind]
+    parts = _page_head(view, notice, problem)
     if not view.open:
         parts.append("<p>The session is not taking contributions from phones now.</p></main></body></html>")
         return "\n".join(parts)
@@ -158,20 +164,7 @@ def render_vote_page(
     phone's dots are on it already. Each button's name says which item it is for (a screen reader reads the
     buttons on their own)."""
     mine = mine or {}
-    parts = [
-        "<!doctype html>",
-        '<html lang="en"><head><meta charset="utf-8">',
-        '<meta name="viewport" content="width=device-width, initial-scale=1">',
-        f"<title>{escape(view.title)}</title>",
-        f"<style>{STYLE}</style></head>",
-        f'<body data-phase="{escape(view.phase_key)}">',
-        "<main>",
-        f"<h1>{escape(view.title)}</h1>",
-    ]
-    if notice:
-        parts.append(f'<p class="received" role="status">{escape(notice)}</p>')
-    if problem:
-        parts.append(f'<p class="problem" role="alert">{escape(problem)}</p>')
+    parts = _page_head(view, notice, problem)
     parts += [
         f'<h2>Vote: {escape(view.phase_title)}</h2>',
         f'<p class="question">You have {left} of {view.votes_each} vote{"" if view.votes_each == 1 else "s"} left. '
