@@ -89,7 +89,7 @@ from .files import FILE_MODE
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, StoreError, _read_tables
-from .tallies import SCHEMA as TALLIES_SCHEMA, tally, untally
+from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, untally
 
 if TYPE_CHECKING:
     from .store import Store
@@ -97,11 +97,13 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 4
+SCHEMA_VERSION = 5
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
 BATCH = 200
+#: the same when the index is built from nothing (fewer, larger transactions: fewer full-text segments to merge)
+BULK_BATCH = 1000
 #: the first k of a fresh index; sessions indexed later get smaller ones (newest first)
 FIRST_K = 1 << 40
 
@@ -579,10 +581,12 @@ class HistoryDB:
             if progress is not None:
                 progress(0, total)
             results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
-            for start in range(0, len(work), BATCH):
+            size = BULK_BATCH if not indexed else BATCH
+            counts = Counts()
+            for start in range(0, len(work), size):
                 if cancelled is not None and cancelled():
                     return
-                batch = [(row, *next(results)) for row in work[start : start + BATCH]]
+                batch = [(row, *next(results)) for row in work[start : start + size]]
                 conn.execute("BEGIN IMMEDIATE")
                 try:
                     # What the index holds of these sessions now (another process may have written some since),
@@ -598,13 +602,16 @@ class HistoryDB:
                     for row, data, mark in batch:
                         k = held.get(row.id)
                         if k is not None:
+                            if counts:
+                                counts.write(conn)  # the counts up to date before a session is taken out
                             _delete(conn, k)
                         else:
                             k = places.get(row.id)
                             if k is None or k in taken:
                                 k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
                         if data is not None:
-                            _insert(conn, k, data, mark)
+                            _insert(conn, k, data, mark, counts)
+                    counts.write(conn)
                     conn.execute("COMMIT")
                 except BaseException:
                     conn.execute("ROLLBACK")
@@ -755,24 +762,33 @@ def _delete(conn: sqlite3.Connection, k: int) -> None:
     conn.execute("DELETE FROM sessions WHERE k = ?", (k,))
 
 
-def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None) -> None:
+def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None, counts: Counts) -> None:
+    """A session's rows; what it adds to the themes' counts is gathered in ``counts`` (written before the
+    transaction is committed: ``counts.write(conn)``)."""
+    team = make_team_key(d.team)
     conn.execute(
         "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
         (
-            k, d.id, d.date, d.created_at, d.team, make_team_key(d.team), d.title, d.template_id, d.template_name,
+            k, d.id, d.date, d.created_at, d.team, team, d.title, d.template_id, d.template_name,
             d.status, _mark_text(mark), len(d.texts), json.dumps(d.phases), json.dumps(d.names),
             json.dumps(d.people), json.dumps(d.reviews),
         ),
     )
     base = k << SHIFT
     right = set(d.went_right)
-    rows = [(base | i, k, i, d.phase_of[i], 1 if i in right else 0, text) for i, text in enumerate(d.texts)]
-    conn.executemany("INSERT INTO contributions VALUES (?,?,?,?,?,?)", rows)
-    conn.executemany("INSERT INTO contributions_fts(rowid, text) VALUES (?,?)", [(r[0], r[5]) for r in rows])
+    phase_of = d.phase_of
+    conn.executemany(
+        "INSERT INTO contributions VALUES (?,?,?,?,?,?)",
+        [(base | i, k, i, phase_of[i], 1 if i in right else 0, text) for i, text in enumerate(d.texts)],
+    )
+    # The full-text rows from the rows just written, by SQLite alone (no row handed over from Python again).
+    conn.execute(
+        "INSERT INTO contributions_fts(rowid, text) SELECT rowid, text FROM contributions WHERE rowid BETWEEN ? AND ?",
+        (base, base | ((1 << SHIFT) - 1)),
+    )
     if d.strengths:
         conn.executemany("INSERT INTO strengths VALUES (?,?,?,?)", [(k, *s) for s in d.strengths])
     if d.actions:
-        team = make_team_key(d.team)
         conn.executemany(
             "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
             [(k, a[1], a[0], *a[2:], d.date, team, a[3].casefold(), _due_date(a[4])) for a in d.actions],
@@ -781,7 +797,9 @@ def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None)
         conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in d.tags])
     if d.ratings:
         conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
-    tally(conn, k)  # the themes' counts by month (store/tallies.py), in the same transaction
+    texts = d.texts
+    # the themes' counts by month (store/tallies.py), in the same transaction
+    counts.add(k, team, d.date[:7], d.tags, [(i, e, s, texts[i]) for i, e, s in d.strengths], len(d.actions), d.ratings)
 
 
 def _due_date(due: str) -> str | None:

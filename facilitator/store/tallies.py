@@ -114,6 +114,102 @@ def tally(conn: sqlite3.Connection, k: int) -> None:
     )
 
 
+class Counts:
+    """What sessions being written add to the counts, gathered from their rows as they are handed to the index
+    (nothing read back) and written with few statements: ``add`` each session, then ``write`` in the same
+    transaction. The same counts as ``tally`` of each session, added up."""
+
+    def __init__(self) -> None:
+        self.months: dict[tuple, list[int]] = {}  # (team, month): [sessions, strengths, evidenced, actions]
+        self.tags: dict[tuple, list[int]] = {}  # (team, month, tag): [times, sessions, first]
+        self.strengths: dict[tuple, list] = {}  # (team, month, text): [times, first, evidence of the first]
+        self.skills: dict[tuple, list[int]] = {}  # (team, month, text, skill): [times, first]
+        self.ratings: Counter[tuple] = Counter()  # (team, month, rating): times
+
+    def __bool__(self) -> bool:
+        return bool(self.months)
+
+    def add(self, k: int, team: str, month: str, tags: list[str], strengths: Iterable[tuple], actions: int,
+            ratings: list[int]) -> None:
+        """A session: ``strengths`` (idx, evidence, skill, text of the contribution) in recorded order."""
+        base = k << SHIFT
+        strengths = list(strengths)
+        evidenced = [s for s in strengths if s[1]]
+        counts = self.months.get((team, month))
+        if counts is None:
+            self.months[(team, month)] = [1, len(strengths), len(evidenced), actions]
+        else:
+            counts[0] += 1
+            counts[1] += len(strengths)
+            counts[2] += len(evidenced)
+            counts[3] += actions
+        seen: dict[str, int] = {}
+        for n, tag in enumerate(tags):
+            key = (team, month, tag)
+            entry = self.tags.get(key)
+            if entry is None:
+                self.tags[key] = [1, 1, base | n]
+                seen[tag] = 1
+            elif tag in seen:
+                entry[0] += 1
+            else:
+                seen[tag] = 1
+                entry[0] += 1
+                entry[1] += 1
+                entry[2] = min(entry[2], base | n)
+        for idx, evidence, skill, text in evidenced:
+            place = base | idx
+            key = (team, month, text)
+            entry = self.strengths.get(key)
+            if entry is None:
+                self.strengths[key] = [1, place, evidence]
+            else:
+                entry[0] += 1
+                if place < entry[1]:
+                    entry[1], entry[2] = place, evidence
+            if skill:
+                key = (team, month, text, skill)
+                entry = self.skills.get(key)
+                if entry is None:
+                    self.skills[key] = [1, place]
+                else:
+                    entry[0] += 1
+                    entry[1] = min(entry[1], place)
+        for rating in ratings:
+            self.ratings[(team, month, rating)] += 1
+
+    def write(self, conn: sqlite3.Connection) -> None:
+        """Add what was gathered to the count tables (and start again)."""
+        conn.executemany(
+            "INSERT INTO month_counts VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
+            "sessions = sessions + excluded.sessions, strengths = strengths + excluded.strengths, "
+            "evidenced = evidenced + excluded.evidenced, actions = actions + excluded.actions",
+            [(*key, *v) for key, v in self.months.items()],
+        )
+        conn.executemany(
+            "INSERT INTO tag_months VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times, "
+            "sessions = sessions + excluded.sessions, first = min(first, excluded.first)",
+            [(*key, *v) for key, v in self.tags.items()],
+        )
+        conn.executemany(
+            "INSERT INTO strength_months VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
+            "times = times + excluded.times, "
+            "evidence = CASE WHEN excluded.first < first THEN excluded.evidence ELSE evidence END, "
+            "first = min(first, excluded.first)",
+            [(*key, *v) for key, v in self.strengths.items()],
+        )
+        conn.executemany(
+            "INSERT INTO skill_months VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times, "
+            "first = min(first, excluded.first)",
+            [(*key, *v) for key, v in self.skills.items()],
+        )
+        conn.executemany(
+            "INSERT INTO rating_months VALUES (?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times",
+            [(*key, n) for key, n in self.ratings.items()],
+        )
+        self.__init__()
+
+
 def untally(conn: sqlite3.Connection, k: int) -> None:
     """Take a session about to be removed from the index (its rows are still there) out of the counts."""
     found = _session_counts(conn, k)
