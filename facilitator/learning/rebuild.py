@@ -6,7 +6,7 @@ It opens the store read-only (the app holds the folder's lock), runs at a lower 
 10), and stops when the app is gone.
 
 With many sessions to read, they are read and their rows computed in worker processes (one per CPU), a
-window at a time, while this process writes the previous window into the index: the SQLite writes and the
+few windows ahead, while this process writes what was read into the index: the SQLite writes and the
 reading of the session files then go on side by side, on every core. A session whose file is behind its
 journal is read here, through the store (journal replayed).
 """
@@ -16,13 +16,17 @@ from __future__ import annotations
 import multiprocessing
 import os
 import sys
+from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
 
 #: fewer sessions than this to read: one process is quicker than starting workers
 PARALLEL_FROM = 400
-#: sessions handed to the workers at a time (the next window is read while the last is written)
+#: sessions handed to the workers at a time
 WINDOW = 400
+#: windows being read while one is written: the workers keep reading while the index writes a whole
+#: transaction (store/index.py's BULK_BATCH sessions), and no more than this is held in memory
+AHEAD = 3
 
 _worker_store = None
 
@@ -52,15 +56,14 @@ def read_in_workers(store, items: list, compute) -> Iterator[tuple]:  # noqa: AN
         return
     context = multiprocessing.get_context("spawn")  # nothing of this process (its SQLite connection) is copied
     with context.Pool(workers, initializer=_start_worker, initargs=(str(store.data_dir),)) as pool:
-        pending = None
+        pending: deque = deque()
         for start in range(0, len(items), WINDOW):
             window = items[start : start + WINDOW]
-            reading = pool.map_async(_read_one, window, chunksize=16)
-            if pending is not None:
-                yield from _finish(store, compute, *pending)
-            pending = (window, reading)
-        if pending is not None:
-            yield from _finish(store, compute, *pending)
+            pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
+            if len(pending) > AHEAD:
+                yield from _finish(store, compute, *pending.popleft())
+        while pending:
+            yield from _finish(store, compute, *pending.popleft())
 
 
 def _finish(store, compute, window, reading) -> Iterator[tuple]:  # noqa: ANN001

@@ -112,6 +112,14 @@ FIRST_K = 1 << 40
 ACTIONS_BY_DUE = "due_date IS NULL, due_date, date, session"
 ACTIONS_BY_OWNER = f"owner_key = '', owner_key, {ACTIONS_BY_DUE}"
 
+#: the indexes a build from nothing makes once every row is in (sorting the rows once is quicker than keeping
+#: an index in order row by row): ``_sync`` makes any that is missing before it writes
+_LATE_INDEXES = f"""
+CREATE INDEX IF NOT EXISTS actions_by_owner ON actions({ACTIONS_BY_OWNER});
+CREATE INDEX IF NOT EXISTS actions_by_due ON actions(team_key, {ACTIONS_BY_DUE});
+"""
+_LATE_NAMES = ("actions_by_owner", "actions_by_due")
+
 _SCHEMA = f"""
 CREATE TABLE sessions (
     k INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -133,8 +141,7 @@ CREATE TABLE actions (
     date TEXT NOT NULL, team_key TEXT NOT NULL, owner_key TEXT NOT NULL, due_date TEXT
 );
 CREATE INDEX actions_session ON actions(session);
-CREATE INDEX actions_by_owner ON actions({ACTIONS_BY_OWNER});
-CREATE INDEX actions_by_due ON actions(team_key, {ACTIONS_BY_DUE});
+{{LATE_INDEXES}}
 CREATE TABLE tags (session INTEGER NOT NULL, tag TEXT NOT NULL);
 CREATE INDEX tags_session ON tags(session);
 CREATE TABLE ratings (session INTEGER NOT NULL, rating INTEGER NOT NULL);
@@ -142,7 +149,7 @@ CREATE INDEX ratings_session ON ratings(session);
 {TALLIES_SCHEMA}
 INSERT INTO contributions_fts(contributions_fts, rank) VALUES ('automerge', 16);
 PRAGMA user_version = {SCHEMA_VERSION};
-"""
+""".replace("{LATE_INDEXES}", _LATE_INDEXES.strip())
 
 
 class SessionData(NamedTuple):
@@ -564,61 +571,77 @@ class HistoryDB:
         self.last_read = len(work)
         self.last_kept = len(rows) - len(work)
         with self._write_lock, self._memory_lock if self.path is None else _nothing:
-            if gone:
-                conn.execute("BEGIN IMMEDIATE")
-                for k in gone:
-                    _delete(conn, k)
+            # A build from nothing writes the actions without their orders and sorts them once at the end; one
+            # that was stopped half way (the app closed) has them made now.
+            late = not indexed and len(work) > BULK_BATCH
+            _late_indexes(conn, make=not late)
+            try:
+                self._write(conn, store, compute, progress, cancelled, read_sessions, work, indexed, current, gone)
+            finally:
+                if late:
+                    _late_indexes(conn, make=True)
+
+    def _write(self, conn, store, compute, progress, cancelled, read_sessions, work, indexed, current,  # noqa: ANN001
+               gone) -> None:
+        """Write the sessions of ``work`` (their rows read by ``read_sessions``) and drop those of ``gone``."""
+        if gone:
+            conn.execute("BEGIN IMMEDIATE")
+            for k in gone:
+                _delete(conn, k)
+            conn.execute("COMMIT")
+        # Places for the sessions new to the index: the newest gets the smallest k (searched first).
+        new = [r.id for r in work if r.id not in indexed]
+        if not indexed:
+            places = {sid: FIRST_K + n for n, sid in enumerate(new)}
+        else:
+            first = min(k for k, _ in indexed.values())
+            places = {sid: first - len(new) + n for n, sid in enumerate(new)}
+        done = 0
+        total = len(work)
+        if progress is not None:
+            progress(0, total)
+        results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
+        size = BULK_BATCH if not indexed else BATCH
+        counts = Counts()
+        for start in range(0, len(work), size):
+            if cancelled is not None and cancelled():
+                return
+            batch = [(row, *next(results)) for row in work[start : start + size]]
+            conn.execute("BEGIN IMMEDIATE")
+            try:
+                # What the index holds of these sessions now (another process may have written some since),
+                # and which of the places meant for the new ones are taken: two queries a batch.
+                ids = json.dumps([row.id for row, _, _ in batch])
+                held = dict(conn.execute(
+                    "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,)
+                ).fetchall())
+                wanted_places = json.dumps([places[row.id] for row, _, _ in batch if row.id in places])
+                taken = {k for (k,) in conn.execute(
+                    "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
+                )}
+                written: list[int] = []
+                for row, data, mark in batch:
+                    k = held.get(row.id)
+                    if k is not None:
+                        if counts:
+                            counts.write(conn)  # the counts up to date before a session is taken out
+                        _delete(conn, k)
+                    else:
+                        k = places.get(row.id)
+                        if k is None or k in taken:
+                            k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
+                    if data is not None:
+                        _insert(conn, k, data, mark, counts)
+                        written.append(k)
+                _index_texts(conn, written)
+                counts.write(conn)
                 conn.execute("COMMIT")
-            # Places for the sessions new to the index: the newest gets the smallest k (searched first).
-            new = [r.id for r in work if r.id not in indexed]
-            if not indexed:
-                places = {sid: FIRST_K + n for n, sid in enumerate(new)}
-            else:
-                first = min(k for k, _ in indexed.values())
-                places = {sid: first - len(new) + n for n, sid in enumerate(new)}
-            done = 0
-            total = len(work)
+            except BaseException:
+                conn.execute("ROLLBACK")
+                raise
+            done += len(batch)
             if progress is not None:
-                progress(0, total)
-            results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
-            size = BULK_BATCH if not indexed else BATCH
-            counts = Counts()
-            for start in range(0, len(work), size):
-                if cancelled is not None and cancelled():
-                    return
-                batch = [(row, *next(results)) for row in work[start : start + size]]
-                conn.execute("BEGIN IMMEDIATE")
-                try:
-                    # What the index holds of these sessions now (another process may have written some since),
-                    # and which of the places meant for the new ones are taken: two queries a batch.
-                    ids = json.dumps([row.id for row, _, _ in batch])
-                    held = dict(conn.execute(
-                        "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,)
-                    ).fetchall())
-                    wanted_places = json.dumps([places[row.id] for row, _, _ in batch if row.id in places])
-                    taken = {k for (k,) in conn.execute(
-                        "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
-                    )}
-                    for row, data, mark in batch:
-                        k = held.get(row.id)
-                        if k is not None:
-                            if counts:
-                                counts.write(conn)  # the counts up to date before a session is taken out
-                            _delete(conn, k)
-                        else:
-                            k = places.get(row.id)
-                            if k is None or k in taken:
-                                k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
-                        if data is not None:
-                            _insert(conn, k, data, mark, counts)
-                    counts.write(conn)
-                    conn.execute("COMMIT")
-                except BaseException:
-                    conn.execute("ROLLBACK")
-                    raise
-                done += len(batch)
-                if progress is not None:
-                    progress(done, total)
+                progress(done, total)
 
     # ------------------------------------------------------------------ the history list
     def count(self, filters: Filters = Filters()) -> int:
@@ -763,8 +786,9 @@ def _delete(conn: sqlite3.Connection, k: int) -> None:
 
 
 def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None, counts: Counts) -> None:
-    """A session's rows; what it adds to the themes' counts is gathered in ``counts`` (written before the
-    transaction is committed: ``counts.write(conn)``)."""
+    """A session's rows, but for its full-text rows (``_index_texts``, once for every session a transaction
+    writes); what it adds to the themes' counts is gathered in ``counts`` (written before the transaction is
+    committed: ``counts.write(conn)``)."""
     team = make_team_key(d.team)
     conn.execute(
         "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
@@ -781,11 +805,6 @@ def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None,
         "INSERT INTO contributions VALUES (?,?,?,?,?,?)",
         [(base | i, k, i, phase_of[i], 1 if i in right else 0, text) for i, text in enumerate(d.texts)],
     )
-    # The full-text rows from the rows just written, by SQLite alone (no row handed over from Python again).
-    conn.execute(
-        "INSERT INTO contributions_fts(rowid, text) SELECT rowid, text FROM contributions WHERE rowid BETWEEN ? AND ?",
-        (base, base | ((1 << SHIFT) - 1)),
-    )
     if d.strengths:
         conn.executemany("INSERT INTO strengths VALUES (?,?,?,?)", [(k, *s) for s in d.strengths])
     if d.actions:
@@ -800,6 +819,40 @@ def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None,
     texts = d.texts
     # the themes' counts by month (store/tallies.py), in the same transaction
     counts.add(k, team, d.date[:7], d.tags, [(i, e, s, texts[i]) for i, e, s in d.strengths], len(d.actions), d.ratings)
+
+
+def _late_indexes(conn: sqlite3.Connection, make: bool) -> None:
+    """Make the indexes of ``_LATE_INDEXES`` that are missing (``make``), or drop them (for a build from nothing)."""
+    there = {name for (name,) in conn.execute(
+        "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (SELECT value FROM json_each(?))",
+        (json.dumps(_LATE_NAMES),),
+    )}
+    if make == (len(there) == len(_LATE_NAMES)):
+        return
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        if make:
+            for statement in _LATE_INDEXES.split(";"):
+                if statement.strip():
+                    conn.execute(statement)
+        else:
+            for name in there:
+                conn.execute(f"DROP INDEX {name}")
+        conn.execute("COMMIT")
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+
+
+def _index_texts(conn: sqlite3.Connection, ks: list[int]) -> None:
+    """The full-text rows of these sessions' contributions, made by SQLite from the rows written, in one
+    statement: FTS5 writes what it holds in memory to disk at the end of every statement that changes it, so
+    one statement a session would leave many small pieces of index to merge."""
+    conn.execute(
+        "INSERT INTO contributions_fts(rowid, text) SELECT c.rowid, c.text FROM json_each(?) j "
+        f"JOIN contributions c ON c.rowid BETWEEN (j.value << {SHIFT}) AND ((j.value << {SHIFT}) | {(1 << SHIFT) - 1})",
+        (json.dumps(ks),),
+    )
 
 
 def _due_date(due: str) -> str | None:
