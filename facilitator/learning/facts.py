@@ -212,10 +212,7 @@ def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]])
         reviews=tuple(_review(r, replace) for r in header.get("action_reviews") or ()) if redacting
         else tuple(header.get("action_reviews") or ()),
         names=tuple(names.items()),
-        people=tuple(dict.fromkeys(
-            one_line(p) for p in [header.get("facilitator") or "", *(header.get("participants") or ())]
-            if isinstance(p, str) and p.strip()
-        )),
+        people=tuple(_people(header)),
     )
 
 
@@ -235,21 +232,87 @@ def facts_from_session(session: "Session") -> SessionFacts:
 
 def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
     """A session's rows for the history index (store/index.py), from its stored documents: what
-    ``facts_from_docs`` computes, laid out as the index keeps it. Handed to ``HistoryDB.sync`` by its callers."""
+    ``facts_from_docs`` computes, laid out as the index keeps it, computed straight from the documents (this runs
+    for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
     from ..store.index import SessionData
 
-    f = facts_from_docs(header, contributions)
-    order = sorted(f.actions, key=lambda a: (f.phases[a.index], a.index))  # numbered as the record numbers them
-    number = {id(a): n for n, a in enumerate(order, start=1)}
+    template = header.get("template") or {}
+    ids, titles, kinds = _phase_info(template)
+    index_of = {pid: n for n, pid in enumerate(ids)}
+    names = header.get("redactions") or {}
+    replace = make_replacer(names)
+    redacting = bool(names)
+    docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
+    texts = [replace(d.get("text", "")) for d in docs] if redacting else [d.get("text", "") for d in docs]
+    blob = SEP.join(texts)
+    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or blob.count(SEP) != max(len(docs) - 1, 0):
+        texts = [one_line(text) for text in texts]
+    phase_of = [index_of[d["phase_id"]] for d in docs]
+    right_phases = {
+        n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
+        if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
+    }
+    went_right = {n for n, phase in enumerate(phase_of) if phase in right_phases} if right_phases else set()
+    special_kinds = {n: kind for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
+    strengths: list[tuple] = []
+    actions: list[list] = []
+    ratings: list[int] = []
+    tags: list[str] = []
+    for n, d in enumerate(docs):
+        phase = phase_of[n]
+        kind = special_kinds.get(phase)
+        if kind is None and "tags" not in d and "starred" not in d:
+            continue
+        fields = d.get("fields") or {}
+        extra = d.get("tags")
+        if d.get("starred") and phase not in right_phases:
+            went_right.add(n)
+        skill = fields.get("skill", "")
+        if extra or skill:
+            seen: set[str] = set()
+            for tag in [*(extra or ()), skill]:
+                tag = " ".join((replace(tag) if redacting else tag).split())
+                if tag and tag.casefold() != DECISION_TAG and tag.casefold() not in seen:
+                    seen.add(tag.casefold())
+                    tags.append(tag)
+        if kind is None:
+            continue
+        if kind == "strengths":
+            evidence = fields.get("evidence", "")
+            if redacting:
+                evidence, skill = replace(evidence), replace(skill)
+            strengths.append((n, one_line(evidence), one_line(skill)))
+            went_right.add(n)  # strengths are always "what went right"
+        elif kind == "actions":
+            owner, due, tell = fields.get("owner", ""), fields.get("due", ""), fields.get("tell", "")
+            if redacting:
+                owner, due, tell = replace(owner), replace(due), replace(tell)
+            actions.append([d.get("id", str(n)), n, 0, one_line(owner), one_line(due), one_line(tell)])
+        else:
+            rating = _rating(fields.get("rating", ""))
+            if rating is not None:
+                ratings.append(rating)
+    # Numbered as the record numbers them: by phase, then as recorded.
+    for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
+        action[2] = number
     created = header.get("created_at") or ""
+    reviews = header.get("action_reviews") or ()
     return SessionData(
-        f.id, f.date.isoformat(), str(created), f.team, f.title, f.template_id, f.template_name, f.status,
-        [list(p) for p in zip(f.phase_ids, f.phase_titles, f.phase_kinds)], [list(p) for p in f.names],
-        list(f.people), list(f.reviews), f.texts(), list(f.phases), list(f.went_right),
-        [(s.index, s.evidence, s.skill) for s in f.strengths],
-        [(a.contribution_id, a.index, number[id(a)], a.owner, a.due, a.tell) for a in f.actions],
-        list(f.tags), list(f.ratings),
+        header["id"], _date(header["date"]).isoformat(), str(created), one_line(replace(header.get("team", "") or "")),
+        one_line(replace(header.get("title", "") or "")), template.get("id", ""), template.get("name", ""),
+        str(header.get("status", "running")), [list(p) for p in zip(ids, titles, kinds)],
+        [list(p) for p in names.items()], _people(header),
+        [_review(r, replace) for r in reviews] if redacting else list(reviews),
+        texts if docs else [], phase_of, sorted(went_right), strengths, [tuple(a) for a in actions], tags, ratings,
     )
+
+
+def _people(header: dict[str, Any]) -> list[str]:
+    """The facilitator and participants as typed, each once, on one line."""
+    return list(dict.fromkeys(
+        one_line(p) for p in [header.get("facilitator") or "", *(header.get("participants") or ())]
+        if isinstance(p, str) and p.strip()
+    ))
 
 
 def facts_from_data(d) -> SessionFacts:  # noqa: ANN001 - store.index.SessionData
