@@ -75,6 +75,7 @@ app's interpreter stays free for typing.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import os
 import re
@@ -855,6 +856,7 @@ def _index_texts(conn: sqlite3.Connection, ks: list[int]) -> None:
     )
 
 
+@functools.lru_cache(maxsize=4096)  # the same few dues come again and again in a history
 def _due_date(due: str) -> str | None:
     """A due as an ISO date, if it is a date (as LearningAction.due_date reads it)."""
     try:
