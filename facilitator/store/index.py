@@ -67,7 +67,9 @@ API (stable: things are added, never renamed):
 
 Threads and processes: a sync writes with its thread's own connection; reads borrow one of a few kept
 connections; the file is in WAL mode, so the history screen reads while a sync writes (in this process or
-another). Writes are committed every BATCH sessions, so what is read so far is visible at once. Many
+another). Writes are committed every BATCH sessions (BULK_BATCH when the index is built from nothing), so
+what is read so far is visible at once; the full-text rows of a transaction's sessions are made in one
+statement at its end, and a build from nothing makes the actions' orders (_LATE_INDEXES) once at its end. Many
 sessions to read are read by a child process (learning/rebuild.py, started by learning/history.py) so the
 app's interpreter stays free for typing.
 """

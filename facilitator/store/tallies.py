@@ -2,8 +2,9 @@
 facilitator/learning/themes.py.
 
 The counts are kept by month and team in tables of their own, updated in the same transaction as each
-session's rows (``tally`` when a session is added to the index, ``untally`` before it is taken out), so the
-themes of twenty thousand sessions add up a few thousand rows, not every tag and strength ever given:
+session's rows (``Counts`` gathers what the sessions being written add, ``untally`` takes out a session about
+to be removed), so the themes of twenty thousand sessions add up a few thousand rows, not every tag and
+strength ever given:
 
     month_counts(team_key, month, sessions, strengths, evidenced, actions)
     tag_months(team_key, month, tag, times, sessions, first)          -- first: where it was first given
@@ -69,55 +70,10 @@ def _session_counts(conn: sqlite3.Connection, k: int) -> tuple | None:
     return team, month, [t[0] for t in tags], strengths, actions, [r[0] for r in ratings]
 
 
-def tally(conn: sqlite3.Connection, k: int) -> None:
-    """Add a session just written to the index (its rows are there) to the counts."""
-    found = _session_counts(conn, k)
-    if found is None:
-        return
-    team, month, tags, strengths, actions, ratings = found
-    base = k << SHIFT
-    evidenced = [s for s in strengths if s[1]]
-    conn.execute(
-        "INSERT INTO month_counts VALUES (?,?,1,?,?,?) ON CONFLICT DO UPDATE SET sessions = sessions + 1, "
-        "strengths = strengths + excluded.strengths, evidenced = evidenced + excluded.evidenced, "
-        "actions = actions + excluded.actions",
-        (team, month, len(strengths), len(evidenced), actions),
-    )
-    firsts: dict[str, int] = {}
-    times: Counter[str] = Counter()
-    for n, tag in enumerate(tags):
-        firsts.setdefault(tag, base | n)
-        times[tag] += 1
-    conn.executemany(
-        "INSERT INTO tag_months VALUES (?,?,?,?,1,?) ON CONFLICT DO UPDATE SET times = times + excluded.times, "
-        "sessions = sessions + 1, first = min(first, excluded.first)",
-        [(team, month, tag, times[tag], firsts[tag]) for tag in firsts],
-    )
-    for idx, evidence, skill, text in evidenced:
-        place = base | idx
-        conn.execute(
-            "INSERT INTO strength_months VALUES (?,?,?,1,?,?) ON CONFLICT DO UPDATE SET times = times + 1, "
-            "evidence = CASE WHEN excluded.first < first THEN excluded.evidence ELSE evidence END, "
-            "first = min(first, excluded.first)",
-            (team, month, text, place, evidence),
-        )
-        if skill:
-            conn.execute(
-                "INSERT INTO skill_months VALUES (?,?,?,?,1,?) ON CONFLICT DO UPDATE SET times = times + 1, "
-                "first = min(first, excluded.first)",
-                (team, month, text, skill, place),
-            )
-    rated = Counter(ratings)
-    conn.executemany(
-        "INSERT INTO rating_months VALUES (?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times",
-        [(team, month, rating, n) for rating, n in rated.items()],
-    )
-
-
 class Counts:
     """What sessions being written add to the counts, gathered from their rows as they are handed to the index
     (nothing read back) and written with few statements: ``add`` each session, then ``write`` in the same
-    transaction. The same counts as ``tally`` of each session, added up."""
+    transaction. ``untally`` takes out what ``add`` put in."""
 
     def __init__(self) -> None:
         self.months: dict[tuple, list[int]] = {}  # (team, month): [sessions, strengths, evidenced, actions]
