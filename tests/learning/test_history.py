@@ -23,8 +23,10 @@ def _history(store, library, clock):
     say(store, huddle, clock, "the-story", "A placement held together over the summer")
 
 
-def test_search_finds_words_anywhere_with_session_and_phase(store, library, clock):
+def test_search_finds_words_at_the_start_of_words_with_session_and_phase(store, library, clock):
     _history(store, library, clock)
+    huddle = next(s for s in store.list_sessions() if s.title == "Huddle")
+    say(store, store.load_session(huddle.id), clock, "the-story", "Kitchens at the family centre stayed open late")
     index = HistoryIndex(store).refresh()
     sessions = list(index.facts())
     # The app's search reads the ended sessions' texts from the history cache; the same search over facts
@@ -39,6 +41,13 @@ def test_search_finds_words_anywhere_with_session_and_phase(store, library, cloc
     # Names are replaced as in the records, and the query's words are found where they are.
     assert hit.text == "Visits at Child A's kitchen table"
     assert {hit.text[a:b].casefold() for a, b in hit.spans} == {"kitchen", "visits"}
+    # A word is found at the start of a word ("kitchen" finds "Kitchens"), never inside one ("itchen", "isits").
+    hits, total = index.search("kitchen")
+    assert total == 2
+    assert sorted(h.text for h in hits) == ["Kitchens at the family centre stayed open late", "Visits at Child A's kitchen table"]
+    assert [h.text[a:b] for h in hits for a, b in h.spans if h.text.startswith("Kitchens")] == ["Kitchen"]
+    assert index.search("itchen")[1] == 0
+    assert index.search("isits")[1] == 0
     # Every word must be in the same contribution.
     assert index.search("kitchen carer")[1] == search(sessions, "kitchen carer")[1] == 0
     # Safeguarding concerns are never in the history's text; the names typed are not either.

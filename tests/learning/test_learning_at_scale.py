@@ -11,9 +11,9 @@ from pathlib import Path
 
 from textual.widgets import Input, Static
 
-from tests.learning.helpers import by_owner_and_due, gather_actions, open_actions
+from tests.learning.helpers import by_owner_and_due, compute_themes, gather_actions, open_actions
 from facilitator.learning.history import HistoryIndex
-from facilitator.learning.themes import compute_themes, themes_markdown
+from facilitator.learning.themes import themes_markdown
 from facilitator.session_ops import start_session
 from facilitator.store import Store
 from facilitator.store.actions import change_status, read_changes
