@@ -285,3 +285,27 @@ async def test_a_port_that_is_not_a_number_is_reported_and_the_default_used(stor
         await pilot.pause()
         notes = [n.message for n in app._notifications]
         assert any("[phones] port is 'eighty'" in n and "port 8765" in n for n in notes), notes
+
+
+async def test_overrides_sent_by_a_phone_are_left_out_and_the_record_reads_as_sent(store, clock, library, data_dir):
+    """Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) would make a line show in another
+    order on the projector and in the record: what a phone sends is kept without them, in the text and the name."""
+    overrides = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            code, page = await phone.send("Nan \u2067took her\u2069 to \u202eloohcs\u202c \u202aevery\u202c day",
+                                          name="\u2066Jo\u2069")
+            assert code == 200 and "Received" in page
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        line = next(line for line in shown(pilot) if "Nan" in line)
+        assert "Jo: Nan took her to loohcs every day" in line, line
+        assert not any(ch in line for ch in overrides)
+    record = export_md(data_dir, session.id)
+    assert "Nan took her to loohcs every day" in record
+    assert [f"U+{ord(ch):04X}" for ch in record if ch in overrides] == []
