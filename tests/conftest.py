@@ -84,3 +84,18 @@ def build_app(store, clock, open_session_id: str | None = None, size_blink: bool
 
     settings = Settings(data_dir=store.data_dir, cursor_blink=size_blink)
     return make_app(store, settings, clock, open_session_id=open_session_id, **kwargs)
+
+
+async def until(pilot, check, timeout: float = 10.0) -> bool:
+    """Let the app run (its timers, workers and refreshes) until ``check()`` is true, looking every 20 ms:
+    a wait as short as the app allows, instead of a fixed pause. Returns whether it came true in time; the
+    caller asserts what it waited for, so a failure shows what was there."""
+    import time
+
+    deadline = time.monotonic() + timeout
+    await pilot.pause()
+    while not check():
+        if time.monotonic() > deadline:
+            return False
+        await pilot.pause(0.02)
+    return True
