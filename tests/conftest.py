@@ -99,3 +99,24 @@ async def until(pilot, check, timeout: float = 10.0) -> bool:
             return False
         await pilot.pause(0.02)
     return True
+
+
+async def run_command(pilot, query: str) -> None:
+    """Open the command palette (ctrl+p), search for ``query``, and run the best match (enter) once the
+    palette has finished looking for it."""
+    from textual.command import CommandList, CommandPalette
+    from textual.widgets import Input
+
+    await pilot.press("ctrl+p")
+    await pilot.pause()
+    palette = pilot.app.screen
+    assert isinstance(palette, CommandPalette)
+    palette.query_one(Input).value = query
+
+    def found() -> bool:
+        searching = [w for w in pilot.app.workers if w.group == CommandPalette._GATHER_COMMANDS_GROUP and w.is_running]
+        return not searching and palette.query_one(CommandList).option_count > 0
+
+    await until(pilot, found)
+    await pilot.press("enter")
+    await pilot.pause()
