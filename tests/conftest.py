@@ -16,6 +16,30 @@ for _var in ("NO_COLOR", "TEXTUAL_THEME", "FACILITATOR_DATA_DIR", "TEXTUAL_ANIMA
     os.environ.pop(_var, None)
 os.environ["TEXTUAL_ANIMATIONS"] = "none"
 
+
+def _temporary_folders_in_memory() -> None:
+    """The tests' temporary folders (tmp_path) in /dev/shm when it is a memory file system: the store's
+    fsyncs then cost nothing, so hundreds of tests that record through the real store run without waiting for
+    the disk (a tenth of the run's time on a busy disk). The code is the same: every write, fsync and rename
+    still happens. Set PYTEST_DEBUG_TEMPROOT (or pass --basetemp) to put them elsewhere."""
+    if "PYTEST_DEBUG_TEMPROOT" in os.environ:
+        return
+    try:
+        with open("/proc/mounts", encoding="utf-8") as mounts:
+            in_memory = any(line.split()[1:3] == ["/dev/shm", "tmpfs"] for line in mounts)
+        if not in_memory or not os.access("/dev/shm", os.W_OK):
+            return
+        root = Path("/dev/shm") / f"facilitator-tests-{os.getuid()}"
+        root.mkdir(mode=0o700, exist_ok=True)
+        if root.stat().st_uid != os.getuid():
+            return
+    except (OSError, IndexError):
+        return
+    os.environ["PYTEST_DEBUG_TEMPROOT"] = str(root)
+
+
+_temporary_folders_in_memory()
+
 FIXED_NOW = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.timezone.utc)
 
 
