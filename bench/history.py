@@ -15,7 +15,8 @@ digest for a year <= 2 s; memory of the app with the history loaded <= 1.5x a ba
                  at once; and with the cache, h pressed once the start-up reading is done
   search         a word in ~1 in 6 contributions, and two words, over every session (HistoryIndex.search:
                  the texts read from the history index a piece at a time, as the history screen does)
-  themes         compute_themes over every session's facts, read from the history index as it goes
+  themes         what the themes screen (t) works out, as it does: what the history index counted (its
+                 tallies) and the actions' status changes, made into the themes of every team
   digest         `facilitator digest` for the last year of the history, to a file (a fresh process's work:
                  read the data folder, gather actions, write markdown)
   memory         RSS of a bare Textual app, of the facilitator app on an empty folder, and of the app
@@ -149,10 +150,11 @@ def main() -> int:
     args = parser.parse_args()
     count = args.sessions or (100 if args.quick else 2000)
 
-    from facilitator.learning.themes import compute_themes
+    from types import SimpleNamespace
+
     from facilitator.store import Store
-    from facilitator.store.actions import read_changes
     from facilitator.learning.history import HistoryIndex
+    from facilitator.tui.screens.learning_data import themes_of
 
     work = Path(tempfile.mkdtemp(prefix="facilitator-bench-history-", dir=args.dir))
     try:
@@ -190,10 +192,10 @@ def main() -> int:
         print(f"  full-text search      {ms(worst)} worst of " + ", ".join(f"“{q}” {ms(s)} ({n:,} hits)" for q, s, n in timings)
               + "   target <= 300 ms")
         t = time.perf_counter()
-        themes = compute_themes(index.facts(), read_changes(store))
+        themes, _ = themes_of(SimpleNamespace(store=store, _learning_history=index), None)  # the app's own index
         took = time.perf_counter() - t
-        actions = sum(len(f.actions) for f in index.facts())
-        print(f"  themes computation    {ms(took)} ({len(themes.tags)} tags, {actions:,} actions, "
+        actions = sum(m.opened for m in themes.actions)
+        print(f"  themes (key t)        {ms(took)} ({len(themes.tags)} tags, {actions:,} actions, "
               f"{len(themes.months)} months)   target <= 1 s   [history index read: {ms(load)}, "
               f"{index.from_cache:,} sessions from the history index]")
         store.close()

@@ -19,23 +19,33 @@ _ESCAPE_SEQUENCE = re.compile(
 )
 
 
+# Bidirectional embeddings, overrides and isolates (U+202A-U+202E, U+2066-U+2069): they make the characters
+# after them show in another order, so a projected line or an exported record could read differently from what
+# was typed. The left-to-right and right-to-left marks (U+200E, U+200F, U+061C) are kept: they reorder nothing
+# but the punctuation and spaces beside them, and people writing Arabic or Hebrew with English need them.
+BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+
+
+def _kept(ch: str) -> bool:
+    return ch in "\n\t" or (unicodedata.category(ch) != "Cc" and ch not in BIDI_CONTROLS)
+
+
 def clean_text(text: str) -> str:
-    """Strip terminal escape sequences and control characters; keep tabs and newlines.
+    """Strip terminal escape sequences, control characters and bidirectional overrides; keep tabs and newlines.
 
     Carriage returns become newlines, so text pasted from Windows keeps its line breaks.
     """
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
-    return "".join(
-        ch for ch in text if ch in "\n\t" or unicodedata.category(ch) != "Cc"
-    )
+    return "".join(ch for ch in text if _kept(ch))
 
 
 def visible(text: str) -> str:
-    """Drop control characters (but tabs and newlines) and lone surrogates that could still be in stored data."""
-    if text.isprintable():
+    """Drop control characters (but tabs and newlines), bidirectional overrides and lone surrogates that could
+    still be in stored data (recorded before they were stripped as typed)."""
+    if text.isprintable():  # every character above is not printable: most text returns here
         return text
-    return "".join(ch for ch in text if ch in "\n\t" or unicodedata.category(ch) not in ("Cc", "Cs"))
+    return "".join(ch for ch in text if _kept(ch) and unicodedata.category(ch) != "Cs")
 
 
 def one_line(text: str) -> str:

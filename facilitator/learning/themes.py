@@ -10,13 +10,11 @@ import statistics
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING
 
 from ..text import team_key
 from ..vocabulary import ActionStatus
-from .actions import changes_from_sessions
 from ..store.tallies import Tallies
-from .facts import SessionFacts
 from ..text import plural
 
 if TYPE_CHECKING:  # the pydantic models are not needed to count (the themes screen draws without them)
@@ -107,149 +105,6 @@ _WORDS = re.compile(r"\w+")
 def strength_key(text: str) -> str:
     """Strengths said slightly differently ("Child focus." / "child focus") count as one."""
     return " ".join(_WORDS.findall(text.casefold()))
-
-
-class _Counted(NamedTuple):
-    """What the themes count of one session."""
-
-    date: dt.date
-    tags: tuple[str, ...]
-    strengths: list[tuple[str, str, str]]  # (text, evidence, practice skill)
-    ratings: tuple[int, ...]
-    actions: int
-
-
-def compute_themes(
-    facts: Iterable[SessionFacts],
-    changes: Iterable[ActionStatusChange] = (),
-    team: str | None = None,
-    since: dt.date | None = None,
-    until: dt.date | None = None,
-    top: int = 15,
-) -> Themes:
-    """``changes``: the action log's status changes (those kept in sessions are added here)."""
-    key = team_key(team) if team else None
-
-    def wanted(day: dt.date, session_team: str) -> bool:
-        return (
-            (since is None or day >= since)
-            and (until is None or day <= until)
-            and (key is None or team_key(session_team) == key)
-        )
-
-    # One pass over ``facts`` (they may be read from disk as they come), keeping only what is counted.
-    chosen: list[_Counted] = []
-    team_of: dict[str, str] = {}
-    reviewed: list[SessionFacts] = []
-    for f in facts:
-        team_of[f.id] = f.team
-        if f.reviews:
-            reviewed.append(f)
-        if wanted(f.date, f.team):
-            texts = f.texts() if f.strengths else []
-            chosen.append(_Counted(
-                f.date, f.tags, [(texts[s.index], s.evidence, s.skill) for s in f.strengths], f.ratings, len(f.actions)
-            ))
-    if not chosen:
-        return Themes(0, None, None, team)
-    first = min(f.date for f in chosen)
-    last = max(f.date for f in chosen)
-    months = months_between(month_of(first), month_of(last))
-    middle = _middle_day(first, last)
-
-    tag_counts: Counter[str] = Counter()
-    tag_names: dict[str, str] = {}
-    tag_sessions: Counter[str] = Counter()
-    tag_months: dict[str, Counter[str]] = defaultdict(Counter)
-    tag_recent: Counter[str] = Counter()
-    strength_counts: Counter[str] = Counter()
-    strength_text: dict[str, str] = {}
-    strength_skills: dict[str, Counter[str]] = defaultdict(Counter)
-    strength_evidence: dict[str, str] = {}
-    strengths_total = strengths_evidenced = 0
-    ratings: dict[str, list[int]] = defaultdict(list)
-
-    for f in chosen:
-        month = month_of(f.date)
-        recent = f.date > middle
-        seen_here = set()
-        for tag in f.tags:
-            k = tag.casefold()
-            tag_names.setdefault(k, tag)
-            tag_counts[k] += 1
-            tag_months[k][month] += 1
-            if recent:
-                tag_recent[k] += 1
-            seen_here.add(k)
-        for k in seen_here:
-            tag_sessions[k] += 1
-        for text, evidence, skill in f.strengths:
-            strengths_total += 1
-            if not evidence:
-                continue
-            strengths_evidenced += 1
-            k = strength_key(text)
-            if not k:
-                continue
-            strength_counts[k] += 1
-            strength_text.setdefault(k, text)
-            strength_evidence.setdefault(k, evidence)
-            if skill:
-                strength_skills[k][skill] += 1
-        if f.ratings:
-            ratings[month].extend(f.ratings)
-
-    tags = [
-        TagTheme(
-            tag=tag_names[k],
-            count=count,
-            sessions=tag_sessions[k],
-            by_month=dict(tag_months[k]),
-            recent=tag_recent[k] if len(months) > 1 else 0,
-            earlier=count - tag_recent[k] if len(months) > 1 else 0,
-        )
-        for k, count in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0]))
-    ]
-    strengths = [
-        StrengthTheme(
-            text=strength_text[k],
-            count=count,
-            skills=[s for s, _ in strength_skills[k].most_common(3)],
-            example_evidence=strength_evidence[k],
-        )
-        for k, count in sorted(strength_counts.items(), key=lambda item: (-item[1], item[0]))[:top]
-    ]
-
-    opened: Counter[str] = Counter()
-    for f in chosen:
-        if f.actions:
-            opened[month_of(f.date)] += f.actions
-    completed, dropped = _ended_by_month(
-        [*changes, *changes_from_sessions(reviewed)], team_of, lambda day, session_team: wanted(day, session_team)
-    )
-    action_months = months
-    ended = [*completed, *dropped]
-    if ended:
-        action_months = months_between(min(months[0], min(ended)), max(months[-1], max(ended)))
-    month_actions = [MonthActions(m, opened[m], completed[m], dropped[m]) for m in action_months]
-    month_ratings = [
-        MonthRatings(m, len(ratings[m]), statistics.fmean(ratings[m]), statistics.median(ratings[m]))
-        for m in months
-        if ratings.get(m)
-    ]
-    return Themes(
-        sessions=len(chosen),
-        first=first,
-        last=last,
-        team=team,
-        months=months,
-        tags=tags,
-        strengths=strengths,
-        strengths_total=strengths_total,
-        strengths_with_evidence=strengths_evidenced,
-        actions=month_actions,
-        ratings=month_ratings,
-    )
 
 
 def bar(value: float, maximum: float, width: int = 20) -> str:
@@ -344,13 +199,13 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
     return "\n".join(out)
 
 
-def _middle_day(first: dt.date, last: dt.date) -> dt.date:
+def middle_day(first: dt.date, last: dt.date) -> dt.date:
     """The day after which a session counts as recent (the second half of the period)."""
     return first + (last - first) / 2
 
 
 def middle_iso(first: str, last: str) -> str:
-    return _middle_day(dt.date.fromisoformat(first), dt.date.fromisoformat(last)).isoformat()
+    return middle_day(dt.date.fromisoformat(first), dt.date.fromisoformat(last)).isoformat()
 
 
 def themes_from_tallies(
@@ -362,9 +217,10 @@ def themes_from_tallies(
     top: int = 15,
 ) -> Themes:
     """The themes of every session of a team (or all), from what the history index counted (store/tallies.py):
-    the same figures compute_themes works out from the sessions' facts. ``changes``: every status change
-    (the action log's and the sessions' follow-up rounds'); ``teams_of(ids)``: the team key of those
-    sessions; ``sessions_with(tags)``: in how many sessions any of these spellings of a tag was given."""
+    the same figures as counting every session's facts one by one (tests/learning/helpers.py does, to hold
+    this against). ``changes``: every status change (the action log's and the sessions' follow-up rounds');
+    ``teams_of(ids)``: the team key of those sessions; ``sessions_with(tags)``: in how many sessions any of
+    these spellings of a tag was given."""
     if not t.sessions or t.first is None or t.last is None:
         return Themes(0, None, None, team)
     key = team_key(team) if team else None
@@ -424,7 +280,7 @@ def themes_from_tallies(
     opened: Counter[str] = Counter(dict(t.opened))
     changes = list(changes)
     session_team = teams_of({c.action_id.split("/", 1)[0] for c in changes})
-    completed, dropped = _ended_by_month(
+    completed, dropped = ended_by_month(
         changes, session_team, lambda day, k: key is None or k == key
     )
     action_months = months
@@ -448,7 +304,7 @@ def themes_from_tallies(
     )
 
 
-def _ended_by_month(
+def ended_by_month(
     changes: Iterable[ActionStatusChange], team_of: dict[str, str], wanted: Callable[[dt.date, str], bool]
 ) -> tuple[Counter[str], Counter[str]]:
     """(completed, dropped) by month: where each action of these sessions ended up, by its latest status (an

@@ -95,18 +95,22 @@ def test_bytes_that_are_not_utf8_and_8bit_controls_never_end_the_app(tmp_path: P
         time.sleep(0.5)
         mark = len(app.screen)
         # One byte that is not UTF-8, an 8-bit CSI (U+009B) typed as a key and as a raw byte, then text.
-        app.send(b"Before \xff after")
+        app.send(b"Before \xff after", settle=0)
+        assert app.wait_for(b"after", timeout=10, start=mark)  # shown in the box
         app.send("\u009b".encode())
         app.send(b"\x9b31m")
-        app.send(b" typed\r", settle=1.0)
+        app.send(b" typed\r", settle=0)
+        assert app.wait_for(b"typed", timeout=10, start=mark)
         assert app.proc.poll() is None, "the app ended after a byte that is not UTF-8"
         # A paste (bracketed, as terminals send it) with C0 and C1 controls and escape sequences inside.
         pasted = "Pasted \u009b2J\u0085next\x07bell \x1b[31mred\x1b[0m \u0090dcs\x1b\\ end".encode()
-        app.send(BRACKETED_PASTE[0] + pasted + BRACKETED_PASTE[1])
-        app.send(b"\r", settle=1.0)
+        shown_before = len(app.screen)
+        app.send(BRACKETED_PASTE[0] + pasted + BRACKETED_PASTE[1], settle=0)
+        assert app.wait_for(b"end", timeout=10, start=shown_before)  # shown in the box
+        app.send(b"\r")
         assert app.proc.poll() is None
         # Still listening: what is typed next is recorded too.
-        app.send(b"Still listening\r", settle=1.0)
+        app.send(b"Still listening\r", settle=0)
         assert app.wait_for(b"Still listening", start=mark)
         shown = bytes(app.screen[mark:])
         assert "\u009b".encode() not in shown and b"\x9b" not in shown.replace("\u009b".encode(), b"")

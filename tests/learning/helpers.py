@@ -125,3 +125,157 @@ def open_actions(actions: Iterable[ActionRow], team: str | None = None, exclude_
     return sorted(chosen, key=_due_key)
 
 
+# ---------------------------------------------------------------------- the tests' reckoning of the themes
+# Not used by the app (the themes screen reads what the history index counted, learning/themes.py's
+# themes_from_tallies): the plain count over every session's facts, to compare what the screen shows with.
+from collections import Counter, defaultdict  # noqa: E402
+import statistics  # noqa: E402
+from typing import NamedTuple  # noqa: E402
+
+from facilitator.learning.themes import (  # noqa: E402
+    MonthActions, MonthRatings, StrengthTheme, TagTheme, Themes, ended_by_month, middle_day, month_of,
+    months_between, strength_key,
+)
+
+
+class _Counted(NamedTuple):
+    """What the themes count of one session."""
+
+    date: dt.date
+    tags: tuple[str, ...]
+    strengths: list[tuple[str, str, str]]  # (text, evidence, practice skill)
+    ratings: tuple[int, ...]
+    actions: int
+
+
+def compute_themes(
+    facts: Iterable[SessionFacts],
+    changes: Iterable[ActionStatusChange] = (),
+    team: str | None = None,
+    since: dt.date | None = None,
+    until: dt.date | None = None,
+    top: int = 15,
+) -> Themes:
+    """``changes``: the action log's status changes (those kept in sessions are added here)."""
+    key = team_key(team) if team else None
+
+    def wanted(day: dt.date, session_team: str) -> bool:
+        return (
+            (since is None or day >= since)
+            and (until is None or day <= until)
+            and (key is None or team_key(session_team) == key)
+        )
+
+    # One pass over ``facts`` (they may be read from disk as they come), keeping only what is counted.
+    chosen: list[_Counted] = []
+    team_of: dict[str, str] = {}
+    reviewed: list[SessionFacts] = []
+    for f in facts:
+        team_of[f.id] = f.team
+        if f.reviews:
+            reviewed.append(f)
+        if wanted(f.date, f.team):
+            texts = f.texts() if f.strengths else []
+            chosen.append(_Counted(
+                f.date, f.tags, [(texts[s.index], s.evidence, s.skill) for s in f.strengths], f.ratings, len(f.actions)
+            ))
+    if not chosen:
+        return Themes(0, None, None, team)
+    first = min(f.date for f in chosen)
+    last = max(f.date for f in chosen)
+    months = months_between(month_of(first), month_of(last))
+    middle = middle_day(first, last)
+
+    tag_counts: Counter[str] = Counter()
+    tag_names: dict[str, str] = {}
+    tag_sessions: Counter[str] = Counter()
+    tag_months: dict[str, Counter[str]] = defaultdict(Counter)
+    tag_recent: Counter[str] = Counter()
+    strength_counts: Counter[str] = Counter()
+    strength_text: dict[str, str] = {}
+    strength_skills: dict[str, Counter[str]] = defaultdict(Counter)
+    strength_evidence: dict[str, str] = {}
+    strengths_total = strengths_evidenced = 0
+    ratings: dict[str, list[int]] = defaultdict(list)
+
+    for f in chosen:
+        month = month_of(f.date)
+        recent = f.date > middle
+        seen_here = set()
+        for tag in f.tags:
+            k = tag.casefold()
+            tag_names.setdefault(k, tag)
+            tag_counts[k] += 1
+            tag_months[k][month] += 1
+            if recent:
+                tag_recent[k] += 1
+            seen_here.add(k)
+        for k in seen_here:
+            tag_sessions[k] += 1
+        for text, evidence, skill in f.strengths:
+            strengths_total += 1
+            if not evidence:
+                continue
+            strengths_evidenced += 1
+            k = strength_key(text)
+            if not k:
+                continue
+            strength_counts[k] += 1
+            strength_text.setdefault(k, text)
+            strength_evidence.setdefault(k, evidence)
+            if skill:
+                strength_skills[k][skill] += 1
+        if f.ratings:
+            ratings[month].extend(f.ratings)
+
+    tags = [
+        TagTheme(
+            tag=tag_names[k],
+            count=count,
+            sessions=tag_sessions[k],
+            by_month=dict(tag_months[k]),
+            recent=tag_recent[k] if len(months) > 1 else 0,
+            earlier=count - tag_recent[k] if len(months) > 1 else 0,
+        )
+        for k, count in sorted(tag_counts.items(), key=lambda item: (-item[1], item[0]))
+    ]
+    strengths = [
+        StrengthTheme(
+            text=strength_text[k],
+            count=count,
+            skills=[s for s, _ in strength_skills[k].most_common(3)],
+            example_evidence=strength_evidence[k],
+        )
+        for k, count in sorted(strength_counts.items(), key=lambda item: (-item[1], item[0]))[:top]
+    ]
+
+    opened: Counter[str] = Counter()
+    for f in chosen:
+        if f.actions:
+            opened[month_of(f.date)] += f.actions
+    completed, dropped = ended_by_month(
+        [*changes, *changes_from_sessions(reviewed)], team_of, lambda day, session_team: wanted(day, session_team)
+    )
+    action_months = months
+    ended = [*completed, *dropped]
+    if ended:
+        action_months = months_between(min(months[0], min(ended)), max(months[-1], max(ended)))
+    month_actions = [MonthActions(m, opened[m], completed[m], dropped[m]) for m in action_months]
+    month_ratings = [
+        MonthRatings(m, len(ratings[m]), statistics.fmean(ratings[m]), statistics.median(ratings[m]))
+        for m in months
+        if ratings.get(m)
+    ]
+    return Themes(
+        sessions=len(chosen),
+        first=first,
+        last=last,
+        team=team,
+        months=months,
+        tags=tags,
+        strengths=strengths,
+        strengths_total=strengths_total,
+        strengths_with_evidence=strengths_evidenced,
+        actions=month_actions,
+        ratings=month_ratings,
+    )

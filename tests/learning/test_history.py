@@ -9,7 +9,7 @@ from textual.widgets import Input, Markdown, Static
 from facilitator.learning.search import search
 from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.history import HistoryScreen, SessionViewScreen
-from tests.conftest import build_app
+from tests.conftest import build_app, until
 from tests.learning.helpers import reviewed_session
 from tests.record.helpers import new_session, say
 
@@ -23,8 +23,10 @@ def _history(store, library, clock):
     say(store, huddle, clock, "the-story", "A placement held together over the summer")
 
 
-def test_search_finds_words_anywhere_with_session_and_phase(store, library, clock):
+def test_search_finds_words_at_the_start_of_words_with_session_and_phase(store, library, clock):
     _history(store, library, clock)
+    huddle = next(s for s in store.list_sessions() if s.title == "Huddle")
+    say(store, store.load_session(huddle.id), clock, "the-story", "Kitchens at the family centre stayed open late")
     index = HistoryIndex(store).refresh()
     sessions = list(index.facts())
     # The app's search reads the ended sessions' texts from the history cache; the same search over facts
@@ -39,6 +41,13 @@ def test_search_finds_words_anywhere_with_session_and_phase(store, library, cloc
     # Names are replaced as in the records, and the query's words are found where they are.
     assert hit.text == "Visits at Child A's kitchen table"
     assert {hit.text[a:b].casefold() for a, b in hit.spans} == {"kitchen", "visits"}
+    # A word is found at the start of a word ("kitchen" finds "Kitchens"), never inside one ("itchen", "isits").
+    hits, total = index.search("kitchen")
+    assert total == 2
+    assert sorted(h.text for h in hits) == ["Kitchens at the family centre stayed open late", "Visits at Child A's kitchen table"]
+    assert [h.text[a:b] for h in hits for a, b in h.spans if h.text.startswith("Kitchens")] == ["Kitchen"]
+    assert index.search("itchen")[1] == 0
+    assert index.search("isits")[1] == 0
     # Every word must be in the same contribution.
     assert index.search("kitchen carer")[1] == search(sessions, "kitchen carer")[1] == 0
     # Safeguarding concerns are never in the history's text; the names typed are not either.
@@ -66,23 +75,26 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         table = screen.query_one("#history-sessions")
         assert [row[3] for row in table.rows] == ["Huddle", "September review", "June review"]
 
+        listed = lambda: [row[3] for row in table.rows]  # noqa: E731
+        said = lambda: str(screen.query_one("#history-status", Static).render())  # noqa: E731
         screen.query_one("#hf-team", Input).value = "foster"
-        await pilot.pause(0.3)
-        assert [row[3] for row in table.rows] == ["Huddle", "September review"]
+        await until(pilot, lambda: listed() == ["Huddle", "September review"])
+        assert listed() == ["Huddle", "September review"]
         screen.query_one("#hf-from", Input).value = "2026-10-01"
-        await pilot.pause(0.3)
-        assert [row[3] for row in table.rows] == ["Huddle"]
+        await until(pilot, lambda: listed() == ["Huddle"])
+        assert listed() == ["Huddle"]
         screen.query_one("#hf-from", Input).value = "1 Oct"
-        await pilot.pause(0.3)
-        assert "YYYY-MM-DD" in str(screen.query_one("#history-status", Static).render())
+        await until(pilot, lambda: "YYYY-MM-DD" in said())
+        assert "YYYY-MM-DD" in said()
         screen.query_one("#hf-from", Input).value = ""
         screen.query_one("#hf-team", Input).value = ""
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(listed()) == 3)
+        assert len(listed()) == 3
 
         await pilot.press("slash")
         await pilot.press(*"school")
-        await pilot.pause(0.3)
         hits = screen.query_one("#history-hits")
+        await until(pilot, lambda: hits.display and hits.row_count == 1)
         assert hits.display and not table.display
         assert [(row[1], row[2]) for row in hits.rows] == [("September review", "What went right")]
         assert "1 contribution matches" in str(screen.query_one("#history-status", Static).render())
@@ -156,8 +168,9 @@ async def test_long_history_lists_at_once_and_reads_search_data_in_the_backgroun
         await pilot.pause()
         assert [row[3] for row in table.rows] == ["Huddle", "September review", "June review"]
         screen.query_one("#history-search", Input).value = "school"
-        await pilot.pause(0.3)
-        assert [(row[1], row[2]) for row in screen.query_one("#history-hits").rows] == [("September review", "What went right")]
+        found = lambda: [(row[1], row[2]) for row in screen.query_one("#history-hits").rows]  # noqa: E731
+        await until(pilot, lambda: found() == [("September review", "What went right")])
+        assert found() == [("September review", "What went right")]
 
 
 def test_history_reads_nothing_again_until_the_store_changes(store, library, clock):
@@ -184,7 +197,7 @@ async def test_history_screen_is_kept_with_its_filters_and_shows_new_sessions(st
         first = app.screen
         assert isinstance(first, HistoryScreen)
         first.query_one("#hf-team", Input).value = "foster"
-        await pilot.pause(0.3)
+        await until(pilot, lambda: len(first.query_one("#history-sessions").rows) == 2)
         await pilot.press("escape")
         await pilot.pause()
         # A session ends while the history is closed ...

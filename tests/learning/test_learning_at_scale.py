@@ -5,22 +5,26 @@ the app answers keys while they are read."""
 from __future__ import annotations
 
 import datetime as dt
+import shutil
 import subprocess
 import sys
 from pathlib import Path
+from typing import NamedTuple
+
+import pytest
 
 from textual.widgets import Input, Static
 
-from tests.learning.helpers import by_owner_and_due, gather_actions, open_actions
+from tests.learning.helpers import by_owner_and_due, compute_themes, gather_actions, open_actions
 from facilitator.learning.history import HistoryIndex
-from facilitator.learning.themes import compute_themes, themes_markdown
+from facilitator.learning.themes import themes_markdown
 from facilitator.session_ops import start_session
 from facilitator.store import Store
 from facilitator.store.actions import change_status, read_changes
 from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.themes import ThemesScreen
-from tests.conftest import FixedClock, build_app
+from tests.conftest import FixedClock, build_app, counter_ids
 from tests.learning.helpers import wait_ready
 from tests.record.helpers import new_session, say
 
@@ -31,7 +35,7 @@ from _history import make_history  # noqa: E402
 SESSIONS = 240
 
 
-def _history(store, library, clock, count: int = SESSIONS):
+def _build_history(store, library, clock, count: int = SESSIONS):
     """``count`` ended sessions on every template, four teams (bench/_history.py's generator), a running one
     with tags given in two spellings, and status changes: one done, one dropped with a note, one done then
     carried over (open again)."""
@@ -49,7 +53,54 @@ def _history(store, library, clock, count: int = SESSIONS):
     change_status(store, chosen[1], "dropped", dt.date(2026, 11, 3), "the school said no")
     change_status(store, chosen[2], "done", dt.date(2026, 11, 3))
     change_status(store, chosen[2], "carried over", dt.date(2026, 11, 4))
-    return running, chosen
+    return running.id
+
+
+class Built(NamedTuple):
+    folder: Path
+    now: dt.datetime  # the clock's time once it was built
+    ids: object  # the store's id counter, going on from there
+    running_id: str
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory, library) -> Built:
+    """The long history, built once for the module; each test starts from a copy of it (the same folder,
+    clock and ids a test building it itself would have)."""
+    folder = tmp_path_factory.mktemp("long-history") / "data"
+    clock, ids = FixedClock(), counter_ids()
+    store = Store(folder, clock=clock, id_factory=ids).open()
+    try:
+        running_id = _build_history(store, library, clock)
+    finally:
+        store.close()
+    return Built(folder, clock.now, ids, running_id)
+
+
+@pytest.fixture(scope="module")
+def library():
+    from facilitator.templates import load_library
+
+    return load_library(None)
+
+
+@pytest.fixture
+def clock(built):
+    return FixedClock(built.now)
+
+
+@pytest.fixture
+def store(built, data_dir, clock):
+    """A copy of the long history, opened as the app opens its folder."""
+    shutil.copytree(built.folder, data_dir)
+    s = Store(data_dir, clock=clock, id_factory=built.ids).open()
+    yield s
+    s.close()
+
+
+def _history(store, built):
+    """The running session of the long history."""
+    return store.load_session(built.running_id)
 
 
 def _expected_rows(store, team: str | None = None, exclude: str | None = None):
@@ -65,7 +116,6 @@ def _cells(table, rows: list[int]):
 
 
 async def test_actions_screen_lists_the_open_actions_of_a_long_history_a_page_at_a_time(store, library, clock):
-    _history(store, library, clock)
     expected = _expected_rows(store)
     assert len(expected) > 1000  # several pages
     app = build_app(store, clock)
@@ -110,7 +160,6 @@ async def test_actions_screen_lists_the_open_actions_of_a_long_history_a_page_at
 
 
 async def test_a_status_changed_on_a_later_page_is_saved_and_shown_there(store, library, clock, data_dir):
-    _history(store, library, clock)
     expected = _expected_rows(store)
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
@@ -140,7 +189,6 @@ async def test_a_status_changed_on_a_later_page_is_saved_and_shown_there(store, 
 async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_keys_meanwhile(
     store, library, clock, monkeypatch
 ):
-    _history(store, library, clock)
     session = start_session(store, library.get("quick-success-huddle"), clock=clock, title="Huddle", team="fostering")
     expected = _expected_rows(store, team="fostering", exclude=session.id)
     # A slow disk: the round is read in a worker while the screen is up and answers keys.
@@ -176,8 +224,8 @@ async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_
         assert isinstance(app.screen, SessionScreen)
 
 
-async def test_themes_screen_counts_what_the_sessions_say_and_follows_a_running_session(store, library, clock, data_dir):
-    running, _ = _history(store, library, clock)
+async def test_themes_screen_counts_what_the_sessions_say_and_follows_a_running_session(store, built, clock, data_dir):
+    running = _history(store, built)
 
     def expected(team=None):
         return themes_markdown(compute_themes(HistoryIndex(store, use_cache=False).refresh().facts(),
@@ -221,7 +269,6 @@ def test_digest_of_a_long_history_is_what_the_sessions_say(store, library, clock
     from facilitator.learning.digest import DigestEntry, DigestInput, render_digest
     from facilitator.vocabulary import SessionStatus
 
-    _history(store, library, clock)
     since, until = dt.date(2020, 1, 1), dt.date(2026, 11, 22)
     index = HistoryIndex(store, use_cache=False).refresh()
     facts = {f.id: f for f in index.facts()}
@@ -308,11 +355,13 @@ print(json.dumps(seen))
 """
 
 
-def test_the_actions_and_themes_screens_open_without_loading_the_models(store, library, clock, data_dir):
+def test_the_actions_and_themes_screens_open_without_loading_the_models(tmp_path):
     """Listing actions and counting themes needs no pydantic model (they cost start-up time and memory):
     the models are loaded only when a status is changed or a session opened."""
     import json
 
+    data_dir = tmp_path / "data"
+    store = Store(data_dir, clock=FixedClock(), id_factory=counter_ids()).open()
     store.import_sessions(make_history(20, 30, dt.date(2026, 11, 1)), sync=False)  # ended sessions only
     first = _expected_rows(store)[0]
     change_status(store, first, "done", dt.date(2026, 11, 2))

@@ -9,12 +9,11 @@ import yaml
 from textual.widgets import Static
 
 from facilitator.cli import main
-from facilitator.learning.themes import compute_themes
 from facilitator.record.markdown import split_record
 from facilitator.session_ops import export_record
 from facilitator.store import Store
 from facilitator.store.actions import change_status, read_changes
-from tests.learning.helpers import load_actions, wait_ready
+from tests.learning.helpers import compute_themes, load_actions, wait_ready
 from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app, counter_ids

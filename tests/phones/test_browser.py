@@ -9,6 +9,7 @@ import shutil
 
 import pytest
 
+from tests.conftest import until
 from tests.room.helpers import shown
 from .helpers import local_phones, open_app, open_phones
 from .test_join import export_md, phones_line
@@ -99,7 +100,7 @@ async def test_a_phone_browser_sends_a_contribution_and_a_concern(store, clock, 
         assert "facilitator only" in seen["after concern"]
         assert not [m for m in seen["console"] if "Content Security Policy" in m], seen["console"]
         await pilot.pause()
-        assert "1 waiting" in await phones_line(pilot)
+        assert "1 waiting" in await phones_line(pilot, "1 waiting")
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert any("joint visits <made> the difference" in line for line in shown(pilot))
@@ -150,7 +151,7 @@ async def test_a_phone_browser_votes(store, clock, library, data_dir):
         assert seen["notice"] == "Vote counted."
         assert seen["question"].startswith("You have 0 of 1 vote left")
         assert all(seen["disabled"])
-        await pilot.pause(0.6)
+        await until(pilot, lambda: "Book interpreters early\n" in str(app.screen.query_one("#vote-bars").render()))
         assert "Book interpreters early\n" in str(app.screen.query_one("#vote-bars").render())
         assert "1 vote ·" in str(app.screen.query_one("#vote-count").render())
         await pilot.press("c")

@@ -13,6 +13,7 @@ import pytest
 
 from facilitator.store.notes import safeguarding_note_path
 
+from tests.conftest import until
 from tests.room.helpers import shown, status
 from .helpers import Phone, local_phones, open_app, open_phones, session_screen
 
@@ -27,11 +28,16 @@ def export_md(data_dir, session_id: str) -> str:
     return (data_dir.parent / "out.md").read_text()
 
 
-async def phones_line(pilot) -> str:
+async def phones_line(pilot, showing: str | None = None) -> str:
     """The line under the box saying how many phones joined and how many items wait (kept up to date within
-    a fifth of a second)."""
-    await pilot.pause(0.3)
-    return str(session_screen(pilot).query_one("#phones-line").render())
+    a fifth of a second). ``showing``: as soon as it says that (or after ten seconds, as it is); otherwise
+    once a fifth of a second has passed."""
+    line = lambda: str(session_screen(pilot).query_one("#phones-line").render())  # noqa: E731
+    if showing is None:
+        await pilot.pause(0.3)
+    else:
+        await until(pilot, lambda: showing in line())
+    return line()
 
 
 async def test_a_phone_joins_sends_and_it_waits_until_revealed_then_is_in_the_record(store, clock, library, data_dir):
@@ -48,15 +54,14 @@ async def test_a_phone_joins_sends_and_it_waits_until_revealed_then_is_in_the_re
             code, after = await phone.send("The school nurse kept in touch every week", name="")
             assert code == 200 and "Received" in after
         await pilot.press("escape")
-        await pilot.pause(1.1)
-        assert "Phones open · 1 phone joined · 1 waiting" in await phones_line(pilot)
+        assert "Phones open · 1 phone joined · 1 waiting" in await phones_line(pilot, "Phones open · 1 phone joined · 1 waiting")
         assert not any("school nurse" in line for line in shown(pilot))
         assert "school nurse" not in export_md(data_dir, session.id)  # waiting: in no record
 
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert any("school nurse" in line and "anonymous" in line for line in shown(pilot)), shown(pilot)
-        assert "0 waiting" in await phones_line(pilot)
+        assert "0 waiting" in await phones_line(pilot, "0 waiting")
         assert "Showing 1 from phones" in status(pilot)
     assert "The school nurse kept in touch every week" in export_md(data_dir, session.id)
 
@@ -108,7 +113,7 @@ async def test_a_safeguarding_concern_from_a_phone_reaches_only_the_note(store, 
             assert code == 200 and "facilitator only" in after
         await pilot.press("escape")
         await pilot.pause()
-        assert "0 waiting" in await phones_line(pilot)
+        assert "0 waiting" in await phones_line(pilot, "0 waiting")
         await pilot.press("ctrl+r")
         await pilot.pause()
         assert not any("shouts" in line for line in shown(pilot))
@@ -182,8 +187,7 @@ async def test_a_full_room_turns_the_next_phone_away(store, clock, library, data
             assert code == 503 and "The room is full" in page
             assert (await a.page())[0] == 200  # a phone that joined stays in
         await pilot.press("escape")
-        await pilot.pause(1.1)
-        assert "Phones open · 2 phones joined · 0 waiting" in await phones_line(pilot)
+        assert "Phones open · 2 phones joined · 0 waiting" in await phones_line(pilot, "Phones open · 2 phones joined · 0 waiting")
 
 
 async def test_a_flood_of_phones_while_the_facilitator_types(store, clock, library, data_dir):
@@ -212,7 +216,7 @@ async def test_a_flood_of_phones_while_the_facilitator_types(store, clock, libra
         box = session_screen(pilot).query_one("#contribution")
         assert box.value == "while the phones send"
         assert len(received) == 50
-        assert "50 waiting" in await phones_line(pilot)
+        assert "50 waiting" in await phones_line(pilot, "50 waiting")
         assert {c.text for c in session_screen(pilot).waiting_items()} == set(received)
 
 
@@ -285,3 +289,27 @@ async def test_a_port_that_is_not_a_number_is_reported_and_the_default_used(stor
         await pilot.pause()
         notes = [n.message for n in app._notifications]
         assert any("[phones] port is 'eighty'" in n and "port 8765" in n for n in notes), notes
+
+
+async def test_overrides_sent_by_a_phone_are_left_out_and_the_record_reads_as_sent(store, clock, library, data_dir):
+    """Bidirectional overrides and isolates (U+202A-U+202E, U+2066-U+2069) would make a line show in another
+    order on the projector and in the record: what a phone sends is kept without them, in the text and the name."""
+    overrides = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            code, page = await phone.send("Nan \u2067took her\u2069 to \u202eloohcs\u202c \u202aevery\u202c day",
+                                          name="\u2066Jo\u2069")
+            assert code == 200 and "Received" in page
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        line = next(line for line in shown(pilot) if "Nan" in line)
+        assert "Jo: Nan took her to loohcs every day" in line, line
+        assert not any(ch in line for ch in overrides)
+    record = export_md(data_dir, session.id)
+    assert "Nan took her to loohcs every day" in record
+    assert [f"U+{ord(ch):04X}" for ch in record if ch in overrides] == []

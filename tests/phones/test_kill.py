@@ -76,7 +76,7 @@ def run_once(tmp_path: Path, library, rng: random.Random) -> tuple[list[str], in
             app = build_app(store, store.clock, open_session_id=session.id)
             async with app.run_test(size=(160, 45)) as pilot:
                 await pilot.pause()
-                line = await phones_line(pilot)
+                line = await phones_line(pilot, " waiting")
                 shown.append(int(line.split(" waiting")[0].rsplit(" ", 1)[1]))
                 await pilot.press("ctrl+r")
                 await pilot.pause()

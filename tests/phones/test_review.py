@@ -21,7 +21,7 @@ async def test_review_one_by_one_shows_one_and_rejects_another(store, clock, lib
             assert (await phone.send("The interpreter was booked early", name="Priya"))[0] == 200
         await pilot.press("escape")
         await pilot.pause()
-        assert "3 waiting" in await phones_line(pilot)
+        assert "3 waiting" in await phones_line(pilot, "3 waiting")
         await pilot.press("ctrl+w")
         await pilot.pause()
         assert isinstance(app.screen, WaitingScreen)
@@ -41,7 +41,7 @@ async def test_review_one_by_one_shows_one_and_rejects_another(store, clock, lib
         lines = shown(pilot)
         assert any("Dad came to every meeting" in line for line in lines)
         assert not any("rude remark" in line or "interpreter" in line for line in lines)
-        assert "1 waiting" in await phones_line(pilot)
+        assert "1 waiting" in await phones_line(pilot, "1 waiting")
         await palette(pilot, "Phones: show what phones sent")
         assert any("Priya: The interpreter was booked early" in line for line in shown(pilot)), shown(pilot)
         # Revealed: an ordinary contribution. ctrl+z takes the last one back off the screen.

@@ -9,7 +9,7 @@ import pytest
 
 from facilitator.session_ops import go_to_phase, set_redactions, start_session
 
-from tests.conftest import build_app
+from tests.conftest import build_app, until
 from tests.room.helpers import PEOPLE, say, shown, status
 from .helpers import Phone, local_phones, open_app, open_phones, session_screen
 from .test_join import phones_line
@@ -93,7 +93,7 @@ async def test_opening_another_session_stops_the_phone_server(store, clock, libr
         await pilot.press("escape")
         # the one way every screen opens a session (home, setup, the learning actions' follow-up)
         app.open_session(store.load_session(other.id))
-        await pilot.pause(0.5)
+        await until(pilot, lambda: session_screen(pilot).session.id == other.id)
         assert session_screen(pilot).session.id == other.id
         async with aiohttp.ClientSession() as http:
             with pytest.raises(aiohttp.ClientConnectorError):
@@ -114,7 +114,7 @@ async def test_a_concern_from_a_phone_is_signalled_without_its_content_until_the
         async with Phone(url) as phone:
             code, after = await phone.send("Mum's new partner shouts at the baby", safeguarding="yes", name="Sam")
             assert code == 200
-        line = await phones_line(pilot)
+        line = await phones_line(pilot, "1 note for you: f6")
         assert "1 note for you: f6" in line, line
         screen = session_screen(pilot)
         everything = "\n".join(str(w.render()) for w in screen.query("Static")) + "\n".join(shown(pilot))
@@ -124,7 +124,7 @@ async def test_a_concern_from_a_phone_is_signalled_without_its_content_until_the
         await pilot.press("f6")  # the warning to blank the projector only: not read yet
         await pilot.pause()
         await pilot.press("escape")
-        assert "1 note for you: f6" in await phones_line(pilot)
+        assert "1 note for you: f6" in await phones_line(pilot, "1 note for you: f6")
 
         await pilot.press("f6")
         await pilot.pause()
@@ -137,7 +137,7 @@ async def test_a_concern_from_a_phone_is_signalled_without_its_content_until_the
         async with Phone(url) as phone:
             for text in ("First worry", "Second worry"):
                 assert (await phone.send(text, safeguarding="yes"))[0] == 200
-        assert "2 notes for you: f6" in await phones_line(pilot)
+        assert "2 notes for you: f6" in await phones_line(pilot, "2 notes for you: f6")
         await pilot.press("ctrl+q")
         await pilot.pause()
 
@@ -145,7 +145,7 @@ async def test_a_concern_from_a_phone_is_signalled_without_its_content_until_the
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
-        line = await phones_line(pilot)
+        line = await phones_line(pilot, "2 notes for you: f6")
         assert "Phones closed" in line and "2 notes for you: f6" in line, line
 
 

@@ -8,7 +8,7 @@ import re
 from facilitator.session_ops import record_contribution
 from facilitator.tui.screens.phones import VoteScreen
 
-from tests.conftest import build_app
+from tests.conftest import build_app, until
 from tests.room.helpers import say, status
 from .helpers import Phone, local_phones, open_app, session_screen
 from .test_join import export_md
@@ -44,8 +44,9 @@ async def test_a_dot_vote_from_phones_and_the_facilitator_goes_into_the_record(s
             assert (await vote(b, "Monthly case huddle"))[0] == 200
         await pilot.press("down")  # the facilitator votes for someone without a phone: the second item
         await pilot.press("plus")
-        await pilot.pause(0.6)
-        bars = str(app.screen.query_one("#vote-bars").render())
+        bars = lambda: str(app.screen.query_one("#vote-bars").render())  # noqa: E731
+        await until(pilot, lambda: re.search(r"Book interpreters early\n\s+█+ 3", bars()))
+        bars = bars()
         assert re.search(r"Book interpreters early\n\s+█+ 3", bars), bars
         assert re.search(r"Share the visit plan\n\s+ 0", bars), bars
         await pilot.press("c")
@@ -74,8 +75,9 @@ async def test_a_vote_left_open_is_still_open_after_the_app_closes(store, clock,
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("f12")
-        await pilot.pause(0.6)
-        bars = str(app.screen.query_one("#vote-bars").render())
+        bars = lambda: str(app.screen.query_one("#vote-bars").render())  # noqa: E731
+        await until(pilot, lambda: app.screen.query("#vote-bars") and re.search(r"The nurse rang weekly\n\s+█+ 1", bars()))
+        bars = bars()
         assert re.search(r"The nurse rang weekly\n\s+█+ 1", bars), bars
         await pilot.press("c")
         await pilot.pause()

@@ -10,19 +10,13 @@ from facilitator.models import SessionStatus
 from facilitator.tui.screens.dialogs import EndedScreen
 from facilitator.tui.screens.redaction import ApologiesScreen, IdentifierReviewScreen, NamesScreen
 from facilitator.tui.screens.session import SessionScreen
-from tests.conftest import build_app
+from tests.conftest import build_app, run_command
 
 from .helpers import new_session, say, split_record
 
 
 async def _palette(pilot, query: str) -> None:
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    for ch in query:
-        await pilot.press(ch if ch != " " else "space")
-    await pilot.pause(0.3)
-    await pilot.press("enter")
-    await pilot.pause()
+    await run_command(pilot, query)
 
 
 async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, clock, data_dir):

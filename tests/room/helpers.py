@@ -9,7 +9,7 @@ from textual.widgets import Input, Static
 from facilitator.session_ops import go_to_phase, start_session
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.widgets.contribution_list import ContributionList
-from tests.conftest import FIXED_NOW, FixedClock, build_app
+from tests.conftest import FIXED_NOW, FixedClock, build_app, run_command
 
 PEOPLE = ["Sam Patel", "Priya", "Team manager"]
 
@@ -64,12 +64,4 @@ def text_of(pilot, selector: str) -> str:
 
 async def palette(pilot, query: str) -> None:
     """Open the command palette (ctrl+p), search for `query`, and run the best match (enter)."""
-    from textual.command import CommandPalette
-
-    await pilot.press("ctrl+p")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, CommandPalette)
-    pilot.app.screen.query_one(Input).value = query
-    await pilot.pause(0.2)
-    await pilot.press("enter")
-    await pilot.pause()
+    await run_command(pilot, query)

@@ -9,7 +9,7 @@ from facilitator.models import ActionStatus
 from tests.learning.helpers import load_actions
 from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen
-from tests.conftest import build_app
+from tests.conftest import build_app, until
 from tests.learning.helpers import reviewed_session
 from tests.learning.helpers import wait_ready
 
@@ -32,8 +32,8 @@ async def test_a_note_typed_at_the_table_goes_into_the_note_box_and_changes_noth
         assert isinstance(screen, ActionsScreen)
         assert screen.focused is screen.table
         await pilot.press(*"dad called, done")  # meant for the note box, typed with the table focused
-        await pilot.pause(0.5)  # the cursor moves to the note box once the typing stops
         note = screen.query_one("#action-note", Input)
+        await until(pilot, lambda: screen.focused is note)  # the cursor moves to the note box once the typing stops
         assert note.value == "dad called, done"
         assert screen.focused is note
         assert "no status was changed" in _status_line(screen)
@@ -81,7 +81,7 @@ async def test_a_fast_burst_of_typing_at_the_table_lands_whole_in_the_note_box(s
         # All at once, as a terminal delivers keys typed quickly (or pasted) before any is handled.
         for ch in "dad said, call done":
             app.post_message(events.Key("space" if ch == " " else ch, ch))
-        await pilot.pause(0.6)
+        await until(pilot, lambda: screen.query_one("#action-note", Input).value == "dad said, call done")
         assert screen.query_one("#action-note", Input).value == "dad said, call done"
         assert screen.table.rows[0][5].plain.startswith("open")
     assert _statuses(store) == {"Invite school nurse": (ActionStatus.open, 0)}

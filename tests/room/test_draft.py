@@ -8,7 +8,7 @@ from facilitator.session_ops import export_record
 from facilitator.store import Store
 from facilitator.store.drafts import draft_path
 from facilitator.tui.screens.session import SessionScreen
-from tests.conftest import build_app
+from tests.conftest import build_app, until
 
 from .helpers import open_app, say, status
 
@@ -40,7 +40,7 @@ async def test_ctrl_q_keeps_the_half_typed_contribution_and_resume_brings_it_bac
             await pilot.press(*" was tired", "enter")
             await pilot.pause()
             assert [c.text for c in again.load_session(session.id).contributions][-1] == HALF + " was tired"
-            await pilot.pause(0.3)
+            await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
             assert not draft_path(data_dir, session.id).exists(), "recorded: no draft is left"
     finally:
         again.close()
