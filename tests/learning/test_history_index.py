@@ -17,7 +17,7 @@ import pytest
 from textual.widgets import Input, Static
 
 from facilitator.learning.history import HistoryIndex
-from facilitator.store.index import INDEX_NAME
+from facilitator.store.index import INDEX_NAME, HistoryDB
 from facilitator.tui.screens.history import HistoryScreen
 from tests.conftest import build_app
 from tests.learning.helpers import reviewed_session
@@ -112,12 +112,21 @@ async def test_a_long_history_is_read_in_a_child_process_while_the_list_shows_ho
     # As with thousands of sessions: read in a child process, the screen not waiting for it.
     monkeypatch.setattr(history_screen, "READ_NOW", 0)
     monkeypatch.setattr(learning_history, "CHILD_AT", 1)
+    # The index is there but empty, and another process is writing into it (as a second copy of the app
+    # would): the child process waits for it, so the screen is seen while the reading goes on.
+    HistoryDB.for_store(store).count()
+    writer = sqlite3.connect(str(data_dir / INDEX_NAME), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("h")
-        screen = app.screen
-        assert isinstance(screen, HistoryScreen) and not screen.ready
-        assert "Reading the history" in _status(screen)
+        try:
+            await pilot.press("h")
+            screen = app.screen
+            assert isinstance(screen, HistoryScreen) and not screen.ready
+            assert "Reading the history" in _status(screen)
+        finally:
+            writer.rollback()
+            writer.close()
         screen = await _open_history(app, pilot)
         assert [row[3] for row in screen.query_one("#history-sessions").rows] == ["Huddle", "September review", "June review"]
         # Every session was read by the child process: none was left for the app to read.
