@@ -8,7 +8,6 @@ import sqlite3
 
 from facilitator.learning.facts import facts_from_docs
 from facilitator.learning.history import HistoryIndex
-from facilitator.learning.search import search
 from facilitator.store.index import INDEX_NAME
 from tests.learning.helpers import reviewed_session
 from tests.record.helpers import new_session, say
@@ -88,19 +87,27 @@ def _facts(*texts):
     return facts_from_docs(header, [{"id": str(n), "phase_id": "p", "text": t} for n, t in enumerate(texts)])
 
 
-def test_search_ignores_case_when_a_letter_lowers_to_two():
+def _one_session(store, library, clock, *texts):
+    session = new_session(store, library.get("quick-success-huddle"), clock, team="Fostering", title="T",
+                          date=dt.date(2026, 1, 1))
+    for text in texts:
+        say(store, session, clock, "the-story", text)
+    return HistoryIndex(store).refresh()
+
+
+def test_search_ignores_case_when_a_letter_lowers_to_two(store, library, clock):
     # "İ" lowers to two characters: the matches must still be placed in the text as typed.
-    facts = _facts("İstanbul trip", "Visits at the KITCHEN table in İzmir")
-    hits, total = search([facts], "kitchen İzmir")
+    index = _one_session(store, library, clock, "İstanbul trip", "Visits at the KITCHEN table in İzmir")
+    hits, total = index.search("kitchen İzmir")
     assert total == 1 and hits[0].index == 1
     assert [hits[0].text[a:b] for a, b in hits[0].spans] == ["KITCHEN", "İzmir"]
 
 
-def test_texts_with_line_breaks_or_separators_typed_in_them_stay_one_contribution_each():
-    facts = _facts("line one\nline two", "has \x1f inside", "last")
-    assert facts.texts() == ["line one line two", "has inside", "last"]
-    assert [(h.index, h.text) for h in search([facts], "two")[0]] == [(0, "line one line two")]
-    assert [h.index for h in search([facts], "last")[0]] == [2]
+def test_texts_with_line_breaks_or_separators_typed_in_them_stay_one_contribution_each(store, library, clock):
+    index = _one_session(store, library, clock, "line one\nline two", "has \x1f inside", "last")
+    assert [(h.index, h.text) for h in index.search("two")[0]] == [(0, "line one line two")]
+    assert [(h.index, h.text) for h in index.search("inside")[0]] == [(1, "has inside")]
+    assert [h.index for h in index.search("last")[0]] == [2]
 
 
 def test_a_session_whose_only_text_is_empty_has_one_text():

@@ -16,14 +16,14 @@ import facilitator.learning.rebuild as rebuild
 import facilitator.store.index as index_module
 from facilitator.learning.facts import session_data
 from facilitator.learning.history import HistoryIndex
-from facilitator.learning.themes import compute_themes, middle_iso, themes_from_tallies, themes_markdown
+from facilitator.learning.themes import middle_iso, themes_from_tallies, themes_markdown
 from facilitator.store.actions import read_changes
 from facilitator.store.index import INDEX_NAME, HistoryDB
 from facilitator.store.tallies import distinct_sessions, tallies, teams_of
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import build_app
-from tests.learning.helpers import wait_ready
-from tests.learning.test_learning_at_scale import _history
+from tests.learning.helpers import compute_themes, wait_ready
+from tests.learning.test_learning_at_scale import _build_history as _history
 
 ROOT = Path(__file__).resolve().parents[2]
 QUERIES = ("kitchen", "SCHOOL", "attendance 96", "Child A's", "a relative", "persist", "rang every", "no such words")
