@@ -29,7 +29,7 @@ async def test_a_slow_session_file_write_never_holds_up_recorded(data_dir, libra
             name = ""
         if name.startswith(f".{session_file}.") and not release.is_set():  # the session file's temp file
             started.set()
-            release.wait(10)  # a disk that takes its time
+            release.wait(60)  # a disk that takes its time (until the test has looked at the screen)
             finished.set()
         real_fsync(fd)
 
