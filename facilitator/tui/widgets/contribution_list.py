@@ -163,10 +163,13 @@ class ContributionList(ScrollView, can_focus=True):
             self._relayout()
 
     def add(self, contribution: Contribution) -> None:
+        """One more at the bottom, drawn at the next frame: laid out after the others (the rest is not wrapped or
+        drawn again), the list scrolled to it at once, and no layout of the screen asked for."""
         if contribution.safeguarding:
             return
         self._contributions.append(contribution)
-        self._laid_out_for = None
+        if not self._append_to_layout():
+            self._laid_out_for = None
         self._scroll_end_after_layout = True
         self._relayout()
 
@@ -250,9 +253,7 @@ class ContributionList(ScrollView, can_focus=True):
                     return False
             total = y if self._contributions else 2
         else:
-            usable = max(columns, width - column_gap * (columns - 1))
-            widths = [usable // columns + (1 if n < usable % columns else 0) for n in range(columns)]
-            xs = [sum(widths[:n]) + column_gap * n for n in range(columns)]
+            widths, xs = self._columns(width)
             y = 0
             for row_start in range(0, len(self._contributions), columns):
                 row = range(row_start, min(row_start + columns, len(self._contributions)))
@@ -273,12 +274,73 @@ class ContributionList(ScrollView, can_focus=True):
             self._wrapped = {k: v for k, v in self._wrapped.items() if k in keep}
         return True
 
+    def _columns(self, width: int) -> tuple[list[int], list[int]]:
+        """The grid's column widths and their left edges, for ``width``."""
+        columns, _, column_gap = self._grid
+        usable = max(columns, width - column_gap * (columns - 1))
+        widths = [usable // columns + (1 if n < usable % columns else 0) for n in range(columns)]
+        xs = [sum(widths[:n]) + column_gap * n for n in range(columns)]
+        return widths, xs
+
+    def _append_to_layout(self) -> bool:
+        """Lay out the newest contribution after the others, as _lay_out would have; False if the list must be
+        laid out whole instead (its size or style changed since, it was empty, or this one makes it overflow and
+        it was laid out for the whole width, with no room kept for a scrollbar)."""
+        index = len(self._contributions) - 1
+        if index < 1 or not self.is_mounted or self._width <= 0 or not self._cells:
+            return False
+        area = self.content_region
+        grid = self._grid
+        if self._laid_out_for != (area.width, area.height, grid, index) or len(self._cells) != index:
+            return False
+        columns, row_gap, _ = grid
+        width = self._width
+        if columns == 1:
+            y = self._height + 1  # the blank line above it
+            height = len(self._lines_of(index, self._content_width(width)))
+            self._starts.append(y)
+            self._cells.append(_Cell(index, y, 0, width, height))
+            total = y + height
+        else:
+            widths, xs = self._columns(width)
+            column = index % columns
+            height = len(self._lines_of(index, self._content_width(widths[column])))
+            if column == 0:  # a new row
+                y = self._height + row_gap
+                self._starts.append(y)
+            else:  # beside the others of the last row, which grows to the tallest of them
+                y = self._starts[-1]
+                row = self._cells[index - column :]
+                height = max(height, row[0].height)
+                for cell in row:
+                    cell.height = height
+            self._cells.append(_Cell(index, y, xs[column], widths[column], height))
+            total = y + height
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y in ("auto", "scroll") else 0
+        if bar and width == area.width and total > area.height:
+            return False  # it overflows now: laid out again for the width a scrollbar leaves
+        self._height = total
+        self._laid_out_for = (area.width, area.height, grid, index + 1)
+        return True
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """The scrollable size, and the scrollbars told at once. The list's own size does not follow its contents
+        (it takes the room the screen gives it), so no layout of the screen is needed for a new length: only
+        showing or hiding a scrollbar asks for one (by Textual's own reactive)."""
+        if size == self.virtual_size:
+            return
+        if self.styles.auto_dimensions or not self.container_size:
+            self.virtual_size = size  # sized by its contents, or not laid out yet: the layout pass sets it all
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)
+
     def _relayout(self) -> None:
         self._relayout_asked = False
         if not self.is_mounted:
             return
         self._ensure_layout()
-        self.virtual_size = Size(self._width, self._height)
+        self._set_virtual_size(Size(self._width, self._height))
         self.refresh()
         if self._scroll_end_after_layout and self._width > 0:  # (not before the list has its size)
             self._scroll_end_after_layout = False
