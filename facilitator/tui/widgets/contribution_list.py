@@ -128,6 +128,11 @@ class ContributionList(ScrollView, can_focus=True):
         self._relayout_asked = False
         self._laid_out_for: tuple | None = None
         self._line_cache: dict[tuple[int, int, bool], list[Segment]] = {}
+        #: whole lines as drawn, by line of the list, for one (width, scroll_x, base style): a new contribution
+        #: scrolls the others up without drawing them again
+        self._strips: dict[int, Strip] = {}
+        self._strips_for: tuple | None = None
+        self._base: Style | None = None  # the list's own style, while a frame draws its lines
         self._scroll_end_after_layout = True
 
     # ------------------------------------------------------------------ contents
@@ -225,7 +230,7 @@ class ContributionList(ScrollView, can_focus=True):
         if self._laid_out_for == key:
             return
         self._laid_out_for = key
-        self._line_cache.clear()
+        self._forget_drawn()
         # Laid out for the whole width; if the contributions turn out taller than the list, again for the width
         # a scrollbar leaves (found as soon as they overflow, so a long phase is wrapped about once, not twice).
         bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y in ("auto", "scroll") else 0
@@ -295,6 +300,7 @@ class ContributionList(ScrollView, can_focus=True):
             return False
         columns, row_gap, _ = grid
         width = self._width
+        changed_from = self._height  # lines drawn from here on (blank till now) show something else
         if columns == 1:
             y = self._height + 1  # the blank line above it
             height = len(self._lines_of(index, self._content_width(width)))
@@ -309,7 +315,7 @@ class ContributionList(ScrollView, can_focus=True):
                 y = self._height + row_gap
                 self._starts.append(y)
             else:  # beside the others of the last row, which grows to the tallest of them
-                y = self._starts[-1]
+                y = changed_from = self._starts[-1]
                 row = self._cells[index - column :]
                 height = max(height, row[0].height)
                 for cell in row:
@@ -321,6 +327,8 @@ class ContributionList(ScrollView, can_focus=True):
             return False  # it overflows now: laid out again for the width a scrollbar leaves
         self._height = total
         self._laid_out_for = (area.width, area.height, grid, index + 1)
+        for line in [line for line in self._strips if line >= changed_from]:
+            del self._strips[line]
         return True
 
     def _set_virtual_size(self, size: Size) -> None:
@@ -360,9 +368,38 @@ class ContributionList(ScrollView, can_focus=True):
         # Colours (a theme, focus) are drawn again; projector mode on or off (a grid, or one column) is laid out
         # again when next drawn (render_line).
         super().notify_style_update()
-        self._line_cache.clear()
+        self._forget_drawn()
 
     # ------------------------------------------------------------------ drawing
+    def _forget_drawn(self) -> None:
+        self._line_cache.clear()
+        self._strips.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The list's own style is worked out once for all the lines a frame draws, not once a line.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+            self._forget_far_lines()
+
+    def _forget_far_lines(self) -> None:
+        """Keep what was drawn only for the lines on screen and a screen's height either side: a long phase
+        does not keep every line it ever showed (each one is many small objects for the garbage collector)."""
+        height = max(1, self.size.height)
+        if len(self._strips) + len(self._line_cache) <= 8 * height:
+            return
+        top = self.scroll_offset.y - height
+        bottom = self.scroll_offset.y + 2 * height
+        self._strips = {line: strip for line, strip in self._strips.items() if top <= line < bottom}
+        cells = self._cells
+        self._line_cache = {
+            key: segments
+            for key, segments in self._line_cache.items()
+            if key[0] < len(cells) and top <= cells[key[0]].y + key[1] < bottom
+        }
+
     def render_line(self, y: int) -> Strip:
         self._ensure_layout()
         scroll_x, scroll_y = self.scroll_offset
@@ -370,13 +407,23 @@ class ContributionList(ScrollView, can_focus=True):
         if (self.virtual_size.height != self._height or self.virtual_size.width != self._width) and not self._relayout_asked:
             self._relayout_asked = True  # laid out again (a new width): the scrollbars follow
             self.call_later(self._relayout)
-        base = self.rich_style
+        base = self._base or self.rich_style
         line = scroll_y + y
         if not self._contributions:
             if line == (1 if self._grid[0] == 1 else 0):  # below a blank line; in a grid, below the list's padding
                 style = self.get_component_rich_style("contribution-list--empty")
                 return Strip(list(Text(EMPTY_NOTE).render(self.app.console))).apply_style(style).crop_extend(0, width, base)
             return Strip.blank(width, base)
+        drawn_for = (width, scroll_x, base)
+        if self._strips_for != drawn_for:
+            self._strips.clear()
+            self._strips_for = drawn_for
+        strip = self._strips.get(line)
+        if strip is None:
+            strip = self._strips[line] = self._draw_line(line, scroll_x, width, base)
+        return strip
+
+    def _draw_line(self, line: int, scroll_x: int, width: int, base: Style) -> Strip:
         row = bisect_right(self._starts, line) - 1
         if row < 0:
             return Strip.blank(width, base)
@@ -431,7 +478,7 @@ class ContributionList(ScrollView, can_focus=True):
         return self.is_attached and self.screen.focused is self
 
     def _mark(self) -> None:
-        self._line_cache.clear()
+        self._forget_drawn()
         self.refresh()
         if self._focused and self.selected is not None and self._contributions:
             self._ensure_layout()
