@@ -75,3 +75,22 @@ async def test_each_new_contribution_is_drawn_as_the_whole_list_would_be(store, 
 @pytest.mark.parametrize("projector", [False, True], ids=["one-column", "projector"])
 async def test_after_every_new_contribution_the_list_is_as_shown_afresh(store, clock, ssr, data_dir, projector):
     await add_one_by_one(store, clock, ssr, data_dir, projector, every=True)
+
+
+async def test_the_collector_is_set_for_the_room_while_the_app_runs_and_put_back_after(store, clock, ssr):
+    """A frame's short-lived cycles are freed young, and what was alive at start is not walked again, so a long
+    full collection does not land on an enter (bench/ui.py shows the pauses); after the app, as before."""
+    import gc
+
+    from facilitator.tui.collector import YOUNG
+
+    before = gc.get_threshold()
+    _, app = open_app(store, clock, ssr, "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold()[0] >= YOUNG
+        assert gc.get_freeze_count() > 10_000, "the objects alive at start are set aside"
+        await say(pilot, "Rang back the same day.")
+        assert gc.get_threshold()[0] >= YOUNG
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
