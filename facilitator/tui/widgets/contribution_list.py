@@ -6,7 +6,9 @@ flagged as safeguarding concerns are never shown here: the list is what the room
 
 A phase may hold hundreds of contributions, so the list is drawn line by line (a ScrollView): each
 contribution is wrapped once to the list's width (kept until it changes or the width does), and only the
-lines on screen are drawn. One column, each contribution after a blank line; in projector mode (the
+lines on screen are drawn. A new contribution is laid out after the others, the list's scrollable size and its
+scrollbar are set at once (no layout of the screen), and the lines already drawn are kept (while they stay near
+the screen), so the frame after enter draws the new lines and moves the rest up. One column, each contribution after a blank line; in projector mode (the
 list's style has ``layout: grid``) the contributions fill the grid's columns (``grid-size``, ``grid-gutter``),
 each with a line down its left. Colours come from the component classes, styled in the screen's .tcss.
 """
@@ -341,7 +343,7 @@ class ContributionList(ScrollView, can_focus=True):
             self.virtual_size = size  # sized by its contents, or not laid out yet: the layout pass sets it all
             return
         self.set_reactive(ScrollView.virtual_size, size)
-        self._scroll_update(size)
+        self._scroll_update(size)  # Textual's own step after a layout (8.2.8, pinned): scrollbars shown and sized
 
     def _relayout(self) -> None:
         self._relayout_asked = False
