@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import weakref
 from pathlib import Path
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 from textual import events
@@ -15,6 +16,7 @@ from textual.widgets import Input
 
 from ..templates import BUILT_IN
 from ..text import clean_text
+from .collector import steady_collector
 from .projector import ProjectorMixin
 from .room_commands import RoomCommands
 from .screens.home import HomeScreen
@@ -95,6 +97,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self._warm_history = warm_history
         #: the warm-up after the first screen is done (see _start_warming_up)
         self.warmed_up = False
+        self._restore_collector: Callable[[], None] = lambda: None  # set while the app runs (see on_mount)
         self.store = store
         #: what the facilitator has been told: the store's notices from opening it are in the home screen's
         #: banner (unless the app opens on a session); later ones come up as notifications (show_new_notices)
@@ -117,8 +120,11 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         from .screens.learning_data import stop_history
 
         stop_history(self)
+        self._restore_collector()
 
     def on_mount(self) -> None:
+        # No long garbage-collection pause on a keystroke while the app runs (see collector.py).
+        self._restore_collector = steady_collector()
         # A moment after the first screen is drawn: a thread started sooner would hold the GIL while it is built.
         self.call_after_refresh(self.set_timer, WARM_UP_AFTER, self._start_warming_up)
         self.set_interval(NOTICES_EVERY, self.show_new_notices)

@@ -6,7 +6,9 @@ flagged as safeguarding concerns are never shown here: the list is what the room
 
 A phase may hold hundreds of contributions, so the list is drawn line by line (a ScrollView): each
 contribution is wrapped once to the list's width (kept until it changes or the width does), and only the
-lines on screen are drawn. One column, each contribution after a blank line; in projector mode (the
+lines on screen are drawn. A new contribution is laid out after the others, the list's scrollable size and its
+scrollbar are set at once (no layout of the screen), and the lines already drawn are kept (while they stay near
+the screen), so the frame after enter draws the new lines and moves the rest up. One column, each contribution after a blank line; in projector mode (the
 list's style has ``layout: grid``) the contributions fill the grid's columns (``grid-size``, ``grid-gutter``),
 each with a line down its left. Colours come from the component classes, styled in the screen's .tcss.
 """
@@ -128,6 +130,11 @@ class ContributionList(ScrollView, can_focus=True):
         self._relayout_asked = False
         self._laid_out_for: tuple | None = None
         self._line_cache: dict[tuple[int, int, bool], list[Segment]] = {}
+        #: whole lines as drawn, by line of the list, for one (width, scroll_x, base style): a new contribution
+        #: scrolls the others up without drawing them again
+        self._strips: dict[int, Strip] = {}
+        self._strips_for: tuple | None = None
+        self._base: Style | None = None  # the list's own style, while a frame draws its lines
         self._scroll_end_after_layout = True
 
     # ------------------------------------------------------------------ contents
@@ -163,10 +170,13 @@ class ContributionList(ScrollView, can_focus=True):
             self._relayout()
 
     def add(self, contribution: Contribution) -> None:
+        """One more at the bottom, drawn at the next frame: laid out after the others (the rest is not wrapped or
+        drawn again), the list scrolled to it at once, and no layout of the screen asked for."""
         if contribution.safeguarding:
             return
         self._contributions.append(contribution)
-        self._laid_out_for = None
+        if not self._append_to_layout():
+            self._laid_out_for = None
         self._scroll_end_after_layout = True
         self._relayout()
 
@@ -222,7 +232,7 @@ class ContributionList(ScrollView, can_focus=True):
         if self._laid_out_for == key:
             return
         self._laid_out_for = key
-        self._line_cache.clear()
+        self._forget_drawn()
         # Laid out for the whole width; if the contributions turn out taller than the list, again for the width
         # a scrollbar leaves (found as soon as they overflow, so a long phase is wrapped about once, not twice).
         bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y in ("auto", "scroll") else 0
@@ -250,9 +260,7 @@ class ContributionList(ScrollView, can_focus=True):
                     return False
             total = y if self._contributions else 2
         else:
-            usable = max(columns, width - column_gap * (columns - 1))
-            widths = [usable // columns + (1 if n < usable % columns else 0) for n in range(columns)]
-            xs = [sum(widths[:n]) + column_gap * n for n in range(columns)]
+            widths, xs = self._columns(width)
             y = 0
             for row_start in range(0, len(self._contributions), columns):
                 row = range(row_start, min(row_start + columns, len(self._contributions)))
@@ -273,12 +281,76 @@ class ContributionList(ScrollView, can_focus=True):
             self._wrapped = {k: v for k, v in self._wrapped.items() if k in keep}
         return True
 
+    def _columns(self, width: int) -> tuple[list[int], list[int]]:
+        """The grid's column widths and their left edges, for ``width``."""
+        columns, _, column_gap = self._grid
+        usable = max(columns, width - column_gap * (columns - 1))
+        widths = [usable // columns + (1 if n < usable % columns else 0) for n in range(columns)]
+        xs = [sum(widths[:n]) + column_gap * n for n in range(columns)]
+        return widths, xs
+
+    def _append_to_layout(self) -> bool:
+        """Lay out the newest contribution after the others, as _lay_out would have; False if the list must be
+        laid out whole instead (its size or style changed since, it was empty, or this one makes it overflow and
+        it was laid out for the whole width, with no room kept for a scrollbar)."""
+        index = len(self._contributions) - 1
+        if index < 1 or not self.is_mounted or self._width <= 0 or not self._cells:
+            return False
+        area = self.content_region
+        grid = self._grid
+        if self._laid_out_for != (area.width, area.height, grid, index) or len(self._cells) != index:
+            return False
+        columns, row_gap, _ = grid
+        width = self._width
+        changed_from = self._height  # lines drawn from here on (blank till now) show something else
+        if columns == 1:
+            y = self._height + 1  # the blank line above it
+            height = len(self._lines_of(index, self._content_width(width)))
+            self._starts.append(y)
+            self._cells.append(_Cell(index, y, 0, width, height))
+            total = y + height
+        else:
+            widths, xs = self._columns(width)
+            column = index % columns
+            height = len(self._lines_of(index, self._content_width(widths[column])))
+            if column == 0:  # a new row
+                y = self._height + row_gap
+                self._starts.append(y)
+            else:  # beside the others of the last row, which grows to the tallest of them
+                y = changed_from = self._starts[-1]
+                row = self._cells[index - column :]
+                height = max(height, row[0].height)
+                for cell in row:
+                    cell.height = height
+            self._cells.append(_Cell(index, y, xs[column], widths[column], height))
+            total = y + height
+        bar = self.styles.scrollbar_size_vertical if self.styles.overflow_y in ("auto", "scroll") else 0
+        if bar and width == area.width and total > area.height:
+            return False  # it overflows now: laid out again for the width a scrollbar leaves
+        self._height = total
+        self._laid_out_for = (area.width, area.height, grid, index + 1)
+        for line in [line for line in self._strips if line >= changed_from]:
+            del self._strips[line]
+        return True
+
+    def _set_virtual_size(self, size: Size) -> None:
+        """The scrollable size, and the scrollbars told at once. The list's own size does not follow its contents
+        (it takes the room the screen gives it), so no layout of the screen is needed for a new length: only
+        showing or hiding a scrollbar asks for one (by Textual's own reactive)."""
+        if size == self.virtual_size:
+            return
+        if self.styles.auto_dimensions or not self.container_size:
+            self.virtual_size = size  # sized by its contents, or not laid out yet: the layout pass sets it all
+            return
+        self.set_reactive(ScrollView.virtual_size, size)
+        self._scroll_update(size)  # Textual's own step after a layout (8.2.8, pinned): scrollbars shown and sized
+
     def _relayout(self) -> None:
         self._relayout_asked = False
         if not self.is_mounted:
             return
         self._ensure_layout()
-        self.virtual_size = Size(self._width, self._height)
+        self._set_virtual_size(Size(self._width, self._height))
         self.refresh()
         if self._scroll_end_after_layout and self._width > 0:  # (not before the list has its size)
             self._scroll_end_after_layout = False
@@ -298,9 +370,38 @@ class ContributionList(ScrollView, can_focus=True):
         # Colours (a theme, focus) are drawn again; projector mode on or off (a grid, or one column) is laid out
         # again when next drawn (render_line).
         super().notify_style_update()
-        self._line_cache.clear()
+        self._forget_drawn()
 
     # ------------------------------------------------------------------ drawing
+    def _forget_drawn(self) -> None:
+        self._line_cache.clear()
+        self._strips.clear()
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The list's own style is worked out once for all the lines a frame draws, not once a line.
+        self._base = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._base = None
+            self._forget_far_lines()
+
+    def _forget_far_lines(self) -> None:
+        """Keep what was drawn only for the lines on screen and a screen's height either side: a long phase
+        does not keep every line it ever showed (each one is many small objects for the garbage collector)."""
+        height = max(1, self.size.height)
+        if len(self._strips) + len(self._line_cache) <= 8 * height:
+            return
+        top = self.scroll_offset.y - height
+        bottom = self.scroll_offset.y + 2 * height
+        self._strips = {line: strip for line, strip in self._strips.items() if top <= line < bottom}
+        cells = self._cells
+        self._line_cache = {
+            key: segments
+            for key, segments in self._line_cache.items()
+            if key[0] < len(cells) and top <= cells[key[0]].y + key[1] < bottom
+        }
+
     def render_line(self, y: int) -> Strip:
         self._ensure_layout()
         scroll_x, scroll_y = self.scroll_offset
@@ -308,13 +409,23 @@ class ContributionList(ScrollView, can_focus=True):
         if (self.virtual_size.height != self._height or self.virtual_size.width != self._width) and not self._relayout_asked:
             self._relayout_asked = True  # laid out again (a new width): the scrollbars follow
             self.call_later(self._relayout)
-        base = self.rich_style
+        base = self._base or self.rich_style
         line = scroll_y + y
         if not self._contributions:
             if line == (1 if self._grid[0] == 1 else 0):  # below a blank line; in a grid, below the list's padding
                 style = self.get_component_rich_style("contribution-list--empty")
                 return Strip(list(Text(EMPTY_NOTE).render(self.app.console))).apply_style(style).crop_extend(0, width, base)
             return Strip.blank(width, base)
+        drawn_for = (width, scroll_x, base)
+        if self._strips_for != drawn_for:
+            self._strips.clear()
+            self._strips_for = drawn_for
+        strip = self._strips.get(line)
+        if strip is None:
+            strip = self._strips[line] = self._draw_line(line, scroll_x, width, base)
+        return strip
+
+    def _draw_line(self, line: int, scroll_x: int, width: int, base: Style) -> Strip:
         row = bisect_right(self._starts, line) - 1
         if row < 0:
             return Strip.blank(width, base)
@@ -369,7 +480,7 @@ class ContributionList(ScrollView, can_focus=True):
         return self.is_attached and self.screen.focused is self
 
     def _mark(self) -> None:
-        self._line_cache.clear()
+        self._forget_drawn()
         self.refresh()
         if self._focused and self.selected is not None and self._contributions:
             self._ensure_layout()

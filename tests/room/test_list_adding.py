@@ -1,0 +1,96 @@
+"""Adding a contribution draws only what it must: the new one is laid out after the others, and the lines
+already drawn are kept. What the room sees after each enter must be what it sees when the same phase is shown
+afresh (going to the next phase and back lays the whole list out again): one column, and the projector's
+columns, whose last row grows when a taller contribution joins it; from an empty phase, past the moment the
+list first overflows and takes a scrollbar (everything wrapped again for the narrower width)."""
+
+from __future__ import annotations
+
+import pytest
+
+from facilitator.store.prefs import write_prefs
+from facilitator.tui.widgets.contribution_list import ContributionList
+
+from .helpers import open_app, say, session_screen
+
+#: said in turn: one line, three or four lines, two lines (at the list's width at 160 columns, either mode)
+SAYINGS = [
+    "Rang back the same day.",
+    "The plan was written with the family in their own words, read back to them at every visit, and changed "
+    "when they said it no longer fitted; the children's views were in it in their own drawings and phrases, "
+    "and the school saw the same plan as everyone else.",
+    "Supervision every fortnight kept the worker steady through a hard month, and the manager came out once.",
+]
+
+
+def list_picture(pilot) -> list[tuple]:
+    """The list's part of the screen as drawn, scrollbar included: each line's text and styles."""
+    app = pilot.app
+    listing = session_screen(pilot).query_one(ContributionList)
+    region = listing.region
+    strips = app.screen._compositor.render_strips()[region.y : region.bottom]
+    return [tuple((s.text, s.style) for s in strip.crop(region.x, region.right).simplify()) for strip in strips]
+
+
+async def shown_afresh(pilot) -> list[tuple]:
+    """The next phase and back: the list is shown again from the session, laid out whole."""
+    await pilot.press("ctrl+n")
+    await pilot.pause()
+    await pilot.press("ctrl+b")
+    await pilot.pause()
+    return list_picture(pilot)
+
+
+async def add_one_by_one(store, clock, ssr, data_dir, projector: bool, every: bool) -> None:
+    """Contributions said one by one; after each, the list on screen has the new one, and (after every one, or
+    after the second and third, the one that first overflows, and the last three) it is the list shown afresh."""
+    if projector:
+        write_prefs(data_dir, projector=True)
+    _, app = open_app(store, clock, ssr, "what-went-right")
+    count = 16 if projector else 13
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        listing = session_screen(pilot).query_one(ContributionList)
+        overflowed = False
+        for n in range(count):
+            said = f"{n + 1}: {SAYINGS[n % len(SAYINGS)]}"
+            await say(pilot, said)
+            added = list_picture(pilot)
+            assert any(said[:20] in "".join(text for text, _ in line) for line in added), (
+                f"contribution {n + 1} is on screen as soon as it is recorded"
+            )
+            overflows_now = listing.show_vertical_scrollbar and not overflowed
+            overflowed = overflowed or listing.show_vertical_scrollbar
+            if every or n in (1, 2) or overflows_now or n >= count - 3:
+                assert added == await shown_afresh(pilot), f"after contribution {n + 1}, the list differs from itself shown afresh"
+        assert overflowed, "the list overflowed on the way (the scrollbar came)"
+
+
+@pytest.mark.parametrize("projector", [False, True], ids=["one-column", "projector"])
+async def test_each_new_contribution_is_drawn_as_the_whole_list_would_be(store, clock, ssr, data_dir, projector):
+    await add_one_by_one(store, clock, ssr, data_dir, projector, every=False)
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("projector", [False, True], ids=["one-column", "projector"])
+async def test_after_every_new_contribution_the_list_is_as_shown_afresh(store, clock, ssr, data_dir, projector):
+    await add_one_by_one(store, clock, ssr, data_dir, projector, every=True)
+
+
+async def test_the_collector_is_set_for_the_room_while_the_app_runs_and_put_back_after(store, clock, ssr):
+    """A frame's short-lived cycles are freed young, and what was alive at start is not walked again, so a long
+    full collection does not land on an enter (bench/ui.py shows the pauses); after the app, as before."""
+    import gc
+
+    from facilitator.tui.collector import YOUNG
+
+    before = gc.get_threshold()
+    _, app = open_app(store, clock, ssr, "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        assert gc.get_threshold()[0] >= YOUNG
+        assert gc.get_freeze_count() > 10_000, "the objects alive at start are set aside"
+        await say(pilot, "Rang back the same day.")
+        assert gc.get_threshold()[0] >= YOUNG
+    assert gc.get_threshold() == before
+    assert gc.get_freeze_count() == 0
