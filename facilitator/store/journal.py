@@ -84,8 +84,9 @@ class Journal:
     def __init__(self, path: Path):
         self.path = path
 
-    def append(self, *ops: dict[str, Any]) -> int:
-        """Append lines and fsync them; returns the new length of the file.
+    def append(self, *ops: dict[str, Any], sync: bool = True) -> int:
+        """Append lines and fsync them (``sync=False``: not fsynced, for derived files); returns the new length
+        of the file.
 
         On any failure the file is cut back to where it was and JournalWriteError is raised. If an
         earlier failed write could not be cut back, the new line starts on a line of its own.
@@ -101,7 +102,8 @@ class Journal:
                 if start and os.pread(fd, 1, start - 1) != b"\n":
                     data = b"\n" + data
                 write_all(fd, data)
-                os.fsync(fd)
+                if sync:
+                    os.fsync(fd)
             except OSError as exc:
                 try:
                     os.ftruncate(fd, start)
