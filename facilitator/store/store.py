@@ -378,6 +378,34 @@ def _no_gc():
             gc.enable()
 
 
+class _Add:
+    """A contribution recorded, to be added to its session's TinyDB (see _apply_changes)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+
+    def __call__(self, db: TinyDB) -> None:
+        db.table("contributions").insert(self.doc)
+
+
+def _apply_changes(db: TinyDB, changes: list[tuple[Callable[[TinyDB], None], int, int]]) -> None:
+    """Kept changes applied to a session's TinyDB in order; contributions recorded one after the other added in
+    one insert (TinyDB copies the whole table at each insert: 32 of them into 1,000 contributions took 7 ms)."""
+    adds: list[dict[str, Any]] = []
+    for change, _, _ in changes:
+        if type(change) is _Add:
+            adds.append(change.doc)
+            continue
+        if adds:
+            db.table("contributions").insert_multiple(adds)
+            adds = []
+        change(db)
+    if adds:
+        db.table("contributions").insert_multiple(adds)
+
+
 class Store:
     def __init__(
         self,
@@ -405,6 +433,9 @@ class Store:
         self._home: list[dict[str, Any]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
+        self._lock_path = os.path.join(self.data_dir, ".lock")
+        #: the journals of the sessions changes were recorded into (made once: recording makes no Path)
+        self._recording_journals: dict[str, Journal] = {}
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
         self.folder_lost = False
         self._docs: IndexDocs | None = None  # index documents, by session id (kept compactly)
@@ -808,7 +839,7 @@ class Store:
         if self._lock_id is None or self.folder_lost:
             return not self.folder_lost
         try:
-            st = os.stat(self.data_dir / ".lock")
+            st = os.stat(self._lock_path)
             self.folder_lost = (st.st_dev, st.st_ino) != self._lock_id
         except OSError:
             self.folder_lost = True
@@ -1696,8 +1727,11 @@ class Store:
         first = self._next_seq(session_id)
         at = self.clock().isoformat()
         lines = [{"seq": first + n, "at": at, **op} for n, op in enumerate(ops)]
+        journal = self._recording_journals.get(session_id)
+        if journal is None:
+            journal = self._recording_journals[session_id] = self._journal(session_id)
         try:
-            end = self._journal(session_id).append(*lines)
+            end = journal.append(*lines)
         except JournalWriteError as exc:
             raise NotSavedError(
                 f"Not saved: {_reason(exc)} ({self.data_dir}); what you typed is kept, "
@@ -1778,8 +1812,7 @@ class Store:
             db = self._db(session_id)
             storage = db.storage
             storage.deferred = True
-            for change, _, _ in changes:
-                change(db)
+            _apply_changes(db, changes)
         except DamagedFileError as exc:
             # Someone else damaged the file while we ran: keep it aside, write ours whole.
             self._forget_db(session_id)
@@ -1951,7 +1984,7 @@ class Store:
             doc = contribution_doc(contribution)
             seq, end = self._acknowledge(session.id, {"op": "add", "contribution": doc})
             session.contributions.append(contribution)
-            self._after_ack(session, seq, end, lambda db: db.table("contributions").insert(doc))
+            self._after_ack(session, seq, end, _Add(doc))
 
     def edit_contribution(self, session: Session, contribution_id: str, **fields: Any) -> Contribution:
         with self._thread_lock:
