@@ -1340,6 +1340,13 @@ class Store:
                 pass
         return [SessionRow.of(s) for s in self.list_sessions()]
 
+    def session_ids(self) -> list[str]:
+        """The id of every session (in no order), without reading their entries."""
+        self.finish_opening()
+        assert self._docs is not None, "open() the store first"
+        with self._thread_lock:
+            return list(self._docs.keys())
+
     def unfinished_sessions(self) -> list[SessionSummary]:
         """Sessions that were running when the app last stopped (or still are): offered for resumption."""
         return [s for s in self.list_sessions() if s.status == SessionStatus.running]
