@@ -544,6 +544,9 @@ class HistoryDB:
         # What the index holds first: a connection made (and kept) now is not made among the many short-lived
         # objects below, where it would keep the memory they took from going back to the system.
         indexed = {sid: (k, mark) for k, sid, mark in self.read("SELECT k, id, mark FROM sessions")}
+        # That read every page of the sessions table into the reading connection's cache, which keeps up to
+        # 2 MB of them for as long as the app runs; what the screens read next is little of it.
+        self.read("PRAGMA shrink_memory")
         sessions = store.session_rows() if rows else store.session_ids()
         current = _marks(store.sessions_dir, [r.id for r in sessions] if rows else sessions)
         return sessions, current, indexed

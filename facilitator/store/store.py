@@ -83,6 +83,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
+from ..memory import return_large_blocks
 from ..text import plural
 from ..vocabulary import ActionStatus, SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
@@ -610,6 +611,7 @@ class Store:
 
     # ------------------------------------------------------------------ open / close
     def open(self) -> "Store":
+        return_large_blocks()  # the start-up reads files of many MB: their buffers go back to the system once read
         with self._thread_lock:
             if self.read_only:
                 return self._open_read_only()
