@@ -35,6 +35,8 @@ def clean_text(text: str) -> str:
 
     Carriage returns become newlines, so text pasted from Windows keeps its line breaks.
     """
+    if text.isprintable():  # no control character (escape sequences start with one): nothing to strip
+        return text
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     text = _ESCAPE_SEQUENCE.sub("", text)
     return "".join(ch for ch in text if _kept(ch))

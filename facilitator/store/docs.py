@@ -1,10 +1,13 @@
-"""The session index's entries held in memory, compactly: one tuple per session instead of one dict.
+"""The session index's entries held in memory, compactly: one bytes value per session instead of one dict.
 
 index.json holds one document per session (its summary, plus ``stale``, ``db_size`` and ``journal_size``).
 At 20,000 sessions those documents, kept as the dicts the JSON parser makes, cost about 25 MB; kept as a
-tuple of their values in a fixed order, the strings that repeat from session to session (team, template,
-status, dates) shared, they cost under half of that. ``IndexDocs`` is a mapping from session id to its
-document: a dict is made again when one is asked for, equal to the one stored (keys absent stay absent,
+tuple of their values (with the strings that repeat shared) about 12 MB. Kept as here, each document is its
+values in a fixed order written as one short JSON array without the keys (``orjson``), the strings that
+repeat from session to session (team, template, status...) written as their number in a table of their own,
+the id left out (it is the key) and the shown title left out when it is the title: about 5 MB, one object per
+session, and no small objects for the allocator to keep pages for. ``IndexDocs`` is a mapping from session id
+to its document: a dict is made again when one is asked for, equal to the one stored (keys absent stay absent,
 unknown keys are kept aside), so the store reads and compares documents as before.
 """
 
@@ -12,10 +15,11 @@ from __future__ import annotations
 
 import json
 import re
-import sys
 from collections.abc import Callable, Iterator, MutableMapping
 from json.decoder import scanstring
 from typing import Any
+
+import orjson
 
 #: the fields of an index document, in the order the store writes them
 FIELDS = (
@@ -25,12 +29,11 @@ FIELDS = (
 )
 _AT = {name: n for n, name in enumerate(FIELDS)}
 _KNOWN = frozenset(FIELDS)
-#: values that repeat from session to session: one string kept for all (a few teams, templates, statuses)
+#: values that repeat from session to session: written as their place in IndexDocs' table of them
 _SHARED = tuple(_AT[k] for k in ("team", "facilitator", "template_id", "template_name", "status", "shown_team"))
-_TITLE, _SHOWN_TITLE, _DATE, _STATUS = _AT["title"], _AT["shown_title"], _AT["date"], _AT["status"]
-_COPIED = tuple(_AT[k] for k in ("id", "created_at", "ended_at", "record_path"))
-_NUMBERS = tuple(_AT[k] for k in ("current_phase", "phase_count", "db_size", "journal_size"))
-_EXTRA = len(FIELDS)  # the last place: a dict of keys the store does not know, or None
+_ID, _TITLE, _SHOWN_TITLE = _AT["id"], _AT["title"], _AT["shown_title"]
+_EXTRA = len(FIELDS)  # after the fields: a dict of keys the store does not know, or null
+_MISSING_BITS = _EXTRA + 1  # then: which fields the document does not have (bit n for FIELDS[n])
 
 
 class _Missing:
@@ -48,82 +51,100 @@ class _Missing:
 MISSING: Any = _Missing()
 
 
-def _copy(text: str) -> str:
-    """A new string object with the same text.
-
-    What is kept is then made after the parser's objects, not among them: once the parsed document is
-    dropped, the memory it took is wholly free and goes back to the system, instead of staying held by
-    a few strings kept here and there in it."""
-    return text.encode("utf-8", "surrogatepass").decode("utf-8", "surrogatepass") if text else text
-
-
-def _copy_int(number: int) -> int:
-    """A new int object with the same value (see _copy; small ints are shared by Python anyway)."""
-    return number + 0 if type(number) is int else number
-
-
 class IndexDocs(MutableMapping):
-    """Session id -> index document, each kept as a tuple (see the module docstring)."""
+    """Session id -> index document, each kept as one bytes value (see the module docstring).
 
-    __slots__ = ("_rows", "_last_date", "_shared")
+    In a packed document, a field is its JSON value, except: the id is 0 when it is the key; a shared field's
+    string is its place (an int) in ``_shared``; the shown title is 0 when it is the title; and a value that
+    could be taken for one of those (a number where a string belongs, in a strange file) is wrapped in a list.
+    """
+
+    __slots__ = ("_rows", "_shared", "_places")
 
     def __init__(self, docs: dict[str, dict[str, Any]] | None = None) -> None:
-        self._rows: dict[str, tuple] = {}
-        self._shared: dict[str, str] = {}  # team, template, status... -> the one string kept for it
-        self._last_date: str = ""
+        self._rows: dict[str, bytes] = {}
+        self._shared: list[str] = []  # team, template, status... each once
+        self._places: dict[str, int] = {}  # the same -> its place in _shared
         if docs:
             for key, doc in docs.items():
                 self[key] = doc
 
-    def _pack(self, doc: dict[str, Any]) -> tuple:
-        values = [doc.get(name, MISSING) for name in FIELDS]
+    def _pack(self, doc: dict[str, Any], key: str) -> bytes:
+        values: list[Any] = []
+        missing = 0
+        for n, name in enumerate(FIELDS):
+            value = doc.get(name, MISSING)
+            if value is MISSING:
+                missing |= 1 << n
+                value = None
+            elif n == _ID:
+                value = 0 if value == key and type(value) is str else [value]
+            elif n in _SHARED:
+                if type(value) is str:
+                    place = self._places.get(value)
+                    if place is None:
+                        place = self._places[value] = len(self._shared)
+                        self._shared.append(value)
+                    value = place
+                elif type(value) is int or type(value) is list:
+                    value = [value]
+            elif n == _SHOWN_TITLE:
+                if type(value) is str and value == doc.get("title"):
+                    value = 0
+                elif type(value) is not str and value is not None:
+                    value = [value]
+            values.append(value)
+        extra = {k: v for k, v in doc.items() if k not in _KNOWN} if not _KNOWN.issuperset(doc) else None
+        values.append(extra or None)
+        values.append(missing)
+        try:
+            # (copied: the bytes orjson returns keep the 4 kB it first took for them)
+            return memoryview(orjson.dumps(values)).tobytes()
+        except TypeError:  # a number too large for orjson, in a strange file
+            return json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass")
+
+    def _values(self, key: str, packed: bytes) -> list[Any]:
+        """The document's values in FIELDS order (MISSING where it has none), then its unknown keys (or None)."""
+        try:
+            values = orjson.loads(packed)
+        except orjson.JSONDecodeError:
+            values = json.loads(packed.decode("utf-8", "surrogatepass"))
         shared = self._shared
+        value = values[_ID]
+        values[_ID] = key if value == 0 and type(value) is int else None if value is None else value[0]
         for n in _SHARED:
             value = values[n]
-            if type(value) is str:
-                kept = shared.get(value)
-                if kept is None:
-                    kept = shared[value] = sys.intern(_copy(value))
-                values[n] = kept
-        title = values[_TITLE]
-        if type(title) is str:
-            title = values[_TITLE] = _copy(title)
-            if values[_SHOWN_TITLE] == title:
-                values[_SHOWN_TITLE] = title
-            elif type(values[_SHOWN_TITLE]) is str:
-                values[_SHOWN_TITLE] = _copy(values[_SHOWN_TITLE])
-        date = values[_DATE]
-        if type(date) is str:  # sessions come in date order: the same day's share one string
-            if date == self._last_date:
-                values[_DATE] = self._last_date
-            else:
-                values[_DATE] = self._last_date = _copy(date)
-        for n in _COPIED:
-            value = values[n]
-            if type(value) is str:
-                values[n] = _copy(value)
-        for n in _NUMBERS:
-            values[n] = _copy_int(values[n])
-        extra = {k: v for k, v in doc.items() if k not in _KNOWN} if len(doc) > len(FIELDS) or not _KNOWN.issuperset(doc) else None
-        values.append(extra or None)
-        return tuple(values)
+            if type(value) is int:
+                values[n] = shared[value]
+            elif type(value) is list:
+                values[n] = value[0]
+        value = values[_SHOWN_TITLE]
+        if type(value) is int:
+            values[_SHOWN_TITLE] = values[_TITLE]
+        elif type(value) is list:
+            values[_SHOWN_TITLE] = value[0]
+        missing = values.pop()
+        if missing:
+            for n in range(len(FIELDS)):
+                if missing >> n & 1:
+                    values[n] = MISSING
+        return values
 
-    @staticmethod
-    def _unpack(row: tuple) -> dict[str, Any]:
-        doc = {name: value for name, value in zip(FIELDS, row) if value is not MISSING}
-        if row[_EXTRA]:
-            doc.update(row[_EXTRA])
+    def _unpack(self, key: str, packed: bytes) -> dict[str, Any]:
+        values = self._values(key, packed)
+        doc = {name: value for name, value in zip(FIELDS, values) if value is not MISSING}
+        if values[_EXTRA]:
+            doc.update(values[_EXTRA])
         return doc
 
     # ------------------------------------------------------------------ the mapping
     def __getitem__(self, session_id: str) -> dict[str, Any]:
-        return self._unpack(self._rows[session_id])
+        return self._unpack(session_id, self._rows[session_id])
 
     def __setitem__(self, session_id: str, doc: dict[str, Any]) -> None:
-        row = self._pack(doc)
-        if row[0] == session_id:
-            session_id = row[0]  # one string for the key and the id
-        self._rows[session_id] = row
+        if doc.get("id") == session_id and type(doc.get("id")) is str:
+            session_id = doc["id"]  # one string for the key and the id
+        self._rows[session_id] = self._pack(doc, session_id)
 
     def __delitem__(self, session_id: str) -> None:
         del self._rows[session_id]
@@ -141,30 +162,31 @@ class IndexDocs(MutableMapping):
         return self._rows.keys()
 
     def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
-        return (self._unpack(row) for row in self._rows.values())
+        return (self._unpack(key, packed) for key, packed in self._rows.items())
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
-        return ((key, self._unpack(row)) for key, row in self._rows.items())
+        return ((key, self._unpack(key, packed)) for key, packed in self._rows.items())
 
     # ------------------------------------------------------------------ without making a dict per session
     def field(self, session_id: str, name: str, default: Any = None) -> Any:
         """One field of one session's document (``default`` if it has no such document or field)."""
-        row = self._rows.get(session_id)
-        if row is None:
+        packed = self._rows.get(session_id)
+        if packed is None:
             return default
-        value = row[_AT[name]]
+        value = self._values(session_id, packed)[_AT[name]]
         return default if value is MISSING else value
 
     def rows(self) -> Iterator[tuple]:
         """Every document as its values in FIELDS order (MISSING where it lacks one), without a dict each."""
-        for row in self._rows.values():
-            yield row[:_EXTRA]
+        for key, packed in self._rows.items():
+            yield tuple(self._values(key, packed)[:_EXTRA])
 
     def fields(self, *names: str) -> Iterator[tuple]:
         """(session id, the named fields...) of every document; MISSING where a document lacks one."""
         places = [_AT[n] for n in names]
-        for key, row in self._rows.items():
-            yield (key, *[row[p] for p in places])
+        for key, packed in self._rows.items():
+            values = self._values(key, packed)
+            yield (key, *[values[p] for p in places])
 
 
 # ---------------------------------------------------------------------- reading index.json one entry at a time

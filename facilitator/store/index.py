@@ -261,6 +261,44 @@ def _scan(folder: Path) -> dict[str, tuple[int, int]]:
     return stats
 
 
+class _Unchanged(NamedTuple):
+    """A session whose files are as the index holds them (stale() makes no SessionRow for it)."""
+
+    id: str
+
+
+def _marks(folder: Path, ids: list[str]) -> dict[str, Mark]:
+    """{id: its mark} for these sessions, from one listing of the folder (as _mark over _scan, without a table of
+    every file's name)."""
+    found: dict[str, tuple] = {}
+    journal = len(JOURNAL_SUFFIX)
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.startswith("."):
+                    continue
+                if name.endswith(JOURNAL_SUFFIX):
+                    sid, at = name[:-journal], 2
+                elif name.endswith(".json"):
+                    sid, at = name[:-5], 0
+                else:
+                    continue
+                try:
+                    st = entry.stat()
+                except OSError:
+                    continue
+                mark = found.get(sid, _NO_FILES)
+                found[sid] = (st.st_size, st.st_mtime_ns, *mark[2:]) if at == 0 else (*mark[:2], st.st_size, st.st_mtime_ns)
+    except OSError:
+        pass
+    return {sid: found.get(sid, _NO_FILES) for sid in ids}
+
+
+#: the mark of a session with neither file (as _mark gives it)
+_NO_FILES = (None, None, 0, None)
+
+
 def _mark(sid: str, stats: dict[str, tuple[int, int]]) -> Mark:
     db = stats.get(f"{sid}.json")
     journal = stats.get(f"{sid}{JOURNAL_SUFFIX}")
@@ -519,20 +557,31 @@ class HistoryDB:
         return self._generation
 
     # ------------------------------------------------------------------ keeping it up to date
-    def stale(self, store: "Store") -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
-        """(the store's sessions, their marks now, {id: (k, mark)} as indexed)."""
+    def stale(self, store: "Store", rows: bool = True) -> tuple[list, dict[str, Mark], dict[str, tuple[int, str]]]:
+        """(the store's sessions, their marks now, {id: (k, mark)} as indexed). The sessions are SessionRows,
+        newest first, if any is to be read again; if none is, only their ids (``_Unchanged``, in no order).
+        ``rows=False``: the sessions' ids only, as str (what a freshness check needs)."""
         # What the index holds first: a connection made (and kept) now is not made among the many short-lived
         # objects below, where it would keep the memory they took from going back to the system.
+        self.read("PRAGMA shrink_memory")  # (its statement made now, not among the objects below: see above)
         indexed = {sid: (k, mark) for k, sid, mark in self.read("SELECT k, id, mark FROM sessions")}
-        rows = store.session_rows()
-        stats = _scan(store.sessions_dir)
-        current = {r.id: _mark(r.id, stats) for r in rows}
-        return rows, current, indexed
+        # That read every page of the sessions table into the reading connection's cache, which keeps up to
+        # 2 MB of them for as long as the app runs; what the screens read next is little of it.
+        self.read("PRAGMA shrink_memory")
+        ids = store.session_ids()
+        current = _marks(store.sessions_dir, ids)
+        if not rows:
+            return ids, current, indexed
+        if all(indexed.get(sid, (0, None))[1] == _mark_text(mark) for sid, mark in current.items()):
+            # Nothing to read again (the usual case): no row made for each session, only its id.
+            return [_Unchanged(sid) for sid in ids], current, indexed
+        sessions = store.session_rows()  # newest first: the order new sessions are placed in
+        return sessions, _marks(store.sessions_dir, [r.id for r in sessions]), indexed
 
     def to_read(self, store: "Store") -> int:
         """How many sessions a sync would read from their files now."""
-        rows, current, indexed = self.stale(store)
-        return sum(1 for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id]))
+        _, current, indexed = self.stale(store, rows=False)
+        return sum(1 for sid, mark in current.items() if indexed.get(sid, (0, None))[1] != _mark_text(mark))
 
     def sync(
         self,

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .files import open_private, write_all
+from .files import FILE_MODE, open_private, write_all
 
 if TYPE_CHECKING:
     from ..models import Contribution, Session
@@ -83,33 +83,44 @@ def parse_journal(data: bytes) -> JournalContents:
 class Journal:
     def __init__(self, path: Path):
         self.path = path
+        self._end = -1  # the length of the file after this object's last append (which ended in a newline)
 
-    def append(self, *ops: dict[str, Any]) -> int:
-        """Append lines and fsync them; returns the new length of the file.
+    def append(self, *ops: dict[str, Any], sync: bool = True) -> int:
+        """Append lines and fsync them (``sync=False``: not fsynced, for derived files); returns the new length
+        of the file.
 
         On any failure the file is cut back to where it was and JournalWriteError is raised. If an
         earlier failed write could not be cut back, the new line starts on a line of its own.
         """
         data = b"".join(orjson.dumps(op) + b"\n" for op in ops)
         try:
-            fd = open_private(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, FILE_MODE)
         except OSError as exc:
             raise JournalWriteError(exc.errno, exc.strerror, str(self.path)) from exc
         try:
-            start = os.fstat(fd).st_size
+            start = -1
             try:
-                if start and os.pread(fd, 1, start - 1) != b"\n":
+                st = os.fstat(fd)
+                if (st.st_mode & 0o777) != FILE_MODE:
+                    os.fchmod(fd, FILE_MODE)
+                start = st.st_size
+                # (a file just as this object's last append left it ends in a newline)
+                if start and start != self._end and os.pread(fd, 1, start - 1) != b"\n":
                     data = b"\n" + data
                 write_all(fd, data)
-                os.fsync(fd)
-            except OSError as exc:
-                try:
-                    os.ftruncate(fd, start)
+                if sync:
                     os.fsync(fd)
-                except OSError:
-                    pass
+            except OSError as exc:
+                self._end = -1
+                if start >= 0:
+                    try:
+                        os.ftruncate(fd, start)
+                        os.fsync(fd)
+                    except OSError:
+                        pass
                 raise JournalWriteError(exc.errno, exc.strerror, str(self.path)) from exc
-            return start + len(data)
+            self._end = start + len(data)
+            return self._end
         finally:
             os.close(fd)
 

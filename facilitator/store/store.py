@@ -5,9 +5,16 @@
                                     acknowledged: if the folder was removed, moved or replaced, nothing more
                                     is written there and each change is refused as not saved
 <data>/index.json                   TinyDB: one document per session (a summary); rebuildable
+<data>/index.journal.jsonl          derived: the index entries changed since index.json was written, one JSON line
+                                    each (``{"put": doc}`` or ``{"drop": id}``), appended without fsync while the
+                                    app runs, so a change costs one line, not the whole index; folded into
+                                    index.json when it is read, and index.json written whole (and this removed)
+                                    at close and at the start after a crash. Lost or cut-off lines lose nothing:
+                                    the start-up checks read every session whose files do not match its entry
 <data>/index-head.json              derived: the documents the home screen lists (sessions not ended, the newest
                                     ended ones) and the identity (inode, size, mtime) of the index.json they
-                                    were taken from; written after every index write, without fsync
+                                    were taken from, and the length of index.journal.jsonl; written after every
+                                    index change, without fsync
 <data>/sessions/<id>.json           TinyDB per session: the session, its contributions, and in ``_meta``
                                     the last journal line (``seq``) and journal length (``journal_bytes``) it
                                     contains, and a ``sha256`` of the rest of the file (older files have none)
@@ -76,6 +83,7 @@ import orjson
 from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
+from ..memory import return_large_blocks
 from ..text import plural
 from ..vocabulary import ActionStatus, SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
@@ -105,6 +113,8 @@ RECENT_SESSIONS = 20
 #: <data>/index-head.json: the index entries the home screen lists (every session not ended, the newest ended
 #: ones), with the identity of the index.json they were taken from; derived, rewritten with the index
 HEAD_NAME = "index-head.json"
+#: <data>/index.journal.jsonl: the index entries changed since index.json was last written whole (see above)
+INDEX_LOG_NAME = "index.journal.jsonl"
 #: a session's final record, written while it is being ended, before the session is marked ended
 STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
@@ -369,6 +379,34 @@ def _no_gc():
             gc.enable()
 
 
+class _Add:
+    """A contribution recorded, to be added to its session's TinyDB (see _apply_changes)."""
+
+    __slots__ = ("doc",)
+
+    def __init__(self, doc: dict[str, Any]) -> None:
+        self.doc = doc
+
+    def __call__(self, db: TinyDB) -> None:
+        db.table("contributions").insert(self.doc)
+
+
+def _apply_changes(db: TinyDB, changes: list[tuple[Callable[[TinyDB], None], int, int]]) -> None:
+    """Kept changes applied to a session's TinyDB in order; contributions recorded one after the other added in
+    one insert (TinyDB copies the whole table at each insert: 32 of them into 1,000 contributions took 7 ms)."""
+    adds: list[dict[str, Any]] = []
+    for change, _, _ in changes:
+        if type(change) is _Add:
+            adds.append(change.doc)
+            continue
+        if adds:
+            db.table("contributions").insert_multiple(adds)
+            adds = []
+        change(db)
+    if adds:
+        db.table("contributions").insert_multiple(adds)
+
+
 class Store:
     def __init__(
         self,
@@ -396,6 +434,9 @@ class Store:
         self._home: list[dict[str, Any]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
+        self._lock_path = os.path.join(self.data_dir, ".lock")
+        #: the journals of the sessions changes were recorded into (made once: recording makes no Path)
+        self._recording_journals: dict[str, Journal] = {}
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
         self.folder_lost = False
         self._docs: IndexDocs | None = None  # index documents, by session id (kept compactly)
@@ -403,6 +444,8 @@ class Store:
         self._file_sizes: dict[str, tuple[int, int]] = {}  # session file and journal sizes last written
         self._stale: set[str] = set()  # index says: this session's file may be behind its journal
         self._index_behind = False  # the index file on disk misses a change kept in _docs
+        #: index.journal.jsonl may hold lines (index.json is written whole at close, and the log removed)
+        self._index_logged = False
         self._session_dbs: dict[str, TinyDB] = {}
         self._seq: dict[str, int] = {}
         self._journal_bytes: dict[str, int] = {}
@@ -478,6 +521,10 @@ class Store:
     @property
     def index_path(self) -> Path:
         return self.data_dir / "index.json"
+
+    @property
+    def index_log_path(self) -> Path:
+        return self.data_dir / INDEX_LOG_NAME
 
     @property
     def templates_used_dir(self) -> Path:
@@ -564,6 +611,7 @@ class Store:
 
     # ------------------------------------------------------------------ open / close
     def open(self) -> "Store":
+        return_large_blocks()  # the start-up reads files of many MB: their buffers go back to the system once read
         with self._thread_lock:
             if self.read_only:
                 return self._open_read_only()
@@ -648,7 +696,9 @@ class Store:
         self._open_index()
         self._check_sessions()
         self._check_action_log()
-        if not self._head_good:
+        if self._index_logged and not self.read_only:
+            self._write_index()  # a log left by a crash: folded in, index.json written whole (and the head)
+        elif not self._head_good:
             self._write_head()
 
     def finish_opening(self) -> None:
@@ -678,11 +728,18 @@ class Store:
 
     # ------------------------------------------------------------------ the home screen's entries
     def _index_identity(self) -> list[int] | None:
+        """index.json's inode, size and mtime, and index.journal.jsonl's length (0 if there is none)."""
         try:
             st = os.stat(self.index_path)
         except OSError:
             return None
-        return [st.st_ino, st.st_size, st.st_mtime_ns]
+        try:
+            logged = os.stat(self.index_log_path).st_size
+        except FileNotFoundError:
+            logged = 0
+        except OSError:
+            return None
+        return [st.st_ino, st.st_size, st.st_mtime_ns, logged]
 
     def _read_head(self) -> bool:
         """True if index-head.json was written from the index.json there now, and holds rows as the store writes them."""
@@ -784,7 +841,7 @@ class Store:
         if self._lock_id is None or self.folder_lost:
             return not self.folder_lost
         try:
-            st = os.stat(self.data_dir / ".lock")
+            st = os.stat(self._lock_path)
             self.folder_lost = (st.st_dev, st.st_ino) != self._lock_id
         except OSError:
             self.folder_lost = True
@@ -805,6 +862,8 @@ class Store:
             self._open_done = True  # checks left for later are done at the next start
             if self.still_ours():
                 self.flush()  # what fails is still safe in the journal; brought up to date at the next start
+                if (self._index_logged or self._index_behind) and self._docs is not None and not self.read_only:
+                    self._write_index()  # the index's change log folded in: index.json alone, as the next start reads it
             for db in self._session_dbs.values():
                 db.close()
             self._session_dbs.clear()
@@ -937,6 +996,11 @@ class Store:
         """index.json's documents, kept compactly (empty if there is no index); DamagedFileError or OSError if it
         cannot be read. Read one entry at a time (store/docs.py's read_index); a file that reading refuses is
         parsed whole, which says what is wrong with it."""
+        docs = self._read_index_file()
+        self._fold_index_log(docs)
+        return docs
+
+    def _read_index_file(self) -> IndexDocs:
         try:
             data = self.index_path.read_bytes()
         except FileNotFoundError:
@@ -948,6 +1012,56 @@ class Store:
                 pass
         # Parsed with the standard library's json (as fast here): see parse_database's ``loads``.
         return self._docs_from(parse_database(self.index_path, data, loads=json.loads))
+
+    def _fold_index_log(self, docs: IndexDocs) -> None:
+        """The changes in index.journal.jsonl applied to ``docs`` (index.json's entries), in order.
+
+        A line cut off at the end (the app stopped while writing it) is left out silently; lines that cannot
+        be read are left out, the log kept in quarantine/ as it was (unless read-only), and one sentence
+        says so. Nothing is lost either way: the start-up checks read again every session whose files no
+        longer match its entry, and the log is only ever a shortcut to what those files hold."""
+        path = self.index_log_path
+        try:
+            data = path.read_bytes()
+        except FileNotFoundError:
+            return
+        except OSError as exc:
+            self._index_logged = True
+            self._index_log_problem(path, None, _read_reason(exc))
+            return
+        if not data:
+            return
+        self._index_logged = True
+        bad = 0
+        for line in data[: data.rfind(b"\n") + 1].split(b"\n"):
+            if not line:
+                continue
+            try:
+                change = orjson.loads(line)
+                if not isinstance(change, dict):
+                    raise ValueError("not a change")
+                if "put" in change:
+                    docs[self._index_doc_id(change["put"])] = change["put"]
+                elif isinstance(change.get("drop"), str):
+                    docs.pop(change["drop"], None)
+                else:
+                    raise ValueError("not a change")
+            except (ValueError, DamagedFileError):
+                bad += 1
+        if bad:
+            self._index_log_problem(path, data, f"{plural(bad, 'line')} of it could not be read")
+
+    def _index_log_problem(self, path: Path, data: bytes | None, why: str) -> None:
+        kept = "left where it is"
+        if not self.read_only:
+            try:
+                kept = f"kept in {self._quarantine_copy(path, data) if data is not None else self._quarantine_move(path)}"
+            except OSError:
+                pass
+        self._notices.append(
+            f"The session index's change log {path} could not be read whole because {why}, so the list of "
+            f"sessions was checked against the session files instead and the log is {kept}."
+        )
 
     def _index_doc_id(self, doc: Any) -> str:
         """The session id of an index document; DamagedFileError if it is not one."""
@@ -972,6 +1086,7 @@ class Store:
                 kept = f"the damaged file is kept in {self._quarantine_move(path)}"
             except OSError:
                 kept = "the damaged file could not be moved aside and was left in place"
+            self._index_logged = True  # any change log is of the damaged index: removed once it is rebuilt
             count = self._rebuild_index()
             self._notices.append(
                 f"The session index {path} could not be read because {why}, so it was rebuilt from "
@@ -1024,6 +1139,30 @@ class Store:
             return
         finally:
             del data
+        if self._index_logged:
+            # Folded into the index just written. (If this is undone by a power cut, the log's lines are applied
+            # again to the index that already holds them: the same entries.)
+            try:
+                self.index_log_path.unlink()
+                self._index_logged = False
+            except FileNotFoundError:
+                self._index_logged = False
+            except OSError:
+                pass
+        self._write_head()
+
+    def _log_index(self, change: dict[str, Any]) -> None:
+        """One index change appended to index.journal.jsonl (no fsync: derived, see the module docstring); the
+        whole index written instead if the log cannot be."""
+        if not self.still_ours():
+            self._index_behind = True
+            return
+        self._index_logged = True
+        try:
+            Journal(self.index_log_path).append(change, sync=False)
+        except JournalWriteError:
+            self._write_index(home_kept=True)
+            return
         self._write_head()
 
     def _put_summary(self, session: Session, stale: bool = False) -> None:
@@ -1039,14 +1178,20 @@ class Store:
         self._validated.pop(session.id, None)
         if self.read_only:
             return
-        self._write_index(home_kept=not self._index_behind)
+        if self._index_behind:
+            self._write_index()
+        else:
+            self._log_index({"put": doc})
 
     def _drop_summary(self, session_id: str) -> None:
         self._validated.pop(session_id, None)
         self._home = None
         if self._docs.pop(session_id, None) is not None and not self.read_only:
             self._stale.discard(session_id)
-            self._write_index()
+            if self._index_behind:
+                self._write_index()
+            else:
+                self._log_index({"drop": session_id})
 
     def _session_ids_on_disk(self, include_backups: bool = False) -> list[str]:
         ids = set()
@@ -1196,6 +1341,13 @@ class Store:
             except (ValueError, TypeError, KeyError, AttributeError):
                 pass
         return [SessionRow.of(s) for s in self.list_sessions()]
+
+    def session_ids(self) -> list[str]:
+        """The id of every session (in no order), without reading their entries."""
+        self.finish_opening()
+        assert self._docs is not None, "open() the store first"
+        with self._thread_lock:
+            return list(self._docs.keys())
 
     def unfinished_sessions(self) -> list[SessionSummary]:
         """Sessions that were running when the app last stopped (or still are): offered for resumption."""
@@ -1584,8 +1736,11 @@ class Store:
         first = self._next_seq(session_id)
         at = self.clock().isoformat()
         lines = [{"seq": first + n, "at": at, **op} for n, op in enumerate(ops)]
+        journal = self._recording_journals.get(session_id)
+        if journal is None:
+            journal = self._recording_journals[session_id] = self._journal(session_id)
         try:
-            end = self._journal(session_id).append(*lines)
+            end = journal.append(*lines)
         except JournalWriteError as exc:
             raise NotSavedError(
                 f"Not saved: {_reason(exc)} ({self.data_dir}); what you typed is kept, "
@@ -1666,8 +1821,7 @@ class Store:
             db = self._db(session_id)
             storage = db.storage
             storage.deferred = True
-            for change, _, _ in changes:
-                change(db)
+            _apply_changes(db, changes)
         except DamagedFileError as exc:
             # Someone else damaged the file while we ran: keep it aside, write ours whole.
             self._forget_db(session_id)
@@ -1839,7 +1993,7 @@ class Store:
             doc = contribution_doc(contribution)
             seq, end = self._acknowledge(session.id, {"op": "add", "contribution": doc})
             session.contributions.append(contribution)
-            self._after_ack(session, seq, end, lambda db: db.table("contributions").insert(doc))
+            self._after_ack(session, seq, end, _Add(doc))
 
     def edit_contribution(self, session: Session, contribution_id: str, **fields: Any) -> Contribution:
         with self._thread_lock:

@@ -17,9 +17,9 @@ from facilitator.models import Contribution, Session, SessionStatus
 from facilitator.store import Store
 
 SESSIONS = 2000
-#: bytes the open store may keep per session (about 620 as kept now; about 1,200 as parsed dicts, and over
-#: 3,300 once TinyDB had read the index for a change)
-BOUND = 900
+#: bytes the open store may keep per session (about 300 as kept now, one bytes value each; about 620 as a tuple
+#: of values, about 1,200 as parsed dicts, and over 3,300 once TinyDB had read the index for a change)
+BOUND = 450
 
 
 def _history(template, count: int):

@@ -67,10 +67,13 @@ def test_recording_does_not_touch_the_index_or_other_sessions(data_dir, library)
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in data_dir.rglob("*") if p.is_file()}
     for n in range(20):
         record_contribution(store, session, f"Said {n}.", None, clock)
-    store.close()
+    store.flush()  # the session file brought up to date (as close does; close also writes the index whole)
     changed = {p for p, state in before.items() if (p.stat().st_mtime_ns, p.read_bytes()) != state}
+    added = {p for p in data_dir.rglob("*") if p.is_file()} - set(before)
+    store.close()
     assert {p.name for p in changed} <= {f"{session.id}.json", f"{session.id}.journal.jsonl"}
     assert other.id not in {p.name.split(".")[0] for p in changed}
+    assert not added, added
 
 
 def test_sessions_list_works_while_the_app_has_the_folder_and_writes_nothing(data_dir, library, capsys):
