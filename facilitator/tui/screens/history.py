@@ -5,6 +5,8 @@ open one read-only; export its record again. Also the command palette's learning
 from __future__ import annotations
 
 import datetime as dt
+import inspect
+from pathlib import Path
 from collections.abc import Sequence
 from functools import partial
 
@@ -466,14 +468,19 @@ def kept_history_screen(app) -> "HistoryScreen":  # noqa: ANN001
 
 
 def prepare_history_screen(app) -> None:  # noqa: ANN001
-    """While the app is idle: make the one history screen and read its stylesheet, so h shows it sooner.
+    """While the app is idle: make the one history screen and read its stylesheet and the actions screens', so h,
+    a and the follow-up round when a session starts show sooner.
 
     A screen's stylesheet is otherwise read when the screen is first shown, and reading one makes Textual
     parse every stylesheet of the app again (tens of milliseconds).
     """
     screen = kept_history_screen(app)
     stylesheet = app.stylesheet
-    unread = [path for path in screen.css_path if not stylesheet.has_source(str(path), "")]
+    # The actions screen's stylesheet too (a, and the follow-up round shown when a team's session starts).
+    from .actions import ActionTableScreen
+
+    actions_css = (Path(inspect.getfile(ActionTableScreen)).parent / ActionTableScreen.CSS_PATH).resolve()
+    unread = [path for path in [*screen.css_path, actions_css] if not stylesheet.has_source(str(path), "")]
     for path in unread:
         stylesheet.read(path)
     # The default styles of the widgets the screen has and the home screen has not: added when the first of
