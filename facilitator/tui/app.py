@@ -123,7 +123,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self._restore_collector()
 
     def on_mount(self) -> None:
-        # No long garbage-collection pause on a keystroke while the app runs (see collector.py).
+        # The objects alive at start set aside: a full collection does not walk them (see collector.py).
         self._restore_collector = steady_collector()
         # A moment after the first screen is drawn: a thread started sooner would hold the GIL while it is built.
         self.call_after_refresh(self.set_timer, WARM_UP_AFTER, self._start_warming_up)

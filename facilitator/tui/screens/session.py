@@ -27,6 +27,7 @@ from ...store.drafts import read_draft, write_draft
 from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
+from ..collector import enter_room, leave_room
 from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.stepper import Stepper
@@ -159,10 +160,15 @@ class SessionScreen(Screen):
         self._open_inbox()
 
     def on_screen_resume(self) -> None:
+        enter_room()  # no long garbage-collection pause on an enter (see collector.py)
         if not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
+    def on_screen_suspend(self) -> None:
+        leave_room()
+
     async def on_unmount(self) -> None:
+        leave_room()
         # Quitting (ctrl+q) or closing the app keeps the time spent so far, and what was half typed.
         try:
             self.save_time()
