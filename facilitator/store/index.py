@@ -396,7 +396,8 @@ class HistoryDB:
 
     @classmethod
     def for_store(cls, store: "Store", in_memory: bool = False) -> "HistoryDB":
-        db = cls(None if in_memory else store.data_dir / INDEX_NAME, store.notices, store.quarantine_dir)
+        # notices_so_far: the same list, without the start-up checks done first (on the screen's thread)
+        db = cls(None if in_memory else store.data_dir / INDEX_NAME, store.notices_so_far, store.quarantine_dir)
         if not in_memory and not store.read_only:
             old = store.data_dir / OLD_CACHE_NAME
             try:

@@ -221,8 +221,12 @@ class HistoryScreen(Screen):
             self.ready = True
             return
         store = self.app.store
-        sessions = getattr(store, "_docs", None)  # the store's index documents, one per session
-        if len(sessions if sessions is not None else store.session_rows()) <= READ_NOW:
+        if store.opening_finished:
+            sessions = getattr(store, "_docs", None)  # the store's index documents, one per session
+            few = len(sessions if sessions is not None else store.session_rows()) <= READ_NOW
+        else:
+            few = False  # the start-up checks are still going on: the worker waits for them, not the screen
+        if few:
             history_index(self.app)
             self.ready = True
             return
