@@ -213,26 +213,29 @@ class ActionQuery:
             [*self.params, limit, offset],
         )
 
-    def count(self, db, due_before: dt.date | None = None) -> int:  # noqa: ANN001
-        """How many (with ``due_before``: how many due before that day). Those of the scope, less the
-        excluded ones in it (few: counted through their ids, not by testing every action against them)."""
-        where, params = self.scope, list(self.scope_params)
-        if due_before is not None:
-            where += " AND a.due_date < ?"
-            params.append(due_before.isoformat())
-        rows = db.read(f"SELECT count(*) FROM actions a WHERE {where}", params)
-        total = rows[0][0] if rows else 0
+    def count(self, db) -> int:  # noqa: ANN001
+        """How many."""
+        return self.counts(db)[0]
+
+    def counts(self, db, due_before: dt.date | None = None) -> tuple[int, int]:  # noqa: ANN001
+        """(how many; how many due before ``due_before``), in one reading of the actions. Those of the scope,
+        less the excluded ones in it (few: counted through their ids, not by testing every action against them)."""
+        day = due_before.isoformat() if due_before is not None else ""
+        rows = db.read(f"SELECT count(*), coalesce(sum(a.due_date < ?), 0) FROM actions a WHERE {self.scope}",
+                       [day, *self.scope_params])
+        total, due = rows[0] if rows else (0, 0)
         if self.excluded is None:
-            return total
+            return total, due
         rows = db.read(
             # CROSS JOIN: in this order (the few ids first), never a scan of the actions testing each against them
-            "SELECT count(*) FROM json_each(?) j "
+            "SELECT count(*), coalesce(sum(a.due_date < ?), 0) FROM json_each(?) j "
             "CROSS JOIN sessions s ON s.id = substr(j.value, 1, instr(j.value, '/') - 1) "
             "CROSS JOIN actions a ON a.session = s.k AND a.contribution_id = substr(j.value, instr(j.value, '/') + 1) "
-            f"WHERE {where}",
-            [self.excluded, *params],
+            f"WHERE {self.scope}",
+            [day, self.excluded, *self.scope_params],
         )
-        return total - (rows[0][0] if rows else 0)
+        closed, closed_due = rows[0] if rows else (0, 0)
+        return total - closed, due - closed_due
 
 
 def _qualified(order: str) -> str:

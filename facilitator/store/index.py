@@ -100,7 +100,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 5
+SCHEMA_VERSION = 6
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
@@ -131,6 +131,8 @@ CREATE TABLE sessions (
     phases TEXT NOT NULL, names TEXT NOT NULL, people TEXT NOT NULL, reviews TEXT NOT NULL
 );
 CREATE INDEX sessions_order ON sessions(date DESC, created_at DESC);
+-- the few sessions whose follow-up round reviewed actions (read whenever actions are listed)
+CREATE INDEX sessions_reviewed ON sessions(id) WHERE reviews != '[]';
 CREATE TABLE contributions (
     rowid INTEGER PRIMARY KEY, session INTEGER NOT NULL, idx INTEGER NOT NULL, phase INTEGER NOT NULL,
     went_right INTEGER NOT NULL, text TEXT NOT NULL

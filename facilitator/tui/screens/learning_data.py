@@ -91,8 +91,10 @@ class ActionSource:
         still_open = ActionQuery(self.team_key, closed, self.skip_session, self.by)
         query = still_open if open_only else ActionQuery(self.team_key, (), self.skip_session, self.by)
         db = self.db
-        pages = ActionPages(lambda offset, limit: query.page(db, offset, limit), query.count(db), self.book, changed)
-        return pages, still_open.count(db, due_before=today)
+        open_count, overdue = still_open.counts(db, due_before=today)
+        count = open_count if open_only else query.count(db)
+        pages = ActionPages(lambda offset, limit: query.page(db, offset, limit), count, self.book, changed)
+        return pages, overdue
 
     def spelling(self) -> dict[str, str]:
         """One spelling of each team's name (its newest session's), by team key."""
