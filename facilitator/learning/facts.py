@@ -127,95 +127,6 @@ def _date(value: Any) -> dt.date:
     return dt.date.fromisoformat(str(value)[:10])
 
 
-def facts_from_docs(header: dict[str, Any], contributions: list[dict[str, Any]]) -> SessionFacts:
-    """The facts of a session from its stored documents (contribution fields at their default left out)."""
-    template = header.get("template") or {}
-    ids, titles, kinds = _phase_info(template)
-    index_of = {pid: n for n, pid in enumerate(ids)}
-    names = header.get("redactions") or {}
-    replace = make_replacer(names)
-    redacting = bool(names)
-    # In the order they were recorded (the store keeps them so).
-    docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
-    # Names are replaced in each text on its own, never in the texts joined: a name split across two
-    # contributions ("... Mary" / "Ann ...") is not a name, and a replacement never swallows a SEP.
-    texts = [replace(d.get("text", "")) for d in docs] if redacting else [d.get("text", "") for d in docs]
-    blob = SEP.join(texts)
-    # One line each, with SEP only between them (one_line also takes out a SEP typed into a text).
-    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or blob.count(SEP) != max(len(docs) - 1, 0):
-        blob = SEP.join([one_line(text) for text in texts])
-    phases = bytes([index_of[d["phase_id"]] for d in docs])
-    strengths: list[Strength] = []
-    actions: list[ActionFact] = []
-    ratings: list[int] = []
-    tags: list[str] = []
-    right_phases = {
-        n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
-        if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
-    }
-    went_right: list[int] = [n for n, phase in enumerate(phases) if phase in right_phases] if right_phases else []
-    special_kinds = {n for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
-    for n, d in enumerate(docs):
-        phase = phases[n]
-        if phase not in special_kinds and "tags" not in d and "starred" not in d:
-            continue
-        fields = d.get("fields") or {}
-        extra = d.get("tags")
-        if d.get("starred") and phase not in right_phases:
-            went_right.append(n)
-        skill = fields.get("skill", "")
-        if extra or skill:
-            seen: set[str] = set()
-            for tag in [*(extra or ()), skill]:
-                tag = " ".join((replace(tag) if redacting else tag).split())
-                if tag and tag.casefold() != DECISION_TAG and tag.casefold() not in seen:
-                    seen.add(tag.casefold())
-                    tags.append(sys.intern(tag))
-        if phase not in special_kinds:
-            continue
-        kind = kinds[phase]
-        if kind == "strengths":
-            evidence = fields.get("evidence", "")
-            if redacting:
-                evidence, skill = replace(evidence), replace(skill)
-            strengths.append(Strength(n, one_line(evidence), one_line(skill)))
-        elif kind == "actions":
-            owner, due, tell = fields.get("owner", ""), fields.get("due", ""), fields.get("tell", "")
-            if redacting:
-                owner, due, tell = replace(owner), replace(due), replace(tell)
-            actions.append(ActionFact(d.get("id", str(n)), n, one_line(owner), one_line(due), one_line(tell)))
-        else:
-            rating = _rating(fields.get("rating", ""))
-            if rating is not None:
-                ratings.append(rating)
-    # Strengths are always "what went right".
-    went_right.extend(s.index for s in strengths)
-    went_right = sorted(set(went_right))
-    return SessionFacts(
-        id=header["id"],
-        date=_date(header["date"]),
-        team=one_line(replace(header.get("team", "") or "")),
-        title=one_line(replace(header.get("title", "") or "")),
-        template_id=sys.intern(template.get("id", "")),
-        template_name=sys.intern(template.get("name", "")),
-        status=sys.intern(str(header.get("status", "running"))),
-        phase_ids=ids,
-        phase_titles=titles,
-        phase_kinds=kinds,
-        blob=blob,
-        phases=phases,
-        strengths=tuple(strengths),
-        actions=tuple(actions),
-        ratings=tuple(ratings),
-        tags=tuple(tags),
-        went_right=tuple(went_right),
-        reviews=tuple(_review(r, replace) for r in header.get("action_reviews") or ()) if redacting
-        else tuple(header.get("action_reviews") or ()),
-        names=tuple(names.items()),
-        people=tuple(_people(header)),
-    )
-
-
 _REVIEW_TEXTS = ("text", "owner", "due", "note", "from_session_title")
 
 
@@ -226,13 +137,9 @@ def _review(review: Any, replace) -> Any:  # noqa: ANN001
     return {k: replace(v) if k in _REVIEW_TEXTS and isinstance(v, str) else v for k, v in review.items()}
 
 
-def facts_from_session(session: "Session") -> SessionFacts:
-    return facts_from_docs(session_header(session), [contribution_doc(c) for c in session.contributions])
-
-
 def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
     """A session's rows for the history index (store/index.py), from its stored documents: what
-    ``facts_from_docs`` computes, laid out as the index keeps it, computed straight from the documents (this runs
+    a session's facts are, laid out as the index keeps them, computed straight from the documents (this runs
     for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
     from ..store.index import SessionData
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import sqlite3
 
-from facilitator.learning.facts import facts_from_docs
+from facilitator.learning.facts import facts_from_data, session_data
 from facilitator.learning.history import HistoryIndex
 from facilitator.store.index import INDEX_NAME
 from tests.learning.helpers import reviewed_session
@@ -84,7 +84,8 @@ def test_search_finds_only_the_sessions_asked_for_and_counts_every_match(store, 
 def _facts(*texts):
     header = {"id": "s1", "date": "2026-01-01", "title": "T",
               "template": {"phases": [{"id": "p", "title": "Story", "kind": "discussion"}]}}
-    return facts_from_docs(header, [{"id": str(n), "phase_id": "p", "text": t} for n, t in enumerate(texts)])
+    # As the history index writes a session's rows from its stored documents, and reads its facts back.
+    return facts_from_data(session_data(header, [{"id": str(n), "phase_id": "p", "text": t} for n, t in enumerate(texts)]))
 
 
 def _one_session(store, library, clock, *texts):
