@@ -7,11 +7,12 @@ still alive when it runs: they are moved to older generations, pile up in the ol
 collection every fifteen or so contributions. A full collection walks every object the app holds (about
 100,000 once started) and took 60 to 140 ms in bench/ui.py, landing on an enter or a keystroke.
 
-So, while the session screen is shown, the youngest generation is collected every ``YOUNG`` allocations (about a frame's
-worth: its cycles are dead by then and freed while young), and the objects alive when the app starts (modules,
-styles, the store, the templates: about 50,000) are set aside with ``gc.freeze`` so that a full collection,
-when one comes, does not walk them again. In bench/ui.py, 200 contributions then took one full collection
-instead of thirteen. Both are undone when the app ends, the first when the session screen is left.
+So, while the session screen is shown, the youngest generation is collected every ``YOUNG`` allocations
+(about a frame's worth: its cycles are dead by then and freed while young); and the first time it is shown,
+after one collection, the objects alive then (modules, styles, the store, the templates) are set aside with
+``gc.freeze``, so that a full collection, when one comes, does not walk them again. In bench/ui.py, 200
+contributions then took one full collection instead of thirteen. The thresholds go back when the session
+screen is left, and both are undone when the app ends.
 """
 
 from __future__ import annotations
