@@ -36,13 +36,16 @@ width:100%}
 a{color:#1a4d8f}
 """.strip()
 
-# Follows the room: when the facilitator moves to another phase and nothing is typed, the page reloads.
+# Follows the room: a few seconds after the page loads, then every ten seconds, it asks for the current question
+# (which also tells the app a phone is on the page: its place in the room is taken then); when the facilitator
+# has moved to another phase and nothing is typed, the page reloads.
 SCRIPT = """
-(function(){var b=document.body,p=b.getAttribute('data-phase');setInterval(function(){
-var f=document.querySelector('form');if(f){var t=f.querySelectorAll('textarea,input[type=text]');
-for(var i=0;i<t.length;i++){if(t[i].value)return;}}
+(function(){var p=document.body.getAttribute('data-phase');function look(){var typed=false,
+f=document.querySelector('form');if(f){var t=f.querySelectorAll('textarea,input[type=text]');
+for(var i=0;i<t.length;i++){if(t[i].value)typed=true;}}
 fetch(location.pathname+'/phase',{credentials:'same-origin'}).then(function(r){return r.ok?r.text():p})
-.then(function(x){if(x&&x!==p)location.replace(location.pathname);}).catch(function(){});},10000);})();
+.then(function(x){if(x&&x!==p&&!typed)location.replace(location.pathname);}).catch(function(){});}
+setTimeout(look,3000);setInterval(look,10000);})();
 """.strip()
 
 
@@ -56,6 +59,11 @@ CSP = (
     f"script-src {_hash(SCRIPT)}; "
     "connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'"
 )
+
+#: the fields a person writes in (given back to copy when a form cannot be taken)
+TEXT_FIELDS = ("text", "evidence", "when", "changed", "owner", "due", "tell")
+MAX_FIELD = 2000  # the same bound as facilitator/phones.py's MAX_TEXT, so the browser stops where the app would
+MAX_NAME = 80
 
 #: what each kind asks for, beside the main box: (field, label, hint)
 KIND_FORM: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
@@ -74,11 +82,12 @@ KIND_FORM: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
 }
 
 
-def _field(name: str, label: str, hint: str, value: str) -> str:
+def _field(name: str, label: str, hint: str, value: str, maxlength: int = MAX_FIELD) -> str:
     hint_html = f' <span class="hint">({escape(hint)})</span>' if hint else ""
     return (
         f'<label for="f-{name}">{escape(label)}{hint_html}</label>'
-        f'<input type="text" id="f-{name}" name="{name}" value="{escape(value)}" autocomplete="off">'
+        f'<input type="text" id="f-{name}" name="{name}" value="{escape(value)}" maxlength="{maxlength}" '
+        'autocomplete="off">'
     )
 
 
@@ -135,10 +144,11 @@ def render_page(
             )
         parts.append("</div></fieldset>")
     parts.append(f'<label for="f-text">{escape(main_label)}</label>')
-    parts.append(f'<textarea id="f-text" name="text" maxlength="2000">{escape(values.get("text", ""))}</textarea>')
+    parts.append(f'<textarea id="f-text" name="text" maxlength="{MAX_FIELD}">{escape(values.get("text", ""))}</textarea>')
     for name, label, hint in extra:
         parts.append(_field(name, label, hint, values.get(name, "")))
-    parts.append(_field("name", "Your name", "optional: leave it empty to stay anonymous", values.get("name", "")))
+    parts.append(_field("name", "Your name", "optional: leave it empty to stay anonymous", values.get("name", ""),
+                        MAX_NAME))
     checked = " checked" if values.get("safeguarding") == "yes" else ""
     parts += [
         f'<label class="check" for="f-safeguarding"><input type="checkbox" id="f-safeguarding" name="safeguarding"'
@@ -189,10 +199,16 @@ def render_vote_page(
     return "\n".join(parts)
 
 
-def render_message(title: str, message: str) -> str:
+def render_message(title: str, message: str, written: str = "") -> str:
+    """A page of one sentence; ``written``, what the person had written, is given back for them to copy."""
+    kept = ""
+    if written:
+        kept = ('<label for="f-written">What you wrote, to copy:</label>'
+                f'<textarea id="f-written" readonly>{escape(written)}</textarea>')
     return (
         '<!doctype html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
         f"<title>{escape(title)}</title><style>{STYLE}</style></head>"
-        f"<body><main><h1>{escape(title)}</h1><p>{escape(message)}</p></main></body></html>"
+        f'<body><main><h1>{escape(title)}</h1><p class="problem" role="alert">{escape(message)}</p>{kept}'
+        "</main></body></html>"
     )

@@ -2,28 +2,44 @@
 
 - The join code is 192 random bits (secrets.token_urlsafe), new each time the server starts; any other path,
   a wrong or an old code gets a plain 404.
-- Each phone gets a random cookie on its first visit; every form carries a token derived from it (HMAC with a
-  key made for this opening), and a POST without both is refused (403).
-- Bounds: the body (413), each text (the form says so), requests a minute per phone (429) and the number of
-  phones (503). Handlers do one fsynced append and return: a flood of phones never holds the screen long.
+- Each phone gets a random cookie on its first visit, signed with a key made for this opening; every form
+  carries a token derived from it (another HMAC with that key), and a POST without both is refused (403).
+- A place in the room (one of ``max_phones``) goes to a phone only when its cookie comes back: the page asks
+  for the current question a few seconds after it loads, and a reload or a send does too. A page load that
+  never comes back (a link preview, a QR scanner's look, a browser that keeps no cookies) takes no place. When
+  the room is full, the place of a phone that never sent or voted and has been silent for ``free_after``
+  seconds (its page closed) goes to the next phone; a phone that sent or voted keeps its place.
+- Bounds: the body (413), each text (the form says so), requests a minute per phone, or per address for
+  requests without a phone's cookie (429), and the number of phones (503). Handlers do one fsynced append and
+  return: a flood of phones never holds the screen long.
+- What a person at a phone can meet (a wrong or old address, a form too large, a page out of date, the room
+  full, something going wrong here) is one sentence in the page's own look; what they wrote is given back.
 """
 
 from __future__ import annotations
 
+import base64
 import hashlib
 import hmac
 import secrets
 import time
 from collections import deque
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Protocol
 
 from aiohttp import web
 
-from .page import CSP, render_message, render_page, render_vote_page
+from .page import CSP, MAX_FIELD, MAX_NAME, TEXT_FIELDS, render_message, render_page, render_vote_page
 
 COOKIE = "phone"
+#: a phone's id in its cookie (16 random bytes, base64) and the signature after it
+ID_LENGTH = 22
+#: the largest form the page can send: four fields of 2,000 characters and a name of 80, each character (as the
+#: browser counts them) at most nine bytes once encoded (a 3-byte character, percent-encoded), and the hidden fields
+MAX_BODY = 9 * (4 * MAX_FIELD + MAX_NAME) + 2048
+NOT_FOUND = ("This address is not open: check it against the one on the screen, or scan the code again "
+             "(phone access may have been closed and opened with a new address).")
 #: closing phone access waits at most this long for requests still being answered, then drops them: a phone
 #: that never finishes sending cannot hold the facilitator's screen
 SHUTDOWN_SECONDS = 0.25
@@ -62,6 +78,15 @@ class RoomView:
         return f"{self.phase_number}-{self.phase_id}" + (f"-vote-{self.vote_round}" if self.vote_round else "")
 
 
+@dataclass
+class Place:
+    """A phone's place in the room: taken the first time its cookie comes back."""
+
+    last: float  # its last request
+    times: deque[float] = field(default_factory=deque)  # its requests in the last minute
+    used: bool = False  # it has sent something or voted: it keeps its place
+
+
 class Room(Protocol):
     def phone_view(self) -> RoomView: ...
 
@@ -88,9 +113,10 @@ class PhoneServer:
         host: str,
         port: int,
         *,
-        max_body: int = 16 * 1024,
+        max_body: int = MAX_BODY,
         per_minute: int = 30,
         max_phones: int = 60,
+        free_after: float = 120.0,
         monotonic: Callable[[], float] = time.monotonic,
         shown_host: str | None = None,
     ) -> None:
@@ -102,11 +128,13 @@ class PhoneServer:
         self.max_body = max_body
         self.per_minute = per_minute
         self.max_phones = max_phones
+        #: a place never used (nothing sent, no vote) and silent this long is given back when the room is full
+        self.free_after = free_after
         self._monotonic = monotonic
         self.code = secrets.token_urlsafe(24)
         self._key = secrets.token_bytes(32)
-        #: phone id -> the times of its requests in the last minute
-        self.phones: dict[str, deque[float]] = {}
+        #: the phones joined: phone id -> its place (the phones screen counts these)
+        self.phones: dict[str, Place] = {}
         self._anonymous: dict[str, deque[float]] = {}  # requests without a phone cookie, by address
         self.received = 0
         self._runner: web.AppRunner | None = None
@@ -147,7 +175,9 @@ class PhoneServer:
         """Stop listening and drop every connection; the code is never valid again."""
         runner, self._runner = self._runner, None
         self.code = secrets.token_urlsafe(24)
+        self._key = secrets.token_bytes(32)
         self.phones.clear()
+        self._anonymous.clear()
         if runner is not None:
             await runner.cleanup()
 
@@ -156,22 +186,80 @@ class PhoneServer:
     async def _headers(self, request: web.Request, handler):  # noqa: ANN001, ANN202 - aiohttp's middleware
         try:
             response = await handler(request)
+        except web.HTTPNotFound:  # any other address, a wrong or an old code: the same page, whatever was asked
+            response = self._html(render_message("Not found", NOT_FOUND), status=404)
+        except web.HTTPRequestEntityTooLarge:
+            response = self._html(render_message(
+                "Not sent", "That is more than this page can send at once: go back, shorten what you wrote, "
+                "and send it again."), status=413)
         except web.HTTPException as exc:
             exc.headers.update(SECURITY_HEADERS)
             raise
+        except Exception:  # noqa: BLE001 - a phone is told in one sentence; the facilitator's screen goes on
+            response = self._html(render_message(
+                "Not sent", "Something went wrong on the facilitator's computer: go back and send it again in a "
+                "moment, or tell the facilitator."), status=500)
         response.headers.update(SECURITY_HEADERS)
         return response
 
+    def _code_ok(self, request: web.Request) -> bool:
+        return self._runner is not None and hmac.compare_digest(request.match_info["code"], self.code)
+
     def _check_code(self, request: web.Request) -> None:
-        if self._runner is None or not hmac.compare_digest(request.match_info["code"], self.code):
-            raise web.HTTPNotFound(text="Not found", content_type="text/plain")
+        if not self._code_ok(request):
+            raise web.HTTPNotFound()
+
+    def _mac(self, purpose: bytes, phone: str) -> bytes:
+        return hmac.new(self._key, purpose + phone.encode("ascii"), hashlib.sha256).digest()
+
+    def _cookie(self, phone: str) -> str:
+        """The cookie a phone is given: its id, then a signature only this opening can make."""
+        return phone + base64.urlsafe_b64encode(self._mac(b"cookie:", phone)[:16]).decode("ascii").rstrip("=")
 
     def _phone(self, request: web.Request) -> str | None:
-        phone = request.cookies.get(COOKIE, "")
-        return phone if phone in self.phones else None
+        """The phone's id, if the request carries a cookie this opening gave (whether or not it has a place)."""
+        cookie = request.cookies.get(COOKIE, "")
+        if len(cookie) != 2 * ID_LENGTH or not cookie.isascii():
+            return None
+        phone = cookie[:ID_LENGTH]
+        return phone if hmac.compare_digest(self._cookie(phone), cookie) else None
 
     def _csrf(self, phone: str) -> str:
-        return hmac.new(self._key, phone.encode("ascii"), hashlib.sha256).hexdigest()
+        return self._mac(b"form:", phone).hex()
+
+    # ------------------------------------------------------------------ places in the room
+    def _freeable(self, now: float) -> str | None:
+        """The phone whose place can go to another: nothing sent, no vote, silent longest (and long enough)."""
+        idle = [(place.last, phone) for phone, place in self.phones.items()
+                if not place.used and now - place.last >= self.free_after]
+        return min(idle)[1] if idle else None
+
+    def _room_for_one(self) -> bool:
+        return len(self.phones) < self.max_phones or self._freeable(self._monotonic()) is not None
+
+    def _place(self, phone: str | None) -> Place | None:
+        """The place of a phone whose cookie came back: kept, or taken now if the room has one (None if full)."""
+        if phone is None:
+            return None
+        now = self._monotonic()
+        place = self.phones.get(phone)
+        if place is None:
+            if len(self.phones) >= self.max_phones:
+                freed = self._freeable(now)
+                if freed is None:
+                    return None
+                del self.phones[freed]
+            # the page load that gave this cookie counts towards the phone's minute too
+            place = self.phones[phone] = Place(last=now, times=deque([now]))
+        place.last = now
+        return place
+
+    def _full_page(self) -> web.Response:
+        return self._html(
+            render_message("The room is full", f"{self.max_phones} phones have joined already; "
+                           "tell the facilitator what you want to say."),
+            status=503,
+        )
 
     def _too_many(self, times: deque[float]) -> bool:
         now = self._monotonic()
@@ -182,9 +270,10 @@ class PhoneServer:
         times.append(now)
         return False
 
-    def _limit(self, request: web.Request, phone: str | None) -> None:
-        if phone is not None:
-            times = self.phones[phone]
+    def _limit(self, request: web.Request, place: Place | None) -> None:
+        """Requests a minute: a phone with a place has its own count; anything else counts by address."""
+        if place is not None:
+            times = place.times
         else:
             address = request.remote or "?"
             if address not in self._anonymous and len(self._anonymous) > 4 * self.max_phones:
@@ -213,17 +302,13 @@ class PhoneServer:
     async def _page(self, request: web.Request) -> web.Response:
         self._check_code(request)
         phone = self._phone(request)
-        self._limit(request, phone)
+        place = self._place(phone)
+        self._limit(request, place)
         new = phone is None
-        if new:
-            if len(self.phones) >= self.max_phones:
-                return self._html(
-                    render_message("The room is full", f"{self.max_phones} phones have joined already; "
-                                   "tell the facilitator what you want to say."),
-                    status=503,
-                )
+        if place is None and not self._room_for_one():
+            return self._full_page()
+        if new:  # no place yet: it is taken when this cookie comes back
             phone = secrets.token_urlsafe(16)
-            self.phones[phone] = deque([self._monotonic()])
         sent = request.query.get("sent", "")
         notice = {
             "waiting": "Received. It will be shown when the facilitator reveals what phones sent.",
@@ -232,32 +317,50 @@ class PhoneServer:
         }.get(sent, "")
         response = self._html(self._render(phone, notice=notice))
         if new:
-            response.set_cookie(COOKIE, phone, path=self.path, httponly=True, samesite="Strict")
+            response.set_cookie(COOKIE, self._cookie(phone), path=self.path, httponly=True, samesite="Strict")
         return response
 
     async def _phase(self, request: web.Request) -> web.Response:
         self._check_code(request)
-        phone = self._phone(request)
-        self._limit(request, phone)
+        self._limit(request, self._place(self._phone(request)))
         return web.Response(text=self.room.phone_view().phase_key, content_type="text/plain")
 
-    async def _send(self, request: web.Request) -> web.Response:
-        self._check_code(request)
-        phone = self._phone(request)
-        self._limit(request, phone)
+    async def _form(self, request: web.Request) -> dict[str, str]:
         if request.content_length is not None and request.content_length > self.max_body:
             raise web.HTTPRequestEntityTooLarge(max_size=self.max_body, actual_size=request.content_length)
         if request.content_type != "application/x-www-form-urlencoded":
             # the page's forms send nothing else: no file, no multipart body is ever read
             raise web.HTTPUnsupportedMediaType(text="Send the form on the page.", content_type="text/plain")
-        data = await request.post()  # 413 past client_max_size, however the body is sent
-        form = {key: value for key, value in data.items() if isinstance(value, str)}
+        try:
+            data = await request.post()  # 413 past client_max_size, however the body is sent
+        except (LookupError, UnicodeDecodeError):  # a charset no browser sends
+            raise web.HTTPBadRequest(text="Send the form on the page.", content_type="text/plain") from None
+        return {key: value for key, value in data.items() if isinstance(value, str)}
+
+    def _not_sent(self, title: str, message: str, form: dict[str, str], status: int) -> web.Response:
+        """A page saying why it was not sent, with what was written given back to copy."""
+        written = "\n\n".join(form[key] for key in TEXT_FIELDS if form.get(key, "").strip())
+        return self._html(render_message(title, message, written=written), status=status)
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if not self._code_ok(request):  # an old page (phone access opened again since) or a mistyped address
+            self._limit(request, None)
+            form = await self._form(request)
+            return self._not_sent("Not found", NOT_FOUND, form, 404)
+        phone = self._phone(request)
+        place = self._place(phone)
+        self._limit(request, place)
+        form = await self._form(request)
         if phone is None or not hmac.compare_digest(form.get("csrf", ""), self._csrf(phone)):
-            return self._html(
-                render_message("Not sent", "This page is out of date: open the address on the screen again, "
-                               "then send what you wrote."),
-                status=403,
+            return self._not_sent(
+                "Not sent", "This page is out of date, or this browser keeps no cookies for it: open the address "
+                "on the screen again (with cookies allowed), then send what you wrote.", form, 403,
             )
+        if place is None:
+            problem = (f"Not sent: the room is full ({self.max_phones} phones have joined already); "
+                       "tell the facilitator what you want to say.")
+            return self._html(self._render(phone, values=form, problem=problem), status=503)
+        place.used = True  # someone pressed send on this phone: it keeps its place, whatever comes of it
         try:
             if "vote" in form:
                 self.room.phone_vote(phone, form["vote"])

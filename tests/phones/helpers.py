@@ -43,6 +43,15 @@ class Phone:
         async with self.http.get(self.url) as response:
             return response.status, await response.text()
 
+    async def open(self) -> tuple[int, str]:
+        """Open the page as a browser does: the page, then its small script asking for the current question a
+        few seconds later (which is when the phone takes its place in the room)."""
+        status, page = await self.page()
+        if status == 200:
+            async with self.http.get(self.url + "/phase") as response:
+                await response.text()
+        return status, page
+
     async def send(self, text: str = "", **fields: str) -> tuple[int, str]:
         """Open the page, fill its form (with its hidden fields), send it; the status and page after."""
         status, page = await self.page()
