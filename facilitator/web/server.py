@@ -196,9 +196,10 @@ class PhoneServer:
             exc.headers.update(SECURITY_HEADERS)
             raise
         except Exception:  # noqa: BLE001 - a phone is told in one sentence; the facilitator's screen goes on
+            again = "go back and send it again" if request.method == "POST" else "reload this page"
             response = self._html(render_message(
-                "Not sent", "Something went wrong on the facilitator's computer: go back and send it again in a "
-                "moment, or tell the facilitator."), status=500)
+                "Try again in a moment", f"Something went wrong on the facilitator's computer: {again} in a moment, "
+                "or tell the facilitator."), status=500)
         response.headers.update(SECURITY_HEADERS)
         return response
 
