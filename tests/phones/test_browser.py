@@ -21,7 +21,7 @@ pytestmark = pytest.mark.skipif(
 )
 
 
-def browser(width: int = 360, height: int = 740):  # noqa: ANN201 - selenium's WebDriver
+def browser(width: int = 360, height: int = 740, cookies: bool = True):  # noqa: ANN201 - selenium's WebDriver
     from selenium import webdriver
     from selenium.webdriver.chrome.service import Service
 
@@ -33,6 +33,8 @@ def browser(width: int = 360, height: int = 740):  # noqa: ANN201 - selenium's W
     # A small phone's screen (a desktop window cannot be made this narrow)
     options.add_experimental_option("mobileEmulation", {"deviceMetrics": {"width": width, "height": height, "pixelRatio": 2}})
     options.set_capability("goog:loggingPrefs", {"browser": "ALL"})
+    if not cookies:  # as a person who blocks every site's cookies
+        options.add_experimental_option("prefs", {"profile.default_content_setting_values.cookies": 2})
     return webdriver.Chrome(service=Service(DRIVER), options=options)
 
 
@@ -157,3 +159,43 @@ async def test_a_phone_browser_votes(store, clock, library, data_dir):
         await pilot.press("c")
         await pilot.pause()
     assert "1 vote: Book interpreters early" in export_md(data_dir, session.id)
+
+
+async def test_a_phone_on_the_page_is_counted_as_joined_and_one_keeping_no_cookies_is_told(
+    store, clock, library, data_dir
+):
+    """A browser that only opens the page is counted within a few seconds (its script asks for the question);
+    a browser that blocks cookies is never counted, and pressing Send tells it why and gives its text back."""
+    from selenium.webdriver.common.by import By
+
+    from .helpers import session_screen
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        reader, blocked = await asyncio.gather(asyncio.to_thread(browser), asyncio.to_thread(browser, cookies=False))
+        try:
+            await asyncio.to_thread(reader.get, url)
+            await asyncio.to_thread(blocked.get, url)
+            assert "1 phone joined" in await phones_line(pilot, "1 phone joined")  # within ten seconds
+            await asyncio.sleep(3.5)  # the blocked browser's script has asked too, without a cookie
+            assert "1 phone joined" in await phones_line(pilot)
+
+            def send_without_cookies() -> dict:
+                blocked.find_element(By.ID, "f-text").send_keys("The nurse rang every week")
+                before = blocked.current_url
+                blocked.find_element(By.TAG_NAME, "button").click()
+                from selenium.webdriver.support.ui import WebDriverWait
+
+                WebDriverWait(blocked, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, "p.problem"))
+                return {"problem": blocked.find_element(By.CSS_SELECTOR, "p.problem").text,
+                        "kept": blocked.find_element(By.ID, "f-written").get_attribute("value"), "was": before}
+
+            seen = await asyncio.to_thread(send_without_cookies)
+        finally:
+            await asyncio.gather(asyncio.to_thread(reader.quit), asyncio.to_thread(blocked.quit))
+        assert "this browser keeps no cookies for it" in seen["problem"]
+        assert seen["kept"] == "The nurse rang every week"
+        assert session_screen(pilot).waiting_items() == []
