@@ -199,3 +199,36 @@ async def test_a_phone_on_the_page_is_counted_as_joined_and_one_keeping_no_cooki
         assert "this browser keeps no cookies for it" in seen["problem"]
         assert seen["kept"] == "The nurse rang every week"
         assert session_screen(pilot).waiting_items() == []
+
+
+async def test_a_page_follows_the_room_unless_something_is_typed_in_it(store, clock, library, data_dir):
+    """The facilitator moves to the next phase: a page with nothing typed shows the new question within seconds;
+    a page with something typed keeps it (and its phone is still counted as on the page)."""
+    from selenium.webdriver.common.by import By
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        idle, typing = await asyncio.gather(asyncio.to_thread(browser), asyncio.to_thread(browser))
+        try:
+            await asyncio.gather(asyncio.to_thread(idle.get, url), asyncio.to_thread(typing.get, url))
+            await asyncio.to_thread(typing.find_element(By.ID, "f-text").send_keys, "Half a thought")
+            await pilot.press("ctrl+n")  # to "Turning points"
+            await pilot.pause()
+            question = lambda d: d.find_element(By.CSS_SELECTOR, "p.question").text  # noqa: E731
+            for _ in range(60):  # the page's first look comes three seconds after it loaded
+                if "turning point" in (await asyncio.to_thread(question, idle)).lower():
+                    break
+                await asyncio.sleep(0.25)
+            seen = {"idle": await asyncio.to_thread(question, idle),
+                    "typing": await asyncio.to_thread(question, typing),
+                    "typed": await asyncio.to_thread(
+                        lambda: typing.find_element(By.ID, "f-text").get_attribute("value"))}
+        finally:
+            await asyncio.gather(asyncio.to_thread(idle.quit), asyncio.to_thread(typing.quit))
+        assert seen["idle"] == session.template.phases[session.template.phase_index("turning-points")].prompt.strip()
+        assert seen["typing"] == session.phase.prompt.strip()  # still the question it was answering
+        assert seen["typed"] == "Half a thought"
+        assert "2 phones joined" in await phones_line(pilot, "2 phones joined")
