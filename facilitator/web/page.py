@@ -115,6 +115,7 @@ def render_page(
     *,
     action: str,
     csrf: str,
+    once: str = "",
     values: dict[str, str] | None = None,
     notice: str = "",
     problem: str = "",
@@ -131,6 +132,7 @@ def render_page(
         f'<p class="question">{escape(view.prompt)}</p>',
         f'<form method="post" action="{escape(action)}">',
         f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
+        f'<input type="hidden" name="once" value="{escape(once)}">',
         f'<input type="hidden" name="phase" value="{escape(view.phase_id)}">',
     ]
     if kind == "scale":
@@ -168,7 +170,7 @@ def render_page(
 
 def render_vote_page(
     view: RoomView, *, action: str, csrf: str, left: int, mine: dict[str, int] | None = None, notice: str = "",
-    problem: str = "",
+    problem: str = "", once: str = "",
 ) -> str:
     """The dot vote: each item with a button that puts one of this phone's dots on it, and how many of this
     phone's dots are on it already. Each button's name says which item it is for (a screen reader reads the
@@ -185,6 +187,7 @@ def render_vote_page(
         parts += [
             f'<form method="post" action="{escape(action)}" class="vote">',
             f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
+            f'<input type="hidden" name="once" value="{escape(once)}">',
             f"<p>{escape(text)}</p>",
         ]
         if mine.get(item_id):

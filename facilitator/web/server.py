@@ -85,6 +85,18 @@ class Place:
     last: float  # its last request
     times: deque[float] = field(default_factory=deque)  # its requests in the last minute
     used: bool = False  # it has sent something or voted: it keeps its place
+    #: the forms it sent lately (a digest of each) and what was done: a second tap on Send is not a second item
+    done: dict[bytes, str] = field(default_factory=dict)
+
+    def remember(self, form: dict[str, str], what: str) -> None:
+        self.done[form_digest(form)] = what
+        while len(self.done) > 32:
+            del self.done[next(iter(self.done))]
+
+
+def form_digest(form: dict[str, str]) -> bytes:
+    """The same form sent twice (each page's forms carry a number of their own) has the same digest."""
+    return hashlib.sha256(repr(sorted(form.items())).encode("utf-8", "surrogatepass")).digest()
 
 
 class Room(Protocol):
@@ -294,10 +306,11 @@ class PhoneServer:
         view = self.room.phone_view()
         if view.vote_round and view.open:
             kwargs.pop("values", None)
-            return render_vote_page(view, action=self.path, csrf=self._csrf(phone), left=self.room.votes_left(phone),
+            return render_vote_page(view, action=self.path, csrf=self._csrf(phone), once=secrets.token_urlsafe(9),
+                                    left=self.room.votes_left(phone),
                                     mine=self.room.phone_votes(phone),
                                     **kwargs)
-        return render_page(view, action=self.path, csrf=self._csrf(phone), **kwargs)
+        return render_page(view, action=self.path, csrf=self._csrf(phone), once=secrets.token_urlsafe(9), **kwargs)
 
     # ------------------------------------------------------------------ pages
     async def _page(self, request: web.Request) -> web.Response:
@@ -362,6 +375,9 @@ class PhoneServer:
                        "tell the facilitator what you want to say.")
             return self._html(self._render(phone, values=form, problem=problem), status=503)
         place.used = True  # someone pressed send on this phone: it keeps its place, whatever comes of it
+        repeated = place.done.get(form_digest(form))
+        if repeated is not None:  # Send tapped twice, or the page sent again: kept once, and told so again
+            raise web.HTTPSeeOther(f"{self.path}?sent={repeated}")
         try:
             if "vote" in form:
                 self.room.phone_vote(phone, form["vote"])
@@ -375,4 +391,6 @@ class PhoneServer:
                        "Your text is still here: send it again in a moment.")
             return self._html(self._render(phone, values=form, problem=problem), status=503)
         self.received += 1
+        if form.get("once"):
+            place.remember(form, what)
         raise web.HTTPSeeOther(f"{self.path}?sent={what}")

@@ -130,3 +130,40 @@ async def test_something_going_wrong_on_the_computer_is_one_sentence_on_the_phon
             del screen.phone_view
             code, page = await phone.send("Back again")
             assert code == 200 and "Received" in page
+
+
+async def test_send_tapped_twice_keeps_one_item_and_one_vote(store, clock, library, data_dir):
+    """A second tap on Send (or a slow network sending the form again) is told "Received" again and kept once;
+    the same words sent again from a fresh page are a second item, as the person meant."""
+    from tests.room.helpers import say
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            _, page = await phone.page()
+            form = {**hidden(page), "text": "Share the visit plan"}
+            answers = await asyncio.gather(*(phone.http.post(url, data=form) for _ in range(2)))
+            for response in answers:
+                assert response.status == 200 and "Received" in await response.text()
+                response.release()
+            code, page = await phone.send("Share the visit plan")  # from the page it came back to: meant again
+            assert code == 200 and "Received" in page
+            await pilot.pause()
+            assert [c.text for c in session_screen(pilot).waiting_items()] == ["Share the visit plan"] * 2
+
+            await pilot.press("escape")
+            for text in ("Book interpreters early", "Monthly case huddle"):
+                await say(pilot, text)
+            await pilot.press("f12")
+            await pilot.pause()
+            _, page = await phone.page()
+            form = next(f for f in page.split('<form method="post"')[1:] if "<p>Monthly case huddle</p>" in f)
+            data = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+            for _ in range(2):
+                async with phone.http.post(url, data=data) as response:
+                    assert response.status == 200 and "Vote counted" in await response.text()
+            _, page = await phone.page()
+            assert "You have 2 of 3 votes left" in page
+        assert dict((c.text, n) for c, n in session_screen(pilot).vote_items())["Monthly case huddle"] == 1
