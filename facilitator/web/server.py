@@ -85,6 +85,8 @@ class Place:
     last: float  # its last request
     times: deque[float] = field(default_factory=deque)  # its requests in the last minute
     used: bool = False  # it has sent something or voted: it keeps its place
+    #: pages saying "Received" still owed for sends just kept (not counted: a send is never followed by "wait")
+    owed: int = 0
     #: the forms it sent lately (a digest of each) and what was done: a second tap on Send is not a second item
     done: dict[bytes, str] = field(default_factory=dict)
 
@@ -317,13 +319,16 @@ class PhoneServer:
         self._check_code(request)
         phone = self._phone(request)
         place = self._place(phone)
-        self._limit(request, place)
+        sent = request.query.get("sent", "")
+        if place is not None and sent and place.owed > 0:
+            place.owed -= 1  # the page after a send was counted with the send
+        else:
+            self._limit(request, place)
         new = phone is None
         if place is None and not self._room_for_one():
             return self._full_page()
         if new:  # no place yet: it is taken when this cookie comes back
             phone = secrets.token_urlsafe(16)
-        sent = request.query.get("sent", "")
         notice = {
             "waiting": "Received. It will be shown when the facilitator reveals what phones sent.",
             "note": "Received by the facilitator only. It will not be shown or written in the minutes.",
@@ -363,7 +368,13 @@ class PhoneServer:
             return self._not_sent("Not found", NOT_FOUND, form, 404)
         phone = self._phone(request)
         place = self._place(phone)
-        self._limit(request, place)
+        try:
+            self._limit(request, place)
+        except web.HTTPTooManyRequests:  # what was written is given back, to send in a minute
+            response = self._not_sent("Please wait a minute", "Not sent: too many requests from this phone; wait a "
+                                      "minute, then send what you wrote again.", await self._form(request), 429)
+            response.headers["Retry-After"] = "60"
+            return response
         form = await self._form(request)
         if phone is None or not hmac.compare_digest(form.get("csrf", ""), self._csrf(phone)):
             return self._not_sent(
@@ -377,6 +388,7 @@ class PhoneServer:
         place.used = True  # someone pressed send on this phone: it keeps its place, whatever comes of it
         repeated = place.done.get(form_digest(form))
         if repeated is not None:  # Send tapped twice, or the page sent again: kept once, and told so again
+            place.owed = min(place.owed + 1, 3)
             raise web.HTTPSeeOther(f"{self.path}?sent={repeated}")
         try:
             if "vote" in form:
@@ -391,6 +403,7 @@ class PhoneServer:
                        "Your text is still here: send it again in a moment.")
             return self._html(self._render(phone, values=form, problem=problem), status=503)
         self.received += 1
+        place.owed = min(place.owed + 1, 3)
         if form.get("once"):
             place.remember(form, what)
         raise web.HTTPSeeOther(f"{self.path}?sent={what}")

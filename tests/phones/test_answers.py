@@ -167,3 +167,24 @@ async def test_send_tapped_twice_keeps_one_item_and_one_vote(store, clock, libra
             _, page = await phone.page()
             assert "You have 2 of 3 votes left" in page
         assert dict((c.text, n) for c, n in session_screen(pilot).vote_items())["Monthly case huddle"] == 1
+
+
+async def test_too_many_sends_in_a_minute_are_told_to_wait_and_given_their_text_back(store, clock, library, data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            _, page = await phone.open()
+            session_screen(pilot)._phones.per_minute = 4  # the page load and its look were two of them
+            # its third and fourth requests: the page, and the send (the page after a send is not counted)
+            code, page = await phone.send("The school kept a place open")
+            assert code == 200 and "Received" in page
+            form = {**hidden(page), "text": "One more thing about the school"}
+            async with phone.http.post(url, data=form) as response:
+                assert response.status == 429
+                page = await response.text()
+        assert "wait a minute, then send what you wrote again" in page and LOOK in page
+        assert response.headers["Retry-After"] == "60"
+        assert given_back(page) == "One more thing about the school"
+        assert [c.text for c in session_screen(pilot).waiting_items()] == ["The school kept a place open"]
