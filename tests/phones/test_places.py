@@ -62,7 +62,7 @@ async def test_an_idle_place_goes_to_the_next_phone_and_one_that_sent_or_voted_k
         url = await open_phones(pilot)
         server = session_screen(pilot)._phones
         server.max_phones = 2
-        server.free_after = 0.5  # a place never used and silent this long may go to another phone
+        server.free_after = 1.5  # a place never used and silent this long may go to another phone
         await pilot.press("escape")
         await pilot.press("f12")  # a dot vote on the phase's two items
         await pilot.pause()
@@ -72,7 +72,7 @@ async def test_an_idle_place_goes_to_the_next_phone_and_one_that_sent_or_voted_k
             assert (await idle.open())[0] == 200  # opened the page, then put the phone away
             code, page = await late.page()
             assert code == 503 and "The room is full" in page  # not silent long enough yet
-            await asyncio.sleep(0.7)  # both silent now: only the idle one's place can go
+            await asyncio.sleep(1.7)  # both silent now: only the idle one's place can go
 
             code, page = await late.open()
             assert code == 200 and "You have 2 of 2 votes left" in page
