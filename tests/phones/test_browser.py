@@ -201,6 +201,7 @@ async def test_a_phone_on_the_page_is_counted_as_joined_and_one_keeping_no_cooki
         assert session_screen(pilot).waiting_items() == []
 
 
+@pytest.mark.slow  # two browsers and the page's first look: about 20 s on a busy machine
 async def test_a_page_follows_the_room_unless_something_is_typed_in_it(store, clock, library, data_dir):
     """The facilitator moves to the next phase: a page with nothing typed shows the new question within seconds;
     a page with something typed keeps it (and its phone is still counted as on the page)."""
