@@ -1,7 +1,7 @@
 """The phone server: aiohttp on the app's own event loop, at http://<address>:<port>/j/<code>.
 
 - The join code is 192 random bits (secrets.token_urlsafe), new each time the server starts; any other path,
-  a wrong or an old code gets a plain 404.
+  a wrong or an old code gets the same 404 page, whatever it is close to.
 - Each phone gets a random cookie on its first visit, signed with a key made for this opening; every form
   carries a token derived from it (another HMAC with that key), and a POST without both is refused (403).
 - A place in the room (one of ``max_phones``) goes to a phone only when its cookie comes back: the page asks
