@@ -789,7 +789,7 @@ def measure(
         notes.append(f"{count:,} sessions, recording: {len(r['record'])} contributions back to back in {secs(r['seconds'])}, "
                      f"each alternating with a raw append+fsync; record p50 {secs(p(r['record'], 50))} p99 "
                      f"{secs(p(r['record'], 99))}; raw append+fsync p50 {secs(p(r['raw'], 50))} p99 {secs(p(r['raw'], 99))}; "
-                     f"the session file rewritten {r['rewrites']} times meanwhile")
+                     f"the session file rewritten {r['rewrites']} time{'' if r['rewrites'] == 1 else 's'} meanwhile")
         return f"{rec / raw:.2f}x ({secs(rec)} / {secs(raw)})"
 
     # Those that only read first; the follow-up round and the recording add a session each.
