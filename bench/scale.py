@@ -39,10 +39,13 @@ once the app's start-up reading is done (app.warmed_up), as a user who looks at 
                 to show (p95, max), and the longest gap of the 10 ms timer. Peak RSS as for actions
   digest        `facilitator digest` of the whole history to a file, in a subprocess: time and peak RSS
                 (the child's ru_maxrss from wait4)
-  recording     in a fresh process on the history, a new session: session_ops.record_contribution (what
-                the session screen calls on enter) against a raw append + fsync of a journal line of the
-                same size to a file on the same disk (half before the store is opened, half after it is
-                closed: nothing of the store's runs alongside), p95 of each and their ratio
+  recording     in a fresh process on the history, a new session under way (the store's start-up checks
+                finished and their writes on the disk, as minutes after the start):
+                session_ops.record_contribution (what the session screen calls on enter), back to back,
+                each alternating with a raw append + fsync done as the journal does it (open, append, fsync,
+                close) of a line of the same size beside the session's journal, so that both meet the same
+                disk, the session file's rewrites included; p95 of each and their ratio (see
+                run_record_probe)
 
 Other parts of the app change underneath (an SQLite history index, actions and themes read from it, the store
 and recording): the probes look for what a user sees (the screen's class name, its table's row count, a
@@ -457,9 +460,18 @@ def record_once(store, session, text: str) -> None:  # noqa: ANN001
 
 
 def run_record_probe(data: Path, count: int) -> dict:
-    """``count`` contributions recorded into a new session on the history, and as many raw appends + fsyncs of
-    a journal line of the same size to a file beside the data folder (the same disk): half of them before
-    the store is opened, half once it is closed, so that no writing of the store's runs alongside them."""
+    """``count`` contributions recorded into a session under way on the history, each paired with a raw append +
+    fsync, the two alternating (raw first, then record first, in turn) so that both meet the same disk at the
+    same moments, the session file's rewrites included.
+
+    The session is under way: the store's start-up checks are finished (the app runs them just after its first
+    screen; a facilitator records minutes later) and what they and the new session wrote is on the disk
+    (``os.sync()``: the kernel writes it back within about 30 seconds on its own); the garbage collector is set
+    as the session screen sets it while it is shown (tui/collector.py). The raw append is done the
+    way the journal does it (the file opened for appending, the line written, fsynced, closed) with a line of
+    the record's size, to a file beside the session's journal. The records come back to back, as from a burst
+    of phones: nothing waits between them, so a session-file rewrite that falls due is done whenever the store
+    does it (at a pause, or at the latest ``write_wait_at_most`` after it fell due) and slows whatever it meets."""
     import orjson
 
     from _history import SENTENCES
@@ -467,15 +479,27 @@ def run_record_probe(data: Path, count: int) -> dict:
     from facilitator.settings import system_clock
     from facilitator.store import Store
     from facilitator.templates import load_library
+    from facilitator.tui.collector import enter_room
 
-    raw_path = data.parent / "raw-append.jsonl"
-    line = orjson.dumps({"seq": 2, "at": system_clock().isoformat(), "op": "add", "contribution": {
-        "id": "0123456789ab", "phase_id": "what-went-right", "text": SENTENCES[0], "speaker": "Sam",
-        "created_at": system_clock().isoformat(), "fields": {}, "starred": False}}) + b"\n"
+    template = load_library(None).get("serious-success-review")
+    store = Store(data, clock=system_clock).open()
+    records: list[float] = []
     raws: list[float] = []
+    try:
+        store.finish_opening()
+        session = start_session(store, template, clock=system_clock, title="Recording at scale", team="Bench",
+                                participants=["Sam", "Priya"])
+        raw_path = store.sessions_dir / "bench-raw-append.jsonl"
+        store.wait_for_file_writes()
+        os.sync()
+        enter_room()  # the garbage collector as the session screen sets it while it is shown
+        writes_before = store._writes.get(session.id, 0)
 
-    def raw_appends(n: int) -> None:
-        for _ in range(n):
+        def raw(n: int) -> None:
+            at = system_clock().isoformat()
+            line = orjson.dumps({"seq": n + 2, "at": at, "op": "add", "contribution": {
+                "id": "0123456789ab", "phase_id": session.phase.id, "text": SENTENCES[n % len(SENTENCES)],
+                "speaker": "Sam", "created_at": at}}) + b"\n"
             t = now()
             fd = os.open(raw_path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             try:
@@ -485,24 +509,24 @@ def run_record_probe(data: Path, count: int) -> dict:
                 os.close(fd)
             raws.append(now() - t)
 
-    template = load_library(None).get("serious-success-review")
-    try:
-        raw_appends(count // 2)
-        store = Store(data, clock=system_clock).open()
+        def record(n: int) -> None:
+            t = now()
+            record_once(store, session, SENTENCES[n % len(SENTENCES)])
+            records.append(now() - t)
+
         try:
-            session = start_session(store, template, clock=system_clock, title="Recording at scale", team="Bench",
-                                    participants=["Sam", "Priya"])
-            records = []
+            started = now()
             for n in range(count):
-                t = now()
-                record_once(store, session, SENTENCES[n % len(SENTENCES)])
-                records.append(now() - t)
+                first, second = (raw, record) if n % 2 == 0 else (record, raw)
+                first(n)
+                second(n)
+            took = now() - started
+            rewrites = store._writes.get(session.id, 0) - writes_before
         finally:
-            store.close()
-        raw_appends(count - count // 2)
+            raw_path.unlink(missing_ok=True)
     finally:
-        raw_path.unlink(missing_ok=True)
-    return {"record": records, "raw": raws}
+        store.close()
+    return {"record": records, "raw": raws, "rewrites": rewrites, "seconds": took}
 
 
 def child(args: argparse.Namespace) -> int:
@@ -762,8 +786,10 @@ def measure(
 
         r = median_run(once, "ratio")
         rec, raw = p(r["record"], 95), p(r["raw"], 95)
-        notes.append(f"{count:,} sessions, recording: {len(r['record'])} contributions, record p50 "
-                     f"{secs(p(r['record'], 50))} p99 {secs(p(r['record'], 99))}; raw append+fsync p50 {secs(p(r['raw'], 50))}")
+        notes.append(f"{count:,} sessions, recording: {len(r['record'])} contributions back to back in {secs(r['seconds'])}, "
+                     f"each alternating with a raw append+fsync; record p50 {secs(p(r['record'], 50))} p99 "
+                     f"{secs(p(r['record'], 99))}; raw append+fsync p50 {secs(p(r['raw'], 50))} p99 {secs(p(r['raw'], 99))}; "
+                     f"the session file rewritten {r['rewrites']} time{'' if r['rewrites'] == 1 else 's'} meanwhile")
         return f"{rec / raw:.2f}x ({secs(rec)} / {secs(raw)})"
 
     # Those that only read first; the follow-up round and the recording add a session each.

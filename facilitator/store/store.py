@@ -39,7 +39,9 @@ done before the caller is told it is recorded. The change is kept in memory, and
 changes (or ``flush_after`` seconds) a thread of the store's own applies the kept changes to the session's
 TinyDB and replaces its file (checksum written then, atomic replace), holding the store's lock while it
 prepares the bytes and only a file lock while the disk writes them, so the next change is never kept
-waiting. A phase change and close write at once. If the write fails the change is safe in the journal;
+waiting. It does so once recording has paused for ``write_when_quiet`` seconds (at most
+``write_wait_at_most`` later), so that in a burst of changes its write and fsync do not share the disk
+with the acknowledgements. A phase change and close write at once. If the write fails the change is safe in the journal;
 the session file is rewritten whole at the next change, at close, or at the next start.
 
 Opening: ``open()`` takes the lock and checks the folder can be written; if index-head.json was taken from
@@ -457,6 +459,13 @@ class Store:
         #: a session file is written after this many changes, or this many seconds, whichever first
         self.flush_every = 32
         self.flush_after = 5.0
+        #: a due session file is written once no change has been recorded for this many seconds (recording
+        #: goes on in bursts: phones sending at once, several points typed quickly), so its write and fsync
+        #: do not share the disk with the next acknowledgements; but never later than ``write_wait_at_most``
+        #: after it fell due. The journal holds every change meanwhile: durability does not depend on it.
+        self.write_when_quiet = 0.1
+        self.write_wait_at_most = 2.0
+        self._last_ack = 0.0  # time.monotonic() of the last change acknowledged
         self._thread_lock = threading.RLock()
         #: session files due to be written, and the session each holds, written by a thread of their own just
         #: after the change that made them due was acknowledged (see _write_later), so recording never waits for it
@@ -1749,6 +1758,7 @@ class Store:
         last = first + len(ops) - 1
         self._seq[session_id] = last
         self.changes += 1
+        self._last_ack = time.monotonic()
         return last, end
 
     def _after_ack(
@@ -1863,6 +1873,7 @@ class Store:
         file lock (recording goes on meanwhile), then notes what was written, or what failed, under the lock."""
         while True:
             self._writer_wake.wait()
+            self._wait_for_quiet()
             jobs: list[tuple[str, Session, Any]] = []
             with self._thread_lock:
                 self._writer_wake.clear()
@@ -1911,6 +1922,17 @@ class Store:
                             self._file_sizes[session_id] = outcome
                 finally:
                     self._writer_busy = False
+
+    def _wait_for_quiet(self) -> None:
+        """In the writer thread: return once no change has been acknowledged for ``write_when_quiet`` seconds,
+        or ``write_wait_at_most`` seconds from now, or when the writer is told to stop."""
+        give_up = time.monotonic() + self.write_wait_at_most
+        while not self._writer_stop:
+            at = time.monotonic()
+            wait = min(self._last_ack + self.write_when_quiet, give_up) - at
+            if wait <= 0:
+                return
+            time.sleep(min(wait, self.write_when_quiet))
 
     def _write_due_files(self) -> None:
         """Write the session files that are due, here and now (under the store's lock)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import time
 import threading
 
 from textual.widgets import Input, Static
@@ -67,3 +68,30 @@ async def test_a_slow_session_file_write_never_holds_up_recorded(data_dir, libra
         assert not again.notices
     finally:
         again.close()
+
+
+def test_in_a_burst_of_changes_the_session_file_is_rewritten_once_recording_pauses(data_dir, library):
+    """Phones sending at once, points typed quickly: the session file's write and fsync wait for a pause, so they
+    do not share the disk with the acknowledgements; after the pause the file holds every change."""
+    from facilitator.session_ops import record_contribution
+    from facilitator.store.store import _session_from_file
+
+    clock = fixed_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        session = new_session(store, library.get("serious-success-review"), clock)
+        store.write_when_quiet = 0.5  # (a long pause, so that a slow machine does not make one mid-burst)
+        path = data_dir / "sessions" / f"{session.id}.json"
+        written = path.stat().st_ino  # the file is replaced whole (a new inode) each time it is written
+        texts = [f"Point {n}." for n in range(1, store.flush_every * 2 + 1)]
+        for text in texts:  # two files' worth of changes fall due in the burst
+            record_contribution(store, session, text, None, clock)
+            assert path.stat().st_ino == written, "the session file was rewritten in the middle of the burst"
+        until = time.monotonic() + 10
+        while path.stat().st_ino == written and time.monotonic() < until:
+            time.sleep(0.02)
+        assert path.stat().st_ino != written, "the session file was never written after the burst"
+        on_disk, _ = _session_from_file(path, path.read_bytes())
+        assert [c.text for c in on_disk.contributions] == texts
+    finally:
+        store.close()
