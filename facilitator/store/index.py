@@ -305,20 +305,22 @@ def _file_mark(path: str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _all_marked(conn: sqlite3.Connection, folder: str, ids: list[str]) -> bool:
-    """True if the sessions table holds exactly ``ids`` (sorted), each with the mark its files have now (as
-    _marks gives it). One row and one session at a time: nothing is kept for each."""
-    cursor = conn.execute("SELECT id, mark FROM sessions ORDER BY id")
+def _all_marked(conn: sqlite3.Connection, folder: str, store: "Store") -> bool:
+    """True if the sessions table holds the store's sessions and no other, each with the mark its files have
+    now (as _marks gives it). One row and one session at a time: nothing is kept for each."""
+    count = store.session_count()
+    cursor = conn.execute("SELECT id, mark FROM sessions")
     try:
-        for sid in ids:
-            row = cursor.fetchone()
-            if row is None or row[0] != sid:
+        rows = 0
+        for sid, mark in cursor:
+            rows += 1
+            if rows > count or not store.has_session(sid):
                 return False
             db = _file_mark(f"{folder}/{sid}.json") or (None, None)
             journal = _file_mark(f"{folder}/{sid}{JOURNAL_SUFFIX}") or (0, None)
-            if row[1] != _mark_text((*db, *journal)):
+            if mark != _mark_text((*db, *journal)):
                 return False
-        return cursor.fetchone() is None
+        return rows == count  # (ids are unique in both: the same sessions)
     finally:
         cursor.close()
 
@@ -616,18 +618,17 @@ class HistoryDB:
 
     def unchanged(self, store: "Store") -> bool:
         """True if the index holds every session of the store, and no other, each with the mark its files have
-        now: nothing for a sync to do (the usual case at start). Checked one session at a time, in id order,
-        against the index read row by row, so no table of every session is made: at 20,000 sessions those
-        tables took about 6 MB, which the app kept after they were dropped."""
-        ids = sorted(store.session_ids())  # (the store's own strings: one list)
+        now: nothing for a sync to do (the usual case at start). Checked one session at a time, as the index's
+        rows are read, so no table of every session is made: at 20,000 sessions those tables took about 6 MB,
+        which the app kept after they were dropped."""
         folder = str(store.sessions_dir)
         try:
             if self.path is None:
                 with self._memory_lock:
-                    return _all_marked(self._conn(), folder, ids)
+                    return _all_marked(self._conn(), folder, store)
             generation, conn = self._borrow()
             try:
-                return _all_marked(conn, folder, ids)
+                return _all_marked(conn, folder, store)
             finally:
                 try:
                     conn.execute("PRAGMA shrink_memory")  # the pages the check read: little of them is read next
@@ -677,7 +678,7 @@ class HistoryDB:
             store.flush()
         conn = self._conn()  # before stale(): see there
         if wanted is None and self.unchanged(store):
-            self.last_read, self.last_kept = 0, len(store.session_ids())
+            self.last_read, self.last_kept = 0, store.session_count()
             return
         rows, current, indexed = self.stale(store)
         if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends

@@ -1363,6 +1363,20 @@ class Store:
         with self._thread_lock:
             return list(self._docs.keys())
 
+    def has_session(self, session_id: str) -> bool:
+        """True if the store holds this session (its entry not read)."""
+        self.finish_opening()
+        assert self._docs is not None, "open() the store first"
+        with self._thread_lock:
+            return session_id in self._docs
+
+    def session_count(self) -> int:
+        """How many sessions the store holds."""
+        self.finish_opening()
+        assert self._docs is not None, "open() the store first"
+        with self._thread_lock:
+            return len(self._docs)
+
     def unfinished_sessions(self) -> list[SessionSummary]:
         """Sessions that were running when the app last stopped (or still are): offered for resumption."""
         return [s for s in self.list_sessions() if s.status == SessionStatus.running]
