@@ -213,14 +213,18 @@ class IndexDocs(MutableMapping):
         try:
             return orjson.dumps(values)
         except TypeError:  # a number too large for orjson, in a strange file
-            return json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            # (after a space, which orjson never writes first: read back with json too, which keeps the number)
+            return b" " + json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
     def _values(self, key: str, packed: bytes) -> list[Any]:
         """The document's values in FIELDS order (MISSING where it has none), then its unknown keys (or None)."""
-        try:
-            values = orjson.loads(packed)
-        except orjson.JSONDecodeError:
+        if packed[:1] == b" ":  # written by json (see _pack): orjson would read its large number as a float
             values = json.loads(packed.decode("utf-8", "surrogatepass"))
+        else:
+            try:
+                values = orjson.loads(packed)
+            except orjson.JSONDecodeError:  # (a lone surrogate in a string, in a strange file)
+                values = json.loads(packed.decode("utf-8", "surrogatepass"))
         shared = self._shared
         value = values[_ID]
         values[_ID] = key if value == 0 and type(value) is int else None if value is None else value[0]
