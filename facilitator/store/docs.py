@@ -163,6 +163,14 @@ class IndexDocs(MutableMapping):
                 key = data[start:middle].decode("utf-8", "surrogatepass")
                 self._put(key, bytes(data[middle:end]))
             start = end
+        self.trim()
+
+    def trim(self) -> None:
+        """The buffers made the size they hold (as they grow, room is kept for more): after many entries were put."""
+        self._data = bytearray(self._data)
+        self._ends = array("q", self._ends)
+        self._id_ends = array("q", self._id_ends)
+        self._dead = bytearray(self._dead)
 
     def _rehash(self) -> None:
         """A larger hash table over the live entries (the buffer as it is)."""
@@ -386,4 +394,5 @@ def read_index(data: bytes, table: str, check: Callable[[Any], str]) -> IndexDoc
         key, at = outer.send(at)
     if space(at) != end:
         raise json.JSONDecodeError("Extra data", text, space(at))
+    docs.trim()
     return docs
