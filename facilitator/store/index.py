@@ -298,6 +298,8 @@ def _marks(folder: Path, ids: list[str]) -> dict[str, Mark]:
 
 
 def _file_mark(path: str) -> tuple[int, int] | None:
+    if path.rpartition("/")[2].startswith("."):
+        return None  # (not a session's file: _marks leaves such names out)
     try:
         st = os.stat(path)
     except OSError:
@@ -314,7 +316,7 @@ def _all_marked(conn: sqlite3.Connection, folder: str, store: "Store") -> bool:
         rows = 0
         for sid, mark in cursor:
             rows += 1
-            if rows > count or not store.has_session(sid):
+            if rows > count or not store.has_session(sid) or "/" in sid:
                 return False
             db = _file_mark(f"{folder}/{sid}.json") or (None, None)
             journal = _file_mark(f"{folder}/{sid}{JOURNAL_SUFFIX}") or (0, None)
@@ -679,6 +681,8 @@ class HistoryDB:
         conn = self._conn()  # before stale(): see there
         if wanted is None and self.unchanged(store):
             self.last_read, self.last_kept = 0, store.session_count()
+            with self._write_lock, self._memory_lock if self.path is None else _nothing:
+                _late_indexes(conn, make=True)  # (a build from nothing stopped before it made them)
             return
         rows, current, indexed = self.stale(store)
         if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends

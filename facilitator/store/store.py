@@ -1252,7 +1252,7 @@ class Store:
                     to_check.add(session_id)
 
         def size(session_id: str, suffix: str) -> int | None:
-            if session_id.startswith("."):
+            if session_id.startswith(".") or "/" in session_id:
                 return None  # (not a session's file: left out as in the listing)
             try:
                 return os.stat(f"{sessions_dir}/{session_id}{suffix}").st_size
