@@ -95,11 +95,13 @@ class IndexDocs(MutableMapping):
         slots, data, ends, id_ends = self._slots, self._data, self._ends, self._id_ends
         mask = len(slots) - 1
         at = hash(key) & mask
+        size = len(encoded)
         while True:
             entry = slots[at]
             if entry < 0:
                 return at, -1
-            if data[ends[entry - 1] if entry else 0 : id_ends[entry]] == encoded:
+            start = ends[entry - 1] if entry else 0
+            if id_ends[entry] - start == size and data.startswith(encoded, start):  # (no copy made)
                 return at, entry
             at = (at + 1) & mask
 
