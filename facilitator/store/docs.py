@@ -1,12 +1,14 @@
-"""The session index's entries held in memory, compactly: one bytes value per session instead of one dict.
+"""The session index's entries held in memory, compactly: all of them in one buffer instead of a dict each.
 
 index.json holds one document per session (its summary, plus ``stale``, ``db_size`` and ``journal_size``).
 At 20,000 sessions those documents, kept as the dicts the JSON parser makes, cost about 25 MB; kept as a
 tuple of their values (with the strings that repeat shared) about 12 MB. Kept as here, each document is its
 values in a fixed order written as one short JSON array without the keys (``orjson``), the strings that
 repeat from session to session (team, template, status...) written as their number in a table of their own,
-the id left out (it is the key) and the shown title left out when it is the title: about 5 MB, one object per
-session, and no small objects for the allocator to keep pages for. ``IndexDocs`` is a mapping from session id
+the id left out (it is the key) and the shown title left out when it is the title. Those and the ids are
+kept one after the other in one buffer, with a hash table of the ids in an array: about 4 MB in a few large
+blocks, no object per session (one bytes value and one id string each took about 5.8 MB among Python's small
+objects, whose memory the app keeps). ``IndexDocs`` is a mapping from session id
 to its document: a dict is made again when one is asked for, equal to the one stored (keys absent stay absent,
 unknown keys are kept aside), so the store reads and compares documents as before.
 """
@@ -15,7 +17,8 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Callable, Iterator, MutableMapping
+from array import array
+from collections.abc import Callable, Iterator, KeysView, MutableMapping
 from json.decoder import scanstring
 from typing import Any
 
@@ -52,22 +55,142 @@ MISSING: Any = _Missing()
 
 
 class IndexDocs(MutableMapping):
-    """Session id -> index document, each kept as one bytes value (see the module docstring).
+    """Session id -> index document, each kept packed (see the module docstring), all of them in one buffer.
 
     In a packed document, a field is its JSON value, except: the id is 0 when it is the key; a shared field's
     string is its place (an int) in ``_shared``; the shown title is 0 when it is the title; and a value that
     could be taken for one of those (a number where a string belongs, in a strange file) is wrapped in a list.
+
+    Entry n of ``_data`` is the session id's UTF-8 bytes, then its packed document; ``_ends[n]`` is where it
+    ends and ``_id_ends[n]`` where its id does. ``_slots`` is a hash table (open addressing) from the id to its
+    entry. A changed document is a new entry, the old one marked dead (``_dead``); dead entries are dropped
+    when they are half the buffer. So no object is kept per session: a few large blocks of memory, which go
+    back to the system when dropped, instead of a dict of 20,000 keys and 20,000 bytes values (about 100 bytes
+    more per session, among the small objects whose memory Python keeps).
     """
 
-    __slots__ = ("_rows", "_shared", "_places")
+    __slots__ = ("_data", "_ends", "_id_ends", "_dead", "_slots", "_used", "_live", "_garbage", "_shared", "_places")
 
     def __init__(self, docs: dict[str, dict[str, Any]] | None = None) -> None:
-        self._rows: dict[str, bytes] = {}
         self._shared: list[str] = []  # team, template, status... each once
         self._places: dict[str, int] = {}  # the same -> its place in _shared
+        self._reset(8)
         if docs:
             for key, doc in docs.items():
                 self[key] = doc
+
+    def _reset(self, slots: int) -> None:
+        self._data = bytearray()
+        self._ends = array("q")
+        self._id_ends = array("q")
+        self._dead = bytearray()
+        self._slots = array("i", [-1]) * slots
+        self._used = 0  # slots taken
+        self._live = 0  # entries not dead
+        self._garbage = 0  # bytes of dead entries
+
+    # ------------------------------------------------------------------ the buffer and its hash table
+    def _find(self, key: str, encoded: bytes) -> tuple[int, int]:
+        """(the slot of ``key``, its entry, or -1 if the id has none: the slot is then the free one for it)."""
+        slots, data, ends, id_ends = self._slots, self._data, self._ends, self._id_ends
+        mask = len(slots) - 1
+        at = hash(key) & mask
+        size = len(encoded)
+        while True:
+            entry = slots[at]
+            if entry < 0:
+                return at, -1
+            start = ends[entry - 1] if entry else 0
+            if id_ends[entry] - start == size and data.startswith(encoded, start):  # (no copy made)
+                return at, entry
+            at = (at + 1) & mask
+
+    def _entry(self, key: str) -> int:
+        """The live entry of ``key``, or -1."""
+        try:
+            encoded = key.encode("utf-8", "surrogatepass")
+        except (AttributeError, TypeError):
+            return -1
+        entry = self._find(key, encoded)[1]
+        return -1 if entry < 0 or self._dead[entry] else entry
+
+    def _packed(self, entry: int) -> bytes:
+        return bytes(self._data[self._id_ends[entry] : self._ends[entry]])
+
+    def _put(self, key: str, packed: bytes) -> None:
+        encoded = key.encode("utf-8", "surrogatepass")
+        at, old = self._find(key, encoded)
+        if old >= 0 and not self._dead[old]:
+            self._kill(old)
+        elif old < 0:
+            self._used += 1
+        data = self._data
+        data += encoded
+        self._id_ends.append(len(data))
+        data += packed
+        self._ends.append(len(data))
+        self._dead.append(0)
+        self._live += 1
+        self._slots[at] = len(self._ends) - 1
+        if self._garbage > 65536 and self._garbage * 2 > len(data):
+            self._compact()
+        elif self._used * 3 > len(self._slots) * 2:
+            self._rehash()
+
+    def _kill(self, entry: int) -> None:
+        self._dead[entry] = 1
+        self._live -= 1
+        self._garbage += self._ends[entry] - (self._ends[entry - 1] if entry else 0)
+
+    def _entries(self) -> Iterator[tuple[str, bytes]]:
+        """(session id, packed document) of every live entry, in the order they were put."""
+        data, ends, id_ends, dead = self._data, self._ends, self._id_ends, self._dead
+        start = 0
+        for entry in range(len(ends)):
+            end = ends[entry]
+            if not dead[entry]:
+                middle = id_ends[entry]
+                yield data[start:middle].decode("utf-8", "surrogatepass"), bytes(data[middle:end])
+            start = end
+
+    def _compact(self) -> None:
+        """The live entries into new buffers (dead ones dropped) and a new hash table."""
+        data, ends, id_ends, dead = self._data, self._ends, self._id_ends, self._dead
+        self._reset(_table_size(self._live))
+        start = 0
+        for entry in range(len(ends)):
+            end = ends[entry]
+            if not dead[entry]:
+                middle = id_ends[entry]
+                key = data[start:middle].decode("utf-8", "surrogatepass")
+                self._put(key, bytes(data[middle:end]))
+            start = end
+        self.trim()
+
+    def trim(self) -> None:
+        """The buffers made the size they hold (as they grow, room is kept for more): after many entries were put."""
+        self._data = bytearray(self._data)
+        self._ends = array("q", self._ends)
+        self._id_ends = array("q", self._id_ends)
+        self._dead = bytearray(self._dead)
+
+    def _rehash(self) -> None:
+        """A larger hash table over the live entries (the buffer as it is)."""
+        data, ends, id_ends, dead = self._data, self._ends, self._id_ends, self._dead
+        slots = self._slots = array("i", [-1]) * _table_size(self._live)
+        mask = len(slots) - 1
+        used = 0
+        start = 0
+        for entry in range(len(ends)):
+            end = ends[entry]
+            if not dead[entry]:
+                at = hash(data[start : id_ends[entry]].decode("utf-8", "surrogatepass")) & mask
+                while slots[at] >= 0:
+                    at = (at + 1) & mask
+                slots[at] = entry
+                used += 1
+            start = end
+        self._used = used
 
     def _pack(self, doc: dict[str, Any], key: str) -> bytes:
         values: list[Any] = []
@@ -98,17 +221,20 @@ class IndexDocs(MutableMapping):
         values.append(extra or None)
         values.append(missing)
         try:
-            # (copied: the bytes orjson returns keep the 4 kB it first took for them)
-            return memoryview(orjson.dumps(values)).tobytes()
+            return orjson.dumps(values)
         except TypeError:  # a number too large for orjson, in a strange file
-            return json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass")
+            # (after a space, which orjson never writes first: read back with json too, which keeps the number)
+            return b" " + json.dumps(values, ensure_ascii=False).encode("utf-8", "surrogatepass")
 
     def _values(self, key: str, packed: bytes) -> list[Any]:
         """The document's values in FIELDS order (MISSING where it has none), then its unknown keys (or None)."""
-        try:
-            values = orjson.loads(packed)
-        except orjson.JSONDecodeError:
+        if packed[:1] == b" ":  # written by json (see _pack): orjson would read its large number as a float
             values = json.loads(packed.decode("utf-8", "surrogatepass"))
+        else:
+            try:
+                values = orjson.loads(packed)
+            except orjson.JSONDecodeError:  # (a lone surrogate in a string, in a strange file)
+                values = json.loads(packed.decode("utf-8", "surrogatepass"))
         shared = self._shared
         value = values[_ID]
         values[_ID] = key if value == 0 and type(value) is int else None if value is None else value[0]
@@ -139,54 +265,67 @@ class IndexDocs(MutableMapping):
 
     # ------------------------------------------------------------------ the mapping
     def __getitem__(self, session_id: str) -> dict[str, Any]:
-        return self._unpack(session_id, self._rows[session_id])
+        entry = self._entry(session_id)
+        if entry < 0:
+            raise KeyError(session_id)
+        return self._unpack(session_id, self._packed(entry))
 
     def __setitem__(self, session_id: str, doc: dict[str, Any]) -> None:
-        if doc.get("id") == session_id and type(doc.get("id")) is str:
-            session_id = doc["id"]  # one string for the key and the id
-        self._rows[session_id] = self._pack(doc, session_id)
+        self._put(session_id, self._pack(doc, session_id))
 
     def __delitem__(self, session_id: str) -> None:
-        del self._rows[session_id]
+        entry = self._entry(session_id)
+        if entry < 0:
+            raise KeyError(session_id)
+        self._kill(entry)
 
     def __contains__(self, session_id: object) -> bool:
-        return session_id in self._rows
+        return type(session_id) is str and self._entry(session_id) >= 0
 
     def __iter__(self) -> Iterator[str]:
-        return iter(self._rows)
+        return (key for key, _ in self._entries())
 
     def __len__(self) -> int:
-        return len(self._rows)
+        return self._live
 
-    def keys(self):  # noqa: ANN201 - a dict's keys view (set operations as a dict's)
-        return self._rows.keys()
+    def keys(self) -> KeysView:  # (set operations as a dict's keys)
+        return KeysView(self)
 
     def values(self) -> Iterator[dict[str, Any]]:  # type: ignore[override]
-        return (self._unpack(key, packed) for key, packed in self._rows.items())
+        return (self._unpack(key, packed) for key, packed in self._entries())
 
     def items(self) -> Iterator[tuple[str, dict[str, Any]]]:  # type: ignore[override]
-        return ((key, self._unpack(key, packed)) for key, packed in self._rows.items())
+        return ((key, self._unpack(key, packed)) for key, packed in self._entries())
 
     # ------------------------------------------------------------------ without making a dict per session
     def field(self, session_id: str, name: str, default: Any = None) -> Any:
         """One field of one session's document (``default`` if it has no such document or field)."""
-        packed = self._rows.get(session_id)
-        if packed is None:
+        entry = self._entry(session_id)
+        if entry < 0:
             return default
-        value = self._values(session_id, packed)[_AT[name]]
+        value = self._values(session_id, self._packed(entry))[_AT[name]]
         return default if value is MISSING else value
 
     def rows(self) -> Iterator[tuple]:
         """Every document as its values in FIELDS order (MISSING where it lacks one), without a dict each."""
-        for key, packed in self._rows.items():
+        for key, packed in self._entries():
             yield tuple(self._values(key, packed)[:_EXTRA])
 
     def fields(self, *names: str) -> Iterator[tuple]:
         """(session id, the named fields...) of every document; MISSING where a document lacks one."""
         places = [_AT[n] for n in names]
-        for key, packed in self._rows.items():
+        for key, packed in self._entries():
             values = self._values(key, packed)
             yield (key, *[values[p] for p in places])
+
+
+def _table_size(live: int) -> int:
+    """Slots for a hash table of ``live`` entries: a power of two, at least twice as many (a third taken at most,
+    half at least, until it grows when two thirds are)."""
+    size = 8
+    while size < live * 2:
+        size *= 2
+    return size
 
 
 # ---------------------------------------------------------------------- reading index.json one entry at a time
@@ -257,4 +396,5 @@ def read_index(data: bytes, table: str, check: Callable[[Any], str]) -> IndexDoc
         key, at = outer.send(at)
     if space(at) != end:
         raise json.JSONDecodeError("Extra data", text, space(at))
+    docs.trim()
     return docs

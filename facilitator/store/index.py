@@ -297,6 +297,36 @@ def _marks(folder: Path, ids: list[str]) -> dict[str, Mark]:
     return {sid: found.get(sid, _NO_FILES) for sid in ids}
 
 
+def _file_mark(path: str) -> tuple[int, int] | None:
+    if path.rpartition("/")[2].startswith("."):
+        return None  # (not a session's file: _marks leaves such names out)
+    try:
+        st = os.stat(path)
+    except OSError:
+        return None
+    return st.st_size, st.st_mtime_ns
+
+
+def _all_marked(conn: sqlite3.Connection, folder: str, store: "Store") -> bool:
+    """True if the sessions table holds the store's sessions and no other, each with the mark its files have
+    now (as _marks gives it). One row and one session at a time: nothing is kept for each."""
+    count = store.session_count()
+    cursor = conn.execute("SELECT id, mark FROM sessions")
+    try:
+        rows = 0
+        for sid, mark in cursor:
+            rows += 1
+            if rows > count or not store.has_session(sid) or "/" in sid:
+                return False
+            db = _file_mark(f"{folder}/{sid}.json") or (None, None)
+            journal = _file_mark(f"{folder}/{sid}{JOURNAL_SUFFIX}") or (0, None)
+            if mark != _mark_text((*db, *journal)):
+                return False
+        return rows == count  # (ids are unique in both: the same sessions)
+    finally:
+        cursor.close()
+
+
 #: the mark of a session with neither file (as _mark gives it)
 _NO_FILES = (None, None, 0, None)
 
@@ -377,6 +407,11 @@ def _is_damage(exc: sqlite3.DatabaseError) -> bool:
         text = str(exc)
         return "no such table" in text or "no such column" in text or "malformed" in text
     return True
+
+
+#: the page cache of each reading connection, in kB (SQLite's default is 2,000 kB, which the history screen's
+#: first reads filled and kept for as long as the app ran; the pages come from the system's file cache anyway)
+READ_CACHE_KB = 512
 
 
 class HistoryDB:
@@ -516,12 +551,14 @@ class HistoryDB:
                 conn.close()
         generation = self._generation
         try:
-            return generation, self._connect()
+            conn = self._connect()
         except IndexUnavailable:
             raise
         except IndexDamaged as exc:
             self._set_aside(str(exc))
-            return self._generation, self._connect()
+            generation, conn = self._generation, self._connect()
+        conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
+        return generation, conn
 
     def _give_back(self, generation: int, conn: sqlite3.Connection) -> None:
         with self._pool_lock:
@@ -581,8 +618,34 @@ class HistoryDB:
         sessions = store.session_rows()  # newest first: the order new sessions are placed in
         return sessions, _marks(store.sessions_dir, [r.id for r in sessions]), indexed
 
+    def unchanged(self, store: "Store") -> bool:
+        """True if the index holds every session of the store, and no other, each with the mark its files have
+        now: nothing for a sync to do (the usual case at start). Checked one session at a time, as the index's
+        rows are read, so no table of every session is made: at 20,000 sessions those tables took about 6 MB,
+        which the app kept after they were dropped."""
+        folder = str(store.sessions_dir)
+        try:
+            if self.path is None:
+                with self._memory_lock:
+                    return _all_marked(self._conn(), folder, store)
+            generation, conn = self._borrow()
+            try:
+                return _all_marked(conn, folder, store)
+            finally:
+                try:
+                    conn.execute("PRAGMA shrink_memory")  # the pages the check read: little of them is read next
+                finally:
+                    self._give_back(generation, conn)
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc)
+            return False
+        except IndexUnavailable:
+            return False
+
     def to_read(self, store: "Store") -> int:
         """How many sessions a sync would read from their files now."""
+        if self.unchanged(store):
+            return 0
         _, current, indexed = self.stale(store, rows=False)
         return sum(1 for sid, mark in current.items() if indexed.get(sid, (0, None))[1] != _mark_text(mark))
 
@@ -616,6 +679,11 @@ class HistoryDB:
         if not store.read_only:
             store.flush()
         conn = self._conn()  # before stale(): see there
+        if wanted is None and self.unchanged(store):
+            self.last_read, self.last_kept = 0, store.session_count()
+            with self._write_lock, self._memory_lock if self.path is None else _nothing:
+                _late_indexes(conn, make=True)  # (a build from nothing stopped before it made them)
+            return
         rows, current, indexed = self.stale(store)
         if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
             conn.execute("PRAGMA cache_size = -32768")

@@ -132,3 +132,18 @@ def test_sessions_read_in_worker_processes_are_indexed_as_when_read_one_by_one(s
     expected = HistoryIndex(store, use_cache=False).refresh()
     assert _whole(index.facts()) == _whole(expected.facts())
     assert _hits(index.search("kitchen")) == _hits(expected.search("kitchen"))
+
+
+def test_an_index_whose_build_stopped_before_the_action_orders_gets_them_at_the_next_start(store, library, clock, data_dir):
+    """A build from nothing writes every session, then the orders the actions screen lists them in; the app closed
+    between the two (the child process building it ended) leaves every session indexed and no order, and the next
+    start, finding nothing to read again, still makes them (without them the actions screen reads every action)."""
+    _history(store, library, clock)
+    HistoryIndex(store).refresh().db.close()
+    with sqlite3.connect(data_dir / INDEX_NAME) as conn:
+        conn.execute("DROP INDEX actions_by_owner")
+        conn.execute("DROP INDEX actions_by_due")
+    index = HistoryIndex(store).refresh()
+    assert index.from_files == 0  # nothing read again
+    names = {name for (name,) in index.db.read("SELECT name FROM sqlite_master WHERE type = 'index'")}
+    assert {"actions_by_owner", "actions_by_due"} <= names
