@@ -69,11 +69,14 @@ class IndexDocs(MutableMapping):
     more per session, among the small objects whose memory Python keeps).
     """
 
-    __slots__ = ("_data", "_ends", "_id_ends", "_dead", "_slots", "_used", "_live", "_garbage", "_shared", "_places")
+    __slots__ = ("_data", "_ends", "_id_ends", "_dead", "_slots", "_used", "_live", "_garbage", "_shared", "_places",
+                 "version")
 
     def __init__(self, docs: dict[str, dict[str, Any]] | None = None) -> None:
         self._shared: list[str] = []  # team, template, status... each once
         self._places: dict[str, int] = {}  # the same -> its place in _shared
+        #: goes up with every change to an entry: what is worked out from all the entries is kept until it does
+        self.version = 0
         self._reset(8)
         if docs:
             for key, doc in docs.items():
@@ -118,6 +121,7 @@ class IndexDocs(MutableMapping):
         return bytes(self._data[self._id_ends[entry] : self._ends[entry]])
 
     def _put(self, key: str, packed: bytes) -> None:
+        self.version += 1
         encoded = key.encode("utf-8", "surrogatepass")
         at, old = self._find(key, encoded)
         if old >= 0 and not self._dead[old]:
@@ -138,6 +142,7 @@ class IndexDocs(MutableMapping):
             self._rehash()
 
     def _kill(self, entry: int) -> None:
+        self.version += 1
         self._dead[entry] = 1
         self._live -= 1
         self._garbage += self._ends[entry] - (self._ends[entry - 1] if entry else 0)

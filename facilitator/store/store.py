@@ -86,7 +86,7 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
 from ..memory import return_large_blocks
-from ..text import plural
+from ..text import plural, team_key
 from ..vocabulary import ActionStatus, SessionStatus
 from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
 from .journal import (
@@ -434,6 +434,8 @@ class Store:
         #: the index entries the home screen lists (see _home_docs), kept up to date as single entries change;
         #: None: worked out again from every entry when next needed
         self._home: list[dict[str, Any]] | None = None
+        #: (the entries' version it was worked out at, team key -> (spelling, newest session id)): see known_teams
+        self._teams: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         self._lock_path = os.path.join(self.data_dir, ".lock")
@@ -1378,6 +1380,39 @@ class Store:
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             return session_id in self._docs
+
+    def known_teams(self, *, only_if_ready: bool = False) -> dict[str, tuple[str, str]] | None:
+        """Every team a session was held for: its key (text.team_key) -> (the spelling of its newest session, that
+        session's id). Worked out from every entry once and kept until an entry changes (about 0.2 s at 20,000
+        sessions): the app works it out after the start-up checks, in a thread. ``only_if_ready``: None rather than
+        working it out (or finishing the start-up checks) now."""
+        if only_if_ready and not self.opening_finished:
+            return None
+        self.finish_opening()
+        assert self._docs is not None, "open() the store first"
+        with self._thread_lock:
+            docs = self._docs
+            stamp = (id(docs), docs.version) if isinstance(docs, IndexDocs) else None
+            if stamp is not None and self._teams is not None and self._teams[0] == stamp:
+                return dict(self._teams[1])
+            if only_if_ready:
+                return None
+            newest: dict[str, tuple[tuple[str, str], str, str]] = {}
+            if isinstance(docs, IndexDocs):
+                fields = docs.fields("team", "date", "created_at")
+            else:
+                fields = ((sid, d.get("team", MISSING), d.get("date"), d.get("created_at")) for sid, d in docs.items())
+            for sid, team, date, created in fields:
+                if type(team) is not str or not team.strip():
+                    continue
+                when = (str(None if date is MISSING else date), str(None if created is MISSING else created))
+                key = team_key(team)
+                if key not in newest or when > newest[key][0]:
+                    newest[key] = (when, team, sid)
+            teams = {key: (team, sid) for key, (_, team, sid) in newest.items()}
+            if stamp is not None:
+                self._teams = (stamp, teams)
+            return dict(teams)
 
     def session_count(self) -> int:
         """How many sessions the store holds."""

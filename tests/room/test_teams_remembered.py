@@ -85,3 +85,42 @@ async def test_two_spellings_of_a_team_show_as_one_on_the_actions_screen(store, 
         await pilot.press("a")
         await wait_ready(pilot)
         assert {row[3] for row in app.screen.table.rows} == {"Family Support 2"}
+
+
+async def _filled(pilot, screen, facilitator: str) -> bool:
+    for _ in range(100):
+        if screen.query_one("#facilitator", Input).value == facilitator:
+            return True
+        await pilot.pause(0.05)
+    return False
+
+
+async def test_with_a_long_history_the_teams_come_from_a_thread_and_follow_the_sessions_held_since(
+    store, clock, library, monkeypatch
+):
+    from facilitator.tui.screens import setup
+
+    monkeypatch.setattr(setup, "FEW_SESSIONS", 0)  # as with more than 2,000 sessions: worked out in a thread
+    huddle = library.get("quick-success-huddle")
+    end(store, new_session(store, huddle, clock, team="Fostering"), clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        screen.query_one("#team", Input).focus()
+        await pilot.press(*"fostering")  # typed at once: filled when the teams are known
+        assert await _filled(pilot, screen, "Jo Lead")
+        await pilot.press("escape")
+        await pilot.pause()
+        # A session held since, for a team not seen before: the set-up screen knows it next time.
+        end(store, new_session(store, huddle, clock, team="Adoption", facilitator="Kim Lead"), clock)
+        await pilot.press("enter")
+        await pilot.pause()
+        screen = app.screen
+        assert isinstance(screen, SetupScreen)
+        screen.query_one("#team", Input).focus()
+        await pilot.press(*"adoption")
+        assert await _filled(pilot, screen, "Kim Lead")
+        assert "Adoption: last session" in str(screen.query_one("#team-note", Static).render())
