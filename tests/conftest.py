@@ -45,6 +45,12 @@ def _temporary_folders_in_memory() -> None:
 _temporary_folders_in_memory()
 
 
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (the default run, pyproject's addopts): one process per core, at most four. The tests share
+    little; the snapshots run in one process (tests/snapshots/conftest.py)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
 def pytest_collection_finish(session) -> None:
     """What the test run holds once the tests are collected (its modules, pytest's own objects) set aside from the
     garbage collector, as the app sets aside what it holds the first time the session screen is shown
