@@ -21,6 +21,7 @@ def snap_store(snapshot_data_dir):
     store.close()
 
 
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
 def pytest_collection_modifyitems(items) -> None:
     """The snapshots all show the same fixed data folder (snapshot_data_dir): when the tests run in several
     processes (pytest-xdist, as the default run does), they all run in one of them, one after another."""
