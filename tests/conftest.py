@@ -45,6 +45,7 @@ def _temporary_folders_in_memory() -> None:
 _temporary_folders_in_memory()
 
 
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto` (the default run, pyproject's addopts): one process per core, at most four. The tests share
     little; the snapshots run in one process (tests/snapshots/conftest.py)."""
