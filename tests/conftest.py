@@ -70,6 +70,7 @@ def fresh_collector():
     gc.collect()
     gc.freeze()
 
+
 FIXED_NOW = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.timezone.utc)
 
 
