@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import itertools
 import os
 import shutil
@@ -42,6 +43,33 @@ def _temporary_folders_in_memory() -> None:
 
 
 _temporary_folders_in_memory()
+
+
+@pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
+def pytest_xdist_auto_num_workers(config) -> int:
+    """`-n auto` (the default run, pyproject's addopts): one process per core, at most four. The tests share
+    little; the snapshots run in one process (tests/snapshots/conftest.py)."""
+    return max(1, min(4, len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1))
+
+
+def pytest_collection_finish(session) -> None:
+    """What the test run holds once the tests are collected (its modules, pytest's own objects) set aside from the
+    garbage collector, as the app sets aside what it holds the first time the session screen is shown
+    (facilitator/tui/collector.py). The app then has nothing more to set aside and lets go of nothing when it
+    ends, so each of the hundreds of apps the tests start does not walk the whole test run's objects in a full
+    collection (a quarter of a second each). ``fresh_collector`` lets a test see the app do it itself."""
+    gc.collect()
+    gc.freeze()
+
+
+@pytest.fixture
+def fresh_collector():
+    """Nothing set aside, as in a process that runs one app: the app's own collector settings are seen whole."""
+    gc.unfreeze()
+    yield
+    gc.collect()
+    gc.freeze()
+
 
 FIXED_NOW = dt.datetime(2026, 11, 22, 10, 0, 0, tzinfo=dt.timezone.utc)
 

@@ -12,7 +12,9 @@ So, while the session screen is shown, the youngest generation is collected ever
 after one collection, the objects alive then (modules, styles, the store, the templates) are set aside with
 ``gc.freeze``, so that a full collection, when one comes, does not walk them again. In bench/ui.py, 200
 contributions then took one full collection instead of thirteen. The thresholds go back when the session
-screen is left, and both are undone when the app ends.
+screen is left, and both are undone when the app ends. Only what the room set aside is let go then: objects that
+something else set aside before the app started (a process that runs several apps, as the tests do) stay so,
+and the room then has nothing more to set aside.
 """
 
 from __future__ import annotations
@@ -25,6 +27,8 @@ YOUNG = 5000
 
 #: the thresholds as they were before the room's were set (None: not set)
 _before_room: tuple[int, int, int] | None = None
+#: whether the objects now set aside were set aside by the room (enter_room), so to be let go when the app ends
+_set_aside_by_room = False
 
 
 def steady_collector() -> Callable[[], None]:
@@ -32,21 +36,25 @@ def steady_collector() -> Callable[[], None]:
     previous = gc.get_threshold()
 
     def restore() -> None:
+        global _set_aside_by_room
         leave_room()
         gc.set_threshold(*previous)
-        gc.unfreeze()
+        if _set_aside_by_room:
+            gc.unfreeze()
+            _set_aside_by_room = False
 
     return restore
 
 
 def enter_room() -> None:
     """The session screen is shown: the youngest generation collected every ``YOUNG`` allocations."""
-    global _before_room
+    global _before_room, _set_aside_by_room
     if gc.get_freeze_count() == 0:
         # The first time: what the app holds by now is set aside, after a collection (frozen garbage would be
         # kept for good: 4 MB more at 20,000 sessions when it was done at start).
         gc.collect()
         gc.freeze()
+        _set_aside_by_room = True
     if _before_room is None:
         _before_room = gc.get_threshold()
         gc.set_threshold(max(YOUNG, _before_room[0]), *_before_room[1:])

@@ -98,7 +98,9 @@ async def test_after_every_new_contribution_the_list_is_as_shown_afresh(store, c
         assert step.drawn == step.afresh, f"after contribution {n}, the list differs from itself shown afresh"
 
 
-async def test_the_collector_is_set_for_the_room_while_the_session_screen_is_shown_and_put_back_after(store, clock, ssr):
+async def test_the_collector_is_set_for_the_room_while_the_session_screen_is_shown_and_put_back_after(
+    store, clock, ssr, fresh_collector
+):
     """A frame's short-lived cycles are freed young, and what was alive at start is not walked again, so a long
     full collection does not land on an enter (bench/ui.py shows the pauses); after the app, as before."""
     import gc
@@ -106,6 +108,7 @@ async def test_the_collector_is_set_for_the_room_while_the_session_screen_is_sho
     from facilitator.tui.collector import YOUNG
 
     before = gc.get_threshold()
+    assert gc.get_freeze_count() == 0
     _, app = open_app(store, clock, ssr, "what-went-right")
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.pause()
@@ -122,3 +125,19 @@ async def test_the_collector_is_set_for_the_room_while_the_session_screen_is_sho
         assert gc.get_threshold()[0] >= YOUNG
     assert gc.get_threshold() == before
     assert gc.get_freeze_count() == 0
+
+
+async def test_objects_set_aside_before_the_app_stay_set_aside_after_it(store, clock, ssr):
+    """The app lets go only of what it set aside itself: a process that runs several apps (the tests) keeps what it
+    set aside, and no app walks it again in a full collection."""
+    import gc
+
+    frozen = gc.get_freeze_count()
+    assert frozen > 10_000, "the test run sets aside what it holds once the tests are collected (tests/conftest.py)"
+    _, app = open_app(store, clock, ssr, "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await say(pilot, "Rang back the same day.")
+        assert gc.get_freeze_count() > 10_000
+    # Still set aside (objects set aside still go when nothing refers to them, so the count may be a little lower).
+    assert gc.get_freeze_count() > 10_000
