@@ -14,6 +14,16 @@ from tests.record.helpers import end, new_session
 from tests.learning.helpers import wait_ready
 
 
+async def set_up_with_team_box(pilot):  # noqa: ANN001, ANN201
+    """Enter on the home screen's first template; the set-up screen, its team box focused."""
+    await pilot.press("enter")
+    await pilot.pause()
+    screen = pilot.app.screen
+    if isinstance(screen, SetupScreen):
+        screen.query_one("#team", Input).focus()
+    return screen
+
+
 async def test_a_team_typed_in_another_case_is_the_team_used_before_with_its_people(store, clock, library):
     ssr = library.get("serious-success-review")
     older = new_session(store, ssr, clock, date=dt.date(2026, 9, 1), facilitator="Old Lead", participants=["Ann"])
@@ -22,11 +32,8 @@ async def test_a_team_typed_in_another_case_is_the_team_used_before_with_its_peo
     end(store, last, clock)
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await set_up_with_team_box(pilot)
         assert isinstance(screen, SetupScreen)
-        screen.query_one("#team", Input).focus()
         await pilot.press(*"family support 2")
         await pilot.pause()
         assert screen.query_one("#facilitator", Input).value == "Jo Lead"
@@ -105,22 +112,16 @@ async def test_with_a_long_history_the_teams_come_from_a_thread_and_follow_the_s
     end(store, new_session(store, huddle, clock, team="Fostering"), clock)
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await set_up_with_team_box(pilot)
         assert isinstance(screen, SetupScreen)
-        screen.query_one("#team", Input).focus()
         await pilot.press(*"fostering")  # typed at once: filled when the teams are known
         assert await _filled(pilot, screen, "Jo Lead")
         await pilot.press("escape")
         await pilot.pause()
         # A session held since, for a team not seen before: the set-up screen knows it next time.
         end(store, new_session(store, huddle, clock, team="Adoption", facilitator="Kim Lead"), clock)
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
+        screen = await set_up_with_team_box(pilot)
         assert isinstance(screen, SetupScreen)
-        screen.query_one("#team", Input).focus()
         await pilot.press(*"adoption")
         assert await _filled(pilot, screen, "Kim Lead")
         assert "Adoption: last session" in str(screen.query_one("#team-note", Static).render())
