@@ -357,15 +357,6 @@ def _newest(doc: dict[str, Any]) -> tuple[str, str]:
     return (str(doc.get("date")), str(doc.get("created_at")))
 
 
-def _home_docs(docs: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The index entries the home screen lists: every session not ended, and the newest ended ones (twice as
-    many as it shows, so that one going leaves enough)."""
-    ended = SessionStatus.ended.value
-    kept = [doc for doc in docs if doc.get("status") != ended]
-    kept += heapq.nlargest(RECENT_SESSIONS * 2, (doc for doc in docs if doc.get("status") == ended), key=_newest)
-    return kept
-
-
 @contextlib.contextmanager
 def _no_gc():
     """Pause the cyclic garbage collector while building many small objects that all stay alive.
@@ -789,20 +780,19 @@ class Store:
 
     def _home_list(self) -> list[dict[str, Any]]:
         if self._home is None:
-            docs = self._docs
-            if isinstance(docs, IndexDocs):  # chosen from the fields, then a document made for each kept
-                ended = SessionStatus.ended.value
-                fields = list(docs.fields("status", "date", "created_at"))
-                kept = [sid for sid, status, _, _ in fields if status != ended]
-                newest = heapq.nlargest(
-                    RECENT_SESSIONS * 2,
-                    ((str(None if d is MISSING else d), str(None if c is MISSING else c), sid)
-                     for sid, status, d, c in fields if status == ended),
-                    key=lambda t: (t[0], t[1]),
-                )
-                self._home = [docs[sid] for sid in kept] + [docs[sid] for _, _, sid in newest]
-            else:
-                self._home = _home_docs(list((docs or {}).values()))
+            # Every session not ended, and the newest ended ones (twice as many as the home screen shows, so that
+            # one going leaves enough): chosen from the fields, then a document made for each kept.
+            docs = self._docs or IndexDocs()
+            ended = SessionStatus.ended.value
+            fields = list(docs.fields("status", "date", "created_at"))
+            kept = [sid for sid, status, _, _ in fields if status != ended]
+            newest = heapq.nlargest(
+                RECENT_SESSIONS * 2,
+                ((str(None if d is MISSING else d), str(None if c is MISSING else c), sid)
+                 for sid, status, d, c in fields if status == ended),
+                key=lambda t: (t[0], t[1]),
+            )
+            self._home = [docs[sid] for sid in kept] + [docs[sid] for _, _, sid in newest]
         return self._home
 
     def _home_put(self, doc: dict[str, Any]) -> None:
@@ -1357,10 +1347,7 @@ class Store:
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             try:
-                if isinstance(self._docs, IndexDocs):
-                    rows = [SessionRow.from_values(values) for values in self._docs.rows()]
-                else:
-                    rows = [SessionRow.from_doc(doc) for doc in self._docs.values()]
+                rows = [SessionRow.from_values(values) for values in self._docs.rows()]
                 rows.sort(key=lambda r: (r.date, r.created_at), reverse=True)
                 return rows
             except (ValueError, TypeError, KeyError, AttributeError):
@@ -1392,17 +1379,13 @@ class Store:
         assert self._docs is not None, "open() the store first"
         with self._thread_lock:
             docs = self._docs
-            stamp = (id(docs), docs.version) if isinstance(docs, IndexDocs) else None
-            if stamp is not None and self._teams is not None and self._teams[0] == stamp:
+            stamp = (id(docs), docs.version)
+            if self._teams is not None and self._teams[0] == stamp:
                 return dict(self._teams[1])
             if only_if_ready:
                 return None
             newest: dict[str, tuple[tuple[str, str], str, str]] = {}
-            if isinstance(docs, IndexDocs):
-                fields = docs.fields("team", "date", "created_at")
-            else:
-                fields = ((sid, d.get("team", MISSING), d.get("date"), d.get("created_at")) for sid, d in docs.items())
-            for sid, team, date, created in fields:
+            for sid, team, date, created in docs.fields("team", "date", "created_at"):
                 if type(team) is not str or not team.strip():
                     continue
                 when = (str(None if date is MISSING else date), str(None if created is MISSING else created))
@@ -1410,8 +1393,7 @@ class Store:
                 if key not in newest or when > newest[key][0]:
                     newest[key] = (when, team, sid)
             teams = {key: (team, sid) for key, (_, team, sid) in newest.items()}
-            if stamp is not None:
-                self._teams = (stamp, teams)
+            self._teams = (stamp, teams)
             return dict(teams)
 
     def session_count(self) -> int:

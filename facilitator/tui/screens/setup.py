@@ -15,6 +15,7 @@ from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label, Markdown, Static
 
 from textual.suggester import SuggestFromList
+from textual.worker import Worker, WorkerState
 
 from ...models import Template, split_participants
 from ...session_ops import start_session
@@ -74,14 +75,9 @@ class SetupScreen(Screen):
             with Horizontal(classes="field"):
                 yield Label("Title", classes="field-label")
                 yield Input(placeholder=f"{self.template.name}, {today:%-d %B %Y}", id="title")
-            self.teams = self._known_teams(only_if_ready=True) or {}
             with Horizontal(classes="field"):
                 yield Label("Team", classes="field-label")
-                yield Input(
-                    placeholder="e.g. Children in Need team 2",
-                    id="team",
-                    suggester=SuggestFromList([t for t, _ in self.teams.values()], case_sensitive=False),
-                )
+                yield Input(placeholder="e.g. Children in Need team 2", id="team")  # suggestions: _teams_known
             yield Static("", id="team-note", markup=False, classes="hint")
             with Horizontal(classes="field"):
                 yield Label("Facilitator", classes="field-label")
@@ -100,12 +96,14 @@ class SetupScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        if not self.teams and self._known_teams(only_if_ready=True) is None:
-            store = self.app.store
-            if store.opening_finished and store.session_count() <= FEW_SESSIONS:
-                self._teams_known(self._known_teams())
-            else:
-                self.run_worker(self._known_teams, thread=True, group="teams", exit_on_error=False)
+        store = self.app.store
+        teams = self._known_teams(only_if_ready=True)
+        if teams is None and store.opening_finished and store.session_count() <= FEW_SESSIONS:
+            teams = self._known_teams()
+        if teams is not None:
+            self._teams_known(teams)
+        else:
+            self.run_worker(self._known_teams, thread=True, group="teams", exit_on_error=False)
         self.query_one("#team-note").display = False
         self.sub_title = self.template.name
         self.query_one("#title", Input).focus()
@@ -153,9 +151,7 @@ class SetupScreen(Screen):
             + (f" Filled from it: {what}; change as needed." if changed else "")
         )
 
-    def on_worker_state_changed(self, event) -> None:  # noqa: ANN001 - Worker.StateChanged
-        from textual.worker import WorkerState
-
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         if event.worker.group == "teams" and event.state == WorkerState.SUCCESS:
             self._teams_known(event.worker.result)
 
