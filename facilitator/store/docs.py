@@ -149,27 +149,16 @@ class IndexDocs(MutableMapping):
 
     def _entries(self) -> Iterator[tuple[str, bytes]]:
         """(session id, packed document) of every live entry, in the order they were put."""
-        data, ends, id_ends, dead = self._data, self._ends, self._id_ends, self._dead
-        start = 0
-        for entry in range(len(ends)):
-            end = ends[entry]
-            if not dead[entry]:
-                middle = id_ends[entry]
-                yield data[start:middle].decode("utf-8", "surrogatepass"), bytes(data[middle:end])
-            start = end
+        data = self._data
+        for _, start, middle, end in _live_spans(self._ends, self._id_ends, self._dead):
+            yield data[start:middle].decode("utf-8", "surrogatepass"), bytes(data[middle:end])
 
     def _compact(self) -> None:
         """The live entries into new buffers (dead ones dropped) and a new hash table."""
         data, ends, id_ends, dead = self._data, self._ends, self._id_ends, self._dead
         self._reset(_table_size(self._live))
-        start = 0
-        for entry in range(len(ends)):
-            end = ends[entry]
-            if not dead[entry]:
-                middle = id_ends[entry]
-                key = data[start:middle].decode("utf-8", "surrogatepass")
-                self._put(key, bytes(data[middle:end]))
-            start = end
+        for _, start, middle, end in _live_spans(ends, id_ends, dead):
+            self._put(data[start:middle].decode("utf-8", "surrogatepass"), bytes(data[middle:end]))
         self.trim()
 
     def trim(self) -> None:
@@ -181,20 +170,16 @@ class IndexDocs(MutableMapping):
 
     def _rehash(self) -> None:
         """A larger hash table over the live entries (the buffer as it is)."""
-        data, ends, id_ends, dead = self._data, self._ends, self._id_ends, self._dead
+        data = self._data
         slots = self._slots = array("i", [-1]) * _table_size(self._live)
         mask = len(slots) - 1
         used = 0
-        start = 0
-        for entry in range(len(ends)):
-            end = ends[entry]
-            if not dead[entry]:
-                at = hash(data[start : id_ends[entry]].decode("utf-8", "surrogatepass")) & mask
-                while slots[at] >= 0:
-                    at = (at + 1) & mask
-                slots[at] = entry
-                used += 1
-            start = end
+        for entry, start, middle, _ in _live_spans(self._ends, self._id_ends, self._dead):
+            at = hash(data[start:middle].decode("utf-8", "surrogatepass")) & mask
+            while slots[at] >= 0:
+                at = (at + 1) & mask
+            slots[at] = entry
+            used += 1
         self._used = used
 
     def _pack(self, doc: dict[str, Any], key: str) -> bytes:
@@ -322,6 +307,16 @@ class IndexDocs(MutableMapping):
         for key, packed in self._entries():
             values = self._values(key, packed)
             yield (key, *[values[p] for p in places])
+
+
+def _live_spans(ends: array, id_ends: array, dead: bytearray) -> Iterator[tuple[int, int, int, int]]:
+    """(entry, where its id starts, where its packed document starts, where it ends) of every live entry."""
+    start = 0
+    for entry in range(len(ends)):
+        end = ends[entry]
+        if not dead[entry]:
+            yield entry, start, id_ends[entry], end
+        start = end
 
 
 def _table_size(live: int) -> int:
