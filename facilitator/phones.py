@@ -19,10 +19,11 @@ from .store import Store
 from .store.journal import contribution_doc
 from .store.phones import PhoneInbox
 from .text import clean_text
+from .vocabulary import PHONE_MAX_NAME, PHONE_MAX_TEXT
 
 #: longest text a phone may send in one field (the session screen's box holds 20,000; a phone needs less)
-MAX_TEXT = 2000
-MAX_NAME = 80
+MAX_TEXT = PHONE_MAX_TEXT
+MAX_NAME = PHONE_MAX_NAME
 DEFAULT_PORT = 8765
 
 #: the fields a phone's page asks for, by phase kind (the practice skill is the facilitator's to tag)

@@ -58,6 +58,11 @@ class ActionStatus(str, Enum):
         return self in (ActionStatus.open, ActionStatus.in_progress, ActionStatus.carried_over)
 
 
+#: the longest text a phone may send in one field, and the longest name (the page's boxes stop there too)
+PHONE_MAX_TEXT = 2000
+PHONE_MAX_NAME = 80
+
+
 def split_participants(text: str) -> list[str]:
     """'Sam, Priya;  Team manager' -> ['Sam', 'Priya', 'Team manager'] (order kept, duplicates dropped)."""
     seen: list[str] = []

@@ -12,6 +12,8 @@ import hashlib
 from html import escape
 from typing import TYPE_CHECKING
 
+from ..vocabulary import PHONE_MAX_NAME, PHONE_MAX_TEXT
+
 if TYPE_CHECKING:
     from .server import RoomView
 
@@ -62,8 +64,8 @@ CSP = (
 
 #: the fields a person writes in (given back to copy when a form cannot be taken)
 TEXT_FIELDS = ("text", "evidence", "when", "changed", "owner", "due", "tell")
-MAX_FIELD = 2000  # the same bound as facilitator/phones.py's MAX_TEXT, so the browser stops where the app would
-MAX_NAME = 80
+MAX_FIELD = PHONE_MAX_TEXT  # the browser stops where the app would
+MAX_NAME = PHONE_MAX_NAME
 
 #: what each kind asks for, beside the main box: (field, label, hint)
 KIND_FORM: dict[str, tuple[str, list[tuple[str, str, str]]]] = {
