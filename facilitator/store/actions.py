@@ -170,11 +170,8 @@ def change_status(
 # time, in the order of one of its indexes, with counts by SQL. Each row is a plain tuple:
 #   (session id, session title, session date (ISO), text, owner, due, tell, team, number, contribution id)
 
-_ROW = ("s.id, s.title, s.date, c.text, a.owner, a.due, a.tell, s.team, a.number, a.contribution_id")
-_FROM = (
-    "actions a {using} JOIN sessions s ON s.k = a.session "
-    "JOIN contributions c ON c.rowid = ((a.session << 20) | a.idx)"
-)
+_ROW = ("s.id, s.title, s.date, a.text, a.owner, a.due, a.tell, s.team, a.number, a.contribution_id")
+_FROM = "actions a {using} JOIN sessions s ON s.k = a.session"
 
 
 class ActionQuery:

@@ -28,27 +28,32 @@ only ever added):
              phases TEXT (JSON [[id, title, kind], ...]), names TEXT (JSON [[name, replacement], ...]),
              people TEXT (JSON [facilitator, participants...] as typed), reviews TEXT (JSON: the
              session's action reviews, names replaced))
-    contributions(rowid = k << 20 | idx, session INTEGER (= k), idx INTEGER (place in the session, in
-             recorded order), phase INTEGER (index into the session's phases), went_right INTEGER (0/1:
-             says what went right: such a phase, a strength or a highlight), text TEXT (names replaced,
-             one line))
-    contributions_fts  FTS5 (unicode61) over contributions.text (external content, same rowid; no ranking,
-             so no column sizes kept)
-    strengths(session, idx, evidence, skill)           -- idx: the contribution (its text is the strength)
+    session_texts(k INTEGER PRIMARY KEY (= sessions.k), texts TEXT (JSON [text, ...]: each contribution's text,
+             names replaced, one line, in recorded order; its place in this list is the contribution's idx),
+             phases TEXT (JSON [int, ...]: each contribution's phase, an index into the session's phases),
+             went_right TEXT (JSON [idx, ...]: the contributions that say what went right: such a phase, a
+             strength or a highlight))
+    contributions_fts  FTS5 (unicode61), contentless, one row per contribution: rowid = k << 20 | idx, its text
+             from session_texts (no ranking, so no column sizes kept)
+    strengths(session, idx, evidence, skill, text)     -- idx: the contribution; text: its text (the strength)
     actions(session, idx, contribution_id, number, owner, due, tell,   -- number: A1 is 1, as the record
             date (the session's, ISO), team_key (the session's), owner_key (owner case folded),
-            due_date (due as an ISO date if it is one, else NULL))
+            due_date (due as an ISO date if it is one, else NULL), text (the contribution's text))
             -- indexed in the orders the actions screen (by owner, then due) and the follow-up round (a
             -- team's, by due) list them: see ACTIONS_BY_OWNER and ACTIONS_BY_DUE
     tags(session, tag)                                 -- every tag and practice skill given, with repeats
     ratings(session, rating)                           -- 0-10, in recorded order
     month_counts, tag_months, strength_months, skill_months, rating_months: what the themes count, by team
-             and month, kept in step with the rows above (see store/tallies.py)
+             and month, kept in step with the rows above (see store/tallies.py; a build from nothing counts
+             them at its end, from the rows above)
 
-One FTS row per contribution (not one per session): a hit is then a row (its session, place and text)
-and the number of hits a count, both from FTS5 alone. Search finds contributions holding every word of the
-query at the start of a word, in any case (``kitchen`` finds "Kitchen" and "kitchens"; a word of one or two
-letters is found whole).
+One FTS row per contribution (not one per session): a hit is then a row (its session and place) and the
+number of hits a count, both from FTS5 alone; a hit's text is the session's texts at that place. The texts
+are kept one row per session (not one per contribution), and the full-text index holds no copy of them:
+a row per contribution (two million at 20,000 sessions) cost the build more CPU than their full-text rows.
+
+Search finds contributions holding every word of the query at the start of a word, in any case (``kitchen``
+finds "Kitchen" and "kitchens"; a word of one or two letters is found whole).
 
 API (stable: things are added, never renamed):
 
@@ -69,7 +74,8 @@ Threads and processes: a sync writes with its thread's own connection; reads bor
 connections; the file is in WAL mode, so the history screen reads while a sync writes (in this process or
 another). Writes are committed every BATCH sessions (BULK_BATCH when the index is built from nothing), so
 what is read so far is visible at once; the full-text rows of a transaction's sessions are made in one
-statement at its end, and a build from nothing makes the actions' orders (_LATE_INDEXES) once at its end. Many
+statement at its end, and a build from nothing makes the actions' orders (_LATE_INDEXES) and counts the themes'
+counts once at its end (until then the themes count nothing of it). Many
 sessions to read are read by a child process (learning/rebuild.py, started by learning/history.py) so the
 app's interpreter stays free for typing.
 """
@@ -87,12 +93,14 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
+import orjson
+
 from ..text import team_key as make_team_key
 from .files import FILE_MODE
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, StoreError, _read_tables
-from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, untally
+from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, recount, untally
 
 if TYPE_CHECKING:
     from .store import Store
@@ -100,7 +108,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
@@ -116,7 +124,8 @@ ACTIONS_BY_DUE = "due_date IS NULL, due_date, date, session"
 ACTIONS_BY_OWNER = f"owner_key = '', owner_key, {ACTIONS_BY_DUE}"
 
 #: the indexes a build from nothing makes once every row is in (sorting the rows once is quicker than keeping
-#: an index in order row by row): ``_sync`` makes any that is missing before it writes
+#: an index in order row by row), with the themes' counts (counted once in SQL, not session by session):
+#: ``_sync`` makes any that is missing before it writes
 _LATE_INDEXES = f"""
 CREATE INDEX IF NOT EXISTS actions_by_owner ON actions({ACTIONS_BY_OWNER});
 CREATE INDEX IF NOT EXISTS actions_by_due ON actions(team_key, {ACTIONS_BY_DUE});
@@ -133,17 +142,16 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_order ON sessions(date DESC, created_at DESC);
 -- the few sessions whose follow-up round reviewed actions (read whenever actions are listed)
 CREATE INDEX sessions_reviewed ON sessions(id) WHERE reviews != '[]';
-CREATE TABLE contributions (
-    rowid INTEGER PRIMARY KEY, session INTEGER NOT NULL, idx INTEGER NOT NULL, phase INTEGER NOT NULL,
-    went_right INTEGER NOT NULL, text TEXT NOT NULL
+CREATE TABLE session_texts (k INTEGER PRIMARY KEY, texts TEXT NOT NULL, phases TEXT NOT NULL, went_right TEXT NOT NULL);
+CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='', columnsize=0);
+CREATE TABLE strengths (
+    session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence TEXT NOT NULL, skill TEXT NOT NULL, text TEXT NOT NULL
 );
-CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='contributions', content_rowid='rowid', columnsize=0);
-CREATE TABLE strengths (session INTEGER NOT NULL, idx INTEGER NOT NULL, evidence TEXT NOT NULL, skill TEXT NOT NULL);
 CREATE INDEX strengths_session ON strengths(session);
 CREATE TABLE actions (
     session INTEGER NOT NULL, idx INTEGER NOT NULL, contribution_id TEXT NOT NULL, number INTEGER NOT NULL,
     owner TEXT NOT NULL, due TEXT NOT NULL, tell TEXT NOT NULL,
-    date TEXT NOT NULL, team_key TEXT NOT NULL, owner_key TEXT NOT NULL, due_date TEXT
+    date TEXT NOT NULL, team_key TEXT NOT NULL, owner_key TEXT NOT NULL, due_date TEXT, text TEXT NOT NULL
 );
 CREATE INDEX actions_session ON actions(session);
 {{LATE_INDEXES}}
@@ -182,6 +190,44 @@ class SessionData(NamedTuple):
 
 
 Compute = Callable[[dict, list], SessionData]
+
+
+class Rows(NamedTuple):
+    """A session's rows as the index writes them, but for its place (k) and mark: made from its SessionData by
+    ``rows_of`` where the session is read (in a worker process, when the index is built from nothing), so the
+    process writing the index only hands them to SQLite."""
+
+    head: tuple  # the sessions table's columns from id to status
+    tail: tuple  # its columns from contribution_count to reviews (JSON texts)
+    texts: str  # session_texts' columns (JSON texts)
+    phases: str
+    went_right: str
+    strengths: list  # [(idx, evidence, skill, text)]
+    actions: list  # [(idx, contribution_id, number, owner, due, tell, date, team_key, owner_key, due_date, text)]
+    tags: list  # [str]
+    ratings: list  # [int]
+
+    @property
+    def team_key(self) -> str:
+        return self.head[4]
+
+    @property
+    def date(self) -> str:
+        return self.head[1]
+
+
+def rows_of(d: SessionData) -> Rows:
+    """A session's rows, from what learning/ computed of it."""
+    team = make_team_key(d.team)
+    texts = d.texts
+    return Rows(
+        (d.id, d.date, d.created_at, d.team, team, d.title, d.template_id, d.template_name, d.status),
+        (len(texts), _json_list(d.phases), _json_list(d.names), _json_list(d.people), _json_list(d.reviews)),
+        _json_list(texts), _json_list(d.phase_of), _json_list(d.went_right),
+        [(*st, texts[st[0]]) for st in d.strengths],
+        [(a[1], a[0], *a[2:], d.date, team, a[3].casefold(), _due_date(a[4]), texts[a[1]]) for a in d.actions],
+        d.tags, d.ratings,
+    )
 
 
 class Filters(NamedTuple):
@@ -699,14 +745,17 @@ class HistoryDB:
             late = not indexed and len(work) > BULK_BATCH
             _late_indexes(conn, make=not late)
             try:
-                self._write(conn, store, compute, progress, cancelled, read_sessions, work, indexed, current, gone)
+                self._write(conn, store, compute, progress, cancelled, read_sessions, work, indexed, current, gone,
+                            tally=not late)
             finally:
                 if late:
                     _late_indexes(conn, make=True)
 
     def _write(self, conn, store, compute, progress, cancelled, read_sessions, work, indexed, current,  # noqa: ANN001
-               gone) -> None:
-        """Write the sessions of ``work`` (their rows read by ``read_sessions``) and drop those of ``gone``."""
+               gone, tally: bool = True) -> None:
+        """Write the sessions of ``work`` (their rows read by ``read_sessions``) and drop those of ``gone``.
+        ``tally``: add them to the themes' counts as they are written (a build from nothing counts them all at
+        its end instead: ``_late_indexes``)."""
         if gone:
             conn.execute("BEGIN IMMEDIATE")
             for k in gone:
@@ -725,7 +774,7 @@ class HistoryDB:
             progress(0, total)
         results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
         size = BULK_BATCH if not indexed else BATCH
-        counts = Counts()
+        counts = Counts() if tally else None
         for start in range(0, len(work), size):
             if cancelled is not None and cancelled():
                 return
@@ -757,7 +806,8 @@ class HistoryDB:
                         _insert(conn, k, data, mark, counts)
                         written.append(k)
                 _index_texts(conn, written)
-                counts.write(conn)
+                if counts is not None:
+                    counts.write(conn)
                 conn.execute("COMMIT")
             except BaseException:
                 conn.execute("ROLLBACK")
@@ -817,14 +867,24 @@ class HistoryDB:
         if ids is not None:
             where += " AND s.id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(ids)))
-        rows = self.read(
-            f"SELECT f.rowid, c.text, c.phase, {_SESSION_COLUMNS}, s.phases "
-            "FROM contributions_fts f JOIN contributions c ON c.rowid = f.rowid "
-            f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT}) "
+        found = self.read(
+            f"SELECT f.rowid, {_SESSION_COLUMNS}, s.phases "
+            f"FROM contributions_fts f JOIN sessions s ON s.k = (f.rowid >> {SHIFT}) "
             f"WHERE contributions_fts MATCH ? AND {where} ORDER BY f.rowid LIMIT ?",
             [match, *params, limit],
         )
-        if len(rows) < limit:
+        # Each hit's text and phase, from its session's texts (each session's read once)
+        texts_of = {k: (orjson.loads(texts), orjson.loads(phases)) for k, texts, phases in self.read(
+            "SELECT k, texts, phases FROM session_texts WHERE k IN (SELECT value FROM json_each(?))",
+            (json.dumps(sorted({row[0] >> SHIFT for row in found})),),
+        )}
+        rows = []
+        for rowid, *rest in found:
+            texts, phases = texts_of.get(rowid >> SHIFT, ((), ()))
+            idx = rowid & ((1 << SHIFT) - 1)
+            if idx < len(texts):
+                rows.append((rowid, texts[idx], phases[idx], *rest))
+        if len(found) < limit:
             total = len(rows)
         else:
             join = f"JOIN sessions s ON s.k = (f.rowid >> {SHIFT})" if where != "1" else ""
@@ -863,17 +923,12 @@ class HistoryDB:
             params,
         )
         for k, sid, date, created, team, title, tid, tname, status, phases, names, people, reviews in heads:
-            lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
-            contributions = self.read(
-                "SELECT idx, phase, went_right, text FROM contributions WHERE rowid BETWEEN ? AND ? ORDER BY rowid",
-                (lo, hi),
-            )
+            row = self.read("SELECT texts, phases, went_right FROM session_texts WHERE k = ?", (k,))
+            texts, phase_of, went_right = (orjson.loads(v) for v in row[0]) if row else ([], [], [])
             yield SessionData(
                 sid, date, created, team, title, tid, tname, status,
                 [tuple(p) for p in json.loads(phases)], [tuple(p) for p in json.loads(names)], json.loads(people),
-                json.loads(reviews),
-                [c[3] for c in contributions], [c[1] for c in contributions],
-                [c[0] for c in contributions if c[2]],
+                json.loads(reviews), texts, phase_of, went_right,
                 [tuple(r) for r in self.read("SELECT idx, evidence, skill FROM strengths WHERE session = ? ORDER BY rowid", (k,))],
                 [tuple(r) for r in self.read(
                     "SELECT contribution_id, idx, number, owner, due, tell FROM actions WHERE session = ? ORDER BY rowid", (k,)
@@ -896,56 +951,40 @@ _nothing = _Nothing()
 
 def _delete(conn: sqlite3.Connection, k: int) -> None:
     untally(conn, k)  # the themes' counts by month (store/tallies.py), in the same transaction
-    lo, hi = k << SHIFT, (k << SHIFT) | ((1 << SHIFT) - 1)
+    # A contentless full-text index takes a row out given the very text it was given: the session's texts.
     conn.execute(
         "INSERT INTO contributions_fts(contributions_fts, rowid, text) "
-        "SELECT 'delete', rowid, text FROM contributions WHERE rowid BETWEEN ? AND ?",
-        (lo, hi),
+        f"SELECT 'delete', (t.k << {SHIFT}) | j.key, j.value FROM session_texts t, json_each(t.texts) j WHERE t.k = ?",
+        (k,),
     )
-    conn.execute("DELETE FROM contributions WHERE rowid BETWEEN ? AND ?", (lo, hi))
+    conn.execute("DELETE FROM session_texts WHERE k = ?", (k,))
     for table in ("strengths", "actions", "tags", "ratings"):
         conn.execute(f"DELETE FROM {table} WHERE session = ?", (k,))
     conn.execute("DELETE FROM sessions WHERE k = ?", (k,))
 
 
-def _insert(conn: sqlite3.Connection, k: int, d: SessionData, mark: Mark | None, counts: Counts) -> None:
+def _insert(conn: sqlite3.Connection, k: int, r: Rows, mark: Mark | None, counts: Counts | None) -> None:
     """A session's rows, but for its full-text rows (``_index_texts``, once for every session a transaction
     writes); what it adds to the themes' counts is gathered in ``counts`` (written before the transaction is
     committed: ``counts.write(conn)``)."""
-    team = make_team_key(d.team)
-    conn.execute(
-        "INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-        (
-            k, d.id, d.date, d.created_at, d.team, team, d.title, d.template_id, d.template_name,
-            d.status, _mark_text(mark), len(d.texts), json.dumps(d.phases), json.dumps(d.names),
-            json.dumps(d.people), json.dumps(d.reviews),
-        ),
-    )
-    base = k << SHIFT
-    right = set(d.went_right)
-    phase_of = d.phase_of
-    conn.executemany(
-        "INSERT INTO contributions VALUES (?,?,?,?,?,?)",
-        [(base | i, k, i, phase_of[i], 1 if i in right else 0, text) for i, text in enumerate(d.texts)],
-    )
-    if d.strengths:
-        conn.executemany("INSERT INTO strengths VALUES (?,?,?,?)", [(k, *s) for s in d.strengths])
-    if d.actions:
-        conn.executemany(
-            "INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?)",
-            [(k, a[1], a[0], *a[2:], d.date, team, a[3].casefold(), _due_date(a[4])) for a in d.actions],
-        )
-    if d.tags:
-        conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in d.tags])
-    if d.ratings:
-        conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, r) for r in d.ratings])
-    texts = d.texts
-    # the themes' counts by month (store/tallies.py), in the same transaction
-    counts.add(k, team, d.date[:7], d.tags, [(i, e, s, texts[i]) for i, e, s in d.strengths], len(d.actions), d.ratings)
+    conn.execute("INSERT INTO sessions VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)", (k, *r.head, _mark_text(mark), *r.tail))
+    conn.execute("INSERT INTO session_texts VALUES (?,?,?,?)", (k, r.texts, r.phases, r.went_right))
+    if r.strengths:
+        conn.executemany("INSERT INTO strengths VALUES (?,?,?,?,?)", [(k, *st) for st in r.strengths])
+    if r.actions:
+        conn.executemany("INSERT INTO actions VALUES (?,?,?,?,?,?,?,?,?,?,?,?)", [(k, *a) for a in r.actions])
+    if r.tags:
+        conn.executemany("INSERT INTO tags VALUES (?,?)", [(k, t) for t in r.tags])
+    if r.ratings:
+        conn.executemany("INSERT INTO ratings VALUES (?,?)", [(k, n) for n in r.ratings])
+    if counts is not None:  # the themes' counts by month (store/tallies.py), in the same transaction
+        counts.add(k, r.team_key, r.date[:7], r.tags, r.strengths, len(r.actions), r.ratings)
 
 
 def _late_indexes(conn: sqlite3.Connection, make: bool) -> None:
-    """Make the indexes of ``_LATE_INDEXES`` that are missing (``make``), or drop them (for a build from nothing)."""
+    """Make the indexes of ``_LATE_INDEXES`` that are missing (``make``), or drop them (for a build from nothing).
+    Their absence also says the themes' counts are not counted (a build from nothing counts them at its end): they
+    are counted again from the rows when the indexes are made."""
     there = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (SELECT value FROM json_each(?))",
         (json.dumps(_LATE_NAMES),),
@@ -958,6 +997,7 @@ def _late_indexes(conn: sqlite3.Connection, make: bool) -> None:
             for statement in _LATE_INDEXES.split(";"):
                 if statement.strip():
                     conn.execute(statement)
+            recount(conn)  # a build from nothing counts the themes' counts once, here, from its rows
         else:
             for name in there:
                 conn.execute(f"DROP INDEX {name}")
@@ -968,14 +1008,22 @@ def _late_indexes(conn: sqlite3.Connection, make: bool) -> None:
 
 
 def _index_texts(conn: sqlite3.Connection, ks: list[int]) -> None:
-    """The full-text rows of these sessions' contributions, made by SQLite from the rows written, in one
+    """The full-text rows of these sessions' contributions, made by SQLite from their texts written, in one
     statement: FTS5 writes what it holds in memory to disk at the end of every statement that changes it, so
     one statement a session would leave many small pieces of index to merge."""
     conn.execute(
-        "INSERT INTO contributions_fts(rowid, text) SELECT c.rowid, c.text FROM json_each(?) j "
-        f"JOIN contributions c ON c.rowid BETWEEN (j.value << {SHIFT}) AND ((j.value << {SHIFT}) | {(1 << SHIFT) - 1})",
+        f"INSERT INTO contributions_fts(rowid, text) SELECT (t.k << {SHIFT}) | j.key, j.value "
+        "FROM json_each(?) s JOIN session_texts t ON t.k = s.value, json_each(t.texts) j",
         (json.dumps(ks),),
     )
+
+
+def _json_list(values: list) -> str:
+    """A list as JSON text, as SQLite's json_each reads it back (orjson: quick; json for what orjson refuses)."""
+    try:
+        return orjson.dumps(values).decode()
+    except TypeError:  # (orjson.JSONEncodeError: a text with a lone surrogate)
+        return json.dumps(values)
 
 
 @functools.lru_cache(maxsize=4096)  # the same few dues come again and again in a history
@@ -987,7 +1035,7 @@ def _due_date(due: str) -> str | None:
         return None
 
 
-def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> SessionData | None:
+def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> Rows | None:
     """A session's rows straight from its session file, if that file is in step with its journal (``mark``:
     as found by the sync); None otherwise. Needs no opened store (a process of its own can call it)."""
     if mark[0] is None:
@@ -996,22 +1044,22 @@ def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) ->
     try:
         header, contributions, meta = _read_tables(path, path.read_bytes())
         if meta.get("journal_bytes") == mark[2]:
-            return compute(store.resolve_template(header, path), contributions)
+            return rows_of(compute(store.resolve_template(header, path), contributions))
     except (OSError, DamagedFileError):
         pass
     return None
 
 
-def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[SessionData | None, Mark | None]]:
+def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[Rows | None, Mark | None]]:
     """The rows of each session of ``items`` ((id, mark) each), in order, one after the other."""
     for sid, mark in items:
         yield _read_session(store, sid, mark, compute)
 
 
-ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[SessionData | None, Mark | None]]]
+ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[Rows | None, Mark | None]]]
 
 
-def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[SessionData | None, Mark | None]:
+def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[Rows | None, Mark | None]:
     """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
     with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
     data = read_session_file(store, sid, mark, compute)
@@ -1020,7 +1068,7 @@ def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tup
     try:
         with store._thread_lock:
             session = store.load_session(sid)
-        return compute(session_header(session), [contribution_doc(c) for c in session.contributions]), None
+        return rows_of(compute(session_header(session), [contribution_doc(c) for c in session.contributions])), None
     except StoreError as exc:
         if str(exc) not in store.notices:
             store.notices.append(str(exc))
