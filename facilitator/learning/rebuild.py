@@ -13,6 +13,7 @@ journal is read here, through the store (journal replayed).
 
 from __future__ import annotations
 
+import functools
 import multiprocessing
 import os
 import sys
@@ -48,26 +49,41 @@ def _read_one(item: tuple):  # noqa: ANN202
     return read_session_file(_worker_store, sid, mark, session_data)
 
 
-def read_in_workers(store, items: list, compute) -> Iterator[tuple]:  # noqa: ANN001
-    """The rows of each session of ``items`` ((id, mark) each), in order, read in worker processes."""
-    from ..store.index import read_each
-
+def _workers() -> int:
     # This process writes on one core; the others read. One worker keeps up with the writing (measured at
     # 20,000 sessions on 2 cores: 18 s of CPU in all with one worker, 25 s with two, the same sessions read).
-    workers = min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
-    if len(items) < PARALLEL_FROM or workers < 1:
+    return min(MAX_WORKERS, (os.cpu_count() or 1) - 1)
+
+
+def _pool(data_dir: str):  # noqa: ANN202 - multiprocessing.pool.Pool
+    context = multiprocessing.get_context("spawn")  # nothing of this process (its SQLite connection) is copied
+    return context.Pool(_workers(), initializer=_start_worker, initargs=(data_dir,))
+
+
+def read_in_workers(store, items: list, compute, pool=None) -> Iterator[tuple]:  # noqa: ANN001
+    """The rows of each session of ``items`` ((id, mark) each), in order, read in worker processes (``pool``,
+    or a pool of their own)."""
+    from ..store.index import read_each
+
+    if len(items) < PARALLEL_FROM or _workers() < 1:
         yield from read_each(store, items, compute)
         return
-    context = multiprocessing.get_context("spawn")  # nothing of this process (its SQLite connection) is copied
-    with context.Pool(workers, initializer=_start_worker, initargs=(str(store.data_dir),)) as pool:
-        pending: deque = deque()
-        for start in range(0, len(items), WINDOW):
-            window = items[start : start + WINDOW]
-            pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
-            if len(pending) > AHEAD:
-                yield from _finish(store, compute, *pending.popleft())
-        while pending:
+    if pool is None:
+        with _pool(str(store.data_dir)) as own:
+            yield from _read_ahead(own, store, items, compute)
+    else:
+        yield from _read_ahead(pool, store, items, compute)
+
+
+def _read_ahead(pool, store, items: list, compute) -> Iterator[tuple]:  # noqa: ANN001
+    pending: deque = deque()
+    for start in range(0, len(items), WINDOW):
+        window = items[start : start + WINDOW]
+        pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
+        if len(pending) > AHEAD:
             yield from _finish(store, compute, *pending.popleft())
+    while pending:
+        yield from _finish(store, compute, *pending.popleft())
 
 
 def _finish(store, compute, window, reading) -> Iterator[tuple]:  # noqa: ANN001
@@ -90,9 +106,13 @@ def main(argv: list[str]) -> int:
         os.nice(10)  # the app's typing first: this (and its workers, which inherit it) gets the CPU left over
     except (AttributeError, OSError):
         pass
+    # The workers start first: they get ready while this process opens the store and finds what to read.
+    pool = _pool(str(data_dir)) if _workers() >= 1 else None
     try:
         store = Store(data_dir, read_only=True).open()
     except StoreError:
+        if pool is not None:
+            pool.terminate()
         return 1
     try:
         def progress(done: int, total: int) -> None:
@@ -100,11 +120,13 @@ def main(argv: list[str]) -> int:
 
         HistoryDB.for_store(store).sync(
             store, session_data, progress=progress, cancelled=lambda: os.getppid() != parent,
-            read_sessions=read_in_workers,
+            read_sessions=functools.partial(read_in_workers, pool=pool),
         )
     except (IndexDamaged, OSError, BrokenPipeError):
         return 1
     finally:
+        if pool is not None:
+            pool.terminate()
         store.close()
     return 0
 

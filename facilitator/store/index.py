@@ -662,7 +662,10 @@ class HistoryDB:
             # Nothing to read again (the usual case): no row made for each session, only its id.
             return [_Unchanged(sid) for sid in ids], current, indexed
         sessions = store.session_rows()  # newest first: the order new sessions are placed in
-        return sessions, _marks(store.sessions_dir, [r.id for r in sessions]), indexed
+        missing = [r.id for r in sessions if r.id not in current]  # (one added since the ids were listed)
+        if missing:
+            current.update(_marks(store.sessions_dir, missing))
+        return sessions, {r.id: current[r.id] for r in sessions}, indexed
 
     def unchanged(self, store: "Store") -> bool:
         """True if the index holds every session of the store, and no other, each with the mark its files have
