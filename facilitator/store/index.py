@@ -100,7 +100,7 @@ from .files import FILE_MODE
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, StoreError, _read_tables
-from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, recount, untally
+from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, counted, recount, untally, write_counted
 
 if TYPE_CHECKING:
     from .store import Store
@@ -731,7 +731,7 @@ class HistoryDB:
         if wanted is None and self.unchanged(store):
             self.last_read, self.last_kept = 0, store.session_count()
             with self._write_lock, self._memory_lock if self.path is None else _nothing:
-                _late_indexes(conn, make=True)  # (a build from nothing stopped before it made them)
+                _late_indexes(conn, make=True, path=self.path)  # (a build from nothing stopped before it made them)
             return
         rows, current, indexed = self.stale(store)
         if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
@@ -746,13 +746,13 @@ class HistoryDB:
             # A build from nothing writes the actions without their orders and sorts them once at the end; one
             # that was stopped half way (the app closed) has them made now.
             late = not indexed and len(work) > BULK_BATCH
-            _late_indexes(conn, make=not late)
+            _late_indexes(conn, make=not late, path=self.path)
             try:
                 self._write(conn, store, compute, progress, cancelled, read_sessions, work, indexed, current, gone,
                             tally=not late)
             finally:
                 if late:
-                    _late_indexes(conn, make=True)
+                    _late_indexes(conn, make=True, path=self.path)
 
     def _write(self, conn, store, compute, progress, cancelled, read_sessions, work, indexed, current,  # noqa: ANN001
                gone, tally: bool = True) -> None:
@@ -984,23 +984,29 @@ def _insert(conn: sqlite3.Connection, k: int, r: Rows, mark: Mark | None, counts
         counts.add(k, r.team_key, r.date[:7], r.tags, r.strengths, len(r.actions), r.ratings)
 
 
-def _late_indexes(conn: sqlite3.Connection, make: bool) -> None:
+def _late_indexes(conn: sqlite3.Connection, make: bool, path: Path | None = None) -> None:
     """Make the indexes of ``_LATE_INDEXES`` that are missing (``make``), or drop them (for a build from nothing).
     Their absence also says the themes' counts are not counted (a build from nothing counts them at its end): they
-    are counted again from the rows when the indexes are made."""
+    are counted again from the rows when the indexes are made; with the index's ``path``, in a thread with a
+    connection of its own while this one makes the indexes (two cores at work)."""
     there = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (SELECT value FROM json_each(?))",
         (json.dumps(_LATE_NAMES),),
     )}
     if make == (len(there) == len(_LATE_NAMES)):
         return
-    conn.execute("BEGIN IMMEDIATE")
+    conn.execute("BEGIN IMMEDIATE")  # first: no other writer comes between the counting and what it counts
     try:
         if make:
+            counting = _Counting(path) if path is not None else None
             for statement in _LATE_INDEXES.split(";"):
                 if statement.strip():
                     conn.execute(statement)
-            recount(conn)  # a build from nothing counts the themes' counts once, here, from its rows
+            rows = counting.result() if counting is not None else None
+            if rows is not None:
+                write_counted(conn, rows)
+            else:
+                recount(conn)  # a build from nothing counts the themes' counts once, here, from its rows
         else:
             for name in there:
                 conn.execute(f"DROP INDEX {name}")
@@ -1008,6 +1014,32 @@ def _late_indexes(conn: sqlite3.Connection, make: bool) -> None:
     except BaseException:
         conn.execute("ROLLBACK")
         raise
+
+
+class _Counting(threading.Thread):
+    """The themes' counts read (tallies.counted) from the index file in a thread, with a read-only connection of
+    its own (SQLite lets go of the interpreter while it works); ``result()``: None if they could not be read."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(name="history-counts", daemon=True)
+        self.path = path
+        self.rows: list | None = None
+        self.start()
+
+    def run(self) -> None:
+        try:
+            reader = sqlite3.connect(f"{self.path.resolve().as_uri()}?mode=ro", uri=True, timeout=30)
+            try:
+                reader.execute("PRAGMA cache_size = -16384")
+                self.rows = counted(reader)
+            finally:
+                reader.close()
+        except (sqlite3.Error, OSError):
+            self.rows = None
+
+    def result(self) -> list | None:
+        self.join()
+        return self.rows
 
 
 def _index_texts(conn: sqlite3.Connection, ks: list[int]) -> None:

@@ -167,37 +167,52 @@ class Counts:
 
 #: every count worked out again from the index's rows, as ``Counts`` adds them up session by session (SQLite's
 #: min() takes the row's other bare columns from the row with the smallest value: the first's evidence)
-_RECOUNT = (
-    "DELETE FROM month_counts",
-    "DELETE FROM tag_months",
-    "DELETE FROM strength_months",
-    "DELETE FROM skill_months",
-    "DELETE FROM rating_months",
-    "INSERT INTO month_counts SELECT s.team_key, substr(s.date, 1, 7), count(*), sum(coalesce(st.n, 0)), "
-    "sum(coalesce(st.evidenced, 0)), sum(coalesce(a.n, 0)) FROM sessions s "
-    "LEFT JOIN (SELECT session, count(*) AS n, sum(evidence != '') AS evidenced FROM strengths GROUP BY session) st "
-    "ON st.session = s.k "
-    "LEFT JOIN (SELECT session, count(*) AS n FROM actions GROUP BY session) a ON a.session = s.k GROUP BY 1, 2",
-    "INSERT INTO tag_months SELECT s.team_key, substr(s.date, 1, 7), t.tag, count(*), count(DISTINCT t.session), "
-    f"min((t.session << {SHIFT}) | t.n) FROM (SELECT session, tag, "
-    "row_number() OVER (PARTITION BY session ORDER BY rowid) - 1 AS n FROM tags) t "
-    "JOIN sessions s ON s.k = t.session GROUP BY 1, 2, 3",
-    "INSERT INTO strength_months SELECT s.team_key, substr(s.date, 1, 7), st.text, count(*), "
-    f"min((st.session << {SHIFT}) | st.idx), st.evidence FROM strengths st JOIN sessions s ON s.k = st.session "
-    "WHERE st.evidence != '' GROUP BY 1, 2, 3",
-    "INSERT INTO skill_months SELECT s.team_key, substr(s.date, 1, 7), st.text, st.skill, count(*), "
-    f"min((st.session << {SHIFT}) | st.idx) FROM strengths st JOIN sessions s ON s.k = st.session "
-    "WHERE st.evidence != '' AND st.skill != '' GROUP BY 1, 2, 3, 4",
-    "INSERT INTO rating_months SELECT s.team_key, substr(s.date, 1, 7), r.rating, count(*) FROM ratings r "
-    "JOIN sessions s ON s.k = r.session GROUP BY 1, 2, 3",
+_COUNTED = (
+    ("month_counts", 6,
+     "SELECT s.team_key, substr(s.date, 1, 7), count(*), sum(coalesce(st.n, 0)), sum(coalesce(st.evidenced, 0)), "
+     "sum(coalesce(a.n, 0)) FROM sessions s "
+     "LEFT JOIN (SELECT session, count(*) AS n, sum(evidence != '') AS evidenced FROM strengths GROUP BY session) st "
+     "ON st.session = s.k "
+     "LEFT JOIN (SELECT session, count(*) AS n FROM actions GROUP BY session) a ON a.session = s.k GROUP BY 1, 2"),
+    ("tag_months", 6,
+     "SELECT s.team_key, substr(s.date, 1, 7), t.tag, count(*), count(DISTINCT t.session), "
+     f"min((t.session << {SHIFT}) | t.n) FROM (SELECT session, tag, "
+     "row_number() OVER (PARTITION BY session ORDER BY rowid) - 1 AS n FROM tags) t "
+     "JOIN sessions s ON s.k = t.session GROUP BY 1, 2, 3"),
+    ("strength_months", 6,
+     "SELECT s.team_key, substr(s.date, 1, 7), st.text, count(*), "
+     f"min((st.session << {SHIFT}) | st.idx), st.evidence FROM strengths st JOIN sessions s ON s.k = st.session "
+     "WHERE st.evidence != '' GROUP BY 1, 2, 3"),
+    ("skill_months", 6,
+     "SELECT s.team_key, substr(s.date, 1, 7), st.text, st.skill, count(*), "
+     f"min((st.session << {SHIFT}) | st.idx) FROM strengths st JOIN sessions s ON s.k = st.session "
+     "WHERE st.evidence != '' AND st.skill != '' GROUP BY 1, 2, 3, 4"),
+    ("rating_months", 4,
+     "SELECT s.team_key, substr(s.date, 1, 7), r.rating, count(*) FROM ratings r "
+     "JOIN sessions s ON s.k = r.session GROUP BY 1, 2, 3"),
 )
 
 
 def recount(conn: sqlite3.Connection) -> None:
     """Every count worked out again from the sessions' rows in the index, in SQL (in the caller's transaction):
     what a build from nothing does once at its end instead of counting session by session."""
-    for statement in _RECOUNT:
-        conn.execute(statement)
+    for table, _, select in _COUNTED:
+        conn.execute(f"DELETE FROM {table}")
+        conn.execute(f"INSERT INTO {table} {select}")
+
+
+def counted(conn: sqlite3.Connection) -> list[tuple[str, list]]:
+    """What ``recount`` would write, read (with a connection of its own, it can be read while another connection
+    writes): written with ``write_counted``."""
+    return [(table, conn.execute(select).fetchall()) for table, _, select in _COUNTED]
+
+
+def write_counted(conn: sqlite3.Connection, rows: list[tuple[str, list]]) -> None:
+    """The counts replaced by those ``counted`` read (in the caller's transaction)."""
+    columns = {table: n for table, n, _ in _COUNTED}
+    for table, found in rows:
+        conn.execute(f"DELETE FROM {table}")
+        conn.executemany(f"INSERT INTO {table} VALUES ({','.join('?' * columns[table])})", found)
 
 
 def untally(conn: sqlite3.Connection, k: int) -> None:
