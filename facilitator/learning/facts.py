@@ -18,6 +18,9 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
+from itertools import compress, repeat
+from itertools import count as count_from
+from operator import contains
 from typing import TYPE_CHECKING, Any
 
 from ..record.redact import make_replacer
@@ -29,6 +32,7 @@ if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session i
 
 SEP = "\x1f"
 DECISION_TAG = "decision"
+_NO_FIELDS: dict[str, str] = {}
 
 # Phases whose contributions are "what went right" (besides strengths and starred highlights).
 WENT_RIGHT = re.compile(
@@ -137,77 +141,177 @@ def _review(review: Any, replace) -> Any:  # noqa: ANN001
     return {k: replace(v) if k in _REVIEW_TEXTS and isinstance(v, str) else v for k, v in review.items()}
 
 
+class _Shape:
+    """What session_data needs of a template's phases, worked out once a template."""
+
+    __slots__ = ("ids", "titles", "kinds", "index_of", "right", "special", "rows")
+
+    def __init__(self, ids: tuple[str, ...], titles: tuple[str, ...], kinds: tuple[str, ...]):
+        self.ids, self.titles, self.kinds = ids, titles, kinds
+        self.index_of = {pid: n for n, pid in enumerate(ids)}
+        # phases whose contributions say what went right, and phases with fields of their own
+        self.right = frozenset(
+            n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
+            if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
+        )
+        self.special = {n: kind for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
+        self.rows = tuple(zip(ids, titles, kinds))
+
+
+_shapes: dict[tuple, _Shape] = {}
+#: id(template) -> (template, its shape): the session files of one template share one template document
+#: (store.resolve_template), so most sessions find theirs here without reading its phases
+_shape_of: dict[int, tuple[dict, _Shape]] = {}
+
+
+def _shape(template: dict[str, Any]) -> _Shape:
+    known = _shape_of.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    info = _phase_info(template)
+    shape = _shapes.get(info)
+    if shape is None:
+        if len(_shapes) >= 256:
+            _shapes.clear()
+        shape = _shapes[info] = _Shape(*info)
+    if len(_shape_of) >= 64:
+        _shape_of.clear()
+    _shape_of[id(template)] = (template, shape)  # kept alive while here, so its id is not another's
+    return shape
+
+
+_replacers: dict[tuple, Any] = {}
+
+
+def _replacer(names: dict[str, str]):  # noqa: ANN202 - record.redact's replace function
+    """make_replacer(names), made once for a names list that comes again (a team's list, session after session)."""
+    key = tuple(names.items())
+    try:
+        replace = _replacers.get(key)
+    except TypeError:  # not a list as the app writes it: made each time
+        return make_replacer(names)
+    if replace is None:
+        if len(_replacers) >= 256:
+            _replacers.clear()
+        replace = _replacers[key] = make_replacer(names)
+    return replace
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _one_line_each(texts: list[str]) -> list[str]:
+    """one_line of each text (a text already on one line is kept as it is: printable, no double, leading or
+    trailing space)."""
+    return [
+        text if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " else one_line(text)
+        for text in texts
+    ]
+
+
+def _line(text: str) -> str:
+    """one_line(text), with one call fewer for the usual printable text."""
+    return " ".join(text.split()) if text.isprintable() else one_line(text)
+
+
+_SessionData = None
+
+
 def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
     """A session's rows for the history index (store/index.py), from its stored documents: what
     a session's facts are, laid out as the index keeps them, computed straight from the documents (this runs
     for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
-    from ..store.index import SessionData
+    global _SessionData
+    if _SessionData is None:
+        from ..store.index import SessionData
 
+        _SessionData = SessionData
     template = header.get("template") or {}
-    ids, titles, kinds = _phase_info(template)
-    index_of = {pid: n for n, pid in enumerate(ids)}
+    shape = _shape(template)
+    index_of = shape.index_of
     names = header.get("redactions") or {}
-    replace = make_replacer(names)
     redacting = bool(names)
-    docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
-    texts = [replace(d.get("text", "")) for d in docs] if redacting else [d.get("text", "") for d in docs]
+    replace = _replacer(names) if redacting else _same
+    # The contributions the record shows (in a phase of the template, not a safeguarding concern): usually all.
+    try:
+        phase_of = list(map(index_of.__getitem__, map(dict.get, contributions, repeat("phase_id"))))
+        docs = contributions
+        if any(map(dict.get, contributions, repeat("safeguarding"))):
+            raise KeyError
+    except KeyError:
+        docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
+        phase_of = [index_of[d["phase_id"]] for d in docs]
+    count = len(docs)
+    texts = list(map(dict.get, docs, repeat("text"), repeat("")))
     blob = SEP.join(texts)
-    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or blob.count(SEP) != max(len(docs) - 1, 0):
-        texts = [one_line(text) for text in texts]
-    phase_of = [index_of[d["phase_id"]] for d in docs]
-    right_phases = {
-        n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
-        if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
-    }
-    went_right = {n for n, phase in enumerate(phase_of) if phase in right_phases} if right_phases else set()
-    special_kinds = {n: kind for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
+    separated = blob.count(SEP) == max(count - 1, 0)  # no text has SEP in it
+    if redacting:
+        # Plain ASCII texts joined by SEP: the names are replaced in the whole blob at once, as in each text on
+        # its own (SEP is neither a word character nor whitespace a name may hold). Otherwise text by text.
+        replaced = replace(blob) if separated and blob.isascii() else None
+        if replaced is None or replaced.count(SEP) != max(count - 1, 0):  # a replacement holding SEP, say
+            texts = [replace(text) for text in texts]
+            blob = SEP.join(texts)
+            separated = blob.count(SEP) == max(count - 1, 0)
+        elif replaced is not blob:
+            blob = replaced
+            texts = blob.split(SEP)
+    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or not separated:
+        texts = _one_line_each(texts)
+    right = shape.right
+    went_right = set(compress(count_from(), map(right.__contains__, phase_of))) if right else set()
+    special = shape.special
+    # Only contributions in a phase with fields of its own, or with tags or a star, have more to say.
+    todo = list(compress(count_from(), map(special.__contains__, phase_of))) if special else []
+    tagged = list(compress(count_from(), map(contains, docs, repeat("tags"))))
+    starred = list(compress(count_from(), map(contains, docs, repeat("starred"))))
+    if tagged or starred:
+        todo = sorted({*todo, *tagged, *starred})
     strengths: list[tuple] = []
     actions: list[list] = []
     ratings: list[int] = []
     tags: list[str] = []
-    for n, d in enumerate(docs):
+    for n in todo:
+        d = docs[n]
         phase = phase_of[n]
-        kind = special_kinds.get(phase)
-        if kind is None and "tags" not in d and "starred" not in d:
-            continue
-        fields = d.get("fields") or {}
+        kind = special.get(phase)
+        fields = d.get("fields") or _NO_FIELDS
         extra = d.get("tags")
-        if d.get("starred") and phase not in right_phases:
+        if d.get("starred") and phase not in right:
             went_right.add(n)
         skill = fields.get("skill", "")
         if extra or skill:
             seen: set[str] = set()
             for tag in [*(extra or ()), skill]:
-                tag = " ".join((replace(tag) if redacting else tag).split())
+                tag = " ".join(replace(tag).split())
                 if tag and tag.casefold() != DECISION_TAG and tag.casefold() not in seen:
                     seen.add(tag.casefold())
                     tags.append(tag)
         if kind is None:
             continue
         if kind == "strengths":
-            evidence = fields.get("evidence", "")
-            if redacting:
-                evidence, skill = replace(evidence), replace(skill)
-            strengths.append((n, one_line(evidence), one_line(skill)))
+            strengths.append((n, _line(replace(fields.get("evidence", ""))), _line(replace(skill))))
             went_right.add(n)  # strengths are always "what went right"
         elif kind == "actions":
-            owner, due, tell = fields.get("owner", ""), fields.get("due", ""), fields.get("tell", "")
-            if redacting:
-                owner, due, tell = replace(owner), replace(due), replace(tell)
-            actions.append([d.get("id", str(n)), n, 0, one_line(owner), one_line(due), one_line(tell)])
+            actions.append([
+                d.get("id", str(n)), n, 0, _line(replace(fields.get("owner", ""))), _line(replace(fields.get("due", ""))),
+                _line(replace(fields.get("tell", ""))),
+            ])
         else:
             rating = _rating(fields.get("rating", ""))
             if rating is not None:
                 ratings.append(rating)
     # Numbered as the record numbers them: by phase, then as recorded.
-    for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
-        action[2] = number
+    if actions:
+        for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
+            action[2] = number
     created = header.get("created_at") or ""
     reviews = header.get("action_reviews") or ()
-    return SessionData(
+    return _SessionData(
         header["id"], _date(header["date"]).isoformat(), str(created), one_line(replace(header.get("team", "") or "")),
         one_line(replace(header.get("title", "") or "")), template.get("id", ""), template.get("name", ""),
-        str(header.get("status", "running")), [list(p) for p in zip(ids, titles, kinds)],
+        str(header.get("status", "running")), [list(p) for p in shape.rows],
         [list(p) for p in names.items()], _people(header),
         [_review(r, replace) for r in reviews] if redacting else list(reviews),
         texts if docs else [], phase_of, sorted(went_right), strengths, [tuple(a) for a in actions], tags, ratings,
