@@ -18,6 +18,7 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 from itertools import count as count_from
 from operator import contains
@@ -33,6 +34,7 @@ if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session i
 SEP = "\x1f"
 DECISION_TAG = "decision"
 _NO_FIELDS: dict[str, str] = {}
+_DOUBLE_SPACE = re.compile("  ")  # found quicker than with `in` in a long text
 
 # Phases whose contributions are "what went right" (besides strengths and starred highlights).
 WENT_RIGHT = re.compile(
@@ -144,18 +146,21 @@ def _review(review: Any, replace) -> Any:  # noqa: ANN001
 class _Shape:
     """What session_data needs of a template's phases, worked out once a template."""
 
-    __slots__ = ("ids", "titles", "kinds", "index_of", "right", "special", "rows")
+    __slots__ = ("ids", "titles", "kinds", "index_of", "right", "special", "rows", "strengths", "actions", "scales")
 
     def __init__(self, ids: tuple[str, ...], titles: tuple[str, ...], kinds: tuple[str, ...]):
         self.ids, self.titles, self.kinds = ids, titles, kinds
         self.index_of = {pid: n for n, pid in enumerate(ids)}
         # phases whose contributions say what went right, and phases with fields of their own
-        self.right = frozenset(
+        self.right = tuple(
             n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
             if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
         )
         self.special = {n: kind for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
         self.rows = tuple(zip(ids, titles, kinds))
+        self.strengths, self.actions, self.scales = (
+            tuple(n for n, k in self.special.items() if k == kind) for kind in ("strengths", "actions", "scale")
+        )
 
 
 _shapes: dict[tuple, _Shape] = {}
@@ -202,12 +207,34 @@ def _same(text: str) -> str:
 
 
 def _one_line_each(texts: list[str]) -> list[str]:
-    """one_line of each text (a text already on one line is kept as it is: printable, no double, leading or
-    trailing space)."""
+    """[one_line(text) for text in texts]; a text already on one line (printable, no double, leading or trailing
+    space) is kept as it is."""
     return [
         text if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " else one_line(text)
         for text in texts
     ]
+
+
+def _on_one_line(values: list[str]) -> list[str]:
+    """[one_line(value) for value in values], the list itself when each is on one line already (printable,
+    nothing to strip at either end, no double space)."""
+    if all(map(str.isprintable, values)) and list(map(str.strip, values)) == values and "  " not in SEP.join(values):
+        return values
+    return [_line(value) for value in values]
+
+
+def _replaced(values: list[str], replace) -> list[str]:  # noqa: ANN001
+    """[replace(value) for value in values]: plain ASCII values replaced at once, SEP between them."""
+    if replace is _same or not values:
+        return values
+    joined = SEP.join(values)
+    if joined.isascii() and joined.count(SEP) == len(values) - 1:
+        replaced = replace(joined)
+        if replaced is joined:
+            return values
+        if replaced.count(SEP) == len(values) - 1:  # else a replacement holds SEP: one at a time
+            return replaced.split(SEP)
+    return [replace(value) for value in values]
 
 
 def _line(text: str) -> str:
@@ -215,59 +242,16 @@ def _line(text: str) -> str:
     return " ".join(text.split()) if text.isprintable() else one_line(text)
 
 
-_SessionData = None
+def _fields(docs: list[dict[str, Any]], at: list[int]) -> list[dict[str, str]]:
+    """The fields of the contributions at these places ({} for none)."""
+    fields = list(map(dict.get, map(docs.__getitem__, at), repeat("fields")))
+    return fields if all(fields) else [f or _NO_FIELDS for f in fields]
 
 
-def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
-    """A session's rows for the history index (store/index.py), from its stored documents: what
-    a session's facts are, laid out as the index keeps them, computed straight from the documents (this runs
-    for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
-    global _SessionData
-    if _SessionData is None:
-        from ..store.index import SessionData
-
-        _SessionData = SessionData
-    template = header.get("template") or {}
-    shape = _shape(template)
-    index_of = shape.index_of
-    names = header.get("redactions") or {}
-    redacting = bool(names)
-    replace = _replacer(names) if redacting else _same
-    # The contributions the record shows (in a phase of the template, not a safeguarding concern): usually all.
-    try:
-        phase_of = list(map(index_of.__getitem__, map(dict.get, contributions, repeat("phase_id"))))
-        docs = contributions
-        if any(map(dict.get, contributions, repeat("safeguarding"))):
-            raise KeyError
-    except KeyError:
-        docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
-        phase_of = [index_of[d["phase_id"]] for d in docs]
-    count = len(docs)
-    texts = list(map(dict.get, docs, repeat("text"), repeat("")))
-    blob = SEP.join(texts)
-    separated = blob.count(SEP) == max(count - 1, 0)  # no text has SEP in it
-    if redacting:
-        # Plain ASCII texts joined by SEP: the names are replaced in the whole blob at once, as in each text on
-        # its own (SEP is neither a word character nor whitespace a name may hold). Otherwise text by text.
-        replaced = replace(blob) if separated and blob.isascii() else None
-        if replaced is None or replaced.count(SEP) != max(count - 1, 0):  # a replacement holding SEP, say
-            texts = [replace(text) for text in texts]
-            blob = SEP.join(texts)
-            separated = blob.count(SEP) == max(count - 1, 0)
-        elif replaced is not blob:
-            blob = replaced
-            texts = blob.split(SEP)
-    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or not separated:
-        texts = _one_line_each(texts)
-    right = shape.right
-    went_right = set(compress(count_from(), map(right.__contains__, phase_of))) if right else set()
-    special = shape.special
-    # Only contributions in a phase with fields of its own, or with tags or a star, have more to say.
-    todo = list(compress(count_from(), map(special.__contains__, phase_of))) if special else []
-    tagged = list(compress(count_from(), map(contains, docs, repeat("tags"))))
-    starred = list(compress(count_from(), map(contains, docs, repeat("starred"))))
-    if tagged or starred:
-        todo = sorted({*todo, *tagged, *starred})
+def _one_by_one(docs, phase_of, todo, shape, replace, went_right):  # noqa: ANN001, ANN202
+    """(strengths, actions, ratings, tags) of the contributions at ``todo`` (in a phase with fields of its own,
+    tagged or starred), one contribution at a time; the starred and the strengths added to ``went_right``."""
+    special, right = shape.special, shape.right
     strengths: list[tuple] = []
     actions: list[list] = []
     ratings: list[int] = []
@@ -303,9 +287,122 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             if rating is not None:
                 ratings.append(rating)
     # Numbered as the record numbers them: by phase, then as recorded.
-    if actions:
-        for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
-            action[2] = number
+    for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
+        action[2] = number
+    return strengths, [tuple(a) for a in actions], ratings, tags
+
+
+def _places(phase_of: list[int], phases: tuple[int, ...], in_order: bool) -> list[int]:
+    """The places of the contributions in these phases (in ascending order), in order. ``in_order``: the
+    contributions were recorded phase after phase (phase_of ascending), as they usually are: each phase's
+    contributions are then one run, found by bisection."""
+    if not phases:
+        return []
+    if in_order:
+        if len(phases) == 1:
+            return list(range(bisect_left(phase_of, phases[0]), bisect_right(phase_of, phases[0])))
+        return [n for p in phases for n in range(bisect_left(phase_of, p), bisect_right(phase_of, p))]
+    return list(compress(count_from(), map(frozenset(phases).__contains__, phase_of)))
+
+
+_SessionData = None
+
+
+def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
+    """A session's rows for the history index (store/index.py), from its stored documents: what
+    a session's facts are, laid out as the index keeps them, computed straight from the documents (this runs
+    for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
+    global _SessionData
+    if _SessionData is None:
+        from ..store.index import SessionData
+
+        _SessionData = SessionData
+    template = header.get("template") or {}
+    shape = _shape(template)
+    index_of = shape.index_of
+    names = header.get("redactions") or {}
+    redacting = bool(names)
+    replace = _replacer(names) if redacting else _same
+    # The contributions the record shows (in a phase of the template, not a safeguarding concern): usually all.
+    # Tags, stars and safeguarding concerns are kept only when given (journal.contribution_doc): most
+    # contributions have none, so which keys there are is looked at once for them all.
+    keys = set().union(*contributions)
+    try:
+        phase_of = [index_of[d["phase_id"]] for d in contributions]
+        texts = [d["text"] for d in contributions]
+        docs = contributions
+        if "safeguarding" in keys and any(map(dict.get, contributions, repeat("safeguarding"))):
+            raise KeyError
+    except KeyError:
+        docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
+        phase_of = [index_of[d["phase_id"]] for d in docs]
+        texts = [d.get("text", "") for d in docs]
+    count = len(docs)
+    blob = SEP.join(texts)
+    separated = blob.count(SEP) == max(count - 1, 0)  # no text has SEP in it
+    if redacting:
+        # Plain ASCII texts joined by SEP: the names are replaced in the whole blob at once, as in each text on
+        # its own (SEP is neither a word character nor whitespace a name may hold). Otherwise text by text.
+        replaced = replace(blob) if separated and blob.isascii() else None
+        if replaced is None or replaced.count(SEP) != max(count - 1, 0):  # a replacement holding SEP, say
+            texts = [replace(text) for text in texts]
+            blob = SEP.join(texts)
+            separated = blob.count(SEP) == max(count - 1, 0)
+        elif replaced is not blob:
+            blob = replaced
+            texts = blob.split(SEP)
+    if "\n" in blob or "\r" in blob or "\t" in blob or _DOUBLE_SPACE.search(blob) or not separated:
+        texts = _one_line_each(texts)
+    in_order = phase_of == sorted(phase_of)
+    right = shape.right
+    went_right = set(_places(phase_of, right, in_order))
+    at_strengths = _places(phase_of, shape.strengths, in_order)
+    at_actions = _places(phase_of, shape.actions, in_order)
+    at_scales = _places(phase_of, shape.scales, in_order)
+    tagged = list(compress(count_from(), map(contains, docs, repeat("tags")))) if "tags" in keys else []
+    starred = list(compress(count_from(), map(contains, docs, repeat("starred")))) if "starred" in keys else []
+    strength_fields = _fields(docs, at_strengths)
+    action_fields = _fields(docs, at_actions)
+    scale_fields = _fields(docs, at_scales)
+    special = shape.special
+    if (
+        tagged
+        or any(map(dict.get, action_fields + scale_fields, repeat("skill")))
+        or any(phase_of[n] not in special and (docs[n].get("fields") or _NO_FIELDS).get("skill") for n in starred)
+    ):
+        # Tags to gather besides the strengths' skills: each contribution in turn, in the order recorded.
+        todo = sorted({*at_strengths, *at_actions, *at_scales, *tagged, *starred})
+        strengths, actions, ratings, tags = _one_by_one(docs, phase_of, todo, shape, replace, went_right)
+    else:
+        # The usual session: the fields of each kind of phase taken together, names replaced and each made one
+        # line in one go (as one_line(replace(value)) each).
+        k, a = len(at_strengths), len(at_actions)
+        skills = list(map(dict.get, strength_fields, repeat("skill"), repeat("")))
+        values = _replaced([
+            *map(dict.get, strength_fields, repeat("evidence"), repeat("")), *skills,
+            *map(dict.get, action_fields, repeat("owner"), repeat("")), *map(dict.get, action_fields, repeat("due"), repeat("")),
+            *map(dict.get, action_fields, repeat("tell"), repeat("")),
+        ], replace)
+        skills = values[k : 2 * k]
+        lines = _on_one_line(values)
+        strengths = list(zip(at_strengths, lines[:k], lines[k : 2 * k]))
+        went_right.update(at_strengths)  # strengths are always "what went right"
+        went_right.update(compress(starred, map(dict.get, map(docs.__getitem__, starred), repeat("starred"))))
+        if len(shape.actions) == 1:  # numbered as the record numbers them: by phase, then as recorded
+            numbers: Any = range(1, a + 1)
+        else:
+            numbers = [0] * a
+            for number, place in enumerate(sorted(range(a), key=lambda j: (phase_of[at_actions[j]], at_actions[j])), 1):
+                numbers[place] = number
+        actions = list(zip(
+            map(dict.get, map(docs.__getitem__, at_actions), repeat("id"), map(str, at_actions)), at_actions, numbers,
+            lines[2 * k : 2 * k + a], lines[2 * k + a : 2 * k + 2 * a], lines[2 * k + 2 * a :],
+        ))
+        ratings = [r for r in map(_rating, map(dict.get, scale_fields, repeat("rating"), repeat(""))) if r is not None]
+        tags = [
+            tag for tag in (skills if lines is values else [" ".join(skill.split()) for skill in skills])
+            if tag and tag.casefold() != DECISION_TAG
+        ]
     created = header.get("created_at") or ""
     reviews = header.get("action_reviews") or ()
     return _SessionData(
@@ -314,16 +411,28 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
         str(header.get("status", "running")), [list(p) for p in shape.rows],
         [list(p) for p in names.items()], _people(header),
         [_review(r, replace) for r in reviews] if redacting else list(reviews),
-        texts if docs else [], phase_of, sorted(went_right), strengths, [tuple(a) for a in actions], tags, ratings,
+        texts if docs else [], phase_of, sorted(went_right), strengths, actions, tags, ratings,
     )
+
+
+_people_met: dict[tuple, list[str]] = {}
 
 
 def _people(header: dict[str, Any]) -> list[str]:
     """The facilitator and participants as typed, each once, on one line."""
-    return list(dict.fromkeys(
-        one_line(p) for p in [header.get("facilitator") or "", *(header.get("participants") or ())]
-        if isinstance(p, str) and p.strip()
-    ))
+    typed = (header.get("facilitator") or "", *(header.get("participants") or ()))
+    try:
+        people = _people_met.get(typed)
+        kept = True
+    except TypeError:  # not as the app writes them (a list in the list): worked out each time
+        people, kept = None, False
+    if people is None:
+        people = list(dict.fromkeys(one_line(p) for p in typed if isinstance(p, str) and p.strip()))
+        if kept:
+            if len(_people_met) >= 1024:
+                _people_met.clear()
+            _people_met[typed] = people
+    return list(people)
 
 
 def facts_from_data(d) -> SessionFacts:  # noqa: ANN001 - store.index.SessionData
