@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
 from itertools import compress, repeat
 from itertools import count as count_from
-from operator import contains
+from operator import contains, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..record.redact import make_replacer
@@ -34,6 +34,9 @@ if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session i
 SEP = "\x1f"
 DECISION_TAG = "decision"
 _NO_FIELDS: dict[str, str] = {}
+_TEXT = itemgetter("text")
+_ID = itemgetter("id")
+_CONTROLS = bytes(range(32)) + b"\x7f"  # the control characters of ASCII
 _DOUBLE_SPACE = re.compile("  ")  # found quicker than with `in` in a long text
 
 # Phases whose contributions are "what went right" (besides strengths and starred highlights).
@@ -127,6 +130,9 @@ def _rating(value: str) -> int | None:
     return None
 
 
+_RATINGS = {str(n): n for n in range(11)}  # the ratings as the app stores them, read without _rating
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -216,9 +222,15 @@ def _one_line_each(texts: list[str]) -> list[str]:
 
 
 def _on_one_line(values: list[str]) -> list[str]:
-    """[one_line(value) for value in values], the list itself when each is on one line already (printable,
-    nothing to strip at either end, no double space)."""
-    if all(map(str.isprintable, values)) and list(map(str.strip, values)) == values and "  " not in SEP.join(values):
+    """[one_line(value) for value in values], the list itself when each is on one line already: printable
+    (no control character, no space but " "), nothing to strip at either end, no double space."""
+    joined = SEP.join(values)
+    if joined.isascii():  # printable: no control character but the SEPs put between them (quicker than isprintable)
+        ascii_bytes = joined.encode("ascii")
+        printable = len(ascii_bytes.translate(None, _CONTROLS)) == len(ascii_bytes) - len(values) + 1
+    else:
+        printable = "".join(values).isprintable()
+    if printable and "  " not in joined and list(map(str.strip, values)) == values:
         return values
     return [_line(value) for value in values]
 
@@ -242,9 +254,9 @@ def _line(text: str) -> str:
     return " ".join(text.split()) if text.isprintable() else one_line(text)
 
 
-def _fields(docs: list[dict[str, Any]], at: list[int]) -> list[dict[str, str]]:
-    """The fields of the contributions at these places ({} for none)."""
-    fields = list(map(dict.get, map(docs.__getitem__, at), repeat("fields")))
+def _fields(docs: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The fields of these contributions ({} for none)."""
+    fields = list(map(dict.get, docs, repeat("fields")))
     return fields if all(fields) else [f or _NO_FIELDS for f in fields]
 
 
@@ -305,6 +317,15 @@ def _places(phase_of: list[int], phases: tuple[int, ...], in_order: bool) -> lis
     return list(compress(count_from(), map(frozenset(phases).__contains__, phase_of)))
 
 
+def _in_phases(docs: list[dict], phase_of: list[int], phases: tuple[int, ...], in_order: bool) -> tuple[list[int], list[dict]]:
+    """(the places, the contributions) of the contributions in these phases, in order."""
+    if in_order and len(phases) == 1:
+        start, end = bisect_left(phase_of, phases[0]), bisect_right(phase_of, phases[0])
+        return list(range(start, end)), docs[start:end]
+    places = _places(phase_of, phases, in_order)
+    return places, [docs[n] for n in places]
+
+
 _SessionData = None
 
 
@@ -329,7 +350,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     keys = set().union(*contributions)
     try:
         phase_of = [index_of[d["phase_id"]] for d in contributions]
-        texts = [d["text"] for d in contributions]
+        texts = list(map(_TEXT, contributions))
         docs = contributions
         if "safeguarding" in keys and any(map(dict.get, contributions, repeat("safeguarding"))):
             raise KeyError
@@ -339,7 +360,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
         texts = [d.get("text", "") for d in docs]
     count = len(docs)
     blob = SEP.join(texts)
-    separated = blob.count(SEP) == max(count - 1, 0)  # no text has SEP in it
+    separated = SEP not in "".join(texts)  # no text has SEP in it (so blob.count(SEP) == count - 1)
     if redacting:
         # Plain ASCII texts joined by SEP: the names are replaced in the whole blob at once, as in each text on
         # its own (SEP is neither a word character nor whitespace a name may hold). Otherwise text by text.
@@ -354,16 +375,15 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     if "\n" in blob or "\r" in blob or "\t" in blob or _DOUBLE_SPACE.search(blob) or not separated:
         texts = _one_line_each(texts)
     in_order = phase_of == sorted(phase_of)
-    right = shape.right
-    went_right = set(_places(phase_of, right, in_order))
-    at_strengths = _places(phase_of, shape.strengths, in_order)
-    at_actions = _places(phase_of, shape.actions, in_order)
-    at_scales = _places(phase_of, shape.scales, in_order)
+    went_right = set(_places(phase_of, shape.right, in_order))
+    at_strengths, strength_docs = _in_phases(docs, phase_of, shape.strengths, in_order)
+    at_actions, action_docs = _in_phases(docs, phase_of, shape.actions, in_order)
+    at_scales, scale_docs = _in_phases(docs, phase_of, shape.scales, in_order)
     tagged = list(compress(count_from(), map(contains, docs, repeat("tags")))) if "tags" in keys else []
     starred = list(compress(count_from(), map(contains, docs, repeat("starred")))) if "starred" in keys else []
-    strength_fields = _fields(docs, at_strengths)
-    action_fields = _fields(docs, at_actions)
-    scale_fields = _fields(docs, at_scales)
+    strength_fields = _fields(strength_docs)
+    action_fields = _fields(action_docs)
+    scale_fields = _fields(scale_docs)
     special = shape.special
     if (
         tagged
@@ -394,11 +414,19 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             numbers = [0] * a
             for number, place in enumerate(sorted(range(a), key=lambda j: (phase_of[at_actions[j]], at_actions[j])), 1):
                 numbers[place] = number
+        try:
+            ids = list(map(_ID, action_docs))
+        except KeyError:
+            ids = [d.get("id", str(n)) for d, n in zip(action_docs, at_actions)]
         actions = list(zip(
-            map(dict.get, map(docs.__getitem__, at_actions), repeat("id"), map(str, at_actions)), at_actions, numbers,
-            lines[2 * k : 2 * k + a], lines[2 * k + a : 2 * k + 2 * a], lines[2 * k + 2 * a :],
+            ids, at_actions, numbers, lines[2 * k : 2 * k + a], lines[2 * k + a : 2 * k + 2 * a], lines[2 * k + 2 * a :],
         ))
-        ratings = [r for r in map(_rating, map(dict.get, scale_fields, repeat("rating"), repeat(""))) if r is not None]
+        ratings = [
+            rating for rating in (
+                _RATINGS[value] if value in _RATINGS else _rating(value)
+                for value in map(dict.get, scale_fields, repeat("rating"), repeat(""))
+            ) if rating is not None
+        ]
         tags = [
             tag for tag in (skills if lines is values else [" ".join(skill.split()) for skill in skills])
             if tag and tag.casefold() != DECISION_TAG
