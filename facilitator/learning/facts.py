@@ -2,7 +2,7 @@
 
 Built from the stored documents (a session header dict and its contribution dicts, as the session file
 holds them) or from a Session. Everything in it is as a group record shows it: service users' names
-replaced by the session's names list (each text and field on its own), safeguarding concerns left out.
+replaced by the session's names list (as in each text and field on its own), safeguarding concerns left out.
 The names list itself is kept too (``names``), for the status notes of the session's actions, which are
 made later (learning/actions.py). Contribution texts are kept in one
 string per session (``blob``, one line per contribution, separated by ``SEP``).
@@ -317,7 +317,9 @@ def _places(phase_of: list[int], phases: tuple[int, ...], in_order: bool) -> lis
     return list(compress(count_from(), map(frozenset(phases).__contains__, phase_of)))
 
 
-def _in_phases(docs: list[dict], phase_of: list[int], phases: tuple[int, ...], in_order: bool) -> tuple[list[int], list[dict]]:
+def _in_phases(
+    docs: list[dict], phase_of: list[int], phases: tuple[int, ...], in_order: bool,
+) -> tuple[list[int], list[dict]]:
     """(the places, the contributions) of the contributions in these phases, in order."""
     if in_order and len(phases) == 1:
         start, end = bisect_left(phase_of, phases[0]), bisect_right(phase_of, phases[0])
@@ -400,7 +402,8 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
         skills = list(map(dict.get, strength_fields, repeat("skill"), repeat("")))
         values = _replaced([
             *map(dict.get, strength_fields, repeat("evidence"), repeat("")), *skills,
-            *map(dict.get, action_fields, repeat("owner"), repeat("")), *map(dict.get, action_fields, repeat("due"), repeat("")),
+            *map(dict.get, action_fields, repeat("owner"), repeat("")),
+            *map(dict.get, action_fields, repeat("due"), repeat("")),
             *map(dict.get, action_fields, repeat("tell"), repeat("")),
         ], replace)
         skills = values[k : 2 * k]
@@ -412,7 +415,8 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             numbers: Any = range(1, a + 1)
         else:
             numbers = [0] * a
-            for number, place in enumerate(sorted(range(a), key=lambda j: (phase_of[at_actions[j]], at_actions[j])), 1):
+            by_phase = sorted(range(a), key=lambda j: (phase_of[at_actions[j]], at_actions[j]))
+            for number, place in enumerate(by_phase, start=1):
                 numbers[place] = number
         try:
             ids = list(map(_ID, action_docs))

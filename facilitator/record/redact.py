@@ -7,7 +7,9 @@
   "Zoe\u0308", "Ｊａｙｄｅｎ" and "Jay\u200bden" are all found. What is replaced is the name as typed, with the
   characters inside it.
 - Contributions flagged as safeguarding concerns never reach a group export.
-- Each text is replaced on its own (one field at a time), never several texts joined together.
+- Each text is replaced on its own (one field at a time), never across two texts. (learning/facts.py hands a
+  session's plain ASCII texts over at once, joined by a separator that no name can match or match across,
+  which comes to the same.)
 What is stored stays as typed: these functions return a changed copy.
 """
 
