@@ -10,9 +10,7 @@ earlier code the same way."""
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-import unicodedata
 from collections.abc import Callable
 from typing import Any
 
