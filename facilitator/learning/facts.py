@@ -2,7 +2,7 @@
 
 Built from the stored documents (a session header dict and its contribution dicts, as the session file
 holds them) or from a Session. Everything in it is as a group record shows it: service users' names
-replaced by the session's names list (each text and field on its own), safeguarding concerns left out.
+replaced by the session's names list (as in each text and field on its own), safeguarding concerns left out.
 The names list itself is kept too (``names``), for the status notes of the session's actions, which are
 made later (learning/actions.py). Contribution texts are kept in one
 string per session (``blob``, one line per contribution, separated by ``SEP``).
@@ -18,6 +18,10 @@ import datetime as dt
 import re
 import sys
 from dataclasses import dataclass
+from bisect import bisect_left, bisect_right
+from itertools import compress, repeat
+from itertools import count as count_from
+from operator import contains, itemgetter
 from typing import TYPE_CHECKING, Any
 
 from ..record.redact import make_replacer
@@ -29,6 +33,11 @@ if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session i
 
 SEP = "\x1f"
 DECISION_TAG = "decision"
+_NO_FIELDS: dict[str, str] = {}
+_TEXT = itemgetter("text")
+_ID = itemgetter("id")
+_CONTROLS = bytes(range(32)) + b"\x7f"  # the control characters of ASCII
+_DOUBLE_SPACE = re.compile("  ")  # found quicker than with `in` in a long text
 
 # Phases whose contributions are "what went right" (besides strengths and starred highlights).
 WENT_RIGHT = re.compile(
@@ -121,6 +130,9 @@ def _rating(value: str) -> int | None:
     return None
 
 
+_RATINGS = {str(n): n for n in range(11)}  # the ratings as the app stores them, read without _rating
+
+
 def _date(value: Any) -> dt.date:
     if isinstance(value, dt.date):
         return value
@@ -137,64 +149,151 @@ def _review(review: Any, replace) -> Any:  # noqa: ANN001
     return {k: replace(v) if k in _REVIEW_TEXTS and isinstance(v, str) else v for k, v in review.items()}
 
 
-def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
-    """A session's rows for the history index (store/index.py), from its stored documents: what
-    a session's facts are, laid out as the index keeps them, computed straight from the documents (this runs
-    for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
-    from ..store.index import SessionData
+class _Shape:
+    """What session_data needs of a template's phases, worked out once a template."""
 
-    template = header.get("template") or {}
-    ids, titles, kinds = _phase_info(template)
-    index_of = {pid: n for n, pid in enumerate(ids)}
-    names = header.get("redactions") or {}
-    replace = make_replacer(names)
-    redacting = bool(names)
-    docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
-    texts = [replace(d.get("text", "")) for d in docs] if redacting else [d.get("text", "") for d in docs]
-    blob = SEP.join(texts)
-    if "\n" in blob or "\r" in blob or "\t" in blob or "  " in blob or blob.count(SEP) != max(len(docs) - 1, 0):
-        texts = [one_line(text) for text in texts]
-    phase_of = [index_of[d["phase_id"]] for d in docs]
-    right_phases = {
-        n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
-        if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
-    }
-    went_right = {n for n, phase in enumerate(phase_of) if phase in right_phases} if right_phases else set()
-    special_kinds = {n: kind for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
+    __slots__ = ("ids", "titles", "kinds", "index_of", "right", "special", "rows", "strengths", "actions", "scales")
+
+    def __init__(self, ids: tuple[str, ...], titles: tuple[str, ...], kinds: tuple[str, ...]):
+        self.ids, self.titles, self.kinds = ids, titles, kinds
+        self.index_of = {pid: n for n, pid in enumerate(ids)}
+        # phases whose contributions say what went right, and phases with fields of their own
+        self.right = tuple(
+            n for n, (title, pid, kind) in enumerate(zip(titles, ids, kinds))
+            if kind in ("discussion", "round") and (WENT_RIGHT.search(title) or WENT_RIGHT.search(pid))
+        )
+        self.special = {n: kind for n, kind in enumerate(kinds) if kind in ("strengths", "actions", "scale")}
+        self.rows = tuple(zip(ids, titles, kinds))
+        self.strengths, self.actions, self.scales = (
+            tuple(n for n, k in self.special.items() if k == kind) for kind in ("strengths", "actions", "scale")
+        )
+
+
+_shapes: dict[tuple, _Shape] = {}
+#: id(template) -> (template, its shape): the session files of one template share one template document
+#: (store.resolve_template), so most sessions find theirs here without reading its phases
+_shape_of: dict[int, tuple[dict, _Shape]] = {}
+
+
+def _shape(template: dict[str, Any]) -> _Shape:
+    known = _shape_of.get(id(template))
+    if known is not None and known[0] is template:
+        return known[1]
+    info = _phase_info(template)
+    shape = _shapes.get(info)
+    if shape is None:
+        if len(_shapes) >= 256:
+            _shapes.clear()
+        shape = _shapes[info] = _Shape(*info)
+    if len(_shape_of) >= 64:
+        _shape_of.clear()
+    _shape_of[id(template)] = (template, shape)  # kept alive while here, so its id is not another's
+    return shape
+
+
+_replacers: dict[tuple, Any] = {}
+
+
+def _replacer(names: dict[str, str]):  # noqa: ANN202 - record.redact's replace function
+    """make_replacer(names), made once for a names list that comes again (a team's list, session after session)."""
+    key = tuple(names.items())
+    try:
+        replace = _replacers.get(key)
+    except TypeError:  # not a list as the app writes it: made each time
+        return make_replacer(names)
+    if replace is None:
+        if len(_replacers) >= 256:
+            _replacers.clear()
+        replace = _replacers[key] = make_replacer(names)
+    return replace
+
+
+def _same(text: str) -> str:
+    return text
+
+
+def _one_line_each(texts: list[str]) -> list[str]:
+    """[one_line(text) for text in texts]; a text already on one line (printable, no double, leading or trailing
+    space) is kept as it is."""
+    return [
+        text if text.isprintable() and "  " not in text and text[:1] != " " and text[-1:] != " " else one_line(text)
+        for text in texts
+    ]
+
+
+def _on_one_line(values: list[str]) -> list[str]:
+    """[one_line(value) for value in values], the list itself when each is on one line already: printable
+    (no control character, no space but " "), nothing to strip at either end, no double space."""
+    joined = SEP.join(values)
+    if joined.isascii():  # printable: no control character but the SEPs put between them (quicker than isprintable)
+        ascii_bytes = joined.encode("ascii")
+        printable = len(ascii_bytes.translate(None, _CONTROLS)) == len(ascii_bytes) - len(values) + 1
+    else:
+        printable = "".join(values).isprintable()
+    if printable and "  " not in joined and list(map(str.strip, values)) == values:
+        return values
+    return [_line(value) for value in values]
+
+
+def _replaced(values: list[str], replace) -> list[str]:  # noqa: ANN001
+    """[replace(value) for value in values]: plain ASCII values replaced at once, SEP between them."""
+    if replace is _same or not values:
+        return values
+    joined = SEP.join(values)
+    if joined.isascii() and joined.count(SEP) == len(values) - 1:
+        replaced = replace(joined)
+        if replaced is joined:
+            return values
+        if replaced.count(SEP) == len(values) - 1:  # else a replacement holds SEP: one at a time
+            return replaced.split(SEP)
+    return [replace(value) for value in values]
+
+
+def _line(text: str) -> str:
+    """one_line(text), with one call fewer for the usual printable text."""
+    return " ".join(text.split()) if text.isprintable() else one_line(text)
+
+
+def _fields(docs: list[dict[str, Any]]) -> list[dict[str, str]]:
+    """The fields of these contributions ({} for none)."""
+    fields = list(map(dict.get, docs, repeat("fields")))
+    return fields if all(fields) else [f or _NO_FIELDS for f in fields]
+
+
+def _one_by_one(docs, phase_of, todo, shape, replace, went_right):  # noqa: ANN001, ANN202
+    """(strengths, actions, ratings, tags) of the contributions at ``todo`` (in a phase with fields of its own,
+    tagged or starred), one contribution at a time; the starred and the strengths added to ``went_right``."""
+    special, right = shape.special, shape.right
     strengths: list[tuple] = []
     actions: list[list] = []
     ratings: list[int] = []
     tags: list[str] = []
-    for n, d in enumerate(docs):
+    for n in todo:
+        d = docs[n]
         phase = phase_of[n]
-        kind = special_kinds.get(phase)
-        if kind is None and "tags" not in d and "starred" not in d:
-            continue
-        fields = d.get("fields") or {}
+        kind = special.get(phase)
+        fields = d.get("fields") or _NO_FIELDS
         extra = d.get("tags")
-        if d.get("starred") and phase not in right_phases:
+        if d.get("starred") and phase not in right:
             went_right.add(n)
         skill = fields.get("skill", "")
         if extra or skill:
             seen: set[str] = set()
             for tag in [*(extra or ()), skill]:
-                tag = " ".join((replace(tag) if redacting else tag).split())
+                tag = " ".join(replace(tag).split())
                 if tag and tag.casefold() != DECISION_TAG and tag.casefold() not in seen:
                     seen.add(tag.casefold())
                     tags.append(tag)
         if kind is None:
             continue
         if kind == "strengths":
-            evidence = fields.get("evidence", "")
-            if redacting:
-                evidence, skill = replace(evidence), replace(skill)
-            strengths.append((n, one_line(evidence), one_line(skill)))
+            strengths.append((n, _line(replace(fields.get("evidence", ""))), _line(replace(skill))))
             went_right.add(n)  # strengths are always "what went right"
         elif kind == "actions":
-            owner, due, tell = fields.get("owner", ""), fields.get("due", ""), fields.get("tell", "")
-            if redacting:
-                owner, due, tell = replace(owner), replace(due), replace(tell)
-            actions.append([d.get("id", str(n)), n, 0, one_line(owner), one_line(due), one_line(tell)])
+            actions.append([
+                d.get("id", str(n)), n, 0, _line(replace(fields.get("owner", ""))), _line(replace(fields.get("due", ""))),
+                _line(replace(fields.get("tell", ""))),
+            ])
         else:
             rating = _rating(fields.get("rating", ""))
             if rating is not None:
@@ -202,24 +301,170 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     # Numbered as the record numbers them: by phase, then as recorded.
     for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
         action[2] = number
+    return strengths, [tuple(a) for a in actions], ratings, tags
+
+
+def _places(phase_of: list[int], phases: tuple[int, ...], in_order: bool) -> list[int]:
+    """The places of the contributions in these phases (in ascending order), in order. ``in_order``: the
+    contributions were recorded phase after phase (phase_of ascending), as they usually are: each phase's
+    contributions are then one run, found by bisection."""
+    if not phases:
+        return []
+    if in_order:
+        if len(phases) == 1:
+            return list(range(bisect_left(phase_of, phases[0]), bisect_right(phase_of, phases[0])))
+        return [n for p in phases for n in range(bisect_left(phase_of, p), bisect_right(phase_of, p))]
+    return list(compress(count_from(), map(frozenset(phases).__contains__, phase_of)))
+
+
+def _in_phases(
+    docs: list[dict], phase_of: list[int], phases: tuple[int, ...], in_order: bool,
+) -> tuple[list[int], list[dict]]:
+    """(the places, the contributions) of the contributions in these phases, in order."""
+    if in_order and len(phases) == 1:
+        start, end = bisect_left(phase_of, phases[0]), bisect_right(phase_of, phases[0])
+        return list(range(start, end)), docs[start:end]
+    places = _places(phase_of, phases, in_order)
+    return places, [docs[n] for n in places]
+
+
+_SessionData = None
+
+
+def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
+    """A session's rows for the history index (store/index.py), from its stored documents: what
+    a session's facts are, laid out as the index keeps them, computed straight from the documents (this runs
+    for every session when the index is built). Handed to ``HistoryDB.sync`` by its callers."""
+    global _SessionData
+    if _SessionData is None:
+        from ..store.index import SessionData
+
+        _SessionData = SessionData
+    template = header.get("template") or {}
+    shape = _shape(template)
+    index_of = shape.index_of
+    names = header.get("redactions") or {}
+    redacting = bool(names)
+    replace = _replacer(names) if redacting else _same
+    # The contributions the record shows (in a phase of the template, not a safeguarding concern): usually all.
+    # Tags, stars and safeguarding concerns are kept only when given (journal.contribution_doc): most
+    # contributions have none, so which keys there are is looked at once for them all.
+    keys = set().union(*contributions)
+    try:
+        phase_of = [index_of[d["phase_id"]] for d in contributions]
+        texts = list(map(_TEXT, contributions))
+        docs = contributions
+        if "safeguarding" in keys and any(map(dict.get, contributions, repeat("safeguarding"))):
+            raise KeyError
+    except KeyError:
+        docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
+        phase_of = [index_of[d["phase_id"]] for d in docs]
+        texts = [d.get("text", "") for d in docs]
+    count = len(docs)
+    blob = SEP.join(texts)
+    separated = SEP not in "".join(texts)  # no text has SEP in it (so blob.count(SEP) == count - 1)
+    if redacting:
+        # Plain ASCII texts joined by SEP: the names are replaced in the whole blob at once, as in each text on
+        # its own (SEP is neither a word character nor whitespace a name may hold). Otherwise text by text.
+        replaced = replace(blob) if separated and blob.isascii() else None
+        if replaced is None or replaced.count(SEP) != max(count - 1, 0):  # a replacement holding SEP, say
+            texts = [replace(text) for text in texts]
+            blob = SEP.join(texts)
+            separated = blob.count(SEP) == max(count - 1, 0)
+        elif replaced is not blob:
+            blob = replaced
+            texts = blob.split(SEP)
+    if "\n" in blob or "\r" in blob or "\t" in blob or _DOUBLE_SPACE.search(blob) or not separated:
+        texts = _one_line_each(texts)
+    in_order = phase_of == sorted(phase_of)
+    went_right = set(_places(phase_of, shape.right, in_order))
+    at_strengths, strength_docs = _in_phases(docs, phase_of, shape.strengths, in_order)
+    at_actions, action_docs = _in_phases(docs, phase_of, shape.actions, in_order)
+    at_scales, scale_docs = _in_phases(docs, phase_of, shape.scales, in_order)
+    tagged = list(compress(count_from(), map(contains, docs, repeat("tags")))) if "tags" in keys else []
+    starred = list(compress(count_from(), map(contains, docs, repeat("starred")))) if "starred" in keys else []
+    strength_fields = _fields(strength_docs)
+    action_fields = _fields(action_docs)
+    scale_fields = _fields(scale_docs)
+    special = shape.special
+    if (
+        tagged
+        or any(map(dict.get, action_fields + scale_fields, repeat("skill")))
+        or any(phase_of[n] not in special and (docs[n].get("fields") or _NO_FIELDS).get("skill") for n in starred)
+    ):
+        # Tags to gather besides the strengths' skills: each contribution in turn, in the order recorded.
+        todo = sorted({*at_strengths, *at_actions, *at_scales, *tagged, *starred})
+        strengths, actions, ratings, tags = _one_by_one(docs, phase_of, todo, shape, replace, went_right)
+    else:
+        # The usual session: the fields of each kind of phase taken together, names replaced and each made one
+        # line in one go (as one_line(replace(value)) each).
+        k, a = len(at_strengths), len(at_actions)
+        skills = list(map(dict.get, strength_fields, repeat("skill"), repeat("")))
+        values = _replaced([
+            *map(dict.get, strength_fields, repeat("evidence"), repeat("")), *skills,
+            *map(dict.get, action_fields, repeat("owner"), repeat("")),
+            *map(dict.get, action_fields, repeat("due"), repeat("")),
+            *map(dict.get, action_fields, repeat("tell"), repeat("")),
+        ], replace)
+        skills = values[k : 2 * k]
+        lines = _on_one_line(values)
+        strengths = list(zip(at_strengths, lines[:k], lines[k : 2 * k]))
+        went_right.update(at_strengths)  # strengths are always "what went right"
+        went_right.update(compress(starred, map(dict.get, map(docs.__getitem__, starred), repeat("starred"))))
+        if len(shape.actions) == 1:  # numbered as the record numbers them: by phase, then as recorded
+            numbers: Any = range(1, a + 1)
+        else:
+            numbers = [0] * a
+            by_phase = sorted(range(a), key=lambda j: (phase_of[at_actions[j]], at_actions[j]))
+            for number, place in enumerate(by_phase, start=1):
+                numbers[place] = number
+        try:
+            ids = list(map(_ID, action_docs))
+        except KeyError:
+            ids = [d.get("id", str(n)) for d, n in zip(action_docs, at_actions)]
+        actions = list(zip(
+            ids, at_actions, numbers, lines[2 * k : 2 * k + a], lines[2 * k + a : 2 * k + 2 * a], lines[2 * k + 2 * a :],
+        ))
+        ratings = [
+            rating for rating in (
+                _RATINGS[value] if value in _RATINGS else _rating(value)
+                for value in map(dict.get, scale_fields, repeat("rating"), repeat(""))
+            ) if rating is not None
+        ]
+        tags = [
+            tag for tag in (skills if lines is values else [" ".join(skill.split()) for skill in skills])
+            if tag and tag.casefold() != DECISION_TAG
+        ]
     created = header.get("created_at") or ""
     reviews = header.get("action_reviews") or ()
-    return SessionData(
+    return _SessionData(
         header["id"], _date(header["date"]).isoformat(), str(created), one_line(replace(header.get("team", "") or "")),
         one_line(replace(header.get("title", "") or "")), template.get("id", ""), template.get("name", ""),
-        str(header.get("status", "running")), [list(p) for p in zip(ids, titles, kinds)],
+        str(header.get("status", "running")), [list(p) for p in shape.rows],
         [list(p) for p in names.items()], _people(header),
         [_review(r, replace) for r in reviews] if redacting else list(reviews),
-        texts if docs else [], phase_of, sorted(went_right), strengths, [tuple(a) for a in actions], tags, ratings,
+        texts if docs else [], phase_of, sorted(went_right), strengths, actions, tags, ratings,
     )
+
+
+_people_met: dict[tuple, list[str]] = {}
 
 
 def _people(header: dict[str, Any]) -> list[str]:
     """The facilitator and participants as typed, each once, on one line."""
-    return list(dict.fromkeys(
-        one_line(p) for p in [header.get("facilitator") or "", *(header.get("participants") or ())]
-        if isinstance(p, str) and p.strip()
-    ))
+    typed = (header.get("facilitator") or "", *(header.get("participants") or ()))
+    try:
+        people = _people_met.get(typed)
+        kept = True
+    except TypeError:  # not as the app writes them (a list in the list): worked out each time
+        people, kept = None, False
+    if people is None:
+        people = list(dict.fromkeys(one_line(p) for p in typed if isinstance(p, str) and p.strip()))
+        if kept:
+            if len(_people_met) >= 1024:
+                _people_met.clear()
+            _people_met[typed] = people
+    return list(people)
 
 
 def facts_from_data(d) -> SessionFacts:  # noqa: ANN001 - store.index.SessionData

@@ -7,7 +7,9 @@
   "Zoe\u0308", "Ｊａｙｄｅｎ" and "Jay\u200bden" are all found. What is replaced is the name as typed, with the
   characters inside it.
 - Contributions flagged as safeguarding concerns never reach a group export.
-- Each text is replaced on its own (one field at a time), never several texts joined together.
+- Each text is replaced on its own (one field at a time), never across two texts. (learning/facts.py hands a
+  session's plain ASCII texts over at once, joined by a separator that no name can match or match across,
+  which comes to the same.)
 What is stored stays as typed: these functions return a changed copy.
 """
 
@@ -117,14 +119,53 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     alternatives = "|".join(_GAP.join(re.escape(part) for part in name.split()) for name in ordered)
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
+    found: dict[str, str] = {}  # each spelling met, with its replacement (the same few come again and again)
+
     def lookup(match: re.Match[str]) -> str:
-        return cleaned.get(name_key(match.group(0)), match.group(0))
+        typed = match.group(0)
+        replacement = found.get(typed)
+        if replacement is None:
+            if len(found) >= 1024:
+                found.clear()
+            replacement = found[typed] = cleaned.get(name_key(typed), typed)
+        return replacement
+
+    # With every name plain ASCII, a name in a plain ASCII text starts where its first word is found in the
+    # lowered text: the pattern is tried at those places only (scanning a long text with it costs about 15 ns a
+    # character; a whole session's texts are often replaced at once, see learning/facts.py).
+    firsts = sorted({name.split()[0] for name in ordered}) if all(name.isascii() for name in ordered) else None
+    match_at = pattern.match
+
+    def replace_ascii(text: str) -> str:
+        lowered = text.lower()
+        places: list[int] = []
+        for first in firsts:
+            at = lowered.find(first)
+            while at >= 0:
+                places.append(at)
+                at = lowered.find(first, at + 1)
+        if not places:
+            return text
+        places.sort()
+        out: list[str] = []
+        done = 0
+        for at in places:  # as pattern.sub: the leftmost match first, then the next one after it
+            if at < done:
+                continue
+            match = match_at(text, at)
+            if match is not None:
+                out += [text[done:at], lookup(match)]
+                done = match.end()
+        if not out:
+            return text
+        out.append(text[done:])
+        return "".join(out)
 
     def replace(text: str) -> str:
         if not text:
             return text
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
-            return pattern.sub(lookup, text)
+            return pattern.sub(lookup, text) if firsts is None else replace_ascii(text)
         if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
             return text
         folded, starts, ends = _folded_with_places(text)
@@ -134,7 +175,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             start, end = starts[match.start()], ends[match.end() - 1]
             if start < done:  # two matches in one piece of the original (rare): the first one stands
                 continue
-            out += [text[done:start], cleaned.get(name_key(match.group(0)), match.group(0))]
+            out += [text[done:start], lookup(match)]
             done = end
         if not out:
             return text
