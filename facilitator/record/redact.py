@@ -103,6 +103,11 @@ def format_names(names: dict[str, str]) -> str:
     return "\n".join(f"{name} -> {replacement}" for name, replacement in names.items())
 
 
+def _alone(name: str) -> re.Pattern[str]:
+    """One name's pattern, as make_replacer's alternatives match it (without the word edges)."""
+    return re.compile(_GAP.join(re.escape(part) for part in name.split()), re.IGNORECASE)
+
+
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     """A function applying the names list to one text. Longest names first, so 'Mary Ann' wins over 'Mary'."""
     cleaned: dict[str, str] = {}
@@ -127,7 +132,13 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         if replacement is None:
             if len(found) >= 1024:
                 found.clear()
-            replacement = found[typed] = cleaned.get(name_key(typed), typed)
+            replacement = cleaned.get(name_key(typed))
+            if replacement is None:
+                # Matched ignoring case in a spelling that folds to no listed name (the regular expression takes
+                # "ı", "i" and "I" as one letter, as "ſ" and "s", where case folding does not): the name whose
+                # own pattern it is gets replaced, never the text left as typed (it may hold a shorter listed name).
+                replacement = next((cleaned[name] for name in ordered if _alone(name).fullmatch(typed)), typed)
+            found[typed] = replacement
         return replacement
 
     # With every name plain ASCII, a name in a plain ASCII text starts where its first word is found in the

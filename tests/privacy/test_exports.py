@@ -109,3 +109,16 @@ def test_safeguarding_concerns_never_reach_an_export_or_the_digest(store, librar
     # The CSV lists the learning actions phase, where one of the concerns was flagged: only the real action.
     rows = list(csv.DictReader(io.StringIO(outputs["export:csv"].decode("utf-8-sig"))))
     assert [r["Action"] for r in rows] == ["Ring Child A's school"]
+
+
+def test_a_name_found_in_a_spelling_that_folds_to_no_listed_name_is_still_replaced(store, library, clock, data_dir,
+                                                                                   tmp_path):
+    """Ignoring case, regular expressions take "ı", "i" and "I" as one letter (case folding does not): "Yildiz
+    Ali" is found as the listed "Yıldız Ali". It is replaced as that name, not left as typed with the listed
+    "Ali" inside it."""
+    names = {"Yıldız Ali": "the parent", "Ali": "Child B"}
+    session = session_with(store, library, clock, lambda field: "Yildiz Ali", names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    assert "Review of the parent" in outputs["export:md"].decode()
