@@ -10,6 +10,8 @@ lists it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
 from collections.abc import Sequence
 from typing import TYPE_CHECKING
@@ -33,6 +35,8 @@ from ..widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # the pydantic models are loaded when a status is changed, not to list the actions
     from ...models import ActionStatusChange, Session
+
+LOOKING = "Looking for this team's open learning actions…"
 
 STATUS_KEYS = {
     "d": ActionStatus.done,
@@ -415,16 +419,30 @@ class ActionTableScreen(Screen):
 
 
 class FollowUpScreen(ActionTableScreen):
-    """Shown when a new session starts for a team with open actions from earlier sessions."""
+    """Shown when a new session starts for a team with open actions from earlier sessions.
+
+    The team's actions are read in a worker begun as the session is made (``begin_reading``), while the screen
+    is composed. The screen waits for them, up to ``WAIT_FOR_ROWS``, before it is first drawn, so the round
+    appears with its rows instead of an empty table and then the rows (two layouts and paints of the screen).
+    The app's event loop runs meanwhile; keys pressed then are handled once the screen is up. If the reading
+    takes longer (a history still being read at start), the screen is drawn saying so and filled when it ends.
+    """
 
     BINDINGS = ActionTableScreen.BINDINGS + [
         Binding("ctrl+s", "done", "Start the session", priority=True),
         Binding("escape", "skip", "Skip"),
     ]
+    #: seconds the screen waits for the team's actions before it is first drawn (they take a few ms to read)
+    WAIT_FOR_ROWS = 0.15
 
     def __init__(self, session: Session) -> None:
         super().__init__()
         self.session = session
+        self._reading = False
+        #: what the worker gave, until the screen is up to show it: (actions_read or actions_failed, its argument)
+        self._found: tuple | None = None
+        self._arrived = asyncio.Event()
+        self._up = False
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -441,20 +459,51 @@ class FollowUpScreen(ActionTableScreen):
             [("Action", None), ("Owner", 14), ("Due", 18), ("Agreed", 15), ("Status", 18)], id="actions-table"
         )
         yield from self.note_row()
-        yield Static("", id="actions-status", markup=False)
+        yield Static(LOOKING, id="actions-status", markup=False)
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    def begin_reading(self, app) -> None:  # noqa: ANN001 - FacilitatorApp
+        """Read the team's open actions in a worker, from now (before the screen is pushed and composed)."""
+        if self._reading:
+            return
+        self._reading = True
+        team, skip, today, changed = self.session.team, self.session.id, app.clock().date(), self.changed
+
+        def read() -> None:
+            try:
+                source = ActionSource(app, team=team, skip_session=skip)
+                actions, overdue = source.listing(True, changed, today)  # rows changed here are shown changed
+                actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
+            except Exception as exc:  # noqa: BLE001 - one sentence on the screen, never a stopped app
+                found = (self.actions_failed, str(exc) or type(exc).__name__)
+            else:
+                found = (self.actions_read, (source, actions, overdue))
+            if app.is_running:
+                app.call_from_thread(self._deliver, found)
+
+        app.run_worker(read, thread=True, group="follow-up", exit_on_error=False)
+
+    def _deliver(self, found: tuple) -> None:
+        self._found = found
+        self._arrived.set()
+        if self._up:
+            self._show_found()
+
+    def _show_found(self) -> None:
+        found, self._found = self._found, None
+        if found is not None:
+            handle, argument = found
+            handle(argument)
+
+    async def on_mount(self) -> None:
         self.sub_title = make_replacer(self.session.redactions)(self.session.title)
         self.table.focus()
-        self._status("Looking for this team's open learning actions…")
-        self.start_reading()
-
-    def read_actions(self) -> tuple[ActionSource, Sequence[ActionRow], int]:
-        source = ActionSource(self.app, team=self.session.team, skip_session=self.session.id)
-        actions, overdue = source.listing(True, self.changed, self.app.clock().date())
-        actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
-        return source, actions, overdue
+        self.begin_reading(self.app)
+        if not self._arrived.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(self._arrived.wait(), self.WAIT_FOR_ROWS)
+        self._up = True
+        self._show_found()
 
     def actions_read(self, found: tuple[ActionSource, Sequence[ActionRow], int]) -> None:
         if not self.is_attached or self.app.screen is not self:
@@ -604,10 +653,12 @@ class ActionsScreen(ActionTableScreen):
 def open_with_follow_up(app, session: Session) -> None:  # noqa: ANN001 - FacilitatorApp
     """Open a new session, first showing its team's open learning actions from earlier sessions, if any.
 
-    The round is shown at once and its actions are read in a worker; with none, the session opens."""
+    The actions are read in a worker begun here, while the round is composed; with none, the session opens."""
     if not session.team.strip():
         app.open_session(session)
         return
-    while len(app.screen_stack) > 1:
-        app.pop_screen()
-    app.push_screen(FollowUpScreen(session))
+    # Over the set-up screen, which is removed with it when the session opens: taking the set-up screen away
+    # first would have Textual lay out and paint the round again once that screen's widgets are removed.
+    screen = FollowUpScreen(session)
+    screen.begin_reading(app)
+    app.push_screen(screen)

@@ -64,15 +64,14 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[tuple[str | Text, ...]]) -> None:
         """A list, or any sequence (rows may be made only when drawn)."""
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        # No width: the rows are cut to the table's width, never scrolled sideways. So a change of size needs no
+        # new virtual size (and no second layout of the screen when the table is first laid out).
+        self.virtual_size = Size(0, len(rows) + 1)
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
         # From the top, but never with the cursor (what enter and e act on) out of sight.
         visible = max(1, self.size.height - 1)
         self.scroll_to(y=max(0, self.cursor_row - visible + 1), animate=False)
         self.refresh()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     def _widths(self, total: int) -> list[int]:
         fixed = sum(w + 1 for _, w in self.columns if w is not None)
