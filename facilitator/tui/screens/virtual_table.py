@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -56,6 +56,7 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = columns  # (title, width); None: share what is left
         self.rows: Sequence[tuple[str | Text, ...]] = []
+        self._style_now: Style | None = None  # while the lines are drawn (render_lines)
 
     @property
     def row_count(self) -> int:
@@ -103,8 +104,20 @@ class VirtualTable(ScrollView, can_focus=True):
         start = top * visible // total
         end = max(start + 1, -(-(top + visible) * visible // total))
         on_bar = start <= y - 1 < end
-        style = self.rich_style + self.get_component_rich_style("virtual-table--position")
+        style = self._base_style() + self.get_component_rich_style("virtual-table--position")
         return Strip([Segment("▐" if on_bar else " ", style)], 1)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The table's own style, worked out once for every line drawn now: Textual works it out at each use from
+        # the styles of every ancestor, which took most of the time of drawing a line.
+        self._style_now = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style_now = None
+
+    def _base_style(self) -> Style:
+        return self._style_now if self._style_now is not None else self.rich_style
 
     def render_line(self, y: int) -> Strip:
         marker = self._position_cell(y)
@@ -113,7 +126,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return Strip.join([self._render_row(y, self.size.width - 1), marker])
 
     def _render_row(self, y: int, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base_style()
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
             return self._line([Text(t) for t, _ in self.columns], width, base + header)
