@@ -474,7 +474,7 @@ class FollowUpScreen(ActionTableScreen):
         Binding("escape", "skip", "Skip"),
     ]
     #: seconds the screen waits for the team's actions before it is first drawn (they take a few ms to read)
-    WAIT_FOR_ROWS = 0.15
+    WAIT_FOR_ROWS = 0.1
 
     def __init__(self, session: Session, actions: TeamActions | None = None) -> None:
         super().__init__()
