@@ -80,6 +80,7 @@ def test_in_a_burst_of_changes_the_session_file_is_rewritten_once_recording_paus
     store = Store(data_dir, clock=clock).open()
     try:
         session = new_session(store, library.get("serious-success-review"), clock)
+        store.wait_for_file_writes()  # its first file (written just after it is made)
         store.write_when_quiet = 0.5  # (a long pause, so that a slow machine does not make one mid-burst)
         path = data_dir / "sessions" / f"{session.id}.json"
         written = path.stat().st_ino  # the file is replaced whole (a new inode) each time it is written
