@@ -458,6 +458,7 @@ class Store:
         self._dirty: dict[str, Session] = {}  # session file behind the journal: rewrite whole next time
         #: sessions made whose file and backup the writer thread writes (made, not yet backed up: see create_session)
         self._unbacked: set[str] = set()
+        self._due_since = 0.0  # when the oldest session file now due for the writer thread fell due
         self._unflushed: dict[str, tuple[int, float]] = {}  # changes kept in memory, and since when
         self._templates: dict[str, dict[str, Any]] = {}  # template snapshots read or written, by ref
         self._template_models: dict[str, Template] = {}  # the same, validated once
@@ -1921,6 +1922,8 @@ class Store:
 
     def _write_later(self, session: Session) -> None:
         """Have the session's file written by the writer thread, as soon as the store's lock is free."""
+        if not self._write_due:
+            self._due_since = time.monotonic()  # (the writer waits for a pause at most so long from here)
         self._write_due[session.id] = session
         if self._writer is None or not self._writer.is_alive():
             self._writer_stop = False
@@ -2043,9 +2046,11 @@ class Store:
     def _wait_for_quiet(self) -> None:
         """In the writer thread: return once no change has been acknowledged for ``write_when_quiet`` seconds,
         or ``write_wait_at_most`` seconds from now, or when the writer is told to stop."""
-        give_up = time.monotonic() + self.write_wait_at_most
         while not self._writer_stop:
             at = time.monotonic()
+            # From when the oldest write now due fell due: one written meanwhile by a flush (or by
+            # wait_for_file_writes) does not shorten the wait for one falling due later.
+            give_up = self._due_since + self.write_wait_at_most
             wait = min(self._last_ack + self.write_when_quiet, give_up) - at
             if wait <= 0:
                 return
