@@ -31,12 +31,15 @@ def start_session(
     date: dt.date | None = None,
     participants: list[str] | None = None,
     ground_rules_agreed: bool = False,
+    session_id: str | None = None,
 ) -> Session:
+    """Make a session and write it (durable before this returns). ``session_id``: one from
+    ``store.new_session_id`` taken beforehand (the set-up screen reads the team's actions meanwhile)."""
     now = clock()
     date = date or now.date()
     title = clean_text(title).strip() or f"{template.name}, {date:%-d %B %Y}"
     session = Session(
-        id=store.new_session_id(date),
+        id=session_id or store.new_session_id(date),
         template=template,
         title=" ".join(title.split()),
         team=" ".join(clean_text(team).split()),

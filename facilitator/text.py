@@ -55,9 +55,19 @@ def one_line(text: str) -> str:
     return " ".join(visible(text).split())
 
 
+_ISO_DAY = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+
+
 def parse_date(text: str) -> dt.date:
     """'2026-11-22', '22/11/2026' or '22-11-2026' to a date; ValueError with a clear message otherwise."""
     text = text.strip()
+    if _ISO_DAY.fullmatch(text):
+        # The set-up screen's own date, as it fills it in: without strptime, whose first use in a process takes
+        # several milliseconds (at the moment a session is started).
+        try:
+            return dt.date.fromisoformat(text)
+        except ValueError:
+            pass
     for fmt in ("%Y-%m-%d", "%d/%m/%Y", "%d-%m-%Y", "%d.%m.%Y"):
         try:
             return dt.datetime.strptime(text, fmt).date()

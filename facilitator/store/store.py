@@ -372,6 +372,17 @@ def _no_gc():
             gc.enable()
 
 
+class _Made(NamedTuple):
+    """The writer thread's job for a session just made: its file's bytes, its backup's, the journal length the file
+    holds, the number of this write (see create_session); ``backed_up`` once the backup is written."""
+
+    data: bytes
+    backup: bytes
+    journal_bytes: int
+    number: int
+    backed_up: bool = False
+
+
 class _Add:
     """A contribution recorded, to be added to its session's TinyDB (see _apply_changes)."""
 
@@ -445,6 +456,9 @@ class Store:
         self._seq: dict[str, int] = {}
         self._journal_bytes: dict[str, int] = {}
         self._dirty: dict[str, Session] = {}  # session file behind the journal: rewrite whole next time
+        #: sessions made whose file and backup the writer thread writes (made, not yet backed up: see create_session)
+        self._unbacked: set[str] = set()
+        self._due_since = 0.0  # when the oldest session file now due for the writer thread fell due
         self._unflushed: dict[str, tuple[int, float]] = {}  # changes kept in memory, and since when
         self._templates: dict[str, dict[str, Any]] = {}  # template snapshots read or written, by ref
         self._template_models: dict[str, Template] = {}  # the same, validated once
@@ -1847,6 +1861,8 @@ class Store:
                 atomic_write(self._backup_path(session.id), self._self_contained(self._session_path(session.id), data))
             except (OSError, DamagedFileError):
                 pass
+            else:
+                self._unbacked.discard(session.id)
         return True
 
     def _write_now(self, session_id: str) -> bytes | None:
@@ -1906,12 +1922,60 @@ class Store:
 
     def _write_later(self, session: Session) -> None:
         """Have the session's file written by the writer thread, as soon as the store's lock is free."""
+        if not self._write_due:
+            self._due_since = time.monotonic()  # (the writer waits for a pause at most so long from here)
         self._write_due[session.id] = session
         if self._writer is None or not self._writer.is_alive():
             self._writer_stop = False
             self._writer = threading.Thread(target=self._writer_loop, name="facilitator-session-files", daemon=True)
             self._writer.start()
         self._writer_wake.set()
+
+    def _prepare_made(self, session: Session) -> "_Made":
+        """Under both locks: the bytes of a session just made (its file and, for the backup, standing alone)."""
+        seq, journal_bytes = self._seq.get(session.id, 0), self._journal_bytes.get(session.id, 0)
+        data = self._file_bytes(session, seq, journal_bytes)
+        backup = self._self_contained(self._session_path(session.id), data)
+        number = self._writes[session.id] = self._writes.get(session.id, 0) + 1
+        return _Made(data, backup, journal_bytes, number)
+
+    def _write_made(self, session_id: str, made: "_Made") -> "_Made | OSError":
+        """Holding the file lock: a session's first file, then its backup (a backup that cannot be written is
+        left for the next change that writes one, as after any change)."""
+        try:
+            # No fsync of the folder, as for every session file: if a power cut undoes the rename, the journal
+            # holds the session.
+            atomic_write(self._session_path(session_id), made.data, sync_dir=False)
+        except OSError as exc:
+            return exc
+        try:
+            atomic_write(self._backup_path(session_id), made.backup)
+        except OSError:
+            return made
+        return made._replace(backed_up=True)
+
+    def _made_written(self, session_id: str, session: Session, made: "_Made") -> None:
+        """Under the store's lock: a session's first file is written; it is no longer behind its journal
+        (unless it changed meanwhile: then that change rewrote it, or will)."""
+        if self._dirty.get(session_id) is not session:
+            return
+        db = TinyDB(storage=AtomicJSONStorage, path=self._session_path(session_id), sync_dir=False)
+        db.storage.preload(made.data)
+        self._session_dbs[session_id] = db
+        self._file_sizes[session_id] = (len(made.data), made.journal_bytes)
+        self._dirty.pop(session_id, None)
+
+    def _write_unbacked(self) -> None:
+        """Under the store's lock: the backups of sessions made and not yet backed up, from their files."""
+        for session_id in list(self._unbacked):
+            if session_id in self._dirty:
+                continue  # its file is behind: backed up once it is written
+            path = self._session_path(session_id)
+            try:
+                atomic_write(self._backup_path(session_id), self._self_contained(path, path.read_bytes()))
+            except (OSError, DamagedFileError):
+                continue
+            self._unbacked.discard(session_id)
 
     def _writer_loop(self) -> None:
         """The writer thread: prepares the due files under the store's lock, then writes them holding only the
@@ -1931,6 +1995,10 @@ class Store:
                 self._file_lock.acquire()
                 try:
                     for session_id in due:
+                        made = self._dirty.get(session_id) if session_id in self._unbacked else None
+                        if made is not None:  # a session just made: its whole file and its backup
+                            jobs.append((session_id, made, self._prepare_made(made)))
+                            continue
                         session = self._live.get(session_id)
                         try:
                             jobs.append((session_id, session, self._prepare_write(session_id)))
@@ -1943,6 +2011,9 @@ class Store:
             results = []
             try:
                 for session_id, session, job in jobs:
+                    if isinstance(job, _Made):
+                        results.append((session_id, session, self._write_made(session_id, job), job.number))
+                        continue
                     if not isinstance(job, tuple):
                         results.append((session_id, session, job, None))
                         continue
@@ -1958,9 +2029,13 @@ class Store:
             with self._thread_lock:
                 try:
                     for session_id, session, outcome, number in results:
+                        if isinstance(outcome, _Made) and outcome.backed_up:
+                            self._unbacked.discard(session_id)  # (the backup of the session as it was made)
                         if number is not None and self._writes.get(session_id) != number:
                             continue  # written again since: that write is the one that counts
-                        if isinstance(outcome, OSError):
+                        if isinstance(outcome, _Made):
+                            self._made_written(session_id, session, outcome)
+                        elif isinstance(outcome, OSError):
                             if session is not None:
                                 self._write_failed(session, outcome)
                         elif isinstance(outcome, tuple):
@@ -1971,9 +2046,11 @@ class Store:
     def _wait_for_quiet(self) -> None:
         """In the writer thread: return once no change has been acknowledged for ``write_when_quiet`` seconds,
         or ``write_wait_at_most`` seconds from now, or when the writer is told to stop."""
-        give_up = time.monotonic() + self.write_wait_at_most
         while not self._writer_stop:
             at = time.monotonic()
+            # From when the oldest write now due fell due: one written meanwhile by a flush (or by
+            # wait_for_file_writes) does not shorten the wait for one falling due later.
+            give_up = self._due_since + self.write_wait_at_most
             wait = min(self._last_ack + self.write_when_quiet, give_up) - at
             if wait <= 0:
                 return
@@ -1985,6 +2062,14 @@ class Store:
         if not due or not self.still_ours():
             return
         for session_id in due:
+            made = self._dirty.get(session_id) if session_id in self._unbacked else None
+            if made is not None:
+                try:
+                    self._write_session_file(made)
+                except OSError:
+                    continue  # still in the journal; written whole at the next change, flush or start
+                self._write_unbacked()
+                continue
             session = self._live.get(session_id)
             try:
                 self._write_now(session_id)
@@ -2030,6 +2115,7 @@ class Store:
                     self._write_session_file(session)
                 except OSError:
                     pass
+            self._write_unbacked()
 
     def new_session_id(self, date: dt.date) -> str:
         return f"{date:%Y%m%d}-{self._id_factory()}"
@@ -2046,12 +2132,19 @@ class Store:
             ops = [{"op": "create", "session": session_header(session)}]
             ops += [{"op": "add", "contribution": contribution_doc(c)} for c in session.contributions]
             try:
-                seq, end = self._acknowledge(session.id, *ops)
+                _, end = self._acknowledge(session.id, *ops)
             except NotSavedError:
                 self._seq.pop(session.id, None)
                 raise
-            ok = self._after_ack(session, seq, end, None, backup=True)
-            self._put_summary(session, stale=not ok)
+            # The journal's line is the acknowledgement. The session file and its backup are written just after,
+            # by the writer thread (three fsyncs that once held up the new session's first screen): until then
+            # the session is one whose file is behind its journal, written whole at its next change, a flush or
+            # close, and a crash meanwhile rebuilds it from the journal at the next start, with nothing lost.
+            self._journal_bytes[session.id] = end
+            self._dirty[session.id] = session
+            self._unbacked.add(session.id)
+            self._put_summary(session)
+            self._write_later(session)
             return session
 
     def add_contribution(self, session: Session, contribution: Contribution) -> None:
@@ -2251,4 +2344,5 @@ class Store:
                 atomic_write(target, data)
             except OSError:
                 return None
+            self._unbacked.discard(session.id)
             return target

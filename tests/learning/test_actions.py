@@ -91,6 +91,94 @@ async def test_follow_up_round_at_the_start_of_a_teams_next_session(store, libra
         again.close()
 
 
+async def test_the_follow_up_round_is_first_drawn_with_the_teams_actions(store, library, clock, monkeypatch):
+    """No empty round first, then its rows a moment later: when the round is laid out on the screen, the team's
+    actions are in it, even on a slow disk (50 ms to read them)."""
+    import asyncio
+
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15",
+                     date=dt.date(2026, 10, 1))
+    from facilitator.tui.screens import learning_data
+
+    made = learning_data.ActionSource.__init__
+
+    def slow_source(self, *args, **kwargs):  # noqa: ANN001
+        import time
+
+        time.sleep(0.05)
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(learning_data.ActionSource, "__init__", slow_source)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#team", Input).value = "Family Support 2"
+        app.screen.query_one("#agreed").value = True
+        await pilot.pause()
+        await app.screen.run_action("start")  # ctrl+s, and back at once: what the screen shows is watched from here
+
+        def table_on_screen():
+            screen = app.screen
+            if not isinstance(screen, FollowUpScreen):
+                return None
+            table = screen.query("#actions-table")
+            return table.first() if table and table.first().size.height > 0 else None
+
+        for _ in range(2000):  # until the round is laid out (and so drawn: Textual paints right after the layout)
+            table = table_on_screen()
+            if table is not None:
+                break
+            await asyncio.sleep(0.001)
+        assert table is not None, "the follow-up round was not shown"
+        assert [row[0] for row in table.rows] == ["Share the morning plan", "Invite school nurse"]
+        assert "2 open actions, 1 overdue" in str(app.screen.query_one("#actions-status", Static).render())
+
+
+async def test_a_session_that_cannot_be_written_shows_no_round_and_starting_again_does(
+    store, library, clock, data_dir, monkeypatch
+):
+    """The team's actions are read from the moment ctrl+s is pressed, before the session is written: if it cannot
+    be written, the set-up screen says so and no round comes up; once the disk has room, ctrl+s starts it."""
+    import asyncio
+    import errno
+
+    from tests.store.helpers import FailingIO
+
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    before = {s.id for s in store.list_sessions()}
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        setup = app.screen
+        assert isinstance(setup, SetupScreen)
+        setup.query_one("#team", Input).value = "Family Support 2"
+        setup.query_one("#agreed").value = True
+        await pilot.pause()
+        io = FailingIO(monkeypatch, data_dir)
+        io.fail_write(errno.ENOSPC)
+        await pilot.press("ctrl+s")
+        await asyncio.sleep(0.3)  # the actions read for the session that was not made have arrived meanwhile
+        await pilot.pause()
+        assert app.screen is setup
+        error = str(setup.query_one("#setup-error", Static).render())
+        assert "Not saved" in error and "disk is full" in error
+        assert {s.id for s in store.list_sessions()} == before
+
+        io.restore()
+        await pilot.press("ctrl+s")
+        await wait_ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        assert [row[0] for row in screen.query_one("#actions-table").rows] == ["Share the morning plan"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert {s.id for s in store.list_sessions()} - before == {app.screen.session.id}
+
+
 async def test_no_open_actions_goes_straight_to_the_session(store, library, clock):
     first = reviewed_session(store, library, clock, action="Share the morning plan")
     action = _actions(store)[0]

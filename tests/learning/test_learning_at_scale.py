@@ -8,6 +8,7 @@ import datetime as dt
 import shutil
 import subprocess
 import sys
+import threading
 from pathlib import Path
 from typing import NamedTuple
 
@@ -195,11 +196,10 @@ async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_
     from facilitator.tui.screens import learning_data
 
     made = learning_data.ActionSource.__init__
+    disk_answers = threading.Event()
 
     def slow_source(self, *args, **kwargs):  # noqa: ANN001
-        import time
-
-        time.sleep(1.0)
+        disk_answers.wait(30)  # until the test has typed (at most 30 s)
         made(self, *args, **kwargs)
 
     monkeypatch.setattr(learning_data.ActionSource, "__init__", slow_source)
@@ -213,6 +213,7 @@ async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_
         note.focus()
         await pilot.press(*"typing")
         assert note.value == "typing"  # typed while the actions are read
+        disk_answers.set()
         await wait_ready(pilot)
         table = screen.table
         assert table.row_count == len(expected)

@@ -64,6 +64,7 @@ def test_recording_does_not_touch_the_index_or_other_sessions(data_dir, library)
     template = library.get("serious-success-review")
     other = new_session(store, template, clock, title="Another session")
     session = new_session(store, template, clock)
+    store.wait_for_file_writes()  # the new sessions' files and backups (written just after they are made)
     before = {p: (p.stat().st_mtime_ns, p.read_bytes()) for p in data_dir.rglob("*") if p.is_file()}
     for n in range(20):
         record_contribution(store, session, f"Said {n}.", None, clock)

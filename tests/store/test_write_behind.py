@@ -19,6 +19,7 @@ async def test_a_slow_session_file_write_never_holds_up_recorded(data_dir, libra
     clock = fixed_clock()
     store = Store(data_dir, clock=clock).open()
     session = new_session(store, library.get("serious-success-review"), clock)
+    store.wait_for_file_writes()  # its first file (written just after it is made)
     session_file = f"{session.id}.json"
     started, finished, release = threading.Event(), threading.Event(), threading.Event()
     real_fsync = os.fsync
@@ -80,6 +81,7 @@ def test_in_a_burst_of_changes_the_session_file_is_rewritten_once_recording_paus
     store = Store(data_dir, clock=clock).open()
     try:
         session = new_session(store, library.get("serious-success-review"), clock)
+        store.wait_for_file_writes()  # its first file (written just after it is made)
         store.write_when_quiet = 0.5  # (a long pause, so that a slow machine does not make one mid-burst)
         path = data_dir / "sessions" / f"{session.id}.json"
         written = path.stat().st_ino  # the file is replaced whole (a new inode) each time it is written
@@ -95,3 +97,52 @@ def test_in_a_burst_of_changes_the_session_file_is_rewritten_once_recording_paus
         assert [c.text for c in on_disk.contributions] == texts
     finally:
         store.close()
+
+
+def test_a_new_session_gets_its_file_and_backup_just_after_it_is_made(data_dir, library):
+    """Making a session waits for its journal line alone (what ctrl+s on the set-up screen waits for); its file and
+    its backup follow by themselves a moment later, with no other change, as any later start would find them."""
+    from facilitator.store.store import _session_from_file
+
+    clock = fixed_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        session = new_session(store, library.get("serious-success-review"), clock, title="Made and left alone")
+        assert (data_dir / "sessions" / f"{session.id}.journal.jsonl").exists()
+        path = data_dir / "sessions" / f"{session.id}.json"
+        backup = data_dir / "backups" / f"{session.id}.json"
+        until = time.monotonic() + 10
+        while not (path.exists() and backup.exists()) and time.monotonic() < until:
+            time.sleep(0.02)
+        assert path.exists(), "the new session's file was never written"
+        assert backup.exists(), "the new session's backup was never written"
+        for written in (path, backup):
+            on_disk, _ = _session_from_file(written, written.read_bytes(), store.resolve_template)
+            assert on_disk.title == "Made and left alone" and on_disk.team == session.team
+        # Its file is now the session as made: recording goes on from it.
+        from facilitator.session_ops import record_contribution
+
+        record_contribution(store, session, "The first point.", None, clock)
+    finally:
+        store.close()
+    again = Store(data_dir, clock=fixed_clock()).open()
+    try:
+        assert [c.text for c in again.load_session(session.id).contributions] == ["The first point."]
+        assert not again.notices
+    finally:
+        again.close()
+
+
+def test_a_session_made_just_before_the_app_closes_has_its_file_and_backup(data_dir, library):
+    clock = fixed_clock()
+    store = Store(data_dir, clock=clock).open()
+    session = new_session(store, library.get("serious-success-review"), clock, title="Made, then quit at once")
+    store.close()  # (ctrl+q on the follow-up round, before the writer thread got to it)
+    assert (data_dir / "sessions" / f"{session.id}.json").exists()
+    assert (data_dir / "backups" / f"{session.id}.json").exists()
+    again = Store(data_dir, clock=fixed_clock()).open()
+    try:
+        assert [s.title for s in again.unfinished_sessions()] == ["Made, then quit at once"]
+        assert not again.notices
+    finally:
+        again.close()

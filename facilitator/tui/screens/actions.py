@@ -10,8 +10,10 @@ lists it.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import dataclasses
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from rich.text import Text
@@ -33,6 +35,8 @@ from ..widgets.key_bar import KeyBar
 
 if TYPE_CHECKING:  # the pydantic models are loaded when a status is changed, not to list the actions
     from ...models import ActionStatusChange, Session
+
+LOOKING = "Looking for this team's open learning actions…"
 
 STATUS_KEYS = {
     "d": ActionStatus.done,
@@ -414,17 +418,70 @@ class ActionTableScreen(Screen):
         raise NotImplementedError
 
 
+class TeamActions:
+    """A team's open learning actions for the follow-up round of its new session, read in a worker from the moment
+    this is made: the set-up screen makes it before the session, so the reading goes on while the session is
+    written (its fsyncs) and the round is composed. ``changed``: the round's changed rows, shown changed."""
+
+    def __init__(self, app, team: str, session_id: str) -> None:  # noqa: ANN001 - FacilitatorApp
+        self.team = team
+        self.session_id = session_id
+        self.changed: dict[str, ActionRow] = {}
+        #: once read: (True, (source, actions, overdue)) or (False, the problem in a few words)
+        self.found: tuple[bool, object] | None = None
+        self.arrived = asyncio.Event()
+        #: called on the app's thread when they arrive (the round, once it is up)
+        self.on_arrival: Callable[[], None] | None = None
+        today, changed = app.clock().date(), self.changed
+
+        def read() -> None:
+            try:
+                source = ActionSource(app, team=team, skip_session=session_id)
+                actions, overdue = source.listing(True, changed, today)
+                actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
+            except Exception as exc:  # noqa: BLE001 - one sentence on the screen, never a stopped app
+                found: tuple[bool, object] = (False, str(exc) or type(exc).__name__)
+            else:
+                found = (True, (source, actions, overdue))
+            if app.is_running:
+                app.call_from_thread(self._arrive, found)
+
+        app.run_worker(read, thread=True, group="follow-up", exit_on_error=False)
+
+    def _arrive(self, found: tuple[bool, object]) -> None:
+        self.found = found
+        self.arrived.set()
+        if self.on_arrival is not None:
+            self.on_arrival()
+
+    def fits(self, session: Session) -> bool:
+        return self.session_id == session.id and team_key(self.team) == team_key(session.team)
+
+
 class FollowUpScreen(ActionTableScreen):
-    """Shown when a new session starts for a team with open actions from earlier sessions."""
+    """Shown when a new session starts for a team with open actions from earlier sessions.
+
+    The team's actions are read in a worker (``TeamActions``) begun before the session is made, while the session
+    is written and the screen composed. The screen waits for them, up to ``WAIT_FOR_ROWS``, before it is first
+    drawn, so the round appears with its rows instead of an empty table and then the rows (two layouts and
+    paints of the screen). The app's event loop runs meanwhile; keys pressed then are handled once the screen is
+    up. If the reading takes longer (a history still being read at start), the screen is drawn saying so and
+    filled when it ends.
+    """
 
     BINDINGS = ActionTableScreen.BINDINGS + [
         Binding("ctrl+s", "done", "Start the session", priority=True),
         Binding("escape", "skip", "Skip"),
     ]
+    #: seconds the screen waits for the team's actions before it is first drawn (they take a few ms to read)
+    WAIT_FOR_ROWS = 0.1
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, actions: TeamActions | None = None) -> None:
         super().__init__()
         self.session = session
+        self.team_actions = actions
+        if actions is not None:
+            self.changed = actions.changed
 
     def compose(self) -> ComposeResult:
         yield Header()
@@ -441,20 +498,33 @@ class FollowUpScreen(ActionTableScreen):
             [("Action", None), ("Owner", 14), ("Due", 18), ("Agreed", 15), ("Status", 18)], id="actions-table"
         )
         yield from self.note_row()
-        yield Static("", id="actions-status", markup=False)
+        yield Static(LOOKING, id="actions-status", markup=False)
         yield KeyBar()
 
-    def on_mount(self) -> None:
+    async def on_mount(self) -> None:
         self.sub_title = make_replacer(self.session.redactions)(self.session.title)
         self.table.focus()
-        self._status("Looking for this team's open learning actions…")
-        self.start_reading()
+        reading = self.team_actions
+        if reading is None:
+            reading = self.team_actions = TeamActions(self.app, self.session.team, self.session.id)
+            self.changed = reading.changed
+        if not reading.arrived.is_set():
+            with contextlib.suppress(asyncio.TimeoutError):
+                await asyncio.wait_for(reading.arrived.wait(), self.WAIT_FOR_ROWS)
+        reading.on_arrival = self._arrived
+        if reading.found is not None:
+            self._arrived()
 
-    def read_actions(self) -> tuple[ActionSource, Sequence[ActionRow], int]:
-        source = ActionSource(self.app, team=self.session.team, skip_session=self.session.id)
-        actions, overdue = source.listing(True, self.changed, self.app.clock().date())
-        actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
-        return source, actions, overdue
+    def _arrived(self) -> None:
+        reading = self.team_actions
+        if reading is None or reading.found is None:
+            return
+        read, value = reading.found
+        reading.on_arrival = None
+        if read:
+            self.actions_read(value)  # type: ignore[arg-type]
+        else:
+            self.actions_failed(value)  # type: ignore[arg-type]
 
     def actions_read(self, found: tuple[ActionSource, Sequence[ActionRow], int]) -> None:
         if not self.is_attached or self.app.screen is not self:
@@ -601,13 +671,16 @@ class ActionsScreen(ActionTableScreen):
         self.query_one("#action-history", Static).update(text)
 
 
-def open_with_follow_up(app, session: Session) -> None:  # noqa: ANN001 - FacilitatorApp
+def open_with_follow_up(app, session: Session, actions: TeamActions | None = None) -> None:  # noqa: ANN001
     """Open a new session, first showing its team's open learning actions from earlier sessions, if any.
 
-    The round is shown at once and its actions are read in a worker; with none, the session opens."""
+    The actions are read in a worker (``actions``, begun before the session was made, or begun here), while the
+    round is composed; with none, the session opens."""
     if not session.team.strip():
         app.open_session(session)
         return
-    while len(app.screen_stack) > 1:
-        app.pop_screen()
-    app.push_screen(FollowUpScreen(session))
+    if actions is None or not actions.fits(session):
+        actions = TeamActions(app, session.team, session.id)
+    # Over the set-up screen, which is removed with it when the session opens: taking the set-up screen away
+    # first would have Textual lay out and paint the round again once that screen's widgets are removed.
+    app.push_screen(FollowUpScreen(session, actions))

@@ -195,21 +195,27 @@ class SetupScreen(Screen):
                 near=self.query_one("#agreed", Checkbox),
             )
             return
+        from .actions import TeamActions, open_with_follow_up
+
+        store = self.app.store
+        team = self.teams.get(team_key(values["team"]), (values["team"], ""))[0]
+        session_id = store.new_session_id(date)
+        # The team's open actions for the follow-up round are read meanwhile (dropped if the session is not made).
+        actions = TeamActions(self.app, team, session_id) if team.strip() else None
         try:
             session = start_session(
-                self.app.store,
+                store,
                 self.template,
                 clock=self.app.clock,
                 title=values["title"],
-                team=self.teams.get(team_key(values["team"]), (values["team"], ""))[0],
+                team=team,
                 facilitator=values["facilitator"],
                 date=date,
                 participants=split_participants(values["participants"]),
                 ground_rules_agreed=True,
+                session_id=session_id,
             )
         except StoreError as exc:
             self._error(str(exc), near=self.query_one("#start", Button))
             return
-        from .actions import open_with_follow_up
-
-        open_with_follow_up(self.app, session)
+        open_with_follow_up(self.app, session, actions)

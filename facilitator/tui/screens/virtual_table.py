@@ -14,7 +14,7 @@ from rich.segment import Segment
 from rich.style import Style
 from rich.text import Text
 from textual.binding import Binding
-from textual.geometry import Size
+from textual.geometry import Region, Size
 from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
@@ -56,6 +56,7 @@ class VirtualTable(ScrollView, can_focus=True):
         super().__init__(id=id)
         self.columns = columns  # (title, width); None: share what is left
         self.rows: Sequence[tuple[str | Text, ...]] = []
+        self._style_now: Style | None = None  # while the lines are drawn (render_lines)
 
     @property
     def row_count(self) -> int:
@@ -64,15 +65,14 @@ class VirtualTable(ScrollView, can_focus=True):
     def set_rows(self, rows: Sequence[tuple[str | Text, ...]]) -> None:
         """A list, or any sequence (rows may be made only when drawn)."""
         self.rows = rows
-        self.virtual_size = Size(self.size.width, len(rows) + 1)
+        # No width: the rows are cut to the table's width, never scrolled sideways. So a change of size needs no
+        # new virtual size (and no second layout of the screen when the table is first laid out).
+        self.virtual_size = Size(0, len(rows) + 1)
         self.cursor_row = min(self.cursor_row, max(0, len(rows) - 1))
         # From the top, but never with the cursor (what enter and e act on) out of sight.
         visible = max(1, self.size.height - 1)
         self.scroll_to(y=max(0, self.cursor_row - visible + 1), animate=False)
         self.refresh()
-
-    def on_resize(self) -> None:
-        self.virtual_size = Size(self.size.width, len(self.rows) + 1)
 
     def _widths(self, total: int) -> list[int]:
         fixed = sum(w + 1 for _, w in self.columns if w is not None)
@@ -104,8 +104,20 @@ class VirtualTable(ScrollView, can_focus=True):
         start = top * visible // total
         end = max(start + 1, -(-(top + visible) * visible // total))
         on_bar = start <= y - 1 < end
-        style = self.rich_style + self.get_component_rich_style("virtual-table--position")
+        style = self._base_style() + self.get_component_rich_style("virtual-table--position")
         return Strip([Segment("▐" if on_bar else " ", style)], 1)
+
+    def render_lines(self, crop: Region) -> list[Strip]:
+        # The table's own style, worked out once for every line drawn now: Textual works it out at each use from
+        # the styles of every ancestor, which took most of the time of drawing a line.
+        self._style_now = self.rich_style
+        try:
+            return super().render_lines(crop)
+        finally:
+            self._style_now = None
+
+    def _base_style(self) -> Style:
+        return self._style_now if self._style_now is not None else self.rich_style
 
     def render_line(self, y: int) -> Strip:
         marker = self._position_cell(y)
@@ -114,7 +126,7 @@ class VirtualTable(ScrollView, can_focus=True):
         return Strip.join([self._render_row(y, self.size.width - 1), marker])
 
     def _render_row(self, y: int, width: int) -> Strip:
-        base = self.rich_style
+        base = self._base_style()
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
             return self._line([Text(t) for t, _ in self.columns], width, base + header)

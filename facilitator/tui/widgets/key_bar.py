@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
+from rich.style import Style
 from rich.text import Text
 from textual import events
 from textual.widget import Widget
@@ -61,6 +62,9 @@ class KeyBar(Widget, can_focus=False):
         self.show_command_palette = show_command_palette
         #: (first cell, last cell + 1, key) of each key drawn, for clicks
         self._spans: list[tuple[int, int, _Key]] = []
+        #: while the bar is drawn: the styles of a key, its description and the whole item; each key's text
+        self._styles: tuple[Style, Style, Style] = (Style(), Style(), Style())
+        self._items: dict[_Key, Text] = {}
 
     def on_mount(self) -> None:
         self.screen.bindings_updated_signal.subscribe(self, self._bindings_changed)
@@ -95,14 +99,18 @@ class KeyBar(Widget, can_focus=False):
         return shown, palette
 
     def _item(self, key: _Key) -> Text:
-        key_style = self.get_component_rich_style("key-bar--key")
-        description_style = self.get_component_rich_style("key-bar--description")
+        # Each key's text made once a drawing (the bar is drawn with every frame of a new screen).
+        item = self._items.get(key)
+        if item is not None:
+            return item
+        key_style, description_style, item_style = self._styles
         item = Text.assemble((f" {key.display} ", key_style), (f"{key.description} ", description_style))
         if not key.description:
             item = Text(key.display, style=key_style)
-        item.stylize_before(self.get_component_rich_style("key-bar--item"))
+        item.stylize_before(item_style)
         if not key.enabled:
             item.stylize("dim")
+        self._items[key] = item
         return item
 
     def _fitting(self, shown: list[_Key], room: int) -> list[_Key]:
@@ -124,6 +132,12 @@ class KeyBar(Widget, can_focus=False):
         return [key for key in shown if id(key) in kept]
 
     def render(self) -> Text:
+        self._styles = (
+            self.get_component_rich_style("key-bar--key"),
+            self.get_component_rich_style("key-bar--description"),
+            self.get_component_rich_style("key-bar--item"),
+        )
+        self._items = {}
         shown, palette = self.keys()
         width = self.size.width
         # The command palette's key stays at the right edge, as in Textual's Footer; the screen's keys take
