@@ -21,6 +21,7 @@ from ...models import Template, split_participants
 from ...session_ops import start_session
 from ...text import parse_date, team_key
 from ...store import StoreError
+from ..collector import set_aside
 from ..widgets.tick_box import TickBox
 from ..widgets.key_bar import KeyBar
 
@@ -107,6 +108,7 @@ class SetupScreen(Screen):
         self.query_one("#team-note").display = False
         self.sub_title = self.template.name
         self.query_one("#title", Input).focus()
+        self.call_after_refresh(set_aside)  # once drawn, while the form is filled in (see collector.py)
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         """Enter moves to the next field, as on a paper form (on the team, it takes the team suggested)."""
