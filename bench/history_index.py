@@ -93,6 +93,7 @@ sys.path.insert(0, {root!r})
 from facilitator.cli import make_app
 from facilitator.settings import Settings
 from facilitator.store import Store
+from textual.css.query import NoMatches
 
 def send(app, key, char=None):
     # a key as the terminal sends it, without waiting (Pilot's press waits for the app to go idle)
@@ -100,6 +101,13 @@ def send(app, key, char=None):
     event = events.Key(key, char)
     event.set_sender(app)
     app._driver.send_message(event)
+
+def listed(app):
+    try:
+        return app.screen.query_one("#history-sessions").row_count
+    except NoMatches:  # the screen is pushed, its widgets not composed yet
+        return 0
+
 
 async def drawn(app):
     # the moment the screen has been drawn after what was just done
@@ -168,7 +176,7 @@ async def main(kind, folder):
             for _ in range(6):
                 t = time.perf_counter()
                 send(app, "h", "h")
-                while not isinstance(app.screen, HistoryScreen) or not app.screen.query_one("#history-sessions").row_count:
+                while not isinstance(app.screen, HistoryScreen) or not listed(app):  # (pushed before composed)
                     await asyncio.sleep(0.001)
                 opened.append(await drawn(app) - t)
                 out["rows"] = app.screen.query_one("#history-sessions").row_count
