@@ -31,6 +31,7 @@ from facilitator.learning.facts import (
 from facilitator.record.redact import _GAP, _folded_with_places, fold, make_replacer, name_key
 from facilitator.store.index import SessionData
 from facilitator.text import one_line
+from tests.privacy.helpers import SEPARATOR, leaks
 
 # ---------------------------------------------------------------------- the code as it was, word for word
 # (record/redact.py's make_replacer and learning/facts.py's session_data before they were made quicker), but
@@ -295,15 +296,32 @@ QUICK = settings(max_examples=150, deadline=None, suppress_health_check=[HealthC
 MANY = settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
+def _shown(rows: SessionData) -> str:
+    """Every text of a session's rows that the history, search, themes, actions and digest show to the group
+    (the people are kept as typed: the digest shows them by initials)."""
+    return SEPARATOR.join([
+        rows.title, rows.team, *rows.texts, *(t for s in rows.strengths for t in s[1:]),
+        *(t for a in rows.actions for t in a[3:]), *rows.tags,
+        *(v for r in rows.reviews for v in r.values() if isinstance(v, str)),
+    ])
+
+
 def _same_rows(session) -> None:  # noqa: ANN001
     header, docs = session
-    assert session_data(header, docs) == old_session_data(header, docs)
+    rows = session_data(header, docs)
+    # What a user would see: no listed name in anything the history shows, and no safeguarding concern.
+    assert not leaks(_shown(rows), header["redactions"])
+    assert len(rows.texts) == sum(1 for d in docs if not d.get("safeguarding")
+                                  and d["phase_id"] in {p["id"] for p in header["template"]["phases"]})
+    assert rows == old_session_data(header, docs)  # and all of it as the earlier code made it
 
 
 def _same_replacement(listed, data) -> None:  # noqa: ANN001
     names = {name: data.draw(st.sampled_from(REPLACEMENTS)) for name in listed}
     text = data.draw(texts(listed))
-    assert make_replacer(names)(text) == old_make_replacer(names)(text)
+    replaced = make_replacer(names)(text)
+    assert not leaks(replaced, names), "a listed name left in what the group record shows"
+    assert replaced == old_make_replacer(names)(text)
 
 
 listed_names = st.lists(st.sampled_from(NAMES), min_size=1, max_size=4, unique=True)
