@@ -103,9 +103,9 @@ def format_names(names: dict[str, str]) -> str:
     return "\n".join(f"{name} -> {replacement}" for name, replacement in names.items())
 
 
-def _alone(name: str) -> re.Pattern[str]:
-    """One name's pattern, as make_replacer's alternatives match it (without the word edges)."""
-    return re.compile(_GAP.join(re.escape(part) for part in name.split()), re.IGNORECASE)
+def _spelled(name: str) -> str:
+    """One name's pattern, as typed in any case with any whitespace between its words (no word edges)."""
+    return _GAP.join(re.escape(part) for part in name.split())
 
 
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
@@ -121,7 +121,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds so
     # names starting or ending in punctuation (phone numbers, emails) work too. A following "'s" or "’s"
     # is left in place, so possessives come out as "Child A's".
-    alternatives = "|".join(_GAP.join(re.escape(part) for part in name.split()) for name in ordered)
+    alternatives = "|".join(_spelled(name) for name in ordered)
     pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
 
     found: dict[str, str] = {}  # each spelling met, with its replacement (the same few come again and again)
@@ -137,7 +137,9 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
                 # Matched ignoring case in a spelling that folds to no listed name (the regular expression takes
                 # "ı", "i" and "I" as one letter, as "ſ" and "s", where case folding does not): the name whose
                 # own pattern it is gets replaced, never the text left as typed (it may hold a shorter listed name).
-                replacement = next((cleaned[name] for name in ordered if _alone(name).fullmatch(typed)), typed)
+                replacement = next(
+                    (cleaned[name] for name in ordered if re.fullmatch(_spelled(name), typed, re.IGNORECASE)), typed
+                )
             found[typed] = replacement
         return replacement
 
