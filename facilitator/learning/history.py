@@ -93,20 +93,55 @@ class HistoryIndex:
             self.db = HistoryDB.for_store(self.store, in_memory=True)
             self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
 
-    def _read_in_child(self, progress: Callable[[int, int], None]) -> None:
-        """Many sessions to read (a new data folder, a new index version): read them in a child process, which
-        writes them into the index as it goes; the sessions it could not read are read here afterwards."""
-        if not self.store.read_only:
-            self.store.flush()  # the session files in step with their journals: the child reads them as they are
-        if self.db.to_read(self.store) < CHILD_AT:
-            return
+    def start_building(self) -> bool:
+        """An index with nothing in it yet (a new data folder, a new index version) and a long history: the child
+        process that builds it started now, without waiting for the store's start-up checks (the app calls this
+        first thing after its first screen is drawn). The next ``refresh(child=True)`` follows it, and reads
+        again afterwards whatever the checks changed meanwhile (each session's files are compared with what was
+        read). False if nothing was started (a refresh going on starts it itself)."""
+        if not self._lock.acquire(blocking=False):
+            return False
         try:
-            self._child = child = subprocess.Popen(
+            if self._child is not None or self._stopped or self.loaded or self.db.path is None:
+                return False
+            return self._nothing_indexed_of_many() and self._start_child()
+        finally:
+            self._lock.release()
+
+    def _nothing_indexed_of_many(self) -> bool:
+        """The index holds no session and the data folder has many: known from a listing of the sessions folder,
+        without the store's start-up checks (which the store's own count waits for)."""
+        try:
+            with os.scandir(self.store.sessions_dir) as entries:
+                files = sum(1 for e in entries if e.name.endswith(".json"))
+            return files >= CHILD_AT and not len(self.db)
+        except (OSError, IndexDamaged):
+            return False
+
+    def _start_child(self) -> bool:
+        try:
+            self._child = subprocess.Popen(
                 [sys.executable, "-m", "facilitator.learning.rebuild", str(self.store.data_dir), str(os.getpid())],
                 stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True,
             )
         except OSError:
-            return
+            return False
+        return True
+
+    def _read_in_child(self, progress: Callable[[int, int], None]) -> None:
+        """Many sessions to read (a new data folder, a new index version): read them in a child process, which
+        writes them into the index as it goes; the sessions it could not read are read here afterwards."""
+        if self._child is None:  # (not started already by start_building)
+            # An index with nothing yet: started at once. (A session file behind its journal is read by the child
+            # through the store, journal replayed, and read again here afterwards.)
+            if not self._nothing_indexed_of_many():
+                if not self.store.read_only:
+                    self.store.flush()  # the session files in step with their journals: the child reads them as they are
+                if self.db.to_read(self.store) < CHILD_AT:
+                    return
+            if not self._start_child():
+                return
+        child = self._child
         try:
             assert child.stdout is not None
             for line in child.stdout:

@@ -158,6 +158,11 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self.run_worker(warm, thread=True, group="warm-up", exit_on_error=False)
 
     def _warm(self) -> None:
+        if self._warm_history:
+            # A long history with no index yet: its child process starts building it now, beside the checks below.
+            from .screens.learning_data import history
+
+            history(self).start_building()
         if not self.store.opening_finished:
             # The home screen was drawn from the index's head: now every session is checked, as at any start.
             self.store.finish_opening()
