@@ -28,6 +28,8 @@ only ever added):
              phases TEXT (JSON [[id, title, kind], ...]), names TEXT (JSON [[name, replacement], ...]),
              people TEXT (JSON [facilitator, participants...] as typed), reviews TEXT (JSON: the
              session's action reviews, names replaced))
+             -- indexed newest first (date, created_at), by template (template_name, template_id: the history's
+             -- filter), and by id where the session's follow-up round reviewed actions
     session_texts(k INTEGER PRIMARY KEY (= sessions.k), texts TEXT (JSON [text, ...]: each contribution's text,
              names replaced, one line, in recorded order; its place in this list is the contribution's idx),
              phases TEXT (JSON [int, ...]: each contribution's phase, an index into the session's phases),
@@ -132,6 +134,13 @@ CREATE INDEX IF NOT EXISTS actions_by_due ON actions(team_key, {ACTIONS_BY_DUE})
 """
 _LATE_NAMES = ("actions_by_owner", "actions_by_due")
 
+#: indexes added to the schema since its version was last changed (the file stays readable by the app that
+#: made it): made by the first sync that finds one missing
+_ADDED_INDEXES = """
+-- the templates the history's filter offers, read from the index alone (not a scan of every session's row)
+CREATE INDEX IF NOT EXISTS sessions_templates ON sessions(template_name, template_id);
+"""
+
 _SCHEMA = f"""
 CREATE TABLE sessions (
     k INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE, date TEXT NOT NULL, created_at TEXT NOT NULL,
@@ -142,6 +151,7 @@ CREATE TABLE sessions (
 CREATE INDEX sessions_order ON sessions(date DESC, created_at DESC);
 -- the few sessions whose follow-up round reviewed actions (read whenever actions are listed)
 CREATE INDEX sessions_reviewed ON sessions(id) WHERE reviews != '[]';
+{{ADDED_INDEXES}}
 CREATE TABLE session_texts (k INTEGER PRIMARY KEY, texts TEXT NOT NULL, phases TEXT NOT NULL, went_right TEXT NOT NULL);
 CREATE VIRTUAL TABLE contributions_fts USING fts5(text, content='', columnsize=0);
 CREATE TABLE strengths (
@@ -162,7 +172,7 @@ CREATE INDEX ratings_session ON ratings(session);
 {TALLIES_SCHEMA}
 INSERT INTO contributions_fts(contributions_fts, rank) VALUES ('automerge', 16);
 PRAGMA user_version = {SCHEMA_VERSION};
-""".replace("{LATE_INDEXES}", _LATE_INDEXES.strip())
+""".replace("{LATE_INDEXES}", _LATE_INDEXES.strip()).replace("{ADDED_INDEXES}", _ADDED_INDEXES.strip())
 
 
 class SessionData(NamedTuple):
@@ -474,6 +484,7 @@ class HistoryDB:
         self._memory: sqlite3.Connection | None = None  # the one connection of an index in memory
         self._memory_lock = threading.RLock()
         self._generation = 0  # bumped when the file is replaced: connections made before are dropped
+        self._indexes_added = -1  # the generation of the file _ADDED_INDEXES were last made in
         self.last_read = 0  # sessions read from their files by the last sync
         self.last_kept = 0  # sessions whose rows the last sync kept as they were
 
@@ -731,6 +742,7 @@ class HistoryDB:
         if wanted is None and self.unchanged(store):
             self.last_read, self.last_kept = 0, store.session_count()
             with self._write_lock, self._memory_lock if self.path is None else _nothing:
+                self._add_indexes(conn)
                 _late_indexes(conn, make=True, path=self.path)  # (a build from nothing stopped before it made them)
             return
         rows, current, indexed = self.stale(store)
@@ -743,6 +755,7 @@ class HistoryDB:
         self.last_read = len(work)
         self.last_kept = len(rows) - len(work)
         with self._write_lock, self._memory_lock if self.path is None else _nothing:
+            self._add_indexes(conn)
             # A build from nothing writes the actions without their orders and sorts them once at the end; one
             # that was stopped half way (the app closed) has them made now.
             late = not indexed and len(work) > BULK_BATCH
@@ -753,6 +766,12 @@ class HistoryDB:
             finally:
                 if late:
                     _late_indexes(conn, make=True, path=self.path)
+
+    def _add_indexes(self, conn: sqlite3.Connection) -> None:
+        """The indexes of _ADDED_INDEXES made if the file lacks them (once a file)."""
+        if self._indexes_added != self._generation:
+            conn.executescript(_ADDED_INDEXES)
+            self._indexes_added = self._generation
 
     def _write(self, conn, store, compute, progress, cancelled, read_sessions, work, indexed, current,  # noqa: ANN001
                gone, tally: bool = True) -> None:
