@@ -30,6 +30,9 @@ MAX_WORKERS = 2
 #: windows being read while one is written: the workers keep reading while the index writes a whole
 #: transaction (store/index.py's BULK_BATCH sessions), and no more than this is held in memory
 AHEAD = 3
+#: seconds to wait for a window's sessions from the workers before reading them in this process instead (a worker
+#: killed while it reads, by the system running out of memory say, leaves its window unfinished for ever)
+WAIT = 120
 
 _worker_store = None
 
@@ -46,7 +49,10 @@ def _read_one(item: tuple):  # noqa: ANN202
     from .facts import session_data
 
     sid, mark = item
-    return read_session_file(_worker_store, sid, mark, session_data)
+    try:
+        return read_session_file(_worker_store, sid, mark, session_data)
+    except Exception:  # noqa: BLE001 - read again in the writing process, through the store (see _finish)
+        return None
 
 
 def _workers() -> int:
@@ -89,7 +95,12 @@ def _read_ahead(pool, store, items: list, compute) -> Iterator[tuple]:  # noqa: 
 def _finish(store, compute, window, reading) -> Iterator[tuple]:  # noqa: ANN001
     from ..store.index import read_each
 
-    for (sid, mark), data in zip(window, reading.get()):
+    try:
+        read = reading.get(WAIT)
+    except Exception:  # noqa: BLE001 - a worker that failed or was killed: this window read here, one at a time
+        yield from read_each(store, window, compute)
+        return
+    for (sid, mark), data in zip(window, read):
         if data is not None:
             yield data, mark
         else:  # behind its journal, or not readable as it is: read here, through the store

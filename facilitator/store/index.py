@@ -1072,17 +1072,35 @@ def _due_date(due: str) -> str | None:
 
 def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> Rows | None:
     """A session's rows straight from its session file, if that file is in step with its journal (``mark``:
-    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it)."""
+    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it).
+
+    None too for a file whose content is not as the app writes it, whatever that makes ``compute`` raise (a
+    text that is a number, a date that is not one, a template without phases, values nested a thousand deep, a
+    file replaced or cut off while it is read) or the index refuse (an id not its file's, a value SQLite cannot
+    hold): the caller reads it through the store instead, which checks it whole and repairs it or says why not.
+    The session files read here passed no such check: the store checks at start only the files whose size
+    changed, and a file can change after that (a synced folder, a second computer, a disk error)."""
     if mark[0] is None:
         return None
     path = store.sessions_dir / f"{sid}.json"
     try:
         header, contributions, meta = _read_tables(path, path.read_bytes())
         if meta.get("journal_bytes") == mark[2]:
-            return rows_of(compute(store.resolve_template(header, path), contributions))
-    except (OSError, DamagedFileError):
+            return _fit(rows_of(compute(store.resolve_template(header, path), contributions)), sid)
+    except Exception:  # noqa: BLE001 - OSError, DamagedFileError, and whatever strange content makes compute raise
         pass
     return None
+
+
+def _fit(rows: Rows, sid: str) -> Rows | None:
+    """``rows`` if the index can write them as the session ``sid``'s; None if not (a header whose id is not its
+    file's, or a value of another type where the tables take text): a few tests a session, no more."""
+    head = rows.head
+    if head[0] != sid or not all(type(value) is str for value in head):
+        return None
+    if not all(type(action[1]) is str for action in rows.actions):  # (contribution ids, as the file holds them)
+        return None
+    return rows
 
 
 def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[Rows | None, Mark | None]]:
@@ -1096,15 +1114,30 @@ ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[Rows | None, Ma
 
 def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[Rows | None, Mark | None]:
     """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
-    with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
+    with its journal, through Store.load_session otherwise (then no mark: read again at the next sync).
+
+    A session the store cannot read (its notice says why), or whose rows cannot be made even from what the store
+    read, is left out: (None, None), and a sentence in the store's notices; every other session is read."""
     data = read_session_file(store, sid, mark, compute)
     if data is not None:
         return data, mark
     try:
         with store._thread_lock:
             session = store.load_session(sid)
-        return rows_of(compute(session_header(session), [contribution_doc(c) for c in session.contributions])), None
     except StoreError as exc:
         if str(exc) not in store.notices:
             store.notices.append(str(exc))
         return None, None
+    try:
+        data = _fit(rows_of(compute(session_header(session), [contribution_doc(c) for c in session.contributions])), sid)
+    except Exception:  # noqa: BLE001 - the session as the store holds it, which the history cannot read
+        data = None
+    if data is None:
+        said = (
+            f"The session {sid} (its file {store.sessions_dir / f'{sid}.json'}) could not be read for the history, "
+            f"so it is left out of the history, search, themes and digest until it can be; `facilitator export {sid}` "
+            "still writes its record."
+        )
+        if said not in store.notices:
+            store.notices.append(said)
+    return data, None
