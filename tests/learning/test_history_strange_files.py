@@ -1,0 +1,320 @@
+"""One strange session file never stops the history: the child process that builds it, the app's history, actions
+and themes screens, `facilitator digest`, `sessions list` and `export` all go on, every other session is in the
+history, and the user is told in one sentence which file it is.
+
+The files here are what the store's start-up checks let through: a file changed after them (a folder synced by
+another computer, a second copy of the app, a disk error) keeps its checksum right and its size unchanged, so
+the store does not look at it again until the history reads it, or the history reads it in a process that makes
+no checks (the child process that builds the index, the digest).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import re
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import orjson
+import pytest
+from textual.widgets import Static
+
+from facilitator.learning.history import HistoryIndex
+from facilitator.store import Store
+from facilitator.store.index import INDEX_NAME, HistoryDB
+from facilitator.store.storage import CHECKSUM, META_TABLE, _META_KEY, _digest, database_bytes, parse_database
+from tests.conftest import FixedClock, build_app
+from tests.learning.helpers import wait_ready
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from _history import make_history  # noqa: E402
+
+import datetime as dt  # noqa: E402
+
+#: enough sessions that the child process reads them in worker processes, as it does for a new data folder
+MANY = 420
+FEW = 30
+WORD = "kitchen"
+
+
+def _nested(depth: int):
+    value: object = "x"
+    for _ in range(depth):
+        value = [value]
+    return value
+
+
+def _header(tables: dict) -> dict:
+    return next(iter(tables["session"].values()))
+
+
+def _first(tables: dict) -> dict:
+    return next(iter(tables["contributions"].values()))
+
+
+#: what a session file may hold that the app never writes, each passing the checksum
+STRANGE = {
+    "a text that is a number": lambda t: _first(t).__setitem__("text", 12345),
+    "a date that is not a date": lambda t: _header(t).__setitem__("date", "soon"),
+    "an id that is a list": lambda t: _header(t).__setitem__("id", ["x"]),
+    "fields nested a thousand deep": lambda t: [c.__setitem__("fields", {"owner": _nested(1000)}) for c in t["contributions"].values()],
+    "phases that are text": lambda t: (_header(t).pop("template_ref", None),
+                                       _header(t).__setitem__("template", {"id": "x", "name": "X", "phases": "abc"})),
+    "a contribution that is a number": lambda t: t["contributions"].__setitem__("1", 5),
+}
+
+
+def _file_bytes(tables: dict, meta: dict) -> bytes:
+    """A session file as the store writes it, its checksum right; a value nested deeper than orjson writes is
+    written by json (the checksum covers the bytes as they are)."""
+    try:
+        return database_bytes(tables, meta)
+    except TypeError:
+        limit = sys.getrecursionlimit()
+        sys.setrecursionlimit(max(limit, 5000))
+        try:
+            body = json.dumps(tables, separators=(",", ":"), ensure_ascii=False).encode()
+        finally:
+            sys.setrecursionlimit(limit)
+        meta = {k: v for k, v in meta.items() if k != CHECKSUM}
+        return body[:-1] + b"," + _META_KEY + orjson.dumps({"1": {**meta, CHECKSUM: _digest(body, meta)}}) + b"}"
+
+
+def make_strange(path: Path, change) -> bool:  # noqa: ANN001
+    """Change a session file as ``change`` says, its checksum written again; its size kept where the change allows
+    (the facilitator's name padded or cut), so the store's start-up checks, which look at sizes, let it through.
+    True if the size was kept."""
+    data = path.read_bytes()
+    tables = parse_database(path, data)
+    meta = tables.pop(META_TABLE)["1"]
+    change(tables)
+    new = _file_bytes(tables, meta)
+    header = _header(tables)
+    if len(new) != len(data) and isinstance(header.get("facilitator"), str):
+        diff = len(data) - len(new)
+        name = header["facilitator"]
+        header["facilitator"] = name + " " * diff if diff > 0 else name[: max(0, len(name) + diff)]
+        new = _file_bytes(tables, meta)
+    path.write_bytes(new)
+    return len(new) == len(data)
+
+
+def _build(folder: Path, count: int) -> None:
+    store = Store(folder).open()
+    try:
+        store.import_sessions(make_history(count, 6, dt.date(2026, 11, 1)), sync=False)
+    finally:
+        store.close()
+
+
+def _hits(folder: Path) -> tuple[int, int]:
+    """(contributions holding WORD, sessions they are in), read from the session files themselves."""
+    store = Store(folder, read_only=True).open()
+    try:
+        hits, total = HistoryIndex(store, use_cache=False).refresh().search(WORD, limit=100_000)
+        return total, len({h.session.id for h in hits})
+    finally:
+        store.close()
+
+
+@pytest.fixture(scope="module")
+def histories(tmp_path_factory) -> dict[int, tuple[Path, tuple[int, int]]]:
+    """A history of MANY sessions and one of FEW, built once; with what a search for WORD finds in each."""
+    built = {}
+    for count in (MANY, FEW):
+        folder = tmp_path_factory.mktemp(f"history-{count}") / "data"
+        _build(folder, count)
+        built[count] = folder, _hits(folder)
+    return built
+
+
+def _copy(histories, count: int, tmp_path: Path) -> tuple[Path, str]:
+    """A copy of a built history, and the id of the session in its middle (the one each test makes strange)."""
+    folder = tmp_path / "data"
+    shutil.copytree(histories[count][0], folder)
+    ids = sorted(p.name[:-5] for p in (folder / "sessions").glob("*.json"))
+    return folder, ids[len(ids) // 2]
+
+
+def _session_file(folder: Path, sid: str) -> Path:
+    return folder / "sessions" / f"{sid}.json"
+
+
+def one_sentence(text: str) -> bool:
+    return "\n" not in text and text.endswith(".") and "Traceback" not in text and not re.search(
+        r"[.;:]\s+[A-Z][a-z]+ ", text.replace("“", "")
+    )
+
+
+# ---------------------------------------------------------------------- the child process that builds the history
+@pytest.mark.parametrize("case", ["a text that is a number", "an id that is a list", "fields nested a thousand deep"])
+def test_the_child_process_building_the_history_reads_every_other_session_past_a_strange_file(histories, tmp_path, case):
+    """As the app starts it on a new data folder: the sessions read in worker processes. A strange file used to stop
+    the whole child (an error raised in a worker stops the writing process), leaving the history empty."""
+    folder, sid = _copy(histories, MANY, tmp_path)
+    make_strange(_session_file(folder, sid), STRANGE[case])
+    child = subprocess.run(
+        [sys.executable, "-m", "facilitator.learning.rebuild", str(folder), str(os.getpid())],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert child.returncode == 0, child.stderr
+    assert child.stdout.split("\n")[-2] == f"{MANY} {MANY}"
+    # What the history then shows, read from the index the child wrote (no session read again).
+    store = Store(folder, read_only=True).open()
+    db = HistoryDB.for_store(store)
+    try:
+        assert db.count() == MANY
+        assert sid in db.session_ids()  # read through the store: what its journal holds
+        hits, total = db.search(WORD, limit=100_000)
+        assert (total, len({h.session.id for h in hits})) == histories[MANY][1]
+    finally:
+        db.close()
+        store.close()
+    assert not list((folder / "quarantine").iterdir())  # the index was never set aside as damaged
+
+
+# ---------------------------------------------------------------------- the app
+async def _open_history(pilot, limit: float = 60.0) -> str:
+    await pilot.press("h")
+    await wait_ready(pilot, limit)
+    assert pilot.app.screen.ready, "the history is still reading"
+    return str(pilot.app.screen.query_one("#history-status", Static).render())
+
+
+async def _search(pilot, words: str) -> str:
+    await pilot.press("slash", *words, "enter")
+    for _ in range(100):
+        await asyncio.sleep(0.05)
+        status = str(pilot.app.screen.query_one("#history-status", Static).render())
+        if words in status:
+            return status
+    return status
+
+
+def _notices(app) -> list[str]:  # noqa: ANN001
+    app.show_new_notices()
+    return [n.message for n in app._notifications]
+
+
+@pytest.mark.parametrize("case", ["a text that is a number", "a date that is not a date", "phases that are text",
+                                  "a contribution that is a number"])
+async def test_the_app_shows_every_session_and_names_the_strange_file(histories, tmp_path, case):
+    """A short history is read as the history screen opens (on the screen's own thread): a strange file used to
+    stop the app with a traceback on h."""
+    folder, sid = _copy(histories, FEW, tmp_path)
+    assert make_strange(_session_file(folder, sid), STRANGE[case])  # the store's start-up checks let it through
+    clock = FixedClock()
+    store = Store(folder, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(120, 40)) as pilot:
+            status = await _open_history(pilot)
+            assert status.startswith(f"{FEW} of {FEW} sessions.") and "Reading" not in status, status
+            total, sessions = histories[FEW][1]
+            status = await _search(pilot, WORD)
+            assert status.startswith(f"{total} contributions match “{WORD}” in {sessions} sessions"), status
+            for key in "at":  # the actions and themes screens, read from the same history
+                await pilot.press("escape", key)
+                await wait_ready(pilot)
+                assert pilot.app.screen.ready
+            said = [n for n in _notices(app) if sid in n]
+            assert len(said) == 1 and one_sentence(said[0]) and str(_session_file(folder, sid)) in said[0], said
+    finally:
+        store.close()
+
+
+async def test_a_new_data_folder_with_a_strange_file_is_read_to_the_end_in_the_child_process(histories, tmp_path):
+    """`facilitator` on a folder with many sessions and no history index yet: the child process builds it while the
+    app is used. A strange file used to leave the history "Reading the history…" for ever, with no session listed."""
+    folder, sid = _copy(histories, MANY, tmp_path)
+    assert make_strange(_session_file(folder, sid), STRANGE["a text that is a number"])
+    clock = FixedClock()
+    store = Store(folder, clock=clock).open()
+    try:
+        app = build_app(store, clock, warm_history=True)
+        async with app.run_test(size=(120, 40)) as pilot:
+            for _ in range(1200):
+                if app.warmed_up:
+                    break
+                await asyncio.sleep(0.05)
+            status = await _open_history(pilot)
+            assert status.startswith(f"{MANY} of {MANY} sessions.") and "Reading" not in status, status
+            said = [n for n in _notices(app) if sid in n]
+            assert len(said) == 1 and one_sentence(said[0]), said
+    finally:
+        store.close()
+    # The next start reads nothing again: the strange file was repaired (set aside, rebuilt from its journal).
+    store = Store(folder, clock=clock).open()
+    try:
+        index = HistoryIndex(store).refresh()
+        assert (index.from_files, len(index)) == (0, MANY)
+    finally:
+        index.db.close()
+        store.close()
+
+
+# ---------------------------------------------------------------------- the command line
+def facilitator(folder: Path, *args: str) -> subprocess.CompletedProcess:
+    result = subprocess.run(
+        [sys.executable, "-m", "facilitator", "--data-dir", str(folder), *args], capture_output=True, text=True, timeout=120,
+    )
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr
+    return result
+
+
+@pytest.mark.parametrize("case", ["a text that is a number", "an id that is a list"])
+def test_digest_sessions_list_and_export_go_on_past_a_strange_file(histories, tmp_path, case):
+    folder, sid = _copy(histories, FEW, tmp_path)
+    make_strange(_session_file(folder, sid), STRANGE[case])
+    digest = facilitator(folder, "digest", "--since", "2020-01-01", "--out", str(tmp_path / "digest.md"))
+    assert digest.returncode == 0, digest.stderr
+    said = [line.removeprefix("facilitator: ") for line in digest.stderr.splitlines() if line.strip()]
+    assert len(said) == 1 and str(_session_file(folder, sid)) in said[0] and one_sentence(said[0]), said
+    assert f"sessions: {FEW}\n" in (tmp_path / "digest.md").read_text()
+    listed = facilitator(folder, "sessions", "list")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == FEW
+    exported = facilitator(folder, "export", sid, "--format", "md", "--out", str(tmp_path / "one.md"))
+    assert exported.returncode == 0 and (tmp_path / "one.md").read_text().count("\n") > 10
+
+
+# ---------------------------------------------------------------------- files that change while they are read
+def test_files_replaced_or_removed_between_the_scan_and_the_read(histories, tmp_path):
+    """The index finds what to read (one listing of the folder), then reads each session: a file replaced by a
+    strange one, cut off, or removed with its journal in between (a sync program at work) never stops it."""
+    folder, sid = _copy(histories, FEW, tmp_path)
+    ids = sorted(p.name[:-5] for p in (folder / "sessions").glob("*.json"))
+    cut, gone = ids[3], ids[7]
+    store = Store(folder, clock=FixedClock()).open()
+
+    def meanwhile(done: int, total: int) -> None:
+        if done == 0:  # listed, not read yet
+            make_strange(_session_file(folder, sid), STRANGE["a date that is not a date"])
+            data = _session_file(folder, cut).read_bytes()
+            _session_file(folder, cut).write_bytes(data[: len(data) // 2])
+            _session_file(folder, gone).unlink()
+            (folder / "sessions" / f"{gone}.journal.jsonl").unlink()
+
+    try:
+        index = HistoryIndex(store).refresh(progress=meanwhile)
+        listed = {e.id for e in index.entries()}
+        assert listed == set(ids) - {gone}
+        for notice in store.notices:
+            assert one_sentence(notice), notice
+        index.db.close()
+    finally:
+        store.close()
+    # The next start: the index is whole, and reads again only what changed since.
+    store = Store(folder, clock=FixedClock()).open()
+    try:
+        index = HistoryIndex(store).refresh()
+        assert {e.id for e in index.entries()} == set(ids) - {gone}
+        hits, total = index.search(WORD, limit=100_000)
+        assert total > 0
+        index.db.close()
+    finally:
+        store.close()
