@@ -318,3 +318,52 @@ def test_files_replaced_or_removed_between_the_scan_and_the_read(histories, tmp_
         index.db.close()
     finally:
         store.close()
+
+
+# ---------------------------------------------------------------------- a copy of a session's files under another name
+def _copy_of(folder: Path, sid: str) -> str:
+    """The session's files copied as a program syncing the folder names a copy it could not merge."""
+    copy = f"{sid} (1)"
+    for suffix in (".json", ".journal.jsonl"):
+        shutil.copyfile(folder / "sessions" / f"{sid}{suffix}", folder / "sessions" / f"{copy}{suffix}")
+    return copy
+
+
+async def test_a_copy_of_a_sessions_files_under_another_name_is_left_out_and_named(histories, tmp_path):
+    """The copy holds a session that has its own files: listed, it was the same session twice, which the history
+    index cannot hold (its whole build failed, and the index was set aside as damaged at every start)."""
+    folder, sid = _copy(histories, FEW, tmp_path)
+    copy = _copy_of(folder, sid)
+    listed = facilitator(folder, "sessions", "list")
+    assert listed.returncode == 0 and len(listed.stdout.splitlines()) == FEW
+    said = [line.removeprefix("facilitator: ") for line in listed.stderr.splitlines() if line.strip()]
+    assert len(said) == 1 and f"{copy}.json" in said[0] and one_sentence(said[0]), said
+    clock = FixedClock()
+    store = Store(folder, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(120, 40)) as pilot:
+            status = await _open_history(pilot)
+            assert status.startswith(f"{FEW} of {FEW} sessions.") and "Reading" not in status, status
+            said = [n for n in store.notices if copy in n]
+            assert len(said) == 1 and one_sentence(said[0]), said
+    finally:
+        store.close()
+    assert not list((folder / "quarantine").iterdir())  # the index was never set aside
+
+
+def test_the_child_process_building_the_history_leaves_a_copy_out(histories, tmp_path):
+    folder, sid = _copy(histories, MANY, tmp_path)
+    _copy_of(folder, sid)
+    child = subprocess.run(
+        [sys.executable, "-m", "facilitator.learning.rebuild", str(folder), str(os.getpid())],
+        capture_output=True, text=True, timeout=180,
+    )
+    assert child.returncode == 0, child.stderr
+    store = Store(folder, read_only=True).open()
+    db = HistoryDB.for_store(store)
+    try:
+        assert db.count() == MANY
+    finally:
+        db.close()
+        store.close()
