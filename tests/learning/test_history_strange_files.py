@@ -197,8 +197,10 @@ async def _search(pilot, words: str) -> str:
 
 
 def _notices(app) -> list[str]:  # noqa: ANN001
+    """What the app has told the facilitator: its notifications, and the home screen's banner of what the store
+    found (a notification may have come and gone meanwhile)."""
     app.show_new_notices()
-    return [n.message for n in app._notifications]
+    return sorted(app._said)
 
 
 @pytest.mark.parametrize("case", ["a text that is a number", "a date that is not a date", "phases that are text",
