@@ -96,6 +96,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from ..text import team_key as make_team_key
+from ..vocabulary import SessionStatus
 from .files import FILE_MODE
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
@@ -1086,17 +1087,26 @@ def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) ->
     try:
         header, contributions, meta = _read_tables(path, path.read_bytes())
         if meta.get("journal_bytes") == mark[2]:
-            return _fit(rows_of(compute(store.resolve_template(header, path), contributions)), sid)
+            rows = _fit(rows_of(compute(store.resolve_template(header, path), contributions)), sid)
+            if rows is not None and rows.tail[0] != len(contributions) and rows.tail[0] != len(contributions) - sum(
+                1 for c in contributions if type(c) is dict and c.get("safeguarding")
+            ):
+                return None  # contributions in no phase of its template (a template gone, ids changed by hand)
+            return rows
     except Exception:  # noqa: BLE001 - OSError, DamagedFileError, and whatever strange content makes compute raise
         pass
     return None
 
 
+_STATUSES = frozenset(status.value for status in SessionStatus)
+
+
 def _fit(rows: Rows, sid: str) -> Rows | None:
     """``rows`` if the index can write them as the session ``sid``'s; None if not (a header whose id is not its
-    file's, or a value of another type where the tables take text): a few tests a session, no more."""
+    file's, a status the app does not know, or a value of another type where the tables take text): a few tests a
+    session, no more."""
     head = rows.head
-    if head[0] != sid or not all(type(value) is str for value in head):
+    if head[0] != sid or not all(type(value) is str for value in head) or head[8] not in _STATUSES:
         return None
     if not all(type(action[1]) is str for action in rows.actions):  # (contribution ids, as the file holds them)
         return None

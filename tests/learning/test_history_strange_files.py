@@ -66,6 +66,8 @@ STRANGE = {
     "phases that are text": lambda t: (_header(t).pop("template_ref", None),
                                        _header(t).__setitem__("template", {"id": "x", "name": "X", "phases": "abc"})),
     "a contribution that is a number": lambda t: t["contributions"].__setitem__("1", 5),
+    "no template": lambda t: (_header(t).pop("template_ref", None), _header(t).__setitem__("template", None)),
+    "a status the app does not know": lambda t: _header(t).__setitem__("status", "archived"),
 }
 
 
@@ -204,7 +206,7 @@ def _notices(app) -> list[str]:  # noqa: ANN001
 
 
 @pytest.mark.parametrize("case", ["a text that is a number", "a date that is not a date", "phases that are text",
-                                  "a contribution that is a number"])
+                                  "a contribution that is a number", "no template", "a status the app does not know"])
 async def test_the_app_shows_every_session_and_names_the_strange_file(histories, tmp_path, case):
     """A short history is read as the history screen opens (on the screen's own thread): a strange file used to
     stop the app with a traceback on h."""
