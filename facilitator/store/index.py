@@ -85,6 +85,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -1099,6 +1100,7 @@ def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) ->
 
 
 _STATUSES = frozenset(status.value for status in SessionStatus)
+_SECOND = operator.itemgetter(1)
 
 
 def _fit(rows: Rows, sid: str) -> Rows | None:
@@ -1106,11 +1108,12 @@ def _fit(rows: Rows, sid: str) -> Rows | None:
     file's, a status the app does not know, or a value of another type where the tables take text): a few tests a
     session, no more."""
     head = rows.head
-    if head[0] != sid or not all(type(value) is str for value in head) or head[8] not in _STATUSES:
+    try:
+        "".join(head)  # (a TypeError if one is not text)
+        "".join(map(_SECOND, rows.actions))  # the actions' contribution ids, as the file holds them
+    except TypeError:
         return None
-    if not all(type(action[1]) is str for action in rows.actions):  # (contribution ids, as the file holds them)
-        return None
-    return rows
+    return rows if head[0] == sid and head[8] in _STATUSES else None
 
 
 def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[Rows | None, Mark | None]]:
