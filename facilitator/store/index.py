@@ -1078,25 +1078,34 @@ def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) ->
 
     None too for a file whose content is not as the app writes it, whatever that makes ``compute`` raise (a
     text that is a number, a date that is not one, a template without phases, values nested a thousand deep, a
-    file replaced or cut off while it is read) or the index refuse (an id not its file's, a value SQLite cannot
-    hold): the caller reads it through the store instead, which checks it whole and repairs it or says why not.
-    The session files read here passed no such check: the store checks at start only the files whose size
-    changed, and a file can change after that (a synced folder, a second computer, a disk error)."""
+    file replaced or cut off while it is read) or the index refuse (an id not its file's, a status the app does
+    not know, a value SQLite cannot hold): the caller reads it through the store instead, which checks it whole
+    and repairs it or says why not. The session files read here passed no such check: the store checks at start
+    only the files whose size changed, and a file can change after that (a synced folder, a second computer, a
+    disk error)."""
+    return _from_file(store, sid, mark, compute)[0]
+
+
+def _from_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[Rows | None, bool]:
+    """(read_session_file's rows, whether the file was found in step with its journal: its rows refused, if None,
+    for its content alone)."""
     if mark[0] is None:
-        return None
+        return None, False
     path = store.sessions_dir / f"{sid}.json"
+    in_step = False
     try:
         header, contributions, meta = _read_tables(path, path.read_bytes())
-        if meta.get("journal_bytes") == mark[2]:
+        in_step = meta.get("journal_bytes") == mark[2]
+        if in_step:
             rows = _fit(rows_of(compute(store.resolve_template(header, path), contributions)), sid)
             if rows is not None and rows.tail[0] != len(contributions) and rows.tail[0] != len(contributions) - sum(
                 1 for c in contributions if type(c) is dict and c.get("safeguarding")
             ):
-                return None  # contributions in no phase of its template (a template gone, ids changed by hand)
-            return rows
+                return None, True  # contributions in no phase of its template (a template gone, ids changed by hand)
+            return rows, True
     except Exception:  # noqa: BLE001 - OSError, DamagedFileError, and whatever strange content makes compute raise
         pass
-    return None
+    return None, in_step
 
 
 _STATUSES = frozenset(status.value for status in SessionStatus)
@@ -1131,7 +1140,7 @@ def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tup
 
     A session the store cannot read (its notice says why), or whose rows cannot be made even from what the store
     read, is left out: (None, None), and a sentence in the store's notices; every other session is read."""
-    data = read_session_file(store, sid, mark, compute)
+    data, in_step = _from_file(store, sid, mark, compute)
     if data is not None:
         return data, mark
     try:
@@ -1153,4 +1162,8 @@ def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tup
         )
         if said not in store.notices:
             store.notices.append(said)
-    return data, None
+        return None, None
+    # A file that was the whole session, refused here for its content, which the store read as it is and said
+    # nothing of (contributions in no phase of the template, say): kept with its mark, so it is read again when
+    # it changes, not at every sync. Otherwise no mark: read again (the app then repairs what the store found).
+    return data, mark if in_step and not any(sid in notice for notice in store.notices) else None
