@@ -96,18 +96,6 @@ class HistoryIndex:
             self.db = HistoryDB.for_store(self.store, in_memory=True)
             self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
 
-    def _not_read(self) -> None:
-        """What reading the sessions met that nothing here expected (each session that cannot be read is left out
-        where it is read, so this is not a session's content): the history shows what the index holds, says so in
-        one sentence, and is read again the next time it is needed, instead of reading for ever or stopping the app."""
-        said = (
-            f"The history could not read every session in {self.store.sessions_dir}, so it shows the sessions it has "
-            "read so far; close the app and start it again to read the rest."
-        )
-        notices = self.store.notices_so_far
-        if said not in notices:
-            notices.append(said)
-
     def _read_in_child(self, progress: Callable[[int, int], None]) -> None:
         """Many sessions to read (a new data folder, a new index version): read them in a child process, which
         writes them into the index as it goes; the sessions it could not read are read here afterwards."""
@@ -140,6 +128,18 @@ class HistoryIndex:
         child = self._child
         if child is not None and child.poll() is None:
             child.terminate()
+
+    def _not_read(self) -> None:
+        """What reading the sessions met that nothing here expected (each session that cannot be read is left out
+        where it is read, so this is not a session's content): the history shows what the index holds, says so in
+        one sentence, and is read again the next time it is needed, instead of reading for ever or stopping the app."""
+        said = (
+            f"The history could not read every session in {self.store.sessions_dir}, so it shows the sessions it has "
+            "read so far; close the app and start it again to read the rest."
+        )
+        notices = self.store.notices_so_far
+        if said not in notices:
+            notices.append(said)
 
     def entries(self) -> list[SessionEntry]:
         """Every session as the history lists it, newest first."""
