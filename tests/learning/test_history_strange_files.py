@@ -23,9 +23,13 @@ import orjson
 import pytest
 from textual.widgets import Static
 
+from facilitator.learning.actions import changes_from_reviews
 from facilitator.learning.history import HistoryIndex
+from facilitator.learning.themes import middle_iso, themes_from_tallies, themes_markdown
+from facilitator.store.actions import reviews_in_history
+from facilitator.store.tallies import distinct_sessions, tallies, teams_of
 from facilitator.store import Store
-from facilitator.store.index import INDEX_NAME, HistoryDB
+from facilitator.store.index import ACTIONS_BY_OWNER, HistoryDB
 from facilitator.store.storage import CHECKSUM, META_TABLE, _META_KEY, _digest, database_bytes, parse_database
 from tests.conftest import FixedClock, build_app
 from tests.learning.helpers import wait_ready
@@ -427,10 +431,13 @@ def test_a_session_whose_rows_cannot_be_made_is_left_out_said_and_tried_again(hi
 from hypothesis import HealthCheck, given, settings  # noqa: E402
 from hypothesis import strategies as st  # noqa: E402
 
+def _containing(inner: st.SearchStrategy) -> st.SearchStrategy:
+    return st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4)
+
+
 _JSON = st.recursive(
     st.none() | st.booleans() | st.integers(-(2**70), 2**70) | st.floats(allow_nan=False) | st.text(max_size=12),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=8), inner, max_size=4),
-    max_leaves=12,
+    _containing, max_leaves=12,
 )
 _HEADER_KEYS = ["id", "date", "created_at", "title", "team", "status", "facilitator", "participants", "redactions",
                 "action_reviews", "template", "current_phase"]
@@ -511,9 +518,16 @@ def test_any_content_of_a_session_file_leaves_the_others_in_the_history(fuzzed, 
         index = HistoryIndex(store, use_cache=False).refresh()
         listed = {e.id for e in index.entries()}
         assert {ids[0], ids[2]} <= listed <= set(ids)
-        for facts in index.facts():  # what the themes, the actions and the digest read back
+        for facts in index.facts():  # what the digest reads back
             assert facts.contribution_count == len(facts.texts())
         index.search(WORD)
+        db = index.db  # what the themes and the actions screen read
+        changes = [c for sid, reviews in reviews_in_history(db) for c in changes_from_reviews(sid, reviews)]
+        themes_markdown(themes_from_tallies(
+            tallies(db, None, middle_iso), changes, None, lambda ids: teams_of(db, ids),
+            lambda tags: distinct_sessions(db, tags, None),
+        ))
+        db.read(f"SELECT * FROM actions ORDER BY {ACTIONS_BY_OWNER}")
         for notice in store.notices:
             assert one_sentence(notice), notice
     finally:
