@@ -539,3 +539,48 @@ def test_any_content_of_a_session_file_leaves_the_others_in_the_history(fuzzed, 
 @given(changes=st.lists(_CHANGE, min_size=1, max_size=5))
 def test_any_content_of_a_session_file_leaves_the_others_in_the_history_at_length(fuzzed, changes):
     test_any_content_of_a_session_file_leaves_the_others_in_the_history.hypothesis.inner_test(fuzzed, changes)
+
+
+# ---------------------------------------------------------------------- a worker process that never answers
+def test_a_worker_process_that_never_answers_leaves_its_sessions_to_the_writing_process(histories, tmp_path, monkeypatch):
+    """A worker killed or stuck while it reads (the system out of memory, a file that never ends) never answers
+    for its window: the process building the index reads it itself after a while, and every window after it without
+    waiting again (it used to wait for ever, and the history read for ever). The workers are stopped here (SIGSTOP)
+    once ready, so none can answer."""
+    import functools
+    import multiprocessing
+    import signal
+    import threading
+    import time
+
+    import facilitator.learning.rebuild as rebuild
+    from facilitator.learning.facts import session_data
+
+    monkeypatch.setattr(rebuild, "WAIT", 2)
+    monkeypatch.setattr(rebuild, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(rebuild, "WINDOW", 5)  # six windows: once the first is not answered, the rest read at once
+    folder, _ = _copy(histories, FEW, tmp_path)
+    store = Store(folder, read_only=True).open()
+    pool = rebuild._pool(str(folder))
+    pool.map(abs, [1, 2])  # the workers started and ready
+    workers = [p for p in multiprocessing.active_children() if p.pid]
+    db = HistoryDB.for_store(store)
+    try:
+        for worker in workers:
+            os.kill(worker.pid, signal.SIGSTOP)
+        building = threading.Thread(
+            target=db.sync, args=(store, session_data),
+            kwargs={"read_sessions": functools.partial(rebuild.read_in_workers, pool=pool)}, daemon=True,
+        )
+        began = time.monotonic()
+        building.start()
+        building.join(30)
+        assert not building.is_alive(), "still waiting for the workers"
+        assert db.count() == FEW
+        assert time.monotonic() - began < 4 * rebuild.WAIT  # (waiting for each window in turn took six times WAIT)
+    finally:
+        for worker in workers:
+            os.kill(worker.pid, signal.SIGCONT)
+        pool.terminate()
+        db.close()
+        store.close()
