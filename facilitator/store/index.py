@@ -1136,10 +1136,12 @@ ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[Rows | None, Ma
 
 def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[Rows | None, Mark | None]:
     """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
-    with its journal, through Store.load_session otherwise (then no mark: read again at the next sync).
+    with its journal, through Store.load_session otherwise (then no mark, read again at the next sync, but for a
+    file refused for its content that the store reads as it is: see the end).
 
     A session the store cannot read (its notice says why), or whose rows cannot be made even from what the store
-    read, is left out: (None, None), and a sentence in the store's notices; every other session is read."""
+    read, is left out: (None, None), and a sentence in the store's notices; every other session is read. A session
+    left out is tried again at the next sync (it has no row to keep a mark in)."""
     data, in_step = _from_file(store, sid, mark, compute)
     if data is not None:
         return data, mark
