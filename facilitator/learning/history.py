@@ -75,6 +75,9 @@ class HistoryIndex:
                 if child and wanted is None and self.db.path is not None and not self._stopped:
                     self._read_in_child(noted)
                 self._sync(noted, wanted)
+            except Exception:  # noqa: BLE001 - see _not_read
+                self._not_read()
+                return self
             finally:
                 self.progress = None
             self.from_files, self.from_cache = self.db.last_read, self.db.last_kept
@@ -160,6 +163,18 @@ class HistoryIndex:
         child = self._child
         if child is not None and child.poll() is None:
             child.terminate()
+
+    def _not_read(self) -> None:
+        """What reading the sessions met that nothing here expected (each session that cannot be read is left out
+        where it is read, so this is not a session's content): the history shows what the index holds, says so in
+        one sentence, and is read again the next time it is needed, instead of reading for ever or stopping the app."""
+        said = (
+            f"The history could not read every session in {self.store.sessions_dir}, so it shows the sessions it has "
+            "read so far; close the app and start it again to read the rest."
+        )
+        notices = self.store.notices_so_far
+        if said not in notices:
+            notices.append(said)
 
     def entries(self) -> list[SessionEntry]:
         """Every session as the history lists it, newest first."""

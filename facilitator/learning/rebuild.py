@@ -30,6 +30,9 @@ MAX_WORKERS = 2
 #: windows being read while one is written: the workers keep reading while the index writes a whole
 #: transaction (store/index.py's BULK_BATCH sessions), and no more than this is held in memory
 AHEAD = 3
+#: seconds to wait for a window's sessions from the workers before reading them in this process instead (a worker
+#: killed while it reads, by the system running out of memory say, leaves its window unfinished for ever)
+WAIT = 120
 
 _worker_store = None
 
@@ -46,7 +49,10 @@ def _read_one(item: tuple):  # noqa: ANN202
     from .facts import session_data
 
     sid, mark = item
-    return read_session_file(_worker_store, sid, mark, session_data)
+    try:
+        return read_session_file(_worker_store, sid, mark, session_data)
+    except Exception:  # noqa: BLE001 - read again in the writing process, through the store (see _finish)
+        return None
 
 
 def _workers() -> int:
@@ -76,24 +82,42 @@ def read_in_workers(store, items: list, compute, pool=None) -> Iterator[tuple]: 
 
 
 def _read_ahead(pool, store, items: list, compute) -> Iterator[tuple]:  # noqa: ANN001
-    pending: deque = deque()
-    for start in range(0, len(items), WINDOW):
-        window = items[start : start + WINDOW]
-        pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
-        if len(pending) > AHEAD:
-            yield from _finish(store, compute, *pending.popleft())
-    while pending:
-        yield from _finish(store, compute, *pending.popleft())
-
-
-def _finish(store, compute, window, reading) -> Iterator[tuple]:  # noqa: ANN001
     from ..store.index import read_each
 
-    for (sid, mark), data in zip(window, reading.get()):
+    pending: deque = deque()
+    answering = True
+    for start in range(0, len(items), WINDOW):
+        window = items[start : start + WINDOW]
+        if not answering:  # the workers stopped answering: what they were given, then the rest, read here
+            while pending:
+                yield from _finish(store, compute, *pending.popleft(), wait=0)
+            yield from read_each(store, window, compute)
+            continue
+        pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
+        if len(pending) > AHEAD:
+            answering = yield from _finish(store, compute, *pending.popleft())
+    while pending:
+        answered = yield from _finish(store, compute, *pending.popleft(), wait=None if answering else 0)
+        answering = answering and answered
+
+
+def _finish(store, compute, window, reading, wait: float | None = None):  # noqa: ANN001, ANN202 - a generator returning a bool
+    """Yield the rows of ``window`` as the workers read them; those they could not read (behind its journal, or not
+    readable as it is) read here, through the store. The whole window read here if the workers have not answered
+    within ``wait`` seconds (WAIT if None; a worker killed or stuck while it reads): then False is returned."""
+    from ..store.index import read_each
+
+    try:
+        read = reading.get(WAIT if wait is None else wait)
+    except Exception:  # noqa: BLE001 - multiprocessing.TimeoutError, or a worker's error
+        yield from read_each(store, window, compute)
+        return False
+    for (sid, mark), data in zip(window, read):
         if data is not None:
             yield data, mark
-        else:  # behind its journal, or not readable as it is: read here, through the store
+        else:
             yield from read_each(store, [(sid, mark)], compute)
+    return True
 
 
 def main(argv: list[str]) -> int:

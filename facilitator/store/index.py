@@ -87,6 +87,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import json
+import operator
 import os
 import re
 import sqlite3
@@ -98,6 +99,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 import orjson
 
 from ..text import team_key as make_team_key
+from ..vocabulary import SessionStatus
 from .files import FILE_MODE
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
@@ -1091,17 +1093,55 @@ def _due_date(due: str) -> str | None:
 
 def read_session_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> Rows | None:
     """A session's rows straight from its session file, if that file is in step with its journal (``mark``:
-    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it)."""
+    as found by the sync); None otherwise. Needs no opened store (a process of its own can call it).
+
+    None too for a file whose content is not as the app writes it, whatever that makes ``compute`` raise (a
+    text that is a number, a date that is not one, a template without phases, values nested a thousand deep, a
+    file replaced or cut off while it is read) or the index refuse (an id not its file's, a status the app does
+    not know, a value SQLite cannot hold): the caller reads it through the store instead, which checks it whole
+    and repairs it or says why not. The session files read here passed no such check: the store checks at start
+    only the files whose size changed, and a file can change after that (a synced folder, a second computer, a
+    disk error)."""
+    return _from_file(store, sid, mark, compute)[0]
+
+
+def _from_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[Rows | None, bool]:
+    """(read_session_file's rows, whether the file was found in step with its journal: its rows refused, if None,
+    for its content alone)."""
     if mark[0] is None:
-        return None
+        return None, False
     path = store.sessions_dir / f"{sid}.json"
+    in_step = False
     try:
         header, contributions, meta = _read_tables(path, path.read_bytes())
-        if meta.get("journal_bytes") == mark[2]:
-            return rows_of(compute(store.resolve_template(header, path), contributions))
-    except (OSError, DamagedFileError):
+        in_step = meta.get("journal_bytes") == mark[2]
+        if in_step:
+            rows = _fit(rows_of(compute(store.resolve_template(header, path), contributions)), sid)
+            if rows is not None and rows.tail[0] != len(contributions) and rows.tail[0] != len(contributions) - sum(
+                1 for c in contributions if type(c) is dict and c.get("safeguarding")
+            ):
+                return None, True  # contributions in no phase of its template (a template gone, ids changed by hand)
+            return rows, True
+    except Exception:  # noqa: BLE001 - OSError, DamagedFileError, and whatever strange content makes compute raise
         pass
-    return None
+    return None, in_step
+
+
+_STATUSES = frozenset(status.value for status in SessionStatus)
+_SECOND = operator.itemgetter(1)
+
+
+def _fit(rows: Rows, sid: str) -> Rows | None:
+    """``rows`` if the index can write them as the session ``sid``'s; None if not (a header whose id is not its
+    file's, a status the app does not know, or a value of another type where the tables take text): a few tests a
+    session, no more."""
+    head = rows.head
+    try:
+        "".join(head)  # (a TypeError if one is not text)
+        "".join(map(_SECOND, rows.actions))  # the actions' contribution ids, as the file holds them
+    except TypeError:
+        return None
+    return rows if head[0] == sid and head[8] in _STATUSES else None
 
 
 def read_each(store: "Store", items: list[tuple[str, Mark]], compute: Compute) -> Iterator[tuple[Rows | None, Mark | None]]:
@@ -1115,15 +1155,36 @@ ReadSessions = Callable[["Store", list, Compute], Iterator[tuple[Rows | None, Ma
 
 def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[Rows | None, Mark | None]:
     """(a session's rows, the mark to keep) from its files: straight from the session file when it is in step
-    with its journal, through Store.load_session otherwise (then no mark: read again at the next sync)."""
-    data = read_session_file(store, sid, mark, compute)
+    with its journal, through Store.load_session otherwise (then no mark, read again at the next sync, but for a
+    file refused for its content that the store reads as it is: see the end).
+
+    A session the store cannot read (its notice says why), or whose rows cannot be made even from what the store
+    read, is left out: (None, None), and a sentence in the store's notices; every other session is read. A session
+    left out is tried again at the next sync (it has no row to keep a mark in)."""
+    data, in_step = _from_file(store, sid, mark, compute)
     if data is not None:
         return data, mark
     try:
         with store._thread_lock:
             session = store.load_session(sid)
-        return rows_of(compute(session_header(session), [contribution_doc(c) for c in session.contributions])), None
     except StoreError as exc:
         if str(exc) not in store.notices:
             store.notices.append(str(exc))
         return None, None
+    try:
+        data = _fit(rows_of(compute(session_header(session), [contribution_doc(c) for c in session.contributions])), sid)
+    except Exception:  # noqa: BLE001 - the session as the store holds it, which the history cannot read
+        data = None
+    if data is None:
+        said = (
+            f"The session {sid} (its file {store.sessions_dir / f'{sid}.json'}) could not be read for the history, "
+            f"so it is left out of the history, search, themes and digest until it can be; `facilitator export {sid}` "
+            "still writes its record."
+        )
+        if said not in store.notices:
+            store.notices.append(said)
+        return None, None
+    # A file that was the whole session, refused here for its content, which the store read as it is and said
+    # nothing of (contributions in no phase of the template, say): kept with its mark, so it is read again when
+    # it changes, not at every sync. Otherwise no mark: read again (the app then repairs what the store found).
+    return data, mark if in_step and not any(sid in notice for notice in store.notices) else None

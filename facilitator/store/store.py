@@ -1001,11 +1001,29 @@ class Store:
         for session_id in self._session_ids_on_disk():
             if session_id not in self._docs:
                 try:
-                    self._docs[session_id] = self._doc_for(self._load(session_id))
+                    session = self._load(session_id)
                 except StoreError:
                     continue
+                if not self._not_its_files(session_id, session):
+                    self._docs[session_id] = self._doc_for(session)
         self._check_action_log()
         return self
+
+    def _not_its_files(self, name: str, session: Session) -> bool:
+        """True, and a notice, if the files named ``name`` hold another session (a copy of its files under another
+        name, such as a program that syncs the folder makes when two computers change it): listed, that session
+        would be listed twice, and the history could not hold both."""
+        if session.id == name:
+            return False
+        said = (
+            f"The files {name}.json and {name}{JOURNAL_SUFFIX} in {self.sessions_dir} hold the session {session.id}, "
+            "not one of their own (a copy made by a program that syncs the folder, perhaps), so they are left out; "
+            f"move them out of that folder, or rename them {session.id}.json and {session.id}{JOURNAL_SUFFIX} if that "
+            "session has no files there."
+        )
+        if said not in self._notices:
+            self._notices.append(said)
+        return True
 
     def _read_index_docs(self) -> IndexDocs:
         """index.json's documents, kept compactly (empty if there is no index); DamagedFileError or OSError if it
@@ -1310,6 +1328,9 @@ class Store:
                         f"The files of “{doc.get('title', session_id)}” ({session_id}) are no longer in "
                         f"{self.sessions_dir}, so it was taken off the list of sessions."
                     )
+                continue
+            if self._not_its_files(session_id, session):
+                changed |= self._docs.pop(session_id, None) is not None
                 continue
             doc = self._doc_for(session)
             if self._docs.get(session_id) != doc:
