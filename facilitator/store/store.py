@@ -1701,7 +1701,9 @@ class Store:
         not_applied: int = 0,
         cut: tuple[int, int] | None = None,
     ) -> str | None:
-        title = f"“{session.title}”"
+        from ..record.redact import shown_title
+
+        title = f"“{shown_title(session)}”"  # (the notice may be read on the projector: its names list applied)
         named = f"{title} ({session.id})"
         losing = f"{plural(len(lost), 'recorded change')} in unreadable journal lines could not be recovered"
         if not_applied:

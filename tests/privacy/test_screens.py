@@ -274,3 +274,54 @@ async def test_the_session_header_shows_the_title_with_the_names_list_applied(st
         await pilot.pause()
         assert app.screen is screen
         assert "Returning to a place: Child A" in header(), header()
+
+
+async def test_the_ended_screen_header_shows_the_title_with_the_names_list_applied(store, library, clock):
+    """The screen that says the record is written stays on the projector while the room packs up."""
+    from facilitator.tui.screens.dialogs import EndedScreen
+
+    template = library.get("serious-success-review")
+    session = start_session(store, template, clock=clock, title="Returning to school: Jayden", team="Blue",
+                            ground_rules_agreed=True)
+    session = set_redactions(store, session, NAMES)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        app.open_session(store.load_session(session.id))
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        header = "\n".join(s.text for s in app.screen._compositor.render_strips()[:1])
+        assert "Returning to school: Child A" in header, header
+        assert_screen_clean(app, NAMES, "session ended")
+
+
+async def test_a_repair_said_at_start_names_the_session_with_its_names_list_applied(store, library, clock, data_dir):
+    """What the start-up checks repaired is said on the home screen, which may be on the projector."""
+    from facilitator.session_ops import end_session
+    from facilitator.store import Store
+
+    template = library.get("serious-success-review")
+    session = start_session(store, template, clock=clock, title="Returning to school: Jayden", team="Blue",
+                            ground_rules_agreed=True)
+    session = set_redactions(store, session, NAMES)
+    record_contribution(store, session, "Kept to every visit.", None, clock)
+    end_session(store, session, clock)
+    store.close()
+    damaged = data_dir / "sessions" / f"{session.id}.json"
+    damaged.write_bytes(damaged.read_bytes()[:-10])
+
+    again = Store(data_dir, clock=clock).open()
+    try:
+        (notice,) = again.notices
+        assert "“Returning to school: Child A”" in notice and "Jayden" not in notice, notice
+        app = build_app(again, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            shown = str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
+            assert "could not be read" in shown, shown
+            assert_screen_clean(app, NAMES, "home, after a repair")
+    finally:
+        again.close()

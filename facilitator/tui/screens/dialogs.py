@@ -12,6 +12,7 @@ from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
 from ...models import Session
+from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...store import StoreError
 from ...text import plural
@@ -157,7 +158,7 @@ class EndedScreen(Screen):
         yield KeyBar()
 
     def on_mount(self) -> None:
-        self.title = self.session.title
+        self.title = shown_title(self.session)  # (the header is on the projector: the names list applied)
         self.sub_title = f"{self.session.template.name} · ended"
         from .learning_data import refresh_history_soon
 
