@@ -11,6 +11,7 @@ no checks (the child process that builds the index, the digest).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import re
@@ -193,6 +194,22 @@ async def _open_history(pilot, limit: float = 60.0) -> str:
     return str(pilot.app.screen.query_one("#history-status", Static).render())
 
 
+@contextlib.asynccontextmanager
+async def _history_of_few(folder: Path):
+    """The app on ``folder`` (a copy of the history of FEW sessions), its history screen open and read: every
+    session listed. Yields (app, pilot, store)."""
+    clock = FixedClock()
+    store = Store(folder, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(120, 40)) as pilot:
+            status = await _open_history(pilot)
+            assert status.startswith(f"{FEW} of {FEW} sessions.") and "Reading" not in status, status
+            yield app, pilot, store
+    finally:
+        store.close()
+
+
 async def _search(pilot, words: str) -> str:
     await pilot.press("slash", *words, "enter")
     for _ in range(100):
@@ -217,24 +234,16 @@ async def test_the_app_shows_every_session_and_names_the_strange_file(histories,
     stop the app with a traceback on h."""
     folder, sid = _copy(histories, FEW, tmp_path)
     assert make_strange(_session_file(folder, sid), STRANGE[case])  # the store's start-up checks let it through
-    clock = FixedClock()
-    store = Store(folder, clock=clock).open()
-    try:
-        app = build_app(store, clock)
-        async with app.run_test(size=(120, 40)) as pilot:
-            status = await _open_history(pilot)
-            assert status.startswith(f"{FEW} of {FEW} sessions.") and "Reading" not in status, status
-            total, sessions = histories[FEW][1]
-            status = await _search(pilot, WORD)
-            assert status.startswith(f"{total} contributions match “{WORD}” in {sessions} sessions"), status
-            for key in "at":  # the actions and themes screens, read from the same history
-                await pilot.press("escape", key)
-                await wait_ready(pilot)
-                assert pilot.app.screen.ready
-            said = [n for n in _notices(app) if sid in n]
-            assert len(said) == 1 and one_sentence(said[0]) and str(_session_file(folder, sid)) in said[0], said
-    finally:
-        store.close()
+    async with _history_of_few(folder) as (app, pilot, _):
+        total, sessions = histories[FEW][1]
+        status = await _search(pilot, WORD)
+        assert status.startswith(f"{total} contributions match “{WORD}” in {sessions} sessions"), status
+        for key in "at":  # the actions and themes screens, read from the same history
+            await pilot.press("escape", key)
+            await wait_ready(pilot)
+            assert pilot.app.screen.ready
+        said = [n for n in _notices(app) if sid in n]
+        assert len(said) == 1 and one_sentence(said[0]) and str(_session_file(folder, sid)) in said[0], said
 
 
 async def test_a_new_data_folder_with_a_strange_file_is_read_to_the_end_in_the_child_process(histories, tmp_path):
@@ -347,17 +356,9 @@ async def test_a_copy_of_a_sessions_files_under_another_name_is_left_out_and_nam
     assert listed.returncode == 0 and len(listed.stdout.splitlines()) == FEW
     said = [line.removeprefix("facilitator: ") for line in listed.stderr.splitlines() if line.strip()]
     assert len(said) == 1 and f"{copy}.json" in said[0] and one_sentence(said[0]), said
-    clock = FixedClock()
-    store = Store(folder, clock=clock).open()
-    try:
-        app = build_app(store, clock)
-        async with app.run_test(size=(120, 40)) as pilot:
-            status = await _open_history(pilot)
-            assert status.startswith(f"{FEW} of {FEW} sessions.") and "Reading" not in status, status
-            said = [n for n in store.notices if copy in n]
-            assert len(said) == 1 and one_sentence(said[0]), said
-    finally:
-        store.close()
+    async with _history_of_few(folder) as (_, _, store):
+        said = [n for n in store.notices if copy in n]
+        assert len(said) == 1 and one_sentence(said[0]), said
     assert not list((folder / "quarantine").iterdir())  # the index was never set aside
 
 
