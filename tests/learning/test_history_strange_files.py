@@ -506,9 +506,10 @@ def fuzzed(tmp_path_factory):
     return folder, ids, path, orjson.dumps(tables), meta
 
 
-@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
-@given(changes=st.lists(_CHANGE, min_size=1, max_size=3))
-def test_any_content_of_a_session_file_leaves_the_others_in_the_history(fuzzed, changes):
+def _history_after(fuzzed, changes) -> tuple[set, set, list, list]:  # noqa: ANN001
+    """The middle session's file changed by ``changes``, then the history read as the child process and the digest
+    read it: (the sessions listed, every session, the texts each session's facts hold against their count, the
+    notices), with the search, the themes and the actions screen's order read on the way."""
     folder, ids, path, original, meta = fuzzed
     tables = orjson.loads(original)
     for change in changes:
@@ -518,28 +519,39 @@ def test_any_content_of_a_session_file_leaves_the_others_in_the_history(fuzzed, 
     try:
         index = HistoryIndex(store, use_cache=False).refresh()
         listed = {e.id for e in index.entries()}
-        assert {ids[0], ids[2]} <= listed <= set(ids)
-        for facts in index.facts():  # what the digest reads back
-            assert facts.contribution_count == len(facts.texts())
+        counted = [(facts.contribution_count, len(facts.texts())) for facts in index.facts()]  # as the digest reads
         index.search(WORD)
         db = index.db  # what the themes and the actions screen read
-        changes = [c for sid, reviews in reviews_in_history(db) for c in changes_from_reviews(sid, reviews)]
+        reviewed = [c for sid, reviews in reviews_in_history(db) for c in changes_from_reviews(sid, reviews)]
         themes_markdown(themes_from_tallies(
-            tallies(db, None, middle_iso), changes, None, lambda ids: teams_of(db, ids),
+            tallies(db, None, middle_iso), reviewed, None, lambda ids: teams_of(db, ids),
             lambda tags: distinct_sessions(db, tags, None),
         ))
         db.read(f"SELECT * FROM actions ORDER BY {ACTIONS_BY_OWNER}")
-        for notice in store.notices:
-            assert one_sentence(notice), notice
+        return listed, set(ids), counted, list(store.notices)
     finally:
         store.close()
+
+
+@settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(changes=st.lists(_CHANGE, min_size=1, max_size=3))
+def test_any_content_of_a_session_file_leaves_the_others_in_the_history(fuzzed, changes):
+    listed, every, counted, notices = _history_after(fuzzed, changes)
+    first, _, last = sorted(every)
+    assert {first, last} <= listed <= every
+    assert all(count == texts for count, texts in counted)
+    assert all(one_sentence(notice) for notice in notices), notices
 
 
 @pytest.mark.slow
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 @given(changes=st.lists(_CHANGE, min_size=1, max_size=5))
 def test_any_content_of_a_session_file_leaves_the_others_in_the_history_at_length(fuzzed, changes):
-    test_any_content_of_a_session_file_leaves_the_others_in_the_history.hypothesis.inner_test(fuzzed, changes)
+    listed, every, counted, notices = _history_after(fuzzed, changes)
+    first, _, last = sorted(every)
+    assert {first, last} <= listed <= every
+    assert all(count == texts for count, texts in counted)
+    assert all(one_sentence(notice) for notice in notices), notices
 
 
 # ---------------------------------------------------------------------- a worker process that never answers
