@@ -115,10 +115,8 @@ class HistoryIndex:
         """The index holds no session and the data folder has many: known from a listing of the sessions folder,
         without the store's start-up checks (which the store's own count waits for)."""
         try:
-            with os.scandir(self.store.sessions_dir) as entries:
-                files = sum(1 for e in entries if e.name.endswith(".json"))
-            return files >= CHILD_AT and not len(self.db)
-        except (OSError, IndexDamaged):
+            return self.store.sessions_on_disk() >= CHILD_AT and not len(self.db)
+        except IndexDamaged:
             return False
 
     def _start_child(self) -> bool:

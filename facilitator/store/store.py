@@ -1226,6 +1226,15 @@ class Store:
             else:
                 self._log_index({"drop": session_id})
 
+    def sessions_on_disk(self) -> int:
+        """How many session files the sessions folder holds, from a listing of it alone: none of the start-up
+        checks is waited for, and no table of them is made (0 if the folder cannot be listed)."""
+        try:
+            with os.scandir(self.sessions_dir) as entries:
+                return sum(1 for e in entries if e.name.endswith(".json") and not e.name.startswith("."))
+        except OSError:
+            return 0
+
     def _session_ids_on_disk(self, include_backups: bool = False) -> list[str]:
         ids = set()
         folders = [self.sessions_dir] + ([self.backups_dir] if include_backups else [])
