@@ -73,6 +73,15 @@ def action_log(store: Store) -> Journal:
     return Journal(store.data_dir / LOG_NAME)
 
 
+def log_mark(store: Store) -> tuple[int, int] | None:
+    """The action log's size and time of change, which every status change written changes (None: no log)."""
+    try:
+        found = (store.data_dir / LOG_NAME).stat()
+    except OSError:
+        return None
+    return found.st_size, found.st_mtime_ns
+
+
 def read_change_rows(store: Store) -> list[StatusChange]:
     """Every status change in the log, in the order made, as plain rows (lines that cannot be read or used are
     skipped: the store set them aside and said so when it was opened)."""

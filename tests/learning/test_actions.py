@@ -314,3 +314,98 @@ def test_a_status_change_with_no_session_is_not_saved_when_the_action_log_cannot
     else:  # pragma: no cover
         raise AssertionError("a change that was not written was reported as saved")
     assert _actions(store)[0].status == ActionStatus.open
+
+
+def _slow_reading(monkeypatch, seconds: float) -> None:
+    """Reading a team's actions takes ``seconds`` (a slow disk, a long history)."""
+    from facilitator.tui.screens import learning_data
+
+    made = learning_data.ActionSource.__init__
+
+    def slow_source(self, *args, **kwargs):  # noqa: ANN001
+        import time
+
+        time.sleep(seconds)
+        made(self, *args, **kwargs)
+
+    monkeypatch.setattr(learning_data.ActionSource, "__init__", slow_source)
+
+
+async def _team_typed_then_started(pilot, team: str, before_start=None):  # noqa: ANN001
+    """The set-up screen filled in as a facilitator does (the team first, then the rest for a while), then ctrl+s;
+    returns the actions table when the round is first laid out, and how long after ctrl+s that was."""
+    import asyncio
+    import time
+
+    app = pilot.app
+    await pilot.press("enter")
+    await pilot.pause()
+    app.screen.query_one("#team", Input).value = team
+    app.screen.query_one("#agreed").value = True
+    await asyncio.sleep(0.6)  # the title, the participants, the ground rules read out
+    if before_start is not None:
+        before_start()
+    started = time.perf_counter()
+    await app.screen.run_action("start")
+    for _ in range(5000):
+        screen = app.screen
+        if isinstance(screen, FollowUpScreen):
+            table = screen.query("#actions-table")
+            if table and table.first().size.height > 0:
+                return table.first(), time.perf_counter() - started
+        await asyncio.sleep(0.001)
+    raise AssertionError("the follow-up round was not shown")
+
+
+async def test_the_round_of_a_team_typed_before_is_there_at_once_with_its_actions(store, library, clock, monkeypatch):
+    """Reading the team's actions takes 0.4 s: they are read as the rest of the form is filled in, so ctrl+s shows
+    the round with them at once, not a round saying it is looking, then its rows."""
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15",
+                     date=dt.date(2026, 10, 1))
+    _slow_reading(monkeypatch, 0.4)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        table, took = await _team_typed_then_started(pilot, "Family Support 2")
+        assert [row[0] for row in table.rows] == ["Share the morning plan", "Invite school nurse"]
+        assert took < 0.3, f"the round took {took:.2f} s after ctrl+s"
+        assert "2 open actions, 1 overdue" in str(app.screen.query_one("#actions-status", Static).render())
+
+
+async def test_the_round_read_before_midnight_and_started_after_shows_what_is_overdue_now(store, library, clock):
+    """The team typed in the evening, the session started just after midnight: an action due the day before is overdue now."""
+    reviewed_session(store, library, clock, action="Ring the school", owner="Priya", due="2026-11-22")
+    clock.now = dt.datetime(2026, 11, 22, 20, 0, tzinfo=dt.timezone.utc)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+
+        def midnight() -> None:
+            clock.now = dt.datetime(2026, 11, 23, 0, 1, tzinfo=dt.timezone.utc)
+
+        await _team_typed_then_started(pilot, "Family Support 2", before_start=midnight)
+        await wait_ready(pilot)
+        rows = app.screen.query_one("#actions-table").rows
+        assert [row[0] for row in rows] == ["Ring the school"]
+        assert "OVERDUE" in rows[0][2].plain
+        assert "1 open action, 1 overdue" in str(app.screen.query_one("#actions-status", Static).render())
+
+
+async def test_a_team_typed_before_with_no_open_action_starts_its_session_with_no_round_shown(store, library, clock):
+    first = reviewed_session(store, library, clock, action="Share the morning plan")
+    from facilitator.store.actions import change_status
+
+    change_status(store, _actions(store)[0], "done", dt.date(2026, 11, 1))
+    app = build_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#team", Input).value = first.team
+        app.screen.query_one("#agreed").value = True
+        await pilot.pause(0.6)
+        await app.screen.run_action("start")
+        assert isinstance(app.screen, SessionScreen)  # at once: no round drawn, then taken away
+        await wait_ready(pilot)
+        assert isinstance(app.screen, SessionScreen)

@@ -29,7 +29,7 @@ from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
 from ...text import plural, team_key
 from ...record.redact import make_replacer, name_key
-from .learning_data import ActionSource, history
+from .learning_data import ActionSource, history, history_index
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
 
@@ -418,14 +418,30 @@ class ActionTableScreen(Screen):
         raise NotImplementedError
 
 
+def actions_read_from(app) -> tuple | None:  # noqa: ANN001 - FacilitatorApp
+    """What a team's open actions are read from, as it stands now: the history index (up to date with every
+    session recorded, ended or repaired), the action log, today. None while the history is not up to date (being
+    read, or a session ended a moment ago and not yet in it)."""
+    from ...store.actions import log_mark
+
+    index = history(app)
+    if not index.up_to_date:
+        return None
+    return id(index.db), app.store.changes, index.db.replaced, log_mark(app.store), app.clock().date()
+
+
 class TeamActions:
     """A team's open learning actions for the follow-up round of its new session, read in a worker from the moment
-    this is made: the set-up screen makes it before the session, so the reading goes on while the session is
-    written (its fsyncs) and the round is composed. ``changed``: the round's changed rows, shown changed."""
+    this is made: the set-up screen makes it as soon as a team used before is typed (``session_id`` given once the
+    session is made), or else on ctrl+s before the session, so the reading goes on while the session is written
+    (its fsyncs) and the round is composed. ``changed``: the round's changed rows, shown changed."""
 
-    def __init__(self, app, team: str, session_id: str) -> None:  # noqa: ANN001 - FacilitatorApp
+    def __init__(self, app, team: str, session_id: str = "") -> None:  # noqa: ANN001 - FacilitatorApp
         self.team = team
         self.session_id = session_id
+        ahead = not session_id  # read before the session is made: kept for it if nothing changes meanwhile
+        #: what the actions were read from (actions_read_from, the same before and after the reading), if read ahead
+        self.read_from: tuple | None = None
         self.changed: dict[str, ActionRow] = {}
         #: once read: (True, (source, actions, overdue)) or (False, the problem in a few words)
         self.found: tuple[bool, object] | None = None
@@ -436,9 +452,15 @@ class TeamActions:
 
         def read() -> None:
             try:
-                source = ActionSource(app, team=team, skip_session=session_id)
+                before = actions_read_from(app) if ahead else None
+                if ahead and before is None:  # the history brought up to date first, as the round would
+                    history_index(app)
+                    before = actions_read_from(app)
+                source = ActionSource(app, team=team, skip_session=session_id or None)
                 actions, overdue = source.listing(True, changed, today)
                 actions[0:1]  # the first page, read here rather than when drawn  # noqa: B018
+                if before is not None and before == actions_read_from(app):
+                    self.read_from = before
             except Exception as exc:  # noqa: BLE001 - one sentence on the screen, never a stopped app
                 found: tuple[bool, object] = (False, str(exc) or type(exc).__name__)
             else:
@@ -456,6 +478,19 @@ class TeamActions:
 
     def fits(self, session: Session) -> bool:
         return self.session_id == session.id and team_key(self.team) == team_key(session.team)
+
+    def still_current(self, app) -> bool:  # noqa: ANN001 - FacilitatorApp
+        """Read ahead, and nothing it was read from has changed since the reading began (no session recorded, ended
+        or repaired, no status changed, the same day): what it read is what a reading begun now would."""
+        found = self.found
+        return (
+            found is not None and found[0] and self.read_from is not None and self.read_from == actions_read_from(app)
+        )
+
+    @property
+    def none_open(self) -> bool:
+        """Read, and the team has no open action from an earlier session."""
+        return self.found is not None and self.found[0] and not self.found[1][1]  # type: ignore[index]
 
 
 class FollowUpScreen(ActionTableScreen):
@@ -681,6 +716,9 @@ def open_with_follow_up(app, session: Session, actions: TeamActions | None = Non
         return
     if actions is None or not actions.fits(session):
         actions = TeamActions(app, session.team, session.id)
+    elif actions.none_open:  # read already (as the set-up screen was filled in): no round to show
+        app.open_session(session)
+        return
     # Over the set-up screen, which is removed with it when the session opens: taking the set-up screen away
     # first would have Textual lay out and paint the round again once that screen's widgets are removed.
     app.push_screen(FollowUpScreen(session, actions))

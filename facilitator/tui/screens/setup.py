@@ -49,6 +49,7 @@ class SetupScreen(Screen):
         self.teams: dict[str, tuple[str, str]] = {}  # team_key -> (spelling used, newest session id)
         self._filled: dict[str, str] = {}  # what was filled in from a team's last session
         self._filled_from = ""
+        self._ahead = None  # the open actions of the team typed, read for the follow-up round (_read_ahead)
 
     def _known_teams(self, *, only_if_ready: bool = False) -> dict[str, tuple[str, str]] | None:
         try:
@@ -66,6 +67,7 @@ class SetupScreen(Screen):
         box.suggester = SuggestFromList([t for t, _ in teams.values()], case_sensitive=False)
         if box.value.strip():
             self._fill_from_team(box.value)
+            self._read_ahead(box.value)
 
     def compose(self) -> ComposeResult:
         today = self.app.clock().date()
@@ -122,6 +124,21 @@ class SetupScreen(Screen):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "team":
             self._fill_from_team(event.value)
+            self._read_ahead(event.value)
+
+    def _read_ahead(self, typed: str) -> None:
+        """A team used before: its open learning actions read now, in a worker, while the rest of the form is
+        filled in, so the follow-up round ctrl+s opens has them at once (read again then if anything changed)."""
+        from .actions import TeamActions
+
+        known = self.teams.get(team_key(typed))
+        ahead = self._ahead
+        if known is None or (
+            ahead is not None and team_key(ahead.team) == team_key(known[0])
+            and (not ahead.arrived.is_set() or ahead.still_current(self.app))
+        ):
+            return
+        self._ahead = TeamActions(self.app, known[0])
 
     def _fill_from_team(self, typed: str) -> None:
         """A team used before: the facilitator and participants of its last session, unless already typed."""
@@ -202,8 +219,14 @@ class SetupScreen(Screen):
         store = self.app.store
         team = self.teams.get(team_key(values["team"]), (values["team"], ""))[0]
         session_id = store.new_session_id(date)
-        # The team's open actions for the follow-up round are read meanwhile (dropped if the session is not made).
-        actions = TeamActions(self.app, team, session_id) if team.strip() else None
+        # The team's open actions for the follow-up round: read as the form was filled in, if nothing changed since;
+        # otherwise read now, while the session is made (dropped if it is not).
+        ahead = self._ahead
+        if ahead is not None and team_key(ahead.team) == team_key(team) and ahead.still_current(self.app):
+            actions = ahead
+            actions.session_id = session_id
+        else:
+            actions = TeamActions(self.app, team, session_id) if team.strip() else None
         try:
             session = start_session(
                 store,
