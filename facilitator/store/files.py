@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import errno
+import io
 import os
 import stat
 from collections.abc import Iterable
@@ -47,35 +48,36 @@ class NotAFileError(OSError):
         super().__init__(errno.EINVAL, self.reason, str(path))
 
 
+def _without_waiting(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)  # (a pipe opens at once, with nothing in it)
+
+
 def read_whole(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
     """A file's bytes, as Path.read_bytes() gives them, but FileTooLargeError for a file of more than ``limit``
-    bytes (its size looked at before anything is read, and what is read never more than ``limit`` and a little)
-    and NotAFileError for a pipe or a device (opened without waiting for a writer)."""
-    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | os.O_CLOEXEC)
-    try:
-        st = os.fstat(fd)
+    bytes (its size looked at before anything is read, and never more than ``limit`` and a little read) and
+    NotAFileError for a pipe or a device (opened without waiting for a writer)."""
+    with io.open(path, "rb", buffering=0, opener=_without_waiting) as f:
+        st = os.fstat(f.fileno())
         if not stat.S_ISREG(st.st_mode):
             if stat.S_ISDIR(st.st_mode):
                 raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
             raise NotAFileError(path)
         if st.st_size > limit:
             raise FileTooLargeError(path, st.st_size, limit)
-        data = os.read(fd, st.st_size + 1)  # the whole file, unless it grew since: then read on, up to the limit
+        data = f.read(st.st_size + 1)  # the whole file, unless it grew since: then read on, up to the limit
         if len(data) <= st.st_size:
-            more = os.read(fd, 1) if data else b""
+            more = f.read(1) if data else b""
             if not more:
                 return data
             data += more
         parts, total = [data], len(data)
         while total <= limit:
-            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            chunk = f.read(min(1 << 20, limit + 1 - total))
             if not chunk:
                 return b"".join(parts)
             parts.append(chunk)
             total += len(chunk)
         raise FileTooLargeError(path, total, limit)
-    finally:
-        os.close(fd)
 
 
 def ensure_private_dir(path: Path) -> None:

@@ -442,7 +442,8 @@ class Store:
         #: None: worked out again from every entry when next needed
         self._home: list[dict[str, Any]] | None = None
         #: (the entries' version it was worked out at, team key -> (spelling, newest session id)): see known_teams
-        self._teams: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = None
+        #: and team key -> the team as its sessions' names lists show it, where they change it (see team_as_listed)
+        self._teams: tuple[tuple[int, int], dict[str, tuple[str, str]], dict[str, list[str]]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         self._lock_path = os.path.join(self.data_dir, ".lock")
@@ -1434,16 +1435,41 @@ class Store:
             if only_if_ready:
                 return None
             newest: dict[str, tuple[tuple[str, str], str, str]] = {}
-            for sid, team, date, created in docs.fields("team", "date", "created_at"):
+            #: team key -> {key of the team as a session's names list shows it: (when, that spelling)}, where it differs
+            listed: dict[str, dict[str, tuple[tuple[str, str], str]]] = {}
+            for sid, team, shown, date, created in docs.fields("team", "shown_team", "date", "created_at"):
                 if type(team) is not str or not team.strip():
                     continue
                 when = (str(None if date is MISSING else date), str(None if created is MISSING else created))
                 key = team_key(team)
                 if key not in newest or when > newest[key][0]:
                     newest[key] = (when, team, sid)
+                if shown != team and type(shown) is str and shown.strip() and team_key(shown) != key:
+                    spellings = listed.setdefault(key, {})
+                    shown_key = team_key(shown)
+                    if shown_key not in spellings or when > spellings[shown_key][0]:
+                        spellings[shown_key] = (when, shown)
             teams = {key: (team, sid) for key, (_, team, sid) in newest.items()}
-            self._teams = (stamp, teams)
+            as_listed = {
+                key: [shown for _, shown in sorted(spellings.values(), reverse=True)] for key, spellings in listed.items()
+            }
+            self._teams = (stamp, teams, as_listed)
             return dict(teams)
+
+    def team_as_listed(self, team: str, *, only_if_ready: bool = False) -> list[str] | None:
+        """How shared lists show this team where a session's names list changes its name (“Jayden's family group”
+        with “Jayden -> Child A” is “Child A's family group”, as the history holds it): each such spelling once,
+        newest first; none for a team whose name holds no listed name. As known_teams last worked it out (the set-up
+        screen has it worked out again as a session is set up), so that a follow-up round waits for no reading of every
+        entry; worked out now only if it never was. ``only_if_ready``: None rather than working it out now."""
+        with self._thread_lock:
+            teams = self._teams
+        if teams is None:
+            if self.known_teams(only_if_ready=only_if_ready) is None:
+                return None
+            with self._thread_lock:
+                teams = self._teams
+        return list(teams[2].get(team_key(team), ())) if teams is not None else []
 
     def session_count(self) -> int:
         """How many sessions the store holds."""
