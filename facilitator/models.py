@@ -262,6 +262,13 @@ class Session(BaseModel):
             key=lambda c: (c.position is None, c.position or 0, c.created_at),
         )
 
+    def contributions_in_no_phase(self) -> list[Contribution]:
+        """Contributions whose phase is not one of the session's template phases (phase ids changed by hand in a
+        template snapshot, a file or journal line from another version), in the order they were said: no phase
+        lists them, so the record gives them a section of their own."""
+        ids = {phase.id for phase in self.template.phases}
+        return sorted((c for c in self.contributions if c.phase_id not in ids), key=lambda c: c.created_at)
+
     def summary(self) -> "SessionSummary":
         from .record.redact import make_replacer
 

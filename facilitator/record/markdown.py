@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session, SessionStatus
-from ..text import one_line, visible
-from .redact import for_export
+from ..text import one_line, plural, visible
+from .redact import for_export, make_replacer
 
 if TYPE_CHECKING:  # markdown-it-py and PyYAML are imported when a record is first made, not with this module
     from markdown_it import MarkdownIt
@@ -355,6 +355,41 @@ def _list_or_note(lines: Iterable[str], note: str) -> list[str]:
     return lines if lines else [note]
 
 
+NO_PHASE_HEADING = "Recorded in a phase this template no longer has"
+
+
+def no_phase_notice(count: int) -> str:
+    """What the app says where it opens a session with ``count`` contributions (safeguarding concerns not counted)
+    in no phase of its template."""
+    one = count == 1
+    return (
+        f"{plural(count, 'contribution')} of this session {'was' if one else 'were'} recorded in a phase its template "
+        f"no longer has, so no phase shows {'it' if one else 'them'}; {'it is' if one else 'they are'} in the record, "
+        f"under “{NO_PHASE_HEADING}”."
+    )
+
+
+def _no_phase_section(session: Session) -> list[str]:
+    """The contributions of the export view whose phase is not in its template, each with the phase it names (names
+    list applied): every recorded contribution reaches the minutes. Nothing at all for a session without them."""
+    said = session.contributions_in_no_phase()
+    if not said:
+        return []
+    replace = make_replacer(session.redactions)
+    out = [f"## {NO_PHASE_HEADING}", ""]
+    out += [
+        f"{plural(len(said), 'contribution was', 'contributions were')} recorded in a phase that is not in this "
+        "session's template (its phases were changed or renamed since, or the session was recorded by another "
+        "version of facilitator): they are kept here, with the phase each names, so nothing recorded is missing.",
+        "",
+    ]
+    out += [
+        f"{_contribution_line(c)} *(phase: {escape_inline(one_line(replace(c.phase_id)) or 'none given')})*" for c in said
+    ]
+    out.append("")
+    return out
+
+
 def render_body(session: Session, draft: bool, retention: str | None = None) -> str:
     """The markdown body of the record of an export view of a session (see render_markdown)."""
     template = session.template
@@ -415,9 +450,12 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             )
         out.append("")
 
+    out += _no_phase_section(session)
+
     out += ["## Highlights", ""]
+    replace = make_replacer(session.redactions)  # (a phase id not in the template is shown as it is named)
     highlights = [
-        f"- {escape_block(c.text)} *({escape_inline(phase_titles.get(c.phase_id, c.phase_id))})*"
+        f"- {escape_block(c.text)} *({escape_inline(phase_titles.get(c.phase_id) or replace(c.phase_id))})*"
         for c in session.contributions
         if c.starred
     ]

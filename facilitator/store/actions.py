@@ -184,19 +184,22 @@ _FROM = "actions a {using} JOIN sessions s ON s.k = a.session"
 
 
 class ActionQuery:
-    """Which actions: those of one team (``team_key``) or all; never those of ``excluded`` (action ids,
+    """Which actions: those of one team (``team_key``, or its keys) or all; never those of ``excluded`` (action ids,
     "<session id>/<contribution id>": the closed ones, when only open ones are wanted) nor of
     ``skip_session``; listed by owner then due (``by="owner"``) or by due (``by="due"``)."""
 
-    def __init__(self, team_key: str | None = None, excluded: Iterable[str] = (), skip_session: str | None = None,
-                 by: str = "owner") -> None:
+    def __init__(self, team_key: str | tuple[str, ...] | None = None, excluded: Iterable[str] = (),
+                 skip_session: str | None = None, by: str = "owner") -> None:
         from .index import ACTIONS_BY_DUE, ACTIONS_BY_OWNER
 
         parts: list[str] = []
         params: list = []
-        if team_key is not None:
+        if isinstance(team_key, str):
             parts.append("a.team_key = ?")
             params.append(team_key)
+        elif team_key is not None:  # a team the history holds under more than one name (see Store.team_as_listed)
+            parts.append(f"a.team_key IN ({', '.join('?' * len(team_key))})")
+            params.extend(team_key)
         if skip_session is not None:
             parts.append("a.session != coalesce((SELECT k FROM sessions WHERE id = ?), -1)")
             params.append(skip_session)

@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .files import atomic_write, ensure_private_dir, fsync_dir
+from .files import atomic_write, ensure_private_dir, fsync_dir, read_whole
 
 DRAFTS_DIR = "drafts"
 
@@ -40,7 +40,7 @@ def write_draft(data_dir: Path, session_id: str, text: str, speaker: str | None 
 def read_draft(data_dir: Path, session_id: str) -> dict | None:
     """The kept draft ({"text", "speaker", "phase_id"}), or None if there is none or it cannot be read."""
     try:
-        data = json.loads(draft_path(data_dir, session_id).read_bytes())
+        data = json.loads(read_whole(draft_path(data_dir, session_id)))
     except (OSError, ValueError):
         return None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"].strip():

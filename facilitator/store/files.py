@@ -2,13 +2,82 @@
 
 from __future__ import annotations
 
+import errno
+import io
 import os
+import stat
 from collections.abc import Iterable
 from pathlib import Path
 
 FILE_MODE = 0o600
 DIR_MODE = 0o700
 TEMP_SUFFIX = ".tmp"
+
+#: The largest file the store reads whole (a session file, a journal, the index, the action log). A session of
+#: 2,000 contributions of 1,000 characters each makes a session file and a journal of 2.3 and 2.4 MB; of 20,000
+#: characters each (the most one contribution holds), 41 MB each (measured). A larger file is not one the app
+#: wrote (a disk error, a program writing into the folder, a copy gone wrong): it is refused before it is read,
+#: as a damaged file, since reading a file of gigabytes whole would take all the memory there is.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+
+def size_text(size: int) -> str:
+    """A file's size in a few characters, as file managers count it (a GB of 1024 MB): "16.0 GB", "256 MB"."""
+    for unit, scale in (("GB", 1 << 30), ("MB", 1 << 20), ("kB", 1 << 10)):
+        if size >= scale:
+            value = size / scale
+            return f"{value:.1f} {unit}" if value < 100 else f"{value:.0f} {unit}"
+    return f"{size} bytes"
+
+
+class FileTooLargeError(OSError):
+    """A file far larger than the app ever writes, refused before it is read (see MAX_FILE_BYTES)."""
+
+    def __init__(self, path: Path | str, size: int, limit: int = MAX_FILE_BYTES):
+        self.reason = (
+            f"it is {size_text(size)}, far more than the app ever writes in one file ({size_text(limit)} at most)"
+        )
+        super().__init__(errno.EFBIG, self.reason, str(path))
+
+
+class NotAFileError(OSError):
+    """Something at a file's path that is not a regular file (a pipe, a device): never read, so never waited on."""
+
+    def __init__(self, path: Path | str):
+        self.reason = "it is not a regular file (a pipe or a device)"
+        super().__init__(errno.EINVAL, self.reason, str(path))
+
+
+def _without_waiting(path: str, flags: int) -> int:
+    return os.open(path, flags | os.O_NONBLOCK)  # (a pipe opens at once, with nothing in it)
+
+
+def read_whole(path: Path | str, limit: int = MAX_FILE_BYTES) -> bytes:
+    """A file's bytes, as Path.read_bytes() gives them, but FileTooLargeError for a file of more than ``limit``
+    bytes (its size looked at before anything is read, and never more than ``limit`` and a little read) and
+    NotAFileError for a pipe or a device (opened without waiting for a writer)."""
+    with io.open(path, "rb", buffering=0, opener=_without_waiting) as f:
+        st = os.fstat(f.fileno())
+        if not stat.S_ISREG(st.st_mode):
+            if stat.S_ISDIR(st.st_mode):
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(path))
+            raise NotAFileError(path)
+        if st.st_size > limit:
+            raise FileTooLargeError(path, st.st_size, limit)
+        data = f.read(st.st_size + 1)  # the whole file, unless it grew since: then read on, up to the limit
+        if len(data) <= st.st_size:
+            more = f.read(1) if data else b""
+            if not more:
+                return data
+            data += more
+        parts, total = [data], len(data)
+        while total <= limit:
+            chunk = f.read(min(1 << 20, limit + 1 - total))
+            if not chunk:
+                return b"".join(parts)
+            parts.append(chunk)
+            total += len(chunk)
+        raise FileTooLargeError(path, total, limit)
 
 
 def ensure_private_dir(path: Path) -> None:

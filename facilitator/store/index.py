@@ -100,7 +100,7 @@ import orjson
 
 from ..text import team_key as make_team_key
 from ..vocabulary import SessionStatus
-from .files import FILE_MODE
+from .files import FILE_MODE, read_whole
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, StoreError, _read_tables
@@ -1113,7 +1113,7 @@ def _from_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[
     path = store.sessions_dir / f"{sid}.json"
     in_step = False
     try:
-        header, contributions, meta = _read_tables(path, path.read_bytes())
+        header, contributions, meta = _read_tables(path, read_whole(path))  # (a file of gigabytes refused unread)
         in_step = meta.get("journal_bytes") == mark[2]
         if in_step:
             rows = _fit(rows_of(compute(store.resolve_template(header, path), contributions)), sid)

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 import orjson
 
-from .files import FILE_MODE, open_private, write_all
+from .files import FILE_MODE, open_private, read_whole, write_all
 
 if TYPE_CHECKING:
     from ..models import Contribution, Session
@@ -126,7 +126,7 @@ class Journal:
 
     def read(self) -> JournalContents:
         try:
-            data = self.path.read_bytes()
+            data = read_whole(self.path)  # (a file of gigabytes is refused, not read: see MAX_FILE_BYTES)
         except FileNotFoundError:
             return JournalContents([])
         return parse_journal(data)

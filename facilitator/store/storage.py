@@ -10,7 +10,7 @@ from typing import Any
 import orjson
 from tinydb.storages import Storage
 
-from .files import atomic_write
+from .files import atomic_write, read_whole
 
 
 class DamagedFileError(Exception):
@@ -107,7 +107,7 @@ class AtomicJSONStorage(Storage):
         if self._data is None:
             if self._bytes is None:
                 try:
-                    self._bytes = self.path.read_bytes()
+                    self._bytes = read_whole(self.path)
                 except FileNotFoundError:
                     return None
             try:

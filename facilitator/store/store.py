@@ -88,7 +88,10 @@ from tinydb import Query, TinyDB
 from ..memory import return_large_blocks
 from ..text import plural, team_key
 from ..vocabulary import ActionStatus, SessionStatus
-from .files import FILE_MODE, TEMP_SUFFIX, atomic_write, ensure_private_dir, fsync_dir, remove_stray_temp_files
+from .files import (
+    FILE_MODE, TEMP_SUFFIX, FileTooLargeError, NotAFileError, atomic_write, ensure_private_dir, fsync_dir, read_whole,
+    remove_stray_temp_files,
+)
 from .journal import (
     APPLY_ERRORS,
     Journal,
@@ -269,6 +272,8 @@ def _read_reason(exc: OSError) -> str:
     """Why a file could not be read, in a few words."""
     if isinstance(exc, IsADirectoryError):
         return "it is a folder, not a file"
+    if isinstance(exc, (FileTooLargeError, NotAFileError)):
+        return exc.reason
     return _reason(exc)
 
 
@@ -437,7 +442,8 @@ class Store:
         #: None: worked out again from every entry when next needed
         self._home: list[dict[str, Any]] | None = None
         #: (the entries' version it was worked out at, team key -> (spelling, newest session id)): see known_teams
-        self._teams: tuple[tuple[int, int], dict[str, tuple[str, str]]] | None = None
+        #: and team key -> the team as its sessions' names lists show it, where they change it (see team_as_listed)
+        self._teams: tuple[tuple[int, int], dict[str, tuple[str, str]], dict[str, list[str]]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
         self._lock_path = os.path.join(self.data_dir, ".lock")
@@ -560,7 +566,7 @@ class Store:
         if ref not in self._templates:
             path = self._template_path(ref)
             try:
-                good = orjson.loads(path.read_bytes()) == doc
+                good = orjson.loads(read_whole(path)) == doc
             except FileNotFoundError:
                 good = False
             except (OSError, ValueError):
@@ -585,7 +591,7 @@ class Store:
             raise DamagedFileError(path, "it does not say which template it was run with")
         snapshot = self._template_path(ref)
         try:
-            data = snapshot.read_bytes()
+            data = read_whole(snapshot)
             doc = orjson.loads(data)
         except (OSError, ValueError):
             raise DamagedFileError(path, f"the template snapshot {snapshot} is missing or damaged") from None
@@ -761,7 +767,7 @@ class Store:
         """True if index-head.json was written from the index.json there now, and holds rows as the store writes them."""
         self._head_good = False
         try:
-            head = orjson.loads(self.head_path.read_bytes())
+            head = orjson.loads(read_whole(self.head_path))
         except (OSError, ValueError):
             return False
         if not isinstance(head, dict) or head.get("index") != self._index_identity() or head.get("index") is None:
@@ -936,7 +942,7 @@ class Store:
         path = self.action_log_path
         repair = not self.read_only
         try:
-            data = path.read_bytes()
+            data = read_whole(path)
         except FileNotFoundError:
             return
         except OSError as exc:
@@ -1035,7 +1041,7 @@ class Store:
 
     def _read_index_file(self) -> IndexDocs:
         try:
-            data = self.index_path.read_bytes()
+            data = read_whole(self.index_path)
         except FileNotFoundError:
             return IndexDocs()
         if data:
@@ -1055,7 +1061,7 @@ class Store:
         longer match its entry, and the log is only ever a shortcut to what those files hold."""
         path = self.index_log_path
         try:
-            data = path.read_bytes()
+            data = read_whole(path)
         except FileNotFoundError:
             return
         except OSError as exc:
@@ -1429,16 +1435,41 @@ class Store:
             if only_if_ready:
                 return None
             newest: dict[str, tuple[tuple[str, str], str, str]] = {}
-            for sid, team, date, created in docs.fields("team", "date", "created_at"):
+            #: team key -> {key of the team as a session's names list shows it: (when, that spelling)}, where it differs
+            listed: dict[str, dict[str, tuple[tuple[str, str], str]]] = {}
+            for sid, team, shown, date, created in docs.fields("team", "shown_team", "date", "created_at"):
                 if type(team) is not str or not team.strip():
                     continue
                 when = (str(None if date is MISSING else date), str(None if created is MISSING else created))
                 key = team_key(team)
                 if key not in newest or when > newest[key][0]:
                     newest[key] = (when, team, sid)
+                if shown != team and type(shown) is str and shown.strip() and team_key(shown) != key:
+                    spellings = listed.setdefault(key, {})
+                    shown_key = team_key(shown)
+                    if shown_key not in spellings or when > spellings[shown_key][0]:
+                        spellings[shown_key] = (when, shown)
             teams = {key: (team, sid) for key, (_, team, sid) in newest.items()}
-            self._teams = (stamp, teams)
+            as_listed = {
+                key: [shown for _, shown in sorted(spellings.values(), reverse=True)] for key, spellings in listed.items()
+            }
+            self._teams = (stamp, teams, as_listed)
             return dict(teams)
+
+    def team_as_listed(self, team: str, *, only_if_ready: bool = False) -> list[str] | None:
+        """How shared lists show this team where a session's names list changes its name (“Jayden's family group”
+        with “Jayden -> Child A” is “Child A's family group”, as the history holds it): each such spelling once,
+        newest first; none for a team whose name holds no listed name. As known_teams last worked it out (the set-up
+        screen has it worked out again as a session is set up), so that a follow-up round waits for no reading of every
+        entry; worked out now only if it never was. ``only_if_ready``: None rather than working it out now."""
+        with self._thread_lock:
+            teams = self._teams
+        if teams is None:
+            if self.known_teams(only_if_ready=only_if_ready) is None:
+                return None
+            with self._thread_lock:
+                teams = self._teams
+        return list(teams[2].get(team_key(team), ())) if teams is not None else []
 
     def session_count(self) -> int:
         """How many sessions the store holds."""
@@ -1508,8 +1539,7 @@ class Store:
                 if session_id not in self._stale and session_id not in self._dirty:
                     path_name = os.path.join(folder, f"{session_id}.json")
                     try:
-                        with open(path_name, "rb") as f:
-                            data = f.read()
+                        data = read_whole(path_name)
                         header, contributions, meta = _read_tables(path_name, data)  # type: ignore[arg-type]
                         if meta.get("journal_bytes") == sizes.get(f"{session_id}{JOURNAL_SUFFIX}", 0):
                             entry = HistoryEntry(summary, self.resolve_template(header, path_name), contributions)  # type: ignore[arg-type]
@@ -1528,7 +1558,7 @@ class Store:
     def _read_backup(self, session_id: str) -> tuple[Session, dict] | None:
         path = self._backup_path(session_id)
         try:
-            return _session_from_file(path, path.read_bytes(), self.resolve_template, self._template_models)
+            return _session_from_file(path, read_whole(path), self.resolve_template, self._template_models)
         except (OSError, DamagedFileError):
             return None
 
@@ -1559,7 +1589,7 @@ class Store:
         db_target: Path | None = None
         data: bytes | None = None
         try:
-            data = db_path.read_bytes()
+            data = read_whole(db_path)
         except FileNotFoundError:
             pass
         except OSError as exc:
@@ -1817,7 +1847,7 @@ class Store:
                 last = 0
             path = self._session_path(session_id)
             try:
-                _, _, meta = _read_tables(path, path.read_bytes())
+                _, _, meta = _read_tables(path, read_whole(path))
                 last = max(last, int(meta.get("seq", 0)))
             except (OSError, DamagedFileError, ValueError):
                 pass
@@ -2004,7 +2034,7 @@ class Store:
                 continue  # its file is behind: backed up once it is written
             path = self._session_path(session_id)
             try:
-                atomic_write(self._backup_path(session_id), self._self_contained(path, path.read_bytes()))
+                atomic_write(self._backup_path(session_id), self._self_contained(path, read_whole(path)))
             except (OSError, DamagedFileError):
                 continue
             self._unbacked.discard(session_id)
@@ -2366,7 +2396,7 @@ class Store:
         with self._thread_lock:
             source = self._session_path(session.id)
             try:
-                data = self._self_contained(source, source.read_bytes())
+                data = self._self_contained(source, read_whole(source))
                 _read_tables(source, data)
             except (OSError, DamagedFileError):
                 return None

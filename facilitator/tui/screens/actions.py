@@ -520,8 +520,8 @@ class FollowUpScreen(ActionTableScreen):
 
     def compose(self) -> ComposeResult:
         yield Header()
-        team = make_replacer(self.session.redactions)(self.session.team)
-        yield Static(f"Follow-up: open learning actions of {team}", classes="screen-title", markup=False, id="follow-up-title")
+        listed = self.app.store.team_as_listed(self.session.team, only_if_ready=True)
+        yield Static(self._title(listed), classes="screen-title", markup=False, id="follow-up-title")
         yield Static(
             "A quick round before the session: for each action, d done, p in progress, x dropped (with a note), "
             "c carried over, then enter to save it (ctrl+z undoes). Actions left as they are stay open. "
@@ -535,6 +535,11 @@ class FollowUpScreen(ActionTableScreen):
         yield from self.note_row()
         yield Static(LOOKING, id="actions-status", markup=False)
         yield KeyBar()
+
+    def _title(self, listed: list[str] | None) -> str:
+        """The round's title on the projector: the team as its earlier sessions' names lists show it (as the history
+        holds it) where they change its name, else as this session's list shows it; this session's list applied."""
+        return f"Follow-up: open learning actions of {make_replacer(self.session.redactions)((listed or [self.session.team])[0])}"
 
     async def on_mount(self) -> None:
         self.sub_title = make_replacer(self.session.redactions)(self.session.title)
@@ -565,6 +570,8 @@ class FollowUpScreen(ActionTableScreen):
         if not self.is_attached or self.app.screen is not self:
             return  # the session was started meanwhile (ctrl+s)
         self.source, actions, overdue = found
+        if self.source.listed_as:
+            self.query_one("#follow-up-title", Static).update(self._title(self.source.listed_as))
         if not actions:
             # Once this screen is drawn (a screen taken away before its widgets are up upsets them).
             self.call_after_refresh(self._no_round)

@@ -86,6 +86,11 @@ class SessionViewScreen(Screen):
         self.title = make_replacer(self.session.redactions)(self.session.title)
         self.sub_title = "read-only"
         self.query_one("#view-scroll").focus()
+        count = sum(1 for c in self.session.contributions_in_no_phase() if not c.safeguarding)
+        if count:
+            from ...record.markdown import no_phase_notice
+
+            self.query_one("#view-status", Static).update(no_phase_notice(count))
 
     def action_back(self) -> None:
         self.app.pop_screen()

@@ -78,7 +78,12 @@ class ActionSource:
         self.db = db = index.db
         self.book = book_from(read_change_rows(app.store), reviews_in_history(db), lambda ids: names_lists(db, ids))
         self.closed = self.book.closed()
-        self.team_key = team_key(team) if team is not None else None
+        self.team_key: str | tuple[str, ...] | None = team_key(team) if team is not None else None
+        #: the team as the history holds it where its sessions' names lists change its name (“Child A's family
+        #: group” for “Jayden's family group”), its actions found under those names too
+        self.listed_as: list[str] = (app.store.team_as_listed(team) or []) if team is not None else []
+        if self.listed_as:
+            self.team_key = tuple(dict.fromkeys([self.team_key, *(team_key(t) for t in self.listed_as)]))
         if skip_session is not None and not db.read("SELECT 1 FROM sessions WHERE id = ?", [skip_session]):
             # A session just made is not in the history yet: nothing of it to leave out, and no test of every
             # action of the team against it (a quarter of the counting's time at 100,000 actions).

@@ -158,6 +158,19 @@ class SessionScreen(Screen):
         self._bring_back_draft()
         self._start_timer_with_phase()
         self._open_inbox()
+        self._say_contributions_in_no_phase()
+
+    def _say_contributions_in_no_phase(self) -> None:
+        """Contributions whose phase the template no longer has are in no phase's list: say how many, and where
+        they are (safeguarding concerns left out of the count, as of every list the room sees)."""
+        count = len(shown(self.session.contributions_in_no_phase()))
+        if count:
+            from ...record.markdown import no_phase_notice
+            from ..app import NOTICE_SECONDS
+
+            self.app.notify(
+                no_phase_notice(count), title="Not in any phase", severity="warning", timeout=NOTICE_SECONDS, markup=False
+            )
 
     def on_screen_resume(self) -> None:
         enter_room()  # no long garbage-collection pause on an enter (see collector.py)

@@ -17,6 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...models import Session
+from ...record.markdown import NO_PHASE_HEADING
 from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...text import plural
@@ -68,6 +69,13 @@ class WholeSessionScreen(Screen[None]):
                 if not said:
                     yield Static("Nothing recorded in this phase.", classes="whole-empty", markup=False)
                 for number, contribution in enumerate(said, start=1):
+                    yield Static(contribution_text(contribution, number), classes="whole-item")
+            elsewhere = shown(session.contributions_in_no_phase())
+            if elsewhere:  # (phase ids changed since they were recorded: no phase above lists them)
+                heading = Text(NO_PHASE_HEADING, style="bold")
+                heading.append(f"   {plural(len(elsewhere), 'contribution')}", style="italic")
+                yield Static(heading, classes="whole-phase")
+                for number, contribution in enumerate(elsewhere, start=1):
                     yield Static(contribution_text(contribution, number), classes="whole-item")
         yield KeyBar()
 
