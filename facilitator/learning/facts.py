@@ -236,16 +236,16 @@ def _on_one_line(values: list[str]) -> list[str]:
 
 
 def _replaced(values: list[str], replace) -> list[str]:  # noqa: ANN001
-    """[replace(value) for value in values]: plain ASCII values replaced at once, SEP between them."""
+    """[replace(value) for value in values]: plain ASCII values replaced at once, a tab between them."""
     if replace is _same or not values:
         return values
-    joined = SEP.join(values)
-    if joined.isascii() and joined.count(SEP) == len(values) - 1:
+    joined = "\t".join(values)
+    if joined.isascii() and joined.count("\t") == len(values) - 1:
         replaced = replace(joined)
         if replaced is joined:
             return values
-        if replaced.count(SEP) == len(values) - 1:  # else a replacement holds SEP: one at a time
-            return replaced.split(SEP)
+        if replaced.count("\t") == len(values) - 1:  # else a name matched across a tab (or a replacement holds one)
+            return replaced.split("\t")
     return [replace(value) for value in values]
 
 
@@ -364,16 +364,19 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     blob = SEP.join(texts)
     separated = SEP not in "".join(texts)  # no text has SEP in it (so blob.count(SEP) == count - 1)
     if redacting:
-        # Plain ASCII texts joined by SEP: the names are replaced in the whole blob at once, as in each text on
-        # its own (SEP is neither a word character nor whitespace a name may hold). Otherwise text by text.
-        replaced = replace(blob) if separated and blob.isascii() else None
-        if replaced is None or replaced.count(SEP) != max(count - 1, 0):  # a replacement holding SEP, say
+        # Plain ASCII texts joined by tabs: the names are replaced in them all at once, as in each text on its own
+        # (a tab is no word character; a name matched across one, or a replacement holding one, changes how many
+        # there are: then text by text). Otherwise text by text. (Not by SEP: replace leaves out control characters.)
+        joined = "\t".join(texts) if separated and blob.isascii() and "\t" not in blob else None
+        replaced = replace(joined) if joined is not None else None
+        if replaced is None or replaced.count("\t") != max(count - 1, 0):
             texts = [replace(text) for text in texts]
             blob = SEP.join(texts)
             separated = blob.count(SEP) == max(count - 1, 0)
-        elif replaced is not blob:
-            blob = replaced
-            texts = blob.split(SEP)
+        elif replaced is not joined:
+            texts = replaced.split("\t")
+            blob = SEP.join(texts)
+            separated = blob.count(SEP) == max(count - 1, 0)  # (a replacement may hold SEP)
     if "\n" in blob or "\r" in blob or "\t" in blob or _DOUBLE_SPACE.search(blob) or not separated:
         texts = _one_line_each(texts)
     in_order = phase_of == sorted(phase_of)

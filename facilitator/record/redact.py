@@ -7,9 +7,13 @@
   "Zoe\u0308", "Ｊａｙｄｅｎ" and "Jay\u200bden" are all found. What is replaced is the name as typed, with the
   characters inside it.
 - Contributions flagged as safeguarding concerns never reach a group export.
+- A name is looked for in the text as it is shown: control characters (but tabs and line breaks),
+  bidirectional overrides and lone surrogates are left out first, as every screen and record leaves them out
+  (text.visible), so one inside a name in stored data ("Jay\x01den", from a file made by hand or recorded before
+  they were stripped as typed) cannot hide it and then vanish on the way out.
 - Each text is replaced on its own (one field at a time), never across two texts. (learning/facts.py hands a
-  session's plain ASCII texts over at once, joined by a separator that no name can match or match across,
-  which comes to the same.)
+  session's plain ASCII texts over at once, joined by tabs, and replaces them one at a time instead when a name
+  was matched across a tab, which comes to the same.)
 What is stored stays as typed: these functions return a changed copy.
 """
 
@@ -32,6 +36,9 @@ _ATTACHED = frozenset({"Mn", "Mc", "Me", "Cf"})
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# What text.visible leaves out of what is shown: control characters but tabs and line breaks, bidirectional
+# embeddings, overrides and isolates (text.BIDI_CONTROLS), lone surrogates.
+_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # A run of non-ASCII characters with the ASCII character before it (marks in the run may belong to it).
 _SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
@@ -177,6 +184,8 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     def replace(text: str) -> str:
         if not text:
             return text
+        if not text.isprintable() and _HIDDEN.search(text):  # (most text is printable: nothing looked for)
+            text = _HIDDEN.sub("", text)  # as shown: nothing hidden inside a name keeps it from being found
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup, text) if firsts is None else replace_ascii(text)
         if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are

@@ -28,15 +28,16 @@ from facilitator.learning.facts import (
     _review,
     session_data,
 )
-from facilitator.record.redact import _GAP, _folded_with_places, fold, make_replacer, name_key
+from facilitator.record.redact import _GAP, _HIDDEN, _folded_with_places, fold, make_replacer, name_key
 from facilitator.store.index import SessionData
 from facilitator.text import one_line
 from tests.privacy.helpers import SEPARATOR, leaks
 
 # ---------------------------------------------------------------------- the code as it was, word for word
 # (record/redact.py's make_replacer and learning/facts.py's session_data before they were made quicker), but
-# for one fix made since: a name found in a spelling that folds to no listed name is replaced as the name whose
-# pattern found it, not left as typed (see tests/privacy/test_exports.py)
+# for two fixes made since: a name found in a spelling that folds to no listed name is replaced as the name whose
+# pattern found it, not left as typed (see tests/privacy/test_exports.py); a name is looked for in the text as it
+# is shown, what text.visible leaves out left out first (_HIDDEN: see tests/privacy/test_hidden_characters.py)
 
 
 def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
@@ -71,6 +72,7 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     def replace(text: str) -> str:
         if not text:
             return text
+        text = _HIDDEN.sub("", text)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup, text)
         if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
@@ -376,6 +378,10 @@ def _session(template, docs, names=None, **header) -> tuple[dict, list]:  # noqa
 
 # The ways through session_data and make_replacer, one session each (the generated ones may miss some).
 CASES = {
+    "a name with a control character inside it": _session(_phases("discussion", "actions"), [
+        {"phase_id": "p0", "text": "we met J\x01ayden and \u0301\x1fjo"},
+        {"phase_id": "p1", "text": "ring", "fields": {"owner": "Jay\x1fden", "due": "soon", "tell": "jo\x7f"}},
+    ], {"Jayden": "Child A", "\u0301Jo": "Child B"}, team="\u0301\x1fjo@example.org ", title="Visit J\x1fayden"),
     "names that overlap": _session(_phases("discussion"), [
         {"phase_id": "p0", "text": "Mary Ann and mary  ann's mum, Ann, and Mary; Ann Marie"},
     ], {"Mary Ann": "Child B", "Mary": "Child C", "Ann": "Child D", "Ann Marie": "Child E"}),
@@ -442,7 +448,9 @@ CASES = {
 @pytest.mark.parametrize("case", CASES)
 def test_each_way_through_gives_the_rows_the_earlier_code_gave(case):
     header, docs = CASES[case]
-    assert session_data(header, docs) == old_session_data(header, docs)
+    rows = session_data(header, docs)
+    assert not leaks(_shown(rows), header["redactions"]), "a listed name in what the history shows"
+    assert rows == old_session_data(header, docs)
     said = [d["text"] for d in docs]
     replace, replaced_before = make_replacer(header["redactions"]), old_make_replacer(header["redactions"])
     assert [replace(text) for text in [*said, SEP.join(said)]] == [replaced_before(text) for text in [*said, SEP.join(said)]]

@@ -3,7 +3,7 @@
 The outputs are made the way users make them: `facilitator export ID --format F` and `facilitator digest`
 (cli.main on a real data folder). The check here is written on its own, not with the app's replacer: every
 output is compared as NFKC-casefolded text with format characters (zero-width spaces, soft hyphens, word
-joiners, ...) removed.
+joiners, ...) and control characters (but whitespace) removed.
 """
 
 from __future__ import annotations
@@ -21,7 +21,8 @@ from facilitator.cli import main
 
 
 def fold(text: str) -> str:
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    # (format characters, and control characters but whitespace: a reader sees neither)
+    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and (unicodedata.category(ch) != "Cc" or ch.isspace()))
     return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
 
 

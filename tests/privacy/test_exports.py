@@ -17,7 +17,7 @@ NAMES = {"Jayden": "Child A", "Zoë Smith": "Mother"}
 
 # How a name may be typed: as on the list, in capitals, with a combining diaeresis (e + U+0308) instead of
 # ë, in full-width letters, with a zero-width space, a soft hyphen or a word joiner inside, with a no-break
-# space between its words.
+# space between its words, with a control character inside (which every output leaves out).
 SPELLINGS = {
     "as listed": lambda name: name,
     "capitals": lambda name: name.upper(),
@@ -27,6 +27,9 @@ SPELLINGS = {
     "soft hyphen": lambda name: name[:3] + "\u00ad" + name[3:],
     "word joiner": lambda name: name[:1] + "\u2060" + name[1:],
     "no-break space": lambda name: name.replace(" ", "\u00a0"),
+    # In stored data only (typing strips them): a file made by hand, or recorded before they were stripped.
+    "a control character inside": lambda name: name[:2] + "\x01" + name[2:],
+    "a delete character inside": lambda name: name[:3] + "\x7f" + name[3:],
 }
 
 

@@ -325,3 +325,34 @@ async def test_a_repair_said_at_start_names_the_session_with_its_names_list_appl
             assert_screen_clean(app, NAMES, "home, after a repair")
     finally:
         again.close()
+
+
+async def test_a_name_with_a_control_character_inside_it_in_stored_data_is_replaced_on_every_screen(
+    store, library, clock, data_dir
+):
+    """A file made by hand, or recorded before control characters were stripped as typed: "Jay\\x01den" shows as
+    "Jayden" (the control character is not drawn), so it is replaced as "Jayden" is."""
+    hidden = ["Jay\x01den", "Zo\x7fë Smith", "Mary\x1f Ann"]
+    session_with(store, library, clock, lambda field: "Blue" if field == "team" else hidden[FIELDS.index(field) % 3],
+                 NAMES)
+    raw = (data_dir / "sessions").glob("*.json")
+    assert any("Jay\\u0001den" in path.read_text(encoding="utf-8") for path in raw)  # stored as it came
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        for key, where in (("a", "actions"), ("t", "themes"), ("h", "history")):
+            await pilot.press(key)
+            await wait_ready(pilot)
+            shown = assert_screen_clean(app, NAMES, where)
+            if where == "actions":
+                assert "Child A" in shown or "Mother" in shown or "Aunt" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+        await pilot.press("h")
+        await pilot.pause()
+        for query in ("school", "Child", "Mother"):
+            box = app.screen.query_one("#history-search", Input)
+            box.focus()
+            box.value = query
+            await pilot.press("enter")
+            await pilot.pause()
+            assert_screen_clean(app, NAMES, f"history search for {query!r}")
