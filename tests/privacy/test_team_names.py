@@ -77,3 +77,37 @@ async def test_a_team_holding_a_listed_name_is_shown_with_it_replaced_everywhere
     outputs["digest:html"] = digest(data_dir, out, "html")
     assert_no_leaks(outputs, NAMES)
     assert SHOWN_TEAM in outputs["export:md"].decode() and SHOWN_TEAM in outputs["digest:md"]
+
+
+async def test_the_set_up_screen_suggests_and_starts_the_team_as_the_history_shows_it(store, library, clock):
+    """The set-up screen is on the projector: typing the team's first letters suggests it as the history shows it,
+    never as typed before, and the session started is that team's, with its follow-up round."""
+    from textual.widgets import Input, Static
+
+    _sessions(store, library, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("enter")  # the first template's set-up
+        assert await until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
+        box = app.screen.query_one("#team", Input)
+        box.focus()
+        await pilot.press("j")  # as the team was first typed: nothing suggested
+        await pilot.pause(0.2)
+        assert_screen_clean(app, NAMES, "set-up, j typed")
+        await pilot.press("backspace", "c")  # as the history shows it: suggested, then taken
+        await pilot.pause(0.2)
+        shown = assert_screen_clean(app, NAMES, "set-up, c typed")
+        assert SHOWN_TEAM[1:] in shown
+        await pilot.press("right")
+        await pilot.pause(0.2)
+        assert box.value == SHOWN_TEAM
+        note = str(app.screen.query_one("#team-note", Static).render())
+        assert note.startswith(f"{SHOWN_TEAM}: last session")
+        app.screen.query_one("#agreed").value = True
+        await app.screen.run_action("start")
+        await wait_ready(pilot)
+        assert isinstance(app.screen, FollowUpScreen)
+        assert app.screen.session.team == SHOWN_TEAM
+        shown = assert_screen_clean(app, NAMES, "follow-up")
+        assert "Ring the school" in shown and "Book the family room" in shown

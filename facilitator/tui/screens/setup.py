@@ -62,9 +62,16 @@ class SetupScreen(Screen):
         had not yet: at 20,000 sessions that takes about 0.2 s, not to be spent on the screen's thread)."""
         if teams is None:
             return
+        for key, (spelling, session_id) in list(teams.items()):
+            # A team whose name holds a name on its sessions' names list is suggested, noted and started as the
+            # history shows it ("Child A's family group"), never as typed: the set-up screen is on the projector.
+            listed = self.app.store.team_as_listed(spelling, only_if_ready=True)
+            if listed:
+                teams[key] = (listed[0], session_id)
+                teams.setdefault(team_key(listed[0]), (listed[0], session_id))
         self.teams = teams
         box = self.query_one("#team", Input)
-        box.suggester = SuggestFromList([t for t, _ in teams.values()], case_sensitive=False)
+        box.suggester = SuggestFromList(list(dict.fromkeys(t for t, _ in teams.values())), case_sensitive=False)
         if box.value.strip():
             self._fill_from_team(box.value)
             self._read_ahead(box.value)
