@@ -322,8 +322,9 @@ def _sessions_list(data_dir: Path) -> int:
         return 0
     store.open()
     try:
-        for s in store.list_sessions():
-            _out(f"{s.id}\t{s.date.isoformat()}\t{s.template_id}\t{s.title}\t{s.status.value}")
+        for s in store.list_sessions():  # (the title with its names list applied: a terminal may be projected too)
+            title = s.title if s.shown_title is None else s.shown_title
+            _out(f"{s.id}\t{s.date.isoformat()}\t{s.template_id}\t{title}\t{s.status.value}")
         for notice in store.notices:
             print(f"facilitator: {notice}", file=sys.stderr)
     finally:

@@ -125,3 +125,19 @@ def test_a_name_found_in_a_spelling_that_folds_to_no_listed_name_is_still_replac
     outputs = _outputs(data_dir, session.id, tmp_path)
     assert_no_leaks(outputs, names)
     assert "Review of the parent" in outputs["export:md"].decode()
+
+
+def test_facilitator_sessions_list_shows_titles_with_the_names_list_applied(store, library, clock, data_dir, capsys):
+    """`facilitator sessions list`, typed at a terminal that may be the one projected: each session's title as the
+    home screen lists it."""
+    from facilitator.cli import main
+
+    ended = session_with(store, library, clock, lambda field: "Jayden", NAMES)
+    running = session_with(store, library, clock, lambda field: "Zoë Smith", NAMES, end=False)
+    store.close()
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "sessions", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert not leaks(listed, NAMES)
+    assert f"{ended.id}\t2026-11-20\t" in listed and "\tReview of Child A\tended" in listed
+    assert f"{running.id}\t" in listed and "\tReview of Mother\trunning" in listed
