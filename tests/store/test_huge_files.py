@@ -26,15 +26,17 @@ from .helpers import counter_free_clock, new_session
 HUGE = 2 * 1024**3  # a file of 2 GB, eight times what the store reads whole (MAX_FILE_BYTES)
 LIMIT = 3 * 1024**3  # the address space each command may take
 PEAK_MB = 400  # what a command here takes at most (about 60 to 120 MB)
-DRIVER = Path(__file__).with_name("huge_file_driver.py")
-#: runs `facilitator ARGS...` (cli.main, as `python -m facilitator` does) and says at exit how much memory it took
-CLI = (
+DRIVER = Path(__file__).with_name("app_start_driver.py")
+#: says at exit how much memory the process took
+PEAK_AT_EXIT = (
     "import atexit, resource, sys\n"
     "atexit.register(lambda: print('PEAK', max(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,"
     " resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss), file=sys.stderr))\n"
-    "from facilitator.cli import main\n"
-    "sys.exit(main(sys.argv[1:]))\n"
 )
+#: runs `facilitator ARGS...` (cli.main, as `python -m facilitator` does)
+CLI = PEAK_AT_EXIT + "from facilitator.cli import main\nsys.exit(main(sys.argv[1:]))\n"
+#: runs the app as `facilitator --data-dir ARG` does, under Pilot, and opens the history (app_start_driver.py)
+APP = PEAK_AT_EXIT + f"import runpy\nsys.argv.append('--history')\nrunpy.run_path({str(DRIVER)!r}, run_name='__main__')\n"
 RUNNING = ["Referral came from school.", "Mother felt judged at first.", "The worker always rang back."]
 ENDED = ["Visits at the kitchen table.", "Child A's words are in every plan."]
 
@@ -45,12 +47,13 @@ def _limited() -> None:
 
 def run(*args: str, driver: bool = False) -> tuple[subprocess.CompletedProcess, int]:
     """A command in a process of its own, its memory limited; (its result, the most memory it took in MB)."""
-    command = [sys.executable, str(DRIVER), *args] if driver else [sys.executable, "-c", CLI, *args]
+    command = [sys.executable, "-c", APP if driver else CLI, *args]
     result = subprocess.run(command, capture_output=True, text=True, timeout=180, preexec_fn=_limited)
     assert "Traceback" not in result.stdout + result.stderr, result.stderr[-3000:]
     assert "MemoryError" not in result.stdout + result.stderr, result.stderr[-3000:]
     peak = [int(line.split()[1]) for line in result.stderr.splitlines() if line.startswith("PEAK ")]
-    return result, (peak[-1] // 1024 if peak else -1)
+    assert peak, f"the process did not say how much memory it took: {result.stderr[-3000:]}"
+    return result, peak[-1] // 1024
 
 
 def said(result: subprocess.CompletedProcess) -> list[str]:
@@ -101,6 +104,14 @@ def _texts(data_dir: Path, session_id: str) -> list[str]:
         store.close()
 
 
+def _app(data_dir: Path) -> tuple[dict[str, str], int]:
+    """The app started on the folder and its history opened: (what the driver reported, by its first word; the
+    most memory it took in MB)."""
+    result, peak = run(str(data_dir), driver=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line), peak
+
+
 @pytest.mark.parametrize("which", ["Returning to school", "Kitchen visits"])
 def test_the_app_starts_lists_and_reads_the_history_with_a_session_file_of_gigabytes(folder, which):
     data_dir, ids = folder
@@ -108,9 +119,7 @@ def test_the_app_starts_lists_and_reads_the_history_with_a_session_file_of_gigab
     session_file = data_dir / "sessions" / f"{sid}.json"
     _huge(session_file)
 
-    result, peak = run(str(data_dir), driver=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    lines, peak = _app(data_dir)
     notice = lines["NOTICES"]
     assert notice.startswith(f"The session file {session_file} could not be read because it is 2.0 GB, far more than "
                              "the app ever writes in one file (256 MB at most), so"), notice
@@ -129,9 +138,7 @@ def test_the_app_starts_with_a_journal_of_gigabytes(folder):
     journal = data_dir / "sessions" / f"{sid}.journal.jsonl"
     _huge(journal)
 
-    result, peak = run(str(data_dir), driver=True)
-    assert result.returncode == 0, result.stderr[-3000:]
-    lines = dict(line.split(" ", 1) for line in result.stdout.splitlines() if " " in line)
+    lines, peak = _app(data_dir)
     notice = lines["NOTICES"]
     assert notice.startswith(f"The journal {journal} of “Returning to school” ({sid}) could not be read because it is "
                              "2.0 GB, far more than the app ever writes in one file (256 MB at most), so the session "
