@@ -42,12 +42,16 @@ def clean_text(text: str) -> str:
     return "".join(ch for ch in text if _kept(ch))
 
 
+#: What ``visible`` leaves out: control characters but tabs and newlines, BIDI_CONTROLS, lone surrogates.
+HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
+
+
 def visible(text: str) -> str:
     """Drop control characters (but tabs and newlines), bidirectional overrides and lone surrogates that could
-    still be in stored data (recorded before they were stripped as typed)."""
+    still be in stored data (recorded before they were stripped as typed). The text itself if there are none."""
     if text.isprintable():  # every character above is not printable: most text returns here
         return text
-    return "".join(ch for ch in text if _kept(ch) and unicodedata.category(ch) != "Cs")
+    return HIDDEN.sub("", text)
 
 
 def one_line(text: str) -> str:

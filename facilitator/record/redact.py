@@ -24,6 +24,8 @@ import unicodedata
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from ..text import visible
+
 if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic models are not loaded
     from ..models import Contribution, Session
 
@@ -36,9 +38,6 @@ _ATTACHED = frozenset({"Mn", "Mc", "Me", "Cf"})
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
-# What text.visible leaves out of what is shown: control characters but tabs and line breaks, bidirectional
-# embeddings, overrides and isolates (text.BIDI_CONTROLS), lone surrogates.
-_HIDDEN = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u202a-\u202e\u2066-\u2069\ud800-\udfff]")
 # A run of non-ASCII characters with the ASCII character before it (marks in the run may belong to it).
 _SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
@@ -184,8 +183,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     def replace(text: str) -> str:
         if not text:
             return text
-        if not text.isprintable() and _HIDDEN.search(text):  # (most text is printable: nothing looked for)
-            text = _HIDDEN.sub("", text)  # as shown: nothing hidden inside a name keeps it from being found
+        text = visible(text)  # as shown: nothing hidden inside a name keeps it from being found (most text as it is)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup, text) if firsts is None else replace_ascii(text)
         if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are

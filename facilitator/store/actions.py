@@ -76,7 +76,7 @@ def action_log(store: Store) -> Journal:
 def log_mark(store: Store) -> tuple[int, int] | None:
     """The action log's size and time of change, which every status change written changes (None: no log)."""
     try:
-        found = (store.data_dir / LOG_NAME).stat()
+        found = store.action_log_path.stat()
     except OSError:
         return None
     return found.st_size, found.st_mtime_ns

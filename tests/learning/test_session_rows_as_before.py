@@ -28,16 +28,16 @@ from facilitator.learning.facts import (
     _review,
     session_data,
 )
-from facilitator.record.redact import _GAP, _HIDDEN, _folded_with_places, fold, make_replacer, name_key
+from facilitator.record.redact import _GAP, _folded_with_places, fold, make_replacer, name_key
 from facilitator.store.index import SessionData
-from facilitator.text import one_line
+from facilitator.text import one_line, visible
 from tests.privacy.helpers import SEPARATOR, leaks
 
 # ---------------------------------------------------------------------- the code as it was, word for word
 # (record/redact.py's make_replacer and learning/facts.py's session_data before they were made quicker), but
 # for two fixes made since: a name found in a spelling that folds to no listed name is replaced as the name whose
 # pattern found it, not left as typed (see tests/privacy/test_exports.py); a name is looked for in the text as it
-# is shown, what text.visible leaves out left out first (_HIDDEN: see tests/privacy/test_hidden_characters.py)
+# is shown, what text.visible leaves out left out first (see tests/privacy/test_exports.py and test_screens.py)
 
 
 def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
@@ -72,7 +72,7 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     def replace(text: str) -> str:
         if not text:
             return text
-        text = _HIDDEN.sub("", text)
+        text = visible(text)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup, text)
         if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are

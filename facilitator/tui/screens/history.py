@@ -86,7 +86,9 @@ class SessionViewScreen(Screen):
         self.title = make_replacer(self.session.redactions)(self.session.title)
         self.sub_title = "read-only"
         self.query_one("#view-scroll").focus()
-        count = sum(1 for c in self.session.contributions_in_no_phase() if not c.safeguarding)
+        from ...safeguarding import shown  # (the session is a model: pydantic is loaded already)
+
+        count = len(shown(self.session.contributions_in_no_phase()))
         if count:
             from ...record.markdown import no_phase_notice
 
