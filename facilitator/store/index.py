@@ -46,8 +46,8 @@ only ever added):
     tags(session, tag)                                 -- every tag and practice skill given, with repeats
     ratings(session, rating)                           -- 0-10, in recorded order
     month_counts, tag_months, strength_months, skill_months, rating_months: what the themes count, by team
-             and month, kept in step with the rows above (see store/tallies.py; a build from nothing counts
-             them at its end, from the rows above)
+             and month, kept in step with the rows above (see store/tallies.py; a build from nothing in this
+             process counts them at its end, from the rows above)
 
 One FTS row per contribution (not one per session): a hit is then a row (its session and place) and the
 number of hits a count, both from FTS5 alone; a hit's text is the session's texts at that place. The texts
@@ -76,10 +76,12 @@ Threads and processes: a sync writes with its thread's own connection; reads bor
 connections; the file is in WAL mode, so the history screen reads while a sync writes (in this process or
 another). Writes are committed every BATCH sessions (BULK_BATCH when the index is built from nothing), so
 what is read so far is visible at once; the full-text rows of a transaction's sessions are made in one
-statement at its end, and a build from nothing makes the actions' orders (_LATE_INDEXES) and counts the themes'
-counts once at its end (until then the themes count nothing of it). Many
+statement at its end, and a build from nothing makes the actions' orders (_LATE_INDEXES) once at its end. Many
 sessions to read are read by a child process (learning/rebuild.py, started by learning/history.py) so the
-app's interpreter stays free for typing.
+app's interpreter stays free for typing; its worker processes hand the rows of each window of sessions over as
+a Shard (a small SQLite database, as bytes, with what they add to the themes' counts), which the writing process
+copies in with a statement a table. A build from nothing in one process (no workers) counts the themes' counts
+once at its end instead (until then the themes count nothing of it).
 """
 
 from __future__ import annotations
@@ -104,7 +106,7 @@ from .files import FILE_MODE, read_whole
 from .journal import contribution_doc, session_header
 from .storage import DamagedFileError
 from .store import JOURNAL_SUFFIX, StoreError, _read_tables
-from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, counted, recount, untally, write_counted
+from .tallies import SCHEMA as TALLIES_SCHEMA, Counts, add_counted, counted, recount, untally, write_counted
 
 if TYPE_CHECKING:
     from .store import Store
@@ -240,6 +242,89 @@ def rows_of(d: SessionData) -> Rows:
         [(a[1], a[0], *a[2:], d.date, team, a[3].casefold(), _due_date(a[4]), texts[a[1]]) for a in d.actions],
         d.tags, d.ratings,
     )
+
+
+#: the tables a Shard holds, as (the column naming the session, the others): the index's own, in their order
+_SHARD_TABLES = {
+    "sessions": ("k", "id, date, created_at, team, team_key, title, template_id, template_name, status, mark, "
+                 "contribution_count, phases, names, people, reviews"),
+    "session_texts": ("k", "texts, phases, went_right"),
+    "strengths": ("session", "idx, evidence, skill, text"),
+    "actions": ("session", "idx, contribution_id, number, owner, due, tell, date, team_key, owner_key, due_date, text"),
+    "tags": ("session", "tag"),
+    "ratings": ("session", "rating"),
+}
+_SHARD_SCHEMA = ";".join(
+    f"CREATE TABLE {table} ({key}{' INTEGER PRIMARY KEY' if key == 'k' else ''}, {others})"
+    for table, (key, others) in _SHARD_TABLES.items()
+) + ";" + TALLIES_SCHEMA  # with what its sessions add to the themes' counts (store/tallies.py)
+#: sqlite3 can hand a database over as bytes (SQLite 3.36 and later, as Python's own builds have)
+SHARDS = hasattr(sqlite3.Connection, "serialize") and hasattr(sqlite3.Connection, "deserialize")
+
+
+class Shard(NamedTuple):
+    """The rows of a run of sessions, made where they were read (a worker process) in a database of their own and
+    handed over whole, as bytes (``sqlite3.Connection.serialize``): the process writing the index copies them in
+    with one statement a table, instead of receiving every row as Python objects and writing them one by one (at
+    20,000 sessions, that receiving and writing was most of the writing process's own work). Made by
+    ``shard_of``."""
+
+    count: int  # the sessions it stands for: the next ``count`` of the sync's work, in order
+    blob: bytes  # their rows (_SHARD_TABLES) and counts, each session's k its place among them (0 to count - 1)
+    gaps: tuple  # the places among them it holds no rows of: each comes next as a result of its own
+
+
+def shard_of(results: Sequence[tuple[Rows | None, Mark | None]]) -> Shard:
+    """A Shard of these sessions' rows (and marks); a session whose rows are None, or that cannot be written as they
+    are, is a gap (the process writing the index reads it itself, through the store)."""
+    conn = sqlite3.connect(":memory:", isolation_level=None)
+    try:
+        conn.execute("PRAGMA journal_mode=OFF")  # (a session that cannot be written is deleted, not rolled back)
+        conn.executescript(_SHARD_SCHEMA)
+        gaps = []
+        counts = Counts()
+        conn.execute("BEGIN")
+        for place, (rows, mark) in enumerate(results):
+            if rows is None:
+                gaps.append(place)
+                continue
+            try:
+                _insert(conn, place, rows, mark, None)
+            except (sqlite3.Error, OverflowError, TypeError, ValueError):  # a value SQLite cannot hold
+                for table, (key, _) in _SHARD_TABLES.items():
+                    conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (place,))
+                gaps.append(place)
+            else:
+                counts.add(place, rows.team_key, rows.date[:7], rows.tags, rows.strengths, len(rows.actions),
+                           rows.ratings)
+        counts.write(conn)
+        conn.execute("COMMIT")
+        return Shard(len(results), conn.serialize(), tuple(gaps))
+    finally:
+        conn.close()
+
+
+def _attach(conn: sqlite3.Connection, shard: Shard, schema: str) -> str | None:
+    """``schema``, the Shard attached to ``conn`` as it (its tables checked); None if its bytes are no such database
+    (then nothing is attached)."""
+    conn.execute(f"ATTACH ':memory:' AS {schema}")
+    try:
+        conn.deserialize(shard.blob, name=schema)
+        for table in _SHARD_TABLES:
+            conn.execute(f"SELECT count(*) FROM {schema}.{table}").fetchone()
+    except sqlite3.Error:
+        conn.execute(f"DETACH {schema}")
+        return None
+    return schema
+
+
+def _copy_shard(conn: sqlite3.Connection, schema: str, base: int, tally: bool) -> None:
+    """The rows of the Shard attached as ``schema`` written into the index, each session's k its place plus ``base``;
+    ``tally``: what they add to the themes' counts added."""
+    for table, (key, others) in _SHARD_TABLES.items():
+        conn.execute(f"INSERT INTO main.{table} ({key}, {others}) SELECT {key} + ?, {others} FROM {schema}.{table}", (base,))
+    if tally:
+        add_counted(conn, schema, base)
 
 
 class Filters(NamedTuple):
@@ -761,13 +846,16 @@ class HistoryDB:
             # A build from nothing writes the actions without their orders and sorts them once at the end; one
             # that was stopped half way (the app closed) has them made now.
             late = not indexed and len(work) > BULK_BATCH
+            # Its sessions read elsewhere (read_sessions) come as Shards, with what they add to the themes' counts
+            # counted where they were read: the counts are then kept as they are written, not counted at the end.
+            shards = late and read_sessions is not None and SHARDS
             _late_indexes(conn, make=not late, path=self.path)
             try:
                 self._write(conn, store, compute, progress, cancelled, read_sessions, work, indexed, current, gone,
-                            tally=not late)
+                            tally=not late or shards, shards=shards)
             finally:
                 if late:
-                    _late_indexes(conn, make=True, path=self.path)
+                    _late_indexes(conn, make=True, path=self.path, counted=shards)
 
     def _add_indexes(self, conn: sqlite3.Connection) -> None:
         """The indexes of _ADDED_INDEXES made if the file lacks them (once a file)."""
@@ -776,10 +864,11 @@ class HistoryDB:
             self._indexes_added = self._generation
 
     def _write(self, conn, store, compute, progress, cancelled, read_sessions, work, indexed, current,  # noqa: ANN001
-               gone, tally: bool = True) -> None:
+               gone, tally: bool = True, shards: bool = False) -> None:
         """Write the sessions of ``work`` (their rows read by ``read_sessions``) and drop those of ``gone``.
         ``tally``: add them to the themes' counts as they are written (a build from nothing counts them all at
-        its end instead: ``_late_indexes``)."""
+        its end instead: ``_late_indexes``). ``shards``: ``read_sessions`` is asked for Shards (a build from
+        nothing)."""
         if gone:
             conn.execute("BEGIN IMMEDIATE")
             for k in gone:
@@ -796,49 +885,103 @@ class HistoryDB:
         total = len(work)
         if progress is not None:
             progress(0, total)
-        results = (read_sessions or read_each)(store, [(r.id, current[r.id]) for r in work], compute)
+        items = [(r.id, current[r.id]) for r in work]
+        if shards:
+            results = read_sessions(store, items, compute, shards=True)
+        else:
+            results = (read_sessions or read_each)(store, items, compute)
         size = BULK_BATCH if not indexed else BATCH
         counts = Counts() if tally else None
-        for start in range(0, len(work), size):
+        while done < total:
             if cancelled is not None and cancelled():
                 return
-            batch = [(row, *next(results)) for row in work[start : start + size]]
-            conn.execute("BEGIN IMMEDIATE")
+            # The results for the next ``size`` sessions or so: a session's (rows, mark), or a Shard of several.
+            parts: list[tuple] = []
+            taken_here = 0
+            while taken_here < size and done + taken_here < total:
+                result = next(results)
+                if isinstance(result, Shard):
+                    parts.append((done + taken_here, result))
+                    for gap in result.gaps:  # the sessions it holds no rows of, each a result of its own
+                        parts.append((done + taken_here + gap, *next(results)))
+                    taken_here += result.count
+                else:
+                    parts.append((done + taken_here, *result))
+                    taken_here += 1
+            attached: list[str | None] = []  # each Shard's schema, in order (None: it could not be read)
             try:
-                # What the index holds of these sessions now (another process may have written some since),
-                # and which of the places meant for the new ones are taken: two queries a batch.
-                ids = json.dumps([row.id for row, _, _ in batch])
-                held = dict(conn.execute(
-                    "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (ids,)
-                ).fetchall())
-                wanted_places = json.dumps([places[row.id] for row, _, _ in batch if row.id in places])
-                taken = {k for (k,) in conn.execute(
-                    "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
-                )}
-                written: list[int] = []
-                for row, data, mark in batch:
-                    k = held.get(row.id)
-                    if k is not None:
-                        if counts:
-                            counts.write(conn)  # the counts up to date before a session is taken out
-                        _delete(conn, k)
-                    else:
-                        k = places.get(row.id)
-                        if k is None or k in taken:
-                            k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
-                    if data is not None:
-                        _insert(conn, k, data, mark, counts)
-                        written.append(k)
-                _index_texts(conn, written)
-                if counts is not None:
-                    counts.write(conn)
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            done += len(batch)
+                for part in parts:  # (attached before the transaction: SQLite attaches none within one)
+                    if len(part) == 2:
+                        attached.append(_attach(conn, part[1], f"shard{len(attached)}"))
+                self._write_parts(conn, store, compute, work[done : done + taken_here], parts, attached, places,
+                                  current, counts, start=done)
+            finally:
+                for schema in attached:
+                    if schema is not None:
+                        conn.execute(f"DETACH {schema}")
+            done += taken_here
             if progress is not None:
                 progress(done, total)
+
+    def _write_parts(self, conn, store, compute, covered, parts, attached, places, current, counts,  # noqa: ANN001
+                     start: int) -> None:
+        """One transaction: the sessions ``covered`` (the sync's work from ``start`` on) written, their results in
+        ``parts`` ((place in the work, rows, mark), or (place in the work, Shard): the n-th Shard attached as
+        ``attached[n]``), their full-text rows made, and the counts they add written."""
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            # What the index holds of these sessions now (another process may have written some since), and which
+            # of the places meant for the new ones are taken: two queries a transaction.
+            ids = [row.id for row in covered]
+            held = dict(conn.execute(
+                "SELECT id, k FROM sessions WHERE id IN (SELECT value FROM json_each(?))", (json.dumps(ids),)
+            ).fetchall())
+            wanted_places = json.dumps([places[sid] for sid in ids if sid in places])
+            taken = {k for (k,) in conn.execute(
+                "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
+            )}
+            written: list[int] = []
+
+            def one(sid: str, data: Rows | None, mark: Mark | None) -> None:
+                k = held.get(sid)
+                if k is not None:
+                    if counts:
+                        counts.write(conn)  # the counts up to date before a session is taken out
+                    _delete(conn, k)
+                else:
+                    k = places.get(sid)
+                    if k is None or k in taken:
+                        k = (conn.execute("SELECT min(k) FROM sessions").fetchone()[0] or FIRST_K) - 1
+                if data is not None:
+                    _insert(conn, k, data, mark, counts)
+                    written.append(k)
+
+            shard_number = 0
+            for part in parts:
+                if len(part) == 3:
+                    one(ids[part[0] - start], part[1], part[2])
+                    continue
+                at, shard = part
+                schema = attached[shard_number]
+                shard_number += 1
+                gaps = set(shard.gaps)
+                inside = [n for n in range(shard.count) if n not in gaps]
+                its = [ids[at - start + n] for n in inside]
+                base = places.get(ids[at - start])
+                if schema is not None and base is not None and not any(sid in held or places.get(sid) != base + n or base + n in taken
+                                                for n, sid in zip(inside, its)):
+                    _copy_shard(conn, schema, base, tally=counts is not None)
+                    written.extend(base + n for n in inside)
+                else:  # some written meanwhile (by another process), or the Shard unreadable: read again here
+                    for sid, (data, mark) in zip(its, read_each(store, [(sid, current[sid]) for sid in its], compute)):
+                        one(sid, data, mark)
+            _index_texts(conn, written)
+            if counts is not None:
+                counts.write(conn)
+            conn.execute("COMMIT")
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
 
     # ------------------------------------------------------------------ the history list
     def count(self, filters: Filters = Filters()) -> int:
@@ -1005,11 +1148,12 @@ def _insert(conn: sqlite3.Connection, k: int, r: Rows, mark: Mark | None, counts
         counts.add(k, r.team_key, r.date[:7], r.tags, r.strengths, len(r.actions), r.ratings)
 
 
-def _late_indexes(conn: sqlite3.Connection, make: bool, path: Path | None = None) -> None:
+def _late_indexes(conn: sqlite3.Connection, make: bool, path: Path | None = None, counted: bool = False) -> None:
     """Make the indexes of ``_LATE_INDEXES`` that are missing (``make``), or drop them (for a build from nothing).
-    Their absence also says the themes' counts are not counted (a build from nothing counts them at its end): they
-    are counted again from the rows when the indexes are made; with the index's ``path``, in a thread with a
-    connection of its own while this one makes the indexes (two cores at work)."""
+    Their absence also says the themes' counts may not be counted (a build from nothing may count them at its end):
+    they are counted again from the rows when the indexes are made, unless ``counted`` (kept as the rows were
+    written); with the index's ``path``, in a thread with a connection of its own while this one makes the
+    indexes (two cores at work)."""
     there = {name for (name,) in conn.execute(
         "SELECT name FROM sqlite_master WHERE type = 'index' AND name IN (SELECT value FROM json_each(?))",
         (json.dumps(_LATE_NAMES),),
@@ -1019,14 +1163,14 @@ def _late_indexes(conn: sqlite3.Connection, make: bool, path: Path | None = None
     conn.execute("BEGIN IMMEDIATE")  # first: no other writer comes between the counting and what it counts
     try:
         if make:
-            counting = _Counting(path) if path is not None else None
+            counting = _Counting(path) if path is not None and not counted else None
             for statement in _LATE_INDEXES.split(";"):
                 if statement.strip():
                     conn.execute(statement)
             rows = counting.result() if counting is not None else None
             if rows is not None:
                 write_counted(conn, rows)
-            else:
+            elif not counted:
                 recount(conn)  # a build from nothing counts the themes' counts once, here, from its rows
         else:
             for name in there:

@@ -135,34 +135,52 @@ class Counts:
 
     def write(self, conn: sqlite3.Connection) -> None:
         """Add what was gathered to the count tables (and start again)."""
-        conn.executemany(
-            "INSERT INTO month_counts VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
-            "sessions = sessions + excluded.sessions, strengths = strengths + excluded.strengths, "
-            "evidenced = evidenced + excluded.evidenced, actions = actions + excluded.actions",
-            [(*key, *v) for key, v in self.months.items()],
-        )
-        conn.executemany(
-            "INSERT INTO tag_months VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times, "
-            "sessions = sessions + excluded.sessions, first = min(first, excluded.first)",
-            [(*key, *v) for key, v in self.tags.items()],
-        )
-        conn.executemany(
-            "INSERT INTO strength_months VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET "
-            "times = times + excluded.times, "
-            "evidence = CASE WHEN excluded.first < first THEN excluded.evidence ELSE evidence END, "
-            "first = min(first, excluded.first)",
-            [(*key, *v) for key, v in self.strengths.items()],
-        )
-        conn.executemany(
-            "INSERT INTO skill_months VALUES (?,?,?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times, "
-            "first = min(first, excluded.first)",
-            [(*key, *v) for key, v in self.skills.items()],
-        )
-        conn.executemany(
-            "INSERT INTO rating_months VALUES (?,?,?,?) ON CONFLICT DO UPDATE SET times = times + excluded.times",
-            [(*key, n) for key, n in self.ratings.items()],
-        )
+        gathered = {
+            "month_counts": [(*key, *v) for key, v in self.months.items()],
+            "tag_months": [(*key, *v) for key, v in self.tags.items()],
+            "strength_months": [(*key, *v) for key, v in self.strengths.items()],
+            "skill_months": [(*key, *v) for key, v in self.skills.items()],
+            "rating_months": [(*key, n) for key, n in self.ratings.items()],
+        }
+        for table, (columns, adding) in _ADDING.items():
+            conn.executemany(
+                f"INSERT INTO {table} VALUES ({', '.join('?' * columns)}) ON CONFLICT DO UPDATE SET {adding}",
+                gathered[table],
+            )
         self.__init__()
+
+
+#: how a count is added to the one a table holds: (the table's columns, the UPSERT's SET clause)
+_ADDING = {
+    "month_counts": (6, "sessions = sessions + excluded.sessions, strengths = strengths + excluded.strengths, "
+                        "evidenced = evidenced + excluded.evidenced, actions = actions + excluded.actions"),
+    "tag_months": (6, "times = times + excluded.times, sessions = sessions + excluded.sessions, "
+                      "first = min(first, excluded.first)"),
+    "strength_months": (6, "times = times + excluded.times, "
+                           "evidence = CASE WHEN excluded.first < first THEN excluded.evidence ELSE evidence END, "
+                           "first = min(first, excluded.first)"),
+    "skill_months": (6, "times = times + excluded.times, first = min(first, excluded.first)"),
+    "rating_months": (4, "times = times + excluded.times"),
+}
+#: each table's columns, ``first`` (a place: k << SHIFT | n) as ``{first}``
+_COLUMNS = {
+    "month_counts": "team_key, month, sessions, strengths, evidenced, actions",
+    "tag_months": "team_key, month, tag, times, sessions, {first}",
+    "strength_months": "team_key, month, text, times, {first}, evidence",
+    "skill_months": "team_key, month, text, skill, times, {first}",
+    "rating_months": "team_key, month, rating, times",
+}
+
+
+def add_counted(conn: sqlite3.Connection, schema: str, k_offset: int) -> None:
+    """Add the counts the attached database ``schema`` holds (in these tables, as ``Counts.write`` writes them, of
+    sessions whose k there is their k here less ``k_offset``) to this database's."""
+    for table, (_, adding) in _ADDING.items():
+        selected = _COLUMNS[table].format(first=f"first + {k_offset << SHIFT}")
+        conn.execute(
+            f"INSERT INTO main.{table} SELECT {selected} FROM {schema}.{table} WHERE true "
+            f"ON CONFLICT DO UPDATE SET {adding}"
+        )
 
 
 #: every count worked out again from the index's rows, as ``Counts`` adds them up session by session (SQLite's
@@ -195,7 +213,7 @@ _COUNTED = (
 
 def recount(conn: sqlite3.Connection) -> None:
     """Every count worked out again from the sessions' rows in the index, in SQL (in the caller's transaction):
-    what a build from nothing does once at its end instead of counting session by session."""
+    what a build from nothing in one process does once at its end instead of counting session by session."""
     for table, _, select in _COUNTED:
         conn.execute(f"DELETE FROM {table}")
         conn.execute(f"INSERT INTO {table} {select}")

@@ -164,3 +164,67 @@ async def test_the_themes_screen_and_the_digest_of_an_index_built_from_nothing(s
     db.close()
     again.close()
     assert digest("one-at-a-time.md") == built_from_nothing
+
+
+def test_a_session_the_workers_leave_to_the_writing_process_is_indexed_in_its_place(store, library, clock,
+                                                                                   monkeypatch, data_dir):
+    """A session file the worker processes cannot read as it is (here damaged; or behind its journal) is read by the
+    process writing the index, through the store (repaired from its journal), among the others the workers read:
+    the history shows it, and everything else, as an index built one session at a time does."""
+    from tests.record.helpers import new_session, say
+
+    _history(store, library, clock, count=130)
+    middle = store.session_rows()[66].date
+    session = new_session(store, library.get("serious-success-review"), clock, team="Fostering", date=middle,
+                          title="Kept in its journal")
+    say(store, session, clock, "what-went-right", "Rang the aunt every evening", tags=["Persistence"])
+    say(store, session, clock, "learning-actions", "Share the evening calls with the team", fields={"due": "2027-01-08"})
+    store.flush()
+    expected = _seen(_one_at_a_time(store), store)
+    place = [r.id for r in store.session_rows()].index(session.id)
+    assert 40 < place < 90  # among the sessions a worker reads, not first or last
+    (data_dir / "sessions" / f"{session.id}.json").write_text('{"_default": {"1": ', encoding="utf-8")
+    db = _from_nothing(store, monkeypatch)
+    assert db.last_read == 132
+    seen = _seen(db, store)
+    assert session.id in seen["sessions"]
+    assert seen == expected
+    assert expected["searches"]["rang every"][0] >= 1
+
+
+def test_sessions_written_by_another_process_during_a_build_are_not_written_twice(store, library, clock,
+                                                                                  monkeypatch):
+    """While a build from nothing runs, another process (a second copy of the app, `facilitator digest`) may write
+    some of the same sessions into the index: each session is then in the history once, with its own rows, and the
+    themes count it once."""
+    _history(store, library, clock, count=130)
+    whole = _one_at_a_time(store)
+    monkeypatch.setattr(index_module, "BULK_BATCH", 40)
+    monkeypatch.setattr(rebuild, "PARALLEL_FROM", 1)
+    monkeypatch.setattr(rebuild, "WINDOW", 25)
+    store.flush()
+    raced = []
+
+    def another_writes(sid: str) -> None:
+        other = HistoryDB.for_store(store)
+        other.sync(store, session_data, wanted=lambda r: r.id == sid)
+        other.close()
+        raced.append(sid)
+
+    def read_while_another_writes(store_, items, compute, shards=False):  # noqa: ANN001, ANN202
+        for n, result in enumerate(rebuild.read_in_workers(store_, items, compute, shards=shards)):
+            if n == 1:  # before the first transaction: a later session, given the place meant for the first
+                another_writes(items[60][0])
+            if n == 2:  # after it: another later session, placed before those written
+                another_writes(items[80][0])
+            yield result
+
+    db = HistoryDB.for_store(store).sync(store, session_data, read_sessions=read_while_another_writes)
+    assert len(raced) == 2
+    assert db.count() == 131 and len(set(db.session_ids())) == 131
+    seen, expected = _seen(db, store, limit=10_000), _seen(whole, store, limit=10_000)
+    assert sorted(seen["sessions"]) == sorted(expected["sessions"]) and seen["actions"] == expected["actions"]
+    for query in QUERIES:
+        assert seen["searches"][query][0] == expected["searches"][query][0], query
+        assert sorted(seen["searches"][query][1]) == sorted(expected["searches"][query][1]), query
+    assert _counts(db) == _counts(whole)
