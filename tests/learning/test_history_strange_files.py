@@ -555,11 +555,14 @@ def test_any_content_of_a_session_file_leaves_the_others_in_the_history_at_lengt
 
 
 # ---------------------------------------------------------------------- a worker process that never answers
-def test_a_worker_process_that_never_answers_leaves_its_sessions_to_the_writing_process(histories, tmp_path, monkeypatch):
+@pytest.mark.parametrize("from_nothing", [False, True], ids=["sessions", "shards"])
+def test_a_worker_process_that_never_answers_leaves_its_sessions_to_the_writing_process(histories, tmp_path, monkeypatch,
+                                                                                      from_nothing):
     """A worker killed or stuck while it reads (the system out of memory, a file that never ends) never answers
     for its window: the process building the index reads it itself after a while, and every window after it without
     waiting again (it used to wait for ever, and the history read for ever). The workers are stopped here (SIGSTOP)
-    once ready, so none can answer."""
+    once ready, so none can answer. ``from_nothing``: a build from nothing, where the workers hand windows over
+    as Shards."""
     import functools
     import multiprocessing
     import signal
@@ -572,6 +575,10 @@ def test_a_worker_process_that_never_answers_leaves_its_sessions_to_the_writing_
     monkeypatch.setattr(rebuild, "WAIT", 2)
     monkeypatch.setattr(rebuild, "PARALLEL_FROM", 1)
     monkeypatch.setattr(rebuild, "WINDOW", 5)  # six windows: once the first is not answered, the rest read at once
+    if from_nothing:
+        import facilitator.store.index as index_module
+
+        monkeypatch.setattr(index_module, "BULK_BATCH", 10)  # (a build from nothing of more than this: Shards)
     folder, _ = _copy(histories, FEW, tmp_path)
     store = Store(folder, read_only=True).open()
     pool = rebuild._pool(str(folder))
