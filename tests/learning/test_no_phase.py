@@ -147,3 +147,27 @@ def test_facilitator_digest_shows_them_as_the_record_does(ssr, clock, data_dir, 
     assert "Ring Child A's GP before the review." in text and "A2" in text  # the action, as the record numbers it
     assert "UNIQUE" not in text and "uncle" not in text
     assert not leaks(text, NAMES)
+
+
+def test_the_digest_of_a_records_folder_reads_them_from_the_records_closing_section(ssr, clock, data_dir, tmp_path):
+    """`facilitator digest --records FOLDER` (another team's exported records): the action and the strength in the
+    record's section of contributions in a phase the template lacks count as in the data folder's digest."""
+    from facilitator.cli import main
+    from tests.conftest import FixedClock
+
+    session_id = _session(data_dir, ssr, clock)
+    records = tmp_path / "records"
+    records.mkdir()
+    (records / "visit.md").write_bytes(export(data_dir, session_id, "md", tmp_path))
+    out = tmp_path / "digest.md"
+    assert main(["digest", "--since", "2026-01-01", "--until", "2026-12-31", "--records", str(records),
+                 "--out", str(out)], clock=FixedClock()) == 0
+    from_records = out.read_text(encoding="utf-8")
+    actions = from_records.split("## Learning actions and their progress", 1)[1].split("\n## ", 1)[0]
+    assert "Ring Child A's GP before the review." in actions and "A2" in actions and "2026-12-01" in actions
+    assert "Share the plan at the team meeting." in actions
+    strengths = from_records.split("## Strengths evidenced", 1)[1].split("\n## ", 1)[0]
+    assert "1 of 1 strengths claimed were backed by evidence." in strengths
+    assert "Patience with Child A's mother." in strengths and "curiosity" in strengths
+    assert "Child A said he felt heard at last." in from_records  # a highlight: what went right
+    assert "UNIQUE" not in from_records and not leaks(from_records, NAMES)
