@@ -104,7 +104,7 @@ async def test_the_history_reads_back_an_ended_session_with_them_in_its_record(s
 async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the_record_numbers_it(ssr, clock, data_dir):
     """f9, the closing read-back: an action recorded in a phase the template lacks (told by its owner) is read back
     with the others, numbered as the record numbers it; a starred contribution there is a highlight, named by the
-    record's section; a safeguarding concern with an owner is not read back."""
+    record's section, and one with evidence a strength; a safeguarding concern with an owner is not read back."""
     from facilitator.store import Store
     from facilitator.tui.screens.read_back import ReadBackScreen
 
@@ -114,11 +114,13 @@ async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the
     say(store, session, clock, "learning-actions", "Ring the GP before the review.", "Sam",
         fields={"owner": "Sam Jones", "due": "2026-12-01", "tell": "the team"})
     say(store, session, clock, "case-story", "They felt heard at last.", "Priya", starred=True)
+    say(store, session, clock, "strengths-evidence", "Patience with the family.", "Sam",
+        fields={"evidence": "the mother said so", "skill": "curiosity"})
     say(store, session, clock, "learning-actions", CONCERN, "Priya", safeguarding=True, fields={"owner": "UNIQUE-OWNER"})
     store.close()
-    move_into_a_phase_the_template_lacks(
-        data_dir, session.id, ["Ring the GP before the review.", "They felt heard at last.", CONCERN], "visits"
-    )
+    move_into_a_phase_the_template_lacks(data_dir, session.id, [
+        "Ring the GP before the review.", "They felt heard at last.", "Patience with the family.", CONCERN
+    ], "visits")
     store = Store(data_dir, clock=clock).open()
     app = build_app(store, clock, open_session_id=session.id)
     try:
@@ -134,6 +136,7 @@ async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the
             assert "1." in first and "Priya" in first
             assert "2." in second and "Sam Jones" in second and "2026-12-01" in second and "the team" in second
             assert "Highlights (1)" in shown and f"They felt heard at last.  (Priya)  · {HEADING}" in shown
+            assert "Strengths and their evidence (1)" in shown and "the mother said so" in shown
             assert "UNIQUE" not in shown and "uncle" not in shown
     finally:
         store.close()
