@@ -33,6 +33,25 @@ KIND_FIELDS: dict[PhaseKind, tuple[str, ...]] = {
     PhaseKind.round: (),
 }
 
+#: which kind of phase a field belongs to (each field is that of one kind only)
+_KIND_OF_FIELD: dict[str, PhaseKind] = {key: kind for kind, keys in KIND_FIELDS.items() for key in keys}
+#: the kinds whose contributions count beyond their text: in this order when fields of more than one are given
+_COUNTED_KINDS = (PhaseKind.actions, PhaseKind.strengths, PhaseKind.scale)
+
+
+def kind_by_fields(fields: object) -> PhaseKind | None:
+    """What a contribution recorded in a phase its template no longer has is, told by its fields, since its phase
+    cannot tell: an action (an owner, due date or who hears about it given), a strength (evidence or a practice
+    skill), a rating (a rating), or None (anything else). The record numbers such an action after the session's
+    other actions, and the history, the action register and the read-back count it as the record shows it."""
+    if not isinstance(fields, dict) or not fields:
+        return None
+    kinds = {
+        _KIND_OF_FIELD.get(key) for key, value in fields.items() if isinstance(value, str) and value.strip()
+    }
+    return next((kind for kind in _COUNTED_KINDS if kind in kinds), None)
+
+
 PASS = "pass"
 NO_REASON = "(no reason given)"
 

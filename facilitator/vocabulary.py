@@ -13,6 +13,10 @@ ID_PATTERN = r"^[a-z0-9][a-z0-9-]*$"
 
 ANONYMOUS = "anonymous"
 
+#: where the record lists the contributions whose phase is not one of its template's (a template snapshot changed
+#: by hand, phase ids renamed, a file from another version), and what the history calls their phase
+NO_PHASE_HEADING = "Recorded in a phase this template no longer has"
+
 
 class PhaseKind(str, Enum):
     """What a contribution in a phase is."""

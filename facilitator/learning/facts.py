@@ -2,7 +2,9 @@
 
 Built from the stored documents (a session header dict and its contribution dicts, as the session file
 holds them) or from a Session. Everything in it is as a group record shows it: service users' names
-replaced by the session's names list (as in each text and field on its own), safeguarding concerns left out.
+replaced by the session's names list (as in each text and field on its own), safeguarding concerns left out,
+and the contributions recorded in a phase the template no longer has after the others, in a phase of their own
+titled as the record's section of them.
 The names list itself is kept too (``names``), for the status notes of the session's actions, which are
 made later (learning/actions.py). Contribution texts are kept in one
 string per session (``blob``, one line per contribution, separated by ``SEP``).
@@ -24,9 +26,11 @@ from itertools import count as count_from
 from operator import contains, itemgetter
 from typing import TYPE_CHECKING, Any
 
+from ..contribution_fields import kind_by_fields
 from ..record.redact import make_replacer
 from ..store.journal import contribution_doc, session_header
 from ..text import one_line
+from ..vocabulary import NO_PHASE_HEADING, PhaseKind
 
 if TYPE_CHECKING:  # the pydantic models are loaded only where a whole Session is read
     from ..models import Session
@@ -346,7 +350,9 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     names = header.get("redactions") or {}
     redacting = bool(names)
     replace = _replacer(names) if redacting else _same
-    # The contributions the record shows (in a phase of the template, not a safeguarding concern): usually all.
+    # The contributions the record shows in its phases (in a phase of the template, not a safeguarding concern):
+    # usually all. Those in a phase the template no longer has (``lost``) are added after them, as the record's
+    # closing section lists them (_in_no_phase).
     # Tags, stars and safeguarding concerns are kept only when given (journal.contribution_doc): most
     # contributions have none, so which keys there are is looked at once for them all.
     keys = set().union(*contributions)
@@ -360,6 +366,9 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
         docs = [d for d in contributions if d.get("phase_id") in index_of and not d.get("safeguarding")]
         phase_of = [index_of[d["phase_id"]] for d in docs]
         texts = [d.get("text", "") for d in docs]
+        lost = [d for d in contributions if d.get("phase_id") not in index_of and not d.get("safeguarding")]
+    else:
+        lost = []
     count = len(docs)
     blob = SEP.join(texts)
     separated = SEP not in "".join(texts)  # no text has SEP in it (so blob.count(SEP) == count - 1)
@@ -438,16 +447,73 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             tag for tag in (skills if lines is values else [" ".join(skill.split()) for skill in skills])
             if tag and tag.casefold() != DECISION_TAG
         ]
+    phases = [list(p) for p in shape.rows]
+    if lost:
+        if not phases:  # no template, or one without phases: not a session the app can open (the store says why)
+            raise ValueError("the session's template has no phases")
+        texts = list(texts) if docs else []
+        strengths, actions, tags, ratings = list(strengths), list(actions), list(tags), list(ratings)
+        _in_no_phase(lost, len(phases), replace, phase_of, texts, went_right, strengths, actions, tags, ratings)
+        phases.append(["", NO_PHASE_HEADING, ""])
+        docs = lost
     created = header.get("created_at") or ""
     reviews = header.get("action_reviews") or ()
     return _SessionData(
         header["id"], _date(header["date"]).isoformat(), str(created), one_line(replace(header.get("team", "") or "")),
         one_line(replace(header.get("title", "") or "")), template.get("id", ""), template.get("name", ""),
-        str(header.get("status", "running")), [list(p) for p in shape.rows],
+        str(header.get("status", "running")), phases,
         [list(p) for p in names.items()], _people(header),
         [_review(r, replace) for r in reviews] if redacting else list(reviews),
         texts if docs else [], phase_of, sorted(went_right), strengths, actions, tags, ratings,
     )
+
+
+def _recorded_at(doc: dict[str, Any]) -> tuple[int, Any]:
+    """When a contribution was said, to put those in no phase in the order the record lists them (by when said)."""
+    value = doc.get("created_at")
+    try:
+        at = value if isinstance(value, dt.datetime) else dt.datetime.fromisoformat(str(value))
+        if at.tzinfo is None:
+            at = at.replace(tzinfo=dt.timezone.utc)
+        return 0, at
+    except (TypeError, ValueError):
+        return 1, 0  # not a time: after those that are, as recorded
+
+
+def _in_no_phase(lost, phase, replace, phase_of, texts, went_right, strengths, actions, tags, ratings) -> None:  # noqa: ANN001, PLR0913
+    """Adds to a session's facts its contributions recorded in a phase its template no longer has (``lost``), as
+    the record shows them in its closing section: after the others, in the order they were said, in one phase of
+    their own (``phase``, titled as that section), each counted as what its fields say it is
+    (contribution_fields.kind_by_fields): an action numbered after the session's other actions, a strength, a
+    rating; their tags, and a starred one as what went right."""
+    for d in sorted(lost, key=_recorded_at):
+        n = len(texts)
+        texts.append(one_line(replace(d.get("text", "") if isinstance(d.get("text"), str) else "")))
+        phase_of.append(phase)
+        fields = d.get("fields") if isinstance(d.get("fields"), dict) else _NO_FIELDS
+        field = {k: v for k, v in fields.items() if isinstance(v, str)}.get
+        kind = kind_by_fields(fields)
+        if d.get("starred"):
+            went_right.add(n)
+        seen: set[str] = set()
+        extra = d.get("tags") if isinstance(d.get("tags"), list) else ()
+        for tag in [*(t for t in extra if isinstance(t, str)), field("skill", "")]:
+            tag = " ".join(replace(tag).split())
+            if tag and tag.casefold() != DECISION_TAG and tag.casefold() not in seen:
+                seen.add(tag.casefold())
+                tags.append(tag)
+        if kind == PhaseKind.actions:
+            actions.append((
+                d.get("id", str(n)), n, len(actions) + 1, _line(replace(field("owner", ""))),
+                _line(replace(field("due", ""))), _line(replace(field("tell", ""))),
+            ))
+        elif kind == PhaseKind.strengths:
+            strengths.append((n, _line(replace(field("evidence", ""))), _line(replace(field("skill", "")))))
+            went_right.add(n)  # strengths are always "what went right"
+        elif kind == PhaseKind.scale:
+            rating = _rating(field("rating", ""))
+            if rating is not None:
+                ratings.append(rating)
 
 
 _people_met: dict[tuple, list[str]] = {}

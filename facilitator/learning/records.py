@@ -3,20 +3,24 @@ folders of other teams, for the organisation digest.
 
 A record is already fit to share: names replaced, safeguarding concerns left out. What is read: the front
 matter (id, date, team, template, title, status), the strengths and actions tables of each phase, what went
-right (list items of phases such as "What went right", strengths, and the highlights), and the action
-follow-up table.
+right (list items of phases such as "What went right", strengths, and the highlights), the action
+follow-up table, and the actions and strengths among the contributions in a phase the template no longer has
+(the record's closing section of them).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 
 import yaml
 
 from ..record.follow_up import HEADING as FOLLOW_UP_HEADING
 from ..record.markdown import parse_body, split_record
+from ..contribution_fields import kind_by_fields
 from ..text import one_line
+from ..vocabulary import NO_PHASE_HEADING, PhaseKind
 from .facts import WENT_RIGHT
 
 
@@ -83,6 +87,54 @@ def _plain(inline, stop_at_em: bool = False, after_strong: bool = False) -> str:
             out.append(child.content)
     text = " ".join("".join(out).split())
     return text.removeprefix("★ ").rstrip(" —").strip()
+
+
+#: a field's label in the record (record/markdown.py's field_label) -> the field
+_FIELD_OF_LABEL = {"owner": "owner", "due": "due", "who hears about it": "tell", "evidence": "evidence", "skill": "skill",
+                   "rating": "rating"}
+_ACTION_NUMBER = re.compile(r"A\d+")
+
+
+def _no_phase_item(inline) -> tuple[str, str, dict[str, str]]:  # noqa: ANN001
+    """(its number, its text, its fields) of an item of the record's section of contributions in a phase the
+    template no longer has: "- [**A2**] [★ ][**Who:** ]text[ — *owner:* Sam; *due:* 2026-12-01][ *(tags: ...)*]
+    *(phase: ...)*" (record/markdown.py's _no_phase_section)."""
+    pieces: list[tuple[str, str]] = []  # ("strong" | "em" | "text", its text), in order
+    kind = "text"
+    for child in inline.children or []:
+        if child.type in ("strong_open", "em_open"):
+            kind = child.type.removesuffix("_open")
+            pieces.append((kind, ""))
+        elif child.type in ("strong_close", "em_close"):
+            kind = "text"
+            pieces.append(("text", ""))
+        else:
+            piece = " " if child.type in ("softbreak", "hardbreak") else child.content
+            if not pieces or pieces[-1][0] != kind:
+                pieces.append((kind, ""))
+            pieces[-1] = (kind, pieces[-1][1] + piece)
+    pieces = [(k, t) for k, t in pieces if t.strip()]
+    number = ""
+    if pieces and pieces[0][0] == "strong" and _ACTION_NUMBER.fullmatch(pieces[0][1].strip()):
+        number = pieces.pop(0)[1].strip()
+    if pieces and pieces[0][0] == "text" and pieces[0][1].strip() == "★":
+        pieces.pop(0)
+    if pieces and pieces[0][0] == "strong" and pieces[0][1].rstrip().endswith(":"):
+        pieces.pop(0)  # who said it
+    said: list[str] = []
+    fields: dict[str, str] = {}
+    label = None  # None: still its text; a field: that field's value comes next; "": past them (tags, phase)
+    for k, t in pieces:
+        t = t.strip()
+        if k == "em":
+            label = _FIELD_OF_LABEL.get(t.removesuffix(":").strip(), "") if t.endswith(":") else ""
+        elif k == "text" and label is None:
+            said.append(t)
+        elif k == "text" and label:
+            fields[label] = " ".join(t.split()).rstrip(";").strip()
+            label = ""
+    text = " ".join(" ".join(said).split()).removeprefix("★ ").rstrip(" —").strip()
+    return number, text, fields
 
 
 def _tables_and_items(body: str):  # noqa: ANN202
@@ -201,6 +253,22 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
             for row in rows:
                 row = row + [""] * (6 - len(row))
                 session.reviews.append(DigestReview(row[0], row[1], row[4], row[5], day, team))
+    # Contributions in a phase the template no longer has, in the record's closing section: an action or a
+    # strength among them (told by its fields) counts as one, as in the data folder's digest.
+    for heading, inline in items:
+        if heading != NO_PHASE_HEADING:
+            continue
+        number, said, fields = _no_phase_item(inline)
+        kind = kind_by_fields(fields)
+        if not said or kind is None:
+            continue
+        if kind == PhaseKind.actions:
+            owner = fields.get("owner", "")
+            session.actions.append(DigestAction(action_key(said, owner), said, owner, fields.get("due", ""),
+                                                fields.get("tell", ""), team, session.id, session.title, day, number))
+        elif kind == PhaseKind.strengths:
+            session.strengths.append((said, fields.get("evidence", ""), fields.get("skill", "")))
+            went_right.append(said)
     session.went_right = list(dict.fromkeys(went_right))
     return session
 

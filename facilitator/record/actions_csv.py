@@ -3,7 +3,8 @@ Calc both open right: UTF-8 with a byte-order mark, CRLF line ends, every cell q
 
 An action is a contribution in a phase whose kind is "actions": its text is the action, and its fields
 "owner", "due" (an ISO date where the words said were understood as one, the words otherwise) and "tell"
-(who hears about it) fill the other columns. Actions are numbered A1, A2, ... in the order the record lists
+(who hears about it) fill the other columns; so is a contribution recorded in a phase the template no longer has
+that has one of those fields (the record lists it in its closing section). Actions are numbered A1, A2, ... in the order the record lists
 them, so "A2" is the same action in the record, the follow-up and here. Status and latest note come from the
 action log when the caller has it (an action never reviewed is "open"). Names are replaced and safeguarding
 concerns left out, as in every group export. A cell that a spreadsheet would run as a formula (starting with
@@ -18,7 +19,8 @@ from collections.abc import Mapping
 
 from ..models import Contribution, PhaseKind, Session
 from ..text import one_line
-from .kinds import action_number
+from ..vocabulary import NO_PHASE_HEADING
+from .kinds import action_number, actions_in_no_phase
 from .markdown import text_lines
 from .redact import for_export, make_replacer
 
@@ -34,12 +36,13 @@ def safe_cell(text: str) -> str:
 
 
 def learning_actions(session: Session) -> list[tuple[str, Contribution]]:
-    """(phase title, contribution) for every action, in phase order then recorded order. Export view."""
+    """(phase title, contribution) for every action, in phase order then recorded order, then those recorded in a
+    phase the template no longer has, as the record lists and numbers them. Export view."""
     out = []
     for phase in session.template.phases:
         if phase.kind == PhaseKind.actions:
             out += [(phase.title, c) for c in session.contributions_in(phase.id)]
-    return out
+    return out + [(NO_PHASE_HEADING, c) for c in actions_in_no_phase(session)]
 
 
 def action_id(session: Session, contribution: Contribution) -> str:

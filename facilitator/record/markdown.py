@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session, SessionStatus
 from ..text import one_line, plural, visible
+from ..vocabulary import NO_PHASE_HEADING  # noqa: F401 - here too for those who import it from the record
 from .redact import for_export, make_replacer
 
 if TYPE_CHECKING:  # markdown-it-py and PyYAML are imported when a record is first made, not with this module
@@ -355,7 +356,6 @@ def _list_or_note(lines: Iterable[str], note: str) -> list[str]:
     return lines if lines else [note]
 
 
-NO_PHASE_HEADING = "Recorded in a phase this template no longer has"
 
 
 def no_phase_notice(count: int) -> str:
@@ -369,9 +369,12 @@ def no_phase_notice(count: int) -> str:
     )
 
 
-def _no_phase_section(session: Session) -> list[str]:
+def _no_phase_section(session: Session, actions_before: int = 0) -> list[str]:
     """The contributions of the export view whose phase is not in its template, each with the phase it names (names
-    list applied): every recorded contribution reaches the minutes. Nothing at all for a session without them."""
+    list applied): every recorded contribution reaches the minutes. Nothing at all for a session without them.
+    An action among them (told by its fields) is numbered after the ``actions_before`` actions of the phases."""
+    from .kinds import action_number, actions_in_no_phase  # here: kinds.py imports this module
+
     said = session.contributions_in_no_phase()
     if not said:
         return []
@@ -383,9 +386,19 @@ def _no_phase_section(session: Session) -> list[str]:
         "version of facilitator): they are kept here, with the phase each names, so nothing recorded is missing.",
         "",
     ]
-    out += [
-        f"{_contribution_line(c)} *(phase: {escape_inline(one_line(replace(c.phase_id)) or 'none given')})*" for c in said
-    ]
+    numbers = {id(c): n for n, c in enumerate(actions_in_no_phase(session), start=actions_before + 1)}
+    if numbers:
+        out += [
+            f"{'An action' if len(numbers) == 1 else 'The actions'} among them (with an owner, a due date or who hears "
+            f"about {'it' if len(numbers) == 1 else 'them'}) {'is' if len(numbers) == 1 else 'are'} numbered after "
+            "this session's other actions.",
+            "",
+        ]
+    for c in said:
+        line = _contribution_line(c)
+        if id(c) in numbers:
+            line = f"- **{action_number(numbers[id(c)])}** {line[2:]}"
+        out.append(f"{line} *(phase: {escape_inline(one_line(replace(c.phase_id)) or 'none given')})*")
     out.append("")
     return out
 
@@ -450,7 +463,7 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             )
         out.append("")
 
-    out += _no_phase_section(session)
+    out += _no_phase_section(session, actions_so_far)
 
     out += ["## Highlights", ""]
     replace = make_replacer(session.redactions)  # (a phase id not in the template is shown as it is named)

@@ -380,8 +380,8 @@ def test_the_child_process_building_the_history_leaves_a_copy_out(histories, tmp
 
 
 def test_a_strange_file_the_store_reads_as_it_is_is_read_again_only_when_it_changes(histories, tmp_path):
-    """Contributions in no phase of the session's template: the store reads the file as it is (the record leaves
-    them out, as the history does), so nothing is repaired; the history reads it through the store once, not again
+    """Contributions in no phase of the session's template: the store reads the file as it is (the record lists
+    them in a section of their own, and the history counts them as it shows them), so nothing is repaired; the history reads it through the store once, not again
     at every start (each start used to read it again, about 50 ms at 2,000 sessions), and again once it changes."""
     folder, sid = _copy(histories, FEW, tmp_path)
     read = []

@@ -204,3 +204,17 @@ def assert_screen_clean(app, names, where: str) -> str:  # noqa: ANN001
         found = leaks(text, names)
         assert not found, f"{found} on the {where} screen: {text[:2000]!r}"
     return "\n".join(texts)
+
+
+def move_every_contribution_out_of_its_phase(data_dir: Path, session_id: str, phase_id: str) -> int:
+    """The session file as another version of facilitator might write it: every contribution in ``phase_id``, which
+    the session's template does not have (see tests/record/test_no_phase.py); how many were moved."""
+    from facilitator.store.storage import META_TABLE, database_bytes, parse_database
+
+    path = data_dir / "sessions" / f"{session_id}.json"
+    tables = parse_database(path, path.read_bytes())
+    meta = tables.pop(META_TABLE)["1"]
+    for doc in tables["contributions"].values():
+        doc["phase_id"] = phase_id
+    path.write_bytes(database_bytes(tables, meta))
+    return len(tables["contributions"])

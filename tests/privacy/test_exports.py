@@ -141,3 +141,44 @@ def test_facilitator_sessions_list_shows_titles_with_the_names_list_applied(stor
     assert not leaks(listed, NAMES)
     assert f"{ended.id}\t2026-11-20\t" in listed and "\tReview of Child A\tended" in listed
     assert f"{running.id}\t" in listed and "\tReview of Mother\trunning" in listed
+
+
+def test_every_field_in_a_phase_the_template_no_longer_has_is_covered_and_concerns_stay_out(
+    store, library, clock, data_dir, tmp_path
+):
+    """Every contribution of a session with a name in each field moved into a phase its template lacks (a file from
+    another version), that phase named with a listed name too: the record lists them in its closing section, the
+    action register and the digest count them, and no listed name nor safeguarding concern reaches any of them."""
+    from facilitator.session_ops import end_session, go_to_phase
+
+    from .helpers import move_every_contribution_out_of_its_phase
+
+    names = {f"Name{chr(65 + n)}x": f"Person {n}" for n in range(len(FIELDS) + 1)}
+    of_field = dict(zip([*FIELDS, "phase"], names))
+    session = session_with(store, library, clock, lambda field: of_field[field], names, end=False)
+    session.current_phase = go_to_phase(store, session, session.template.phase_index("learning-actions")).current_phase
+    record_contribution(
+        store, session, "UNIQUE-CONCERN: bruise seen", "Priya", clock, safeguarding=True, starred=True,
+        tags=["UNIQUE-TAG"], fields={"owner": "UNIQUE-OWNER", "evidence": "UNIQUE-EVIDENCE"},
+    )
+    session, _ = end_session(store, store.load_session(session.id), clock)
+    store.close()
+    assert move_every_contribution_out_of_its_phase(data_dir, session.id, f"visits-{of_field['phase'].lower()}") == 8
+
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    for what, data in outputs.items():
+        for reading in readings(what.split(":")[-1], data.encode() if isinstance(data, str) else data):
+            for word in ("UNIQUE", "bruise"):
+                assert word not in reading, (what, word)
+    # They are there, as the record shows them: the action in the register (A1: the session's only action), the
+    # digest with the action, its status note and the strength.
+    owner, action, skill = (names[of_field[f]] for f in ("owner", "action", "skill"))
+    assert "Recorded in a phase this template no longer has" in outputs["export:md"].decode()
+    assert "(phase: visits-Person 21)" in outputs["export:md"].decode()
+    rows = list(csv.DictReader(io.StringIO(outputs["export:csv"].decode("utf-8-sig"))))
+    assert [(r["Action id"], r["Action"], r["Owner"], r["Status"]) for r in rows] == [
+        ("A1", f"Ring {action}'s school", f"Sam and {owner}", "in progress")
+    ]
+    assert f"Ring {action}'s school" in outputs["digest:md"] and "waiting for Person" in outputs["digest:md"]
+    assert f"work with {skill}" in outputs["digest:md"]

@@ -356,3 +356,50 @@ async def test_a_name_with_a_control_character_inside_it_in_stored_data_is_repla
             await pilot.press("enter")
             await pilot.pause()
             assert_screen_clean(app, NAMES, f"history search for {query!r}")
+
+
+async def test_a_session_whose_contributions_are_in_no_phase_of_its_template_shows_no_listed_name(
+    store, library, clock, data_dir
+):
+    """Names in every field, every contribution then moved into a phase the template lacks (a file from another
+    version): the actions screen, the themes and the history's search show them, with the names list applied."""
+    from facilitator.store import Store
+
+    from .helpers import move_every_contribution_out_of_its_phase
+
+    session = session_with(store, library, clock, _spell, NAMES)
+    store.close()
+    move_every_contribution_out_of_its_phase(data_dir, session.id, "visits-jayden")
+    store = Store(data_dir, clock=clock).open()
+    app = build_app(store, clock)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.press("a")
+            await wait_ready(pilot)
+            assert isinstance(app.screen, ActionsScreen)
+            shown = assert_screen_clean(app, NAMES, "actions")
+            assert "Ring Mother's school" in shown and "when Mother is back" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+
+            await pilot.press("t")
+            await wait_ready(pilot)
+            assert isinstance(app.screen, ThemesScreen)
+            shown = assert_screen_clean(app, NAMES, "themes")
+            assert "Patience with" in shown
+            await pilot.press("escape")
+            await pilot.pause()
+
+            await pilot.press("h")
+            await pilot.pause()
+            assert isinstance(app.screen, HistoryScreen)
+            for query in ("school", "Child", "Mother", "Patience"):
+                box = app.screen.query_one("#history-search", Input)
+                box.focus()
+                box.value = query
+                await pilot.press("enter")
+                await pilot.pause()
+                shown = assert_screen_clean(app, NAMES, f"history search for {query!r}")
+                assert "Recorded in a phase this template no longer has" in shown, query  # the hits' phase
+    finally:
+        store.close()

@@ -104,3 +104,36 @@ def test_a_session_with_every_contribution_in_its_phases_has_no_such_section(sto
         assert md.encode() == Path(reopened.load_session(session.id).record_path).read_bytes()
     finally:
         reopened.close()
+
+
+def test_an_action_in_no_phase_is_numbered_after_the_others_in_the_record_and_the_action_register(
+    store, ssr, clock, data_dir, tmp_path
+):
+    """An action recorded in a phase the template lacks (told by its owner, due date or who hears about it) is in
+    `facilitator export --format csv`, numbered as the record numbers it: after the actions of the actions phase.
+    A safeguarding concern with an owner is in neither."""
+    import csv
+    import io
+
+    session = new_session(store, ssr, clock, title="Visit review")
+    session = set_redactions(store, session, NAMES)
+    say(store, session, clock, "learning-actions", "Share the plan at the team meeting.", "Sam", fields={"owner": "Priya"})
+    say(store, session, clock, "learning-actions", MOVED[1], "Sam", fields={"owner": "Sam", "due": "2026-12-01",
+                                                                            "tell": "Jayden's teacher"})
+    say(store, session, clock, "case-story", MOVED[0], "Priya")
+    say(store, session, clock, "learning-actions", CONCERN, "Priya", safeguarding=True, fields={"owner": "UNIQUE-OWNER"})
+    ended, _ = end(store, store.load_session(session.id), clock)
+    store.close()
+    move_into_a_phase_the_template_lacks(data_dir, ended.id, [*MOVED, CONCERN], "jayden-visits")
+
+    md = export(data_dir, ended.id, "md", tmp_path).decode()
+    section = md.split(f"## {HEADING}", 1)[1].split("\n## ", 1)[0]
+    assert "An action among them (with an owner, a due date or who hears about it) is numbered after" in section
+    assert "- **A2** **Sam:** Ring Child A's GP before the review. — *owner:* Sam" in section
+    assert "- **Priya:** Child A said he felt heard at last." in section  # not an action: not numbered
+
+    rows = list(csv.DictReader(io.StringIO(export(data_dir, ended.id, "csv", tmp_path).decode("utf-8-sig"))))
+    assert [(r["Action id"], r["Action"], r["Owner"], r["Due"], r["Who hears about it"], r["Status"]) for r in rows] == [
+        ("A1", "Share the plan at the team meeting.", "Priya", "", "", "open"),
+        ("A2", "Ring Child A's GP before the review.", "Sam", "2026-12-01", "Child A's teacher", "open"),
+    ]

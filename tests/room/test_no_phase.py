@@ -99,3 +99,44 @@ async def test_the_history_reads_back_an_ended_session_with_them_in_its_record(s
             assert status.startswith("2 contributions of this session were recorded in a phase its template no longer has")
     finally:
         store.close()
+
+
+async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the_record_numbers_it(ssr, clock, data_dir):
+    """f9, the closing read-back: an action recorded in a phase the template lacks (told by its owner) is read back
+    with the others, numbered as the record numbers it; a starred contribution there is a highlight, named by the
+    record's section, and one with evidence a strength; a safeguarding concern with an owner is not read back."""
+    from facilitator.store import Store
+    from facilitator.tui.screens.read_back import ReadBackScreen
+
+    store = Store(data_dir, clock=clock).open()
+    session = new_session(store, ssr, clock, title="Visit review")
+    say(store, session, clock, "learning-actions", "Share the plan at the team meeting.", "Sam", fields={"owner": "Priya"})
+    say(store, session, clock, "learning-actions", "Ring the GP before the review.", "Sam",
+        fields={"owner": "Sam Jones", "due": "2026-12-01", "tell": "the team"})
+    say(store, session, clock, "case-story", "They felt heard at last.", "Priya", starred=True)
+    say(store, session, clock, "strengths-evidence", "Patience with the family.", "Sam",
+        fields={"evidence": "the mother said so", "skill": "curiosity"})
+    say(store, session, clock, "learning-actions", CONCERN, "Priya", safeguarding=True, fields={"owner": "UNIQUE-OWNER"})
+    store.close()
+    move_into_a_phase_the_template_lacks(data_dir, session.id, [
+        "Ring the GP before the review.", "They felt heard at last.", "Patience with the family.", CONCERN
+    ], "visits")
+    store = Store(data_dir, clock=clock).open()
+    app = build_app(store, clock, open_session_id=session.id)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            assert await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+            await pilot.press("f9")
+            assert await until(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+            shown = "\n".join(screen_texts(app))
+            assert "Learning actions (2)" in shown
+            lines = shown.splitlines()
+            first = next(line for line in lines if "Share the plan" in line)
+            second = next(line for line in lines if "Ring the GP before the review." in line)
+            assert "1." in first and "Priya" in first
+            assert "2." in second and "Sam Jones" in second and "2026-12-01" in second and "the team" in second
+            assert "Highlights (1)" in shown and f"They felt heard at last.  (Priya)  · {HEADING}" in shown
+            assert "Strengths and their evidence (1)" in shown and "the mother said so" in shown
+            assert "UNIQUE" not in shown and "uncle" not in shown
+    finally:
+        store.close()

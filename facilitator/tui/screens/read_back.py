@@ -20,10 +20,12 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
+from ...contribution_fields import kind_by_fields
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session
 from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...text import plural
+from ...vocabulary import NO_PHASE_HEADING
 from ..widgets.key_bar import KeyBar
 from .dialogs import EndConfirmScreen
 
@@ -32,14 +34,17 @@ NOT_AGREED = "to agree"
 
 
 def _of_kind(session: Session, kind: PhaseKind) -> list[Contribution]:
+    """The contributions of this kind, as the record lists them: those of its phases in phase order, then those
+    recorded in a phase the template no longer has whose fields say they are of it (the record's closing section)."""
     out: list[Contribution] = []
     for phase in session.template.phases:
         if phase.kind == kind:
             out += shown(session.contributions_in(phase.id))
-    return out
+    return out + [c for c in shown(session.contributions_in_no_phase()) if kind_by_fields(c.fields) == kind]
 
 
 def learning_actions(session: Session) -> list[Contribution]:
+    """Numbered 1, 2, ... as the record numbers them A1, A2, ..."""
     return _of_kind(session, PhaseKind.actions)
 
 
@@ -48,11 +53,11 @@ def strengths(session: Session) -> list[Contribution]:
 
 
 def highlights(session: Session) -> list[Contribution]:
-    """Starred contributions, in phase order then the order they were said."""
+    """Starred contributions, in phase order then the order they were said; then those in no phase of the template."""
     out: list[Contribution] = []
     for phase in session.template.phases:
         out += [c for c in shown(session.contributions_in(phase.id)) if c.starred]
-    return out
+    return out + [c for c in shown(session.contributions_in_no_phase()) if c.starred]
 
 
 def _field(contribution: Contribution, key: str) -> Text:
@@ -99,8 +104,11 @@ def highlight_text(contribution: Contribution, session: Session) -> Text:
     text.append(contribution.text)
     if contribution.speaker and contribution.speaker != ANONYMOUS:
         text.append(f"  ({contribution.speaker})", style="italic")
-    index = session.template.phase_index(contribution.phase_id)
-    text.append(f"  · {session.template.phases[index].title}", style="dim")
+    try:
+        title = session.template.phases[session.template.phase_index(contribution.phase_id)].title
+    except KeyError:  # recorded in a phase the template no longer has: named as the record names its section
+        title = NO_PHASE_HEADING
+    text.append(f"  · {title}", style="dim")
     return text
 
 
