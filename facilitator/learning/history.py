@@ -115,7 +115,7 @@ class HistoryIndex:
         """The index holds no session and the data folder has many: known from a listing of the sessions folder,
         without the store's start-up checks (which the store's own count waits for)."""
         try:
-            return self.store.sessions_on_disk() >= CHILD_AT and not len(self.db)
+            return self.store.sessions_on_disk(up_to=CHILD_AT) >= CHILD_AT and not len(self.db)
         except IndexDamaged:
             return False
 

@@ -1232,14 +1232,23 @@ class Store:
             else:
                 self._log_index({"drop": session_id})
 
-    def sessions_on_disk(self) -> int:
-        """How many session files the sessions folder holds, from a listing of it alone: none of the start-up
-        checks is waited for, and no table of them is made (0 if the folder cannot be listed)."""
+    def sessions_on_disk(self, up_to: int | None = None) -> int:
+        """How many session files the sessions folder holds (``up_to``: counted no further than that), from a
+        listing of it alone: none of the start-up checks is waited for, and no table of them is made (0 if the
+        folder cannot be listed). The listing lets go of the interpreter at every file, and the start-up checks'
+        thread may hold it meanwhile: counting only as far as needed is what keeps it quick (counting 40,000
+        files then took 0.5 s)."""
+        found = 0
         try:
             with os.scandir(self.sessions_dir) as entries:
-                return sum(1 for e in entries if e.name.endswith(".json") and not e.name.startswith("."))
+                for entry in entries:
+                    if entry.name.endswith(".json") and not entry.name.startswith("."):
+                        found += 1
+                        if up_to is not None and found >= up_to:
+                            break
         except OSError:
             return 0
+        return found
 
     def _session_ids_on_disk(self, include_backups: bool = False) -> list[str]:
         ids = set()
