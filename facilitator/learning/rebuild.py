@@ -69,8 +69,8 @@ def _read_window(window: list):  # noqa: ANN202 - a Shard, or None
 
 def _workers() -> int:
     # The workers read, this process writes what they hand over (Shards, quick to write): the reading is the larger
-    # part, so with two cores or more there are two workers (measured at 20,000 sessions on 2 cores: 9.4 to 10.7 s
-    # with two, 11.3 to 12.0 s with one, 10.9 and 11.4 s with three); on one core, none (read in this process).
+    # part, so with two cores or more there are two workers (measured at 20,000 sessions on 2 cores: 9.5 to 10.7 s
+    # with two, 11.3 to 12.0 s with one, 10.9 and 11.5 s with three); on one core, none (read in this process).
     cores = os.cpu_count() or 1
     return min(MAX_WORKERS, cores) if cores > 1 else 0
 
