@@ -40,6 +40,15 @@ def _with_split_name(store, library, clock):  # noqa: ANN001, ANN201
     return session
 
 
+async def _themes_clean(pilot, app) -> None:  # noqa: ANN001
+    """t: the themes screen, with the strength the sessions gave, and no listed name."""
+    await pilot.press("t")
+    await wait_ready(pilot)
+    assert isinstance(app.screen, ThemesScreen)
+    shown = assert_screen_clean(app, NAMES, "themes")
+    assert "Patience with" in shown
+
+
 async def test_actions_themes_and_history_screens_show_no_listed_name(store, library, clock, data_dir):
     _with_split_name(store, library, clock)
     app = build_app(store, clock)
@@ -59,11 +68,7 @@ async def test_actions_themes_and_history_screens_show_no_listed_name(store, lib
         await pilot.press("escape")
         await pilot.pause()
 
-        await pilot.press("t")
-        await wait_ready(pilot)
-        assert isinstance(app.screen, ThemesScreen)
-        shown = assert_screen_clean(app, NAMES, "themes")
-        assert "Patience with" in shown
+        await _themes_clean(pilot, app)
         await pilot.press("w")
         await pilot.pause()
         written = str(app.screen.query_one("#themes-status", Static).render()).removeprefix("Written: ").strip()
@@ -382,11 +387,7 @@ async def test_a_session_whose_contributions_are_in_no_phase_of_its_template_sho
             await pilot.press("escape")
             await pilot.pause()
 
-            await pilot.press("t")
-            await wait_ready(pilot)
-            assert isinstance(app.screen, ThemesScreen)
-            shown = assert_screen_clean(app, NAMES, "themes")
-            assert "Patience with" in shown
+            await _themes_clean(pilot, app)
             await pilot.press("escape")
             await pilot.pause()
 
