@@ -49,6 +49,16 @@ async def _themes_clean(pilot, app) -> None:  # noqa: ANN001
     assert "Patience with" in shown
 
 
+async def _searched_clean(pilot, app, query: str) -> str:  # noqa: ANN001
+    """The history screen's search for ``query``: what it shows, with no listed name."""
+    box = app.screen.query_one("#history-search", Input)
+    box.focus()
+    box.value = query
+    await pilot.press("enter")
+    await pilot.pause()
+    return assert_screen_clean(app, NAMES, f"history search for {query!r}")
+
+
 async def test_actions_themes_and_history_screens_show_no_listed_name(store, library, clock, data_dir):
     _with_split_name(store, library, clock)
     app = build_app(store, clock)
@@ -81,12 +91,7 @@ async def test_actions_themes_and_history_screens_show_no_listed_name(store, lib
         assert isinstance(app.screen, HistoryScreen)
         assert_screen_clean(app, NAMES, "history")
         for query in ("school", "Child", "Mary", "Ann"):
-            box = app.screen.query_one("#history-search", Input)
-            box.focus()
-            box.value = query
-            await pilot.press("enter")
-            await pilot.pause()
-            shown = assert_screen_clean(app, NAMES, f"history search for {query!r}")
+            shown = await _searched_clean(pilot, app, query)
         assert "Ann came too" in shown
         await pilot.press("enter")  # the session of the hit, read-only
         await pilot.pause()
@@ -395,12 +400,7 @@ async def test_a_session_whose_contributions_are_in_no_phase_of_its_template_sho
             await pilot.pause()
             assert isinstance(app.screen, HistoryScreen)
             for query in ("school", "Child", "Mother", "Patience"):
-                box = app.screen.query_one("#history-search", Input)
-                box.focus()
-                box.value = query
-                await pilot.press("enter")
-                await pilot.pause()
-                shown = assert_screen_clean(app, NAMES, f"history search for {query!r}")
+                shown = await _searched_clean(pilot, app, query)
                 assert "Recorded in a phase this template no longer has" in shown, query  # the hits' phase
     finally:
         store.close()
