@@ -13,6 +13,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Session
+from ..vocabulary import NO_PHASE_HEADING
 from .redact import for_export
 
 DEFAULT_CASE_REFERENCE_PATTERN = r"\b(?:case|ref(?:erence)?|client|ID)\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z]{0,3}-?\d{4,}\b"
@@ -147,7 +148,7 @@ def scan_session(session: Session, case_reference_pattern: str | None = None) ->
     titles = {p.id: p.title for p in view.template.phases}
     texts: list[tuple[str, str, bool]] = [("title", view.title, True), ("team", view.team, True)]
     for c in view.contributions:
-        where = titles.get(c.phase_id, c.phase_id)
+        where = titles.get(c.phase_id, NO_PHASE_HEADING)  # as the record names it (never the id the file holds)
         texts.append((where, c.text, True))
         texts += [(where, value, key != "when") for key, value in c.fields.items() if key != "due"]
     findings: dict[tuple[str, str], Finding] = {}

@@ -143,3 +143,34 @@ async def test_a_names_line_that_is_not_understood_is_pointed_out(store, ssr, cl
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
     assert store.load_session(session.id).redactions == {}
+
+
+async def test_the_review_names_a_phase_the_template_no_longer_has_as_the_record_does(store, ssr, clock, data_dir):
+    """An identifier in a contribution recorded in a phase the template no longer has is found where the record
+    shows it: in its closing section, named as the record names it, never by the phase's id as the file holds it
+    (an id a person made, which may hold a name)."""
+    from facilitator.store import Store
+    from facilitator.vocabulary import NO_PHASE_HEADING
+    from tests.privacy.helpers import move_every_contribution_out_of_its_phase
+
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "case-story", "Mum's mobile is 07700 900123", "Sam")
+    store.close()
+    move_every_contribution_out_of_its_phase(data_dir, session.id, "visits-jayden")
+    store = Store(data_dir, clock=clock).open()
+    app = build_app(store, clock, open_session_id=session.id)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.press("ctrl+e")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            review = app.screen
+            assert isinstance(review, IdentifierReviewScreen)
+            table = review.query_one("#findings", DataTable)
+            rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
+            assert [row[0] for row in rows] == ["07700 900123"]
+            assert rows[0][2] == NO_PHASE_HEADING
+            assert not any("visits-jayden" in cell for row in rows for cell in row)
+    finally:
+        store.close()

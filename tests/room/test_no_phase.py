@@ -140,3 +140,27 @@ async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the
             assert "UNIQUE" not in shown and "uncle" not in shown
     finally:
         store.close()
+
+
+async def test_ending_such_a_session_counts_them_apart_from_the_templates_phases(ssr, clock, data_dir):
+    """The end confirmation counts the phases of the template the contributions were recorded in, and says how many
+    are in a phase the template no longer has and where the record puts them (it said "in 2 of 7 phases" of a session
+    whose contributions were in one of its phases and in one it no longer has)."""
+    from facilitator.store import Store
+    from facilitator.tui.screens.dialogs import EndConfirmScreen
+
+    session = _session(Store(data_dir, clock=clock).open(), ssr, clock, data_dir, ended=False)
+    store = Store(data_dir, clock=clock).open()
+    app = build_app(store, clock, open_session_id=session.id)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            assert await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+            await pilot.press("ctrl+e")
+            assert await until(pilot, lambda: isinstance(app.screen, EndConfirmScreen))
+            asked = " ".join(str(w.render()) for w in app.screen.query(Static))
+            assert (
+                "3 contributions recorded: 1 in 1 of 7 phases, and 2 in a phase the template no longer has "
+                f"(in the record under “{HEADING}”)." in asked
+            ), asked
+    finally:
+        store.close()

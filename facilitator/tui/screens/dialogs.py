@@ -16,6 +16,7 @@ from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...store import StoreError
 from ...text import plural
+from ...vocabulary import NO_PHASE_HEADING
 from ..widgets.key_bar import KeyBar
 
 HERE = Path(__file__).parent
@@ -85,13 +86,21 @@ class EndConfirmScreen(ModalScreen[bool]):
     def compose(self) -> ComposeResult:
         on_screen = shown(self.session.contributions)  # counted as the room saw them: no flagged concerns
         total = len(on_screen)
-        phases_used = len({c.phase_id for c in on_screen})
+        template_phases = {phase.id for phase in self.session.template.phases}
+        phases_used = len({c.phase_id for c in on_screen} & template_phases)
+        elsewhere = sum(1 for c in on_screen if c.phase_id not in template_phases)
         with Vertical(id="end-dialog", classes="dialog"):
             yield Static("End the session?", classes="dialog-title")
+            counted = f"{phases_used} of {len(self.session.template.phases)} phases"
+            if elsewhere:  # in a phase the template no longer has: counted apart, and where the record puts them
+                counted = (
+                    f"{plural(total, 'contribution')} recorded: {total - elsewhere} in {counted}, and {elsewhere} in a "
+                    f"phase the template no longer has (in the record under “{NO_PHASE_HEADING}”)"
+                )
+            else:
+                counted = f"{plural(total, 'contribution')} recorded in {counted}"
             yield Static(
-                f"{plural(total, 'contribution')} recorded in {phases_used} of {len(self.session.template.phases)} phases. "
-                "Ending writes the record now; the session can no longer be added to.",
-                markup=False,
+                f"{counted}. Ending writes the record now; the session can no longer be added to.", markup=False
             )
             if self.unsaved_text.strip():
                 yield Static(
