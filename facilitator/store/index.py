@@ -1266,7 +1266,7 @@ def _from_file(store: "Store", sid: str, mark: Mark, compute: Compute) -> tuple[
             if rows is not None and rows.tail[0] != len(contributions) and rows.tail[0] != len(contributions) - sum(
                 1 for c in contributions if type(c) is dict and c.get("safeguarding")
             ):
-                return None, True  # contributions in no phase of its template (a template gone, ids changed by hand)
+                return None, True  # rows for fewer contributions than the file holds: the store reads it instead
             return rows, True
     except Exception:  # noqa: BLE001 - OSError, DamagedFileError, and whatever strange content makes compute raise
         pass
