@@ -19,6 +19,7 @@ import functools
 import multiprocessing
 import os
 import sys
+import time
 from collections import deque
 from collections.abc import Iterator
 from pathlib import Path
@@ -35,6 +36,8 @@ AHEAD = 3
 #: seconds to wait for a window's sessions from the workers before reading them in this process instead (a worker
 #: killed while it reads, by the system running out of memory say, leaves its window unfinished for ever)
 WAIT = 120
+#: seconds the windows given out are let finish when the reading stops before its end (see _read_ahead)
+STOP_WAIT = 10
 
 _worker_store = None
 
@@ -101,22 +104,30 @@ def _read_ahead(pool, store, items: list, compute, shards: bool = False) -> Iter
 
     pending: deque = deque()
     answering = True
-    for start in range(0, len(items), WINDOW):
-        window = items[start : start + WINDOW]
-        if not answering:  # the workers stopped answering: what they were given, then the rest, read here
-            while pending:
-                yield from _finish(store, compute, *pending.popleft(), wait=0)
-            yield from read_each(store, window, compute)
-            continue
-        if shards:  # a window a worker: the workers read windows side by side (AHEAD of them at a time)
-            pending.append((window, pool.apply_async(_read_window, (window,))))
-        else:
-            pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
-        if len(pending) > AHEAD:
-            answering = yield from _finish(store, compute, *pending.popleft())
-    while pending:
-        answered = yield from _finish(store, compute, *pending.popleft(), wait=None if answering else 0)
-        answering = answering and answered
+    try:
+        for start in range(0, len(items), WINDOW):
+            window = items[start : start + WINDOW]
+            if not answering:  # the workers stopped answering: what they were given, then the rest, read here
+                while pending:
+                    yield from _finish(store, compute, *pending.popleft(), wait=0)
+                yield from read_each(store, window, compute)
+                continue
+            if shards:  # a window a worker: the workers read windows side by side (AHEAD of them at a time)
+                pending.append((window, pool.apply_async(_read_window, (window,))))
+            else:
+                pending.append((window, pool.map_async(_read_one, window, chunksize=16)))
+            if len(pending) > AHEAD:
+                answering = yield from _finish(store, compute, *pending.popleft())
+        while pending:
+            answered = yield from _finish(store, compute, *pending.popleft(), wait=None if answering else 0)
+            answering = answering and answered
+    finally:
+        # Left before the end (the sync stopped: the app closed): the windows given out are let finish, for a while,
+        # so that the pool is ended with its workers idle, as after a whole build (ended with windows still out,
+        # the pool's ending once waited for ever, in the test suite).
+        until = time.monotonic() + STOP_WAIT
+        for _, reading in pending:
+            reading.wait(max(0.0, until - time.monotonic()))
 
 
 def _finish(store, compute, window, reading, wait: float | None = None):  # noqa: ANN001, ANN202 - a generator returning a bool
