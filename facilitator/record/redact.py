@@ -114,6 +114,21 @@ def _spelled(name: str) -> str:
     return _GAP.join(re.escape(part) for part in name.split())
 
 
+def _edged(name: str) -> str:
+    """One name's pattern with its word edges: a name that starts (ends) with a letter or digit is found only where
+    none comes just before (after) it, so "Sam" is not found in "Samantha"; one that starts with a sign, as a phone
+    number's "+", is found after anything ("tel+44 …", or the same number twice with a hidden character between,
+    which every output leaves out)."""
+    before = r"(?<!\w)" if _WORDY.match(name) else ""
+    after = r"(?!\w)" if _WORDY.match(name[-1]) else ""
+    return f"(?:{before}{_spelled(name)}{after})"
+
+
+_WORDY = re.compile(r"\w")
+#: times the names list is applied to a text at most (see make_replacer's replace)
+MAX_PASSES = 4
+
+
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     """A function applying the names list to one text. Longest names first, so 'Mary Ann' wins over 'Mary'."""
     cleaned: dict[str, str] = {}
@@ -124,11 +139,10 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     if not cleaned:
         return lambda text: text
     ordered = sorted(cleaned, key=len, reverse=True)
-    # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds so
-    # names starting or ending in punctuation (phone numbers, emails) work too. A following "'s" or "’s"
-    # is left in place, so possessives come out as "Child A's".
-    alternatives = "|".join(_spelled(name) for name in ordered)
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds where a
+    # name starts or ends with a letter or digit (_edged), so names starting or ending in punctuation (phone
+    # numbers, emails) work too. A following "'s" or "’s" is left in place, so possessives come out as "Child A's".
+    pattern = re.compile("|".join(_edged(name) for name in ordered), re.IGNORECASE)
 
     found: dict[str, str] = {}  # each spelling met, with its replacement (the same few come again and again)
 
@@ -180,7 +194,21 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         out.append(text[done:])
         return "".join(out)
 
+    # A replacement joined with what is around it may spell a listed name once more ("Mary Mary Ann Ann" with
+    # "Mary Ann" -> "" or "Mary"): the list is applied again then, a few times at most, unless a replacement holds a
+    # listed name itself ("Sam" -> "Sam's worker": applying it again would only lengthen the text).
+    passes = 1 if any(pattern.search(fold(visible(r))) for r in set(cleaned.values()) if r) else MAX_PASSES
+
     def replace(text: str) -> str:
+        """The text with every listed name replaced (see ``passes`` above)."""
+        out = replace_once(text)
+        done = 1
+        while out != text and done < passes:
+            text, out = out, replace_once(out)
+            done += 1
+        return out
+
+    def replace_once(text: str) -> str:
         if not text:
             return text
         text = visible(text)  # as shown: nothing hidden inside a name keeps it from being found (most text as it is)

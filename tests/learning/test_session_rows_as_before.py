@@ -52,11 +52,17 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     if not cleaned:
         return lambda text: text
     ordered = sorted(cleaned, key=len, reverse=True)
-    # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds so
-    # names starting or ending in punctuation (phone numbers, emails) work too. A following "'s" or "’s"
-    # is left in place, so possessives come out as "Child A's".
-    alternatives = "|".join(_GAP.join(re.escape(part) for part in name.split()) for name in ordered)
-    pattern = re.compile(rf"(?<!\w)(?:{alternatives})(?!\w)", re.IGNORECASE)
+    # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds where a
+    # name starts or ends with a letter or digit, so names starting or ending in punctuation (phone numbers,
+    # emails) are found after or before anything. A following "'s" or "’s" is left in place, so possessives come
+    # out as "Child A's". (The edges as since 2026-11-30: a listed "+44 …" glued to a word, or to itself by a
+    # hidden character, was left in place.)
+    alternatives = "|".join(
+        "(?:" + (r"(?<!\w)" if re.match(r"\w", name) else "") + _GAP.join(re.escape(part) for part in name.split())
+        + (r"(?!\w)" if re.match(r"\w", name[-1]) else "") + ")"
+        for name in ordered
+    )
+    pattern = re.compile(alternatives, re.IGNORECASE)
 
     def name_of(typed: str) -> str:
         found = cleaned.get(name_key(typed))
@@ -71,7 +77,7 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     def lookup(match: re.Match[str]) -> str:
         return name_of(match.group(0))
 
-    def replace(text: str) -> str:
+    def replace_once(text: str) -> str:
         if not text:
             return text
         text = visible(text)
@@ -92,6 +98,17 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             return text
         out.append(text[done:])
         return "".join(out)
+
+    # Again while a replacement spells a listed name with what is around it, unless a replacement holds one itself.
+    again = 0 if any(pattern.search(fold(visible(r))) for r in set(cleaned.values()) if r) else 3
+
+    def replace(text: str) -> str:
+        out = replace_once(text)
+        for _ in range(again):
+            if out == text:
+                break
+            text, out = out, replace_once(out)
+        return out
 
     return replace
 

@@ -182,3 +182,29 @@ def test_every_field_in_a_phase_the_template_no_longer_has_is_covered_and_concer
     ]
     assert f"Ring {action}'s school" in outputs["digest:md"] and "waiting for Person" in outputs["digest:md"]
     assert f"work with {skill}" in outputs["digest:md"]
+
+
+def test_a_listed_phone_number_glued_to_a_word_or_to_itself_is_replaced(store, library, clock, data_dir, tmp_path):
+    """A listed name that starts with a sign (a phone number, "+44 …") is found after a letter or digit too, as a
+    reader sees it: "tel+44 …", or the number twice with a hidden character between (which every output leaves out,
+    so the two are shown glued: "…123+44 …"). A name that starts with a letter is still found as a whole word only."""
+    names = {"+44 7700 900123": "[phone]", "Jayden": "Child A"}
+    spelled = ["tel+44 7700 900123", "+44 7700 900123\x1f+44 7700 900123", "Jayden\x1f+44 7700 900123"]
+    session = session_with(store, library, clock, lambda field: spelled[FIELDS.index(field) % 3], names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    md = outputs["export:md"].decode()
+    assert "tel\\[phone]" in md and "\\[phone]\\[phone]" in md and "Child A\\[phone]" in md  # ("[" escaped)
+
+
+def test_a_name_that_a_replacement_spells_again_with_its_neighbours_is_replaced_too(store, library, clock, data_dir,
+                                                                                    tmp_path):
+    """A replacement joined with what is around it may spell a listed name once more: "Mary Mary Ann Ann" with
+    "Mary Ann" -> "Mary" reads "Mary Mary Ann" once replaced. The names list is applied again then."""
+    names = {"Mary Ann": "Mary", "Jayden": "Child A"}
+    session = session_with(store, library, clock, lambda field: "Mary Mary Ann Ann", names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    assert "Review of Mary Mary" in outputs["export:md"].decode()
