@@ -1,7 +1,8 @@
 """Keeping service users' details out of every export. Pure functions.
 
 - The session's names list (as typed -> replacement) is applied to every text that goes into a record:
-  case-insensitively, whole words only, possessives too ("Jayden's" -> "Child A's").
+  case-insensitively, whole words only (a name that starts or ends with a sign, such as "+44 …", is found next to
+  letters too), possessives too ("Jayden's" -> "Child A's").
 - A name matches however it was typed: names and texts are compared after Unicode normalisation (NFKC, case
   folded), with format characters (zero-width spaces, soft hyphens, word joiners, ...) left out, so
   "Zoe\u0308", "Ｊａｙｄｅｎ" and "Jay\u200bden" are all found. What is replaced is the name as typed, with the
