@@ -19,18 +19,23 @@ async def _palette(pilot, query: str) -> None:
     await run_command(pilot, query)
 
 
+async def _review(pilot) -> tuple[IdentifierReviewScreen, DataTable]:  # noqa: ANN001
+    """ctrl+e, then enter: the identifier review before the final record, and its table of findings."""
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    review = pilot.app.screen
+    assert isinstance(review, IdentifierReviewScreen)
+    return review, review.query_one("#findings", DataTable)
+
+
 async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, clock, data_dir):
     session = new_session(store, ssr, clock)
     say(store, session, clock, "case-story", "Mum's mobile is 07700 900123 and email mum@example.org", "Sam")
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        review = app.screen
-        assert isinstance(review, IdentifierReviewScreen)
-        table = review.query_one("#findings", DataTable)
+        review, table = await _review(pilot)
         found = [str(table.get_cell_at((row, 0))) for row in range(table.row_count)]
         assert found == ["07700 900123", "mum@example.org"]
         # Keep the phone number (k), put the email on the names list as "[Mother's email]" (n, type, enter).
@@ -161,13 +166,7 @@ async def test_the_review_names_a_phase_the_template_no_longer_has_as_the_record
     app = build_app(store, clock, open_session_id=session.id)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.press("ctrl+e")
-            await pilot.pause()
-            await pilot.press("enter")
-            await pilot.pause()
-            review = app.screen
-            assert isinstance(review, IdentifierReviewScreen)
-            table = review.query_one("#findings", DataTable)
+            _, table = await _review(pilot)
             rows = [[str(cell) for cell in table.get_row_at(row)] for row in range(table.row_count)]
             assert [row[0] for row in rows] == ["07700 900123"]
             assert rows[0][2] == NO_PHASE_HEADING
