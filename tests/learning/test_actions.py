@@ -331,9 +331,9 @@ def _slow_reading(monkeypatch, seconds: float) -> None:
     monkeypatch.setattr(learning_data.ActionSource, "__init__", slow_source)
 
 
-async def _team_typed_then_started(pilot, team: str, before_start=None):  # noqa: ANN001
-    """The set-up screen filled in as a facilitator does (the team first, then the rest for a while), then ctrl+s;
-    returns the actions table when the round is first laid out, and how long after ctrl+s that was."""
+async def _team_typed_then_started(pilot, team: str, before_start=None, filling: float = 0.6):  # noqa: ANN001
+    """The set-up screen filled in as a facilitator does (the team first, then the rest for ``filling`` seconds), then
+    ctrl+s; returns the actions table when the round is first laid out, and how long after ctrl+s that was."""
     import asyncio
     import time
 
@@ -342,7 +342,7 @@ async def _team_typed_then_started(pilot, team: str, before_start=None):  # noqa
     await pilot.pause()
     app.screen.query_one("#team", Input).value = team
     app.screen.query_one("#agreed").value = True
-    await asyncio.sleep(0.6)  # the title, the participants, the ground rules read out
+    await asyncio.sleep(filling)  # the title, the participants, the ground rules read out
     if before_start is not None:
         before_start()
     started = time.perf_counter()
@@ -358,18 +358,19 @@ async def _team_typed_then_started(pilot, team: str, before_start=None):  # noqa
 
 
 async def test_the_round_of_a_team_typed_before_is_there_at_once_with_its_actions(store, library, clock, monkeypatch):
-    """Reading the team's actions takes 0.4 s: they are read as the rest of the form is filled in, so ctrl+s shows
-    the round with them at once, not a round saying it is looking, then its rows."""
+    """Reading the team's actions takes 1 s: they are read as the rest of the form is filled in, so ctrl+s shows
+    the round with them at once (well within the second reading them again would take), not a round saying it is
+    looking, then its rows. (With 0.4 s and 0.3 s, a run beside other work on the machine once took 0.35 s.)"""
     reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
     reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15",
                      date=dt.date(2026, 10, 1))
-    _slow_reading(monkeypatch, 0.4)
+    _slow_reading(monkeypatch, 1.0)
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await wait_ready(pilot)
-        table, took = await _team_typed_then_started(pilot, "Family Support 2")
+        table, took = await _team_typed_then_started(pilot, "Family Support 2", filling=1.6)
         assert [row[0] for row in table.rows] == ["Share the morning plan", "Invite school nurse"]
-        assert took < 0.3, f"the round took {took:.2f} s after ctrl+s"
+        assert took < 0.7, f"the round took {took:.2f} s after ctrl+s"
         assert "2 open actions, 1 overdue" in str(app.screen.query_one("#actions-status", Static).render())
 
 
