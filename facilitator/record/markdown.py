@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session, SessionStatus
 from ..text import one_line, plural, visible
-from ..vocabulary import NO_PHASE_HEADING  # noqa: F401 - here too for those who import it from the record
+from ..vocabulary import NO_PHASE_HEADING
 from .redact import for_export, make_replacer
 
 if TYPE_CHECKING:  # markdown-it-py and PyYAML are imported when a record is first made, not with this module
@@ -354,8 +354,6 @@ def _table_tags(contributions: list[Contribution]) -> list[str]:
 def _list_or_note(lines: Iterable[str], note: str) -> list[str]:
     lines = list(lines)
     return lines if lines else [note]
-
-
 
 
 def no_phase_notice(count: int) -> str:

@@ -115,6 +115,11 @@ def _spelled(name: str) -> str:
     return _GAP.join(re.escape(part) for part in name.split())
 
 
+_WORDY = re.compile(r"\w")
+#: times the names list is applied to a text at most (see make_replacer's replace)
+MAX_PASSES = 4
+
+
 def _edged(name: str) -> str:
     """One name's pattern with its word edges: a name that starts (ends) with a letter or digit is found only where
     none comes just before (after) it, so "Sam" is not found in "Samantha"; one that starts with a sign, as a phone
@@ -123,11 +128,6 @@ def _edged(name: str) -> str:
     before = r"(?<!\w)" if _WORDY.match(name) else ""
     after = r"(?!\w)" if _WORDY.match(name[-1]) else ""
     return f"(?:{before}{_spelled(name)}{after})"
-
-
-_WORDY = re.compile(r"\w")
-#: times the names list is applied to a text at most (see make_replacer's replace)
-MAX_PASSES = 4
 
 
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:

@@ -289,14 +289,11 @@ def shard_of(results: Sequence[tuple[Rows | None, Mark | None]]) -> Shard:
                 gaps.append(place)
                 continue
             try:
-                _insert(conn, place, rows, mark, None)
+                _insert(conn, place, rows, mark, counts)  # (its counts are added last, once its rows are in)
             except (sqlite3.Error, OverflowError, TypeError, ValueError):  # a value SQLite cannot hold
                 for table, (key, _) in _SHARD_TABLES.items():
                     conn.execute(f"DELETE FROM {table} WHERE {key} = ?", (place,))
                 gaps.append(place)
-            else:
-                counts.add(place, rows.team_key, rows.date[:7], rows.tags, rows.strengths, len(rows.actions),
-                           rows.ratings)
         counts.write(conn)
         conn.execute("COMMIT")
         return Shard(len(results), conn.serialize(), tuple(gaps))
@@ -898,18 +895,19 @@ class HistoryDB:
         while done < total:
             if cancelled is not None and cancelled():
                 return
-            # The results for the next ``size`` sessions or so: a session's (rows, mark), or a Shard of several.
+            # The results for the next ``size`` sessions or so: a session's (rows, mark), or a Shard of several;
+            # each with its place among them.
             parts: list[tuple] = []
             taken_here = 0
             while taken_here < size and done + taken_here < total:
                 result = next(results)
                 if isinstance(result, Shard):
-                    parts.append((done + taken_here, result))
+                    parts.append((taken_here, result))
                     for gap in result.gaps:  # the sessions it holds no rows of, each a result of its own
-                        parts.append((done + taken_here + gap, *next(results)))
+                        parts.append((taken_here + gap, *next(results)))
                     taken_here += result.count
                 else:
-                    parts.append((done + taken_here, *result))
+                    parts.append((taken_here, *result))
                     taken_here += 1
             attached: list[str | None] = []  # each Shard's schema, in order (None: it could not be read)
             try:
@@ -917,7 +915,7 @@ class HistoryDB:
                     if len(part) == 2:
                         attached.append(_attach(conn, part[1], f"shard{len(attached)}"))
                 self._write_parts(conn, store, compute, work[done : done + taken_here], parts, attached, places,
-                                  current, counts, start=done)
+                                  current, counts)
             finally:
                 for schema in attached:
                     if schema is not None:
@@ -926,10 +924,9 @@ class HistoryDB:
             if progress is not None:
                 progress(done, total)
 
-    def _write_parts(self, conn, store, compute, covered, parts, attached, places, current, counts,  # noqa: ANN001
-                     start: int) -> None:
-        """One transaction: the sessions ``covered`` (the sync's work from ``start`` on) written, their results in
-        ``parts`` ((place in the work, rows, mark), or (place in the work, Shard): the n-th Shard attached as
+    def _write_parts(self, conn, store, compute, covered, parts, attached, places, current, counts) -> None:  # noqa: ANN001
+        """One transaction: the sessions ``covered`` (a run of the sync's work) written, their results in ``parts``
+        ((place in ``covered``, rows, mark), or (place in ``covered``, Shard): the n-th Shard attached as
         ``attached[n]``), their full-text rows made, and the counts they add written."""
         conn.execute("BEGIN IMMEDIATE")
         try:
@@ -962,15 +959,15 @@ class HistoryDB:
             shard_number = 0
             for part in parts:
                 if len(part) == 3:
-                    one(ids[part[0] - start], part[1], part[2])
+                    one(ids[part[0]], part[1], part[2])
                     continue
                 at, shard = part
                 schema = attached[shard_number]
                 shard_number += 1
                 gaps = set(shard.gaps)
                 inside = [n for n in range(shard.count) if n not in gaps]
-                its = [ids[at - start + n] for n in inside]
-                base = places.get(ids[at - start])
+                its = [ids[at + n] for n in inside]
+                base = places.get(ids[at])
                 if schema is not None and base is not None and not any(sid in held or places.get(sid) != base + n or base + n in taken
                                                 for n, sid in zip(inside, its)):
                     _copy_shard(conn, schema, base, tally=counts is not None)

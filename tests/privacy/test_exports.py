@@ -42,6 +42,16 @@ def _outputs(data_dir, session_id, tmp_path) -> dict[str, bytes | str]:  # noqa:
     return outputs
 
 
+def _clean_outputs(store, library, clock, data_dir, tmp_path, spell, names) -> dict[str, bytes | str]:  # noqa: ANN001
+    """Every export and the digest of a session whose every field is ``spell(field)``, with this names list, each
+    checked for a listed name left in it."""
+    session = session_with(store, library, clock, spell, names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    return outputs
+
+
 @pytest.mark.parametrize("spelling", SPELLINGS)
 def test_no_listed_name_in_any_export_or_the_digest_however_spelled(store, library, clock, data_dir, tmp_path, spelling):
     spell = SPELLINGS[spelling]
@@ -120,10 +130,7 @@ def test_a_name_found_in_a_spelling_that_folds_to_no_listed_name_is_still_replac
     Ali" is found as the listed "Yıldız Ali". It is replaced as that name, not left as typed with the listed
     "Ali" inside it."""
     names = {"Yıldız Ali": "the parent", "Ali": "Child B"}
-    session = session_with(store, library, clock, lambda field: "Yildiz Ali", names)
-    store.close()
-    outputs = _outputs(data_dir, session.id, tmp_path)
-    assert_no_leaks(outputs, names)
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path, lambda field: "Yildiz Ali", names)
     assert "Review of the parent" in outputs["export:md"].decode()
 
 
@@ -190,10 +197,7 @@ def test_a_listed_phone_number_glued_to_a_word_or_to_itself_is_replaced(store, l
     so the two are shown glued: "…123+44 …"). A name that starts with a letter is still found as a whole word only."""
     names = {"+44 7700 900123": "[phone]", "Jayden": "Child A"}
     spelled = ["tel+44 7700 900123", "+44 7700 900123\x1f+44 7700 900123", "Jayden\x1f+44 7700 900123"]
-    session = session_with(store, library, clock, lambda field: spelled[FIELDS.index(field) % 3], names)
-    store.close()
-    outputs = _outputs(data_dir, session.id, tmp_path)
-    assert_no_leaks(outputs, names)
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path, lambda field: spelled[FIELDS.index(field) % 3], names)
     md = outputs["export:md"].decode()
     assert "tel\\[phone]" in md and "\\[phone]\\[phone]" in md and "Child A\\[phone]" in md  # ("[" escaped)
 
@@ -203,8 +207,5 @@ def test_a_name_that_a_replacement_spells_again_with_its_neighbours_is_replaced_
     """A replacement joined with what is around it may spell a listed name once more: "Mary Mary Ann Ann" with
     "Mary Ann" -> "Mary" reads "Mary Mary Ann" once replaced. The names list is applied again then."""
     names = {"Mary Ann": "Mary", "Jayden": "Child A"}
-    session = session_with(store, library, clock, lambda field: "Mary Mary Ann Ann", names)
-    store.close()
-    outputs = _outputs(data_dir, session.id, tmp_path)
-    assert_no_leaks(outputs, names)
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path, lambda field: "Mary Mary Ann Ann", names)
     assert "Review of Mary Mary" in outputs["export:md"].decode()

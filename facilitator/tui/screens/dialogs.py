@@ -91,14 +91,14 @@ class EndConfirmScreen(ModalScreen[bool]):
         elsewhere = sum(1 for c in on_screen if c.phase_id not in template_phases)
         with Vertical(id="end-dialog", classes="dialog"):
             yield Static("End the session?", classes="dialog-title")
-            counted = f"{phases_used} of {len(self.session.template.phases)} phases"
+            in_phases = f"{phases_used} of {len(self.session.template.phases)} phases"
             if elsewhere:  # in a phase the template no longer has: counted apart, and where the record puts them
                 counted = (
-                    f"{plural(total, 'contribution')} recorded: {total - elsewhere} in {counted}, and {elsewhere} in a "
-                    f"phase the template no longer has (in the record under “{NO_PHASE_HEADING}”)"
+                    f"{plural(total, 'contribution')} recorded: {total - elsewhere} in {in_phases}, and {elsewhere} in "
+                    f"a phase the template no longer has (in the record under “{NO_PHASE_HEADING}”)"
                 )
             else:
-                counted = f"{plural(total, 'contribution')} recorded in {counted}"
+                counted = f"{plural(total, 'contribution')} recorded in {in_phases}"
             yield Static(
                 f"{counted}. Ending writes the record now; the session can no longer be added to.", markup=False
             )

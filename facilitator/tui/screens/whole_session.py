@@ -17,7 +17,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...models import Session
-from ...record.markdown import NO_PHASE_HEADING
+from ...vocabulary import NO_PHASE_HEADING
 from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...text import plural
