@@ -410,3 +410,13 @@ async def test_a_team_typed_before_with_no_open_action_starts_its_session_with_n
         assert isinstance(app.screen, SessionScreen)  # at once: no round drawn, then taken away
         await wait_ready(pilot)
         assert isinstance(app.screen, SessionScreen)
+
+
+async def test_the_actions_screen_counts_one_open_action_in_the_singular(store, library, clock):
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("a")
+        await wait_ready(pilot)
+        assert isinstance(app.screen, ActionsScreen)
+        assert str(app.screen.query_one("#actions-status", Static).render()).startswith("1 open action, 0 overdue.")

@@ -659,9 +659,9 @@ class ActionsScreen(ActionTableScreen):
             self.actions, self._overdue = self.source.listing(not self.show_all, self.changed, self.app.clock().date())
         self.fill()
         overdue = self._overdue
-        what = "actions" if self.show_all else "open actions"
+        what = "action" if self.show_all else "open action"
         self._status(
-            f"{len(self.actions)} {what}, {overdue} overdue. d, p, x or c then enter changes a status; "
+            f"{plural(len(self.actions), what)}, {overdue} overdue. d, p, x or c then enter changes a status; "
             "enter shows an action's history."
         )
 
