@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
+from .contribution_fields import kind_by_fields
 from .vocabulary import (  # noqa: F401 - the domain's words, here too for everyone who imports them from models
     ANONYMOUS,
     ID_PATTERN,
@@ -268,6 +269,20 @@ class Session(BaseModel):
         lists them, so the record gives them a section of their own."""
         ids = {phase.id for phase in self.template.phases}
         return sorted((c for c in self.contributions if c.phase_id not in ids), key=lambda c: c.created_at)
+
+    def contributions_in_no_phase_of_kind(self, kind: PhaseKind) -> list[Contribution]:
+        """Those of contributions_in_no_phase() whose fields say they are of this kind (their phase cannot say:
+        contribution_fields.kind_by_fields), in the order the record lists them, after the phases' own."""
+        return [c for c in self.contributions_in_no_phase() if kind_by_fields(c.fields) == kind]
+
+    def contributions_of_kind(self, kind: PhaseKind) -> list[Contribution]:
+        """The contributions of this kind as the record lists (and numbers) them: those of the template's phases of
+        the kind in phase order, then those in a phase the template no longer has whose fields say they are of it."""
+        out: list[Contribution] = []
+        for phase in self.template.phases:
+            if phase.kind == kind:
+                out += self.contributions_in(phase.id)
+        return out + self.contributions_in_no_phase_of_kind(kind)
 
     def summary(self) -> "SessionSummary":
         from .record.redact import make_replacer

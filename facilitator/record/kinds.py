@@ -10,7 +10,6 @@ from __future__ import annotations
 import statistics
 from collections.abc import Callable
 
-from ..contribution_fields import kind_by_fields
 from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session
 from .markdown import escape_cell, escape_inline
 
@@ -57,10 +56,9 @@ def action_number(position: int) -> str:
 
 
 def actions_in_no_phase(session: Session) -> list[Contribution]:
-    """The actions among the contributions recorded in a phase the template no longer has (told by their fields:
-    contribution_fields.kind_by_fields), in the order the record lists them: numbered after the session's other
-    actions."""
-    return [c for c in session.contributions_in_no_phase() if kind_by_fields(c.fields) == PhaseKind.actions]
+    """The actions among the contributions recorded in a phase the template no longer has, in the order the record
+    lists them: numbered after the session's other actions (Session.contributions_in_no_phase_of_kind)."""
+    return session.contributions_in_no_phase_of_kind(PhaseKind.actions)
 
 
 def actions_table(phase: Phase, contributions: list[Contribution], first: int = 1) -> list[str]:

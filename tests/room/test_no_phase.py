@@ -145,9 +145,10 @@ async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the
 async def test_ending_such_a_session_counts_them_apart_from_the_templates_phases(ssr, clock, data_dir):
     """The end confirmation counts the phases of the template the contributions were recorded in, and says how many
     are in a phase the template no longer has and where the record puts them (it said "in 2 of 7 phases" of a session
-    whose contributions were in one of its phases and in one it no longer has)."""
+    whose contributions were in one of its phases and in one it no longer has); the ended screen lists them under the
+    record's heading for them, after the template's phases."""
     from facilitator.store import Store
-    from facilitator.tui.screens.dialogs import EndConfirmScreen
+    from facilitator.tui.screens.dialogs import EndConfirmScreen, EndedScreen
 
     session = _session(Store(data_dir, clock=clock).open(), ssr, clock, data_dir, ended=False)
     store = Store(data_dir, clock=clock).open()
@@ -162,5 +163,9 @@ async def test_ending_such_a_session_counts_them_apart_from_the_templates_phases
                 "3 contributions recorded: 1 in 1 of 7 phases, and 2 in a phase the template no longer has "
                 f"(in the record under “{HEADING}”)." in asked
             ), asked
+            await pilot.press("enter")  # the ended screen counts them too, under the record's heading for them
+            assert await until(pilot, lambda: isinstance(app.screen, EndedScreen))
+            summary = str(app.screen.query_one("#ended-summary", Static).render())
+            assert f"{HEADING:<32}   2 recorded" in summary, summary
     finally:
         store.close()

@@ -157,6 +157,9 @@ class EndedScreen(Screen):
             for number, phase in enumerate(session.template.phases, start=1):
                 count = len(shown(session.contributions_in(phase.id)))
                 lines.append(f"{number:>2}. {phase.title:<32} {count:>3} recorded")
+            elsewhere = len(shown(session.contributions_in_no_phase()))
+            if elsewhere:  # no phase of the template lists them: counted under the record's own heading for them
+                lines.append(f"    {NO_PHASE_HEADING:<32} {elsewhere:>3} recorded")
             yield Static("\n".join(lines), id="ended-summary", markup=False)
             yield Static(
                 "Other formats, one key each: " + " · ".join(f"{key} {what}" for key, _, what in OTHER_FORMATS),

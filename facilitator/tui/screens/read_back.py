@@ -20,7 +20,6 @@ from textual.containers import VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, Static
 
-from ...contribution_fields import kind_by_fields
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session
 from ...record.redact import shown_title
 from ...safeguarding import shown
@@ -34,13 +33,8 @@ NOT_AGREED = "to agree"
 
 
 def _of_kind(session: Session, kind: PhaseKind) -> list[Contribution]:
-    """The contributions of this kind, as the record lists them: those of its phases in phase order, then those
-    recorded in a phase the template no longer has whose fields say they are of it (the record's closing section)."""
-    out: list[Contribution] = []
-    for phase in session.template.phases:
-        if phase.kind == kind:
-            out += shown(session.contributions_in(phase.id))
-    return out + [c for c in shown(session.contributions_in_no_phase()) if kind_by_fields(c.fields) == kind]
+    """The contributions of this kind as the record lists them (Session.contributions_of_kind), concerns left out."""
+    return shown(session.contributions_of_kind(kind))
 
 
 def learning_actions(session: Session) -> list[Contribution]:
