@@ -530,7 +530,8 @@ class FollowUpScreen(ActionTableScreen):
             markup=False,
         )
         yield VirtualTable(
-            [("Action", None), ("Owner", 14), ("Due", 18), ("Agreed", 15), ("Status", 18)], id="actions-table"
+            [("Action", None), ("Owner", 14, 9), ("Due", 18), ("Agreed", 16, 10, True), ("Status", 18, 11)],
+            id="actions-table",
         )
         yield from self.note_row()
         yield Static(LOOKING, id="actions-status", markup=False)
@@ -625,7 +626,7 @@ class ActionsScreen(ActionTableScreen):
         yield Header()
         yield Static("Learning actions, by owner and due date", classes="screen-title", id="actions-title")
         yield VirtualTable(
-            [("Owner", 14), ("Due", 18), ("Action", None), ("Team", 18), ("Agreed", 15), ("Status", 18)],
+            [("Owner", 14, 9), ("Due", 18), ("Action", None), ("Team", 18, 10), ("Agreed", 16, 10, True), ("Status", 18, 11)],
             id="actions-table",
         )
         yield Static("", id="action-history", markup=False)

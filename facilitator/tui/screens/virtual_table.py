@@ -9,6 +9,7 @@ Where the rows on screen are in the list is shown by a bar in the last column, d
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from rich.segment import Segment
 from rich.style import Style
@@ -19,6 +20,50 @@ from textual.message import Message
 from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
+
+
+#: the text columns (width None) are made no narrower than this while other columns can give way
+TEXT_LEAST = 24
+
+
+class Column(NamedTuple):
+    title: str
+    width: int | None = None  # None: a text column, sharing what the others leave
+    least: int | None = None  # while the text columns are short of TEXT_LEAST, narrowed down to this (None: width)
+    hides: bool = False  # left out (the rightmost such first) while narrowing the others leaves them short still
+
+
+def column_widths(columns: Sequence[Column], total: int) -> list[int]:
+    """Each column's width in a table ``total`` cells wide, a space after each; 0 for a column left out. The text
+    columns share what is left, made up to TEXT_LEAST if they can be: the other columns are narrowed (each in
+    proportion to what it can give) down to their least widths, then those that may hide are left out."""
+    shown = [True] * len(columns)
+    hiding = [n for n, c in enumerate(columns) if c.hides and c.width is not None]
+    while True:
+        fixed = [n for n, c in enumerate(columns) if shown[n] and c.width is not None]
+        texts = [n for n, c in enumerate(columns) if shown[n] and c.width is None]
+        widths = [(c.width or 0) if shown[n] else 0 for n, c in enumerate(columns)]
+        room = total - sum(widths[n] + 1 for n in fixed) - len(texts)
+        short = TEXT_LEAST * len(texts) - room
+        if texts and short > 0:
+            slack = {n: max(0, widths[n] - min(widths[n], columns[n].least or widths[n])) for n in fixed}
+            spare = sum(slack.values())
+            if spare < short and hiding:
+                shown[hiding.pop()] = False
+                continue
+            take = min(short, spare)
+            given = {n: slack[n] * take // spare for n in fixed} if spare else {}
+            for n in fixed:  # what rounding down left, a cell at a time from the left
+                if sum(given.values()) >= take:
+                    break
+                if given[n] < slack[n]:
+                    given[n] += 1
+            for n, cells in given.items():
+                widths[n] -= cells
+            room += sum(given.values())
+        for n in texts:
+            widths[n] = max(4, room // len(texts))
+        return widths
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -52,9 +97,11 @@ class VirtualTable(ScrollView, can_focus=True):
         def control(self) -> "VirtualTable":
             return self.table
 
-    def __init__(self, columns: list[tuple[str, int | None]], *, id: str | None = None) -> None:  # noqa: A002
+    def __init__(self, columns: Sequence[tuple], *, id: str | None = None) -> None:  # noqa: A002
+        """``columns``: a Column each, or its fields as a tuple (title, width, ...)."""
         super().__init__(id=id)
-        self.columns = columns  # (title, width); None: share what is left
+        self.columns = [Column(*column) for column in columns]
+        self._fitted: dict[int, list[int]] = {}  # {table width: column widths} (the rows are drawn with and without the bar)
         self.rows: Sequence[tuple[str | Text, ...]] = []
         self._style_now: Style | None = None  # while the lines are drawn (render_lines)
 
@@ -75,17 +122,19 @@ class VirtualTable(ScrollView, can_focus=True):
         self.refresh()
 
     def _widths(self, total: int) -> list[int]:
-        fixed = sum(w + 1 for _, w in self.columns if w is not None)
-        flex = [n for n, (_, w) in enumerate(self.columns) if w is None]
-        left = max(0, total - fixed - len(flex))
-        widths = []
-        for n, (_, w) in enumerate(self.columns):
-            widths.append(w if w is not None else max(4, left // max(1, len(flex))))
+        widths = self._fitted.get(total)
+        if widths is None:
+            if len(self._fitted) > 4:
+                self._fitted.clear()
+            widths = self._fitted[total] = column_widths(self.columns, total)
         return widths
 
     def _line(self, cells, width: int, style: Style) -> Strip:  # noqa: ANN001
         line = Text(no_wrap=True, overflow="ellipsis", end="")
-        for cell, w in zip(cells, self._widths(width)):
+        # The columns as wide on every line, whether or not it ends with the bar's cell (see render_line).
+        for cell, w in zip(cells, self._widths(max(0, self.size.width - 1))):
+            if not w:  # left out at this width
+                continue
             piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             piece.truncate(w, overflow="ellipsis", pad=True)
             line.append_text(piece)
@@ -129,7 +178,7 @@ class VirtualTable(ScrollView, can_focus=True):
         base = self._base_style()
         if y == 0:
             header = self.get_component_rich_style("virtual-table--header")
-            return self._line([Text(t) for t, _ in self.columns], width, base + header)
+            return self._line([Text(c.title) for c in self.columns], width, base + header)
         index = int(self.scroll_offset.y) + y - 1
         if index >= len(self.rows):
             return Strip.blank(width, base)
