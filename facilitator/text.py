@@ -81,8 +81,8 @@ def parse_date(text: str) -> dt.date:
 
 
 def plural(n: int, word: str, words: str | None = None) -> str:
-    """'1 session', '2 sessions' ('words': the plural when it is not word + s)."""
-    return f"{n} {word}" if n == 1 else f"{n} {words or word + 's'}"
+    """'1 session', '2 sessions', '20,000 sessions' ('words': the plural when it is not word + s)."""
+    return f"{n} {word}" if n == 1 else f"{n:,} {words or word + 's'}"
 
 
 def team_key(team: str) -> str:

@@ -236,7 +236,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
     teams = Counter(spelling.get(team_key(s.team), "no team given") if s.team.strip() else "no team given" for s in d.sessions)
     templates = Counter(s.template_name for s in d.sessions)
     out += [
-        f"- **Sessions:** {len(d.sessions)}",
+        f"- **Sessions:** {len(d.sessions):,}",
         f"- **Teams:** {escape_inline(', '.join(f'{t} ({n})' for t, n in sorted(teams.items(), key=lambda i: i[0].casefold()))) or 'none'}",
         f"- **Kinds of session:** {escape_inline(', '.join(f'{t} ({n})' for t, n in templates.most_common())) or 'none'}",
     ]
@@ -308,7 +308,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
     if not any_right:
         out += ["Nothing was recorded as going right in this period.", ""]
     out += ["## Strengths evidenced", ""]
-    out += [f"{evidenced} of {strengths_total} strengths claimed were backed by evidence.", ""]
+    out += [f"{evidenced:,} of {strengths_total:,} strengths claimed were backed by evidence.", ""]
     if skills:
         out += ["| Practice skill | Times evidenced |", "| --- | --- |"]
         out += [f"| {escape_cell(k)} | {n} |" for k, n in sorted(skills.items(), key=lambda i: (-i[1], i[0].casefold()))]
@@ -386,8 +386,8 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
             if len(cells) > 50_000:
                 cells.clear()
         if total:
-            parts = [f"{counts.get(s.value, 0)} {s.value}" for s in ActionStatus if counts.get(s.value)]
-            yield (f"{plural(total, 'learning action')}: {', '.join(parts)}; {overdue} overdue on {d.today.isoformat()}.\n\n"
+            parts = [f"{counts.get(s.value, 0):,} {s.value}" for s in ActionStatus if counts.get(s.value)]
+            yield (f"{plural(total, 'learning action')}: {', '.join(parts)}; {overdue:,} overdue on {d.today.isoformat()}.\n\n"
                    "| Action | Owner | Due | Team | Agreed | Status | Latest note |\n| --- | --- | --- | --- | --- | --- | --- |\n")
             spool.seek(0)
             while piece := spool.read(1 << 16):

@@ -162,7 +162,7 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
 
     out += ["## Strengths most often evidenced", ""]
     out.append(
-        f"{themes.strengths_with_evidence} of {themes.strengths_total} strengths were recorded with evidence."
+        f"{themes.strengths_with_evidence:,} of {themes.strengths_total:,} strengths were recorded with evidence."
     )
     out.append("")
     if themes.strengths:

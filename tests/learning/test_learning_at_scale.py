@@ -129,7 +129,7 @@ async def test_actions_screen_lists_the_open_actions_of_a_long_history_a_page_at
         assert table.row_count == len(expected)
         today = clock().date()
         overdue = sum(1 for a in expected if a.overdue(today))
-        assert f"{len(expected)} open actions, {overdue} overdue" in str(screen.query_one("#actions-status", Static).render())
+        assert f"{len(expected):,} open actions, {overdue:,} overdue" in str(screen.query_one("#actions-status", Static).render())
         # The first rows, and rows far down the list (another page), are the actions the sessions hold, in order.
         for n in (0, 1, 2, 150, 151, 152, len(expected) - 2, len(expected) - 1):
             owner, due, text, _team, agreed, status = _cells(table, [n])[0]
@@ -219,7 +219,7 @@ async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_
         assert table.row_count == len(expected)
         assert [r[0] for r in _cells(table, list(range(5)))] == [a.text for a in expected[:5]]
         overdue = sum(1 for a in expected if a.overdue(clock().date()))
-        assert f"{len(expected)} open actions, {overdue} overdue" in str(screen.query_one("#actions-status", Static).render())
+        assert f"{len(expected):,} open actions, {overdue:,} overdue" in str(screen.query_one("#actions-status", Static).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)
@@ -288,7 +288,7 @@ def test_digest_of_a_long_history_is_what_the_sessions_say(store, library, clock
     assert done.returncode == 0, done.stderr
     got = out.read_text(encoding="utf-8")
     assert got == want
-    assert "the school said no" in got and f"**Sessions:** {SESSIONS}" in got
+    assert "the school said no" in got and f"**Sessions:** {SESSIONS:,}" in got
     assert "- *and " in got  # a session with more went-right items than are shown says how many more
     # Sessions in the order held, and the actions in the order agreed.
     went_right = got.split("## What went right", 1)[1].split("## Strengths evidenced", 1)[0]
@@ -302,7 +302,7 @@ def test_digest_of_a_long_history_is_what_the_sessions_say(store, library, clock
     assert len(agreed) == len(actions) and agreed == sorted(agreed)
     statuses = {s: sum(1 for a in actions if a.status.value == s) for s in ("done", "dropped", "carried over")}
     assert statuses == {"done": 1, "dropped": 1, "carried over": 1}
-    assert f"{len(actions)} learning actions: {len(actions) - 3} open, 1 done, 1 dropped, 1 carried over;" in got
+    assert f"{len(actions):,} learning actions: {len(actions) - 3:,} open, 1 done, 1 dropped, 1 carried over;" in got
 
 
 def read_changes_of(data_dir):

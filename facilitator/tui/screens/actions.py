@@ -580,7 +580,7 @@ class FollowUpScreen(ActionTableScreen):
         self.ready = True
         self.actions = actions
         self.fill()
-        self._status(f"{plural(len(self.actions), 'open action')}, {overdue} overdue.")
+        self._status(f"{plural(len(self.actions), 'open action')}, {overdue:,} overdue.")
 
     def _no_round(self) -> None:
         if self.is_attached and self.app.screen is self:
@@ -662,7 +662,7 @@ class ActionsScreen(ActionTableScreen):
         overdue = self._overdue
         what = "action" if self.show_all else "open action"
         self._status(
-            f"{plural(len(self.actions), what)}, {overdue} overdue. d, p, x or c then enter changes a status; "
+            f"{plural(len(self.actions), what)}, {overdue:,} overdue. d, p, x or c then enter changes a status; "
             "enter shows an action's history."
         )
 

@@ -320,7 +320,7 @@ class HistoryScreen(Screen):
         else:
             total = self.db.count()
             self._status(
-                f"{len(rows)} of {plural(total, 'session')}. Enter opens one (read-only); e writes its record."
+                f"{len(rows):,} of {plural(total, 'session')}. Enter opens one (read-only); e writes its record."
                 + self._reading()
             )
 
@@ -401,14 +401,14 @@ class HistoryScreen(Screen):
         if total == 0:
             self._status(Text(f"No contribution matches “{query}”.{reading}"))
         else:
-            more = f"; the first {len(hits)} are shown" if total > len(hits) else ""
+            more = f"; the first {len(hits):,} are shown" if total > len(hits) else ""
             counted = (
                 f"More than {COUNT_UP_TO:,} contributions match" if total > COUNT_UP_TO
                 else plural(total, 'contribution matches', 'contributions match')
             )
             self._status(
                 Text(f"{counted} “{query}” in "
-                     f"{f'{sessions}+ sessions' if more else plural(sessions, 'session')}{more}. "
+                     f"{f'{sessions:,}+ sessions' if more else plural(sessions, 'session')}{more}. "
                      f"Enter opens the session.{reading}")
             )
         if self._focus_hits and hits:

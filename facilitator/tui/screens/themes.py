@@ -158,7 +158,7 @@ class ThemesScreen(Screen):
             summary = (
                 f"{plural(themes.sessions, 'session')}, {themes.first:%-d %b %Y} to {themes.last:%-d %b %Y}"
                 f"{' · ' + themes.team if themes.team else ''}. "
-                f"{themes.strengths_with_evidence} of {themes.strengths_total} strengths were backed by evidence."
+                f"{themes.strengths_with_evidence:,} of {themes.strengths_total:,} strengths were backed by evidence."
             )
         else:
             summary = "No sessions yet: themes appear once sessions are recorded."
