@@ -22,10 +22,20 @@ from ..widgets.key_bar import KeyBar
 TREND_STYLE = {"up": "green", "down": "yellow", "steady": "dim"}
 
 
-def _table(*columns: str) -> Table:
+#: the first column (what is counted: a strength, a tag) is no narrower than this when a column of words follows
+FIRST_LEAST = 20
+
+
+def _table(*columns: str, words_last: bool = False) -> Table:
+    """``words_last``: the last column holds words (a strength's practice skills), folded onto more lines rather
+    than taking the width the first column needs."""
     table = Table(box=None, show_header=True, header_style="bold", pad_edge=False, expand=False)
     for n, column in enumerate(columns):
-        table.add_column(column, no_wrap=n != 0, overflow="ellipsis" if n == 0 else "fold")
+        last_words = words_last and n == len(columns) - 1
+        table.add_column(
+            column, no_wrap=n != 0 and not last_words, overflow="ellipsis" if n == 0 else "fold",
+            min_width=FIRST_LEAST if n == 0 and words_last else None,
+        )
     return table
 
 
@@ -36,7 +46,7 @@ def tags_view(themes: Themes, width: int) -> Table | Text:
     table = _table("Tag / practice skill", "Times", "", "Last 12 months", "Trend")
     for t in themes.tags[:15]:
         spark = sparkline([t.by_month.get(m, 0) for m in themes.months[-12:]])
-        table.add_row(Text(t.tag), str(t.count), Text(bar(t.count, top, width), style="green"), spark,
+        table.add_row(Text(t.tag), f"{t.count:,}", Text(bar(t.count, top, width), style="green"), spark,
                       Text(trend_text(t), style=TREND_STYLE[t.trend]))
     return table
 
@@ -45,9 +55,9 @@ def strengths_view(themes: Themes, width: int) -> Table | Text:
     if not themes.strengths:
         return Text("No strengths were recorded with evidence.", style="dim")
     top = max(s.count for s in themes.strengths)
-    table = _table("Strength", "Times", "", "Practice skills")
+    table = _table("Strength", "Times", "", "Practice skills", words_last=True)
     for s in themes.strengths[:10]:
-        table.add_row(Text(s.text), str(s.count), Text(bar(s.count, top, width), style="green"), Text(", ".join(s.skills)))
+        table.add_row(Text(s.text), f"{s.count:,}", Text(bar(s.count, top, width), style="green"), Text(", ".join(s.skills)))
     return table
 
 
@@ -58,8 +68,8 @@ def actions_view(themes: Themes, width: int) -> Table | Text:
     top = max(max(m.opened, m.completed) for m in months)
     table = _table("Month", "Opened", "", "Completed", "", "Dropped")
     for m in months:
-        table.add_row(month_label(m.month), str(m.opened), Text(bar(m.opened, top, width), style="cyan"),
-                      str(m.completed), Text(bar(m.completed, top, width), style="green"), str(m.dropped))
+        table.add_row(month_label(m.month), f"{m.opened:,}", Text(bar(m.opened, top, width), style="cyan"),
+                      f"{m.completed:,}", Text(bar(m.completed, top, width), style="green"), f"{m.dropped:,}")
     return table
 
 
@@ -68,7 +78,7 @@ def ratings_view(themes: Themes, width: int) -> Table | Text:
         return Text("No 0-10 ratings were recorded.", style="dim")
     table = _table("Month", "Ratings", "Average", "")
     for r in themes.ratings[-12:]:
-        table.add_row(month_label(r.month), str(r.count), f"{r.mean:.1f}", Text(bar(r.mean, 10, width), style="magenta"))
+        table.add_row(month_label(r.month), f"{r.count:,}", f"{r.mean:.1f}", Text(bar(r.mean, 10, width), style="magenta"))
     return table
 
 
