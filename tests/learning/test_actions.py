@@ -420,3 +420,25 @@ async def test_the_actions_screen_counts_one_open_action_in_the_singular(store, 
         await wait_ready(pilot)
         assert isinstance(app.screen, ActionsScreen)
         assert str(app.screen.query_one("#actions-status", Static).render()).startswith("1 open action, 0 overdue.")
+
+
+async def test_at_80_columns_the_actions_words_keep_their_room_and_enter_shows_where_they_were_agreed(store, library, clock):
+    """At 80 columns the actions screen showed 3 letters of each action ("Sha…") beside whole owners, teams and dates:
+    now the other columns are narrowed first and the agreed column is left out; enter shows it in the history."""
+    action = "Share the morning plan at the team meeting"
+    reviewed_session(store, library, clock, action=action, title="Settling in")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("a")
+        await wait_ready(pilot)
+        screen = app.screen
+        assert isinstance(screen, ActionsScreen)
+        table = screen.query_one("#actions-table")
+        header, row = table.render_line(0).text, table.render_line(1).text
+        assert "Action" in header and "Agreed" not in header and "Status" in header, header
+        assert "Share the morning plan" in row and "A1, 01 Sep" not in row, row
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "Agreed 01 Sep 2026 in “Settling in”, A1 in its record" in str(
+            screen.query_one("#action-history", Static).render()
+        )

@@ -702,6 +702,8 @@ class ActionsScreen(ActionTableScreen):
         text = Text()
         text.append(action.text, style="bold")
         text.append(f"\nAgreed {action.session_date:%d %b %Y} in “{action.session_title}”")
+        if action.number:  # (the narrow table leaves its Agreed column out: here it is whole)
+            text.append(f", A{action.number} in its record")
         if action.tell:
             text.append(f"; who hears about it: {action.tell}")
         steps = self.history_of(action)
