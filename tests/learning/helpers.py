@@ -58,6 +58,17 @@ async def wait_ready(pilot, limit: float = 20.0):
         waited += 0.02
     await pilot.pause()
 
+async def open_actions_screen(pilot):
+    """a on the home screen, as a user presses it: the actions screen, once it has read its actions."""
+    from facilitator.tui.screens.actions import ActionsScreen
+
+    await pilot.press("a")
+    await wait_ready(pilot)
+    screen = pilot.app.screen
+    assert isinstance(screen, ActionsScreen), screen
+    return screen
+
+
 def gather_action_rows(
     facts: Iterable[SessionFacts],
     log: Iterable[ActionStatusChange] = (),

@@ -17,7 +17,7 @@ from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
 from tests.conftest import FixedClock, build_app, counter_ids
 from tests.learning.helpers import reviewed_session
-from tests.learning.helpers import wait_ready
+from tests.learning.helpers import open_actions_screen, wait_ready
 
 
 def _actions(store):
@@ -241,10 +241,7 @@ async def test_actions_screen_lists_open_actions_by_owner_then_due(store, librar
     reviewed_session(store, library, clock, action="Nobody's", owner="", due="")
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_actions_screen(pilot)
         table = screen.query_one("#actions-table")
         assert [(row[0], row[2]) for row in table.rows] == [
             ("Priya", "Priya's"), ("Sam", "A sooner"), ("Sam", "B later"), ("no owner", "Nobody's"),
@@ -429,10 +426,7 @@ async def test_at_80_columns_the_actions_words_keep_their_room_and_enter_shows_w
     reviewed_session(store, library, clock, action=action, title="Settling in")
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_actions_screen(pilot)
         table = screen.query_one("#actions-table")
         header, row = table.render_line(0).text, table.render_line(1).text
         assert "Action" in header and "Agreed" not in header and "Status" in header, header

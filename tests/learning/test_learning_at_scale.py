@@ -22,11 +22,11 @@ from facilitator.learning.themes import themes_markdown
 from facilitator.session_ops import start_session
 from facilitator.store import Store
 from facilitator.store.actions import change_status, read_changes
-from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
+from facilitator.tui.screens.actions import FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import FixedClock, build_app, counter_ids
-from tests.learning.helpers import wait_ready
+from tests.learning.helpers import open_actions_screen, wait_ready
 from tests.record.helpers import new_session, say
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -121,10 +121,7 @@ async def test_actions_screen_lists_the_open_actions_of_a_long_history_a_page_at
     assert len(expected) > 1000  # several pages
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_actions_screen(pilot)
         table = screen.table
         assert table.row_count == len(expected)
         today = clock().date()

@@ -11,7 +11,7 @@ from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.actions import ActionsScreen
 from tests.conftest import build_app, until
 from tests.learning.helpers import reviewed_session
-from tests.learning.helpers import wait_ready
+from tests.learning.helpers import open_actions_screen, wait_ready
 
 
 def _statuses(store) -> dict[str, tuple[ActionStatus, int]]:
@@ -26,10 +26,7 @@ async def test_a_note_typed_at_the_table_goes_into_the_note_box_and_changes_noth
     reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        screen = app.screen
-        assert isinstance(screen, ActionsScreen)
+        screen = await open_actions_screen(pilot)
         assert screen.focused is screen.table
         await pilot.press(*"dad called, done")  # meant for the note box, typed with the table focused
         note = screen.query_one("#action-note", Input)
