@@ -351,15 +351,17 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date, team: str | None,
-                  records_dirs: list[Path]):  # noqa: ANN202 - (DigestInput, notices, what closes the store)
+                  records_dirs: list[Path], line=None):  # noqa: ANN001, ANN202 - (DigestInput, notices, what closes the store)
     """What the digest is made from: the data folder (read-only, if it exists) and any folders of exported
-    records. The data folder's sessions are handed out as light entries, their facts read as it is written."""
+    records. The data folder's sessions are handed out as light entries, their facts read as it is written.
+    ``line``: a ProgressLine saying how far the reading has got."""
     from .learning.digest import DigestEntry, DigestInput
     from .learning.records import parse_records
     from .store.actions import read_change_rows
     from .learning.history import HistoryIndex
     from .store.history import digest_owners_setting, record_texts
     from .store.index import Filters
+    from .text import plural
     from .vocabulary import SessionStatus
 
     inp = DigestInput(since, until, today, team=team)
@@ -376,12 +378,17 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         store = Store(data_dir, read_only=True).open()
         try:
             inp.owners, problem = digest_owners_setting(store)
-            index = HistoryIndex(store).refresh(wanted=lambda s: since <= s.date <= until)
+            index = HistoryIndex(store).refresh(
+                wanted=lambda s: since <= s.date <= until,
+                progress=None if line is None else (
+                    lambda done, total: line.say(f"Reading the history: {done:,} of {plural(total, 'session')}")
+                ),
+            )
             inp.local = [
                 DigestEntry(e.id, e.date, e.team, e.title, e.template_name, e.status != SessionStatus.ended.value)
                 for e in index.db.sessions(Filters(since=since, until=until))
             ]
-            inp.read = index.facts
+            inp.read = index.facts if line is None else _reading_said(index.facts, len(inp.local), line)
             inp.log = read_change_rows(store)
         except BaseException:
             close()
@@ -396,6 +403,26 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         inp.records += found
         inp.skipped_records += unreadable + not_records
     return inp, notices, close
+
+
+def _reading_said(read, total: int, line):  # noqa: ANN001, ANN202 - the digest's reader of sessions' facts
+    """``read``, saying on ``line`` how many sessions it has read: the digest reads every session of its period
+    once (what went right, the strengths), then those with learning actions again (the actions' table)."""
+    from .text import plural
+
+    done = 0
+
+    def reading(ids: list[str]):  # noqa: ANN202
+        nonlocal done
+        for facts in read(ids):
+            done += 1
+            if done <= total:
+                line.say(f"Writing the digest: {done:,} of {plural(total, 'session')} read")
+            else:
+                line.say(f"Writing the digest: the learning actions, {plural(done - total, 'session')} read")
+            yield facts
+
+    return reading
 
 
 def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
@@ -416,9 +443,15 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
         raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('digest.' + args.format)}.")
     if not data_dir.is_dir() and not args.records:
         raise UserError(f"There is no data folder at {data_dir}; pass --data-dir, or --records with a folder of exported records.")
-    inp, notices, close = _digest_input(
-        data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records
-    )
+    from .progress_line import ProgressLine
+
+    line = ProgressLine()  # on the terminal only, once it takes more than a moment (20,000 sessions: about 13 s)
+    try:
+        inp, notices, close = _digest_input(
+            data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records, line
+        )
+    finally:
+        line.clear()
     try:
         for notice in notices:
             print(f"facilitator: {notice}", file=sys.stderr)
@@ -427,7 +460,11 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
         out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
         # Written as it is made: a long history's digest is never held whole in memory.
         content = (piece.encode("utf-8") for piece in render_digest(inp, args.format))
-        _out(str(write_learning_file(Store(data_dir, read_only=True), name, content, out=out)))
+        try:
+            written = write_learning_file(Store(data_dir, read_only=True), name, content, out=out)
+        finally:
+            line.clear()
+        _out(str(written))
     finally:
         close()
     return 0
