@@ -143,6 +143,18 @@ def _check_text_options(args: argparse.Namespace) -> None:
                 )
 
 
+def _quiet_stdout() -> None:
+    """Standard output sent nowhere from now on: once its reader has gone, what is still buffered for it would
+    raise again when Python flushes it at exit (and print a traceback)."""
+    import os
+
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError, AttributeError):
+        pass
+
+
 def _run_app(app) -> None:  # noqa: ANN001
     app.run()
 
@@ -158,6 +170,9 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
         return 1
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:  # what reads the output stopped early (`facilitator sessions list | head`): not a fault
+        _quiet_stdout()
+        return 141  # as a command ended by SIGPIPE
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock, run: Callable) -> int:
