@@ -126,6 +126,17 @@ def _out(text: str) -> None:
     sys.stdout.write(_shown(text) + "\n")
 
 
+def _say_written(path: Path) -> None:
+    """Where a command wrote its file; nothing when it wrote into something that is not a file (``--out
+    /dev/stdout``), where the path would only be added to what was written."""
+    try:
+        if path.exists() and not path.is_file():
+            return
+    except OSError:
+        pass
+    _out(str(path))
+
+
 #: how the command line's positional arguments are named in its help
 _ARGUMENT_NAMES = {"template_id": "ID", "session_id": "SESSION_ID"}
 
@@ -173,6 +184,13 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
     except BrokenPipeError:  # what reads the output stopped early (`facilitator sessions list | head`): not a fault
         _quiet_stdout()
         return 141  # as a command ended by SIGPIPE
+    except OSError as exc:  # the output itself could not be written (`> /dev/full`, a disk full)
+        if exc.filename is not None:
+            raise
+        _quiet_stdout()
+        why = (exc.strerror or str(exc)).rstrip(".").lower()
+        _err(f"facilitator: could not write the output: {why}. Send it to another file, or free some space.")
+        return 1
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock, run: Callable) -> int:
@@ -361,7 +379,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
             print(f"facilitator: {notice}", file=sys.stderr)
     finally:
         store.close()
-    _out(str(path))
+    _say_written(path)
     return 0
 
 
@@ -460,7 +478,9 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
         raise UserError(f"There is no data folder at {data_dir}; pass --data-dir, or --records with a folder of exported records.")
     from .progress_line import ProgressLine
 
-    line = ProgressLine()  # on the terminal only, once it takes more than a moment (20,000 sessions: about 13 s)
+    # On the terminal only, once it takes more than a moment (20,000 sessions: about 13 s); not when the digest
+    # itself is written into something that is not a file (--out /dev/stdout), where the two would mix.
+    line = ProgressLine(wanted=args.out is None or not args.out.exists() or args.out.is_file())
     try:
         inp, notices, close = _digest_input(
             data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records, line
@@ -479,7 +499,7 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
             written = write_learning_file(Store(data_dir, read_only=True), name, content, out=out)
         finally:
             line.clear()
-        _out(str(written))
+        _say_written(written)
     finally:
         close()
     return 0

@@ -21,10 +21,11 @@ EVERY = 0.2
 
 
 class ProgressLine:
-    def __init__(self, stream: TextIO | None = None, after: float | None = None) -> None:
+    def __init__(self, stream: TextIO | None = None, after: float | None = None, wanted: bool = True) -> None:
+        """``wanted``: False where the line would mix with the command's own output (written to the terminal)."""
         self.stream = stream if stream is not None else sys.stderr
         try:
-            self.on = self.stream.isatty()
+            self.on = wanted and self.stream.isatty()
         except (AttributeError, ValueError, OSError):  # closed, or not a file
             self.on = False
         if after is None:

@@ -171,6 +171,26 @@ def atomic_write(path: Path, data: bytes | Iterable[bytes], sync: bool = True, s
         fsync_dir(path.parent)
 
 
+def write_chosen(path: Path, data: bytes | Iterable[bytes]) -> None:
+    """A file the user named (``--out``), written as atomic_write writes; through a symbolic link, the file it
+    points to (the link is kept); and into something that is not a file as it is (``/dev/stdout``, a named pipe):
+    replaced by a temporary file renamed over it, such a thing would be gone (as root, ``--out /dev/null`` replaced
+    the device with a file). OSError if it cannot be written."""
+    try:
+        mode = os.stat(path).st_mode  # (through any link)
+    except FileNotFoundError:
+        mode = None
+    if mode is not None and not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+        fd = os.open(path, os.O_WRONLY | getattr(os, "O_CLOEXEC", 0))
+        try:
+            for piece in (data,) if isinstance(data, bytes) else data:
+                write_all(fd, piece)
+        finally:
+            os.close(fd)
+        return
+    atomic_write(Path(os.path.realpath(path)), data)
+
+
 def remove_stray_temp_files(folder: Path) -> list[Path]:
     removed = []
     if not folder.is_dir():

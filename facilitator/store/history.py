@@ -13,13 +13,17 @@ from .store import Store, StoreError
 def write_learning_file(store: Store, name: str, data: bytes | Iterable[bytes], out: Path | None = None) -> Path:
     """Write a themes summary or digest (default: <data>/records/<name>), atomically, 0600; ``data`` may come
     in pieces, written as they are made."""
-    from .files import atomic_write, ensure_private_dir
+    from .files import atomic_write, ensure_private_dir, write_chosen
 
+    write = write_chosen  # (--out: a device or a named pipe written into, never replaced)
     if out is None:
         ensure_private_dir(store.records_dir)
         out = store.records_dir / name
+        write = atomic_write
     try:
-        atomic_write(out, data)
+        write(out, data)
+    except BrokenPipeError:  # --out /dev/stdout, read in part (| head): the command ends quietly
+        raise
     except OSError as exc:
         from .store import _reason
 

@@ -90,7 +90,7 @@ from ..text import plural, team_key
 from ..vocabulary import ActionStatus, SessionStatus
 from .files import (
     FILE_MODE, TEMP_SUFFIX, FileTooLargeError, NotAFileError, atomic_write, ensure_private_dir, fsync_dir, read_whole,
-    remove_stray_temp_files,
+    remove_stray_temp_files, write_chosen,
 )
 from .journal import (
     APPLY_ERRORS,
@@ -2329,12 +2329,15 @@ class Store:
     # ------------------------------------------------------------------ records
     def write_record(self, session: Session, content: bytes, extension: str, out: Path | None = None) -> Path:
         """Write an exported record; the default place is <data>/records/."""
+        chosen = out is not None
         if out is None:
             self.check_still_ours()
             ensure_private_dir(self.records_dir)
             out = self.final_record_path(session, extension)
         try:
-            atomic_write(out, content)
+            (write_chosen if chosen else atomic_write)(out, content)
+        except BrokenPipeError:  # --out /dev/stdout, read in part (| head): the command ends quietly
+            raise
         except OSError as exc:
             raise StoreError(f"Could not write {out}: {_reason(exc)}. Choose another place with --out.") from None
         return out
