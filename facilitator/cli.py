@@ -351,7 +351,11 @@ def _err(text: str) -> None:
 
 def _sessions_list(data_dir: Path) -> int:
     store = Store(data_dir, read_only=True)
-    if not data_dir.is_dir():
+    if data_dir.exists() and not data_dir.is_dir():
+        raise UserError(f"{data_dir} is a file, not a data folder; pass --data-dir the folder the app keeps its sessions in.")
+    if not data_dir.is_dir():  # none listed; said on stderr, so a listing read by a script stays empty
+        _err(f"facilitator: there is no data folder at {data_dir} yet, so no sessions; pass --data-dir "
+             "if they are kept elsewhere.")
         return 0
     store.open()
     try:

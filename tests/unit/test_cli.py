@@ -123,3 +123,18 @@ def test_bad_date(tmp_path, bad_date):
     result = run_cli("--data-dir", str(tmp_path / "d"), "new", "--template", "serious-success-review", "--date", bad_date)
     line = _one_sentence_error(result)
     assert "YYYY-MM-DD" in line
+
+
+def test_listing_sessions_of_a_data_folder_that_is_a_file_or_not_there_says_so(tmp_path):
+    """`facilitator --data-dir X sessions list` printed nothing, exit 0, when X was a file or not there (a path typed
+    wrong looked like a folder with no sessions)."""
+    a_file = tmp_path / "sessions.txt"
+    a_file.write_text("not a data folder\n", encoding="utf-8")
+    said = _one_sentence_error(run_cli("--data-dir", str(a_file), "sessions", "list"))
+    assert said == f"facilitator: {a_file} is a file, not a data folder; pass --data-dir the folder the app keeps its sessions in."
+    missing = tmp_path / "typed-wrong"
+    result = run_cli("--data-dir", str(missing), "sessions", "list")
+    assert result.returncode == 0 and result.stdout == ""  # (a script reading the listing gets none)
+    assert result.stderr == (
+        f"facilitator: there is no data folder at {missing} yet, so no sessions; pass --data-dir if they are kept elsewhere.\n"
+    )
