@@ -688,8 +688,13 @@ class Store:
                 f"Cannot use the data folder {self.data_dir}: {_reason(exc)}. "
                 "Free some space, or choose another folder with --data-dir or FACILITATOR_DATA_DIR."
             )
+        why = _reason(exc)
+        if exc.errno == errno.EEXIST:  # (said "file exists": a file where the folder is wanted)
+            why = "it is a file, not a folder"
+        elif exc.errno == errno.ENOTDIR:
+            why = "a folder on its way to it is a file"
         return StoreError(
-            f"Cannot use the data folder {self.data_dir}: {_reason(exc)}. "
+            f"Cannot use the data folder {self.data_dir}: {why}. "
             "Choose a folder you can write to with --data-dir or FACILITATOR_DATA_DIR."
         )
 

@@ -138,3 +138,13 @@ def test_listing_sessions_of_a_data_folder_that_is_a_file_or_not_there_says_so(t
     assert result.stderr == (
         f"facilitator: there is no data folder at {missing} yet, so no sessions; pass --data-dir if they are kept elsewhere.\n"
     )
+
+
+def test_a_data_folder_that_is_a_file_is_named_as_one(tmp_path):
+    """Opening the app or starting a session on a data folder that is a file said "file exists"."""
+    a_file = tmp_path / "notes.txt"
+    a_file.write_text("a file\n", encoding="utf-8")
+    said = _one_sentence_error(run_cli("--data-dir", str(a_file), "new", "--template", "quick-success-huddle"))
+    assert f"Cannot use the data folder {a_file}: it is a file, not a folder." in said, said
+    said = _one_sentence_error(run_cli("--data-dir", str(a_file / "data"), "new", "--template", "quick-success-huddle"))
+    assert f"Cannot use the data folder {a_file / 'data'}: a folder on its way to it is a file." in said, said
