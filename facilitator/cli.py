@@ -170,7 +170,21 @@ def _run_app(app) -> None:  # noqa: ANN001
     app.run()
 
 
+def _lenient_output() -> None:
+    """Standard output and error that can write any title: on a terminal or pipe whose encoding is not UTF-8 (an
+    older server's locale, PYTHONIOENCODING), a character it has no way to write ("’", "🌟") is shown as "?"
+    instead of ending the command with a traceback."""
+    for stream in (sys.stdout, sys.stderr):
+        encoding = (getattr(stream, "encoding", None) or "").replace("_", "-").lower()
+        if encoding not in ("utf-8", "utf8") and hasattr(stream, "reconfigure"):
+            try:
+                stream.reconfigure(errors="replace")
+            except (ValueError, OSError):  # (closed, or not a text stream that can be changed)
+                pass
+
+
 def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Callable = _run_app) -> int:
+    _lenient_output()
     parser = build_parser()
     args = parser.parse_args(argv)
     try:

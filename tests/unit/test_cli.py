@@ -148,3 +148,21 @@ def test_a_data_folder_that_is_a_file_is_named_as_one(tmp_path):
     assert f"Cannot use the data folder {a_file}: it is a file, not a folder." in said, said
     said = _one_sentence_error(run_cli("--data-dir", str(a_file / "data"), "new", "--template", "quick-success-huddle"))
     assert f"Cannot use the data folder {a_file / 'data'}: a folder on its way to it is a file." in said, said
+
+
+def test_a_listing_on_a_terminal_that_is_not_utf8_shows_what_it_cannot_write_as_a_question_mark(tmp_path, ssr):
+    """Under a locale whose encoding is not UTF-8, a title with "’" or an emoji ended `sessions list` with a
+    traceback (UnicodeEncodeError)."""
+    from facilitator.session_ops import start_session
+
+    data = tmp_path / "d"
+    with Store(data, clock=FixedClock()) as store:
+        start_session(store, ssr, clock=FixedClock(), title="Zoë’s review 🌟", team="Équipe")
+    for encoding in ("ascii", "latin-1"):
+        result = subprocess.run(
+            [sys.executable, "-m", "facilitator", "--data-dir", str(data), "sessions", "list"], capture_output=True,
+            env={**os.environ, "PYTHONIOENCODING": encoding}, timeout=60,
+        )
+        out, err = result.stdout.decode(encoding), result.stderr.decode(encoding)
+        assert result.returncode == 0 and "Traceback" not in err, err
+        assert "review ?" in out, out
