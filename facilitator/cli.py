@@ -198,11 +198,13 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
     except BrokenPipeError:  # what reads the output stopped early (`facilitator sessions list | head`): not a fault
         _quiet_stdout()
         return 141  # as a command ended by SIGPIPE
-    except OSError as exc:  # the output itself could not be written (`> /dev/full`, a disk full)
-        if exc.filename is not None:
-            raise
-        _quiet_stdout()
+    except OSError as exc:
         why = (exc.strerror or str(exc)).rstrip(".").lower()
+        if exc.filename is not None:  # a file the command met that nothing above names in its own words
+            _err(f"facilitator: could not use {exc.filename}: {why}.")
+            return 1
+        # The output itself could not be written (`> /dev/full`, a disk full).
+        _quiet_stdout()
         _err(f"facilitator: could not write the output: {why}. Send it to another file, or free some space.")
         return 1
 
