@@ -170,6 +170,25 @@ def _run_app(app) -> None:  # noqa: ANN001
     app.run()
 
 
+def _need_terminal(run: Callable) -> None:
+    """UserError before anything is opened or made, if the app (not a test's runner) would start without a terminal
+    to read keys from and draw on: with its input from a file or /dev/null it waited for keys for ever, drawing
+    into whatever its output was sent to."""
+    if run is not _run_app:
+        return
+    screen = sys.__stderr__  # (where Textual draws)
+    try:
+        ok = sys.stdin is not None and sys.stdin.isatty() and screen is not None and screen.isatty()
+    except (ValueError, OSError):
+        ok = False
+    if not ok:
+        raise UserError(
+            "The app needs a terminal to run in, and its keyboard or screen is not one here (input or output "
+            "sent to a file or a pipe); start it in a terminal window. Commands such as `facilitator sessions list` "
+            "and `facilitator export` work anywhere."
+        )
+
+
 def _lenient_output() -> None:
     """Standard output and error that can write any title: on a terminal or pipe whose encoding is not UTF-8 (an
     older server's locale, PYTHONIOENCODING), a character it has no way to write ("’", "🌟") is shown as "?"
@@ -211,6 +230,7 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock, run: Callable) -> int:
     if args.demo:
+        _need_terminal(run)
         return _demo(clock, run)
     data_dir: Path = args.data_dir or default_data_dir()
     settings = Settings(data_dir=data_dir)
@@ -231,10 +251,11 @@ def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: 
     try:
         library = open_library(store.templates_dir)
         open_id = None
-        if command == "new":
-            open_id = _new(args, store, library, clock)
+        if command == "new":  # (what was typed checked first; no session made for an app that cannot start)
+            open_id = _new(args, store, library, clock, before_making=lambda: _need_terminal(run))
         elif command == "resume":
             open_id = _resume_id(args, store)
+        _need_terminal(run)
         app = make_app(
             store, settings, clock, library=library, open_session_id=open_id, follow_up=command == "new", warm_history=True
         )
@@ -265,7 +286,10 @@ def _demo(clock: Clock, run: Callable) -> int:
     return 0
 
 
-def _new(args: argparse.Namespace, store: Store, library: TemplateLibrary, clock: Clock) -> str:
+def _new(
+    args: argparse.Namespace, store: Store, library: TemplateLibrary, clock: Clock, before_making: Callable = lambda: None
+) -> str:
+    """The new session's id; ``before_making``: called once what was typed is checked, before the session is made."""
     from .session_ops import start_session
     from .text import parse_date
 
@@ -279,6 +303,7 @@ def _new(args: argparse.Namespace, store: Store, library: TemplateLibrary, clock
             date = parse_date(args.date)
         except ValueError as exc:
             raise UserError(f"--date: {exc}.") from None
+    before_making()
     session = start_session(
         store,
         library.get(args.template),

@@ -166,3 +166,19 @@ def test_a_listing_on_a_terminal_that_is_not_utf8_shows_what_it_cannot_write_as_
         out, err = result.stdout.decode(encoding), result.stderr.decode(encoding)
         assert result.returncode == 0 and "Traceback" not in err, err
         assert "review ?" in out, out
+
+
+def test_the_app_started_without_a_terminal_says_so_and_makes_nothing(tmp_path):
+    """With its input from /dev/null (a script, a scheduled job) the app waited for keys for ever, drawing its screen
+    into whatever its output went to, and `new` had already made a session."""
+    data = tmp_path / "d"
+    for args in (["new", "--template", "quick-success-huddle"], [], ["--demo"]):
+        result = subprocess.run(
+            [sys.executable, "-m", "facilitator", "--data-dir", str(data), *args], capture_output=True, text=True,
+            stdin=subprocess.DEVNULL, timeout=30,
+        )
+        line = _one_sentence_error(result)
+        assert line.startswith("facilitator: The app needs a terminal to run in"), line
+        assert result.stdout == ""
+    listed = run_cli("--data-dir", str(data), "sessions", "list")
+    assert listed.stdout == ""  # no session was made
