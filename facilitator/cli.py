@@ -434,10 +434,10 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
     records. The data folder's sessions are handed out as light entries, their facts read as it is written.
     ``line``: a ProgressLine saying how far the reading has got."""
     from .learning.digest import DigestEntry, DigestInput
-    from .learning.records import parse_records
+    from .learning.records import read_records
     from .store.actions import read_change_rows
     from .learning.history import HistoryIndex
-    from .store.history import digest_owners_setting, record_texts
+    from .store.history import digest_owners_setting, record_paths
     from .store.index import Filters
     from .text import plural
     from .vocabulary import SessionStatus
@@ -476,8 +476,10 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         if not folder.is_dir():
             close()
             raise UserError(f"There is no folder {folder}; give --records the folder the records were exported to.")
-        texts, unreadable = record_texts(folder)
-        found, not_records = parse_records(texts)
+        said = None if line is None else (
+            lambda done, total, folder=folder: line.say(f"Reading the records in {folder}: {done:,} of {plural(total, 'file')}")
+        )
+        found, unreadable, not_records = read_records(record_paths(folder), said)
         inp.records += found
         inp.skipped_records += unreadable + not_records
     return inp, notices, close

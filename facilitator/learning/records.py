@@ -12,7 +12,9 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import yaml
 
@@ -24,7 +26,7 @@ from ..vocabulary import NO_PHASE_HEADING, PhaseKind
 from .facts import WENT_RIGHT
 
 
-@dataclass
+@dataclass(slots=True)
 class DigestAction:
     key: str  # the same action seen twice gives the same key
     text: str
@@ -38,7 +40,7 @@ class DigestAction:
     number: str = ""  # its number in its session's record ("A2"), where known
 
 
-@dataclass
+@dataclass(slots=True)
 class DigestReview:
     text: str
     owner: str
@@ -48,7 +50,7 @@ class DigestReview:
     team: str
 
 
-@dataclass
+@dataclass(slots=True)
 class DigestSession:
     id: str
     date: dt.date
@@ -273,11 +275,64 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
     return session
 
 
-def parse_records(texts: list[tuple[str, str]]) -> tuple[list[DigestSession], int]:
-    """The final records among (where it was read, its text) pairs, and how many were not final records."""
-    sessions = []
-    for source, text in texts:
-        parsed = parse_record(text, source)
-        if parsed is not None:
+#: from this many record files on, they are read and parsed in worker processes (a folder of a service's records
+#: holds thousands: parsing one takes about 5 ms)
+PARALLEL_FROM = 200
+#: what _read_and_parse says of a file it could not read as text
+UNREADABLE = "unreadable"
+
+
+def _read_and_parse(path: str) -> "DigestSession | str | None":
+    """A record file read and parsed (in a worker process, or here): the DigestSession, None if it is not a
+    record, UNREADABLE if it is not UTF-8 text (or cannot be read)."""
+    from ..store.history import record_text
+
+    text = record_text(Path(path))
+    if text is None:
+        return UNREADABLE
+    try:
+        return parse_record(text, path)
+    except Exception:  # noqa: BLE001 - another team's file may hold anything: one strange file stops nothing
+        return None
+
+
+def _parsed(paths: list[str]) -> Iterator:
+    """_read_and_parse of each path, in order: in worker processes when there are many (their bytes are read
+    there too, so this process never holds every record's text); here if the workers cannot be used or one
+    stops (what it had not done is read here)."""
+    from .rebuild import _workers
+
+    workers = _workers()
+    done = 0
+    if len(paths) >= PARALLEL_FROM and workers >= 1:
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
+
+        try:
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
+                for parsed in pool.map(_read_and_parse, paths, chunksize=16):
+                    done += 1
+                    yield parsed
+        except (BrokenProcessPool, OSError):  # a worker killed (memory), or none could be started
+            pass
+    for path in paths[done:]:
+        yield _read_and_parse(path)
+
+
+def read_records(paths: list[Path], progress: Callable[[int, int], None] | None = None
+                 ) -> tuple[list[DigestSession], int, int]:
+    """(the records among these files, how many files could not be read as text, how many are not records).
+    ``progress(done, total)`` as it goes."""
+    sessions: list[DigestSession] = []
+    unreadable = not_records = 0
+    for done, parsed in enumerate(_parsed([str(p) for p in paths]), start=1):
+        if parsed is None:
+            not_records += 1
+        elif isinstance(parsed, str):
+            unreadable += 1
+        else:
             sessions.append(parsed)
-    return sessions, len(texts) - len(sessions)
+        if progress is not None:
+            progress(done, len(paths))
+    return sessions, unreadable, not_records

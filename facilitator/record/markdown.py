@@ -285,7 +285,9 @@ def split_record(text: str) -> tuple[dict, str]:
         return {}, text
     import yaml
 
-    meta = yaml.safe_load(text[4 : end + 1]) or {}
+    # libyaml's loader where PyYAML has it (its wheels do): the same safe loading, about five times quicker, which
+    # counts when a digest reads thousands of records
+    meta = yaml.load(text[4 : end + 1], Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)) or {}
     return (_plain_values(meta) if isinstance(meta, dict) else meta), text[end + 5 :]
 
 

@@ -31,17 +31,19 @@ def write_learning_file(store: Store, name: str, data: bytes | Iterable[bytes], 
     return out
 
 
-def record_texts(folder: Path) -> tuple[list[tuple[str, str]], int]:
-    """(path, text) of every markdown file in a folder of exported records (sub-folders too), and how many
-    could not be read as UTF-8 text."""
-    texts = []
-    unreadable = 0
-    for path in sorted(folder.rglob("*.md")):
-        try:
-            texts.append((str(path), path.read_text(encoding="utf-8")))
-        except (OSError, UnicodeDecodeError):
-            unreadable += 1
-    return texts, unreadable
+def record_paths(folder: Path) -> list[Path]:
+    """Every markdown file in a folder of exported records (sub-folders too), in order."""
+    return sorted(folder.rglob("*.md"))
+
+
+def record_text(path: Path) -> str | None:
+    """A record file's text; None if it cannot be read as UTF-8 text (or is far larger than a record)."""
+    from .files import read_whole
+
+    try:
+        return read_whole(path).decode("utf-8")
+    except (OSError, UnicodeDecodeError):
+        return None
 
 
 def digest_owners_setting(store: Store) -> tuple[str, str | None]:
