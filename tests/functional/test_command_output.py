@@ -76,13 +76,15 @@ def _read_fifo(path: Path, got: list) -> threading.Thread:
     return reader
 
 
-def test_out_naming_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(store, library, clock, tmp_path):
+def _writing_commands(store, library, clock) -> list[list[str]]:  # noqa: ANN001
+    """The commands that write a file named with --out, on a data folder with one ended session ("Settling in")."""
     session = reviewed_session(store, library, clock, title="Settling in")
     store.close()
-    for command in (
-        ["export", session.id, "--format", "md"],
-        ["digest", "--since", "2026-01-01", "--until", "2026-12-31"],
-    ):
+    return [["export", session.id, "--format", "md"], ["digest", "--since", "2026-01-01", "--until", "2026-12-31"]]
+
+
+def test_out_naming_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(store, library, clock, tmp_path):
+    for command in _writing_commands(store, library, clock):
         fifo = tmp_path / f"{command[0]}.pipe"
         os.mkfifo(fifo)
         got: list[bytes] = []
@@ -96,12 +98,7 @@ def test_out_naming_a_named_pipe_writes_into_it_and_leaves_it_a_pipe(store, libr
 
 
 def test_out_naming_a_link_writes_the_file_it_points_to_and_keeps_the_link(store, library, clock, tmp_path):
-    session = reviewed_session(store, library, clock, title="Settling in")
-    store.close()
-    for command in (
-        ["export", session.id, "--format", "md"],
-        ["digest", "--since", "2026-01-01", "--until", "2026-12-31"],
-    ):
+    for command in _writing_commands(store, library, clock):
         real = tmp_path / f"{command[0]}-shared-folder" / "latest.md"
         real.parent.mkdir()
         link = tmp_path / f"{command[0]}-latest.md"
