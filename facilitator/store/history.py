@@ -15,11 +15,10 @@ def write_learning_file(store: Store, name: str, data: bytes | Iterable[bytes], 
     in pieces, written as they are made."""
     from .files import atomic_write, ensure_private_dir, write_chosen
 
-    write = write_chosen  # (--out: a device or a named pipe written into, never replaced)
+    write = write_chosen if out is not None else atomic_write  # (--out: a device or a named pipe written into)
     if out is None:
         ensure_private_dir(store.records_dir)
         out = store.records_dir / name
-        write = atomic_write
     try:
         write(out, data)
     except BrokenPipeError:  # --out /dev/stdout, read in part (| head): the command ends quietly

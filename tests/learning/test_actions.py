@@ -12,7 +12,7 @@ from facilitator.record.markdown import render_markdown
 from facilitator.store import Store
 from tests.learning.helpers import load_actions
 from facilitator.learning.history import HistoryIndex
-from facilitator.tui.screens.actions import ActionsScreen, FollowUpScreen
+from facilitator.tui.screens.actions import FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
 from tests.conftest import FixedClock, build_app, counter_ids
@@ -413,10 +413,8 @@ async def test_the_actions_screen_counts_one_open_action_in_the_singular(store, 
     reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        assert isinstance(app.screen, ActionsScreen)
-        assert str(app.screen.query_one("#actions-status", Static).render()).startswith("1 open action, 0 overdue.")
+        screen = await open_actions_screen(pilot)
+        assert str(screen.query_one("#actions-status", Static).render()).startswith("1 open action, 0 overdue.")
 
 
 async def test_at_80_columns_the_actions_words_keep_their_room_and_enter_shows_where_they_were_agreed(store, library, clock):

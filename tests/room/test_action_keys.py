@@ -42,9 +42,7 @@ async def test_a_status_key_proposes_enter_saves_escape_cancels_ctrl_z_undoes(st
     reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        screen = app.screen
+        screen = await open_actions_screen(pilot)
         await pilot.press("d")
         await pilot.pause()
         assert "Mark “Invite school nurse” as done?" in _status_line(screen)

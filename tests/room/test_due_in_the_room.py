@@ -5,12 +5,11 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from facilitator.tui.screens.actions import ActionsScreen
 from tests.conftest import build_app
 from tests.learning.helpers import reviewed_session
 
 from .helpers import open_app, say, session_screen, shown
-from tests.learning.helpers import wait_ready
+from tests.learning.helpers import open_actions_screen
 
 
 async def test_a_due_said_in_words_becomes_a_date_shown_with_the_words(store, clock, library):
@@ -33,8 +32,6 @@ async def test_a_due_that_is_not_a_date_is_marked_never_overdue(store, library, 
     reviewed_session(store, library, clock, action="Talk to the school", owner="Sam", due="next supervision")
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("a")
-        await wait_ready(pilot)
-        assert isinstance(app.screen, ActionsScreen)
-        due = app.screen.table.rows[0][1].plain
+        screen = await open_actions_screen(pilot)
+        due = screen.table.rows[0][1].plain
         assert due == "next supervision (not a date: never overdue)"

@@ -21,6 +21,14 @@ CONCERN = "The uncle was at the house again."
 KEPT = "Visits at the kitchen table."
 
 
+async def _from_the_session_screen(pilot, key: str, screen_type) -> None:  # noqa: ANN001
+    """Once the app shows the session screen, ``key`` pressed there, until ``screen_type`` is shown."""
+    app = pilot.app
+    assert await until(pilot, lambda: isinstance(app.screen, SessionScreen))
+    await pilot.press(key)
+    assert await until(pilot, lambda: isinstance(app.screen, screen_type))
+
+
 def _session(store, ssr, clock, data_dir, ended: bool):  # noqa: ANN001, ANN202
     session = new_session(store, ssr, clock, title="Visit review: Jayden")
     session = set_redactions(store, session, NAMES)
@@ -125,9 +133,7 @@ async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the
     app = build_app(store, clock, open_session_id=session.id)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            assert await until(pilot, lambda: isinstance(app.screen, SessionScreen))
-            await pilot.press("f9")
-            assert await until(pilot, lambda: isinstance(app.screen, ReadBackScreen))
+            await _from_the_session_screen(pilot, "f9", ReadBackScreen)
             shown = "\n".join(screen_texts(app))
             assert "Learning actions (2)" in shown
             lines = shown.splitlines()
@@ -155,9 +161,7 @@ async def test_ending_such_a_session_counts_them_apart_from_the_templates_phases
     app = build_app(store, clock, open_session_id=session.id)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            assert await until(pilot, lambda: isinstance(app.screen, SessionScreen))
-            await pilot.press("ctrl+e")
-            assert await until(pilot, lambda: isinstance(app.screen, EndConfirmScreen))
+            await _from_the_session_screen(pilot, "ctrl+e", EndConfirmScreen)
             asked = " ".join(str(w.render()) for w in app.screen.query(Static))
             assert (
                 "3 contributions recorded: 1 in 1 of 7 phases, and 2 in a phase the template no longer has "
