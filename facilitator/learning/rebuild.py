@@ -6,7 +6,7 @@ It opens the store read-only (the app holds the folder's lock), runs at a lower 
 10), and stops when the app is gone.
 
 With many sessions to read, they are read and their rows computed in worker processes (two, with two cores or
-more; see _workers), a few windows ahead, while this process writes what was read
+more; see worker_count), a few windows ahead, while this process writes what was read
 into the index: the SQLite writes and the reading of the session files go on side by side. A worker hands a
 window's rows over as one Shard (store/index.py: a small SQLite database, as bytes), which this process copies
 into the index with a statement a table. A session whose file is behind its journal is read here, through the
@@ -70,7 +70,7 @@ def _read_window(window: list):  # noqa: ANN202 - a Shard, or None
         return None
 
 
-def _workers() -> int:
+def worker_count() -> int:
     # The workers read, this process writes what they hand over (Shards, quick to write): the reading is the larger
     # part, so with two cores or more there are two workers (measured at 20,000 sessions on 2 cores: 9.5 to 10.7 s
     # with two, 11.3 to 12.0 s with one, 10.9 and 11.5 s with three); on one core, none (read in this process).
@@ -80,7 +80,7 @@ def _workers() -> int:
 
 def _pool(data_dir: str):  # noqa: ANN202 - multiprocessing.pool.Pool
     context = multiprocessing.get_context("spawn")  # nothing of this process (its SQLite connection) is copied
-    return context.Pool(_workers(), initializer=_start_worker, initargs=(data_dir,))
+    return context.Pool(worker_count(), initializer=_start_worker, initargs=(data_dir,))
 
 
 def read_in_workers(store, items: list, compute, pool=None, shards: bool = False) -> Iterator:  # noqa: ANN001
@@ -89,7 +89,7 @@ def read_in_workers(store, items: list, compute, pool=None, shards: bool = False
     window, each session it holds no rows of following it as (rows, mark)."""
     from ..store.index import read_each
 
-    if len(items) < PARALLEL_FROM or _workers() < 1:
+    if len(items) < PARALLEL_FROM or worker_count() < 1:
         yield from read_each(store, items, compute)
         return
     if pool is None:
@@ -170,7 +170,7 @@ def main(argv: list[str]) -> int:
     except (AttributeError, OSError):
         pass
     # The workers start first: they get ready while this process opens the store and finds what to read.
-    pool = _pool(str(data_dir)) if _workers() >= 1 else None
+    pool = _pool(str(data_dir)) if worker_count() >= 1 else None
     try:
         store = Store(data_dir, read_only=True).open()
     except StoreError:

@@ -300,9 +300,9 @@ def _parsed(paths: list[str]) -> Iterator:
     """_read_and_parse of each path, in order: in worker processes when there are many (their bytes are read
     there too, so this process never holds every record's text); here if the workers cannot be used or one
     stops (what it had not done is read here)."""
-    from .rebuild import _workers
+    from .rebuild import worker_count
 
-    workers = _workers()
+    workers = worker_count()
     done = 0
     if len(paths) >= PARALLEL_FROM and workers >= 1:
         import multiprocessing

@@ -52,7 +52,7 @@ def test_many_records_are_read_in_workers_and_make_the_same_digest(library, tmp_
     real = history.record_text
     monkeypatch.setattr(history, "record_text", lambda path: seen.append(1) or real(path))  # (read in this process)
     monkeypatch.setattr(records, "PARALLEL_FROM", 2)
-    monkeypatch.setattr("facilitator.learning.rebuild._workers", lambda: 2)
+    monkeypatch.setattr("facilitator.learning.rebuild.worker_count", lambda: 2)
     through_workers = _digest(found, tmp_path / "workers.md", capsys)
     assert seen == []  # every file was read in the workers
     assert through_workers == here
