@@ -434,7 +434,7 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
     records. The data folder's sessions are handed out as light entries, their facts read as it is written.
     ``line``: a ProgressLine saying how far the reading has got."""
     from .learning.digest import DigestEntry, DigestInput
-    from .learning.records import read_records
+    from .learning.records import RecordShelf, read_records
     from .store.actions import read_change_rows
     from .learning.history import HistoryIndex
     from .store.history import digest_owners_setting, record_paths
@@ -445,8 +445,10 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
     inp = DigestInput(since, until, today, team=team)
     notices: list[str] = []
     store = index = None
+    shelf = RecordShelf()
 
     def close() -> None:
+        shelf.close()
         if index is not None:
             index.db.close()
         if store is not None:
@@ -479,7 +481,7 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         said = None if line is None else (
             lambda done, total, folder=folder: line.say(f"Reading the records in {folder}: {done:,} of {plural(total, 'file')}")
         )
-        found, unreadable, not_records = read_records(record_paths(folder), said)
+        found, unreadable, not_records = read_records(record_paths(folder), shelf, said)
         inp.records += found
         inp.skipped_records += unreadable + not_records
     return inp, notices, close

@@ -23,7 +23,7 @@ from ..record.markdown import escape_block, escape_cell, escape_inline
 from ..text import one_line, one_spelling, plural, team_key
 from .actions import ActionRow, StatusBook, changes_from_sessions, session_action_rows
 from .facts import SessionFacts
-from .records import DigestAction, DigestSession, action_key
+from .records import DigestAction, RecordEntry, action_key
 from .themes import strength_key
 
 HANDLING = (
@@ -127,14 +127,15 @@ class DigestEntry:
     title: str
     template_name: str
     draft: bool  # still running: listed apart, counted nowhere
-    record: DigestSession | None = None  # read from a records folder; None: from the data folder
+    record: RecordEntry | None = None  # read from a records folder; None: from the data folder
 
 
 @dataclass
 class DigestInput:
     """What a digest is made from. The data folder's sessions are ``local`` (light entries of the period,
     every team), their facts read a few at a time with ``read`` as the digest is written, so a long
-    history is never held whole; exported records of other teams are ``records`` (parsed, in memory)."""
+    history is never held whole; exported records of other teams are ``records`` (parsed, their parts read
+    from their shelf as the digest is written)."""
 
     since: dt.date
     until: dt.date
@@ -143,7 +144,7 @@ class DigestInput:
     local: list[DigestEntry] = field(default_factory=list)
     read: Callable[[list[str]], Iterable[SessionFacts]] = lambda ids: ()
     log: list[ActionStatusChange] = field(default_factory=list)
-    records: list[DigestSession] = field(default_factory=list)
+    records: list[RecordEntry] = field(default_factory=list)
     skipped_records: int = 0
     owners: str = "initials"  # how owners who are people are shown: "initials" or "names"
 
@@ -160,7 +161,7 @@ class Digest:
     drafts: list[DigestEntry] = field(default_factory=list)  # still running: listed apart, not counted
     skipped_records: int = 0
     owners: str = "initials"
-    records: list[DigestSession] = field(default_factory=list)  # final records read, each the copy counted
+    records: list[RecordEntry] = field(default_factory=list)  # final records read, each the copy counted
 
 
 BATCH = 200  # sessions' facts read at a time
@@ -274,8 +275,8 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
         if entry is None:
             continue
         if entry.record is not None:
-            went_right, said = entry.record.went_right[:PER_SESSION], len(entry.record.went_right)
-            strengths = entry.record.strengths
+            every, strengths = entry.record.went_right_and_strengths()
+            went_right, said = every[:PER_SESSION], len(every)
         elif facts is not None:
             went_right, said = _went_right(facts)
             texts = facts.texts() if facts.strengths else []
@@ -335,7 +336,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
     # Progress of actions read from records: the latest follow-up of the same action (text and owner).
     reviews: dict[str, tuple[dt.date, str, str]] = {}
     for s in d.records:
-        for r in s.reviews:
+        for r in s.reviews():
             k = action_key(r.text, r.owner)
             if k not in reviews or r.date >= reviews[k][0]:
                 reviews[k] = (r.date, r.status, r.note)
@@ -356,7 +357,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
                         progress.append(ActionProgress(digest_action_from(row), row.status.value, row.note, row.changed))
             elif entry.record is not None:
                 people = entry.record.people
-                for a in entry.record.actions:
+                for a in entry.record.actions():
                     review = reviews.get(a.key)
                     if review:
                         progress.append(ActionProgress(a, review[1], review[2], review[0]))

@@ -11,7 +11,11 @@ follow-up table, and the actions and strengths among the contributions in a phas
 from __future__ import annotations
 
 import datetime as dt
+import itertools
+import pickle
 import re
+import tempfile
+import zlib
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -280,10 +284,75 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
 PARALLEL_FROM = 200
 #: what _read_and_parse says of a file it could not read as text
 UNREADABLE = "unreadable"
+#: the packed records kept in memory up to this many bytes, then in a temporary file
+SHELF_IN_MEMORY = 32 << 20
 
 
-def _read_and_parse(path: str) -> "DigestSession | str | None":
-    """A record file read and parsed (in a worker process, or here): the DigestSession, None if it is not a
+class RecordShelf:
+    """The parsed records' parts, each packed (pickled, compressed) where the record was parsed: kept in memory,
+    and past SHELF_IN_MEMORY in a temporary file, so a digest of 20,000 records never holds them all as objects.
+    Each RecordEntry reads its parts from here as the digest needs them, one record at a time."""
+
+    def __init__(self) -> None:
+        self._file = tempfile.SpooledTemporaryFile(max_size=SHELF_IN_MEMORY, mode="w+b")
+        self._end = 0
+
+    def put(self, packed: bytes) -> int:
+        at = self._end
+        self._file.seek(at)
+        self._file.write(packed)
+        self._end += len(packed)
+        return at
+
+    def get(self, at: int, size: int):  # noqa: ANN201 - what was packed
+        self._file.seek(at)
+        return pickle.loads(zlib.decompress(self._file.read(size)))
+
+    def close(self) -> None:
+        self._file.close()
+
+
+@dataclass(slots=True, eq=False)
+class RecordEntry:
+    """A record read from a records folder, light: what choosing a digest's sessions needs, and where its what
+    went right and strengths, its follow-up reviews and its actions are on its shelf (each read when wanted)."""
+
+    id: str
+    date: dt.date
+    team: str
+    title: str
+    template_name: str
+    draft: bool
+    people: tuple[str, ...]
+    source: str
+    shelf: RecordShelf
+    parts: tuple[int, int, int, int]  # where its parts start on the shelf, and where the last ends
+
+    def _part(self, n: int):  # noqa: ANN202
+        return self.shelf.get(self.parts[n], self.parts[n + 1] - self.parts[n])
+
+    def went_right_and_strengths(self) -> tuple[list[str], list[tuple[str, str, str]]]:
+        return self._part(0)
+
+    def reviews(self) -> list[DigestReview]:
+        return self._part(1)
+
+    def actions(self) -> list[DigestAction]:
+        return self._part(2)
+
+
+def _packed(session: DigestSession) -> tuple[tuple, bytes, tuple[int, int, int]]:
+    """A parsed record as (its light fields, its three parts packed one after the other, where each ends)."""
+    light = (session.id, session.date, session.team, session.title, session.template_name, session.draft,
+             session.people, session.source)
+    parts = [zlib.compress(pickle.dumps(part, protocol=pickle.HIGHEST_PROTOCOL), 1) for part in
+             ((session.went_right, session.strengths), session.reviews, session.actions)]
+    ends = tuple(itertools.accumulate(map(len, parts)))
+    return light, b"".join(parts), ends
+
+
+def _read_and_parse(path: str) -> "tuple | str | None":
+    """A record file read and parsed (in a worker process, or here), packed (_packed); None if it is not a
     record, UNREADABLE if it is not UTF-8 text (or cannot be read)."""
     from ..store.history import record_text
 
@@ -291,9 +360,10 @@ def _read_and_parse(path: str) -> "DigestSession | str | None":
     if text is None:
         return UNREADABLE
     try:
-        return parse_record(text, path)
+        session = parse_record(text, path)
     except Exception:  # noqa: BLE001 - another team's file may hold anything: one strange file stops nothing
         return None
+    return None if session is None else _packed(session)
 
 
 def _parsed(paths: list[str]) -> Iterator:
@@ -320,11 +390,11 @@ def _parsed(paths: list[str]) -> Iterator:
         yield _read_and_parse(path)
 
 
-def read_records(paths: list[Path], progress: Callable[[int, int], None] | None = None
-                 ) -> tuple[list[DigestSession], int, int]:
-    """(the records among these files, how many files could not be read as text, how many are not records).
-    ``progress(done, total)`` as it goes."""
-    sessions: list[DigestSession] = []
+def read_records(paths: list[Path], shelf: RecordShelf, progress: Callable[[int, int], None] | None = None
+                 ) -> tuple[list[RecordEntry], int, int]:
+    """(the records among these files, their parts put on ``shelf``; how many files could not be read as text;
+    how many are not records). ``progress(done, total)`` as it goes."""
+    entries: list[RecordEntry] = []
     unreadable = not_records = 0
     for done, parsed in enumerate(_parsed([str(p) for p in paths]), start=1):
         if parsed is None:
@@ -332,7 +402,9 @@ def read_records(paths: list[Path], progress: Callable[[int, int], None] | None 
         elif isinstance(parsed, str):
             unreadable += 1
         else:
-            sessions.append(parsed)
+            light, packed, ends = parsed
+            at = shelf.put(packed)
+            entries.append(RecordEntry(*light, shelf, (at, *(at + end for end in ends))))
         if progress is not None:
             progress(done, len(paths))
-    return sessions, unreadable, not_records
+    return entries, unreadable, not_records
