@@ -16,6 +16,7 @@ import pickle
 import re
 import tempfile
 import zlib
+from collections import deque
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -366,28 +367,71 @@ def _read_and_parse(path: str) -> "tuple | str | None":
     return None if session is None else _packed(session)
 
 
+#: files a worker reads and hands over at a time
+CHUNK = 16
+
+
+def _work(chunks: list[list[str]], out) -> None:  # noqa: ANN001 - a worker process: each chunk's files parsed, sent
+    import signal
+
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # ctrl+c: the digest's own process stops, and stops this one
+    try:
+        for chunk in chunks:
+            out.send([_read_and_parse(path) for path in chunk])
+    finally:
+        out.close()
+
+
 def _parsed(paths: list[str]) -> Iterator:
     """_read_and_parse of each path, in order: in worker processes when there are many (their bytes are read
-    there too, so this process never holds every record's text); here if the workers cannot be used or one
-    stops (what it had not done is read here)."""
+    there too, so this process never holds every record's text), each given every n-th chunk of CHUNK files;
+    here if the workers cannot be started, and from where a worker stopped if one stops (killed, as the system
+    does when memory runs short: what it had handed over is kept)."""
     from .rebuild import worker_count
 
-    workers = worker_count()
-    done = 0
-    if len(paths) >= PARALLEL_FROM and workers >= 1:
+    chunks = [paths[at:at + CHUNK] for at in range(0, len(paths), CHUNK)]
+    # Each worker: [process, the end its chunks come from (None once it stopped), the numbers of its chunks to come]
+    workers: list[list] = []
+    if len(paths) >= PARALLEL_FROM and worker_count() >= 1:
         import multiprocessing
-        from concurrent.futures import ProcessPoolExecutor
-        from concurrent.futures.process import BrokenProcessPool
 
+        context = multiprocessing.get_context("spawn")
+        count = worker_count()
         try:
-            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("spawn")) as pool:
-                for parsed in pool.map(_read_and_parse, paths, chunksize=16):
-                    done += 1
-                    yield parsed
-        except (BrokenProcessPool, OSError):  # a worker killed (memory), or none could be started
-            pass
-    for path in paths[done:]:
-        yield _read_and_parse(path)
+            for n in range(count):
+                reading, writing = context.Pipe(duplex=False)
+                process = context.Process(target=_work, args=(chunks[n::count], writing), daemon=True)
+                workers.append([process, reading, deque(range(n, len(chunks), count))])
+                process.start()
+                writing.close()  # (this process's copy: the reading end ends when the worker does)
+        except OSError:  # no process could be started: every file read here
+            for process, reading, _ in workers:
+                reading.close()
+                if process.pid is not None:
+                    process.kill()
+            workers = []
+    from multiprocessing.connection import wait
+
+    handed: dict[int, list] = {}  # chunks handed over before their turn (a worker ahead of the other)
+    try:
+        for n, chunk in enumerate(chunks):
+            # What any worker hands over is taken as it comes, so that none waits for its turn.
+            while n not in handed and workers and workers[n % len(workers)][1] is not None:
+                for ready in wait([w[1] for w in workers if w[1] is not None]):
+                    worker = next(w for w in workers if w[1] is ready)
+                    try:
+                        handed[worker[2].popleft()] = ready.recv()
+                    except (EOFError, OSError):  # the worker stopped: its chunks from here on are read here
+                        ready.close()
+                        worker[1] = None
+            parsed = handed.pop(n, None)
+            yield from parsed if parsed is not None else map(_read_and_parse, chunk)
+    finally:
+        for process, reading, _ in workers:
+            if reading is not None:
+                reading.close()
+            process.kill()  # (done by now, unless the digest stopped early)
+            process.join()
 
 
 def read_records(paths: list[Path], shelf: RecordShelf, progress: Callable[[int, int], None] | None = None
