@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import datetime as dt
+import shutil
 import sys
 import tempfile
 from pathlib import Path
@@ -82,8 +83,11 @@ async def join_screen(pilot) -> None:  # noqa: ANN001
 async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[str], prepare=None, then=None) -> Path:  # noqa: ANN001
     out_dir = ROOT / "screenshots"
     out_dir.mkdir(exist_ok=True)
-    with tempfile.TemporaryDirectory(prefix="facilitator-shots-") as folder:
-        store = Store(Path(folder), clock=clock, id_factory=lambda: "demo").open()
+    # The same folder each time (the home screen shows its path): the screenshots change only when the app does.
+    folder = Path(tempfile.gettempdir()) / "facilitator-screenshots"
+    shutil.rmtree(folder, ignore_errors=True)
+    try:
+        store = Store(folder, clock=clock, id_factory=lambda: "demo").open()
         try:
             library = load_library(None)
             session_id = None
@@ -93,7 +97,7 @@ async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[st
                     session = prepare(store, session)
                 session_id = session.id
             app = make_app(
-                store, Settings(data_dir=Path(folder), cursor_blink=False), clock, library=library,
+                store, Settings(data_dir=folder, cursor_blink=False), clock, library=library,
                 open_session_id=session_id, demo=open_demo,
             )
             async with app.run_test(size=size) as pilot:
@@ -105,6 +109,8 @@ async def shoot(name: str, size: tuple[int, int], open_demo: bool, keys: list[st
                 path = app.save_screenshot(filename=f"{name}.svg", path=str(out_dir))
         finally:
             store.close()
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
     return Path(path)
 
 
