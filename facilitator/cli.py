@@ -468,7 +468,9 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
                 DigestEntry(e.id, e.date, e.team, e.title, e.template_name, e.status != SessionStatus.ended.value)
                 for e in index.db.sessions(Filters(since=since, until=until))
             ]
-            inp.read = index.facts if line is None else _reading_said(index.facts, len(inp.local), line)
+            inp.read = index.facts
+            if line is not None:
+                _reading_said(inp, len(inp.local), line)
             inp.log = read_change_rows(store)
         except BaseException:
             close()
@@ -487,12 +489,19 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
     return inp, notices, close
 
 
-def _reading_said(read, total: int, line):  # noqa: ANN001, ANN202 - the digest's reader of sessions' facts
-    """``read``, saying on ``line`` how many sessions it has read: the digest reads every session of its period
-    once (what went right, the strengths), then those with learning actions again (the actions' table)."""
+def _reading_said(inp, total: int, line) -> None:  # noqa: ANN001
+    """The digest's reader of sessions' facts (``inp.read``) made to say on ``line`` how many sessions it has read:
+    the digest reads every session of its period once (what went right, the strengths), then those with learning
+    actions again (the actions' table)."""
     from .text import plural
 
+    read = inp.read
     done = 0
+    again = 0  # how many are read again for the actions, once the digest says
+
+    def reading_actions(count: int) -> None:
+        nonlocal again
+        again = count
 
     def reading(ids: list[str]):  # noqa: ANN202
         nonlocal done
@@ -501,10 +510,11 @@ def _reading_said(read, total: int, line):  # noqa: ANN001, ANN202 - the digest'
             if done <= total:
                 line.say(f"Writing the digest: {done:,} of {plural(total, 'session')} read")
             else:
-                line.say(f"Writing the digest: the learning actions, {plural(done - total, 'session')} read")
+                line.say(f"Writing the digest: the learning actions, {done - total:,} of {plural(again, 'session')} read")
             yield facts
 
-    return reading
+    inp.read = reading
+    inp.reading_actions = reading_actions
 
 
 def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:

@@ -143,6 +143,8 @@ class DigestInput:
     team: str | None = None
     local: list[DigestEntry] = field(default_factory=list)
     read: Callable[[list[str]], Iterable[SessionFacts]] = lambda ids: ()
+    #: told how many sessions are read again for the learning actions' table, before they are (to say how far it is)
+    reading_actions: Callable[[int], None] = lambda count: None
     log: list[ActionStatusChange] = field(default_factory=list)
     records: list[RecordEntry] = field(default_factory=list)
     skipped_records: int = 0
@@ -341,7 +343,9 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
             if k not in reviews or r.date >= reviews[k][0]:
                 reviews[k] = (r.date, r.status, r.note)
     by_agreed = sorted(d.sessions, key=lambda e: (e.date, e.team.casefold(), e.id))
-    facts_of = _in_order([e.id for e in by_agreed if e.id in with_actions], inp.read)
+    again = [e.id for e in by_agreed if e.id in with_actions]
+    inp.reading_actions(len(again))
+    facts_of = _in_order(again, inp.read)
     counts: Counter[str] = Counter()
     overdue = total = 0
     with tempfile.SpooledTemporaryFile(max_size=1 << 22, mode="w+", encoding="utf-8") as spool:

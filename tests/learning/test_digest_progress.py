@@ -53,6 +53,8 @@ def test_on_a_terminal_the_digest_says_how_many_sessions_it_has_read_then_clears
     code, sent = _digest_on_a_terminal(store.data_dir, out)
     assert code == 0, sent
     assert f"Writing the digest: {SESSIONS} of {SESSIONS} sessions read" in sent, sent
+    # then the sessions with learning actions read again, for the actions' table: every one of them has one
+    assert f"Writing the digest: the learning actions, {SESSIONS} of {SESSIONS} sessions read" in sent, sent
     # The line is cleared before the path is printed, so the path stands alone on its line.
     assert sent.rstrip().endswith(f"\r\x1b[K{out}"), repr(sent[-200:])
     assert "## What went right" in out.read_text(encoding="utf-8")
