@@ -72,7 +72,9 @@ class HistoryIndex:
                     progress(done, total)
 
             try:
-                if child and wanted is None and self.db.path is not None and not self._stopped:
+                # A child process building the index (start_building) is followed whoever asks, so that nothing
+                # here writes the index beside it.
+                if (child or self._child is not None) and wanted is None and self.db.path is not None and not self._stopped:
                     self._read_in_child(noted)
                 self._sync(noted, wanted)
             except Exception:  # noqa: BLE001 - see _not_read

@@ -86,6 +86,7 @@ copies in with a statement a table. A build from nothing in one process (no work
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import functools
 import json
@@ -530,6 +531,11 @@ def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]
 
 
 # ---------------------------------------------------------------------------- the index
+#: seconds a sync waits for another process's sync of the same index file (a build from nothing at 20,000 sessions
+#: takes about 10 s)
+SYNC_WAIT = 300
+
+
 class IndexDamaged(Exception):
     """The index file cannot be used (it is set aside and rebuilt by the next sync)."""
 
@@ -807,6 +813,34 @@ class HistoryDB:
         what the index has). ``progress(done, total)`` after each batch. ``read_sessions``: how the sessions'
         rows are read (default ``read_each``, one after the other; learning/rebuild.py reads them in several
         processes)."""
+        with self._one_sync_at_a_time():
+            return self._sync_twice(store, compute, progress, wanted, cancelled, read_sessions)
+
+    @contextlib.contextmanager
+    def _one_sync_at_a_time(self) -> Iterator[None]:
+        """Held while a sync writes: another process's sync of the same file (the child building the index from
+        nothing, a digest from the command line) is waited for, not run beside it. Two at once each wrote what
+        the other had not yet, and a build from nothing that took the themes' counts' indexes away for its end
+        met one that made them (and counted) half way: the counts then missed most sessions, for good."""
+        if self.path is None:
+            yield
+            return
+        from filelock import FileLock, Timeout
+
+        lock: FileLock | None = FileLock(str(self.path) + ".lock", timeout=SYNC_WAIT, mode=FILE_MODE)
+        try:
+            lock.acquire()
+        except Timeout:
+            raise IndexUnavailable(f"another process has been writing {self.path} for {SYNC_WAIT} s") from None
+        except OSError:  # no lock file can be made (a read-only folder): nothing can write the index either
+            lock = None
+        try:
+            yield
+        finally:
+            if lock is not None:
+                lock.release()
+
+    def _sync_twice(self, store, compute, progress, wanted, cancelled, read_sessions) -> "HistoryDB":  # noqa: ANN001
         for attempt in range(2):
             try:
                 self._sync(store, compute, progress, wanted, cancelled, read_sessions)

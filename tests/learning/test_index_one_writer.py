@@ -1,0 +1,51 @@
+"""One process writes the history index at a time. The app's child process builds it from nothing while the app
+is used, and `facilitator digest` brings it up to date from the command line: two writing it at once each wrote
+what the other had not yet, and the themes' counts came out missing most sessions, for good. A sync now waits
+while another process's sync holds the index's lock file (history-index.sqlite.lock), as the child's does for
+the whole of a build."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from filelock import FileLock
+
+from facilitator.store import Store
+from facilitator.store.index import INDEX_NAME
+
+ROOT = Path(__file__).resolve().parents[2]
+sys.path.insert(0, str(ROOT / "bench"))
+from _history import make_history  # noqa: E402
+
+SESSIONS = 40
+
+
+def test_a_digest_waits_while_another_process_writes_the_index(data_dir, clock, tmp_path):
+    store = Store(data_dir, clock=clock).open()
+    store.import_sessions(make_history(SESSIONS, 6, dt.date(2026, 11, 1)), sync=False)
+    store.close()
+    out = tmp_path / "digest.md"
+    held = FileLock(str(data_dir / INDEX_NAME) + ".lock")  # as the app's child holds it while it builds the index
+    held.acquire()
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "facilitator", "--data-dir", str(data_dir), "digest", "--since", "1990-01-01",
+         "--until", "2026-12-31", "--out", str(out)],
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+    )
+    try:
+        time.sleep(3.0)  # (the same digest, nothing holding the lock, takes about 1 s here)
+        assert proc.poll() is None, proc.communicate()  # still waiting: it has written nothing beside the other
+        assert not out.exists()
+        if (data_dir / INDEX_NAME).exists():
+            with sqlite3.connect(data_dir / INDEX_NAME) as conn:
+                assert not conn.execute("SELECT name FROM sqlite_master WHERE name = 'sessions'").fetchall()
+    finally:
+        held.release()
+    stdout, stderr = proc.communicate(timeout=60)
+    assert proc.returncode == 0, stderr
+    assert f"**Sessions:** {SESSIONS}" in out.read_text(encoding="utf-8")
