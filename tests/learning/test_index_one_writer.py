@@ -49,3 +49,42 @@ def test_a_digest_waits_while_another_process_writes_the_index(data_dir, clock, 
     stdout, stderr = proc.communicate(timeout=60)
     assert proc.returncode == 0, stderr
     assert f"**Sessions:** {SESSIONS}" in out.read_text(encoding="utf-8")
+
+
+async def test_themes_counts_an_earlier_race_left_short_are_counted_again_at_the_next_start(data_dir, clock):
+    """An index two processes wrote at the same time (before one writer at a time) kept themes' counts that missed
+    most sessions: the next start counts them again from the sessions' rows, and the themes screen is right."""
+    from textual.widgets import Static
+
+    from facilitator.learning.history import HistoryIndex
+    from facilitator.learning.themes import themes_markdown
+    from facilitator.store.actions import read_changes
+    from facilitator.tui.screens.themes import ThemesScreen
+    from tests.conftest import build_app
+    from tests.learning.helpers import compute_themes, wait_ready
+
+    store = Store(data_dir, clock=clock).open()
+    store.import_sessions(make_history(SESSIONS, 12, dt.date(2026, 11, 1)), sync=False)
+    expected = themes_markdown(compute_themes(list(HistoryIndex(store, use_cache=False).refresh().facts()),
+                                              read_changes(store)))
+    HistoryIndex(store).refresh().db.close()
+    store.close()
+    with sqlite3.connect(data_dir / INDEX_NAME) as conn:  # as the race left them: most sessions not counted
+        for table in ("month_counts", "tag_months", "strength_months", "skill_months", "rating_months"):
+            conn.execute(f"DELETE FROM {table} WHERE team_key != (SELECT min(team_key) FROM month_counts)")
+        assert conn.execute("SELECT total(sessions) FROM month_counts").fetchone()[0] < SESSIONS
+
+    store = Store(data_dir, clock=clock).open()
+    app = build_app(store, clock)
+    try:
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.press("t")
+            await wait_ready(pilot)
+            assert isinstance(app.screen, ThemesScreen)
+            await pilot.press("w")
+            await pilot.pause()
+            status = str(app.screen.query_one("#themes-status", Static).render())
+            written = Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
+    finally:
+        store.close()
+    assert written == expected
