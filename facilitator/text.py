@@ -80,6 +80,16 @@ def parse_date(text: str) -> dt.date:
     raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-11-22")
 
 
+def shortened(text: str, most: int = 60) -> str:
+    """``text`` on one line, cut to at most ``most`` characters at a word's end, with "…" where it was cut."""
+    text = " ".join(text.split())
+    if len(text) <= most:
+        return text
+    cut = text[: most - 1]
+    at = cut.rfind(" ")
+    return (cut[:at] if at > most // 2 else cut).rstrip(" ,;:.—-") + "…"
+
+
 def plural(n: int, word: str, words: str | None = None) -> str:
     """'1 session', '2 sessions', '20,000 sessions' ('words': the plural when it is not word + s)."""
     return f"{n} {word}" if n == 1 else f"{n:,} {words or word + 's'}"

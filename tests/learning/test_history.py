@@ -203,3 +203,37 @@ async def test_history_screen_is_kept_with_its_filters_and_shows_new_sessions(st
         assert first.query_one("#hf-team", Input).value == "foster"
         rows = [row[3] for row in first.query_one("#history-sessions").rows]
         assert rows == ["November review", "Huddle", "September review"]
+
+
+async def test_history_screen_says_what_stops_a_search_finding_anything(store, library, clock):
+    """Dates the wrong way round are pointed out; a search the filters leave nothing to is said to be narrowed by
+    them; a long query is shortened in what the screen says; and the keys a box takes as text are not offered."""
+    from facilitator.tui.widgets.key_bar import KeyBar
+
+    _history(store, library, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("h")
+        await pilot.pause()
+        screen = app.screen
+        said = lambda: str(screen.query_one("#history-status", Static).render())  # noqa: E731
+        offered = lambda: {k.description for k in screen.query_one(KeyBar).keys()[0]}  # noqa: E731
+        assert {"Search", "Filter"} <= offered()  # the list has the focus
+        await pilot.press("f")
+        await pilot.pause()
+        assert isinstance(screen.focused, Input)
+        assert not {"Search", "Filter"} & offered()  # / and f would be typed into the box
+        screen.query_one("#hf-from", Input).value = "2026-10-01"
+        screen.query_one("#hf-to", Input).value = "2026-06-30"
+        assert await until(pilot, lambda: "is after To" in said())
+        assert said() == ("From 2026-10-01 is after To 2026-06-30: give the first day in From and the last in To, "
+                          "or clear one of them.")
+        screen.query_one("#hf-to", Input).value = ""
+        screen.query_one("#history-search", Input).value = "kitchen"  # said in June only
+        assert await until(pilot, lambda: "No contribution" in said())
+        assert said() == "No contribution matches “kitchen” in the sessions the filters keep."
+        screen.query_one("#hf-from", Input).value = ""
+        long = "kitchen table " * 20
+        screen.query_one("#history-search", Input).value = long
+        assert await until(pilot, lambda: said().startswith("1 contribution matches"))
+        assert "“kitchen table kitchen table kitchen table kitchen table…” in 1 session" in said(), said()

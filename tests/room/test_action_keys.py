@@ -80,3 +80,26 @@ async def test_a_fast_burst_of_typing_at_the_table_lands_whole_in_the_note_box(s
         assert screen.query_one("#action-note", Input).value == "dad said, call done"
         assert screen.table.rows[0][5].plain.startswith("open")
     assert _statuses(store) == {"Invite school nurse": (ActionStatus.open, 0)}
+
+
+async def test_a_long_action_is_shortened_at_a_word_and_a_names_what_it_will_show(store, library, clock):
+    long = ("Write to the head teacher and the school nurse to thank them for the plan they kept to all winter, "
+            "and ask them to the next review")
+    reviewed_session(store, library, clock, action=long, owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        from facilitator.tui.widgets.key_bar import KeyBar
+
+        screen = await open_actions_screen(pilot)
+        offered = lambda: {k.description for k in screen.query_one(KeyBar).keys()[0]}  # noqa: E731
+        assert "Show closed" in offered() and "Open only" not in offered()
+        await pilot.press("d")
+        await pilot.pause()
+        assert "Mark “Write to the head teacher and the school nurse to thank…” as done?" in _status_line(screen)
+        await pilot.press("escape", "a")
+        await pilot.pause()
+        assert screen.sub_title == "all actions"
+        assert "Open only" in offered() and "Show closed" not in offered()
+        await pilot.press("a")
+        await pilot.pause()
+        assert screen.sub_title == "open actions" and "Show closed" in offered()

@@ -27,7 +27,7 @@ from ...learning.actions import ActionRow
 from ...vocabulary import ActionStatus
 from ...store import NotSavedError, StoreError
 from ...store.actions import change_status
-from ...text import plural, team_key
+from ...text import plural, shortened, team_key
 from ...record.redact import make_replacer, name_key
 from .learning_data import ActionSource, history, history_index
 from .virtual_table import VirtualTable
@@ -167,6 +167,8 @@ class ActionTableScreen(Screen):
             return False
         if action == "toggle_all" and (self._pending is not None or self._typing or self.focused is not self.table):
             return False  # a letter after a status key, or typed on into the note box, is typing
+        if action == "toggle_all" and parameters:  # a: "Show closed" while only open ones are shown, else "Open only"
+            return parameters[0] != getattr(self, "show_all", False)
         return True
 
     def action_status(self, key: str) -> None:
@@ -186,10 +188,10 @@ class ActionTableScreen(Screen):
         if status == ActionStatus.dropped and not note_box.value.strip():
             note_box.focus()
             self._status(
-                Text(f"Dropping “{action.text[:60]}”: type a short note on why, then press enter (escape cancels).")
+                Text(f"Dropping “{shortened(action.text)}”: type a short note on why, then press enter (escape cancels).")
             )
             return
-        message = Text(f"Mark “{action.text[:60]}” as {status.value}? ", style="bold")
+        message = Text(f"Mark “{shortened(action.text)}” as {status.value}? ", style="bold")
         message.append("Enter saves; escape cancels.")
         self._status(message)
 
@@ -297,7 +299,7 @@ class ActionTableScreen(Screen):
         self.fill()
         self.table.cursor_row = row
         self.table.focus()
-        self._status(Text(f"Undone: “{updated.text[:60]}” is {previous.value} again.", style="bold"))
+        self._status(Text(f"Undone: “{shortened(updated.text)}” is {previous.value} again.", style="bold"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "action-note":
@@ -335,7 +337,7 @@ class ActionTableScreen(Screen):
         self.fill()
         self.table.cursor_row = min(row + 1, self.table.row_count - 1)
         self.table.focus()
-        message = Text(f"Saved: “{updated.text[:60]}” is now {status.value}", style="bold")
+        message = Text(f"Saved: “{shortened(updated.text)}” is now {status.value}", style="bold")
         if updated.note:
             message.append(f" ({updated.note})")
         message.append(". ctrl+z undoes.")
@@ -611,7 +613,8 @@ class ActionsScreen(ActionTableScreen):
     """Every open learning action, by owner and due date (a shows closed ones too)."""
 
     BINDINGS = ActionTableScreen.BINDINGS + [
-        Binding("a", "toggle_all", "Show closed"),
+        Binding("a", "toggle_all(True)", "Show closed"),
+        Binding("a", "toggle_all(False)", "Open only"),
         Binding("escape", "back", "Back"),
     ]
     TABLE_KEYS = frozenset("a")
@@ -684,11 +687,12 @@ class ActionsScreen(ActionTableScreen):
         if character == "a":
             self.action_toggle_all()
 
-    def action_toggle_all(self) -> None:
+    def action_toggle_all(self, show_all: bool | None = None) -> None:
         if not self.ready:
             return
-        self.show_all = not self.show_all
+        self.show_all = not self.show_all if show_all is None else show_all
         self.sub_title = "all actions" if self.show_all else "open actions"
+        self.refresh_bindings()  # the key bar's a: "Show closed" or "Open only"
         self._choose()
 
     def action_back(self) -> None:

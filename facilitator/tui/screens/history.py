@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 from ...learning.search import snippet
 from ...store import StoreError
 from ...store.index import Filters, HistoryDB, Hit, IndexedSession
-from ...text import parse_date, plural, team_key
+from ...text import parse_date, plural, shortened, team_key
 from ..commands import ListedCommands
 from .learning_data import history, history_index
 from .virtual_table import VirtualTable
@@ -165,6 +165,13 @@ class HistoryScreen(Screen):
         Binding("f", "focus_filters", "Filter"),
         Binding("e", "export", "Export (choose the format)"),
     ]
+    #: keys a box being typed in takes as text: not offered in the key bar while one has the focus
+    TYPED = frozenset({"focus_search", "focus_filters", "export"})
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action in self.TYPED and isinstance(self.focused, Input):
+            return False
+        return True
 
     def __init__(self) -> None:
         super().__init__()
@@ -304,6 +311,10 @@ class HistoryScreen(Screen):
             except ValueError as exc:
                 self._status(f"{'From' if box == '#hf-from' else 'To'}: {exc}.")
                 return None
+        if dates[0] is not None and dates[1] is not None and dates[0] > dates[1]:
+            self._status(f"From {dates[0].isoformat()} is after To {dates[1].isoformat()}: give the first day in "
+                         "From and the last in To, or clear one of them.")
+            return None
         return Filters(
             team_key(self.query_one("#hf-team", Input).value), None if template is Select.NULL else str(template),
             dates[0], dates[1],
@@ -319,6 +330,9 @@ class HistoryScreen(Screen):
             self.run_search()
         else:
             total = self.db.count()
+            if not total and not self.ready:  # nothing read yet: how far the reading is, not "0 of 0 sessions"
+                self._status(self._reading().strip())
+                return
             self._status(
                 f"{len(rows):,} of {plural(total, 'session')}. Enter opens one (read-only); e writes its record."
                 + self._reading()
@@ -388,7 +402,7 @@ class HistoryScreen(Screen):
     def _show_hits(self, number: int, key: tuple, hits: list[Hit], total: int) -> None:
         if number != self._searches or not self.is_attached:
             return
-        query = key[0]
+        query, filters = shortened(key[0]), key[1]
         self._shown_search = number
         self._searched = key
         self._hits = hits
@@ -399,7 +413,8 @@ class HistoryScreen(Screen):
         sessions = len({h.session.id for h in hits})
         reading = self._reading()
         if total == 0:
-            self._status(Text(f"No contribution matches “{query}”.{reading}"))
+            narrowed = " in the sessions the filters keep" if filters != Filters() else ""
+            self._status(Text(f"No contribution matches “{query}”{narrowed}.{reading}"))
         else:
             more = f"; the first {len(hits):,} are shown" if total > len(hits) else ""
             counted = (
