@@ -58,6 +58,23 @@ async def wait_ready(pilot, limit: float = 20.0):
         waited += 0.02
     await pilot.pause()
 
+async def themes_written(pilot) -> str:  # noqa: ANN001
+    """t on the screen shown (home, or any with the key), the themes read, then w: the markdown file written."""
+    from pathlib import Path
+
+    from textual.widgets import Static
+
+    from facilitator.tui.screens.themes import ThemesScreen
+
+    await pilot.press("t")
+    await wait_ready(pilot)
+    assert isinstance(pilot.app.screen, ThemesScreen)
+    await pilot.press("w")
+    await pilot.pause()
+    status = str(pilot.app.screen.query_one("#themes-status", Static).render())
+    return Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
+
+
 async def open_actions_screen(pilot):
     """a on the home screen, as a user presses it: the actions screen, once it has read its actions."""
     from facilitator.tui.screens.actions import ActionsScreen

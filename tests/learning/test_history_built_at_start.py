@@ -67,29 +67,17 @@ async def test_the_themes_opened_while_the_child_builds_the_index_count_every_se
     them counted; how many depends on when each began). It now follows the child: nothing in the app writes the
     index while the child does, and the counts are those of the sessions themselves."""
     from facilitator.store.index import HistoryDB
-    from textual.widgets import Static
-
     from facilitator.learning.history import HistoryIndex
     from facilitator.store.actions import read_changes
     from facilitator.learning.themes import themes_markdown
     from facilitator.tui.screens.learning_data import history
-    from facilitator.tui.screens.themes import ThemesScreen
-    from tests.learning.helpers import compute_themes, wait_ready
+    from tests.learning.helpers import compute_themes, themes_written
 
     store = Store(data_dir, clock=clock).open()
     store.import_sessions(make_history(SESSIONS, 12, dt.date(2026, 11, 1)), sync=False)
     expected = themes_markdown(compute_themes(list(HistoryIndex(store, use_cache=False).refresh().facts()),
                                               read_changes(store)))
     store.close()
-
-    async def themes_written(pilot) -> str:  # noqa: ANN001
-        await pilot.press("t")
-        await wait_ready(pilot)
-        assert isinstance(app.screen, ThemesScreen)
-        await pilot.press("w")
-        await pilot.pause()
-        status = str(app.screen.query_one("#themes-status", Static).render())
-        return Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
 
     beside_the_child: list[bool] = []  # for each sync in the app: was the child writing the index meanwhile?
     real_sync = HistoryDB.sync

@@ -13,8 +13,6 @@ from pathlib import Path
 
 import pytest
 
-from textual.widgets import Static
-
 import facilitator.learning.rebuild as rebuild
 import facilitator.store.index as index_module
 from facilitator.learning.facts import session_data
@@ -23,9 +21,8 @@ from facilitator.learning.themes import middle_iso, themes_from_tallies, themes_
 from facilitator.store.actions import read_changes
 from facilitator.store.index import INDEX_NAME, HistoryDB
 from facilitator.store.tallies import distinct_sessions, tallies, teams_of
-from facilitator.tui.screens.themes import ThemesScreen
 from tests.conftest import build_app
-from tests.learning.helpers import compute_themes, wait_ready
+from tests.learning.helpers import compute_themes, themes_written
 from tests.learning.test_learning_at_scale import _build_history as _history
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -139,13 +136,7 @@ async def test_the_themes_screen_and_the_digest_of_an_index_built_from_nothing(s
     _from_nothing(store, monkeypatch).close()
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("t")
-        await wait_ready(pilot)
-        assert isinstance(app.screen, ThemesScreen)
-        await pilot.press("w")
-        await pilot.pause()
-        status = str(app.screen.query_one("#themes-status", Static).render())
-        assert Path(status.removeprefix("Written: ")).read_text(encoding="utf-8") == expected
+        assert await themes_written(pilot) == expected
     store.close()
 
     def digest(name: str) -> str:

@@ -54,14 +54,11 @@ def test_a_digest_waits_while_another_process_writes_the_index(data_dir, clock, 
 async def test_themes_counts_an_earlier_race_left_short_are_counted_again_at_the_next_start(data_dir, clock):
     """An index two processes wrote at the same time (before one writer at a time) kept themes' counts that missed
     most sessions: the next start counts them again from the sessions' rows, and the themes screen is right."""
-    from textual.widgets import Static
-
     from facilitator.learning.history import HistoryIndex
     from facilitator.learning.themes import themes_markdown
     from facilitator.store.actions import read_changes
-    from facilitator.tui.screens.themes import ThemesScreen
     from tests.conftest import build_app
-    from tests.learning.helpers import compute_themes, wait_ready
+    from tests.learning.helpers import compute_themes, themes_written
 
     store = Store(data_dir, clock=clock).open()
     store.import_sessions(make_history(SESSIONS, 12, dt.date(2026, 11, 1)), sync=False)
@@ -78,13 +75,7 @@ async def test_themes_counts_an_earlier_race_left_short_are_counted_again_at_the
     app = build_app(store, clock)
     try:
         async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.press("t")
-            await wait_ready(pilot)
-            assert isinstance(app.screen, ThemesScreen)
-            await pilot.press("w")
-            await pilot.pause()
-            status = str(app.screen.query_one("#themes-status", Static).render())
-            written = Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
+            written = await themes_written(pilot)
     finally:
         store.close()
     assert written == expected
