@@ -48,6 +48,12 @@ class HomeScreen(Screen):
         Binding("escape", "noop", show=False),
     ]
 
+    def keys_of_the_moment(self) -> list[str]:
+        """The key bar's keys a narrow bar keeps (80 columns), most important first: the screens only a key opens
+        before s (the recent sessions are in view, a tab away); f2 (projector mode) is in f1's list."""
+        return ["focus_templates", "focus_resume", "learning('history')", "learning('actions')", "learning('themes')",
+                "help", "focus_recent", "quit"]
+
     #: the sessions compose() listed: the screen's first resume does not list them again if they are unchanged
     _composed_sessions: list[SessionRow] | None = None
     _about_text = ""
