@@ -103,3 +103,27 @@ async def test_a_long_action_is_shortened_at_a_word_and_a_names_what_it_will_sho
         await pilot.press("a")
         await pilot.pause()
         assert screen.sub_title == "open actions" and "Show closed" in offered()
+
+
+async def test_the_chosen_action_stays_in_sight_when_its_history_is_shown_below(store, clock):
+    import datetime as dt
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "bench"))
+    from _history import make_history
+
+    store.import_sessions(make_history(12, 30, dt.date(2026, 11, 1)), sync=False)
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_actions_screen(pilot)
+        table = screen.table
+        assert table.row_count > 30
+        await pilot.press("end")
+        await pilot.pause()
+        await pilot.press("enter")  # the action's history, below the table: the table is made smaller
+        await pilot.pause()
+        history = str(screen.query_one("#action-history", Static).render())
+        assert history.startswith(screen.current_action().text)
+        top = int(table.scroll_offset.y)
+        assert top <= table.cursor_row < top + table.size.height - 1  # (its first line is the header)

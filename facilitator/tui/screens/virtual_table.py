@@ -200,6 +200,12 @@ class VirtualTable(ScrollView, can_focus=True):
             self.scroll_to(y=row - visible + 1, animate=False)
         self.refresh()
 
+    def on_resize(self) -> None:
+        # Made smaller (a panel shown below it, such as an action's history; the terminal resized): the cursor kept
+        # in sight.
+        if self.rows:
+            self.watch_cursor_row(self.cursor_row)
+
     def on_focus(self) -> None:
         self.refresh()
 
