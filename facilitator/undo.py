@@ -7,6 +7,7 @@ from typing import Any, Literal
 
 from .models import Contribution, Session
 from .store import Store
+from .text import shortened
 
 UndoKind = Literal["add", "edit", "delete"]
 
@@ -18,7 +19,7 @@ class UndoEntry:
     before: dict[str, Any] = field(default_factory=dict)
 
     def describe(self) -> str:
-        short = self.contribution.text if len(self.contribution.text) <= 40 else self.contribution.text[:39] + "…"
+        short = shortened(self.contribution.text, 40)
         verb = {"add": "recording of", "edit": "change to", "delete": "deletion of"}[self.kind]
         if self.kind == "edit" and set(self.before) == {"phase_id"}:
             verb = "move of"

@@ -7,26 +7,20 @@ from __future__ import annotations
 from collections.abc import Iterable
 from pathlib import Path
 
-from .store import Store, StoreError
+from .store import Store
 
 
 def write_learning_file(store: Store, name: str, data: bytes | Iterable[bytes], out: Path | None = None) -> Path:
     """Write a themes summary or digest (default: <data>/records/<name>), atomically, 0600; ``data`` may come
     in pieces, written as they are made."""
-    from .files import atomic_write, ensure_private_dir, write_chosen
+    from .files import ensure_private_dir
+    from .store import write_out
 
-    write = write_chosen if out is not None else atomic_write  # (--out: a device or a named pipe written into)
+    chosen = out is not None
     if out is None:
         ensure_private_dir(store.records_dir)
         out = store.records_dir / name
-    try:
-        write(out, data)
-    except BrokenPipeError:  # --out /dev/stdout, read in part (| head): the command ends quietly
-        raise
-    except OSError as exc:
-        from .store import _reason
-
-        raise StoreError(f"Could not write {out}: {_reason(exc)}. Choose another place with --out.") from None
+    write_out(out, data, chosen)
     return out
 
 

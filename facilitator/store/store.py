@@ -416,6 +416,18 @@ def _apply_changes(db: TinyDB, changes: list[tuple[Callable[[TinyDB], None], int
         db.table("contributions").insert_multiple(adds)
 
 
+def write_out(out: Path, data: bytes | Iterable[bytes], chosen: bool) -> None:
+    """A record, digest or themes file written, atomically, 0600. ``chosen``: a path the user named (--out), written
+    as write_chosen writes it (a device or named pipe written into, a link followed). StoreError if it cannot be;
+    BrokenPipeError passed on (--out /dev/stdout read in part, as by | head: the command ends quietly)."""
+    try:
+        (write_chosen if chosen else atomic_write)(out, data)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise StoreError(f"Could not write {out}: {_reason(exc)}. Choose another place with --out.") from None
+
+
 class Store:
     def __init__(
         self,
@@ -2334,17 +2346,13 @@ class Store:
     # ------------------------------------------------------------------ records
     def write_record(self, session: Session, content: bytes, extension: str, out: Path | None = None) -> Path:
         """Write an exported record; the default place is <data>/records/."""
-        chosen = out is not None
-        if out is None:
-            self.check_still_ours()
-            ensure_private_dir(self.records_dir)
-            out = self.final_record_path(session, extension)
-        try:
-            (write_chosen if chosen else atomic_write)(out, content)
-        except BrokenPipeError:  # --out /dev/stdout, read in part (| head): the command ends quietly
-            raise
-        except OSError as exc:
-            raise StoreError(f"Could not write {out}: {_reason(exc)}. Choose another place with --out.") from None
+        if out is not None:
+            write_out(out, content, chosen=True)
+            return out
+        self.check_still_ours()
+        ensure_private_dir(self.records_dir)
+        out = self.final_record_path(session, extension)
+        write_out(out, content, chosen=False)
         return out
 
     # Ending a session: its final record is written beside the session file first (stage_final_record), then

@@ -167,8 +167,6 @@ class ActionTableScreen(Screen):
             return False
         if action == "toggle_all" and (self._pending is not None or self._typing or self.focused is not self.table):
             return False  # a letter after a status key, or typed on into the note box, is typing
-        if action == "toggle_all" and parameters:  # a: "Show closed" while only open ones are shown, else "Open only"
-            return parameters[0] != getattr(self, "show_all", False)
         return True
 
     def action_status(self, key: str) -> None:
@@ -682,6 +680,12 @@ class ActionsScreen(ActionTableScreen):
                 status_text(a),
             ))
         )
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed and action == "toggle_all" and parameters:  # a: "Show closed" while only open ones are shown
+            return parameters[0] != self.show_all
+        return allowed
 
     def run_table_key(self, character: str) -> None:
         if character == "a":

@@ -12,6 +12,7 @@ from textual.containers import Center, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Static
 
+from ...text import shortened
 from ..widgets.qr_code import QRCode
 
 if TYPE_CHECKING:
@@ -203,7 +204,7 @@ class VoteScreen(Screen[None]):
             if index:
                 out.append("\n")
             mark = "▶ " if index == self.chosen else "  "
-            text = contribution.text if len(contribution.text) <= 70 else contribution.text[:69] + "…"
+            text = shortened(contribution.text, 70)
             out.append(mark + text + "\n", style="bold" if index == self.chosen else "")
             out.append("  " + "█" * round(width * count / most), style="green")
             out.append(f" {count}")
