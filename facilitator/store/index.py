@@ -376,6 +376,8 @@ class Hit(NamedTuple):
     text: str
     spans: tuple  # ((start, end), ...) of the query's words in text
     phase_title: str
+    #: how many contributions before it in its phase say the same (the record shows it after them)
+    same_before: int = 0
 
 
 class Progress(NamedTuple):
@@ -1086,7 +1088,9 @@ class HistoryDB:
             texts, phases = texts_of.get(rowid >> SHIFT, ((), ()))
             idx = rowid & ((1 << SHIFT) - 1)
             if idx < len(texts):
-                rows.append((rowid, texts[idx], phases[idx], *rest))
+                text, phase = texts[idx], phases[idx]
+                same = sum(1 for j in range(idx) if phases[j] == phase and texts[j] == text)
+                rows.append((rowid, text, phase, same, *rest))
         if len(found) < limit:
             total = len(rows)
         else:
@@ -1102,14 +1106,14 @@ class HistoryDB:
         hits = []
         titles_of: dict[str, list[str]] = {}
         sessions: dict[str, IndexedSession] = {}
-        for rowid, text, phase, *session, phases in rows:
+        for rowid, text, phase, same, *session, phases in rows:
             entry = sessions.get(session[0])
             if entry is None:
                 entry = sessions[session[0]] = _indexed(session)
                 titles_of[entry.id] = [p[1] for p in json.loads(phases)]
             titles = titles_of[entry.id]
             hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, _spans(text, patterns),
-                            titles[phase] if 0 <= phase < len(titles) else ""))
+                            titles[phase] if 0 <= phase < len(titles) else "", same))
         return hits, total
 
     # ------------------------------------------------------------------ whole sessions

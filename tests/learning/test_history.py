@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
-from textual.widgets import Input, Markdown, Static
+from textual.widgets import Input, Static
 
 from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.history import HistoryScreen, SessionViewScreen
+from facilitator.tui.widgets.record_view import RecordView
 from tests.conftest import build_app, until
-from tests.learning.helpers import reviewed_session
+from tests.learning.helpers import reviewed_session, wait_ready
 from tests.record.helpers import new_session, say
 
 
@@ -97,7 +98,7 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         await pilot.press("enter")  # open the session
         await pilot.pause()
         assert isinstance(app.screen, SessionViewScreen)
-        record = app.screen.query_one("#view-record", Markdown).source
+        record = app.screen.query_one("#view-record", RecordView).source
         assert "The carer rang the school every morning" in record
         assert "SECRET" not in record
         for key in ("e", "1", "e", "2"):  # export: markdown, then again: HTML
@@ -237,3 +238,38 @@ async def test_history_screen_says_what_stops_a_search_finding_anything(store, l
         screen.query_one("#history-search", Input).value = long
         assert await until(pilot, lambda: said().startswith("1 contribution matches"))
         assert "“kitchen table kitchen table kitchen table kitchen table…” in 1 session" in said(), said()
+
+
+async def test_a_search_hit_opens_its_session_at_the_hit_marked_and_quickly(store, library, clock):
+    """Enter on a hit opens the session's record at the hit's phase, with the hit marked: the one the cursor was
+    on, when earlier contributions in the phase say the same. Before, it opened at the top of the record (the hit
+    80 lines down)."""
+    session = new_session(store, library.get("serious-success-review"), clock, title="Long review",
+                          team="Fostering", date=dt.date(2026, 9, 1))
+    for n in range(60):
+        say(store, session, clock, "what-went-right", f"Visit {n} went to plan, with the family's own words recorded")
+    session = store.load_session(session.id)
+    for text in ("Ask Jayden's school for the morning plan", "Ask the nurse", "Ask Jayden's school for the morning plan"):
+        say(store, session, clock, "learning-actions", text, fields={"owner": "Priya", "due": "2026-10-01"})
+    store.update_session(store.load_session(session.id), redactions={"Jayden": "Child A"})
+    for size in ((160, 45), (80, 24)):
+        app = build_app(store, clock)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("h")
+            await wait_ready(pilot)
+            screen = app.screen
+            screen.query_one("#history-search", Input).value = "morning plan"
+            await pilot.press("slash", "enter")
+            hits = screen.query_one("#history-hits")
+            assert await until(pilot, lambda: hits.display and hits.row_count == 2)
+            await pilot.press("down")  # the second hit: the second action that says so
+            await pilot.press("enter")
+            assert await until(pilot, lambda: isinstance(app.screen, SessionViewScreen))
+            await pilot.pause()
+            view = app.screen.query_one("#view-record", RecordView)
+            # The marked lines are the third action (A3), names replaced as in the record, and on screen.
+            assert "A3" in view.marked_text and "Child A's school" in view.marked_text and "Jayden" not in view.source
+            top = int(view.scroll_offset.y)
+            assert top <= view._marked.start and view._marked.stop <= top + view.size.height
+            assert top > 60  # past the 60 contributions of What went right
+            await pilot.press("escape", "escape")

@@ -4,10 +4,11 @@ sentence saying how many and that they are in the record, and the whole-session 
 
 from __future__ import annotations
 
-from textual.widgets import Markdown, Static
+from textual.widgets import Static
 
 from facilitator.session_ops import end_session, set_redactions
 from facilitator.tui.screens.history import HistoryScreen, SessionViewScreen
+from facilitator.tui.widgets.record_view import RecordView
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.whole_session import WholeSessionScreen
 from tests.conftest import build_app, until
@@ -100,7 +101,7 @@ async def test_the_history_reads_back_an_ended_session_with_them_in_its_record(s
             table.focus()
             await pilot.press("enter")
             assert await until(pilot, lambda: isinstance(app.screen, SessionViewScreen))
-            record = app.screen.query_one("#view-record", Markdown).source
+            record = app.screen.query_one("#view-record", RecordView).source
             assert HEADING in record and "Child A said he felt heard at last." in record and MOVED[1] in record
             assert "uncle" not in record and not leaks(record, NAMES)
             status = str(app.screen.query_one("#view-status", Static).render())

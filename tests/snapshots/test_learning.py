@@ -69,6 +69,22 @@ class TestLearning:
         assert snap_compare(build_app(snap_store, FixedClock()), terminal_size=size, run_before=search)
 
     @pytest.mark.parametrize("size", SIZES)
+    def test_session_opened_at_a_hit(self, snap_compare, snap_store, library, size):
+        """A search hit opened: the session's record at the hit's phase, the hit marked."""
+        _history(snap_store, library)
+
+        async def open_hit(pilot):
+            await _press(pilot, "h")
+            pilot.app.screen.query_one("#history-search", Input).value = "nurse"
+            await pilot.press("slash", "enter")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            await pilot.pause()
+
+        assert snap_compare(build_app(snap_store, FixedClock()), terminal_size=size, run_before=open_hit)
+
+    @pytest.mark.parametrize("size", SIZES)
     def test_actions(self, snap_compare, snap_store, library, size):
         _history(snap_store, library)
         assert snap_compare(build_app(snap_store, FixedClock()), terminal_size=size,

@@ -13,7 +13,7 @@ from functools import partial
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
@@ -28,6 +28,7 @@ from ..commands import ListedCommands
 from .learning_data import history, history_index
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
+from ..widgets.record_view import Found, RecordView
 
 if TYPE_CHECKING:  # a session is loaded (and the pydantic models with it) only when one is opened or exported
     from ...models import Session
@@ -65,18 +66,16 @@ class SessionViewScreen(Screen):
         Binding("e", "export", "Export (choose the format)"),
     ]
 
-    def __init__(self, session: Session) -> None:
+    def __init__(self, session: Session, found: Found | None = None) -> None:
         super().__init__()
         self.session = session
+        self.found = found  # where to open: a search hit's phase and contribution
 
     def compose(self) -> ComposeResult:
-        from textual.widgets import Markdown  # only here: it brings markdown-it and pygments, ~80 ms to import
-
         from ...record.markdown import build_record
 
         yield Header()
-        with VerticalScroll(id="view-scroll"):
-            yield Markdown(build_record(self.session).body, id="view-record")
+        yield RecordView(build_record(self.session).body, self.found, id="view-record")
         yield Static("", id="view-status", markup=False)
         yield KeyBar()
 
@@ -85,7 +84,7 @@ class SessionViewScreen(Screen):
 
         self.title = make_replacer(self.session.redactions)(self.session.title)
         self.sub_title = "read-only"
-        self.query_one("#view-scroll").focus()
+        self.query_one("#view-record").focus()
         from ...safeguarding import shown  # (the session is a model: pydantic is loaded already)
 
         count = len(shown(self.session.contributions_in_no_phase()))
@@ -461,8 +460,13 @@ class HistoryScreen(Screen):
         if session_id is None:
             return
         session = self._load(session_id)
-        if session is not None:
-            self.app.push_screen(SessionViewScreen(session))
+        if session is None:
+            return
+        found = None
+        if event.table.id == "history-hits" and 0 <= event.row < len(self._hits):
+            hit = self._hits[event.row]
+            found = Found(hit.phase_title, hit.text, hit.same_before)
+        self.app.push_screen(SessionViewScreen(session, found))
 
     def action_export(self) -> None:
         session = self._load()
