@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ..vocabulary import ActionStatus
 from .journal import Journal, JournalWriteError
-from .store import ACTION_LOG, NotSavedError, Store, _reason
+from .store import ACTION_LOG, RETRACT, NotSavedError, Store, _reason
 
 if TYPE_CHECKING:  # the pydantic models are loaded only to change a status: the screens list without them
     from ..models import ActionStatusChange, Session
@@ -82,14 +82,22 @@ def log_mark(store: Store) -> tuple[int, int] | None:
     return found.st_size, found.st_mtime_ns
 
 
+def standing(ops: Iterable[dict]) -> list[dict]:
+    """The log's status changes that stand: those not taken back since (a "retract" line names the change it
+    takes back by its action and the time it was made, ``at``)."""
+    ops = list(ops)
+    retracted = {(op.get("action_id"), op.get("of")) for op in ops if op.get("op") == RETRACT}
+    return [op for op in ops if op.get("op") == "status" and (op.get("action_id"), op.get("at")) not in retracted]
+
+
 def read_change_rows(store: Store) -> list[StatusChange]:
-    """Every status change in the log, in the order made, as plain rows (lines that cannot be read or used are
-    skipped: the store set them aside and said so when it was opened)."""
+    """Every status change in the log that stands, in the order made, as plain rows (lines that cannot be read
+    or used are skipped: the store set them aside and said so when it was opened)."""
     try:
         ops = action_log(store).read().ops
     except OSError:
         return []
-    return [c for c in (status_change(op) for op in ops if op.get("op") == "status") if c is not None]
+    return [c for c in (status_change(op) for op in standing(ops)) if c is not None]
 
 
 def read_changes(store: Store) -> list[ActionStatusChange]:
@@ -104,14 +112,21 @@ def read_changes(store: Store) -> list[ActionStatusChange]:
         ops = action_log(store).read().ops
     except OSError:
         return []
-    for op in ops:
-        if op.get("op") != "status":
-            continue
+    for op in standing(ops):
         try:
             changes.append(ActionStatusChange.model_validate(op))
         except ValidationError:
             continue
     return changes
+
+
+class Saved(NamedTuple):
+    """A status change as saved: the change, the session of the follow-up round as updated (None outside a
+    round), and the time it was saved (what names it to take it back)."""
+
+    change: ActionStatusChange
+    session: Session | None
+    at: str
 
 
 def change_status(
@@ -121,7 +136,7 @@ def change_status(
     date: dt.date,
     note: str = "",
     session: Session | None = None,
-) -> tuple[ActionStatusChange, Session | None]:
+) -> Saved:
     """Record a new status of an action: durable before this returns, or NotSavedError and nothing changed.
     Returns the change as saved.
 
@@ -170,7 +185,33 @@ def change_status(
                 raise NotSavedError(
                     f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
                 ) from None
-    return change, updated_session
+    return Saved(change, updated_session, line["at"])
+
+
+def take_back(store: Store, saved: Saved, session: Session | None = None, before: object | None = None) -> Session | None:
+    """Take back a status change made by mistake (ctrl+z), as if it had not been made: a line in the action log
+    names it, so no reader counts it, and in the follow-up round of ``session`` (as it is now) the session's
+    review of the action is what it was before (``before``: that ActionReview, or None: the action was not
+    reviewed). Durable before this returns, or NotSavedError; doing it again does no harm. Returns the session
+    as updated (None outside a round)."""
+    if store.read_only:
+        raise NotSavedError(store.read_only_reason)
+    store.check_still_ours()
+    change = saved.change
+    line = {"op": RETRACT, "at": store.clock().isoformat(), "action_id": change.action_id, "of": saved.at}
+    with store._thread_lock:
+        try:
+            action_log(store).append(line)
+        except JournalWriteError as exc:
+            raise NotSavedError(
+                f"Not undone: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
+            ) from None
+        if session is None:
+            return None
+        reviews = [r for r in session.action_reviews if r.action_id != change.action_id]
+        if before is not None:
+            reviews.append(before)
+        return store.update_session(session, action_reviews=[r.model_dump(mode="json") for r in reviews])
 
 
 

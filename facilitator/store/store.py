@@ -124,11 +124,16 @@ INDEX_LOG_NAME = "index.journal.jsonl"
 STAGED_RECORD_SUFFIX = ".final-record"
 #: learning actions' status changes (see store/actions.py), one JSON line each
 ACTION_LOG = "actions.journal.jsonl"
+#: the action log's line that takes back a status change made by mistake (ctrl+z): {"op": "retract",
+#: "at": when, "action_id": its action, "of": the "at" of the change taken back}
+RETRACT = "retract"
 _ACTION_STATUSES = frozenset(s.value for s in ActionStatus)
 
 
 def usable_status_change(op: dict[str, Any]) -> bool:
     """A line of the action log as the app writes it (checked without the pydantic models)."""
+    if op.get("op") == RETRACT:
+        return all(isinstance(op.get(key), str) for key in ("at", "action_id", "of"))
     if op.get("op") != "status" or not isinstance(op.get("action_id"), str) or op.get("status") not in _ACTION_STATUSES:
         return False
     if not isinstance(op.get("note", ""), str) or not isinstance(op.get("session_id"), (str, type(None))):

@@ -54,7 +54,7 @@ def test_earlier_actions_come_first_as_matters_arising(store, library, clock, da
     ssr = library.get("serious-success-review")
     session = new_session(store, ssr, clock)
     action = load_actions(store, HistoryIndex(store).refresh().facts())[0]
-    _, session = change_status(store, action, "done", dt.date(2026, 11, 22), session=session)
+    session = change_status(store, action, "done", dt.date(2026, 11, 22), session=session).session
     say(store, session, clock, "case-story", "The story of this case", "Sam")
     ended, _ = end(store, session, clock)
     store.close()

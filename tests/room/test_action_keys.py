@@ -3,6 +3,8 @@ focus never reaches the table, and ctrl+z undoes a saved change."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 from textual.widgets import Input, Static
 
 from facilitator.models import ActionStatus
@@ -45,7 +47,7 @@ async def test_a_status_key_proposes_enter_saves_escape_cancels_ctrl_z_undoes(st
         screen = await open_actions_screen(pilot)
         await pilot.press("d")
         await pilot.pause()
-        assert "Mark “Invite school nurse” as done?" in _status_line(screen)
+        assert "Mark “Invite school nurse” (A1, 01 Sep 2026, Sam) as done?" in _status_line(screen)
         assert screen.table.rows[0][5].plain.startswith("open")  # shown, not yet saved
         await pilot.press("escape")
         await pilot.pause()
@@ -61,7 +63,55 @@ async def test_a_status_key_proposes_enter_saves_escape_cancels_ctrl_z_undoes(st
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert "is open again" in _status_line(screen)
-    assert _statuses(store)["Invite school nurse"][0] == ActionStatus.open
+        assert screen.table.rows[0][5].plain == "open"  # as it was: not "open 22 Nov", changed today
+    # Taken back as if it had not been made: open, with no change in its history.
+    assert _statuses(store)["Invite school nurse"] == (ActionStatus.open, 0)
+
+
+async def test_ctrl_z_in_the_follow_up_round_leaves_nothing_of_the_change_in_the_minutes(store, library, clock, data_dir):
+    """A status changed in a team's follow-up round and undone is not in the new session's record, nor in the
+    action's history; one changed twice and undone once is as it was after the first change. The cursor goes
+    back to the action undone."""
+    from facilitator.session_ops import end_session
+    from facilitator.tui.screens.actions import FollowUpScreen
+    from tests.learning.test_actions import _start_from_setup
+
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15",
+                     date=dt.date(2026, 10, 1))
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "Family Support 2")
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        assert [row[0] for row in screen.table.rows] == ["Share the morning plan", "Invite school nurse"]
+        await pilot.press("c", "enter")  # the first carried over; the cursor moves to the second
+        await pilot.pause()
+        await pilot.press("p", "enter", "up", "d", "enter")  # the second in progress; the first done
+        await pilot.pause()
+        await pilot.press("ctrl+z")  # the first back to carried over
+        await pilot.pause()
+        assert screen.table.cursor_row == 0
+        assert "Undone: “Share the morning plan” (A1, 01 Sep 2026, Priya) is carried over again." in _status_line(screen)
+        await pilot.press("down", "ctrl+z", "ctrl+z")  # the second back to open, then the first too
+        await pilot.pause()
+        assert screen.table.cursor_row == 0
+        assert [row[4].plain for row in screen.table.rows] == ["open", "open"]
+        session = app.screen.session
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "No status change to undo." in _status_line(screen)
+    assert _statuses(store) == {"Share the morning plan": (ActionStatus.open, 0), "Invite school nurse": (ActionStatus.open, 0)}
+    ended, path = end_session(store, store.load_session(session.id), clock)
+    body = path.read_text(encoding="utf-8")
+    assert "Share the morning plan" not in body and "Invite school nurse" not in body and "mistake" not in body
+    assert not ended.action_reviews
+    # The lines that take the changes back are the app's own: the action log opens again without a word.
+    from facilitator.store import Store
+
+    again = Store(data_dir, read_only=True).open()
+    again.finish_opening()
+    assert not [n for n in again.notices if "action log" in n]
 
 
 async def test_a_fast_burst_of_typing_at_the_table_lands_whole_in_the_note_box(store, library, clock):
@@ -95,7 +145,7 @@ async def test_a_long_action_is_shortened_at_a_word_and_a_names_what_it_will_sho
         assert "Show closed" in offered() and "Open only" not in offered()
         await pilot.press("d")
         await pilot.pause()
-        assert "Mark “Write to the head teacher and the school nurse to thank…” as done?" in _status_line(screen)
+        assert "Mark “Write to the head teacher and the school nurse to thank…” (A1, 01 Sep 2026, Sam) as done?" in _status_line(screen)
         await pilot.press("escape", "a")
         await pilot.pause()
         assert screen.sub_title == "all actions"

@@ -26,7 +26,7 @@ from textual.widgets import Header, Input, Label, Static
 from ...learning.actions import ActionRow
 from ...vocabulary import ActionStatus
 from ...store import NotSavedError, StoreError
-from ...store.actions import change_status
+from ...store.actions import Saved, change_status, take_back
 from ...text import plural, shortened, team_key
 from ...record.redact import make_replacer, name_key
 from .learning_data import ActionSource, history, history_index
@@ -57,6 +57,13 @@ def agreed_text(action: ActionRow) -> str:
     """When the action was agreed, with its number in that session's record: "A2, 01 Sep 2026"."""
     day = f"{action.session_date:%d %b %Y}"
     return f"A{action.number}, {day}" if action.number else day
+
+
+def named(action: ActionRow) -> str:
+    """An action as a message names it, so that two that say the same are told apart: "“Share the plan” (A2,
+    01 Sep 2026, Priya)"."""
+    owner = f", {action.owner}" if action.owner else ""
+    return f"“{shortened(action.text)}” ({agreed_text(action)}{owner})"
 
 
 def due_cell(action: ActionRow, today) -> Text:  # noqa: ANN001
@@ -126,7 +133,9 @@ class ActionTableScreen(Screen):
         self._pending: tuple[str, ActionStatus] | None = None
         self._pending_row: ActionRow | None = None
         self._pending_key = ""
-        self._undo: list[tuple[ActionRow, ActionStatus]] = []
+        #: the changes made here, newest last: (the row as it was, the change as saved, the follow-up round's
+        #: review of the action before it if any, the row's place in the table)
+        self._undo: list[tuple[ActionRow, Saved, object | None, int]] = []
         self._typing = False  # letters typed at the table are going into the note box
         self._typing_timer = None
 
@@ -186,10 +195,10 @@ class ActionTableScreen(Screen):
         if status == ActionStatus.dropped and not note_box.value.strip():
             note_box.focus()
             self._status(
-                Text(f"Dropping “{shortened(action.text)}”: type a short note on why, then press enter (escape cancels).")
+                Text(f"Dropping {named(action)}: type a short note on why, then press enter (escape cancels).")
             )
             return
-        message = Text(f"Mark “{shortened(action.text)}” as {status.value}? ", style="bold")
+        message = Text(f"Mark {named(action)} as {status.value}? ", style="bold")
         message.append("Enter saves; escape cancels.")
         self._status(message)
 
@@ -274,30 +283,30 @@ class ActionTableScreen(Screen):
         pass
 
     def action_undo(self) -> None:
+        """Take back the last status change made here, as if it had not been made: the action shows what it
+        showed before, and a follow-up round's record does not list it (unless it was changed before)."""
         if self.cancel_pending():
             return
         if not self._undo:
             self._status("No status change to undo.")
             return
-        action, previous = self._undo.pop()
-        current = self.changed.get(action.id, action)
-        was = current.status
+        action, saved, before, row = self._undo.pop()
         try:
-            change, session = change_status(
-                self.app.store, current, previous, self.app.clock().date(), f"undone: {was.value} was a mistake", self.session
-            )
-        except (ValueError, NotSavedError, StoreError) as exc:
-            self._undo.append((action, previous))
+            session = take_back(self.app.store, saved, self.session, before)
+        except (NotSavedError, StoreError) as exc:
+            self._undo.append((action, saved, before, row))
             self._status(str(exc), error=True)
             return
         if session is not None:
             self.session = session
-        updated = self._changed(current, change)
-        row = self.table.cursor_row
+        shown = self.history.get(action.id, [])
+        if shown:
+            shown.pop()
+        self.changed[action.id] = action
         self.fill()
-        self.table.cursor_row = row
+        self.table.cursor_row = min(row, self.table.row_count - 1)  # back on the action undone
         self.table.focus()
-        self._status(Text(f"Undone: “{shortened(updated.text)}” is {previous.value} again.", style="bold"))
+        self._status(Text(f"Undone: {named(action)} is {action.status.value} again.", style="bold"))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         if event.input.id != "action-note":
@@ -315,7 +324,9 @@ class ActionTableScreen(Screen):
     def apply(self, action: ActionRow, status: ActionStatus, note: str) -> None:
         app = self.app
         try:
-            change, session = change_status(app.store, action, status, app.clock().date(), note, self.session)
+            before = self._review_of(action.id)
+            saved = change_status(app.store, action, status, app.clock().date(), note, self.session)
+            change, session = saved.change, saved.session
         except ValueError as exc:
             self._status(str(exc), error=True)
             self.query_one("#action-note", Input).focus()
@@ -325,7 +336,7 @@ class ActionTableScreen(Screen):
             return
         self._pending = None
         self._pending_key = ""
-        self._undo.append((action, action.status))
+        self._undo.append((action, saved, before, self.table.cursor_row))
         if session is not None:
             self.session = session
             self._take_names(action)
@@ -335,11 +346,17 @@ class ActionTableScreen(Screen):
         self.fill()
         self.table.cursor_row = min(row + 1, self.table.row_count - 1)
         self.table.focus()
-        message = Text(f"Saved: “{shortened(updated.text)}” is now {status.value}", style="bold")
+        message = Text(f"Saved: {named(updated)} is now {status.value}", style="bold")
         if updated.note:
             message.append(f" ({updated.note})")
         message.append(". ctrl+z undoes.")
         self._status(message)
+
+    def _review_of(self, action_id: str) -> object | None:
+        """The follow-up round's review of this action so far (None: not reviewed in it, or not a round)."""
+        if self.session is None:
+            return None
+        return next((r for r in self.session.action_reviews if r.action_id == action_id), None)
 
     def _names_of(self, session_id: str) -> dict[str, str]:
         """The names list of an earlier session, as the history holds it (nothing if it cannot be read)."""
