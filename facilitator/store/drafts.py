@@ -1,6 +1,8 @@
 """The half-typed contribution of a session, kept when the app closes (ctrl+q) and brought back on resume.
 
-<data>/drafts/<session id>.json, folder 0700, file 0600, written atomically: {"text", "speaker", "phase_id"}.
+<data>/drafts/<session id>.json, folder 0700, file 0600, written atomically: {"text", "speaker", "phase_id",
+"fields"} (the text may hold line breaks, from the multi-line editor; fields: the extra fields typed, such as an
+action's owner and due date).
 Only the facilitator's own screen reads it; it is never part of a record or export. When the box is emptied
 (recorded or cleared) or the session ends, the file is removed. A draft that cannot be read is left alone
 and ignored: the session opens as usual.
@@ -20,7 +22,10 @@ def draft_path(data_dir: Path, session_id: str) -> Path:
     return Path(data_dir) / DRAFTS_DIR / f"{session_id}.json"
 
 
-def write_draft(data_dir: Path, session_id: str, text: str, speaker: str | None = None, phase_id: str = "") -> None:
+def write_draft(
+    data_dir: Path, session_id: str, text: str, speaker: str | None = None, phase_id: str = "",
+    fields: dict[str, str] | None = None,
+) -> None:
     """Keep what is typed (durably); empty text removes the draft. Raises OSError if it cannot be written."""
     if not Path(data_dir).is_dir():  # a data folder that has gone is never made again from here
         raise FileNotFoundError(f"the data folder {data_dir} is not there")
@@ -33,12 +38,13 @@ def write_draft(data_dir: Path, session_id: str, text: str, speaker: str | None 
             pass
         return
     ensure_private_dir(path.parent)
-    data = {"text": text, "speaker": speaker, "phase_id": phase_id}
+    data = {"text": text, "speaker": speaker, "phase_id": phase_id, "fields": dict(fields or {})}
     atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
 
 def read_draft(data_dir: Path, session_id: str) -> dict | None:
-    """The kept draft ({"text", "speaker", "phase_id"}), or None if there is none or it cannot be read."""
+    """The kept draft ({"text", "speaker", "phase_id", "fields"}), or None if there is none or it cannot be read
+    (fields that are not text are left out)."""
     try:
         data = json.loads(read_whole(draft_path(data_dir, session_id)))
     except (OSError, ValueError):
@@ -46,8 +52,11 @@ def read_draft(data_dir: Path, session_id: str) -> dict | None:
     if not isinstance(data, dict) or not isinstance(data.get("text"), str) or not data["text"].strip():
         return None
     speaker = data.get("speaker")
+    fields = data.get("fields")
     return {
         "text": data["text"],
         "speaker": speaker if isinstance(speaker, str) else None,
         "phase_id": data.get("phase_id") if isinstance(data.get("phase_id"), str) else "",
+        "fields": {k: v for k, v in fields.items() if isinstance(k, str) and isinstance(v, str)}
+        if isinstance(fields, dict) else {},
     }

@@ -56,3 +56,73 @@ async def test_a_damaged_draft_is_ignored_and_the_session_opens(store, clock, li
         assert app.screen.query_one("#contribution", Input).value == ""
         await say(pilot, "still works")
     assert [c.text for c in store.load_session(session.id).contributions] == ["still works"]
+
+
+async def test_ctrl_q_in_the_multi_line_editor_keeps_every_line_and_resume_opens_it_again(store, clock, library, data_dir):
+    """What is typed in the multi-line editor (ctrl+o) is the draft while it is open: ctrl+q keeps every line,
+    and resuming opens the editor with them. Before, only the box's first line was kept (or nothing, for a
+    pasted block)."""
+    from textual.widgets import TextArea
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*"First line")
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        await pilot.press("end", "enter", *"second line # not a heading")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    store.close()
+
+    again = Store(data_dir, clock=clock).open()
+    try:
+        app2 = build_app(again, clock, open_session_id=session.id)
+        async with app2.run_test(size=(80, 24)) as pilot:
+            assert await until(pilot, lambda: app2.screen.query("#long-text"))
+            area = app2.screen.query_one("#long-text", TextArea)
+            assert area.text == "First line\nsecond line # not a heading"
+            await pilot.press("escape")  # kept, not dropped: ctrl+o opens it again
+            await pilot.pause()
+            assert "kept" in status(pilot)
+            await pilot.press("ctrl+o")
+            await pilot.pause()
+            assert app2.screen.query_one("#long-text", TextArea).text == "First line\nsecond line # not a heading"
+            await pilot.press("ctrl+s")
+            await pilot.pause()
+            assert [c.text for c in again.load_session(session.id).contributions] == ["First line\nsecond line # not a heading"]
+            assert await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
+    finally:
+        again.close()
+
+
+async def test_ctrl_q_keeps_an_actions_owner_due_and_who_hears_and_the_speaker_chosen_after_the_text(
+        store, clock, library, data_dir):
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        await pilot.press(*"Buddy new starters")
+        await pilot.pause(2.5)  # the text kept on its own, before the rest is filled in
+        screen.query_one("#kf-owner", Input).value = "Sam"
+        screen.query_one("#kf-due", Input).value = "end of January"
+        screen.query_one("#kf-tell", Input).value = "Whole team"
+        screen.query_one("#speaker", Select).value = "Priya"
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+    store.close()
+
+    again = Store(data_dir, clock=clock).open()
+    try:
+        app2 = build_app(again, clock, open_session_id=session.id)
+        async with app2.run_test(size=(160, 45)) as pilot:
+            screen = app2.screen
+            assert screen.query_one("#contribution", Input).value == "Buddy new starters"
+            assert [screen.query_one(f"#kf-{k}", Input).value for k in ("owner", "due", "tell")] == [
+                "Sam", "end of January", "Whole team"]
+            assert screen.query_one("#speaker", Select).value == "Priya"
+            await pilot.press("enter")
+            await pilot.pause()
+            recorded = again.load_session(session.id).contributions[-1]
+            assert (recorded.text, recorded.speaker, recorded.fields["owner"], recorded.fields["tell"]) == (
+                "Buddy new starters", "Priya", "Sam", "Whole team")
+    finally:
+        again.close()

@@ -6,6 +6,8 @@ so it is durable and undoable. User text is never read as markup.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from pathlib import Path
 
 from rich.text import Text
@@ -66,13 +68,15 @@ class LongTextScreen(ModalScreen[str | None]):
     ]
 
     def __init__(
-        self, text: str, title: str = "The contribution, line breaks kept", action: str = "records it", error: str = ""
+        self, text: str, title: str = "The contribution, line breaks kept", action: str = "records it", error: str = "",
+        on_change: Callable[[str], None] | None = None,
     ) -> None:
         super().__init__()
         self.text = text
         self.error = error
         self.title_text = title
         self.action = action
+        self.on_change = on_change  # told the text as it is typed (the session keeps it as the draft)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="long-dialog", classes="dialog"):
@@ -87,6 +91,12 @@ class LongTextScreen(ModalScreen[str | None]):
         area = self.query_one("#long-text", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        if self.on_change is not None:
+            self.on_change(self.text)
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        if self.on_change is not None:
+            self.on_change(event.text_area.text)
 
     def action_save(self) -> None:
         text = clean_text(self.query_one("#long-text", TextArea).text).strip("\n")

@@ -14,6 +14,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
+from textual.css.query import NoMatches
 from textual.widgets import Header, Input, Markdown, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
@@ -100,9 +101,13 @@ class SessionScreen(Screen):
         self._speaker_was_preset = False
         self._typed = ""  # what the box holds, kept on quit (the widgets are gone by then)
         self._speaker: str | None = None  # and who said it
+        self._fields: dict[str, str] = {}  # and the extra fields typed (owner, due, evidence, ...)
+        #: the multi-line editor's text while it is open, and after escape until the box is typed in (ctrl+o
+        #: opens it again): kept as the draft meanwhile
+        self._long: str | None = None
         self._evidence_asked_for: str | None = None
         self._timer_with_phase = False
-        self._draft_saved = ""
+        self._draft_saved: tuple = ("", None, {})  # (text, speaker, fields) as last kept
         self._draft_timer = None
         self._phones = None  # the phone server while phones may join (web.PhoneServer)
         self._inbox = None  # what phones sent, held until revealed (store.phones.PhoneInbox)
@@ -193,30 +198,53 @@ class SessionScreen(Screen):
 
     # ------------------------------------------------------------------ the half-typed contribution
     def on_input_changed(self, event: Input.Changed) -> None:
-        if event.input.id != "contribution":
+        if event.input.id == "contribution":
+            self._typed = event.value
+            if event.value.strip():
+                self._long = None  # typing in the box replaces the multi-line text kept after escape
+        elif event.input.id and event.input.id.startswith("kf-"):
+            self._fields_changed()
+            if not event.value.strip():
+                return
+        else:
             return
-        self._typed = event.value
+        self._keep_draft_soon(empty=not (self._typed.strip() or any(self._fields.values())))
+
+    def _keep_draft_soon(self, empty: bool = False) -> None:
+        """Kept a moment after typing stops, and at once when the box is emptied."""
         if self._draft_timer is not None:
             self._draft_timer.stop()
-        # Kept a moment after typing stops, and at once when the box is emptied.
-        self._draft_timer = self.set_timer(0.1 if not event.value.strip() else 2, self._save_draft)
+        self._draft_timer = self.set_timer(0.1 if empty else 2, self._save_draft)
+
+    def _fields_changed(self) -> None:
+        try:
+            values = self.query_one(KindFields).raw_values()
+        except NoMatches:
+            return
+        self._fields = {key: value for key, value in values.items() if value.strip()}
 
     def on_select_changed(self, event: Select.Changed) -> None:
         if event.select.id == "speaker":
             self._speaker = None if event.value is Select.NULL else str(event.value)
+        elif event.select.id == "kf-skill":
+            self._fields_changed()
+        else:
+            return
+        if self._typed.strip():
+            self._keep_draft_soon()
 
     def _save_draft(self) -> None:
         text = self._typed
-        if text == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
+        state = (text, self._speaker if text.strip() else None, dict(self._fields) if text.strip() else {})
+        if state == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
             return
-        speaker = self._speaker
         if not self.app.store.still_ours():
             return  # the folder was removed or replaced while the app ran: nothing more is written there
         try:
-            write_draft(self.app.store.data_dir, self.session.id, text, speaker, self.session.phase.id)
+            write_draft(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2])
         except OSError:
             return  # the text is still in the box; nothing shown as saved is lost
-        self._draft_saved = text
+        self._draft_saved = state
 
     def _bring_back_draft(self) -> None:
         draft = read_draft(self.app.store.data_dir, self.session.id)
@@ -225,15 +253,24 @@ class SessionScreen(Screen):
         box = self.query_one("#contribution", Input)
         if box.value.strip():
             return
-        box.value = draft["text"]
-        box.cursor_position = len(box.value)
-        self._typed = self._draft_saved = draft["text"]
+        text = draft["text"]
+        multi_line = "\n" in text
+        if not multi_line:
+            box.value = text
+            box.cursor_position = len(box.value)
+        self._typed = text
         speaker = draft["speaker"]
         if speaker is not None:
             try:
                 self.query_one("#speaker", Select).value = speaker
             except InvalidSelectValueError:
                 pass
+            else:
+                self._speaker = speaker
+        fields = self.query_one(KindFields)
+        fields.set_values(draft["fields"])
+        self._fields_changed()
+        self._draft_saved = (text, self._speaker, dict(self._fields))
         where = ""
         if draft["phase_id"] and draft["phase_id"] != self.session.phase.id:
             try:
@@ -242,6 +279,12 @@ class SessionScreen(Screen):
                 pass
             else:
                 where = f" (it was typed in {index + 1}. {self.session.template.phases[index].title})"
+        if multi_line:
+            self._long = text
+            self.call_after_refresh(self._open_long_editor, text)
+            self._status(f"Brought back what was being typed in the multi-line editor when the app closed{where}: "
+                         "ctrl+s there records it.")
+            return
         self._status(f"Brought back what was being typed when the app closed{where}: enter records it.")
 
     def _update_recorded_title(self) -> None:
@@ -376,26 +419,46 @@ class SessionScreen(Screen):
     def action_long_editor(self) -> None:
         if not isinstance(self.app.screen, SessionScreen):
             return
-        self._open_long_editor(self.query_one("#contribution", Input).value)
+        typed = self.query_one("#contribution", Input).value
+        # The box's text; with the box empty, the multi-line text left with escape.
+        self._open_long_editor(typed if typed.strip() or not self._long else self._long)
+
+    def _long_changed(self, text: str) -> None:
+        """The multi-line editor's text as it is typed: kept as the draft, as the box's is."""
+        self._long = text
+        self._typed = text
+        self._keep_draft_soon(empty=not text.strip())
 
     def _open_long_editor(self, text: str) -> None:
         lines = text.count("\n") + 1
 
         def done(result: str | None) -> None:
-            self.query_one("#contribution", Input).focus()
+            box = self.query_one("#contribution", Input)
+            box.focus()
             if result is None:
+                if self._long and self._long.strip() and self._long != box.value:
+                    self._status("Not recorded: the multi-line text is kept (ctrl+o opens it again; typing in the box "
+                                 "replaces it).")
+                    return
+                self._long = None
+                self._typed = box.value
+                self._keep_draft_soon(empty=not box.value.strip())
                 self._status("Not recorded: the multi-line text was left; the box keeps what it had.")
                 return
             # The editor started from the box's text, so the box is emptied once it is recorded.
             if not self.record(result):
                 # Not recorded (the reason is shown): back in the editor, nothing of it lost.
                 message = str(self.query_one("#status", Static).render())
-                self.app.push_screen(LongTextScreen(result, title=title, error=message), done)
+                self.app.push_screen(LongTextScreen(result, title=title, error=message, on_change=self._long_changed), done)
+                return
+            self._long = None
+            self._typed = box.value
+            self._keep_draft_soon(empty=not box.value.strip())
 
         title = f"The contribution, line breaks kept ({lines} lines)" if lines > 1 else "The contribution"
         if self._speaker and not text.lstrip().startswith("@"):
             title += f", for {self._speaker}"
-        self.app.push_screen(LongTextScreen(text, title=title), done)
+        self.app.push_screen(LongTextScreen(text, title=title, on_change=self._long_changed), done)
 
     def action_record_flagged(self) -> None:
         box = self.query_one("#contribution", Input)

@@ -20,6 +20,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
+from textual.widgets.select import InvalidSelectValueError
 from textual.widgets import Button, Input, Select, Static
 
 from ...dates import due_note
@@ -166,6 +167,20 @@ class KindFields(Vertical, can_focus=False):
             else:
                 values[key] = self.query_one(f"#kf-{key}", Input).value
         return values
+
+    def set_values(self, values: dict[str, str]) -> None:
+        """Fill in the fields of this phase's kind from ``values`` (a draft brought back); others are left out."""
+        for key in KIND_FIELDS.get(self.kind, ()):
+            value = values.get(key)
+            if not value:
+                continue
+            if key == "skill":
+                try:
+                    self.query_one("#kf-skill", Select).value = value
+                except InvalidSelectValueError:
+                    pass
+            else:
+                self.query_one(f"#kf-{key}", Input).value = value
 
     def problem(self) -> str | None:
         """A note for the user if what is typed cannot be recorded (a rating out of range); None if fine."""
