@@ -57,6 +57,22 @@ async def test_a_paste_too_long_is_refused_saying_why_and_escape_loses_nothing(s
     assert store.load_session(session.id).contributions == []
 
 
+async def test_a_one_line_paste_too_long_is_refused_saying_why(store, clock, library):
+    """One line longer than a contribution holds: refused with the sentence, as a long block is (the box dropped
+    it without a word)."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        box = session_screen(pilot).query_one("#contribution", Input)
+        box.value = "half typed"
+        await paste(pilot, "word " * 4200)
+        assert not isinstance(app.screen, LongTextScreen)
+        assert "Not pasted: that text is 21,010 characters" in status(pilot)
+        assert box.value == "half typed"
+        await paste(pilot, " and the rest")
+        assert box.value == "half typed and the rest"
+    assert store.load_session(session.id).contributions == []
+
+
 async def test_a_long_contribution_is_edited_in_the_multi_line_editor(store, clock, library):
     session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
     async with app.run_test(size=(80, 24)) as pilot:

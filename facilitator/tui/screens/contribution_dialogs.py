@@ -39,8 +39,9 @@ def paste_refusal(length: int) -> str:
 
 
 class ContributionBox(Input):
-    """The one-line contribution box. A paste with line breaks is handed to the screen whole (for the multi-line
-    editor), never cut to its first line; a paste too long to keep is refused with a sentence saying why."""
+    """The one-line contribution box. A paste with line breaks, or one too long for the box, is handed to the screen
+    whole (for the multi-line editor), never cut to its first line; one too long to keep is refused there with a
+    sentence saying why."""
 
     class LongPaste(Message):
         def __init__(self, text: str) -> None:
@@ -52,7 +53,9 @@ class ContributionBox(Input):
         text = clean_text(event.text)
         if "\n" not in text.strip("\n"):
             event.text = text.strip("\n")
-            return
+            # Too long for the box: Input would drop it without a word; the screen refuses it with one.
+            if not self.max_length or len(self.value) + len(event.text) <= self.max_length:
+                return
         event.prevent_default()
         event.stop()
         self.post_message(self.LongPaste(text.rstrip("\n")))  # a leading line break may be meant
