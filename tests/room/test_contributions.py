@@ -47,6 +47,47 @@ async def test_choose_with_up_and_edit_then_undo(store, clock, library):
     assert store.load_session(session.id).contributions[0].text == "visits at the kitchen tabel"
 
 
+async def test_an_actions_owner_due_and_who_hears_are_edited_and_reach_the_record(store, clock, library):
+    """e on a recorded action shows its owner, due date (as it was said) and who hears about it; a wrong date is
+    put right and a missing owner added there, and the record and the action register show them (the read-back
+    sends people here to agree what is missing). ctrl+z puts them back."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        screen.query_one("#kf-owner", Input).value = "Sam"
+        screen.query_one("#kf-due", Input).value = "31/02/2027"
+        await say(pilot, "Write up the case study")
+        await say(pilot, "Review the feedback form")
+        await pilot.press("up", "up", "e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContributionScreen)
+        dialog = app.screen
+        assert [dialog.query_one(f"#edit-{k}", Input).value for k in ("owner", "due", "tell")] == ["Sam", "31/02/2027", ""]
+        dialog.query_one("#edit-due", Input).value = "end of February 2027"
+        dialog.query_one("#edit-tell", Input).value = "the service manager"
+        await pilot.pause()
+        assert "28 Feb 2027" in str(dialog.query_one("#edit-due", Input).border_subtitle)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditContributionScreen)
+        await pilot.press("down", "e")  # the second: no owner yet
+        await pilot.pause()
+        app.screen.query_one("#edit-owner", Input).value = "Priya"
+        await pilot.press("enter")
+        await pilot.pause()
+        first, second = store.load_session(session.id).contributions
+        assert (first.text, first.fields["owner"], first.fields["due"], first.fields["tell"]) == (
+            "Write up the case study", "Sam", "2027-02-28", "the service manager")
+        assert first.fields["due_said"] == "end of February 2027"
+        assert second.fields == {"owner": "Priya"}
+        record = render_markdown(store.load_session(session.id))
+        assert "| A1 | Write up the case study | Sam | 2027-02-28 | the service manager |" in record
+        assert "| A2 | Review the feedback form | Priya |" in record
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.load_session(session.id).contributions[1].fields == {}
+
+
 async def test_delete_asks_first_and_undo_brings_it_back(store, clock, library):
     session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -114,6 +114,14 @@ class TestRoomScreens:
         assert snap_compare(app, terminal_size=size, press=["up", "up"])
 
     @pytest.mark.parametrize("size", SIZES)
+    def test_editing_an_action(self, snap_compare, snap_store, library, size):
+        """e on an action: its text, owner, due (with the date it means) and who hears, and who said it."""
+        template_id, phase_id, said = KINDS["actions"]
+        session = at_phase(snap_store, library, template_id, phase_id, said)
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["up", "e"])
+
+    @pytest.mark.parametrize("size", SIZES)
     def test_safeguarding_gate(self, snap_compare, snap_store, library, size):
         template_id, phase_id, said = KINDS["discussion"]
         session = at_phase(snap_store, library, template_id, phase_id, said)

@@ -6,21 +6,23 @@ so it is durable and undoable. User text is never read as markup.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable
-
 from pathlib import Path
 
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual import events
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...models import ANONYMOUS, Contribution, Session, split_participants
+from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, build_contribution, rating_problem
+from ...dates import due_note
+from ...models import ANONYMOUS, Contribution, PhaseKind, Session, split_participants
 from ...text import clean_text
 
 HERE = Path(__file__).parent
@@ -134,7 +136,9 @@ def short(text: str, width: int = 60) -> str:
 
 
 class EditContributionScreen(ModalScreen[dict | None]):
-    """Change what was said and who said it. Enter saves (ctrl+s in the multi-line editor), escape cancels.
+    """Change what was said, who said it, and the extra fields of its phase's kind (an action's owner, due date
+    and who hears about it; a strength's evidence and practice skill; a turning point's when and what was done
+    differently; a rating). Enter saves (ctrl+s in the multi-line editor), escape cancels.
 
     A long contribution, or one with line breaks, is shown whole in a multi-line editor."""
 
@@ -144,11 +148,19 @@ class EditContributionScreen(ModalScreen[dict | None]):
         Binding("ctrl+s", "save", "Save", priority=True),
     ]
 
-    def __init__(self, contribution: Contribution, participants: list[str]) -> None:
+    def __init__(
+        self, contribution: Contribution, participants: list[str], kind: PhaseKind | None = None,
+        skills: list[str] | None = None, today: dt.date | None = None,
+    ) -> None:
         super().__init__()
         self.contribution = contribution
         self.participants = participants
         self.long = "\n" in contribution.text or len(contribution.text) > LONG_TEXT
+        self.kind = kind
+        # A pass in a round, or a rating's "no reason given", keeps its text as it is: only its fields are edited.
+        self.keys = KIND_FIELDS.get(kind, ()) if kind is not None else ()
+        self.skills = skills or []
+        self.today = today or dt.date.today()
 
     def compose(self) -> ComposeResult:
         c = self.contribution
@@ -163,6 +175,10 @@ class EditContributionScreen(ModalScreen[dict | None]):
             else:
                 yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
                 yield ContributionBox(c.text, id="edit-text", max_length=MAX_CONTRIBUTION)
+            if self.keys:
+                with Horizontal(id="edit-fields"):
+                    for key in self.keys:
+                        yield from self._field(key)
             yield Select(
                 speaker_options(self.participants, c.speaker),
                 prompt="who said it",
@@ -172,12 +188,51 @@ class EditContributionScreen(ModalScreen[dict | None]):
             )
             yield Static("", id="edit-error", classes="warning", markup=False)
 
+    def _field(self, key: str) -> ComposeResult:
+        fields = self.contribution.fields
+        value = fields.get(key, "")
+        if key == "due":
+            value = fields.get("due_said") or value  # as it was said ("end of Feb"), not only the date it meant
+        if key == "skill":
+            skills = list(dict.fromkeys([*self.skills, *([value] if value else [])]))
+            yield Select([(Text(s), s) for s in skills], prompt="practice skill", id="edit-skill", allow_blank=True,
+                         value=value if value else Select.NULL)
+            return
+        field = Input(value, id=f"edit-{key}", max_length=5000 if key in ("evidence", "changed", "tell") else 200)
+        field.border_title = FIELD_LABELS.get(key, key)
+        if key == "due":
+            field.border_subtitle = due_note(value, self.today)
+        yield field
+
+    def on_input_changed(self, event: Input.Changed) -> None:
+        if event.input.id == "edit-due":
+            event.input.border_subtitle = due_note(event.value, self.today)
+
+    def _fields(self) -> dict[str, str] | None:
+        """The contribution's fields as edited (its other fields kept); None if one cannot be kept (said why)."""
+        if not self.keys:
+            return dict(self.contribution.fields)
+        raw: dict[str, str] = {}
+        for key in self.keys:
+            if key == "skill":
+                chosen = self.query_one("#edit-skill", Select).value
+                raw[key] = "" if chosen is Select.NULL else str(chosen)
+            else:
+                raw[key] = self.query_one(f"#edit-{key}", Input).value
+        problem = rating_problem(raw.get("rating", ""))
+        if problem:
+            self.query_one("#edit-error", Static).update(problem)
+            return None
+        _, typed = build_contribution(self.kind, "x", raw, self.today)
+        kept = {k: v for k, v in self.contribution.fields.items() if k not in self.keys and k != "due_said"}
+        return {**kept, **typed}
+
     def on_mount(self) -> None:
         self.query_one("#edit-long" if self.long else "#edit-text").focus()
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
-        self.save(event.value)
+        self.action_save()  # enter in the text or in any of the fields
 
     async def on_contribution_box_long_paste(self, event: ContributionBox.LongPaste) -> None:
         """Several lines pasted: the one-line box becomes the multi-line editor, with all of them."""
@@ -213,10 +268,15 @@ class EditContributionScreen(ModalScreen[dict | None]):
         if not text.strip():
             self.query_one("#edit-error", Static).update("The text cannot be empty: to remove it, press escape and then d.")
             return
+        fields = self._fields()
+        if fields is None:
+            return
         speaker = self.query_one("#edit-speaker", Select).value
         changes: dict = {}
         if text != self.contribution.text:
             changes["text"] = text
+        if fields != self.contribution.fields:
+            changes["fields"] = fields
         new_speaker = None if speaker is Select.NULL else str(speaker)
         if new_speaker != self.contribution.speaker:
             changes["speaker"] = new_speaker

@@ -528,8 +528,10 @@ class SessionScreen(Screen):
         from .contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
 
         if action == "edit":
+            phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
             self.app.push_screen(
-                EditContributionScreen(contribution, self.session.participants),
+                EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
+                                       list(self.session.template.tags), self.app.clock().date()),
                 lambda changes: self._apply(contribution, changes or {}, "Edited"),
             )
         elif action == "delete":
