@@ -69,6 +69,9 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
         return parse_date(words)
     except ValueError:
         pass
+    if match := re.fullmatch(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2})", words):  # 1/2/27: the year's last two figures
+        day, _, month, year = match.groups()
+        return _day_in_month(int(day), int(month), 2000 + int(year), today) if 1 <= int(month) <= 12 else None
     words = re.sub(r"^(by|before|on|due|for)\s+", "", words)
     words = re.sub(r"\bthe\s+", "", words)
     if words == "today":
@@ -121,11 +124,25 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
     return None
 
 
+#: a date written in figures, right or wrong ("31/02/2027", "2026-02-30", "13/13/2027")
+_DATE_SHAPED = re.compile(r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}")
+
+
+def due_problem(text: str, today: dt.date) -> str | None:
+    """A sentence if a due date is written in figures but is no date ("31/02/2027": a slip, which kept as words
+    would never be overdue); None if it is a date, or words."""
+    words = text.strip()
+    if not words or not _DATE_SHAPED.fullmatch(words) or parse_due(words, today) is not None:
+        return None
+    return (f"Due: '{words}' is not a date; write it as 31/01/2027 or 2027-01-31, or in words "
+            "(\"end of February\", \"next supervision\").")
+
+
 def due_note(text: str, today: dt.date) -> str:
     """What a typed due date is understood as, short enough for the border under the field."""
     if not text.strip():
         return ""
     date = parse_due(text, today)
     if date is None:
-        return "never overdue"
+        return "no such date" if _DATE_SHAPED.fullmatch(text.strip()) else "never overdue"
     return f"{date.day} {date:%b %Y}"

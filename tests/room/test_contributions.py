@@ -55,14 +55,14 @@ async def test_an_actions_owner_due_and_who_hears_are_edited_and_reach_the_recor
     async with app.run_test(size=(160, 45)) as pilot:
         screen = session_screen(pilot)
         screen.query_one("#kf-owner", Input).value = "Sam"
-        screen.query_one("#kf-due", Input).value = "31/02/2027"
+        screen.query_one("#kf-due", Input).value = "next supervision"
         await say(pilot, "Write up the case study")
         await say(pilot, "Review the feedback form")
         await pilot.press("up", "up", "e")
         await pilot.pause()
         assert isinstance(app.screen, EditContributionScreen)
         dialog = app.screen
-        assert [dialog.query_one(f"#edit-{k}", Input).value for k in ("owner", "due", "tell")] == ["Sam", "31/02/2027", ""]
+        assert [dialog.query_one(f"#edit-{k}", Input).value for k in ("owner", "due", "tell")] == ["Sam", "next supervision", ""]
         dialog.query_one("#edit-due", Input).value = "end of February 2027"
         dialog.query_one("#edit-tell", Input).value = "the service manager"
         await pilot.pause()

@@ -35,3 +35,25 @@ async def test_a_due_that_is_not_a_date_is_marked_never_overdue(store, library, 
         screen = await open_actions_screen(pilot)
         due = screen.table.rows[0][1].plain
         assert due == "next supervision (not a date: never overdue)"
+
+
+async def test_a_due_in_figures_that_is_no_date_is_refused_and_a_short_year_is_read(store, clock, library):
+    """31/02/2027 is a slip, not words: kept as typed it would never be overdue, so it is refused with a sentence
+    (the set-up screen refuses the same for its date); 1/2/27 means 1 Feb 2027."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        due = screen.query_one("#kf-due", Input)
+        due.value = "31/02/2027"
+        await pilot.pause()
+        assert due.border_subtitle == "no such date"
+        await say(pilot, "Write up the case study")
+        assert store.load_session(session.id).contributions == []
+        assert "Due: '31/02/2027' is not a date" in str(screen.query_one("#status").render())
+        assert screen.query_one("#contribution", Input).value == "Write up the case study"  # nothing lost
+        due.value = "1/2/27"
+        await pilot.pause()
+        assert due.border_subtitle == "1 Feb 2027"
+        await pilot.press("enter")
+        await pilot.pause()
+    assert store.load_session(session.id).contributions[0].fields["due"] == "2027-02-01"

@@ -57,3 +57,33 @@ async def test_enter_on_a_drop_down_records(store, clock, library):
         "Partnership with school",
         "Calm under pressure",
     ]
+
+
+async def test_a_strength_waiting_for_evidence_does_not_slip_into_the_next_phase(store, clock, library):
+    """ctrl+n with a strength typed and not recorded (waiting for "How do we know?") says so and stays; pressed
+    again it moves on, the words going along in the box. Before, it moved at once without a word, and enter there
+    recorded the strength as an action."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "strengths-evidence")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = session_screen(pilot)
+        await say(pilot, "Zoë's idea worked")
+        assert "How do we know?" in status(pilot)
+        await pilot.press("ctrl+n")
+        await pilot.pause()
+        assert screen.session.phase.id == "strengths-evidence"
+        assert "Not moved: “Zoë's idea worked” is not recorded" in status(pilot)
+        await pilot.press("enter")  # recorded here, without evidence
+        await pilot.pause()
+        await pilot.press("ctrl+n")  # nothing typed now: moves at once
+        await pilot.pause()
+        assert screen.session.phase.id == "learning-actions"
+        screen.query_one("#contribution", Input).value = "Buddy new starters"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.session.phase.id == "learning-actions"
+        await pilot.press("ctrl+b")
+        await pilot.pause()
+        assert screen.session.phase.id == "strengths-evidence"
+        assert screen.query_one("#contribution", Input).value == "Buddy new starters"
+    assert [(c.text, c.phase_id) for c in store.load_session(session.id).contributions] == [
+        ("Zoë's idea worked", "strengths-evidence")]

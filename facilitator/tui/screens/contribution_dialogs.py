@@ -21,7 +21,7 @@ from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
 from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, build_contribution, rating_problem
-from ...dates import due_note
+from ...dates import due_note, due_problem
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session, split_participants
 from ...text import clean_text
 
@@ -219,7 +219,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
                 raw[key] = "" if chosen is Select.NULL else str(chosen)
             else:
                 raw[key] = self.query_one(f"#edit-{key}", Input).value
-        problem = rating_problem(raw.get("rating", ""))
+        problem = rating_problem(raw.get("rating", "")) or due_problem(raw.get("due", ""), self.today)
         if problem:
             self.query_one("#edit-error", Static).update(problem)
             return None

@@ -33,6 +33,7 @@ from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
+from ...contribution_fields import FIELD_LABELS
 from .contribution_dialogs import MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options
 from ..widgets.key_bar import KeyBar
 from ..projector import PhaseTitle
@@ -106,6 +107,7 @@ class SessionScreen(Screen):
         #: opens it again): kept as the draft meanwhile
         self._long: str | None = None
         self._evidence_asked_for: str | None = None
+        self._move_warned: tuple | None = None  # a phase change asked for with words typed, and said so
         self._timer_with_phase = False
         self._draft_saved: tuple = ("", None, {})  # (text, speaker, fields) as last kept
         self._draft_timer = None
@@ -1087,6 +1089,8 @@ class SessionScreen(Screen):
             self._status("This is the last phase: read back what the room takes away (f9), then ctrl+e ends the session.")
             self.action_read_back()
             return
+        if not self._move_despite_typed(delta):
+            return
         timer = self.timer()
         was_running = timer.running
         now = self.app.clock() if was_running else None
@@ -1106,6 +1110,32 @@ class SessionScreen(Screen):
         self._status("")
         self._start_timer_with_phase()
         self.query_one(KeyBar).refresh()
+
+    def _move_despite_typed(self, delta: int) -> bool:
+        """Whether to change phase now. With words or fields typed and not recorded (a strength still waiting for
+        "How do we know?", say), the first ctrl+n or ctrl+b says so and stays; pressed again, it moves, the words
+        going along in the box."""
+        typed = self.query_one("#contribution", Input).value.strip()
+        fields = {key: value for key, value in self._fields.items() if value.strip()}
+        if not typed and not fields:
+            self._move_warned = None
+            return True
+        state = (delta, typed, tuple(sorted(fields.items())))
+        if self._move_warned == state:
+            self._move_warned = None
+            self._evidence_asked_for = None
+            return True
+        self._move_warned = state
+        key = "ctrl+n" if delta > 0 else "ctrl+b"
+        named = ", ".join(FIELD_LABELS.get(k, k) for k in fields)
+        if typed:
+            left = f", and the {named} left behind" if fields else ""
+            said = (f"Not moved: “{short(typed, 50)}” is not recorded. Enter records it in this phase; {key} again "
+                    f"moves on, the words going along in the box{left}.")
+        else:
+            said = f"Not moved: the {named} typed here are not recorded. {key} again moves on and leaves them."
+        self._status(said, error=True)
+        return False
 
     def action_next_phase(self) -> None:
         self._move(+1)

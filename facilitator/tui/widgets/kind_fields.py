@@ -23,7 +23,7 @@ from textual.message import Message
 from textual.widgets.select import InvalidSelectValueError
 from textual.widgets import Button, Input, Select, Static
 
-from ...dates import due_note
+from ...dates import due_note, due_problem
 from ...models import Phase, PhaseKind, Session
 
 from ...contribution_fields import (  # noqa: F401 - shared with the phones' page (no Textual there)
@@ -188,6 +188,11 @@ class KindFields(Vertical, can_focus=False):
             problem = rating_problem(self.query_one("#kf-rating", Input).value)
             if problem:
                 self.query_one("#kf-rating", Input).focus()
+            return problem
+        if self.kind == PhaseKind.actions:
+            problem = due_problem(self.query_one("#kf-due", Input).value, self.app.clock().date())
+            if problem:
+                self.query_one("#kf-due", Input).focus()
             return problem
         return None
 
