@@ -31,6 +31,19 @@ class Column(NamedTuple):
     width: int | None = None  # None: a text column, sharing what the others leave
     least: int | None = None  # while the text columns are short of TEXT_LEAST, narrowed down to this (None: width)
     hides: bool = False  # left out (the rightmost such first) while narrowing the others leaves them short still
+    keep_end: bool = False  # cut in the middle, keeping the end ("Family S… 2"): names that differ at the end
+
+
+def cut_middle(text: str, width: int) -> str:
+    """``text`` in ``width`` cells, cut in the middle with "…" so its last word (up to a third of the width)
+    stays: "Family Support 2" in 11 is "Family S… 2", not "Family Sup…"."""
+    if len(text) <= width:
+        return text
+    if width < 5:
+        return text[: max(0, width - 1)] + "…"
+    last = text.rsplit(" ", 1)[-1]
+    tail = f" {last}" if " " in text and len(last) + 1 <= width // 3 else text[-(width // 3):]
+    return text[: width - 1 - len(tail)].rstrip() + "…" + tail
 
 
 def column_widths(columns: Sequence[Column], total: int) -> list[int]:
@@ -132,9 +145,11 @@ class VirtualTable(ScrollView, can_focus=True):
     def _line(self, cells, width: int, style: Style) -> Strip:  # noqa: ANN001
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         # The columns as wide on every line, whether or not it ends with the bar's cell (see render_line).
-        for cell, w in zip(cells, self._widths(max(0, self.size.width - 1))):
+        for cell, w, column in zip(cells, self._widths(max(0, self.size.width - 1)), self.columns):
             if not w:  # left out at this width
                 continue
+            if column.keep_end and not isinstance(cell, Text):
+                cell = cut_middle(str(cell), w)
             piece = cell.copy() if isinstance(cell, Text) else Text(str(cell))
             piece.truncate(w, overflow="ellipsis", pad=True)
             line.append_text(piece)
