@@ -126,7 +126,9 @@ def _edged(name: str) -> str:
     number's "+", is found after anything ("tel+44 …", or the same number twice with a hidden character between,
     which every output leaves out)."""
     before = r"(?<!\w)" if _WORDY.match(name) else ""
-    after = r"(?!\w)" if _WORDY.match(name[-1]) else ""
+    # An "s" straight after the name is a possessive typed without its apostrophe ("Jaydens mum"): found too,
+    # the "s" left in place (the replacement gets the apostrophe: "Child A's mum").
+    after = r"(?=s?(?!\w))" if _WORDY.match(name[-1]) else ""
     return f"(?:{before}{_spelled(name)}{after})"
 
 
@@ -148,7 +150,14 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     found: dict[str, str] = {}  # each spelling met, with its replacement (the same few come again and again)
 
     def lookup(match: re.Match[str]) -> str:
-        typed = match.group(0)
+        """The replacement of a name found, with an apostrophe when an "s" follows it ("Jaydens" -> "Child A's")."""
+        replacement = replacement_of(match.group(0))
+        text, end = match.string, match.end()
+        if end < len(text) and text[end] in "sS" and _WORDY.match(match.group(0)[-1]):
+            return replacement + "'"
+        return replacement
+
+    def replacement_of(typed: str) -> str:
         replacement = found.get(typed)
         if replacement is None:
             if len(found) >= 1024:

@@ -42,6 +42,12 @@ from tests.privacy.helpers import SEPARATOR, leaks
 # the others (see tests/learning/test_no_phase.py; the generated ones have no time said, so they stay as recorded)
 
 
+def _apostrophe(match: re.Match[str]) -> str:
+    """The apostrophe a possessive typed without one gets ("Jaydens" -> "Child A's")."""
+    text, end = match.string, match.end()
+    return "'" if end < len(text) and text[end] in "sS" and re.match(r"\w", match.group(0)[-1]) else ""
+
+
 def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     """A function applying the names list to one text. Longest names first, so 'Mary Ann' wins over 'Mary'."""
     cleaned: dict[str, str] = {}
@@ -56,10 +62,10 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # name starts or ends with a letter or digit, so names starting or ending in punctuation (phone numbers,
     # emails) are found after or before anything. A following "'s" or "’s" is left in place, so possessives come
     # out as "Child A's". (The edges as since 2026-11-30: a listed "+44 …" glued to a word, or to itself by a
-    # hidden character, was left in place.)
+    # hidden character, was left in place; and a possessive typed without its apostrophe, "Jaydens", was left whole.)
     alternatives = "|".join(
         "(?:" + (r"(?<!\w)" if re.match(r"\w", name) else "") + _GAP.join(re.escape(part) for part in name.split())
-        + (r"(?!\w)" if re.match(r"\w", name[-1]) else "") + ")"
+        + (r"(?=s?(?!\w))" if re.match(r"\w", name[-1]) else "") + ")"
         for name in ordered
     )
     pattern = re.compile(alternatives, re.IGNORECASE)
@@ -75,7 +81,7 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         return found
 
     def lookup(match: re.Match[str]) -> str:
-        return name_of(match.group(0))
+        return name_of(match.group(0)) + _apostrophe(match)
 
     def replace_once(text: str) -> str:
         if not text:
@@ -92,7 +98,7 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             start, end = starts[match.start()], ends[match.end() - 1]
             if start < done:  # two matches in one piece of the original (rare): the first one stands
                 continue
-            out += [text[done:start], name_of(match.group(0))]
+            out += [text[done:start], name_of(match.group(0)) + _apostrophe(match)]
             done = end
         if not out:
             return text
@@ -510,4 +516,4 @@ def test_a_listed_name_at_the_edges_of_every_text_never_reaches_the_index_rows()
               "redactions": {"Jayden": "Child A", "Mary Ann": "Child B"}}
     said = ["Jayden", "jayden's visit", "at the table with JAYDEN", "Mary", "Ann came", "Jaydens", "Mary  Ann"]
     rows = session_data(header, [{"id": str(n), "phase_id": "story", "text": t} for n, t in enumerate(said)])
-    assert rows.texts == ["Child A", "Child A's visit", "at the table with Child A", "Mary", "Ann came", "Jaydens", "Child B"]
+    assert rows.texts == ["Child A", "Child A's visit", "at the table with Child A", "Mary", "Ann came", "Child A's", "Child B"]

@@ -70,6 +70,16 @@ def test_no_listed_name_in_any_export_or_the_digest_however_spelled(store, libra
     assert "when Mother is back" in outputs["digest:md"] and "waiting for Child A" in outputs["digest:md"]
 
 
+def test_a_possessive_typed_without_its_apostrophe_is_replaced_everywhere(store, library, clock, data_dir, tmp_path):
+    """"Jaydens mum", typed fast without the apostrophe, reached every output whole: the name is replaced there too,
+    as "Child A's"."""
+    session = session_with(store, library, clock, lambda field: ["Jaydens", "Zoë Smiths"][FIELDS.index(field) % 2], NAMES)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, NAMES)
+    assert "Review of Child A's" in outputs["export:md"].decode()
+
+
 def test_every_field_is_covered(store, library, clock, data_dir, tmp_path):
     """One name per field, each a different name: a field left out would show its own name."""
     names = {f"Name{chr(65 + n)}x": f"Person {n}" for n in range(len(FIELDS))}
