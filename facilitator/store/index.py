@@ -95,6 +95,7 @@ import os
 import re
 import sqlite3
 import threading
+import unicodedata
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
@@ -325,6 +326,18 @@ def _copy_shard(conn: sqlite3.Connection, schema: str, base: int, tally: bool) -
         add_counted(conn, schema, base)
 
 
+@functools.lru_cache(maxsize=4096)
+def team_folded(team_key: str) -> str:
+    """A team's key with its accents left out, so that "equipe" finds "Équipe" (as search does): the history's
+    team filter compares these (a SQL function of every connection)."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", team_key) if not unicodedata.combining(ch))
+
+
+def _with_functions(conn: sqlite3.Connection) -> sqlite3.Connection:
+    conn.create_function("team_folded", 1, team_folded, deterministic=True)
+    return conn
+
+
 class Filters(NamedTuple):
     """What the history list is narrowed to: part of a team's name, a template, dates (inclusive)."""
 
@@ -336,8 +349,8 @@ class Filters(NamedTuple):
     def where(self, alias: str = "s") -> tuple[str, list]:
         parts, params = [], []
         if self.team:
-            parts.append(f"instr({alias}.team_key, ?) > 0")
-            params.append(make_team_key(self.team))
+            parts.append(f"instr(team_folded({alias}.team_key), ?) > 0")
+            params.append(team_folded(make_team_key(self.team)))
         if self.template_id is not None:
             parts.append(f"{alias}.template_id = ?")
             params.append(self.template_id)
@@ -597,7 +610,7 @@ class HistoryDB:
         if self.path is None:
             conn = sqlite3.connect(":memory:", check_same_thread=False, isolation_level=None)
             conn.executescript(_SCHEMA)
-            return conn
+            return _with_functions(conn)
         try:
             if not self.path.exists():
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT, FILE_MODE)
@@ -630,7 +643,7 @@ class HistoryDB:
         except sqlite3.DatabaseError as exc:
             conn.close()
             raise (IndexDamaged if _is_damage(exc) else IndexUnavailable)(str(exc)) from None
-        return conn
+        return _with_functions(conn)
 
     def _conn(self) -> sqlite3.Connection:
         if self.path is None:

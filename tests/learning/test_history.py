@@ -273,3 +273,19 @@ async def test_a_search_hit_opens_its_session_at_the_hit_marked_and_quickly(stor
             assert top <= view._marked.start and view._marked.stop <= top + view.size.height
             assert top > 60  # past the 60 contributions of What went right
             await pilot.press("escape", "escape")
+
+
+async def test_the_team_filter_finds_a_team_typed_without_its_accents(store, library, clock):
+    """"equipe" finds "Équipe Enfance Nord" (search did; the team filter compared the letters as typed)."""
+    reviewed_session(store, library, clock, team="Équipe Enfance Nord", title="Retour à l'école")
+    reviewed_session(store, library, clock, team="Fostering", title="Placement")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("h")
+        await wait_ready(pilot)
+        screen = app.screen
+        table = screen.query_one("#history-sessions")
+        screen.query_one("#hf-team", Input).value = "equipe enfance"
+        assert await until(pilot, lambda: [row[3] for row in table.rows] == ["Retour à l'école"])
+        screen.query_one("#hf-team", Input).value = "ÉQUIPE"
+        assert await until(pilot, lambda: [row[3] for row in table.rows] == ["Retour à l'école"])

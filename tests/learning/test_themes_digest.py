@@ -105,7 +105,7 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
                              action="Buddy new carers", owner="Kim", went_right="Carer and school met weekly")
     second = new_session(other_store, lib.get("quick-success-huddle"), FixedClock(), team="Fostering", date=dt.date(2026, 5, 1))
     (action,) = load_actions(other_store, HistoryIndex(other_store).refresh().facts())
-    _, second = change_status(other_store, action, "in progress", dt.date(2026, 5, 1), "two paired so far", session=second)
+    second = change_status(other_store, action, "in progress", dt.date(2026, 5, 1), "two paired so far", session=second).session
     end(other_store, second, FixedClock())
     other_store.close()
 
