@@ -106,6 +106,13 @@ def parse_names(text: str) -> dict[str, str]:
     return names
 
 
+def listed_in_replacements(names: dict[str, str]) -> list[tuple[str, str]]:
+    """(name, replacement) for each replacement that holds a listed name itself ("Jayden -> Kai" with "Kai" listed
+    too, or "Sam -> Sam's worker"): a record would show that name, so such a list is not kept."""
+    replace = make_replacer(names)
+    return [(name, r) for name, r in names.items() if r and replace(r) != visible(r)]
+
+
 def format_names(names: dict[str, str]) -> str:
     return "\n".join(f"{name} -> {replacement}" for name, replacement in names.items())
 

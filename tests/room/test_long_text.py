@@ -128,3 +128,17 @@ async def test_a_multi_line_paste_while_editing_keeps_every_line(store, clock, l
         await pilot.pause()
         assert not isinstance(app.screen, EditContributionScreen)
     assert store.load_session(session.id).contributions[0].text == "Month 1: referral\nMonth 3: attendance dropped\nMonth 6: back"
+
+
+async def test_ctrl_s_in_the_multi_line_editor_records_a_strength_at_once(store, clock, library):
+    """In a strengths phase the editor's ctrl+s records: the "How do we know?" prompt, which wants the evidence
+    field behind the editor, left the editor open and later typing went into its text."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "strengths-evidence")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await paste(pilot, "Child focus kept\nall through the winter")
+        assert isinstance(app.screen, LongTextScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, LongTextScreen)
+        assert "Recorded" in status(pilot)
+    assert [c.text for c in store.load_session(session.id).contributions] == ["Child focus kept\nall through the winter"]

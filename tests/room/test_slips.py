@@ -87,3 +87,29 @@ async def test_the_names_to_replace_dialog_warns_to_blank_the_projector_first(st
         warning = str(app.screen.query_one("#names-warning", Static).render())
         assert "real names" in warning and "Blank the projector" in warning
         assert app.screen.query_one("#names-warning").region.height >= 1  # on screen at 80x24
+
+
+async def test_a_names_list_whose_replacement_is_a_listed_name_is_not_kept(store, clock, library):
+    """"Jayden -> Kai" with "Kai -> Jayden" on the list too (children given each other's pseudonyms) put both
+    names into the record. The dialog says so and keeps the list it had."""
+    from textual.widgets import Static, TextArea
+
+    from facilitator.tui.screens.redaction import NamesScreen
+
+    from .helpers import palette
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await palette(pilot, "names to replace")
+        assert isinstance(app.screen, NamesScreen)
+        app.screen.query_one("#names", TextArea).text = "Jayden -> Kai\nKai -> Jayden"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesScreen)
+        said = str(app.screen.query_one("#names-error", Static).render())
+        assert "“Jayden -> Kai” would put a name on this list into the record" in said
+        app.screen.query_one("#names", TextArea).text = "Jayden -> Child A\nKai -> Child B"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen)
+    assert store.load_session(session.id).redactions == {"Jayden": "Child A", "Kai": "Child B"}

@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Input, Static, TextArea
 from ...models import Session, split_participants
 from ...record.export import FORMAT_NAMES, FORMATS
 from ...record.pii import Finding, scan_session
-from ...record.redact import format_names, parse_names
+from ...record.redact import format_names, listed_in_replacements, parse_names
 from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
 from ...store import StoreError
 from ...text import plural
@@ -88,9 +88,18 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             for line in text.splitlines()
             if line.strip() and not parse_names(line)
         ]
+        error = self.query_one("#names-error", Static)
         if skipped:
-            error = self.query_one("#names-error", Static)
             error.update(f"Not understood: {skipped[0]!r}. Write each as  name -> replacement, or delete the line.")
+            error.add_class("shown")
+            return
+        clashing = listed_in_replacements(names)
+        if clashing:
+            name, replacement = clashing[0]
+            error.update(
+                f"“{name} -> {replacement}” would put a name on this list into the record: “{replacement}” holds a "
+                "listed name. Choose a replacement that is not on the list (a role or initials)."
+            )
             error.add_class("shown")
             return
         self.dismiss(names)

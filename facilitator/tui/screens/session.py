@@ -337,8 +337,10 @@ class SessionScreen(Screen):
         event.stop()
         self.record(event.value)
 
-    def record(self, text: str, safeguarding: bool = False) -> bool:
-        """Record what was typed; True if it was recorded, else the reason is in the status line."""
+    def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True) -> bool:
+        """Record what was typed; True if it was recorded, else the reason is in the status line. ``ask_evidence``:
+        a strength without evidence is asked for it once first (not from the multi-line editor, which hides the
+        evidence field: its ctrl+s records)."""
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
@@ -354,6 +356,7 @@ class SessionScreen(Screen):
             return False
         if (
             not safeguarding
+            and ask_evidence
             and kind_fields.kind == PhaseKind.strengths
             and text.strip()
             and not kind_fields.raw_values().get("evidence", "").strip()
@@ -448,7 +451,7 @@ class SessionScreen(Screen):
                 self._status("Not recorded: the multi-line text was left; the box keeps what it had.")
                 return
             # The editor started from the box's text, so the box is emptied once it is recorded.
-            if not self.record(result):
+            if not self.record(result, ask_evidence=False):
                 # Not recorded (the reason is shown): back in the editor, nothing of it lost.
                 message = str(self.query_one("#status", Static).render())
                 self.app.push_screen(LongTextScreen(result, title=title, error=message, on_change=self._long_changed), done)
