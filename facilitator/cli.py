@@ -291,7 +291,7 @@ def _new(
 ) -> str:
     """The new session's id; ``before_making``: called once what was typed is checked, before the session is made."""
     from .session_ops import start_session
-    from .text import parse_date
+    from .text import parse_date, team_key
 
     if args.template not in library:
         raise UserError(
@@ -303,13 +303,18 @@ def _new(
             date = parse_date(args.date)
         except ValueError as exc:
             raise UserError(f"--date: {exc}.") from None
+    # A team used before keeps the spelling it has ("family support 2" is "Family Support 2"), as on the set-up
+    # screen: one team, one spelling, in the records, the action register and the digest.
+    team = args.team
+    if team and team.strip():
+        team = (store.known_teams() or {}).get(team_key(team), (team, ""))[0]
     before_making()
     session = start_session(
         store,
         library.get(args.template),
         clock=clock,
         title=args.title,
-        team=args.team,
+        team=team,
         facilitator=args.facilitator,
         date=date,
         participants=split_participants(args.participants),

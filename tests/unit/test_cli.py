@@ -112,6 +112,18 @@ def test_new_opens_first_phase(tmp_path):
     assert SessionScreen  # the app pushes this screen on mount; see tests/functional for the real run
 
 
+def test_new_keeps_the_spelling_a_team_used_before_has(tmp_path):
+    """`facilitator new --team "family support 2"` for a team used before as "Family Support 2" makes its session
+    for "Family Support 2", as the set-up screen does: one spelling in the records, the register and the digest."""
+    data = tmp_path / "d"
+    for team in ("Family Support 2", "family  support 2", "Fostering"):
+        code = main(["--data-dir", str(data), "new", "--template", "quick-success-huddle", "--team", team],
+                    clock=FixedClock(), run=lambda app: None)
+        assert code == 0
+    with Store(data) as store:
+        assert sorted(s.team for s in store.list_sessions()) == ["Family Support 2", "Family Support 2", "Fostering"]
+
+
 def test_templates_list_names_the_flagship(tmp_path):
     result = run_cli("--data-dir", str(tmp_path), "templates", "list")
     assert result.returncode == 0
