@@ -490,8 +490,36 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         )
         found, unreadable, not_records = read_records(record_paths(folder), shelf, said)
         inp.records += found
-        inp.skipped_records += unreadable + not_records
+        inp.skipped_records += len(unreadable) + len(not_records)
+        notices += _left_out(unreadable, "it is not UTF-8 text, or could not be read")
+        notices += _left_out(not_records, "it is not a session record as the app writes them (its front matter, "
+                                          "with the session's id, status and date, is missing or damaged)")
+    if team:
+        # A team no session was ever held for (a slip in its name) would give a digest saying it met nobody.
+        from .text import team_key
+
+        teams = dict((store.known_teams() or {}) if store is not None else {})
+        for entry in inp.records:
+            teams.setdefault(team_key(entry.team), (entry.team, ""))
+        if team_key(team) not in teams:
+            close()
+            listed = ", ".join(sorted(spelling for spelling, _ in teams.values() if spelling.strip())) or "none yet"
+            raise UserError(f"No session was ever held for a team called '{team}'; the teams are: {listed}.")
+        inp.team = teams[team_key(team)][0] or team  # as its sessions spell it ("fostering" is "Fostering")
     return inp, notices, close
+
+
+#: files left out of a records digest named one by one, up to this many; the rest counted
+NAMED_UP_TO = 20
+
+
+def _left_out(paths: list[Path], why: str) -> list[str]:
+    """One sentence for each file a records digest left out, naming it (the first NAMED_UP_TO, then how many more),
+    so that whoever combines the records can tell whose record is missing."""
+    said = [f"{path} was left out of the digest: {why}." for path in paths[:NAMED_UP_TO]]
+    if len(paths) > NAMED_UP_TO:
+        said.append(f"{len(paths) - NAMED_UP_TO:,} more files were left out for the same reason ({why}).")
+    return said
 
 
 def _reading_said(inp, total: int, line) -> None:  # noqa: ANN001

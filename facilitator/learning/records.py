@@ -209,6 +209,8 @@ def parse_record(text: str, source: str = "") -> DigestSession | None:
         return None
     if not isinstance(meta, dict) or not meta.get("id") or meta.get("status") not in ("final", "draft"):
         return None
+    if not isinstance(meta.get("team") or "", str) or not isinstance(meta.get("title") or "", str):
+        return None  # edited by hand into something else (a list, say): not a record as the app writes them
     day = _date(meta.get("date"))
     if day is None:
         return None
@@ -435,16 +437,17 @@ def _parsed(paths: list[str]) -> Iterator:
 
 
 def read_records(paths: list[Path], shelf: RecordShelf, progress: Callable[[int, int], None] | None = None
-                 ) -> tuple[list[RecordEntry], int, int]:
-    """(the records among these files, their parts put on ``shelf``; how many files could not be read as text;
-    how many are not records). ``progress(done, total)`` as it goes."""
+                 ) -> tuple[list[RecordEntry], list[Path], list[Path]]:
+    """(the records among these files, their parts put on ``shelf``; the files that could not be read as text;
+    those that are not records). ``progress(done, total)`` as it goes."""
     entries: list[RecordEntry] = []
-    unreadable = not_records = 0
-    for done, parsed in enumerate(_parsed([str(p) for p in paths]), start=1):
+    unreadable: list[Path] = []
+    not_records: list[Path] = []
+    for done, (path, parsed) in enumerate(zip(paths, _parsed([str(p) for p in paths])), start=1):
         if parsed is None:
-            not_records += 1
+            not_records.append(path)
         elif isinstance(parsed, str):
-            unreadable += 1
+            unreadable.append(path)
         else:
             light, packed, ends = parsed
             at = shelf.put(packed)

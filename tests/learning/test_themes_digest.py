@@ -123,6 +123,44 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
     assert first.id not in body  # no internal ids, the session is named by its date
 
 
+def test_a_records_digest_names_each_file_it_left_out(store, library, clock, data_dir, tmp_path, capsys):
+    """Someone combining twenty teams' folders can tell whose record is missing: each file the digest could not
+    use is named on stderr with why (the digest itself only counted them). A record whose team was edited into a
+    list is one of them, not a team called "['a', 'list']"."""
+    reviewed_session(store, library, clock, team="Fostering", date=dt.date(2026, 4, 1), title="Good one")
+    store.close()
+    records = data_dir / "records"
+    good = next(records.glob("*.md"))
+    text = good.read_text(encoding="utf-8")
+    (records / "cut.md").write_text(text[:40], encoding="utf-8")
+    (records / "junk.md").write_bytes(b"\xff\xfe\x00J\x00a" * 50)
+    (records / "team-list.md").write_text(text.replace("team: Fostering", "team:\n- a\n- list"), encoding="utf-8")
+    out = tmp_path / "all.md"
+    code = main(["--data-dir", str(tmp_path / "manager"), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--records", str(records), "--out", str(out)], clock=FixedClock())
+    assert code == 0
+    err = capsys.readouterr().err
+    assert f"{records / 'cut.md'} was left out of the digest: it is not a session record" in err
+    assert f"{records / 'junk.md'} was left out of the digest: it is not UTF-8 text" in err
+    assert f"{records / 'team-list.md'} was left out of the digest" in err
+    assert str(good) not in err
+    meta, body = split_record(out.read_text(encoding="utf-8"))
+    assert meta["teams"] == ["Fostering"] and meta["sessions"] == 1
+    assert "3 files in the records folders were not" in body
+
+
+def test_a_digest_for_a_team_never_met_says_so_instead_of_saying_it_met_nobody(store, library, clock, data_dir, capsys):
+    reviewed_session(store, library, clock, team="Fostering", date=dt.date(2026, 4, 1))
+    reviewed_session(store, library, clock, team="Family Support 2", date=dt.date(2026, 4, 2))
+    store.close()
+    args = ["--data-dir", str(data_dir), "digest", "--since", "2025-01-01", "--until", "2026-12-31"]
+    assert main([*args, "--team", "Fosterin"], clock=FixedClock()) == 1
+    err = capsys.readouterr().err
+    assert err == ("facilitator: No session was ever held for a team called 'Fosterin'; the teams are: "
+                   "Family Support 2, Fostering.\n")
+    assert main([*args, "--team", "fostering"], clock=FixedClock()) == 0
+
+
 def test_digest_errors_are_one_sentence(data_dir, tmp_path, capsys):
     assert main(["--data-dir", str(tmp_path / "none"), "digest", "--since", "2026-01-01"]) == 1
     assert "There is no data folder" in capsys.readouterr().err
