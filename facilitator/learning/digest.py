@@ -90,6 +90,13 @@ def _went_right(facts: SessionFacts) -> tuple[list[str], int]:
     return list(itertools.islice(every, PER_SESSION)), len(every)
 
 
+def agreed_in(action: DigestAction, named: bool = False) -> str:
+    """Where an action was agreed, as the digest's table says it: "A1 of 2026-04-01"; ``named``: with its session's
+    title, for a team that held two sessions that day ("A1 of 2026-04-01, Weekly huddle")."""
+    where = " of ".join(filter(None, [action.number, action.session_date.isoformat()]))
+    return f"{where}, {action.session_title}" if named and action.session_title else where
+
+
 def digest_action_from(action: ActionRow) -> DigestAction:
     return DigestAction(
         action.id, action.text, action.owner, action.due, action.tell, action.team,
@@ -343,6 +350,8 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
             if k not in reviews or r.date >= reviews[k][0]:
                 reviews[k] = (r.date, r.status, r.note)
     by_agreed = sorted(d.sessions, key=lambda e: (e.date, e.team.casefold(), e.id))
+    # A team's two sessions of one day: their actions' "A1 of <date>" would be the same, so these name the session.
+    same_day = Counter((team_key(e.team), e.date) for e in d.sessions)
     again = [e.id for e in by_agreed if e.id in with_actions]
     inp.reading_actions(len(again))
     facts_of = _in_order(again, inp.read)
@@ -383,7 +392,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
                 lines.append(
                     "| " + " | ".join(
                         [cell(a.text), cell(owner), cell(a.due), cell(a.team),
-                         cell(" of ".join(filter(None, [a.number, a.session_date.isoformat()]))), cell(status), cell(p.note)]
+                         cell(agreed_in(a, same_day[(team_key(a.team), a.session_date)] > 1)), cell(status), cell(p.note)]
                     ) + " |\n"
                 )
             if lines:

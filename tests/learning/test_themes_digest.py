@@ -198,3 +198,16 @@ async def test_team_names_in_the_filter_lists_are_shown_as_typed_never_as_markup
         overlay = app.screen.query_one("#themes-team", Select).query_one("SelectOverlay")
         prompts = [str(overlay.get_option_at_index(i).prompt) for i in range(overlay.option_count)]
         assert "North [/b] team" in prompts
+
+
+def test_a_teams_two_sessions_of_one_day_have_their_actions_told_apart_in_the_digest(store, library, clock, data_dir, tmp_path):
+    reviewed_session(store, library, clock, date=dt.date(2026, 4, 1), title="Morning huddle", action="Share the plan")
+    reviewed_session(store, library, clock, date=dt.date(2026, 4, 1), title="Afternoon review", action="Ring the school")
+    reviewed_session(store, library, clock, date=dt.date(2026, 4, 2), title="Next day", action="Visit Dad")
+    store.close()
+    out = tmp_path / "d.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)], clock=FixedClock()) == 0
+    body = out.read_text(encoding="utf-8")
+    assert "| A1 of 2026-04-01, Morning huddle |" in body and "| A1 of 2026-04-01, Afternoon review |" in body
+    assert "| A1 of 2026-04-02 |" in body  # one session that day: its date is enough
