@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import sys
+from typing import NoReturn
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
@@ -39,8 +40,17 @@ def make_app(
     )
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse, but a mistake on the command line is one sentence and exit code 1, as every other problem is
+    (argparse prints its usage block and exits with 2)."""
+
+    def error(self, message: str) -> NoReturn:
+        message = message[:1].upper() + message[1:]
+        self.exit(1, f"{self.prog}: {message.rstrip('.')}; `{self.prog} --help` lists what it takes.\n")
+
+
 # --data-dir is also taken after a command (`facilitator digest --data-dir X ...`), as people write it.
-_DATA_DIR = argparse.ArgumentParser(add_help=False)
+_DATA_DIR = _Parser(add_help=False)
 _DATA_DIR.add_argument(
     "--data-dir", type=Path, default=argparse.SUPPRESS, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)"
 )
@@ -51,14 +61,14 @@ def _command(sub, name: str, **kwargs) -> argparse.ArgumentParser:  # noqa: ANN0
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="facilitator",
         description="Lead a team through a scripted review session, record what is said, write the minutes.",
     )
     parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
     parser.add_argument("--data-dir", type=Path, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)")
     parser.add_argument("--demo", action="store_true", help="open a made-up sample session in a throwaway folder")
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 
     templates = _command(sub, "templates", help="list, show or check session templates")
     tsub = templates.add_subparsers(dest="templates_command", metavar="ACTION")

@@ -194,3 +194,13 @@ def test_the_app_started_without_a_terminal_says_so_and_makes_nothing(tmp_path):
         assert result.stdout == ""
     listed = run_cli("--data-dir", str(data), "sessions", "list")
     assert listed.stdout == ""  # no session was made
+
+
+def test_a_mistake_on_the_command_line_is_one_sentence_and_exit_code_1(tmp_path):
+    """As the README says of every problem: argparse printed its usage block and exited with 2."""
+    for args, said in ((["export", "x", "--format", "pdf"], "invalid choice: 'pdf'"),
+                       (["digest"], "required: --since"),
+                       (["bogus"], "invalid choice: 'bogus'")):
+        result = run_cli("--data-dir", str(tmp_path / "d"), *args)
+        assert result.returncode == 1
+        assert said in result.stderr and result.stderr.count("\n") == 1 and "usage:" not in result.stderr
