@@ -122,6 +122,15 @@ class TestRoomScreens:
         assert snap_compare(app, terminal_size=size, press=["up", "e"])
 
     @pytest.mark.parametrize("size", SIZES)
+    def test_personal_details_check(self, snap_compare, snap_store, library, size):
+        """ctrl+e, enter: the likely personal details listed before the final record, with the warning to blank
+        the projector first."""
+        session = at_phase(snap_store, library, "serious-success-review", "case-story",
+                           [("Mum's mobile is 07700 900123; she lives at LS1 4AP", "Sam Patel", {})])
+        app = build_app(snap_store, still(), open_session_id=session.id)
+        assert snap_compare(app, terminal_size=size, press=["ctrl+e", "enter"])
+
+    @pytest.mark.parametrize("size", SIZES)
     def test_safeguarding_gate(self, snap_compare, snap_store, library, size):
         template_id, phase_id, said = KINDS["discussion"]
         session = at_phase(snap_store, library, template_id, phase_id, said)

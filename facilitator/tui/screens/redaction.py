@@ -191,6 +191,13 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
                 markup=False,
             )
             yield Static(
+                "⚠ This list shows the details as typed (phone numbers, dates of birth, addresses). Blank the "
+                "projector or switch it to another input first; escape goes back.",
+                id="review-warning",
+                markup=False,
+                classes="warning",
+            )
+            yield Static(
                 "r replace (with the text below) · k keep as it is · n add to the names list (type what to "
                 "say instead) · ctrl+s write the record · escape back to the session",
                 markup=False,

@@ -611,7 +611,7 @@ class SessionScreen(Screen):
         if "safeguarding" in changes:
             self._write_note()
         self._refresh_contributions(keep=current.id)
-        self._status(f"{done}. ctrl+z undoes.")
+        self._status(f"{done}{'' if done.endswith(('.', '?', '!')) else '.'} ctrl+z undoes.")
 
     def _reorder(self, contribution: Contribution, step: int) -> None:
         """Move a turning point one place earlier or later in its timeline phase, so the timeline reads in

@@ -94,7 +94,7 @@ class KindFields(Vertical, can_focus=False):
             yield Input(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
             yield RecordingSelect(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
         with Horizontal(id="kf-timeline", classes="kf-row"):
-            yield Input(placeholder="when (e.g. month 3)", id="kf-when", max_length=200)
+            yield Input(placeholder="when: month 3", id="kf-when", max_length=200)
             yield Input(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
         with Horizontal(id="kf-actions", classes="kf-row"):
             yield Input(placeholder="owner", id="kf-owner", max_length=200)
