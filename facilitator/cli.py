@@ -435,8 +435,18 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
     try:
         session = store.load_session(store.find_session_id(args.session_id))
         path = export_record(store, session, args.format, args.out)
-        for notice in store.notices:
+        # What concerns this session, each in its sentence; the rest of the folder's problems counted (a folder with
+        # many damaged files gave every export a wall of sentences about other sessions).
+        own = [notice for notice in store.notices if session.id in notice]
+        for notice in own:
             print(f"facilitator: {notice}", file=sys.stderr)
+        others = len(store.notices) - len(own)
+        if others:
+            from .text import plural
+
+            print(f"facilitator: {plural(others, 'other problem')} in the data folder {'is' if others == 1 else 'are'} "
+                  f"not about this session; `facilitator sessions list` says {'it' if others == 1 else 'them'}.",
+                  file=sys.stderr)
     finally:
         store.close()
     _say_written(path)

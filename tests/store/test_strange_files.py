@@ -528,3 +528,19 @@ def test_action_log_that_is_a_folder_does_not_stop_the_digest(actions_folder):
         assert str(kept) in notice and (kept / log.name).is_file()
     finally:
         store.close()
+
+
+def test_an_export_names_only_its_own_sessions_problems_and_counts_the_rest(folder):
+    """A folder with a damaged session gave every export of any other session that session's sentence too."""
+    data_dir, session_id, other_id = folder
+    file, journal = paths(data_dir, session_id)
+    with journal.open("ab") as f:
+        f.write(b"{not a journal line\n")  # the running session's journal has a line no one could read
+    (data_dir / "index.json").write_bytes(b"\x00junk")
+    exported = facilitator(data_dir, "export", other_id, "--format", "md", "--out", str(data_dir.parent / "other.md"))
+    assert exported.returncode == 0
+    said = notices_of(exported)
+    assert not any(session_id in notice for notice in said), said
+    assert said == ["2 other problems in the data folder are not about this session; `facilitator sessions list` says them."]
+    listed = facilitator(data_dir, "sessions", "list")
+    assert any(session_id in notice for notice in notices_of(listed))
