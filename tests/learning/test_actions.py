@@ -434,3 +434,21 @@ async def test_at_80_columns_the_actions_words_keep_their_room_and_enter_shows_w
         assert "Agreed 01 Sep 2026 in “Settling in”, A1 in its record" in str(
             screen.query_one("#action-history", Static).render()
         )
+
+
+async def test_enter_in_the_follow_up_round_shows_the_action_whole_at_80_columns(store, library, clock):
+    """The round's table cuts an action to 24 characters at 80 columns: enter on it shows it whole, with where
+    it was agreed, so the room can hear what it was."""
+    long = "Write to the head teacher and the school nurse to thank them for the plan they kept to all winter"
+    reviewed_session(store, library, clock, action=long, owner="Priya", due="2026-10-01")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _start_from_setup(pilot, "Family Support 2")
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        assert screen.table.rows[0][0] == long  # the cell holds it; the table draws 24 characters of it
+        await pilot.press("enter")
+        await pilot.pause()
+        shown = str(screen.query_one("#action-history", Static).render())
+        assert long in " ".join(shown.split()) and "Agreed 01 Sep 2026" in shown and "A1 in its record" in shown
+        assert screen.query_one("#action-history").region.height >= 3  # on screen

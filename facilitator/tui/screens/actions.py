@@ -280,7 +280,24 @@ class ActionTableScreen(Screen):
         self.show_history()
 
     def show_history(self) -> None:
-        pass
+        action = self.current_action()
+        if action is None:
+            return
+        text = Text()
+        text.append(action.text, style="bold")
+        text.append(f"\nAgreed {action.session_date:%d %b %Y} in “{action.session_title}”")
+        if action.number:  # (the narrow table leaves its Agreed column out: here it is whole)
+            text.append(f", A{action.number} in its record")
+        if action.tell:
+            text.append(f"; who hears about it: {action.tell}")
+        steps = self.history_of(action)
+        for change in steps:
+            text.append(f"\n{change.date:%d %b %Y}: {change.status.value}")
+            if change.note:
+                text.append(f" ({change.note})")
+        if not steps:
+            text.append("\nNo status changes yet.", style="dim")
+        self.query_one("#action-history", Static).update(text)
 
     def action_undo(self) -> None:
         """Take back the last status change made here, as if it had not been made: the action shows what it
@@ -541,8 +558,8 @@ class FollowUpScreen(ActionTableScreen):
         yield Static(self._title(listed), classes="screen-title", markup=False, id="follow-up-title")
         yield Static(
             "A quick round before the session: for each action, d done, p in progress, x dropped (with a note), "
-            "c carried over, then enter to save it (ctrl+z undoes). Actions left as they are stay open. "
-            "ctrl+s starts the session.",
+            "c carried over, then enter to save it (ctrl+z undoes); enter alone shows the action whole. Actions left "
+            "as they are stay open. ctrl+s starts the session.",
             classes="hint",
             markup=False,
         )
@@ -550,6 +567,7 @@ class FollowUpScreen(ActionTableScreen):
             [("Action", None), ("Owner", 14, 9), ("Due", 18), ("Agreed", 16, 10, True), ("Status", 18, 11)],
             id="actions-table",
         )
+        yield Static("", id="action-history", markup=False)  # enter: the action whole, as the table cuts it
         yield from self.note_row()
         yield Static(LOOKING, id="actions-status", markup=False)
         yield KeyBar()
@@ -719,27 +737,6 @@ class ActionsScreen(ActionTableScreen):
     def action_back(self) -> None:
         if not self.cancel_pending():
             self.app.pop_screen()
-
-    def show_history(self) -> None:
-        action = self.current_action()
-        if action is None:
-            return
-        text = Text()
-        text.append(action.text, style="bold")
-        text.append(f"\nAgreed {action.session_date:%d %b %Y} in “{action.session_title}”")
-        if action.number:  # (the narrow table leaves its Agreed column out: here it is whole)
-            text.append(f", A{action.number} in its record")
-        if action.tell:
-            text.append(f"; who hears about it: {action.tell}")
-        steps = self.history_of(action)
-        for change in steps:
-            text.append(f"\n{change.date:%d %b %Y}: {change.status.value}")
-            if change.note:
-                text.append(f" ({change.note})")
-        if not steps:
-            text.append("\nNo status changes yet.", style="dim")
-        self.query_one("#action-history", Static).update(text)
-
 
 def open_with_follow_up(app, session: Session, actions: TeamActions | None = None) -> None:  # noqa: ANN001
     """Open a new session, first showing its team's open learning actions from earlier sessions, if any.
