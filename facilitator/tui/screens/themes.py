@@ -5,6 +5,7 @@ evidenced, learning actions opened, completed and dropped per month, 0-10 scalin
 from __future__ import annotations
 
 from rich.table import Table
+from rich.console import Group
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -39,7 +40,7 @@ def _table(*columns: str, words_last: bool = False) -> Table:
     return table
 
 
-def tags_view(themes: Themes, width: int) -> Table | Text:
+def tags_view(themes: Themes, width: int) -> Group | Text:
     if not themes.tags:
         return Text("No tags or practice skills were recorded.", style="dim")
     top = max(t.count for t in themes.tags)
@@ -48,7 +49,8 @@ def tags_view(themes: Themes, width: int) -> Table | Text:
         spark = sparkline([t.by_month.get(m, 0) for m in themes.months[-12:]])
         table.add_row(Text(t.tag), f"{t.count:,}", Text(bar(t.count, top, width), style="green"), spark,
                       Text(trend_text(t), style=TREND_STYLE[t.trend]))
-    return table
+    # The chart shows the last 12 months; the trend is over the whole period chosen, as the themes file says.
+    return Group(table, Text("Trend: the second half of the period against the first.", style="dim"))
 
 
 def strengths_view(themes: Themes, width: int) -> Table | Text:
