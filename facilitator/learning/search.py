@@ -21,13 +21,17 @@ class SearchHit:
 
 
 def snippet(text: str, spans: tuple[tuple[int, int], ...], width: int = 100) -> tuple[str, list[tuple[int, int]]]:
-    """A piece of text around the first match, at most ``width`` characters, and the matches' places in it."""
-    if len(text) <= width or not spans:
-        cut = 0
-        piece = text[:width]
+    """A piece of text around the first match, at most ``width`` characters with its "…", and the matches' places
+    in it."""
+    if len(text) <= width:
+        return text, [(a, b) for a, b in spans]
+    room = width - 1  # the text from its start, with "…" after it
+    if spans and spans[0][1] > room:  # the first match is further on: the text around it, "…" on either side
+        room = max(1, width - 2)
+        cut = max(0, min(spans[0][0] - room // 3, len(text) - room))
     else:
-        cut = max(0, min(spans[0][0] - width // 3, len(text) - width))
-        piece = text[cut : cut + width]
+        cut = 0
+    piece = text[cut : cut + room]
     prefix = "…" if cut else ""
     suffix = "…" if cut + len(piece) < len(text) else ""
     shift = len(prefix) - cut

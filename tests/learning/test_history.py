@@ -289,3 +289,25 @@ async def test_the_team_filter_finds_a_team_typed_without_its_accents(store, lib
         assert await until(pilot, lambda: [row[3] for row in table.rows] == ["Retour à l'école"])
         screen.query_one("#hf-team", Input).value = "ÉQUIPE"
         assert await until(pilot, lambda: [row[3] for row in table.rows] == ["Retour à l'école"])
+
+
+async def test_a_hit_shows_its_matched_word_in_the_room_the_table_gives_it(store, library, clock):
+    """At 80 columns the words column is about 24 characters: the snippet is cut to it around the match, so the
+    word found is in sight (a snippet cut for a wider column lost its end, the matched word with it)."""
+    long = ("We went over the plan with everyone around the table, twice, and in the end asked the school nurse "
+            "to come to the next meeting as well")
+    reviewed_session(store, library, clock, went_right=long, title="Long words")
+    for size in ((80, 24), (160, 45)):
+        app = build_app(store, clock)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("h")
+            await wait_ready(pilot)
+            screen = app.screen
+            screen.query_one("#history-search", Input).value = "nurse"
+            await pilot.press("slash", "enter")
+            hits = screen.query_one("#history-hits")
+            assert await until(pilot, lambda: hits.display and hits.row_count == 1)
+            words = hits.rows[0][3]
+            assert "nurse" in words.plain and len(words.plain) <= hits.column_width(3)
+            assert any(words.plain[span.start:span.end] == "nurse" for span in words.spans)
+            await pilot.press("escape")

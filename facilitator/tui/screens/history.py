@@ -139,16 +139,18 @@ class SessionRows(Sequence):
 class HitRows(Sequence):
     """The search hits' rows (date, session, phase, the matching words shown), made as they are drawn."""
 
-    def __init__(self, hits: list[Hit], width: int) -> None:
+    def __init__(self, hits: list[Hit], width: int, table: VirtualTable | None = None) -> None:
         self.hits = hits
         self.width = width
+        self.table = table  # the snippet is cut to its words column as drawn (the matched words in sight)
 
     def __len__(self) -> int:
         return len(self.hits)
 
     def __getitem__(self, index: int) -> tuple[str | Text, ...]:  # type: ignore[override]
         hit = self.hits[index]
-        piece, spans = snippet(hit.text, hit.spans, self.width)
+        width = (self.table.column_width(3) if self.table is not None else 0) or self.width
+        piece, spans = snippet(hit.text, hit.spans, width)
         words = Text(piece)
         for a, b in spans:
             words.stylize("bold underline", a, b)
@@ -406,7 +408,7 @@ class HistoryScreen(Screen):
         self._searched = key
         self._hits = hits
         hits_table = self.query_one("#history-hits", VirtualTable)
-        hits_table.set_rows(HitRows(hits, max(20, self.size.width - 56)))
+        hits_table.set_rows(HitRows(hits, max(20, self.size.width - 56), hits_table))
         hits_table.display = True
         self.query_one("#history-sessions", VirtualTable).display = False
         sessions = len({h.session.id for h in hits})

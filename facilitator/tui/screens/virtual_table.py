@@ -142,6 +142,13 @@ class VirtualTable(ScrollView, can_focus=True):
             widths = self._fitted[total] = column_widths(self.columns, total)
         return widths
 
+    def column_width(self, n: int) -> int:
+        """Column n's width as the table is drawn now (0: left out; before the table has a size, 0 too)."""
+        if self.size.width <= 1:
+            return 0
+        widths = self._widths(max(0, self.size.width - 1))
+        return widths[n] if 0 <= n < len(widths) else 0
+
     def _line(self, cells, width: int, style: Style) -> Strip:  # noqa: ANN001
         line = Text(no_wrap=True, overflow="ellipsis", end="")
         # The columns as wide on every line, whether or not it ends with the bar's cell (see render_line).
