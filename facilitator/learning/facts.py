@@ -447,7 +447,9 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             tag for tag in (skills if lines is values else [" ".join(skill.split()) for skill in skills])
             if tag and tag.casefold() != DECISION_TAG
         ]
-    phases = [list(p) for p in shape.rows]
+    # A team's own template may name a child ("Scaling for Jayden"): its phases' titles and its name as the record
+    # shows them, the names list applied.
+    phases = [[pid, replace(title), kind] for pid, title, kind in shape.rows] if redacting else [list(p) for p in shape.rows]
     if lost:
         if not phases:  # no template, or one without phases: not a session the app can open (the store says why)
             raise ValueError("the session's template has no phases")
@@ -460,7 +462,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     reviews = header.get("action_reviews") or ()
     return _SessionData(
         header["id"], _date(header["date"]).isoformat(), str(created), one_line(replace(header.get("team", "") or "")),
-        one_line(replace(header.get("title", "") or "")), template.get("id", ""), template.get("name", ""),
+        one_line(replace(header.get("title", "") or "")), template.get("id", ""), replace(template.get("name", "")),
         str(header.get("status", "running")), phases,
         [list(p) for p in names.items()], _people(header),
         [_review(r, replace) for r in reviews] if redacting else list(reviews),

@@ -250,6 +250,31 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     return replace
 
 
+def template_shown(template, replace: Callable[[str], str]):  # noqa: ANN001, ANN201 - a models.Template
+    """A session's template with the names list applied to what a record shows of it (a team's own template may
+    name a child: "Scaling for Jayden"): its name, ground rules and tags, and each phase's title, prompt, guidance,
+    questions and the words at the ends of its scale. The same template when nothing in it is a listed name."""
+
+    def phase(p):  # noqa: ANN001, ANN202
+        update = {
+            "title": replace(p.title), "prompt": replace(p.prompt), "guidance": replace(p.guidance),
+            "questions": [replace(q) for q in p.questions],
+            "scale_low": replace(p.scale_low) if p.scale_low else p.scale_low,
+            "scale_high": replace(p.scale_high) if p.scale_high else p.scale_high,
+        }
+        return p if all(update[k] == getattr(p, k) for k in update) else p.model_copy(update=update)
+
+    phases = [phase(p) for p in template.phases]
+    update = {
+        "name": replace(template.name), "summary": replace(template.summary),
+        "ground_rules": [replace(r) for r in template.ground_rules], "tags": [replace(t) for t in template.tags],
+        "phases": phases,
+    }
+    if all(update[k] == getattr(template, k) for k in update):
+        return template
+    return template.model_copy(update=update)
+
+
 def for_export(session: Session) -> Session:
     """The session as a group export may show it: names replaced, safeguarding concerns left out."""
     replace = make_replacer(session.redactions)
@@ -265,6 +290,7 @@ def for_export(session: Session) -> Session:
 
     return session.model_copy(
         update={
+            "template": template_shown(session.template, replace),
             "title": replace(session.title),
             "team": replace(session.team),
             "facilitator": replace(session.facilitator),

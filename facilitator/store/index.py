@@ -116,7 +116,7 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-SCHEMA_VERSION = 8
+SCHEMA_VERSION = 9
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)

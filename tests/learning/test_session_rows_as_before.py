@@ -182,7 +182,7 @@ def old_session_data(header: dict[str, Any], contributions: list[dict[str, Any]]
     # Numbered as the record numbers them: by phase, then as recorded.
     for number, action in enumerate(sorted(actions, key=lambda a: (phase_of[a[1]], a[1])), start=1):
         action[2] = number
-    phases = [list(p) for p in zip(ids, titles, kinds)]
+    phases = [[i, replace(t), k] for i, t, k in zip(ids, titles, kinds)]  # (since 2026-11-30: titles replaced)
     lost = [d for d in contributions if d.get("phase_id") not in index_of and not d.get("safeguarding")]
     if lost:  # after the others, in a phase of their own, each what its fields say it is
         phases.append(["", "Recorded in a phase this template no longer has", ""])
@@ -214,7 +214,7 @@ def old_session_data(header: dict[str, Any], contributions: list[dict[str, Any]]
     reviews = header.get("action_reviews") or ()
     return SessionData(
         header["id"], _date(header["date"]).isoformat(), str(created), one_line(replace(header.get("team", "") or "")),
-        one_line(replace(header.get("title", "") or "")), template.get("id", ""), template.get("name", ""),
+        one_line(replace(header.get("title", "") or "")), template.get("id", ""), replace(template.get("name", "")),
         str(header.get("status", "running")), phases,
         [list(p) for p in names.items()], _old_people(header),
         [_review(r, replace) for r in reviews] if redacting else list(reviews),

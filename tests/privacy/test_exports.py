@@ -219,3 +219,38 @@ def test_a_name_that_a_replacement_spells_again_with_its_neighbours_is_replaced_
     names = {"Mary Ann": "Mary", "Jayden": "Child A"}
     outputs = _clean_outputs(store, library, clock, data_dir, tmp_path, lambda field: "Mary Mary Ann Ann", names)
     assert "Review of Mary Mary" in outputs["export:md"].decode()
+
+
+def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_export(store, library, clock, data_dir,
+                                                                                    tmp_path):
+    """A team's own template may name a child ("Scaling for Jayden"): its phase titles, prompts, guidance,
+    questions, scale ends, ground rules and name reached the record, HTML and Word as written (the phones' page
+    had them replaced)."""
+    from facilitator.models import Template
+    from facilitator.session_ops import end_session, go_to_phase, set_redactions, start_session
+
+    from .helpers import template_with_every_kind
+
+    base = template_with_every_kind(library).model_dump()
+    for phase in base["phases"]:
+        phase["title"] += " for Jayden"
+        phase["prompt"] = "How is JAYDEN? " + phase["prompt"]
+        phase["guidance"] = "Ask Zoë Smith too. " + phase["guidance"]
+        phase["questions"] = [*phase["questions"], "What would Jayden say?"]
+        if phase["kind"] == "scale":
+            phase["scale_low"], phase["scale_high"] = "Jayden is not safe", "Jayden is safe"
+    base["ground_rules"] = [*base["ground_rules"], "We never say Jayden's surname."]
+    base["name"] = "Review for Jayden"
+    template = Template.model_validate(base)
+    session = start_session(store, template, clock=clock, title="Weekly", team="Team", ground_rules_agreed=True)
+    session = set_redactions(store, session, NAMES)
+    for index, phase in enumerate(template.phases):
+        session = go_to_phase(store, session, index)
+        record_contribution(store, session, "Something said", "Sam", clock,
+                            fields={"rating": "5"} if phase.kind == "scale" else {})
+    end_session(store, store.load_session(session.id), clock)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, NAMES)
+    md = outputs["export:md"].decode()
+    assert "for Child A" in md and "How is Child A?" in md

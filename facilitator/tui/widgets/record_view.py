@@ -60,6 +60,8 @@ class RecordView(ScrollView, can_focus=True):
         self._starts: dict[str, int] = {}  # each section's heading: its first line
         self._marked: range = range(0)
         self._opened = False
+        self._shown: dict[int, Strip] = {}  # lines as drawn (render_line), for the style they were drawn in
+        self._shown_style: Style | None = None
 
     # ------------------------------------------------------------------ drawing
     def _draw(self, width: int) -> None:
@@ -79,6 +81,7 @@ class RecordView(ScrollView, can_focus=True):
                     at = line + 1
                     break
         self._lines, self._plain, self._starts, self._width = lines, plain, starts, width
+        self._shown.clear()
         self._marked = self._find()
         self.virtual_size = Size(width, len(lines))
 
@@ -163,7 +166,16 @@ class RecordView(ScrollView, can_focus=True):
         at = int(self.scroll_offset.y) + y
         if at >= len(self._lines):
             return Strip.blank(width, base)
-        style: Style = base
-        if at in self._marked:
-            style = base + self.get_component_rich_style("record-view--found")
-        return Strip(Segment.apply_style(self._lines[at], style), self._lines[at].cell_length).crop_extend(0, width, style)
+        # Each line as shown, made once for the view's style (a Strip is costly to make: scrolling draws the same
+        # lines again and again).
+        if self._shown_style != base:
+            self._shown.clear()
+            self._shown_style = base
+        strip = self._shown.get(at)
+        if strip is None:
+            style: Style = base
+            if at in self._marked:
+                style = base + self.get_component_rich_style("record-view--found")
+            line = self._lines[at]
+            strip = self._shown[at] = Strip(Segment.apply_style(line, style), line.cell_length).crop_extend(0, width, style)
+        return strip
