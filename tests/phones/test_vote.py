@@ -59,6 +59,59 @@ async def test_a_dot_vote_from_phones_and_the_facilitator_goes_into_the_record(s
     )
 
 
+async def test_ending_the_session_with_a_vote_open_closes_it_and_keeps_every_vote(store, clock, library, data_dir):
+    """The phones were told "Vote counted": ctrl+e with the vote still open says the vote will be closed, and the
+    record has the votes (they were left in the phones' file, out of the record, for good). Contributions from
+    phones still waiting are named in the same confirmation, before it is too late to show them."""
+    from textual.widgets import Static
+
+    local_phones(data_dir, extra="votes = 2\n")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in ("Share the visit plan", "Book interpreters early"):
+            await say(pilot, text)
+        await pilot.press("f12")
+        await pilot.pause()
+        url = session_screen(pilot).phones_url
+        async with Phone(url) as a:
+            assert (await vote(a, "Book interpreters early"))[0] == 200
+            assert (await vote(a, "Book interpreters early"))[0] == 200
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        said = str(app.screen.query_one("#end-vote-open", Static).render())
+        assert "A dot vote is open: ending closes it, and its votes go into the record." in said
+        await pilot.press("enter")  # end
+        await pilot.pause()
+        await pilot.press("ctrl+s")  # the personal-details check, if it comes: write the record
+        await pilot.pause()
+    assert store.load_session(session.id).status.value == "ended"
+    record = export_md(data_dir, session.id)
+    assert "2 votes: Book interpreters early" in record.split("**Dot vote**", 1)[1]
+
+
+async def test_the_end_confirmation_names_contributions_from_phones_still_waiting(store, clock, library, data_dir):
+    from textual.widgets import Static
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f10")
+        await pilot.pause()
+        await pilot.press("escape")
+        url = session_screen(pilot).phones_url
+        async with Phone(url) as a:
+            for text in ("Visits at home helped", "The school rang back"):
+                assert (await a.send(text))[0] in (200, 303)
+        await pilot.pause()
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        said = str(app.screen.query_one("#end-phones-waiting", Static).render())
+        assert "2 contributions from phones are waiting to be shown and will not be in the record" in said
+        await pilot.press("escape")
+
+
 async def test_a_vote_left_open_is_still_open_after_the_app_closes(store, clock, library, data_dir):
     local_phones(data_dir)
     template = library.get("serious-success-review")

@@ -78,10 +78,12 @@ class EndConfirmScreen(ModalScreen[bool]):
         Binding("enter", "confirm", "End and write the record", priority=True),
     ]
 
-    def __init__(self, session: Session, unsaved_text: str = "") -> None:
+    def __init__(self, session: Session, unsaved_text: str = "", phones_waiting: int = 0, vote_open: bool = False) -> None:
         super().__init__()
         self.session = session
         self.unsaved_text = unsaved_text
+        self.phones_waiting = phones_waiting  # contributions from phones not yet shown: they stay out of the record
+        self.vote_open = vote_open  # a dot vote is open: ending closes it, its votes into the record
 
     def compose(self) -> ComposeResult:
         on_screen = shown(self.session.contributions)  # counted as the room saw them: no flagged concerns
@@ -108,6 +110,21 @@ class EndConfirmScreen(ModalScreen[bool]):
                     "Press escape to go back and press enter to record it.",
                     classes="warning",
                     markup=False,
+                )
+            if self.phones_waiting:
+                waiting = self.phones_waiting
+                yield Static(
+                    f"{plural(waiting, 'contribution')} from phones {'is' if waiting == 1 else 'are'} waiting to be shown "
+                    "and will not be in the record. Press escape, then ctrl+r to show them all (ctrl+w one by one).",
+                    classes="warning",
+                    markup=False,
+                    id="end-phones-waiting",
+                )
+            if self.vote_open:
+                yield Static(
+                    "A dot vote is open: ending closes it, and its votes go into the record.",
+                    markup=False,
+                    id="end-vote-open",
                 )
             with Horizontal(classes="dialog-buttons"):
                 yield Button("End and write the record (enter)", id="end", variant="primary")

@@ -178,8 +178,9 @@ class EndConfirmWithReadBack(EndConfirmScreen):
 
     BINDINGS = [Binding("r", "read_back", "Read back first")]
 
-    def __init__(self, session: Session, unsaved_text: str = "", read_back: Callable[[], None] | None = None) -> None:
-        super().__init__(session, unsaved_text=unsaved_text)
+    def __init__(self, session: Session, unsaved_text: str = "", read_back: Callable[[], None] | None = None,
+                 phones_waiting: int = 0, vote_open: bool = False) -> None:
+        super().__init__(session, unsaved_text=unsaved_text, phones_waiting=phones_waiting, vote_open=vote_open)
         self._read_back = read_back
 
     def on_mount(self) -> None:

@@ -1178,7 +1178,11 @@ class SessionScreen(Screen):
 
         typed = self.query_one("#contribution", Input).value
         offer = self.action_read_back if offer_read_back else None
-        self.app.push_screen(EndConfirmWithReadBack(self.session, unsaved_text=typed, read_back=offer), self._end_confirmed)
+        self.app.push_screen(
+            EndConfirmWithReadBack(self.session, unsaved_text=typed, read_back=offer,
+                                   phones_waiting=self.waiting_count(), vote_open=self._vote is not None),
+            self._end_confirmed,
+        )
 
     def _end_confirmed(self, confirmed: bool | None) -> None:
         if not confirmed:
@@ -1200,6 +1204,11 @@ class SessionScreen(Screen):
         if timer.running:
             timer.pause(now)
             self._ticker.pause()
+        if self._vote is not None:
+            # The phones were told their votes counted: an open vote is closed first, its votes in the record.
+            self.close_vote()
+            if self._vote is not None:  # not closed (the reason is shown): the session stays open
+                return
         try:
             fields = self._time_fields(now)
             if fields:
