@@ -320,7 +320,8 @@ class PhoneServer:
         phone = self._phone(request)
         place = self._place(phone)
         sent = request.query.get("sent", "")
-        if place is not None and sent and place.owed > 0:
+        owed = place is not None and bool(sent) and place.owed > 0
+        if owed:
             place.owed -= 1  # the page after a send was counted with the send
         else:
             self._limit(request, place)
@@ -333,7 +334,7 @@ class PhoneServer:
             "waiting": "Received. It will be shown when the facilitator reveals what phones sent.",
             "note": "Received by the facilitator only. It will not be shown or written in the minutes.",
             "vote": "Vote counted.",
-        }.get(sent, "")
+        }.get(sent, "") if owed else ""  # only on the page a send led to: a reload of it was told nothing new
         response = self._html(self._render(phone, notice=notice))
         if new:
             response.set_cookie(COOKIE, self._cookie(phone), path=self.path, httponly=True, samesite="Strict")

@@ -53,6 +53,10 @@ async def test_a_phone_joins_sends_and_it_waits_until_revealed_then_is_in_the_re
             assert "Room" in page and session.template.phases[session.current_phase].prompt.split()[0] in page
             code, after = await phone.send("The school nurse kept in touch every week", name="")
             assert code == 200 and "Received" in after
+            # The page it was sent to, loaded again (a reload, a tab brought back): nothing new was received.
+            async with phone.http.get(phone.url + "?sent=waiting") as response:
+                again = await response.text()
+            assert response.status == 200 and "Received" not in again
         await pilot.press("escape")
         assert "Phones open · 1 phone joined · 1 waiting" in await phones_line(pilot, "Phones open · 1 phone joined · 1 waiting")
         assert not any("school nurse" in line for line in shown(pilot))
