@@ -240,6 +240,17 @@ async def test_history_screen_says_what_stops_a_search_finding_anything(store, l
         assert "“kitchen table kitchen table kitchen table kitchen table…” in 1 session" in said(), said()
 
 
+async def searched(pilot, query: str, count: int):  # noqa: ANN001, ANN201 - the hits' VirtualTable
+    """h on the home screen, the history read, ``query`` searched: the hits' table once it lists ``count``."""
+    await pilot.press("h")
+    await wait_ready(pilot)
+    pilot.app.screen.query_one("#history-search", Input).value = query
+    await pilot.press("slash", "enter")
+    hits = pilot.app.screen.query_one("#history-hits")
+    assert await until(pilot, lambda: hits.display and hits.row_count == count)
+    return hits
+
+
 async def test_a_search_hit_opens_its_session_at_the_hit_marked_and_quickly(store, library, clock):
     """Enter on a hit opens the session's record at the hit's phase, with the hit marked: the one the cursor was
     on, when earlier contributions in the phase say the same. Before, it opened at the top of the record (the hit
@@ -255,13 +266,7 @@ async def test_a_search_hit_opens_its_session_at_the_hit_marked_and_quickly(stor
     for size in ((160, 45), (80, 24)):
         app = build_app(store, clock)
         async with app.run_test(size=size) as pilot:
-            await pilot.press("h")
-            await wait_ready(pilot)
-            screen = app.screen
-            screen.query_one("#history-search", Input).value = "morning plan"
-            await pilot.press("slash", "enter")
-            hits = screen.query_one("#history-hits")
-            assert await until(pilot, lambda: hits.display and hits.row_count == 2)
+            await searched(pilot, "morning plan", 2)
             await pilot.press("down")  # the second hit: the second action that says so
             await pilot.press("enter")
             assert await until(pilot, lambda: isinstance(app.screen, SessionViewScreen))
@@ -300,13 +305,7 @@ async def test_a_hit_shows_its_matched_word_in_the_room_the_table_gives_it(store
     for size in ((80, 24), (160, 45)):
         app = build_app(store, clock)
         async with app.run_test(size=size) as pilot:
-            await pilot.press("h")
-            await wait_ready(pilot)
-            screen = app.screen
-            screen.query_one("#history-search", Input).value = "nurse"
-            await pilot.press("slash", "enter")
-            hits = screen.query_one("#history-hits")
-            assert await until(pilot, lambda: hits.display and hits.row_count == 1)
+            hits = await searched(pilot, "nurse", 1)
             words = hits.rows[0][3]
             assert "nurse" in words.plain and len(words.plain) <= hits.column_width(3)
             assert any(words.plain[span.start:span.end] == "nurse" for span in words.spans)
