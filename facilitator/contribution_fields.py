@@ -81,10 +81,9 @@ def normalise_due(value: str, today: dt.date | None = None) -> tuple[str, str]:
     return date.isoformat(), "" if is_numeric_date(value) else value
 
 
-def build_contribution(
-    kind: PhaseKind, text: str, raw_fields: dict[str, str], today: dt.date | None = None
-) -> tuple[str, dict[str, str]]:
-    """The text to record and the fields to store, from what was typed. Empty fields are left out."""
+def typed_fields(kind: PhaseKind, raw_fields: dict[str, str], today: dt.date | None = None) -> dict[str, str]:
+    """The fields to store of a phase kind's extra fields as typed: one line each, empty ones left out, a due date
+    understood as a date kept as YYYY-MM-DD with the words said beside it, a rating as a whole number."""
     fields = {key: one_line(raw_fields.get(key, "")) for key in KIND_FIELDS.get(kind, ())}
     fields = {key: value for key, value in fields.items() if value}
     if "due" in fields:
@@ -93,6 +92,24 @@ def build_contribution(
             fields["due_said"] = said
     if "rating" in fields:
         fields["rating"] = str(int(fields["rating"]))
+    return fields
+
+
+def edited_fields(kind: PhaseKind | None, current: dict[str, str], raw_fields: dict[str, str],
+                  today: dt.date | None = None) -> dict[str, str]:
+    """A recorded contribution's fields after its kind's extra fields were edited (``raw_fields``, as typed): those
+    replaced, its other fields (a dot vote's, a round's pass) kept."""
+    if kind is None or not KIND_FIELDS.get(kind):
+        return dict(current)
+    keys = set(KIND_FIELDS[kind]) | {"due_said"}
+    return {**{k: v for k, v in current.items() if k not in keys}, **typed_fields(kind, raw_fields, today)}
+
+
+def build_contribution(
+    kind: PhaseKind, text: str, raw_fields: dict[str, str], today: dt.date | None = None
+) -> tuple[str, dict[str, str]]:
+    """The text to record and the fields to store, from what was typed. Empty fields are left out."""
+    fields = typed_fields(kind, raw_fields, today)
     if kind == PhaseKind.round and text.strip().casefold() == PASS:
         return PASS, {"turn": PASS}
     if kind == PhaseKind.scale and not text.strip() and "rating" in fields:

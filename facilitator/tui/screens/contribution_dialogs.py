@@ -20,7 +20,7 @@ from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
 from textual.widgets.option_list import Option
 
-from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, build_contribution, rating_problem
+from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, edited_fields, rating_problem
 from ...dates import due_note, due_problem
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session, split_participants
 from ...text import clean_text
@@ -223,9 +223,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
         if problem:
             self.query_one("#edit-error", Static).update(problem)
             return None
-        _, typed = build_contribution(self.kind, "x", raw, self.today)
-        kept = {k: v for k, v in self.contribution.fields.items() if k not in self.keys and k != "due_said"}
-        return {**kept, **typed}
+        return edited_fields(self.kind, self.contribution.fields, raw, self.today)
 
     def on_mount(self) -> None:
         self.query_one("#edit-long" if self.long else "#edit-text").focus()

@@ -152,12 +152,6 @@ class RecordView(ScrollView, can_focus=True):
         """The lines marked as the found contribution, as text."""
         return "\n".join(self._plain[at].rstrip() for at in self._marked)
 
-    @property
-    def top_line(self) -> str:
-        """The first line shown, as text."""
-        at = int(self.scroll_offset.y)
-        return self._plain[at].rstrip() if at < len(self._plain) else ""
-
     def render_line(self, y: int) -> Strip:
         width = self._room
         base = self.rich_style
