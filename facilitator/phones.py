@@ -13,12 +13,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from .contribution_fields import KIND_FIELDS, build_contribution, one_line, rating_problem
+from .dates import due_problem
 from .models import ANONYMOUS, Contribution, PhaseKind, Session
 from .settings import Clock
 from .store import Store
 from .store.journal import contribution_doc
 from .store.phones import PhoneInbox
-from .text import clean_text
+from .text import clean_text, shows_nothing
 from .vocabulary import PHONE_MAX_NAME, PHONE_MAX_TEXT
 
 #: longest text a phone may send in one field (the session screen's box holds 20,000; a phone needs less)
@@ -47,6 +48,8 @@ class PhoneItem:
 def read_form(form: dict[str, str], kind: PhaseKind, today: dt.date) -> PhoneItem:
     """A phone's form as a contribution's text, fields and speaker; PhoneInputError if it cannot be kept."""
     text = clean_text(form.get("text", "")).strip()
+    if shows_nothing(text):  # (zero-width spaces alone, say: refused as an empty box is)
+        text = ""
     safeguarding = form.get("safeguarding") == "yes"
     raw = {key: form.get(key, "") for key in PHONE_FIELDS.get(kind, ())}
     for key, value in [("text", text), *raw.items()]:
@@ -67,6 +70,10 @@ def read_form(form: dict[str, str], kind: PhaseKind, today: dt.date) -> PhoneIte
             raise PhoneInputError("Choose a rating or write a reason, then send it.")
     elif not text:
         raise PhoneInputError("Write something in the box, then send it.")
+    if kind == PhaseKind.actions:
+        problem = due_problem(raw.get("due", ""), today)
+        if problem:
+            raise PhoneInputError(problem)
     text, fields = build_contribution(kind, text, raw, today)
     return PhoneItem(text, fields, name or ANONYMOUS, False)
 

@@ -11,9 +11,10 @@ from pathlib import Path
 from .models import ANONYMOUS, Contribution, Session, SessionStatus, Template
 from .record.export import EXTENSIONS, render_export
 from .record.markdown import DEFAULT_RETENTION_NOTE, render_markdown
+from .record.redact import record_stem
 from .settings import Clock
 from .store import Store
-from .text import clean_text
+from .text import clean_text, shows_nothing
 
 
 class EmptyContributionError(ValueError):
@@ -57,7 +58,7 @@ def record_contribution(
 ) -> Contribution:
     """Store what was said in the current phase. Raises EmptyContributionError or NotSavedError."""
     cleaned = clean_text(text)
-    if not cleaned.strip():
+    if shows_nothing(cleaned):
         raise EmptyContributionError("Nothing to record: type what was said, then press enter.")
     if speaker is not None and speaker != ANONYMOUS and speaker not in session.participants:
         speaker = " ".join(clean_text(speaker).split()) or None
@@ -136,7 +137,7 @@ def export_record(
     content = render_export(session, fmt, draft=draft, retention=retention_setting(store), statuses=statuses)
     extension = EXTENSIONS[fmt]
     if out is None and draft:
-        out = store.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}-draft.{extension}"
+        out = store.records_dir / f"{record_stem(session)}-draft.{extension}"
     return store.write_record(session, content, extension, out)
 
 

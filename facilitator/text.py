@@ -54,6 +54,22 @@ def visible(text: str) -> str:
     return HIDDEN.sub("", text)
 
 
+#: Letters that show as blank space (Hangul fillers, the braille blank), besides the categories shows_nothing leaves out
+_BLANK_LETTERS = frozenset("\u115f\u1160\u3164\uffa0\u2800")
+
+
+def shows_nothing(text: str) -> bool:
+    """True if the text would show as nothing at all: only spaces, line breaks, and characters with no shape of
+    their own (zero-width spaces and joiners, soft hyphens, combining marks with nothing to sit on, Hangul
+    fillers). Such a text is refused like an empty one, as a blank line in the record would be."""
+    if text.isascii():
+        return not text.strip()
+    return all(
+        ch.isspace() or ch in _BLANK_LETTERS or unicodedata.category(ch) in ("Cf", "Cc", "Mn", "Me", "Zs", "Zl", "Zp", "Cs")
+        for ch in text
+    )
+
+
 def one_line(text: str) -> str:
     """The text on one line: every run of whitespace one space, control characters left out."""
     return " ".join(visible(text).split())

@@ -9,7 +9,7 @@ from .models import Contribution, Session
 from .store import Store
 from .text import shortened
 
-UndoKind = Literal["add", "edit", "delete"]
+UndoKind = Literal["add", "edit", "delete", "reveal"]
 
 
 @dataclass
@@ -17,10 +17,12 @@ class UndoEntry:
     kind: UndoKind
     contribution: Contribution
     before: dict[str, Any] = field(default_factory=dict)
+    #: "reveal": the phone inbox the item came from, where undoing it puts it back to wait
+    inbox: Any = None
 
     def describe(self) -> str:
         short = shortened(self.contribution.text, 40)
-        verb = {"add": "recording of", "edit": "change to", "delete": "deletion of"}[self.kind]
+        verb = {"add": "recording of", "edit": "change to", "delete": "deletion of", "reveal": "showing of"}[self.kind]
         if self.kind == "edit" and set(self.before) == {"phase_id"}:
             verb = "move of"
         return f"{verb} “{short}”"
@@ -50,6 +52,16 @@ class UndoStack:
         entry = self._entries[-1]
         if entry.kind == "add":
             store.delete_contribution(session, entry.contribution.id)
+        elif entry.kind == "reveal":  # a phone's item shown to the room: back with those waiting, not lost
+            entry.inbox.wait_again([entry.contribution.id])
+            try:
+                store.delete_contribution(session, entry.contribution.id)
+            except Exception:
+                try:
+                    entry.inbox.close([entry.contribution.id], "revealed")  # still shown: not waiting as well
+                except Exception:  # noqa: BLE001 - (a session's contribution never shows as waiting anyway)
+                    pass
+                raise
         elif entry.kind == "delete":
             store.add_contribution(session, entry.contribution)
             session.contributions.sort(key=lambda c: c.created_at)

@@ -250,9 +250,26 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     return replace
 
 
+def shown_id(template_id: str, replace: Callable[[str], str]) -> str:
+    """A template's id with the names list applied, still an id: a team's own template may be called
+    "jayden-check", and its id is in the record's front matter and file name ("child-a-check")."""
+    shown = replace(template_id)
+    if shown == template_id:
+        return template_id
+    plain = unicodedata.normalize("NFKD", shown).encode("ascii", "ignore").decode("ascii").lower()
+    return re.sub(r"[^a-z0-9]+", "-", plain).strip("-") or "template"
+
+
+def record_stem(session) -> str:  # noqa: ANN001 - a Session
+    """A session's record file's name without its extension: the date, the template's id with the names list
+    applied (see shown_id) and the session's id."""
+    template_id = shown_id(session.template.id, make_replacer(session.redactions))
+    return f"{session.date:%Y-%m-%d}-{template_id}-{session.id}"
+
+
 def template_shown(template, replace: Callable[[str], str]):  # noqa: ANN001, ANN201 - a models.Template
     """A session's template with the names list applied to what a record shows of it (a team's own template may
-    name a child: "Scaling for Jayden"): its name, ground rules and tags, and each phase's title, prompt, guidance,
+    name a child: "Scaling for Jayden"): its id (see shown_id), name, ground rules and tags, and each phase's title, prompt, guidance,
     questions and the words at the ends of its scale. The same template when nothing in it is a listed name."""
 
     def phase(p):  # noqa: ANN001, ANN202
@@ -266,7 +283,7 @@ def template_shown(template, replace: Callable[[str], str]):  # noqa: ANN001, AN
 
     phases = [phase(p) for p in template.phases]
     update = {
-        "name": replace(template.name), "summary": replace(template.summary),
+        "id": shown_id(template.id, replace), "name": replace(template.name), "summary": replace(template.summary),
         "ground_rules": [replace(r) for r in template.ground_rules], "tags": [replace(t) for t in template.tags],
         "phases": phases,
     }

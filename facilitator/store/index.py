@@ -463,10 +463,15 @@ def _file_mark(path: str) -> tuple[int, int] | None:
     return st.st_size, st.st_mtime_ns
 
 
-def _all_marked(conn: sqlite3.Connection, folder: str, store: "Store") -> bool:
+def _all_marked(conn: sqlite3.Connection, folder: str, store: "Store", left_out: dict[str, str]) -> bool:
     """True if the sessions table holds the store's sessions and no other, each with the mark its files have
-    now (as _marks gives it). One row and one session at a time: nothing is kept for each."""
+    now (as _marks gives it), but for those ``left_out`` (read and not indexed, {id: the mark they had then}) with
+    their files as they were. One row and one session at a time: nothing is kept for each."""
     count = store.session_count()
+    for sid, was in list(left_out.items()):
+        if not store.has_session(sid) or _current_mark(folder, sid) != was:
+            return False  # (changed or gone: read again)
+        count -= 1
     cursor = conn.execute("SELECT id, mark FROM sessions")
     try:
         rows = 0
@@ -474,13 +479,18 @@ def _all_marked(conn: sqlite3.Connection, folder: str, store: "Store") -> bool:
             rows += 1
             if rows > count or not store.has_session(sid) or "/" in sid:
                 return False
-            db = _file_mark(f"{folder}/{sid}.json") or (None, None)
-            journal = _file_mark(f"{folder}/{sid}{JOURNAL_SUFFIX}") or (0, None)
-            if mark != _mark_text((*db, *journal)):
+            if mark != _current_mark(folder, sid):
                 return False
         return rows == count  # (ids are unique in both: the same sessions)
     finally:
         cursor.close()
+
+
+def _current_mark(folder: str, sid: str) -> str:
+    """A session's mark as its files give it now, as text (what the sessions table keeps)."""
+    db = _file_mark(f"{folder}/{sid}.json") or (None, None)
+    journal = _file_mark(f"{folder}/{sid}{JOURNAL_SUFFIX}") or (0, None)
+    return _mark_text((*db, *journal))
 
 
 #: the mark of a session with neither file (as _mark gives it)
@@ -592,6 +602,10 @@ class HistoryDB:
         self._indexes_added = -1  # the generation of the file _ADDED_INDEXES were last made in
         self.last_read = 0  # sessions read from their files by the last sync
         self.last_kept = 0  # sessions whose rows the last sync kept as they were
+        # Sessions a sync read and could not index (the store's notices say why), each with the mark its files had:
+        # not read again until their files change (or the app starts again), where every sync read them again and
+        # a history with one of them was never up to date (its screen read again each time it was shown).
+        self._left_out: dict[str, str] = {}
 
     @classmethod
     def for_store(cls, store: "Store", in_memory: bool = False) -> "HistoryDB":
@@ -774,7 +788,7 @@ class HistoryDB:
         current = _marks(store.sessions_dir, ids)
         if not rows:
             return ids, current, indexed
-        if all(indexed.get(sid, (0, None))[1] == _mark_text(mark) for sid, mark in current.items()):
+        if not any(self._to_read(sid, mark, indexed) for sid, mark in current.items()):
             # Nothing to read again (the usual case): no row made for each session, only its id.
             return [_Unchanged(sid) for sid in ids], current, indexed
         sessions = store.session_rows()  # newest first: the order new sessions are placed in
@@ -792,10 +806,10 @@ class HistoryDB:
         try:
             if self.path is None:
                 with self._memory_lock:
-                    return _all_marked(self._conn(), folder, store)
+                    return _all_marked(self._conn(), folder, store, self._left_out)
             generation, conn = self._borrow()
             try:
-                return _all_marked(conn, folder, store)
+                return _all_marked(conn, folder, store, self._left_out)
             finally:
                 try:
                     conn.execute("PRAGMA shrink_memory")  # the pages the check read: little of them is read next
@@ -812,7 +826,13 @@ class HistoryDB:
         if self.unchanged(store):
             return 0
         _, current, indexed = self.stale(store, rows=False)
-        return sum(1 for sid, mark in current.items() if indexed.get(sid, (0, None))[1] != _mark_text(mark))
+        return sum(1 for sid, mark in current.items() if self._to_read(sid, mark, indexed))
+
+    def _to_read(self, sid: str, mark: Mark, indexed: dict[str, tuple[int, str]]) -> bool:
+        """Whether a session's files are to be read: its mark is not the one indexed, nor the one it had when it was
+        last left out."""
+        now = _mark_text(mark)
+        return indexed.get(sid, (0, None))[1] != now and self._left_out.get(sid) != now
 
     def sync(
         self,
@@ -883,7 +903,7 @@ class HistoryDB:
         if len(rows) - len(indexed) > BATCH:  # many to write: a page cache that holds the tables' growing ends
             conn.execute("PRAGMA cache_size = -32768")
         gone = [k for sid, (k, _) in indexed.items() if sid not in current]
-        work = [r for r in rows if indexed.get(r.id, (0, None))[1] != _mark_text(current[r.id])]
+        work = [r for r in rows if self._to_read(r.id, current[r.id], indexed)]
         if wanted is not None:
             work = [r for r in work if wanted(r)]
         self.last_read = len(work)
@@ -992,6 +1012,7 @@ class HistoryDB:
                 "SELECT k FROM sessions WHERE k IN (SELECT value FROM json_each(?))", (wanted_places,)
             )}
             written: list[int] = []
+            left_out: list[str] = []  # (taken back from self._left_out if the transaction is)
 
             def one(sid: str, data: Rows | None, mark: Mark | None) -> None:
                 k = held.get(sid)
@@ -1006,6 +1027,10 @@ class HistoryDB:
                 if data is not None:
                     _insert(conn, k, data, mark, counts)
                     written.append(k)
+                    self._left_out.pop(sid, None)
+                elif mark is None:  # left out (the store's notices say why): not read again until it changes
+                    self._left_out[sid] = _mark_text(current[sid])
+                    left_out.append(sid)
 
             shard_number = 0
             for part in parts:
@@ -1032,6 +1057,8 @@ class HistoryDB:
             conn.execute("COMMIT")
         except BaseException:
             conn.execute("ROLLBACK")
+            for sid in left_out:
+                self._left_out.pop(sid, None)
             raise
 
     # ------------------------------------------------------------------ the history list

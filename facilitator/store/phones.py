@@ -6,6 +6,8 @@ its line is on disk. Each line is one of
     {"op": "waiting", "item": {contribution as stored}}     held, not shown, in no record
     {"op": "revealed", "ids": [...]}                        now ordinary contributions of the session
     {"op": "rejected", "ids": [...]}                        turned down by the facilitator
+    {"op": "waiting-again", "ids": [...]}                   revealed ones taken back off the screen (ctrl+z):
+                                                            waiting again (written before they leave the session)
     {"op": "vote-open", "round": r, "phase": p, "items": [...], "per_phone": n}   a dot vote opened
     {"op": "vote", "round": r, "item": id, "by": phone or "facilitator"}          one dot
     {"op": "vote-close", "round": r}                        the vote closed (its totals are then in the session)
@@ -69,6 +71,8 @@ class PhoneInbox:
                 self._items.setdefault(op["item"]["id"], op["item"])
             elif kind in ("revealed", "rejected") and isinstance(op.get("ids"), list):
                 self._closed.update(i for i in op["ids"] if isinstance(i, str))
+            elif kind == "waiting-again" and isinstance(op.get("ids"), list):
+                self._closed.difference_update(i for i in op["ids"] if isinstance(i, str))
             elif kind == "vote-open" and isinstance(op.get("items"), list) and type(op.get("per_phone")) is int:
                 self.open_vote = {**op, "dots": []}
             elif kind == "vote" and self.open_vote is not None and op.get("round") == self.open_vote.get("round"):
@@ -115,6 +119,12 @@ class PhoneInbox:
             return
         self._append({"op": how, "ids": list(ids)})
         self._closed.update(ids)
+
+    def wait_again(self, ids: list[str]) -> None:
+        """Revealed items waiting again (their showing undone): written before the caller takes them out of the
+        session, so a crash between leaves them contributions (an item of the session never waits)."""
+        self._append({"op": "waiting-again", "ids": list(ids)})
+        self._closed.difference_update(ids)
 
     # ------------------------------------------------------------------ safeguarding concerns from phones
     def concern_arrived(self, contribution_id: str) -> None:

@@ -2369,7 +2369,9 @@ class Store:
         return self.sessions_dir / f"{session_id}{STAGED_RECORD_SUFFIX}"
 
     def final_record_path(self, session: Session, extension: str = "md") -> Path:
-        return self.records_dir / f"{session.date:%Y-%m-%d}-{session.template.id}-{session.id}.{extension}"
+        from ..record.redact import record_stem  # (the template's id with the names list applied)
+
+        return self.records_dir / f"{record_stem(session)}.{extension}"
 
     def stage_final_record(self, session: Session, content: bytes, extension: str = "md") -> Path:
         """Write a session's final record where it waits for the session to be marked ended; returns the

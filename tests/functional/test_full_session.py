@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 
+import pytest
 import yaml
 from markdown_it import MarkdownIt
 from textual.widgets import Input, Select, Static
@@ -153,13 +154,15 @@ async def test_contributions_survive_quit_and_resume(store, clock, data_dir, ssr
         again.close()
 
 
-async def test_blank_contribution_is_not_recorded(store, clock, ssr):
+@pytest.mark.parametrize("blank", ["   \t  ", "\u200b \u200d\u2060"], ids=["spaces", "zero-width characters"])
+async def test_blank_contribution_is_not_recorded(store, clock, ssr, blank):
+    """Spaces, or characters that show nothing (a zero-width space pasted from a document), are not recorded."""
     from facilitator.session_ops import start_session
 
     session = start_session(store, ssr, clock=clock, title="Blank")
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test() as pilot:
-        await type_and_record(pilot, "   \t  ")
+        await type_and_record(pilot, blank)
         screen = app.screen
         assert "Nothing to record" in str(screen.query_one("#status", Static).render())
         assert not list(screen.query_one(ContributionList).shown_contributions())

@@ -3,7 +3,9 @@ the page following the facilitator's phase, and revealed items that are ordinary
 
 from __future__ import annotations
 
+from facilitator.store import Store
 from facilitator.tui.screens.phones import WaitingScreen
+from tests.conftest import build_app
 
 from tests.room.helpers import palette, say, shown, status
 from .helpers import Phone, local_phones, open_app, open_phones, session_screen
@@ -44,15 +46,29 @@ async def test_review_one_by_one_shows_one_and_rejects_another(store, clock, lib
         assert "1 waiting" in await phones_line(pilot, "1 waiting")
         await palette(pilot, "Phones: show what phones sent")
         assert any("Priya: The interpreter was booked early" in line for line in shown(pilot)), shown(pilot)
-        # Revealed: an ordinary contribution. ctrl+z takes the last one back off the screen.
+        # Revealed: an ordinary contribution. ctrl+z takes the last one back off the screen, to wait again (it was
+        # dropped: the phone had been told "Received"), and so after the app is started again.
         await pilot.press("ctrl+z")
         await pilot.pause()
         assert not any("interpreter" in line for line in shown(pilot))
-        assert "Undone" in status(pilot)
+        assert "Undone: showing of" in status(pilot) and "waits again" in status(pilot)
+        assert "1 waiting" in await phones_line(pilot, "1 waiting")
         await say(pilot, "typed at the keyboard as always")
+    assert "interpreter" not in export_md(data_dir, session.id)
+    store.close()
+    again = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(again, clock, open_session_id=session.id)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause()
+            await palette(pilot, "Phones: show what phones sent")
+            assert any("Priya: The interpreter was booked early" in line for line in shown(pilot)), shown(pilot)
+    finally:
+        again.close()
     record = export_md(data_dir, session.id)
     assert "Dad came to every meeting" in record and "typed at the keyboard as always" in record
-    assert "rude remark" not in record and "interpreter" not in record
+    assert "rude remark" not in record
+    assert "**Priya:** The interpreter was booked early" in record
 
 
 async def test_the_form_fits_the_phase_and_follows_the_room(store, clock, library, data_dir):
@@ -101,6 +117,29 @@ async def test_a_rating_phase_takes_0_to_10_and_refuses_anything_else(store, clo
         await pilot.pause()
     record = export_md(data_dir, session.id)
     assert "Grandma is now part of the plan" in record and "7" in record
+
+
+async def test_a_blank_looking_text_or_a_due_date_that_is_no_date_is_refused_and_given_back(store, clock, library, data_dir):
+    """Zero-width spaces alone are refused as an empty box is (they were kept: a blank line in the record), and an
+    action due "31/02/2027" is refused with the sentence the session screen gives (it was kept as words that are
+    never overdue); each time the phone gets back what it typed."""
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        async with Phone(url) as phone:
+            code, page = await phone.send("\u200b\u200b \u2060", owner="Sam")
+            assert code == 400 and "Write something in the box" in page
+            code, page = await phone.send("Share the visit plan", owner="Sam", due="31/02/2027")
+            assert code == 400 and "&#x27;31/02/2027&#x27; is not a date" in page, page
+            assert "Share the visit plan" in page and "31/02/2027" in page
+            assert (await phone.send("Share the visit plan", owner="Sam", due="28/02/2027"))[0] == 200
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+    record = export_md(data_dir, session.id)
+    assert "Share the visit plan" in record and "2027-02-28" in record
+    assert record.count("Share the visit plan") == 1 and "\u200b" not in record
 
 
 async def test_user_text_is_never_markup_on_the_page_or_the_screen(store, clock, library, data_dir):

@@ -9,6 +9,7 @@ import io
 
 import pytest
 
+from facilitator.cli import main
 from facilitator.session_ops import record_contribution
 
 from .helpers import FIELDS, assert_no_leaks, digest, export_all, leaks, readings, session_with
@@ -241,6 +242,7 @@ def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_expo
             phase["scale_low"], phase["scale_high"] = "Jayden is not safe", "Jayden is safe"
     base["ground_rules"] = [*base["ground_rules"], "We never say Jayden's surname."]
     base["name"] = "Review for Jayden"
+    base["id"] = "jayden-check"  # (its id is in the record's front matter and in the file names)
     template = Template.model_validate(base)
     session = start_session(store, template, clock=clock, title="Weekly", team="Team", ground_rules_agreed=True)
     session = set_redactions(store, session, NAMES)
@@ -248,9 +250,15 @@ def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_expo
         session = go_to_phase(store, session, index)
         record_contribution(store, session, "Something said", "Sam", clock,
                             fields={"rating": "5"} if phase.kind == "scale" else {})
-    end_session(store, store.load_session(session.id), clock)
+    _, ended_record = end_session(store, store.load_session(session.id), clock)
     store.close()
     outputs = _outputs(data_dir, session.id, tmp_path)
     assert_no_leaks(outputs, NAMES)
     md = outputs["export:md"].decode()
     assert "for Child A" in md and "How is Child A?" in md
+    assert "template: child-a-check" in md and "(template child-a-check, version" in md
+    # The record written at the end and one exported to the records folder are named without the name too.
+    assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "html"]) == 0
+    named = sorted(p.name for p in (data_dir / "records").iterdir())
+    assert named == [f"{ended_record.stem}.html", ended_record.name], named
+    assert ended_record.name.endswith(f"-child-a-check-{session.id}.md"), named

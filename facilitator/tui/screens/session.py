@@ -665,6 +665,10 @@ class SessionScreen(Screen):
         if entry.contribution.safeguarding or "safeguarding" in entry.before:
             self._write_note()
         self._refresh_contributions(keep=entry.contribution.id)
+        if entry.kind == "reveal":
+            self._update_phones_line()
+            self._status(f"Undone: {entry.describe()}; it waits again with the items from phones (ctrl+w).")
+            return
         where = ""
         phase_ids = {entry.contribution.phase_id, entry.before.get("phase_id", entry.contribution.phase_id)}
         if self.session.phase.id not in phase_ids:
@@ -912,13 +916,13 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             done = []
         for contribution in done:
-            self.undo_stack.push(UndoEntry("add", contribution))
+            self.undo_stack.push(UndoEntry("reveal", contribution, inbox=self._inbox))
         self._refresh_contributions()
         self._update_phones_line()
         if done:
             elsewhere = sum(1 for c in done if c.phase_id != self.session.phase.id)
             where = f" ({elsewhere} in the phase{'s' if elsewhere > 1 else ''} they were sent in)" if elsewhere else ""
-            self._status(f"Showing {len(done)} from phones{where}. ctrl+z takes the last one back off.")
+            self._status(f"Showing {len(done)} from phones{where}. ctrl+z puts the last one back with those waiting.")
 
     def action_reveal_phones(self) -> None:
         self.reveal_phones()
