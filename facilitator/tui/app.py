@@ -181,11 +181,12 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         if not self._warm_history:
             return
         from .screens.history import prepare_history_screen  # imported now: the first h need not wait for it
-        from .screens.learning_data import history_index
+        from .screens.learning_data import history_index, themes_ahead
 
         if self.is_running:
             self.call_from_thread(prepare_history_screen, self)
         history_index(self, child=True)  # many sessions to read (no index yet): in a child process
+        themes_ahead(self)
 
     def _templates_validated(self) -> None:
         for screen in self.screen_stack:

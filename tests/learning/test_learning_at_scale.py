@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import threading
+from functools import partial
 from pathlib import Path
 from typing import NamedTuple
 
@@ -25,7 +26,7 @@ from facilitator.store.actions import change_status, read_changes
 from facilitator.tui.screens.actions import FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.themes import ThemesScreen
-from tests.conftest import FixedClock, build_app, counter_ids
+from tests.conftest import FixedClock, build_app, counter_ids, until
 from tests.learning.helpers import open_actions_screen, wait_ready
 from tests.record.helpers import new_session, say
 
@@ -222,19 +223,50 @@ async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_
         assert isinstance(app.screen, SessionScreen)
 
 
+def _themes_expected(store, team=None) -> str:
+    """The themes file as the sessions say, worked out from every session's facts (the slow way)."""
+    return themes_markdown(compute_themes(HistoryIndex(store, use_cache=False).refresh().facts(),
+                                          read_changes(store), team=team))
+
+
+async def _themes_written(pilot) -> str:
+    """w on the themes screen: the file it wrote."""
+    await pilot.press("w")
+    await pilot.pause()
+    status = str(pilot.app.screen.query_one("#themes-status", Static).render())
+    return Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
+
+
+async def test_themes_worked_out_at_start_are_shown_at_once_and_never_once_out_of_date(store, built, clock, data_dir,
+                                                                                         monkeypatch):
+    """The themes of every team are worked out after the start-up reading, so t shows them without working them
+    out on the way (about half of its time at 20,000 sessions); once a contribution is recorded, t works them out
+    again rather than show the ones worked out before it."""
+    import facilitator.tui.screens.themes as themes_screen
+
+    running = _history(store, built)
+    worked_out: list[str | None] = []
+    real = themes_screen.themes_of
+    monkeypatch.setattr(themes_screen, "themes_of", lambda app, team: worked_out.append(team) or real(app, team))
+    app = build_app(store, clock, warm_history=True)  # as `facilitator` starts it
+    async with app.run_test(size=(160, 45)) as pilot:
+        assert await until(pilot, lambda: app.warmed_up, timeout=60)
+        await pilot.press("t")
+        await wait_ready(pilot)
+        shown = await _themes_written(pilot)
+        assert (worked_out, shown) == ([], _themes_expected(store))
+        await pilot.press("escape")
+        await pilot.pause()
+        say(store, running, clock, "what-went-right", "Again", tags=["PERSISTENCE"])
+        await pilot.press("t")
+        await wait_ready(pilot)
+        again = await _themes_written(pilot)
+        assert worked_out == [None] and again == _themes_expected(store) and again != shown
+
+
 async def test_themes_screen_counts_what_the_sessions_say_and_follows_a_running_session(store, built, clock, data_dir):
     running = _history(store, built)
-
-    def expected(team=None):
-        return themes_markdown(compute_themes(HistoryIndex(store, use_cache=False).refresh().facts(),
-                                              read_changes(store), team=team))
-
-    async def written(pilot) -> str:
-        await pilot.press("w")
-        await pilot.pause()
-        status = str(pilot.app.screen.query_one("#themes-status", Static).render())
-        return Path(status.removeprefix("Written: ")).read_text(encoding="utf-8")
-
+    expected, written = partial(_themes_expected, store), _themes_written
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
