@@ -362,6 +362,14 @@ class PhoneServer:
         written = "\n\n".join(form[key] for key in TEXT_FIELDS if form.get(key, "").strip())
         return self._html(render_message(title, message, written=written), status=status)
 
+    def _given_back(self, phone: str, form: dict[str, str], problem: str, status: int) -> web.Response:
+        """The page again with why it was not sent and what was written in its boxes; while a dot vote is open
+        (the page is the vote, which has no box for text), a page with the text to copy."""
+        view = self.room.phone_view()
+        if view.vote_round and view.open and "vote" not in form:
+            return self._not_sent("Not sent", problem, form, status)
+        return self._html(self._render(phone, values=form, problem=problem), status=status)
+
     async def _send(self, request: web.Request) -> web.Response:
         if not self._code_ok(request):  # an old page (phone access opened again since) or a mistyped address
             self._limit(request, None)
@@ -398,11 +406,11 @@ class PhoneServer:
             else:
                 what = self.room.phone_receive(form)
         except ValueError as exc:
-            return self._html(self._render(phone, values=form, problem=str(exc)), status=400)
+            return self._given_back(phone, form, str(exc), 400)
         except Exception:  # not saved (disk full, folder gone): the phone keeps its text; the facilitator is told
             problem = ("Not received: the facilitator's computer could not save it just now. "
                        "Your text is still here: send it again in a moment.")
-            return self._html(self._render(phone, values=form, problem=problem), status=503)
+            return self._given_back(phone, form, problem, 503)
         self.received += 1
         place.owed = min(place.owed + 1, 3)
         if form.get("once"):

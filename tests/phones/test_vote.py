@@ -59,6 +59,31 @@ async def test_a_dot_vote_from_phones_and_the_facilitator_goes_into_the_record(s
     )
 
 
+async def test_text_sent_while_a_vote_is_open_and_not_saved_is_given_back_to_copy(store, clock, library, data_dir):
+    """A page opened before the vote sends its text once the vote is open, just as the disk cannot be written (or
+    with a due date that is no date): the phone gets a page with its text to copy. It got the vote page, which has
+    no box for text, saying "Your text is still here" without it."""
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in ("Share the visit plan", "Book interpreters early"):
+            await say(pilot, text)
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteScreen)
+        url = session_screen(pilot).phones_url
+        async with Phone(url) as phone:
+            store.read_only = True  # as when the disk is full or the folder cannot be written
+            try:
+                code, page = await phone.send("Grandma's kitchen table visits")
+            finally:
+                store.read_only = False
+            assert code == 503 and "Not received" in page and "Grandma&#x27;s kitchen table visits" in page
+            code, page = await phone.send("Ring the school", due="31/02/2027")
+            assert code == 400 and "is not a date" in page and "Ring the school" in page and "31/02/2027" in page
+        assert session_screen(pilot).waiting_items() == []
+
+
 async def test_ending_the_session_with_a_vote_open_closes_it_and_keeps_every_vote(store, clock, library, data_dir):
     """The phones were told "Vote counted": ctrl+e with the vote still open says the vote will be closed, and the
     record has the votes (they were left in the phones' file, out of the record, for good). Contributions from
