@@ -26,6 +26,20 @@ async def open_phones(pilot) -> str:
     return str(pilot.app.screen.query_one("#join-address").render())
 
 
+async def open_vote(pilot, items=("Share the visit plan", "Book interpreters early")) -> str:
+    """Record ``items`` in the current phase, press f12 (a dot vote on them, open to phones) and return the
+    phones' address."""
+    from facilitator.tui.screens.phones import VoteScreen
+    from tests.room.helpers import say
+
+    for text in items:
+        await say(pilot, text)
+    await pilot.press("f12")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, VoteScreen), pilot.app.screen
+    return session_screen(pilot).phones_url
+
+
 class Phone:
     """One phone: its own cookie jar, reading the page and sending its form as a browser would."""
 

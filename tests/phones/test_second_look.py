@@ -11,7 +11,7 @@ from facilitator.session_ops import go_to_phase, set_redactions, start_session
 
 from tests.conftest import build_app, until
 from tests.room.helpers import PEOPLE, say, shown, status
-from .helpers import Phone, local_phones, open_app, open_phones, session_screen
+from .helpers import Phone, local_phones, open_app, open_phones, open_vote, session_screen
 from .test_join import phones_line
 
 
@@ -187,11 +187,7 @@ async def test_a_phones_vote_page_says_where_its_votes_are_and_names_each_button
     local_phones(data_dir, extra="votes = 3\n")
     session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
     async with app.run_test(size=(160, 45)) as pilot:
-        for text in ("Share the visit plan", "Book interpreters early"):
-            await say(pilot, text)
-        await pilot.press("f12")
-        await pilot.pause()
-        url = session_screen(pilot).phones_url
+        url = await open_vote(pilot)
         async with Phone(url) as phone, Phone(url) as other:
             _, page = await phone.page()
             assert "Your vote" not in page

@@ -10,7 +10,7 @@ from facilitator.tui.screens.phones import VoteScreen
 
 from tests.conftest import build_app, until
 from tests.room.helpers import say, status
-from .helpers import Phone, local_phones, open_app, session_screen
+from .helpers import Phone, local_phones, open_app, open_vote, session_screen
 from .test_join import export_md
 
 
@@ -66,12 +66,7 @@ async def test_text_sent_while_a_vote_is_open_and_not_saved_is_given_back_to_cop
     local_phones(data_dir)
     session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
     async with app.run_test(size=(160, 45)) as pilot:
-        for text in ("Share the visit plan", "Book interpreters early"):
-            await say(pilot, text)
-        await pilot.press("f12")
-        await pilot.pause()
-        assert isinstance(app.screen, VoteScreen)
-        url = session_screen(pilot).phones_url
+        url = await open_vote(pilot)
         async with Phone(url) as phone:
             store.read_only = True  # as when the disk is full or the folder cannot be written
             try:
@@ -93,11 +88,7 @@ async def test_ending_the_session_with_a_vote_open_closes_it_and_keeps_every_vot
     local_phones(data_dir, extra="votes = 2\n")
     session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
     async with app.run_test(size=(160, 45)) as pilot:
-        for text in ("Share the visit plan", "Book interpreters early"):
-            await say(pilot, text)
-        await pilot.press("f12")
-        await pilot.pause()
-        url = session_screen(pilot).phones_url
+        url = await open_vote(pilot)
         async with Phone(url) as a:
             assert (await vote(a, "Book interpreters early"))[0] == 200
             assert (await vote(a, "Book interpreters early"))[0] == 200
