@@ -545,6 +545,11 @@ class FollowUpScreen(ActionTableScreen):
     #: seconds the screen waits for the team's actions before it is first drawn (they take a few ms to read)
     WAIT_FOR_ROWS = 0.1
 
+    def keys_of_the_moment(self) -> list[str]:
+        """The key bar's keys a narrow bar keeps (80 columns), most important first: the way on to the session
+        first (at 80 columns the bar had only the status keys and undo); c is named in the words above the table."""
+        return ["done", "status('d')", "status('p')", "status('x')", "status('c')", "skip", "undo", "help"]
+
     def __init__(self, session: Session, actions: TeamActions | None = None) -> None:
         super().__init__()
         self.session = session
@@ -651,6 +656,12 @@ class ActionsScreen(ActionTableScreen):
         Binding("escape", "back", "Back"),
     ]
     TABLE_KEYS = frozenset("a")
+
+    def keys_of_the_moment(self) -> list[str]:
+        """The key bar's keys a narrow bar keeps (80 columns), most important first: a and escape, which had no
+        room there (the status line names d, p, x and c)."""
+        return ["status('d')", "status('p')", "status('x')", "toggle_all(True)", "toggle_all(False)", "back",
+                "status('c')", "undo", "help"]
 
     def __init__(self) -> None:
         super().__init__()
