@@ -32,13 +32,24 @@ if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic 
 
 # Whitespace between the words of a name: any run of spaces, tabs or line breaks (Unicode spaces become plain
 # ones in the normal form), but never the separator characters U+001C..U+001F that str.split treats as spaces.
-_GAP = r"(?:(?![\x1c-\x1f])\s)+"
+# A hyphen between two words is a gap too: "Mary-Jane" is found as "Mary Jane", and "Mary Jane" as "Mary-Jane".
+_GAP = r"(?:(?:(?![\x1c-\x1f])\s)+|-)"
+# Where a name's pattern has a gap: whitespace, or a hyphen between two of its words.
+_SPLIT = re.compile(r"(?:(?![\x1c-\x1f])\s)+|(?<=\w)-(?=\w)")
 # Characters folded together with the character before them: marks (they may compose with it) and format
 # characters (left out, so a mark after one still composes).
 _ATTACHED = frozenset({"Mn", "Mc", "Me", "Cf"})
 
 
 _NON_ASCII = re.compile(r"[^\x00-\x7f]")
+# Signs typed differently by different keyboards, phones and word processors, read as the plain one: curly and
+# modifier apostrophes and the prime as "'", the Unicode hyphens, dashes and minus signs as "-" ("O’Neil" is
+# "O'Neil", "Mary‐Jane" is "Mary-Jane"). Each is one character for one, so places in the text stay where they are.
+_SAME_SIGN = str.maketrans({
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\uff07": "'",
+    "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
+    "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
+})
 # A run of non-ASCII characters with the ASCII character before it (marks in the run may belong to it).
 _SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
@@ -49,7 +60,7 @@ def fold(text: str) -> str:
         return text.lower()
     if any(unicodedata.category(m.group()) == "Cf" for m in _NON_ASCII.finditer(text)):
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold())
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).translate(_SAME_SIGN)
 
 
 def name_key(name: str) -> str:
@@ -118,8 +129,9 @@ def format_names(names: dict[str, str]) -> str:
 
 
 def _spelled(name: str) -> str:
-    """One name's pattern, as typed in any case with any whitespace between its words (no word edges)."""
-    return _GAP.join(re.escape(part) for part in name.split())
+    """One name's pattern, as typed in any case with any whitespace, or a hyphen, between its words (no word
+    edges)."""
+    return _GAP.join(re.escape(part) for part in _SPLIT.split(name.strip()) if part)
 
 
 _WORDY = re.compile(r"\w")
@@ -183,7 +195,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # With every name plain ASCII, a name in a plain ASCII text starts where its first word is found in the
     # lowered text: the pattern is tried at those places only (scanning a long text with it costs about 15 ns a
     # character; a whole session's texts are often replaced at once, see learning/facts.py).
-    firsts = sorted({name.split()[0] for name in ordered}) if all(name.isascii() for name in ordered) else None
+    firsts = sorted({_SPLIT.split(name)[0] for name in ordered}) if all(name.isascii() for name in ordered) else None
     match_at = pattern.match
 
     def replace_ascii(text: str) -> str:

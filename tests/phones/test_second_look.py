@@ -4,6 +4,8 @@ typed on the facilitator's screen and escaped on the page."""
 
 from __future__ import annotations
 
+import re
+
 import aiohttp
 import pytest
 
@@ -49,6 +51,37 @@ async def test_the_names_list_applies_to_everything_a_phone_is_sent(store, clock
                 assert "Jayden" not in await response.text()
         # the facilitator's own screen is not a phone: it shows what was typed
         assert any("Kerry" in line for line in [str(app.screen.query_one("#vote-bars").render())])
+
+
+async def test_a_phase_whose_id_names_a_child_is_sent_to_phones_with_the_name_replaced(store, clock, library, data_dir):
+    """A team's own template may call a phase "actions-for-jayden": its id was in every phone's page (the form's
+    hidden field, the page's data) and in the address the page asks for the phase at. What a phone sends is still
+    kept in the phase it showed."""
+    from facilitator.models import Template
+
+    local_phones(data_dir)
+    base = library.get("serious-success-review").model_dump()
+    phase = next(p for p in base["phases"] if p["id"] == "learning-actions")
+    phase["id"] = "actions-for-jayden"
+    template = Template.model_validate(base)
+    session = session_with_names(store, clock, template, "actions-for-jayden", "Weekly", {"Jayden": "Child A"})
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            code, page = await phone.page()
+            assert code == 200 and "actions-for-child-a" in page and "jayden" not in page.casefold()
+            async with phone.http.get(url + "/phase") as response:
+                assert "jayden" not in (await response.text()).casefold()
+            form = dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', page))
+            await pilot.press("escape", "ctrl+b")  # the room moves back a phase before the phone sends its page
+            await pilot.pause()
+            async with phone.http.post(url, data={**form, "text": "Share the visit plan", "owner": "Sam"}) as sent:
+                assert sent.status == 200
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+    shown = [c for c in store.load_session(session.id).contributions if c.text == "Share the visit plan"]
+    assert [(c.phase_id, c.fields.get("owner")) for c in shown] == [("actions-for-jayden", "Sam")]
 
 
 async def test_an_item_flagged_as_a_concern_during_a_vote_leaves_the_phones_and_the_bars(
@@ -180,7 +213,6 @@ async def test_markup_and_escape_sequences_from_a_phone_are_shown_as_typed_and_e
 
 
 async def test_a_phones_vote_page_says_where_its_votes_are_and_names_each_button(store, clock, library, data_dir):
-    import re
 
     from .test_vote import vote
 

@@ -202,6 +202,24 @@ def test_every_field_in_a_phase_the_template_no_longer_has_is_covered_and_concer
     assert f"work with {skill}" in outputs["digest:md"]
 
 
+def test_a_name_typed_with_another_apostrophe_or_hyphen_or_a_space_for_its_hyphen_is_replaced(
+    store, library, clock, data_dir, tmp_path
+):
+    """Phones, Word and macOS type a curly apostrophe ("O’Neil"), some word processors a Unicode hyphen
+    ("MARY‐JANE"), and people a space for a hyphen ("Mary Jane"): each reached the record, HTML, Word, CSV and
+    digest whole with "O'Neil" and "Mary-Jane" on the list."""
+    names = {"O'Neil": "the carer", "Mary-Jane": "the aunt"}
+    spelled = ["O\u2019Neil", "MARY\u2010JANE", "Mary Jane", "Mary\u2013Jane", "o\u02bcneil"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    for what, data in outputs.items():
+        for reading in readings(what.split(":")[-1], data.encode("utf-8") if isinstance(data, str) else data):
+            for typed in spelled:
+                assert typed.casefold() not in reading.casefold(), (what, typed)
+    md = outputs["export:md"].decode()
+    assert "the carer" in md and "the aunt" in md
+
+
 def test_a_listed_phone_number_glued_to_a_word_or_to_itself_is_replaced(store, library, clock, data_dir, tmp_path):
     """A listed name that starts with a sign (a phone number, "+44 …") is found after a letter or digit too, as a
     reader sees it: "tel+44 …", or the number twice with a hidden character between (which every output leaves out,

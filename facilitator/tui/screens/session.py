@@ -861,15 +861,16 @@ class SessionScreen(Screen):
         self.title = shown_title(self.session)
 
     def phone_view(self):  # noqa: ANN201 - web.RoomView
-        from ...record.redact import make_replacer
+        from ...record.redact import make_replacer, shown_id
         from ...web import RoomView
 
         session, phase = self.session, self.session.phase
-        # A phone is a group output: every text it is sent has the session's names list applied.
+        # A phone is a group output: every text it is sent has the session's names list applied, the phase's id
+        # too (a team's own template may call a phase "jayden-story": it is in the page's form and address).
         replace = make_replacer(session.redactions)
         return RoomView(
             title=replace(session.title),
-            phase_id=phase.id,
+            phase_id=shown_id(phase.id, replace),
             phase_title=replace(phase.title),
             phase_number=session.current_phase + 1,
             phase_count=len(session.template.phases),
@@ -889,9 +890,13 @@ class SessionScreen(Screen):
         saved)."""
         from ...phones import phase_kind, read_form, receive
 
+        from ...record.redact import make_replacer, shown_id
+
         if self.session.status.value != "running":
             raise ValueError("The session has ended; nothing more can be sent.")
-        phase_id = form.get("phase")
+        # The phase the phone showed, by its id as the phone was given it (see phone_view).
+        sent, replace = form.get("phase"), make_replacer(self.session.redactions)
+        phase_id = next((p.id for p in self.session.template.phases if shown_id(p.id, replace) == sent), None)
         item = read_form(form, phase_kind(self.session, phase_id), self.app.clock().date())
         try:
             receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
