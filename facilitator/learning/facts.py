@@ -21,9 +21,9 @@ import re
 import sys
 from dataclasses import dataclass
 from bisect import bisect_left, bisect_right
-from itertools import compress, repeat
+from itertools import compress, islice, repeat
 from itertools import count as count_from
-from operator import contains, itemgetter
+from operator import contains, itemgetter, le
 from typing import TYPE_CHECKING, Any
 
 from ..contribution_fields import kind_by_fields
@@ -333,6 +333,25 @@ def _in_phases(
 
 
 _SessionData = None
+_CREATED = itemgetter("created_at")
+
+
+def _said_in_order(contributions: list[dict[str, Any]]) -> bool:
+    """True if the contributions are stored in the order they were said (as they are, but for one brought back by
+    ctrl+z after others were recorded)."""
+    try:
+        said = list(map(_CREATED, contributions))
+        return all(map(le, said, islice(said, 1, None)))
+    except (KeyError, TypeError):
+        return False
+
+
+def _record_order(doc: dict[str, Any]) -> tuple:
+    """A contribution's place in the record's order: those the facilitator placed (a timeline's turning points
+    moved with shift+up), then by when they were said."""
+    position = doc.get("position")
+    created = doc.get("created_at")
+    return (position is None, position if isinstance(position, int) else 0, created if isinstance(created, str) else "")
 
 
 def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  # noqa: ANN201 - store.index.SessionData
@@ -356,6 +375,12 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
     # Tags, stars and safeguarding concerns are kept only when given (journal.contribution_doc): most
     # contributions have none, so which keys there are is looked at once for them all.
     keys = set().union(*contributions)
+    if "position" in keys or not _said_in_order(contributions):
+        # In the order the record lists them (Session.contributions_in): a contribution brought back by ctrl+z is
+        # stored after those recorded since, and a turning point may have been moved; the record numbers the
+        # actions, and says which came first, by that order, so the index must too (an action was "A3" in the
+        # follow-up round and the digest and "A2" in the record).
+        contributions = sorted(contributions, key=_record_order)
     try:
         phase_of = [index_of[d["phase_id"]] for d in contributions]
         texts = list(map(_TEXT, contributions))

@@ -116,8 +116,9 @@ if TYPE_CHECKING:
 INDEX_NAME = "history-index.sqlite"
 #: the file the history was kept in before this index; deleted when found
 OLD_CACHE_NAME = "history-cache.json"
-#: 10: the names list finds names typed with a curly apostrophe, another hyphen, or a space for a hyphen (an index
-#: of version 9 holds such names as typed, so it is built again)
+#: 10: the names list finds names typed with a curly apostrophe, another hyphen, or a space for a hyphen, and a
+#: session's contributions are read in the order the record lists them (an index of version 9 may hold such names
+#: as typed, and number actions otherwise than the record: it is built again)
 SCHEMA_VERSION = 10
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20

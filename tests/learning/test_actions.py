@@ -452,3 +452,34 @@ async def test_enter_in_the_follow_up_round_shows_the_action_whole_at_80_columns
         shown = str(screen.query_one("#action-history", Static).render())
         assert long in " ".join(shown.split()) and "Agreed 01 Sep 2026" in shown and "A1 in its record" in shown
         assert screen.query_one("#action-history").region.height >= 3  # on screen
+
+
+async def test_an_action_deleted_and_brought_back_keeps_its_number_everywhere(store, library, clock, data_dir):
+    """ctrl+z brings a deleted action back, stored after the ones recorded since: the record numbered it by when it
+    was said (A2), and the actions screen, the next follow-up round and the digest by where it was stored (A3),
+    pointing people at the wrong action."""
+    from facilitator.session_ops import end_session
+    from tests.phones.test_join import export_md
+    from tests.room.helpers import open_app, say, shown
+
+    said = ("Share the gate plan", "Write a one-page guide", "Ask the school to keep the nurse slot")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions",
+                            team="Family Support 2")
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in said:
+            await say(pilot, text)
+        await pilot.press("up", "up", "d")  # the second, deleted (asked first), then brought back
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert not any("one-page guide" in line for line in shown(pilot))
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+    end_session(store, store.load_session(session.id), clock)
+    record = export_md(data_dir, session.id)
+    assert [f"| A{n} | {text} |" in record for n, text in enumerate(said, start=1)] == [True] * 3
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = await open_actions_screen(pilot)
+        agreed = {row[2].plain if hasattr(row[2], "plain") else str(row[2]): str(row[4]) for row in screen.table.rows}
+        assert [agreed[text].split(",")[0] for text in said] == ["A1", "A2", "A3"], agreed
