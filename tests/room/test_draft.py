@@ -46,6 +46,27 @@ async def test_ctrl_q_keeps_the_half_typed_contribution_and_resume_brings_it_bac
         again.close()
 
 
+async def test_words_typed_steadily_are_kept_within_a_second_as_they_are_typed(store, clock, library, data_dir):
+    """A draft was kept only 2 s after typing stopped: while someone typed on (a key every 0.3 s), nothing was
+    kept, and a crash then lost every word of it. Now what is typed is kept within a second, and again each second."""
+    import asyncio
+
+    from facilitator.store.drafts import read_draft
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    kept: list[str] = []
+    async with app.run_test(size=(80, 24)) as pilot:
+        for word in HALF.split():
+            await pilot.press(*word, "space")
+            await asyncio.sleep(0.3)
+            draft = read_draft(data_dir, session.id)
+            kept.append(draft["text"] if draft else "")
+        typed = app.screen.query_one("#contribution", Input).value
+        # While typing went on (about 2 s in all), the draft held what had been typed a second or so earlier.
+        assert kept[-1] and typed.startswith(kept[-1].rstrip()) and len(set(kept)) >= 2, kept
+        await pilot.press("ctrl+q")
+
+
 async def test_a_damaged_draft_is_ignored_and_the_session_opens(store, clock, library, data_dir):
     session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
     path = draft_path(data_dir, session.id)
