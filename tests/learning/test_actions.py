@@ -452,6 +452,13 @@ async def test_enter_in_the_follow_up_round_shows_the_action_whole_at_80_columns
         shown = str(screen.query_one("#action-history", Static).render())
         assert long in " ".join(shown.split()) and "Agreed 01 Sep 2026" in shown and "A1 in its record" in shown
         assert screen.query_one("#action-history").region.height >= 3  # on screen
+        # Escape puts it away and stays in the round (it skipped the whole round, with nothing said); again, skips.
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen and not str(screen.query_one("#action-history", Static).render()).strip()
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
 
 
 async def test_an_action_deleted_and_brought_back_keeps_its_number_everywhere(store, library, clock, data_dir):

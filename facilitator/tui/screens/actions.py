@@ -297,7 +297,19 @@ class ActionTableScreen(Screen):
                 text.append(f" ({change.note})")
         if not steps:
             text.append("\nNo status changes yet.", style="dim")
+        text.append("\nescape closes this.", style="dim")
         self.query_one("#action-history", Static).update(text)
+        self._history_shown = True
+
+    def close_history(self) -> bool:
+        """Escape with an action shown whole (enter): it is put away, and nothing else happens. True if one was.
+        (In the follow-up round, escape skipped the whole round then.)"""
+        if not getattr(self, "_history_shown", False):
+            return False
+        self._history_shown = False
+        self.query_one("#action-history", Static).update("")
+        self.table.focus()
+        return True
 
     def action_undo(self) -> None:
         """Take back the last status change made here, as if it had not been made: the action shows what it
@@ -643,7 +655,7 @@ class FollowUpScreen(ActionTableScreen):
         self.app.open_session(self.session)
 
     def action_skip(self) -> None:
-        if not self.cancel_pending():
+        if not self.cancel_pending() and not self.close_history():
             self.action_done()
 
 
@@ -746,7 +758,7 @@ class ActionsScreen(ActionTableScreen):
         self._choose()
 
     def action_back(self) -> None:
-        if not self.cancel_pending():
+        if not self.cancel_pending() and not self.close_history():
             self.app.pop_screen()
 
 def open_with_follow_up(app, session: Session, actions: TeamActions | None = None) -> None:  # noqa: ANN001
