@@ -75,7 +75,7 @@ async def test_actions_themes_and_history_screens_show_no_listed_name(store, lib
         history = str(app.screen.query_one("#action-history", Static).render())
         assert "waiting for" in history
         assert_screen_clean(app, NAMES, "action's history")
-        await pilot.press("escape")
+        await pilot.press("escape", "escape")  # the action shown whole put away, then the screen
         await pilot.pause()
 
         await _themes_clean(pilot, app)

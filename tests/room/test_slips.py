@@ -87,6 +87,9 @@ async def test_the_names_to_replace_dialog_warns_to_blank_the_projector_first(st
         warning = str(app.screen.query_one("#names-warning", Static).render())
         assert "real names" in warning and "Blank the projector" in warning
         assert app.screen.query_one("#names-warning").region.height >= 1  # on screen at 80x24
+        # and the Save button, inside the dialog (it was cut off below the box at 24 rows)
+        save, dialog = app.screen.query_one("#save").region, app.screen.query_one("#names-dialog").region
+        assert save.height == 3 and dialog.contains_region(save) and save.bottom <= dialog.bottom - 2, (save, dialog)
 
 
 async def test_a_names_list_whose_replacement_is_a_listed_name_is_not_kept(store, clock, library):

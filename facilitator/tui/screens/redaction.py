@@ -72,6 +72,15 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         area = self.query_one("#names", TextArea)
         area.focus()
         area.move_cursor(area.document.end)
+        self._fit()
+
+    def on_resize(self) -> None:
+        self._fit()
+
+    def _fit(self) -> None:
+        """On a short screen the list's box is lower (4 rows at 24, 6 from 26), so the Save button is on screen too
+        (at 24 rows it was cut off below the box)."""
+        self.query_one("#names", TextArea).styles.height = max(3, min(6, self.app.size.height - 20))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
