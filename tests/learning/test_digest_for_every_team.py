@@ -218,6 +218,28 @@ async def test_the_end_screen_writes_html_word_and_csv_one_key_each_and_shows_wh
     assert out.read_bytes() == paths["HTML"].read_bytes()
 
 
+async def test_at_80x24_the_end_screen_shows_the_last_format_written(store, library, clock, data_dir):
+    """A Serious Success Review's seven phases fill the end screen at 24 rows: the Word and CSV lines written with
+    3 and 4 were below its bottom edge, where nothing scrolled to them."""
+    from facilitator.session_ops import start_session
+    from facilitator.tui.screens.dialogs import EndedScreen
+
+    session = start_session(store, library.get("serious-success-review"), clock=clock, title="Review",
+                            ground_rules_agreed=True)
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        for key, what in (("2", "HTML"), ("3", "Word"), ("4", "CSV")):
+            await pilot.press(key)
+            await pilot.pause()
+            await pilot.pause()
+            assert f"{what}&#160;written:" in app.export_screenshot(), what  # on screen
+
+
 async def test_the_history_screens_write_key_asks_the_format(store, library, clock, data_dir):
     from facilitator.tui.screens.dialogs import FormatChoiceScreen
     from facilitator.tui.screens.history import HistoryScreen

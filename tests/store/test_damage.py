@@ -256,13 +256,17 @@ async def test_app_starts_and_says_what_was_repaired(recorded):
     store = Store(data_dir, clock=clock).open()
     try:
         app = build_app(store, clock)
-        async with app.run_test(size=(160, 45)) as pilot:
+        async with app.run_test(size=(80, 24)) as pilot:
             await pilot.pause()
             assert isinstance(app.screen, HomeScreen)
             shown = str(app.screen.query_one("#home-notices", Static).render())
             assert "index.json could not be read" in shown.replace("\n", " ")
             assert f"{session_id}.json could not be read" in shown.replace("\n", " ")
             assert app.screen.query_one("#unfinished").option_count == 1
+            # At 24 rows the sentences take a third of the screen at most (they scroll), and the lists keep their
+            # room: "Start a new session" was an empty box under them.
+            assert app.screen.query_one("#home-notices-box").region.height <= 8
+            assert app.screen.query_one("#templates").region.height >= 4  # two templates, and the rest a scroll away
     finally:
         store.close()
 

@@ -7,7 +7,7 @@ from pathlib import Path
 
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen, Screen
 from textual.widgets import Button, Header, Static
 
@@ -166,7 +166,7 @@ class EndedScreen(Screen):
     def compose(self) -> ComposeResult:
         session = self.session
         yield Header()
-        with Vertical(id="ended"):
+        with VerticalScroll(id="ended"):  # (at 24 rows the formats written are below the phases: scrolled to)
             yield Static("Session ended. The record is written.", classes="screen-title")
             yield Static("The record is at:", classes="label")
             yield Static(str(self.record_path), id="record-path", markup=False)
@@ -202,3 +202,4 @@ class EndedScreen(Screen):
         what = line.split(" written", 1)[0].split(" not written", 1)[0]
         self.written = [w for w in self.written if not w.startswith(what + " ")] + [line]
         self.query_one("#ended-formats", Static).update("\n".join(self.written))
+        self.call_after_refresh(self.query_one("#ended", VerticalScroll).scroll_end, animate=False)

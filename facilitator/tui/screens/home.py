@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, Vertical
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import Screen
 from textual.widgets import Header, OptionList, Static
 from textual.widgets.option_list import Option
@@ -70,7 +70,10 @@ class HomeScreen(Screen):
         yield Header()
         notice = Static("\n".join(notices), id="home-notices", markup=False)
         notice.display = bool(notices)
-        yield notice
+        # At most a third of the screen, scrolling, so the lists keep their room: at 24 rows three problems found
+        # at start left "Start a new session" an empty box.
+        with VerticalScroll(id="home-notices-box"):
+            yield notice
         with Horizontal(id="home-columns"):
             with Vertical(id="home-new", classes="home-panel"):
                 yield Static("Start a new session", classes="panel-title")
