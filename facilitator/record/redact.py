@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
 from ..text import visible
@@ -122,6 +122,27 @@ def listed_in_replacements(names: dict[str, str]) -> list[tuple[str, str]]:
     too, or "Sam -> Sam's worker"): a record would show that name, so such a list is not kept."""
     replace = make_replacer(names)
     return [(name, r) for name, r in names.items() if r and replace(r) != visible(r)]
+
+
+def ordinary_words(names: dict[str, str], texts: Iterable[str]) -> list[tuple[str, str]]:
+    """(name, the words around it) for each listed name written in lower case in the texts, as an ordinary word is
+    ("we will see" with "Will" listed): the list is applied in any case, so every such word would be replaced too
+    ("we Child B see"). The first place each is found."""
+    found: list[tuple[str, str]] = []
+    texts = list(texts)
+    for name in names:
+        word = " ".join(name.split()).lower()
+        if not word or not _WORDY.match(word[0]) or not _WORDY.match(word[-1]):
+            continue
+        pattern = re.compile(r"(?<!\w)" + r"\s+".join(map(re.escape, word.split())) + r"(?!\w)")
+        for text in texts:
+            match = pattern.search(text)
+            if match is not None:
+                start, end = max(0, match.start() - 20), min(len(text), match.end() + 20)
+                around = " ".join(text[start:end].split())
+                found.append((name, f"{'…' if start else ''}{around}{'…' if end < len(text) else ''}"))
+                break
+    return found
 
 
 def format_names(names: dict[str, str]) -> str:

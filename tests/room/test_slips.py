@@ -116,3 +116,29 @@ async def test_a_names_list_whose_replacement_is_a_listed_name_is_not_kept(store
         await pilot.pause()
         assert not isinstance(app.screen, NamesScreen)
     assert store.load_session(session.id).redactions == {"Jayden": "Child A", "Kai": "Child B"}
+
+
+async def test_a_name_that_is_also_an_ordinary_word_is_asked_about_once(store, clock, library):
+    """"Will -> Child B" put "we Child B see" and the template's "What Child B we take…" in the record without a
+    word: a name newly listed and written in lower case in the session is asked about once; ctrl+s again keeps it."""
+    from textual.widgets import Static, TextArea
+
+    from facilitator.tui.screens.redaction import NamesScreen
+
+    from .helpers import palette
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "Kayla said she will stay; we will see")
+        await palette(pilot, "names to replace")
+        app.screen.query_one("#names", TextArea).text = "Kayla -> Child A\nWill -> Child B"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesScreen)
+        said = " ".join(str(app.screen.query_one("#names-error", Static).render()).split())
+        assert "“Will” is written in lower case here (“Kayla said she will stay; we will see”)" in said, said
+        assert store.load_session(session.id).redactions == {}
+        await pilot.press("ctrl+s")  # kept, as asked
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen)
+    assert store.load_session(session.id).redactions == {"Kayla": "Child A", "Will": "Child B"}

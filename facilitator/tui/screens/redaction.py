@@ -11,7 +11,7 @@ User text is never read as markup.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from functools import partial
 
@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Input, Static, TextArea
 from ...models import Session, split_participants
 from ...record.export import FORMAT_NAMES, FORMATS
 from ...record.pii import Finding, scan_session
-from ...record.redact import format_names, listed_in_replacements, parse_names
+from ...record.redact import format_names, listed_in_replacements, ordinary_words, parse_names
 from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
 from ...store import StoreError
 from ...text import plural
@@ -42,9 +42,13 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, names: dict[str, str]) -> None:
+    def __init__(self, names: dict[str, str], texts: Iterable[str] = ()) -> None:
         super().__init__()
         self.names = dict(names)
+        #: what the session's record would show besides the list (what was said, the template's words): a name
+        #: newly listed that is written there as an ordinary word is asked about once (see ordinary_words)
+        self.texts = texts
+        self._asked: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="names-dialog", classes="dialog"):
@@ -108,6 +112,18 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             error.update(
                 f"“{name} -> {replacement}” would put a name on this list into the record: “{replacement}” holds a "
                 "listed name. Choose a replacement that is not on the list (a role or initials)."
+            )
+            error.add_class("shown")
+            return
+        added = {name: r for name, r in names.items() if name not in self.names}
+        ordinary = ordinary_words(added, self.texts) if added and names != self._asked else []
+        if ordinary:
+            name, around = ordinary[0]
+            self._asked = names
+            error.update(
+                f"“{name}” is written in lower case here (“{around}”): if it is an ordinary word too, every "
+                f"“{name.lower()}” would become “{names[name]}” in the record. Press ctrl+s again to keep the list, "
+                "or change the line."
             )
             error.add_class("shown")
             return
@@ -401,7 +417,11 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
             return
         app.notify(f"{len(names)} name(s) will be replaced in the record.", markup=False)
 
-    app.push_screen(NamesScreen(screen.session.redactions), saved)
+    session = screen.session
+    template = session.template
+    texts = [c.text for c in session.contributions if not c.safeguarding]
+    texts += [t for phase in template.phases for t in (phase.prompt, phase.guidance, *phase.questions)]
+    app.push_screen(NamesScreen(session.redactions, [*texts, *template.ground_rules]), saved)
 
 
 def edit_apologies(app, screen) -> None:  # noqa: ANN001
