@@ -302,8 +302,9 @@ def record_stem(session) -> str:  # noqa: ANN001 - a Session
 
 def template_shown(template, replace: Callable[[str], str]):  # noqa: ANN001, ANN201 - a models.Template
     """A session's template with the names list applied to what a record shows of it (a team's own template may
-    name a child: "Scaling for Jayden"): its id (see shown_id), name, ground rules and tags, and each phase's title, prompt, guidance,
-    questions and the words at the ends of its scale. The same template when nothing in it is a listed name."""
+    name a child: "Scaling for Jayden"): its id (see shown_id), name, ground rules and tags, and each phase's
+    title, prompt, guidance, questions and the words at the ends of its scale. The same template when nothing in
+    it is a listed name."""
 
     def phase(p):  # noqa: ANN001, ANN202
         update = {
