@@ -125,12 +125,15 @@ def listed_in_replacements(names: dict[str, str]) -> list[tuple[str, str]]:
 
 
 def ordinary_words(names: dict[str, str], texts: Iterable[str]) -> list[tuple[str, str]]:
-    """(name, the words around it) for each listed name written in lower case in the texts, as an ordinary word is
-    ("we will see" with "Will" listed): the list is applied in any case, so every such word would be replaced too
-    ("we Child B see"). The first place each is found."""
+    """(name, the words around it) for each name listed with a capital letter and written in lower case in the
+    texts, as an ordinary word is ("we will see" with "Will" listed): the list is applied in any case, so every such
+    word would be replaced too ("we Child B see"). A name listed in lower case ("mum -> Mother") is meant as the
+    word it is. The first place each is found."""
     found: list[tuple[str, str]] = []
     texts = list(texts)
     for name in names:
+        if name == name.lower():
+            continue
         word = " ".join(name.split()).lower()
         if not word or not _WORDY.match(word[0]) or not _WORDY.match(word[-1]):
             continue
