@@ -285,7 +285,7 @@ class Session(BaseModel):
         return out + self.contributions_in_no_phase_of_kind(kind)
 
     def summary(self) -> "SessionSummary":
-        from .record.redact import make_replacer
+        from .record.redact import make_replacer, shown_id
 
         replace = make_replacer(self.redactions)
         return SessionSummary(
@@ -295,8 +295,10 @@ class Session(BaseModel):
             shown_title=replace(self.title),
             shown_team=replace(self.team),
             facilitator=self.facilitator,
-            template_id=self.template.id,
-            template_name=self.template.name,
+            # (shown on the home screen, which is projected, and by `facilitator sessions list`: a team's own
+            # template may name a child, so the names list is applied, as to the title and team)
+            template_id=shown_id(self.template.id, replace),
+            template_name=replace(self.template.name),
             date=self.date,
             status=self.status,
             current_phase=self.current_phase,

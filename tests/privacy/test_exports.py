@@ -241,7 +241,7 @@ def test_a_name_that_a_replacement_spells_again_with_its_neighbours_is_replaced_
 
 
 def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_export(store, library, clock, data_dir,
-                                                                                    tmp_path):
+                                                                                    tmp_path, capsys):
     """A team's own template may name a child ("Scaling for Jayden"): its phase titles, prompts, guidance,
     questions, scale ends, ground rules and name reached the record, HTML and Word as written (the phones' page
     had them replaced)."""
@@ -280,3 +280,8 @@ def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_expo
     named = sorted(p.name for p in (data_dir / "records").iterdir())
     assert named == [f"{ended_record.stem}.html", ended_record.name], named
     assert ended_record.name.endswith(f"-child-a-check-{session.id}.md"), named
+    # `facilitator sessions list` (a terminal may be projected too) names the template by its id as shown.
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "sessions", "list"]) == 0
+    listed = capsys.readouterr().out
+    assert f"{session.id}\t" in listed and "child-a-check" in listed and "jayden" not in listed.casefold(), listed

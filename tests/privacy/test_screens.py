@@ -404,3 +404,22 @@ async def test_a_session_whose_contributions_are_in_no_phase_of_its_template_sho
                 assert "Recorded in a phase this template no longer has" in shown, query  # the hits' phase
     finally:
         store.close()
+
+
+async def test_the_home_screen_names_a_teams_template_with_the_list_applied(store, library, clock):
+    """The home screen is projected before a session starts, and listed a session's template by its name as
+    written ("Review for Jayden") under its title, which has the list applied."""
+    from facilitator.models import Template
+    from facilitator.session_ops import end_session
+
+    base = library.get("quick-success-huddle").model_dump()
+    base["name"], base["id"] = "Review for Jayden", "jayden-check"
+    session = start_session(store, Template.model_validate(base), clock=clock, title="Weekly", team="Team",
+                            ground_rules_agreed=True)
+    session = set_redactions(store, session, {"Jayden": "Child A"})
+    end_session(store, session, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        shown = assert_screen_clean(app, {"Jayden": "Child A"}, "home")
+        assert "Review for Child A" in shown
