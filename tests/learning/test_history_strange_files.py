@@ -425,6 +425,10 @@ def test_a_session_whose_rows_cannot_be_made_is_left_out_said_and_tried_again_on
         # such session was never up to date), but read again once they change.
         db.sync(store, compute)
         assert (db.last_read, db.count(), db.unchanged(store)) == (0, FEW - 1, True)
+        other = next(s for s in db.session_ids() if s != sid)  # another session changes: only it is read again
+        os.utime(_session_file(folder, other), ns=(2, 2))
+        db.sync(store, compute)
+        assert (db.last_read, db.count(), db.unchanged(store)) == (1, FEW - 1, True)
         os.utime(_session_file(folder, sid), ns=(1, 1))
         assert not db.unchanged(store)
         db.sync(store, compute)
