@@ -106,6 +106,19 @@ def receive(
     return contribution
 
 
+def phase_as_sent(session: Session, phase_id: str) -> str:
+    """A phase's id as phones are given it: with the session's names list applied (a team's own template may call
+    a phase "actions-for-jayden", and the id is in every phone's page and in the address it asks at)."""
+    from .record.redact import make_replacer, shown_id
+
+    return shown_id(phase_id, make_replacer(session.redactions))
+
+
+def phase_sent_from(session: Session, sent: str | None) -> str | None:
+    """The phase a phone's form was sent from, by the id it was given (phase_as_sent); None if no phase has it."""
+    return next((p.id for p in session.template.phases if phase_as_sent(session, p.id) == sent), None)
+
+
 def phase_kind(session: Session, phase_id: str | None) -> PhaseKind:
     for phase in session.template.phases:
         if phase.id == phase_id:

@@ -3,11 +3,9 @@ the page following the facilitator's phase, and revealed items that are ordinary
 
 from __future__ import annotations
 
-from facilitator.store import Store
 from facilitator.tui.screens.phones import WaitingScreen
-from tests.conftest import build_app
 
-from tests.room.helpers import palette, say, shown, status
+from tests.room.helpers import palette, resumed, say, shown, status
 from .helpers import Phone, local_phones, open_app, open_phones, session_screen
 from .test_join import export_md, phones_line
 
@@ -56,15 +54,10 @@ async def test_review_one_by_one_shows_one_and_rejects_another(store, clock, lib
         await say(pilot, "typed at the keyboard as always")
     assert "interpreter" not in export_md(data_dir, session.id)
     store.close()
-    again = Store(data_dir, clock=clock).open()
-    try:
-        app = build_app(again, clock, open_session_id=session.id)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await pilot.pause()
-            await palette(pilot, "Phones: show what phones sent")
-            assert any("Priya: The interpreter was booked early" in line for line in shown(pilot)), shown(pilot)
-    finally:
-        again.close()
+    async with resumed(data_dir, clock, session.id, size=(160, 45)) as (again, app, pilot):
+        await pilot.pause()
+        await palette(pilot, "Phones: show what phones sent")
+        assert any("Priya: The interpreter was booked early" in line for line in shown(pilot)), shown(pilot)
     record = export_md(data_dir, session.id)
     assert "Dad came to every meeting" in record and "typed at the keyboard as always" in record
     assert "rude remark" not in record

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 
 from textual.widgets import Input, Static
 
 from facilitator.session_ops import go_to_phase, start_session
+from facilitator.store import Store
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.widgets.contribution_list import ContributionList
 from tests.conftest import FIXED_NOW, FixedClock, build_app, run_command
@@ -30,6 +32,19 @@ def open_app(store, clock, template, phase_id: str | None = None, **kwargs):
     if phase_id:
         session = go_to_phase(store, session, template.phase_index(phase_id))
     return session, build_app(store, clock, open_session_id=session.id)
+
+
+@contextlib.asynccontextmanager
+async def resumed(data_dir, clock, session_id: str, size: tuple[int, int] = (160, 45)):
+    """The app started again on the data folder (a store opened anew, as after ctrl+q or a crash) with the session
+    open: (the store, the app, its pilot)."""
+    again = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(again, clock, open_session_id=session_id)
+        async with app.run_test(size=size) as pilot:
+            yield again, app, pilot
+    finally:
+        again.close()
 
 
 def session_screen(pilot) -> SessionScreen:

@@ -5,12 +5,11 @@ from __future__ import annotations
 from textual.widgets import Input, Select
 
 from facilitator.session_ops import export_record
-from facilitator.store import Store
 from facilitator.store.drafts import draft_path
 from facilitator.tui.screens.session import SessionScreen
-from tests.conftest import build_app, until
+from tests.conftest import until
 
-from .helpers import open_app, say, status
+from .helpers import open_app, resumed, say, status
 
 HALF = "the health visitor noticed that Mum"
 
@@ -25,25 +24,20 @@ async def test_ctrl_q_keeps_the_half_typed_contribution_and_resume_brings_it_bac
     store.close()
     assert draft_path(data_dir, session.id).exists()
 
-    again = Store(data_dir, clock=clock).open()
-    try:
-        app2 = build_app(again, clock, open_session_id=session.id)
-        async with app2.run_test(size=(80, 24)) as pilot:
-            screen = app2.screen
-            assert isinstance(screen, SessionScreen)
-            box = screen.query_one("#contribution", Input)
-            assert box.value == HALF
-            assert screen.query_one("#speaker", Select).value == "Priya"
-            assert "Brought back what was being typed" in status(pilot)
-            for fmt in ("md", "csv"):
-                assert HALF not in export_record(again, screen.session, fmt, draft=True).read_text()
-            await pilot.press(*" was tired", "enter")
-            await pilot.pause()
-            assert [c.text for c in again.load_session(session.id).contributions][-1] == HALF + " was tired"
-            await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
-            assert not draft_path(data_dir, session.id).exists(), "recorded: no draft is left"
-    finally:
-        again.close()
+    async with resumed(data_dir, clock, session.id, size=(80, 24)) as (again, app2, pilot):
+        screen = app2.screen
+        assert isinstance(screen, SessionScreen)
+        box = screen.query_one("#contribution", Input)
+        assert box.value == HALF
+        assert screen.query_one("#speaker", Select).value == "Priya"
+        assert "Brought back what was being typed" in status(pilot)
+        for fmt in ("md", "csv"):
+            assert HALF not in export_record(again, screen.session, fmt, draft=True).read_text()
+        await pilot.press(*" was tired", "enter")
+        await pilot.pause()
+        assert [c.text for c in again.load_session(session.id).contributions][-1] == HALF + " was tired"
+        await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
+        assert not draft_path(data_dir, session.id).exists(), "recorded: no draft is left"
 
 
 async def test_words_typed_steadily_are_kept_within_a_second_as_they_are_typed(store, clock, library, data_dir):
@@ -95,25 +89,20 @@ async def test_ctrl_q_in_the_multi_line_editor_keeps_every_line_and_resume_opens
         await pilot.press("ctrl+q")
     store.close()
 
-    again = Store(data_dir, clock=clock).open()
-    try:
-        app2 = build_app(again, clock, open_session_id=session.id)
-        async with app2.run_test(size=(80, 24)) as pilot:
-            assert await until(pilot, lambda: app2.screen.query("#long-text"))
-            area = app2.screen.query_one("#long-text", TextArea)
-            assert area.text == "First line\nsecond line # not a heading"
-            await pilot.press("escape")  # kept, not dropped: ctrl+o opens it again
-            await pilot.pause()
-            assert "kept" in status(pilot)
-            await pilot.press("ctrl+o")
-            await pilot.pause()
-            assert app2.screen.query_one("#long-text", TextArea).text == "First line\nsecond line # not a heading"
-            await pilot.press("ctrl+s")
-            await pilot.pause()
-            assert [c.text for c in again.load_session(session.id).contributions] == ["First line\nsecond line # not a heading"]
-            assert await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
-    finally:
-        again.close()
+    async with resumed(data_dir, clock, session.id, size=(80, 24)) as (again, app2, pilot):
+        assert await until(pilot, lambda: app2.screen.query("#long-text"))
+        area = app2.screen.query_one("#long-text", TextArea)
+        assert area.text == "First line\nsecond line # not a heading"
+        await pilot.press("escape")  # kept, not dropped: ctrl+o opens it again
+        await pilot.pause()
+        assert "kept" in status(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert app2.screen.query_one("#long-text", TextArea).text == "First line\nsecond line # not a heading"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert [c.text for c in again.load_session(session.id).contributions] == ["First line\nsecond line # not a heading"]
+        assert await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
 
 
 async def test_ctrl_q_keeps_an_actions_owner_due_and_who_hears_and_the_speaker_chosen_after_the_text(
@@ -131,19 +120,14 @@ async def test_ctrl_q_keeps_an_actions_owner_due_and_who_hears_and_the_speaker_c
         await pilot.press("ctrl+q")
     store.close()
 
-    again = Store(data_dir, clock=clock).open()
-    try:
-        app2 = build_app(again, clock, open_session_id=session.id)
-        async with app2.run_test(size=(160, 45)) as pilot:
-            screen = app2.screen
-            assert screen.query_one("#contribution", Input).value == "Buddy new starters"
-            assert [screen.query_one(f"#kf-{k}", Input).value for k in ("owner", "due", "tell")] == [
-                "Sam", "end of January", "Whole team"]
-            assert screen.query_one("#speaker", Select).value == "Priya"
-            await pilot.press("enter")
-            await pilot.pause()
-            recorded = again.load_session(session.id).contributions[-1]
-            assert (recorded.text, recorded.speaker, recorded.fields["owner"], recorded.fields["tell"]) == (
-                "Buddy new starters", "Priya", "Sam", "Whole team")
-    finally:
-        again.close()
+    async with resumed(data_dir, clock, session.id, size=(160, 45)) as (again, app2, pilot):
+        screen = app2.screen
+        assert screen.query_one("#contribution", Input).value == "Buddy new starters"
+        assert [screen.query_one(f"#kf-{k}", Input).value for k in ("owner", "due", "tell")] == [
+            "Sam", "end of January", "Whole team"]
+        assert screen.query_one("#speaker", Select).value == "Priya"
+        await pilot.press("enter")
+        await pilot.pause()
+        recorded = again.load_session(session.id).contributions[-1]
+        assert (recorded.text, recorded.speaker, recorded.fields["owner"], recorded.fields["tell"]) == (
+            "Buddy new starters", "Priya", "Sam", "Whole team")

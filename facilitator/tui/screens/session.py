@@ -873,16 +873,17 @@ class SessionScreen(Screen):
         self.title = shown_title(self.session)
 
     def phone_view(self):  # noqa: ANN201 - web.RoomView
-        from ...record.redact import make_replacer, shown_id
+        from ...phones import phase_as_sent
+        from ...record.redact import make_replacer
         from ...web import RoomView
 
         session, phase = self.session, self.session.phase
         # A phone is a group output: every text it is sent has the session's names list applied, the phase's id
-        # too (a team's own template may call a phase "jayden-story": it is in the page's form and address).
+        # too (phones.phase_as_sent).
         replace = make_replacer(session.redactions)
         return RoomView(
             title=replace(session.title),
-            phase_id=shown_id(phase.id, replace),
+            phase_id=phase_as_sent(session, phase.id),
             phase_title=replace(phase.title),
             phase_number=session.current_phase + 1,
             phase_count=len(session.template.phases),
@@ -900,15 +901,11 @@ class SessionScreen(Screen):
         """What a phone sent: held as waiting, or a safeguarding concern straight into the facilitator-only note.
         Durable before this returns (ValueError for the phone if it cannot be kept as sent; StoreError if not
         saved)."""
-        from ...phones import phase_kind, read_form, receive
-
-        from ...record.redact import make_replacer, shown_id
+        from ...phones import phase_kind, phase_sent_from, read_form, receive
 
         if self.session.status.value != "running":
             raise ValueError("The session has ended; nothing more can be sent.")
-        # The phase the phone showed, by its id as the phone was given it (see phone_view).
-        sent, replace = form.get("phase"), make_replacer(self.session.redactions)
-        phase_id = next((p.id for p in self.session.template.phases if shown_id(p.id, replace) == sent), None)
+        phase_id = phase_sent_from(self.session, form.get("phase"))  # the phase the phone showed
         item = read_form(form, phase_kind(self.session, phase_id), self.app.clock().date())
         try:
             receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
