@@ -128,7 +128,7 @@ async def test_a_name_that_is_also_an_ordinary_word_is_asked_about_once(store, c
     from .helpers import palette
 
     session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
-    async with app.run_test(size=(160, 45)) as pilot:
+    async with app.run_test(size=(80, 24)) as pilot:
         await say(pilot, "Kayla said she will stay; we will see")
         await palette(pilot, "names to replace")
         app.screen.query_one("#names", TextArea).text = "Kayla -> Child A\nWill -> Child B"
@@ -138,6 +138,9 @@ async def test_a_name_that_is_also_an_ordinary_word_is_asked_about_once(store, c
         said = " ".join(str(app.screen.query_one("#names-error", Static).render()).split())
         assert "“Will” is written in lower case here (“Kayla said she will stay; we will see”)" in said, said
         assert store.load_session(session.id).redactions == {}
+        # At 24 rows the question and the Save button both show (the how-to lines above the box make room).
+        save, dialog = app.screen.query_one("#save").region, app.screen.query_one("#names-dialog").region
+        assert save.height == 3 and dialog.contains_region(save) and save.bottom <= dialog.bottom - 1, (save, dialog)
         await pilot.press("ctrl+s")  # kept, as asked
         await pilot.pause()
         assert not isinstance(app.screen, NamesScreen)

@@ -83,8 +83,19 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
 
     def _fit(self) -> None:
         """On a short screen the list's box is lower (4 rows at 24, 6 from 26), so the Save button is on screen too
-        (at 24 rows it was cut off below the box)."""
-        self.query_one("#names", TextArea).styles.height = max(3, min(6, self.app.size.height - 20))
+        (at 24 rows it was cut off below the box); and while a sentence says why the list was not saved, the how-to
+        lines above the box make room for it there."""
+        height = self.app.size.height
+        self.query_one("#names", TextArea).styles.height = max(3, min(6, height - 20))
+        said = self.query_one("#names-error", Static).has_class("shown")
+        self.query_one("#names-dialog .hint", Static).display = not (said and height < 30)
+
+    def _say(self, problem: str) -> None:
+        """Why the list was not saved (or what to check first), under the box."""
+        error = self.query_one("#names-error", Static)
+        error.update(problem)
+        error.add_class("shown")
+        self._fit()
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         event.stop()
@@ -101,31 +112,27 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             for line in text.splitlines()
             if line.strip() and not parse_names(line)
         ]
-        error = self.query_one("#names-error", Static)
         if skipped:
-            error.update(f"Not understood: {skipped[0]!r}. Write each as  name -> replacement, or delete the line.")
-            error.add_class("shown")
+            self._say(f"Not understood: {skipped[0]!r}. Write each as  name -> replacement, or delete the line.")
             return
         clashing = listed_in_replacements(names)
         if clashing:
             name, replacement = clashing[0]
-            error.update(
+            self._say(
                 f"“{name} -> {replacement}” would put a name on this list into the record: “{replacement}” holds a "
                 "listed name. Choose a replacement that is not on the list (a role or initials)."
             )
-            error.add_class("shown")
             return
         added = {name: r for name, r in names.items() if name not in self.names}
         ordinary = ordinary_words(added, self.texts) if added and names != self._asked else []
         if ordinary:
             name, around = ordinary[0]
             self._asked = names
-            error.update(
+            self._say(
                 f"“{name}” is written in lower case here (“{around}”): if it is an ordinary word too, every "
                 f"“{name.lower()}” would become “{names[name]}” in the record. Press ctrl+s again to keep the list, "
                 "or change the line."
             )
-            error.add_class("shown")
             return
         self.dismiss(names)
 
