@@ -1,7 +1,8 @@
 """Keeping service users' details out of every export. Pure functions.
 
 - The session's names list (as typed -> replacement) is applied to every text that goes into a record:
-  case-insensitively, whole words only (a name that starts or ends with a sign, such as "+44 …", is found next to
+  case-insensitively, whole words only, where a digit or an underscore joined to it is no part of the word
+  ("Jayden2" is found, "Jaydenson" is not; a name that starts or ends with a sign, such as "+44 …", is found next to
   letters too), possessives too ("Jayden's" -> "Child A's").
 - A name matches however it was typed: names and texts are compared after Unicode normalisation (NFKC, case
   folded), with format characters (zero-width spaces, soft hyphens, word joiners, ...) left out, so
@@ -32,10 +33,11 @@ if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic 
 
 # Whitespace between the words of a name: any run of spaces, tabs or line breaks (Unicode spaces become plain
 # ones in the normal form), but never the separator characters U+001C..U+001F that str.split treats as spaces.
-# A hyphen between two words is a gap too: "Mary-Jane" is found as "Mary Jane", and "Mary Jane" as "Mary-Jane".
-_GAP = r"(?:(?:(?![\x1c-\x1f])\s)+|-)"
-# Where a name's pattern has a gap: whitespace, or a hyphen between two of its words.
-_SPLIT = re.compile(r"(?:(?![\x1c-\x1f])\s)+|(?<=\w)-(?=\w)")
+# A hyphen or an underscore between two words is a gap too: "Mary-Jane" is found as "Mary Jane", "Mary Jane" as
+# "Mary-Jane", and "Zoë Smith" as "Zoë_Smith" (a file's name, a user name).
+_GAP = r"(?:(?:(?![\x1c-\x1f])\s)+|-|_)"
+# Where a name's pattern has a gap: whitespace, or a hyphen or an underscore between two of its words.
+_SPLIT = re.compile(r"(?:(?![\x1c-\x1f])\s)+|(?<=\w)-(?=\w)|(?<=[^\W_])_(?=[^\W_])")
 # Characters folded together with the character before them: marks (they may compose with it) and format
 # characters (left out, so a mark after one still composes).
 _ATTACHED = frozenset({"Mn", "Mc", "Me", "Cf"})
@@ -164,15 +166,31 @@ MAX_PASSES = 4
 
 
 def _edged(name: str) -> str:
-    """One name's pattern with its word edges: a name that starts (ends) with a letter or digit is found only where
-    none comes just before (after) it, so "Sam" is not found in "Samantha"; one that starts with a sign, as a phone
-    number's "+", is found after anything ("tel+44 …", or the same number twice with a hidden character between,
-    which every output leaves out)."""
-    before = r"(?<!\w)" if _WORDY.match(name) else ""
+    """One name's pattern with its word edges: a name that starts (ends) with a letter is found only where no letter
+    comes just before (after) it, so "Sam" is not found in "Samantha", but is in "Sam2" and "Sam_Jones" (a digit or
+    an underscore joined to a name leaves it as readable as a space does); one that starts (ends) with a digit is
+    found where no digit comes just before (after) it, so "07700 900123" is found in "tel07700 900123" and not in a
+    longer number; one that starts with a sign, as a phone number's "+", is found after anything ("tel+44 …", or the
+    same number twice with a hidden character between, which every output leaves out)."""
     # An "s" straight after the name is a possessive typed without its apostrophe ("Jaydens mum"): found too,
     # the "s" left in place (the replacement gets the apostrophe: "Child A's mum").
-    after = r"(?=s?(?!\w))" if _WORDY.match(name[-1]) else ""
-    return f"(?:{before}{_spelled(name)}{after})"
+    return f"(?:{_edge_before(name[0])}{_spelled(name)}{_edge_after(name[-1])})"
+
+
+_LETTER = re.compile(r"[^\W\d_]")
+_DIGIT = re.compile(r"\d")
+
+
+def _edge_before(first: str) -> str:
+    if _LETTER.match(first):
+        return r"(?<![^\W\d_])"
+    return r"(?<!\d)" if _DIGIT.match(first) else ""
+
+
+def _edge_after(last: str) -> str:
+    if _LETTER.match(last):
+        return r"(?=s?(?![^\W\d_]))"
+    return r"(?!\d)" if _DIGIT.match(last) else ""
 
 
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:

@@ -27,12 +27,20 @@ def fold(text: str) -> str:
 
 
 def leaks(text: str, names) -> list[str]:  # noqa: ANN001
-    """The listed names found in ``text`` as whole words, however spelled."""
+    """The listed names found in ``text`` as a reader finds them, however spelled: where no letter is joined to
+    a name that starts or ends with a letter (a digit or an underscore joined to it leaves it readable: "Jayden2",
+    "Jayden_S"), and no digit to one that starts or ends with a digit (a longer number is another number); spaces or
+    an underscore between its words."""
     folded = fold(text)
     found = []
     for name in names:
         parts = fold(name).split()
-        if parts and re.search(r"(?<!\w)" + r"\s+".join(map(re.escape, parts)) + r"(?!\w)", folded):
+        if not parts:
+            continue
+        first, last = parts[0][0], parts[-1][-1]
+        before = r"(?<![^\W\d_])" if first.isalpha() else r"(?<!\d)" if first.isdigit() else ""
+        after = r"(?![^\W\d_])" if last.isalpha() else r"(?!\d)" if last.isdigit() else ""
+        if re.search(before + r"[\s_]+".join(map(re.escape, parts)) + after, folded):
             found.append(name)
     return found
 

@@ -231,6 +231,19 @@ def test_a_listed_phone_number_glued_to_a_word_or_to_itself_is_replaced(store, l
     assert "tel\\[phone]" in md and "\\[phone]\\[phone]" in md and "Child A\\[phone]" in md  # ("[" escaped)
 
 
+def test_a_name_joined_to_a_digit_or_an_underscore_is_replaced(store, library, clock, data_dir, tmp_path):
+    """"Jayden2", "2Jayden", "Jayden_Smith" and "ZOË_SMITH" (typed in a hurry, or copied from a file name) showed
+    the name whole in every output: a digit or an underscore was taken as part of the word. A name inside a longer
+    word ("Jaydenson") is still not one, nor a listed number inside a longer number."""
+    names = {"Jayden": "Child A", "Zoë Smith": "Mother", "07700 900123": "[phone]"}
+    spelled = ["Jayden2", "2Jayden", "Jayden_Smith", "met ZOË_SMITH_", "tel07700 900123", "Jaydenson 907700 9001234"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    md = outputs["export:md"].decode()
+    for shown in ("Child A2", "2Child A", "Child A_Smith", "met Mother", "tel\\[phone]", "Jaydenson 907700 9001234"):
+        assert shown in md, shown
+
+
 def test_a_name_that_a_replacement_spells_again_with_its_neighbours_is_replaced_too(store, library, clock, data_dir,
                                                                                     tmp_path):
     """A replacement joined with what is around it may spell a listed name once more: "Mary Mary Ann Ann" with
