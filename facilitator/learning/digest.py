@@ -34,51 +34,67 @@ HANDLING = (
 PER_SESSION = 8  # what-went-right items shown per session
 OWNERS = ("initials", "names")  # settings.toml [digest] owners: how action owners who are people are shown
 
-# Words of a role, a group or a service: an owner with one of them ("Team manager", "Duty Team") is kept.
+# Words of a role, a group, a service or a relation: kept as typed in an owner ("Team manager", "Duty Team", "Health
+# Visitor", "Mother"). Any other capitalised word is taken for a name and shown by its initial.
 ROLE_WORDS = frozenset("""
-    admin administrator advisor adviser all assistant board carer carers chair coordinator co-ordinator council
-    department deputy designated director duty everyone group leader manager managers member
-    members nurse officer panel partner partners practice practitioner principal reviewing safeguarding school
-    senior service social staff student supervisor team teams therapist trainer tutor unit whole worker workers
+    admin administrator advisor adviser agency agencies all assistant aunt board camhs cafcass carer carers chair
+    child children children's clinic college coordinator co-ordinator council court department deputy designated
+    director duty education everyone family father foster fostering gp grandfather grandmother grandparent group
+    guardian head headteacher health hospital housing hub independent iro lado leader legal manager managers mash
+    me member members midwife mother nobody nurse nursery officer panel parent parents partner partners person
+    police practice practitioner principal probation provider referrals residential reviewing safeguarding school
+    senior service services sibling social solicitor staff student supervisor support team teams teacher tbc tbd
+    therapist trainer tutor uncle unit us virtual visitor we whole worker workers young youth
+    dr mr mrs ms mx miss prof cllr
     """.split())
 _OWNER_PARTS = re.compile(r"(\s*(?:[,;&/+]|\band\b)\s*)")
-
-
-def _name_shaped(words: list[str]) -> bool:
-    """Every word capitalised and made of letters (an acronym such as "SW" or "DSL" is not a name)."""
-    return all(
-        w[0].isupper() and all(c.isalpha() or c in "'’-." for c in w) and not (len(w) > 1 and w.isupper())
-        for w in words
-    )
+# A word's letters, with what may come before and after them: "(Kate)", "Kate's", "O'Brien,".
+_WORD = re.compile(r"^(\W*)(.*?)((?:['’]s)?\W*)$")
 
 
 def is_personal_name(text: str, people: Iterable[str] = ()) -> bool:
-    """A person's name rather than a role: two or more capitalised words ("Priya Shah"), or one that is
-    a participant's or the facilitator's name (or first name) in that session. Roles stay as they are."""
+    """The session's facilitator or a participant, by full name or first name, unless every word of it is a role's
+    ("Team manager" listed among those present is a role; "Rachel Nurse" is a person)."""
     words = text.split()
-    if not words or any(w.casefold().strip(".") in ROLE_WORDS for w in words):
+    if not words or all(w.casefold().strip(".") in ROLE_WORDS for w in words):
         return False
     key = " ".join(words).casefold()
-    if any(key == p.casefold() or key == p.split()[0].casefold() for p in people if p.split()):
-        return True
-    return len(words) >= 2 and _name_shaped(words)
+    return any(key == p.casefold() or key == p.split()[0].casefold() for p in people if p.split())
 
 
 def initials(text: str) -> str:
     return " ".join(w[0].upper() + "." for w in text.split())
 
 
-def owner_shown(owner: str, people: Iterable[str] = (), owners: str = "initials") -> str:
-    """An action's owner as the digest shows it: people by their initials ("Priya Shah" -> "P. S."), roles
-    as typed; with ``owners = "names"`` (the organisation's choice) everything as typed."""
+def _word_shown(word: str, kept: frozenset[str]) -> str:
+    """One word of an owner that is no one of the session: a capitalised word of letters that is no role, no
+    acronym ("SW", "DSL") and no word of a names list's replacement ("Child A") is taken for a name: its initial."""
+    before, core, after = _WORD.match(word).groups()  # type: ignore[union-attr]
+    if (len(core) < 2 or not core[0].isupper() or not all(c.isalpha() or c in "'’-." for c in core)
+            or (core.isupper() and "." not in core) or core.casefold().strip(".") in ROLE_WORDS or core.casefold() in kept):
+        return word
+    return f"{before}{core[0]}.{after}"
+
+
+def owner_shown(owner: str, people: Iterable[str] = (), owners: str = "initials", kept: Iterable[str] = ()) -> str:
+    """An action's owner as the digest shows it: the session's people by their initials ("Priya Shah" -> "P. S.",
+    "Sam Worker" too), and in any other owner each word that looks like a name ("Kate" -> "K.", "SW Kate" ->
+    "SW K."); roles, acronyms and the words of ``kept`` (the names list's replacements, "Child A") as typed. With
+    ``owners = "names"`` (the organisation's choice) everything as typed."""
     if owners == "names":
         return owner
     people = tuple(people)
-    parts = _OWNER_PARTS.split(owner)
-    return "".join(
-        part if n % 2 or not is_personal_name(part.strip(), people) else part.replace(part.strip(), initials(part))
-        for n, part in enumerate(parts)
-    )
+    kept = frozenset(w.casefold() for text in kept for w in text.split())
+    out = []
+    for n, part in enumerate(_OWNER_PARTS.split(owner)):
+        text = part.strip()
+        if n % 2 or not text:
+            out.append(part)
+        elif is_personal_name(text, people):
+            out.append(part.replace(text, initials(text)))
+        else:
+            out.append(part.replace(text, " ".join(_word_shown(w, kept) for w in text.split())))
+    return "".join(out)
 
 
 def _went_right(facts: SessionFacts) -> tuple[list[str], int]:
@@ -361,10 +377,12 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
         for entry in by_agreed:
             progress: list[ActionProgress] = []
             people: tuple[str, ...] = ()
+            kept: tuple[str, ...] = ()  # the names list's replacements ("Child A"): no one's name
             if entry.id in with_actions:
                 facts = next(facts_of)
                 if facts is not None:
                     people = facts.people
+                    kept = tuple(r for _, r in facts.names)
                     for row in session_action_rows(facts):
                         book.apply(row)
                         progress.append(ActionProgress(digest_action_from(row), row.status.value, row.note, row.changed))
@@ -385,7 +403,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
                 counts[p.status] += 1
                 is_late = p.overdue(d.today)
                 overdue += is_late
-                owner = owner_shown(a.owner, people, d.owners)
+                owner = owner_shown(a.owner, people, d.owners, kept)
                 status = p.status + (f" ({p.changed.isoformat()})" if p.changed else "")
                 if is_late:
                     status += ", overdue"

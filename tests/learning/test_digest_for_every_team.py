@@ -132,15 +132,23 @@ def test_the_digest_names_no_person_unless_the_organisation_allows_names(store, 
     reviewed_session(store, library, clock, date=dt.date(2026, 3, 2), action="Ring the school", owner="Priya Shah")
     reviewed_session(store, library, clock, date=dt.date(2026, 3, 3), action="Book the room", owner="Team manager")
     reviewed_session(store, library, clock, date=dt.date(2026, 3, 4), action="Pair carers", owner="Jo Lead and SW")
+    # Owners who are none of the session's people: a first name alone, a role with a name, a name with a role's word
+    # in it, a title with a surname; roles and a replacement from the names list stay as typed.
+    for day, (action, owner) in enumerate([("Plan visits", "Kate"), ("Ask police", "DC Hughes and SW Kate"),
+                                           ("Check health", "Rachel Nurse"), ("See GP", "Dr. Patel"),
+                                           ("Tell the HV", "Health Visitor"), ("Call school", "Jayden's teacher")]):
+        reviewed_session(store, library, clock, date=dt.date(2026, 3, 10 + day), action=action, owner=owner)
     store.close()
     # Another team's exported record: its participant "Kim" owns an action.
     other = tmp_path / "other-team"
     other_store = Store(other, clock=FixedClock(), id_factory=counter_ids("o")).open()
     from tests.record.helpers import end, new_session, say
     s = new_session(other_store, library.get("quick-success-huddle"), FixedClock(), team="Fostering",
-                    date=dt.date(2026, 3, 5), participants=["Kim", "Duty Team"])
-    say(other_store, s, FixedClock(), next(p.id for p in s.template.phases if p.kind == "actions"), "Buddy new carers",
-        fields={"owner": "Kim"})
+                    date=dt.date(2026, 3, 5), participants=["Kim", "Duty Team", "Rachel Nurse"])
+    actions_phase = next(p.id for p in s.template.phases if p.kind == "actions")
+    say(other_store, s, FixedClock(), actions_phase, "Buddy new carers", fields={"owner": "Kim"})
+    # one of those present, with a role's word in her name
+    say(other_store, s, FixedClock(), actions_phase, "Visit the nursery", fields={"owner": "Rachel Nurse"})
     end(other_store, s, FixedClock())
     other_store.close()
 
@@ -156,7 +164,12 @@ def test_the_digest_names_no_person_unless_the_organisation_allows_names(store, 
 
     meta, body, owners = digest("initials.md")
     assert owners == {"Share plan": "S.", "Ring the school": "P. S.", "Book the room": "Team manager",
-                      "Pair carers": "J. L. and SW", "Buddy new carers": "K."}
+                      "Pair carers": "J. L. and SW", "Buddy new carers": "K.", "Plan visits": "K.",
+                      "Ask police": "DC H. and SW K.", "Check health": "R. Nurse", "See GP": "Dr. P.",
+                      "Tell the HV": "Health Visitor", "Call school": "Child A's teacher",
+                      "Visit the nursery": "R. N."}
+    for name in ("Kate", "Hughes", "Rachel", "Patel"):
+        assert name not in body, name
     assert "Priya" not in body and "Jo Lead" not in body and meta["owners"] == "by role or initials"
     assert "Action owners are shown by their role, or by their initials." in body
 
