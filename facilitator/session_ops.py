@@ -6,6 +6,7 @@ Each operation goes through the store, so it is durable before it returns.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 
 from .models import ANONYMOUS, Contribution, Session, SessionStatus, Template
@@ -113,14 +114,28 @@ def case_reference_setting(store: Store) -> str | None:
 
 
 def action_statuses(store: Store, session: Session) -> dict[str, tuple[str, str]]:
-    """The latest status and note of each of this session's actions, from the action log (for the CSV)."""
+    """The latest status and note of each of this session's actions, from the action log (for the CSV). A note
+    made in a later session's follow-up round has that session's names list applied, as every other output shows
+    it (the CSV applies this session's list)."""
+    from .record.redact import make_replacer
     from .store.actions import read_changes
 
     prefix = f"{session.id}/"
     latest: dict[str, tuple[str, str]] = {}
+    replacers: dict[str, Callable[[str], str]] = {}
     for change in read_changes(store):  # in the order made: the last one stands
         if change.action_id.startswith(prefix):
-            latest[change.action_id] = (change.status.value, change.note)
+            note = change.note
+            if note and change.session_id and change.session_id != session.id:
+                replace = replacers.get(change.session_id)
+                if replace is None:
+                    try:
+                        names = store.load_session(change.session_id).redactions
+                    except Exception:  # noqa: BLE001 - a round's session gone or damaged: its own list unknown
+                        names = {}
+                    replace = replacers[change.session_id] = make_replacer(names)
+                note = replace(note)
+            latest[change.action_id] = (change.status.value, note)
     return latest
 
 

@@ -101,7 +101,7 @@ async def test_actions_themes_and_history_screens_show_no_listed_name(store, lib
 
 
 async def test_the_follow_up_round_and_its_table_in_the_next_record(store, library, clock, data_dir, tmp_path):
-    _with_split_name(store, library, clock)
+    agreed = _with_split_name(store, library, clock)
     # The team's next session, opened as `facilitator new --team "Team Blue"` opens it, with its own list.
     next_names = {"Kayla": "Child B"}
     session = start_session(store, library.get("quick-success-huddle"), clock=clock, title="Huddle", team="Team Blue")
@@ -141,6 +141,13 @@ async def test_the_follow_up_round_and_its_table_in_the_next_record(store, libra
     md = outputs["export:md"].decode()
     follow_up = md.split("## Action follow-up", 1)[1].split("## Highlights", 1)[0]
     assert "Ring Mother's school" in follow_up and "until Child B and Child A are back" in follow_up
+
+    # The action register of the session the action was agreed in, exported again: its latest note has the names
+    # list of the round that made it applied too ("Kayla" is listed only there; the CSV showed it).
+    (tmp_path / "agreed").mkdir()
+    register = export_all(data_dir, agreed.id, tmp_path / "agreed")["csv"]
+    assert_no_leaks({"export:csv": register}, {**NAMES, **next_names})
+    assert "until Child B and Child A are back" in register.decode("utf-8-sig")
 
 
 def test_facilitator_new_with_the_team_opens_its_follow_up_round(store, library, clock, data_dir):
