@@ -177,3 +177,45 @@ async def test_the_chosen_action_stays_in_sight_when_its_history_is_shown_below(
         assert history.startswith(screen.current_action().text)
         top = int(table.scroll_offset.y)
         assert top <= table.cursor_row < top + table.size.height - 1  # (its first line is the header)
+
+
+async def test_a_note_typed_and_not_given_to_an_action_is_not_thrown_away_unseen(store, library, clock):
+    """ctrl+s in the follow-up round (and escape there or on the actions screen) with a note typed but not yet
+    given to an action threw the note away without a word. It says so once and stays; the same key again goes on."""
+    from facilitator.tui.screens.actions import FollowUpScreen
+    from facilitator.tui.screens.session import SessionScreen
+    from tests.learning.test_actions import _start_from_setup
+
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "Family Support 2")
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        note = screen.query_one("#action-note", Input)
+        note.focus()
+        await pilot.press(*"nurse starts in January")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "The note “nurse starts in January” is not saved" in _status_line(screen)
+        assert "ctrl+s again starts the session without it" in _status_line(screen)
+        await pilot.press("escape")  # said once for this note: escape now skips the round
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_actions_screen(pilot)
+        await pilot.press(*"dad called")
+        await until(pilot, lambda: screen.focused is screen.query_one("#action-note", Input))
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, ActionsScreen)
+        assert "The note “dad called” is not saved" in _status_line(screen)
+        await pilot.press("enter", "d", "enter")  # given to the action: saved with it
+        await pilot.pause()
+        assert "is now done (dad called)" in _status_line(screen)
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not isinstance(app.screen, ActionsScreen)

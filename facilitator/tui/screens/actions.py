@@ -143,7 +143,7 @@ class ActionTableScreen(Screen):
         with Horizontal(id="action-note-row"):
             yield Label("Note", id="action-note-label")
             yield Input(
-                placeholder="a short note (needed when dropping an action), then the status key and enter",
+                placeholder="a note: type it, press enter, then d, p, x or c and enter",
                 id="action-note",
                 max_length=300,
                 select_on_focus=False,
@@ -300,6 +300,18 @@ class ActionTableScreen(Screen):
         text.append("\nescape closes this.", style="dim")
         self.query_one("#action-history", Static).update(text)
         self._history_shown = True
+
+    def note_left_unsaved(self, again: str) -> bool:
+        """Leaving the screen with a note typed and not yet given to an action: said once, and the screen stays (the
+        note was thrown away unseen). The same key again (``again``: what it does) leaves without it. True if said."""
+        note = self.query_one("#action-note", Input).value.strip()
+        if not note or getattr(self, "_note_warned", None) == note:
+            return False
+        self._note_warned = note
+        shown = note if len(note) <= 40 else note[:39] + "…"
+        self._status(Text(f"The note “{shown}” is not saved: give it to an action (d, p, x or c on its row, then "
+                          f"enter), or {again} without it.", style="bold"), error=True)
+        return True
 
     def close_history(self) -> bool:
         """Escape with an action shown whole (enter): it is put away, and nothing else happens. True if one was.
@@ -652,11 +664,14 @@ class FollowUpScreen(ActionTableScreen):
         )
 
     def action_done(self) -> None:
-        self.app.open_session(self.session)
+        if not self.note_left_unsaved("ctrl+s again starts the session"):
+            self.app.open_session(self.session)
 
     def action_skip(self) -> None:
-        if not self.cancel_pending() and not self.close_history():
-            self.action_done()
+        if not self.cancel_pending() and not self.close_history() and not self.note_left_unsaved(
+            "escape again skips the rest of the round"
+        ):
+            self.app.open_session(self.session)
 
 
 class ActionsScreen(ActionTableScreen):
@@ -758,7 +773,9 @@ class ActionsScreen(ActionTableScreen):
         self._choose()
 
     def action_back(self) -> None:
-        if not self.cancel_pending() and not self.close_history():
+        if not self.cancel_pending() and not self.close_history() and not self.note_left_unsaved(
+            "escape again leaves"
+        ):
             self.app.pop_screen()
 
 def open_with_follow_up(app, session: Session, actions: TeamActions | None = None) -> None:  # noqa: ANN001
