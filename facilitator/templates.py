@@ -7,7 +7,9 @@ that name the file, the field (like `phases[2].timebox`), what is wrong and what
 from __future__ import annotations
 
 import difflib
+import os
 import re
+import stat
 import threading
 import tomllib
 from collections.abc import Callable
@@ -203,10 +205,10 @@ def _toml_problem(exc: tomllib.TOMLDecodeError) -> str:
 def read_template_toml(data: bytes, path: Path | str = "<template>") -> dict[str, Any]:
     """Bytes of a TOML file to its tables (not yet checked as a template), or TemplateError."""
     if len(data) > MAX_TEMPLATE_BYTES:
-        size = f"{len(data) / (1024 * 1024):.1f} MB" if len(data) >= 1024 * 1024 else f"{len(data) // 1024} KB"
         raise TemplateError(
             path,
-            [f"the file is {size}; a template must be under {MAX_TEMPLATE_BYTES // 1024} KB (is it the right file?)"],
+            [f"the file is {_size_text(len(data))}; a template must be under {MAX_TEMPLATE_BYTES // 1024} KB (is it the "
+             "right file?)"],
         )
     try:
         text = data.decode("utf-8-sig")
@@ -247,12 +249,23 @@ def parse_template(data: bytes, path: Path | str = "<template>") -> Template:
     return validate_template(read_template_toml(data, path), path)
 
 
+def _size_text(size: int) -> str:
+    return f"{size / (1024 * 1024):.1f} MB" if size >= 1024 * 1024 else f"{size // 1024} KB"
+
+
 def _read_template_file(path: Path) -> bytes:
+    """The file's bytes; a file over MAX_TEMPLATE_BYTES is refused by its size, and a device or a pipe (a link to
+    /dev/zero, say) is never read: reading it whole filled the memory, or waited for ever."""
     try:
+        mode = os.stat(path).st_mode
+        if not stat.S_ISREG(mode) and not stat.S_ISDIR(mode):
+            raise TemplateError(path, ["is not a regular file (a device or a pipe); a template is a .toml text file"])
         with path.open("rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             data = handle.read(MAX_TEMPLATE_BYTES + 1)
             if len(data) > MAX_TEMPLATE_BYTES:
-                data += handle.read()
+                raise TemplateError(path, [f"the file is {_size_text(max(size, len(data)))}; a template must be under "
+                                           f"{MAX_TEMPLATE_BYTES // 1024} KB (is it the right file?)"])
     except FileNotFoundError:
         raise TemplateError(path, ["there is no such file; check the path"]) from None
     except IsADirectoryError:

@@ -9,7 +9,10 @@ import json
 from pathlib import Path
 from typing import Any
 
-from .files import atomic_write, ensure_private_dir
+from .files import atomic_write, ensure_private_dir, read_whole
+
+#: bytes a preferences file is read up to (it holds a few settings; a larger file, or a device, is not read)
+PREFS_LIMIT = 1024 * 1024
 
 PREFS_FILE = "preferences.json"
 
@@ -21,7 +24,7 @@ def prefs_path(data_dir: Path) -> Path:
 def read_prefs(data_dir: Path) -> dict[str, Any]:
     """The saved preferences, or {} if there are none or the file cannot be read."""
     try:
-        data = json.loads(prefs_path(data_dir).read_text(encoding="utf-8"))
+        data = json.loads(read_whole(prefs_path(data_dir), limit=PREFS_LIMIT).decode("utf-8"))
     except (OSError, UnicodeDecodeError, ValueError):
         return {}
     return data if isinstance(data, dict) else {}

@@ -86,7 +86,7 @@ from filelock import FileLock, Timeout
 from tinydb import Query, TinyDB
 
 from ..memory import return_large_blocks
-from ..text import plural, team_key
+from ..text import one_line, plural, team_key
 from ..vocabulary import ActionStatus, SessionStatus
 from .files import (
     FILE_MODE, TEMP_SUFFIX, FileTooLargeError, NotAFileError, atomic_write, ensure_private_dir, fsync_dir, read_whole,
@@ -128,6 +128,8 @@ ACTION_LOG = "actions.journal.jsonl"
 #: "at": when, "action_id": its action, "of": the "at" of the change taken back}
 RETRACT = "retract"
 _ACTION_STATUSES = frozenset(s.value for s in ActionStatus)
+#: bytes <data>/settings.toml is read up to (it holds a few lines; a larger file, or a device, is not read)
+SETTINGS_LIMIT = 1024 * 1024
 
 
 def usable_status_change(op: dict[str, Any]) -> bool:
@@ -1180,6 +1182,38 @@ class Store:
             "journal_size": sizes[1],
         }
 
+    def _index_bytes(self) -> bytes:
+        """index.json's bytes. An entry that cannot be written back as JSON (read from a file changed by hand: a
+        number too large for any field, a string with a lone surrogate) is made again from its session's files,
+        and said once; writing the index failed there, at every start, and the app could not open."""
+        def dumped() -> bytes:
+            return orjson.dumps({"sessions": {str(n): doc for n, doc in enumerate(self._docs.values(), start=1)}})
+
+        try:
+            return dumped()
+        except TypeError:
+            pass
+        bad = []
+        for session_id, doc in self._docs.items():
+            try:
+                orjson.dumps(doc)
+            except TypeError:
+                bad.append(session_id)
+        for session_id in bad:
+            doc = self._docs.pop(session_id)
+            self._validated.pop(session_id, None)
+            shown = doc.get("shown_title")  # (the title with its names list applied: the home screen is projected)
+            named = f"“{one_line(shown)[:80]}” ({session_id})" if isinstance(shown, str) and shown.strip() else session_id
+            try:
+                self._docs[session_id] = self._doc_for(self._load(session_id))
+            except Exception:  # noqa: BLE001 - its files unreadable too: left out, the next start looks again
+                pass
+            self._notices.append(
+                f"The entry of {named} in {self.index_path} held a value no "
+                "session has (changed by hand?), so it was made again from the session's files."
+            )
+        return dumped()
+
     def _write_index(self, home_kept: bool = False) -> None:
         """Write the whole index (a TinyDB file: one table, ``sessions``) from what is known in memory.
 
@@ -1191,7 +1225,7 @@ class Store:
         if not self.still_ours():
             self._index_behind = True
             return
-        data = orjson.dumps({"sessions": {str(n): doc for n, doc in enumerate(self._docs.values(), start=1)}})
+        data = self._index_bytes()
         try:
             atomic_write(self.index_path, data)
             self._index_behind = False
@@ -2342,7 +2376,8 @@ class Store:
     def _read_settings(self) -> tuple[dict[str, Any], str | None]:
         path = self.data_dir / "settings.toml"
         try:
-            return tomllib.loads(path.read_text(encoding="utf-8")), None
+            # (read as every file of the folder is: a device, a pipe or a file far too large is refused unread)
+            return tomllib.loads(read_whole(path, limit=SETTINGS_LIMIT).decode("utf-8")), None
         except FileNotFoundError:
             return {}, None
         except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:

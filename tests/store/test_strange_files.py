@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import errno
 import io
+import json
 import os
 import re
 import subprocess
@@ -290,6 +291,39 @@ def test_index_that_is_a_folder_is_rebuilt(folder):
         store.close()
 
 
+@pytest.mark.parametrize("value", [10**30, "\ud800"], ids=["a number too large", "a lone surrogate"])
+async def test_an_index_entry_that_cannot_be_written_back_is_made_again_and_the_app_opens(folder, value):
+    """An entry of index.json changed by hand to hold a value JSON cannot be written back with (a number beyond 64
+    bits, a lone surrogate) was kept as read, and writing the index failed: the app, `new` and `resume` stopped with
+    a traceback at every start. The entry is made again from its session's files, and said once."""
+    data_dir, session_id, other_id = folder
+    index = data_dir / "index.json"
+    docs = json.loads(index.read_text(encoding="utf-8"))
+    for doc in docs["sessions"].values():
+        if doc["id"] == other_id:  # the ended one: its files unchanged, so its entry is taken as it is
+            doc["phase_count"] = value
+        else:  # the running one: made again at every start, and the index written with it
+            doc["current_phase"] = 5
+    index.write_text(json.dumps(docs), encoding="utf-8")
+    (data_dir / "index-head.json").unlink(missing_ok=True)
+
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await start_checks_done(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            said = [n for n in store.notices if other_id in n]
+            assert len(said) == 1 and str(index) in said[0] and "made again" in said[0] and one_sentence(said[0]), store.notices
+            shown = str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
+            assert "made again" in shown
+            assert app.screen.query_one("#unfinished").option_count == 1
+    finally:
+        store.close()
+    assert "1000000000000000000000000000000" not in index.read_text(encoding="utf-8")
+
+
 def _inode(path: str) -> int | None:
     try:
         return os.stat(path).st_ino
@@ -544,3 +578,39 @@ def test_an_export_names_only_its_own_sessions_problems_and_counts_the_rest(fold
     assert said == ["2 other problems in the data folder are not about this session; `facilitator sessions list` says them."]
     listed = facilitator(data_dir, "sessions", "list")
     assert any(session_id in notice for notice in notices_of(listed))
+
+
+def test_settings_preferences_and_a_template_linked_to_a_device_are_not_read(folder):
+    """settings.toml, prefs.json or a team's template linked to /dev/zero (or any endless file) were read whole:
+    `facilitator export` and the app grew until the machine killed them. Each is refused unread, in one sentence,
+    and the rest works. (Run with a memory limit, so a failure cannot take the machine's memory.)"""
+    import resource
+
+    data_dir, session_id, other_id = folder
+    (data_dir / "settings.toml").symlink_to("/dev/zero")
+    (data_dir / "prefs.json").symlink_to("/dev/zero")
+    (data_dir / "templates").mkdir(exist_ok=True)
+    (data_dir / "templates" / "zero.toml").symlink_to("/dev/zero")
+
+    def limited() -> None:
+        resource.setrlimit(resource.RLIMIT_AS, (2 << 30, 2 << 30))
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        result = subprocess.run([sys.executable, "-m", "facilitator", "--data-dir", str(data_dir), *args],
+                                capture_output=True, text=True, timeout=60, preexec_fn=limited)
+        assert "Traceback" not in result.stderr + result.stdout, result.stderr
+        return result
+
+    out = data_dir.parent / "other.md"
+    exported = run("export", other_id, "--format", "md", "--out", str(out))
+    assert exported.returncode == 0 and OTHER[0] in out.read_text(encoding="utf-8")
+    listed = run("templates", "list")
+    assert listed.returncode == 0
+    assert "zero.toml" in listed.stdout and "is not a regular file (a device or a pipe)" in listed.stdout
+    store = open_as_the_app(data_dir)
+    try:
+        problem = store.settings_problem()
+        assert problem is not None and "settings.toml" in problem and "default settings are used" in problem
+        assert one_sentence(problem)
+    finally:
+        store.close()
