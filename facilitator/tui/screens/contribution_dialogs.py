@@ -50,6 +50,27 @@ class ContributionBox(Input):
             super().__init__()
             self.text = text
 
+    def __init__(self, *args, empties_on_enter: bool = False, **kwargs) -> None:  # noqa: ANN002, ANN003
+        """``empties_on_enter``: the session's box, where enter records (see _on_key); the edit dialog's box keeps
+        its text (its enter saves the dialog, reading every field)."""
+        super().__init__(*args, **kwargs)
+        self.empties_on_enter = empties_on_enter
+
+    async def _on_key(self, event: events.Key) -> None:
+        # Enter is handled here, in the order the keys came, not by Input's binding: that ran only once the key had
+        # gone round to the app, after the keys that followed it had changed the box (a fast typist, or a paste a
+        # terminal sends as keystrokes), so words moved between contributions, some twice, and the box was then
+        # cleared of what came after. The text is taken and the box emptied now; the screen puts it back if it is
+        # not recorded.
+        if event.key == "enter" and self.empties_on_enter:
+            event.stop()
+            event.prevent_default()
+            value = self.value
+            self.value = ""
+            self.post_message(self.Submitted(self, value))
+            return
+        await super()._on_key(event)
+
     def _on_paste(self, event: events.Paste) -> None:
         # Runs before Input's own handler (which keeps only the first line); that one runs only for one line.
         text = clean_text(event.text)

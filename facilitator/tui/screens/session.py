@@ -144,6 +144,7 @@ class SessionScreen(Screen):
                 id="contribution",
                 max_length=MAX_CONTRIBUTION,
                 select_on_focus=False,
+                empties_on_enter=True,
             )
             yield RecordingSelect(
                 speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True
@@ -347,12 +348,18 @@ class SessionScreen(Screen):
         if event.input.id != "contribution":
             return
         event.stop()
-        self.record(event.value)
+        # The box was emptied as enter was pressed (ContributionBox): anything in it now was typed after enter.
+        if not self.record(event.value, in_box=False):
+            box = event.input
+            after = box.value
+            box.value = event.value + after  # not recorded (the reason is shown): the text back, nothing lost
+            box.cursor_position = len(box.value) if not after else len(event.value)
 
-    def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True) -> bool:
+    def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True, in_box: bool = True) -> bool:
         """Record what was typed; True if it was recorded, else the reason is in the status line. ``ask_evidence``:
         a strength without evidence is asked for it once first (not from the multi-line editor, which hides the
-        evidence field: its ctrl+s records)."""
+        evidence field: its ctrl+s records). ``in_box``: the text is the box's, which is emptied once it is recorded
+        (enter in the box empties it itself, as the key is pressed)."""
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
@@ -396,7 +403,8 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             return False
         self.undo_stack.push(UndoEntry("add", contribution))
-        self.query_one("#contribution", Input).value = ""
+        if in_box:
+            self.query_one("#contribution", Input).value = ""
         # Who said it stays chosen until changed (a case story is one person talking); a round moves it on.
         if contribution.speaker is None:
             speaker_select.clear()
