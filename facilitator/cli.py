@@ -479,6 +479,13 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         if store is not None:
             store.close()
 
+    generation = 0
+
+    def damaged() -> bool:
+        """The history's index was found damaged (and set aside) while the digest was read from it: what was read
+        of it may be short of sessions."""
+        return index is not None and index.db.replaced != generation
+
     if data_dir.is_dir():
         store = Store(data_dir, read_only=True).open()
         try:
@@ -489,6 +496,12 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
                     lambda done, total: line.say(f"Reading the history: {done:,} of {plural(total, 'session')}")
                 ),
             )
+            if index.failed:
+                raise UserError(
+                    f"The history in {data_dir} could not be read whole, so no digest was written; run the command "
+                    "again (its index is then built again from the sessions)."
+                )
+            generation = index.db.replaced
             inp.local = [
                 DigestEntry(e.id, e.date, e.team, e.title, e.template_name, e.status != SessionStatus.ended.value)
                 for e in index.db.sessions(Filters(since=since, until=until))
@@ -526,6 +539,7 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
             listed = ", ".join(sorted(spelling for spelling, _ in teams.values() if spelling.strip())) or "none yet"
             raise UserError(f"No session was ever held for a team called '{team}'; the teams are: {listed}.")
         inp.team = teams[team_key(team)][0] or team  # as its sessions spell it ("fostering" is "Fostering")
+    close.damaged = damaged  # type: ignore[attr-defined]
     return inp, notices, close
 
 
@@ -593,28 +607,49 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
     # On the terminal only, once it takes more than a moment (20,000 sessions: about 13 s); not when the digest
     # itself is written into something that is not a file (--out /dev/stdout), where the two would mix.
     line = ProgressLine(wanted=args.out is None or not args.out.exists() or args.out.is_file())
-    try:
-        inp, notices, close = _digest_input(
-            data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records, line
-        )
-    finally:
-        line.clear()
-    try:
-        for notice in notices:
-            print(f"facilitator: {notice}", file=sys.stderr)
-        name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
-        # --out; else the data folder's records folder; else (only --records given) the current folder.
-        out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
-        # Written as it is made: a long history's digest is never held whole in memory.
-        content = (piece.encode("utf-8") for piece in render_digest(inp, args.format))
+    name = f"digest-{dates['since'].isoformat()}-to-{dates['until'].isoformat()}.{args.format}"
+    # --out; else the data folder's records folder; else (only --records given) the current folder.
+    out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
+    for attempt in (1, 2):
         try:
-            written = write_learning_file(Store(data_dir, read_only=True), name, content, out=out)
+            inp, notices, close = _digest_input(
+                data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records, line
+            )
         finally:
             line.clear()
-        _say_written(written)
-    finally:
-        close()
-    return 0
+        try:
+            for notice in notices:
+                print(f"facilitator: {notice}", file=sys.stderr)
+
+            def content():  # noqa: ANN202
+                # Written as it is made: a long history's digest is never held whole in memory.
+                for piece in render_digest(inp, args.format):
+                    yield piece.encode("utf-8")
+                if close.damaged():
+                    # The index was found damaged while the digest was read from it (and set aside): the digest may
+                    # be short of sessions, so it is not kept (the file is written whole or not at all).
+                    raise _IndexDamagedMeanwhile
+
+            try:
+                written = write_learning_file(Store(data_dir, read_only=True), name, content(), out=out)
+            except _IndexDamagedMeanwhile:
+                if attempt == 2:
+                    raise UserError(f"The history's index in {data_dir} was found damaged twice while the digest was "
+                                    "made, so no digest was written; run the command again.") from None
+                print("facilitator: The history's index was found damaged while the digest was made; it is built "
+                      "again from the sessions and the digest made again.", file=sys.stderr)
+                continue
+            finally:
+                line.clear()
+            _say_written(written)
+            return 0
+        finally:
+            close()
+    return 1
+
+
+class _IndexDamagedMeanwhile(Exception):
+    """The history's index was set aside (found damaged) while a digest was read from it."""
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -9,6 +9,7 @@ The store hands data out and learning computes from it: ``HistoryIndex.refresh``
 from __future__ import annotations
 
 import os
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -43,6 +44,8 @@ class HistoryIndex:
         self._stopped = False
         #: (sessions read, sessions to read) while a refresh reads sessions from their files; None otherwise
         self.progress: tuple[int, int] | None = None
+        #: the last refresh met what it did not expect and did not read every session (see _not_read)
+        self.failed = False
         #: figures of the last refresh: sessions kept as indexed, read from their files
         self.from_cache = 0
         self.from_files = 0
@@ -78,10 +81,12 @@ class HistoryIndex:
                     self._read_in_child(noted)
                 self._sync(noted, wanted)
             except Exception:  # noqa: BLE001 - see _not_read
+                self.failed = True
                 self._not_read()
                 return self
             finally:
                 self.progress = None
+            self.failed = False
             self.from_files, self.from_cache = self.db.last_read, self.db.last_kept
             if wanted is None:
                 self.loaded = True
@@ -92,7 +97,17 @@ class HistoryIndex:
 
     def _sync(self, progress: Callable[[int, int], None], wanted: Callable | None) -> None:
         try:
-            self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+            generation = self.db.replaced
+            try:
+                self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+            except sqlite3.DatabaseError as exc:
+                self.db.damaged(exc)  # set aside if the file is damaged (a page overwritten): built again below
+                if self.db.replaced == generation:
+                    raise
+            if self.db.replaced != generation and not self.db.unchanged(self.store):
+                # The file was found damaged while it was read (not as it was opened, when it is built anew at once),
+                # and set aside: what was read of it is not the history. Built again from the sessions, once.
+                self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
         except IndexDamaged:
             # The file cannot be written (a read-only disk, another process holding it): an index in memory.
             self.db = HistoryDB.for_store(self.store, in_memory=True)

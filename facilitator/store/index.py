@@ -765,6 +765,10 @@ class HistoryDB:
         except IndexUnavailable:
             return []
 
+    def damaged(self, exc: sqlite3.DatabaseError) -> None:
+        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
+        self._damaged(exc)
+
     def _damaged(self, exc: sqlite3.DatabaseError) -> None:
         """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
         if self.path is not None and _is_damage(exc):

@@ -218,6 +218,9 @@ async def test_follow_up_round_lists_the_teams_open_actions_and_the_app_answers_
         assert [r[0] for r in _cells(table, list(range(5)))] == [a.text for a in expected[:5]]
         overdue = sum(1 for a in expected if a.overdue(clock().date()))
         assert f"{len(expected):,} open actions, {overdue:,} overdue" in str(screen.query_one("#actions-status", Static).render())
+        await pilot.press("ctrl+s")  # the note typed meanwhile is given to no action: said once
+        await pilot.pause()
+        assert "The note “typing” is not saved" in str(screen.query_one("#actions-status", Static).render())
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)

@@ -62,10 +62,17 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # name starts or ends with a letter or digit, so names starting or ending in punctuation (phone numbers,
     # emails) are found after or before anything. A following "'s" or "’s" is left in place, so possessives come
     # out as "Child A's". (The edges as since 2026-11-30: a listed "+44 …" glued to a word, or to itself by a
-    # hidden character, was left in place; and a possessive typed without its apostrophe, "Jaydens", was left whole.)
+    # hidden character, was left in place; and a possessive typed without its apostrophe, "Jaydens", was left whole.
+    # Since 2026-12-01 a name's edge is a letter's or a digit's own: "Jayden2" and "Jayden_S" are found, and a listed
+    # number glued to letters; an underscore between a name's words is a gap.)
+    def before(c: str) -> str:
+        return r"(?<![^\W\d_])" if re.match(r"[^\W\d_]", c) else r"(?<!\d)" if re.match(r"\d", c) else ""
+
+    def after(c: str) -> str:
+        return r"(?=s?(?![^\W\d_]))" if re.match(r"[^\W\d_]", c) else r"(?!\d)" if re.match(r"\d", c) else ""
+
     alternatives = "|".join(
-        "(?:" + (r"(?<!\w)" if re.match(r"\w", name) else "") + _GAP.join(re.escape(part) for part in name.split())
-        + (r"(?=s?(?!\w))" if re.match(r"\w", name[-1]) else "") + ")"
+        "(?:" + before(name[0]) + _GAP.join(re.escape(part) for part in name.split()) + after(name[-1]) + ")"
         for name in ordered
     )
     pattern = re.compile(alternatives, re.IGNORECASE)

@@ -118,7 +118,7 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
     meta, body = split_record(out.read_text(encoding="utf-8"))
     assert meta["teams"] == ["Family Support 2", "Fostering"] and meta["sessions"] == 6
     assert "Carer and school met weekly" in list_items(sections(body)["What went right"])
-    assert "| Buddy new carers | Kim | 2026-10-01 | Fostering | A1 of 2026-04-01 | in progress (2026-05-01), overdue | two paired so far |" in body
+    assert "| Buddy new carers | K. | 2026-10-01 | Fostering | A1 of 2026-04-01 | in progress (2026-05-01), overdue | two paired so far |" in body
     assert "Jayden" not in body and "SECRET" not in body
     assert first.id not in body  # no internal ids, the session is named by its date
 

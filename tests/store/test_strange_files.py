@@ -614,3 +614,39 @@ def test_settings_preferences_and_a_template_linked_to_a_device_are_not_read(fol
         assert one_sentence(problem)
     finally:
         store.close()
+
+
+def test_a_digest_read_from_an_index_damaged_inside_is_whole_or_not_written(data_dir, library, tmp_path):
+    """A history index with a page overwritten (a disk fault, a copy cut off and mended by hand) gave a digest
+    that counted its sessions and held none of what they said, with exit code 0, and often no word at all: the
+    damage was met while the digest was being read from the index, after its notices were printed. The index is
+    set aside and built again from the sessions, and the digest made again, whole."""
+    import datetime as dt
+
+    from tests.conftest import FixedClock, counter_ids
+    from tests.learning.helpers import reviewed_session
+
+    clock = FixedClock()
+    store = Store(data_dir, clock=clock, id_factory=counter_ids()).open()
+    for n in range(30):
+        reviewed_session(store, library, clock, date=dt.date(2026, 3, 1) + dt.timedelta(days=n), title=f"Review {n}",
+                         action=f"Action {n}")
+    store.close()
+
+    def digest(name: str) -> tuple[str, str]:
+        out = tmp_path / name
+        result = facilitator(data_dir, "digest", "--since", "2026-01-01", "--until", "2026-12-31", "--out", str(out))
+        assert result.returncode == 0, result.stderr
+        return out.read_text(encoding="utf-8").split("\n---\n", 1)[1], result.stderr
+
+    whole, _ = digest("whole.md")
+    assert "Action 29" in whole and "Visits at Child A's kitchen table" in whole
+    index = data_dir / "history-index.sqlite"
+    good = index.read_bytes()
+    size = len(good)
+    for at in sorted({size * k // 12 // 4096 * 4096 for k in range(1, 12)}):
+        for extra in ("-wal", "-shm"):
+            Path(str(index) + extra).unlink(missing_ok=True)
+        index.write_bytes(good[:at] + b"\xde\xad" * 2048 + good[at + 4096:])
+        body, said = digest(f"at-{at}.md")
+        assert body == whole, f"a page at {at} overwritten: the digest is not whole ({said})"
