@@ -1731,6 +1731,14 @@ class Store:
             and last_seen + contents.trailing_damaged < base_seq
         )
 
+        # With the session file unreadable, the list of sessions still says how long the journal was when it last
+        # noted the session: a journal shorter than that has lost lines too ("nothing lost" was said then).
+        short_journal = None
+        if db_problem is not None and journal_problem is None and self._docs is not None and session_id in self._docs:
+            noted = self._docs.field(session_id, "journal_size")
+            if type(noted) is int and contents.good_length < noted:
+                short_journal = (contents.good_length, noted)
+
         if repair and journal_problem is None and (contents.damaged_tail or contents.damaged_lines or not_applied or cut):
             try:
                 keep = [op for op in ops if id(op) not in set_aside]
@@ -1771,6 +1779,7 @@ class Store:
         notice = self._load_notice(
             session, db_path, db_problem, db_target, source, journal, contents, journal_target, lost,
             journal_problem=journal_problem, not_applied=not_applied, cut=(contents.good_length, recorded_length) if cut else None,
+            short_journal=short_journal,
         )
         if notice and notice not in self._notices:
             self._notices.append(notice)
@@ -1804,6 +1813,7 @@ class Store:
         journal_problem: str | None = None,
         not_applied: int = 0,
         cut: tuple[int, int] | None = None,
+        short_journal: tuple[int, int] | None = None,
     ) -> str | None:
         from ..record.redact import shown_title
 
@@ -1824,6 +1834,12 @@ class Store:
                 rebuilt += f" but {losing}" if lost or not_applied else " with nothing lost"
                 if journal_problem:
                     rebuilt = f"was rebuilt from its backup, which may miss the latest changes, because its journal could not be read either ({journal_problem})"
+            if short_journal and not journal_problem:
+                rebuilt = (
+                    f"was rebuilt from its {'journal' if source == 'journal' else 'backup and journal'}, but the journal "
+                    f"is shorter than when the list of sessions last noted it ({short_journal[0]:,} of "
+                    f"{short_journal[1]:,} bytes), so recorded changes may have been lost"
+                )
             kept = f"the damaged file is kept in {db_target}" if db_target else "the damaged file was left in place"
             if journal_target:
                 kept = f"the damaged files are kept in {self.quarantine_dir}"

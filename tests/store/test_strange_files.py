@@ -650,3 +650,29 @@ def test_a_digest_read_from_an_index_damaged_inside_is_whole_or_not_written(data
         index.write_bytes(good[:at] + b"\xde\xad" * 2048 + good[at + 4096:])
         body, said = digest(f"at-{at}.md")
         assert body == whole, f"a page at {at} overwritten: the digest is not whole ({said})"
+
+
+@pytest.mark.parametrize("damage", ["emptied", "cut off"])
+def test_a_session_file_and_its_journal_both_cut_never_say_nothing_was_lost(folder, damage):
+    """The session file unreadable and its journal cut back (to its first line): the session was rebuilt from what was
+    left and the notice said "with nothing lost" while its contributions were gone. The list of sessions noted how
+    long the journal was: shorter now, so the notice says recorded changes may have been lost."""
+    data_dir, session_id, _ = folder
+    db, journal = paths(data_dir, session_id)
+    lines = journal.read_bytes().splitlines(keepends=True)
+    assert len(lines) > 2
+    journal.write_bytes(lines[0])
+    if damage == "emptied":
+        db.write_bytes(b"")
+    else:
+        db.write_bytes(db.read_bytes()[:100])
+    result = facilitator(data_dir, "export", session_id, "--format", "md", "--out", str(data_dir.parent / "x.md"))
+    said = " ".join(notices_of(result))
+    assert "nothing lost" not in said and "may have been lost" in said, said
+    store = open_as_the_app(data_dir)
+    try:
+        store.finish_opening()
+        (notice,) = [n for n in store.notices if session_id in n or str(db) in n]
+        assert "nothing lost" not in notice and "may have been lost" in notice and one_sentence(notice), notice
+    finally:
+        store.close()
