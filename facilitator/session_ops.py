@@ -157,7 +157,8 @@ def export_record(
 
 
 def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, Path]:
-    """Mark the session ended, write its record, and return both. On failure the session stays running.
+    """Mark the session ended, write its record, and return both (the record's path in records/, or where it waits
+    if records/ refused it: see Store.staged_record_path). On failure the session stays running.
 
     The retention note is fixed into the session now, so the final record is the same bytes on every export.
     The record is written first where it waits (not in records/), then the session is marked ended, then the
@@ -179,7 +180,10 @@ def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, 
     except BaseException:
         store.discard_staged_record(session.id)
         raise
-    store.publish_final_record(ended)
+    if store.publish_final_record(ended) is None and store.staged_record_path(ended.id).exists():
+        # records/ refused it (permissions, a full disk): the record is where it waited, and is put in records/ at
+        # the next start. The path given is where it is now, never one that does not exist yet.
+        path = store.staged_record_path(ended.id)
     store.backup_session(ended)
     return ended, path
 

@@ -2416,6 +2416,10 @@ class Store:
     # records/ (publish_final_record). A kill before the journal line leaves a running session and a staged
     # file, removed at the next start; a kill after it leaves an ended session whose record the next start
     # moves into place. So a record marked final is never in records/ for a session still running.
+    def staged_record_path(self, session_id: str) -> Path:
+        """Where a session's final record waits until it is in records/ (see stage_final_record)."""
+        return self._staged_record_path(session_id)
+
     def _staged_record_path(self, session_id: str) -> Path:
         return self.sessions_dir / f"{session_id}{STAGED_RECORD_SUFFIX}"
 

@@ -154,3 +154,37 @@ async def test_a_damaged_template_snapshot_found_when_a_session_is_opened_is_sai
             assert len(said) == 1 and "Snapshot check" in said[0] and "nothing lost" in said[0]
     finally:
         store.close()
+
+
+async def test_a_record_the_records_folder_refuses_is_said_where_it_is_kept_and_put_in_place_later(store, clock, data_dir):
+    """With records/ refusing the record (here a file where the folder goes; permissions or a full disk in use), the
+    end screen said "The record is written. The record is at: <a path in records/>", a file that did not exist.
+    It says where the record is kept meanwhile, and the next start puts it in records/."""
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await start_from_home(pilot)
+        records = store.records_dir
+        if records.exists():
+            records.rmdir()
+        records.write_text("not a folder", encoding="utf-8")
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        shown = " ".join(str(w.render()) for w in app.screen.query("Static")).replace("\n", " ")
+        assert "Session ended. The record is written, but not yet in the records folder." in shown
+        kept = app.screen.record_path
+        assert kept.exists() and kept.parent != records and str(kept) in shown
+        assert any(str(records) in m and "put there when the app next starts" in m for _, m in notifications(app))
+        session_id = app.screen.session.id
+    store.close()
+    records.unlink()
+    again = Store(data_dir, clock=clock).open()
+    try:
+        again.finish_opening()
+        placed = [p for p in again.records_dir.iterdir() if session_id in p.name]
+        assert len(placed) == 1 and placed[0].read_text(encoding="utf-8").startswith("---")
+        assert not kept.exists()
+    finally:
+        again.close()

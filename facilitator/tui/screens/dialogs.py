@@ -167,8 +167,15 @@ class EndedScreen(Screen):
         session = self.session
         yield Header()
         with VerticalScroll(id="ended"):  # (at 24 rows the formats written are below the phases: scrolled to)
-            yield Static("Session ended. The record is written.", classes="screen-title")
-            yield Static("The record is at:", classes="label")
+            records = self.app.store.records_dir
+            if self.record_path.parent == records:
+                yield Static("Session ended. The record is written.", classes="screen-title")
+                yield Static("The record is at:", classes="label")
+            else:  # records/ refused it: kept where it waited, and put in place at the next start
+                yield Static("Session ended. The record is written, but not yet in the records folder.",
+                             classes="screen-title")
+                yield Static(f"{records} refused it (see the message), so it is kept at the path below and put in "
+                             "the records folder when the app next starts:", classes="label", markup=False)
             yield Static(str(self.record_path), id="record-path", markup=False)
             lines = []
             for number, phase in enumerate(session.template.phases, start=1):
