@@ -620,3 +620,46 @@ def test_a_worker_process_that_never_answers_leaves_its_sessions_to_the_writing_
         pool.terminate()
         db.close()
         store.close()
+
+
+async def test_the_history_screen_opens_at_once_while_another_program_holds_the_index_locked(store, library, clock,
+                                                                                           data_dir):
+    """Another program holding the history index locked (a backup tool, a second copy of the app on a shared folder)
+    while the index was behind the sessions: h froze the whole app for about 30 s, the start-up's reading of the
+    index waiting on the lock and the screen waiting for it, and every key typed meanwhile was acted on afterwards.
+    The screen opens at once, shows what the index holds, and answers keys."""
+    import time
+
+    from textual.widgets import Input
+
+    from facilitator.tui.screens.history import HistoryScreen
+    from tests.conftest import build_app
+    from tests.learning.helpers import reviewed_session
+
+    reviewed_session(store, library, clock, title="Indexed before")
+    HistoryIndex(store).refresh().db.close()
+    reviewed_session(store, library, clock, title="Not yet indexed")  # the index is behind: it must be written
+    locker = subprocess.Popen(
+        [sys.executable, "-c", "import sqlite3, sys, time\n"
+         "c = sqlite3.connect(sys.argv[1], isolation_level=None, timeout=1); c.execute('BEGIN EXCLUSIVE')\n"
+         "print('locked', flush=True); time.sleep(60)", str(data_dir / "history-index.sqlite")],
+        stdout=subprocess.PIPE, text=True,
+    )
+    try:
+        assert locker.stdout.readline().strip() == "locked"
+        app = build_app(store, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await pilot.pause(0.5)  # the start-up's reading of the index is waiting on the lock by now
+            started = time.monotonic()
+            await pilot.press("h")
+            await pilot.pause()
+            assert isinstance(app.screen, HistoryScreen)
+            assert time.monotonic() - started < 5
+            box = app.screen.query_one("#history-search", Input)
+            box.focus()
+            await pilot.press(*"visits")
+            assert box.value == "visits"
+            assert time.monotonic() - started < 5
+    finally:
+        locker.kill()
+        locker.wait()

@@ -4,6 +4,8 @@ open one read-only; export its record again. Also the command palette's learning
 
 from __future__ import annotations
 
+import threading
+
 import datetime as dt
 import inspect
 from pathlib import Path
@@ -39,6 +41,8 @@ COUNT_UP_TO = 10_000
 #: up to this many sessions the history index is brought up to date before the screen shows; above, in a
 #: worker thread (or a child process, when many sessions are to be read), the list showing what it holds
 READ_NOW = 50
+#: seconds the history screen waits, as it opens, for a short history to be brought up to date before it is drawn
+SHORT_WAIT = 0.25
 
 
 def _export_chosen(screen, session: Session, say) -> None:  # noqa: ANN001
@@ -241,12 +245,26 @@ class HistoryScreen(Screen):
             few = len(sessions if sessions is not None else store.session_rows()) <= READ_NOW
         else:
             few = False  # the start-up checks are still going on: the worker waits for them, not the screen
-        if few:
-            history_index(self.app)
-            self.ready = True
-            return
         self.ready = False
-        self.run_worker(self._read_history, thread=True, group="history-read", exit_on_error=False)
+        if few:
+            # Read in a worker too, and waited for a moment: a short history is up to date by then (as it is
+            # shown), but the screen never waits longer, whatever holds the index (the start-up's reading of it,
+            # another program holding the file locked: the screen stood still for 30 s then).
+            done = threading.Event()
+
+            def read() -> None:
+                try:
+                    history_index(self.app)
+                finally:
+                    done.set()
+                self.app.call_from_thread(self._history_read)
+
+            self.run_worker(read, thread=True, group="history-read", exit_on_error=False)
+            if done.wait(SHORT_WAIT):
+                self.ready = True
+                return
+        else:
+            self.run_worker(self._read_history, thread=True, group="history-read", exit_on_error=False)
         if self._progress_timer is None:
             self._progress_timer = self.set_interval(0.5, self._show_progress)
 
