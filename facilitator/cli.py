@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import re
 import sys
 from typing import NoReturn
 from collections.abc import Callable, Sequence
@@ -45,14 +46,23 @@ class _Parser(argparse.ArgumentParser):
     (argparse prints its usage block and exits with 2)."""
 
     def error(self, message: str) -> NoReturn:
+        message = re.sub(r"^argument (\S+): is ", r"\1 is ", message)  # "--data-dir is empty; ..."
         message = message[:1].upper() + message[1:]
         self.exit(1, f"{self.prog}: {message.rstrip('.')}; `{self.prog} --help` lists what it takes.\n")
+
+
+def _folder(value: str) -> Path:
+    """--data-dir's value. An empty one (a variable left unset: --data-dir "$TEAM_DIR") made the current folder the
+    data folder, filled it with the app's files and made it private, without a word."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("is empty; give the data folder's path, or leave --data-dir out for the usual one")
+    return Path(value)
 
 
 # --data-dir is also taken after a command (`facilitator digest --data-dir X ...`), as people write it.
 _DATA_DIR = _Parser(add_help=False)
 _DATA_DIR.add_argument(
-    "--data-dir", type=Path, default=argparse.SUPPRESS, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)"
+    "--data-dir", type=_folder, default=argparse.SUPPRESS, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)"
 )
 
 
@@ -66,7 +76,7 @@ def build_parser() -> argparse.ArgumentParser:
         description="Lead a team through a scripted review session, record what is said, write the minutes.",
     )
     parser.add_argument("--version", action="version", version=f"facilitator {__version__}")
-    parser.add_argument("--data-dir", type=Path, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)")
+    parser.add_argument("--data-dir", type=_folder, help="data folder (default: FACILITATOR_DATA_DIR or your user data folder)")
     parser.add_argument("--demo", action="store_true", help="open a made-up sample session in a throwaway folder")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
 

@@ -204,3 +204,23 @@ def test_a_mistake_on_the_command_line_is_one_sentence_and_exit_code_1(tmp_path)
         result = run_cli("--data-dir", str(tmp_path / "d"), *args)
         assert result.returncode == 1
         assert said in result.stderr and result.stderr.count("\n") == 1 and "usage:" not in result.stderr
+
+
+def test_an_empty_data_folder_is_refused_and_the_current_folder_left_alone(tmp_path):
+    """--data-dir "" (a variable left unset: --data-dir "$TEAM_DIR") made the folder the command ran in the data
+    folder: filled with the app's files and made private (0700), without a word."""
+    import os
+    import stat
+
+    here = tmp_path / "notes"
+    here.mkdir()
+    here.chmod(0o755)
+    (here / "mine.txt").write_text("my notes", encoding="utf-8")
+    for args in (["--data-dir", "", "sessions", "list"], ["sessions", "list", "--data-dir", " "]):
+        result = subprocess.run([sys.executable, "-m", "facilitator", *args], capture_output=True, text=True, cwd=here,
+                                stdin=subprocess.DEVNULL, timeout=30)
+        assert result.returncode == 1
+        assert "--data-dir is empty; give the data folder's path" in result.stderr
+        assert result.stderr.count("\n") == 1 and "Traceback" not in result.stderr
+    assert sorted(os.listdir(here)) == ["mine.txt"]
+    assert stat.S_IMODE(here.stat().st_mode) == 0o755
