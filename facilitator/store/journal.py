@@ -192,8 +192,13 @@ def apply_op(session: Session | None, op: dict[str, Any]) -> Session | None:
         return None
     if kind == "add":
         contribution = Contribution.model_validate(op["contribution"])
-        if not any(c.id == contribution.id for c in session.contributions):
+        existing = next((c for c in session.contributions if c.id == contribution.id), None)
+        if existing is None:
             session.contributions.append(contribution)
+        elif existing.model_dump() != contribution.model_dump():
+            # Another contribution under an id already used (a journal changed by hand, two copies joined): dropped
+            # without a word before; set aside now, and said, as any line that cannot be used.
+            raise ImpossibleOpError(f"a contribution with the id {contribution.id} is already recorded")
     elif kind == "update":
         if not isinstance(op["fields"], dict):
             raise ImpossibleOpError("fields are not a table")

@@ -132,6 +132,9 @@ IMPOSSIBLE = {
     "edit fields not a table": lambda n, first: _line(n, "edit", id=first, fields=["text"]),
     "current_phase out of range": lambda n, first: _line(n, "update", fields={"current_phase": 99}),
     "an unknown op": lambda n, first: _line(n, "merge", into="someone else"),
+    # (dropped without a word before: its words were in no screen or record, and nobody was told)
+    "another contribution under an id already used": lambda n, first: _line(
+        n, "add", contribution=_contribution("Same id, other words.", first)),
 }
 
 
