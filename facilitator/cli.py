@@ -428,7 +428,8 @@ def _sessions_list(data_dir: Path) -> int:
         for s in store.list_sessions():  # (the title with its names list applied: a terminal may be projected too)
             title = s.title if s.shown_title is None else s.shown_title
             _out(f"{s.id}\t{s.date.isoformat()}\t{s.template_id}\t{title}\t{s.status.value}")
-        for notice in store.notices:
+        problem = store.settings_problem()  # (the folder's problems are listed here: the settings file is one)
+        for notice in [*store.notices, *([problem] if problem and problem not in store.notices else [])]:
             print(f"facilitator: {notice}", file=sys.stderr)
     finally:
         store.close()
@@ -447,7 +448,9 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
         path = export_record(store, session, args.format, args.out)
         # What concerns this session, each in its sentence; the rest of the folder's problems counted (a folder with
         # many damaged files gave every export a wall of sentences about other sessions).
-        own = [notice for notice in store.notices if session.id in notice]
+        # (the settings file's problems too: the record's handling note comes from it)
+        settings = str(store.data_dir / "settings.toml")
+        own = [notice for notice in store.notices if session.id in notice or settings in notice]
         for notice in own:
             print(f"facilitator: {notice}", file=sys.stderr)
         others = len(store.notices) - len(own)

@@ -85,9 +85,37 @@ def go_to_phase(store: Store, session: Session, index: int, **fields: object) ->
 
 
 def record_settings(store: Store) -> dict:
-    """The [records] table of <data>/settings.toml: retention_note, case_reference_pattern."""
+    """The [records] table of <data>/settings.toml: retention_note, case_reference_pattern. A value that cannot be
+    used (the table not a table, a note that is not text, a pattern that is not a valid pattern) was left out
+    without a word: it is said among the folder's problems (the app's notices, the export's lines), with its fix."""
+    from .record.pii import compile_case_pattern
+
+    path = store.data_dir / "settings.toml"
     records = store.read_settings_file().get("records", {})
-    return records if isinstance(records, dict) else {}
+    problems = []
+    if not isinstance(records, dict):
+        problems.append(f"records is {_shown_value(records)}, not a table (write [records] on a line of its own, with "
+                        "its settings on the lines below), so the default handling note is used")
+        records = {}
+    note = records.get("retention_note")
+    if note is not None and not isinstance(note, str):
+        problems.append(f"[records] retention_note is {_shown_value(note)}; write the handling note in quotes (until "
+                        "then records get the default handling note)")
+    pattern = records.get("case_reference_pattern")
+    if pattern is not None and (not isinstance(pattern, str) or compile_case_pattern(pattern) is None):
+        problems.append(f"[records] case_reference_pattern is {_shown_value(pattern)}, which is not a valid pattern; "
+                        "mend it (until then case references are looked for with the default pattern)")
+    notices = store.notices_so_far
+    for problem in problems:
+        said = f"The settings file {path}: {problem}."
+        if said not in notices:
+            notices.append(said)
+    return records
+
+
+def _shown_value(value: object) -> str:
+    shown = repr(value)
+    return shown if len(shown) <= 40 else shown[:39] + "…"
 
 
 def timer_with_phase_setting(store: Store) -> tuple[bool, str | None]:
@@ -109,8 +137,12 @@ def retention_setting(store: Store) -> str | None:
 
 
 def case_reference_setting(store: Store) -> str | None:
+    """The organisation's case-reference pattern; None (the default pattern) if none is set or it is not a valid
+    pattern (said among the folder's problems: see record_settings)."""
+    from .record.pii import compile_case_pattern
+
     pattern = record_settings(store).get("case_reference_pattern")
-    return pattern if isinstance(pattern, str) and pattern.strip() else None
+    return pattern if isinstance(pattern, str) and pattern.strip() and compile_case_pattern(pattern) else None
 
 
 def action_statuses(store: Store, session: Session) -> dict[str, tuple[str, str]]:

@@ -2396,8 +2396,20 @@ class Store:
             return tomllib.loads(read_whole(path, limit=SETTINGS_LIMIT).decode("utf-8")), None
         except FileNotFoundError:
             return {}, None
-        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
-            return {}, f"The settings file {path} could not be read ({exc}), so the default settings are used."
+        except IsADirectoryError:
+            why, fix = "it is a folder", "remove it, or put a settings file in its place"
+        except FileTooLargeError as exc:
+            why, fix = exc.reason.split(", far")[0] + " (a settings file is a few lines)", "check it is the right file"
+        except NotAFileError:
+            why, fix = "it is not a file (a device or a pipe)", "remove it, or put a settings file in its place"
+        except OSError as exc:
+            why, fix = _read_reason(exc), "check the file and its permissions"
+        except UnicodeDecodeError:
+            why, fix = "it is not UTF-8 text", "save it as UTF-8 in your editor, or remove it to use the defaults"
+        except tomllib.TOMLDecodeError as exc:
+            why = f"of a mistake in it ({str(exc)[:1].lower()}{str(exc)[1:]})"
+            fix = "mend that line, or remove the file to use the defaults"
+        return {}, f"The settings file {path} could not be read because {why}, so the default settings are used; {fix}."
 
     # ------------------------------------------------------------------ records
     def write_record(self, session: Session, content: bytes, extension: str, out: Path | None = None) -> Path:

@@ -176,7 +176,8 @@ async def test_a_record_the_records_folder_refuses_is_said_where_it_is_kept_and_
         assert "Session ended. The record is written, but not yet in the records folder." in shown
         kept = app.screen.record_path
         assert kept.exists() and kept.parent != records and str(kept) in shown
-        assert any(str(records) in m and "put there when the app next starts" in m for _, m in notifications(app))
+        # (said among the folder's problems, which the app shows as they come)
+        assert any(str(records) in m and "put there when the app next starts" in m for m in store.notices_so_far)
         session_id = app.screen.session.id
     store.close()
     records.unlink()
@@ -188,3 +189,39 @@ async def test_a_record_the_records_folder_refuses_is_said_where_it_is_kept_and_
         assert not kept.exists()
     finally:
         again.close()
+
+
+def test_settings_that_cannot_be_used_are_said_in_words_with_their_fix(store, clock, data_dir, capsys):
+    """settings.toml's problems carried Python's own words ("'utf-8' codec can't decode byte 0xfb"), the export
+    pointed at `sessions list`, which said nothing of them, and a handling note that is not text, a [records] that
+    is not a table or a case-reference pattern that is not a valid pattern were left out without a word."""
+    from facilitator.cli import main
+    from tests.record.helpers import end, new_session, say
+
+    from facilitator.templates import load_library
+
+    session = new_session(store, load_library(None).get("quick-success-huddle"), clock)
+    say(store, session, clock, session.template.phases[0].id, "A story")
+    end(store, session, clock)
+    store.close()
+    settings = data_dir / "settings.toml"
+    cases = {
+        b"\xfb\xfe not text": "because it is not UTF-8 text, so the default settings are used; save it as UTF-8",
+        b'[records\nretention_note = "x\n': "because of a mistake in it (expected ']' at the end of a table declaration",
+        b"[records]\nretention_note = 5\n": "[records] retention_note is 5; write the handling note in quotes",
+        b'records = "x"\n': "records is 'x', not a table",
+        b'[records]\ncase_reference_pattern = "([unclosed"\n': "case_reference_pattern is '([unclosed', which is not a valid pattern",
+    }
+    for content, said in cases.items():
+        settings.write_bytes(content)
+        capsys.readouterr()
+        assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "md",
+                     "--out", str(data_dir.parent / "r.md")], clock=clock) == 0
+        err = capsys.readouterr().err
+        lines = [line for line in err.splitlines() if str(settings) in line]
+        assert len(lines) == 1 and said in lines[0], (content, err)
+        assert "codec" not in err and "Errno" not in err and "sessions list` says" not in err
+    settings.write_bytes(b"\xfb\xfe not text")
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "sessions", "list"], clock=clock) == 0
+    assert "is not UTF-8 text" in capsys.readouterr().err
