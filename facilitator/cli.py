@@ -96,6 +96,8 @@ def build_parser() -> argparse.ArgumentParser:
     new.add_argument("--facilitator", default="")
     new.add_argument("--participants", default="", help='names or roles, e.g. "Sam, Priya, Team manager"')
     new.add_argument("--date", default="", help="YYYY-MM-DD (default: today)")
+    new.add_argument("--ground-rules-agreed", action="store_true",
+                     help="the group agreed the ground rules (else f3 in the session records it, with a)")
 
     resume = _command(sub, "resume", help="reopen an unfinished session (the latest if no id is given)")
     resume.add_argument("session_id", nargs="?", metavar="SESSION_ID")
@@ -338,7 +340,7 @@ def _new(
         facilitator=args.facilitator,
         date=date,
         participants=split_participants(args.participants),
-        ground_rules_agreed=False,
+        ground_rules_agreed=args.ground_rules_agreed,
     )
     return session.id
 

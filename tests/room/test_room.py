@@ -75,6 +75,49 @@ async def test_ground_rules_and_pause_screen_keep_what_is_typed(store, clock, li
         assert app.screen.focused is box and box.value == "half a sentence"
 
 
+async def test_ground_rules_agreed_in_the_session_reach_the_record(store, clock, library, data_dir):
+    """A session started with `facilitator new` (no set-up screen, so no tick) said in its record that agreement to
+    the ground rules was not recorded, and nothing could record it: f3 said "not recorded yet". a on f3 records it;
+    `facilitator new --ground-rules-agreed` starts with it recorded."""
+    from facilitator.session_ops import end_session, start_session
+
+    ssr = library.get("serious-success-review")
+    session = start_session(store, ssr, clock=clock, title="Room", participants=["Sam"])  # as `facilitator new` does
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f3")
+        await pilot.pause()
+        assert isinstance(app.screen, GroundRulesScreen)
+        assert "press a once the group agrees them" in str(app.screen.query_one("#ground-rules-state", Static).render())
+        await pilot.press("a")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert "the group agreed the ground rules" in str(app.screen.query_one("#status", Static).render())
+        await pilot.press("f3")
+        await pilot.pause()
+        assert "The group agreed these." in str(app.screen.query_one("#ground-rules-state", Static).render())
+        await pilot.press("escape")
+        await pilot.pause()
+    _, path = end_session(store, store.load_session(session.id), clock)
+    record = path.read_text(encoding="utf-8")
+    assert "ground_rules_agreed: true" in record and "was not recorded" not in record
+
+
+def test_facilitator_new_records_the_ground_rules_agreed(data_dir):
+    from facilitator.cli import main
+    from facilitator.store import Store
+    from tests.conftest import FixedClock
+
+    argv = ["--data-dir", str(data_dir), "new", "--template", "quick-success-huddle", "--ground-rules-agreed"]
+    assert main(argv, clock=FixedClock(), run=lambda app: None) == 0
+    store = Store(data_dir, read_only=True).open()
+    try:
+        (summary,) = store.list_sessions()
+        assert store.load_session(summary.id).ground_rules_agreed is True
+    finally:
+        store.close()
+
+
 async def test_help_lists_every_key_of_the_session_screen(store, clock, library):
     session, app = open_app(store, clock, library.get("serious-success-review"))
     async with app.run_test(size=(160, 45)) as pilot:

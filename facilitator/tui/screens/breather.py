@@ -36,9 +36,16 @@ class PauseScreen(ModalScreen[None]):
         self.dismiss(None)
 
 
-class GroundRulesScreen(ModalScreen[None]):
+class GroundRulesScreen(ModalScreen[bool]):
+    """The ground rules on the projector. Their agreement not recorded yet (a session started with `facilitator
+    new`, or the tick left on the set-up screen), a records it: dismissed with True (the record said it was never
+    recorded, and nothing could record it once the session had started)."""
+
     CSS_PATH = HERE / "breather.tcss"
-    BINDINGS = [Binding("escape,enter", "close", "Back to the session")]
+    BINDINGS = [
+        Binding("escape,enter", "close", "Back to the session"),
+        Binding("a", "agree", "The group agrees them"),
+    ]
 
     def __init__(self, template: Template, agreed: bool) -> None:
         super().__init__()
@@ -47,11 +54,22 @@ class GroundRulesScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         rules = "\n".join(f"- {rule}" for rule in self.template.ground_rules) or "_No written ground rules._"
-        state = "The group agreed these at the start." if self.agreed else "Agreement has not been recorded yet."
+        state = (
+            "The group agreed these." if self.agreed
+            else "Agreement has not been recorded yet: press a once the group agrees them (the record says so)."
+        )
         with Vertical(id="ground-rules-dialog", classes="dialog"):
             yield Static("Our ground rules (escape to go back)", classes="dialog-title")
             yield Markdown(rules)
-            yield Static(state, classes="hint")
+            yield Static(state, classes="hint", id="ground-rules-state")
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "agree":
+            return not self.agreed
+        return True
+
+    def action_agree(self) -> None:
+        self.dismiss(True)
 
     def action_close(self) -> None:
-        self.dismiss(None)
+        self.dismiss(False)

@@ -726,7 +726,17 @@ class SessionScreen(Screen):
     def action_ground_rules(self) -> None:
         from .breather import GroundRulesScreen
 
-        self.app.push_screen(GroundRulesScreen(self.session.template, self.session.ground_rules_agreed))
+        def agreed(now: bool | None) -> None:
+            if not now or self.session.ground_rules_agreed:
+                return
+            try:
+                self.session = self.app.store.update_session(self.session, ground_rules_agreed=True)
+            except (NotSavedError, StoreError) as exc:
+                self._status(f"The agreement was not recorded: {exc}", error=True)
+                return
+            self._status("Recorded: the group agreed the ground rules (the record says so).")
+
+        self.app.push_screen(GroundRulesScreen(self.session.template, self.session.ground_rules_agreed), agreed)
 
     def action_pause_room(self) -> None:
         from .breather import PauseScreen
