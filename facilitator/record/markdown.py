@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 
 from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session, SessionStatus
 from ..text import one_line, plural, visible
+from ..contribution_fields import PASS
 from ..vocabulary import NO_PHASE_HEADING
 from .redact import for_export, make_replacer
 
@@ -317,6 +318,9 @@ def _contribution_line(contribution: Contribution, show_fields: bool = True) -> 
     star = "★ " if contribution.starred else ""
     who = speaker_text(contribution)
     label = f"**{escape_inline(who)}:** " if who else ""
+    if contribution.fields.get("turn") == PASS and contribution.text == PASS:
+        # A pass in a round: said once ("pass — turn: pass" read as a stammer in the minutes).
+        return f"- {star}{label}passed"
     line = f"- {star}{label}{escape_block(contribution.text)}"
     fields = [(k, escape_cell(v)) for k, v in contribution.fields.items() if escape_cell(v)] if show_fields else []
     if fields:

@@ -195,6 +195,12 @@ async def test_round_shows_who_is_still_to_speak_and_allows_pass(store, clock, l
         ("Priya", "pass", {"turn": "pass"}),
         ("Team manager", "pass", {"turn": "pass"}),
     ]
+    # In the minutes, a pass is said once ("pass — turn: pass" read as a stammer).
+    from facilitator.record.markdown import render_markdown
+
+    record = render_markdown(store.load_session(session.id))
+    assert "- **Priya:** passed\n" in record and "- **Team manager:** passed\n" in record
+    assert "turn:" not in record
 
 
 async def test_round_without_a_participant_list_says_how_to_go_round(store, clock, library):
