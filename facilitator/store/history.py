@@ -24,9 +24,15 @@ def write_learning_file(store: Store, name: str, data: bytes | Iterable[bytes], 
     return out
 
 
+#: the app's own files written into a records folder beside the records: the themes summary (themes-<team>-<date>.md)
+#: and the digest (digest-<since>-to-<until>.md); a record's name starts with its date
+LEARNING_FILES = ("themes-", "digest-")
+
+
 def record_paths(folder: Path) -> list[Path]:
-    """Every markdown file in a folder of exported records (sub-folders too), in order."""
-    return sorted(folder.rglob("*.md"))
+    """Every markdown file in a folder of exported records (sub-folders too), in order, but the themes summaries and
+    digests the app writes there (a digest of the folder called them damaged records)."""
+    return sorted(p for p in folder.rglob("*.md") if not p.name.startswith(LEARNING_FILES))
 
 
 def record_text(path: Path) -> str | None:

@@ -96,7 +96,7 @@ def test_digest_command_from_the_data_folder(store, library, clock, data_dir, tm
     assert code == 0 and (tmp_path / "after.html").read_text(encoding="utf-8") == html
 
 
-def test_digest_combines_other_teams_exported_records(store, library, clock, data_dir, tmp_path):
+def test_digest_combines_other_teams_exported_records(store, library, clock, data_dir, tmp_path, capsys):
     # Another team's data folder: two sessions, the second reviewing the first's action; records exported.
     other = tmp_path / "other-team"
     other_store = Store(other, clock=FixedClock(), id_factory=counter_ids("o")).open()
@@ -109,12 +109,19 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
     end(other_store, second, FixedClock())
     other_store.close()
 
+    # The other team's own digest and themes summary, written into its records folder by the app, as it does.
+    assert main(["--data-dir", str(other), "digest", "--since", "2026-01-01", "--until", "2026-12-31"],
+                clock=FixedClock()) == 0
+    (other / "records" / "themes-all-teams-2026-05-01.md").write_text("# Themes across sessions\n", encoding="utf-8")
+
     _history(store, library, clock)
     store.close()
     out = tmp_path / "all.md"
     code = main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
                  "--records", str(other / "records"), "--out", str(out)], clock=FixedClock())
     assert code == 0
+    # (they are not records: a digest of the folder called them damaged records, and counted them left out)
+    assert not [line for line in capsys.readouterr().err.splitlines() if "left out" in line]
     meta, body = split_record(out.read_text(encoding="utf-8"))
     assert meta["teams"] == ["Family Support 2", "Fostering"] and meta["sessions"] == 6
     assert "Carer and school met weekly" in list_items(sections(body)["What went right"])
