@@ -515,12 +515,21 @@ def _mark_text(mark: Mark | None) -> str:
 _TOKEN = re.compile(r"[^\W_]+")
 
 
+#: a query's words: a phrase in double quotes (straight or curly) is one, found as its words in a row
+_QUERY_WORD = re.compile(r'["“”]([^"“”]*)["“”]?|(\S+)')
+
+
 def query_tokens(query: str) -> list[list[str]]:
-    """Each word of the query as the index's tokenizer splits it ("A's" is "A", "s"), repeats left out."""
+    """Each word of the query as the index's tokenizer splits it ("A's" is "A", "s"), repeats left out. A phrase in
+    quotes is one word ("Child A" finds "Child A", not "Child C ... a week"); AND between words is left out, since
+    every word is looked for anyway ("school AND plan" found only contributions with the word "and" in them)."""
     words: list[list[str]] = []
     seen: set[str] = set()
-    for word in query.split():
-        tokens = _TOKEN.findall(word)
+    for match in _QUERY_WORD.finditer(query):
+        phrase, word = match.groups()
+        if word == "AND":
+            continue
+        tokens = _TOKEN.findall(phrase if word is None else word)
         key = " ".join(tokens).casefold()
         if tokens and key not in seen:
             seen.add(key)

@@ -147,3 +147,16 @@ def test_an_index_whose_build_stopped_before_the_action_orders_gets_them_at_the_
     assert index.from_files == 0  # nothing read again
     names = {name for (name,) in index.db.read("SELECT name FROM sqlite_master WHERE type = 'index'")}
     assert {"actions_by_owner", "actions_by_due"} <= names
+
+
+def test_a_phrase_in_quotes_is_found_as_its_words_in_a_row_and_and_is_not_a_word(store, library, clock):
+    """"Child A" found Child C too (the "a" of "a week" anywhere in the contribution), and "school AND plan" found
+    only contributions that said "and": a phrase in quotes is its words in a row, and AND between words is left out."""
+    index = _one_session(store, library, clock, "Child A went back to school", "Child C in a week",
+                         "The school plan worked", "The school and the plan")
+    texts = lambda query: sorted(h.text for h in index.search(query)[0])  # noqa: E731
+    assert texts('"Child A"') == ["Child A went back to school"]
+    assert texts("“child a”") == ["Child A went back to school"]
+    assert texts("Child A") == ["Child A went back to school", "Child C in a week"]
+    assert texts("school AND plan") == texts("school plan") == ["The school and the plan", "The school plan worked"]
+    assert texts('"school plan"') == ["The school plan worked"]
