@@ -157,6 +157,32 @@ async def test_scale_rating_is_checked_with_a_clear_note(store, clock, library):
     assert [c.fields["rating"] for c in stored] == ["6", "3"]
 
 
+async def test_a_groups_one_rating_is_the_groups_not_the_last_speakers(store, clock, library):
+    """In a phase rated by the group ("Agree one rating for the group"), the speaker chosen in the phase before was
+    kept, and the record gave the group's rating to that person. Entering the phase leaves who said it empty: the
+    record says "the group"."""
+    from facilitator.record.markdown import render_markdown
+
+    mini = library.get("mini-internal-review")
+    session, app = open_at(store, clock, mini, "what-should-change", participants=PEOPLE)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        await type_text(pilot, "@2 Ask the family first")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert screen.query_one("#speaker", Select).value == "Priya"
+        await pilot.press("ctrl+n")  # on to the phase rated by the group
+        await pilot.pause()
+        assert screen.session.phase.id == "embedding"
+        assert screen.query_one("#speaker", Select).value is Select.NULL
+        await type_text(pilot, "Noted but not yet embedded")
+        screen.query_one("#kf-rating", Input).value = "4"
+        await pilot.press("enter")
+        await pilot.pause()
+    record = render_markdown(store.load_session(session.id))
+    assert "| the group | 4 / 10 | Noted but not yet embedded |" in record
+
+
 async def test_round_shows_who_is_still_to_speak_and_allows_pass(store, clock, library):
     session, app = open_at(store, clock, library.get("quick-success-huddle"), "thanks", participants=PEOPLE)
     async with app.run_test(size=(80, 24)) as pilot:

@@ -327,6 +327,10 @@ class SessionScreen(Screen):
         self.query_one(ContributionList).show(self.session.contributions_in(phase.id))
         self._update_recorded_title()
         self.query_one(KindFields).show_phase(self.session)
+        if phase.rated_by_group:
+            # A group's one rating is the group's: who spoke last in the phase before is not carried into it (the
+            # record gave the rating to that person). Choosing someone here stands.
+            self.query_one("#speaker", Select).clear()
         self._preset_speaker()
         self._show_timer()
         self.query_one("#contribution", Input).focus()
