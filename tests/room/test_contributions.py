@@ -155,11 +155,20 @@ async def test_star_and_tag_show_on_screen_and_in_the_record(store, clock, libra
         await pilot.pause()
         # Who said it stayed chosen: the second is Priya's too.
         assert shown(pilot)[1] == "2. Priya: we agreed to keep visits at home  #care and empathy  #decision"
+        assert "e gives the decision its reason" in status(pilot)
+        # A decision's reason (nothing could give one: every decision in the minutes was a bare line).
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(app.screen, EditContributionScreen)
+        app.screen.query_one("#edit-reason", Input).value = "the family asked for it"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, EditContributionScreen)
     record = render_markdown(store.load_session(session.id))
     highlights = record.split("## Highlights")[1].split("##")[0]
     decisions = record.split("## Decisions")[1].split("##")[0]
     assert "rang back the same day" in highlights
-    assert "we agreed to keep visits at home" in decisions
+    assert "- we agreed to keep visits at home **Reason:** the family asked for it" in decisions
 
 
 async def test_an_accidental_next_phase_is_undone_by_ctrl_b_and_loses_nothing(store, clock, library):

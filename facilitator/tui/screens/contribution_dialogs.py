@@ -23,7 +23,7 @@ from textual.widgets.option_list import Option
 from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, edited_fields, rating_problem
 from ...dates import due_note, due_problem
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session, split_participants
-from ...text import clean_text
+from ...text import clean_text, one_line
 
 HERE = Path(__file__).parent
 DECISION_TAG = "decision"
@@ -180,6 +180,10 @@ class EditContributionScreen(ModalScreen[dict | None]):
         self.kind = kind
         # A pass in a round, or a rating's "no reason given", keeps its text as it is: only its fields are edited.
         self.keys = KIND_FIELDS.get(kind, ()) if kind is not None else ()
+        # A decision (tagged so) has its reason, which the record's Decisions lists beside it (nothing could give one).
+        self.decision = DECISION_TAG in {t.casefold() for t in contribution.tags}
+        if self.decision:
+            self.keys = (*self.keys, "reason")
         self.skills = skills or []
         self.today = today or dt.date.today()
 
@@ -219,8 +223,9 @@ class EditContributionScreen(ModalScreen[dict | None]):
             yield Select([(Text(s), s) for s in skills], prompt="practice skill", id="edit-skill", allow_blank=True,
                          value=value if value else Select.NULL)
             return
-        field = Input(value, id=f"edit-{key}", max_length=5000 if key in ("evidence", "changed", "tell") else 200)
-        field.border_title = FIELD_LABELS.get(key, key)
+        field = Input(value, id=f"edit-{key}",
+                      max_length=5000 if key in ("evidence", "changed", "tell", "reason") else 200)
+        field.border_title = FIELD_LABELS.get(key, "the decision's reason" if key == "reason" else key)
         if key == "due":
             field.border_subtitle = due_note(value, self.today)
         yield field
@@ -244,7 +249,13 @@ class EditContributionScreen(ModalScreen[dict | None]):
         if problem:
             self.query_one("#edit-error", Static).update(problem)
             return None
-        return edited_fields(self.kind, self.contribution.fields, raw, self.today)
+        reason = one_line(raw.pop("reason", "")) if self.decision else None
+        fields = edited_fields(self.kind, self.contribution.fields, raw, self.today)
+        if reason is not None:
+            fields.pop("reason", None)
+            if reason:
+                fields["reason"] = reason
+        return fields
 
     def on_mount(self) -> None:
         self.query_one("#edit-long" if self.long else "#edit-text").focus()

@@ -34,7 +34,9 @@ from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
 from ...contribution_fields import FIELD_LABELS
-from .contribution_dialogs import MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options
+from .contribution_dialogs import (
+    DECISION_TAG, MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options,
+)
 from ..widgets.key_bar import KeyBar
 from ..projector import PhaseTitle
 
@@ -592,7 +594,12 @@ class SessionScreen(Screen):
         elif action == "tag":
             self.app.push_screen(
                 TagScreen(self.session.template.tags, contribution),
-                lambda tags: None if tags is None else self._apply(contribution, {"tags": tags}, "Tags saved"),
+                lambda tags: None if tags is None else self._apply(
+                    contribution, {"tags": tags},
+                    "Tags saved; e gives the decision its reason, which the record lists beside it"
+                    if DECISION_TAG in {t.casefold() for t in tags} and not contribution.fields.get("reason")
+                    else "Tags saved",
+                ),
             )
         elif action == "flag":
             words = short(contribution.text, 40)
