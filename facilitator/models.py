@@ -243,6 +243,12 @@ class Session(BaseModel):
     # Learning actions from earlier sessions reviewed at the start of this one (status, note, date).
     action_reviews: list[ActionReview] = Field(default_factory=list)
 
+    def day_said(self, today: dt.date) -> dt.date:
+        """The day what is said in the session speaks from: its date if it is dated in the past (minutes typed up
+        afterwards: "in 2 weeks" is two weeks from the meeting, and a follow-up round's changes are of that day),
+        else today."""
+        return self.date if self.date < today else today
+
     @field_validator("title")
     @classmethod
     def _title_not_blank(cls, value: str) -> str:

@@ -219,3 +219,25 @@ async def test_a_note_typed_and_not_given_to_an_action_is_not_thrown_away_unseen
         await pilot.press("escape")
         await pilot.pause()
         assert not isinstance(app.screen, ActionsScreen)
+
+
+async def test_a_follow_up_round_of_a_session_dated_in_the_past_dates_its_changes_that_day(store, library, clock):
+    """Minutes typed up afterwards: the changes made in the round were dated the day they were typed, so the themes
+    counted them in the wrong month and two digests of one history disagreed on the day."""
+    import datetime as dt
+
+    from facilitator.session_ops import start_session
+    from facilitator.tui.screens.actions import FollowUpScreen
+
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    session = start_session(store, library.get("quick-success-huddle"), clock=clock, title="October huddle",
+                            team="Family Support 2", date=dt.date(2026, 10, 6))
+    app = build_app(store, clock, open_session_id=session.id, follow_up=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        assert isinstance(app.screen, FollowUpScreen)
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        assert "is now done" in _status_line(app.screen)
+    (action,) = load_actions(store, HistoryIndex(store).refresh().facts())
+    assert [(c.status, c.date) for c in action.history] == [(ActionStatus.done, dt.date(2026, 10, 6))]

@@ -28,6 +28,28 @@ async def test_a_due_said_in_words_becomes_a_date_shown_with_the_words(store, cl
     assert fields["due"] == "2027-02-28" and fields["due_said"] == "end of Feb"
 
 
+async def test_in_a_session_dated_in_the_past_a_due_in_words_counts_from_the_meeting(store, clock, library):
+    """Minutes typed up afterwards (a session dated 1 October, typed on 22 November): "end of Nov" became 30 Nov
+    2027 ("end of Oct" 31 Oct 2027) and "in 2 weeks" two weeks from the typing. They count from the meeting's day."""
+    import datetime as dt
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions",
+                            date=dt.date(2026, 10, 1))
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        due = screen.query_one("#kf-due", Input)
+        due.focus()
+        await pilot.press(*"end of Oct")
+        await pilot.pause()
+        assert due.border_subtitle == "31 Oct 2026"
+        await say(pilot, "Share the plan at the team meeting")
+        due.focus()
+        await pilot.press(*"in 2 weeks")
+        await say(pilot, "Ring the school")
+    fields = [c.fields for c in store.load_session(session.id).contributions]
+    assert [f["due"] for f in fields] == ["2026-10-31", "2026-10-15"]
+
+
 async def test_a_due_that_is_not_a_date_is_marked_never_overdue(store, library, clock):
     reviewed_session(store, library, clock, action="Talk to the school", owner="Sam", due="next supervision")
     app = build_app(store, clock)

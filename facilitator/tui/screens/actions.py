@@ -366,7 +366,10 @@ class ActionTableScreen(Screen):
         app = self.app
         try:
             before = self._review_of(action.id)
-            saved = change_status(app.store, action, status, app.clock().date(), note, self.session)
+            # (in a follow-up round of a session dated in the past, the change is of that day)
+            today = app.clock().date()
+            day = self.session.day_said(today) if self.session is not None else today
+            saved = change_status(app.store, action, status, day, note, self.session)
             change, session = saved.change, saved.session
         except ValueError as exc:
             self._status(str(exc), error=True)

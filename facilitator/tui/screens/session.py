@@ -562,7 +562,7 @@ class SessionScreen(Screen):
             phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
             self.app.push_screen(
                 EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
-                                       list(self.session.template.tags), self.app.clock().date()),
+                                       list(self.session.template.tags), self.session.day_said(self.app.clock().date())),
                 lambda changes: self._apply(contribution, changes or {}, "Edited"),
             )
         elif action == "delete":
@@ -935,7 +935,7 @@ class SessionScreen(Screen):
         if self.session.status.value != "running":
             raise ValueError("The session has ended; nothing more can be sent.")
         phase_id = phase_sent_from(self.session, form.get("phase"))  # the phase the phone showed
-        item = read_form(form, phase_kind(self.session, phase_id), self.app.clock().date())
+        item = read_form(form, phase_kind(self.session, phase_id), self.session.day_said(self.app.clock().date()))
         try:
             receive(self.app.store, self.session, self._inbox, item, self.app.clock, phase_id)
         except StoreError as exc:

@@ -190,14 +190,14 @@ class KindFields(Vertical, can_focus=False):
                 self.query_one("#kf-rating", Input).focus()
             return problem
         if self.kind == PhaseKind.actions:
-            problem = due_problem(self.query_one("#kf-due", Input).value, self.app.clock().date())
+            problem = due_problem(self.query_one("#kf-due", Input).value, self.session.day_said(self.app.clock().date()))
             if problem:
                 self.query_one("#kf-due", Input).focus()
             return problem
         return None
 
     def contribution(self, text: str) -> tuple[str, dict[str, str]]:
-        return build_contribution(self.kind, text, self.raw_values(), self.app.clock().date())
+        return build_contribution(self.kind, text, self.raw_values(), self.session.day_said(self.app.clock().date()))
 
     def recorded(self, session: Session) -> None:
         self.clear()
@@ -212,7 +212,7 @@ class KindFields(Vertical, can_focus=False):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "kf-due":
             # The date a due is understood as, shown under the words typed (relative to the app's clock).
-            event.input.border_subtitle = due_note(event.value, self.app.clock().date())
+            event.input.border_subtitle = due_note(event.value, self.session.day_said(self.app.clock().date()))
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
