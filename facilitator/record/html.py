@@ -41,6 +41,8 @@ body.draft { page: draft; }
 @media print {
   body { margin: 0; max-width: none; font-size: 10.5pt; }
   h1, h2, h3, caption { break-after: avoid; page-break-after: avoid; }
+  /* a phase's question and its time spent stay with what was said under it, never alone at a page's foot */
+  h2 + p, h2 + p + p, h3 + p { break-after: avoid; page-break-after: avoid; }
   li, tr { break-inside: avoid; page-break-inside: avoid; }
   thead { display: table-header-group; }
   th { background: #eee !important; -webkit-print-color-adjust: exact; print-color-adjust: exact; }

@@ -100,3 +100,37 @@ def test_a_draft_prints_draft_on_every_page(store, ssr, clock, data_dir, tmp_pat
     assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "html", "--out", str(out)]) == 0
     _check_pages(out, _print(out, tmp_path), said, draft=True)
 
+
+
+def test_a_phases_question_is_never_left_at_the_foot_of_a_page(store, ssr, clock, data_dir, tmp_path):
+    """A phase's heading and its question ended a page while what was said under them began the next. Records of
+    several lengths are printed, so that phases fall at the foot of a page in some: none leaves its question there."""
+    from facilitator.store import Store
+
+    from tests.conftest import counter_ids
+
+    store.close()
+    for n in range(8, 16):
+        folder = tmp_path / f"data{n}"
+        here = Store(folder, clock=clock, id_factory=counter_ids(f"p{n}")).open()
+        session = new_session(here, ssr, clock, title="Returning to school")
+        for i in range(n):
+            say(here, session, clock, "case-story", f"Line {i}: the family met the worker at the kitchen table and "
+                "talked through the plan for school.", "Priya")
+        for phase in ("what-went-right", "turning-points", "strengths-evidence"):
+            for i in range(3):
+                say(here, session, clock, phase, f"{phase} item {i} with some words to fill the line a little more",
+                    "Sam", fields={} if phase == "what-went-right" else {"evidence": "seen", "when": "May"})
+        ended, _ = end(here, session, clock)
+        here.close()
+        out = tmp_path / f"record{n}.html"
+        assert main(["--data-dir", str(folder), "export", ended.id, "--format", "html", "--out", str(out)]) == 0
+        html = out.read_text(encoding="utf-8")
+        questions = [unescape(re.sub("<[^>]+>", "", q)).split()
+                     for q in re.findall(r"</h2>\s*<p><em>(.*?)</em></p>", html, re.S)]
+        pages = _print(out, tmp_path)
+        for number, page in enumerate(pages[:-1], 1):
+            body = [line.strip() for line in page.splitlines() if line.strip() and "page " not in line]
+            foot = " ".join(" ".join(body[-3:]).split())
+            left = [" ".join(q) for q in questions if q and foot.endswith(" ".join(q[-3:]))]
+            assert not left, f"{n} lines of story: page {number} ends with the question {left}"
