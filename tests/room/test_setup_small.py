@@ -51,3 +51,6 @@ async def test_the_unticked_agreement_is_shown_beside_the_box_and_its_label_fits
         assert _on_screen(error, screen) and _on_screen(agreed, screen)
         label = str(agreed.label)
         assert agreed.content_region.width >= len(label) + 4, "the whole label is shown"
+        await pilot.press("space")  # ticked: the sentence asking for the tick goes (it stayed until ctrl+s)
+        await pilot.pause()
+        assert agreed.value and "Tick that the group agreed" not in str(error.render())

@@ -128,6 +128,12 @@ class SetupScreen(Screen):
                 event.input.value = starts[0]
         self.focus_next()
 
+    def on_checkbox_changed(self, event: Checkbox.Changed) -> None:
+        """The tick given: the sentence asking for it goes (it stayed under the ticked box until ctrl+s)."""
+        error = self.query_one("#setup-error", Static)
+        if event.checkbox.id == "agreed" and event.value and "Tick that the group agreed" in str(error.render()):
+            error.update("")
+
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "team":
             self._fill_from_team(event.value)

@@ -8,6 +8,7 @@ from textual.widgets import Checkbox
 class TickBox(Checkbox):
     BUTTON_INNER = " "
 
-    def watch_value(self, value: bool) -> None:
-        self.BUTTON_INNER = "✓" if value else " "
+    def watch_value(self) -> None:
+        self.BUTTON_INNER = "✓" if self.value else " "
+        super().watch_value()  # (the -on class, and the Changed message the screen listens for)
         self.refresh()
