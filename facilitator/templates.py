@@ -232,8 +232,10 @@ def read_template_toml(data: bytes, path: Path | str = "<template>") -> dict[str
     return raw
 
 
-def validate_template(raw: dict[str, Any], path: Path | str = "<template>") -> Template:
-    """A template file's tables to a Template, or TemplateError naming what is wrong and where."""
+def validate_template(raw: dict[str, Any], path: Path | str = "<template>", text: str | None = None) -> Template:
+    """A template file's tables to a Template, or TemplateError naming what is wrong and where: every problem at
+    once (two phases with one id was said only once the others were mended), each with its line in the file when
+    ``text`` (the file's text) is given ("phases[1].kind" made a team lead count [[phases]] blocks)."""
     from pydantic import ValidationError
 
     from .models import Template
@@ -241,12 +243,78 @@ def validate_template(raw: dict[str, Any], path: Path | str = "<template>") -> T
     try:
         return Template.model_validate(raw)
     except ValidationError as exc:
-        raise TemplateError(path, [describe_error(e, raw) for e in exc.errors()]) from None
+        problems = [(tuple(e.get("loc", ())), describe_error(e, raw)) for e in exc.errors()]
+        if not any(loc == ("phases",) for loc, _ in problems):
+            problems += [(("phases", second), said) for second, said in _same_phase_ids(raw)]
+        lines = _key_lines(text) if text is not None else None
+        placed = [(_line_of(lines, loc) if lines is not None else None, problem) for loc, problem in problems]
+        # In the order of the file (sorted is stable: problems on one line keep pydantic's order)
+        placed.sort(key=lambda item: item[0] if item[0] is not None else 1 << 30)
+        raise TemplateError(path, [f"line {line}: {problem}" if line else problem for line, problem in placed]) from None
+
+
+def _same_phase_ids(raw: object) -> list[tuple[int, str]]:
+    """(the later phase's place, a sentence) for each phase id used twice, read from the tables as written (the
+    model says it only when every phase is otherwise right)."""
+    phases = raw.get("phases") if isinstance(raw, dict) else None
+    if not isinstance(phases, list):
+        return []
+    first_seen: dict[str, int] = {}
+    found = []
+    for index, phase in enumerate(phases):
+        pid = phase.get("id") if isinstance(phase, dict) else None
+        if not isinstance(pid, str):
+            continue
+        if pid in first_seen:
+            found.append((index, f"phases: phase id {pid!r} is used by phases[{first_seen[pid]}] and phases[{index}]; "
+                                 "give every phase its own id"))
+        else:
+            first_seen[pid] = index
+    return found
+
+
+_TABLE_LINE = re.compile(r"^\s*\[\[?\s*([A-Za-z0-9_.\-]+)\s*\]\]?")
+_KEY_LINE = re.compile(r"^\s*([A-Za-z0-9_\-]+)\s*=")
+
+
+def _key_lines(text: str) -> list[tuple[int, str | None, int, str]]:
+    """(line number, the table it is in (None: the top), that table's count so far, the key it sets) for every line
+    that sets a key or opens a table ("" as the key)."""
+    out = []
+    table: str | None = None
+    counts: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), start=1):
+        opened = _TABLE_LINE.match(line)
+        if opened:
+            table = opened.group(1)
+            counts[table] = counts.get(table, -1) + 1
+            out.append((number, table, counts[table], ""))
+            continue
+        key = _KEY_LINE.match(line)
+        if key:
+            out.append((number, table, counts.get(table, 0) if table else 0, key.group(1)))
+    return out
+
+
+def _line_of(lines: list[tuple[int, str | None, int, str]], loc: tuple) -> int | None:
+    """The line a problem at ``loc`` (pydantic's: ("phases", 1, "kind")) is on, as near as the file says."""
+    if not loc:
+        return None
+    if loc[0] == "phases" and len(loc) >= 2 and isinstance(loc[1], int):
+        in_phase = [(n, key) for n, table, count, key in lines if table == "phases" and count == loc[1]]
+        if len(loc) >= 3:
+            keyed = [n for n, key in in_phase if key == loc[2]]
+            if keyed:
+                return keyed[0]
+        return in_phase[0][0] if in_phase else None
+    keyed = [n for n, table, _, key in lines if table is None and key == loc[0]]
+    return keyed[0] if keyed else None
 
 
 def parse_template(data: bytes, path: Path | str = "<template>") -> Template:
     """Bytes of a TOML file to a Template, or TemplateError naming what is wrong and where."""
-    return validate_template(read_template_toml(data, path), path)
+    raw = read_template_toml(data, path)
+    return validate_template(raw, path, data.decode("utf-8-sig", errors="replace"))
 
 
 def _size_text(size: int) -> str:

@@ -125,6 +125,34 @@ def test_every_problem_is_listed_not_just_the_first():
     assert "phases[0].timebox" in problems
 
 
+def test_validate_says_each_problems_line_and_two_phases_with_one_id_at_once(tmp_path: Path, capsys):
+    """Field problems named only pydantic's place ("phases[1].kind"), so a team lead counted [[phases]] blocks; and
+    two phases with one id were said only once every other problem was mended."""
+    path = tmp_path / "broken-fields.toml"
+    path.write_text(textwrap.dedent("""\
+        id = "monday"
+        name = "Monday check-in"
+
+        [[phases]]
+        id = "weather"
+        title = "How is everyone?"
+        timebox = -5
+        prompt = "How are you?"
+
+        [[phases]]
+        id = "weather"
+        title = "Needs"
+        kind = "todo"
+        prompt = "What do we need?"
+        """), encoding="utf-8")
+    assert main(["templates", "validate", str(path)]) == 1
+    err = capsys.readouterr().err
+    assert "(3 problems)" in err
+    assert "  - line 7: phases[0].timebox (phase \"weather\"): -5 is too small" in err
+    assert "  - line 10: phases: phase id 'weather' is used by phases[0] and phases[1]" in err
+    assert "  - line 13: phases[1].kind (phase \"weather\"): \"todo\" is not a phase kind" in err
+
+
 def test_missing_file_and_folder_are_clear(tmp_path: Path, capsys):
     assert main(["templates", "validate", str(tmp_path / "nope.toml")]) == 1
     assert "there is no such file" in capsys.readouterr().err

@@ -266,6 +266,7 @@ async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, d
     store.templates_dir.mkdir(parents=True, exist_ok=True)
     (store.templates_dir / "team-check-in.toml").write_text(MY_TEMPLATE, encoding="utf-8")
     (store.templates_dir / "oops.toml").write_text('id = "oops"\nname = "Oops"\nphases = []\n', encoding="utf-8")
+    (store.templates_dir / "two.toml").write_text('id = "Two Wrongs"\nphases = []\n', encoding="utf-8")
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         home = app.screen
@@ -280,7 +281,10 @@ async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, d
         prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
         mine = next(p for p in prompts if p.startswith("Team check-in"))
         assert "your template" in mine
-        assert any("oops.toml (broken: phases: has no phases" in p for p in prompts)
+        assert any("oops.toml (broken: line 3: phases: has no phases" in p for p in prompts)
+        # (only the first of several problems fits: the others were not said to be there)
+        assert any("two.toml (broken: line 1: id:" in p and "1 of 3 problems, `facilitator templates list` says them all"
+                   in p for p in prompts), prompts
         assert not any(p.startswith("Oops") for p in prompts)
         assert sum("built-in" not in p for p in prompts) == len(prompts)  # sanity: nothing odd listed
         templates.highlighted = templates.get_option_index("team-check-in")
@@ -319,5 +323,5 @@ async def test_a_template_found_broken_after_the_list_was_drawn_cannot_be_starte
         assert app.screen is home
         assert "cannot be used" in str(home.query_one("#home-status", Static).render())
         prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
-        assert any("oops.toml (broken: phases: has no phases" in p for p in prompts)
+        assert any("oops.toml (broken: line 3: phases: has no phases" in p for p in prompts)
         assert not any(p.startswith("Oops") for p in prompts)

@@ -100,7 +100,9 @@ class HomeScreen(Screen):
                 prompt.append(" · your template", style="dim")
             options.append(Option(prompt, id=card.id))
         for item in broken:
-            options.append(Option(Text(f"{item.path.name} (broken: {item.problems[0]})", style="dim"), disabled=True))
+            more = (f"; 1 of {len(item.problems)} problems, `facilitator templates list` says them all"
+                    if len(item.problems) > 1 else "")
+            options.append(Option(Text(f"{item.path.name} (broken: {item.problems[0]}{more})", style="dim"), disabled=True))
         return options
 
     def templates_validated(self) -> None:
