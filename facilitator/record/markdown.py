@@ -416,6 +416,10 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
     time_text = session.created_at.strftime("%H:%M")
     if session.ended_at:
         time_text += f" to {session.ended_at:%H:%M}"
+    if not session.phase_seconds:
+        # (each phase's time spent is given under it when the phase timer ran: a reader could not tell "no time"
+        # from "not timed")
+        time_text += "; phases not timed (the phase timer was not started)"
     details = [
         ("Session", f"{template.name} (template {template.id}, version {template.version})"),
         ("Date", _date_text(session)),

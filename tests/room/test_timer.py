@@ -85,7 +85,23 @@ async def test_time_spent_goes_into_the_record_when_the_session_ends(store, libr
         record = app.screen.record_path.read_text()
     first = library.get("quick-success-huddle").phases[0]
     assert store.load_session(session.id).phase_seconds == {first.id: 250}
-    assert "Time spent: 4 min" in record
+    assert "Time spent: 4 min" in record and "not timed" not in record
+
+
+async def test_a_record_of_phases_never_timed_says_so(store, library, data_dir):
+    """Without the phase timer no phase has its time spent, and a reader could not tell "no time" from "not
+    timed": the record's Time line says the phases were not timed."""
+    clock = StillClock()
+    session, app = open_app(store, clock, library.get("quick-success-huddle"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        record = app.screen.record_path.read_text()
+    assert "- **Time:** 10:00 to 10:00; phases not timed (the phase timer was not started)" in record
+    assert "Time spent" not in record
 
 
 async def test_projector_mode_shows_the_timer_in_large_digits(store, library):
