@@ -241,3 +241,24 @@ async def test_key_bar_keeps_the_keys_of_the_moment_at_80x24(store, clock, libra
         for key in ("Read-back", "End", "Undo", "Help"):
             assert key in line, key
         assert "Next phase" not in line
+
+
+async def test_the_row_of_steps_at_80_columns_shows_there_are_more_phases(store, clock, library):
+    """A team's template of fifteen phases with a long first title, at 80 columns: the row of steps ended at 11 and
+    phases 12 to 15 were missing without a sign. The current title is shortened, and a row cut short ends with …"""
+    from facilitator.tui.widgets.stepper import Stepper
+
+    from .helpers import open_app
+
+    huddle = library.get("quick-success-huddle")
+    first = huddle.phases[0]
+    phases = [first.model_copy(update={"id": f"p{n}", "title": "Arriving – how are we all today, and what is on our minds?"
+                                       if n == 0 else f"Phase {n}"}) for n in range(15)]
+    many = huddle.model_copy(update={"id": "many-phases", "phases": phases})
+    session, app = open_app(store, clock, many)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        row = str(app.screen.query_one(Stepper).render())
+        assert len(row) <= 80
+        assert row.startswith("Phase 1 of 15") and "▶ 1 Arriving" in row
+        assert "15" in row.split("◀")[1] or row.rstrip().endswith("…"), row

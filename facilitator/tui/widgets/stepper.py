@@ -24,11 +24,24 @@ class Stepper(Widget):
         full = self._steps(head, names=True)
         if full.cell_len <= width:
             return full
-        return self._steps(head, names=False)
+        short = self._steps(head, names=False)
+        if short.cell_len <= width:
+            return short
+        # Still too long (many phases, a long title at 80 columns): the current title is shortened, and the row
+        # ends with "…" where steps are left out (phases 12 to 15 went missing without a sign).
+        title = self.titles[self.current] if 0 <= self.current < count else ""
+        keep = max(8, len(title) - (short.cell_len - width) - 1)
+        if keep < len(title):
+            short = self._steps(head, names=False, current_title=title[: keep - 1].rstrip() + "…")
+        if short.cell_len > width:
+            short.truncate(width, overflow="ellipsis")
+        return short
 
-    def _steps(self, head: Text, names: bool) -> Text:
+    def _steps(self, head: Text, names: bool, current_title: str | None = None) -> Text:
         out = head.copy()
         for index, title in enumerate(self.titles):
+            if index == self.current and current_title is not None:
+                title = current_title
             if index:
                 out.append("  " if names else " ", style="dim")
             number = str(index + 1)
