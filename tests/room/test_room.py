@@ -88,7 +88,7 @@ async def test_ground_rules_agreed_in_the_session_reach_the_record(store, clock,
         await pilot.press("f3")
         await pilot.pause()
         assert isinstance(app.screen, GroundRulesScreen)
-        assert "press a once the group agrees them" in str(app.screen.query_one("#ground-rules-state", Static).render())
+        assert "Not recorded as agreed yet: press a when the group agrees." in str(app.screen.query_one("#ground-rules-state", Static).render())
         await pilot.press("a")
         await pilot.pause()
         assert isinstance(app.screen, SessionScreen)

@@ -54,14 +54,12 @@ class GroundRulesScreen(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         rules = "\n".join(f"- {rule}" for rule in self.template.ground_rules) or "_No written ground rules._"
-        state = (
-            "The group agreed these." if self.agreed
-            else "Agreement has not been recorded yet: press a once the group agrees them (the record says so)."
-        )
+        state = "The group agreed these." if self.agreed else "Not recorded as agreed yet: press a when the group agrees."
         with Vertical(id="ground-rules-dialog", classes="dialog"):
             yield Static("Our ground rules (escape to go back)", classes="dialog-title")
-            yield Markdown(rules)
+            # (above the rules: at 24 rows the rules fill the dialog, and a line below them was cut off)
             yield Static(state, classes="hint", id="ground-rules-state")
+            yield Markdown(rules)
 
     def check_action(self, action: str, parameters: tuple) -> bool | None:
         if action == "agree":
