@@ -8,6 +8,7 @@ alone held.
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import io
 import json
@@ -85,6 +86,21 @@ def quarantined(data_dir: Path) -> list[Path]:
 
 def open_as_the_app(data_dir: Path) -> Store:
     return Store(data_dir, clock=counter_free_clock()).open()
+
+
+@contextlib.asynccontextmanager
+async def home_after_start(data_dir: Path):
+    """The app started on the folder, its start-up checks done: (the store, the home screen, what its notices say)."""
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(160, 45)) as pilot:
+            await start_checks_done(app, pilot)
+            assert isinstance(app.screen, HomeScreen)
+            yield store, app.screen, str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
+    finally:
+        store.close()
 
 
 def texts(session) -> list[str]:
@@ -200,18 +216,9 @@ async def test_app_starts_on_a_journal_with_an_impossible_line_and_says_so(folde
     _, journal = paths(data_dir, session_id)
     n = len(journal.read_bytes().splitlines()) + 1
     journal.write_bytes(journal.read_bytes() + _line(n, "update", fields={"status": "archived"}))
-    clock = counter_free_clock()
-    store = Store(data_dir, clock=clock).open()
-    try:
-        app = build_app(store, clock)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await start_checks_done(app, pilot)
-            assert isinstance(app.screen, HomeScreen)
-            shown = str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
-            assert "cannot use" in shown and session_id in shown
-            assert app.screen.query_one("#unfinished").option_count == 1
-    finally:
-        store.close()
+    async with home_after_start(data_dir) as (_, home, shown):
+        assert "cannot use" in shown and session_id in shown
+        assert home.query_one("#unfinished").option_count == 1
 
 
 # ---------------------------------------------------------------------- 2. files that cannot be read
@@ -310,20 +317,11 @@ async def test_an_index_entry_that_cannot_be_written_back_is_made_again_and_the_
     index.write_text(json.dumps(docs), encoding="utf-8")
     (data_dir / "index-head.json").unlink(missing_ok=True)
 
-    clock = counter_free_clock()
-    store = Store(data_dir, clock=clock).open()
-    try:
-        app = build_app(store, clock)
-        async with app.run_test(size=(160, 45)) as pilot:
-            await start_checks_done(app, pilot)
-            assert isinstance(app.screen, HomeScreen)
-            said = [n for n in store.notices if other_id in n]
-            assert len(said) == 1 and str(index) in said[0] and "made again" in said[0] and one_sentence(said[0]), store.notices
-            shown = str(app.screen.query_one("#home-notices", Static).render()).replace("\n", " ")
-            assert "made again" in shown
-            assert app.screen.query_one("#unfinished").option_count == 1
-    finally:
-        store.close()
+    async with home_after_start(data_dir) as (store, home, shown):
+        said = [n for n in store.notices if other_id in n]
+        assert len(said) == 1 and str(index) in said[0] and "made again" in said[0] and one_sentence(said[0]), store.notices
+        assert "made again" in shown
+        assert home.query_one("#unfinished").option_count == 1
     assert "1000000000000000000000000000000" not in index.read_text(encoding="utf-8")
 
 
