@@ -469,7 +469,7 @@ def _export(args: argparse.Namespace, data_dir: Path) -> int:
 
 
 def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date, team: str | None,
-                  records_dirs: list[Path], line=None):  # noqa: ANN001, ANN202 - (DigestInput, notices, what closes the store)
+                  records_dirs: list[Path], line=None):  # noqa: ANN001, ANN202 - (DigestInput, notices, what closes the store, whether the index was found damaged meanwhile)
     """What the digest is made from: the data folder (read-only, if it exists) and any folders of exported
     records. The data folder's sessions are handed out as light entries, their facts read as it is written.
     ``line``: a ProgressLine saying how far the reading has got."""
@@ -554,8 +554,7 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
             listed = ", ".join(sorted(spelling for spelling, _ in teams.values() if spelling.strip())) or "none yet"
             raise UserError(f"No session was ever held for a team called '{team}'; the teams are: {listed}.")
         inp.team = teams[team_key(team)][0] or team  # as its sessions spell it ("fostering" is "Fostering")
-    close.damaged = damaged  # type: ignore[attr-defined]
-    return inp, notices, close
+    return inp, notices, close, damaged
 
 
 #: files left out of a records digest named one by one, up to this many; the rest counted
@@ -627,7 +626,7 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
     out = args.out if args.out is not None else None if data_dir.is_dir() else Path(name)
     for attempt in (1, 2):
         try:
-            inp, notices, close = _digest_input(
+            inp, notices, close, damaged = _digest_input(
                 data_dir, dates["since"], dates["until"], clock().date(), args.team, args.records, line
             )
         finally:
@@ -640,7 +639,7 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
                 # Written as it is made: a long history's digest is never held whole in memory.
                 for piece in render_digest(inp, args.format):
                     yield piece.encode("utf-8")
-                if close.damaged():
+                if damaged():
                     # The index was found damaged while the digest was read from it (and set aside): the digest may
                     # be short of sessions, so it is not kept (the file is written whole or not at all).
                     raise _IndexDamagedMeanwhile

@@ -175,3 +175,15 @@ async def run_command(pilot, query: str) -> None:
     await until(pilot, found)
     await pilot.press("enter")
     await pilot.pause()
+
+
+async def end_from_the_screen(pilot):  # noqa: ANN001, ANN201
+    """ctrl+e, then enter on the confirmation, as a facilitator ends a session: the end screen it opens."""
+    from facilitator.tui.screens.dialogs import EndedScreen
+
+    await pilot.press("ctrl+e")
+    await pilot.pause()
+    await pilot.press("enter")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, EndedScreen)
+    return pilot.app.screen

@@ -14,7 +14,7 @@ from facilitator.store.actions import change_status
 from tests.learning.helpers import load_actions
 from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
-from tests.conftest import FixedClock, build_app
+from tests.conftest import FixedClock, build_app, end_from_the_screen
 from tests.learning.helpers import reviewed_session
 from tests.learning.helpers import wait_ready
 
@@ -190,7 +190,6 @@ async def test_the_end_screen_writes_html_word_and_csv_one_key_each_and_shows_wh
     import zipfile
 
     from facilitator.session_ops import start_session
-    from facilitator.tui.screens.dialogs import EndedScreen
     from tests.record.helpers import say
 
     template = library.get("quick-success-huddle")
@@ -200,12 +199,7 @@ async def test_the_end_screen_writes_html_word_and_csv_one_key_each_and_shows_wh
     say(store, session, clock, actions_phase, "Share the [b]plan[/b]", fields={"owner": "Team manager"})
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(160, 45)) as pilot:
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        screen = app.screen
-        assert isinstance(screen, EndedScreen)
+        screen = await end_from_the_screen(pilot)
         shown = app.export_screenshot().replace("&#160;", " ")
         assert "2 HTML" in shown and "3 Word" in shown and "4 CSV" in shown
         for key in ("2", "3", "4"):
@@ -235,17 +229,12 @@ async def test_at_80x24_the_end_screen_shows_the_last_format_written(store, libr
     """A Serious Success Review's seven phases fill the end screen at 24 rows: the Word and CSV lines written with
     3 and 4 were below its bottom edge, where nothing scrolled to them."""
     from facilitator.session_ops import start_session
-    from facilitator.tui.screens.dialogs import EndedScreen
 
     session = start_session(store, library.get("serious-success-review"), clock=clock, title="Review",
                             ground_rules_agreed=True)
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, EndedScreen)
+        await end_from_the_screen(pilot)
         for key, what in (("2", "HTML"), ("3", "Word"), ("4", "CSV")):
             await pilot.press(key)
             await pilot.pause()

@@ -6,10 +6,9 @@ from __future__ import annotations
 from textual.widgets import Digits
 
 from facilitator.store import Store
-from facilitator.tui.screens.dialogs import EndedScreen
 from facilitator.tui.widgets.timer_display import TimerDisplay
 
-from tests.conftest import until
+from tests.conftest import end_from_the_screen, until
 from .helpers import StillClock, open_app, session_screen, status, text_of
 
 
@@ -71,23 +70,13 @@ async def test_time_is_kept_per_phase_across_phase_changes_and_quit(store, libra
         assert again.load_session(session.id).phase_seconds == {"case-story": 360, "what-went-right": 120}
 
 
-async def _ended(pilot) -> str:  # noqa: ANN001
-    """ctrl+e, enter: the session ended from its screen; its record's text."""
-    await pilot.press("ctrl+e")
-    await pilot.pause()
-    await pilot.press("enter")
-    await pilot.pause()
-    assert isinstance(pilot.app.screen, EndedScreen)
-    return pilot.app.screen.record_path.read_text()
-
-
 async def test_time_spent_goes_into_the_record_when_the_session_ends(store, library, data_dir):
     clock = StillClock()
     session, app = open_app(store, clock, library.get("quick-success-huddle"))
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("ctrl+t")
         clock.advance(4 * 60 + 10)
-        record = await _ended(pilot)
+        record = (await end_from_the_screen(pilot)).record_path.read_text()
     first = library.get("quick-success-huddle").phases[0]
     assert store.load_session(session.id).phase_seconds == {first.id: 250}
     assert "Time spent: 4 min" in record and "not timed" not in record
@@ -99,7 +88,7 @@ async def test_a_record_of_phases_never_timed_says_so(store, library, data_dir):
     clock = StillClock()
     session, app = open_app(store, clock, library.get("quick-success-huddle"))
     async with app.run_test(size=(160, 45)) as pilot:
-        record = await _ended(pilot)
+        record = (await end_from_the_screen(pilot)).record_path.read_text()
     assert "- **Time:** 10:00 to 10:00; phases not timed (the phase timer was not started)" in record
     assert "Time spent" not in record
 

@@ -225,7 +225,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
             return
         field = Input(value, id=f"edit-{key}",
                       max_length=5000 if key in ("evidence", "changed", "tell", "reason") else 200)
-        field.border_title = FIELD_LABELS.get(key, "the decision's reason" if key == "reason" else key)
+        field.border_title = FIELD_LABELS.get(key, key)  # ("reason": a decision's)
         if key == "due":
             field.border_subtitle = due_note(value, self.today)
         yield field

@@ -246,25 +246,15 @@ class HistoryScreen(Screen):
         else:
             few = False  # the start-up checks are still going on: the worker waits for them, not the screen
         self.ready = False
-        if few:
-            # Read in a worker too, and waited for a moment: a short history is up to date by then (as it is
-            # shown), but the screen never waits longer, whatever holds the index (the start-up's reading of it,
-            # another program holding the file locked: the screen stood still for 30 s then).
-            done = threading.Event()
-
-            def read() -> None:
-                try:
-                    history_index(self.app)
-                finally:
-                    done.set()
-                self.app.call_from_thread(self._history_read)
-
-            self.run_worker(read, thread=True, group="history-read", exit_on_error=False)
-            if done.wait(SHORT_WAIT):
-                self.ready = True
-                return
-        else:
-            self.run_worker(self._read_history, thread=True, group="history-read", exit_on_error=False)
+        done = threading.Event()
+        self.run_worker(partial(self._read_history, done, child=not few), thread=True, group="history-read",
+                        exit_on_error=False)
+        # A short history is waited for a moment, so it is shown up to date, but never longer, whatever holds the
+        # index (the start-up's reading of it, another program holding the file locked: the screen stood still for
+        # 30 s then).
+        if few and done.wait(SHORT_WAIT):
+            self.ready = True
+            return
         if self._progress_timer is None:
             self._progress_timer = self.set_interval(0.5, self._show_progress)
 
@@ -279,9 +269,13 @@ class HistoryScreen(Screen):
             self.apply_filters()
         self._shown_before = True
 
-    def _read_history(self) -> None:
-        """In a thread: the history index brought up to date, then the list shown from it."""
-        history_index(self.app, child=True)
+    def _read_history(self, done: threading.Event, child: bool) -> None:
+        """In a thread: the history index brought up to date (``child``: many sessions read in a child process),
+        ``done`` set, then the list shown from it."""
+        try:
+            history_index(self.app, child=child)
+        finally:
+            done.set()
         self.app.call_from_thread(self._history_read)
 
     def _history_read(self) -> None:
