@@ -151,7 +151,21 @@ def ordinary_words(names: dict[str, str], texts: Iterable[str]) -> list[tuple[st
 
 
 def format_names(names: dict[str, str]) -> str:
-    return "\n".join(f"{name} -> {replacement}" for name, replacement in names.items())
+    """The list as the names dialog shows it: a line a name, ending on an empty line, so a name typed at once at the
+    end is a line of its own (not run into the last replacement)."""
+    return "".join(f"{name} -> {replacement}\n" for name, replacement in names.items())
+
+
+def run_together(text: str) -> list[str]:
+    """The lines holding a second arrow ("Jayden -> Child AHussain -> Family C"): two names run into one line, which
+    would be kept as one name whose replacement shows the other name."""
+    arrows = ("->", "→")
+    lines = []
+    for line in text.splitlines():
+        first = min((line.find(a) for a in arrows if a in line), default=-1)
+        if first >= 0 and any(a in line[first + 1 :] for a in arrows):
+            lines.append(line.strip())
+    return lines
 
 
 def _spelled(name: str) -> str:

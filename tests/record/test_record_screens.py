@@ -150,6 +150,41 @@ async def test_a_names_line_that_is_not_understood_is_pointed_out(store, ssr, cl
     assert store.load_session(session.id).redactions == {}
 
 
+async def test_a_name_typed_after_a_saved_list_goes_on_a_line_of_its_own(store, ssr, clock, data_dir):
+    """The list opened again ends on an empty line, so a name typed at once is a line of its own; a line holding
+    two arrows (two names run together) is refused, never saved as one name whose replacement holds the other."""
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "ground-rules", "Kezia-Mae and Mr Hussain came", "Sam")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _palette(pilot, "names to replace")
+        await pilot.press(*"Kezia-Mae -> Sibling B")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await _palette(pilot, "names to replace")
+        await pilot.press(*"Hussain -> Family C")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert store.load_session(session.id).redactions == {"Kezia-Mae": "Sibling B", "Hussain": "Family C"}
+        # Two arrows on one line: said, and nothing saved.
+        await _palette(pilot, "names to replace")
+        screen = app.screen
+        area = screen.query_one("#names", TextArea)
+        area.text = "Kezia-Mae -> Sibling BHussain -> Family C"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        said = str(screen.query_one("#names-error", Static).render())
+        assert "Sibling BHussain -> Family C" in said and "own line" in said
+        await pilot.press("escape")
+        await pilot.pause()
+        await _palette(pilot, "draft record: markdown")
+    assert store.load_session(session.id).redactions == {"Kezia-Mae": "Sibling B", "Hussain": "Family C"}
+    draft = next((data_dir / "records").glob("*-draft.md")).read_text(encoding="utf-8")
+    assert "Sibling B and Mr Family C came" in draft and "Hussain" not in draft
+
+
 async def test_the_review_names_a_phase_the_template_no_longer_has_as_the_record_does(store, ssr, clock, data_dir):
     """An identifier in a contribution recorded in a phase the template no longer has is found where the record
     shows it: in its closing section, named as the record names it, never by the phase's id as the file holds it

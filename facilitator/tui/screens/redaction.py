@@ -26,7 +26,7 @@ from textual.widgets import Button, DataTable, Input, Static, TextArea
 from ...models import Session, split_participants
 from ...record.export import FORMAT_NAMES, FORMATS
 from ...record.pii import Finding, scan_session
-from ...record.redact import format_names, listed_in_replacements, ordinary_words, parse_names
+from ...record.redact import format_names, listed_in_replacements, ordinary_words, parse_names, run_together
 from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
 from ...store import StoreError
 from ...text import plural
@@ -114,6 +114,10 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         ]
         if skipped:
             self._say(f"Not understood: {skipped[0]!r}. Write each as  name -> replacement, or delete the line.")
+            return
+        doubled = run_together(text)
+        if doubled:
+            self._say(f"“{doubled[0]}” holds two arrows: put each name on its own line,  name -> replacement.")
             return
         clashing = listed_in_replacements(names)
         if clashing:
