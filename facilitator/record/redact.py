@@ -57,12 +57,16 @@ _SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
 
 def fold(text: str) -> str:
-    """The form names are compared in: format characters left out, NFKC, case folded (then NFKC again)."""
+    """The form names are compared in: format characters left out, NFKC, case folded, accents left off (then NFKC
+    again): "Zoe" is "Zoë" and "Jáyden" is "Jayden", as a phone's keyboard often types them."""
     if text.isascii():
         return text.lower()
     if any(unicodedata.category(m.group()) == "Cf" for m in _NON_ASCII.finditer(text)):
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
-    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", text).casefold()).translate(_SAME_SIGN)
+    folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
+    if not folded.isascii():
+        folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Mn")
+    return unicodedata.normalize("NFKC", folded).translate(_SAME_SIGN)
 
 
 def name_key(name: str) -> str:
@@ -169,9 +173,9 @@ def run_together(text: str) -> list[str]:
 
 
 def _spelled(name: str) -> str:
-    """One name's pattern, as typed in any case with any whitespace, or a hyphen, between its words (no word
-    edges)."""
-    return _GAP.join(re.escape(part) for part in _SPLIT.split(name.strip()) if part)
+    """One name's pattern, as typed in any case with any whitespace, or a hyphen, between its words, and with or
+    without an apostrophe inside a word ("ONeil" for "O'Neil", as it is often typed) (no word edges)."""
+    return _GAP.join(re.escape(part).replace("'", "'?") for part in _SPLIT.split(name.strip()) if part)
 
 
 _WORDY = re.compile(r"\w")
@@ -251,7 +255,12 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # With every name plain ASCII, a name in a plain ASCII text starts where its first word is found in the
     # lowered text: the pattern is tried at those places only (scanning a long text with it costs about 15 ns a
     # character; a whole session's texts are often replaced at once, see learning/facts.py).
-    firsts = sorted({_SPLIT.split(name)[0] for name in ordered}) if all(name.isascii() for name in ordered) else None
+    # (a first word with an apostrophe inside is looked for without it too: "oneil" for "o'neil")
+    firsts = (
+        sorted({word for name in ordered for first in _SPLIT.split(name)[:1] for word in (first, first.replace("'", ""))})
+        if all(name.isascii() for name in ordered)
+        else None
+    )
     match_at = pattern.match
 
     def replace_ascii(text: str) -> str:

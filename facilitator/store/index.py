@@ -119,8 +119,10 @@ OLD_CACHE_NAME = "history-cache.json"
 #: 10: the names list finds names typed with a curly apostrophe, another hyphen, or a space for a hyphen, and a
 #: session's contributions are read in the order the record lists them (an index of version 9 may hold such names
 #: as typed, and number actions otherwise than the record: it is built again); 11: a name joined to a digit or an
-#: underscore ("Jayden2", "Jayden_S") is found (an index of version 10 holds such names as typed)
-SCHEMA_VERSION = 11
+#: underscore ("Jayden2", "Jayden_S") is found (an index of version 10 holds such names as typed); 12: a name typed
+#: with its accents left off or another put on ("Zoe" for "Zoë"), or without an apostrophe inside it ("ONeil"), is
+#: found
+SCHEMA_VERSION = 12
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)

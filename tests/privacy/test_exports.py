@@ -31,6 +31,9 @@ SPELLINGS = {
     # In stored data only (typing strips them): a file made by hand, or recorded before they were stripped.
     "a control character inside": lambda name: name[:2] + "\x01" + name[2:],
     "a delete character inside": lambda name: name[:3] + "\x7f" + name[3:],
+    # A phone's keyboard often leaves accents off, or puts one on: "Zoe" for "Zoë", "Jáyden" for "Jayden".
+    "accents left off": lambda name: name.replace("ë", "e"),
+    "an accent put on": lambda name: name.replace("a", "á", 1),
 }
 
 
@@ -241,6 +244,17 @@ def test_a_name_joined_to_a_digit_or_an_underscore_is_replaced(store, library, c
                              lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
     md = outputs["export:md"].decode()
     for shown in ("Child A2", "2Child A", "Child A_Smith", "met Mother", "tel\\[phone]", "Jaydenson 907700 9001234"):
+        assert shown in md, shown
+
+
+def test_a_name_typed_without_its_apostrophe_is_replaced(store, library, clock, data_dir, tmp_path):
+    """"ONeil" and "DSouza", as "O'Neil" and "D'Souza" are often typed, reached every output whole."""
+    names = {"Mary-Jane O'Neil": "Patient D", "D'Souza": "Family E"}
+    spelled = ["Mary-Jane ONeil", "DSouza", "mary jane o’neil", "the DSouzas"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    md = outputs["export:md"].decode()
+    for shown in ("Patient D", "Family E", "the Family E's"):
         assert shown in md, shown
 
 
