@@ -46,8 +46,13 @@ ROLE_WORDS = frozenset("""
     police practice practitioner principal probation provider referrals residential reviewing safeguarding school
     senior service services sibling social solicitor staff student supervisor support team teams teacher tbc tbd
     therapist trainer tutor uncle unit us virtual visitor we whole worker workers young youth
+    clerk sister matron receptionist secretary reception office officers paralegal pa advocate
+    advocacy interpreter consultant registrar doctor paediatrician psychologist psychiatrist physio
     dr mr mrs ms mx miss prof cllr
     """.split())
+# Words that are a role's only before a role's word ("Ward clerk", "Business support"), and may be a name
+# otherwise ("Jane Ward").
+ROLE_FIRST_WORDS = frozenset({"ward", "business", "front", "night", "day", "link", "key", "lead"})
 _OWNER_PARTS = re.compile(r"(\s*(?:[,;&/+]|\band\b)\s*)")
 # A word's letters, with what may come before and after them: "(Kate)", "Kate's", "O'Brien,".
 _WORD = re.compile(r"^(\W*)(.*?)((?:['’]s)?\W*)$")
@@ -100,8 +105,47 @@ def _owner_initials(owner: str, people: tuple[str, ...], kept_texts: tuple[str, 
         elif is_personal_name(text, people):
             out.append(part.replace(text, initials(text)))
         else:
-            out.append(part.replace(text, " ".join(_word_shown(w, kept) for w in text.split())))
+            words = text.split()
+            out.append(part.replace(text, " ".join(
+                w if (w.casefold() in ROLE_FIRST_WORDS and i + 1 < len(words)
+                      and _WORD.match(words[i + 1]).group(2).casefold().strip(".") in ROLE_WORDS)  # type: ignore[union-attr]
+                else _word_shown(w, kept)
+                for i, w in enumerate(words)
+            )))
     return "".join(out)
+
+
+def _as_said(text: str) -> str:
+    return text
+
+
+@functools.lru_cache(maxsize=4096)
+def people_hider(people: tuple[str, ...]) -> Callable[[str], str]:
+    """What hides the session's people (its facilitator and participants) in what was said, as the digest shows
+    it: each by full name or first name, written with its capital ("Sam", "SAM", "Sam Patel's"), becomes its
+    initials ("S.", "S. P.'s"), since the presenting worker stays anonymous in anything shared outside the room.
+    A word written in lower case is left as said ("we will see" with Will present); a role ("Team manager") is no
+    name."""
+    shown: dict[str, str] = {}
+    for person in people:
+        words = person.split()
+        if not words or all(w.casefold().strip(".") in ROLE_WORDS for w in words):
+            continue
+        for said in (" ".join(words), words[0]):
+            if len(said) > 1 and said[0].isupper() and said.casefold().strip(".") not in ROLE_WORDS:
+                shown.setdefault(" ".join(said.split()).casefold(), initials(said))
+    if not shown:
+        return _as_said
+    spelled = [
+        re.escape(key[0].upper()) + "(?i:" + r"\s+".join(re.escape(w) for w in key[1:].split(" ")) + ")"
+        for key in sorted(shown, key=len, reverse=True)
+    ]
+    pattern = re.compile(r"(?<![^\W\d_])(?:" + "|".join(spelled) + r")(?![^\W\d_])")
+
+    def hide(text: str) -> str:
+        return pattern.sub(lambda m: shown.get(" ".join(m.group().split()).casefold(), m.group()), text) if text else text
+
+    return hide
 
 
 def _went_right(facts: SessionFacts) -> tuple[list[str], int]:
@@ -309,12 +353,18 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
         if entry.record is not None:
             every, strengths = entry.record.went_right_and_strengths()
             went_right, said = every[:PER_SESSION], len(every)
+            people = entry.record.people
         elif facts is not None:
             went_right, said = _went_right(facts)
             texts = facts.texts() if facts.strengths else []
             strengths = [(texts[s.index], s.evidence, s.skill) for s in facts.strengths]
+            people = facts.people
         else:
             continue
+        hide = people_hider(tuple(people)) if d.owners != "names" else _as_said
+        if hide is not _as_said:
+            went_right = [hide(t) for t in went_right]
+            strengths = [(hide(t), hide(e), *rest) for t, e, *rest in strengths]
         if went_right:
             any_right = True
             team = f" ({entry.team})" if entry.team else ""
@@ -403,6 +453,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
                         progress.append(ActionProgress(a, ActionStatus.open.value))
             if entry.record is not None:
                 people = entry.record.people
+            hide = people_hider(tuple(people)) if d.owners != "names" else _as_said
             lines = []
             for p in progress:
                 a = p.action
@@ -416,8 +467,9 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
                     status += ", overdue"
                 lines.append(
                     "| " + " | ".join(
-                        [cell(a.text), cell(owner), cell(a.due), cell(a.team),
-                         cell(agreed_in(a, same_day[(team_key(a.team), a.session_date)] > 1)), cell(status), cell(p.note)]
+                        [cell(hide(a.text)), cell(owner), cell(hide(a.due)), cell(a.team),
+                         cell(agreed_in(a, same_day[(team_key(a.team), a.session_date)] > 1)), cell(status),
+                         cell(hide(p.note))]
                     ) + " |\n"
                 )
             if lines:

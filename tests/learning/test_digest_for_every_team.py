@@ -270,3 +270,50 @@ async def test_the_history_screens_write_key_asks_the_format(store, library, clo
         await pilot.press("escape")
         await pilot.pause()
         assert str(screen.query_one("#history-status", Static).render()) == "Nothing written."
+
+
+def test_the_digest_shows_the_sessions_people_named_in_what_was_said_by_their_initials(library, data_dir, tmp_path):
+    """The presenting worker stays anonymous in anything shared outside the room: "Sam kept going back" reached the
+    digest as said, in what went right, the strengths and the actions, from the data folder and from records.
+    A role owner ("Business support", "Ward clerk") is no name."""
+    from facilitator.store import Store
+    from tests.conftest import counter_ids
+    from tests.record.helpers import end, new_session, say
+
+    def held(folder, prefix, day):
+        store = Store(folder, clock=FixedClock(), id_factory=counter_ids(prefix)).open()
+        s = new_session(store, library.get("serious-success-review"), FixedClock(), team=f"Team {prefix}",
+                        date=day, participants=["Sam Patel", "Priya Shah", "Team manager"])
+        say(store, s, FixedClock(), "what-went-right", "Sam kept going back even after three missed visits", "Priya Shah")
+        s = store.load_session(s.id)
+        say(store, s, FixedClock(), "strengths-evidence", "SAM'S persistence", "Priya Shah",
+            fields={"evidence": "Priya saw Sam Patel's notes"})
+        s = store.load_session(s.id)
+        say(store, s, FixedClock(), "learning-actions", "Sam to show Priya the visit plan", "Sam Patel",
+            fields={"owner": "Business support (Kate Morris)"})
+        s = store.load_session(s.id)
+        say(store, s, FixedClock(), "learning-actions", "Keep the diary", fields={"owner": "Ward clerk"})
+        end(store, store.load_session(s.id), FixedClock())
+        store.close()
+
+    held(data_dir, "a", dt.date(2026, 3, 1))
+    other = tmp_path / "other-team"
+    held(other, "b", dt.date(2026, 3, 2))
+
+    def digest(name):
+        out = tmp_path / name
+        assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                     "--records", str(other / "records"), "--out", str(out)], clock=FixedClock()) == 0
+        return split_record(out.read_text(encoding="utf-8"))[1]
+
+    body = digest("initials.md")
+    for name in ("Sam", "SAM", "Priya", "Patel", "Kate", "Morris"):
+        assert name not in body, name
+    assert body.count("S. kept going back even after three missed visits") == 2
+    assert "S.'S persistence" in body and "P. saw S. P.'s notes" in body
+    assert body.count("S. to show P. the visit plan") == 2
+    assert body.count("Business support (K. M.)") == 2 and body.count("| Ward clerk |") == 2
+
+    (data_dir / "settings.toml").write_text('[digest]\nowners = "names"\n', encoding="utf-8")
+    body = digest("names.md")
+    assert "Sam kept going back" in body and "Business support (Kate Morris)" in body
