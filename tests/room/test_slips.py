@@ -145,3 +145,44 @@ async def test_a_name_that_is_also_an_ordinary_word_is_asked_about_once(store, c
         await pilot.pause()
         assert not isinstance(app.screen, NamesScreen)
     assert store.load_session(session.id).redactions == {"Kayla": "Child A", "Will": "Child B"}
+
+
+async def test_a_listed_name_in_the_name_of_someone_at_the_session_is_asked_about_once(store, clock, library, data_dir):
+    """"O'Neil -> Family D", listed for a family, turned the participant Mark O'Neil into "Mark Family D" in the
+    record's attendees, speakers and owners, without a word. Saving such a list names the person once; ctrl+s
+    again keeps it."""
+    from textual.widgets import Static, TextArea
+
+    from facilitator.tui.screens.redaction import NamesScreen
+
+    from .helpers import palette
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story",
+                            participants=["Mark O'Neil", "Dev Patel"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        await palette(pilot, "names to replace")
+        app.screen.query_one("#names", TextArea).text = "Mary-Jane O'Neil -> Patient D\nO'Neil -> Family D"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesScreen)
+        said = " ".join(str(app.screen.query_one("#names-error", Static).render()).split())
+        assert "“O'Neil” is in the name of Mark O'Neil, who is at this session" in said, said
+        assert "“Mark Family D”" in said
+        assert store.load_session(session.id).redactions == {}
+        # Changed to the whole name: saved at once.
+        app.screen.query_one("#names", TextArea).text = "Mary-Jane O'Neil -> Patient D\nTina O'Neil -> Family D"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen)
+        assert store.load_session(session.id).redactions == {"Mary-Jane O'Neil": "Patient D", "Tina O'Neil": "Family D"}
+        # Kept as it is when asked again.
+        await palette(pilot, "names to replace")
+        area = app.screen.query_one("#names", TextArea)
+        area.text = area.text + "O'Neil -> Family D\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen)
+    assert store.load_session(session.id).redactions["O'Neil"] == "Family D"

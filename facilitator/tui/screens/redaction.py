@@ -26,7 +26,14 @@ from textual.widgets import Button, DataTable, Input, Static, TextArea
 from ...models import Session, split_participants
 from ...record.export import FORMAT_NAMES, FORMATS
 from ...record.pii import Finding, scan_session
-from ...record.redact import format_names, listed_in_replacements, ordinary_words, parse_names, run_together
+from ...record.redact import (
+    format_names,
+    listed_in_replacements,
+    make_replacer,
+    ordinary_words,
+    parse_names,
+    run_together,
+)
 from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
 from ...store import StoreError
 from ...text import plural
@@ -42,13 +49,17 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, names: dict[str, str], texts: Iterable[str] = ()) -> None:
+    def __init__(self, names: dict[str, str], texts: Iterable[str] = (), people: Iterable[str] = ()) -> None:
         super().__init__()
         self.names = dict(names)
         #: what the session's record would show besides the list (what was said, the template's words): a name
         #: newly listed that is written there as an ordinary word is asked about once (see ordinary_words)
         self.texts = texts
+        #: the session's facilitator, participants and apologies: a name newly listed that is in one of theirs (a
+        #: colleague sharing a family's surname) is asked about once, as the record would rename them
+        self.people = [p for p in people if p.strip()]
         self._asked: dict[str, str] | None = None
+        self._asked_people: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="names-dialog", classes="dialog"):
@@ -128,6 +139,15 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             )
             return
         added = {name: r for name, r in names.items() if name not in self.names}
+        renamed = self._people_renamed(added) if added and names != self._asked_people else []
+        if renamed:
+            name, person, shown = renamed[0]
+            self._asked_people = names
+            self._say(
+                f"“{name}” is in the name of {person}, who is at this session: the record would call them "
+                f"“{shown}”. List the family member's whole name instead, or press ctrl+s again to keep the list."
+            )
+            return
         ordinary = ordinary_words(added, self.texts) if added and names != self._asked else []
         if ordinary:
             name, around = ordinary[0]
@@ -139,6 +159,14 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             )
             return
         self.dismiss(names)
+
+    def _people_renamed(self, added: dict[str, str]) -> list[tuple[str, str, str]]:
+        """(name, person, what the record would call them) for each newly listed name found in a person's name."""
+        found = []
+        for name, replacement in added.items():
+            replace = make_replacer({name: replacement})
+            found += [(name, person, replace(person)) for person in self.people if replace(person) != person]
+        return found
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -432,7 +460,8 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
     template = session.template
     texts = [c.text for c in session.contributions if not c.safeguarding]
     texts += [t for phase in template.phases for t in (phase.prompt, phase.guidance, *phase.questions)]
-    app.push_screen(NamesScreen(session.redactions, [*texts, *template.ground_rules]), saved)
+    people = [session.facilitator, *session.participants, *session.apologies]
+    app.push_screen(NamesScreen(session.redactions, [*texts, *template.ground_rules], people), saved)
 
 
 def edit_apologies(app, screen) -> None:  # noqa: ANN001
