@@ -242,6 +242,9 @@ class Session(BaseModel):
     retention_note: str | None = None
     # Learning actions from earlier sessions reviewed at the start of this one (status, note, date).
     action_reviews: list[ActionReview] = Field(default_factory=list)
+    # Those looked at in that follow-up round and left as they stood (ctrl+s): their status then, no note. Kept for
+    # the record's matters arising, which lists them after the changes; nothing else reads them.
+    actions_left: list[ActionReview] = Field(default_factory=list)
 
     def day_said(self, today: dt.date) -> dt.date:
         """The day what is said in the session speaks from: its date if it is dated in the past (minutes typed up

@@ -6,7 +6,7 @@ section, so older records are unchanged). Names are replaced with this session's
 
 from __future__ import annotations
 
-from ..models import Session
+from ..models import ActionReview, Session
 from ..text import one_line
 from .kinds import action_number
 from .markdown import escape_cell, escape_inline
@@ -16,8 +16,12 @@ HEADING = "Action follow-up"
 COLUMNS = ["No.", "Action", "Owner", "Due", "From", "Status", "Note"]
 
 
+def _source(r: ActionReview) -> str:
+    return one_line(f"{r.from_session_date.isoformat() if r.from_session_date else ''} {r.from_session_title}")
+
+
 def follow_up_lines(session: Session) -> list[str]:
-    if not session.action_reviews:
+    if not session.action_reviews and not session.actions_left:
         return []
     replace = make_replacer(session.redactions)
     out = [
@@ -25,12 +29,26 @@ def follow_up_lines(session: Session) -> list[str]:
         "Matters arising: learning actions from earlier sessions, reviewed at the start of this one. An action's "
         "number is the one it has in the record of the session it was agreed in.", "",
     ]
-    out.append("| " + " | ".join(escape_inline(c) for c in COLUMNS) + " |")
-    out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
-    for r in session.action_reviews:
-        source = one_line(f"{r.from_session_date.isoformat() if r.from_session_date else ''} {r.from_session_title}")
-        number = action_number(r.number) if r.number else ""
-        cells = [number, r.text, r.owner, r.due, source, r.status.value, r.note]
-        out.append("| " + " | ".join(escape_cell(replace(c)) or " " for c in cells) + " |")
-    out.append("")
+    if session.action_reviews:
+        out.append("| " + " | ".join(escape_inline(c) for c in COLUMNS) + " |")
+        out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
+        for r in session.action_reviews:
+            number = action_number(r.number) if r.number else ""
+            cells = [number, r.text, r.owner, r.due, _source(r), r.status.value, r.note]
+            out.append("| " + " | ".join(escape_cell(replace(c)) or " " for c in cells) + " |")
+        out.append("")
+    else:
+        out += ["No action's status was changed.", ""]
+    if session.actions_left:
+        # (a list, not a table: a digest reading records takes the table's rows for changes of status)
+        out += ["Looked at and left as they stood:", ""]
+        for r in session.actions_left:
+            number = f"{action_number(r.number)} " if r.number else ""
+            said = [replace(r.owner) and f"owner {replace(r.owner)}", replace(r.due) and f"due {replace(r.due)}",
+                    r.status.value]
+            out.append(
+                f"- {escape_inline(number + one_line(replace(r.text)))} "
+                f"({escape_inline(', '.join(filter(None, said)))}; from {escape_inline(replace(_source(r)))})"
+            )
+        out.append("")
     return out

@@ -13,6 +13,7 @@ and their statuses are worked out in facilitator/learning/actions.py, by whoever
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 import json
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple, Protocol
@@ -67,6 +68,7 @@ class ActionShown(Protocol):
     owner: str
     due: str
     number: int | None
+    status: ActionStatus
 
 
 def action_log(store: Store) -> Journal:
@@ -186,6 +188,30 @@ def change_status(
                     f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
                 ) from None
     return Saved(change, updated_session, line["at"])
+
+
+#: actions a follow-up round's record lists as left as they stood, at most (a team's open actions are a few dozen;
+#: a history read from many teams' folders may give one team thousands)
+LEFT_AT_MOST = 200
+
+
+def note_left_as_they_stand(store: Store, session: Session, actions: Iterable[ActionShown], date: dt.date) -> Session:
+    """Keep in ``session`` the actions its follow-up round showed and left as they stood (no change made to them in
+    it), for its record's matters arising: their status as it stood, the day, no note. Returns the session."""
+    from ..models import ActionReview
+
+    changed = {r.action_id for r in session.action_reviews}
+    left = [
+        ActionReview(
+            action_id=a.id, text=a.text, owner=a.owner, due=a.due, status=a.status, note="", date=date,
+            from_session_id=a.session_id, from_session_title=a.session_title, from_session_date=a.session_date,
+            number=a.number,
+        ).model_dump(mode="json")
+        for a in itertools.islice((a for a in actions if a.id not in changed), LEFT_AT_MOST)
+    ]
+    if not left and not session.actions_left:
+        return session
+    return store.update_session(session, actions_left=left)
 
 
 def take_back(store: Store, saved: Saved, session: Session | None = None, before: object | None = None) -> Session | None:

@@ -91,6 +91,31 @@ async def test_follow_up_round_at_the_start_of_a_teams_next_session(store, libra
         again.close()
 
 
+async def test_actions_looked_at_and_left_as_they_stood_are_in_the_matters_arising(store, library, clock, data_dir):
+    """The record's follow-up table listed only the actions changed in the round: one looked at and left open was
+    missing from the minutes, as if it had not been reviewed. It is listed after the changes, with its status;
+    a round skipped with escape lists none."""
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    reviewed_session(store, library, clock, action="Invite Jayden's school nurse", owner="Sam", due="2027-01-15",
+                     date=dt.date(2026, 10, 1))
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "family support 2")
+        assert isinstance(app.screen, FollowUpScreen)
+        await pilot.press("d", "enter")  # the first is done; the second is left as it is
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        session = app.screen.session
+    record = render_markdown(store.load_session(session.id))
+    follow_up = record.split("## Action follow-up", 1)[1].split("## Highlights", 1)[0]
+    assert "| Share the morning plan | Priya | 2026-10-01 |" in follow_up
+    assert ("Looked at and left as they stood:\n\n- A1 Invite Child A's school nurse (owner Sam, due 2027-01-15, open; "
+            "from 2026-10-01") in follow_up, follow_up
+    assert "Jayden" not in record
+
+
 async def test_the_follow_up_round_is_first_drawn_with_the_teams_actions(store, library, clock, monkeypatch):
     """No empty round first, then its rows a moment later: when the round is laid out on the screen, the team's
     actions are in it, even on a slow disk (50 ms to read them)."""

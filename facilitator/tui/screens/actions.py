@@ -26,7 +26,7 @@ from textual.widgets import Header, Input, Label, Static
 from ...learning.actions import ActionRow
 from ...vocabulary import ActionStatus
 from ...store import NotSavedError, StoreError
-from ...store.actions import Saved, change_status, take_back
+from ...store.actions import Saved, change_status, note_left_as_they_stand, take_back
 from ...text import plural, shortened, team_key
 from ...record.redact import make_replacer, name_key
 from .learning_data import ActionSource, history, history_index
@@ -668,7 +668,21 @@ class FollowUpScreen(ActionTableScreen):
 
     def action_done(self) -> None:
         if not self.note_left_unsaved("ctrl+s again starts the session"):
+            self._note_left()
             self.app.open_session(self.session)
+
+    def _note_left(self) -> None:
+        """The actions the round showed and left as they stood are kept in the session, so its record's matters
+        arising lists them after the changes (ctrl+s only: escape skips the round)."""
+        if not self.ready or not self.actions:
+            return
+        today = self.app.clock().date()
+        shown = (self.changed.get(a.id, a) for a in self.actions)
+        try:
+            self.session = note_left_as_they_stand(self.app.store, self.session, shown, self.session.day_said(today))
+        except (NotSavedError, StoreError) as exc:
+            self.app.notify(f"The actions left as they stood are not in the record: {exc}", severity="warning",
+                            markup=False)
 
     def action_skip(self) -> None:
         if not self.cancel_pending() and not self.close_history() and not self.note_left_unsaved(
