@@ -6,7 +6,7 @@ Each operation goes through the store, so it is durable before it returns.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 
 from .models import ANONYMOUS, Contribution, Session, SessionStatus, Template
@@ -186,6 +186,24 @@ def export_record(
     if out is None and draft:
         out = store.records_dir / f"{record_stem(session)}-draft.{extension}"
     return store.write_record(session, content, extension, out)
+
+
+def refresh_action_registers(store: Store, session_ids: Iterable[str]) -> list[Path]:
+    """Each of these ended sessions' action register (its CSV of learning actions) in records/, written again with
+    its actions' statuses as they are now, where one was written before (a status changed in a follow-up round or
+    on the actions screen left it saying "open"). Returns the paths written; a session that cannot be read, or
+    a register that cannot be written, is left as it is."""
+    written = []
+    for session_id in session_ids:
+        try:
+            session = store.load_session(session_id)
+            if session.status != SessionStatus.ended:
+                continue
+            if store.final_record_path(session, EXTENSIONS["csv"]).exists():
+                written.append(export_record(store, session, "csv", draft=False))
+        except Exception:  # noqa: BLE001 - one session gone or damaged stops none of the others
+            continue
+    return written
 
 
 def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, Path]:

@@ -116,6 +116,31 @@ async def test_actions_looked_at_and_left_as_they_stood_are_in_the_matters_arisi
     assert "Jayden" not in record
 
 
+async def test_the_action_register_in_records_follows_a_change_made_in_the_round(store, library, clock, data_dir):
+    """The action register written at a session's end (its CSV in records/) still said "open" for every action after
+    the next session's follow-up round had marked them: only a new `facilitator export` had the statuses. Leaving the
+    round writes it again."""
+    import csv
+
+    from facilitator.session_ops import export_record
+
+    first = reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    register = export_record(store, first, "csv")
+    assert register.parent == data_dir / "records"
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "family support 2")
+        assert isinstance(app.screen, FollowUpScreen)
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await app.workers.wait_for_complete()
+    rows = list(csv.DictReader(register.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["Action"], r["Status"]) for r in rows] == [("Share the morning plan", "done")], rows
+
+
 async def test_the_follow_up_round_is_first_drawn_with_the_teams_actions(store, library, clock, monkeypatch):
     """No empty round first, then its rows a moment later: when the round is laid out on the screen, the team's
     actions are in it, even on a slow disk (50 ms to read them)."""
