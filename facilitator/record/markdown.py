@@ -164,11 +164,15 @@ def _backslash(match: re.Match[str]) -> str:
     return "\\" + match.group()
 
 
-def escape_inline(text: str) -> str:
-    """Escape one line of user text so markdown shows it as typed and it creates no structure."""
+def escape_inline(text: str, starts_line: bool = True) -> str:
+    """Escape one line of user text so markdown shows it as typed and it creates no structure. ``starts_line``
+    False: it comes after other text on its line ("*(3. What went right)*"), where "3." or "#" makes no list or
+    heading, so it gets no backslash a reader of the markdown would see."""
     text = visible(text)
     if _INLINE_SPECIAL.search(text) is not None:  # most text has none: skip the substitution's set-up
         text = _INLINE_SPECIAL.sub(_backslash, text)
+    if not starts_line:
+        return text
     ordered = _ORDERED_LIST_START.match(text)
     if ordered:
         return ordered.group(1) + "\\" + text[len(ordered.group(1)) :]
@@ -476,7 +480,7 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
     out += ["## Highlights", ""]
     replace = make_replacer(session.redactions)  # (a phase id not in the template is shown as it is named)
     highlights = [
-        f"- {escape_block(c.text)} *({escape_inline(phase_titles.get(c.phase_id) or replace(c.phase_id))})*"
+        f"- {escape_block(c.text)} *({escape_inline(phase_titles.get(c.phase_id) or replace(c.phase_id), starts_line=False)})*"
         for c in session.contributions
         if c.starred
     ]
@@ -490,7 +494,8 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             reason = c.fields.get("reason", "").strip()
             line = f"- {escape_block(c.text)}"
             if reason:
-                line += f" **Reason:** {escape_block(reason)}"
+                end = visible(c.text).rstrip()[-1:]
+                line += f"{'' if end in '.!?;:' else '.'} **Reason:** {escape_block(reason)}"
             decisions.append(line)
     out += _list_or_note(decisions, "No decisions were recorded.")
     out.append("")

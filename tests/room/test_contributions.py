@@ -168,7 +168,10 @@ async def test_star_and_tag_show_on_screen_and_in_the_record(store, clock, libra
     highlights = record.split("## Highlights")[1].split("##")[0]
     decisions = record.split("## Decisions")[1].split("##")[0]
     assert "rang back the same day" in highlights
-    assert "- we agreed to keep visits at home **Reason:** the family asked for it" in decisions
+    # The phase the highlight was said in, as a reader of the markdown sees it: no backslash after its number.
+    assert "*(3. What went right)*" in highlights, highlights
+    # A full stop between the decision and its reason, as a sentence ends.
+    assert "- we agreed to keep visits at home. **Reason:** the family asked for it" in decisions
 
 
 async def test_an_accidental_next_phase_is_undone_by_ctrl_b_and_loses_nothing(store, clock, library):
