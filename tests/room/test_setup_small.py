@@ -54,3 +54,26 @@ async def test_the_unticked_agreement_is_shown_beside_the_box_and_its_label_fits
         await pilot.press("space")  # ticked: the sentence asking for the tick goes (it stayed until ctrl+s)
         await pilot.pause()
         assert agreed.value and "Tick that the group agreed" not in str(error.render())
+
+
+async def test_escape_on_a_filled_in_form_says_once_that_it_would_be_lost(store, clock):
+    """Escape on the set-up form threw away what was typed at once, without a word. With something typed, the
+    first escape says so and stays; the second goes back. An empty form goes back at once."""
+    from facilitator.tui.screens.home import HomeScreen
+
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _setup(pilot)
+        await pilot.press("escape")  # nothing typed: back at once
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        screen = await _setup(pilot)
+        await pilot.press(*"Jayden's return to school")
+        await pilot.press("escape")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "Escape again leaves without starting" in str(screen.query_one("#setup-error", Static).render())
+        assert screen.query_one("#title", Input).value == "Jayden's return to school"
+        await pilot.press("escape")
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)

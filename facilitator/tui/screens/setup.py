@@ -50,6 +50,7 @@ class SetupScreen(Screen):
         self._filled: dict[str, str] = {}  # what was filled in from a team's last session
         self._filled_from = ""
         self._ahead = None  # the open actions of the team typed, read for the follow-up round (_read_ahead)
+        self._leaving = False  # escape said once that what is typed would be lost
 
     def _known_teams(self, *, only_if_ready: bool = False) -> dict[str, tuple[str, str]] | None:
         try:
@@ -135,6 +136,7 @@ class SetupScreen(Screen):
             error.update("")
 
     def on_input_changed(self, event: Input.Changed) -> None:
+        self._leaving = False  # (typed since: escape says it again)
         if event.input.id == "team":
             self._fill_from_team(event.value)
             self._read_ahead(event.value)
@@ -192,6 +194,13 @@ class SetupScreen(Screen):
             self.action_start()
 
     def action_back(self) -> None:
+        """Back to the home screen; with something typed in the form, the first escape says it would be lost."""
+        typed = any(self.query_one(f"#{name}", Input).value.strip() for name in ("title", "team", "facilitator",
+                                                                                  "participants"))
+        if typed and not self._leaving:
+            self._leaving = True
+            self._error("Escape again leaves without starting: what is typed here is not kept. ctrl+s starts the session.")
+            return
         self.app.pop_screen()
 
     def _error(self, message: str, near: Widget | None = None) -> None:
