@@ -77,3 +77,29 @@ async def test_escape_on_a_filled_in_form_says_once_that_it_would_be_lost(store,
         await pilot.press("escape")
         await pilot.pause()
         assert isinstance(app.screen, HomeScreen)
+
+
+async def test_after_ending_a_resumed_session_the_home_screens_arrows_move_through_the_templates(store, clock, library):
+    """A session resumed from the home screen's list of unfinished ones and ended: back home, the focus stayed on
+    that list, now "No unfinished sessions.", and the arrow keys did nothing until n was pressed."""
+    from textual.widgets import OptionList
+
+    from facilitator.session_ops import start_session
+    from facilitator.tui.screens.home import HomeScreen
+    from facilitator.tui.screens.session import SessionScreen
+    from tests.conftest import end_from_the_screen
+
+    start_session(store, library.get("quick-success-huddle"), clock=clock, title="Huddle", ground_rules_agreed=True)
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("r", "enter")  # resume the unfinished one
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await end_from_the_screen(pilot)
+        await pilot.press("enter")  # home
+        await pilot.pause()
+        assert isinstance(app.screen, HomeScreen)
+        templates = app.screen.query_one("#templates", OptionList)
+        assert app.screen.focused is templates
+        await pilot.press("down")
+        assert templates.highlighted == 1

@@ -175,6 +175,16 @@ class HomeScreen(Screen):
             self._shown_rows = composed
             return  # shown for the first time, just after compose() listed the same sessions
         self.refresh_lists()
+        self._away_from_an_empty_list()
+
+    def _away_from_an_empty_list(self) -> None:
+        """Back from a session resumed from the list of unfinished ones, and ended: that list now says "No unfinished
+        sessions.", and the arrow keys did nothing there. The templates list has the focus then."""
+        focused = self.focused
+        if isinstance(focused, OptionList) and not any(
+            not focused.get_option_at_index(i).disabled for i in range(focused.option_count)
+        ):
+            self.query_one("#templates", OptionList).focus()
 
     def action_focus_templates(self) -> None:
         self.query_one("#templates").focus()
