@@ -80,3 +80,20 @@ async def test_round_still_to_speak_follows_picker_and_undo(store, clock, librar
         assert speaker.value == "Sam Patel"
         assert shown(pilot) == ["1. Team manager: thanks everyone"]
         assert status(pilot).startswith("Undone: recording of")
+
+
+async def test_a_room_of_fifteen_at_80_columns_shows_which_numbers_are_not_listed(store, clock, library):
+    """At 80x24 with 15 people, the hint's two lines ended at "@10" and people 10 to 15 had no number shown and no
+    sign they were missing."""
+    from textual.widgets import Static
+
+    people = [f"{first} {last}" for first, last in zip(
+        "Alice Bob Carol Dev Eve Femi Gita Hana Ian Jo Kim Lee Mo Ned Oli".split(),
+        "Ames Brown Chen Desai Evans Fashola Gill Hall Ince Jones Kay Lo Ma No Owen".split())]
+    session, app = open_app(store, clock, library.get("appreciative-inquiry"), participants=people)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        hint = app.screen.query_one("#speaker-hint", Static)
+        shown = " ".join(strip.text.strip() for strip in hint.render_lines(hint.region.reset_offset))
+        assert "@0 anonymous" in shown, shown
+        assert "@5 Eve Evans · … @6 to @15 in the list beside the box · @0 anonymous" in shown, shown

@@ -61,13 +61,28 @@ def phase_markdown(phase: Phase, ground_rules: list[str] | None = None) -> str:
     return "\n\n".join(p for p in parts if p)
 
 
-def speaker_hint(participants: list[str]) -> str:
+def speaker_hint(participants: list[str], width: int | None = None) -> str:
     """'Who said it: @1 Sam Patel · @2 Priya · @0 anonymous   (e.g. @sp first; stays until changed)', the
-    example being a shortcut that works for someone in this room."""
+    example being a shortcut that works for someone in this room. With ``width`` (the line's), what fits in two
+    lines: the example left out first, then the last people, said as "… @11 to @15 in the list beside the box" (a room of 15
+    at 80 columns had @10 to @15 cut off with no sign)."""
     people = [f"@{n} {name}" for n, name in enumerate(participants, start=1)]
     example = shortcut_example(participants).split(" for ", 1)[0]
     how = f"e.g. {example} first; stays until changed" if example else "type it first; stays until changed"
-    return "Who said it: " + " · ".join([*people, "@0 anonymous"]) + f"   ({how})"
+    whole = "Who said it: " + " · ".join([*people, "@0 anonymous"])
+    if width is None:
+        return whole + f"   ({how})"
+    # (two lines, less what wrapping at a word may leave at the end of the first)
+    room = 2 * width - max((len(w) for w in whole.split()), default=0) - 2
+    if len(whole) + len(how) + 5 <= room:
+        return whole + f"   ({how})"
+    if len(whole) <= room:
+        return whole
+    for shown in range(len(people) - 1, 0, -1):
+        line = f"Who said it: {' · '.join(people[:shown])} · … @{shown + 1} to @{len(people)} in the list beside the box · @0 anonymous"
+        if len(line) <= room:
+            return line
+    return f"Who said it: @1 to @{len(people)} in the list beside the box · @0 anonymous"
 
 
 class SessionScreen(Screen):
@@ -155,6 +170,14 @@ class SessionScreen(Screen):
         yield Static("", id="phones-line", markup=False)
         yield Static("", id="status", markup=False)
         yield KeyBar()
+
+    def on_resize(self) -> None:
+        self._fit_speaker_hint()
+
+    def _fit_speaker_hint(self) -> None:
+        """The people and their numbers, as many as fit the hint's two lines at this width (see speaker_hint)."""
+        hint = self.query_one("#speaker-hint", Static)
+        hint.update(speaker_hint(self.session.participants, self.size.width - 2))
 
     def on_mount(self) -> None:
         self.show_title()
@@ -768,7 +791,7 @@ class SessionScreen(Screen):
             except StoreError as exc:
                 self._status(str(exc), error=True)
                 return
-            self.query_one("#speaker-hint", Static).update(speaker_hint(here))
+            self._fit_speaker_hint()
             self.query_one("#speaker", Select).set_options(speaker_options(here))
             self.query_one(KindFields).update_round(self.session)
             self._preset_speaker()
