@@ -65,7 +65,7 @@ def actions_table(actions: list[Contribution]) -> Table:
     # Nothing is cut with an ellipsis: a long word folds onto the next line; a date fits whole.
     table.add_column("Action", ratio=3, overflow="fold")
     table.add_column("Owner", ratio=1, overflow="fold")
-    table.add_column("Due", width=10, overflow="fold")
+    table.add_column("Due", width=12, overflow="fold")  # ("supervision", "fortnightly" whole)
     table.add_column("Who hears", ratio=2, overflow="fold")
     for number, action in enumerate(actions, start=1):
         table.add_row(
