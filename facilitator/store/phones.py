@@ -92,7 +92,7 @@ class PhoneInbox:
         return sum(1 for key in self._items if key not in self._closed and key not in known_ids)
 
     def _append(self, op: dict[str, Any]) -> None:
-        from .store import NotSavedError
+        from .store import NotSavedError, not_saved
 
         store = self.store
         if store.read_only:
@@ -102,7 +102,7 @@ class PhoneInbox:
             ensure_private_dir(self.path.parent)
             self._journal.append(op)
         except (JournalWriteError, OSError) as exc:
-            raise NotSavedError(f"Not saved: {exc.strerror or exc} ({self.path}).") from None
+            raise NotSavedError(not_saved(exc, self.path, kept="what phones sent before is kept")) from None
 
     def add(self, item: dict[str, Any]) -> None:
         """Hold a phone's item: on disk (fsynced) before this returns, or NotSavedError and nothing kept."""
