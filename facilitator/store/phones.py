@@ -88,6 +88,10 @@ class PhoneInbox:
         """Items still waiting: neither revealed nor rejected, nor already a contribution of the session."""
         return [item for key, item in self._items.items() if key not in self._closed and key not in known_ids]
 
+    def sent_by_phone(self, contribution_id: str) -> bool:
+        """Whether a contribution came from a phone (waiting, or shown since: it keeps the id it was sent with)."""
+        return contribution_id in self._items
+
     def waiting_count(self, known_ids: set[str] | frozenset[str] = frozenset()) -> int:
         return sum(1 for key in self._items if key not in self._closed and key not in known_ids)
 
