@@ -2,8 +2,11 @@
 
 - The join code is 192 random bits (secrets.token_urlsafe), new each time the server starts; any other path,
   a wrong or an old code gets the same 404 page, whatever it is close to.
-- Each phone gets a random cookie on its first visit, signed with a key made for this opening; every form
-  carries a token derived from it (another HMAC with that key), and a POST without both is refused (403).
+- Each phone gets a random cookie on its first visit, signed with the session's key (``key``: kept with what
+  phones sent, so the same phone is known when phone access opens again, and a dot vote's votes it spent stay
+  spent; a key for this opening only if none is given); the cookie is for /j/ on this address (the code in the
+  address changes with each opening; the cookie only says which phone it is). Every form carries a token
+  derived from it (another HMAC with that key), and a POST without both is refused (403).
 - A place in the room (one of ``max_phones``) goes to a phone only when its cookie comes back: the page asks
   for the current question a few seconds after it loads, and a reload or a send does too. A page load that
   never comes back (a link preview, a QR scanner's look, a browser that keeps no cookies) takes no place. When
@@ -40,6 +43,8 @@ from aiohttp import web
 from .page import CSP, MAX_FIELD, MAX_NAME, TEXT_FIELDS, render_message, render_page, render_vote_page
 
 COOKIE = "phone"
+#: every opening's address is under it: a phone's cookie comes back when phone access opens again
+COOKIE_PATH = "/j/"
 #: a phone's id in its cookie (16 random bytes, base64) and the signature after it
 ID_LENGTH = 22
 #: the largest form the page can send: four fields of 2,000 characters and a name of 80, each character (as the
@@ -190,6 +195,7 @@ class PhoneServer:
         free_after: float = 120.0,
         monotonic: Callable[[], float] = time.monotonic,
         shown_host: str | None = None,
+        key: bytes | None = None,
     ) -> None:
         self.room = room
         self.host = host
@@ -203,7 +209,8 @@ class PhoneServer:
         self.free_after = free_after
         self._monotonic = monotonic
         self.code = secrets.token_urlsafe(24)
-        self._key = secrets.token_bytes(32)
+        self._given_key = key
+        self._key = key or secrets.token_bytes(32)
         #: the phones joined: phone id -> its place (the phones screen counts these)
         self.phones: dict[str, Place] = {}
         self._anonymous: dict[str, deque[float]] = {}  # requests without a phone cookie, by address
@@ -274,7 +281,7 @@ class PhoneServer:
         if listener is not None:
             listener.close()  # nothing listens any more; the connections open are dropped by the runner
         self.code = secrets.token_urlsafe(24)
-        self._key = secrets.token_bytes(32)
+        self._key = self._given_key or secrets.token_bytes(32)
         self.phones.clear()
         self._anonymous.clear()
         if runner is not None:
@@ -422,7 +429,7 @@ class PhoneServer:
         }.get(sent, "") if owed else ""  # only on the page a send led to: a reload of it was told nothing new
         response = self._html(self._render(phone, notice=notice))
         if new:
-            response.set_cookie(COOKIE, self._cookie(phone), path=self.path, httponly=True, samesite="Strict")
+            response.set_cookie(COOKIE, self._cookie(phone), path=COOKIE_PATH, httponly=True, samesite="Strict")
         return response
 
     async def _phase(self, request: web.Request) -> web.Response:

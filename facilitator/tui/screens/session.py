@@ -870,7 +870,15 @@ class SessionScreen(Screen):
         address = address or lan_address()
         # Every address at once only when settings.toml says so; phones are then given this machine's own.
         shown = lan_address() if address in ("0.0.0.0", "::") else address
-        server = PhoneServer(self, address, port, shown_host=shown)
+        try:  # the session's key: a phone is known again when phone access opens again (its votes stay spent)
+            key = self._inbox.phone_key()
+        except StoreError:
+            key = None
+            if self._vote is not None:
+                self.app.notify("The phones' key could not be saved, so phones joining now are not known from "
+                                "before and get their votes in the open vote again.", severity="warning",
+                                markup=False, timeout=20)
+        server = PhoneServer(self, address, port, shown_host=shown, key=key)
         try:
             await server.start()
         except OSError as exc:
