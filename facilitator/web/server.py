@@ -34,6 +34,7 @@ import hmac
 import secrets
 import time
 from collections import deque
+from http import HTTPStatus
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -64,6 +65,10 @@ WANTED_FILES = 4096
 BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nServer: facilitator\r\n"
         b"Retry-After: 10\r\nConnection: close\r\nContent-Length: 75\r\n\r\n"
         b"The facilitator's computer is busy: wait a moment, then reload this page.\r\n")
+#: what a request no phone's browser sends is told (with its status, such as "400 Bad Request")
+PLAIN_ERROR = "this address is for the page phones open from the facilitator's screen."
+#: after an answer to a request whose body is not read (too large), the rest of it is read this long at most
+LINGER_SECONDS = 2.0
 #: closing phone access waits at most this long for requests still being answered, then drops them: a phone
 #: that never finishes sending cannot hold the facilitator's screen
 SHUTDOWN_SECONDS = 0.25
@@ -100,6 +105,27 @@ def connection_cap(files: int, most: int = MAX_CONNECTIONS) -> int:
     """How many phone connections may be open at once when the process may open ``files`` files: at most a
     quarter of them (each connection is one), so the app's own files always have room."""
     return max(8, min(most, (files - 64) // 4))
+
+
+class _PlainErrors(web.RequestHandler):
+    """aiohttp's connection handler, with what it answers itself (a request its parser refuses: malformed HTTP,
+    HTTPS on this port, too many or too long headers) in one plain sentence with the page's headers: not the
+    server's software and version, nor the parser's error."""
+
+    def handle_error(self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        if request.writer.output_size > 0:  # (as aiohttp's own: an answer already begun cannot be replaced)
+            raise ConnectionError("Response is sent already, cannot send another response with the error message")
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        sentence = (PLAIN_ERROR if status < 500 else
+                    "Something went wrong on the facilitator's computer: reload the page in a moment.")
+        response = web.Response(status=status, text=f"{status} {phrase}: {sentence}\n", content_type="text/plain")
+        response.headers.update(SECURITY_HEADERS)
+        response.force_close()
+        return response
 
 
 class _Busy(asyncio.Protocol):
@@ -240,10 +266,8 @@ class PhoneServer:
         app.router.add_get("/j/{code}", self._page)
         app.router.add_post("/j/{code}", self._send)
         app.router.add_get("/j/{code}/phase", self._phase)
-        # keepalive_timeout runs from the moment a connection opens (aiohttp's RequestHandler.connection_made):
-        # a request whose headers have not all arrived by then is dropped, as is a connection idle that long
         runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS,
-                               keepalive_timeout=REQUEST_SECONDS)
+                               keepalive_timeout=REQUEST_SECONDS, lingering_time=LINGER_SECONDS)
         self.max_connections = connection_cap(raise_file_limit(), self.max_connections)
         await runner.setup()
         server = runner.server
@@ -260,7 +284,12 @@ class PhoneServer:
             fresh[:] = [(at, h) for at, h in fresh if h.transport is None and now - at < 1.0]
             if len(server.connections) + len(fresh) >= self.max_connections:
                 return _Busy()
-            handler = server()
+            # aiohttp's RequestHandler with the settings the runner was given (the same as Server() makes), its
+            # own error answers plain. keepalive_timeout runs from the moment a connection opens (its
+            # connection_made): a request whose headers have not all arrived by then is dropped, as is a
+            # connection idle that long.
+            handler = _PlainErrors(server, loop=loop, access_log=None, keepalive_timeout=REQUEST_SECONDS,
+                                   lingering_time=LINGER_SECONDS)
             fresh.append((now, handler))
             return handler
 

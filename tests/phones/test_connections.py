@@ -6,6 +6,7 @@ refusal says what happened, not to free disk space."""
 from __future__ import annotations
 
 import asyncio
+import re
 import resource
 import sys
 from pathlib import Path
@@ -105,3 +106,41 @@ async def test_out_of_files_the_refusal_says_so_and_nothing_typed_is_lost(store,
         await pilot.press("enter")
         await pilot.pause()
         assert any(c.text == "typed while files ran out" for c in session_screen(pilot).session.contributions)
+
+
+async def raw_answer(address: str, port: int, data: bytes) -> bytes:
+    reader, writer = await asyncio.open_connection(address, port)
+    try:
+        writer.write(data)
+        await writer.drain()
+        return await asyncio.wait_for(reader.read(), 5)
+    finally:
+        writer.close()
+
+
+async def test_a_request_the_parser_refuses_gets_one_plain_sentence_and_no_software_name(store, clock, library,
+                                                                                          data_dir):
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"))
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        host, path = url[len("http://"):].split("/", 1)
+        address, port = host.rsplit(":", 1)
+        requests = {
+            "https on this port": b"\x16\x03\x01\x00\xa5\x01\x00\x00\xa1\x03\x03garbage\r\n\r\n",
+            "bad request line": b"GET\r\n\r\n",
+            "huge header": f"GET /{path} HTTP/1.1\r\nHost: x\r\nX-A: {'a' * 100_000}\r\n\r\n".encode(),
+            "many headers": (f"GET /{path} HTTP/1.1\r\nHost: x\r\n" + "".join(f"X-{i}: a\r\n" for i in range(500))
+                             + "\r\n").encode(),
+        }
+        for what, data in requests.items():
+            answer = await raw_answer(address, int(port), data)
+            head, _, body = answer.partition(b"\r\n\r\n")
+            status = head.split(b"\r\n")[0]
+            assert re.match(rb"HTTP/1\.[01] 4\d\d ", status), (what, answer[:300])
+            assert b"\r\nServer: facilitator\r\n" in head, (what, head)
+            assert not re.search(rb"aiohttp|Python|Expected|Received|Too many|line|b'", body), (what, body)
+            text = body.decode().strip()
+            assert text.count(".") == 1 and text.endswith("facilitator's screen."), (what, text)
+        async with Phone(url) as phone:  # and the page is as ever
+            assert (await phone.page())[0] == 200
