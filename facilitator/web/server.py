@@ -245,6 +245,8 @@ class PhoneServer:
         self.max_connections = MAX_CONNECTIONS
         self._runner: web.AppRunner | None = None
         self._listener: asyncio.AbstractServer | None = None
+        #: connections whose first request has not reached the app yet (closed REQUEST_SECONDS after they open)
+        self._awaiting: set[web.RequestHandler] = set()
 
     # ------------------------------------------------------------------ running
     @property
@@ -291,6 +293,10 @@ class PhoneServer:
             handler = _PlainErrors(server, loop=loop, access_log=None, keepalive_timeout=REQUEST_SECONDS,
                                    lingering_time=LINGER_SECONDS)
             fresh.append((now, handler))
+            # the same for the first request, whatever the aiohttp (in older ones its keepalive_timeout only ran
+            # after a first answer): a connection whose first request has not reached the app by then is closed
+            self._awaiting.add(handler)
+            loop.call_later(REQUEST_SECONDS, self._first_request_due, handler)
             return handler
 
         try:
@@ -303,6 +309,12 @@ class PhoneServer:
             self.port = self._listener.sockets[0].getsockname()[1]
         self._runner = runner
 
+    def _first_request_due(self, handler: web.RequestHandler) -> None:
+        if handler in self._awaiting:
+            self._awaiting.discard(handler)
+            if handler.transport is not None:
+                handler.transport.close()
+
     async def stop(self) -> None:
         """Stop listening and drop every connection; the code is never valid again."""
         runner, self._runner = self._runner, None
@@ -313,12 +325,14 @@ class PhoneServer:
         self._key = self._given_key or secrets.token_bytes(32)
         self.phones.clear()
         self._anonymous.clear()
+        self._awaiting.clear()
         if runner is not None:
             await runner.cleanup()
 
     # ------------------------------------------------------------------ checks
     @web.middleware
     async def _headers(self, request: web.Request, handler):  # noqa: ANN001, ANN202 - aiohttp's middleware
+        self._awaiting.discard(request.protocol)  # its first request arrived
         try:
             response = await handler(request)
         except web.HTTPNotFound:  # any other address, a wrong or an old code: the same page, whatever was asked
