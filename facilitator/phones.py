@@ -61,7 +61,11 @@ def read_form(form: dict[str, str], kind: PhaseKind, today: dt.date) -> PhoneIte
     if safeguarding:
         if not text:
             raise PhoneInputError("Write the concern in the box, then send it.")
-        return PhoneItem(text, {}, name or ANONYMOUS, True)
+        # Every box the phone filled in goes into the facilitator-only note with the concern (an owner, a date,
+        # who hears, evidence, a rating...), each on one line as it was written: nothing a phone was told was
+        # received is dropped, and a concern is never refused for a date or a rating that is not one.
+        kept = {key: one_line(value) for key, value in raw.items()}
+        return PhoneItem(text, {key: value for key, value in kept.items() if value}, name or ANONYMOUS, True)
     if kind == PhaseKind.scale:
         problem = rating_problem(raw.get("rating", ""))
         if problem:

@@ -6,6 +6,7 @@ Pure functions: Session in, text out. Flagged contributions never reach the grou
 
 from __future__ import annotations
 
+from .contribution_fields import FIELD_LABELS
 from .models import ANONYMOUS, Contribution, Session
 
 REMINDER = (
@@ -64,7 +65,7 @@ def note_text(session: Session) -> str | None:
         lines.append("")
         lines += ["    " + line for line in c.text.splitlines() or [""]]
         for key, value in c.fields.items():
-            lines.append(f"    {key}: {value}")
+            lines.append(f"    {FIELD_LABELS.get(key, key)}: {value}")
         lines.append("")
         lines.append("Passed on to: ________________  When: ________________")
         lines.append("")

@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, NamedTuple, Protocol
 
 from ..vocabulary import ActionStatus
 from .journal import Journal, JournalWriteError
-from .store import ACTION_LOG, RETRACT, NotSavedError, Store, _reason
+from .store import ACTION_LOG, RETRACT, NotSavedError, Store, not_saved
 
 if TYPE_CHECKING:  # the pydantic models are loaded only to change a status: the screens list without them
     from ..models import ActionStatusChange, Session
@@ -184,9 +184,7 @@ def change_status(
             action_log(store).append(line)
         except JournalWriteError as exc:
             if session is None:
-                raise NotSavedError(
-                    f"Not saved: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
-                ) from None
+                raise NotSavedError(not_saved(exc, store.data_dir, kept="the change is not made")) from None
     return Saved(change, updated_session, line["at"])
 
 
@@ -229,9 +227,7 @@ def take_back(store: Store, saved: Saved, session: Session | None = None, before
         try:
             action_log(store).append(line)
         except JournalWriteError as exc:
-            raise NotSavedError(
-                f"Not undone: {_reason(exc)} ({store.data_dir}); free some space or fix the folder and try again."
-            ) from None
+            raise NotSavedError(not_saved(exc, store.data_dir, "Not undone", "the change still stands")) from None
         if session is None:
             return None
         reviews = [r for r in session.action_reviews if r.action_id != change.action_id]

@@ -15,6 +15,9 @@ its line is on disk. Each line is one of
                                                             text is in the session and the facilitator-only note,
                                                             never here): the facilitator is told one came
     {"op": "concerns-seen", "ids": [...]}                   the facilitator opened the notes (f6) since
+    {"op": "phone-key", "key": hex}                         the key the session's phone cookies are signed with
+                                                            (the first opening writes it): a phone is known again
+                                                            when phone access opens again, after a restart too
 
 Revealing adds the item to the session (its journal, with the same id) before the "revealed" line is written,
 so a crash between the two leaves an item that is already a contribution: it is not waiting any more.
@@ -57,6 +60,7 @@ class PhoneInbox:
         #: safeguarding concerns from phones, by id, and those the facilitator has looked at (f6) since
         self._concerns: list[str] = []
         self._concerns_seen: set[str] = set()
+        self._phone_key: bytes | None = None
         self._load()
 
     def _load(self) -> None:
@@ -81,6 +85,13 @@ class PhoneInbox:
                 self._concerns.append(op["id"])
             elif kind == "concerns-seen" and isinstance(op.get("ids"), list):
                 self._concerns_seen.update(i for i in op["ids"] if isinstance(i, str))
+            elif kind == "phone-key" and self._phone_key is None and isinstance(op.get("key"), str):
+                try:
+                    key = bytes.fromhex(op["key"])
+                except ValueError:
+                    continue
+                if len(key) >= 32:
+                    self._phone_key = key
             elif kind == "vote-close" and self.open_vote is not None and op.get("round") == self.open_vote.get("round"):
                 self.open_vote = None
 
@@ -88,11 +99,15 @@ class PhoneInbox:
         """Items still waiting: neither revealed nor rejected, nor already a contribution of the session."""
         return [item for key, item in self._items.items() if key not in self._closed and key not in known_ids]
 
+    def sent_by_phone(self, contribution_id: str) -> bool:
+        """Whether a contribution came from a phone (waiting, or shown since: it keeps the id it was sent with)."""
+        return contribution_id in self._items
+
     def waiting_count(self, known_ids: set[str] | frozenset[str] = frozenset()) -> int:
         return sum(1 for key in self._items if key not in self._closed and key not in known_ids)
 
     def _append(self, op: dict[str, Any]) -> None:
-        from .store import NotSavedError
+        from .store import NotSavedError, not_saved
 
         store = self.store
         if store.read_only:
@@ -102,7 +117,7 @@ class PhoneInbox:
             ensure_private_dir(self.path.parent)
             self._journal.append(op)
         except (JournalWriteError, OSError) as exc:
-            raise NotSavedError(f"Not saved: {exc.strerror or exc} ({self.path}).") from None
+            raise NotSavedError(not_saved(exc, self.path, kept="what phones sent before is kept")) from None
 
     def add(self, item: dict[str, Any]) -> None:
         """Hold a phone's item: on disk (fsynced) before this returns, or NotSavedError and nothing kept."""
@@ -125,6 +140,18 @@ class PhoneInbox:
         session, so a crash between leaves them contributions (an item of the session never waits)."""
         self._append({"op": "waiting-again", "ids": list(ids)})
         self._closed.difference_update(ids)
+
+    def phone_key(self) -> bytes:
+        """The key the session's phone cookies are signed with, the same each time phone access opens (after a
+        restart too), so a phone is known again and a dot vote's votes stay spent. Made and written (fsynced)
+        the first time; NotSavedError if it cannot be written (nothing kept)."""
+        if self._phone_key is None:
+            import secrets
+
+            key = secrets.token_bytes(32)
+            self._append({"op": "phone-key", "key": key.hex()})
+            self._phone_key = key
+        return self._phone_key
 
     # ------------------------------------------------------------------ safeguarding concerns from phones
     def concern_arrived(self, contribution_id: str) -> None:

@@ -284,6 +284,20 @@ def _read_reason(exc: OSError) -> str:
     return _reason(exc)
 
 
+#: the process, or the whole system, has as many files (and network connections) open as it may
+TOO_MANY_FILES = (errno.EMFILE, errno.ENFILE)
+
+
+def not_saved(exc: OSError, data_dir: Path | str, what: str = "Not saved", kept: str = "what you typed is kept") -> str:
+    """One sentence for a write that failed: what happened, that nothing is lost, and what to do. Too many open
+    files is not a matter of disk space or of the folder, so it is not told to free space or fix the folder."""
+    if exc.errno in TOO_MANY_FILES:
+        return (f"{what}: this computer has too many files and connections open at once (nothing is lost, and "
+                f"{kept}); wait a moment and try again, and if it goes on close phone access (f10, then x) or "
+                "other programs.")
+    return f"{what}: {_reason(exc)} ({data_dir}); {kept}, so free some space or fix the folder and try again."
+
+
 def _reason(exc: OSError) -> str:
     if exc.errno == errno.ENOSPC or exc.errno == errno.EDQUOT:
         return "the disk is full"
@@ -1953,10 +1967,7 @@ class Store:
         try:
             end = journal.append(*lines)
         except JournalWriteError as exc:
-            raise NotSavedError(
-                f"Not saved: {_reason(exc)} ({self.data_dir}); what you typed is kept, "
-                "so free some space or fix the folder and try again."
-            ) from None
+            raise NotSavedError(not_saved(exc, self.data_dir)) from None
         last = first + len(ops) - 1
         self._seq[session_id] = last
         self.changes += 1

@@ -2,8 +2,11 @@
 
 - The join code is 192 random bits (secrets.token_urlsafe), new each time the server starts; any other path,
   a wrong or an old code gets the same 404 page, whatever it is close to.
-- Each phone gets a random cookie on its first visit, signed with a key made for this opening; every form
-  carries a token derived from it (another HMAC with that key), and a POST without both is refused (403).
+- Each phone gets a random cookie on its first visit, signed with the session's key (``key``: kept with what
+  phones sent, so the same phone is known when phone access opens again, and a dot vote's votes it spent stay
+  spent; a key for this opening only if none is given); the cookie is for /j/ on this address (the code in the
+  address changes with each opening; the cookie only says which phone it is). Every form carries a token
+  derived from it (another HMAC with that key), and a POST without both is refused (403).
 - A place in the room (one of ``max_phones``) goes to a phone only when its cookie comes back: the page asks
   for the current question a few seconds after it loads, and a reload or a send does too. A page load that
   never comes back (a link preview, a QR scanner's look, a browser that keeps no cookies) takes no place. When
@@ -12,18 +15,26 @@
 - Bounds: the body (413), each text (the form says so), requests a minute per phone, or per address for
   requests without a phone's cookie (429), and the number of phones (503). Handlers do one fsynced append and
   return: a flood of phones never holds the screen long.
+- Connections: a connection whose request has not arrived within ``REQUEST_SECONDS`` of opening (headers sent a
+  line at a time, or nothing at all), or idle that long after an answer, is closed (aiohttp's keepalive_timeout,
+  which runs from the moment a connection opens); a form whose body has not arrived within ``BODY_SECONDS`` is
+  refused (408); and at most ``max_connections`` are open at once, well below the process's file limit (raised
+  toward its hard limit when phone access opens): past that a connection is closed at once, so a device on the
+  wifi holding hundreds of connections open can never use up the files the app needs to save what is typed.
 - What a person at a phone can meet (a wrong or old address, a form too large, a page out of date, the room
   full, something going wrong here) is one sentence in the page's own look; what they wrote is given back.
 """
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import secrets
 import time
 from collections import deque
+from http import HTTPStatus
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -33,6 +44,8 @@ from aiohttp import web
 from .page import CSP, MAX_FIELD, MAX_NAME, TEXT_FIELDS, render_message, render_page, render_vote_page
 
 COOKIE = "phone"
+#: every opening's address is under it: a phone's cookie comes back when phone access opens again
+COOKIE_PATH = "/j/"
 #: a phone's id in its cookie (16 random bytes, base64) and the signature after it
 ID_LENGTH = 22
 #: the largest form the page can send: four fields of 2,000 characters and a name of 80, each character (as the
@@ -40,6 +53,22 @@ ID_LENGTH = 22
 MAX_BODY = 9 * (4 * MAX_FIELD + MAX_NAME) + 2048
 NOT_FOUND = ("This address is not open: check it against the one on the screen, or scan the code again "
              "(phone access may have been closed and opened with a new address).")
+#: a connection whose request has not arrived this long after it opened, or idle this long between requests, is
+#: closed (a phone's browser sends a request at once, and opens a connection again when it needs one)
+REQUEST_SECONDS = 4.0
+#: a form's body (at most MAX_BODY) not arrived this long after its headers: refused, the connection closed
+BODY_SECONDS = 20.0
+#: connections open at once, at most (fewer when the process may open few files: see connection_cap)
+MAX_CONNECTIONS = 200
+#: the process's open-file limit is raised toward its hard limit, at most to this, when phone access opens
+WANTED_FILES = 4096
+BUSY = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\nServer: facilitator\r\n"
+        b"Retry-After: 10\r\nConnection: close\r\nContent-Length: 75\r\n\r\n"
+        b"The facilitator's computer is busy: wait a moment, then reload this page.\r\n")
+#: what a request no phone's browser sends is told (with its status, such as "400 Bad Request")
+PLAIN_ERROR = "this address is for the page phones open from the facilitator's screen."
+#: after an answer to a request whose body is not read (too large), the rest of it is read this long at most
+LINGER_SECONDS = 2.0
 #: closing phone access waits at most this long for requests still being answered, then drops them: a phone
 #: that never finishes sending cannot hold the facilitator's screen
 SHUTDOWN_SECONDS = 0.25
@@ -51,6 +80,65 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
     "Server": "facilitator",  # not the server's software and version
 }
+
+
+def raise_file_limit(wanted: int = WANTED_FILES) -> int:
+    """Raise this process's soft limit on open files toward its hard limit (at most to ``wanted``; never lowered)
+    and return the soft limit then in force. A desktop's usual 1,024 (256 on a Mac) leaves little room for a
+    room of phones next to the app's own files; raising the soft limit needs no privilege."""
+    try:
+        import resource
+    except ImportError:  # (not on Windows, where the limit is another matter)
+        return wanted
+    try:
+        soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+        target = wanted if hard == resource.RLIM_INFINITY else min(hard, wanted)
+        if soft != resource.RLIM_INFINITY and soft < target:
+            resource.setrlimit(resource.RLIMIT_NOFILE, (target, hard))
+            soft = target
+    except (OSError, ValueError):
+        return soft if "soft" in locals() else wanted
+    return wanted if soft == resource.RLIM_INFINITY else soft
+
+
+def connection_cap(files: int, most: int = MAX_CONNECTIONS) -> int:
+    """How many phone connections may be open at once when the process may open ``files`` files: at most a
+    quarter of them (each connection is one), so the app's own files always have room."""
+    return max(8, min(most, (files - 64) // 4))
+
+
+class _PlainErrors(web.RequestHandler):
+    """aiohttp's connection handler, with what it answers itself (a request its parser refuses: malformed HTTP,
+    HTTPS on this port, too many or too long headers) in one plain sentence with the page's headers: not the
+    server's software and version, nor the parser's error."""
+
+    def handle_error(self, request: web.BaseRequest, status: int = 500, exc: BaseException | None = None,
+                     message: str | None = None) -> web.StreamResponse:
+        if request.writer.output_size > 0:  # (as aiohttp's own: an answer already begun cannot be replaced)
+            raise ConnectionError("Response is sent already, cannot send another response with the error message")
+        try:
+            phrase = HTTPStatus(status).phrase
+        except ValueError:
+            phrase = "Error"
+        sentence = (PLAIN_ERROR if status < 500 else
+                    "Something went wrong on the facilitator's computer: reload the page in a moment.")
+        response = web.Response(status=status, text=f"{status} {phrase}: {sentence}\n", content_type="text/plain")
+        response.headers.update(SECURITY_HEADERS)
+        response.force_close()
+        return response
+
+
+class _Busy(asyncio.Protocol):
+    """A connection past the cap: told in one line that the computer is busy, and closed at once."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        try:
+            transport.write(BUSY)  # type: ignore[attr-defined]
+        finally:
+            transport.close()
+
+    def data_received(self, data: bytes) -> None:
+        pass
 
 
 @dataclass(frozen=True)
@@ -133,6 +221,7 @@ class PhoneServer:
         free_after: float = 120.0,
         monotonic: Callable[[], float] = time.monotonic,
         shown_host: str | None = None,
+        key: bytes | None = None,
     ) -> None:
         self.room = room
         self.host = host
@@ -146,12 +235,18 @@ class PhoneServer:
         self.free_after = free_after
         self._monotonic = monotonic
         self.code = secrets.token_urlsafe(24)
-        self._key = secrets.token_bytes(32)
+        self._given_key = key
+        self._key = key or secrets.token_bytes(32)
         #: the phones joined: phone id -> its place (the phones screen counts these)
         self.phones: dict[str, Place] = {}
         self._anonymous: dict[str, deque[float]] = {}  # requests without a phone cookie, by address
         self.received = 0
+        #: connections open at once, at most (set from the file limit when phone access opens)
+        self.max_connections = MAX_CONNECTIONS
         self._runner: web.AppRunner | None = None
+        self._listener: asyncio.AbstractServer | None = None
+        #: connections whose first request has not reached the app yet (closed REQUEST_SECONDS after they open)
+        self._awaiting: set[web.RequestHandler] = set()
 
     # ------------------------------------------------------------------ running
     @property
@@ -173,31 +268,71 @@ class PhoneServer:
         app.router.add_get("/j/{code}", self._page)
         app.router.add_post("/j/{code}", self._send)
         app.router.add_get("/j/{code}/phase", self._phase)
-        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS)
+        runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=SHUTDOWN_SECONDS,
+                               keepalive_timeout=REQUEST_SECONDS, lingering_time=LINGER_SECONDS)
+        self.max_connections = connection_cap(raise_file_limit(), self.max_connections)
         await runner.setup()
+        server = runner.server
+        assert server is not None
+
+        loop = asyncio.get_running_loop()
+        #: handlers made for connections accepted and not yet connected (the loop accepts several at once)
+        fresh: list[tuple[float, web.RequestHandler]] = []
+
+        def connection() -> asyncio.BaseProtocol:
+            # aiohttp accepts every connection (its maintainers leave a cap to the application): past the cap,
+            # one line and closed, so the connections never use up the files the app needs
+            now = loop.time()
+            fresh[:] = [(at, h) for at, h in fresh if h.transport is None and now - at < 1.0]
+            if len(server.connections) + len(fresh) >= self.max_connections:
+                return _Busy()
+            # aiohttp's RequestHandler with the settings the runner was given (the same as Server() makes), its
+            # own error answers plain. keepalive_timeout runs from the moment a connection opens (its
+            # connection_made): a request whose headers have not all arrived by then is dropped, as is a
+            # connection idle that long.
+            handler = _PlainErrors(server, loop=loop, access_log=None, keepalive_timeout=REQUEST_SECONDS,
+                                   lingering_time=LINGER_SECONDS)
+            fresh.append((now, handler))
+            # the same for the first request, whatever the aiohttp (in older ones its keepalive_timeout only ran
+            # after a first answer): a connection whose first request has not reached the app by then is closed
+            self._awaiting.add(handler)
+            loop.call_later(REQUEST_SECONDS, self._first_request_due, handler)
+            return handler
+
         try:
-            site = web.TCPSite(runner, self.host, self.port, backlog=64)
-            await site.start()
+            self._listener = await loop.create_server(
+                connection, self.host, self.port, backlog=64)
         except BaseException:
             await runner.cleanup()
             raise
         if self.port == 0:
-            self.port = runner.addresses[0][1]
+            self.port = self._listener.sockets[0].getsockname()[1]
         self._runner = runner
+
+    def _first_request_due(self, handler: web.RequestHandler) -> None:
+        if handler in self._awaiting:
+            self._awaiting.discard(handler)
+            if handler.transport is not None:
+                handler.transport.close()
 
     async def stop(self) -> None:
         """Stop listening and drop every connection; the code is never valid again."""
         runner, self._runner = self._runner, None
+        listener, self._listener = self._listener, None
+        if listener is not None:
+            listener.close()  # nothing listens any more; the connections open are dropped by the runner
         self.code = secrets.token_urlsafe(24)
-        self._key = secrets.token_bytes(32)
+        self._key = self._given_key or secrets.token_bytes(32)
         self.phones.clear()
         self._anonymous.clear()
+        self._awaiting.clear()
         if runner is not None:
             await runner.cleanup()
 
     # ------------------------------------------------------------------ checks
     @web.middleware
     async def _headers(self, request: web.Request, handler):  # noqa: ANN001, ANN202 - aiohttp's middleware
+        self._awaiting.discard(request.protocol)  # its first request arrived
         try:
             response = await handler(request)
         except web.HTTPNotFound:  # any other address, a wrong or an old code: the same page, whatever was asked
@@ -337,7 +472,7 @@ class PhoneServer:
         }.get(sent, "") if owed else ""  # only on the page a send led to: a reload of it was told nothing new
         response = self._html(self._render(phone, notice=notice))
         if new:
-            response.set_cookie(COOKIE, self._cookie(phone), path=self.path, httponly=True, samesite="Strict")
+            response.set_cookie(COOKIE, self._cookie(phone), path=COOKIE_PATH, httponly=True, samesite="Strict")
         return response
 
     async def _phase(self, request: web.Request) -> web.Response:
@@ -352,9 +487,15 @@ class PhoneServer:
             # the page's forms send nothing else: no file, no multipart body is ever read
             raise web.HTTPUnsupportedMediaType(text="Send the form on the page.", content_type="text/plain")
         try:
-            data = await request.post()  # 413 past client_max_size, however the body is sent
+            async with asyncio.timeout(BODY_SECONDS):  # a body sent a byte at a time holds nothing for long
+                data = await request.post()  # 413 past client_max_size, however the body is sent
         except (LookupError, UnicodeDecodeError):  # a charset no browser sends
             raise web.HTTPBadRequest(text="Send the form on the page.", content_type="text/plain") from None
+        except TimeoutError:
+            raise web.HTTPRequestTimeout(
+                text=render_message("Not sent", "What you sent took too long to arrive: go back, check the wifi, "
+                                    "and send it again."),
+                content_type="text/html", headers={"Connection": "close"}) from None
         return {key: value for key, value in data.items() if isinstance(value, str)}
 
     def _not_sent(self, title: str, message: str, form: dict[str, str], status: int) -> web.Response:

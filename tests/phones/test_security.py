@@ -39,7 +39,7 @@ def files_of(data_dir: Path) -> dict[str, tuple[int, int]]:
     return out
 
 
-async def test_the_cookie_is_http_only_strict_and_only_for_the_join_address(store, clock, library, data_dir):
+async def test_the_cookie_is_http_only_strict_and_only_for_the_phones_pages(store, clock, library, data_dir):
     local_phones(data_dir)
     session, app = open_app(store, clock, library.get("serious-success-review"))
     async with app.run_test(size=(160, 45)) as pilot:
@@ -52,7 +52,8 @@ async def test_the_cookie_is_http_only_strict_and_only_for_the_join_address(stor
         attributes = {part.strip().split("=")[0].lower(): part.strip() for part in cookie.split(";")[1:]}
         assert "httponly" in attributes
         assert attributes["samesite"].lower() == "samesite=strict"
-        assert attributes["path"] == f"Path={path}"
+        assert attributes["path"] == "Path=/j/"  # the phones' pages only (each opening's address is under it)
+        assert path.startswith("/j/")
         assert "domain" not in attributes and "expires" not in attributes and "max-age" not in attributes
 
 

@@ -116,7 +116,7 @@ class WaitingScreen(ModalScreen[None]):
             self.query_one("#waiting-item", Static).update("")
             return
         self.at %= len(items)
-        item = items[self.at]
+        item = self.session_screen.as_room_sees(items[self.at])  # as the room would see it: the names list applied
         phase = self.session_screen.phase_label(item.phase_id)
         who = "anonymous" if item.speaker in (None, "anonymous") else item.speaker
         self.query_one("#waiting-where", Static).update(f"{self.at + 1} of {len(items)} · {phase} · {who}")
@@ -204,7 +204,7 @@ class VoteScreen(Screen[None]):
             if index:
                 out.append("\n")
             mark = "▶ " if index == self.chosen else "  "
-            text = shortened(contribution.text, 70)
+            text = shortened(self.session_screen.as_room_sees(contribution).text, 70)  # the names list applied
             out.append(mark + text + "\n", style="bold" if index == self.chosen else "")
             out.append("  " + "█" * round(width * count / most), style="green")
             out.append(f" {count}")

@@ -18,7 +18,7 @@ from textual.css.query import NoMatches
 from textual.widgets import Header, Input, Markdown, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
-from ...models import Contribution, Phase, PhaseKind, Session
+from ...models import ANONYMOUS, Contribution, Phase, PhaseKind, Session
 from ...record.redact import shown_title
 from ...safeguarding import note_text, shown
 from ...session_ops import EmptyContributionError, end_session, go_to_phase, record_contribution, timer_with_phase_setting
@@ -136,6 +136,9 @@ class SessionScreen(Screen):
         self._phones_line_timer = None
         self._phones_ticker = None
         self._vote = None  # the dot vote open, if any (phones.DotVote)
+        #: what phones sent as the room is shown it, by id: (as stored, the names list, as shown)
+        self._as_shown: dict[str, tuple[Contribution, tuple, Contribution]] = {}
+        self._replacer = None  # (the names list, its replacer) for as_room_sees
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -180,6 +183,7 @@ class SessionScreen(Screen):
         hint.update(speaker_hint(self.session.participants, self.size.width - 2))
 
     def on_mount(self) -> None:
+        self.query_one(ContributionList).as_shown = self.as_room_sees
         self.show_title()
         self.sub_title = self.session.template.name
         self.set_class(bool(getattr(self.app, "projector", False)), "-projector")
@@ -594,10 +598,10 @@ class SessionScreen(Screen):
                 if yes:
                     self._delete(contribution)
                 else:
-                    self._status(f"Not deleted: “{short(contribution.text, 40)}” is kept.")
+                    self._status(f"Not deleted: “{short(self.as_room_sees(contribution).text, 40)}” is kept.")
 
             self.app.push_screen(
-                ConfirmScreen("Delete this contribution?", f"“{short(contribution.text)}”  (ctrl+z brings it back)"),
+                ConfirmScreen("Delete this contribution?", f"“{short(self.as_room_sees(contribution).text)}”  (ctrl+z brings it back)"),
                 confirmed,
             )
         elif action == "move":
@@ -625,7 +629,7 @@ class SessionScreen(Screen):
                 ),
             )
         elif action == "flag":
-            words = short(contribution.text, 40)
+            words = short(self.as_room_sees(contribution).text, 40)
 
             def flag_confirmed(yes: bool | None) -> None:
                 if not yes:
@@ -642,7 +646,7 @@ class SessionScreen(Screen):
             self.app.push_screen(
                 ConfirmScreen(
                     "Flag this contribution as a safeguarding concern?",
-                    f"“{short(contribution.text)}”\n\nIt will be hidden from the screen and kept out of the record, "
+                    f"“{short(self.as_room_sees(contribution).text)}”\n\nIt will be hidden from the screen and kept out of the record, "
                     "in the facilitator-only note (f6). ctrl+z undoes.",
                 ),
                 flag_confirmed,
@@ -705,7 +709,7 @@ class SessionScreen(Screen):
         if removed.safeguarding:
             self._write_note()
         self._refresh_contributions()
-        self._status(f"Deleted “{short(removed.text, 40)}”. ctrl+z brings it back.")
+        self._status(f"Deleted “{short(self.as_room_sees(removed).text, 40)}”. ctrl+z brings it back.")
 
     def action_undo(self) -> None:
         try:
@@ -889,7 +893,15 @@ class SessionScreen(Screen):
         address = address or lan_address()
         # Every address at once only when settings.toml says so; phones are then given this machine's own.
         shown = lan_address() if address in ("0.0.0.0", "::") else address
-        server = PhoneServer(self, address, port, shown_host=shown)
+        try:  # the session's key: a phone is known again when phone access opens again (its votes stay spent)
+            key = self._inbox.phone_key()
+        except StoreError:
+            key = None
+            if self._vote is not None:
+                self.app.notify("The phones' key could not be saved, so phones joining now are not known from "
+                                "before and get their votes in the open vote again.", severity="warning",
+                                markup=False, timeout=20)
+        server = PhoneServer(self, address, port, shown_host=shown, key=key)
         try:
             await server.start()
         except OSError as exc:
@@ -948,6 +960,38 @@ class SessionScreen(Screen):
             vote=tuple((c.id, replace(c.text)) for c, _ in self.vote_items()),
             votes_each=self._vote.per_phone if self._vote is not None else 0,
         )
+
+    def as_room_sees(self, contribution: Contribution) -> Contribution:
+        """A contribution as the room is shown it. What a phone sent comes from the room, unread by anyone before
+        ctrl+r shows it: it has the session's names list applied (its text, every field, the name given), as the
+        phones themselves are shown it. What the facilitator typed is shown as typed: they typed it, in front of
+        the room, what the room had just said aloud, and the list is for what leaves the room. Either is stored
+        as it was sent or typed (the record applies the list)."""
+        if self._inbox is None or not self._inbox.sent_by_phone(contribution.id):
+            return contribution
+        names = tuple(self.session.redactions.items())
+        cached = self._as_shown.get(contribution.id)
+        if cached is not None and cached[0] is contribution and cached[1] == names:
+            return cached[2]
+        if self._replacer is None or self._replacer[0] != names:
+            from ...record.redact import make_replacer
+
+            self._replacer = (names, make_replacer(self.session.redactions))
+        replace = self._replacer[1]
+        speaker = contribution.speaker
+        shown_as = contribution.model_copy(update={
+            "text": replace(contribution.text),
+            "fields": {key: replace(value) for key, value in contribution.fields.items()},
+            "speaker": replace(speaker) if speaker and speaker != ANONYMOUS else speaker,
+        })
+        self._as_shown[contribution.id] = (contribution, names, shown_as)
+        return shown_as
+
+    def room_session(self) -> Session:
+        """The session as the room's screens (the whole session, the read-back) show it: see as_room_sees."""
+        if self._inbox is None:
+            return self.session
+        return self.session.model_copy(update={"contributions": [self.as_room_sees(c) for c in self.session.contributions]})
 
     def phone_receive(self, form: dict[str, str]) -> str:
         """What a phone sent: held as waiting, or a safeguarding concern straight into the facilitator-only note.
@@ -1081,7 +1125,8 @@ class SessionScreen(Screen):
         total = self._vote.total
         self._vote = None
         self._refresh_contributions()
-        top = f" Most: “{short(results[0][0].text, 40)}” ({results[0][1]})." if results and results[0][1] else ""
+        top = (f" Most: “{short(self.as_room_sees(results[0][0]).text, 40)}” ({results[0][1]})."
+               if results and results[0][1] else "")
         self._status(f"Vote closed: {total} vote{'' if total == 1 else 's'}, in the record.{top}")
 
     # ------------------------------------------------------------------ timer
@@ -1231,7 +1276,7 @@ class SessionScreen(Screen):
     def action_whole_session(self) -> None:
         from .whole_session import WholeSessionScreen
 
-        self.app.push_screen(WholeSessionScreen(self.session))
+        self.app.push_screen(WholeSessionScreen(self.room_session()))
 
     def action_read_back(self) -> None:
         from .read_back import ReadBackScreen
@@ -1240,7 +1285,7 @@ class SessionScreen(Screen):
             if end:
                 self.action_end(offer_read_back=False)
 
-        self.app.push_screen(ReadBackScreen(self.session), done)
+        self.app.push_screen(ReadBackScreen(self.room_session()), done)
 
     # ------------------------------------------------------------------ ending
     def action_end(self, offer_read_back: bool = True) -> None:

@@ -16,6 +16,7 @@ each with a line down its left. Colours come from the component classes, styled 
 from __future__ import annotations
 
 from bisect import bisect_right
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from rich.segment import Segment
@@ -136,8 +137,15 @@ class ContributionList(ScrollView, can_focus=True):
         self._strips_for: tuple | None = None
         self._base: Style | None = None  # the list's own style, while a frame draws its lines
         self._scroll_end_after_layout = True
+        #: how a contribution is shown to the room, if not as stored (see _as_shown)
+        self.as_shown: Callable[[Contribution], Contribution] | None = None
 
     # ------------------------------------------------------------------ contents
+    def _as_shown(self, contribution: Contribution) -> Contribution:
+        """The contribution as the room is shown it (``as_shown``, set by the session screen: what phones sent
+        with the names list applied); what is stored, chosen and edited stays as it was."""
+        return self.as_shown(contribution) if self.as_shown is not None else contribution
+
     @property
     def contributions(self) -> list[Contribution]:
         """The contributions shown, in order (flagged ones left out)."""
@@ -193,7 +201,7 @@ class ContributionList(ScrollView, can_focus=True):
                 ShownContribution(
                     contribution,
                     cell.index + 1,
-                    contribution_text(contribution, cell.index + 1).plain,
+                    contribution_text(self._as_shown(contribution), cell.index + 1).plain,
                     self._focused and cell.index == self.selected,
                     Region(region.x + cell.x - scroll_x, region.y + top, cell.width, cell.height),
                     [line.plain for line in self._lines_of(cell.index, self._content_width(cell.width))],
@@ -216,7 +224,7 @@ class ContributionList(ScrollView, can_focus=True):
         return max(1, cell_width - (1 if columns == 1 else 3))
 
     def _lines_of(self, index: int, width: int) -> list[Text]:
-        contribution = self._contributions[index]
+        contribution = self._as_shown(self._contributions[index])
         number = index + 1
         cached = self._wrapped.get(contribution.id)
         if cached is not None and cached[0] is contribution and cached[1] == number and cached[2] == width:
