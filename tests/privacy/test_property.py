@@ -114,7 +114,7 @@ def _heading(record: str) -> str:
     return next(line for line in record.splitlines() if line.startswith("# "))
 
 
-QUICK = settings(max_examples=20, deadline=dt.timedelta(seconds=30), suppress_health_check=[HealthCheck.too_slow])
+QUICK = settings(max_examples=10, deadline=dt.timedelta(seconds=30), suppress_health_check=[HealthCheck.too_slow])
 
 
 @QUICK

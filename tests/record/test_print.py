@@ -101,8 +101,13 @@ def test_a_draft_prints_draft_on_every_page(store, ssr, clock, data_dir, tmp_pat
     _check_pages(out, _print(out, tmp_path), said, draft=True)
 
 
-
-def test_a_phases_question_is_never_left_at_the_foot_of_a_page(store, ssr, clock, data_dir, tmp_path):
+@pytest.mark.parametrize("lengths", [
+    # (12 lines of story put the strengths' question at the foot of page 2 before the print style kept it with what
+    # follows; the default run prints the lengths around it, `pytest -m slow` eight)
+    pytest.param((11, 12, 13), id="three-lengths"),
+    pytest.param(tuple(range(8, 16)), id="eight-lengths", marks=pytest.mark.slow),
+])
+def test_a_phases_question_is_never_left_at_the_foot_of_a_page(store, ssr, clock, data_dir, tmp_path, lengths):
     """A phase's heading and its question ended a page while what was said under them began the next. Records of
     several lengths are printed, so that phases fall at the foot of a page in some: none leaves its question there."""
     from facilitator.store import Store
@@ -110,7 +115,7 @@ def test_a_phases_question_is_never_left_at_the_foot_of_a_page(store, ssr, clock
     from tests.conftest import counter_ids
 
     store.close()
-    for n in range(8, 16):
+    for n in lengths:
         folder = tmp_path / f"data{n}"
         here = Store(folder, clock=clock, id_factory=counter_ids(f"p{n}")).open()
         session = new_session(here, ssr, clock, title="Returning to school")
