@@ -283,3 +283,24 @@ async def test_a_long_item_in_the_review_scrolls_and_its_keys_stay_on_a_small_sc
         await pilot.press("x")  # still within reach: rejected
         await pilot.pause()
         assert "Nothing is waiting" in str(app.screen.query_one("#waiting-where").render())
+
+
+async def test_a_long_rated_item_in_the_review_keeps_its_rating_and_keys_in_sight(store, clock, library, data_dir):
+    """A 2,000-character item sent with a rating, at 80x24: the rating was the last line of the scrolling text and
+    the keys' line was never on screen, so the facilitator chose without seeing the rating. Both stay in sight, the
+    text scrolling above them."""
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("signs-of-safety-group-supervision"), "scaling")
+    long = " ".join(f"word{n}" for n in range(330))[:1990] + " THE END"
+    async with app.run_test(size=(80, 24)) as pilot:
+        url = await open_phones(pilot)
+        async with Phone(url) as phone:
+            assert (await phone.send(long, rating="3"))[0] == 200
+        await pilot.press("escape")
+        await pilot.press("ctrl+w")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        seen = app.export_screenshot().replace("&#160;", " ")  # what is on the terminal, as text in the SVG
+        for words in ("x reject", "rating: 3", "word0 word1"):
+            assert words in seen, words

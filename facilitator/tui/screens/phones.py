@@ -92,6 +92,8 @@ class WaitingScreen(ModalScreen[None]):
             # a long item scrolls (pageup/pagedown), so the keys stay on a small screen
             with VerticalScroll(id="waiting-scroll", can_focus=False):
                 yield Static("", id="waiting-item", markup=False)
+            # (the rating, owner, evidence ... below the text, never scrolled out of sight by a long text)
+            yield Static("", id="waiting-fields", markup=False)
             yield Static("enter show to the room · x reject · n next · escape back", id="waiting-keys", markup=False)
 
     def on_mount(self) -> None:
@@ -108,20 +110,25 @@ class WaitingScreen(ModalScreen[None]):
                 "what you choose to show."
             )
             self.query_one("#waiting-item", Static).update("")
+            self.query_one("#waiting-fields", Static).display = False
             self.query_one("#waiting-keys", Static).update("enter read them · escape back")
             return
         self.query_one("#waiting-keys", Static).update("enter show to the room · x reject · n next · escape back")
         if not items:
             self.query_one("#waiting-where", Static).update("Nothing is waiting.")
             self.query_one("#waiting-item", Static).update("")
+            self.query_one("#waiting-fields", Static).display = False
             return
         self.at %= len(items)
         item = self.session_screen.as_room_sees(items[self.at])  # as the room would see it: the names list applied
         phase = self.session_screen.phase_label(item.phase_id)
         who = "anonymous" if item.speaker in (None, "anonymous") else item.speaker
         self.query_one("#waiting-where", Static).update(f"{self.at + 1} of {len(items)} · {phase} · {who}")
-        extra = "".join(f"\n{key}: {value}" for key, value in item.fields.items() if key != "due_said")
-        self.query_one("#waiting-item", Static).update(item.text + extra)
+        extra = "\n".join(f"{key}: {value}" for key, value in item.fields.items() if key != "due_said")
+        self.query_one("#waiting-item", Static).update(item.text)
+        fields = self.query_one("#waiting-fields", Static)
+        fields.update(extra)
+        fields.display = bool(extra)
         self.query_one("#waiting-scroll", VerticalScroll).scroll_home(animate=False)
 
     def _current(self):  # noqa: ANN202
