@@ -138,9 +138,14 @@ def render_page(
         f'<input type="hidden" name="phase" value="{escape(view.phase_id)}">',
     ]
     if kind == "scale":
-        low = f" 0 = {view.scale_low}" if view.scale_low else ""
-        high = f", 10 = {view.scale_high}" if view.scale_high else ""
-        parts.append(f'<fieldset><legend>Your rating, 0 to 10{escape(low + high)}</legend><div class="scale">')
+        # The scale's ends on a line of their own under the legend, in plain weight ("0 to 10 0 = ..." in one bold
+        # block read as a slip).
+        ends = "; ".join(filter(None, [view.scale_low and f"0 = {view.scale_low}",
+                                       view.scale_high and f"10 = {view.scale_high}"]))
+        parts.append("<fieldset><legend>Your rating, 0 to 10</legend>")
+        if ends:
+            parts.append(f'<p class="hint">{escape(ends)}</p>')
+        parts.append('<div class="scale">')
         for n in range(11):
             checked = " checked" if values.get("rating") == str(n) else ""
             parts.append(

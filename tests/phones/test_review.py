@@ -103,6 +103,9 @@ async def test_a_rating_phase_takes_0_to_10_and_refuses_anything_else(store, clo
         async with Phone(url) as phone:
             _, page = await phone.page()
             assert page.count('name="rating"') == 11
+            # The scale's ends on their own line, not run into the legend ("0 to 10 0 = ...").
+            assert "<legend>Your rating, 0 to 10</legend>" in page
+            assert f'<p class="hint">0 = {scale.scale_low}; 10 = {scale.scale_high}</p>' in page.replace("&#x27;", "'")
             code, page = await phone.send("we are nearly there", rating="11")
             assert code == 400 and "not a number from 0 to 10" in page and "we are nearly there" in page
             assert (await phone.send("Grandma is now part of the plan", rating="7"))[0] == 200
