@@ -38,6 +38,10 @@ class UndoStack:
     def __len__(self) -> int:
         return len(self._entries)
 
+    def peek(self) -> UndoEntry | None:
+        """The change the next undo would undo, or None."""
+        return self._entries[-1] if self._entries else None
+
     def push(self, entry: UndoEntry) -> None:
         self._entries.append(entry)
         del self._entries[: -self.limit]

@@ -33,7 +33,7 @@ from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
-from ...contribution_fields import FIELD_LABELS
+from ...contribution_fields import FIELD_LABELS, NO_REASON, PASS
 from .contribution_dialogs import (
     DECISION_TAG, MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options,
 )
@@ -112,6 +112,7 @@ class SessionScreen(Screen):
         self._long: str | None = None
         self._evidence_asked_for: str | None = None
         self._move_warned: tuple | None = None  # a phase change asked for with words typed, and said so
+        self._undo_warned: tuple | None = None  # ctrl+z pressed with words typed, and what it would undo said
         self._timer_with_phase = False
         self._draft_saved: tuple = ("", None, {})  # (text, speaker, fields) as last kept
         self._draft_timer = None
@@ -684,7 +685,36 @@ class SessionScreen(Screen):
         self._refresh_contributions()
         self._status(f"Deleted “{short(removed.text, 40)}”. ctrl+z brings it back.")
 
+    def _typed_now(self) -> str:
+        """What is being typed and not recorded: the box's text, or the multi-line text kept after escape."""
+        typed = self.query_one("#contribution", Input).value
+        return typed if typed.strip() else (self._long or "")
+
+    def _undo_where(self, entry: UndoEntry) -> str:
+        """' (in 3. Why was there a difference?)' when the change is in none of the phase on the screen."""
+        phase_ids = {entry.contribution.phase_id, entry.before.get("phase_id", entry.contribution.phase_id)}
+        if self.session.phase.id in phase_ids:
+            return ""
+        try:
+            index = self.session.template.phase_index(entry.contribution.phase_id)
+        except KeyError:
+            return " (in a phase this template no longer has)"
+        return f" (in {index + 1}. {self.session.template.phases[index].title})"
+
     def action_undo(self) -> None:
+        # With words typed, ctrl+z (the reflex to take back a typo) undoes no recording the room cannot see change:
+        # the first press says what it would undo; pressed again, with the same words typed, it undoes it.
+        typed = self._typed_now()
+        entry = self.undo_stack.peek()
+        if entry is not None and typed.strip() and self._undo_warned != (id(entry), typed):
+            self._undo_warned = (id(entry), typed)
+            then = ", its words coming into the box before yours" if self._words_come_back(entry) else ""
+            self._status(
+                f"Not undone: the box has words typed, and ctrl+z undoes recorded contributions, not typing. ctrl+z "
+                f"again undoes the {entry.describe()}{self._undo_where(entry)}{then}.", error=True,
+            )
+            return
+        self._undo_warned = None
         try:
             entry = self.undo_stack.undo(self.app.store, self.session)
         except StoreError as exc:
@@ -700,12 +730,55 @@ class SessionScreen(Screen):
             self._update_phones_line()
             self._status(f"Undone: {entry.describe()}; it waits again with the items from phones (ctrl+w).")
             return
-        where = ""
-        phase_ids = {entry.contribution.phase_id, entry.before.get("phase_id", entry.contribution.phase_id)}
-        if self.session.phase.id not in phase_ids:
-            index = self.session.template.phase_index(entry.contribution.phase_id)
-            where = f" (in {index + 1}. {self.session.template.phases[index].title})"
-        self._status(f"Undone: {entry.describe()}{where}.")
+        where = self._undo_where(entry)
+        back = self._words_back(entry, typed) if self._words_come_back(entry) else ""
+        self._status(f"Undone: {entry.describe()}{where}.{back}")
+
+    @staticmethod
+    def _words_come_back(entry: UndoEntry) -> bool:
+        """An undone recording's words come back to be recorded again; never a safeguarding concern's (the box is
+        on the projector), nor a round's pass (nothing was said)."""
+        contribution = entry.contribution
+        return entry.kind == "add" and not contribution.safeguarding and contribution.fields.get("turn") != PASS
+
+    def _words_back(self, entry: UndoEntry, typed: str) -> str:
+        """The undone recording's words put back, so nothing said is lost: into the empty box with who said it and its
+        fields (an action's owner, due date as said, ...), or before what is typed; into the multi-line editor if they
+        hold line breaks. Returns the sentence saying where they are."""
+        contribution = entry.contribution
+        fields = dict(contribution.fields)
+        text = "" if contribution.text == NO_REASON else contribution.text
+        if fields.get("due_said"):
+            fields["due"] = fields["due_said"]
+        box = self.query_one("#contribution", Input)
+        if typed.strip():
+            text = f"{text}\n{typed}" if "\n" in text + typed else f"{text} {typed}"
+        else:
+            if contribution.phase_id == self.session.phase.id and not any(v.strip() for v in self._fields.values()):
+                self.query_one(KindFields).set_values(fields)
+                self._fields_changed()
+            speaker_select = self.query_one("#speaker", Select)
+            if contribution.speaker is None:
+                speaker_select.clear()
+            else:
+                try:
+                    speaker_select.value = contribution.speaker
+                except InvalidSelectValueError:
+                    pass
+        if not text.strip():
+            return ""
+        if "\n" in text:
+            box.value = ""
+            self._long = text
+            self._typed = text
+            self.call_after_refresh(self._open_long_editor, text)
+            return " Its words are back in the multi-line editor: ctrl+s there records them again."
+        box.value = text
+        box.cursor_position = len(text)
+        box.focus()
+        if typed.strip():
+            return " Its words are back in the box, before what was typed."
+        return " Its words are back in the box: enter records them again."
 
     # ------------------------------------------------------------------ safeguarding
     def _write_note(self) -> None:
