@@ -114,7 +114,9 @@ class SessionScreen(Screen):
         self._move_warned: tuple | None = None  # a phase change asked for with words typed, and said so
         self._undo_warned: tuple | None = None  # ctrl+z pressed with words typed, and what it would undo said
         self._timer_with_phase = False
-        self._draft_saved: tuple = ("", None, {})  # (text, speaker, fields) as last kept
+        self._draft_saved: tuple = ("", None, {}, None)  # (text, speaker, fields, edit) as last kept
+        #: an edit of a recorded contribution typed in the edit dialog and not saved: kept with the draft
+        self._edit: dict | None = None
         self._draft_timer = None
         self._draft_timer_pending = False  # a draft is to be kept when the timer fires
         self._phones = None  # the phone server while phones may join (web.PhoneServer)
@@ -253,13 +255,14 @@ class SessionScreen(Screen):
 
     def _save_draft(self) -> None:
         text = self._typed
-        state = (text, self._speaker if text.strip() else None, dict(self._fields) if text.strip() else {})
+        state = (text, self._speaker if text.strip() else None, dict(self._fields) if text.strip() else {}, self._edit)
         if state == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
             return
         if not self.app.store.still_ours():
             return  # the folder was removed or replaced while the app ran: nothing more is written there
         try:
-            write_draft(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2])
+            write_draft(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2],
+                        edit=self._edit)
         except OSError:
             return  # the text is still in the box; nothing shown as saved is lost
         self._draft_saved = state
@@ -268,6 +271,11 @@ class SessionScreen(Screen):
         draft = read_draft(self.app.store.data_dir, self.session.id)
         if draft is None:
             return
+        if draft["edit"] is not None:
+            self._bring_back_edit(draft["edit"])
+            if not draft["text"].strip():
+                self._draft_saved = ("", None, {}, self._edit)
+                return
         box = self.query_one("#contribution", Input)
         if box.value.strip():
             return
@@ -288,7 +296,7 @@ class SessionScreen(Screen):
         fields = self.query_one(KindFields)
         fields.set_values(draft["fields"])
         self._fields_changed()
-        self._draft_saved = (text, self._speaker, dict(self._fields))
+        self._draft_saved = (text, self._speaker, dict(self._fields), self._edit)
         where = ""
         if draft["phase_id"] and draft["phase_id"] != self.session.phase.id:
             try:
@@ -304,6 +312,45 @@ class SessionScreen(Screen):
                          "ctrl+s there records it.")
             return
         self._status(f"Brought back what was being typed when the app closed{where}: enter records it.")
+
+    def _bring_back_edit(self, edit: dict) -> None:
+        """An edit left unsaved in the edit dialog when the app closed: the dialog opens again with it."""
+        contribution = next((c for c in self.session.contributions if c.id == edit["id"] and not c.safeguarding), None)
+        if contribution is None:
+            return  # deleted or flagged since (on a phone's undo, say): nothing to edit
+        self._edit = {key: edit[key] for key in ("id", "text", "speaker", "fields")}
+        self.call_after_refresh(self._edit_contribution, contribution, edit)
+        self.app.notify(
+            f"Brought back an edit of “{short(contribution.text, 40)}” not saved when the app closed: enter saves it, "
+            "escape leaves the contribution as it was.", title="Edit brought back", markup=False, timeout=15,
+        )
+        self._status("Brought back an edit not saved when the app closed: enter saves it, escape leaves the "
+                     "contribution as it was.")
+
+    def _edit_contribution(self, contribution: Contribution, draft: dict | None = None) -> None:
+        """The edit dialog on a contribution; what is typed there is kept as the draft until it is saved or left."""
+        from .contribution_dialogs import EditContributionScreen
+
+        phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
+
+        def edit_changed(values: dict | None) -> None:
+            self._edit = None if values is None else {"id": contribution.id, **values}
+            self._keep_draft_soon()
+
+        def done(changes: dict | None) -> None:
+            self._edit = None
+            self._keep_draft_soon(empty=True)
+            if changes is None and draft is not None:
+                self._status(f"The edit brought back was left: “{short(contribution.text, 40)}” is as it was.")
+                return
+            self._apply(contribution, changes or {}, "Edited")
+
+        self.app.push_screen(
+            EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
+                                   list(self.session.template.tags), self.session.day_said(self.app.clock().date()),
+                                   draft=draft, on_change=edit_changed),
+            done,
+        )
 
     def _update_recorded_title(self) -> None:
         count = len(self._visible(self.session.phase.id))
@@ -557,15 +604,10 @@ class SessionScreen(Screen):
         if contribution is None:
             self._status("Nothing recorded in this phase yet.")
             return
-        from .contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
+        from .contribution_dialogs import ConfirmScreen, MoveScreen, TagScreen
 
         if action == "edit":
-            phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
-            self.app.push_screen(
-                EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
-                                       list(self.session.template.tags), self.session.day_said(self.app.clock().date())),
-                lambda changes: self._apply(contribution, changes or {}, "Edited"),
-            )
+            self._edit_contribution(contribution)
         elif action == "delete":
 
             def confirmed(yes: bool | None) -> None:
