@@ -111,6 +111,9 @@ class SessionScreen(Screen):
         #: opens it again): kept as the draft meanwhile
         self._long: str | None = None
         self._evidence_asked_for: str | None = None
+        #: a strength recorded from the multi-line editor, asked "How do we know?": its lines wait here (and in
+        #: self._long, kept as the draft) until enter records them, with the evidence typed or without
+        self._long_waiting: str | None = None
         self._move_warned: tuple | None = None  # a phase change asked for with words typed, and said so
         self._undo_warned: tuple | None = None  # ctrl+z pressed with words typed, and what it would undo said
         self._timer_with_phase = False
@@ -190,7 +193,9 @@ class SessionScreen(Screen):
 
     def on_screen_resume(self) -> None:
         enter_room()  # no long garbage-collection pause on an enter (see collector.py)
-        if not isinstance(self.focused, ContributionList):
+        if self._long_waiting is not None and self._evidence_asked_for == self._long_waiting:
+            self.query_one("#kf-evidence", Input).focus()  # a strength from the multi-line editor: "How do we know?"
+        elif not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
     def on_screen_suspend(self) -> None:
@@ -213,6 +218,7 @@ class SessionScreen(Screen):
             self._typed = event.value
             if event.value.strip():
                 self._long = None  # typing in the box replaces the multi-line text kept after escape
+                self._long_waiting = None
         elif event.input.id and event.input.id.startswith("kf-"):
             self._fields_changed()
             if not event.value.strip():
@@ -411,9 +417,12 @@ class SessionScreen(Screen):
 
     def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True, in_box: bool = True) -> bool:
         """Record what was typed; True if it was recorded, else the reason is in the status line. ``ask_evidence``:
-        a strength without evidence is asked for it once first (not from the multi-line editor, which hides the
-        evidence field: its ctrl+s records). ``in_box``: the text is the box's, which is emptied once it is recorded
-        (enter in the box empties it itself, as the key is pressed)."""
+        a strength without evidence is asked for it once first (from the multi-line editor too: its lines then wait,
+        and enter with the box empty records them). ``in_box``: the text is the box's, which is emptied once it is
+        recorded (enter in the box empties it itself, as the key is pressed)."""
+        from_long = self._long_waiting is not None and not text.strip()
+        if from_long:
+            text = self._long_waiting
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
@@ -438,8 +447,9 @@ class SessionScreen(Screen):
             # A gentle prompt, once: a strength is worth more with its evidence; enter again records it without.
             self._evidence_asked_for = text
             self.query_one("#kf-evidence", Input).focus()
+            lines = " (its lines wait: ctrl+o shows them)" if "\n" in text else ""
             self._status(
-                "How do we know? Type the evidence for this strength and press enter, "
+                f"How do we know? Type the evidence for this strength{lines} and press enter, "
                 "or press enter again to record it without."
             )
             return False
@@ -457,8 +467,12 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             return False
         self.undo_stack.push(UndoEntry("add", contribution))
-        if in_box:
+        if in_box and not from_long:
             self.query_one("#contribution", Input).value = ""
+        if self._long_waiting is not None and (from_long or text == self._long_waiting):
+            self._long_waiting = self._long = None
+            self._typed = self.query_one("#contribution", Input).value
+            self._keep_draft_soon(empty=not self._typed.strip())
         # Who said it stays chosen until changed (a case story is one person talking); a round moves it on.
         if contribution.speaker is None:
             speaker_select.clear()
@@ -525,7 +539,15 @@ class SessionScreen(Screen):
                 self._status("Not recorded: the multi-line text was left; the box keeps what it had.")
                 return
             # The editor started from the box's text, so the box is emptied once it is recorded.
-            if not self.record(result, ask_evidence=False):
+            self._long_waiting = None
+            if not self.record(result):
+                if self._evidence_asked_for == result:
+                    # A strength asked "How do we know?", as in the box: its lines wait (kept as the draft) until
+                    # enter records them, with the evidence typed or without.
+                    box.value = ""
+                    self._long_waiting = self._long = self._typed = result
+                    self._keep_draft_soon()
+                    return
                 # Not recorded (the reason is shown): back in the editor, nothing of it lost.
                 message = str(self.query_one("#status", Static).render())
                 self.app.push_screen(LongTextScreen(result, title=title, error=message, on_change=self._long_changed), done)
@@ -1280,7 +1302,7 @@ class SessionScreen(Screen):
         """Whether to change phase now. With words or fields typed and not recorded (a strength still waiting for
         "How do we know?", say), the first ctrl+n or ctrl+b says so and stays; pressed again, it moves, the words
         going along in the box."""
-        typed = self.query_one("#contribution", Input).value.strip()
+        typed = self.query_one("#contribution", Input).value.strip() or (self._long_waiting or "").strip()
         fields = {key: value for key, value in self._fields.items() if value.strip()}
         if not typed and not fields:
             self._move_warned = None
@@ -1289,6 +1311,7 @@ class SessionScreen(Screen):
         if self._move_warned == state:
             self._move_warned = None
             self._evidence_asked_for = None
+            self._long_waiting = None  # its lines stay kept for the multi-line editor (ctrl+o)
             return True
         self._move_warned = state
         key = "ctrl+n" if delta > 0 else "ctrl+b"
