@@ -111,6 +111,7 @@ class SessionScreen(Screen):
         #: opens it again): kept as the draft meanwhile
         self._long: str | None = None
         self._evidence_asked_for: str | None = None
+        self._field_problem: str | None = None  # the sentence said for a field refused on enter, while it is shown
         #: a strength recorded from the multi-line editor, asked "How do we know?": its lines wait here (and in
         #: self._long, kept as the draft) until enter records them, with the evidence typed or without
         self._long_waiting: str | None = None
@@ -221,11 +222,25 @@ class SessionScreen(Screen):
                 self._long_waiting = None
         elif event.input.id and event.input.id.startswith("kf-"):
             self._fields_changed()
+            self._field_put_right()
             if not event.value.strip():
                 return
         else:
             return
         self._keep_draft_soon(empty=not (self._typed.strip() or any(self._fields.values())))
+
+    def _field_put_right(self) -> None:
+        """A field refused on enter (a due date that is no date, a rating out of range) and since put right: its
+        sentence goes from the status line (it stayed, under a field showing the date understood, until enter)."""
+        if self._field_problem is None:
+            return
+        status = self.query_one("#status", Static)
+        if str(status.render()) != self._field_problem:
+            self._field_problem = None  # something else has been said since
+            return
+        if self.query_one(KindFields).problem(focus=False) is None:
+            self._field_problem = None
+            self._status("")
 
     def _keep_draft_soon(self, empty: bool = False) -> None:
         """Kept within a second of typing, then every second while typing goes on (the text as it is then), and at
@@ -435,6 +450,7 @@ class SessionScreen(Screen):
         problem = kind_fields.problem()
         if problem:
             self._status(problem, error=True)
+            self._field_problem = problem
             return False
         if (
             not safeguarding
