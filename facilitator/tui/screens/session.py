@@ -790,8 +790,8 @@ class SessionScreen(Screen):
             self._undo_warned = (id(entry), typed)
             then = ", its words coming into the box before yours" if self._words_come_back(entry) else ""
             self._status(
-                f"Not undone: the box has words typed, and ctrl+z undoes recorded contributions, not typing. ctrl+z "
-                f"again undoes the {entry.describe()}{self._undo_where(entry)}{then}.", error=True,
+                f"Not undone: ctrl+z undoes recordings, not typing. ctrl+z again undoes the "
+                f"{entry.describe()}{self._undo_where(entry)}{then}.", error=True,
             )
             return
         self._undo_warned = None
