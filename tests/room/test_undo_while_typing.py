@@ -95,3 +95,26 @@ async def test_an_undone_multi_line_recording_comes_back_in_the_multi_line_edito
         assert isinstance(app.screen, LongTextScreen)
         assert app.screen.text == "first line\nsecond line"
         assert store.load_session(session.id).contributions == []
+
+
+async def test_undoing_a_concern_recorded_unseen_never_shows_its_words(store, clock, library):
+    """ctrl+f records what is typed straight into the safeguarding note, unseen. ctrl+z then said "Undone: recording of
+    “<the concern's words>”" on the status line the room reads (and, with words typed, the question before it did
+    too). Neither names its words now, and they are not put back in the box, which the room sees."""
+    session, app = open_app(store, clock, library.get("after-action-review"), "difference")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = session_screen(pilot)
+        await pilot.press(*"Dad said he hit her")
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        assert store.load_session(session.id).contributions[0].safeguarding
+        await pilot.press(*"next words")
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert "hit her" not in status(pilot) and "safeguarding concern" in status(pilot)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.load_session(session.id).contributions == []
+        assert "hit her" not in status(pilot) and "safeguarding concern" in status(pilot)
+        assert box(pilot).value == "next words"
+        assert screen.query_one("#status") is not None
