@@ -21,11 +21,13 @@ class UndoEntry:
     inbox: Any = None
 
     def describe(self) -> str:
-        short = shortened(self.contribution.text, 40)
         verb = {"add": "recording of", "edit": "change to", "delete": "deletion of", "reveal": "showing of"}[self.kind]
         if self.kind == "edit" and set(self.before) == {"phase_id"}:
             verb = "move of"
-        return f"{verb} “{short}”"
+        if self.contribution.safeguarding:
+            # said on the status line the room reads: a concern recorded unseen is never quoted there
+            return f"{verb} a safeguarding concern (unseen)"
+        return f"{verb} “{shortened(self.contribution.text, 40)}”"
 
 
 class UndoStack:
@@ -37,6 +39,10 @@ class UndoStack:
 
     def __len__(self) -> int:
         return len(self._entries)
+
+    def peek(self) -> UndoEntry | None:
+        """The change the next undo would undo, or None."""
+        return self._entries[-1] if self._entries else None
 
     def push(self, entry: UndoEntry) -> None:
         self._entries.append(entry)

@@ -261,6 +261,19 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         if isinstance(event.widget, Input) and not self.settings.cursor_blink:
             event.widget.cursor_blink = False
 
+    def action_command_palette(self) -> None:
+        """The palette opens over a screen, never over a dialog: its commands act on the screen under the dialog, and
+        one of them could open a second copy of the dialog (a names list saved from the second was then overwritten by
+        the first, still holding the old text). Over a dialog, ctrl+p says why it does nothing."""
+        from textual.command import CommandPalette
+        from textual.screen import ModalScreen
+
+        if isinstance(self.screen, ModalScreen) and not CommandPalette.is_open(self):
+            self.notify("The command palette opens once this dialog is closed (escape closes it).",
+                        title="Not over a dialog", timeout=6, markup=False)
+            return
+        super().action_command_palette()
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 

@@ -1,5 +1,5 @@
-"""Command palette (ctrl+p) commands for leading the room: projector mode, timer, people, contributions,
-undo, ground rules, the pause screen, the safeguarding notes, the whole session and the closing read-back. Each has a key too (see help.py)."""
+"""Command palette (ctrl+p) commands for leading the room: projector mode, help, next and previous phase, ending
+the session, the multi-line editor, timer, people, contributions, undo, ground rules, the pause screen, the safeguarding notes, the whole session and the closing read-back. Each has a key too (see help.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +18,9 @@ class RoomCommands(ListedCommands):
                 "Projector mode: " + ("turn off" if on else "turn on"),
                 "The room view: large title, question and timer, contributions in columns (f2)",
                 app.action_toggle_projector,
-            )
+            ),
+            ("Help: every key, and this phase's guidance", "The app's keys, and the current phase's guidance (f1)",
+             app.action_help),
         ]
         screen = self._session_screen()
         if screen is None:
@@ -26,6 +28,14 @@ class RoomCommands(ListedCommands):
         running = screen.timer().running
         chosen = "the chosen contribution (or the last one)"
         commands += [
+            ("Next phase", "On to the next phase; on the last one, the closing read-back (ctrl+n)", screen.action_next_phase),
+            ("Previous phase", "Back to the phase before: nothing is lost (ctrl+b)", screen.action_previous_phase),
+            ("End the session", "Confirm, then the record is written and its path shown (ctrl+e)", screen.action_end),
+            (
+                "Multi-line editor for the contribution",
+                "What is typed, in an editor that keeps line breaks; ctrl+s there records it (ctrl+o)",
+                screen.action_long_editor,
+            ),
             ("Timer: " + ("pause" if running else "start"), "Start or pause the phase timer (ctrl+t)", screen.action_toggle_timer),
             ("Timer: add 2 minutes", "More time for this phase (f5)", screen.action_extend_timer),
             ("Undo the last change", "Undo the last recording, edit, delete, move, star, tag or flag (ctrl+z)", screen.action_undo),
@@ -33,6 +43,10 @@ class RoomCommands(ListedCommands):
             ("Edit a contribution", f"Change the text or who said it: {chosen} (e)", partial(screen.change, "edit")),
             ("Delete a contribution", f"With a confirmation; ctrl+z brings it back: {chosen} (d)", partial(screen.change, "delete")),
             ("Move a contribution to another phase", f"{chosen} (m)", partial(screen.change, "move")),
+            ("Turning point earlier in the timeline", f"In the order of the story: {chosen} (shift+up)",
+             partial(screen.change, "earlier")),
+            ("Turning point later in the timeline", f"In the order of the story: {chosen} (shift+down)",
+             partial(screen.change, "later")),
             ("Star a contribution as a highlight", f"Highlights have their own section in the record: {chosen} (s)", partial(screen.change, "star")),
             ("Tag a contribution", f"Tags from the template's list, and 'decision': {chosen} (t)", partial(screen.change, "tag")),
             (

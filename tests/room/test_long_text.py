@@ -130,9 +130,12 @@ async def test_a_multi_line_paste_while_editing_keeps_every_line(store, clock, l
     assert store.load_session(session.id).contributions[0].text == "Month 1: referral\nMonth 3: attendance dropped\nMonth 6: back"
 
 
-async def test_ctrl_s_in_the_multi_line_editor_records_a_strength_at_once(store, clock, library):
-    """In a strengths phase the editor's ctrl+s records: the "How do we know?" prompt, which wants the evidence
-    field behind the editor, left the editor open and later typing went into its text."""
+async def test_ctrl_s_in_the_multi_line_editor_asks_a_strength_for_its_evidence_in_the_field_behind_it(
+    store, clock, library
+):
+    """In a strengths phase the editor's ctrl+s closes the editor and asks "How do we know?" as the box does, with the
+    evidence field focused: typing goes there, never into the editor's text (an earlier prompt left the editor open,
+    and later typing went into its text; then ctrl+s recorded at once, without the question)."""
     session, app = open_app(store, clock, library.get("serious-success-review"), "strengths-evidence")
     async with app.run_test(size=(80, 24)) as pilot:
         await paste(pilot, "Child focus kept\nall through the winter")
@@ -140,5 +143,9 @@ async def test_ctrl_s_in_the_multi_line_editor_records_a_strength_at_once(store,
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, LongTextScreen)
+        assert "How do we know?" in status(pilot)
+        await pilot.press(*"her diary", "enter")
+        await pilot.pause()
         assert "Recorded" in status(pilot)
-    assert [c.text for c in store.load_session(session.id).contributions] == ["Child focus kept\nall through the winter"]
+    said = store.load_session(session.id).contributions
+    assert [(c.text, c.fields.get("evidence")) for c in said] == [("Child focus kept\nall through the winter", "her diary")]

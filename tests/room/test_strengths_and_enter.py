@@ -87,3 +87,45 @@ async def test_a_strength_waiting_for_evidence_does_not_slip_into_the_next_phase
         assert screen.query_one("#contribution", Input).value == "Buddy new starters"
     assert [(c.text, c.phase_id) for c in store.load_session(session.id).contributions] == [
         ("Zoë's idea worked", "strengths-evidence")]
+
+
+async def test_a_strength_from_the_multi_line_editor_is_asked_for_its_evidence_too(store, clock, library):
+    """A strength recorded with ctrl+s in the multi-line editor (a pasted note) was recorded at once without evidence,
+    while the same typed in the box was asked "How do we know?". Now it is asked too: the lines wait, enter in the
+    evidence field records them with it, and enter again records them without."""
+    from textual.widgets import TextArea
+
+    from facilitator.tui.screens.contribution_dialogs import LongTextScreen
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "strengths-evidence")
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = session_screen(pilot)
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, LongTextScreen)
+        app.screen.query_one("#long-text", TextArea).text = "First line of a pasted note\nSecond line"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        assert "How do we know?" in status(pilot)
+        assert screen.focused is screen.query_one("#kf-evidence", Input)
+        assert store.load_session(session.id).contributions == []
+        await pilot.press(*"the school wrote to say so", "enter")
+        await pilot.pause()
+        assert len(shown(pilot)) == 1
+        # the next one, recorded without evidence: enter again
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        app.screen.query_one("#long-text", TextArea).text = "Another\nstrength"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert "How do we know?" in status(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert len(shown(pilot)) == 2
+        assert screen.query_one("#contribution", Input).value == ""
+    said = store.load_session(session.id).contributions
+    assert [(c.text, c.fields.get("evidence")) for c in said] == [
+        ("First line of a pasted note\nSecond line", "the school wrote to say so"),
+        ("Another\nstrength", None),
+    ]

@@ -108,3 +108,28 @@ async def test_projector_mode_shows_the_timer_in_large_digits(store, library):
         await pilot.pause()
         assert digits.value == "+0:07"
         assert "OVER TIME" in text_of(pilot, "#timer-label")
+
+
+async def test_projector_over_time_shows_the_label_on_one_line_and_all_three_rows_of_digits(store, library):
+    """At 160x45 the label "⚠ OVER TIME by 0:13 · running" wrapped to two lines and pushed the large digits down:
+    their bottom row was cut off just when the timer mattered. The label is one line and the digits whole, within
+    time and over it, at both sizes."""
+    for size in ((160, 45), (80, 24)):
+        clock = StillClock()
+        session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks")  # 2 minutes
+        async with app.run_test(size=size) as pilot:
+            screen = session_screen(pilot)
+            if not app.projector:  # (the choice is remembered in the data folder: on for the second size)
+                await pilot.press("f2")
+            await pilot.press("ctrl+t")
+            for seconds, over in ((13, False), (2 * 60 - 13 + 13, True), (10 * 60, True)):
+                clock.advance(seconds)
+                screen._tick()
+                await pilot.pause()
+                timer, label = screen.query_one("#timer"), screen.query_one("#timer-label")
+                digits = screen.query_one("#timer-digits", Digits)
+                assert screen.query_one(TimerDisplay).has_class("-over") == over
+                assert label.region.height == 1, (size, text_of(pilot, "#timer-label"))
+                assert "OVER TIME" in text_of(pilot, "#timer-label") if over else "left" in text_of(pilot, "#timer-label")
+                assert digits.region.height == 3 and timer.region.contains_region(digits.region), (size, digits.region, timer.region)
+                assert text_of(pilot, "#timer-label").endswith("running"), (size, text_of(pilot, "#timer-label"))

@@ -98,6 +98,18 @@ class TestProjector:
         assert snap_compare(build_app(snap_store, still(), open_session_id=session.id), terminal_size=size)
 
     @pytest.mark.parametrize("size", SIZES)
+    def test_projector_over_time_running(self, snap_compare, snap_store, library, size):
+        """The timer running over time: the label ("⚠ OVER TIME by 2:05 · running") on one line and all three rows
+        of the large digits (at 160x45 the label wrapped and the digits lost their bottom row). The clock stands
+        still, so the running timer shows the same each second."""
+        template_id, phase_id, said = KINDS["discussion"]
+        session = at_phase(snap_store, library, template_id, phase_id, said)
+        snap_store.update_session(session, phase_seconds={phase_id: 17 * 60 + 5})  # 15 minutes planned
+        write_prefs(snap_store.data_dir, projector=True)
+        assert snap_compare(build_app(snap_store, still(), open_session_id=session.id), terminal_size=size,
+                            press=["ctrl+t"])
+
+    @pytest.mark.parametrize("size", SIZES)
     def test_over_time(self, snap_compare, snap_store, library, size):
         template_id, phase_id, said = KINDS["discussion"]
         session = at_phase(snap_store, library, template_id, phase_id, said)

@@ -171,12 +171,20 @@ class EditContributionScreen(ModalScreen[dict | None]):
 
     def __init__(
         self, contribution: Contribution, participants: list[str], kind: PhaseKind | None = None,
-        skills: list[str] | None = None, today: dt.date | None = None,
+        skills: list[str] | None = None, today: dt.date | None = None, draft: dict | None = None,
+        on_change: Callable[[dict | None], None] | None = None,
     ) -> None:
+        """``draft``: an edit kept when the app closed ({"text", "speaker", "fields"}), shown instead of the
+        contribution's own values. ``on_change`` is told the edit as it is typed ({"text", "speaker", "fields"}, or
+        None while nothing differs from the contribution), so the session keeps it as its draft."""
         super().__init__()
         self.contribution = contribution
         self.participants = participants
-        self.long = "\n" in contribution.text or len(contribution.text) > LONG_TEXT
+        self.draft = draft
+        self.on_change = on_change
+        self._start: dict | None = None  # the dialog's values as the contribution has them
+        text = draft["text"] if draft else contribution.text
+        self.long = "\n" in text or len(text) > LONG_TEXT
         self.kind = kind
         # A pass in a round, or a rating's "no reason given", keeps its text as it is: only its fields are edited.
         self.keys = KIND_FIELDS.get(kind, ()) if kind is not None else ()
@@ -189,6 +197,8 @@ class EditContributionScreen(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         c = self.contribution
+        text = self.draft["text"] if self.draft else c.text
+        speaker = self.draft["speaker"] if self.draft else c.speaker
         with Vertical(id="edit-dialog", classes="dialog"):
             yield Static("Edit the contribution", classes="dialog-title")
             if self.long:
@@ -196,20 +206,23 @@ class EditContributionScreen(ModalScreen[dict | None]):
                     "ctrl+s saves, escape cancels; enter starts a new line. ctrl+z afterwards undoes the change.",
                     classes="hint",
                 )
-                yield TextArea(c.text, id="edit-long", soft_wrap=True, show_line_numbers=False)
+                yield TextArea(text, id="edit-long", soft_wrap=True, show_line_numbers=False)
             else:
                 yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
-                yield ContributionBox(c.text, id="edit-text", max_length=MAX_CONTRIBUTION)
+                yield ContributionBox(text, id="edit-text", max_length=MAX_CONTRIBUTION)
             if self.keys:
                 with Horizontal(id="edit-fields"):
                     for key in self.keys:
                         yield from self._field(key)
+            options = speaker_options(self.participants, c.speaker)
+            if speaker and speaker not in {value for _, value in options}:
+                speaker = c.speaker  # a name no longer in the list (the draft's): the contribution's own
             yield Select(
-                speaker_options(self.participants, c.speaker),
+                options,
                 prompt="who said it",
                 id="edit-speaker",
                 allow_blank=True,
-                value=c.speaker if c.speaker else Select.NULL,
+                value=speaker if speaker else Select.NULL,
             )
             yield Static("", id="edit-error", classes="warning", markup=False)
 
@@ -218,6 +231,8 @@ class EditContributionScreen(ModalScreen[dict | None]):
         value = fields.get(key, "")
         if key == "due":
             value = fields.get("due_said") or value  # as it was said ("end of Feb"), not only the date it meant
+        if self.draft and key in self.draft["fields"]:
+            value = self.draft["fields"][key]
         if key == "skill":
             skills = list(dict.fromkeys([*self.skills, *([value] if value else [])]))
             yield Select([(Text(s), s) for s in skills], prompt="practice skill", id="edit-skill", allow_blank=True,
@@ -233,6 +248,36 @@ class EditContributionScreen(ModalScreen[dict | None]):
     def on_input_changed(self, event: Input.Changed) -> None:
         if event.input.id == "edit-due":
             event.input.border_subtitle = due_note(event.value, self.today)
+        self._changed()
+
+    def on_text_area_changed(self, event: TextArea.Changed) -> None:
+        self._changed()
+
+    def on_select_changed(self, event: Select.Changed) -> None:
+        self._changed()
+
+    def values(self) -> dict:
+        """What the dialog holds now, as typed: {"text", "speaker", "fields"}."""
+        text = self.query_one("#edit-long", TextArea).text if self.long else self.query_one("#edit-text", Input).value
+        speaker = self.query_one("#edit-speaker", Select).value
+        raw: dict[str, str] = {}
+        for key in self.keys:
+            if key == "skill":
+                chosen = self.query_one("#edit-skill", Select).value
+                raw[key] = "" if chosen is Select.NULL else str(chosen)
+            else:
+                raw[key] = self.query_one(f"#edit-{key}", Input).value
+        return {"text": text, "speaker": None if speaker is Select.NULL else str(speaker), "fields": raw}
+
+    def _changed(self) -> None:
+        """The edit as typed, told to the session to keep as its draft (None while it changes nothing)."""
+        if self.on_change is None or self._start is None or not self.is_mounted:
+            return
+        try:
+            now = self.values()
+        except Exception:  # noqa: BLE001 - a field being swapped (a paste making the box multi-line)
+            return
+        self.on_change(None if now == self._start else now)
 
     def _fields(self) -> dict[str, str] | None:
         """The contribution's fields as edited (its other fields kept); None if one cannot be kept (said why)."""
@@ -259,6 +304,11 @@ class EditContributionScreen(ModalScreen[dict | None]):
 
     def on_mount(self) -> None:
         self.query_one("#edit-long" if self.long else "#edit-text").focus()
+        c = self.contribution
+        fields = {key: (c.fields.get("due_said") or c.fields.get(key, "")) if key == "due" else c.fields.get(key, "")
+                  for key in self.keys}
+        self._start = {"text": c.text, "speaker": c.speaker, "fields": fields}
+        self.call_after_refresh(self._changed)  # a draft brought back is kept as it is until saved or dropped
 
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()

@@ -111,6 +111,14 @@ class EndConfirmScreen(ModalScreen[bool]):
                     classes="warning",
                     markup=False,
                 )
+            if not self.session.ground_rules_agreed:
+                yield Static(
+                    "The ground rules' agreement is not recorded (the record will say so): escape, then f3 and a, "
+                    "records it.",
+                    classes="warning",
+                    markup=False,
+                    id="end-ground-rules",
+                )
             if self.phones_waiting:
                 waiting = self.phones_waiting
                 yield Static(
@@ -132,6 +140,8 @@ class EndConfirmScreen(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#end", Button).focus()
+        # on a short screen with many notes, the buttons are in view (the notes above scroll)
+        self.call_after_refresh(lambda: self.query_one(".dialog-buttons").scroll_visible(animate=False))
 
     def on_button_pressed(self, event: Button.Pressed) -> None:
         self.dismiss(event.button.id == "end")

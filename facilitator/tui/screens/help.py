@@ -20,7 +20,8 @@ KEYS = [
     ("ctrl+n / ctrl+b", "next / previous phase (going back loses nothing: ctrl+b undoes an accidental ctrl+n)"),
     ("ctrl+t", "start / pause the phase timer (it never moves the phase on)"),
     ("f5", "two more minutes on the timer"),
-    ("ctrl+z", "undo the last change to a contribution (record, edit, delete, move, star, tag, flag)"),
+    ("ctrl+z", "undo the last change to a contribution (record, edit, delete, move, star, tag, flag); with words typed, "
+             "it says first what it would undo. An undone recording's words come back into the box"),
     ("up / ctrl+l", "choose a recorded contribution: up / down / home / end move, escape goes back to the box"),
     ("e (or enter)", "on a chosen contribution: edit what was said or who said it"),
     ("d (or delete)", "on a chosen contribution: delete it, after a confirmation"),

@@ -33,7 +33,7 @@ from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
-from ...contribution_fields import FIELD_LABELS
+from ...contribution_fields import FIELD_LABELS, NO_REASON, PASS
 from .contribution_dialogs import (
     DECISION_TAG, MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options,
 )
@@ -126,9 +126,16 @@ class SessionScreen(Screen):
         #: opens it again): kept as the draft meanwhile
         self._long: str | None = None
         self._evidence_asked_for: str | None = None
+        self._field_problem: str | None = None  # the sentence said for a field refused on enter, while it is shown
+        #: a strength recorded from the multi-line editor, asked "How do we know?": its lines wait here (and in
+        #: self._long, kept as the draft) until enter records them, with the evidence typed or without
+        self._long_waiting: str | None = None
         self._move_warned: tuple | None = None  # a phase change asked for with words typed, and said so
+        self._undo_warned: tuple | None = None  # ctrl+z pressed with words typed, and what it would undo said
         self._timer_with_phase = False
-        self._draft_saved: tuple = ("", None, {})  # (text, speaker, fields) as last kept
+        self._draft_saved: tuple = ("", None, {}, None)  # (text, speaker, fields, edit) as last kept
+        #: an edit of a recorded contribution typed in the edit dialog and not saved: kept with the draft
+        self._edit: dict | None = None
         self._draft_timer = None
         self._draft_timer_pending = False  # a draft is to be kept when the timer fires
         self._phones = None  # the phone server while phones may join (web.PhoneServer)
@@ -214,7 +221,9 @@ class SessionScreen(Screen):
 
     def on_screen_resume(self) -> None:
         enter_room()  # no long garbage-collection pause on an enter (see collector.py)
-        if not isinstance(self.focused, ContributionList):
+        if self._long_waiting is not None and self._evidence_asked_for == self._long_waiting:
+            self.query_one("#kf-evidence", Input).focus()  # a strength from the multi-line editor: "How do we know?"
+        elif not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
     def on_screen_suspend(self) -> None:
@@ -237,13 +246,28 @@ class SessionScreen(Screen):
             self._typed = event.value
             if event.value.strip():
                 self._long = None  # typing in the box replaces the multi-line text kept after escape
+                self._long_waiting = None
         elif event.input.id and event.input.id.startswith("kf-"):
             self._fields_changed()
+            self._field_put_right()
             if not event.value.strip():
                 return
         else:
             return
         self._keep_draft_soon(empty=not (self._typed.strip() or any(self._fields.values())))
+
+    def _field_put_right(self) -> None:
+        """A field refused on enter (a due date that is no date, a rating out of range) and since put right: its
+        sentence goes from the status line (it stayed, under a field showing the date understood, until enter)."""
+        if self._field_problem is None:
+            return
+        status = self.query_one("#status", Static)
+        if str(status.render()) != self._field_problem:
+            self._field_problem = None  # something else has been said since
+            return
+        if self.query_one(KindFields).problem(focus=False) is None:
+            self._field_problem = None
+            self._status("")
 
     def _keep_draft_soon(self, empty: bool = False) -> None:
         """Kept within a second of typing, then every second while typing goes on (the text as it is then), and at
@@ -279,13 +303,14 @@ class SessionScreen(Screen):
 
     def _save_draft(self) -> None:
         text = self._typed
-        state = (text, self._speaker if text.strip() else None, dict(self._fields) if text.strip() else {})
+        state = (text, self._speaker if text.strip() else None, dict(self._fields) if text.strip() else {}, self._edit)
         if state == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
             return
         if not self.app.store.still_ours():
             return  # the folder was removed or replaced while the app ran: nothing more is written there
         try:
-            write_draft(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2])
+            write_draft(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2],
+                        edit=self._edit)
         except OSError:
             return  # the text is still in the box; nothing shown as saved is lost
         self._draft_saved = state
@@ -294,6 +319,11 @@ class SessionScreen(Screen):
         draft = read_draft(self.app.store.data_dir, self.session.id)
         if draft is None:
             return
+        if draft["edit"] is not None:
+            self._bring_back_edit(draft["edit"])
+            if not draft["text"].strip():
+                self._draft_saved = ("", None, {}, self._edit)
+                return
         box = self.query_one("#contribution", Input)
         if box.value.strip():
             return
@@ -314,7 +344,7 @@ class SessionScreen(Screen):
         fields = self.query_one(KindFields)
         fields.set_values(draft["fields"])
         self._fields_changed()
-        self._draft_saved = (text, self._speaker, dict(self._fields))
+        self._draft_saved = (text, self._speaker, dict(self._fields), self._edit)
         where = ""
         if draft["phase_id"] and draft["phase_id"] != self.session.phase.id:
             try:
@@ -330,6 +360,45 @@ class SessionScreen(Screen):
                          "ctrl+s there records it.")
             return
         self._status(f"Brought back what was being typed when the app closed{where}: enter records it.")
+
+    def _bring_back_edit(self, edit: dict) -> None:
+        """An edit left unsaved in the edit dialog when the app closed: the dialog opens again with it."""
+        contribution = next((c for c in self.session.contributions if c.id == edit["id"] and not c.safeguarding), None)
+        if contribution is None:
+            return  # deleted or flagged since (on a phone's undo, say): nothing to edit
+        self._edit = {key: edit[key] for key in ("id", "text", "speaker", "fields")}
+        self.call_after_refresh(self._edit_contribution, contribution, edit)
+        self.app.notify(
+            f"Brought back an edit of “{short(contribution.text, 40)}” not saved when the app closed: enter saves it, "
+            "escape leaves the contribution as it was.", title="Edit brought back", markup=False, timeout=15,
+        )
+        self._status("Brought back an edit not saved when the app closed: enter saves it, escape leaves the "
+                     "contribution as it was.")
+
+    def _edit_contribution(self, contribution: Contribution, draft: dict | None = None) -> None:
+        """The edit dialog on a contribution; what is typed there is kept as the draft until it is saved or left."""
+        from .contribution_dialogs import EditContributionScreen
+
+        phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
+
+        def edit_changed(values: dict | None) -> None:
+            self._edit = None if values is None else {"id": contribution.id, **values}
+            self._keep_draft_soon()
+
+        def done(changes: dict | None) -> None:
+            self._edit = None
+            self._keep_draft_soon(empty=True)
+            if changes is None and draft is not None:
+                self._status(f"The edit brought back was left: “{short(contribution.text, 40)}” is as it was.")
+                return
+            self._apply(contribution, changes or {}, "Edited")
+
+        self.app.push_screen(
+            EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
+                                   list(self.session.template.tags), self.session.day_said(self.app.clock().date()),
+                                   draft=draft, on_change=edit_changed),
+            done,
+        )
 
     def _update_recorded_title(self) -> None:
         count = len(self._visible(self.session.phase.id))
@@ -390,9 +459,12 @@ class SessionScreen(Screen):
 
     def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True, in_box: bool = True) -> bool:
         """Record what was typed; True if it was recorded, else the reason is in the status line. ``ask_evidence``:
-        a strength without evidence is asked for it once first (not from the multi-line editor, which hides the
-        evidence field: its ctrl+s records). ``in_box``: the text is the box's, which is emptied once it is recorded
-        (enter in the box empties it itself, as the key is pressed)."""
+        a strength without evidence is asked for it once first (from the multi-line editor too: its lines then wait,
+        and enter with the box empty records them). ``in_box``: the text is the box's, which is emptied once it is
+        recorded (enter in the box empties it itself, as the key is pressed)."""
+        from_long = self._long_waiting is not None and not text.strip()
+        if from_long:
+            text = self._long_waiting
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
@@ -405,6 +477,7 @@ class SessionScreen(Screen):
         problem = kind_fields.problem()
         if problem:
             self._status(problem, error=True)
+            self._field_problem = problem
             return False
         if (
             not safeguarding
@@ -417,8 +490,9 @@ class SessionScreen(Screen):
             # A gentle prompt, once: a strength is worth more with its evidence; enter again records it without.
             self._evidence_asked_for = text
             self.query_one("#kf-evidence", Input).focus()
+            lines = " (its lines wait: ctrl+o shows them)" if "\n" in text else ""
             self._status(
-                "How do we know? Type the evidence for this strength and press enter, "
+                f"How do we know? Type the evidence for this strength{lines} and press enter, "
                 "or press enter again to record it without."
             )
             return False
@@ -436,8 +510,12 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             return False
         self.undo_stack.push(UndoEntry("add", contribution))
-        if in_box:
+        if in_box and not from_long:
             self.query_one("#contribution", Input).value = ""
+        if self._long_waiting is not None and (from_long or text == self._long_waiting):
+            self._long_waiting = self._long = None
+            self._typed = self.query_one("#contribution", Input).value
+            self._keep_draft_soon(empty=not self._typed.strip())
         # Who said it stays chosen until changed (a case story is one person talking); a round moves it on.
         if contribution.speaker is None:
             speaker_select.clear()
@@ -504,7 +582,15 @@ class SessionScreen(Screen):
                 self._status("Not recorded: the multi-line text was left; the box keeps what it had.")
                 return
             # The editor started from the box's text, so the box is emptied once it is recorded.
-            if not self.record(result, ask_evidence=False):
+            self._long_waiting = None
+            if not self.record(result):
+                if self._evidence_asked_for == result:
+                    # A strength asked "How do we know?", as in the box: its lines wait (kept as the draft) until
+                    # enter records them, with the evidence typed or without.
+                    box.value = ""
+                    self._long_waiting = self._long = self._typed = result
+                    self._keep_draft_soon()
+                    return
                 # Not recorded (the reason is shown): back in the editor, nothing of it lost.
                 message = str(self.query_one("#status", Static).render())
                 self.app.push_screen(LongTextScreen(result, title=title, error=message, on_change=self._long_changed), done)
@@ -583,15 +669,10 @@ class SessionScreen(Screen):
         if contribution is None:
             self._status("Nothing recorded in this phase yet.")
             return
-        from .contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
+        from .contribution_dialogs import ConfirmScreen, MoveScreen, TagScreen
 
         if action == "edit":
-            phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
-            self.app.push_screen(
-                EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
-                                       list(self.session.template.tags), self.session.day_said(self.app.clock().date())),
-                lambda changes: self._apply(contribution, changes or {}, "Edited"),
-            )
+            self._edit_contribution(contribution)
         elif action == "delete":
 
             def confirmed(yes: bool | None) -> None:
@@ -711,7 +792,36 @@ class SessionScreen(Screen):
         self._refresh_contributions()
         self._status(f"Deleted “{short(self.as_room_sees(removed).text, 40)}”. ctrl+z brings it back.")
 
+    def _typed_now(self) -> str:
+        """What is being typed and not recorded: the box's text, or the multi-line text kept after escape."""
+        typed = self.query_one("#contribution", Input).value
+        return typed if typed.strip() else (self._long or "")
+
+    def _undo_where(self, entry: UndoEntry) -> str:
+        """' (in 3. Why was there a difference?)' when the change is in none of the phase on the screen."""
+        phase_ids = {entry.contribution.phase_id, entry.before.get("phase_id", entry.contribution.phase_id)}
+        if self.session.phase.id in phase_ids:
+            return ""
+        try:
+            index = self.session.template.phase_index(entry.contribution.phase_id)
+        except KeyError:
+            return " (in a phase this template no longer has)"
+        return f" (in {index + 1}. {self.session.template.phases[index].title})"
+
     def action_undo(self) -> None:
+        # With words typed, ctrl+z (the reflex to take back a typo) undoes no recording the room cannot see change:
+        # the first press says what it would undo; pressed again, with the same words typed, it undoes it.
+        typed = self._typed_now()
+        entry = self.undo_stack.peek()
+        if entry is not None and typed.strip() and self._undo_warned != (id(entry), typed):
+            self._undo_warned = (id(entry), typed)
+            then = ", its words coming into the box before yours" if self._words_come_back(entry) else ""
+            self._status(
+                f"Not undone: ctrl+z undoes recordings, not typing. ctrl+z again undoes the "
+                f"{entry.describe()}{self._undo_where(entry)}{then}.", error=True,
+            )
+            return
+        self._undo_warned = None
         try:
             entry = self.undo_stack.undo(self.app.store, self.session)
         except StoreError as exc:
@@ -727,12 +837,55 @@ class SessionScreen(Screen):
             self._update_phones_line()
             self._status(f"Undone: {entry.describe()}; it waits again with the items from phones (ctrl+w).")
             return
-        where = ""
-        phase_ids = {entry.contribution.phase_id, entry.before.get("phase_id", entry.contribution.phase_id)}
-        if self.session.phase.id not in phase_ids:
-            index = self.session.template.phase_index(entry.contribution.phase_id)
-            where = f" (in {index + 1}. {self.session.template.phases[index].title})"
-        self._status(f"Undone: {entry.describe()}{where}.")
+        where = self._undo_where(entry)
+        back = self._words_back(entry, typed) if self._words_come_back(entry) else ""
+        self._status(f"Undone: {entry.describe()}{where}.{back}")
+
+    @staticmethod
+    def _words_come_back(entry: UndoEntry) -> bool:
+        """An undone recording's words come back to be recorded again; never a safeguarding concern's (the box is
+        on the projector), nor a round's pass (nothing was said)."""
+        contribution = entry.contribution
+        return entry.kind == "add" and not contribution.safeguarding and contribution.fields.get("turn") != PASS
+
+    def _words_back(self, entry: UndoEntry, typed: str) -> str:
+        """The undone recording's words put back, so nothing said is lost: into the empty box with who said it and its
+        fields (an action's owner, due date as said, ...), or before what is typed; into the multi-line editor if they
+        hold line breaks. Returns the sentence saying where they are."""
+        contribution = entry.contribution
+        fields = dict(contribution.fields)
+        text = "" if contribution.text == NO_REASON else contribution.text
+        if fields.get("due_said"):
+            fields["due"] = fields["due_said"]
+        box = self.query_one("#contribution", Input)
+        if typed.strip():
+            text = f"{text}\n{typed}" if "\n" in text + typed else f"{text} {typed}"
+        else:
+            if contribution.phase_id == self.session.phase.id and not any(v.strip() for v in self._fields.values()):
+                self.query_one(KindFields).set_values(fields)
+                self._fields_changed()
+            speaker_select = self.query_one("#speaker", Select)
+            if contribution.speaker is None:
+                speaker_select.clear()
+            else:
+                try:
+                    speaker_select.value = contribution.speaker
+                except InvalidSelectValueError:
+                    pass
+        if not text.strip():
+            return ""
+        if "\n" in text:
+            box.value = ""
+            self._long = text
+            self._typed = text
+            self.call_after_refresh(self._open_long_editor, text)
+            return " Its words are back in the multi-line editor: ctrl+s there records them again."
+        box.value = text
+        box.cursor_position = len(text)
+        box.focus()
+        if typed.strip():
+            return " Its words are back in the box, before what was typed."
+        return " Its words are back in the box: enter records them again."
 
     # ------------------------------------------------------------------ safeguarding
     def _write_note(self) -> None:
@@ -1233,7 +1386,7 @@ class SessionScreen(Screen):
         """Whether to change phase now. With words or fields typed and not recorded (a strength still waiting for
         "How do we know?", say), the first ctrl+n or ctrl+b says so and stays; pressed again, it moves, the words
         going along in the box."""
-        typed = self.query_one("#contribution", Input).value.strip()
+        typed = self.query_one("#contribution", Input).value.strip() or (self._long_waiting or "").strip()
         fields = {key: value for key, value in self._fields.items() if value.strip()}
         if not typed and not fields:
             self._move_warned = None
@@ -1242,6 +1395,7 @@ class SessionScreen(Screen):
         if self._move_warned == state:
             self._move_warned = None
             self._evidence_asked_for = None
+            self._long_waiting = None  # its lines stay kept for the multi-line editor (ctrl+o)
             return True
         self._move_warned = state
         key = "ctrl+n" if delta > 0 else "ctrl+b"

@@ -182,16 +182,17 @@ class KindFields(Vertical, can_focus=False):
             else:
                 self.query_one(f"#kf-{key}", Input).value = value
 
-    def problem(self) -> str | None:
-        """A note for the user if what is typed cannot be recorded (a rating out of range); None if fine."""
+    def problem(self, focus: bool = True) -> str | None:
+        """A note for the user if what is typed cannot be recorded (a rating out of range, a due in figures that is
+        no date); None if fine. ``focus``: the field at fault gets the cursor."""
         if self.kind == PhaseKind.scale:
             problem = rating_problem(self.query_one("#kf-rating", Input).value)
-            if problem:
+            if problem and focus:
                 self.query_one("#kf-rating", Input).focus()
             return problem
         if self.kind == PhaseKind.actions:
             problem = due_problem(self.query_one("#kf-due", Input).value, self.session.day_said(self.app.clock().date()))
-            if problem:
+            if problem and focus:
                 self.query_one("#kf-due", Input).focus()
             return problem
         return None
