@@ -1535,6 +1535,23 @@ class Store:
             self._teams = (stamp, teams, as_listed)
             return dict(teams)
 
+    def team_session_before(self, session_id: str, team: str) -> str | None:
+        """The id of the newest other session held for this team (any spelling of it: text.team_key), or None."""
+        self.finish_opening()
+        assert self._docs is not None, "open() the store first"
+        key = team_key(team)
+        if not key:
+            return None
+        best: tuple[tuple[str, str], str] | None = None
+        with self._thread_lock:
+            for sid, typed, date, created in self._docs.fields("team", "date", "created_at"):
+                if sid == session_id or type(typed) is not str or team_key(typed) != key:
+                    continue
+                when = (str(None if date is MISSING else date), str(None if created is MISSING else created))
+                if best is None or when > best[0]:
+                    best = (when, sid)
+        return best[1] if best else None
+
     def team_as_listed(self, team: str, *, only_if_ready: bool = False) -> list[str] | None:
         """How shared lists show this team where a session's names list changes its name (“Jayden's family group”
         with “Jayden -> Child A” is “Child A's family group”, as the history holds it): each such spelling once,

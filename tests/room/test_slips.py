@@ -186,3 +186,40 @@ async def test_a_listed_name_in_the_name_of_someone_at_the_session_is_asked_abou
         await pilot.pause()
         assert not isinstance(app.screen, NamesScreen)
     assert store.load_session(session.id).redactions["O'Neil"] == "Family D"
+
+
+async def test_a_teams_next_session_is_told_of_its_last_names_list_and_ctrl_l_carries_it_over(store, clock, library,
+                                                                                             data_dir):
+    """A team's next session about the same family started with an empty names list, and nothing said so: the
+    child's name then reached its record. The session says the team's last session had a list, and ctrl+l in the
+    names dialog adds its names (to check, then save)."""
+    from textual.widgets import Static, TextArea
+
+    from facilitator.session_ops import set_redactions, start_session
+    from facilitator.tui.screens.redaction import NamesScreen
+    from tests.conftest import build_app, until
+
+    from .helpers import palette
+
+    huddle = library.get("quick-success-huddle")
+    first = start_session(store, huddle, clock=clock, title="Huddle", team="Family Support 2", ground_rules_agreed=True)
+    set_redactions(store, first, {"Jayden": "Child A", "Mary-Jane": "Mother"})
+    second = start_session(store, huddle, clock=clock, title="Huddle again", team="family support 2",
+                           ground_rules_agreed=True)
+    app = build_app(store, clock, open_session_id=second.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await until(pilot, lambda: any(n.title == "Names list" for n in app._notifications))
+        said = [n.message for n in app._notifications if n.title == "Names list"]
+        assert "This team's last session listed 2 names to replace" in said[0] and "ctrl+l" in said[0]
+        await palette(pilot, "names to replace")
+        screen = app.screen
+        assert isinstance(screen, NamesScreen)
+        assert "listed 2 names this list does not have" in str(screen.query_one("#names-earlier", Static).render())
+        screen.query_one("#names", TextArea).text = "Kai -> Child B\n"
+        await pilot.press("ctrl+l")
+        await pilot.pause()
+        assert screen.query_one("#names", TextArea).text == "Kai -> Child B\nJayden -> Child A\nMary-Jane -> Mother\n"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen)
+    assert store.load_session(second.id).redactions == {"Kai": "Child B", "Jayden": "Child A", "Mary-Jane": "Mother"}

@@ -30,6 +30,7 @@ from ...record.redact import (
     format_names,
     listed_in_replacements,
     make_replacer,
+    name_key,
     ordinary_words,
     parse_names,
     run_together,
@@ -46,12 +47,19 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
     CSS_PATH = "redaction.tcss"
     BINDINGS = [
         Binding("ctrl+s", "save", "Save the list", priority=True),
+        Binding("ctrl+l", "earlier", "Add the team's earlier names", priority=True),
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, names: dict[str, str], texts: Iterable[str] = (), people: Iterable[str] = ()) -> None:
+    def __init__(
+        self, names: dict[str, str], texts: Iterable[str] = (), people: Iterable[str] = (),
+        earlier: dict[str, str] | None = None,
+    ) -> None:
         super().__init__()
         self.names = dict(names)
+        #: names the team's last session listed that this list lacks: ctrl+l adds them (a team's next session about
+        #: the same family started with an empty list, and nothing said so)
+        self.earlier = dict(earlier or {})
         #: what the session's record would show besides the list (what was said, the template's words): a name
         #: newly listed that is written there as an ordinary word is asked about once (see ordinary_words)
         self.texts = texts
@@ -77,6 +85,12 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
                 markup=False,
                 classes="hint",
             )
+            if self.earlier:
+                yield Static(
+                    f"This team's last session listed {plural(len(self.earlier), 'name')} this list does not have: "
+                    "ctrl+l adds them.",
+                    id="names-earlier", markup=False, classes="hint",
+                )
             yield TextArea(format_names(self.names), id="names", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="names-error", markup=False, classes="warning")
             with Horizontal(classes="dialog-buttons"):
@@ -167,6 +181,21 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             replace = make_replacer({name: replacement})
             found += [(name, person, replace(person)) for person in self.people if replace(person) != person]
         return found
+
+    def action_earlier(self) -> None:
+        """The team's last session's names this list lacks, added at its end (to check, then save)."""
+        if not self.earlier:
+            return
+        area = self.query_one("#names", TextArea)
+        own = {name_key(name) for name in parse_names(area.text)}
+        adding = {name: r for name, r in self.earlier.items() if name_key(name) not in own}
+        text = area.text if not area.text or area.text.endswith("\n") else area.text + "\n"
+        area.text = text + format_names(adding)
+        area.move_cursor(area.document.end)
+        self.earlier = {}
+        self.query_one("#names-earlier", Static).update(
+            f"Added {plural(len(adding), 'name')} from the team's last session: check them, then ctrl+s saves the list."
+        )
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -461,7 +490,19 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
     texts = [c.text for c in session.contributions if not c.safeguarding]
     texts += [t for phase in template.phases for t in (phase.prompt, phase.guidance, *phase.questions)]
     people = [session.facilitator, *session.participants, *session.apologies]
-    app.push_screen(NamesScreen(session.redactions, [*texts, *template.ground_rules], people), saved)
+    earlier = team_names_before(app.store, session)
+    app.push_screen(NamesScreen(session.redactions, [*texts, *template.ground_rules], people, earlier), saved)
+
+
+def team_names_before(store, session: Session) -> dict[str, str]:  # noqa: ANN001
+    """The names the team's last other session listed that this session's list lacks (none if it cannot be read)."""
+    try:
+        before = store.team_session_before(session.id, session.team)
+        names = store.load_session(before).redactions if before else {}
+    except Exception:  # noqa: BLE001 - a damaged earlier session: nothing to offer
+        return {}
+    own = {name_key(name) for name in session.redactions}
+    return {name: r for name, r in names.items() if name_key(name) and name_key(name) not in own}
 
 
 def edit_apologies(app, screen) -> None:  # noqa: ANN001

@@ -28,6 +28,7 @@ from ...store.drafts import read_draft, write_draft
 from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
+from ...text import plural
 from ..collector import enter_room, leave_room
 from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields, RecordingSelect
@@ -206,6 +207,23 @@ class SessionScreen(Screen):
         self._start_timer_with_phase()
         self._open_inbox()
         self._say_contributions_in_no_phase()
+        if not self.session.redactions and not self.session.contributions and self.session.team.strip():
+            self.run_worker(self._team_names_before, thread=True, group="team-names", exit_on_error=False)
+
+    def _team_names_before(self) -> None:
+        """A new session of a team whose last session had a names list, started with none: said once (a team's next
+        session about the same family started with an empty list, and nothing said so). In a thread: every session's
+        entry is looked through for the team's last one."""
+        from .redaction import team_names_before
+
+        earlier = team_names_before(self.app.store, self.session)
+        if earlier:
+            self.app.call_from_thread(
+                self.app.notify,
+                f"This team's last session listed {plural(len(earlier), 'name')} to replace in the record, and this "
+                "one has none yet: ctrl+p, “names to replace”, then ctrl+l adds them.",
+                title="Names list", timeout=20, markup=False,
+            )
 
     def _say_contributions_in_no_phase(self) -> None:
         """Contributions whose phase the template no longer has are in no phase's list: say how many, and where
