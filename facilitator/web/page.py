@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import base64
 import hashlib
+import json
 from html import escape
 from typing import TYPE_CHECKING
 
@@ -40,15 +41,23 @@ a{color:#1a4d8f}
 
 # Follows the room: a few seconds after the page loads, then every ten seconds, it asks for the current question
 # (which also tells the app a phone is on the page: its place in the room is taken then); when the facilitator
-# has moved to another phase and nothing is typed, the page reloads.
+# has moved to another phase and nothing is typed, the page reloads. When the app no longer answers for this page
+# (phone access closed, the app closed, the session ended) the page says so at its top, and takes it away when the
+# app answers again (a page left open kept the old question without a word).
+CLOSED = ("Phone access is closed. What you typed stays on this page: when the facilitator opens phone access "
+          "again, scan the new code and send it from there.")
 SCRIPT = """
-(function(){var p=document.body.getAttribute('data-phase');function look(){var typed=false,
+(function(){var p=document.body.getAttribute('data-phase');function shut(on){var n=document.getElementById('shut');
+if(on&&!n){n=document.createElement('p');n.id='shut';n.className='problem';n.setAttribute('role','status');
+n.textContent=%s;var m=document.querySelector('main')||document.body;m.insertBefore(n,m.firstChild);}
+if(!on&&n)n.parentNode.removeChild(n);}function look(){var typed=false,
 f=document.querySelector('form');if(f){var t=f.querySelectorAll('textarea,input[type=text]');
 for(var i=0;i<t.length;i++){if(t[i].value)typed=true;}}
-fetch(location.pathname+'/phase',{credentials:'same-origin'}).then(function(r){return r.ok?r.text():p})
-.then(function(x){if(x&&x!==p&&!typed)location.replace(location.pathname);}).catch(function(){});}
+fetch(location.pathname+'/phase',{credentials:'same-origin'}).then(function(r){if(r.status===404){shut(true);return p;}
+shut(false);return r.ok?r.text():p;})
+.then(function(x){if(x&&x!==p&&!typed)location.replace(location.pathname);}).catch(function(){shut(true);});}
 setTimeout(look,3000);setInterval(look,10000);})();
-""".strip()
+""".strip() % json.dumps(CLOSED)
 
 
 def _hash(source: str) -> str:

@@ -229,9 +229,24 @@ async def test_a_page_follows_the_room_unless_something_is_typed_in_it(store, cl
                     "typing": await asyncio.to_thread(question, typing),
                     "typed": await asyncio.to_thread(
                         lambda: typing.find_element(By.ID, "f-text").get_attribute("value"))}
+            assert "2 phones joined" in await phones_line(pilot, "2 phones joined")
+            # Phone access closed (f10, then x): a page left open says so at its top within its next look (ten
+            # seconds), and keeps what was typed in it; before, it kept the old question without a word.
+            await pilot.press("f10")
+            await pilot.pause()
+            await pilot.press("x")
+            await pilot.pause()
+            said = lambda d: [e.text for e in d.find_elements(By.ID, "shut")]  # noqa: E731
+            for _ in range(60):
+                if await asyncio.to_thread(said, typing):
+                    break
+                await asyncio.sleep(0.25)
+            seen["closed"] = await asyncio.to_thread(said, typing)
+            seen["kept"] = await asyncio.to_thread(lambda: typing.find_element(By.ID, "f-text").get_attribute("value"))
         finally:
             await asyncio.gather(asyncio.to_thread(idle.quit), asyncio.to_thread(typing.quit))
         assert seen["idle"] == session.template.phases[session.template.phase_index("turning-points")].prompt.strip()
         assert seen["typing"] == session.phase.prompt.strip()  # still the question it was answering
         assert seen["typed"] == "Half a thought"
-        assert "2 phones joined" in await phones_line(pilot, "2 phones joined")
+        assert seen["closed"] and seen["closed"][0].startswith("Phone access is closed"), seen["closed"]
+        assert seen["kept"] == "Half a thought"
