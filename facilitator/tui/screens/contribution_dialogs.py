@@ -260,6 +260,10 @@ class EditContributionScreen(ModalScreen[dict | None]):
         """What the dialog holds now, as typed: {"text", "speaker", "fields"}."""
         text = self.query_one("#edit-long", TextArea).text if self.long else self.query_one("#edit-text", Input).value
         speaker = self.query_one("#edit-speaker", Select).value
+        return {"text": text, "speaker": None if speaker is Select.NULL else str(speaker), "fields": self._raw_fields()}
+
+    def _raw_fields(self) -> dict[str, str]:
+        """The fields' boxes as typed."""
         raw: dict[str, str] = {}
         for key in self.keys:
             if key == "skill":
@@ -267,7 +271,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
                 raw[key] = "" if chosen is Select.NULL else str(chosen)
             else:
                 raw[key] = self.query_one(f"#edit-{key}", Input).value
-        return {"text": text, "speaker": None if speaker is Select.NULL else str(speaker), "fields": raw}
+        return raw
 
     def _changed(self) -> None:
         """The edit as typed, told to the session to keep as its draft (None while it changes nothing)."""
@@ -283,13 +287,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
         """The contribution's fields as edited (its other fields kept); None if one cannot be kept (said why)."""
         if not self.keys:
             return dict(self.contribution.fields)
-        raw: dict[str, str] = {}
-        for key in self.keys:
-            if key == "skill":
-                chosen = self.query_one("#edit-skill", Select).value
-                raw[key] = "" if chosen is Select.NULL else str(chosen)
-            else:
-                raw[key] = self.query_one(f"#edit-{key}", Input).value
+        raw = self._raw_fields()
         problem = rating_problem(raw.get("rating", "")) or due_problem(raw.get("due", ""), self.today)
         if problem:
             self.query_one("#edit-error", Static).update(problem)
