@@ -1535,22 +1535,21 @@ class Store:
             self._teams = (stamp, teams, as_listed)
             return dict(teams)
 
-    def team_session_before(self, session_id: str, team: str) -> str | None:
-        """The id of the newest other session held for this team (any spelling of it: text.team_key), or None."""
+    def team_sessions_before(self, session_id: str, team: str, most: int = 5) -> list[str]:
+        """The ids of the newest other sessions held for this team (any spelling of it: text.team_key), newest
+        first, ``most`` at most."""
         self.finish_opening()
         assert self._docs is not None, "open() the store first"
         key = team_key(team)
         if not key:
-            return None
-        best: tuple[tuple[str, str], str] | None = None
+            return []
+        found: list[tuple[tuple[str, str], str]] = []
         with self._thread_lock:
             for sid, typed, date, created in self._docs.fields("team", "date", "created_at"):
                 if sid == session_id or type(typed) is not str or team_key(typed) != key:
                     continue
-                when = (str(None if date is MISSING else date), str(None if created is MISSING else created))
-                if best is None or when > best[0]:
-                    best = (when, sid)
-        return best[1] if best else None
+                found.append(((str(None if date is MISSING else date), str(None if created is MISSING else created)), sid))
+        return [sid for _, sid in sorted(found, reverse=True)[:most]]
 
     def team_as_listed(self, team: str, *, only_if_ready: bool = False) -> list[str] | None:
         """How shared lists show this team where a session's names list changes its name (“Jayden's family group”

@@ -204,13 +204,15 @@ async def test_a_teams_next_session_is_told_of_its_last_names_list_and_ctrl_l_ca
     huddle = library.get("quick-success-huddle")
     first = start_session(store, huddle, clock=clock, title="Huddle", team="Family Support 2", ground_rules_agreed=True)
     set_redactions(store, first, {"Jayden": "Child A", "Mary-Jane": "Mother"})
+    # a session between them whose list was left empty: the names come from the one before it
+    start_session(store, huddle, clock=clock, title="Huddle between", team="Family Support 2", ground_rules_agreed=True)
     second = start_session(store, huddle, clock=clock, title="Huddle again", team="family support 2",
                            ground_rules_agreed=True)
     app = build_app(store, clock, open_session_id=second.id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await until(pilot, lambda: any(n.title == "Names list" for n in app._notifications))
-        said = [n.message for n in app._notifications if n.title == "Names list"]
-        assert "This team's last session listed 2 names to replace" in said[0] and "ctrl+l" in said[0]
+        await until(pilot, lambda: "earlier session of this team" in status(pilot))
+        assert "An earlier session of this team listed 2 names to replace" in status(pilot), status(pilot)
+        assert "ctrl+l" in status(pilot)
         await palette(pilot, "names to replace")
         screen = app.screen
         assert isinstance(screen, NamesScreen)
@@ -222,4 +224,5 @@ async def test_a_teams_next_session_is_told_of_its_last_names_list_and_ctrl_l_ca
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert not isinstance(app.screen, NamesScreen)
+        assert "earlier session of this team" not in status(pilot)  # (it has a list now)
     assert store.load_session(second.id).redactions == {"Kai": "Child B", "Jayden": "Child A", "Mary-Jane": "Mother"}

@@ -87,7 +87,7 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             )
             if self.earlier:
                 yield Static(
-                    f"This team's last session listed {plural(len(self.earlier), 'name')} this list does not have: "
+                    f"An earlier session of this team listed {plural(len(self.earlier), 'name')} this list does not have: "
                     "ctrl+l adds them.",
                     id="names-earlier", markup=False, classes="hint",
                 )
@@ -194,7 +194,8 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         area.move_cursor(area.document.end)
         self.earlier = {}
         self.query_one("#names-earlier", Static).update(
-            f"Added {plural(len(adding), 'name')} from the team's last session: check them, then ctrl+s saves the list."
+            f"Added {plural(len(adding), 'name')} from the team's earlier session: check "
+            f"{'it' if len(adding) == 1 else 'them'}, then ctrl+s saves the list."
         )
 
     def action_cancel(self) -> None:
@@ -480,6 +481,8 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
             screen.session = set_redactions(app.store, screen.session, names)
             if hasattr(screen, "show_title"):
                 screen.show_title()
+            if hasattr(screen, "names_saved"):
+                screen.names_saved()
         except StoreError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
@@ -495,12 +498,20 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
 
 
 def team_names_before(store, session: Session) -> dict[str, str]:  # noqa: ANN001
-    """The names the team's last other session listed that this session's list lacks (none if it cannot be read)."""
+    """The names the team's last session with a names list listed that this session's list lacks (its last five
+    sessions looked at; a session that cannot be read is passed over)."""
+    names: dict[str, str] = {}
     try:
-        before = store.team_session_before(session.id, session.team)
-        names = store.load_session(before).redactions if before else {}
-    except Exception:  # noqa: BLE001 - a damaged earlier session: nothing to offer
+        earlier = store.team_sessions_before(session.id, session.team)
+    except Exception:  # noqa: BLE001 - the sessions cannot be listed: nothing to offer
         return {}
+    for before in earlier:
+        try:
+            names = store.load_session(before).redactions
+        except Exception:  # noqa: BLE001 - a damaged earlier session: the one before it
+            continue
+        if names:
+            break
     own = {name_key(name) for name in session.redactions}
     return {name: r for name, r in names.items() if name_key(name) and name_key(name) not in own}
 

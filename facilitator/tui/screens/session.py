@@ -218,12 +218,25 @@ class SessionScreen(Screen):
 
         earlier = team_names_before(self.app.store, self.session)
         if earlier:
+            # (on the status line, which nothing else uses before the first contribution: a notice over the screen
+            # covered the names dialog's buttons at 80x24 when it was opened at once)
             self.app.call_from_thread(
-                self.app.notify,
-                f"This team's last session listed {plural(len(earlier), 'name')} to replace in the record, and this "
-                "one has none yet: ctrl+p, “names to replace”, then ctrl+l adds them.",
-                title="Names list", timeout=20, markup=False,
+                self._say_if_quiet,
+                f"{self.TEAM_NAMES} {plural(len(earlier), 'name')} to replace in the record; this one "
+                "has none yet: ctrl+p, “names to replace”, then ctrl+l adds them.",
             )
+
+    TEAM_NAMES = "An earlier session of this team listed"
+
+    def names_saved(self) -> None:
+        """The names list saved: the status line no longer says this session has none."""
+        if str(self.query_one("#status", Static).render()).startswith(self.TEAM_NAMES):
+            self._status("")
+
+    def _say_if_quiet(self, message: str) -> None:
+        """The status line says this, unless it already says something (a draft brought back, a contribution)."""
+        if not str(self.query_one("#status", Static).render()).strip():
+            self._status(message)
 
     def _say_contributions_in_no_phase(self) -> None:
         """Contributions whose phase the template no longer has are in no phase's list: say how many, and where
