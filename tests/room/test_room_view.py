@@ -262,3 +262,20 @@ async def test_the_row_of_steps_at_80_columns_shows_there_are_more_phases(store,
         assert len(row) <= 80
         assert row.startswith("Phase 1 of 15") and "▶ 1 Arriving" in row
         assert "15" in row.split("◀")[1] or row.rstrip().endswith("…"), row
+
+
+async def test_the_row_of_steps_on_a_projector_names_the_phases_to_come_that_fit(store, clock, library):
+    """Signs of Safety's seven phases at 160 columns: their names were a few columns too long, so the row showed
+    only their numbers and the room could not see what came next. The names of the phases to come are shown, next
+    first, as many as fit."""
+    from facilitator.tui.widgets.stepper import Stepper
+
+    from .helpers import open_app
+
+    sos = library.get("signs-of-safety-group-supervision")
+    session, app = open_app(store, clock, sos)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        row = str(app.screen.query_one(Stepper).render())
+        assert len(row) <= 160, row
+        assert "▶ 1 Roles and focus ◀" in row and "2 The case in brief" in row and "3 What are we worried about?" in row

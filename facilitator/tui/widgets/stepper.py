@@ -24,6 +24,12 @@ class Stepper(Widget):
         full = self._steps(head, names=True)
         if full.cell_len <= width:
             return full
+        # The names of the phases to come, as many as fit, next first: the room sees what comes next (at 160
+        # columns seven phases showed only their numbers, with room to spare for some of their names).
+        for last in range(count - 1, self.current, -1):
+            some = self._steps(head, names=True, named=range(self.current + 1, last + 1))
+            if some.cell_len <= width:
+                return some
         short = self._steps(head, names=False)
         if short.cell_len <= width:
             return short
@@ -37,7 +43,10 @@ class Stepper(Widget):
             short.truncate(width, overflow="ellipsis")
         return short
 
-    def _steps(self, head: Text, names: bool, current_title: str | None = None) -> Text:
+    def _steps(
+        self, head: Text, names: bool, current_title: str | None = None, named: range | None = None
+    ) -> Text:
+        """The row; ``names``: each phase with its title (``named``: only those phases', besides the current one)."""
         out = head.copy()
         for index, title in enumerate(self.titles):
             if index == self.current and current_title is not None:
@@ -45,10 +54,11 @@ class Stepper(Widget):
             if index:
                 out.append("  " if names else " ", style="dim")
             number = str(index + 1)
+            shown = names and (named is None or index in named)
             if index == self.current:
                 out.append(f"▶ {number} {title} ◀", style="bold reverse")
             elif index < self.current:
-                out.append(f"✓{number}" + (f" {title}" if names else ""), style="")
+                out.append(f"✓{number}" + (f" {title}" if shown else ""), style="")
             else:
-                out.append(number + (f" {title}" if names else ""), style="dim")
+                out.append(number + (f" {title}" if shown else ""), style="dim")
         return out
