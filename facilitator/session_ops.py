@@ -6,6 +6,7 @@ Each operation goes through the store, so it is durable before it returns.
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable, Iterable
 from pathlib import Path
 
@@ -188,6 +189,9 @@ def export_record(
     return store.write_record(session, content, extension, out)
 
 
+_REGISTERS = threading.Lock()
+
+
 def refresh_action_registers(store: Store, session_ids: Iterable[str]) -> list[Path]:
     """Each of these ended sessions' action register (its CSV of learning actions) in records/, written again with
     its actions' statuses as they are now, where one was written before (a status changed in a follow-up round or
@@ -195,14 +199,15 @@ def refresh_action_registers(store: Store, session_ids: Iterable[str]) -> list[P
     a register that cannot be written, is left as it is."""
     written = []
     for session_id in session_ids:
-        try:
-            session = store.load_session(session_id)
-            if session.status != SessionStatus.ended:
+        with _REGISTERS:  # (one at a time: each reads the statuses when it runs, so the last written is the newest)
+            try:
+                session = store.load_session(session_id)
+                if session.status != SessionStatus.ended:
+                    continue
+                if store.final_record_path(session, EXTENSIONS["csv"]).exists():
+                    written.append(export_record(store, session, "csv", draft=False))
+            except Exception:  # noqa: BLE001 - one session gone or damaged stops none of the others
                 continue
-            if store.final_record_path(session, EXTENSIONS["csv"]).exists():
-                written.append(export_record(store, session, "csv", draft=False))
-        except Exception:  # noqa: BLE001 - one session gone or damaged stops none of the others
-            continue
     return written
 
 

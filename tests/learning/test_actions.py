@@ -140,6 +140,19 @@ async def test_the_action_register_in_records_follows_a_change_made_in_the_round
     rows = list(csv.DictReader(register.read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["Action"], r["Status"]) for r in rows] == [("Share the morning plan", "done")], rows
 
+    # On the actions screen, a change and then ctrl+q at once: the register follows the change too.
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_actions_screen(pilot)
+        await pilot.press("a")  # every action, closed ones too
+        await wait_ready(pilot)
+        await pilot.press("p", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+    rows = list(csv.DictReader(register.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(r["Action"], r["Status"]) for r in rows] == [("Share the morning plan", "in progress")], rows
+
 
 async def test_the_follow_up_round_is_first_drawn_with_the_teams_actions(store, library, clock, monkeypatch):
     """No empty round first, then its rows a moment later: when the round is laid out on the screen, the team's

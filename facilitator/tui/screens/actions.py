@@ -130,9 +130,6 @@ class ActionTableScreen(Screen):
         self.history: dict[str, list[ActionStatusChange]] = {}
         #: False until the actions are read (in a worker: the screen is drawn and answers keys meanwhile)
         self.ready = False
-        #: the sessions whose actions' status was changed (or a change undone) here: their action registers in
-        #: records/ are written again when the screen is left
-        self.registers: set[str] = set()
         self._pending: tuple[str, ActionStatus] | None = None
         self._pending_row: ActionRow | None = None
         self._pending_key = ""
@@ -142,16 +139,15 @@ class ActionTableScreen(Screen):
         self._typing = False  # letters typed at the table are going into the note box
         self._typing_timer = None
 
-    def on_unmount(self) -> None:
-        """Left: the action registers (CSV) in records/ of the sessions whose actions changed here are written again
-        with the statuses as they are now, in a thread (a session's file is read for each)."""
-        if self.registers:
-            from ...session_ops import refresh_action_registers
+    def refresh_register(self, session_id: str) -> None:
+        """The action register (CSV) in records/ of the session an action changed here (or a change undone) was
+        agreed in, written again with the statuses as they are now, in a thread (its session's file is read). At
+        each change, so a quit straight after it (ctrl+q) leaves the register as the change left it."""
+        from ...session_ops import refresh_action_registers
 
-            store, changed = self.app.store, sorted(self.registers)
-            self.registers = set()
-            self.app.run_worker(lambda: refresh_action_registers(store, changed), thread=True, group="registers",
-                                exit_on_error=False)
+        store = self.app.store
+        self.app.run_worker(lambda: refresh_action_registers(store, [session_id]), thread=True, group="registers",
+                            exit_on_error=False)
 
     def note_row(self) -> ComposeResult:
         with Horizontal(id="action-note-row"):
@@ -354,7 +350,7 @@ class ActionTableScreen(Screen):
             return
         if session is not None:
             self.session = session
-        self.registers.add(action.session_id)
+        self.refresh_register(action.session_id)
         shown = self.history.get(action.id, [])
         if shown:
             shown.pop()
@@ -395,7 +391,7 @@ class ActionTableScreen(Screen):
             return
         self._pending = None
         self._pending_key = ""
-        self.registers.add(action.session_id)
+        self.refresh_register(action.session_id)
         self._undo.append((action, saved, before, self.table.cursor_row))
         if session is not None:
             self.session = session
