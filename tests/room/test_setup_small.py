@@ -104,3 +104,27 @@ async def test_after_ending_a_resumed_session_the_home_screens_arrows_move_throu
         before = templates.highlighted
         await pilot.press("down")
         assert templates.highlighted == before + 1
+
+
+async def test_a_date_after_today_is_said_once_before_the_session_starts(store, clock):
+    """A session dated ahead (20/12 typed for 20/11) was started without a word, and its actions and follow-up were
+    dated there. It is said once, beside the date; ctrl+s again starts it."""
+    from facilitator.tui.screens.session import SessionScreen
+
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await _setup(pilot)
+        today = clock().date()
+        ahead = today.replace(year=today.year + 1)
+        screen.query_one("#date", Input).value = ahead.isoformat()
+        screen.query_one("#agreed").value = True
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen
+        said = str(screen.query_one("#setup-error", Static).render())
+        assert f"is after today ({today:%-d %B %Y})" in said, said
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        assert app.screen.session.date == ahead

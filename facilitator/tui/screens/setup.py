@@ -51,6 +51,7 @@ class SetupScreen(Screen):
         self._filled_from = ""
         self._ahead = None  # the open actions of the team typed, read for the follow-up round (_read_ahead)
         self._leaving = False  # escape said once that what is typed would be lost
+        self._future_asked = None  # a date after today, said once
 
     def _known_teams(self, *, only_if_ready: bool = False) -> dict[str, tuple[str, str]] | None:
         try:
@@ -229,6 +230,16 @@ class SetupScreen(Screen):
             date = parse_date(values["date"]) if values["date"].strip() else self.app.clock().date()
         except ValueError as exc:
             self._error(f"Date: {exc}.", near=self.query_one("#date", Input))
+            return
+        today = self.app.clock().date()
+        if date > today and self._future_asked != date:
+            # (a session dated ahead, by a slip of a digit or a month, dates its actions and their follow-up there)
+            self._future_asked = date
+            self._error(
+                f"Date: {date:%-d %B %Y} is after today ({today:%-d %B %Y}). ctrl+s again starts the session with "
+                "it; or change it.",
+                near=self.query_one("#date", Input),
+            )
             return
         if not self.query_one("#agreed", Checkbox).value:
             self._error(
