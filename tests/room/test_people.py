@@ -70,6 +70,8 @@ async def test_round_still_to_speak_follows_picker_and_undo(store, clock, librar
         assert note().startswith("Still to speak: Sam Patel, Priya, Team manager")
         await say(pilot, "@3 thanks everyone")  # out of turn, picked by number
         assert note().startswith("Still to speak: Sam Patel, Priya")
+        # Where who said it has moved on to is said where the facilitator looks, as it changes by itself.
+        assert "Recorded for Team manager" in status(pilot) and "Who said it is now Sam Patel, next in the round" in status(pilot)
         await say(pilot, "@2 pass")
         assert shown(pilot) == ["1. Team manager: thanks everyone", "2. Priya: pass"]
         assert note().startswith("Still to speak: Sam Patel")
@@ -80,6 +82,9 @@ async def test_round_still_to_speak_follows_picker_and_undo(store, clock, librar
         assert speaker.value == "Sam Patel"
         assert shown(pilot) == ["1. Team manager: thanks everyone"]
         assert status(pilot).startswith("Undone: recording of")
+        await say(pilot, "thanks from Sam")
+        await say(pilot, "thanks from Priya")
+        assert "Everyone has had a turn: who said it is empty" in status(pilot), status(pilot)
 
 
 async def test_a_room_of_fifteen_at_80_columns_shows_which_numbers_are_not_listed(store, clock, library):

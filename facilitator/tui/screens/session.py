@@ -569,8 +569,17 @@ class SessionScreen(Screen):
         self._update_recorded_title()
         count = len(self._visible(self.session.phase.id))
         who = f" for {contribution.speaker}" if contribution.speaker else ""
-        self._status(f"Recorded{who} ({count} in this phase). ctrl+z undoes.")
+        self._status(f"Recorded{who} ({count} in this phase).{self._round_turn(kind_fields)} ctrl+z undoes.")
         return True
+
+    def _round_turn(self, kind_fields: KindFields) -> str:
+        """In a round with a participant list, whose turn who said it has moved on to, said where the facilitator
+        looks (it moved without a sign, and words of the last speaker typed next went to the next one)."""
+        if kind_fields.kind != PhaseKind.round or not self.session.participants:
+            return ""
+        if kind_fields.next_speaker:
+            return f" Who said it is now {kind_fields.next_speaker}, next in the round."
+        return " Everyone has had a turn: who said it is empty."
 
     def on_contribution_box_long_paste(self, event: ContributionBox.LongPaste) -> None:
         """A paste with line breaks: kept whole, in the multi-line editor, to record with its line breaks."""
