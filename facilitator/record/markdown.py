@@ -473,6 +473,12 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             out += _list_or_note(
                 (_contribution_line(c) for c in contributions), "Nothing was recorded in this phase."
             )
+        if phase.kind == PhaseKind.round and contributions:
+            # (those present who neither spoke nor passed: the minutes said nothing of them)
+            heard = {c.speaker.casefold() for c in contributions if c.speaker}
+            unheard = [p for p in session.participants if p.strip() and p.casefold() not in heard]
+            if unheard:
+                out += ["", f"Not heard in this round: {escape_inline(one_line(', '.join(unheard)))}."]
         out.append("")
 
     out += _no_phase_section(session, actions_so_far)

@@ -102,3 +102,17 @@ async def test_a_room_of_fifteen_at_80_columns_shows_which_numbers_are_not_liste
         shown = " ".join(strip.text.strip() for strip in hint.render_lines(hint.region.reset_offset))
         assert "@0 anonymous" in shown, shown
         assert "@5 Eve Evans · … @6 to @15 in the list beside the box · @0 anonymous" in shown, shown
+
+
+async def test_the_record_of_a_round_names_those_not_heard(store, clock, library):
+    """A round ended with one of those present neither speaking nor passing: the record listed who spoke and who
+    passed, and said nothing of the other."""
+    from facilitator.record.markdown import render_markdown
+
+    session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "@1 thanks everyone")
+        await say(pilot, "@2 pass")
+    record = render_markdown(store.load_session(session.id))
+    thanks = record.split("Thanks", 1)[1].split("## ", 1)[0]
+    assert "Not heard in this round: Team manager." in thanks, thanks
