@@ -261,6 +261,25 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         if isinstance(event.widget, Input) and not self.settings.cursor_blink:
             event.widget.cursor_blink = False
 
+    async def action_quit(self) -> None:
+        """ctrl+q quits once the keys sent before it are handled: it is a key the app takes first, so with words sent
+        faster than the screen takes them (a paste the terminal types, a macro) the app quit with them still waiting,
+        and what was being typed was kept in part, or not at all. The quit waits behind them in the focused widget's
+        queue, and the screen takes what is in its boxes then (see SessionScreen.take_what_is_typed)."""
+        focused = self.screen.focused
+        if focused is None or not focused.is_attached:
+            self.exit()
+            return
+        screen = self.screen
+
+        def quit_now() -> None:
+            taking = getattr(screen, "take_what_is_typed", None)
+            if taking is not None:
+                taking()  # (the box's changes from those keys have not reached the screen yet)
+            self.exit()
+
+        focused.call_later(quit_now)
+
     def action_command_palette(self) -> None:
         """The palette opens over a screen, never over a dialog: its commands act on the screen under the dialog, and
         one of them could open a second copy of the dialog (a names list saved from the second was then overwritten by

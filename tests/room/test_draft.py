@@ -131,3 +131,24 @@ async def test_ctrl_q_keeps_an_actions_owner_due_and_who_hears_and_the_speaker_c
         recorded = again.load_session(session.id).contributions[-1]
         assert (recorded.text, recorded.speaker, recorded.fields["owner"], recorded.fields["tell"]) == (
             "Buddy new starters", "Priya", "Sam", "Whole team")
+
+
+async def test_keys_sent_faster_than_the_screen_just_before_ctrl_q_are_kept(store, clock, library, data_dir):
+    """Words sent at machine speed (a paste the terminal types, a macro) and ctrl+q straight after them: the app quit
+    before the box had taken the keys, and the draft held part of the words, or none. ctrl+q now waits behind the keys
+    already sent."""
+    from textual import events
+
+    from facilitator.store.drafts import read_draft
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    words = "the quick brown fox jumps over the lazy dog END"
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for ch in words:  # all sent before any is handled, as a terminal sends a burst
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        app.post_message(events.Key("ctrl+q", None))
+        await until(pilot, lambda: not app.is_running, timeout=5)
+    store.close()
+    draft = read_draft(data_dir, session.id)
+    assert draft is not None and draft["text"] == words, draft

@@ -315,6 +315,15 @@ class SessionScreen(Screen):
         self._draft_timer_pending = False
         self._save_draft()
 
+    def take_what_is_typed(self) -> None:
+        """What the box and the fields hold now, as the draft kept on quitting takes it (the app's ctrl+q, once the keys
+        sent before it are in the boxes: their changes may not have reached this screen yet)."""
+        try:
+            self._typed = self.query_one("#contribution", Input).value
+        except NoMatches:
+            return
+        self._fields_changed()
+
     def _fields_changed(self) -> None:
         try:
             values = self.query_one(KindFields).raw_values()
