@@ -13,7 +13,7 @@ from pathlib import Path
 from .models import ANONYMOUS, Contribution, Session, SessionStatus, Template
 from .record.export import EXTENSIONS, render_export
 from .record.markdown import DEFAULT_RETENTION_NOTE, render_markdown
-from .record.redact import record_stem
+from .record.redact import name_key, record_stem
 from .settings import Clock
 from .store import Store
 from .text import clean_text, shows_nothing
@@ -241,6 +241,25 @@ def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, 
         path = store.staged_record_path(ended.id)
     store.backup_session(ended)
     return ended, path
+
+
+def team_names_before(store: Store, session: Session) -> dict[str, str]:
+    """The names the team's last session with a names list listed that this session's list lacks (its last five
+    sessions looked at; a session that cannot be read is passed over)."""
+    names: dict[str, str] = {}
+    try:
+        earlier = store.team_sessions_before(session.id, session.team)
+    except Exception:  # noqa: BLE001 - the sessions cannot be listed: nothing to offer
+        return {}
+    for before in earlier:
+        try:
+            names = store.load_session(before).redactions
+        except Exception:  # noqa: BLE001 - a damaged earlier session: the one before it
+            continue
+        if names:
+            break
+    own = {name_key(name) for name in session.redactions}
+    return {name: r for name, r in names.items() if name_key(name) and name_key(name) not in own}
 
 
 def set_redactions(store: Store, session: Session, names: dict[str, str]) -> Session:

@@ -105,14 +105,18 @@ def _owner_initials(owner: str, people: tuple[str, ...], kept_texts: tuple[str, 
         elif is_personal_name(text, people):
             out.append(part.replace(text, initials(text)))
         else:
-            words = text.split()
-            out.append(part.replace(text, " ".join(
-                w if (w.casefold() in ROLE_FIRST_WORDS and i + 1 < len(words)
-                      and _WORD.match(words[i + 1]).group(2).casefold().strip(".") in ROLE_WORDS)  # type: ignore[union-attr]
-                else _word_shown(w, kept)
-                for i, w in enumerate(words)
-            )))
+            out.append(part.replace(text, _words_shown(text.split(), kept)))
     return "".join(out)
+
+
+def _words_shown(words: list[str], kept: frozenset[str]) -> str:
+    """An owner's words that are no one of the session, each as _word_shown shows it; a word that is a role's only
+    before a role's word ("Ward clerk") kept there."""
+    shown = []
+    for i, word in enumerate(words):
+        after = _WORD.match(words[i + 1]).group(2).casefold().strip(".") if i + 1 < len(words) else ""  # type: ignore[union-attr]
+        shown.append(word if word.casefold() in ROLE_FIRST_WORDS and after in ROLE_WORDS else _word_shown(word, kept))
+    return " ".join(shown)
 
 
 def _as_said(text: str) -> str:

@@ -370,19 +370,20 @@ def template_shown(template, replace: Callable[[str], str]):  # noqa: ANN001, AN
     return template.model_copy(update=update)
 
 
+def contribution_shown(c: Contribution, replace: Callable[[str], str]) -> Contribution:
+    """A contribution with the names list applied to its text, speaker, fields and tags (itself if none changes)."""
+    text = replace(c.text)
+    speaker = replace(c.speaker) if c.speaker else c.speaker
+    fields = {k: replace(v) for k, v in c.fields.items()}
+    tags = [replace(t) for t in c.tags]
+    if text == c.text and speaker == c.speaker and fields == c.fields and tags == c.tags:
+        return c
+    return c.model_copy(update={"text": text, "speaker": speaker, "fields": fields, "tags": tags})
+
+
 def for_export(session: Session) -> Session:
     """The session as a group export may show it: names replaced, safeguarding concerns left out."""
     replace = make_replacer(session.redactions)
-
-    def contribution(c: Contribution) -> Contribution:
-        text = replace(c.text)
-        speaker = replace(c.speaker) if c.speaker else c.speaker
-        fields = {k: replace(v) for k, v in c.fields.items()}
-        tags = [replace(t) for t in c.tags]
-        if text == c.text and speaker == c.speaker and fields == c.fields and tags == c.tags:
-            return c
-        return c.model_copy(update={"text": text, "speaker": speaker, "fields": fields, "tags": tags})
-
     return session.model_copy(
         update={
             "template": template_shown(session.template, replace),
@@ -391,7 +392,7 @@ def for_export(session: Session) -> Session:
             "facilitator": replace(session.facilitator),
             "participants": [replace(p) for p in session.participants],
             "apologies": [replace(p) for p in session.apologies],
-            "contributions": [contribution(c) for c in session.contributions if not c.safeguarding],
+            "contributions": [contribution_shown(c, replace) for c in session.contributions if not c.safeguarding],
         }
     )
 

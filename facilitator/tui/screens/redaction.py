@@ -35,7 +35,13 @@ from ...record.redact import (
     parse_names,
     run_together,
 )
-from ...session_ops import case_reference_setting, export_record, review_identifiers, set_redactions
+from ...session_ops import (
+    case_reference_setting,
+    export_record,
+    review_identifiers,
+    set_redactions,
+    team_names_before,
+)
 from ...store import StoreError
 from ...text import plural
 
@@ -495,25 +501,6 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
     people = [session.facilitator, *session.participants, *session.apologies]
     earlier = team_names_before(app.store, session)
     app.push_screen(NamesScreen(session.redactions, [*texts, *template.ground_rules], people, earlier), saved)
-
-
-def team_names_before(store, session: Session) -> dict[str, str]:  # noqa: ANN001
-    """The names the team's last session with a names list listed that this session's list lacks (its last five
-    sessions looked at; a session that cannot be read is passed over)."""
-    names: dict[str, str] = {}
-    try:
-        earlier = store.team_sessions_before(session.id, session.team)
-    except Exception:  # noqa: BLE001 - the sessions cannot be listed: nothing to offer
-        return {}
-    for before in earlier:
-        try:
-            names = store.load_session(before).redactions
-        except Exception:  # noqa: BLE001 - a damaged earlier session: the one before it
-            continue
-        if names:
-            break
-    own = {name_key(name) for name in session.redactions}
-    return {name: r for name, r in names.items() if name_key(name) and name_key(name) not in own}
 
 
 def edit_apologies(app, screen) -> None:  # noqa: ANN001

@@ -18,10 +18,17 @@ from textual.css.query import NoMatches
 from textual.widgets import Header, Input, Markdown, Select, Static
 from textual.widgets.select import InvalidSelectValueError
 
-from ...models import ANONYMOUS, Contribution, Phase, PhaseKind, Session
-from ...record.redact import shown_title
+from ...models import Contribution, Phase, PhaseKind, Session
+from ...record.redact import contribution_shown, shown_title
 from ...safeguarding import note_text, shown
-from ...session_ops import EmptyContributionError, end_session, go_to_phase, record_contribution, timer_with_phase_setting
+from ...session_ops import (
+    EmptyContributionError,
+    end_session,
+    go_to_phase,
+    record_contribution,
+    team_names_before,
+    timer_with_phase_setting,
+)
 from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
 from ...store.drafts import read_draft, write_draft
@@ -147,6 +154,7 @@ class SessionScreen(Screen):
         #: what phones sent as the room is shown it, by id: (as stored, the names list, as shown)
         self._as_shown: dict[str, tuple[Contribution, tuple, Contribution]] = {}
         self._replacer = None  # (the names list, its replacer) for as_room_sees
+        self._saying_team_names = False  # the status line says the team's earlier names list (_say_if_quiet)
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -214,29 +222,26 @@ class SessionScreen(Screen):
         """A new session of a team whose last session had a names list, started with none: said once (a team's next
         session about the same family started with an empty list, and nothing said so). In a thread: every session's
         entry is looked through for the team's last one."""
-        from .redaction import team_names_before
-
         earlier = team_names_before(self.app.store, self.session)
         if earlier:
             # (on the status line, which nothing else uses before the first contribution: a notice over the screen
             # covered the names dialog's buttons at 80x24 when it was opened at once)
             self.app.call_from_thread(
                 self._say_if_quiet,
-                f"{self.TEAM_NAMES} {plural(len(earlier), 'name')} to replace in the record; this one "
+                f"An earlier session of this team listed {plural(len(earlier), 'name')} to replace in the record; this one "
                 "has none yet: ctrl+p, “names to replace”, then ctrl+l adds them.",
             )
 
-    TEAM_NAMES = "An earlier session of this team listed"
-
     def names_saved(self) -> None:
         """The names list saved: the status line no longer says this session has none."""
-        if str(self.query_one("#status", Static).render()).startswith(self.TEAM_NAMES):
+        if self._saying_team_names:
             self._status("")
 
     def _say_if_quiet(self, message: str) -> None:
         """The status line says this, unless it already says something (a draft brought back, a contribution)."""
         if not str(self.query_one("#status", Static).render()).strip():
             self._status(message)
+            self._saying_team_names = True
 
     def _say_contributions_in_no_phase(self) -> None:
         """Contributions whose phase the template no longer has are in no phase's list: say how many, and where
@@ -451,6 +456,7 @@ class SessionScreen(Screen):
         return shown(self.session.contributions_in(phase_id))
 
     def _status(self, message: str, error: bool = False) -> None:
+        self._saying_team_names = False  # (set again by _say_if_quiet after it)
         status = self.query_one("#status", Static)
         status.update(message)
         status.set_class(error, "error")
@@ -1179,13 +1185,7 @@ class SessionScreen(Screen):
             from ...record.redact import make_replacer
 
             self._replacer = (names, make_replacer(self.session.redactions))
-        replace = self._replacer[1]
-        speaker = contribution.speaker
-        shown_as = contribution.model_copy(update={
-            "text": replace(contribution.text),
-            "fields": {key: replace(value) for key, value in contribution.fields.items()},
-            "speaker": replace(speaker) if speaker and speaker != ANONYMOUS else speaker,
-        })
+        shown_as = contribution_shown(contribution, self._replacer[1])
         self._as_shown[contribution.id] = (contribution, names, shown_as)
         return shown_as
 
