@@ -72,7 +72,9 @@ async def test_escape_on_a_filled_in_form_says_once_that_it_would_be_lost(store,
         await pilot.press("escape")
         await pilot.pause()
         assert app.screen is screen
-        assert "Escape again leaves without starting" in str(screen.query_one("#setup-error", Static).render())
+        error = screen.query_one("#setup-error", Static)
+        assert "Escape again leaves without starting" in str(error.render())
+        assert _on_screen(error, screen)  # (at 80x24, where the cursor is, not below the fold)
         assert screen.query_one("#title", Input).value == "Jayden's return to school"
         await pilot.press("escape")
         await pilot.pause()

@@ -200,7 +200,10 @@ class SetupScreen(Screen):
                                                                                   "participants"))
         if typed and not self._leaving:
             self._leaving = True
-            self._error("Escape again leaves without starting: what is typed here is not kept. ctrl+s starts the session.")
+            # (under the field the cursor is in, scrolled into view: at 80x24 the form's foot is off screen)
+            near = self.focused if isinstance(self.focused, Input) else self.query_one("#title", Input)
+            self._error("Escape again leaves without starting: what is typed here is not kept. ctrl+s starts the "
+                        "session.", near=near)
             return
         self.app.pop_screen()
 
