@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Any, Literal
+from typing import Any, Callable, Literal
 
 from .models import Contribution, Session
 from .store import Store
@@ -20,14 +20,17 @@ class UndoEntry:
     #: "reveal": the phone inbox the item came from, where undoing it puts it back to wait
     inbox: Any = None
 
-    def describe(self) -> str:
+    def describe(self, shown: Callable[[Contribution], Contribution] | None = None) -> str:
+        """What the change was, in a few words for the status line; `shown` gives the contribution as the room sees
+        it (a phone's words with the names list applied)."""
         verb = {"add": "recording of", "edit": "change to", "delete": "deletion of", "reveal": "showing of"}[self.kind]
         if self.kind == "edit" and set(self.before) == {"phase_id"}:
             verb = "move of"
         if self.contribution.safeguarding:
             # said on the status line the room reads: a concern recorded unseen is never quoted there
             return f"{verb} a safeguarding concern (unseen)"
-        return f"{verb} “{shortened(self.contribution.text, 40)}”"
+        contribution = shown(self.contribution) if shown is not None else self.contribution
+        return f"{verb} “{shortened(contribution.text, 40)}”"
 
 
 class UndoStack:

@@ -94,3 +94,45 @@ async def test_the_one_by_one_review_and_the_dot_vote_show_phone_items_with_the_
         async with Phone(url) as phone:  # the phones are shown the same
             _, page = await phone.page()
             assert "Book review meeting with Child A" in page and "jayden" not in page.lower()
+
+
+async def test_editing_a_phone_item_shows_it_as_the_room_sees_it_and_keeps_what_is_not_changed(
+        store, clock, library, data_dir):
+    """e on a phone's item opens the edit dialog on the projector: it holds the words with the names list applied,
+    as the list showed them. A field left alone is kept as sent; the text saved is what the box holds."""
+    from textual.widgets import Input
+
+    from facilitator.tui.screens.contribution_dialogs import EditContributionScreen
+
+    local_phones(data_dir)
+    app = build_app(store, clock, open_session_id=session_with_names(
+        store, clock, library.get("serious-success-review"), "learning-actions", "Room", NAMES).id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        async with Phone(url) as phone:
+            status, page = await phone.send("Book review meeting with jayden", owner="Mary-Jane", tell="Jayden's GP")
+            assert status == 200 and "Received" in page, page
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        await pilot.press("up")  # into the list: the phone's item is chosen
+        await pilot.press("e")
+        await pilot.pause()
+        assert isinstance(pilot.app.screen, EditContributionScreen)
+        boxes = {box.id: box.value for box in pilot.app.screen.query(Input)}
+        assert boxes["edit-text"] == "Book review meeting with Child A", boxes
+        assert not re.search("jayden|mary", " ".join(boxes.values()), re.I), boxes
+        pilot.app.screen.query_one("#edit-text", Input).value = "Book a review meeting with Child A"
+        await pilot.press("enter")
+        await pilot.pause()
+        stored = next(c for c in session_screen(pilot).session.contributions if "review meeting" in c.text)
+        assert stored.text == "Book a review meeting with Child A"
+        assert stored.fields["owner"] == "Mary-Jane" and stored.fields["tell"] == "Jayden's GP"  # not changed: as sent
+        room = "\n".join(shown(pilot))
+        assert not re.search("jayden|mary", room, re.I), room
+        await pilot.press("ctrl+z")  # the status line says what was undone, in the words the room saw
+        await pilot.pause()
+        said = str(session_screen(pilot).query_one("#status", Static).render())
+        assert said.startswith("Undone: change to “Book review meeting with Child A”"), said
+        assert session_screen(pilot).session.contributions[-1].text == "Book review meeting with jayden"

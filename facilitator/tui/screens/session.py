@@ -414,15 +414,19 @@ class SessionScreen(Screen):
         self._edit = {key: edit[key] for key in ("id", "text", "speaker", "fields")}
         self.call_after_refresh(self._edit_contribution, contribution, edit)
         self.app.notify(
-            f"Brought back an edit of “{short(contribution.text, 40)}” not saved when the app closed: enter saves it, "
+            f"Brought back an edit of “{short(self.as_room_sees(contribution).text, 40)}” not saved when the app closed: enter saves it, "
             "escape leaves the contribution as it was.", title="Edit brought back", markup=False, timeout=15,
         )
         self._status("Brought back an edit not saved when the app closed: enter saves it, escape leaves the "
                      "contribution as it was.")
 
     def _edit_contribution(self, contribution: Contribution, draft: dict | None = None) -> None:
-        """The edit dialog on a contribution; what is typed there is kept as the draft until it is saved or left."""
+        """The edit dialog on a contribution; what is typed there is kept as the draft until it is saved or left.
+        The dialog is on the projector, so it holds the contribution as the room sees it (a phone's words with the
+        names list applied); what it leaves unchanged is kept as stored, what it changes is saved as in its box."""
         from .contribution_dialogs import EditContributionScreen
+
+        stored, contribution = contribution, self.as_room_sees(contribution)
 
         phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
 
@@ -436,7 +440,7 @@ class SessionScreen(Screen):
             if changes is None and draft is not None:
                 self._status(f"The edit brought back was left: “{short(contribution.text, 40)}” is as it was.")
                 return
-            self._apply(contribution, changes or {}, "Edited")
+            self._apply(stored, changes or {}, "Edited")
 
         self.app.push_screen(
             EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
@@ -873,7 +877,7 @@ class SessionScreen(Screen):
             then = ", its words coming into the box before yours" if self._words_come_back(entry) else ""
             self._status(
                 f"Not undone: ctrl+z undoes recordings, not typing. ctrl+z again undoes the "
-                f"{entry.describe()}{self._undo_where(entry)}{then}.", error=True,
+                f"{entry.describe(self.as_room_sees)}{self._undo_where(entry)}{then}.", error=True,
             )
             return
         self._undo_warned = None
@@ -890,11 +894,11 @@ class SessionScreen(Screen):
         self._refresh_contributions(keep=entry.contribution.id)
         if entry.kind == "reveal":
             self._update_phones_line()
-            self._status(f"Undone: {entry.describe()}; it waits again with the items from phones (ctrl+w).")
+            self._status(f"Undone: {entry.describe(self.as_room_sees)}; it waits again with the items from phones (ctrl+w).")
             return
         where = self._undo_where(entry)
         back = self._words_back(entry, typed) if self._words_come_back(entry) else ""
-        self._status(f"Undone: {entry.describe()}{where}.{back}")
+        self._status(f"Undone: {entry.describe(self.as_room_sees)}{where}.{back}")
 
     @staticmethod
     def _words_come_back(entry: UndoEntry) -> bool:
