@@ -41,7 +41,8 @@ a{color:#1a4d8f}
 
 # Follows the room: a few seconds after the page loads, then every ten seconds, it asks for the current question
 # (which also tells the app a phone is on the page: its place in the room is taken then); when the facilitator
-# has moved to another phase and nothing is typed, the page reloads. When the app no longer answers for this page
+# has moved to another phase and nothing is typed in any of its boxes (the vote page's box for a concern
+# among them), the page reloads. When the app no longer answers for this page
 # (phone access closed, the app closed, the session ended) the page says so at its top, and takes it away when the
 # app answers again (a page left open kept the old question without a word).
 CLOSED = ("Phone access is closed. What you typed stays on this page: when the facilitator opens phone access "
@@ -51,8 +52,7 @@ SCRIPT = """
 if(on&&!n){n=document.createElement('p');n.id='shut';n.className='problem';n.setAttribute('role','status');
 n.textContent=%s;var m=document.querySelector('main')||document.body;m.insertBefore(n,m.firstChild);}
 if(!on&&n)n.parentNode.removeChild(n);}function look(){var typed=false,
-f=document.querySelector('form');if(f){var t=f.querySelectorAll('textarea,input[type=text]');
-for(var i=0;i<t.length;i++){if(t[i].value)typed=true;}}
+t=document.querySelectorAll('textarea,input[type=text]');for(var i=0;i<t.length;i++){if(t[i].value)typed=true;}
 fetch(location.pathname+'/phase',{credentials:'same-origin'}).then(function(r){if(r.status===404){shut(true);return p;}
 shut(false);return r.ok?r.text():p;})
 .then(function(x){if(x&&x!==p&&!typed)location.replace(location.pathname);}).catch(function(){shut(true);});}
@@ -184,13 +184,33 @@ def render_page(
     return "\n".join(parts)
 
 
+def _concern_form(view: RoomView, *, action: str, csrf: str, once: str, values: dict[str, str]) -> list[str]:
+    """A box for a safeguarding concern alone (the dot vote's page, which has no other box: a concern cannot wait
+    for the vote to close)."""
+    return [
+        "<h2>Only for the facilitator</h2>",
+        f'<form method="post" action="{escape(action)}">',
+        f'<input type="hidden" name="csrf" value="{escape(csrf)}">',
+        f'<input type="hidden" name="once" value="{escape(once)}">',
+        f'<input type="hidden" name="phase" value="{escape(view.phase_id)}">',
+        '<input type="hidden" name="safeguarding" value="yes">',
+        '<label for="f-text">A safeguarding concern</label>',
+        f'<textarea id="f-text" name="text" maxlength="{MAX_FIELD}">{escape(values.get("text", ""))}</textarea>',
+        _field("name", "Your name", "optional: leave it empty to stay anonymous", values.get("name", ""), MAX_NAME),
+        '<p class="hint">It goes only to the facilitator\'s private note: never shown on the screen, never in the '
+        "minutes, never one of the things voted on.</p>",
+        '<button type="submit">Send to the facilitator</button>',
+        "</form>",
+    ]
+
+
 def render_vote_page(
     view: RoomView, *, action: str, csrf: str, left: int, mine: dict[str, int] | None = None, notice: str = "",
-    problem: str = "", once: str = "",
+    problem: str = "", once: str = "", values: dict[str, str] | None = None,
 ) -> str:
     """The dot vote: each item with a button that puts one of this phone's dots on it, and how many of this
     phone's dots are on it already. Each button's name says which item it is for (a screen reader reads the
-    buttons on their own)."""
+    buttons on their own). Below them, a box for a safeguarding concern (``values``: what it held, given back)."""
     mine = mine or {}
     parts = _page_head(view, notice, problem)
     parts += [
@@ -214,6 +234,7 @@ def render_vote_page(
             f'{escape(text)}"{disabled}>Vote for this</button>',
             "</form>",
         ]
+    parts += _concern_form(view, action=action, csrf=csrf, once=once, values=values or {})
     parts += ["</main>", f"<script>{SCRIPT}</script>", "</body></html>"]
     return "\n".join(parts)
 

@@ -442,7 +442,6 @@ class PhoneServer:
     def _render(self, phone: str, **kwargs: object) -> str:
         view = self.room.phone_view()
         if view.vote_round and view.open:
-            kwargs.pop("values", None)
             return render_vote_page(view, action=self.path, csrf=self._csrf(phone), once=secrets.token_urlsafe(9),
                                     left=self.room.votes_left(phone),
                                     mine=self.room.phone_votes(phone),
@@ -505,9 +504,9 @@ class PhoneServer:
 
     def _given_back(self, phone: str, form: dict[str, str], problem: str, status: int) -> web.Response:
         """The page again with why it was not sent and what was written in its boxes; while a dot vote is open
-        (the page is the vote, which has no box for text), a page with the text to copy."""
+        (the page is the vote, whose only box is for a concern), a page with the text to copy unless it was one."""
         view = self.room.phone_view()
-        if view.vote_round and view.open and "vote" not in form:
+        if view.vote_round and view.open and "vote" not in form and form.get("safeguarding") != "yes":
             return self._not_sent("Not sent", problem, form, status)
         return self._html(self._render(phone, values=form, problem=problem), status=status)
 

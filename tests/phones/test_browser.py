@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import asyncio
 import shutil
+import time
 
 import pytest
 
@@ -141,25 +142,32 @@ async def test_a_phone_browser_votes(store, clock, library, data_dir):
                 notice = WebDriverWait(driver, 10).until(
                     EC.presence_of_element_located((By.CSS_SELECTOR, "p.received"))
                 ).text
+                # a concern begun on the vote page's own box for one
+                driver.find_element(By.ID, "f-text").send_keys("Dad was drunk at the visit")
                 return {
                     "notice": notice,
                     "question": driver.find_element(By.CSS_SELECTOR, "p.question").text,
-                    "disabled": [b.get_attribute("disabled") for b in driver.find_elements(By.TAG_NAME, "button")],
+                    "disabled": [b.get_attribute("disabled")
+                                 for b in driver.find_elements(By.CSS_SELECTOR, "form.vote button")],
+                    "loaded": time.monotonic(),
                 }
 
             seen = await asyncio.to_thread(vote)
+            # (the dot-vote screen shows what the phones sent every half second: wait for the vote, not for the
+            # bars, which list every item before any vote)
+            await until(pilot, lambda: "1 vote ·" in str(app.screen.query_one("#vote-count").render()))
+            assert "Book interpreters early\n" in str(app.screen.query_one("#vote-bars").render())
+            await pilot.press("c")  # the vote closed while the concern is being typed: the page is not reloaded
+            await pilot.pause()
+            await asyncio.sleep(max(0.0, seen["loaded"] + 4.5 - time.monotonic()))  # past the page's first look
+            seen["kept"] = await asyncio.to_thread(
+                lambda: driver.find_element(By.ID, "f-text").get_attribute("value"))
         finally:
             await asyncio.to_thread(driver.quit)
         assert seen["notice"] == "Vote counted."
         assert seen["question"].startswith("You have 0 of 1 vote left")
-        assert all(seen["disabled"])
-        # (the dot-vote screen shows what the phones sent every half second: wait for the vote, not for the bars,
-        # which list every item before any vote)
-        await until(pilot, lambda: "1 vote ·" in str(app.screen.query_one("#vote-count").render()))
-        assert "Book interpreters early\n" in str(app.screen.query_one("#vote-bars").render())
-        assert "1 vote ·" in str(app.screen.query_one("#vote-count").render())
-        await pilot.press("c")
-        await pilot.pause()
+        assert seen["disabled"] and all(seen["disabled"])
+        assert seen["kept"] == "Dad was drunk at the visit"
     assert "1 vote: Book interpreters early" in export_md(data_dir, session.id)
 
 

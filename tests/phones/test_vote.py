@@ -151,3 +151,37 @@ async def test_a_vote_left_open_is_still_open_after_the_app_closes(store, clock,
         await pilot.press("c")
         await pilot.pause()
     assert "votes:* 1" in export_md(data_dir, session.id)
+
+
+async def concern_form(phone: Phone) -> dict[str, str]:
+    """The fields of the vote page's form for a safeguarding concern (its hidden fields filled in)."""
+    _, page = await phone.page()
+    forms = [f for f in page.split('<form method="post"')[1:] if 'name="vote"' not in f]
+    assert len(forms) == 1, page  # the vote page has a form for a concern besides its vote buttons
+    return dict(re.findall(r'<input type="hidden" name="(\w+)" value="([^"]*)"', forms[0]))
+
+
+async def test_a_safeguarding_concern_can_be_sent_from_a_phone_while_a_vote_is_open(store, clock, library, data_dir):
+    """A dot vote takes over the phones' page; a concern cannot wait for it to close. The vote page has a box for
+    one, which goes to the facilitator-only note as from the ordinary page, and is never one of the vote's items."""
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_vote(pilot)
+        async with Phone(url) as phone:
+            _, page = await phone.page()
+            assert "Only for the facilitator" in page and "You have 3 of 3 votes left" in page, page
+            form = await concern_form(phone)
+            async with phone.http.post(url, data={**form, "text": ""}) as response:  # an empty box: said, on the vote
+                code, page = response.status, await response.text()
+            assert code == 400 and "Write the concern in the box" in page and "Vote for this" in page, page
+            form = await concern_form(phone)
+            async with phone.http.post(url, data={**form, "text": "Dad was drunk at the last visit"}) as response:
+                code, page = response.status, await response.text()
+            assert code == 200 and "Received by the facilitator only" in page and "Vote for this" in page, page
+        await pilot.pause(0.3)
+        flagged = [c for c in store.load_session(session.id).contributions if c.safeguarding]
+        assert [c.text for c in flagged] == ["Dad was drunk at the last visit"]
+        bars = str(app.screen.query_one("#vote-bars").render())
+        assert "drunk" not in bars, bars
+    assert "drunk" not in export_md(data_dir, session.id)
