@@ -93,7 +93,8 @@ def parse_date(text: str) -> dt.date:
             return dt.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"'{text}' is not a date; write it as YYYY-MM-DD, for example 2026-11-22")
+    raise ValueError(f"'{text}' is not a date; write it as day/month/year or year-month-day, for example 22/11/2026 "
+                     "or 2026-11-22")
 
 
 def shortened(text: str, most: int = 60) -> str:
