@@ -134,7 +134,7 @@ def test_templates_list_names_the_flagship(tmp_path):
 def test_bad_date(tmp_path, bad_date):
     result = run_cli("--data-dir", str(tmp_path / "d"), "new", "--template", "serious-success-review", "--date", bad_date)
     line = _one_sentence_error(result)
-    assert "YYYY-MM-DD" in line
+    assert "is not a date; write it as day/month/year or year-month-day" in line
 
 
 def test_listing_sessions_of_a_data_folder_that_is_a_file_or_not_there_says_so(tmp_path):
