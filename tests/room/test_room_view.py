@@ -204,6 +204,15 @@ async def test_end_confirmation_offers_the_read_back_and_escape_keeps_the_sessio
         assert app.screen is screen
         await palette(pilot, "closing read-back")
         assert isinstance(app.screen, ReadBackScreen)
+        await pilot.press("escape")
+        await pilot.pause()
+        await pilot.press("ctrl+e")  # read back already: the confirmation does not ask as if it was not
+        await pilot.pause()
+        assert isinstance(app.screen, EndConfirmScreen)
+        assert "Not read back yet" not in screen_text(app)
+        assert "Read back already: r shows the closing read-back again." in screen_text(app)
+        await pilot.press("escape")
+        await pilot.pause()
     assert store.load_session(session.id).status.value == "running"
 
 

@@ -179,9 +179,10 @@ class EndConfirmWithReadBack(EndConfirmScreen):
     BINDINGS = [Binding("r", "read_back", "Read back first")]
 
     def __init__(self, session: Session, unsaved_text: str = "", read_back: Callable[[], None] | None = None,
-                 phones_waiting: int = 0, vote_open: bool = False) -> None:
+                 phones_waiting: int = 0, vote_open: bool = False, read_back_seen: bool = False) -> None:
         super().__init__(session, unsaved_text=unsaved_text, phones_waiting=phones_waiting, vote_open=vote_open)
         self._read_back = read_back
+        self._read_back_seen = read_back_seen  # shown already (r, the palette): it is not asked about as if not
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -189,6 +190,7 @@ class EndConfirmWithReadBack(EndConfirmScreen):
             dialog = self.query_one("#end-dialog")
             dialog.mount(
                 Static(
+                    "Read back already: r shows the closing read-back again." if self._read_back_seen else
                     "Not read back yet? Press r for the closing read-back (actions, highlights, strengths) first.",
                     id="end-read-back-hint",
                     markup=False,

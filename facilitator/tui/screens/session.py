@@ -154,6 +154,7 @@ class SessionScreen(Screen):
         #: what phones sent as the room is shown it, by id: (as stored, the names list, as shown)
         self._as_shown: dict[str, tuple[Contribution, tuple, Contribution]] = {}
         self._replacer = None  # (the names list, its replacer) for as_room_sees
+        self._read_back_seen = False  # the closing read-back shown in this sitting (the end confirmation says so)
         self._saying_team_names = False  # the status line says the team's earlier names list (_say_if_quiet)
 
     # ------------------------------------------------------------------ layout
@@ -1492,6 +1493,7 @@ class SessionScreen(Screen):
             if end:
                 self.action_end(offer_read_back=False)
 
+        self._read_back_seen = True
         self.app.push_screen(ReadBackScreen(self.room_session()), done)
 
     # ------------------------------------------------------------------ ending
@@ -1502,7 +1504,8 @@ class SessionScreen(Screen):
         offer = self.action_read_back if offer_read_back else None
         self.app.push_screen(
             EndConfirmWithReadBack(self.session, unsaved_text=typed, read_back=offer,
-                                   phones_waiting=self.waiting_count(), vote_open=self._vote is not None),
+                                   phones_waiting=self.waiting_count(), vote_open=self._vote is not None,
+                                   read_back_seen=self._read_back_seen),
             self._end_confirmed,
         )
 
