@@ -21,6 +21,7 @@ What is stored stays as typed: these functions return a changed copy.
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable
@@ -56,17 +57,41 @@ _SAME_SIGN = str.maketrans({
 _SPECIAL_RUN = re.compile(r"[\x00-\x7f]?[^\x00-\x7f]+")
 
 
+# Letters read as others though Unicode gives them no accent to leave off: "Lukasz" is "Łukasz", "Bjorn" "Bjørn",
+# "Dorde" "Đorđe", "Aegir" "Ægir", "Thora" "Þóra" (after case folding, so the small letters only).
+_READ_AS = str.maketrans({"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ŧ": "t", "ı": "i", "æ": "ae",
+                          "œ": "oe", "þ": "th"})
+
+
+@functools.lru_cache(maxsize=1024)
+def _sign_apart(ch: str) -> str:
+    """A sign that Unicode's compatibility form spells in letters ("™" as "TM", "№" as "No", "ª" as "a") is kept
+    apart from the word it is joined to, as a reader sees it, so "Jayden™" is the name and a sign. A single letter
+    in a circle or a style of its own ("Ⓙ") is the letter, so a name typed in such letters is still found."""
+    if ch in "ªº":
+        return " " + unicodedata.normalize("NFKC", ch) + " "
+    category = unicodedata.category(ch)
+    if category[0] in "LM" or category == "Nd":
+        return ch
+    spelled = unicodedata.normalize("NFKC", ch)
+    if len(spelled) > 1 and any(c.isalpha() for c in spelled):
+        return f" {spelled} "
+    return ch
+
+
 def fold(text: str) -> str:
     """The form names are compared in: format characters left out, NFKC, case folded, accents left off (then NFKC
-    again): "Zoe" is "Zoë" and "Jáyden" is "Jayden", as a phone's keyboard often types them."""
+    again): "Zoe" is "Zoë" and "Jáyden" is "Jayden", as a phone's keyboard often types them; letters with no accent
+    to leave off read as a reader reads them ("Lukasz" is "Łukasz"); a sign spelled in letters kept apart."""
     if text.isascii():
         return text.lower()
     if any(unicodedata.category(m.group()) == "Cf" for m in _NON_ASCII.finditer(text)):
         text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf")
+    text = _NON_ASCII.sub(lambda m: _sign_apart(m.group()), text)
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
     if not folded.isascii():
         folded = "".join(ch for ch in folded if unicodedata.category(ch) != "Mn")
-    return unicodedata.normalize("NFKC", folded).translate(_SAME_SIGN)
+    return unicodedata.normalize("NFKC", folded).translate(_SAME_SIGN).translate(_READ_AS)
 
 
 def name_key(name: str) -> str:

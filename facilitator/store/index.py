@@ -121,8 +121,9 @@ OLD_CACHE_NAME = "history-cache.json"
 #: as typed, and number actions otherwise than the record: it is built again); 11: a name joined to a digit or an
 #: underscore ("Jayden2", "Jayden_S") is found (an index of version 10 holds such names as typed); 12: a name typed
 #: with its accents left off or another put on ("Zoe" for "Zoë"), or without an apostrophe inside it ("ONeil"), is
-#: found
-SCHEMA_VERSION = 12
+#: found; 13: a name with a letter that has no accent to leave off is found either way ("Lukasz" for "Łukasz"), and
+#: one joined to a sign spelled in letters ("Jayden™")
+SCHEMA_VERSION = 13
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)

@@ -79,8 +79,8 @@ async def test_history_screen_filters_searches_opens_and_exports(store, library,
         await until(pilot, lambda: listed() == ["Huddle"])
         assert listed() == ["Huddle"]
         screen.query_one("#hf-from", Input).value = "1 Oct"
-        await until(pilot, lambda: "YYYY-MM-DD" in said())
-        assert "YYYY-MM-DD" in said()
+        await until(pilot, lambda: "is not a date" in said())
+        assert "'1 Oct' is not a date; write it as day/month/year or year-month-day" in said()
         screen.query_one("#hf-from", Input).value = ""
         screen.query_one("#hf-team", Input).value = ""
         await until(pilot, lambda: len(listed()) == 3)

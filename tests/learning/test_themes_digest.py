@@ -174,7 +174,7 @@ def test_digest_errors_are_one_sentence(data_dir, tmp_path, capsys):
     (tmp_path / "d").mkdir()
     assert main(["--data-dir", str(tmp_path / "d"), "digest", "--since", "1 Jan"]) == 1
     err = capsys.readouterr().err
-    assert err.startswith("facilitator: --since:") and "YYYY-MM-DD" in err and "Traceback" not in err
+    assert err.startswith("facilitator: --since:") and "is not a date; write it as day/month/year or year-month-day" in err and "Traceback" not in err
 
 
 def test_an_action_status_written_in_a_teams_own_words_is_not_overdue_and_does_not_stop_the_digest():

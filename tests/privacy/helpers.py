@@ -4,7 +4,8 @@ The outputs are made the way users make them: `facilitator export ID --format F`
 (cli.main on a real data folder). The check here is written on its own, not with the app's replacer: every
 output is compared as NFKC-casefolded text with format characters (zero-width spaces, soft hyphens, word
 joiners, ...) and control characters (but whitespace) removed, and accents left off (a reader knows "Zoe" for
-"Zoë" and "Jáyden" for "Jayden"); an apostrophe inside a name may be left out ("ONeil" for "O'Neil").
+"Zoë" and "Jáyden" for "Jayden", "Lukasz" for "Łukasz"); an apostrophe inside a name may be left out ("ONeil" for
+"O'Neil"); a sign Unicode spells in letters ("™") is a sign, not part of a word.
 """
 
 from __future__ import annotations
@@ -21,11 +22,24 @@ import docx
 from facilitator.cli import main
 
 
+# Letters a reader reads as others though Unicode gives them no accent to leave off ("Lukasz" for "Łukasz").
+READ_AS = {"ł": "l", "ø": "o", "đ": "d", "ð": "d", "ħ": "h", "ı": "i", "æ": "ae", "œ": "oe", "þ": "th"}
+
+
+def _reader_sees(ch: str) -> str:
+    """A sign Unicode spells in letters ("™" as "TM", "ª" as "a") is a sign to a reader, not part of a word."""
+    if ch in "ªº" or (unicodedata.category(ch) == "So" and len(unicodedata.normalize("NFKC", ch)) > 1):
+        return " "
+    return ch
+
+
 def fold(text: str) -> str:
     # (format characters, and control characters but whitespace: a reader sees neither)
-    text = "".join(ch for ch in text if unicodedata.category(ch) != "Cf" and (unicodedata.category(ch) != "Cc" or ch.isspace()))
+    text = "".join(_reader_sees(ch) for ch in text
+                   if unicodedata.category(ch) != "Cf" and (unicodedata.category(ch) != "Cc" or ch.isspace()))
     folded = unicodedata.normalize("NFKD", unicodedata.normalize("NFKC", text).casefold())
-    return unicodedata.normalize("NFKC", "".join(ch for ch in folded if unicodedata.category(ch) != "Mn"))
+    folded = unicodedata.normalize("NFKC", "".join(ch for ch in folded if unicodedata.category(ch) != "Mn"))
+    return "".join(READ_AS.get(ch, ch) for ch in folded)
 
 
 def leaks(text: str, names) -> list[str]:  # noqa: ANN001

@@ -247,6 +247,34 @@ def test_a_name_joined_to_a_digit_or_an_underscore_is_replaced(store, library, c
         assert shown in md, shown
 
 
+def test_a_name_with_a_letter_that_has_no_accent_to_leave_off_is_found_either_way(store, library, clock, data_dir,
+                                                                                  tmp_path):
+    """"Łukasz", "Bjørn", "Đorđe", "Ægir" and "Þóra" typed on a keyboard without those letters ("Lukasz", "Bjorn",
+    "Dorde", "Aegir", "Thora") reached every output whole, and "Łukas" with "Lukas" listed: the letters have no
+    accent for the comparison to leave off, so they are read as a reader reads them (ł as l, ø as o, đ as d, æ as
+    ae, þ as th)."""
+    names = {"Łukasz": "Child A", "Bjørn": "Father", "Đorđe": "Uncle", "Ægir": "Brother", "Þóra": "Aunt",
+             "Lukas": "Child B"}
+    spelled = ["met Lukasz", "BJORN rang", "Dorde's flat", "Aegir and Thora", "Łukas", "łukasz and bjørn"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    md = outputs["export:md"].decode()
+    for shown in ("met Child A", "Father rang", "Uncle's flat", "Brother and Aunt", "Child B", "Child A and Father"):
+        assert shown in md, shown
+
+
+def test_a_name_glued_to_a_sign_spelled_in_letters_is_replaced(store, library, clock, data_dir, tmp_path):
+    """"Jayden™", "Jaydenª", "Jayden№" and "Jayden℠" reached every output whole: Unicode spells these signs in
+    letters ("TM", "a", "No"), and the name was read as part of a longer word. A sign is not part of a name."""
+    names = {"Jayden": "Child A"}
+    spelled = ["Jayden™", "Jaydenª", "Jayden№5", "Jayden℠ and ℡Jayden"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    md = outputs["export:md"].decode()
+    for shown in ("Child A™", "Child Aª", "Child A№5", "Child A℠ and ℡Child A"):
+        assert shown in md, shown
+
+
 def test_a_name_typed_without_its_apostrophe_is_replaced(store, library, clock, data_dir, tmp_path):
     """"ONeil" and "DSouza", as "O'Neil" and "D'Souza" are often typed, reached every output whole."""
     names = {"Mary-Jane O'Neil": "Patient D", "D'Souza": "Family E"}

@@ -37,9 +37,12 @@ EMPTY_NOTE = "Nothing recorded in this phase yet."
 EDGE, CHOSEN_EDGE = "│", "█"
 
 
-def contribution_text(contribution: Contribution, number: int) -> Text:
+def contribution_text(contribution: Contribution, number: int | None) -> Text:
+    """A contribution as a line of the list: its number (None: without it, for the list to hang the rest under
+    it), a star, who said it, the text, tags, and its fields on a line of their own."""
     text = Text()
-    text.append(f"{number}. ", style="bold")
+    if number is not None:
+        text.append(f"{number}. ", style="bold")
     if contribution.starred:
         text.append("★ ", style="bold")
     if contribution.speaker == ANONYMOUS:
@@ -52,7 +55,7 @@ def contribution_text(contribution: Contribution, number: int) -> Text:
         text.append("  ".join(f"#{tag}" for tag in contribution.tags), style="italic")
     extra = fields_text(contribution.fields)
     if extra is not None:
-        text.append("\n   ")
+        text.append("\n   " if number is not None else "\n")
         text.append_text(extra)
     return text
 
@@ -229,8 +232,16 @@ class ContributionList(ScrollView, can_focus=True):
         cached = self._wrapped.get(contribution.id)
         if cached is not None and cached[0] is contribution and cached[1] == number and cached[2] == width:
             return cached[3]
-        text = contribution_text(contribution, number)
-        lines = list(text.wrap(self.app.console, width, overflow="fold")) or [Text("")]
+        # Lines after the first hang under the text, past the number, so each contribution's number stands out on
+        # the left of a long one (its wrapped lines started at the edge, under the number).
+        prefix = Text(f"{number}. ", style="bold")
+        hang = prefix.cell_len
+        if width - hang < 12:  # too narrow to hang: wrapped at the edge
+            text = contribution_text(contribution, number)
+            lines = list(text.wrap(self.app.console, width, overflow="fold")) or [Text("")]
+        else:
+            body = list(contribution_text(contribution, None).wrap(self.app.console, width - hang, overflow="fold"))
+            lines = [Text.assemble(prefix if i == 0 else " " * hang, line) for i, line in enumerate(body or [Text("")])]
         self._wrapped[contribution.id] = (contribution, number, width, lines)
         return lines
 
