@@ -173,6 +173,9 @@ class ActionReview(BaseModel):
     from_session_title: str = ""
     from_session_date: dt.date | None = None
     number: int | None = None  # the action's number in the earlier session's record (A1, A2, ...)
+    #: the names list of the session the action was agreed in, as it was when the change was made: the record
+    #: applies it to the note too, whatever this session's own list holds by then
+    from_names: dict[str, str] = Field(default_factory=dict)
 
 
 class LearningAction(BaseModel):

@@ -147,10 +147,24 @@ _REVIEW_TEXTS = ("text", "owner", "due", "note", "from_session_title")
 
 
 def _review(review: Any, replace) -> Any:  # noqa: ANN001
-    """An action review as this session's record shows it: its texts with this session's names replaced."""
+    """An action review as this session's record shows it: its texts with this session's names replaced, then those
+    of the session the action was agreed in (kept with the review as ``from_names``, not itself kept here)."""
     if not isinstance(review, dict):
         return review
-    return {k: replace(v) if k in _REVIEW_TEXTS and isinstance(v, str) else v for k, v in review.items()}
+    earlier = review.get("from_names")
+    if isinstance(earlier, dict) and earlier and all(isinstance(v, str) for v in earlier.values()):
+        then = _replacer(earlier)
+        shown = replace
+        replace = lambda text: then(shown(text))  # noqa: E731
+    return {k: replace(v) if k in _REVIEW_TEXTS and isinstance(v, str) else v for k, v in review.items()
+            if k != "from_names"}
+
+
+def _without_names(review: Any) -> Any:  # noqa: ANN401
+    """A review as the index keeps it when nothing is replaced: without the earlier session's names list."""
+    if isinstance(review, dict) and "from_names" in review:
+        return {k: v for k, v in review.items() if k != "from_names"}
+    return review
 
 
 class _Shape:
@@ -490,7 +504,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
         one_line(replace(header.get("title", "") or "")), template.get("id", ""), replace(template.get("name", "")),
         str(header.get("status", "running")), phases,
         [list(p) for p in names.items()], _people(header),
-        [_review(r, replace) for r in reviews] if redacting else list(reviews),
+        [_review(r, replace) for r in reviews] if redacting else [_without_names(r) for r in reviews],
         texts if docs else [], phase_of, sorted(went_right), strengths, actions, tags, ratings,
     )
 

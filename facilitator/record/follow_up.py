@@ -1,7 +1,8 @@
 """The "Action follow-up" section of a record: learning actions from earlier sessions reviewed in this one.
 
 Called by markdown.render_body when the session has action reviews (a session without any has no such
-section, so older records are unchanged). Names are replaced with this session's names list too.
+section, so older records are unchanged). Names are replaced with this session's names list too, and a change's
+note with the names list of the session its action was agreed in (kept with the change).
 """
 
 from __future__ import annotations
@@ -32,10 +33,17 @@ def follow_up_lines(session: Session) -> list[str]:
     if session.action_reviews:
         out.append("| " + " | ".join(escape_inline(c) for c in COLUMNS) + " |")
         out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
+        earlier: dict[tuple, object] = {}  # a replacer for each earlier session's names list met
         for r in session.action_reviews:
             number = action_number(r.number) if r.number else ""
             cells = [number, r.text, r.owner, r.due, _source(r), r.status.value, r.note]
-            out.append("| " + " | ".join(escape_cell(replace(c)) or " " for c in cells) + " |")
+            # the note was typed in this round: the names list of the session the action was agreed in is applied
+            # to it too (kept with the change), whatever this session's own list holds by now
+            key = tuple(r.from_names.items())
+            if key not in earlier:
+                earlier[key] = make_replacer(r.from_names)
+            replace_earlier = earlier[key]
+            out.append("| " + " | ".join(escape_cell(replace_earlier(replace(c))) or " " for c in cells) + " |")
         out.append("")
     else:
         out += ["No action's status was changed.", ""]

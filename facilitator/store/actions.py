@@ -138,12 +138,14 @@ def change_status(
     date: dt.date,
     note: str = "",
     session: Session | None = None,
+    from_names: dict[str, str] | None = None,
 ) -> Saved:
     """Record a new status of an action: durable before this returns, or NotSavedError and nothing changed.
     Returns the change as saved.
 
     With ``session`` (the follow-up round of a new session) the change is kept in that session first, so
-    its record lists it, then in the action log; the updated session is returned.
+    its record lists it, then in the action log; the updated session is returned. ``from_names``: the names list
+    of the session the action was agreed in, kept with the change there (its record applies it to the note).
     """
     from ..models import ActionReview, ActionStatusChange
 
@@ -175,6 +177,7 @@ def change_status(
                 from_session_title=action.session_title,
                 from_session_date=action.session_date,
                 number=action.number,
+                from_names=dict(from_names or {}),
             )
             reviews = [r for r in session.action_reviews if r.action_id != action.id] + [review]
             updated_session = store.update_session(

@@ -553,3 +553,38 @@ async def test_an_action_deleted_and_brought_back_keeps_its_number_everywhere(st
         screen = await open_actions_screen(pilot)
         agreed = {row[2].plain if hasattr(row[2], "plain") else str(row[2]): str(row[4]) for row in screen.table.rows}
         assert [agreed[text].split(",")[0] for text in said] == ["A1", "A2", "A3"], agreed
+
+
+async def test_a_note_in_the_round_has_the_earlier_sessions_names_replaced_in_the_minutes_whatever_this_list_holds(
+        store, library, clock, data_dir, tmp_path):
+    """A note typed in the follow-up round was replaced in the new session's record only with the new session's own
+    names list, which the round fills with the earlier session's names: once they were taken out of it (by the
+    facilitator in the names dialog, "not today's family"), the note reached the minutes with the child's name. The
+    earlier session's list is kept with the change, and the minutes apply it as the actions screen does."""
+    reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "family support 2")
+        screen = app.screen
+        assert isinstance(screen, FollowUpScreen)
+        await pilot.press("p")
+        await pilot.pause()
+        screen.query_one("#action-note", Input).value = "Jayden's carer confirmed"
+        await pilot.press("enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        session = app.screen.session
+        assert session.redactions == {"Jayden": "Child A"}  # the round brought the earlier list in
+    store.close()
+    again = Store(data_dir, clock=FixedClock()).open()
+    try:
+        again.update_session(again.load_session(session.id), redactions={"Nadia": "Child N"})  # as the dialog saves it
+    finally:
+        again.close()
+    out = tmp_path / "minutes.md"
+    assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "md", "--out", str(out)]) == 0
+    follow_up = out.read_text(encoding="utf-8").split("## Action follow-up", 1)[1]
+    assert "| in progress | Child A's carer confirmed |" in follow_up, follow_up
+    assert "Jayden" not in follow_up

@@ -380,7 +380,8 @@ class ActionTableScreen(Screen):
             # (in a follow-up round of a session dated in the past, the change is of that day)
             today = app.clock().date()
             day = self.session.day_said(today) if self.session is not None else today
-            saved = change_status(app.store, action, status, day, note, self.session)
+            earlier = self._names_of(action.session_id) if self.session is not None else None
+            saved = change_status(app.store, action, status, day, note, self.session, from_names=earlier)
             change, session = saved.change, saved.session
         except ValueError as exc:
             self._status(str(exc), error=True)
