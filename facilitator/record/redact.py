@@ -36,7 +36,10 @@ if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic 
 # ones in the normal form), but never the separator characters U+001C..U+001F that str.split treats as spaces.
 # A hyphen or an underscore between two words is a gap too: "Mary-Jane" is found as "Mary Jane", "Mary Jane" as
 # "Mary-Jane", and "Zoë Smith" as "Zoë_Smith" (a file's name, a user name).
-_GAP = r"(?:(?:(?![\x1c-\x1f])\s)+|-|_)"
+# A hyphen may have spaces or a line break beside it: "D'Arcy-" at the end of a line and "Lee" at the start of the
+# next (text pasted from a document wrapped there) is "D'Arcy-Lee".
+_SPACE = r"(?:(?![\x1c-\x1f])\s)"
+_GAP = rf"(?:{_SPACE}+|{_SPACE}*-{_SPACE}*|_)"
 # Where a name's pattern has a gap: whitespace, or a hyphen or an underscore between two of its words.
 _SPLIT = re.compile(r"(?:(?![\x1c-\x1f])\s)+|(?<=\w)-(?=\w)|(?<=[^\W_])_(?=[^\W_])")
 # Characters folded together with the character before them: marks (they may compose with it) and format

@@ -122,7 +122,7 @@ OLD_CACHE_NAME = "history-cache.json"
 #: underscore ("Jayden2", "Jayden_S") is found (an index of version 10 holds such names as typed); 12: a name typed
 #: with its accents left off or another put on ("Zoe" for "Zoë"), or without an apostrophe inside it ("ONeil"), is
 #: found; 13: a name with a letter that has no accent to leave off is found either way ("Lukasz" for "Łukasz"), and
-#: one joined to a sign spelled in letters ("Jayden™")
+#: one joined to a sign spelled in letters ("Jayden™"), and a hyphenated one broken across two lines at its hyphen
 SCHEMA_VERSION = 13
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20

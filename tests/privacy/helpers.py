@@ -56,7 +56,9 @@ def leaks(text: str, names) -> list[str]:  # noqa: ANN001
         first, last = parts[0][0], parts[-1][-1]
         before = r"(?<![^\W\d_])" if first.isalpha() else r"(?<!\d)" if first.isdigit() else ""
         after = r"(?![^\W\d_])" if last.isalpha() else r"(?!\d)" if last.isdigit() else ""
-        words = (re.escape(part).replace("'", "'?").replace("\u2019", "['\u2019]?") for part in parts)
+        # (a hyphen inside a name may have a line break or spaces beside it: "D'Arcy-" at a line's end, "Lee" next)
+        words = (re.escape(part).replace("'", "'?").replace("\u2019", "['\u2019]?").replace(r"\-", r"\s*-\s*")
+                 for part in parts)
         if re.search(before + r"[\s_]+".join(words) + after, folded):
             found.append(name)
     return found

@@ -263,6 +263,18 @@ def test_a_name_with_a_letter_that_has_no_accent_to_leave_off_is_found_either_wa
         assert shown in md, shown
 
 
+def test_a_hyphenated_name_broken_across_two_lines_at_its_hyphen_is_replaced(store, library, clock, data_dir,
+                                                                             tmp_path):
+    """"D'Arcy-" at the end of a line and "Lee" at the start of the next (text pasted from a PDF or a case note
+    wrapped there) reached the record whole, and the digest as "D'Arcy- Lee"."""
+    names = {"D'Arcy-Lee": "Father D", "Mary-Jane": "Mother"}
+    spelled = ["and D'Arcy-\nLee came", "Mary-  Jane and D'Arcy -Lee", "MARY-\r\nJANE"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    md = outputs["export:md"].decode()
+    assert "Father D" in md and "Mother" in md
+
+
 def test_a_name_glued_to_a_sign_spelled_in_letters_is_replaced(store, library, clock, data_dir, tmp_path):
     """"Jayden™", "Jaydenª", "Jayden№" and "Jayden℠" reached every output whole: Unicode spells these signs in
     letters ("TM", "a", "No"), and the name was read as part of a longer word. A sign is not part of a name."""
