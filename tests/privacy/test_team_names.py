@@ -18,11 +18,11 @@ TEAM = "Jayden's family group"
 SHOWN_TEAM = "Child A's family group"
 
 
-def _sessions(store, library, clock):  # noqa: ANN001, ANN202
+def _sessions(store, library, clock, team=TEAM):  # noqa: ANN001, ANN202
     """Two ended sessions of the team, each with the names list, an action, a strength and what went right."""
     ended = []
     for title, action in (("Visit review", "Ring the school"), ("Second review", "Book the family room")):
-        session = start_session(store, library.get("serious-success-review"), clock=clock, title=title, team=TEAM,
+        session = start_session(store, library.get("serious-success-review"), clock=clock, title=title, team=team,
                                 facilitator="Jo", participants=["Sam", "Priya"], ground_rules_agreed=True)
         session = set_redactions(store, session, NAMES)
 
@@ -111,3 +111,25 @@ async def test_the_set_up_screen_suggests_and_starts_the_team_as_the_history_sho
         assert app.screen.session.team == SHOWN_TEAM
         shown = assert_screen_clean(app, NAMES, "follow-up")
         assert "Ring the school" in shown and "Book the family room" in shown
+
+
+async def test_enter_takes_a_suggested_team_whose_name_holds_a_listed_name(store, library, clock):
+    """"Kin" typed for "Kinship team – Jayden's carers": the team was suggested as the history shows it, but enter
+    left "Kin" (a new team, with no follow-up round), as the team was known under both spellings; the right arrow
+    took it."""
+    from textual.widgets import Input
+
+    _sessions(store, library, clock, team="Kinship team – Jayden's carers")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("enter")
+        assert await until(pilot, lambda: type(app.screen).__name__ == "SetupScreen")
+        box = app.screen.query_one("#team", Input)
+        box.focus()
+        await pilot.press(*"kin")
+        await pilot.pause(0.2)
+        await pilot.press("enter")
+        await pilot.pause(0.2)
+        assert box.value == "Kinship team – Child A's carers"
+        assert_screen_clean(app, NAMES, "set-up, enter on the suggestion")

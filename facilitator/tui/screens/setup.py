@@ -125,7 +125,8 @@ class SetupScreen(Screen):
         """Enter moves to the next field, as on a paper form (on the team, it takes the team suggested)."""
         event.stop()
         if event.input.id == "team" and event.value.strip():
-            starts = [t for key, (t, _) in self.teams.items() if key.startswith(team_key(event.value))]
+            # (one team may be known under two spellings, as typed and as the history shows it: one suggestion)
+            starts = list(dict.fromkeys(t for key, (t, _) in self.teams.items() if key.startswith(team_key(event.value))))
             if len(starts) == 1 and team_key(event.value) not in self.teams:
                 event.input.value = starts[0]
         self.focus_next()
