@@ -76,6 +76,10 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     COMMANDS = App.COMMANDS | {RoomCommands, _record_commands, _learning_commands}
     BINDINGS = [
         Binding("ctrl+q", "quit", "Quit", priority=True),
+        # Tab moves the focus as soon as the app reads it, before the keys behind it are handed to a field: keys in
+        # one burst ("fast<tab><tab>ev" from a laggy remote terminal or a text expander) went to the field tab left.
+        Binding("tab", "focus_next_at_once", show=False, priority=True),
+        Binding("shift+tab", "focus_previous_at_once", show=False, priority=True),
         Binding("f1", "help", "Help"),
         Binding("f2", "toggle_projector", "Projector"),
     ]
@@ -292,6 +296,26 @@ class FacilitatorApp(ProjectorMixin, App[None]):
                         title="Not over a dialog", timeout=6, markup=False)
             return
         super().action_command_palette()
+
+    def action_focus_next_at_once(self) -> None:
+        self._focus_at_once(forward=True)
+
+    def action_focus_previous_at_once(self) -> None:
+        self._focus_at_once(forward=False)
+
+    def _focus_at_once(self, forward: bool) -> None:
+        """Textual's own tab and shift+tab, done when the key is read; a text area that takes tab as an indent keeps
+        it."""
+        from textual.actions import SkipAction
+        from textual.widgets import TextArea
+
+        focused = self.focused
+        if isinstance(focused, TextArea) and focused.tab_behavior == "indent":
+            raise SkipAction()
+        if forward:
+            self.screen.focus_next()
+        else:
+            self.screen.focus_previous()
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
