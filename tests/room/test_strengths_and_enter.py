@@ -129,3 +129,36 @@ async def test_a_strength_from_the_multi_line_editor_is_asked_for_its_evidence_t
         ("First line of a pasted note\nSecond line", "the school wrote to say so"),
         ("Another\nstrength", None),
     ]
+
+
+async def test_a_strength_with_its_speaker_typed_first_keeps_every_line_from_the_multi_line_editor(
+        store, clock, library):
+    """"@2 Warmth with the boys" typed in the box, ctrl+o, a second line added, ctrl+s: the editor stayed open (the
+    question about evidence was compared with the words without "@2"), evidence typed next went into the strength,
+    and after escape only the box's first line was recorded with the evidence, the second line in no record."""
+    from textual.widgets import TextArea
+
+    from facilitator.tui.screens.contribution_dialogs import LongTextScreen
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "strengths-evidence")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        screen.query_one("#contribution", Input).value = "@2 Warmth with the boys"
+        await pilot.press("ctrl+o")
+        await pilot.pause()
+        assert isinstance(app.screen, LongTextScreen)
+        app.screen.query_one("#long-text", TextArea).text = (
+            "@2 Warmth with the boys\nplayed football with them at every visit")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is screen  # the editor closed; its lines wait
+        assert "How do we know?" in status(pilot)
+        assert screen.focused is screen.query_one("#kf-evidence", Input)
+        assert screen.query_one("#contribution", Input).value == ""
+        await pilot.press(*"the boys asked for him by name", "enter")
+        await pilot.pause()
+        assert len(shown(pilot)) == 1
+    said = store.load_session(session.id).contributions
+    assert [(c.text, c.speaker, c.fields.get("evidence")) for c in said] == [
+        ("Warmth with the boys\nplayed football with them at every visit", "Priya", "the boys asked for him by name"),
+    ]

@@ -134,6 +134,7 @@ class SessionScreen(Screen):
         #: opens it again): kept as the draft meanwhile
         self._long: str | None = None
         self._evidence_asked_for: str | None = None
+        self._evidence_asked_of: str | None = None  # the same, as given to record() ("@2 ..." and all)
         self._field_problem: str | None = None  # the sentence said for a field refused on enter, while it is shown
         #: a strength recorded from the multi-line editor, asked "How do we know?": its lines wait here (and in
         #: self._long, kept as the draft) until enter records them, with the evidence typed or without
@@ -258,7 +259,8 @@ class SessionScreen(Screen):
 
     def on_screen_resume(self) -> None:
         enter_room()  # no long garbage-collection pause on an enter (see collector.py)
-        if self._long_waiting is not None and self._evidence_asked_for == self._long_waiting:
+        if self._long_waiting is not None and self._evidence_asked_for is not None \
+                and self._evidence_asked_of == self._long_waiting:
             self.query_one("#kf-evidence", Input).focus()  # a strength from the multi-line editor: "How do we know?"
         elif not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
@@ -516,6 +518,7 @@ class SessionScreen(Screen):
         from_long = self._long_waiting is not None and not text.strip()
         if from_long:
             text = self._long_waiting
+        given = text  # as given, "@2 ..." and all
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
@@ -540,6 +543,7 @@ class SessionScreen(Screen):
         ):
             # A gentle prompt, once: a strength is worth more with its evidence; enter again records it without.
             self._evidence_asked_for = text
+            self._evidence_asked_of = given
             self.query_one("#kf-evidence", Input).focus()
             lines = " (its lines wait: ctrl+o shows them)" if "\n" in text else ""
             self._status(
@@ -644,7 +648,7 @@ class SessionScreen(Screen):
             # The editor started from the box's text, so the box is emptied once it is recorded.
             self._long_waiting = None
             if not self.record(result):
-                if self._evidence_asked_for == result:
+                if self._evidence_asked_for is not None and self._evidence_asked_of == result:
                     # A strength asked "How do we know?", as in the box: its lines wait (kept as the draft) until
                     # enter records them, with the evidence typed or without.
                     box.value = ""
