@@ -1,6 +1,6 @@
 """Due dates as people say them in the room, turned into dates. Pure: no Textual, no files.
 
-"2027-01-31", "31/01/2027", "next Friday", "in 2 weeks", "end of Feb", "tomorrow", "3 March": each becomes a
+"2027-01-31", "31/01/2027", "31/1", "next Friday", "in 2 weeks", "end of Feb", "tomorrow", "3 March": each becomes a
 date counted from `today` (the app's clock). Anything else ("next supervision") is not a date: None.
 """
 
@@ -72,6 +72,9 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
     if match := re.fullmatch(r"(\d{1,2})([/.-])(\d{1,2})\2(\d{2})", words):  # 1/2/27: the year's last two figures
         day, _, month, year = match.groups()
         return _day_in_month(int(day), int(month), 2000 + int(year), today) if 1 <= int(month) <= 12 else None
+    if match := re.fullmatch(r"(\d{1,2})([/.])(\d{1,2})", words):  # 31/1: day and month, the next time it comes
+        day, _, month = match.groups()
+        return _day_in_month(int(day), int(month), None, today) if 1 <= int(month) <= 12 else None
     words = re.sub(r"^(by|before|on|due|for)\s+", "", words)
     words = re.sub(r"\bthe\s+", "", words)
     if words == "today":
@@ -125,7 +128,7 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
 
 
 #: a date written in figures, right or wrong ("31/02/2027", "2026-02-30", "13/13/2027")
-_DATE_SHAPED = re.compile(r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}")
+_DATE_SHAPED = re.compile(r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}|\d{1,2}[/.]\d{1,2}")
 
 
 def due_problem(text: str, today: dt.date) -> str | None:
@@ -134,7 +137,7 @@ def due_problem(text: str, today: dt.date) -> str | None:
     words = text.strip()
     if not words or not _DATE_SHAPED.fullmatch(words) or parse_due(words, today) is not None:
         return None
-    return (f"Due: '{words}' is not a date; write it as 31/01/2027 or 2027-01-31, or in words "
+    return (f"Due: '{words}' is not a date; write it as 31/01, 31/01/2027 or 2027-01-31, or in words "
             "(\"end of February\", \"next supervision\").")
 
 

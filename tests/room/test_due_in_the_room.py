@@ -78,4 +78,15 @@ async def test_a_due_in_figures_that_is_no_date_is_refused_and_a_short_year_is_r
         assert due.border_subtitle == "1 Feb 2027"
         await pilot.press("enter")
         await pilot.pause()
-    assert store.load_session(session.id).contributions[0].fields["due"] == "2027-02-01"
+        # day and month without a year (31/1, everyday shorthand): the next time it comes, not words never overdue
+        due.value = "31/1"
+        await pilot.pause()
+        assert due.border_subtitle == "31 Jan 2027"
+        await say(pilot, "Shadow a colleague's final hearing")
+        due.value = "31/2"
+        await pilot.pause()
+        assert due.border_subtitle == "no such date"
+        await say(pilot, "Ring the school")
+        assert "Due: '31/2' is not a date" in str(screen.query_one("#status").render())
+    said = store.load_session(session.id).contributions
+    assert [c.fields["due"] for c in said] == ["2027-02-01", "2027-01-31"]
