@@ -424,6 +424,12 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
         # (each phase's time spent is given under it when the phase timer ran: a reader could not tell "no time"
         # from "not timed")
         time_text += "; phases not timed (the phase timer was not started)"
+    elif len(session.phase_seconds) < len(template.phases):
+        # (the timer started late, or paused through some phases: "Time spent: 2 s" under a phase talked about for
+        # minutes read as a slip; each is the time the timer ran in it, and the reader is told so)
+        timed = sum(1 for phase in template.phases if phase.id in session.phase_seconds)
+        time_text += (f"; the phase timer ran in {timed} of {len(template.phases)} phases: the time spent given "
+                      "under a phase is the time it ran there")
     details = [
         ("Session", f"{template.name} (template {template.id}, version {template.version})"),
         ("Date", _date_text(session)),

@@ -80,6 +80,10 @@ async def test_time_spent_goes_into_the_record_when_the_session_ends(store, libr
     first = library.get("quick-success-huddle").phases[0]
     assert store.load_session(session.id).phase_seconds == {first.id: 250}
     assert "Time spent: 4 min" in record and "not timed" not in record
+    # started in the first phase only: the reader is told the times are the timer's, not the phases' whole time
+    phases = len(library.get("quick-success-huddle").phases)
+    assert (f"- **Time:** 10:00 to 10:04; the phase timer ran in 1 of {phases} phases: the time spent given under a "
+            "phase is the time it ran there") in record
 
 
 async def test_a_record_of_phases_never_timed_says_so(store, library, data_dir):
