@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 
 from .models import ANONYMOUS
+from .record.redact import fold
 
 _PREFIX = re.compile(r"^@(\S+)\s*(.*)$", re.DOTALL)
 _ANONYMOUS_WORDS = {"0", "anon", "anonymous", "?"}
@@ -19,7 +20,7 @@ class SpeakerChoice:
 
 
 def initials(name: str) -> str:
-    return "".join(word[0] for word in re.findall(r"[^\W\d_]+", name)).casefold()
+    return "".join(word[0] for word in re.findall(r"[^\W\d_]+", fold(name)))
 
 
 def shortcut_example(participants: list[str]) -> str:
@@ -37,17 +38,19 @@ def participants_hint(participants: list[str]) -> str:
 
 
 def candidates(token: str, participants: list[str]) -> list[str]:
-    """Everyone a typed token could mean: one name when it is clear, several when it is not, none if nobody."""
-    key = token.casefold()
+    """Everyone a typed token could mean: one name when it is clear, several when it is not, none if nobody.
+    Names are compared as the names list compares them (redact.fold): '@zoe' is 'Zoë Brown' and '@lukasz'
+    'Łukasz', as a facilitator types them in a hurry on a keyboard without those letters."""
+    key = fold(token)
     if key in _ANONYMOUS_WORDS:
         return [ANONYMOUS]
     if key.isdigit():
         index = int(key) - 1
         return [participants[index]] if 0 <= index < len(participants) else []
-    exact = [p for p in participants if p.casefold() == key]
+    exact = [p for p in participants if fold(p) == key]
     if exact:
         return exact[:1]
-    by_start = [p for p in participants if p.casefold().startswith(key)]
+    by_start = [p for p in participants if fold(p).startswith(key)]
     if len(by_start) == 1:
         return by_start
     by_initials = [p for p in participants if initials(p) == key]
