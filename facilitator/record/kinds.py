@@ -70,8 +70,17 @@ def actions_table(phase: Phase, contributions: list[Contribution], first: int = 
     lines = ["**Actions**", ""] + _table(["No.", "Action", "Owner", "Due", "Who hears about it"], rows)
     unowned = sum(1 for c in contributions if not c.fields.get("owner", "").strip())
     if unowned:
-        lines += ["", f"{unowned} of {len(contributions)} actions have no owner yet."]
+        lines += ["", _no_owner_yet(unowned, len(contributions))]
     return lines
+
+
+def _no_owner_yet(unowned: int, actions: int) -> str:
+    """The sentence under the actions table, its verb agreeing with its count ('1 of 6 actions has ...')."""
+    if unowned == actions == 1:
+        return "The action has no owner yet."
+    if unowned == actions:
+        return f"None of the {actions} actions has an owner yet."
+    return f"{unowned} of {actions} actions {'has' if unowned == 1 else 'have'} no owner yet."
 
 
 def _rating(contribution: Contribution) -> int | None:

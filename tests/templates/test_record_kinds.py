@@ -89,7 +89,18 @@ def test_actions_table_and_unowned_actions_are_counted():
     rows = table_cells(lines)
     assert rows[0] == ["No.", "Action", "Owner", "Due", "Who hears about it"]
     assert rows[1] == ["A1", "Share the plan", "Priya", "2026-12-15", "Whole team"]
-    assert "1 of 2 actions have no owner yet." in lines
+    assert "1 of 2 actions has no owner yet." in lines
+
+
+def test_the_no_owner_sentence_agrees_with_its_count():
+    """'1 of 6 actions have no owner yet' read wrong in the minutes; so did '2 of 2 actions have no owner yet'."""
+    def sentence(*owners: str) -> str:
+        lines = render_kind_table(phase(PhaseKind.actions), [c(f"Action {n}", owner=o) for n, o in enumerate(owners)])
+        return lines[-1]
+
+    assert sentence("Priya", "", "") == "2 of 3 actions have no owner yet."
+    assert sentence("", "") == "None of the 2 actions has an owner yet."
+    assert sentence("") == "The action has no owner yet."
 
 
 def test_scale_table_with_anchors_and_spread():
