@@ -1,6 +1,6 @@
 """Due dates as people say them in the room, turned into dates. Pure: no Textual, no files.
 
-"2027-01-31", "31/01/2027", "31/1", "next Friday", "in 2 weeks", "end of Feb", "tomorrow", "3 March": each becomes a
+"2027-01-31", "31/01/2027", "31/1", "Friday" (the next one), "next Friday" (next week's), "in 2 weeks", "end of Feb", "tomorrow", "3 March": each becomes a
 date counted from `today` (the app's clock). Anything else ("next supervision") is not a date: None.
 """
 
@@ -88,6 +88,8 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
     if match := re.fullmatch(r"(next |this |on |coming )?(\w+)", words):
         which, name = match.groups()
         if name in _WEEKDAYS:
+            if which == "next ":  # that day of next week (Monday to Sunday), as "end of next week" is its Friday
+                return today + dt.timedelta(days=7 - today.weekday() + _WEEKDAYS[name])
             ahead = (_WEEKDAYS[name] - today.weekday()) % 7
             if ahead == 0 and which != "this ":
                 ahead = 7
@@ -148,4 +150,6 @@ def due_note(text: str, today: dt.date) -> str:
     date = parse_due(text, today)
     if date is None:
         return "no such date" if _DATE_SHAPED.fullmatch(text.strip()) else "never overdue"
+    if date < today:  # taken, as an action already done may be recorded, but not without a word
+        return f"{date.day} {date:%b %Y}: in the past"
     return f"{date.day} {date:%b %Y}"

@@ -28,6 +28,21 @@ async def test_a_due_said_in_words_becomes_a_date_shown_with_the_words(store, cl
     assert fields["due"] == "2027-02-28" and fields["due_said"] == "end of Feb"
 
 
+async def test_a_due_date_already_past_is_taken_and_said_to_be_past_under_the_field(store, clock, library):
+    """'01/11/2026' typed on 22 November (a slip for 01/12) was taken without a word; the note under the field
+    now says the date is in the past, and the action is still recorded with it (one may be done already)."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        due = screen.query_one("#kf-due", Input)
+        due.focus()
+        await pilot.press(*"01/11/2026")
+        await pilot.pause()
+        assert due.border_subtitle == "1 Nov 2026: in the past"
+        await say(pilot, "Share the plan at the team meeting")
+        assert "due: 2026-11-01" in shown(pilot)[0]
+
+
 async def test_in_a_session_dated_in_the_past_a_due_in_words_counts_from_the_meeting(store, clock, library):
     """Minutes typed up afterwards (a session dated 1 October, typed on 22 November): "end of Nov" became 30 Nov
     2027 ("end of Oct" 31 Oct 2027) and "in 2 weeks" two weeks from the typing. They count from the meeting's day."""

@@ -42,6 +42,20 @@ def test_not_a_date_is_none_and_marked_never_overdue(said):
     assert due_note(said, SUNDAY) == "never overdue"
 
 
+def test_next_friday_is_next_weeks_friday_and_friday_the_coming_one():
+    """On a Tuesday, 'next Friday' is the Friday of next week, as 'end of next week' is; it was this week's."""
+    tuesday = dt.date(2026, 12, 1)
+    assert parse_due("next Friday", tuesday) == dt.date(2026, 12, 11)
+    assert parse_due("end of next week", tuesday) == dt.date(2026, 12, 11)
+    assert parse_due("Friday", tuesday) == parse_due("this Friday", tuesday) == dt.date(2026, 12, 4)
+    assert parse_due("next Monday", dt.date(2026, 12, 6)) == dt.date(2026, 12, 7)  # a Sunday: tomorrow's week
+
+
+def test_a_due_date_already_past_is_taken_and_said_to_be_past():
+    assert due_note("2026-11-01", SUNDAY) == "1 Nov 2026: in the past"
+    assert due_note("today", SUNDAY) == "22 Nov 2026"
+
+
 def test_the_same_words_on_another_day_mean_another_date():
     assert parse_due("next Friday", dt.date(2026, 11, 27)) == dt.date(2026, 12, 4)
     assert due_note("in 2 weeks", SUNDAY) == "6 Dec 2026"
