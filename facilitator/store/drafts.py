@@ -12,6 +12,7 @@ and ignored: the session opens as usual.
 from __future__ import annotations
 
 import json
+import threading
 from pathlib import Path
 
 from .files import atomic_write, ensure_private_dir, fsync_dir, read_whole
@@ -44,6 +45,65 @@ def write_draft(
     if edit:
         data["edit"] = edit
     atomic_write(path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+
+class DraftKeeper:
+    """Writes the drafts off the screen's thread: a draft is kept every second while typing goes on, and each write
+    is fsynced, so on a slow disk (a network home folder, a USB stick) writing it there held up the typing and the
+    recording each time, for as long as the disk took. keep() returns at once; one thread writes, the newest draft
+    of each session winning over one not yet written; flush() waits for those given. Nothing touches the disk or
+    starts a thread until the first keep()."""
+
+    def __init__(self) -> None:
+        self._changed = threading.Condition()
+        self._waiting: dict[str, tuple] = {}  # session id -> write_draft's arguments, not yet written
+        self._writing: str | None = None  # the session whose draft the thread is writing now
+        self._failed: set[str] = set()
+        self._thread: threading.Thread | None = None
+
+    def keep(
+        self, data_dir: Path, session_id: str, text: str, speaker: str | None = None, phase_id: str = "",
+        fields: dict[str, str] | None = None, edit: dict | None = None,
+    ) -> None:
+        """The draft to keep (empty text and no edit: remove it), written a moment later by the keeper's thread."""
+        with self._changed:
+            self._waiting[session_id] = (data_dir, session_id, text, speaker, phase_id, dict(fields or {}), edit)
+            self._failed.discard(session_id)
+            if self._thread is None or not self._thread.is_alive():
+                self._thread = threading.Thread(target=self._write_all, name="drafts", daemon=True)
+                self._thread.start()
+            self._changed.notify_all()
+
+    def failed(self, session_id: str) -> bool:
+        """Whether the session's last draft given could not be written (the text is still in the box)."""
+        with self._changed:
+            return session_id in self._failed
+
+    def flush(self, timeout: float = 10.0) -> bool:
+        """Wait until every draft given has been written (or has failed); False if the disk took longer than
+        ``timeout`` seconds."""
+        with self._changed:
+            return self._changed.wait_for(lambda: not self._waiting and self._writing is None, timeout)
+
+    def _write_all(self) -> None:
+        while True:
+            with self._changed:
+                if not self._changed.wait_for(lambda: self._waiting, timeout=5.0):
+                    self._thread = None  # nothing more to write for now: the next keep() starts a thread again
+                    return
+                session_id, arguments = next(iter(self._waiting.items()))
+                del self._waiting[session_id]
+                self._writing = session_id
+            try:
+                write_draft(*arguments)
+                failed = False
+            except OSError:
+                failed = True
+            with self._changed:
+                if failed:
+                    self._failed.add(session_id)
+                self._writing = None
+                self._changed.notify_all()
 
 
 def _text_fields(fields: object) -> dict[str, str]:

@@ -16,6 +16,7 @@ from textual.screen import Screen
 from textual.widgets import Input
 
 from ..store import StoreError
+from ..store.drafts import DraftKeeper
 from ..templates import BUILT_IN
 from ..text import clean_text
 from .collector import steady_collector
@@ -105,6 +106,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self.warmed_up = False
         self._restore_collector: Callable[[], None] = lambda: None  # set while the app runs (see on_mount)
         self.store = store
+        #: writes the session screen's drafts off the screen's thread (nothing is started until the first one)
+        self.drafts = DraftKeeper()
         #: what the facilitator has been told: the store's notices from opening it are in the home screen's
         #: banner (unless the app opens on a session); later ones come up as notifications (show_new_notices)
         self._said: set[str] = set(store.notices_so_far) if open_session is None else set()
@@ -126,6 +129,7 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         from .screens.learning_data import stop_history
 
         stop_history(self)
+        self.drafts.flush()
         self._restore_collector()
 
     def on_mount(self) -> None:

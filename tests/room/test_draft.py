@@ -152,3 +152,57 @@ async def test_keys_sent_faster_than_the_screen_just_before_ctrl_q_are_kept(stor
     store.close()
     draft = read_draft(data_dir, session.id)
     assert draft is not None and draft["text"] == words, draft
+
+
+async def test_a_draft_held_up_by_a_slow_disk_never_holds_up_the_typing_and_is_kept_on_quit(store, clock, library, data_dir):
+    """The draft is kept every second while typing goes on, and each write waits for the disk (fsync): it was
+    written by the screen itself, so on a slow disk (a network home folder) every key and every enter waited as long
+    as the disk did, the room's screen frozen. The disk holds the draft's write here until the test has typed and
+    recorded; ctrl+q then waits for it, and the draft is there for the next start."""
+    import os
+    import threading
+    import time
+
+    from facilitator.store.drafts import read_draft
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    drafts = str(data_dir / "drafts")
+    held, release = threading.Event(), threading.Event()
+    real_fsync = os.fsync
+
+    def slow_fsync(fd: int) -> None:
+        try:
+            folder = os.path.dirname(os.readlink(f"/proc/self/fd/{fd}"))
+        except OSError:
+            folder = ""
+        if folder == drafts and not release.is_set():
+            held.set()
+            release.wait(30)  # a disk that takes its time, until the test lets it go
+        real_fsync(fd)
+
+    os.fsync = slow_fsync
+    try:
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.press(*"the school rang")
+            assert await until(pilot, held.is_set), "the draft was never written"
+            started = time.monotonic()
+            await pilot.press(*" on Monday", "enter")
+            await pilot.press(*HALF)
+            await pilot.pause()
+            took = time.monotonic() - started
+            box = app.screen.query_one("#contribution", Input)
+            assert box.value == HALF
+            assert "Recorded (1 in this phase)" in status(pilot)
+            assert took < 10, f"typing and recording waited {took:.1f} s for the draft's disk"
+            release.set()
+            await pilot.press("ctrl+q")
+    finally:
+        release.set()
+        os.fsync = real_fsync
+    store.close()
+    again = store.__class__(data_dir, clock=clock).open()
+    try:
+        assert [c.text for c in again.load_session(session.id).contributions] == ["the school rang on Monday"]
+    finally:
+        again.close()
+    assert read_draft(data_dir, session.id)["text"] == HALF

@@ -26,10 +26,12 @@ async def test_a_slow_session_file_write_never_holds_up_recorded(data_dir, libra
 
     def slow_fsync(fd: int) -> None:
         try:
-            name = os.path.basename(os.readlink(f"/proc/self/fd/{fd}"))
+            path = os.readlink(f"/proc/self/fd/{fd}")
         except OSError:
-            name = ""
-        if name.startswith(f".{session_file}.") and not release.is_set():  # the session file's temp file
+            path = ""
+        # the session file's temp file (not the draft's, drafts/<session id>.json, named the same in its own folder)
+        in_sessions = os.path.dirname(path) == str(data_dir / "sessions")
+        if in_sessions and os.path.basename(path).startswith(f".{session_file}.") and not release.is_set():
             started.set()
             release.wait(60)  # a disk that takes its time (until the test has looked at the screen)
             finished.set()

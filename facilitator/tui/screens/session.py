@@ -31,7 +31,7 @@ from ...session_ops import (
 )
 from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
-from ...store.drafts import read_draft, write_draft
+from ...store.drafts import read_draft
 from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
@@ -276,6 +276,7 @@ class SessionScreen(Screen):
         except StoreError:
             pass
         self._save_draft()
+        self.app.drafts.flush()  # (quitting: the process ends once the app has closed)
         # Moving to another session, ending or quitting: nothing listens for phones any more.
         await self.close_phones(quiet=True)
 
@@ -352,15 +353,15 @@ class SessionScreen(Screen):
     def _save_draft(self) -> None:
         text = self._typed
         state = (text, self._speaker if text.strip() else None, dict(self._fields) if text.strip() else {}, self._edit)
+        if self.app.drafts.failed(self.session.id):
+            self._draft_saved = None  # the last one could not be written (the text is still in the box): again
         if state == self._draft_saved or self.session.status.value != "running" or self.app.store.read_only:
             return
         if not self.app.store.still_ours():
             return  # the folder was removed or replaced while the app ran: nothing more is written there
-        try:
-            write_draft(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2],
-                        edit=self._edit)
-        except OSError:
-            return  # the text is still in the box; nothing shown as saved is lost
+        # Written by the keeper's thread: a slow disk never holds up the typing (see DraftKeeper).
+        self.app.drafts.keep(self.app.store.data_dir, self.session.id, text, state[1], self.session.phase.id, state[2],
+                             edit=self._edit)
         self._draft_saved = state
 
     def _bring_back_draft(self) -> None:
@@ -1547,10 +1548,7 @@ class SessionScreen(Screen):
             self._status(f"{exc} The session is still open; nothing was lost.", error=True)
             return
         self.session = ended
-        try:
-            write_draft(self.app.store.data_dir, ended.id, "")  # the session is over: no draft is kept
-        except OSError:
-            pass
+        self.app.drafts.keep(self.app.store.data_dir, ended.id, "")  # the session is over: no draft is kept
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
         unshown = self.waiting_count()
         self.app.switch_screen(EndedScreen(ended, path))
