@@ -45,6 +45,20 @@ def _temporary_folders_in_memory() -> None:
 _temporary_folders_in_memory()
 
 
+def _pilot_looks_for_idle_more_often() -> None:
+    """Pilot waits, after each key it presses and at each pause(), until the app has used less than a millisecond
+    of CPU over a slice of wall time, looking every 20 ms: at least 40 ms a key, however little the key did, so a
+    test that types a sentence a key at a time spent seconds asleep. It looks every 5 ms here; "idle" is still
+    under a millisecond of CPU in a slice, so it waits as long as the app keeps working."""
+    import textual._wait as wait
+
+    wait.SLEEP_GRANULARITY = 0.005
+    wait.SLEEP_IDLE = 0.001
+
+
+_pilot_looks_for_idle_more_often()
+
+
 @pytest.hookimpl(optionalhook=True)  # pytest-xdist's hook
 def pytest_xdist_auto_num_workers(config) -> int:
     """`-n auto` (the default run, pyproject's addopts): one process per core, at most four. The tests share
