@@ -58,11 +58,25 @@ _OWNER_PARTS = re.compile(r"(\s*(?:[,;&/+]|\band\b)\s*)")
 _WORD = re.compile(r"^(\W*)(.*?)((?:['’]s)?\W*)$")
 
 
+def is_role(text: str) -> bool:
+    """Whether a participant as typed is a role, not a person: every word a role's ("Team manager"), or a role's
+    words with a service's short name in capitals ("EDT manager", "CAMHS worker": each read "E. M.", "C. W." in the
+    digest, and "EDT" wherever it was said as "E."). Typed all in capitals ("SAM NURSE") it is taken for a person."""
+    words = [w.strip(".") for w in text.split()]
+    if not words:
+        return True
+    roles = [w.casefold() in ROLE_WORDS for w in words]
+    if all(roles):
+        return True
+    short_names = [not role and 2 <= len(w) <= 5 and w.isalpha() and w.isupper() for w, role in zip(words, roles)]
+    return any(roles) and all(r or s for r, s in zip(roles, short_names)) and not text.isupper()
+
+
 def is_personal_name(text: str, people: Iterable[str] = ()) -> bool:
-    """The session's facilitator or a participant, by full name or first name, unless every word of it is a role's
-    ("Team manager" listed among those present is a role; "Rachel Nurse" is a person)."""
+    """The session's facilitator or a participant, by full name or first name, unless it is a role (is_role: "Team
+    manager" or "EDT manager" listed among those present is a role; "Rachel Nurse" is a person)."""
     words = text.split()
-    if not words or all(w.casefold().strip(".") in ROLE_WORDS for w in words):
+    if not words or is_role(text):
         return False
     key = " ".join(words).casefold()
     return any(key == p.casefold() or key == p.split()[0].casefold() for p in people if p.split())
@@ -133,7 +147,7 @@ def people_hider(people: tuple[str, ...]) -> Callable[[str], str]:
     shown: dict[str, str] = {}
     for person in people:
         words = person.split()
-        if not words or all(w.casefold().strip(".") in ROLE_WORDS for w in words):
+        if not words or is_role(person):
             continue
         for said in (" ".join(words), words[0]):
             if len(said) > 1 and said[0].isupper() and said.casefold().strip(".") not in ROLE_WORDS:

@@ -317,3 +317,30 @@ def test_the_digest_shows_the_sessions_people_named_in_what_was_said_by_their_in
     (data_dir / "settings.toml").write_text('[digest]\nowners = "names"\n', encoding="utf-8")
     body = digest("names.md")
     assert "Sam kept going back" in body and "Business support (Kate Morris)" in body
+
+
+def test_a_participant_who_is_a_role_with_a_services_short_name_is_no_person_in_the_digest(library, data_dir, tmp_path):
+    """"EDT manager" among those present read "E. M." in the digest, as owner and wherever it was said, and every
+    "EDT" said in the session became "E.": the emergency duty team's manager is a role, as "Team manager" is. The
+    session's people are still shown by their initials."""
+    from facilitator.store import Store
+    from tests.conftest import counter_ids
+    from tests.record.helpers import end, new_session, say
+
+    store = Store(data_dir, clock=FixedClock(), id_factory=counter_ids("e")).open()
+    s = new_session(store, library.get("serious-success-review"), FixedClock(), team="Team E",
+                    date=dt.date(2026, 3, 1), participants=["Sam Patel", "EDT manager", "CAMHS worker"])
+    say(store, s, FixedClock(), "what-went-right", "EDT rang Sam at midnight and the CAMHS worker came", "EDT manager")
+    s = store.load_session(s.id)
+    say(store, s, FixedClock(), "learning-actions", "Share the night plan with EDT", "Sam Patel",
+        fields={"owner": "EDT manager"})
+    end(store, store.load_session(s.id), FixedClock())
+    store.close()
+
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)], clock=FixedClock()) == 0
+    body = split_record(out.read_text(encoding="utf-8"))[1]
+    assert "EDT rang S. at midnight and the CAMHS worker came" in body
+    assert "| EDT manager |" in body and "E. M." not in body and "C. W." not in body
+    assert "Sam" not in body and "Patel" not in body
