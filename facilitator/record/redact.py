@@ -261,7 +261,8 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         replacement = replacement_of(match.group(0))
         text, end = match.string, match.end()
         if end < len(text) and text[end] in "sS" and _WORDY.match(match.group(0)[-1]):
-            return replacement + "'"
+            # (a plural's possessive has its own: "the Smiths' house" -> "the Family Fs' house", not "F's'")
+            return replacement if text[end + 1 : end + 2] in ("'", "’") else replacement + "'"
         return replacement
 
     def replacement_of(typed: str) -> str:

@@ -84,6 +84,19 @@ def test_a_possessive_typed_without_its_apostrophe_is_replaced_everywhere(store,
     assert "Review of Child A's" in outputs["export:md"].decode()
 
 
+def test_a_plurals_possessive_gets_no_second_apostrophe(store, library, clock, data_dir, tmp_path):
+    """"the Smiths' house" read "the Family F's' house" in every output: the plural's own apostrophe is kept and
+    no other put in ("the Family Fs' house"), as "Jaydens mum" still gets one ("Child A's mum")."""
+    names = {"Jayden": "Child A", "Smith": "Family F"}
+    session = session_with(store, library, clock, lambda field: ["the Smiths'", "Jaydens"][FIELDS.index(field) % 2], names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, names)
+    md = outputs["export:md"].decode()
+    assert "Review of the Family Fs'" in md and "Team Child A's" in md
+    assert not any("F's'" in (o if isinstance(o, str) else o.decode("utf-8", "replace")) for o in outputs.values())
+
+
 def test_every_field_is_covered(store, library, clock, data_dir, tmp_path):
     """One name per field, each a different name: a field left out would show its own name."""
     names = {f"Name{chr(65 + n)}x": f"Person {n}" for n in range(len(FIELDS))}
