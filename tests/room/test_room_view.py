@@ -288,3 +288,29 @@ async def test_the_row_of_steps_on_a_projector_names_the_phases_to_come_that_fit
         row = str(app.screen.query_one(Stepper).render())
         assert len(row) <= 160, row
         assert "▶ 1 Roles and focus ◀" in row and "2 The case in brief" in row and "3 What are we worried about?" in row
+
+
+async def test_projector_resized_shows_the_newest_and_is_drawn_as_at_its_new_size(store, clock, library, data_dir):
+    """Seventeen contributions projected at 160x45 (all in view), the window then made 80x24: the room saw the
+    first four, the newest out of view; made 160x45 again, the rows were drawn with the gaps of the narrow layout,
+    the last rows pushed out of view."""
+    write_prefs(data_dir, projector=True)
+
+    def said(session):
+        session.current_phase = session.template.phase_index("what-went-right")
+        for n in range(17):
+            record_contribution(store, session, f"Point {n + 1} about the family and the school working together on one plan", "Priya", clock)
+
+    session, app = open_app(store, clock, library.get(SSR), "what-went-right", said)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        before = screen_text(app)
+        assert "Point 1 about" in before and "Point 17 about" in before
+        await pilot.resize_terminal(80, 24)
+        await pilot.pause()
+        await pilot.pause()
+        assert "Point 17 about" in screen_text(app), "the newest is in view after the window is made smaller"
+        await pilot.resize_terminal(160, 45)
+        await pilot.pause()
+        await pilot.pause()
+        assert screen_text(app) == before

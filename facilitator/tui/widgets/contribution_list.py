@@ -250,6 +250,10 @@ class ContributionList(ScrollView, can_focus=True):
         key = (area.width, area.height, self._grid, len(self._contributions))
         if self._laid_out_for == key:
             return
+        if self._laid_out_for is not None and self._cells and self.scroll_y >= self._height - self._laid_out_for[1]:
+            # It showed its newest: it does again once laid out anew (a window made smaller, projector mode's columns
+            # changed with its width), as the room expects; it showed the oldest after a resize.
+            self._scroll_end_after_layout = True
         self._laid_out_for = key
         self._forget_drawn()
         # Laid out for the whole width; if the contributions turn out taller than the list, again for the width
@@ -425,7 +429,8 @@ class ContributionList(ScrollView, can_focus=True):
         self._ensure_layout()
         scroll_x, scroll_y = self.scroll_offset
         width = self.scrollable_content_region.width
-        if (self.virtual_size.height != self._height or self.virtual_size.width != self._width) and not self._relayout_asked:
+        if (self.virtual_size.height != self._height or self.virtual_size.width != self._width
+                or self._scroll_end_after_layout) and not self._relayout_asked:
             self._relayout_asked = True  # laid out again (a new width): the scrollbars follow
             self.call_later(self._relayout)
         base = self._base or self.rich_style
