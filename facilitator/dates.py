@@ -40,13 +40,23 @@ def _number(word: str) -> int | None:
     return _NUMBERS.get(word)
 
 
+#: days back a day and month said without a year is still taken as this year's ("30/11" said on 2 December)
+JUST_PASSED = 31
+
+
 def _day_in_month(day: int, month: int, year: int | None, today: dt.date) -> dt.date | None:
-    """That day of that month: in `year`, or else the next time it comes (today counts)."""
+    """That day of that month: in `year`, or else the next time it comes (today counts), unless it came in the
+    last JUST_PASSED days: "30/11" typed on 2 December is the date just gone (a slip, or an action already done,
+    shown as past under the field), not one a year away, never overdue until then."""
     try:
         if year is not None:
             return dt.date(year, month, day)
         found = dt.date(today.year, month, day)
-        return found if found >= today else dt.date(today.year + 1, month, day)
+        if found < today and (today - found).days > JUST_PASSED:
+            found = dt.date(today.year + 1, month, day)
+        elif found > today and (found - today).days > 366 - JUST_PASSED:  # (early January: late December just gone)
+            found = dt.date(today.year - 1, month, day)
+        return found
     except ValueError:
         return None
 
@@ -79,6 +89,8 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
     words = re.sub(r"\bthe\s+", "", words)
     if words == "today":
         return today
+    if words == "yesterday":
+        return today - dt.timedelta(days=1)
     if words == "tomorrow":
         return today + dt.timedelta(days=1)
     if words in ("next week", "in a week"):
@@ -150,6 +162,7 @@ def due_note(text: str, today: dt.date) -> str:
     date = parse_due(text, today)
     if date is None:
         return "no such date" if _DATE_SHAPED.fullmatch(text.strip()) else "never overdue"
-    if date < today:  # taken, as an action already done may be recorded, but not without a word
-        return f"{date.day} {date:%b %Y}: in the past"
+    if date < today:  # taken, as an action already done may be recorded, but not without a word (kept short:
+        # the border under the field shows 14 characters, and "1 Dec 2026: in the past" showed as "1 Dec 2026: i…")
+        return f"{date.day} {date:%b}: past" if date.year == today.year else f"{date:%d/%m/%y}: past"
     return f"{date.day} {date:%b %Y}"

@@ -52,10 +52,27 @@ def test_next_friday_is_next_weeks_friday_and_friday_the_coming_one():
 
 
 def test_a_due_date_already_past_is_taken_and_said_to_be_past():
-    assert due_note("2026-11-01", SUNDAY) == "1 Nov 2026: in the past"
+    assert due_note("2026-11-01", SUNDAY) == "1 Nov: past"
+    assert due_note("30/11/2025", SUNDAY) == "30/11/25: past"
     assert due_note("today", SUNDAY) == "22 Nov 2026"
 
 
 def test_the_same_words_on_another_day_mean_another_date():
     assert parse_due("next Friday", dt.date(2026, 11, 27)) == dt.date(2026, 12, 4)
     assert due_note("in 2 weeks", SUNDAY) == "6 Dec 2026"
+
+
+def test_a_day_and_month_just_gone_is_this_years_and_said_to_be_past():
+    """'30/11' typed on 2 December was 30 November of next year, a date a year away that is never overdue until
+    then; it is the date just gone (a slip, or an action already done), said to be past under the field. A day and
+    month further back is still the next one; 'yesterday' is a date too."""
+    wednesday = dt.date(2026, 12, 2)
+    assert parse_due("30/11", wednesday) == dt.date(2026, 11, 30)
+    assert due_note("30/11", wednesday) == "30 Nov: past"
+    assert due_note("30 November", wednesday) == "30 Nov: past"
+    assert parse_due("1/11", wednesday) == dt.date(2026, 11, 1)  # 31 days back
+    assert parse_due("31/10", wednesday) == dt.date(2027, 10, 31)
+    assert parse_due("31/1", wednesday) == dt.date(2027, 1, 31)
+    assert parse_due("30/12", dt.date(2027, 1, 3)) == dt.date(2026, 12, 30)
+    assert due_note("30/12", dt.date(2027, 1, 3)) == "30/12/26: past"
+    assert parse_due("yesterday", wednesday) == dt.date(2026, 12, 1)
