@@ -1,8 +1,9 @@
 """Likely personal identifiers in what a record would show. Pure: Session in, findings out.
 
 Looked for: dates of birth (a full date before the session date, or any date next to "DOB" / "born"),
-phone numbers (UK), email addresses, UK postcodes, NHS numbers (with a valid check digit) and a case-reference
-pattern the organisation can set. The scan reads the export view (names already replaced, safeguarding concerns
+phone numbers (UK), email addresses, UK postcodes, NHS numbers (with a valid check digit), a case-reference
+pattern the organisation can set, and the names an earlier session of the team listed to replace that this
+session's list lacks (a team's next session about the same family, started with an empty list). The scan reads the export view (names already replaced, safeguarding concerns
 left out) and skips what the facilitator chose to keep, so each finding is something the record would print.
 """
 
@@ -14,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..models import Session
 from ..vocabulary import NO_PHASE_HEADING
-from .redact import for_export
+from .redact import for_export, make_replacer, name_key
 
 DEFAULT_CASE_REFERENCE_PATTERN = r"\b(?:case|ref(?:erence)?|client|ID)\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z]{0,3}-?\d{4,}\b"
 
@@ -51,16 +52,22 @@ SUGGESTIONS = {
 }
 
 
+#: a name an earlier session of the team listed to replace, found in this one's record
+EARLIER_NAME = "team's earlier list"
+
+
 @dataclass
 class Finding:
     kind: str
     text: str
     where: list[str] = field(default_factory=list)
     count: int = 0
+    #: what to say instead, where the finding brings its own (an earlier names list's replacement)
+    replacement: str = ""
 
     @property
     def suggestion(self) -> str:
-        return SUGGESTIONS.get(self.kind, "[removed]")
+        return self.replacement or SUGGESTIONS.get(self.kind, "[removed]")
 
 
 def nhs_number_valid(digits: str) -> bool:
@@ -140,8 +147,11 @@ def compile_case_pattern(pattern: str | None) -> re.Pattern[str] | None:
         return None
 
 
-def scan_session(session: Session, case_reference_pattern: str | None = None) -> list[Finding]:
-    """Every likely identifier the record of this session would show, once each, with where it is."""
+def scan_session(
+    session: Session, case_reference_pattern: str | None = None, earlier_names: dict[str, str] | None = None
+) -> list[Finding]:
+    """Every likely identifier the record of this session would show, once each, with where it is; first the names
+    of ``earlier_names`` (an earlier names list of the team: name -> replacement) that the record would show."""
     view = for_export(session)
     pattern = compile_case_pattern(case_reference_pattern)
     kept = {k.casefold() for k in session.pii_kept}
@@ -152,6 +162,18 @@ def scan_session(session: Session, case_reference_pattern: str | None = None) ->
         texts.append((where, c.text, True))
         texts += [(where, value, key != "when") for key, value in c.fields.items() if key != "due"]
     findings: dict[tuple[str, str], Finding] = {}
+    own = {name_key(name) for name in session.redactions}
+    for name, replacement in (earlier_names or {}).items():
+        if not name_key(name) or name_key(name) in own or name.casefold() in kept:
+            continue
+        found = make_replacer({name: "\ue000"})  # (each place the names list would replace it, however spelled)
+        for where, text, _ in texts:
+            count = found(text).count("\ue000") - text.count("\ue000") if text else 0
+            if count:
+                finding = findings.setdefault((EARLIER_NAME, name_key(name)), Finding(EARLIER_NAME, name, replacement=replacement))
+                finding.count += count
+                if where not in finding.where:
+                    finding.where.append(where)
     for where, text, past_dates in texts:
         if not text:
             continue

@@ -62,6 +62,39 @@ async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, cloc
     assert "mum@example.org" in stored.contributions[0].text
 
 
+async def test_a_name_the_teams_last_names_list_had_is_asked_about_before_the_final_record(store, ssr, clock, data_dir):
+    """The team's last session listed "Jayden -> Child A"; its next one, about the same family, started with an empty
+    list, and the status line said so once, gone at the next key: "Jayden Smith" then reached the final record and
+    the next session's follow-up round on the projector. The check before the final record now lists each name the
+    team's earlier list has that this one lacks, wherever the record would show it, to replace with what that list
+    said instead (enter writes it so)."""
+    from facilitator.session_ops import set_redactions
+
+    from .helpers import end
+
+    earlier = new_session(store, ssr, clock, title="First look")
+    earlier = set_redactions(store, earlier, {"Jayden": "Child A", "Smith": "Family B", "Ruth": "Aunt"})
+    end(store, store.load_session(earlier.id), clock)
+    session = new_session(store, ssr, clock, title="Jayden's move to secondary school")
+    say(store, session, clock, "case-story", "Jayden Smith had a transition plan", "Sam")
+    say(store, session, clock, "learning-actions", "Share the checklist", fields={"owner": "JAYDEN's mum and Priya"})
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        review, table = await _review(pilot)
+        rows = [[str(table.get_cell_at((row, column))) for column in range(4)] for row in range(table.row_count)]
+        assert [row[0] for row in rows] == ["Jayden", "Smith"], "Ruth is not in this session: not asked about"
+        assert rows[0][1] == "team's earlier list"
+        assert rows[0][2].startswith("title") and "(3x)" in rows[0][2] and rows[0][3] == "replace with Child A"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(app.screen.query_one("#record-path", Static).render())
+    body = split_record(Path(path).read_text(encoding="utf-8"))[1]
+    assert "Jayden" not in body and "JAYDEN" not in body and "Smith" not in body
+    assert "Child A Family B had a transition plan" in body and "Child A's move to secondary school" in body
+    assert store.load_session(session.id).redactions == {"Jayden": "Child A", "Smith": "Family B"}
+
+
 async def test_going_back_from_the_review_leaves_the_session_open(store, ssr, clock, data_dir):
     session = new_session(store, ssr, clock)
     say(store, session, clock, "case-story", "Lives at LS1 4AP", "Sam")

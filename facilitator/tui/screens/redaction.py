@@ -291,7 +291,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
                 markup=False,
             )
             yield Static(
-                "⚠ This list shows the details as typed (phone numbers, dates of birth, addresses). Blank the "
+                "⚠ This list shows the details as typed (names, phone numbers, dates of birth, addresses). Blank the "
                 "projector or switch it to another input first; escape goes back.",
                 id="review-warning",
                 markup=False,
@@ -418,10 +418,13 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
         self.dismiss(None)
 
 
-def review_identifiers_then(app, session: Session, then: Callable[[Session | None], None]) -> None:  # noqa: ANN001
-    """Scan what the record would show; if anything looks identifying, ask, store the answers, then call
-    `then(session)`. `then(None)` means the facilitator went back to the session (or the answers were not saved)."""
-    findings = scan_session(session, case_reference_setting(app.store))
+def review_identifiers_then(
+    app, session: Session, then: Callable[[Session | None], None], earlier_names: dict[str, str] | None = None,  # noqa: ANN001
+) -> None:
+    """Scan what the record would show (with the names an earlier session of the team listed: scan_session); if
+    anything looks identifying, ask, store the answers, then call `then(session)`. `then(None)` means the
+    facilitator went back to the session (or the answers were not saved)."""
+    findings = scan_session(session, case_reference_setting(app.store), earlier_names)
     if not findings:
         then(session)
         return

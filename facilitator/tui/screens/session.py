@@ -157,6 +157,8 @@ class SessionScreen(Screen):
         self._replacer = None  # (the names list, its replacer) for as_room_sees
         self._read_back_seen = False  # the closing read-back shown in this sitting (the end confirmation says so)
         self._saying_team_names = False  # the status line says the team's earlier names list (_say_if_quiet)
+        #: the names the team's last session with a names list listed (team_names_before), read at start in a thread
+        self._earlier_names: dict[str, str] | None = None
 
     # ------------------------------------------------------------------ layout
     def compose(self) -> ComposeResult:
@@ -217,15 +219,18 @@ class SessionScreen(Screen):
         self._start_timer_with_phase()
         self._open_inbox()
         self._say_contributions_in_no_phase()
-        if not self.session.redactions and not self.session.contributions and self.session.team.strip():
+        if self.session.team.strip():
             self.run_worker(self._team_names_before, thread=True, group="team-names", exit_on_error=False)
 
     def _team_names_before(self) -> None:
-        """A new session of a team whose last session had a names list, started with none: said once (a team's next
-        session about the same family started with an empty list, and nothing said so). In a thread: every session's
-        entry is looked through for the team's last one."""
+        """The names the team's last session with a names list listed, kept for the check before the final record
+        (names found in it that this session's list lacks are asked about there). A new session of such a team,
+        started with none: said once (a team's next session about the same family started with an empty list, and
+        nothing said so). In a thread: every session's entry is looked through for the team's last one."""
+        new = not self.session.redactions and not self.session.contributions
         earlier = team_names_before(self.app.store, self.session)
-        if earlier:
+        self._earlier_names = earlier
+        if earlier and new:
             # (on the status line, which nothing else uses before the first contribution: a notice over the screen
             # covered the names dialog's buttons at 80x24 when it was opened at once)
             self.app.call_from_thread(
@@ -1519,8 +1524,12 @@ class SessionScreen(Screen):
             return
         from .redaction import review_identifiers_then
 
-        # Likely personal identifiers are listed to replace or keep before the final record is written.
-        review_identifiers_then(self.app, self.session, self._end_reviewed)
+        # Likely personal identifiers are listed to replace or keep before the final record is written, with the
+        # names the team's earlier names list has that this one lacks ("Jayden" again, in a list started empty).
+        earlier = self._earlier_names
+        if earlier is None and self.session.team.strip():
+            earlier = team_names_before(self.app.store, self.session)  # (the worker at start has not finished)
+        review_identifiers_then(self.app, self.session, self._end_reviewed, earlier)
 
     def _end_reviewed(self, reviewed: Session | None) -> None:
         if reviewed is None:
