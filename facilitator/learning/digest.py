@@ -338,7 +338,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
     if d.drafts:
         out.append(f"- **Not counted:** {plural(len(d.drafts), 'session')} still running (drafts), listed at the end")
     out.append("")
-    out += ["## What went right", ""]
+    out += ["## What went right, and the highlights", ""]
     yield "\n".join(out) + "\n"
 
     # One pass over every session of the period in date order: what went right is written as it comes, the

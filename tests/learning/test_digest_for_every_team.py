@@ -96,7 +96,7 @@ def test_a_newline_in_another_teams_title_or_team_never_makes_a_heading(library,
     text = out.read_text(encoding="utf-8")
     headings = [line for line in split_record(text)[1].splitlines() if line.startswith("#")]
     assert headings == [
-        "# Learning digest, 1 January 2026 to 31 December 2026", "## What went right",
+        "# Learning digest, 1 January 2026 to 31 December 2026", "## What went right, and the highlights",
         "### 1 Apr 2026: Nights ## Injected heading (Fostering # Boom)", "## Strengths evidenced",
         "## Learning actions and their progress", "## About this digest",
     ]

@@ -57,7 +57,7 @@ def test_on_a_terminal_the_digest_says_how_many_sessions_it_has_read_then_clears
     assert f"Writing the digest: the learning actions, {SESSIONS} of {SESSIONS} sessions read" in sent, sent
     # The line is cleared before the path is printed, so the path stands alone on its line.
     assert sent.rstrip().endswith(f"\r\x1b[K{out}"), repr(sent[-200:])
-    assert "## What went right" in out.read_text(encoding="utf-8")
+    assert "## What went right, and the highlights" in out.read_text(encoding="utf-8")
 
 
 def test_to_a_file_or_a_pipe_the_digest_prints_only_the_path(store, library, clock, tmp_path):

@@ -323,7 +323,7 @@ def test_digest_of_a_long_history_is_what_the_sessions_say(store, library, clock
     assert "the school said no" in got and f"**Sessions:** {SESSIONS:,}" in got
     assert "- *and " in got  # a session with more went-right items than are shown says how many more
     # Sessions in the order held, and the actions in the order agreed.
-    went_right = got.split("## What went right", 1)[1].split("## Strengths evidenced", 1)[0]
+    went_right = got.split("## What went right, and the highlights", 1)[1].split("## Strengths evidenced", 1)[0]
     headings = [dt.datetime.strptime(line[4:].split(":")[0], "%d %b %Y").date()
                 for line in went_right.splitlines() if line.startswith("### ")]
     assert len(headings) > 100 and headings == sorted(headings)

@@ -78,7 +78,7 @@ def test_digest_command_from_the_data_folder(store, library, clock, data_dir, tm
     meta, body = split_record(text)
     assert meta["kind"] == "learning-digest" and meta["sessions"] == 4
     parts = sections(body)
-    assert "Visits at Child A's kitchen table" in list_items(parts["What went right"])
+    assert "Visits at Child A's kitchen table" in list_items(parts["What went right, and the highlights"])
     # Service users' names replaced, safeguarding concerns and speakers left out.
     assert "Jayden" not in text and "SECRET" not in text and "Priya:" not in text
     assert "3 of 3 strengths claimed were backed by evidence." in body
@@ -124,7 +124,7 @@ def test_digest_combines_other_teams_exported_records(store, library, clock, dat
     assert not [line for line in capsys.readouterr().err.splitlines() if "left out" in line]
     meta, body = split_record(out.read_text(encoding="utf-8"))
     assert meta["teams"] == ["Family Support 2", "Fostering"] and meta["sessions"] == 6
-    assert "Carer and school met weekly" in list_items(sections(body)["What went right"])
+    assert "Carer and school met weekly" in list_items(sections(body)["What went right, and the highlights"])
     assert "| Buddy new carers | K. | 2026-10-01 | Fostering | A1 of 2026-04-01 | in progress (2026-05-01), overdue | two paired so far |" in body
     assert "Jayden" not in body and "SECRET" not in body
     assert first.id not in body  # no internal ids, the session is named by its date
