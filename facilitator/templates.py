@@ -176,7 +176,7 @@ def describe_error(error: dict, raw: object = None) -> str:
     if kind == "too_short" and name == "phases":
         return f"{where}: has no phases; a template needs at least one, each starting with a [[phases]] line"
     if kind == "too_short":
-        return f"{where}: needs at least {ctx.get('min_length')} item(s)"
+        return f"{where}: needs at least {plural(int(ctx.get('min_length') or 1), 'item')}"
     if kind == "too_long":
         return f"{where}: has {ctx.get('actual_length')} items; at most {ctx.get('max_length')} are allowed"
     if kind in ("model_type", "model_attributes_type", "dict_type"):

@@ -112,6 +112,20 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n} {word}" if n == 1 else f"{n:,} {words or word + 's'}"
 
 
+def part_of(part: int, whole: int, one: str, many: str) -> str:
+    """A count out of a whole, with its verb agreeing: '1 of 3 strengths was', '2 of 3 strengths were', 'The strength
+    was', 'All 3 strengths were', 'None of the 3 strengths was', 'No strengths were' (the sentence goes on after it)."""
+    if whole == 0:
+        return f"No {many} were"
+    if part == whole == 1:
+        return f"The {one} was"
+    if part == whole:
+        return f"All {whole:,} {many} were"
+    if part == 0:
+        return f"None of the {whole:,} {many} was"
+    return f"{part:,} of {whole:,} {many} {'was' if part == 1 else 'were'}"
+
+
 def team_key(team: str) -> str:
     """What two spellings of one team's name have in common ("Fostering  team" and "fostering team")."""
     return " ".join(team.split()).casefold()

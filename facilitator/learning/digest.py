@@ -21,7 +21,7 @@ import yaml
 from ..models import ActionStatus, ActionStatusChange
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
-from ..text import one_line, one_spelling, plural, team_key
+from ..text import one_line, one_spelling, part_of, plural, team_key
 from .actions import ActionRow, StatusBook, changes_from_sessions, session_action_rows
 from .facts import SessionFacts
 from .records import DigestAction, RecordEntry, action_key
@@ -409,7 +409,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
     if not any_right:
         out += ["Nothing was recorded as going right in this period.", ""]
     out += ["## Strengths evidenced", ""]
-    out += [f"{evidenced:,} of {strengths_total:,} strengths claimed were backed by evidence.", ""]
+    out += [f"{part_of(evidenced, strengths_total, 'strength claimed', 'strengths claimed')} backed by evidence.", ""]
     if skills:
         out += ["| Practice skill | Times evidenced |", "| --- | --- |"]
         out += [f"| {escape_cell(k)} | {n} |" for k, n in sorted(skills.items(), key=lambda i: (-i[1], i[0].casefold()))]

@@ -12,6 +12,7 @@ from collections.abc import Callable
 
 from ..models import ANONYMOUS, Contribution, Phase, PhaseKind, Session
 from .markdown import escape_cell, escape_inline
+from ..text import part_of
 
 
 def _who(contribution: Contribution) -> str:
@@ -38,7 +39,7 @@ def strengths_table(phase: Phase, contributions: list[Contribution]) -> list[str
     lines += _table(["Strength", "Evidence", "Practice skill", "Said by"], rows)
     missing = sum(1 for c in contributions if not c.fields.get("evidence", "").strip())
     if missing:
-        lines += ["", f"{missing} of {len(contributions)} strengths were recorded without evidence."]
+        lines += ["", f"{part_of(missing, len(contributions), 'strength', 'strengths')} recorded without evidence."]
     return lines
 
 

@@ -67,7 +67,7 @@ def test_a_final_digest_lists_running_sessions_apart_and_counts_none_of_them(sto
     meta, body = split_record(out.read_text(encoding="utf-8"))
     assert meta["status"] == "final" and meta["sessions"] == 1 and meta["drafts_not_counted"] == 1
     assert "Half-agreed idea" not in body and "Not yet agreed" not in body
-    assert "1 of 1 strengths claimed were backed by evidence." in body
+    assert "The strength claimed was backed by evidence." in body
     assert "1 learning action: 1 open" in body
     assert "- **Not counted:** 1 session still running (drafts), listed at the end" in body
     assert "- 2 Mar 2026: Still going (Family Support 2)" in body.split("## About this digest", 1)[1]

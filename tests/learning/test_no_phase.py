@@ -114,7 +114,7 @@ async def test_search_actions_and_themes_count_them_as_the_record_shows_them(ssr
             written = str(app.screen.query_one("#themes-status", Static).render()).removeprefix("Written: ").strip()
             themes = Path(written).read_text(encoding="utf-8")
             assert "| curiosity | 1 | 1 |" in themes and "| voice of Child A | 1 | 1 |" in themes
-            assert "| Patience with Child A's mother. | 1 |" in themes and "1 of 1 strengths" in themes
+            assert "| Patience with Child A's mother. | 1 |" in themes and "The strength was backed by evidence." in themes
             assert "| Nov 2026 | 2 |" in themes  # both actions opened
             assert "| Nov 2026 | 1 | 7.0 |" in themes  # the rating
             assert "UNIQUE" not in themes and not leaks(themes, NAMES)
@@ -167,7 +167,7 @@ def test_the_digest_of_a_records_folder_reads_them_from_the_records_closing_sect
     assert "Ring Child A's GP before the review." in actions and "A2" in actions and "2026-12-01" in actions
     assert "Share the plan at the team meeting." in actions
     strengths = from_records.split("## Strengths evidenced", 1)[1].split("\n## ", 1)[0]
-    assert "1 of 1 strengths claimed were backed by evidence." in strengths
+    assert "The strength claimed was backed by evidence." in strengths
     assert "Patience with Child A's mother." in strengths and "curiosity" in strengths
     assert "Child A said he felt heard at last." in from_records  # a highlight: what went right
     assert "UNIQUE" not in from_records and not leaks(from_records, NAMES)

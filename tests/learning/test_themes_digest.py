@@ -81,7 +81,7 @@ def test_digest_command_from_the_data_folder(store, library, clock, data_dir, tm
     assert "Visits at Child A's kitchen table" in list_items(parts["What went right, and the highlights"])
     # Service users' names replaced, safeguarding concerns and speakers left out.
     assert "Jayden" not in text and "SECRET" not in text and "Priya:" not in text
-    assert "3 of 3 strengths claimed were backed by evidence." in body
+    assert "All 3 strengths claimed were backed by evidence." in body
     actions = body.split("## Learning actions and their progress", 1)[1]
     assert "| Share plan | S. | 2026-10-01 | Family Support 2 | A1 of 2026-01-10 | done (2026-03-01) |" in actions
     assert "3 learning actions: 2 open, 1 done" in actions

@@ -54,7 +54,7 @@ def test_strengths_table_shows_strength_evidence_skill_and_speaker():
     assert rows[0] == ["Strength", "Evidence", "Practice skill", "Said by"]
     assert [unescape(x) for x in rows[1]] == ["Child focus | always", "Child A's words / in every plan", "child focus", "Sam"]
     assert len(rows[2]) == 4
-    assert "1 of 2 strengths were recorded without evidence." in lines
+    assert "1 of 2 strengths was recorded without evidence." in lines
 
 
 def test_no_table_row_is_broken_by_newlines_or_pipes():

@@ -495,7 +495,7 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
         except StoreError as exc:
             app.notify(str(exc), severity="error", markup=False)
             return
-        app.notify(f"{len(names)} name(s) will be replaced in the record.", markup=False)
+        app.notify(f"{plural(len(names), 'name')} will be replaced in the record.", markup=False)
 
     session = screen.session
     template = session.template

@@ -1022,7 +1022,7 @@ class SessionScreen(Screen):
             self.query_one("#speaker", Select).set_options(speaker_options(here))
             self.query_one(KindFields).update_round(self.session)
             self._preset_speaker()
-            self._status(f"People saved: {len(here)} here, {len(away)} apologies.")
+            self._status(f"People saved: {len(here)} here, {plural(len(away), 'apology', 'apologies')}.")
 
         self.app.push_screen(PeopleScreen(self.session.participants, self.session.apologies), saved)
 
@@ -1036,7 +1036,7 @@ class SessionScreen(Screen):
         self._vote = DotVote.resume(self._inbox)
         if self._inbox.damaged_lines:
             self.app.notify(
-                f"{self._inbox.damaged_lines} line(s) of what phones sent could not be read in {self._inbox.path}; "
+                f"{plural(self._inbox.damaged_lines, 'line')} of what phones sent could not be read in {self._inbox.path}; "
                 "everything else phones sent is kept.",
                 severity="warning", markup=False, timeout=30,
             )
