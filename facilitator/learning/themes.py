@@ -178,11 +178,11 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
     out += ["## Learning actions opened, completed and dropped", ""]
     if any(m.opened or m.completed or m.dropped for m in themes.actions):
         top = max(max(m.opened, m.completed, m.dropped) for m in themes.actions)
-        out += ["| Month | Opened | | Completed | | Dropped |", "| --- | --- | --- | --- | --- | --- |"]
+        out += ["| Month | Opened | | Completed | | Dropped | |", "| --- | --- | --- | --- | --- | --- | --- |"]
         for m in themes.actions:
             out.append(
                 f"| {month_label(m.month)} | {m.opened} | {bar(m.opened, top, width) or ' '} | "
-                f"{m.completed} | {bar(m.completed, top, width) or ' '} | {m.dropped} |"
+                f"{m.completed} | {bar(m.completed, top, width) or ' '} | {m.dropped} | {bar(m.dropped, top, width) or ' '} |"
             )
         out += ["", "Completed and dropped: where each action stands now (its latest status), in the month it got there.", ""]
     else:

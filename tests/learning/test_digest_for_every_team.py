@@ -44,11 +44,12 @@ async def test_themes_count_a_dropped_action_as_dropped_not_completed(store, lib
         path = str(screen.query_one("#themes-status", Static).render()).removeprefix("Written: ")
         text = Path(path).read_text(encoding="utf-8")
     table = text.split("## Learning actions opened, completed and dropped", 1)[1]
-    assert "| Month | Opened | | Completed | | Dropped |" in table
+    assert "| Month | Opened | | Completed | | Dropped | |" in table
     rows = {line.split("|")[1].strip(): [c.strip() for c in line.split("|")[2:-1]]
             for line in table.splitlines() if line.startswith("| ") and "20" in line.split("|")[1]}
     assert rows["Jan 2026"][0] == "2" and rows["Jan 2026"][2] == "0"
     assert rows["Feb 2026"][2] == "0" and rows["Feb 2026"][4] == "2"
+    assert rows["Feb 2026"][5] == rows["Jan 2026"][1] and "█" in rows["Feb 2026"][5], "dropped has its bar, as opened has"
 
 
 def test_a_final_digest_lists_running_sessions_apart_and_counts_none_of_them(store, library, clock, data_dir, tmp_path):

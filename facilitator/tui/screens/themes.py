@@ -67,11 +67,12 @@ def actions_view(themes: Themes, width: int) -> Table | Text:
     months = [m for m in themes.actions][-12:]
     if not any(m.opened or m.completed or m.dropped for m in months):
         return Text("No learning actions in the last 12 months of this period.", style="dim")
-    top = max(max(m.opened, m.completed) for m in months)
-    table = _table("Month", "Opened", "", "Completed", "", "Dropped")
+    top = max(max(m.opened, m.completed, m.dropped) for m in months)
+    table = _table("Month", "Opened", "", "Completed", "", "Dropped", "")
     for m in months:
         table.add_row(month_label(m.month), f"{m.opened:,}", Text(bar(m.opened, top, width), style="cyan"),
-                      f"{m.completed:,}", Text(bar(m.completed, top, width), style="green"), f"{m.dropped:,}")
+                      f"{m.completed:,}", Text(bar(m.completed, top, width), style="green"), f"{m.dropped:,}",
+                      Text(bar(m.dropped, top, width), style="yellow"))
     return table
 
 
