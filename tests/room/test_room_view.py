@@ -314,3 +314,23 @@ async def test_projector_resized_shows_the_newest_and_is_drawn_as_at_its_new_siz
         await pilot.pause()
         await pilot.pause()
         assert screen_text(app) == before
+
+
+async def test_the_read_back_at_80_columns_numbers_actions_as_the_record_and_keeps_an_owners_words_whole(store, clock, library):
+    """At 80x24 the read-back's owner column folded "Business" into "Busines" and "s", and its actions were
+    numbered 1., 2. while the record, the actions screen and the next follow-up call them A1, A2."""
+
+    def said(session):
+        session.current_phase = session.template.phase_index("learning-actions")
+        for text, owner in (("Share the one-plan approach", "Business support officer"), ("Ring the school", "Priya")):
+            record_contribution(store, session, text, None, clock,
+                                fields={"owner": owner, "due": "2026-12-15", "tell": "whole team"})
+
+    session, app = open_app(store, clock, library.get(SSR), "learning-actions", said)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("f9")
+        await pilot.pause()
+        assert isinstance(app.screen, ReadBackScreen)
+        drawn = screen_text(app)
+        assert "Business" in drawn and "Busines " not in drawn.replace("│", " ")
+        assert "A1" in drawn and "A2" in drawn and " 1. " not in drawn

@@ -21,6 +21,7 @@ from textual.screen import Screen
 from textual.widgets import Header, Static
 
 from ...models import ANONYMOUS, Contribution, PhaseKind, Session
+from ...record.kinds import action_number
 from ...record.redact import shown_title
 from ...safeguarding import shown
 from ...text import plural
@@ -62,14 +63,15 @@ def _field(contribution: Contribution, key: str) -> Text:
 def actions_table(actions: list[Contribution]) -> Table:
     table = Table(expand=True, show_lines=True, header_style="bold", padding=(0, 1))
     table.add_column("", width=3, no_wrap=True)
-    # Nothing is cut with an ellipsis: a long word folds onto the next line; a date fits whole.
+    # Nothing is cut with an ellipsis: a long word folds onto the next line; a date fits whole; an owner's and who
+    # hears' words ("Business support officer") whole at 80 columns (the owner column folded "Busines" / "s").
     table.add_column("Action", ratio=3, overflow="fold")
-    table.add_column("Owner", ratio=1, overflow="fold")
+    table.add_column("Owner", ratio=1, width=10, overflow="fold")  # (with a ratio, width is its least)
     table.add_column("Due", width=12, overflow="fold")  # ("supervision", "fortnightly" whole)
-    table.add_column("Who hears", ratio=2, overflow="fold")
+    table.add_column("Who hears", ratio=2, width=10, overflow="fold")
     for number, action in enumerate(actions, start=1):
-        table.add_row(
-            Text(f"{number}.", style="bold"), Text(action.text), _field(action, "owner"), _field(action, "due"),
+        table.add_row(  # numbered as the record numbers them (A1, A2, ...), so the room and the minutes agree
+            Text(action_number(number), style="bold"), Text(action.text), _field(action, "owner"), _field(action, "due"),
             _field(action, "tell"),
         )
     return table
