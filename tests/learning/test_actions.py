@@ -270,6 +270,19 @@ def test_dropping_needs_a_note_and_carried_over_stays_open(store, library, clock
     assert again.status == ActionStatus.carried_over and again.is_open
 
 
+async def test_a_carried_over_status_is_shown_whole_with_its_date_at_160_columns(store, library, clock):
+    """The status column was a cell short: "carried over 02 Nov" read "carried over 02 N…" on the actions screen."""
+    reviewed_session(store, library, clock)
+    from facilitator.store.actions import change_status
+
+    change_status(store, _actions(store)[0], "carried over", dt.date(2026, 11, 2))
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_actions_screen(pilot)
+        drawn = "\n".join(line.text for line in app.screen._compositor.render_strips())
+        assert "carried over 02 Nov" in drawn
+
+
 def test_facilitator_new_asks_for_the_follow_up(store, library, clock, data_dir):
     reviewed_session(store, library, clock)
     store.close()
