@@ -88,7 +88,7 @@ async def test_whole_serious_success_review(store, clock, data_dir):
         await pilot.press("enter")
         await pilot.pause()
         assert isinstance(app.screen, EndedScreen)
-        shown_path = str(app.screen.query_one("#record-path", Static).render())
+        shown_path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")  # (broken after a "/" where long)
         session_id = app.screen.session.id
 
     record_files = list((data_dir / "records").glob("*.md"))
@@ -214,3 +214,29 @@ async def test_ground_rules_tick_shows_its_state_without_colour(store, clock):
         box.value = True
         await pilot.pause()
         assert "✓" in str(box.render())
+
+
+async def test_at_80_columns_the_records_path_breaks_after_a_folder_never_inside_a_name(store, clock, data_dir, ssr):
+    """The ended screen's path broke wherever the line ended ("…-review-202" / "61122-s001.md"): the facilitator
+    copying it for whoever files the minutes got it in pieces. It breaks after a "/" only, and reads whole."""
+    from facilitator.session_ops import start_session
+
+    session = start_session(store, ssr, clock=clock, title="A path to copy", participants=["Sam"], ground_rules_agreed=True)
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(next((data_dir / "records").glob("*.md")))
+        assert len(path) > 76, "(the test's folder makes a path too long for one line)"
+        drawn = [line.text.strip() for line in app.screen._compositor.render_strips()]
+        start = next(n for n, line in enumerate(drawn) if path.startswith(line) and line.startswith("/"))
+        lines = []
+        for line in drawn[start:]:
+            lines.append(line)
+            if "".join(lines) == path:
+                break
+        assert "".join(lines) == path
+        assert len(lines) > 1 and all(line.endswith("/") for line in lines[:-1]), lines

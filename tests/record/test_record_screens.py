@@ -49,7 +49,7 @@ async def test_identifiers_are_reviewed_before_the_final_record(store, ssr, cloc
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EndedScreen)
-        path = str(app.screen.query_one("#record-path", Static).render())
+        path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")  # (broken after a "/" where long)
 
     text = Path(path).read_text(encoding="utf-8")
     front, body = split_record(text)
@@ -88,7 +88,7 @@ async def test_a_name_the_teams_last_names_list_had_is_asked_about_before_the_fi
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EndedScreen)
-        path = str(app.screen.query_one("#record-path", Static).render())
+        path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")  # (broken after a "/" where long)
     body = split_record(Path(path).read_text(encoding="utf-8"))[1]
     assert "Jayden" not in body and "JAYDEN" not in body and "Smith" not in body
     assert "Child A Family B had a transition plan" in body and "Child A's move to secondary school" in body

@@ -18,6 +18,7 @@ from ...store import StoreError
 from ...text import plural
 from ...vocabulary import NO_PHASE_HEADING
 from ..widgets.key_bar import KeyBar
+from ..widgets.path_text import PathText
 
 HERE = Path(__file__).parent
 
@@ -186,7 +187,7 @@ class EndedScreen(Screen):
                              classes="screen-title")
                 yield Static(f"{records} refused it (see the message), so it is kept at the path below and put in "
                              "the records folder when the app next starts:", classes="label", markup=False)
-            yield Static(str(self.record_path), id="record-path", markup=False)
+            yield PathText(str(self.record_path), id="record-path")
             lines = []
             for number, phase in enumerate(session.template.phases, start=1):
                 count = len(shown(session.contributions_in(phase.id)))
