@@ -158,7 +158,7 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
         out += ["", f"By month: {month_label(themes.months[-24:][0])} to {month_label(themes.months[-1])}. "
                 "Trend: the second half of the period against the first.", ""]
     else:
-        out += ["No tags or practice skills were recorded.", ""]
+        out += ["No tags or practice skills were recorded (a “decision” tag marks a decision in its record and is not counted here).", ""]
 
     out += ["## Strengths most often evidenced", ""]
     out.append(

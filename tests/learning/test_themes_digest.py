@@ -218,3 +218,18 @@ def test_a_teams_two_sessions_of_one_day_have_their_actions_told_apart_in_the_di
     body = out.read_text(encoding="utf-8")
     assert "| A1 of 2026-04-01, Morning huddle |" in body and "| A1 of 2026-04-01, Afternoon review |" in body
     assert "| A1 of 2026-04-02 |" in body  # one session that day: its date is enough
+
+
+async def test_themes_say_a_decision_tag_is_not_counted_where_it_is_the_only_tag(store, library, clock):
+    """A contribution tagged "decision" (t on it, in an After Action Review) and the themes said "No tags or practice
+    skills were recorded", as if the tag had been lost; the decision tag marks a decision in the record only."""
+    aar = new_session(store, library.get("after-action-review"), clock, date=dt.date(2026, 3, 12))
+    phase = aar.template.phases[-1].id
+    say(store, aar, clock, phase, "We agreed to check contact details first", tags=["decision"])
+    end(store, aar, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("t")
+        await wait_ready(pilot)
+        shown = " ".join(line.text for line in app.screen._compositor.render_strips())
+        assert "a “decision” tag marks a decision in its record and is not counted here" in " ".join(shown.split())

@@ -42,7 +42,7 @@ def _table(*columns: str, words_last: bool = False) -> Table:
 
 def tags_view(themes: Themes, width: int) -> Group | Text:
     if not themes.tags:
-        return Text("No tags or practice skills were recorded.", style="dim")
+        return Text("No tags or practice skills were recorded (a “decision” tag marks a decision in its record and is not counted here).", style="dim")
     top = max(t.count for t in themes.tags)
     table = _table("Tag / practice skill", "Times", "", "Last 12 months", "Trend")
     for t in themes.tags[:15]:
