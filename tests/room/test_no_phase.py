@@ -140,8 +140,8 @@ async def test_the_read_back_lists_an_action_in_no_phase_after_the_others_as_the
             lines = shown.splitlines()
             first = next(line for line in lines if "Share the plan" in line)
             second = next(line for line in lines if "Ring the GP before the review." in line)
-            assert "1." in first and "Priya" in first
-            assert "2." in second and "Sam Jones" in second and "2026-12-01" in second and "the team" in second
+            assert "A1" in first and "Priya" in first
+            assert "A2" in second and "Sam Jones" in second and "2026-12-01" in second and "the team" in second
             assert "Highlights (1)" in shown and f"They felt heard at last.  (Priya)  · {HEADING}" in shown
             assert "Strengths and their evidence (1)" in shown and "the mother said so" in shown
             assert "UNIQUE" not in shown and "uncle" not in shown
