@@ -97,8 +97,8 @@ class DraftKeeper:
             try:
                 write_draft(*arguments)
                 failed = False
-            except OSError:
-                failed = True
+            except Exception:  # noqa: BLE001 - a draft that cannot be written is said by failed(), never raised here:
+                failed = True  # the thread goes on, and flush() is not left waiting for a write that ended
             with self._changed:
                 if failed:
                     self._failed.add(session_id)
