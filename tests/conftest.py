@@ -191,6 +191,11 @@ async def run_command(pilot, query: str) -> None:
     await pilot.pause()
 
 
+def screen_text(app) -> str:  # noqa: ANN001
+    """Everything drawn on the screen now, as the room sees it, a line of text per row."""
+    return "\n".join(line.text for line in app.screen._compositor.render_strips())
+
+
 async def end_from_the_screen(pilot):  # noqa: ANN001, ANN201
     """ctrl+e, then enter on the confirmation, as a facilitator ends a session: the end screen it opens."""
     from facilitator.tui.screens.dialogs import EndedScreen

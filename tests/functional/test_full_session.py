@@ -15,7 +15,7 @@ from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
 from facilitator.tui.widgets.contribution_list import ContributionList
-from tests.conftest import build_app
+from tests.conftest import build_app, end_from_the_screen, screen_text
 
 SAID = {
     "ground-rules": ["We agreed to use Child A and Mother throughout."],
@@ -224,14 +224,10 @@ async def test_at_80_columns_the_records_path_breaks_after_a_folder_never_inside
     session = start_session(store, ssr, clock=clock, title="A path to copy", participants=["Sam"], ground_rules_agreed=True)
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(80, 24)) as pilot:
-        await pilot.press("ctrl+e")
-        await pilot.pause()
-        await pilot.press("enter")
-        await pilot.pause()
-        assert isinstance(app.screen, EndedScreen)
+        await end_from_the_screen(pilot)
         path = str(next((data_dir / "records").glob("*.md")))
         assert len(path) > 76, "(the test's folder makes a path too long for one line)"
-        drawn = [line.text.strip() for line in app.screen._compositor.render_strips()]
+        drawn = [line.strip() for line in screen_text(app).splitlines()]
         start = next(n for n, line in enumerate(drawn) if path.startswith(line) and line.startswith("/"))
         lines = []
         for line in drawn[start:]:

@@ -15,7 +15,7 @@ from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.actions import FollowUpScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
-from tests.conftest import FixedClock, build_app, counter_ids
+from tests.conftest import FixedClock, build_app, counter_ids, screen_text
 from tests.learning.helpers import reviewed_session
 from tests.learning.helpers import open_actions_screen, wait_ready
 
@@ -279,8 +279,7 @@ async def test_a_carried_over_status_is_shown_whole_with_its_date_at_160_columns
     app = build_app(store, clock)
     async with app.run_test(size=(160, 45)) as pilot:
         await open_actions_screen(pilot)
-        drawn = "\n".join(line.text for line in app.screen._compositor.render_strips())
-        assert "carried over 02 Nov" in drawn
+        assert "carried over 02 Nov" in screen_text(app)
 
 
 def test_facilitator_new_asks_for_the_follow_up(store, library, clock, data_dir):

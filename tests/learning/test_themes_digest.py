@@ -16,7 +16,7 @@ from facilitator.store.actions import change_status, read_changes
 from tests.learning.helpers import compute_themes, load_actions, wait_ready
 from facilitator.learning.history import HistoryIndex
 from facilitator.tui.screens.themes import ThemesScreen
-from tests.conftest import FixedClock, build_app, counter_ids
+from tests.conftest import FixedClock, build_app, counter_ids, screen_text
 from tests.learning.helpers import reviewed_session
 from tests.record.helpers import new_session, say, end, sections, list_items
 
@@ -231,5 +231,4 @@ async def test_themes_say_a_decision_tag_is_not_counted_where_it_is_the_only_tag
     async with app.run_test(size=(160, 45)) as pilot:
         await pilot.press("t")
         await wait_ready(pilot)
-        shown = " ".join(line.text for line in app.screen._compositor.render_strips())
-        assert "a “decision” tag marks a decision in its record and is not counted here" in " ".join(shown.split())
+        assert "a “decision” tag marks a decision in its record and is not counted here" in " ".join(screen_text(app).split())

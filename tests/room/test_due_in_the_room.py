@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from textual.widgets import Input
 
-from tests.conftest import build_app
+from tests.conftest import build_app, screen_text
 from tests.learning.helpers import reviewed_session
 
 from .helpers import open_app, say, session_screen, shown
@@ -39,7 +39,7 @@ async def test_a_due_date_already_past_is_taken_and_said_to_be_past_under_the_fi
         await pilot.press(*"01/11/2026")
         await pilot.pause()
         # Drawn whole under the field, where "1 Nov 2026: in the past" showed as "1 Nov 2026: i…".
-        assert "1 Nov: past" in "\n".join(line.text for line in app.screen._compositor.render_strips())
+        assert "1 Nov: past" in screen_text(app)
         await say(pilot, "Share the plan at the team meeting")
         assert "due: 2026-11-01" in shown(pilot)[0]
 

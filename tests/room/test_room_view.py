@@ -15,7 +15,7 @@ from facilitator.tui.widgets.contribution_list import ContributionList
 from facilitator.tui.widgets.key_bar import KeyBar
 
 from facilitator.session_ops import go_to_phase, start_session
-from tests.conftest import build_app
+from tests.conftest import build_app, screen_text
 
 from .helpers import PEOPLE, palette, session_screen
 
@@ -52,11 +52,6 @@ def open_app(store, clock, template, phase_id, said=None):
         said(session)
     session = go_to_phase(store, store.load_session(session.id), template.phase_index(phase_id))
     return session, build_app(store, clock, open_session_id=session.id)
-
-
-def screen_text(app) -> str:
-    """Everything drawn on the screen now, as the room sees it."""
-    return "\n".join(line.text for line in app.screen._compositor.render_strips())
 
 
 # ------------------------------------------------------------------ projector mode
