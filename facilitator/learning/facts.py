@@ -170,7 +170,9 @@ def _without_names(review: Any) -> Any:  # noqa: ANN401
 class _Shape:
     """What session_data needs of a template's phases, worked out once a template."""
 
-    __slots__ = ("ids", "titles", "kinds", "index_of", "right", "special", "rows", "strengths", "actions", "scales")
+    __slots__ = (
+        "ids", "titles", "kinds", "index_of", "right", "special", "rows", "strengths", "actions", "scales", "timelines",
+    )
 
     def __init__(self, ids: tuple[str, ...], titles: tuple[str, ...], kinds: tuple[str, ...]):
         self.ids, self.titles, self.kinds = ids, titles, kinds
@@ -185,6 +187,7 @@ class _Shape:
         self.strengths, self.actions, self.scales = (
             tuple(n for n, k in self.special.items() if k == kind) for kind in ("strengths", "actions", "scale")
         )
+        self.timelines = tuple(n for n, kind in enumerate(kinds) if kind == "timeline")
 
 
 _shapes: dict[tuple, _Shape] = {}
@@ -276,6 +279,27 @@ def _fields(docs: list[dict[str, Any]]) -> list[dict[str, str]]:
     """The fields of these contributions ({} for none)."""
     fields = list(map(dict.get, docs, repeat("fields")))
     return fields if all(fields) else [f or _NO_FIELDS for f in fields]
+
+
+def _turning_point(n: int, fields: Any, replace) -> tuple[int, str, str] | None:  # noqa: ANN001, ANN401
+    """(n, when, changed) of a turning point with a when or what would be done differently said, names replaced, each
+    on one line; None without them."""
+    if not isinstance(fields, dict):
+        return None
+    when, changed = fields.get("when"), fields.get("changed")
+    if not (when and isinstance(when, str)) and not (changed and isinstance(changed, str)):
+        return None
+    when = _line(replace(when)) if isinstance(when, str) else ""
+    changed = _line(replace(changed)) if isinstance(changed, str) else ""
+    return (n, when, changed) if when or changed else None
+
+
+def _turning_points(docs: list[dict], phase_of: list[int], phases: tuple[int, ...], in_order: bool, replace) -> list:  # noqa: ANN001
+    """[(n, when, changed)] of the turning points (contributions in a timeline phase) that say when, or what would
+    be done differently."""
+    places, found = _in_phases(docs, phase_of, phases, in_order)
+    points = (_turning_point(n, d.get("fields"), replace) for n, d in zip(places, found) if d.get("fields"))
+    return [point for point in points if point is not None]
 
 
 def _one_by_one(docs, phase_of, todo, shape, replace, went_right):  # noqa: ANN001, ANN202
@@ -486,6 +510,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             tag for tag in (skills if lines is values else [" ".join(skill.split()) for skill in skills])
             if tag and tag.casefold() != DECISION_TAG
         ]
+    timeline = _turning_points(docs, phase_of, shape.timelines, in_order, replace) if shape.timelines and "fields" in keys else []
     # A team's own template may name a child ("Scaling for Jayden"): its phases' titles and its name as the record
     # shows them, the names list applied.
     phases = [[pid, replace(title), kind] for pid, title, kind in shape.rows] if redacting else [list(p) for p in shape.rows]
@@ -494,7 +519,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             raise ValueError("the session's template has no phases")
         texts = list(texts) if docs else []
         strengths, actions, tags, ratings = list(strengths), list(actions), list(tags), list(ratings)
-        _in_no_phase(lost, len(phases), replace, phase_of, texts, went_right, strengths, actions, tags, ratings)
+        _in_no_phase(lost, len(phases), replace, phase_of, texts, went_right, strengths, actions, tags, ratings, timeline)
         phases.append(["", NO_PHASE_HEADING, ""])
         docs = lost
     created = header.get("created_at") or ""
@@ -505,7 +530,7 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
         str(header.get("status", "running")), phases,
         [list(p) for p in names.items()], _people(header),
         [_review(r, replace) for r in reviews] if redacting else [_without_names(r) for r in reviews],
-        texts if docs else [], phase_of, sorted(went_right), strengths, actions, tags, ratings,
+        texts if docs else [], phase_of, sorted(went_right), strengths, actions, tags, ratings, timeline,
     )
 
 
@@ -521,12 +546,13 @@ def _recorded_at(doc: dict[str, Any]) -> tuple[int, Any]:
         return 1, 0  # not a time: after those that are, as recorded
 
 
-def _in_no_phase(lost, phase, replace, phase_of, texts, went_right, strengths, actions, tags, ratings) -> None:  # noqa: ANN001, PLR0913
+def _in_no_phase(lost, phase, replace, phase_of, texts, went_right, strengths, actions, tags, ratings, timeline) -> None:  # noqa: ANN001, PLR0913
     """Adds to a session's facts its contributions recorded in a phase its template no longer has (``lost``), as
     the record shows them in its closing section: after the others, in the order they were said, in one phase of
     their own (``phase``, titled as that section), each counted as what its fields say it is
     (contribution_fields.kind_by_fields): an action numbered after the session's other actions, a strength, a
-    rating; their tags, and a starred one as what went right."""
+    rating; their tags, a starred one as what went right, and a turning point's when and what would be done
+    differently."""
     for d in sorted(lost, key=_recorded_at):
         n = len(texts)
         texts.append(one_line(replace(d.get("text", "") if isinstance(d.get("text"), str) else "")))
@@ -555,6 +581,9 @@ def _in_no_phase(lost, phase, replace, phase_of, texts, went_right, strengths, a
             rating = _rating(field("rating", ""))
             if rating is not None:
                 ratings.append(rating)
+        point = _turning_point(n, fields, replace)
+        if point is not None:
+            timeline.append(point)
 
 
 _people_met: dict[tuple, list[str]] = {}

@@ -31,12 +31,14 @@ only ever added):
              -- indexed newest first (date, created_at), by template (template_name, template_id: the history's
              -- filter), and by id where the session's follow-up round reviewed actions
     session_texts(k INTEGER PRIMARY KEY (= sessions.k), texts TEXT (JSON [text, ...]: each contribution's text,
-             names replaced, one line, in recorded order; its place in this list is the contribution's idx),
+             names replaced, one line, in recorded order; its place in this list is the contribution's idx; for
+             one with a field a search looks in, [text, evidence, skill, when, changed, owner, tell] (those
+             after its last left out): FIELDS_SEARCHED),
              phases TEXT (JSON [int, ...]: each contribution's phase, an index into the session's phases),
              went_right TEXT (JSON [idx, ...]: the contributions that say what went right: such a phase, a
              strength or a highlight))
     contributions_fts  FTS5 (unicode61), contentless, one row per contribution: rowid = k << 20 | idx, its text
-             from session_texts (no ranking, so no column sizes kept)
+             (with its fields searched) from session_texts (no ranking, so no column sizes kept)
     strengths(session, idx, evidence, skill, text)     -- idx: the contribution; text: its text (the strength)
     actions(session, idx, contribution_id, number, owner, due, tell,   -- number: A1 is 1, as the record
             date (the session's, ISO), team_key (the session's), owner_key (owner case folded),
@@ -55,7 +57,8 @@ are kept one row per session (not one per contribution), and the full-text index
 a row per contribution (two million at 20,000 sessions) cost the build more CPU than their full-text rows.
 
 Search finds contributions holding every word of the query at the start of a word, in any case (``kitchen``
-finds "Kitchen" and "kitchens"; a word of one or two letters is found whole).
+finds "Kitchen" and "kitchens"; a word of one or two letters is found whole), in their text or in the fields it
+looks in (FIELDS_SEARCHED: a strength's evidence, an action's owner, a turning point's "done differently", ...).
 
 API (stable: things are added, never renamed):
 
@@ -123,7 +126,9 @@ OLD_CACHE_NAME = "history-cache.json"
 #: with its accents left off or another put on ("Zoe" for "Zoë"), or without an apostrophe inside it ("ONeil"), is
 #: found; 13: a name with a letter that has no accent to leave off is found either way ("Lukasz" for "Łukasz"), and
 #: one joined to a sign spelled in letters ("Jayden™"), and a hyphenated one broken across two lines at its hyphen
-SCHEMA_VERSION = 13
+SCHEMA_VERSION = 14
+#: the fields of a contribution a search looks in besides its text, in the order session_texts keeps them
+FIELDS_SEARCHED = ("evidence", "skill", "when", "changed", "owner", "tell")
 #: a session's contributions' rowids: k << SHIFT | idx
 SHIFT = 20
 #: sessions written per transaction while syncing (each commit makes them visible to readers)
@@ -210,6 +215,7 @@ class SessionData(NamedTuple):
     actions: list  # [(contribution_id, idx, number, owner, due, tell)]
     tags: list  # [str]
     ratings: list  # [int]
+    timeline: Sequence = ()  # [(idx, when, changed)]: turning points saying when, or what would be done differently
 
 
 Compute = Callable[[dict, list], SessionData]
@@ -239,6 +245,33 @@ class Rows(NamedTuple):
         return self.head[1]
 
 
+def _stored_texts(d: SessionData) -> list:
+    """session_texts' texts: each contribution's text, or [text, *its fields] (FIELDS_SEARCHED, those after the
+    last it has left out) for one with a field searched, so that a word in it finds the contribution."""
+    texts = d.texts
+    if not (d.strengths or d.actions or d.timeline):
+        return texts
+    fields: dict[int, list[str]] = {}
+    for idx, evidence, skill in d.strengths:
+        if evidence or skill:
+            fields[idx] = [evidence, skill]
+    for action in d.actions:
+        owner, tell = action[3], action[5]
+        if owner or tell:
+            fields[action[1]] = ["", "", "", "", owner, tell]
+    for idx, when, changed in d.timeline:
+        fields.setdefault(idx, [""] * len(FIELDS_SEARCHED))[2:4] = when, changed
+    if not fields:
+        return texts
+    stored: list = list(texts)
+    for idx, values in fields.items():
+        while values and not values[-1]:
+            values.pop()
+        if values:
+            stored[idx] = [texts[idx], *values]
+    return stored
+
+
 def rows_of(d: SessionData) -> Rows:
     """A session's rows, from what learning/ computed of it."""
     team = make_team_key(d.team)
@@ -246,7 +279,7 @@ def rows_of(d: SessionData) -> Rows:
     return Rows(
         (d.id, d.date, d.created_at, d.team, team, d.title, d.template_id, d.template_name, d.status),
         (len(texts), _json_list(d.phases), _json_list(d.names), _json_list(d.people), _json_list(d.reviews)),
-        _json_list(texts), _json_list(d.phase_of), _json_list(d.went_right),
+        _json_list(_stored_texts(d)), _json_list(d.phase_of), _json_list(d.went_right),
         [(*st, texts[st[0]]) for st in d.strengths],
         [(a[1], a[0], *a[2:], d.date, team, a[3].casefold(), _due_date(a[4]), texts[a[1]]) for a in d.actions],
         d.tags, d.ratings,
@@ -398,6 +431,8 @@ class Hit(NamedTuple):
     phase_title: str
     #: how many contributions before it in its phase say the same (the record shows it after them)
     same_before: int = 0
+    #: ((key, value, spans), ...): its fields searched (FIELDS_SEARCHED) that it has, spans as in text
+    fields: tuple = ()
 
 
 class Progress(NamedTuple):
@@ -1149,8 +1184,11 @@ class HistoryDB:
             idx = rowid & ((1 << SHIFT) - 1)
             if idx < len(texts):
                 text, phase = texts[idx], phases[idx]
-                same = sum(1 for j in range(idx) if phases[j] == phase and texts[j] == text)
-                rows.append((rowid, text, phase, same, *rest))
+                fields = ()
+                if isinstance(text, list):  # [text, *its fields searched]
+                    text, fields = text[0], tuple(zip(FIELDS_SEARCHED, text[1:]))
+                same = sum(1 for j in range(idx) if phases[j] == phase and _text_of(texts[j]) == text)
+                rows.append((rowid, text, fields, phase, same, *rest))
         if len(found) < limit:
             total = len(rows)
         else:
@@ -1166,14 +1204,15 @@ class HistoryDB:
         hits = []
         titles_of: dict[str, list[str]] = {}
         sessions: dict[str, IndexedSession] = {}
-        for rowid, text, phase, same, *session, phases in rows:
+        for rowid, text, fields, phase, same, *session, phases in rows:
             entry = sessions.get(session[0])
             if entry is None:
                 entry = sessions[session[0]] = _indexed(session)
                 titles_of[entry.id] = [p[1] for p in json.loads(phases)]
             titles = titles_of[entry.id]
             hits.append(Hit(entry, rowid & ((1 << SHIFT) - 1), text, _spans(text, patterns),
-                            titles[phase] if 0 <= phase < len(titles) else "", same))
+                            titles[phase] if 0 <= phase < len(titles) else "", same,
+                            tuple((key, value, _spans(value, patterns)) for key, value in fields if value)))
         return hits, total
 
     # ------------------------------------------------------------------ whole sessions
@@ -1192,6 +1231,11 @@ class HistoryDB:
         for k, sid, date, created, team, title, tid, tname, status, phases, names, people, reviews in heads:
             row = self.read("SELECT texts, phases, went_right FROM session_texts WHERE k = ?", (k,))
             texts, phase_of, went_right = (orjson.loads(v) for v in row[0]) if row else ([], [], [])
+            timeline = [
+                (idx, *(text[3:5] + ["", ""])[:2]) for idx, text in enumerate(texts)
+                if isinstance(text, list) and any(text[3:5])
+            ]
+            texts = list(map(_text_of, texts)) if timeline or any(isinstance(t, list) for t in texts) else texts
             yield SessionData(
                 sid, date, created, team, title, tid, tname, status,
                 [tuple(p) for p in json.loads(phases)], [tuple(p) for p in json.loads(names)], json.loads(people),
@@ -1202,6 +1246,7 @@ class HistoryDB:
                 )],
                 [r[0] for r in self.read("SELECT tag FROM tags WHERE session = ? ORDER BY rowid", (k,))],
                 [r[0] for r in self.read("SELECT rating FROM ratings WHERE session = ? ORDER BY rowid", (k,))],
+                timeline,
             )
 
 
@@ -1331,6 +1376,11 @@ def _index_texts(conn: sqlite3.Connection, ks: list[int]) -> None:
         "FROM json_each(?) s JOIN session_texts t ON t.k = s.value, json_each(t.texts) j",
         (json.dumps(ks),),
     )
+
+
+def _text_of(stored: str | list) -> str:
+    """A contribution's text, from what session_texts keeps of it (its text, or [text, *its fields searched])."""
+    return stored[0] if isinstance(stored, list) else stored
 
 
 def _json_list(values: list) -> str:

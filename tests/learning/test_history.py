@@ -310,3 +310,57 @@ async def test_a_hit_shows_its_matched_word_in_the_room_the_table_gives_it(store
             assert "nurse" in words.plain and len(words.plain) <= hits.column_width(3)
             assert any(words.plain[span.start:span.end] == "nurse" for span in words.spans)
             await pilot.press("escape")
+
+
+async def search_again(pilot, box: Input) -> None:  # noqa: ANN001
+    """Enter in the search box, as typed after looking at the hits (the box given the focus first)."""
+    box.focus()
+    await pilot.press("enter")
+
+
+async def test_search_finds_a_word_said_in_a_contributions_fields_and_shows_them_after_its_text(store, library, clock):
+    """A strength's evidence, a turning point's "done differently" and an action's owner are searched as its text
+    is, with the names list applied, and the hit shows them after the text, the word found marked. Before, a word
+    said only in a field was found nowhere ("attendance" below: No contribution matches)."""
+    session = new_session(store, library.get("serious-success-review"), clock, title="Attendance review",
+                          team="Fostering", date=dt.date(2026, 9, 1))
+    say(store, session, clock, "strengths-evidence", "Kept going when the family said no",
+        fields={"evidence": "Jayden's school attendance went up to 96%", "skill": "persistence"})
+    say(store, session, clock, "turning-points", "The first home visit",
+        fields={"when": "March", "changed": "ring the headteacher before the visit"})
+    say(store, session, clock, "learning-actions", "Share the attendance plan", fields={"owner": "Priya Shah", "due": "2026-10-01"})
+    store.update_session(store.load_session(session.id), redactions={"Jayden": "Child A"})
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        hits = await searched(pilot, "96%", 1)
+        words = hits.rows[0][3]
+        assert words.plain.startswith(
+            "Kept going when the family said no — evidence: Child A's school attendance went up to 96%; practice sk"
+        )
+        assert [words.plain[span.start:span.end] for span in words.spans] == ["96"]
+        box = app.screen.query_one("#history-search", Input)
+        for query, count, shown in (
+            ("headteacher", 1, "The first home visit — when: March; done differently: ring the headteacher before the visit"),
+            ("priya", 1, "Share the attendance plan — owner: Priya Shah"),
+            ("attendance", 2, "Share the attendance plan — owner: Priya Shah"),  # (its text; the strength's evidence)
+            ("kept going attendance", 1, "Kept going when the family said no"),  # one word in the text, one in a field
+        ):
+            box.value = query
+            await search_again(pilot, box)
+            assert await until(pilot, lambda: hits.row_count == count and any(
+                row[3].plain.startswith(shown) for row in hits.rows)), (query, [row[3].plain for row in hits.rows])
+        # The name typed in the evidence is in no hit, and finds nothing.
+        assert not any("Jayden" in row[3].plain for row in hits.rows)
+        box.value = "jayden"
+        await search_again(pilot, box)
+        status = app.screen.query_one("#history-status", Static)
+        assert await until(pilot, lambda: "No contribution matches" in str(status.render()))
+        # Enter on a hit found in a field opens the record at that contribution.
+        box.value = "headteacher"
+        await search_again(pilot, box)
+        assert await until(pilot, lambda: hits.row_count == 1 and "headteacher" in hits.rows[0][3].plain)
+        hits.focus()
+        await pilot.press("enter")
+        assert await until(pilot, lambda: isinstance(app.screen, SessionViewScreen))
+        await pilot.pause()
+        assert "The first home visit" in app.screen.query_one("#view-record", RecordView).marked_text

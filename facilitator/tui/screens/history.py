@@ -22,6 +22,7 @@ from textual.widgets import Header, Input, Select, Static
 
 from typing import TYPE_CHECKING
 
+from ...contribution_fields import FIELD_LABELS
 from ...learning.search import snippet
 from ...store import StoreError
 from ...store.index import Filters, HistoryDB, Hit, IndexedSession
@@ -154,8 +155,19 @@ class HitRows(Sequence):
     def __getitem__(self, index: int) -> tuple[str | Text, ...]:  # type: ignore[override]
         hit = self.hits[index]
         width = (self.table.column_width(3) if self.table is not None else 0) or self.width
-        piece, spans = snippet(hit.text, hit.spans, width)
+        line, spans, labels = hit.text, list(hit.spans), []
+        for n, (key, value, value_spans) in enumerate(hit.fields):  # its fields searched, after its text
+            label = f"{'; ' if n else ' — '}{FIELD_LABELS.get(key, key)}: "
+            labels.append(label)
+            start = len(line) + len(label)
+            line += label + value
+            spans += [(a + start, b + start) for a, b in value_spans]
+        piece, spans = snippet(line, tuple(spans), width)
         words = Text(piece)
+        for label in labels:  # the fields' labels dim, so that what was said stands out
+            at = piece.find(label)
+            if at >= 0:
+                words.stylize("dim", at, at + len(label))
         for a, b in spans:
             words.stylize("bold underline", a, b)
         return f"{hit.session.date:%Y-%m-%d}", hit.session.title, hit.phase_title, words
