@@ -59,6 +59,32 @@ def _folder(value: str) -> Path:
     return Path(value)
 
 
+def _file(value: str) -> Path:
+    """--out's value. An empty one (a variable left unset) was taken for the current folder: "--out . is a folder"."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("is empty; give the path of the file to write, or leave --out out for the records folder")
+    return Path(value)
+
+
+def _check_out(out: Path | None, data_dir: Path, name: str) -> None:
+    """UserError if --out names a folder, or a file among the app's own in the data folder (its records folder
+    aside): `export --out <data>/sessions/X.journal.jsonl` wrote a CSV over a session's journal, and the next start
+    could only say that recorded changes may have been lost."""
+    if out is None:
+        return
+    if out.is_dir():
+        raise UserError(f"--out {out} is a folder; give the path of the file to write, e.g. {out / name}.")
+    try:
+        where, data, records = out.resolve(), data_dir.resolve(), (data_dir / "records").resolve()
+    except (OSError, RuntimeError):
+        return
+    if where.is_relative_to(data) and not where.is_relative_to(records):
+        raise UserError(
+            f"--out {out} is in the data folder, where the app keeps its own files; give a path outside it, or in "
+            f"its records folder ({records}), or leave --out out to write it there."
+        )
+
+
 # --data-dir is also taken after a command (`facilitator digest --data-dir X ...`), as people write it.
 _DATA_DIR = _Parser(add_help=False)
 _DATA_DIR.add_argument(
@@ -116,7 +142,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     export.add_argument("session_id", metavar="SESSION_ID")
     export.add_argument("--format", choices=["md", "html", "docx", "csv"], default="md")
-    export.add_argument("--out", type=Path, help="file to write (default: the records folder)")
+    export.add_argument("--out", type=_file, help="file to write (default: the records folder)")
 
     digest = _command(
         sub,
@@ -131,7 +157,7 @@ def build_parser() -> argparse.ArgumentParser:
     digest.add_argument("--until", metavar="DATE", help="last day, YYYY-MM-DD (default: today)")
     digest.add_argument("--team", help="only this team's sessions")
     digest.add_argument("--format", choices=["md", "html"], default="md")
-    digest.add_argument("--out", type=Path, help="file to write (default: the records folder; with only --records, the current folder)")
+    digest.add_argument("--out", type=_file, help="file to write (default: the records folder; with only --records, the current folder)")
     digest.add_argument(
         "--records", type=Path, action="append", default=[], metavar="FOLDER",
         help="a folder of exported markdown records to include (may be given more than once)",
@@ -441,8 +467,7 @@ def _sessions_list(data_dir: Path) -> int:
 def _export(args: argparse.Namespace, data_dir: Path) -> int:
     from .session_ops import export_record
 
-    if args.out is not None and args.out.is_dir():
-        raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('record.' + args.format)}.")
+    _check_out(args.out, data_dir, "record." + args.format)
     store = Store(data_dir, read_only=True)
     store.open()
     try:
@@ -612,8 +637,7 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
             raise UserError(f"--{name}: {exc}.") from None
     if dates["until"] < dates["since"]:
         raise UserError("--until is before --since; give the first day with --since and the last with --until.")
-    if args.out is not None and args.out.is_dir():
-        raise UserError(f"--out {args.out} is a folder; give the path of the file to write, e.g. {args.out / ('digest.' + args.format)}.")
+    _check_out(args.out, data_dir, "digest." + args.format)
     if not data_dir.is_dir() and not args.records:
         raise UserError(f"There is no data folder at {data_dir}; pass --data-dir, or --records with a folder of exported records.")
     from .progress_line import ProgressLine

@@ -56,3 +56,39 @@ def test_export_errors_are_one_clear_sentence(store, ssr, clock, data_dir, tmp_p
     assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "html", "--out", str(tmp_path)]) == 1
     err = capsys.readouterr().err
     assert "is a folder" in err and "Traceback" not in err
+
+
+def test_export_and_digest_never_write_over_the_apps_own_files(store, ssr, clock, data_dir, tmp_path, capsys):
+    """`export --out <data>/sessions/ID.journal.jsonl` wrote a CSV over the session's journal and exited 0; the next
+    start could only say that recorded changes may have been lost. --out inside the data folder is refused (its
+    records folder aside), the files as they were; an empty --out is said to be empty, not taken for "."."""
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "case-story", "What happened", "Sam")
+    ended, _ = end(store, session, clock)
+    store.close()
+    own = sorted(p for p in data_dir.rglob("*") if p.is_file() and "records" not in p.parts)
+    before = {p: p.read_bytes() for p in own}
+    journal = next(p for p in own if p.name.endswith(".journal.jsonl"))
+    for command in (
+        ["export", ended.id, "--format", "csv", "--out", str(journal)],
+        ["export", ended.id, "--format", "md", "--out", str(journal.with_suffix("").with_suffix(".json"))],
+        ["export", ended.id, "--format", "md", "--out", str(data_dir / "settings.toml")],
+        ["digest", "--since", "2026-01-01", "--out", str(data_dir / "index.json")],
+    ):
+        assert main(["--data-dir", str(data_dir), *command]) == 1, command
+        err = capsys.readouterr().err
+        assert "is in the data folder" in err and "records folder" in err and err.count("\n") == 1, err
+    assert {p: p.read_bytes() for p in own} == before
+    # Into the records folder, or outside the data folder, as before.
+    for out in (data_dir / "records" / "mine.md", tmp_path / "elsewhere.md"):
+        assert main(["--data-dir", str(data_dir), "export", ended.id, "--format", "md", "--out", str(out)]) == 0
+        assert out.is_file()
+    capsys.readouterr()
+    for command in (["export", ended.id, "--format", "md", "--out", ""], ["digest", "--out", " "]):
+        try:
+            code = main(["--data-dir", str(data_dir), *command])
+        except SystemExit as exc:
+            code = exc.code
+        assert code == 1
+        err = capsys.readouterr().err
+        assert "--out" in err and "is empty" in err and "is a folder" not in err, err
