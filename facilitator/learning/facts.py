@@ -26,7 +26,7 @@ from itertools import count as count_from
 from operator import contains, itemgetter, le
 from typing import TYPE_CHECKING, Any
 
-from ..contribution_fields import kind_by_fields
+from ..contribution_fields import PASS, kind_by_fields
 from ..record.redact import make_replacer
 from ..store.journal import contribution_doc, session_header
 from ..text import one_line
@@ -281,6 +281,12 @@ def _fields(docs: list[dict[str, Any]]) -> list[dict[str, str]]:
     return fields if all(fields) else [f or _NO_FIELDS for f in fields]
 
 
+def _is_pass(doc: dict[str, Any]) -> bool:
+    """A turn passed in a round (as contribution_fields.build_contribution records it): it says nothing more."""
+    fields = doc.get("fields")
+    return isinstance(fields, dict) and fields.get("turn") == PASS
+
+
 def _turning_point(n: int, fields: Any, replace) -> tuple[int, str, str] | None:  # noqa: ANN001, ANN401
     """(n, when, changed) of a turning point with a when or what would be done differently said, names replaced, each
     on one line; None without them."""
@@ -511,6 +517,9 @@ def session_data(header: dict[str, Any], contributions: list[dict[str, Any]]):  
             if tag and tag.casefold() != DECISION_TAG
         ]
     timeline = _turning_points(docs, phase_of, shape.timelines, in_order, replace) if shape.timelines and "fields" in keys else []
+    if "fields" in keys and went_right:
+        # A round's "pass" says nothing went right (the digest listed "- pass" among what went right)
+        went_right.difference_update([n for n in went_right if _is_pass(docs[n])])
     # A team's own template may name a child ("Scaling for Jayden"): its phases' titles and its name as the record
     # shows them, the names list applied.
     phases = [[pid, replace(title), kind] for pid, title, kind in shape.rows] if redacting else [list(p) for p in shape.rows]

@@ -345,3 +345,25 @@ def test_a_participant_who_is_a_role_with_a_services_short_name_is_no_person_in_
     assert "EDT rang S. at midnight and the CAMHS worker came" in body
     assert "| EDT manager |" in body and "E. M." not in body and "C. W." not in body
     assert "Sam" not in body and "Patel" not in body
+
+
+def test_a_turn_passed_in_a_round_is_not_listed_as_what_went_right(library, data_dir, tmp_path):
+    """An appreciative inquiry's Discovery round: Priya passed. The digest listed "- pass" under what went right
+    (the record says "Priya Shah: passed")."""
+    from facilitator.store import Store
+    from tests.record.helpers import end, new_session, say
+
+    clock = FixedClock()
+    store = Store(data_dir, clock=clock).open()
+    session = new_session(store, library.get("appreciative-inquiry"), clock, date=dt.date(2026, 5, 1), team="Fostering")
+    say(store, session, clock, "discovery", "The family's own plan held all summer", "Sam Jones")
+    say(store, session, clock, "discovery", "pass", "Priya Shah", fields={"turn": "pass"})
+    end(store, session, clock)
+    store.close()
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)], clock=clock) == 0
+    body = split_record(out.read_text(encoding="utf-8"))[1]
+    went_right = body.split("## What went right, and the highlights", 1)[1].split("\n## ", 1)[0]
+    assert "The family's own plan held all summer" in went_right
+    assert "pass" not in went_right.replace("passed", ""), went_right
