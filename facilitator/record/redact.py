@@ -37,9 +37,10 @@ if TYPE_CHECKING:  # annotations only: make_replacer is used where the pydantic 
 # A hyphen or an underscore between two words is a gap too: "Mary-Jane" is found as "Mary Jane", "Mary Jane" as
 # "Mary-Jane", and "Zoë Smith" as "Zoë_Smith" (a file's name, a user name).
 # A hyphen may have spaces or a line break beside it: "D'Arcy-" at the end of a line and "Lee" at the start of the
-# next (text pasted from a document wrapped there) is "D'Arcy-Lee".
+# next (text pasted from a document wrapped there) is "D'Arcy-Lee". A dot or a slash is a gap, and so is nothing:
+# "Lily.Mae" (an e-mail address), "Lily/Mae", "Lilymae" and "#LilyMae" are "Lily-Mae", as phones and people type it.
 _SPACE = r"(?:(?![\x1c-\x1f])\s)"
-_GAP = rf"(?:{_SPACE}+|{_SPACE}*-{_SPACE}*|_)"
+_GAP = rf"(?:{_SPACE}+|{_SPACE}*-{_SPACE}*|[_./]|)"
 # Where a name's pattern has a gap: whitespace, or a hyphen or an underscore between two of its words.
 _SPLIT = re.compile(r"(?:(?![\x1c-\x1f])\s)+|(?<=\w)-(?=\w)|(?<=[^\W_])_(?=[^\W_])")
 # Characters folded together with the character before them: marks (they may compose with it) and format
@@ -200,10 +201,20 @@ def run_together(text: str) -> list[str]:
     return lines
 
 
+#: what an apostrophe inside a listed name may be typed as: itself, nothing, a space or a dot ("O'Neil" typed
+#: "ONeil", "O Neil", "O.Neil")
+_APOSTROPHE = rf"(?:'|{_SPACE}|\.)?"
+
+
+def _apostrophes_typed(word: str) -> set[str]:
+    """A word of plain ASCII with its apostrophes typed each way _APOSTROPHE takes (all alike)."""
+    return {word.replace("'", typed) for typed in ("'", "", ".", " ", "\t", "\n", "\r", "\x0b", "\x0c")}
+
+
 def _spelled(name: str) -> str:
-    """One name's pattern, as typed in any case with any whitespace, or a hyphen, between its words, and with or
-    without an apostrophe inside a word ("ONeil" for "O'Neil", as it is often typed) (no word edges)."""
-    return _GAP.join(re.escape(part).replace("'", "'?") for part in _SPLIT.split(name.strip()) if part)
+    """One name's pattern, as typed in any case with any whitespace, a hyphen, a dot, a slash or nothing between its
+    words, and its apostrophes typed as they often are ("ONeil", "O Neil" for "O'Neil") (no word edges)."""
+    return _GAP.join(re.escape(part).replace("'", _APOSTROPHE) for part in _SPLIT.split(name.strip()) if part)
 
 
 _WORDY = re.compile(r"\w")
@@ -284,9 +295,9 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # With every name plain ASCII, a name in a plain ASCII text starts where its first word is found in the
     # lowered text: the pattern is tried at those places only (scanning a long text with it costs about 15 ns a
     # character; a whole session's texts are often replaced at once, see learning/facts.py).
-    # (a first word with an apostrophe inside is looked for without it too: "oneil" for "o'neil")
+    # (a first word with an apostrophe inside is looked for with it typed as _APOSTROPHE takes it: "oneil", "o neil")
     firsts = (
-        sorted({word for name in ordered for first in _SPLIT.split(name)[:1] for word in (first, first.replace("'", ""))})
+        sorted({word for name in ordered for first in _SPLIT.split(name)[:1] for word in _apostrophes_typed(first)})
         if all(name.isascii() for name in ordered)
         else None
     )

@@ -34,6 +34,10 @@ SPELLINGS = {
     # A phone's keyboard often leaves accents off, or puts one on: "Zoe" for "Zoë", "Jáyden" for "Jayden".
     "accents left off": lambda name: name.replace("ë", "e"),
     "an accent put on": lambda name: name.replace("a", "á", 1),
+    # A name's words run together, or a dot or a slash between them ("ZoëSmith", "zoe.smith@", "Zoë/Smith").
+    "words run together": lambda name: name.replace(" ", ""),
+    "a dot between words": lambda name: name.replace(" ", "."),
+    "a slash between words": lambda name: name.replace(" ", "/"),
 }
 
 
@@ -95,6 +99,24 @@ def test_a_plurals_possessive_gets_no_second_apostrophe(store, library, clock, d
     md = outputs["export:md"].decode()
     assert "Review of the Family Fs'" in md and "Team Child A's" in md
     assert not any("F's'" in (o if isinstance(o, str) else o.decode("utf-8", "replace")) for o in outputs.values())
+
+
+def test_a_hyphen_or_an_apostrophe_in_a_name_typed_as_people_type_it_is_replaced_everywhere(
+    store, library, clock, data_dir, tmp_path,
+):
+    """"Lily-Mae" typed "Lilymae", "#LilyMae", "Lily.Mae", "Lily/Mae" or "lilymaes bag", and "O'Brien" typed
+    "O Brien" or "O.Brien", reached the record, the HTML, the Word file, the CSV and the digest as typed."""
+    names = {"Lily-Mae": "Child L", "O'Brien": "Family B"}
+    typed = ["Lilymae", "#LilyMae", "O Brien", "Lily.Mae", "Lily/Mae", "lilymaes bag", "O.Brien"]
+    session = session_with(store, library, clock, lambda field: typed[FIELDS.index(field) % len(typed)], names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    for what, data in outputs.items():
+        for reading in readings(what.split(":")[-1], data.encode("utf-8") if isinstance(data, str) else data):
+            left = [t for t in ("lilymae", "lily.mae", "lily/mae", "o brien", "o.brien") if t in reading.casefold()]
+            assert not left, f"{left} in the {what} output: {reading[:2000]!r}"
+    md = outputs["export:md"].decode()
+    assert "Child L" in md and "Family B" in md and "#Child L" in md and "Child L's bag" in md
 
 
 def test_every_field_is_covered(store, library, clock, data_dir, tmp_path):
