@@ -2,8 +2,9 @@
 
 Looked for: dates of birth (a full date before the session date, or any date next to "DOB" / "born"),
 phone numbers (UK), email addresses, UK postcodes, NHS numbers (with a valid check digit), a case-reference
-pattern the organisation can set, and the names an earlier session of the team listed to replace that this
-session's list lacks (a team's next session about the same family, started with an empty list). The scan reads the export view (names already replaced, safeguarding concerns
+pattern the organisation can set, the names an earlier session of the team listed to replace that this
+session's list lacks (a team's next session about the same family, started with an empty list), and a word of a
+listed name of several said on its own ("Siân" of "Siân Ó Dálaigh"). The scan reads the export view (names already replaced, safeguarding concerns
 left out) and skips what the facilitator chose to keep, so each finding is something the record would print.
 """
 
@@ -54,6 +55,8 @@ SUGGESTIONS = {
 
 #: a name an earlier session of the team listed to replace, found in this one's record
 EARLIER_NAME = "team's earlier list"
+#: one word of a listed name of several, found on its own ("Siân" of "Siân Ó Dálaigh", "Mr Al-Hassan")
+PART_OF_NAME = "part of a listed name"
 
 
 @dataclass
@@ -147,6 +150,21 @@ def compile_case_pattern(pattern: str | None) -> re.Pattern[str] | None:
         return None
 
 
+def _count(findings: dict, key: tuple[str, str], make, name: str, texts: list[tuple[str, str, bool]]) -> None:  # noqa: ANN001
+    """Adds to the finding at ``key`` (made by ``make()`` when first found) each place in ``texts`` the names list
+    would replace ``name``, however spelled."""
+    found = make_replacer({name: "\ue000"})
+    for where, text, _ in texts:
+        count = found(text).count("\ue000") - text.count("\ue000") if text else 0
+        if count:
+            finding = findings.get(key)
+            if finding is None:
+                finding = findings[key] = make()
+            finding.count += count
+            if where not in finding.where:
+                finding.where.append(where)
+
+
 def scan_session(
     session: Session, case_reference_pattern: str | None = None, earlier_names: dict[str, str] | None = None
 ) -> list[Finding]:
@@ -166,14 +184,20 @@ def scan_session(
     for name, replacement in (earlier_names or {}).items():
         if not name_key(name) or name_key(name) in own or name.casefold() in kept:
             continue
-        found = make_replacer({name: "\ue000"})  # (each place the names list would replace it, however spelled)
-        for where, text, _ in texts:
-            count = found(text).count("\ue000") - text.count("\ue000") if text else 0
-            if count:
-                finding = findings.setdefault((EARLIER_NAME, name_key(name)), Finding(EARLIER_NAME, name, replacement=replacement))
-                finding.count += count
-                if where not in finding.where:
-                    finding.where.append(where)
+        _count(findings, (EARLIER_NAME, name_key(name)), lambda: Finding(EARLIER_NAME, name, replacement=replacement),
+               name, texts)
+    # A word of a listed name of several said on its own: the list replaces the whole name only ("Siân" of "Siân Ó
+    # Dálaigh", "Mr Al-Hassan" of "Mohammed Al-Hassan" reached every output). Words of three letters or more, not
+    # listed themselves; asked about with the name's replacement ready.
+    for name, replacement in session.redactions.items():
+        words = name.split()
+        if len(words) < 2:
+            continue
+        for word in words:
+            key = name_key(word)
+            if sum(ch.isalpha() for ch in key) < 3 or key in own or word.casefold() in kept:
+                continue
+            _count(findings, (PART_OF_NAME, key), lambda: Finding(PART_OF_NAME, word, replacement=replacement), word, texts)
     for where, text, past_dates in texts:
         if not text:
             continue

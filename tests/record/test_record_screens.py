@@ -95,6 +95,37 @@ async def test_a_name_the_teams_last_names_list_had_is_asked_about_before_the_fi
     assert store.load_session(session.id).redactions == {"Jayden": "Child A", "Smith": "Family B"}
 
 
+async def test_a_word_of_a_listed_name_said_on_its_own_is_asked_about_before_the_final_record(store, ssr, clock, data_dir):
+    """The list had "Siân Ó Dálaigh -> Aunt" and "Mohammed Al-Hassan -> Father"; "... meet at home with Siân" and
+    "Mr Al-Hassan phoned" reached the record, the HTML, the Word file and the digest, and the check before the final
+    record said nothing. It now lists each word of a listed name of several found on its own, with the name's
+    replacement ready (enter writes it so); a word of under three letters ("Ó") is not asked about."""
+    from facilitator.session_ops import set_redactions
+
+    session = new_session(store, ssr, clock, title="Planning the move")
+    session = set_redactions(store, session, {"Siân Ó Dálaigh": "Aunt", "Mohammed Al-Hassan": "Father"})
+    say(store, session, clock, "case-story", "The manager backed the plan to meet at home with Siân", "Sam")
+    say(store, session, clock, "case-story", "Mr Al-Hassan phoned, and Sian rang back", "Sam")
+    say(store, session, clock, "case-story", "Siân Ó Dálaigh came to the meeting, O agreed", "Sam")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        review, table = await _review(pilot)
+        rows = [[str(table.get_cell_at((row, column))) for column in range(4)] for row in range(table.row_count)]
+        assert [row[0] for row in rows] == ["Siân", "Al-Hassan"]
+        assert rows[0][1] == "part of a listed name" and "(2x)" in rows[0][2] and rows[0][3] == "replace with Aunt"
+        assert rows[1][3] == "replace with Father"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")
+    body = split_record(Path(path).read_text(encoding="utf-8"))[1]
+    assert "Siân" not in body and "Sian" not in body and "Hassan" not in body
+    assert "meet at home with Aunt" in body and "Mr Father phoned, and Aunt rang back" in body and "Aunt came" in body
+    assert store.load_session(session.id).redactions == {
+        "Siân Ó Dálaigh": "Aunt", "Mohammed Al-Hassan": "Father", "Siân": "Aunt", "Al-Hassan": "Father",
+    }
+
+
 async def test_going_back_from_the_review_leaves_the_session_open(store, ssr, clock, data_dir):
     session = new_session(store, ssr, clock)
     say(store, session, clock, "case-story", "Lives at LS1 4AP", "Sam")
