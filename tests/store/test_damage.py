@@ -271,6 +271,45 @@ async def test_app_starts_and_says_what_was_repaired(recorded):
         store.close()
 
 
+async def test_at_80x24_p_shows_every_start_up_problem_sentence(recorded):
+    """Four damaged files at 80x24: the banner showed seven lines and stopped mid-sentence, and no key reached the
+    rest (f1 did not list them either). p (in the key bar while there are sentences) focuses the banner, which then
+    takes most of the screen and scrolls with the keys, so each sentence can be read."""
+    from tests.conftest import screen_text
+
+    data_dir, session_id = recorded
+    (data_dir / "sessions" / f"{session_id}.json").write_bytes(b"")
+    (data_dir / "sessions" / "20261203-deadbeef.json").write_bytes(b"")
+    (data_dir / "sessions" / "20261202-garbage1.json").write_bytes(bytes(range(256)))
+    (data_dir / "index.json").write_bytes(b"")
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert isinstance(app.screen, HomeScreen)
+            assert "p Problems found" in screen_text(app).splitlines()[-1]
+            assert "index.json could not be read" not in " ".join(screen_text(app).split())  # (out of sight)
+            await pilot.press("p")
+            await pilot.pause()
+            box = app.screen.query_one("#home-notices-box")
+            assert app.screen.focused is box and box.region.height > 12
+            seen = " ".join(screen_text(app).split())
+            await pilot.press("end")
+            await pilot.pause()
+            seen += " ".join(screen_text(app).split())
+            seen = "".join(seen.split())  # (a long path is broken across lines anywhere)
+            for said in (f"{session_id}.json could not be read", "20261203-deadbeef.json could not be read",
+                         "20261202-garbage1.json could not be read", "index.json could not be read"):
+                assert "".join(said.split()) in seen, said
+            await pilot.press("tab")  # and tab leaves it for the lists
+            await pilot.pause()
+            assert app.screen.focused is not box
+    finally:
+        store.close()
+
+
 def test_session_files_share_a_template_snapshot_and_a_lost_one_is_rebuilt(data_dir, library):
     """Session files refer to <data>/templates-used/; journals and backups keep the whole template."""
     clock = counter_free_clock()

@@ -45,14 +45,20 @@ class HomeScreen(Screen):
         Binding("h", "learning('history')", "History"),
         Binding("a", "learning('actions')", "Actions"),
         Binding("t", "learning('themes')", "Themes"),
+        Binding("p", "focus_notices", "Problems found"),
         Binding("escape", "noop", show=False),
     ]
+
+    def check_action(self, action: str, parameters: tuple) -> bool | None:
+        if action == "focus_notices":  # offered while the start-up checks' sentences are shown
+            return self.query_one("#home-notices", Static).display
+        return True
 
     def keys_of_the_moment(self) -> list[str]:
         """The key bar's keys a narrow bar keeps (80 columns), most important first: the screens only a key opens
         before s (the recent sessions are in view, a tab away); f2 (projector mode) is in f1's list."""
-        return ["focus_templates", "focus_resume", "learning('history')", "learning('actions')", "learning('themes')",
-                "help", "focus_recent", "quit"]
+        return ["focus_notices", "focus_templates", "focus_resume", "learning('history')", "learning('actions')",
+                "learning('themes')", "help", "focus_recent", "quit"]
 
     #: the sessions compose() listed: the screen's first resume does not list them again if they are unchanged
     _composed_sessions: list[SessionRow] | None = None
@@ -145,6 +151,7 @@ class HomeScreen(Screen):
             shown = str(banner.render()).strip() if banner.display else ""
             banner.update("\n".join([shown, *found] if shown else found))
             banner.display = True
+            self.refresh_bindings()  # (p offered)
         if self._composed_sessions is None:  # already shown: list again if the checks changed anything
             shown_rows = self._shown_rows
             if shown_rows != self.app.store.home_rows():
@@ -194,6 +201,11 @@ class HomeScreen(Screen):
 
     def action_focus_recent(self) -> None:
         self.query_one("#recent").focus()
+
+    def action_focus_notices(self) -> None:
+        """The start-up checks' sentences: focused, the box takes more of the screen and up, down and the page keys
+        scroll it (at 80x24 it showed seven lines, the rest out of reach of the keyboard); tab leaves it."""
+        self.query_one("#home-notices-box").focus()
 
     def action_noop(self) -> None:
         pass
