@@ -325,3 +325,38 @@ async def test_a_template_found_broken_after_the_list_was_drawn_cannot_be_starte
         prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
         assert any("oops.toml (broken: line 3: phases: has no phases" in p for p in prompts)
         assert not any(p.startswith("Oops") for p in prompts)
+
+
+async def test_at_80x24_the_keys_reach_every_broken_template_and_show_its_problems(store, clock):
+    """Six broken template files at 80x24: end stopped at the last usable template and the broken ones, with their
+    reasons, were never in view (only the start-up notification named the files). They are now reached with the
+    keys, below the others; highlighted, each shows every problem under the list, and enter says it cannot be used."""
+    from tests.conftest import screen_text
+
+    store.templates_dir.mkdir(parents=True, exist_ok=True)
+    for n in range(6):
+        (store.templates_dir / f"broken-{n}.toml").write_text(f'id = "b{n}"\nname = "B{n}"\nphases = []\n', encoding="utf-8")
+    (store.templates_dir / "two.toml").write_text('id = "Two Wrongs"\nphases = []\n', encoding="utf-8")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        home = app.screen
+        for _ in range(100):
+            if app.library.validated:
+                break
+            await pilot.pause(0.02)
+        await pilot.pause()
+        templates = home.query_one("#templates")
+        templates.focus()
+        await pilot.press("end")
+        await pilot.pause()
+        shown = " ".join(screen_text(app).split())
+        assert "two.toml (broken" in shown, shown
+        about = " ".join(str(home.query_one("#template-about", Static).render()).split())
+        assert "two.toml cannot be used" in about and about.count("- ") >= 3, about  # every problem, not the first
+        await pilot.press("up")
+        await pilot.pause()
+        assert "broken-5.toml (broken" in " ".join(screen_text(app).split())
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.screen is home
+        assert "broken-5.toml cannot be used until it is mended" in str(home.query_one("#home-status", Static).render())

@@ -29,6 +29,17 @@ def _session_line(summary: SessionRow) -> Text:
     return text
 
 
+#: the start of a broken template file's option id (its file's name after it)
+BROKEN = "broken:"
+
+
+def _about_broken(item) -> str:  # noqa: ANN001 - templates' broken item
+    """What is wrong with a team's template file, under the templates list when it is highlighted."""
+    problems = "\n".join(f"- {problem}" for problem in item.problems)
+    return (f"{item.path} cannot be used:\n{problems}\n`facilitator templates validate {item.path}` checks it "
+            "again once mended.")
+
+
 def _about(template: TemplateCard) -> str:
     """What the template is for, under the templates list."""
     about = " ".join(template.summary.split())
@@ -108,7 +119,10 @@ class HomeScreen(Screen):
         for item in broken:
             more = (f"; 1 of {len(item.problems)} problems, `facilitator templates list` says them all"
                     if len(item.problems) > 1 else "")
-            options.append(Option(Text(f"{item.path.name} (broken: {item.problems[0]}{more})", style="dim"), disabled=True))
+            # (not disabled: the keys reach it, below the others, and its problems are shown under the list;
+            # at 80x24 the list's last usable template was as far as the keys went, the broken ones out of sight)
+            options.append(Option(Text(f"{item.path.name} (broken: {item.problems[0]}{more})", style="dim"),
+                                  id=f"{BROKEN}{item.path.name}"))
         return options
 
     def templates_validated(self) -> None:
@@ -218,10 +232,14 @@ class HomeScreen(Screen):
     def on_option_list_option_highlighted(self, event: OptionList.OptionHighlighted) -> None:
         if event.option_list.id != "templates" or event.option_id is None:
             return
-        card = next((c for c in self.app.library.cards()[0] if c.id == event.option_id), None)
-        if card is None:
-            return
-        about = _about(card)
+        cards, broken = self.app.library.cards()
+        if event.option_id.startswith(BROKEN):
+            about = next((_about_broken(item) for item in broken if f"{BROKEN}{item.path.name}" == event.option_id), "")
+        else:
+            card = next((c for c in cards if c.id == event.option_id), None)
+            if card is None:
+                return
+            about = _about(card)
         if about != self._about_text:
             self._about_text = about
             self.query_one("#template-about", Static).update(about)
@@ -233,6 +251,12 @@ class HomeScreen(Screen):
         if event.option_list.id == "templates":
             from .setup import SetupScreen
 
+            if option_id.startswith(BROKEN):
+                self.query_one("#home-status", Static).update(
+                    f"{option_id.removeprefix(BROKEN)} cannot be used until it is mended (its problems are under the "
+                    "list); start the app again after changing it."
+                )
+                return
             if option_id not in self.app.library:  # found broken when checked, since the list was drawn
                 self.templates_validated()
                 self.query_one("#home-status", Static).update("That template cannot be used: it is listed as broken, with the reason.")
