@@ -62,6 +62,26 @@ async def test_attendees_and_apologies_change_mid_session(store, clock, library)
     assert again.apologies == ["Jo"]
 
 
+async def test_moving_someone_who_spoke_to_the_apologies_says_so(store, clock, library):
+    """Priya spoke, then f7 moved her from here to the apologies: "People saved: 2 here, 1 apology", and the record
+    listed her among the apologies and quoted her. The status line now says she spoke, and how to put it right."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "what-went-right")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await say(pilot, "@2 rang back the same day")
+        await say(pilot, "@2 and again on Friday")
+        await pilot.press("f7")
+        await pilot.pause()
+        app.screen.query_one("#people-here", Input).value = "Sam Patel, Team manager"
+        app.screen.query_one("#people-apologies", Input).value = "priya"
+        await pilot.press("enter")
+        await pilot.pause()
+        said = " ".join(text_of(pilot, "#status").split())
+        assert said.startswith("People saved: 2 here, 1 apology. Among the apologies, said to have spoken: priya "
+                               "(2 contributions)"), said
+        assert "f7 moves them back to here" in said
+    assert store.load_session(session.id).apologies == ["priya"]
+
+
 async def test_round_still_to_speak_follows_picker_and_undo(store, clock, library):
     session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks")
     async with app.run_test(size=(80, 24)) as pilot:

@@ -1022,7 +1022,21 @@ class SessionScreen(Screen):
             self.query_one("#speaker", Select).set_options(speaker_options(here))
             self.query_one(KindFields).update_round(self.session)
             self._preset_speaker()
-            self._status(f"People saved: {len(here)} here, {plural(len(away), 'apology', 'apologies')}.")
+            saved_line = f"People saved: {len(here)} here, {plural(len(away), 'apology', 'apologies')}."
+            # Someone moved to the apologies after they spoke: the record would list them as sending apologies and
+            # quote them (said nowhere before)
+            away_keys = {" ".join(name.casefold().split()): name for name in away}
+            spoke: dict[str, int] = {}
+            for contribution in self.session.contributions:
+                name = away_keys.get(" ".join((contribution.speaker or "").casefold().split()))
+                if name is not None:
+                    spoke[name] = spoke.get(name, 0) + 1
+            if spoke:
+                who = "; ".join(f"{name} ({plural(count, 'contribution')})" for name, count in spoke.items())
+                self._status(f"{saved_line} Among the apologies, said to have spoken: {who}; the record would show "
+                             "both. f7 moves them back to here, or e on a contribution changes who said it.", error=True)
+            else:
+                self._status(saved_line)
 
         self.app.push_screen(PeopleScreen(self.session.participants, self.session.apologies), saved)
 
