@@ -68,6 +68,14 @@ def rating_problem(value: str) -> str | None:
         return None
     if value.isdigit() and 0 <= int(value) <= 10:
         return None
+    try:
+        number = float(value.replace(",", "."))
+    except ValueError:
+        number = None
+    if number is not None and 0 < number < 10 and number != int(number):  # a half point, as a scale is often said
+        low = int(number)
+        return (f"Rating: '{value}' is not a whole number; type {low} or {low + 1} (ratings are whole numbers from 0 "
+                "to 10), or leave it empty.")
     return f"Rating: '{value}' is not a number from 0 to 10; type a whole number from 0 to 10, or leave it empty."
 
 

@@ -143,6 +143,13 @@ async def test_scale_rating_is_checked_with_a_clear_note(store, clock, library):
             assert screen.query_one("#contribution", Input).value == "Dad is engaging"
             assert screen.focused is screen.query_one("#kf-rating", Input)
             assert shown(screen) == []
+        # A half point, as a scale is often said: said to be no whole number, with the two nearest to type
+        screen.query_one("#kf-rating", Input).value = "7.5"
+        screen.query_one("#contribution", Input).focus()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "'7.5' is not a whole number; type 7 or 8" in status(screen), status(screen)
+        assert shown(screen) == []
         screen.query_one("#kf-rating", Input).value = ""
         await type_text(pilot, "6")
         await pilot.press("enter")
