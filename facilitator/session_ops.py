@@ -106,11 +106,8 @@ def record_settings(store: Store) -> dict:
     if pattern is not None and (not isinstance(pattern, str) or compile_case_pattern(pattern) is None):
         problems.append(f"[records] case_reference_pattern is {_shown_value(pattern)}, which is not a valid pattern; "
                         "mend it (until then case references are looked for with the default pattern)")
-    notices = store.notices_so_far
     for problem in problems:
-        said = f"The settings file {path}: {problem}."
-        if said not in notices:
-            notices.append(said)
+        store.tell(f"The settings file {path}: {problem}.")
     return records
 
 

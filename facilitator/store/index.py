@@ -1477,8 +1477,7 @@ def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tup
         with store._thread_lock:
             session = store.load_session(sid)
     except StoreError as exc:
-        if str(exc) not in store.notices:
-            store.notices.append(str(exc))
+        store.tell(str(exc))
         return None, None
     try:
         data = _fit(rows_of(compute(session_header(session), [contribution_doc(c) for c in session.contributions])), sid)
@@ -1490,8 +1489,7 @@ def _read_session(store: "Store", sid: str, mark: Mark, compute: Compute) -> tup
             f"so it is left out of the history, search, themes and digest until it can be; `facilitator export {sid}` "
             "still writes its record."
         )
-        if said not in store.notices:
-            store.notices.append(said)
+        store.tell(said)
         return None, None
     # A file that was the whole session, refused here for its content, which the store read as it is and said
     # nothing of (contributions in no phase of the template, say): kept with its mark, so it is read again when

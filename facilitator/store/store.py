@@ -275,6 +275,18 @@ def _default_clock() -> dt.datetime:
     return dt.datetime.now().astimezone().replace(microsecond=0)
 
 
+#: the sessions whose files changed size that a read-only open reads to say what is wrong, at most
+READ_ONLY_CHECKS = 200
+
+
+def _read_only_said(notice: str) -> str:
+    """A notice of a read-only open (`facilitator sessions list`, export, digest): a session that the app's start
+    would rebuild is read from its journal or backup, and the files are left as they are."""
+    if " was rebuilt from " in notice:
+        notice = notice.replace(" was rebuilt from ", " was read from ").rstrip(".") + "; start the app once to repair it."
+    return notice
+
+
 def _read_reason(exc: OSError) -> str:
     """Why a file could not be read, in a few words."""
     if isinstance(exc, IsADirectoryError):
@@ -536,7 +548,12 @@ class Store:
     def notices(self) -> list[str]:
         """What the user must be told (one sentence each), the start-up checks finished first if need be."""
         self.finish_opening()
-        return self._notices
+        return self.notices_so_far
+
+    def tell(self, notice: str) -> None:
+        """One more sentence the user must be told (once: a sentence already said is not said again)."""
+        if notice not in self._notices:
+            self._notices.append(notice)
 
     @property
     def opening_finished(self) -> bool:
@@ -545,7 +562,10 @@ class Store:
 
     @property
     def notices_so_far(self) -> list[str]:
-        """The same, without waiting for start-up checks still to be done (for the first screen)."""
+        """The same, without waiting for start-up checks still to be done (for the first screen). Read-only, each
+        once (a session read at the open's checks and again when exported said the same twice), as said there."""
+        if self.read_only:
+            return list(dict.fromkeys(map(_read_only_said, self._notices)))
         return self._notices
 
     # ------------------------------------------------------------------ folders
@@ -1046,10 +1066,33 @@ class Store:
             if session_id not in self._docs:
                 try:
                     session = self._load(session_id)
-                except StoreError:
+                except StoreError as exc:  # (said: `sessions list` named nothing of an empty or damaged file)
+                    self._notices.append(str(exc))
                     continue
                 if not self._not_its_files(session_id, session):
                     self._docs[session_id] = self._doc_for(session)
+        # Sessions whose files are no longer the sizes the index noted (cut off, emptied) are read, as at any start,
+        # and what is wrong said; nothing is repaired here (the app's next start does that).
+        sessions_dir = str(self.sessions_dir)
+
+        def size(session_id: str, suffix: str) -> int | None:
+            try:
+                return os.stat(f"{sessions_dir}/{session_id}{suffix}").st_size
+            except OSError:
+                return None
+
+        changed = [
+            session_id for session_id, db_size, journal_size in self._docs.fields("db_size", "journal_size")
+            if "/" not in session_id and not session_id.startswith(".") and (
+                size(session_id, ".json") != (None if db_size is MISSING else db_size)
+                or (size(session_id, JOURNAL_SUFFIX) or 0) != (None if journal_size is MISSING else journal_size)
+            )
+        ]
+        for session_id in changed[:READ_ONLY_CHECKS]:
+            try:
+                self._load(session_id)
+            except StoreError as exc:
+                self._notices.append(str(exc))
         self._check_action_log()
         return self
 

@@ -12,7 +12,7 @@ from textual.widgets import Static
 from facilitator.session_ops import end_session, go_to_phase, record_contribution
 from facilitator.store import Store, UnknownSessionError
 from facilitator.tui.screens.home import HomeScreen
-from tests.conftest import build_app
+from tests.conftest import build_app, until
 
 from .helpers import assert_files_readable, counter_free_clock, new_session
 
@@ -247,6 +247,31 @@ def test_sessions_list_reads_a_damaged_index_without_writing(recorded, capsys):
     assert quarantined(data_dir) == []
 
 
+def test_sessions_list_says_what_is_wrong_with_each_damaged_session_file_and_changes_nothing(recorded, capsys):
+    """A session file cut short after the index noted it, an empty session file and one of random bytes: `sessions
+    list` listed the session and said nothing of any of them (only the app's start did). It now says one sentence
+    for each, on stderr, and leaves every file as it was (the app's next start repairs them)."""
+    from facilitator.cli import main
+
+    data_dir, session_id = recorded
+    path = data_dir / "sessions" / f"{session_id}.json"
+    path.write_bytes(path.read_bytes()[:500])
+    (data_dir / "sessions" / "20261203-deadbeef.json").write_bytes(b"")
+    (data_dir / "sessions" / "20261202-garbage1.json").write_bytes(bytes(range(256)))
+    before = {p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file()}
+    assert main(["--data-dir", str(data_dir), "sessions", "list"]) == 0
+    out, err = capsys.readouterr()
+    assert out.startswith(session_id) and out.count("\n") == 1
+    said = err.splitlines()
+    assert len(said) == 3 and all(line.startswith("facilitator: ") for line in said), err
+    assert any(f"{session_id}.json could not be read" in line and "was read from its journal with nothing lost" in line
+               and "start the app once to repair it" in line for line in said), err
+    assert any("20261203-deadbeef.json could not be read because it is empty" in line for line in said), err
+    assert any("20261202-garbage1.json could not be read" in line for line in said), err
+    assert {p: p.read_bytes() for p in data_dir.rglob("*") if p.is_file()} == before
+    assert quarantined(data_dir) == []
+
+
 async def test_app_starts_and_says_what_was_repaired(recorded):
     data_dir, session_id = recorded
     path = data_dir / "sessions" / f"{session_id}.json"
@@ -295,10 +320,13 @@ async def test_at_80x24_p_shows_every_start_up_problem_sentence(recorded):
             await pilot.pause()
             box = app.screen.query_one("#home-notices-box")
             assert app.screen.focused is box and box.region.height > 12
-            seen = " ".join(screen_text(app).split())
-            await pilot.press("end")
+            assert await until(pilot, lambda: app.store.opening_finished)  # (the checks' sentences all in)
             await pilot.pause()
-            seen += " ".join(screen_text(app).split())
+            seen = " ".join(screen_text(app).split())
+            for _ in range(6):  # down the box a page at a time, as a facilitator reads it
+                await pilot.press("pagedown")
+                await pilot.pause()
+                seen += " ".join(screen_text(app).split())
             seen = "".join(seen.split())  # (a long path is broken across lines anywhere)
             for said in (f"{session_id}.json could not be read", "20261203-deadbeef.json could not be read",
                          "20261202-garbage1.json could not be read", "index.json could not be read"):

@@ -164,7 +164,7 @@ def test_export_sessions_list_and_digest_with_a_session_file_of_gigabytes(folder
     record = out.read_text(encoding="utf-8")
     assert all(text in record for text in ENDED)
     [notice] = said(result)
-    assert "could not be read because it is 2.0 GB" in notice and "rebuilt from its journal with nothing lost" in notice
+    assert "could not be read because it is 2.0 GB" in notice and "read from its journal with nothing lost" in notice
     assert one_sentence(notice), notice
 
     result, peak = run("--data-dir", str(data_dir), "sessions", "list")
