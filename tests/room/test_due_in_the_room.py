@@ -67,12 +67,20 @@ async def test_in_a_session_dated_in_the_past_a_due_in_words_counts_from_the_mee
 
 
 async def test_a_due_that_is_not_a_date_is_marked_never_overdue(store, library, clock):
+    """Its words in italics, whole, and the status line saying italics are never overdue: "next supervision (not a
+    date: never overdue)" was cut by the Due column at 160 and 80 columns ("next supervision (n…")."""
+    from tests.conftest import screen_text
+
     reviewed_session(store, library, clock, action="Talk to the school", owner="Sam", due="next supervision")
-    app = build_app(store, clock)
-    async with app.run_test(size=(160, 45)) as pilot:
-        screen = await open_actions_screen(pilot)
-        due = screen.table.rows[0][1].plain
-        assert due == "next supervision (not a date: never overdue)"
+    for size in ((160, 45), (80, 24)):
+        app = build_app(store, clock)
+        async with app.run_test(size=size) as pilot:
+            screen = await open_actions_screen(pilot)
+            due = screen.table.rows[0][1]
+            assert due.plain == "next supervision" and "italic" in str(due.style)
+            shown = screen_text(app)
+            assert "next supervision " in shown and "next supervision (" not in shown, shown
+            assert "A due in italics is words, never overdue." in " ".join(shown.split())
 
 
 async def test_a_due_in_figures_that_is_no_date_is_refused_and_a_short_year_is_read(store, clock, library):

@@ -66,13 +66,19 @@ def named(action: ActionRow) -> str:
     return f"“{shortened(action.text)}” ({agreed_text(action)}{owner})"
 
 
+#: what a due in italics is, on the status line under the actions
+WORDS_DUE = "A due in italics is words, never overdue."
+
+
 def due_cell(action: ActionRow, today) -> Text:  # noqa: ANN001
     if not action.due:
         return Text("no date", style="dim")
     if action.overdue(today):
         return Text(f"{action.due} OVERDUE", style="bold red")
     if action.due_date is None:
-        return Text(f"{action.due} (not a date: never overdue)", style="italic")
+        # (the words alone, in italics: "(not a date: never overdue)" after them was cut by the column at any size;
+        # the status line says what italics mean)
+        return Text(action.due, style="italic")
     return Text(action.due)
 
 
@@ -660,7 +666,7 @@ class FollowUpScreen(ActionTableScreen):
         self.ready = True
         self.actions = actions
         self.fill()
-        self._status(f"{plural(len(self.actions), 'open action')}, {overdue:,} overdue.")
+        self._status(f"{plural(len(self.actions), 'open action')}, {overdue:,} overdue. {WORDS_DUE}")
 
     def _no_round(self) -> None:
         if self.is_attached and self.app.screen is self:
@@ -767,7 +773,7 @@ class ActionsScreen(ActionTableScreen):
         what = "action" if self.show_all else "open action"
         self._status(
             f"{plural(len(self.actions), what)}, {overdue:,} overdue. d, p, x or c then enter changes a status; "
-            "enter shows an action's history."
+            f"enter shows an action's history. {WORDS_DUE}"
         )
 
     def fill(self) -> None:
