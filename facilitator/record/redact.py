@@ -98,9 +98,22 @@ def fold(text: str) -> str:
     return unicodedata.normalize("NFKC", folded).translate(_SAME_SIGN).translate(_READ_AS)
 
 
+#: written after a listed name that is an everyday word too ("Hope (capital only) -> Child D"): replaced only
+#: where its first letter is a capital ("Hope came", "HOPE"), never the word ("we hope the school ...")
+CAPITAL_ONLY = "(capital only)"
+
+
+def as_listed(name: str) -> tuple[str, bool]:
+    """(the name without CAPITAL_ONLY after it, whether it was there)."""
+    stripped = name.rstrip()
+    if stripped.lower().endswith(CAPITAL_ONLY):
+        return stripped[: -len(CAPITAL_ONLY)].rstrip(), True
+    return name, False
+
+
 def name_key(name: str) -> str:
-    """A name as the list is looked up by: folded, every run of whitespace one space."""
-    return " ".join(fold(name).split())
+    """A name as the list is looked up by: folded, every run of whitespace one space (CAPITAL_ONLY left off)."""
+    return " ".join(fold(as_listed(name)[0]).split())
 
 
 def _folded_with_places(text: str) -> tuple[str, list[int], list[int]]:
@@ -167,7 +180,7 @@ def ordinary_words(names: dict[str, str], texts: Iterable[str]) -> list[tuple[st
     found: list[tuple[str, str]] = []
     texts = list(texts)
     for name in names:
-        if name == name.lower():
+        if name == name.lower() or as_listed(name)[1]:  # (listed CAPITAL_ONLY: the word is not replaced)
             continue
         word = " ".join(name.split()).lower()
         if not word or not _WORDY.match(word[0]) or not _WORDY.match(word[-1]):
@@ -253,10 +266,13 @@ def _edge_after(last: str) -> str:
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     """A function applying the names list to one text. Longest names first, so 'Mary Ann' wins over 'Mary'."""
     cleaned: dict[str, str] = {}
+    capital_only: set[str] = set()  # the keys of names listed with CAPITAL_ONLY
     for name, replacement in names.items():
         key = name_key(name)
         if key:
             cleaned.setdefault(key, replacement)
+            if as_listed(name)[1]:
+                capital_only.add(key)
     if not cleaned:
         return lambda text: text
     ordered = sorted(cleaned, key=len, reverse=True)
@@ -267,6 +283,13 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
 
     found: dict[str, str] = {}  # each spelling met, with its replacement (the same few come again and again)
 
+    def lookup_as_typed(match: re.Match[str]) -> str:
+        """lookup, for a match in the text as typed (not folded): a name listed CAPITAL_ONLY found in lower case is
+        left as it is."""
+        if capital_only and not match.group(0)[:1].isupper() and key_of(match.group(0)) in capital_only:
+            return match.group(0)
+        return lookup(match)
+
     def lookup(match: re.Match[str]) -> str:
         """The replacement of a name found, with an apostrophe when an "s" follows it ("Jaydens" -> "Child A's")."""
         replacement = replacement_of(match.group(0))
@@ -275,6 +298,13 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             # (a plural's possessive has its own: "the Smiths' house" -> "the Family Fs' house", not "F's'")
             return replacement if text[end + 1 : end + 2] in ("'", "’") else replacement + "'"
         return replacement
+
+    def key_of(typed: str) -> str:
+        """The listed name's key this spelling was found as."""
+        key = name_key(typed)
+        if key in cleaned:
+            return key
+        return next((name for name in ordered if re.fullmatch(_spelled(name), typed, re.IGNORECASE)), key)
 
     def replacement_of(typed: str) -> str:
         replacement = found.get(typed)
@@ -321,7 +351,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
                 continue
             match = match_at(text, at)
             if match is not None:
-                out += [text[done:at], lookup(match)]
+                out += [text[done:at], lookup_as_typed(match)]
                 done = match.end()
         if not out:
             return text
@@ -347,7 +377,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             return text
         text = visible(text)  # as shown: nothing hidden inside a name keeps it from being found (most text as it is)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
-            return pattern.sub(lookup, text) if firsts is None else replace_ascii(text)
+            return pattern.sub(lookup_as_typed, text) if firsts is None else replace_ascii(text)
         if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
             return text
         folded, starts, ends = _folded_with_places(text)
@@ -357,6 +387,8 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
             start, end = starts[match.start()], ends[match.end() - 1]
             if start < done:  # two matches in one piece of the original (rare): the first one stands
                 continue
+            if capital_only and not text[start].isupper() and key_of(match.group(0)) in capital_only:
+                continue  # (matched in the folded text: the case is the original's)
             out += [text[done:start], lookup(match)]
             done = end
         if not out:

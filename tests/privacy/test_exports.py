@@ -119,6 +119,24 @@ def test_a_hyphen_or_an_apostrophe_in_a_name_typed_as_people_type_it_is_replaced
     assert "Child L" in md and "Family B" in md and "#Child L" in md and "Child L's bag" in md
 
 
+def test_a_name_listed_capital_only_is_replaced_everywhere_it_has_its_capital_and_the_word_left(
+    store, library, clock, data_dir, tmp_path,
+):
+    """"Hope (capital only) -> Child D": "Hope", "HOPE", "Hope's", a full-width "Ｈope" and "Hope" in a text with
+    letters outside ASCII (read another way) are replaced in every output; the word "hope" is left as said."""
+    names = {"Hope (capital only)": "Child D"}
+    typed = ["Hope", "HOPE came", "Hope's mum", "Ｈope", "Zoë met Hope", "we hope so", "Hopes bag"]
+    session = session_with(store, library, clock, lambda field: typed[FIELDS.index(field) % len(typed)], names)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    for what, data in outputs.items():
+        for reading in readings(what.split(":")[-1], data.encode("utf-8") if isinstance(data, str) else data):
+            left = [t for t in ("Hope", "HOPE", "Ｈope") if t in reading]
+            assert not left, f"{left} in the {what} output: {reading[:2000]!r}"
+    md = outputs["export:md"].decode()
+    assert "Child D came" in md and "Child D's mum" in md and "Zoë met Child D" in md and "we hope so" in md
+
+
 def test_every_field_is_covered(store, library, clock, data_dir, tmp_path):
     """One name per field, each a different name: a field left out would show its own name."""
     names = {f"Name{chr(65 + n)}x": f"Person {n}" for n in range(len(FIELDS))}

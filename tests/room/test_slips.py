@@ -147,6 +147,46 @@ async def test_a_name_that_is_also_an_ordinary_word_is_asked_about_once(store, c
     assert store.load_session(session.id).redactions == {"Kayla": "Child A", "Will": "Child B"}
 
 
+async def test_a_name_that_is_an_everyday_word_can_be_replaced_only_where_it_has_its_capital(store, clock, library, data_dir):
+    """"Hope -> Child D" made "we hope the school kept a place open" read "we Child D the school ..." in the record,
+    the HTML, the Word file and the digest; the question when the list was saved offered only to keep that or take
+    the name off. "Hope (capital only) -> Child D" replaces "Hope" and "HOPE", and leaves the word."""
+    from pathlib import Path
+
+    from textual.widgets import Static, TextArea
+
+    from facilitator.record.markdown import split_record
+    from facilitator.tui.screens.redaction import NamesScreen
+    from tests.conftest import end_from_the_screen
+
+    from .helpers import palette
+
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "we hope the school kept a place open")
+        await say(pilot, "Hope came to the meeting")
+        await palette(pilot, "names to replace")
+        app.screen.query_one("#names", TextArea).text = "Hope -> Child D"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, NamesScreen)
+        said = " ".join(str(app.screen.query_one("#names-error", Static).render()).split())
+        assert "every “hope” would become “Child D”. “Hope (capital only)” replaces it only with its capital" in said, said
+        save, dialog = app.screen.query_one("#save").region, app.screen.query_one("#names-dialog").region
+        assert dialog.contains_region(save), (save, dialog)  # (the longer question leaves the Save button in sight)
+        app.screen.query_one("#names", TextArea).text = "Hope (capital only) -> Child D"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen)  # (not asked again: the word is left as it is)
+        await say(pilot, "HOPE rang back, hopeful")
+        ended = await end_from_the_screen(pilot)
+        path = str(ended.query_one("#record-path", Static).render()).replace("\n", "")
+    body = split_record(Path(path).read_text(encoding="utf-8"))[1]
+    assert "we hope the school kept a place open" in body and "Child D came to the meeting" in body
+    assert "Child D rang back, hopeful" in body and "Hope" not in body and "HOPE" not in body
+    assert store.load_session(session.id).redactions == {"Hope (capital only)": "Child D"}
+
+
 async def test_a_listed_name_in_the_name_of_someone_at_the_session_is_asked_about_once(store, clock, library, data_dir):
     """"O'Neil -> Family D", listed for a family, turned the participant Mark O'Neil into "Mark Family D" in the
     record's attendees, speakers and owners, without a word. Saving such a list names the person once; ctrl+s

@@ -27,6 +27,7 @@ from ...models import Session, split_participants
 from ...record.export import FORMAT_NAMES, FORMATS
 from ...record.pii import Finding, scan_session
 from ...record.redact import (
+    CAPITAL_ONLY,
     format_names,
     listed_in_replacements,
     make_replacer,
@@ -173,9 +174,9 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             name, around = ordinary[0]
             self._asked = names
             self._say(
-                f"“{name}” is written in lower case here (“{around}”): if it is an ordinary word too, every "
-                f"“{name.lower()}” would become “{names[name]}” in the record. Press ctrl+s again to keep the list, "
-                "or change the line."
+                f"“{name}” is written in lower case here (“{around}”): every “{name.lower()}” would become "
+                f"“{names[name]}”. “{name} {CAPITAL_ONLY}” replaces it only with its capital; ctrl+s again keeps "
+                "the list."
             )
             return
         self.dismiss(names)
