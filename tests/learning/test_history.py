@@ -364,3 +364,26 @@ async def test_search_finds_a_word_said_in_a_contributions_fields_and_shows_them
         assert await until(pilot, lambda: isinstance(app.screen, SessionViewScreen))
         await pilot.pause()
         assert "The first home visit" in app.screen.query_one("#view-record", RecordView).marked_text
+
+
+async def test_at_80_columns_a_long_template_name_in_the_filter_keeps_to_one_line(store, library, clock):
+    """"Learning from excellence" chosen in the template filter at 80 columns wrapped to two lines ("Learning from" /
+    "excellence"), and the filters pushed the lists down: it is cut to one line, its start in sight."""
+    from textual.widgets import Select
+
+    reviewed_session(store, library, clock, title="Placement")
+    session = new_session(store, library.get("learning-from-excellence"), clock, title="Night shift", team="Fostering")
+    say(store, session, clock, next(p.id for p in session.template.phases), "The duty team stayed late")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press("h")
+        await wait_ready(pilot)
+        select = app.screen.query_one("#hf-template", Select)
+        before = select.region.height
+        select.value = "learning-from-excellence"
+        await pilot.pause()
+        table = app.screen.query_one("#history-sessions")
+        assert await until(pilot, lambda: [row[3] for row in table.rows] == ["Night shift"])
+        assert select.region.height == before, (before, select.region)
+        label = str(select.query_one("SelectCurrent").query_one("#label").render())
+        assert label.startswith("Learning fro") and "\n" not in label.strip(), label
