@@ -267,6 +267,16 @@ class Session(BaseModel):
     def phase(self) -> Phase:
         return self.template.phases[self.current_phase]
 
+    @property
+    def speakers(self) -> list[str]:
+        """Who a contribution can be said to be from: the participants, then the facilitator if they are not one of
+        them (a team lead running a huddle speaks too; before, only "anonymous" or typing their name in the
+        attendees recorded it). A round's turns are the participants' only."""
+        facilitator = " ".join(self.facilitator.split())
+        if facilitator and facilitator.casefold() not in {" ".join(p.split()).casefold() for p in self.participants}:
+            return [*self.participants, facilitator]
+        return list(self.participants)
+
     def contributions_in(self, phase_id: str) -> list[Contribution]:
         """A phase's contributions in the order they were said (stable for equal times), or in the order the
         facilitator put them in (see Contribution.position)."""

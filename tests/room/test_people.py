@@ -82,6 +82,27 @@ async def test_moving_someone_who_spoke_to_the_apologies_says_so(store, clock, l
     assert store.load_session(session.id).apologies == ["priya"]
 
 
+async def test_the_facilitator_is_offered_as_a_speaker_after_the_participants(store, clock, library):
+    """A team lead running a huddle speaks too: the facilitator was offered only as "anonymous" unless typed among
+    the attendees. They come after the participants (@4), in the who-said-it box too, once even if listed among them,
+    and a round still waits for the participants only."""
+    session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks", facilitator="Jo Lead")
+    async with app.run_test(size=(80, 24)) as pilot:
+        hint = text_of(pilot, "#speaker-hint")
+        assert "@3 Team manager · @4 Jo Lead · @0 anonymous" in " ".join(hint.split()), hint
+        await say(pilot, "@4 thanks for the cover on Friday")
+        await say(pilot, "@jl and for the lift")
+        assert shown(pilot) == ["1. Jo Lead: thanks for the cover on Friday", "2. Jo Lead: and for the lift"]
+        assert "Still to speak: Sam Patel, Priya, Team manager" in " ".join(text_of(pilot, "#kf-round-note").split())
+        values = [value for _, value in session_screen(pilot).query_one("#speaker", Select)._options]
+        assert values.count("Jo Lead") == 1
+    again, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks", facilitator="Priya",
+                          participants=["Sam Patel", "priya"])
+    async with app.run_test(size=(80, 24)) as pilot:
+        hint = " ".join(text_of(pilot, "#speaker-hint").split())
+        assert "@1 Sam Patel · @2 priya · @0 anonymous" in hint, hint  # (listed already: once)
+
+
 async def test_round_still_to_speak_follows_picker_and_undo(store, clock, library):
     session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks")
     async with app.run_test(size=(80, 24)) as pilot:

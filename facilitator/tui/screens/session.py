@@ -176,7 +176,7 @@ class SessionScreen(Screen):
             with Vertical(id="recorded"):
                 yield Static("", id="recorded-title", markup=False)
                 yield ContributionList(session.contributions_in(phase.id), id="contributions")
-        yield Static(speaker_hint(session.participants), id="speaker-hint", markup=False)
+        yield Static(speaker_hint(session.speakers), id="speaker-hint", markup=False)
         with Horizontal(id="entry"):
             # Coming back to the box never selects its text: the next key adds to it, never replaces it.
             yield ContributionBox(
@@ -187,7 +187,7 @@ class SessionScreen(Screen):
                 empties_on_enter=True,
             )
             yield RecordingSelect(
-                speaker_options(session.participants), prompt="who said it", id="speaker", allow_blank=True
+                speaker_options(session.speakers), prompt="who said it", id="speaker", allow_blank=True
             )
         yield KindFields(session, id="kind-fields")
         yield Static("", id="phones-line", markup=False)
@@ -200,7 +200,7 @@ class SessionScreen(Screen):
     def _fit_speaker_hint(self) -> None:
         """The people and their numbers, as many as fit the hint's two lines at this width (see speaker_hint)."""
         hint = self.query_one("#speaker-hint", Static)
-        hint.update(speaker_hint(self.session.participants, self.size.width - 2))
+        hint.update(speaker_hint(self.session.speakers, self.size.width - 2))
 
     def on_mount(self) -> None:
         self.query_one(ContributionList).as_shown = self.as_room_sees
@@ -452,7 +452,7 @@ class SessionScreen(Screen):
             self._apply(stored, changes or {}, "Edited")
 
         self.app.push_screen(
-            EditContributionScreen(contribution, self.session.participants, phase.kind if phase else None,
+            EditContributionScreen(contribution, self.session.speakers, phase.kind if phase else None,
                                    list(self.session.template.tags), self.session.day_said(self.app.clock().date()),
                                    draft=draft, on_change=edit_changed),
             done,
@@ -528,7 +528,7 @@ class SessionScreen(Screen):
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
-            choice = split_speaker(text, self.session.participants)
+            choice = split_speaker(text, self.session.speakers)
             if choice.error:
                 self._status(choice.error, error=True)
                 return False
@@ -1019,7 +1019,7 @@ class SessionScreen(Screen):
                 self._status(str(exc), error=True)
                 return
             self._fit_speaker_hint()
-            self.query_one("#speaker", Select).set_options(speaker_options(here))
+            self.query_one("#speaker", Select).set_options(speaker_options(self.session.speakers))
             self.query_one(KindFields).update_round(self.session)
             self._preset_speaker()
             saved_line = f"People saved: {len(here)} here, {plural(len(away), 'apology', 'apologies')}."
