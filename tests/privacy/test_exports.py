@@ -50,6 +50,20 @@ def _outputs(data_dir, session_id, tmp_path) -> dict[str, bytes | str]:  # noqa:
     return outputs
 
 
+def _outputs_of_typed(store, library, clock, data_dir, tmp_path, typed: list[str], names) -> dict[str, bytes | str]:  # noqa: ANN001, PLR0913
+    """Every export and the digest of a session whose fields hold ``typed`` in turn, with this names list."""
+    session = session_with(store, library, clock, lambda field: typed[FIELDS.index(field) % len(typed)], names)
+    store.close()
+    return _outputs(data_dir, session.id, tmp_path)
+
+
+def _readings(outputs: dict[str, bytes | str]):  # noqa: ANN202
+    """(what, text) for each output as it is read (a Word file's paragraphs and tables, an HTML page's text, ...)."""
+    for what, data in outputs.items():
+        for reading in readings(what.split(":")[-1], data.encode("utf-8") if isinstance(data, str) else data):
+            yield what, reading
+
+
 def _clean_outputs(store, library, clock, data_dir, tmp_path, spell, names) -> dict[str, bytes | str]:  # noqa: ANN001
     """Every export and the digest of a session whose every field is ``spell(field)``, with this names list, each
     checked for a listed name left in it."""
@@ -108,13 +122,10 @@ def test_a_hyphen_or_an_apostrophe_in_a_name_typed_as_people_type_it_is_replaced
     "O Brien" or "O.Brien", reached the record, the HTML, the Word file, the CSV and the digest as typed."""
     names = {"Lily-Mae": "Child L", "O'Brien": "Family B"}
     typed = ["Lilymae", "#LilyMae", "O Brien", "Lily.Mae", "Lily/Mae", "lilymaes bag", "O.Brien"]
-    session = session_with(store, library, clock, lambda field: typed[FIELDS.index(field) % len(typed)], names)
-    store.close()
-    outputs = _outputs(data_dir, session.id, tmp_path)
-    for what, data in outputs.items():
-        for reading in readings(what.split(":")[-1], data.encode("utf-8") if isinstance(data, str) else data):
-            left = [t for t in ("lilymae", "lily.mae", "lily/mae", "o brien", "o.brien") if t in reading.casefold()]
-            assert not left, f"{left} in the {what} output: {reading[:2000]!r}"
+    outputs = _outputs_of_typed(store, library, clock, data_dir, tmp_path, typed, names)
+    for what, reading in _readings(outputs):
+        left = [t for t in ("lilymae", "lily.mae", "lily/mae", "o brien", "o.brien") if t in reading.casefold()]
+        assert not left, f"{left} in the {what} output: {reading[:2000]!r}"
     md = outputs["export:md"].decode()
     assert "Child L" in md and "Family B" in md and "#Child L" in md and "Child L's bag" in md
 
@@ -126,13 +137,10 @@ def test_a_name_listed_capital_only_is_replaced_everywhere_it_has_its_capital_an
     letters outside ASCII (read another way) are replaced in every output; the word "hope" is left as said."""
     names = {"Hope (capital only)": "Child D"}
     typed = ["Hope", "HOPE came", "Hope's mum", "Ｈope", "Zoë met Hope", "we hope so", "Hopes bag"]
-    session = session_with(store, library, clock, lambda field: typed[FIELDS.index(field) % len(typed)], names)
-    store.close()
-    outputs = _outputs(data_dir, session.id, tmp_path)
-    for what, data in outputs.items():
-        for reading in readings(what.split(":")[-1], data.encode("utf-8") if isinstance(data, str) else data):
-            left = [t for t in ("Hope", "HOPE", "Ｈope") if t in reading]
-            assert not left, f"{left} in the {what} output: {reading[:2000]!r}"
+    outputs = _outputs_of_typed(store, library, clock, data_dir, tmp_path, typed, names)
+    for what, reading in _readings(outputs):
+        left = [t for t in ("Hope", "HOPE", "Ｈope") if t in reading]
+        assert not left, f"{left} in the {what} output: {reading[:2000]!r}"
     md = outputs["export:md"].decode()
     assert "Child D came" in md and "Child D's mum" in md and "Zoë met Child D" in md and "we hope so" in md
 

@@ -269,6 +269,15 @@ prompt = "One thing we do this week."
 """
 
 
+async def templates_checked(pilot) -> None:  # noqa: ANN001
+    """Until the app has checked the templates (just after its first screen), and the home screen shows it."""
+    for _ in range(100):
+        if pilot.app.library.validated:
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
 async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, data_dir: Path):
     store.templates_dir.mkdir(parents=True, exist_ok=True)
     (store.templates_dir / "team-check-in.toml").write_text(MY_TEMPLATE, encoding="utf-8")
@@ -279,11 +288,7 @@ async def test_user_templates_are_offered_and_broken_ones_listed(store, clock, d
         home = app.screen
         assert isinstance(home, HomeScreen)
         # The home screen is drawn from the files' TOML; the templates are checked just after.
-        for _ in range(100):
-            if app.library.validated:
-                break
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await templates_checked(pilot)
         templates = home.query_one("#templates")
         prompts = [str(templates.get_option_at_index(i).prompt) for i in range(templates.option_count)]
         mine = next(p for p in prompts if p.startswith("Team check-in"))
@@ -347,11 +352,7 @@ async def test_at_80x24_the_keys_reach_every_broken_template_and_show_its_proble
     app = build_app(store, clock)
     async with app.run_test(size=(80, 24)) as pilot:
         home = app.screen
-        for _ in range(100):
-            if app.library.validated:
-                break
-            await pilot.pause(0.02)
-        await pilot.pause()
+        await templates_checked(pilot)
         templates = home.query_one("#templates")
         templates.focus()
         await pilot.press("end")
