@@ -216,6 +216,11 @@ class LearningAction(BaseModel):
         return self.is_open and due is not None and due < today
 
 
+def _person_key(name: str) -> str:
+    """A person's name as two spellings of it compare: case and spacing left aside."""
+    return " ".join(name.casefold().split())
+
+
 class Session(BaseModel):
     model_config = ConfigDict(extra="ignore", defer_build=True)
 
@@ -267,13 +272,24 @@ class Session(BaseModel):
     def phase(self) -> Phase:
         return self.template.phases[self.current_phase]
 
+    def contributions_by(self, names: list[str]) -> dict[str, int]:
+        """How many contributions each of these people is said to have made (as listed, in any case or spacing;
+        those with none left out): someone moved to the apologies after they spoke."""
+        keys = {_person_key(name): name for name in names}
+        said: dict[str, int] = {}
+        for contribution in self.contributions:
+            name = keys.get(_person_key(contribution.speaker or ""))
+            if name is not None:
+                said[name] = said.get(name, 0) + 1
+        return said
+
     @property
     def speakers(self) -> list[str]:
         """Who a contribution can be said to be from: the participants, then the facilitator if they are not one of
         them (a team lead running a huddle speaks too; before, only "anonymous" or typing their name in the
         attendees recorded it). A round's turns are the participants' only."""
         facilitator = " ".join(self.facilitator.split())
-        if facilitator and facilitator.casefold() not in {" ".join(p.split()).casefold() for p in self.participants}:
+        if facilitator and _person_key(facilitator) not in set(map(_person_key, self.participants)):
             return [*self.participants, facilitator]
         return list(self.participants)
 

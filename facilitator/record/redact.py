@@ -300,7 +300,10 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         return replacement
 
     def key_of(typed: str) -> str:
-        """The listed name's key this spelling was found as."""
+        """The listed name's key this spelling was found as. One found ignoring case in a spelling that folds to no
+        listed name (the regular expression takes "ı", "i" and "I" as one letter, as "ſ" and "s", where case folding
+        does not) is the name whose own pattern it is: replaced, never left as typed (it may hold a shorter listed
+        name)."""
         key = name_key(typed)
         if key in cleaned:
             return key
@@ -311,14 +314,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         if replacement is None:
             if len(found) >= 1024:
                 found.clear()
-            replacement = cleaned.get(name_key(typed))
-            if replacement is None:
-                # Matched ignoring case in a spelling that folds to no listed name (the regular expression takes
-                # "ı", "i" and "I" as one letter, as "ſ" and "s", where case folding does not): the name whose
-                # own pattern it is gets replaced, never the text left as typed (it may hold a shorter listed name).
-                replacement = next(
-                    (cleaned[name] for name in ordered if re.fullmatch(_spelled(name), typed, re.IGNORECASE)), typed
-                )
+            replacement = cleaned.get(key_of(typed), typed)
             found[typed] = replacement
         return replacement
 

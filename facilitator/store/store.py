@@ -1073,20 +1073,9 @@ class Store:
                     self._docs[session_id] = self._doc_for(session)
         # Sessions whose files are no longer the sizes the index noted (cut off, emptied) are read, as at any start,
         # and what is wrong said; nothing is repaired here (the app's next start does that).
-        sessions_dir = str(self.sessions_dir)
-
-        def size(session_id: str, suffix: str) -> int | None:
-            try:
-                return os.stat(f"{sessions_dir}/{session_id}{suffix}").st_size
-            except OSError:
-                return None
-
         changed = [
             session_id for session_id, db_size, journal_size in self._docs.fields("db_size", "journal_size")
-            if "/" not in session_id and not session_id.startswith(".") and (
-                size(session_id, ".json") != (None if db_size is MISSING else db_size)
-                or (size(session_id, JOURNAL_SUFFIX) or 0) != (None if journal_size is MISSING else journal_size)
-            )
+            if self._sizes_changed(session_id, db_size, journal_size)
         ]
         for session_id in changed[:READ_ONLY_CHECKS]:
             try:
@@ -1379,6 +1368,23 @@ class Store:
                     ids.add(name[: -len(".json")])
         return sorted(ids)
 
+    def _sizes_changed(self, session_id: str, db_size: object, journal_size: object) -> bool:
+        """True if the session's file or journal is no longer the size its index entry noted (cut off, emptied,
+        replaced, changed after the entry was written; a size the entry lacks is MISSING)."""
+        sessions_dir = self.sessions_dir
+
+        def size(suffix: str) -> int | None:
+            if session_id.startswith(".") or "/" in session_id:
+                return None  # (not a session's file: left out as in the listing)
+            try:
+                return os.stat(f"{sessions_dir}/{session_id}{suffix}").st_size
+            except OSError:
+                return None
+
+        return size(".json") != (None if db_size is MISSING else db_size) or (size(JOURNAL_SUFFIX) or 0) != (
+            None if journal_size is MISSING else journal_size
+        )
+
     def _check_sessions(self) -> None:
         """At start: bring the index up to date with the files, and repair what a crash or damage left.
 
@@ -1421,27 +1427,12 @@ class Store:
                         continue
                     to_check.add(session_id)
 
-        def size(session_id: str, suffix: str) -> int | None:
-            if session_id.startswith(".") or "/" in session_id:
-                return None  # (not a session's file: left out as in the listing)
-            try:
-                return os.stat(f"{sessions_dir}/{session_id}{suffix}").st_size
-            except OSError:
-                return None
-
         ended = SessionStatus.ended.value
         older = []
         for session_id, status, stale, db_size, journal_size, shown_title, date, created_at in docs.fields(
             "status", "stale", "db_size", "journal_size", "shown_title", "date", "created_at"
         ):
-            db_size = None if db_size is MISSING else db_size
-            journal_size = None if journal_size is MISSING else journal_size
-            if (
-                status != ended
-                or stale
-                or size(session_id, ".json") != db_size
-                or (size(session_id, JOURNAL_SUFFIX) or 0) != journal_size
-            ):
+            if status != ended or stale or self._sizes_changed(session_id, db_size, journal_size):
                 to_check.add(session_id)
             if shown_title is MISSING and status == ended:
                 older.append((str(None if date is MISSING else date), str(None if created_at is MISSING else created_at), session_id))

@@ -1025,12 +1025,7 @@ class SessionScreen(Screen):
             saved_line = f"People saved: {len(here)} here, {plural(len(away), 'apology', 'apologies')}."
             # Someone moved to the apologies after they spoke: the record would list them as sending apologies and
             # quote them (said nowhere before)
-            away_keys = {" ".join(name.casefold().split()): name for name in away}
-            spoke: dict[str, int] = {}
-            for contribution in self.session.contributions:
-                name = away_keys.get(" ".join((contribution.speaker or "").casefold().split()))
-                if name is not None:
-                    spoke[name] = spoke.get(name, 0) + 1
+            spoke = self.session.contributions_by(away)
             if spoke:
                 who = "; ".join(f"{name} ({plural(count, 'contribution')})" for name, count in spoke.items())
                 self._status(f"{saved_line} Among the apologies, said to have spoken: {who}; the record would show "
