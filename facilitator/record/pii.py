@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 
 from ..models import Session
 from ..vocabulary import NO_PHASE_HEADING
+from .follow_up import HEADING as FOLLOW_UP_HEADING
 from .redact import for_export, make_replacer, name_key
 
 DEFAULT_CASE_REFERENCE_PATTERN = r"\b(?:case|ref(?:erence)?|client|ID)\s*(?:no\.?|number|#)?\s*[:#]?\s*[A-Z]{0,3}-?\d{4,}\b"
@@ -150,6 +151,15 @@ def compile_case_pattern(pattern: str | None) -> re.Pattern[str] | None:
         return None
 
 
+_HYPHENS = re.compile(r"[-\u2010\u2011]")
+
+
+def name_words(name: str) -> list[tuple[str, list[str]]]:
+    """The words of a listed name, each with its parts if it is hyphenated ("Rosa-Maria Ward": ("Rosa-Maria",
+    ["Rosa", "Maria"]), ("Ward", [])): each can be said on its own."""
+    return [(word, [part for part in _HYPHENS.split(word) if part] if _HYPHENS.search(word) else []) for word in name.split()]
+
+
 def _count(findings: dict, key: tuple[str, str], make, name: str, texts: list[tuple[str, str, bool]]) -> None:  # noqa: ANN001
     """Adds to the finding at ``key`` (made by ``make()`` when first found) each place in ``texts`` the names list
     would replace ``name``, however spelled."""
@@ -175,10 +185,17 @@ def scan_session(
     kept = {k.casefold() for k in session.pii_kept}
     titles = {p.id: p.title for p in view.template.phases}
     texts: list[tuple[str, str, bool]] = [("title", view.title, True), ("team", view.team, True)]
+    # Who sent apologies is typed here and printed: a family member's name reaches it ("Lily's gran"). (The
+    # facilitator and participants are the staff at the session: their names are not looked in.)
+    texts += [("apologies", person, True) for person in view.apologies]
+    replace = make_replacer(session.redactions)
+    # The notes typed in the follow-up round, which the record's action follow-up prints.
+    texts += [(FOLLOW_UP_HEADING, replace(r.note), True) for r in session.action_reviews if r.note]
     for c in view.contributions:
         where = titles.get(c.phase_id, NO_PHASE_HEADING)  # as the record names it (never the id the file holds)
         texts.append((where, c.text, True))
-        texts += [(where, value, key != "when") for key, value in c.fields.items() if key != "due"]
+        # (a due and a turning point's "when" are dates to come or gone: no date there is taken for a birth date)
+        texts += [(where, value, key not in ("when", "due")) for key, value in c.fields.items()]
     findings: dict[tuple[str, str], Finding] = {}
     own = {name_key(name) for name in session.redactions}
     for name, replacement in (earlier_names or {}).items():
@@ -189,15 +206,25 @@ def scan_session(
     # A word of a listed name of several said on its own: the list replaces the whole name only ("Siân" of "Siân Ó
     # Dálaigh", "Mr Al-Hassan" of "Mohammed Al-Hassan" reached every output). Words of three letters or more, not
     # listed themselves; asked about with the name's replacement ready.
+    # A part of a hyphenated word on its own too ("Rosa" or "Maria" of "Rosa-Maria Ward"), where the whole word is not.
+    def part_of_name(word: str, replacement: str, among: list[tuple[str, str, bool]]) -> None:
+        key = name_key(word)
+        if sum(ch.isalpha() for ch in key) < 3 or key in own or word.casefold() in kept:
+            return
+        _count(findings, (PART_OF_NAME, key), lambda: Finding(PART_OF_NAME, word, replacement=replacement), word, among)
+
     for name, replacement in session.redactions.items():
-        words = name.split()
-        if len(words) < 2:
+        words = name_words(name)
+        if len(words) + sum(len(parts) for _, parts in words) < 2:
             continue
-        for word in words:
-            key = name_key(word)
-            if sum(ch.isalpha() for ch in key) < 3 or key in own or word.casefold() in kept:
-                continue
-            _count(findings, (PART_OF_NAME, key), lambda: Finding(PART_OF_NAME, word, replacement=replacement), word, texts)
+        for word, parts in words:
+            if len(words) > 1:
+                part_of_name(word, replacement, texts)
+            if parts:
+                without = make_replacer({word: "\ue001"})
+                rest = [(where, without(text), dates) for where, text, dates in texts]
+                for part in parts:
+                    part_of_name(part, replacement, rest)
     for where, text, past_dates in texts:
         if not text:
             continue

@@ -25,9 +25,13 @@ def _actions(store):
 
 
 async def _start_from_setup(pilot, team: str) -> None:
-    app = pilot.app
     await pilot.press("enter")
     await pilot.pause()
+    await _start_from_setup_filled(pilot, team)
+
+
+async def _start_from_setup_filled(pilot, team: str) -> None:
+    app = pilot.app
     assert isinstance(app.screen, SetupScreen)
     app.screen.query_one("#team", Input).value = team
     app.screen.query_one("#agreed").value = True
@@ -152,6 +156,84 @@ async def test_the_action_register_in_records_follows_a_change_made_in_the_round
         await pilot.pause()
     rows = list(csv.DictReader(register.read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["Action"], r["Status"]) for r in rows] == [("Share the morning plan", "in progress")], rows
+
+
+async def test_the_action_register_in_records_follows_the_rounds_names_list(store, library, clock, data_dir):
+    """A note typed in the round ("Lily Ward rang ...") is in the earlier session's action register in records/ as
+    typed; "Lily Ward -> Child L" then listed in the round's session replaced it in every new export, but the register
+    on disk kept the name. It is written again when the session's names list changes, and when the session ends
+    (its check before the record may add a name)."""
+    import csv
+
+    from textual.widgets import TextArea
+
+    from facilitator.session_ops import export_record
+    from facilitator.tui.screens.dialogs import EndedScreen
+    from facilitator.tui.screens.redaction import IdentifierReviewScreen, NamesScreen
+    from tests.conftest import run_command
+
+    first = reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    register = export_record(store, first, "csv")
+
+    def notes() -> list[str]:
+        return [r["Latest note"] for r in csv.DictReader(register.read_text(encoding="utf-8-sig").splitlines())]
+
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _start_from_setup(pilot, "family support 2")
+        assert isinstance(app.screen, FollowUpScreen)
+        app.screen.query_one("#action-note", Input).value = "Lily Ward rang the school; Lily's gran too"
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await app.workers.wait_for_complete()
+        assert notes() == ["Lily Ward rang the school; Lily's gran too"]
+
+        await run_command(pilot, "names to replace")
+        assert isinstance(app.screen, NamesScreen)
+        app.screen.query_one("#names", TextArea).text = "Lily Ward -> Child L"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, SessionScreen)
+        await app.workers.wait_for_complete()
+        assert notes() == ["Child L rang the school; Lily's gran too"]
+
+        # The check before the record asks about "Lily" in the note; its answer joins the list, and the register follows.
+        await pilot.press("ctrl+e")
+        await pilot.pause()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert isinstance(app.screen, IdentifierReviewScreen)
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        await app.workers.wait_for_complete()
+    assert notes() == ["Child L rang the school; Child L's gran too"]
+    assert "Lily" not in register.read_text(encoding="utf-8-sig")
+
+
+async def test_the_round_does_not_take_a_name_that_would_rename_someone_at_the_session(store, library, clock):
+    """The round adds the earlier session's names list to this one's, so its record replaces them in the notes; with
+    "Smith -> Family S" on it and Jo Smith facilitating, the record then said "Facilitator: Jo Family S". That name is
+    left off, and the screen says so; the others are taken."""
+    first = reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
+    store.update_session(store.load_session(first.id), redactions={"Jayden": "Child A", "Smith": "Family S"})
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.press("enter")
+        await pilot.pause()
+        app.screen.query_one("#facilitator", Input).value = "Jo Smith"
+        await _start_from_setup_filled(pilot, "family support 2")
+        assert isinstance(app.screen, FollowUpScreen)
+        await pilot.press("d", "enter")
+        await pilot.pause()
+        said = " ".join(n.message for n in app._notifications)
+        assert "“Smith -> Family S”" in said and "Jo Smith" in said and "“Jo Family S”" in said, said
+        session = app.screen.session
+    assert store.load_session(session.id).redactions == {"Jayden": "Child A"}
+    assert "Jo Smith" in render_markdown(store.load_session(session.id))
 
 
 async def test_the_follow_up_round_is_first_drawn_with_the_teams_actions(store, library, clock, monkeypatch):

@@ -272,3 +272,72 @@ async def test_the_review_names_a_phase_the_template_no_longer_has_as_the_record
             assert not any("visits-jayden" in cell for row in rows for cell in row)
     finally:
         store.close()
+
+
+async def test_a_part_of_a_listed_name_in_a_due_the_apologies_a_round_note_or_a_hyphenated_name_is_asked_about(
+        store, library, clock, data_dir):
+    """With "Lily Ward -> Child L" and "Rosa-Maria Ahmed -> Aunt" listed, an action due "before Ward's hearing", the
+    apologies "Lily's gran", a follow-up note "Ward rang" and "Rosa said ... Maria came" reached the record, the CSV and
+    the digest, and the check before the final record said nothing: it looked in no due, apologies or round note, and
+    split names at spaces only. Each is now asked about, with the name's replacement ready."""
+    import datetime as dt
+
+    from facilitator.learning.history import HistoryIndex
+    from facilitator.session_ops import set_redactions
+    from facilitator.store.actions import change_status
+    from tests.learning.helpers import load_actions, reviewed_session
+
+    reviewed_session(store, library, clock, action="Invite the school nurse", owner="Sam")
+    session = new_session(store, library.get("serious-success-review"), clock, title="Planning the move")
+    action = load_actions(store, HistoryIndex(store).refresh().facts())[0]
+    session = change_status(store, action, "done", dt.date(2026, 11, 22), note="Ward rang the nurse",
+                            session=session).session
+    session = set_redactions(store, session, {"Lily Ward": "Child L", "Rosa-Maria Ahmed": "Aunt"})
+    session = store.update_session(session, apologies=["Lily's gran"])
+    say(store, session, clock, "case-story", "Rosa said the flat is ready; Rosa-Maria Ahmed's kids; Maria came too", "Sam")
+    say(store, session, clock, "learning-actions", "Book the panel", fields={"owner": "Priya", "due": "before Ward's hearing"})
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        review, table = await _review(pilot)
+        rows = [[str(table.get_cell_at((row, column))) for column in range(4)] for row in range(table.row_count)]
+        assert [row[0] for row in rows] == ["Lily", "Ward", "Rosa", "Maria"], rows
+        assert rows[0][2] == "apologies" and rows[0][3] == "replace with Child L"
+        assert rows[1][2].startswith("Action follow-up") and "(2x)" in rows[1][2]
+        assert rows[2][3] == rows[3][3] == "replace with Aunt"
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")
+    body = split_record(Path(path).read_text(encoding="utf-8"))[1]
+    for word in ("Lily", "Ward", "Rosa", "Maria"):
+        assert word not in body, word
+    assert "Child L's gran" in body and "before Child L's hearing" in body and "Child L rang the nurse" in body
+    assert "Aunt said the flat is ready; Aunt's kids; Aunt came too" in body
+
+
+async def test_an_answer_that_would_rename_the_facilitator_is_pointed_out_once(store, ssr, clock, data_dir):
+    """"Smith" of the listed "Hope Smith", said on its own, is asked about with "Child A" ready; the facilitator is Jo
+    Smith, and ctrl+s made the record say "Facilitator: Jo Child A" (and the Word file's author) without a word. The
+    review now says so and stays; k keeps the word, and the record names the facilitator as typed."""
+    from facilitator.session_ops import set_redactions
+
+    session = new_session(store, ssr, clock, facilitator="Jo Smith")
+    session = set_redactions(store, session, {"Hope Smith": "Child A"})
+    say(store, session, clock, "case-story", "The Smith family asked for a later visit", "Sam")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        review, table = await _review(pilot)
+        assert [str(table.get_cell_at((row, 0))) for row in range(table.row_count)] == ["Smith"]
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert app.screen is review, "the review stays"
+        said = str(review.query_one("#review-said", Static).render())
+        assert "Jo Smith" in said and "“Jo Child A”" in said and "ctrl+s again" in said, said
+        await pilot.press("k")
+        await pilot.press("ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")
+    body = split_record(Path(path).read_text(encoding="utf-8"))[1]
+    assert "Jo Smith" in body and "Jo Child A" not in body
+    assert store.load_session(session.id).redactions == {"Hope Smith": "Child A"}

@@ -7,6 +7,8 @@ from textual.widgets import Input, Select
 
 from facilitator.tui.screens.contribution_dialogs import LongTextScreen
 
+from tests.conftest import until
+
 from .helpers import open_app, say, session_screen, shown, status
 
 
@@ -91,7 +93,7 @@ async def test_an_undone_multi_line_recording_comes_back_in_the_multi_line_edito
         screen = session_screen(pilot)
         assert screen.record("first line\nsecond line")
         await pilot.press("ctrl+z")
-        await pilot.pause()
+        await until(pilot, lambda: isinstance(app.screen, LongTextScreen))  # (opened once the screen is refreshed)
         assert isinstance(app.screen, LongTextScreen)
         assert app.screen.text == "first line\nsecond line"
         assert store.load_session(session.id).contributions == []

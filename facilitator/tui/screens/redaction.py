@@ -40,6 +40,7 @@ from ...session_ops import (
     case_reference_setting,
     export_record,
     review_identifiers,
+    refresh_reviewed_registers,
     set_redactions,
     team_names_before,
 )
@@ -278,10 +279,13 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
         Binding("escape", "cancel", "Back to the session"),
     ]
 
-    def __init__(self, findings: list[Finding]) -> None:
+    def __init__(self, findings: list[Finding], people: Iterable[str] = ()) -> None:
         super().__init__()
         self.review = Review(list(findings))
         self._row = 0
+        #: the facilitator and participants, as typed: a replacement found in their names is asked about once
+        self.people = [p for p in people if p.strip()]
+        self._asked_people: dict[str, str] | None = None
 
     def compose(self) -> ComposeResult:
         with Vertical(id="review-dialog", classes="dialog"):
@@ -309,6 +313,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
             with Horizontal(id="replacement-row"):
                 yield Static("Replace with:", classes="label")
                 yield Input(id="replacement", max_length=200)
+            yield Static("", id="review-said", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write the record (ctrl+s)", id="done", variant="primary")
                 yield Button("Back to the session (escape)", id="cancel")
@@ -413,7 +418,30 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
             self.action_cancel()
 
     def action_done(self) -> None:
+        replace, _ = self.review.answers()
+        renamed = self._people_renamed(replace) if replace != self._asked_people else []
+        if renamed:
+            # ("Smith" of "Hope Smith", replaced, would make the facilitator Jo Smith "Jo Child A" in the record)
+            self._asked_people = replace
+            name, person, shown = renamed[0]
+            said = self.query_one("#review-said", Static)
+            said.update(
+                f"“{name}” is in the name of {person}, who is at this session: the record would call them “{shown}”. "
+                "Keep it (k) or give it another answer, or press ctrl+s again to write the record as it is."
+            )
+            said.add_class("shown")
+            row = next(n for n, f in enumerate(self.review.findings) if f.text == name)
+            self.query_one("#findings", DataTable).move_cursor(row=row)
+            return
         self.dismiss(self.review)
+
+    def _people_renamed(self, replace: dict[str, str]) -> list[tuple[str, str, str]]:
+        """(found text, person, what the record would call them) for each answer that would change a person's name."""
+        found = []
+        for name, replacement in replace.items():
+            replacer = make_replacer({name: replacement})
+            found += [(name, person, replacer(person)) for person in self.people if replacer(person) != person]
+        return found
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -443,7 +471,7 @@ def review_identifiers_then(
             return
         then(updated)
 
-    app.push_screen(IdentifierReviewScreen(findings), answered)
+    app.push_screen(IdentifierReviewScreen(findings, [session.facilitator, *session.participants]), answered)
 
 
 # ---------------------------------------------------------------------- command palette
@@ -474,6 +502,15 @@ class RecordCommands(ListedCommands):
 
 
 
+def refresh_registers_of_reviewed(app, session) -> None:  # noqa: ANN001
+    """In a thread: the action registers of the sessions whose actions this session's round changed, written again
+    with its names list as it is now (session_ops.refresh_reviewed_registers)."""
+    if session.action_reviews:
+        store = app.store
+        app.run_worker(lambda: refresh_reviewed_registers(store, session), thread=True, group="registers",
+                       exit_on_error=False)
+
+
 def export_draft(app, screen, fmt: str) -> None:  # noqa: ANN001
     try:
         path = export_record(app.store, screen.session, fmt, draft=True)
@@ -489,6 +526,7 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
             return
         try:
             screen.session = set_redactions(app.store, screen.session, names)
+            refresh_registers_of_reviewed(app, screen.session)
             if hasattr(screen, "show_title"):
                 screen.show_title()
             if hasattr(screen, "names_saved"):

@@ -1567,6 +1567,9 @@ class SessionScreen(Screen):
             return
         self.session = ended
         self.app.drafts.keep(self.app.store.data_dir, ended.id, "")  # the session is over: no draft is kept
+        from .redaction import refresh_registers_of_reviewed
+
+        refresh_registers_of_reviewed(self.app, ended)  # (its names list as the record applies it)
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
         unshown = self.waiting_count()
         self.app.switch_screen(EndedScreen(ended, path))
