@@ -65,8 +65,9 @@ def match_speaker(token: str, participants: list[str]) -> str | None:
     return found[0] if len(found) == 1 else None
 
 
-def split_speaker(text: str, participants: list[str]) -> SpeakerChoice:
-    """Take a leading '@who' off the text. Text without one comes back unchanged, with no speaker."""
+def split_speaker(text: str, participants: list[str], chosen: str | None = None) -> SpeakerChoice:
+    """Take a leading '@who' off the text. Text without one comes back unchanged, with no speaker. ``chosen``: who
+    is chosen as saying it meanwhile (the text is recorded for them without its '@')."""
     match = _PREFIX.match(text.lstrip())
     if not match:
         return SpeakerChoice(None, text)
@@ -80,6 +81,7 @@ def split_speaker(text: str, participants: list[str]) -> SpeakerChoice:
         return SpeakerChoice(
             None,
             text,
-            f"Nobody matches '@{token}'. Use {participants_hint(participants)}; or remove the @ to record without a speaker.",
+            f"Nobody matches '@{token}'. Use {participants_hint(participants)}; or remove the @ to record it "
+            + (f"for {chosen}." if chosen and chosen != ANONYMOUS else "anonymously." if chosen else "without a speaker."),
         )
     return SpeakerChoice(speaker, rest)

@@ -411,8 +411,24 @@ def _no_phase_section(session: Session, actions_before: int = 0) -> list[str]:
     return out
 
 
-def render_body(session: Session, draft: bool, retention: str | None = None) -> str:
-    """The markdown body of the record of an export view of a session (see render_markdown)."""
+def not_heard_places(session: Session, phase_id: str) -> list[int]:
+    """The places in ``session.participants`` of those who neither spoke nor passed in a round phase (none if nobody
+    said anything there)."""
+    said = session.contributions_in(phase_id)
+    if not said:
+        return []
+    heard = {c.speaker.casefold() for c in said if c.speaker}
+    return [n for n, p in enumerate(session.participants) if p.strip() and p.casefold() not in heard]
+
+
+def not_heard(session: Session, phase_id: str) -> list[str]:
+    return [session.participants[n] for n in not_heard_places(session, phase_id)]
+
+
+def render_body(session: Session, draft: bool, retention: str | None = None, unheard_in: dict | None = None) -> str:
+    """The markdown body of the record of an export view of a session (see render_markdown). ``unheard``: each round
+    phase's people present who neither spoke nor passed (``unheard_in``), as the view names them (worked out from
+    the session as recorded: see not_heard); from the view itself if not given."""
     template = session.template
     out: list[str] = [f"# {escape_inline(one_line(session.title))}", ""]
     if draft:
@@ -481,8 +497,7 @@ def render_body(session: Session, draft: bool, retention: str | None = None) -> 
             )
         if phase.kind == PhaseKind.round and contributions:
             # (those present who neither spoke nor passed: the minutes said nothing of them)
-            heard = {c.speaker.casefold() for c in contributions if c.speaker}
-            unheard = [p for p in session.participants if p.strip() and p.casefold() not in heard]
+            unheard = (unheard_in or {}).get(phase.id) if unheard_in is not None else not_heard(session, phase.id)
             if unheard:
                 out += ["", f"Not heard in this round: {escape_inline(one_line(', '.join(unheard)))}."]
         out.append("")
@@ -542,7 +557,13 @@ def build_record(session: Session, draft: bool | None = None, retention: str | N
     if draft is None:
         draft = session.status != SessionStatus.ended
     view = for_export(session)
-    body = render_body(view, draft, retention)
+    # Who was not heard in a round, from the session as recorded: one whose turn was flagged as a safeguarding concern
+    # (left out of the view) was heard, and the record said they were not, where the room's screen said they were.
+    rounds = [p.id for p in session.template.phases if p.kind == PhaseKind.round]
+    unheard = {
+        phase_id: [view.participants[n] for n in not_heard_places(session, phase_id)] for phase_id in rounds
+    } if len(view.participants) == len(session.participants) else None
+    body = render_body(view, draft, retention, unheard)
     meta = front_matter(view, draft, retention)
     if not draft:
         meta["sha256"] = body_sha256(body)

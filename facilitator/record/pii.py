@@ -213,16 +213,21 @@ def scan_session(
             return
         _count(findings, (PART_OF_NAME, key), lambda: Finding(PART_OF_NAME, word, replacement=replacement), word, among)
 
+    # Not where the word is in the name of the facilitator or a participant, written whole ("Ward" of "Kayla Ward"
+    # in "owner: Bea Ward", Bea Ward being at the session): that is their name.
+    people = [p for p in (session.facilitator, *session.participants) if p.strip()]
+    unnamed = make_replacer(dict.fromkeys(people, "\ue002")) if people else None
+    staff_out = [(where, unnamed(text), dates) for where, text, dates in texts] if unnamed is not None else texts
     for name, replacement in session.redactions.items():
         words = name_words(name)
         if len(words) + sum(len(parts) for _, parts in words) < 2:
             continue
         for word, parts in words:
             if len(words) > 1:
-                part_of_name(word, replacement, texts)
+                part_of_name(word, replacement, staff_out)
             if parts:
                 without = make_replacer({word: "\ue001"})
-                rest = [(where, without(text), dates) for where, text, dates in texts]
+                rest = [(where, without(text), dates) for where, text, dates in staff_out]
                 for part in parts:
                     part_of_name(part, replacement, rest)
     for where, text, past_dates in texts:

@@ -321,23 +321,30 @@ async def test_an_answer_that_would_rename_the_facilitator_is_pointed_out_once(s
     review now says so and stays; k keeps the word, and the record names the facilitator as typed."""
     from facilitator.session_ops import set_redactions
 
-    session = new_session(store, ssr, clock, facilitator="Jo Smith")
+    session = new_session(store, ssr, clock, facilitator="Jo Smith", participants=["Sam", "Bea Smith"])
     session = set_redactions(store, session, {"Hope Smith": "Child A"})
     say(store, session, clock, "case-story", "The Smith family asked for a later visit", "Sam")
+    # A participant's name written whole is their name: not asked about.
+    say(store, session, clock, "learning-actions", "Book the later visit", fields={"owner": "Bea Smith"})
     app = build_app(store, clock, open_session_id=session.id)
     async with app.run_test(size=(160, 45)) as pilot:
         review, table = await _review(pilot)
-        assert [str(table.get_cell_at((row, 0))) for row in range(table.row_count)] == ["Smith"]
+        rows = [[str(table.get_cell_at((row, column))) for column in range(4)] for row in range(table.row_count)]
+        assert [row[0] for row in rows] == ["Smith"] and "(" not in rows[0][2], rows
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert app.screen is review, "the review stays"
-        said = str(review.query_one("#review-said", Static).render())
-        assert "Jo Smith" in said and "“Jo Child A”" in said and "ctrl+s again" in said, said
+        said = review.query_one("#review-said", Static)
+        assert said.display
+        assert "Jo Smith" in str(said.render()) and "“Jo Child A”" in str(said.render()), said.render()
+        assert "ctrl+s again" in str(said.render())
         await pilot.press("k")
+        await pilot.pause()
+        assert not said.display, "said no longer: the answer is keep"
         await pilot.press("ctrl+s")
         await pilot.pause()
         assert isinstance(app.screen, EndedScreen)
         path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")
     body = split_record(Path(path).read_text(encoding="utf-8"))[1]
-    assert "Jo Smith" in body and "Jo Child A" not in body
+    assert "Jo Smith" in body and "Jo Child A" not in body and "| Bea Smith |" in body
     assert store.load_session(session.id).redactions == {"Hope Smith": "Child A"}

@@ -26,6 +26,12 @@ async def test_speaker_by_number_initials_or_anonymous(store, clock, library):
         # Nobody is ninth: nothing is recorded, the text stays, and the note says what to type.
         await say(pilot, "@9 who was that")
         assert "Nobody matches '@9'" in status(pilot)
+        # With who said it chosen, removing the @ records it for them, and the note says so (it said "without a
+        # speaker", which the box then did not do).
+        session_screen(pilot).query_one("#speaker", Select).value = "Priya"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert "remove the @ to record it for Priya." in status(pilot), status(pilot)
         assert session_screen(pilot).query_one("#contribution", Input).value == "@9 who was that"
         assert len(shown(pilot)) == 3
     stored = store.load_session(session.id).contributions
@@ -157,4 +163,27 @@ async def test_the_record_of_a_round_names_those_not_heard(store, clock, library
         await say(pilot, "@2 pass")
     record = render_markdown(store.load_session(session.id))
     thanks = record.split("Thanks", 1)[1].split("## ", 1)[0]
+    assert "Not heard in this round: Team manager." in thanks, thanks
+
+
+async def test_a_turn_flagged_as_a_concern_is_not_called_not_heard_in_the_record(store, clock, library, data_dir):
+    """A round where Priya's turn was flagged as a safeguarding concern: the screen said everyone had had a turn, and
+    the record, which leaves the concern out, said "Not heard in this round: Priya". It says nothing of her now (as
+    `facilitator export` writes it), and still names one who neither spoke nor passed."""
+    from facilitator.cli import main
+
+    session, app = open_app(store, clock, library.get("quick-success-huddle"), "thanks")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "@1 thanks everyone")
+        await say(pilot, "@2 mum is drinking again")
+        await pilot.press("up", "exclamation_mark")
+        await pilot.pause()
+        await pilot.press("enter")  # yes, flag it
+        await pilot.pause()
+        note = str(session_screen(pilot).query_one("#kf-round-note", Static).render())
+        assert note.startswith("Still to speak: Team manager") and "Priya" not in note, note
+    out = data_dir.parent / "r.md"
+    assert main(["--data-dir", str(data_dir), "export", session.id, "--out", str(out)]) == 0
+    thanks = out.read_text(encoding="utf-8").split("Thanks", 1)[1].split("## ", 1)[0]
+    assert "drinking" not in thanks
     assert "Not heard in this round: Team manager." in thanks, thanks

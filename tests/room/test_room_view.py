@@ -89,6 +89,27 @@ async def test_projector_mode_is_a_room_view_at_both_sizes(store, clock, library
         assert "What went well in this piece of work?" in screen_text(app).replace("\n  ", " ")
 
 
+async def test_a_long_message_on_a_projector_is_read_whole(store, clock, library, data_dir):
+    """In projector mode the status line was one row: flagging a concern said "... as a safeguarding concern:" at 80
+    columns and never how to undo it or that it is to be passed on today. It takes the lines the message needs."""
+    write_prefs(data_dir, projector=True)
+
+    def said(session):
+        session.current_phase = session.template.phase_index("what-went-right")
+        record_contribution(store, session, "Worried about the nights at home", None, clock)
+
+    session, app = open_app(store, clock, library.get(SSR), "what-went-right", said)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        assert session_screen(pilot).has_class("-projector")
+        await pilot.press("up", "exclamation_mark")
+        await pilot.pause()
+        await pilot.press("enter")  # yes, flag it
+        await pilot.pause()
+        drawn = " ".join(" ".join(screen_text(app).split("\n")).split())
+        assert "Pass it on today" in drawn and "ctrl+z undoes" in drawn, drawn
+
+
 async def test_projector_action_fields_keep_labels_and_fit_at_80x24(store, clock, library, data_dir):
     write_prefs(data_dir, projector=True)
 

@@ -346,6 +346,9 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
 
     def _refresh_row(self, index: int) -> None:
         self.query_one("#findings", DataTable).update_cell(str(index), "answer", self._answer_text(index))
+        said = self.query_one("#review-said", Static)
+        if said.has_class("shown") and not self._people_renamed(self.review.answers()[0]):
+            said.remove_class("shown")  # (what it said no longer holds: that answer was changed)
 
     def _show_row(self, index: int) -> None:
         if not self.review.findings:

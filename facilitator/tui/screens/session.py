@@ -528,7 +528,7 @@ class SessionScreen(Screen):
         speaker_select = self.query_one("#speaker", Select)
         speaker = None if speaker_select.value is Select.NULL else str(speaker_select.value)
         if text.lstrip().startswith("@"):
-            choice = split_speaker(text, self.session.speakers)
+            choice = split_speaker(text, self.session.speakers, speaker)
             if choice.error:
                 self._status(choice.error, error=True)
                 return False
