@@ -14,6 +14,7 @@ from . import __version__
 from .settings import Clock, Settings, default_data_dir, system_clock
 from .store import Store, StoreError
 from .templates import TemplateLibrary, load_library, open_library
+from .text import visible
 from .vocabulary import split_participants
 
 
@@ -166,8 +167,10 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def _shown(text: str) -> str:
-    """Text as it can be printed: bytes that were not UTF-8 (kept as surrogates, as in file names) as \\xff."""
-    return text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    """Text as it can be printed: bytes that were not UTF-8 (kept as surrogates, as in file names) as \\xff, and no
+    control character (an escape sequence in a title written by hand would reach the terminal) but tabs and
+    line breaks."""
+    return visible(text.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace"))
 
 
 def _out(text: str) -> None:

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from .text import plural
+from .text import plural, visible
 from .vocabulary import MAX_PHASES, MAX_TIMEBOX, MAX_TYPICAL_LENGTH, PhaseKind
 
 if TYPE_CHECKING:  # the pydantic models are imported when templates are validated (see TemplateLibrary)
@@ -229,7 +229,19 @@ def read_template_toml(data: bytes, path: Path | str = "<template>") -> dict[str
         raise TemplateError(path, ["the file nests lists or tables too deeply to be a template"]) from None
     if not raw:
         raise TemplateError(path, ["the file is empty; a template needs at least id, name and one [[phases]] table"])
-    return raw
+    return _without_controls(raw)
+
+
+def _without_controls(value: Any) -> Any:
+    """The template's text with control characters (an escape sequence that would clear the projected screen, say)
+    and direction overrides left out, as from what is typed (text.visible); tabs and line breaks kept."""
+    if isinstance(value, str):
+        return visible(value)
+    if isinstance(value, dict):
+        return {visible(k) if isinstance(k, str) else k: _without_controls(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_without_controls(v) for v in value]
+    return value
 
 
 def validate_template(raw: dict[str, Any], path: Path | str = "<template>", text: str | None = None) -> Template:

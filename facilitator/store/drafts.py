@@ -127,7 +127,7 @@ def read_draft(data_dir: Path, session_id: str) -> dict | None:
     read (fields that are not text are left out; "edit" is None when no edit was kept)."""
     try:
         data = json.loads(read_whole(draft_path(data_dir, session_id)))
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # (RecursionError: lists nested thousands deep)
         return None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
         return None

@@ -103,6 +103,18 @@ def ensure_private_dir(path: Path) -> None:
         os.chmod(path, DIR_MODE)
 
 
+def readable_again(path: Path) -> bool:
+    """A file of ours that permissions keep us from reading or writing (chmod 000 by hand, a copy from another
+    account's backup) made 0600 again, as the app writes its files; False if it is not ours or cannot be changed."""
+    try:
+        if os.stat(path).st_uid != os.getuid():
+            return False
+        os.chmod(path, FILE_MODE)
+    except (OSError, AttributeError):  # (AttributeError: no getuid on this system)
+        return False
+    return True
+
+
 def fsync_dir(path: Path) -> None:
     try:
         fd = os.open(path, os.O_RDONLY | os.O_DIRECTORY)

@@ -25,7 +25,7 @@ def read_prefs(data_dir: Path) -> dict[str, Any]:
     """The saved preferences, or {} if there are none or the file cannot be read."""
     try:
         data = json.loads(read_whole(prefs_path(data_dir), limit=PREFS_LIMIT).decode("utf-8"))
-    except (OSError, UnicodeDecodeError, ValueError):
+    except (OSError, UnicodeDecodeError, ValueError, RecursionError):  # (RecursionError: nested thousands deep)
         return {}
     return data if isinstance(data, dict) else {}
 

@@ -90,6 +90,7 @@ from ..text import one_line, plural, team_key
 from ..vocabulary import ActionStatus, SessionStatus
 from .files import (
     FILE_MODE, TEMP_SUFFIX, FileTooLargeError, NotAFileError, atomic_write, ensure_private_dir, fsync_dir, read_whole,
+    readable_again,
     remove_stray_temp_files, write_chosen,
 )
 from .journal import (
@@ -169,6 +170,11 @@ class UnknownSessionError(StoreError):
 
 class SessionLostError(StoreError):
     """A session's files are damaged beyond repair (the damaged bytes are in quarantine/)."""
+
+
+class SessionRefusedError(StoreError):
+    """A session's file or journal cannot be read for its permissions: nothing of it is opened or changed (the
+    sentence says how to give the permission back)."""
 
 
 @dataclass(eq=False)
@@ -1210,7 +1216,7 @@ class Store:
         for session_id in self._session_ids_on_disk(include_backups=True):
             try:
                 self._docs[session_id] = self._doc_for(self._load(session_id))
-            except SessionLostError as exc:
+            except (SessionLostError, SessionRefusedError) as exc:
                 self._notices.append(str(exc))
             except StoreError:
                 continue
@@ -1444,6 +1450,9 @@ class Store:
         for session_id in sorted(to_check):
             try:
                 session = self._load(session_id)
+            except SessionRefusedError as exc:  # (listed still: nothing of it is lost, once the permission is given)
+                self._notices.append(str(exc))
+                continue
             except SessionLostError as exc:
                 self._notices.append(str(exc))
                 changed |= self._docs.pop(session_id, None) is not None
@@ -1691,6 +1700,22 @@ class Store:
         except (OSError, DamagedFileError):
             return None
 
+    def _read_refused_again(self, path: Path, read: Callable[[], Any], session_id: str, repair: bool) -> Any:
+        """``read()`` of a session's file or journal; one that permissions keep from being read is made readable
+        again if it is ours (``repair``) and read again. One still refused stops the session being opened, with a
+        sentence: it is not damaged, and opening the session without it (and setting it aside) would leave out what
+        it holds, recorded changes included."""
+        try:
+            return read()
+        except PermissionError:
+            if not (repair and readable_again(path)):
+                raise SessionRefusedError(
+                    f"{path} of session {session_id} could not be read because permission was refused, so the session "
+                    f"was not opened and nothing was changed; give your user permission to read and write it "
+                    f"(chmod 600 '{path}'), then open it again."
+                ) from None
+        return read()
+
     def _load(self, session_id: str) -> Session:
         """Session file + journal lines newer than it; repairs damage unless the store is read-only.
 
@@ -1705,7 +1730,7 @@ class Store:
         journal = self._journal(session_id)
         journal_problem: str | None = None
         try:
-            contents = journal.read()
+            contents = self._read_refused_again(journal.path, journal.read, session_id, repair)
         except OSError as exc:
             contents = JournalContents([])
             journal_problem = _read_reason(exc)
@@ -1718,7 +1743,7 @@ class Store:
         db_target: Path | None = None
         data: bytes | None = None
         try:
-            data = read_whole(db_path)
+            data = self._read_refused_again(db_path, lambda: read_whole(db_path), session_id, repair)
         except FileNotFoundError:
             pass
         except OSError as exc:

@@ -677,3 +677,19 @@ def test_a_session_file_and_its_journal_both_cut_never_say_nothing_was_lost(fold
         assert "nothing lost" not in notice and "may have been lost" in notice and one_sentence(notice), notice
     finally:
         store.close()
+
+
+def test_a_preferences_file_or_a_draft_nested_too_deeply_does_not_stop_the_app(folder):
+    """preferences.json, or a session's draft, holding lists nested 100,000 deep (a program writing into the folder):
+    the app stopped with a traceback at start, or when the session was opened (so it could not be resumed). Such a
+    file is taken as no preferences, or no draft, and the session is recorded into and ended as any other."""
+    data_dir, session_id, _ = folder
+    (data_dir / "preferences.json").write_text("[" * 100_000 + "]" * 100_000, encoding="utf-8")
+    (data_dir / "drafts").mkdir(exist_ok=True)
+    (data_dir / "drafts" / f"{session_id}.json").write_text(
+        '{"text": ' + "[" * 100_000 + "]" * 100_000 + "}", encoding="utf-8")
+    driver = Path(__file__).with_name("app_start_driver.py")
+    result = subprocess.run([sys.executable, str(driver), str(data_dir), session_id], capture_output=True, text=True,
+                            timeout=120)
+    assert "Traceback" not in result.stdout + result.stderr, result.stderr[-3000:]
+    assert "SESSIONS 2" in result.stdout and "RECORD 'Recorded" in result.stdout, result.stdout

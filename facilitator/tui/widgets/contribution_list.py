@@ -30,6 +30,7 @@ from textual.strip import Strip
 
 from ...models import ANONYMOUS, Contribution
 from ...safeguarding import shown
+from ...text import visible
 from .kind_fields import fields_text
 
 EMPTY_NOTE = "Nothing recorded in this phase yet."
@@ -45,14 +46,16 @@ def contribution_text(contribution: Contribution, number: int | None) -> Text:
         text.append(f"{number}. ", style="bold")
     if contribution.starred:
         text.append("★ ", style="bold")
+    # (visible: a control character in a file written by hand or by another program, an escape sequence that would
+    # clear the projected screen, is left out, as it is from what is typed)
     if contribution.speaker == ANONYMOUS:
         text.append("anonymous: ", style="italic")
     elif contribution.speaker:
-        text.append(f"{contribution.speaker}: ", style="bold")
-    text.append(contribution.text)
+        text.append(f"{visible(contribution.speaker)}: ", style="bold")
+    text.append(visible(contribution.text))
     if contribution.tags:
         text.append("  ")
-        text.append("  ".join(f"#{tag}" for tag in contribution.tags), style="italic")
+        text.append(visible("  ".join(f"#{tag}" for tag in contribution.tags)), style="italic")
     extra = fields_text(contribution.fields)
     if extra is not None:
         text.append("\n   " if number is not None else "\n")

@@ -25,6 +25,7 @@ from textual.widgets import Button, Input, Select, Static
 
 from ...dates import due_note, due_problem
 from ...models import Phase, PhaseKind, Session
+from ...text import visible
 
 from ...contribution_fields import (  # noqa: F401 - shared with the phones' page (no Textual there)
     FIELD_LABELS,
@@ -62,7 +63,7 @@ def fields_text(fields: dict[str, str]) -> Text | None:
         if n:
             text.append("  ·  ", style="dim")
         text.append(f"{label}: ", style="italic")
-        text.append(f"{value}/10" if label == "rating" else value, style="bold" if label == "rating" else "")
+        text.append(visible(f"{value}/10" if label == "rating" else value), style="bold" if label == "rating" else "")
     return text
 
 
