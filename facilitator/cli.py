@@ -84,6 +84,23 @@ def _check_out(out: Path | None, data_dir: Path, name: str) -> None:
             f"--out {out} is in the data folder, where the app keeps its own files; give a path outside it, or in "
             f"its records folder ({records}), or leave --out out to write it there."
         )
+    # Another data folder's own files too (`--out <another>/sessions/ID.json` replaced that folder's session).
+    for folder in where.parents:
+        if folder != data and _is_data_folder(folder) and not where.is_relative_to(folder / "records"):
+            raise UserError(
+                f"--out {out} is in the data folder {folder}, where the app keeps its own files; give a path outside "
+                f"it, or in its records folder ({folder / 'records'})."
+            )
+
+
+def _is_data_folder(folder: Path) -> bool:
+    """Whether ``folder`` is one the app keeps its sessions in: a sessions folder beside the list of sessions or the
+    folder's lock."""
+    try:
+        return (folder / "sessions").is_dir() and any(
+            (folder / name).exists() for name in ("index.json", "index-head.json", ".lock"))
+    except OSError:
+        return False
 
 
 # --data-dir is also taken after a command (`facilitator digest --data-dir X ...`), as people write it.

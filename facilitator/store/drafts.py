@@ -58,7 +58,7 @@ class DraftKeeper:
         self._changed = threading.Condition()
         self._waiting: dict[str, tuple] = {}  # session id -> write_draft's arguments, not yet written
         self._writing: str | None = None  # the session whose draft the thread is writing now
-        self._failed: set[str] = set()
+        self._failed: dict[str, str] = {}  # session id -> why its last draft could not be written
         self._thread: threading.Thread | None = None
 
     def keep(
@@ -68,7 +68,7 @@ class DraftKeeper:
         """The draft to keep (empty text and no edit: remove it), written a moment later by the keeper's thread."""
         with self._changed:
             self._waiting[session_id] = (data_dir, session_id, text, speaker, phase_id, dict(fields or {}), edit)
-            self._failed.discard(session_id)
+            self._failed.pop(session_id, None)
             if self._thread is None or not self._thread.is_alive():
                 self._thread = threading.Thread(target=self._write_all, name="drafts", daemon=True)
                 self._thread.start()
@@ -78,6 +78,11 @@ class DraftKeeper:
         """Whether the session's last draft given could not be written (the text is still in the box)."""
         with self._changed:
             return session_id in self._failed
+
+    def why_failed(self, session_id: str) -> str:
+        """Why the session's last draft could not be written, in a few words ("" if it was)."""
+        with self._changed:
+            return self._failed.get(session_id, "")
 
     def flush(self, timeout: float = 10.0) -> bool:
         """Wait until every draft given has been written (or has failed); False if the disk took longer than
@@ -96,12 +101,13 @@ class DraftKeeper:
                 self._writing = session_id
             try:
                 write_draft(*arguments)
-                failed = False
-            except Exception:  # noqa: BLE001 - a draft that cannot be written is said by failed(), never raised here:
-                failed = True  # the thread goes on, and flush() is not left waiting for a write that ended
+                failed = ""
+            except Exception as exc:  # noqa: BLE001 - a draft that cannot be written is said by failed(), never raised
+                # here: the thread goes on, and flush() is not left waiting for a write that ended
+                failed = (exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc) or type(exc).__name__).lower()
             with self._changed:
                 if failed:
-                    self._failed.add(session_id)
+                    self._failed[session_id] = failed
                 self._writing = None
                 self._changed.notify_all()
 
@@ -122,14 +128,23 @@ def _edit(edit: object) -> dict | None:
             "fields": _text_fields(edit.get("fields"))}
 
 
-def read_draft(data_dir: Path, session_id: str) -> dict | None:
+def read_draft(data_dir: Path, session_id: str, damaged: list[str] | None = None) -> dict | None:
     """The kept draft ({"text", "speaker", "phase_id", "fields", "edit"}), or None if there is none or it cannot be
-    read (fields that are not text are left out; "edit" is None when no edit was kept)."""
+    read (fields that are not text are left out; "edit" is None when no edit was kept). A draft file that is not one
+    as the app writes it adds why to ``damaged`` (the caller sets it aside: a new draft would overwrite it)."""
     try:
         data = json.loads(read_whole(draft_path(data_dir, session_id)))
-    except (OSError, ValueError, RecursionError):  # (RecursionError: lists nested thousands deep)
+    except FileNotFoundError:
+        return None
+    except OSError:
+        return None
+    except (ValueError, RecursionError):  # (RecursionError: lists nested thousands deep)
+        if damaged is not None:
+            damaged.append("it is cut off or not valid JSON")
         return None
     if not isinstance(data, dict) or not isinstance(data.get("text"), str):
+        if damaged is not None:
+            damaged.append("it does not hold a draft as the app writes it")
         return None
     edit = _edit(data.get("edit"))
     if not data["text"].strip() and edit is None:

@@ -284,6 +284,9 @@ class FacilitatorApp(ProjectorMixin, App[None]):
             taking = getattr(screen, "take_what_is_typed", None)
             if taking is not None:
                 taking()  # (the box's changes from those keys have not reached the screen yet)
+            refused = getattr(screen, "quit_refused", None)
+            if refused is not None and refused():
+                return  # (what is typed cannot be kept: said, and ctrl+q again quits)
             self.exit()
 
         focused.call_later(quit_now)

@@ -79,6 +79,19 @@ def test_export_and_digest_never_write_over_the_apps_own_files(store, ssr, clock
         err = capsys.readouterr().err
         assert "is in the data folder" in err and "records folder" in err and err.count("\n") == 1, err
     assert {p: p.read_bytes() for p in own} == before
+    # Nor over another data folder's own files (a team's folder beside this one, say), its records folder aside.
+    import shutil
+
+    other = tmp_path / "other-team"
+    shutil.copytree(data_dir, other)
+    theirs = other / "sessions" / f"{ended.id}.json"
+    kept = theirs.read_bytes()
+    assert main(["--data-dir", str(data_dir), "export", ended.id, "--format", "md", "--out", str(theirs)]) == 1
+    err = capsys.readouterr().err
+    assert f"is in the data folder {other}" in err and err.count("\n") == 1, err
+    assert theirs.read_bytes() == kept
+    assert main(["--data-dir", str(data_dir), "export", ended.id, "--format", "md",
+                 "--out", str(other / "records" / "from-the-other-team.md")]) == 0
     # Into the records folder, or outside the data folder, as before.
     for out in (data_dir / "records" / "mine.md", tmp_path / "elsewhere.md"):
         assert main(["--data-dir", str(data_dir), "export", ended.id, "--format", "md", "--out", str(out)]) == 0

@@ -61,16 +61,39 @@ async def test_words_typed_steadily_are_kept_within_a_second_as_they_are_typed(s
         await pilot.press("ctrl+q")
 
 
-async def test_a_damaged_draft_is_ignored_and_the_session_opens(store, clock, library, data_dir):
+async def test_a_damaged_draft_is_set_aside_said_and_the_session_opens(store, clock, library, data_dir):
+    """A draft file that cannot be read was ignored without a word, then overwritten by the next draft: what it held
+    (words typed and not recorded) was gone. It is moved to quarantine/, and the status line says so."""
     session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
     path = draft_path(data_dir, session.id)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(b"\x00{not json")
+    path.write_bytes(b'{"text": "the health visitor sai')
     async with app.run_test(size=(80, 24)) as pilot:
         assert isinstance(app.screen, SessionScreen)
         assert app.screen.query_one("#contribution", Input).value == ""
+        said = " ".join(status(pilot).split())
+        assert "could not be read" in said and "quarantine" in said, said
         await say(pilot, "still works")
     assert [c.text for c in store.load_session(session.id).contributions] == ["still works"]
+    kept = list((data_dir / "quarantine").glob(f"*{session.id}.json"))
+    assert [k.read_bytes() for k in kept] == [b'{"text": "the health visitor sai']
+
+
+async def test_ctrl_q_with_words_that_cannot_be_kept_says_so_once(store, clock, library, data_dir):
+    """The drafts folder refusing the draft (here a folder where its file goes): ctrl+q quit, and the words typed were
+    lost without a word. It says so and stays; ctrl+q again quits without them."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    draft_path(data_dir, session.id).mkdir(parents=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.press(*HALF)
+        await pilot.press("ctrl+q")
+        await until(pilot, lambda: "could not be kept" in status(pilot))
+        assert app.is_running and isinstance(app.screen, SessionScreen)
+        said = " ".join(status(pilot).split())
+        assert "record them with enter, or press ctrl+q again" in said, said
+        await pilot.press("ctrl+q")
+        await pilot.pause()
+        assert not app.is_running
 
 
 async def test_ctrl_q_in_the_multi_line_editor_keeps_every_line_and_resume_opens_it_again(store, clock, library, data_dir):

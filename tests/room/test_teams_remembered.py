@@ -16,8 +16,11 @@ from tests.learning.helpers import wait_ready
 
 async def set_up_with_team_box(pilot):  # noqa: ANN001, ANN201
     """Enter on the home screen's first template; the set-up screen, its team box focused."""
+    from tests.conftest import until
+
     await pilot.press("enter")
-    await pilot.pause()
+    # (the templates are validated at the first enter: under load, more than one pause before the screen is up)
+    await until(pilot, lambda: isinstance(pilot.app.screen, SetupScreen) and bool(pilot.app.screen.query("#team")))
     screen = pilot.app.screen
     if isinstance(screen, SetupScreen):
         screen.query_one("#team", Input).focus()

@@ -31,7 +31,7 @@ from ...session_ops import (
 )
 from ...speakers import shortcut_example, split_speaker
 from ...store import NotSavedError, StoreError
-from ...store.drafts import read_draft
+from ...store.drafts import draft_path, read_draft
 from ...store.notes import existing_note_path, write_safeguarding_note
 from ...timer import EXTEND_SECONDS, PhaseTimer
 from ...undo import UndoEntry, UndoStack
@@ -329,6 +329,23 @@ class SessionScreen(Screen):
         self._draft_timer_pending = False
         self._save_draft()
 
+    def quit_refused(self) -> bool:
+        """ctrl+q with words typed that cannot be kept for the session's resuming (the drafts folder refuses them): said
+        once, and the app stays (they were lost without a word); ctrl+q again quits without them. True if said."""
+        typed = self._typed_now()
+        if not typed.strip() or self.session.status.value != "running" or self.app.store.read_only:
+            return False
+        self._save_draft()
+        self.app.drafts.flush(2.0)
+        why = self.app.drafts.why_failed(self.session.id)
+        if not why or getattr(self, "_quit_warned", None) == typed:
+            return False
+        self._quit_warned = typed
+        folder = draft_path(self.app.store.data_dir, self.session.id).parent
+        self._status(f"The words typed could not be kept for when the session is resumed ({folder}: {why}): record "
+                     "them with enter, or press ctrl+q again to quit without them.", error=True)
+        return True
+
     def take_what_is_typed(self) -> None:
         """What the box and the fields hold now, as the draft kept on quitting takes it (the app's ctrl+q, once the keys
         sent before it are in the boxes: their changes may not have reached this screen yet)."""
@@ -370,7 +387,18 @@ class SessionScreen(Screen):
         self._draft_saved = state
 
     def _bring_back_draft(self) -> None:
-        draft = read_draft(self.app.store.data_dir, self.session.id)
+        damaged: list[str] = []
+        draft = read_draft(self.app.store.data_dir, self.session.id, damaged)
+        if damaged and not self.app.store.read_only:
+            # Set aside, not overwritten by the next draft: it may hold words typed and not recorded.
+            path = draft_path(self.app.store.data_dir, self.session.id)
+            try:
+                target = self.app.store.quarantine(path, damaged[0])
+            except OSError:
+                pass
+            else:
+                self._status(f"The words kept half typed for this session could not be read ({damaged[0]}), so that "
+                             f"file was moved to {target}.", error=True)
         if draft is None:
             return
         if draft["edit"] is not None:
