@@ -95,3 +95,20 @@ async def test_record_straight_into_the_note_and_the_reminder_at_the_end(store, 
     assert any("facilitator-only note" in m and "today" in m for m in messages)
     stored = store.load_session(session.id).contributions
     assert [(c.speaker, c.safeguarding) for c in stored] == [("Team manager", False), ("Sam Patel", True)]
+
+
+async def test_a_note_that_cannot_be_written_is_not_said_to_hold_the_concern(store, clock, library, data_dir):
+    """The note's file refused (here a folder where it goes): the status line said the concern "is in the
+    facilitator-only note" while a warning said the note could not be written. The status line says where it is."""
+    session, app = open_app(store, clock, library.get("quick-success-huddle"))
+    safeguarding_note_path(data_dir, session.id).mkdir(parents=True)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        screen.query_one("#contribution").value = "@1 " + CONCERN
+        await pilot.press("ctrl+f")
+        await pilot.pause()
+        said = " ".join(status(pilot).split())
+        assert "it is in the facilitator-only note" not in said, said
+        assert "kept in the session and f6 shows it" in said and "write it down now" in said, said
+        assert any("could not be written" in n.message for n in app._notifications)
+    assert store.load_session(session.id).contributions[0].safeguarding

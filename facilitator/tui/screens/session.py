@@ -617,10 +617,10 @@ class SessionScreen(Screen):
         self._preset_speaker()
         self.query_one("#contribution", Input).focus()
         if safeguarding:
-            self._write_note()
+            written = self._write_note()
             self._status(
-                "Recorded as a safeguarding concern: not shown, not in the record; it is in the facilitator-only "
-                "note (f6). Pass it on today through your organisation's route."
+                f"Recorded as a safeguarding concern: not shown, not in the record; {self._in_the_note(written)}. "
+                "Pass it on today through your organisation's route.", error=not written,
             )
             return True
         self.query_one(ContributionList).add(contribution)
@@ -818,8 +818,7 @@ class SessionScreen(Screen):
                     contribution,
                     {"safeguarding": True},
                     f"Flagged “{words}” as a safeguarding concern: hidden from the screen and kept out of the "
-                    "record; it is in the facilitator-only note (f6). Pass it on today through your "
-                    "organisation's route",
+                    "record; {note}. Pass it on today through your organisation's route",
                 )
 
             self.app.push_screen(
@@ -845,10 +844,12 @@ class SessionScreen(Screen):
             self._status(str(exc), error=True)
             return
         self.undo_stack.push(UndoEntry("edit", current, before=before))
+        written = True
         if "safeguarding" in changes:
-            self._write_note()
+            written = self._write_note()
+        done = done.replace("{note}", self._in_the_note(written))
         self._refresh_contributions(keep=current.id)
-        self._status(f"{done}{'' if done.endswith(('.', '?', '!')) else '.'} ctrl+z undoes.")
+        self._status(f"{done}{'' if done.endswith(('.', '?', '!')) else '.'} ctrl+z undoes.", error=not written)
 
     def _reorder(self, contribution: Contribution, step: int) -> None:
         """Move a turning point one place earlier or later in its timeline phase, so the timeline reads in
@@ -986,7 +987,8 @@ class SessionScreen(Screen):
         return " Its words are back in the box: enter records them again."
 
     # ------------------------------------------------------------------ safeguarding
-    def _write_note(self) -> None:
+    def _write_note(self) -> bool:
+        """The facilitator-only note written again; False (and said) if it could not be."""
         try:
             write_safeguarding_note(self.app.store.data_dir, self.session.id, note_text(self.session))
         except OSError as exc:
@@ -996,6 +998,15 @@ class SessionScreen(Screen):
                 markup=False,
                 timeout=30,
             )
+            return False
+        return True
+
+    @staticmethod
+    def _in_the_note(written: bool) -> str:
+        """Where a concern is, as the status line says it: in the note, or (its file refused) in the session only."""
+        if written:
+            return "it is in the facilitator-only note (f6)"
+        return "it is kept in the session and f6 shows it, but its note file could not be written: write it down now"
 
     def action_safeguarding(self) -> None:
         from .safeguarding import SafeguardingScreen
