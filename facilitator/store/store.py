@@ -709,7 +709,7 @@ class Store:
                     "close that one first, or use another folder with --data-dir."
                 ) from None
             except OSError as exc:
-                raise self._unusable(exc) from None
+                raise self._lock_unusable(exc) from None
             self._lock = lock
             try:
                 self._open_locked()
@@ -740,6 +740,18 @@ class Store:
             "some space is freed and the app is started again.",
         )
         return self
+
+    def _lock_unusable(self, exc: OSError) -> StoreError:
+        """The folder's lock file cannot be made or opened: a folder or a link where it goes, another account's file
+        (the folder itself may be fine: said so, with what to do)."""
+        lock = self.data_dir / ".lock"
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or not os.path.lexists(lock):
+            return self._unusable(exc)
+        why = "it is a folder, not a file" if lock.is_dir() and not lock.is_symlink() else _reason(exc)
+        return StoreError(
+            f"Cannot use the data folder {self.data_dir}: its lock file {lock} cannot be used ({why}); it holds "
+            f"nothing, so remove it (rm -r '{lock}') and start again."
+        )
 
     def _unusable(self, exc: OSError) -> StoreError:
         if exc.errno in (errno.ENOSPC, errno.EDQUOT):

@@ -693,3 +693,29 @@ def test_a_preferences_file_or_a_draft_nested_too_deeply_does_not_stop_the_app(f
                             timeout=120)
     assert "Traceback" not in result.stdout + result.stderr, result.stderr[-3000:]
     assert "SESSIONS 2" in result.stdout and "RECORD 'Recorded" in result.stdout, result.stdout
+
+
+@pytest.mark.parametrize("lock", ["folder", "loop"])
+def test_a_lock_file_that_cannot_be_used_is_named_with_what_to_do(folder, lock):
+    """A folder, or a link that goes round in a loop, where the data folder's lock file goes: the app said the
+    data folder could not be used ("is a directory") and to choose another. It names the lock file, and removing it
+    (as said) lets the app open the folder with every session."""
+    from facilitator.store import StoreError
+
+    data_dir, session_id, _ = folder
+    path = data_dir / ".lock"
+    path.unlink()
+    if lock == "folder":
+        path.mkdir()
+    else:
+        path.symlink_to(path)
+    with pytest.raises(StoreError) as refused:
+        Store(data_dir).open()
+    said = str(refused.value)
+    assert f"its lock file {path} cannot be used" in said and f"rm -r '{path}'" in said and one_sentence(said), said
+    subprocess.run(["rm", "-r", str(path)], check=True)
+    store = Store(data_dir).open()
+    try:
+        assert [c.text for c in store.load_session(session_id).contributions] == [*SAID, *LATER]
+    finally:
+        store.close()
