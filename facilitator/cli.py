@@ -651,11 +651,16 @@ def _digest(args: argparse.Namespace, data_dir: Path, clock: Clock) -> int:
     dates = {}
     for name in ("since", "until"):
         value = getattr(args, name)
+        if value is not None and not value.strip():  # (`--since ''` was taken as today)
+            raise UserError(f"--{name} is empty; give a day as YYYY-MM-DD, e.g. --{name} {clock().date():%Y-%m-01}.")
         try:
             dates[name] = parse_date(value) if value else clock().date()
         except ValueError as exc:
             raise UserError(f"--{name}: {exc}.") from None
     if dates["until"] < dates["since"]:
+        if args.until is None:  # (the until left out is today: it is the --since that is wrong)
+            raise UserError(f"--since {dates['since']:%Y-%m-%d} is after today; give the first day the digest covers, "
+                            "today or before.")
         raise UserError("--until is before --since; give the first day with --since and the last with --until.")
     _check_out(args.out, data_dir, "digest." + args.format)
     if not data_dir.is_dir() and not args.records:

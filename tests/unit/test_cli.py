@@ -137,6 +137,16 @@ def test_bad_date(tmp_path, bad_date):
     assert "is not a date; write it as day/month/year or year-month-day" in line
 
 
+def test_a_digest_given_an_empty_or_a_future_first_day_says_what_is_wrong(tmp_path):
+    """`digest --since ''` was a digest from today; `--since` a day to come, with no --until, was said to be "--until
+    is before --since" (no --until was given)."""
+    (tmp_path / "d").mkdir()
+    line = _one_sentence_error(run_cli("--data-dir", str(tmp_path / "d"), "digest", "--since", ""))
+    assert "--since is empty" in line and "YYYY-MM-DD" in line, line
+    line = _one_sentence_error(run_cli("--data-dir", str(tmp_path / "d"), "digest", "--since", "2099-01-01"))
+    assert "--since 2099-01-01 is after today" in line and "--until" not in line, line
+
+
 def test_listing_sessions_of_a_data_folder_that_is_a_file_or_not_there_says_so(tmp_path):
     """`facilitator --data-dir X sessions list` printed nothing, exit 0, when X was a file or not there (a path typed
     wrong looked like a folder with no sessions)."""
