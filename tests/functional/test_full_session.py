@@ -15,7 +15,7 @@ from facilitator.tui.screens.home import HomeScreen
 from facilitator.tui.screens.session import SessionScreen
 from facilitator.tui.screens.setup import SetupScreen
 from facilitator.tui.widgets.contribution_list import ContributionList
-from tests.conftest import build_app, end_from_the_screen, screen_text
+from tests.conftest import build_app, end_from_the_screen, screen_text, until
 
 SAID = {
     "ground-rules": ["We agreed to use Child A and Mother throughout."],
@@ -55,7 +55,8 @@ async def test_whole_serious_success_review(store, clock, data_dir):
         assert isinstance(app.screen, SetupScreen)
         screen.query_one("#agreed").value = True
         await pilot.press("ctrl+s")
-        await pilot.pause()
+        # (a team's open actions are looked for first: under load, the session is up a few frames later)
+        await until(pilot, lambda: isinstance(app.screen, SessionScreen) and bool(app.screen.query(ContributionList)))
         assert isinstance(app.screen, SessionScreen)
         session_screen = app.screen
         assert app.screen.focused is app.screen.query_one("#contribution", Input)
