@@ -37,6 +37,31 @@ async def test_ctrl_z_while_typing_says_what_it_would_undo_and_a_second_press_do
         assert status(pilot).startswith("Undone: recording of")
 
 
+async def test_ctrl_z_with_words_typed_for_someone_else_undoes_nothing_and_says_what_to_do(store, clock, library):
+    """"@2 half typed" in the box and ctrl+z twice: Sam's undone words went before it, and enter recorded "A long
+    thought from Sam @2 half typed" as Sam's (or whoever was chosen), "@2" in the record as text. With an @ typed,
+    ctrl+z undoes nothing until what is typed is recorded or cleared."""
+    session, app = open_app(store, clock, library.get("after-action-review"), "difference")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await say(pilot, "@1 A long thought from Sam")
+        await pilot.press(*"@2 half typed")
+        for _ in range(2):
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert shown(pilot) == ["1. Sam Patel: A long thought from Sam"]
+            assert box(pilot).value == "@2 half typed"
+            said = " ".join(status(pilot).split())
+            assert said.startswith("Not undone") and "Record what is typed first (enter), or clear the box" in said
+        await pilot.press("enter")  # Priya's words recorded as hers; then ctrl+z takes back the last recording
+        await pilot.pause()
+        assert shown(pilot) == ["1. Sam Patel: A long thought from Sam", "2. Priya: half typed"]
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert shown(pilot) == ["1. Sam Patel: A long thought from Sam"] and box(pilot).value == "half typed"
+    assert [(c.speaker, c.text) for c in store.load_session(session.id).contributions] == [
+        ("Sam Patel", "A long thought from Sam")]
+
+
 async def test_ctrl_z_while_typing_in_another_phase_names_the_phase_and_undoes_nothing(store, clock, library):
     session, app = open_app(store, clock, library.get("after-action-review"), "difference")
     async with app.run_test(size=(160, 45)) as pilot:

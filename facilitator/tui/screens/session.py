@@ -912,6 +912,15 @@ class SessionScreen(Screen):
         # the first press says what it would undo; pressed again, with the same words typed, it undoes it.
         typed = self._typed_now()
         entry = self.undo_stack.peek()
+        if entry is not None and typed.lstrip().startswith("@") and self._words_come_back(entry):
+            # "@2 ..." typed: its words are someone's, and the undone words put before them would go on the record
+            # as theirs, the "@2" in the middle as text. Never both in one box.
+            self._status(
+                f"Not undone: ctrl+z would put the words of the {entry.describe(self.as_room_sees)} before what is "
+                "typed for someone else. Record what is typed first (enter), or clear the box, then ctrl+z.",
+                error=True,
+            )
+            return
         if entry is not None and typed.strip() and self._undo_warned != (id(entry), typed):
             self._undo_warned = (id(entry), typed)
             then = ", its words coming into the box before yours" if self._words_come_back(entry) else ""
