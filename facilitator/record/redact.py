@@ -359,13 +359,21 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # listed name itself ("Sam" -> "Sam's worker": applying it again would only lengthen the text).
     passes = 1 if any(pattern.search(fold(visible(r))) for r in set(cleaned.values()) if r) else MAX_PASSES
 
+    # A possessive typed in capitals after a name ("HOPE'S", "HOPES") keeps its "S": after a replacement that is not
+    # in capitals itself it is made "s" ("Child A's", not "Child A'S").
+    mixed = sorted({r for r in cleaned.values() if r and r != r.upper()}, key=len, reverse=True)
+    capital_s = re.compile("(" + "|".join(map(re.escape, mixed)) + r")(['’])S(?![^\W_])") if mixed else None
+
     def replace(text: str) -> str:
         """The text with every listed name replaced (see ``passes`` above)."""
+        given = text
         out = replace_once(text)
         done = 1
         while out != text and done < passes:
             text, out = out, replace_once(out)
             done += 1
+        if capital_s is not None and ("'S" in out or "’S" in out) and out != given:
+            out = capital_s.sub(r"\1\2s", out)
         return out
 
     def replace_once(text: str) -> str:

@@ -115,6 +115,18 @@ def test_a_plurals_possessive_gets_no_second_apostrophe(store, library, clock, d
     assert not any("F's'" in (o if isinstance(o, str) else o.decode("utf-8", "replace")) for o in outputs.values())
 
 
+def test_a_possessive_typed_in_capitals_reads_as_one_after_the_replacement(store, library, clock, data_dir, tmp_path):
+    """"JAYDEN'S bag" read "Child A'S bag" in every output (and "JAYDENS", "Child A'S"): after a replacement not in
+    capitals, the possessive's "S" is "s"."""
+    session = session_with(store, library, clock, lambda field: ["JAYDEN'S", "JAYDENS"][FIELDS.index(field) % 2], NAMES)
+    store.close()
+    outputs = _outputs(data_dir, session.id, tmp_path)
+    assert_no_leaks(outputs, NAMES)
+    md = outputs["export:md"].decode()
+    assert "Review of Child A's" in md and "Team Child A's" in md
+    assert not any("A'S" in (o if isinstance(o, str) else o.decode("utf-8", "replace")) for o in outputs.values())
+
+
 def test_a_hyphen_or_an_apostrophe_in_a_name_typed_as_people_type_it_is_replaced_everywhere(
     store, library, clock, data_dir, tmp_path,
 ):
