@@ -293,6 +293,20 @@ def _read_only_said(notice: str) -> str:
     return notice
 
 
+def _why_refused(exc: Exception) -> str:
+    """Why a journal line could not be used, in a few words: the first field pydantic refused and why ("date: input
+    should be a valid date"), or the error's own words."""
+    errors = getattr(exc, "errors", None)
+    if callable(errors):
+        try:
+            first = errors()[0]
+            where = ".".join(str(part) for part in first.get("loc", ()))
+            return f"{where}: {first.get('msg', 'not valid')}".lower() if where else str(first.get("msg", "not valid"))
+        except (IndexError, TypeError, AttributeError, KeyError):
+            pass
+    return str(exc) or type(exc).__name__
+
+
 def _read_reason(exc: OSError) -> str:
     """Why a file could not be read, in a few words."""
     if isinstance(exc, IsADirectoryError):
@@ -1806,13 +1820,16 @@ class Store:
         session = base
         applied = 0
         set_aside: set[int] = set()  # ids of lines that cannot be applied
+        start_refused = ""  # why the session's first line (its start) could not be used, if it could not
         for op in ops:
             if op["seq"] <= base_seq:
                 continue
             try:
                 session = apply_op(session, op)
-            except APPLY_ERRORS:
+            except APPLY_ERRORS as exc:
                 set_aside.add(id(op))
+                if op.get("op") == "create" and not start_refused:
+                    start_refused = _why_refused(exc)
                 continue
             applied += 1
         lost = [n for n in missing if n > base_seq]
@@ -1858,10 +1875,15 @@ class Store:
                 what = f"The session file {db_path} could not be read because {db_problem}"
             elif journal_problem:
                 what = f"The journal {journal.path} could not be read because {journal_problem}"
+            elif start_refused:
+                what = (f"The first line of the journal {journal.path}, the start of session {session_id}, holds "
+                        f"a value the app cannot use ({start_refused})")
             else:
                 what = f"The journal {journal.path} has lost the start of session {session_id}"
+            rest = ("neither its session file nor its backup is there to open it from" if start_refused and not db_problem
+                    else "there is no journal or backup to rebuild it from")
             raise SessionLostError(
-                f"{what} and there is no journal or backup to rebuild it from, so session {session_id} "
+                f"{what} and {rest}, so session {session_id} "
                 f"could not be opened; the damaged files are kept in {self.quarantine_dir if repair else 'place'}."
             )
 

@@ -719,3 +719,25 @@ def test_a_lock_file_that_cannot_be_used_is_named_with_what_to_do(folder, lock):
         assert [c.text for c in store.load_session(session_id).contributions] == [*SAID, *LATER]
     finally:
         store.close()
+
+
+def test_a_start_line_holding_a_value_the_app_cannot_use_is_said_as_that(folder, capsys):
+    """A session whose file and backup are gone, and whose journal's first line (the session's start) holds a date
+    that is not one: the app said the journal "has lost the start of session ...", which was not what was wrong. It
+    names the line and the value."""
+    from facilitator.cli import main
+
+    data_dir, session_id, _ = folder
+    session_file, journal = paths(data_dir, session_id)
+    session_file.unlink()
+    (data_dir / "backups" / f"{session_id}.json").unlink()
+    lines = journal.read_bytes().splitlines()
+    first = orjson.loads(lines[0])
+    assert first["op"] == "create"
+    first["session"]["date"] = "notadate"
+    journal.write_bytes(b"\n".join([orjson.dumps(first), *lines[1:]]) + b"\n")
+    assert main(["--data-dir", str(data_dir), "export", session_id, "--out", str(data_dir.parent / "r.md")]) == 1
+    said = capsys.readouterr().err
+    assert "has lost the start" not in said
+    assert f"The first line of the journal {journal}, the start of session {session_id}" in said, said
+    assert "holds a value the app cannot use (date:" in said, said
