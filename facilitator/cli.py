@@ -288,12 +288,28 @@ def main(argv: Sequence[str] | None = None, clock: Clock = system_clock, run: Ca
     except OSError as exc:
         why = (exc.strerror or str(exc)).rstrip(".").lower()
         if exc.filename is not None:  # a file the command met that nothing above names in its own words
-            _err(f"facilitator: could not use {exc.filename}: {why}.")
+            _err(f"facilitator: could not use {exc.filename}: {why}; {_what_to_do(exc, args.command)}.")
             return 1
         # The output itself could not be written (`> /dev/full`, a disk full).
         _quiet_stdout()
         _err(f"facilitator: could not write the output: {why}. Send it to another file, or free some space.")
         return 1
+
+
+def _what_to_do(exc: OSError, command: str | None) -> str:
+    """What to do about a file or folder a command could not use, as the end of its sentence."""
+    import errno
+
+    elsewhere = " (or write it elsewhere with --out)" if command in ("export", "digest") else ""
+    if exc.errno in (errno.EACCES, errno.EPERM):
+        return f"give your user permission to read and write it{elsewhere}"
+    if exc.errno == errno.EROFS:
+        return f"the disk is read-only{elsewhere or ': use a data folder on another disk'}"
+    if exc.errno in (errno.ENOTDIR, errno.EEXIST):
+        return "a file is where a folder goes: move that file aside and run the command again"
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"free some space{elsewhere}"
+    return f"check it and run the command again{elsewhere}"
 
 
 def _dispatch(parser: argparse.ArgumentParser, args: argparse.Namespace, clock: Clock, run: Callable) -> int:

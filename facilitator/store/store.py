@@ -2603,8 +2603,12 @@ class Store:
         except FileNotFoundError:
             return None
         except OSError as exc:
+            if exc.errno in (errno.ENOTDIR, errno.EEXIST) and self.records_dir.is_file():
+                why = f"{self.records_dir} is a file, not a folder (move that file aside, and start the app again)"
+            else:
+                why = _reason(exc)
             self._notices.append(
-                f"The record of session {session_id} could not be put in {self.records_dir} because {_reason(exc)}; "
+                f"The record of session {session_id} could not be put in {self.records_dir} because {why}; "
                 "it is kept and put there when the app next starts."
             )
             return None

@@ -95,3 +95,17 @@ def test_a_journal_not_ours_and_unreadable_opens_nothing_of_its_session_and_says
     os.chown(journal, 0, 0)
     os.chmod(journal, 0o600)
     assert _texts(data_dir, session_id) == ["Recorded and saved.", LATE]
+
+
+def test_a_records_folder_not_ours_gets_a_sentence_with_what_to_do(data_dir, library, tmp_path):
+    """`facilitator digest` into a records folder this user cannot change said "could not use .../records: operation
+    not permitted." and no more: it says what to do."""
+    session_id, journal = _session_with_a_late_line(data_dir, library)
+    records = data_dir / "records"
+    os.chown(records, 65534, 65534)
+    os.chmod(records, 0o755)
+    result = _as_a_user("-m", "facilitator", "--data-dir", str(data_dir), "digest", "--since", "2026-01-01")
+    assert result.returncode == 1
+    assert f"could not use {records}" in result.stderr, result.stderr
+    assert "give your user permission to read and write it (or write it elsewhere with --out)" in result.stderr
+    assert result.stderr.count("\n") == 1

@@ -741,3 +741,28 @@ def test_a_start_line_holding_a_value_the_app_cannot_use_is_said_as_that(folder,
     assert "has lost the start" not in said
     assert f"The first line of the journal {journal}, the start of session {session_id}" in said, said
     assert "holds a value the app cannot use (date:" in said, said
+
+
+def test_a_file_where_the_records_folder_goes_is_said_with_what_to_do(folder, capsys):
+    """`records` a file: the end of a session said the record "could not be put in .../records because not a
+    directory" at every start, without what to do. It says that a file is where the folder goes, to move it aside."""
+    from facilitator.cli import main
+
+    data_dir, session_id, _ = folder
+    records = data_dir / "records"
+    for path in records.iterdir():
+        path.unlink()
+    records.rmdir()
+    records.write_text("not the app's", encoding="utf-8")
+    assert main(["--data-dir", str(data_dir), "export", session_id]) == 1
+    said = capsys.readouterr().err
+    assert "not a directory" in said and "--out" in said and said.count("\n") == 1, said
+
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        end_session(store, store.load_session(session_id), clock)
+        notice = next(n for n in store.notices if "could not be put in" in n)
+        assert f"{records} is a file, not a folder (move that file aside" in notice and one_sentence(notice), notice
+    finally:
+        store.close()
