@@ -10,30 +10,17 @@ from pathlib import Path
 import orjson
 
 from facilitator.cli import main
-from facilitator.session_ops import record_contribution
 from facilitator.store import Store
 from tests.conftest import build_app, screen_text
-from tests.store.helpers import fixed_clock, new_session
+from tests.store.helpers import fixed_clock, session_with_a_hand_written_line
 from tests.templates.test_malformed import good
 
 CLEAR = "\x1b[2J\x1b[5;5H"
 
 
 def _with_a_line_written_by_hand(data_dir: Path, library) -> str:  # noqa: ANN001
-    clock = fixed_clock()
-    store = Store(data_dir, clock=clock).open()
-    session = new_session(store, library.get("serious-success-review"), clock)
-    record_contribution(store, session, "Typed in the app.", None, clock)
-    store.close()
-    journal = data_dir / "sessions" / f"{session.id}.journal.jsonl"
-    lines = [orjson.loads(line) for line in journal.read_bytes().splitlines() if line.strip()]
-    added = next(line for line in lines if line.get("op") == "add")
-    late = {**added, "seq": max(line["seq"] for line in lines) + 1,
-            "contribution": {**added["contribution"], "id": "hand00000001", "text": f"AAA{CLEAR}BBB",
-                             "speaker": f"Sam{CLEAR}", "tags": [f"tag{CLEAR}"]}}
-    with journal.open("ab") as out:
-        out.write(orjson.dumps(late) + b"\n")
-    return session.id
+    return session_with_a_hand_written_line(data_dir, library, id="hand00000001", text=f"AAA{CLEAR}BBB",
+                                            speaker=f"Sam{CLEAR}", tags=[f"tag{CLEAR}"])[0]
 
 
 async def test_a_contribution_with_an_escape_sequence_is_shown_without_it(data_dir, library):

@@ -146,3 +146,25 @@ async def start_checks_done(app, pilot, timeout: float = 10.0) -> None:
         await pilot.pause(0.01)
     await pilot.pause()
     assert app.warmed_up, "the app did not finish its start-up checks"
+
+
+def session_with_a_hand_written_line(data_dir: Path, library, **contribution_fields) -> tuple[str, Path]:  # noqa: ANN001
+    """A session with one contribution recorded and saved, then one more line in its journal only, as written by hand
+    or by the app killed just after recording it: a copy of the first, with ``contribution_fields`` (its id and text
+    at least). (The session's id, its journal.)"""
+    from facilitator.session_ops import record_contribution
+    from facilitator.store import Store
+
+    clock = fixed_clock()
+    store = Store(data_dir, clock=clock).open()
+    session = new_session(store, library.get("serious-success-review"), clock)
+    record_contribution(store, session, "Recorded and saved.", None, clock)
+    store.close()
+    journal = data_dir / "sessions" / f"{session.id}.journal.jsonl"
+    lines = [orjson.loads(line) for line in journal.read_bytes().splitlines() if line.strip()]
+    added = next(line for line in lines if line.get("op") == "add")
+    late = {**added, "seq": max(line["seq"] for line in lines) + 1,
+            "contribution": {**added["contribution"], **contribution_fields}}
+    with journal.open("ab") as out:
+        out.write(orjson.dumps(late) + b"\n")
+    return session.id, journal

@@ -14,13 +14,11 @@ import subprocess
 import sys
 from pathlib import Path
 
-import orjson
 import pytest
 
-from facilitator.session_ops import record_contribution
 from facilitator.store import Store
 
-from .helpers import fixed_clock, new_session
+from .helpers import session_with_a_hand_written_line
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
@@ -34,21 +32,9 @@ LATE = "Said just before the app was killed."
 
 
 def _session_with_a_late_line(data_dir: Path, library) -> tuple[str, Path]:  # noqa: ANN001
-    """A session whose journal holds one contribution its session file does not (the app killed after recording
-    it); (its id, its journal)."""
-    clock = fixed_clock()
-    store = Store(data_dir, clock=clock).open()
-    session = new_session(store, library.get("serious-success-review"), clock)
-    record_contribution(store, session, "Recorded and saved.", None, clock)
-    store.close()
-    journal = data_dir / "sessions" / f"{session.id}.journal.jsonl"
-    lines = [orjson.loads(line) for line in journal.read_bytes().splitlines() if line.strip()]
-    added = next(line for line in lines if line.get("op") == "add")
-    late = {**added, "seq": max(line["seq"] for line in lines) + 1,
-            "contribution": {**added["contribution"], "id": "late00000001", "text": LATE}}
-    with journal.open("ab") as out:
-        out.write(orjson.dumps(late) + b"\n")
-    return session.id, journal
+    """A session whose journal holds one contribution its session file does not (the app killed after recording it);
+    (its id, its journal)."""
+    return session_with_a_hand_written_line(data_dir, library, id="late00000001", text=LATE)
 
 
 def _as_a_user(*command: str) -> subprocess.CompletedProcess:

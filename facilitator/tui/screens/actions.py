@@ -445,15 +445,15 @@ class ActionTableScreen(Screen):
         own = {name_key(name) for name in self.session.redactions}
         new = {k: v for k, v in self._names_of(action.session_id).items() if name_key(k) and name_key(k) not in own}
         # Not one that would rename someone at this session ("Smith -> Child A" and the facilitator Jo Smith): said.
+        from .redaction import people_renamed
+
         people = [p for p in (self.session.facilitator, *self.session.participants) if p.strip()]
-        for name, replacement in list(new.items()):
-            replace = make_replacer({name: replacement})
-            person = next((p for p in people if replace(p) != p), None)
-            if person is not None:
-                del new[name]
+        for name, person, shown in people_renamed(dict(new), people):
+            replacement = new.pop(name, None)
+            if replacement is not None:  # (said once a name, whoever else it renames)
                 self.app.notify(
                     f"“{name} -> {replacement}” of the earlier session's names list was not added to this one: "
-                    f"{person} is at this session, and the record would call them “{replace(person)}”.",
+                    f"{person} is at this session, and the record would call them “{shown}”.",
                     severity="warning", markup=False, timeout=15,
                 )
         if not new:

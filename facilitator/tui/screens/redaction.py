@@ -49,6 +49,16 @@ from ...text import plural
 
 
 # ---------------------------------------------------------------------- names list
+def people_renamed(names: dict[str, str], people: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(name, person, what the record would call them) for each name of ``names`` (name -> replacement) that would
+    change the name of one of ``people`` (those at the session, as typed)."""
+    found = []
+    for name, replacement in names.items():
+        replace = make_replacer({name: replacement})
+        found += [(name, person, replace(person)) for person in people if replace(person) != person]
+    return found
+
+
 class NamesScreen(ModalScreen[dict[str, str] | None]):
     """Edit the names to replace: one per line, 'name -> replacement'. ctrl+s saves, escape cancels."""
 
@@ -183,12 +193,7 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
         self.dismiss(names)
 
     def _people_renamed(self, added: dict[str, str]) -> list[tuple[str, str, str]]:
-        """(name, person, what the record would call them) for each newly listed name found in a person's name."""
-        found = []
-        for name, replacement in added.items():
-            replace = make_replacer({name: replacement})
-            found += [(name, person, replace(person)) for person in self.people if replace(person) != person]
-        return found
+        return people_renamed(added, self.people)
 
     def action_earlier(self) -> None:
         """The team's last session's names this list lacks, added at its end (to check, then save)."""
@@ -439,12 +444,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
         self.dismiss(self.review)
 
     def _people_renamed(self, replace: dict[str, str]) -> list[tuple[str, str, str]]:
-        """(found text, person, what the record would call them) for each answer that would change a person's name."""
-        found = []
-        for name, replacement in replace.items():
-            replacer = make_replacer({name: replacement})
-            found += [(name, person, replacer(person)) for person in self.people if replacer(person) != person]
-        return found
+        return people_renamed(replace, self.people)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
