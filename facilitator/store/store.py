@@ -1735,8 +1735,9 @@ class Store:
             return read()
         except PermissionError:
             if not (repair and readable_again(path)):
+                what = "journal" if path.name.endswith(JOURNAL_SUFFIX) else "session file"
                 raise SessionRefusedError(
-                    f"{path} of session {session_id} could not be read because permission was refused, so the session "
+                    f"The {what} {path} of session {session_id} could not be read because permission was refused, so the session "
                     f"was not opened and nothing was changed; give your user permission to read and write it "
                     f"(chmod 600 '{path}'), then open it again."
                 ) from None
