@@ -111,3 +111,26 @@ def test_session_rows_fall_back_to_checked_summaries_when_the_index_is_odd(store
     rows = store.session_rows()
     assert [r.title for r in rows] == ["June review"]
     assert isinstance(rows[0].current_phase, int)
+
+
+async def test_the_highlighted_template_stays_in_sight_when_the_window_gets_smaller(store, clock):
+    """At 160x45 the last template highlighted, then the window made 80x24: the list stayed at its top, the template
+    whose words were shown beside it (and which enter would open) out of sight. It is scrolled into view."""
+    from textual.widgets import OptionList
+
+    from tests.conftest import build_app, until
+
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        templates = app.screen.query_one("#templates", OptionList)
+        await pilot.press("end")
+        await pilot.pause()
+        last = templates.option_count - 1
+        assert templates.highlighted == last
+        await pilot.resize_terminal(80, 24)
+
+        def in_sight() -> bool:
+            line = templates._index_to_line.get(last)
+            return line is not None and templates.scroll_y <= line < templates.scroll_y + templates.scrollable_content_region.height
+
+        assert await until(pilot, in_sight, timeout=3), (templates.scroll_y, templates.size)

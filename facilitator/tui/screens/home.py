@@ -158,6 +158,13 @@ class HomeScreen(Screen):
             templates.highlighted = 0
         templates.focus()
 
+    def on_resize(self) -> None:
+        """A smaller window (160x45 to 80x24): each list scrolled to its highlighted row once laid out again (the
+        templates list stayed at its top, its highlighted template, whose words were beside it and which enter would
+        open, out of sight)."""
+        for option_list in self.query(OptionList):
+            self.call_after_refresh(option_list.scroll_to_highlight)
+
     def store_checked(self, found: list[str]) -> None:
         """The store's start-up checks, done after this screen was first drawn, found ``found`` (sentences)."""
         if found:
