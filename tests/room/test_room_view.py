@@ -96,7 +96,7 @@ async def test_a_long_message_on_a_projector_is_read_whole(store, clock, library
 
     def said(session):
         session.current_phase = session.template.phase_index("what-went-right")
-        record_contribution(store, session, "Worried about the nights at home", None, clock)
+        record_contribution(store, session, "Worried about the nights at home and who stays over", None, clock)
 
     session, app = open_app(store, clock, library.get(SSR), "what-went-right", said)
     async with app.run_test(size=(80, 24)) as pilot:
