@@ -218,6 +218,9 @@ class DotVote:
         self.counts: dict[str, int] = {item: 0 for item in self.items}
         self.used: dict[str, int] = {}  # phone -> dots used
         self.mine: dict[str, dict[str, int]] = {}  # phone -> item -> its dots there (its page shows them)
+        #: items taken out of the vote since it opened (flagged as a concern, or deleted): no dot counts on them, and
+        #: the dots put there are given back
+        self.out: set[str] = set()
 
     @classmethod
     def open(cls, inbox: PhoneInbox, phase_id: str, items: list[str], per_phone: int) -> "DotVote":
@@ -253,11 +256,17 @@ class DotVote:
         return dict(self.mine.get(phone, {}))
 
     def left(self, phone: str) -> int:
-        return max(0, self.per_phone - self.used.get(phone, 0))
+        spent = sum(n for item, n in self.mine.get(phone, {}).items() if item not in self.out)
+        return max(0, self.per_phone - spent)
+
+    def take_out(self, item: str) -> None:
+        """``item`` leaves the vote (flagged as a safeguarding concern, or deleted, since it opened)."""
+        if item in self.counts:
+            self.out.add(item)
 
     def add(self, item: str, by: str) -> None:
         """One dot on ``item`` from a phone (``by`` its id) or "facilitator". PhoneInputError if it cannot count."""
-        if item not in self.counts:
+        if item not in self.counts or item in self.out:
             raise PhoneInputError("That item is not in this vote; reload the page and choose again.")
         if by != "facilitator" and self.left(by) <= 0:
             raise PhoneInputError(f"You have used your {self.per_phone} votes.")
@@ -268,7 +277,7 @@ class DotVote:
 
     @property
     def total(self) -> int:
-        return sum(self.counts.values())
+        return sum(n for item, n in self.counts.items() if item not in self.out)
 
     def close(self, store: Store, session: Session) -> list[tuple[Contribution, int]]:
         """Write each item's dots into the session (its "votes" field, in the record), then mark the vote

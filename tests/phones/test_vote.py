@@ -185,3 +185,66 @@ async def test_a_safeguarding_concern_can_be_sent_from_a_phone_while_a_vote_is_o
         bars = str(app.screen.query_one("#vote-bars").render())
         assert "drunk" not in bars, bars
     assert "drunk" not in export_md(data_dir, session.id)
+
+
+async def test_an_item_flagged_while_the_vote_is_open_takes_no_vote_and_gives_its_votes_back(
+        store, clock, library, data_dir):
+    """A phone's page loaded before an item was flagged as a safeguarding concern: its vote for that item was
+    "counted", the phone's vote spent on an item its page no longer showed, and the total said when the vote closed
+    counted it, though the record does not show the item. It is refused now, the votes on it given back."""
+    local_phones(data_dir, extra="votes = 2\n")
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        for text in ("Share the visit plan", "Book interpreters early", "Dad hit her last week"):
+            await say(pilot, text)
+        await pilot.press("f12")
+        await pilot.pause()
+        url = session_screen(pilot).phones_url
+        async with Phone(url) as a:
+            assert (await vote(a, "Dad hit her last week"))[0] == 200  # a vote on it before it is flagged
+            _, page = await a.page()
+            form = next(f for f in page.split('<form method="post"')[1:] if "<p>Dad hit her last week</p>" in f)
+            stale = dict(re.findall(r'name="(\w+)" value="([^"]*)"', form))
+            await pilot.press("escape")  # back to the session, the vote open: the item flagged
+            await pilot.pause()
+            await pilot.press("up", "exclamation_mark")
+            await pilot.pause()
+            await pilot.press("enter")
+            await pilot.pause()
+            assert store.load_session(session.id).contributions[-1].safeguarding
+            async with a.http.post(a.url, data=stale) as response:
+                code, page = response.status, await response.text()
+            assert code == 400 and "not in this vote" in page, page
+            _, page = await a.page()
+            assert "Dad hit her" not in page and "You have 2 of 2 votes left" in page, page
+            assert (await vote(a, "Book interpreters early"))[0] == 200
+        await pilot.press("f12")
+        await pilot.pause()
+        await pilot.press("c")
+        await pilot.pause()
+        assert "Vote closed: 1 vote, in the record." in status(pilot), status(pilot)
+
+
+async def test_a_vote_with_more_items_than_fit_keeps_the_chosen_one_and_the_keys_in_sight(
+        store, clock, library, data_dir):
+    """Twelve items at 80x24: the vote's screen ran off the bottom, the total and the keys with it, and the chosen
+    item went out of sight as it was moved down (+ then added a vote to an item nobody could see)."""
+    from tests.conftest import screen_text
+
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(80, 24)) as pilot:
+        for n in range(1, 13):
+            await say(pilot, f"Typed item {n}")
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteScreen)
+        for _ in range(11):
+            await pilot.press("down")
+        await pilot.pause()
+
+        def in_sight() -> bool:
+            drawn = screen_text(app)
+            return "▶ Typed item 12" in drawn and "votes ·" in drawn and "c close the vote" in drawn
+
+        assert await until(pilot, in_sight, timeout=3), screen_text(app)

@@ -187,7 +187,8 @@ class VoteScreen(Screen[None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="vote"):
             yield Static("Dot vote", id="vote-title", markup=False)
-            yield Static("", id="vote-bars", markup=False)
+            with VerticalScroll(id="vote-scroll", can_focus=False):
+                yield Static("", id="vote-bars", markup=False)
             yield Static("", id="vote-count", markup=False)
             yield Static("↑↓ choose · + add a vote for someone without a phone · c close the vote · escape back",
                          id="vote-keys", markup=False)
@@ -196,8 +197,12 @@ class VoteScreen(Screen[None]):
         self._update()
         self.set_interval(0.5, self._update)
 
+    def on_resize(self) -> None:
+        self._update()
+
     def _update(self) -> None:
         from rich.text import Text
+        from textual.geometry import Region
 
         items = self.session_screen.vote_items()
         if not items:
@@ -206,16 +211,22 @@ class VoteScreen(Screen[None]):
         self.chosen %= len(items)
         most = max((n for _, n in items), default=0) or 1
         width = max(10, min(60, self.size.width // 2))
+        scroll = self.query_one("#vote-scroll", VerticalScroll)
+        # The items scroll between the title and the lines under them, which stay in sight (with more items than
+        # fit, the total and the keys went off the screen, and the chosen item with them).
+        scroll.styles.max_height = max(4, self.size.height - 9)
+        room = max(20, min(70, (scroll.size.width or 72) - 4))  # one line an item's words: two lines an item
         out = Text()
         for index, (contribution, count) in enumerate(items):
             if index:
                 out.append("\n")
             mark = "▶ " if index == self.chosen else "  "
-            text = shortened(self.session_screen.as_room_sees(contribution).text, 70)  # the names list applied
+            text = shortened(self.session_screen.as_room_sees(contribution).text, room)  # the names list applied
             out.append(mark + text + "\n", style="bold" if index == self.chosen else "")
             out.append("  " + "█" * round(width * count / most), style="green")
             out.append(f" {count}")
         self.query_one("#vote-bars", Static).update(out)
+        self.call_after_refresh(scroll.scroll_to_region, Region(0, 2 * self.chosen, 1, 2), animate=False)
         total = sum(n for _, n in items)
         vote = self.session_screen._vote
         each = vote.per_phone if vote is not None else 0

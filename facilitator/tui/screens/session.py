@@ -1363,19 +1363,35 @@ class SessionScreen(Screen):
     def vote_items(self) -> list[tuple[Contribution, int]]:
         if self._vote is None:
             return []
-        # an item flagged as a safeguarding concern after the vote opened leaves the vote's screen and the phones
-        by_id = {c.id: c for c in self.session.contributions if not c.safeguarding}
+        by_id = self._in_the_vote()
         return [(by_id[i], self._vote.counts[i]) for i in self._vote.items if i in by_id]
 
+    def _in_the_vote(self) -> dict[str, Contribution]:
+        """The vote's items still in it, by id. One flagged as a safeguarding concern, or deleted, after the vote opened
+        leaves the vote's screen and the phones, and the vote: a dot sent for it from a page loaded before is refused
+        (it was counted, and the phone's dot spent on an item it no longer saw), and dots put on it are given back."""
+        by_id = {c.id: c for c in self.session.contributions if not c.safeguarding}
+        for item in self._vote.items:
+            if item not in by_id:
+                self._vote.take_out(item)
+        return by_id
+
     def votes_left(self, phone: str) -> int:
-        return self._vote.left(phone) if self._vote is not None else 0
+        if self._vote is None:
+            return 0
+        self._in_the_vote()
+        return self._vote.left(phone)
 
     def phone_votes(self, phone: str) -> dict[str, int]:
-        return self._vote.given(phone) if self._vote is not None else {}
+        if self._vote is None:
+            return {}
+        by_id = self._in_the_vote()
+        return {item: n for item, n in self._vote.given(phone).items() if item in by_id}
 
     def phone_vote(self, phone: str, item: str) -> None:
         if self._vote is None:
             raise ValueError("The vote has closed.")
+        self._in_the_vote()
         self._vote.add(item, phone)
 
     def facilitator_vote(self, item: str) -> None:
@@ -1391,12 +1407,13 @@ class SessionScreen(Screen):
         """Close the vote: each item's votes go into the session (and the record)."""
         if self._vote is None:
             return
+        self._in_the_vote()
         try:
             results = self._vote.close(self.app.store, self.session)
         except StoreError as exc:
             self._status(str(exc), error=True)
             return
-        total = self._vote.total
+        total = self._vote.total  # (the dots on items taken out of the vote not among them)
         self._vote = None
         self._refresh_contributions()
         top = (f" Most: “{short(self.as_room_sees(results[0][0]).text, 40)}” ({results[0][1]})."
