@@ -244,3 +244,7 @@ async def test_a_phone_that_never_finishes_sending_cannot_hold_closing_phone_acc
                 await http.get(url)
         for writer in held:
             writer.close()
+        # Opened again: the status line no longer says it is closed, under the line saying the phones are open.
+        await open_phones(pilot)
+        status = str(session_screen(pilot).query_one("#status").render())
+        assert "Phone access closed" not in status and "Phone access open" in status, status

@@ -1195,6 +1195,8 @@ class SessionScreen(Screen):
         self._update_phones_line()
         # how many phones joined, kept up to date while phones may join
         self._phones_ticker = self.set_interval(1, self._update_phones_line)
+        # (opened again after x: "Phone access closed" stayed on the status line under the open phones' line)
+        self._status("Phone access open: phones join with the code f10 shows.")
         return True
 
     async def close_phones(self, quiet: bool = False) -> None:
