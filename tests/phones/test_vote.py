@@ -248,3 +248,19 @@ async def test_a_vote_with_more_items_than_fit_keeps_the_chosen_one_and_the_keys
             return "▶ Typed item 12" in drawn and "votes ·" in drawn and "c close the vote" in drawn
 
         assert await until(pilot, in_sight, timeout=3), screen_text(app)
+
+
+async def test_a_second_vote_in_a_phase_says_it_replaces_the_first_in_the_record(store, clock, library, data_dir):
+    """A second dot vote in the same phase wrote its counts over the first's in the record, without a word."""
+    local_phones(data_dir)
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_vote(pilot)
+        title = lambda: str(app.screen.query_one("#vote-title").render())  # noqa: E731
+        assert title() == "Dot vote"
+        await pilot.press("plus", "c")
+        await pilot.pause()
+        await pilot.press("f12")
+        await pilot.pause()
+        assert isinstance(app.screen, VoteScreen)
+        assert "replace this phase's earlier vote in the record" in title(), title()

@@ -209,6 +209,11 @@ class VoteScreen(Screen[None]):
             self.query_one("#vote-bars", Static).update("No vote is open.")
             return
         self.chosen %= len(items)
+        # A second vote in a phase: each item's count in the record is this vote's once it closes (said before, the
+        # first vote's counts went from the record without a word; they stay in the phones' file).
+        if any(c.fields.get("votes") for c, _ in items):
+            self.query_one("#vote-title", Static).update(
+                "Dot vote: when it closes, its counts replace this phase's earlier vote in the record")
         most = max((n for _, n in items), default=0) or 1
         width = max(10, min(60, self.size.width // 2))
         scroll = self.query_one("#vote-scroll", VerticalScroll)
