@@ -241,3 +241,26 @@ async def test_a_follow_up_round_of_a_session_dated_in_the_past_dates_its_change
         assert "is now done" in _status_line(app.screen)
     (action,) = load_actions(store, HistoryIndex(store).refresh().facts())
     assert [(c.status, c.date) for c in action.history] == [(ActionStatus.done, dt.date(2026, 10, 6))]
+
+
+async def test_enter_straight_after_a_note_typed_at_the_table_gives_the_note(store, library, clock):
+    """A note typed at the table at a steady pace, enter within a moment of the last letter, then d and enter: the
+    enter opened the action's history and the d went into the note ("Panel met earlyd"), the status as it was. The
+    enter gives the note, and d then proposes done."""
+    reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15")
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await open_actions_screen(pilot)
+        await pilot.press(*"panel met early", "enter")  # (within the 0.3 s that moves the focus to the note box)
+        await pilot.pause()
+        note = screen.query_one("#action-note", Input)
+        assert note.value == "panel met early"
+        assert "Now press d, p, x or c" in _status_line(screen), _status_line(screen)
+        assert "escape closes this" not in str(screen.query_one("#action-history", Static).render())
+        await pilot.press("d")
+        await pilot.pause()
+        assert note.value == "panel met early" and "as done?" in _status_line(screen), _status_line(screen)
+        await pilot.press("enter")
+        await pilot.pause()
+    actions = load_actions(store, HistoryIndex(store).refresh().facts())
+    assert [(a.status, a.history[-1].note) for a in actions] == [(ActionStatus.done, "panel met early")]

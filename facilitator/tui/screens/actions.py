@@ -290,6 +290,17 @@ class ActionTableScreen(Screen):
         return True
 
     def on_virtual_table_selected(self, event: VirtualTable.Selected) -> None:
+        if self._typing:
+            # Enter straight after a note typed at the table (within the pause that moves the focus to the note box):
+            # the note is given, as enter in the note box gives it. It opened the action's history instead, and the
+            # status key pressed next went into the note, leaving the status as it was.
+            event.stop()
+            if self._typing_timer is not None:
+                self._typing_timer.stop()
+                self._typing_timer = None
+            self._typing = False
+            self._status("Now press d, p, x or c on the action the note is for, then enter.")
+            return
         if self.confirm_pending():
             event.stop()
             return
