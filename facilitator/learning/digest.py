@@ -49,6 +49,8 @@ ROLE_WORDS = frozenset("""
     clerk sister matron receptionist secretary reception office officers paralegal pa advocate
     advocacy interpreter consultant registrar doctor paediatrician psychologist psychiatrist physio
     dr mr mrs ms mx miss prof cllr
+    personal care leaving adoption placement permanence assessment assessing supervising specialist contact
+    protection intervention outreach community mental domestic
     """.split())
 # Words that are a role's only before a role's word ("Ward clerk", "Business support"), and may be a name
 # otherwise ("Jane Ward").

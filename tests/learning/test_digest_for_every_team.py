@@ -330,11 +330,16 @@ def test_a_participant_who_is_a_role_with_a_services_short_name_is_no_person_in_
 
     store = Store(data_dir, clock=FixedClock(), id_factory=counter_ids("e")).open()
     s = new_session(store, library.get("serious-success-review"), FixedClock(), team="Team E",
-                    date=dt.date(2026, 3, 1), participants=["Sam Patel", "EDT manager", "CAMHS worker"])
+                    date=dt.date(2026, 3, 1), participants=["Sam Patel", "EDT manager", "CAMHS worker",
+                                                            "Personal adviser"])
     say(store, s, FixedClock(), "what-went-right", "EDT rang Sam at midnight and the CAMHS worker came", "EDT manager")
     s = store.load_session(s.id)
     say(store, s, FixedClock(), "learning-actions", "Share the night plan with EDT", "Sam Patel",
         fields={"owner": "EDT manager"})
+    # (a leaving-care team's personal adviser: "P. A." told the reader nothing)
+    s = store.load_session(s.id)
+    say(store, s, FixedClock(), "learning-actions", "Book the budgeting course", "Sam Patel",
+        fields={"owner": "Personal adviser"})
     end(store, store.load_session(s.id), FixedClock())
     store.close()
 
@@ -344,6 +349,7 @@ def test_a_participant_who_is_a_role_with_a_services_short_name_is_no_person_in_
     body = split_record(out.read_text(encoding="utf-8"))[1]
     assert "EDT rang S. at midnight and the CAMHS worker came" in body
     assert "| EDT manager |" in body and "E. M." not in body and "C. W." not in body
+    assert "| Personal adviser |" in body and "P. A." not in body
     assert "Sam" not in body and "Patel" not in body
 
 
