@@ -563,9 +563,10 @@ def query_tokens(query: str) -> list[list[str]]:
     every word is looked for anyway ("school AND plan" found only contributions with the word "and" in them)."""
     words: list[list[str]] = []
     seen: set[str] = set()
-    for match in _QUERY_WORD.finditer(query):
-        phrase, word = match.groups()
-        if word == "AND":
+    matches = [match.groups() for match in _QUERY_WORD.finditer(query)]
+    between = any(word != "AND" for _, word in matches)  # ("AND" alone is the word looked for: "and" finds it)
+    for phrase, word in matches:
+        if word == "AND" and between:
             continue
         tokens = _TOKEN.findall(phrase if word is None else word)
         key = " ".join(tokens).casefold()

@@ -212,6 +212,9 @@ async def test_history_screen_says_what_stops_a_search_finding_anything(store, l
     from facilitator.tui.widgets.key_bar import KeyBar
 
     _history(store, library, clock)
+    extra = new_session(store, library.get("quick-success-huddle"), clock, team="Duty", title="Extra",
+                        date=dt.date(2026, 10, 6))
+    say(store, extra, clock, "the-story", "Mum and the school met")
     app = build_app(store, clock)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("h")
@@ -238,6 +241,14 @@ async def test_history_screen_says_what_stops_a_search_finding_anything(store, l
         screen.query_one("#history-search", Input).value = long
         assert await until(pilot, lambda: said().startswith("1 contribution matches"))
         assert "“kitchen table kitchen table kitchen table kitchen table…” in 1 session" in said(), said()
+        # Signs alone: nothing was looked for, and it says so (it said "No contribution matches “*”").
+        screen.query_one("#history-search", Input).value = '*"('
+        assert await until(pilot, lambda: "Nothing to search for" in said())
+        assert said() == "Nothing to search for in “*\"(”: type a word or a number."
+        # "AND" alone is the word "and" (left out between words, it left nothing to look for).
+        screen.query_one("#history-search", Input).value = "AND"
+        assert await until(pilot, lambda: "match" in said() and "AND" in said())
+        assert said().startswith("1 contribution matches “AND”"), said()
 
 
 async def searched(pilot, query: str, count: int):  # noqa: ANN001, ANN201 - the hits' VirtualTable

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 from ...contribution_fields import FIELD_LABELS
 from ...learning.search import snippet
 from ...store import StoreError
-from ...store.index import Filters, HistoryDB, Hit, IndexedSession
+from ...store.index import Filters, HistoryDB, Hit, IndexedSession, query_tokens
 from ...text import parse_date, plural, shortened, team_key
 from ..commands import ListedCommands
 from .learning_data import history, history_index
@@ -437,7 +437,10 @@ class HistoryScreen(Screen):
         self.query_one("#history-sessions", VirtualTable).display = False
         sessions = len({h.session.id for h in hits})
         reading = self._reading()
-        if total == 0:
+        if total == 0 and not query_tokens(key[0]):
+            # ('"', '*' or '(' alone: nothing was looked for, which "No contribution matches" did not say)
+            self._status(Text(f"Nothing to search for in “{query}”: type a word or a number.{reading}"))
+        elif total == 0:
             narrowed = " in the sessions the filters keep" if filters != Filters() else ""
             self._status(Text(f"No contribution matches “{query}”{narrowed}.{reading}"))
         else:
