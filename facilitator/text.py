@@ -126,6 +126,14 @@ def part_of(part: int, whole: int, one: str, many: str) -> str:
     return f"{part:,} of {whole:,} {many} {'was' if part == 1 else 'were'}"
 
 
+def evidence_sentence(part: int, whole: int, one: str, many: str) -> str:
+    """How many strengths were backed by evidence, as a sentence; with none at all, that none was recorded ("No
+    strengths claimed were backed by evidence" read as if strengths had been claimed without it)."""
+    if whole == 0:
+        return "No strengths were recorded."
+    return f"{part_of(part, whole, one, many)} backed by evidence."
+
+
 def team_key(team: str) -> str:
     """What two spellings of one team's name have in common ("Fostering  team" and "fostering team")."""
     return " ".join(team.split()).casefold()

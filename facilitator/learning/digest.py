@@ -21,7 +21,7 @@ import yaml
 from ..models import ActionStatus, ActionStatusChange
 from ..record.html import render_html_page
 from ..record.markdown import escape_block, escape_cell, escape_inline
-from ..text import one_line, one_spelling, part_of, plural, team_key
+from ..text import one_line, one_spelling, evidence_sentence, part_of, plural, team_key
 from .actions import ActionRow, StatusBook, changes_from_sessions, session_action_rows
 from .facts import SessionFacts
 from .records import DigestAction, RecordEntry, action_key
@@ -328,7 +328,8 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
 
     out = [f"# {escape_inline(meta['title'])}", ""]
     if not d.sessions:
-        out += ["No sessions were held in this period.", ""]
+        out += ["No session of this period has ended" + (" (those still running are listed at the end)." if d.drafts
+                                                          else "."), ""]
     spelling = one_spelling(s.team for s in sorted(d.sessions, key=lambda s: s.date, reverse=True))
     teams = Counter(spelling.get(team_key(s.team), "no team given") if s.team.strip() else "no team given" for s in d.sessions)
     templates = Counter(s.template_name for s in d.sessions)
@@ -411,7 +412,7 @@ def digest_chunks(inp: DigestInput) -> Iterator[str]:
     if not any_right:
         out += ["Nothing was recorded as going right in this period.", ""]
     out += ["## Strengths evidenced", ""]
-    out += [f"{part_of(evidenced, strengths_total, 'strength claimed', 'strengths claimed')} backed by evidence.", ""]
+    out += [evidence_sentence(evidenced, strengths_total, 'strength claimed', 'strengths claimed'), ""]
     if skills:
         out += ["| Practice skill | Times evidenced |", "| --- | --- |"]
         out += [f"| {escape_cell(k)} | {n} |" for k, n in sorted(skills.items(), key=lambda i: (-i[1], i[0].casefold()))]

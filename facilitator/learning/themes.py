@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 from ..text import team_key
 from ..vocabulary import ActionStatus
 from ..store.tallies import Tallies
-from ..text import part_of, plural
+from ..text import evidence_sentence, part_of, plural
 
 if TYPE_CHECKING:  # the pydantic models are not needed to count (the themes screen draws without them)
     from ..models import ActionStatusChange
@@ -162,7 +162,7 @@ def themes_markdown(themes: Themes, width: int = 20) -> str:
 
     out += ["## Strengths most often evidenced", ""]
     out.append(
-        f"{part_of(themes.strengths_with_evidence, themes.strengths_total, 'strength', 'strengths')} backed by evidence."
+        evidence_sentence(themes.strengths_with_evidence, themes.strengths_total, 'strength', 'strengths')
     )
     out.append("")
     if themes.strengths:

@@ -232,3 +232,21 @@ async def test_themes_say_a_decision_tag_is_not_counted_where_it_is_the_only_tag
         await pilot.press("t")
         await wait_ready(pilot)
         assert "a “decision” tag marks a decision in its record and is not counted here" in " ".join(screen_text(app).split())
+
+
+def test_a_digest_of_a_period_without_sessions_says_so_plainly(store, library, clock, data_dir, tmp_path, capsys):
+    """A digest of a month with no session said "No strengths claimed were backed by evidence." (as if strengths had
+    been claimed without it), and, with a session still running, "No sessions were held in this period." above the
+    session listed as running."""
+    _history(store, library, clock)
+    running = new_session(store, library.get("quick-success-huddle"), clock, date=dt.date(2026, 10, 5), team="Fostering")
+    say(store, running, clock, "the-story", "A placement held together")
+    store.close()
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-10-01", "--until", "2026-10-31",
+                 "--out", str(out)]) == 0
+    capsys.readouterr()
+    body = split_record(out.read_text(encoding="utf-8"))[1]
+    assert "backed by evidence" not in body and "No strengths were recorded." in body, body
+    assert "No sessions were held" not in body
+    assert "No session of this period has ended (those still running are listed at the end)." in body, body

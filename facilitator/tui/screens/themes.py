@@ -16,7 +16,7 @@ from textual.widgets import Header, Select, Static
 from ...learning.themes import Themes, bar, month_label, sparkline, themes_markdown, trend_text
 from ...store import StoreError
 from ...store.history import write_learning_file
-from ...text import part_of, plural
+from ...text import evidence_sentence, part_of, plural
 from .learning_data import themes_of, themes_read_ahead
 from ..widgets.key_bar import KeyBar
 
@@ -189,7 +189,7 @@ class ThemesScreen(Screen):
             summary = (
                 f"{plural(themes.sessions, 'session')}, {themes.first:%-d %b %Y} to {themes.last:%-d %b %Y}"
                 f"{' · ' + themes.team if themes.team else ''}. "
-                f"{part_of(themes.strengths_with_evidence, themes.strengths_total, 'strength', 'strengths')} backed by evidence."
+                + evidence_sentence(themes.strengths_with_evidence, themes.strengths_total, 'strength', 'strengths')
             )
         else:
             summary = "No sessions yet: themes appear once sessions are recorded."
