@@ -348,3 +348,25 @@ async def test_an_answer_that_would_rename_the_facilitator_is_pointed_out_once(s
     body = split_record(Path(path).read_text(encoding="utf-8"))[1]
     assert "Jo Smith" in body and "Jo Child A" not in body and "| Bea Smith |" in body
     assert store.load_session(session.id).redactions == {"Hope Smith": "Child A"}
+
+
+async def test_a_names_line_typed_at_machine_speed_then_ctrl_s_is_saved_whole(store, ssr, clock, data_dir):
+    """A line typed fast (or pasted by the terminal) and ctrl+s straight after it: the list was read with the last
+    letters still on their way, "Not understood: 'Tyle'", while the box showed the line whole."""
+    from textual import events
+
+    session = new_session(store, ssr, clock)
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await _palette(pilot, "names to replace")
+        assert isinstance(app.screen, NamesScreen)
+        area = app.screen.query_one("#names", TextArea)
+        area.focus()
+        await pilot.pause()
+        for ch in "Tyler -> Young person T":  # all sent before any is handled, as a terminal sends a burst
+            app.post_message(events.Key("space" if ch == " " else ch, ch))
+        app.post_message(events.Key("ctrl+s", None))
+        await pilot.pause()
+        await pilot.pause()
+        assert not isinstance(app.screen, NamesScreen), str(app.screen.query_one("#names-error").render())
+    assert store.load_session(session.id).redactions == {"Tyler": "Young person T"}

@@ -148,6 +148,18 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             self.action_cancel()
 
     def action_save(self) -> None:
+        """ctrl+s, taken first (a priority key), saves once the keys sent before it are in the box: it read the box
+        with the last letters of a line typed fast (or pasted by the terminal) still on their way, and refused the
+        line as "not understood" while the box showed it whole."""
+        area = self.query_one("#names", TextArea)
+        if self.focused is area:
+            area.call_later(self._save)
+        else:
+            self._save()
+
+    def _save(self) -> None:
+        if not self.is_attached:
+            return
         text = self.query_one("#names", TextArea).text
         names = parse_names(text)
         skipped = [
