@@ -682,3 +682,16 @@ async def test_a_note_in_the_round_has_the_earlier_sessions_names_replaced_in_th
     follow_up = out.read_text(encoding="utf-8").split("## Action follow-up", 1)[1]
     assert "| in progress | Child A's carer confirmed |" in follow_up, follow_up
     assert "Jayden" not in follow_up
+
+
+async def test_a_long_team_and_owner_are_shown_whole_on_a_wide_screen(store, library, clock):
+    """At 160 columns the actions screen showed "Duty and As…ssment" and "Personal advi…" beside an action column with
+    thirty cells to spare: the columns that can grow take them."""
+    reviewed_session(store, library, clock, team="Duty and Assessment", action="Book the budgeting course",
+                     owner="Personal adviser")
+    app = build_app(store, clock)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await open_actions_screen(pilot)
+        await wait_ready(pilot)
+        drawn = screen_text(app)
+        assert "Duty and Assessment" in drawn and "Personal adviser" in drawn, drawn

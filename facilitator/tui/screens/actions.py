@@ -638,7 +638,8 @@ class FollowUpScreen(ActionTableScreen):
             markup=False,
         )
         yield VirtualTable(
-            [("Action", None), ("Owner", 14, 9), ("Due", 18), ("Agreed", 16, 10, True), ("Status", 19, 11)],
+            [("Action", None), ("Owner", 14, 9, False, False, 20), ("Due", 18), ("Agreed", 16, 10, True),
+             ("Status", 19, 11, False, False, 24)],
             id="actions-table",
         )
         yield Static("", id="action-history", markup=False)  # enter: the action whole, as the table cuts it
@@ -759,7 +760,8 @@ class ActionsScreen(ActionTableScreen):
         yield Header()
         yield Static("Learning actions, by owner and due date", classes="screen-title", id="actions-title")
         yield VirtualTable(
-            [("Owner", 14, 9), ("Due", 18), ("Action", None), ("Team", 18, 10, False, True), ("Agreed", 16, 10, True), ("Status", 19, 11)],
+            [("Owner", 14, 9, False, False, 20), ("Due", 18), ("Action", None), ("Team", 18, 10, False, True, 26),
+             ("Agreed", 16, 10, True), ("Status", 19, 11, False, False, 24)],
             id="actions-table",
         )
         yield Static("", id="action-history", markup=False)

@@ -24,6 +24,8 @@ from textual.strip import Strip
 
 #: the text columns (width None) are made no narrower than this while other columns can give way
 TEXT_LEAST = 24
+#: the text columns keep at least this much while the others grow towards their ``most`` (a wide screen)
+TEXT_AMPLE = 48
 
 
 class Column(NamedTuple):
@@ -32,6 +34,7 @@ class Column(NamedTuple):
     least: int | None = None  # while the text columns are short of TEXT_LEAST, narrowed down to this (None: width)
     hides: bool = False  # left out (the rightmost such first) while narrowing the others leaves them short still
     keep_end: bool = False  # cut in the middle, keeping the end ("Family S… 2"): names that differ at the end
+    most: int | None = None  # grown to this on a wide screen, while the text columns keep TEXT_AMPLE (None: width)
 
 
 def cut_middle(text: str, width: int) -> str:
@@ -74,6 +77,17 @@ def column_widths(columns: Sequence[Column], total: int) -> list[int]:
             for n, cells in given.items():
                 widths[n] -= cells
             room += sum(given.values())
+        # A wide screen: what the text columns have beyond TEXT_AMPLE each goes first to the columns that can grow
+        # (at 160 columns a team "Duty and As…ssment" and an owner "Personal advi…" were cut beside an action
+        # with thirty cells to spare), from the left.
+        extra = room - TEXT_AMPLE * len(texts) if texts else 0
+        for n in fixed:
+            if extra <= 0:
+                break
+            grow = min(extra, max(0, (columns[n].most or 0) - widths[n]))
+            widths[n] += grow
+            extra -= grow
+            room -= grow
         for n in texts:
             widths[n] = max(4, room // len(texts))
         return widths
