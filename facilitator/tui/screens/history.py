@@ -221,8 +221,7 @@ class HistoryScreen(Screen):
             [("Date", 10), ("Team", 18, 10, False, True, 26), ("Template", 24, 12, False, False, 34), ("Title", None),
              ("Status", 7)], id="history-sessions"
         )
-        yield VirtualTable([("Date", 10), ("Session", 24, 14, False, False, 32), ("Phase", 18, 12, False, False, 26),
-                            ("Matching words", None)], id="history-hits")
+        yield VirtualTable([("Date", 10), ("Session", 24, 14), ("Phase", 18, 12), ("Matching words", None)], id="history-hits")
         yield Static("", id="history-status", markup=False)
         yield KeyBar()
 
