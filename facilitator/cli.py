@@ -12,7 +12,7 @@ from pathlib import Path
 
 from . import __version__
 from .settings import Clock, Settings, default_data_dir, system_clock
-from .store import Store, StoreError
+from .store import Store, StoreError, is_data_folder
 from .templates import TemplateLibrary, load_library, open_library
 from .text import visible
 from .vocabulary import split_participants
@@ -76,31 +76,17 @@ def _check_out(out: Path | None, data_dir: Path, name: str) -> None:
     if out.is_dir():
         raise UserError(f"--out {out} is a folder; give the path of the file to write, e.g. {out / name}.")
     try:
-        where, data, records = out.resolve(), data_dir.resolve(), (data_dir / "records").resolve()
+        where, data = out.resolve(), data_dir.resolve()
     except (OSError, RuntimeError):
         return
-    if where.is_relative_to(data) and not where.is_relative_to(records):
-        raise UserError(
-            f"--out {out} is in the data folder, where the app keeps its own files; give a path outside it, or in "
-            f"its records folder ({records}), or leave --out out to write it there."
-        )
-    # Another data folder's own files too (`--out <another>/sessions/ID.json` replaced that folder's session).
+    # This data folder, or another one (`--out <another>/sessions/ID.json` replaced that folder's session).
     for folder in where.parents:
-        if folder != data and _is_data_folder(folder) and not where.is_relative_to(folder / "records"):
+        if (folder == data or is_data_folder(folder)) and not where.is_relative_to(folder / "records"):
+            there = ", or leave --out out to write it there" if folder == data else ""
             raise UserError(
                 f"--out {out} is in the data folder {folder}, where the app keeps its own files; give a path outside "
-                f"it, or in its records folder ({folder / 'records'})."
+                f"it, or in its records folder ({folder / 'records'}){there}."
             )
-
-
-def _is_data_folder(folder: Path) -> bool:
-    """Whether ``folder`` is one the app keeps its sessions in: a sessions folder beside the list of sessions or the
-    folder's lock."""
-    try:
-        return (folder / "sessions").is_dir() and any(
-            (folder / name).exists() for name in ("index.json", "index-head.json", ".lock"))
-    except OSError:
-        return False
 
 
 # --data-dir is also taken after a command (`facilitator digest --data-dir X ...`), as people write it.

@@ -284,6 +284,12 @@ class Session(BaseModel):
         return said
 
     @property
+    def reviewed_session_ids(self) -> list[str]:
+        """The sessions whose actions this session's follow-up round changed, each once: their action registers show
+        the changes' notes with this session's names list applied."""
+        return list(dict.fromkeys(r.from_session_id for r in self.action_reviews if r.from_session_id))
+
+    @property
     def speakers(self) -> list[str]:
         """Who a contribution can be said to be from: the participants, then the facilitator if they are not one of
         them (a team lead running a huddle speaks too; before, only "anonymous" or typing their name in the

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import socket
 from dataclasses import dataclass
+from collections.abc import Iterable
 from typing import Any
 
 from .contribution_fields import KIND_FIELDS, build_contribution, one_line, rating_problem
@@ -259,10 +260,10 @@ class DotVote:
         spent = sum(n for item, n in self.mine.get(phone, {}).items() if item not in self.out)
         return max(0, self.per_phone - spent)
 
-    def take_out(self, item: str) -> None:
-        """``item`` leaves the vote (flagged as a safeguarding concern, or deleted, since it opened)."""
-        if item in self.counts:
-            self.out.add(item)
+    def keep_only(self, present: Iterable[str]) -> None:
+        """The vote's items not among ``present`` leave it (flagged as a safeguarding concern, or deleted, since it
+        opened)."""
+        self.out = set(self.counts).difference(present)
 
     def add(self, item: str, by: str) -> None:
         """One dot on ``item`` from a phone (``by`` its id) or "facilitator". PhoneInputError if it cannot count."""

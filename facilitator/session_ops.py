@@ -208,13 +208,6 @@ def refresh_action_registers(store: Store, session_ids: Iterable[str]) -> list[P
     return written
 
 
-def refresh_reviewed_registers(store: Store, session: Session) -> list[Path]:
-    """The action registers in records/ of the sessions whose actions this session's follow-up round changed, written
-    again: they show the notes of those changes with this session's names list applied, so a name added to that list
-    (in the names dialog, or in the check before the record) is replaced there too, not only in a new export."""
-    return refresh_action_registers(store, dict.fromkeys(r.from_session_id for r in session.action_reviews if r.from_session_id))
-
-
 def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, Path]:
     """Mark the session ended, write its record, and return both (the record's path in records/, or where it waits
     if records/ refused it: see Store.staged_record_path). On failure the session stays running.

@@ -421,14 +421,10 @@ def not_heard_places(session: Session, phase_id: str) -> list[int]:
     return [n for n, p in enumerate(session.participants) if p.strip() and p.casefold() not in heard]
 
 
-def not_heard(session: Session, phase_id: str) -> list[str]:
-    return [session.participants[n] for n in not_heard_places(session, phase_id)]
-
-
-def render_body(session: Session, draft: bool, retention: str | None = None, unheard_in: dict | None = None) -> str:
+def render_body(session: Session, draft: bool, retention: str | None, unheard: dict[str, list[str]]) -> str:
     """The markdown body of the record of an export view of a session (see render_markdown). ``unheard``: each round
-    phase's people present who neither spoke nor passed (``unheard_in``), as the view names them (worked out from
-    the session as recorded: see not_heard); from the view itself if not given."""
+    phase's people present who neither spoke nor passed, as the view names them (worked out by build_record from the
+    session as recorded)."""
     template = session.template
     out: list[str] = [f"# {escape_inline(one_line(session.title))}", ""]
     if draft:
@@ -497,9 +493,8 @@ def render_body(session: Session, draft: bool, retention: str | None = None, unh
             )
         if phase.kind == PhaseKind.round and contributions:
             # (those present who neither spoke nor passed: the minutes said nothing of them)
-            unheard = (unheard_in or {}).get(phase.id) if unheard_in is not None else not_heard(session, phase.id)
-            if unheard:
-                out += ["", f"Not heard in this round: {escape_inline(one_line(', '.join(unheard)))}."]
+            if unheard.get(phase.id):
+                out += ["", f"Not heard in this round: {escape_inline(one_line(', '.join(unheard[phase.id])))}."]
         out.append("")
 
     out += _no_phase_section(session, actions_so_far)
@@ -559,10 +554,11 @@ def build_record(session: Session, draft: bool | None = None, retention: str | N
     view = for_export(session)
     # Who was not heard in a round, from the session as recorded: one whose turn was flagged as a safeguarding concern
     # (left out of the view) was heard, and the record said they were not, where the room's screen said they were.
-    rounds = [p.id for p in session.template.phases if p.kind == PhaseKind.round]
+    # (the view's participants are the session's, one for one, with the names list applied)
     unheard = {
-        phase_id: [view.participants[n] for n in not_heard_places(session, phase_id)] for phase_id in rounds
-    } if len(view.participants) == len(session.participants) else None
+        p.id: [view.participants[n] for n in not_heard_places(session, p.id)]
+        for p in session.template.phases if p.kind == PhaseKind.round
+    }
     body = render_body(view, draft, retention, unheard)
     meta = front_matter(view, draft, retention)
     if not draft:

@@ -215,7 +215,7 @@ def scan_session(
 
     # Not where the word is in the name of the facilitator or a participant, written whole ("Ward" of "Kayla Ward"
     # in "owner: Bea Ward", Bea Ward being at the session): that is their name.
-    people = [p for p in (session.facilitator, *session.participants) if p.strip()]
+    people = [p for p in session.speakers if p.strip()]
     unnamed = make_replacer(dict.fromkeys(people, "\ue002")) if people else None
     staff_out = [(where, unnamed(text), dates) for where, text, dates in texts] if unnamed is not None else texts
     for name, replacement in session.redactions.items():

@@ -403,6 +403,17 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     return replace
 
 
+def people_renamed(names: dict[str, str], people: Iterable[str]) -> list[tuple[str, str, str]]:
+    """(name, person, what the record would call them) for each name of ``names`` (name -> replacement) that would
+    change the name of one of ``people`` (those at the session, as typed): "Smith -> Child A" with Jo Smith
+    facilitating makes the record say "Jo Child A"."""
+    found = []
+    for name, replacement in names.items():
+        replace = make_replacer({name: replacement})
+        found += [(name, person, replace(person)) for person in people if replace(person) != person]
+    return found
+
+
 def shown_id(template_id: str, replace: Callable[[str], str]) -> str:
     """A template's id with the names list applied, still an id: a team's own template may be called
     "jayden-check", and its id is in the record's front matter and file name ("child-a-check")."""

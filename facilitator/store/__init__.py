@@ -10,6 +10,7 @@ from .store import (
     Store,
     StoreError,
     UnknownSessionError,
+    is_data_folder,
 )
 
 __all__ = [
@@ -22,4 +23,5 @@ __all__ = [
     "Store",
     "StoreError",
     "UnknownSessionError",
+    "is_data_folder",
 ]

@@ -134,9 +134,7 @@ def read_draft(data_dir: Path, session_id: str, damaged: list[str] | None = None
     as the app writes it adds why to ``damaged`` (the caller sets it aside: a new draft would overwrite it)."""
     try:
         data = json.loads(read_whole(draft_path(data_dir, session_id)))
-    except FileNotFoundError:
-        return None
-    except OSError:
+    except OSError:  # (none kept, or one that cannot be read: left where it is)
         return None
     except (ValueError, RecursionError):  # (RecursionError: lists nested thousands deep)
         if damaged is not None:

@@ -119,6 +119,10 @@ RECENT_SESSIONS = 20
 #: <data>/index-head.json: the index entries the home screen lists (every session not ended, the newest ended
 #: ones), with the identity of the index.json they were taken from; derived, rewritten with the index
 HEAD_NAME = "index-head.json"
+#: the folder of session files and journals, the list of every session, the lock a running app holds
+SESSIONS_DIR = "sessions"
+SESSIONS_LIST = "index.json"
+LOCK_NAME = ".lock"
 #: <data>/index.journal.jsonl: the index entries changed since index.json was last written whole (see above)
 INDEX_LOG_NAME = "index.journal.jsonl"
 #: a session's final record, written while it is being ended, before the session is marked ended
@@ -166,6 +170,16 @@ class NotSavedError(StoreError):
 
 class UnknownSessionError(StoreError):
     pass
+
+
+def is_data_folder(folder: Path) -> bool:
+    """Whether ``folder`` is one the app keeps its sessions in: a sessions folder beside the list of sessions or the
+    folder's lock (``export --out`` writes into none but its records folder)."""
+    try:
+        return (folder / SESSIONS_DIR).is_dir() and any(
+            (folder / name).exists() for name in (SESSIONS_LIST, HEAD_NAME, LOCK_NAME))
+    except OSError:
+        return False
 
 
 class SessionLostError(StoreError):
@@ -511,7 +525,7 @@ class Store:
         self._teams: tuple[tuple[int, int], dict[str, tuple[str, str]], dict[str, list[str]]] | None = None
         self._lock: FileLock | None = None
         self._lock_id: tuple[int, int] | None = None  # device and inode of the lock file this store holds
-        self._lock_path = os.path.join(self.data_dir, ".lock")
+        self._lock_path = os.path.join(self.data_dir, LOCK_NAME)
         #: the journals of the sessions changes were recorded into (made once: recording makes no Path)
         self._recording_journals: dict[str, Journal] = {}
         #: the data folder was removed, moved or replaced while this store held it: nothing more is written
@@ -595,7 +609,7 @@ class Store:
 
     @property
     def sessions_dir(self) -> Path:
-        return self.data_dir / "sessions"
+        return self.data_dir / SESSIONS_DIR
 
     @property
     def records_dir(self) -> Path:
@@ -615,7 +629,7 @@ class Store:
 
     @property
     def index_path(self) -> Path:
-        return self.data_dir / "index.json"
+        return self.data_dir / SESSIONS_LIST
 
     @property
     def index_log_path(self) -> Path:
@@ -714,7 +728,7 @@ class Store:
                 ensure_private_dir(self.data_dir)
             except OSError as exc:
                 raise self._unusable(exc) from None
-            lock = FileLock(str(self.data_dir / ".lock"), timeout=0, mode=FILE_MODE, thread_local=False)
+            lock = FileLock(str(self.data_dir / LOCK_NAME), timeout=0, mode=FILE_MODE, thread_local=False)
             try:
                 lock.acquire(timeout=0)
             except Timeout:
@@ -758,7 +772,7 @@ class Store:
     def _lock_unusable(self, exc: OSError) -> StoreError:
         """The folder's lock file cannot be made or opened: a folder or a link where it goes, another account's file
         (the folder itself may be fine: said so, with what to do)."""
-        lock = self.data_dir / ".lock"
+        lock = self.data_dir / LOCK_NAME
         if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EROFS) or not os.path.lexists(lock):
             return self._unusable(exc)
         why = "it is a folder, not a file" if lock.is_dir() and not lock.is_symlink() else _reason(exc)
@@ -785,7 +799,7 @@ class Store:
 
     def _open_locked(self) -> None:
         try:
-            lock_path = self.data_dir / ".lock"
+            lock_path = self.data_dir / LOCK_NAME
             st = lock_path.stat()
             self._lock_id = (st.st_dev, st.st_ino)
             if (st.st_mode & 0o777) != FILE_MODE:

@@ -28,7 +28,7 @@ from ...vocabulary import ActionStatus
 from ...store import NotSavedError, StoreError
 from ...store.actions import Saved, change_status, note_left_as_they_stand, take_back
 from ...text import plural, shortened, team_key
-from ...record.redact import make_replacer, name_key
+from ...record.redact import make_replacer, name_key, people_renamed
 from .learning_data import ActionSource, history, history_index
 from .virtual_table import VirtualTable
 from ..widgets.key_bar import KeyBar
@@ -80,6 +80,19 @@ def due_cell(action: ActionRow, today) -> Text:  # noqa: ANN001
         # the status line says what italics mean)
         return Text(action.due, style="italic")
     return Text(action.due)
+
+
+def refresh_registers(app, session_ids: Sequence[str]) -> None:  # noqa: ANN001 - FacilitatorApp
+    """The action registers (CSV) in records/ of these sessions, written again in a thread (their files are read):
+    after a status changed here, and after the names list of a session whose follow-up round changed them changed,
+    or that session ended (the notes are shown with its list applied: a name added to it reached no register)."""
+    if not session_ids:
+        return
+    from ...session_ops import refresh_action_registers
+
+    store = app.store
+    app.run_worker(lambda: refresh_action_registers(store, session_ids), thread=True, group="registers",
+                   exit_on_error=False)
 
 
 class Rows(Sequence):
@@ -147,13 +160,9 @@ class ActionTableScreen(Screen):
 
     def refresh_register(self, session_id: str) -> None:
         """The action register (CSV) in records/ of the session an action changed here (or a change undone) was
-        agreed in, written again with the statuses as they are now, in a thread (its session's file is read). At
-        each change, so a quit straight after it (ctrl+q) leaves the register as the change left it."""
-        from ...session_ops import refresh_action_registers
-
-        store = self.app.store
-        self.app.run_worker(lambda: refresh_action_registers(store, [session_id]), thread=True, group="registers",
-                            exit_on_error=False)
+        agreed in, written again with the statuses as they are now. At each change, so a quit straight after it
+        (ctrl+q) leaves the register as the change left it."""
+        refresh_registers(self.app, [session_id])
 
     def note_row(self) -> ComposeResult:
         with Horizontal(id="action-note-row"):
@@ -456,10 +465,7 @@ class ActionTableScreen(Screen):
         own = {name_key(name) for name in self.session.redactions}
         new = {k: v for k, v in self._names_of(action.session_id).items() if name_key(k) and name_key(k) not in own}
         # Not one that would rename someone at this session ("Smith -> Child A" and the facilitator Jo Smith): said.
-        from .redaction import people_renamed
-
-        people = [p for p in (self.session.facilitator, *self.session.participants) if p.strip()]
-        for name, person, shown in people_renamed(dict(new), people):
+        for name, person, shown in people_renamed(dict(new), self.session.speakers):
             replacement = new.pop(name, None)
             if replacement is not None:  # (said once a name, whoever else it renames)
                 self.app.notify(

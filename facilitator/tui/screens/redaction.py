@@ -30,17 +30,16 @@ from ...record.redact import (
     CAPITAL_ONLY,
     format_names,
     listed_in_replacements,
-    make_replacer,
     name_key,
     ordinary_words,
     parse_names,
+    people_renamed,
     run_together,
 )
 from ...session_ops import (
     case_reference_setting,
     export_record,
     review_identifiers,
-    refresh_reviewed_registers,
     set_redactions,
     team_names_before,
 )
@@ -49,16 +48,6 @@ from ...text import plural
 
 
 # ---------------------------------------------------------------------- names list
-def people_renamed(names: dict[str, str], people: Iterable[str]) -> list[tuple[str, str, str]]:
-    """(name, person, what the record would call them) for each name of ``names`` (name -> replacement) that would
-    change the name of one of ``people`` (those at the session, as typed)."""
-    found = []
-    for name, replacement in names.items():
-        replace = make_replacer({name: replacement})
-        found += [(name, person, replace(person)) for person in people if replace(person) != person]
-    return found
-
-
 class NamesScreen(ModalScreen[dict[str, str] | None]):
     """Edit the names to replace: one per line, 'name -> replacement'. ctrl+s saves, escape cancels."""
 
@@ -183,7 +172,7 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             )
             return
         added = {name: r for name, r in names.items() if name not in self.names}
-        renamed = self._people_renamed(added) if added and names != self._asked_people else []
+        renamed = people_renamed(added, self.people) if added and names != self._asked_people else []
         if renamed:
             name, person, shown = renamed[0]
             self._asked_people = names
@@ -203,9 +192,6 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
             )
             return
         self.dismiss(names)
-
-    def _people_renamed(self, added: dict[str, str]) -> list[tuple[str, str, str]]:
-        return people_renamed(added, self.people)
 
     def action_earlier(self) -> None:
         """The team's last session's names this list lacks, added at its end (to check, then save)."""
@@ -364,7 +350,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
     def _refresh_row(self, index: int) -> None:
         self.query_one("#findings", DataTable).update_cell(str(index), "answer", self._answer_text(index))
         said = self.query_one("#review-said", Static)
-        if said.has_class("shown") and not self._people_renamed(self.review.answers()[0]):
+        if said.has_class("shown") and not people_renamed(self.review.answers()[0], self.people):
             said.remove_class("shown")  # (what it said no longer holds: that answer was changed)
 
     def _show_row(self, index: int) -> None:
@@ -439,7 +425,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
 
     def action_done(self) -> None:
         replace, _ = self.review.answers()
-        renamed = self._people_renamed(replace) if replace != self._asked_people else []
+        renamed = people_renamed(replace, self.people) if replace != self._asked_people else []
         if renamed:
             # ("Smith" of "Hope Smith", replaced, would make the facilitator Jo Smith "Jo Child A" in the record)
             self._asked_people = replace
@@ -454,9 +440,6 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
             self.query_one("#findings", DataTable).move_cursor(row=row)
             return
         self.dismiss(self.review)
-
-    def _people_renamed(self, replace: dict[str, str]) -> list[tuple[str, str, str]]:
-        return people_renamed(replace, self.people)
 
     def action_cancel(self) -> None:
         self.dismiss(None)
@@ -517,15 +500,6 @@ class RecordCommands(ListedCommands):
 
 
 
-def refresh_registers_of_reviewed(app, session) -> None:  # noqa: ANN001
-    """In a thread: the action registers of the sessions whose actions this session's round changed, written again
-    with its names list as it is now (session_ops.refresh_reviewed_registers)."""
-    if session.action_reviews:
-        store = app.store
-        app.run_worker(lambda: refresh_reviewed_registers(store, session), thread=True, group="registers",
-                       exit_on_error=False)
-
-
 def export_draft(app, screen, fmt: str) -> None:  # noqa: ANN001
     try:
         path = export_record(app.store, screen.session, fmt, draft=True)
@@ -541,7 +515,9 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
             return
         try:
             screen.session = set_redactions(app.store, screen.session, names)
-            refresh_registers_of_reviewed(app, screen.session)
+            from .actions import refresh_registers
+
+            refresh_registers(app, screen.session.reviewed_session_ids)
             if hasattr(screen, "show_title"):
                 screen.show_title()
             if hasattr(screen, "names_saved"):

@@ -9,6 +9,7 @@ Every change goes through the store, so it is durable before it is shown; ctrl+z
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -141,6 +142,7 @@ class SessionScreen(Screen):
         self._long_waiting: str | None = None
         self._move_warned: tuple | None = None  # a phase change asked for with words typed, and said so
         self._undo_warned: tuple | None = None  # ctrl+z pressed with words typed, and what it would undo said
+        self._quit_warned: str | None = None  # ctrl+q said the words typed cannot be kept: those words
         self._timer_with_phase = False
         self._draft_saved: tuple = ("", None, {}, None)  # (text, speaker, fields, edit) as last kept
         #: an edit of a recorded contribution typed in the edit dialog and not saved: kept with the draft
@@ -338,7 +340,7 @@ class SessionScreen(Screen):
         self._save_draft()
         self.app.drafts.flush(2.0)
         why = self.app.drafts.why_failed(self.session.id)
-        if not why or getattr(self, "_quit_warned", None) == typed:
+        if not why or self._quit_warned == typed:
             return False
         self._quit_warned = typed
         folder = draft_path(self.app.store.data_dir, self.session.id).parent
@@ -817,8 +819,9 @@ class SessionScreen(Screen):
                 self._apply(
                     contribution,
                     {"safeguarding": True},
-                    f"Flagged “{words}” as a safeguarding concern: hidden from the screen and kept out of the "
-                    "record; {note}. Pass it on today through your organisation's route",
+                    lambda written: f"Flagged “{words}” as a safeguarding concern: hidden from the screen and kept "
+                    f"out of the record; {self._in_the_note(written)}. Pass it on today through your organisation's "
+                    "route",
                 )
 
             self.app.push_screen(
@@ -830,7 +833,7 @@ class SessionScreen(Screen):
                 flag_confirmed,
             )
 
-    def _apply(self, contribution: Contribution, changes: dict, done: str) -> None:
+    def _apply(self, contribution: Contribution, changes: dict, done: str | Callable[[bool], str]) -> None:
         current = next((c for c in self.session.contributions if c.id == contribution.id), None)
         if current is None:
             return
@@ -847,7 +850,8 @@ class SessionScreen(Screen):
         written = True
         if "safeguarding" in changes:
             written = self._write_note()
-        done = done.replace("{note}", self._in_the_note(written))
+        if callable(done):  # (a flag's sentence says where the concern is: in the note, or not written there)
+            done = done(written)
         self._refresh_contributions(keep=current.id)
         self._status(f"{done}{'' if done.endswith(('.', '?', '!')) else '.'} ctrl+z undoes.", error=not written)
 
@@ -1373,9 +1377,7 @@ class SessionScreen(Screen):
         leaves the vote's screen and the phones, and the vote: a dot sent for it from a page loaded before is refused
         (it was counted, and the phone's dot spent on an item it no longer saw), and dots put on it are given back."""
         by_id = {c.id: c for c in self.session.contributions if not c.safeguarding}
-        for item in self._vote.items:
-            if item not in by_id:
-                self._vote.take_out(item)
+        self._vote.keep_only(by_id)
         return by_id
 
     def votes_left(self, phone: str) -> int:
@@ -1634,9 +1636,9 @@ class SessionScreen(Screen):
             return
         self.session = ended
         self.app.drafts.keep(self.app.store.data_dir, ended.id, "")  # the session is over: no draft is kept
-        from .redaction import refresh_registers_of_reviewed
+        from .actions import refresh_registers
 
-        refresh_registers_of_reviewed(self.app, ended)  # (its names list as the record applies it)
+        refresh_registers(self.app, ended.reviewed_session_ids)  # (its notes with its names list as it ended)
         flagged = sum(1 for c in ended.contributions if c.safeguarding)
         unshown = self.waiting_count()
         self.app.switch_screen(EndedScreen(ended, path))
