@@ -39,6 +39,17 @@ async def _start_from_setup_filled(pilot, team: str) -> None:
     await wait_ready(pilot)  # the follow-up round reads the team's actions in the background
 
 
+async def _first_done_then_start(pilot) -> None:  # noqa: ANN001
+    """In the follow-up round: d and enter on the first action (done), then ctrl+s; the session is up and the action
+    registers written again."""
+    await pilot.press("d", "enter")
+    await pilot.pause()
+    await pilot.press("ctrl+s")
+    await pilot.pause()
+    assert isinstance(pilot.app.screen, SessionScreen)
+    await pilot.app.workers.wait_for_complete()
+
+
 async def test_follow_up_round_at_the_start_of_a_teams_next_session(store, library, clock, data_dir):
     reviewed_session(store, library, clock, action="Share the morning plan", owner="Priya", due="2026-10-01")
     reviewed_session(store, library, clock, action="Invite school nurse", owner="Sam", due="2027-01-15",
@@ -135,12 +146,7 @@ async def test_the_action_register_in_records_follows_a_change_made_in_the_round
     async with app.run_test(size=(160, 45)) as pilot:
         await _start_from_setup(pilot, "family support 2")
         assert isinstance(app.screen, FollowUpScreen)
-        await pilot.press("d", "enter")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
-        await app.workers.wait_for_complete()
+        await _first_done_then_start(pilot)
     rows = list(csv.DictReader(register.read_text(encoding="utf-8-sig").splitlines()))
     assert [(r["Action"], r["Status"]) for r in rows] == [("Share the morning plan", "done")], rows
 
@@ -183,12 +189,7 @@ async def test_the_action_register_in_records_follows_the_rounds_names_list(stor
         await _start_from_setup(pilot, "family support 2")
         assert isinstance(app.screen, FollowUpScreen)
         app.screen.query_one("#action-note", Input).value = "Lily Ward rang the school; Lily's gran too"
-        await pilot.press("d", "enter")
-        await pilot.pause()
-        await pilot.press("ctrl+s")
-        await pilot.pause()
-        assert isinstance(app.screen, SessionScreen)
-        await app.workers.wait_for_complete()
+        await _first_done_then_start(pilot)
         assert notes() == ["Lily Ward rang the school; Lily's gran too"]
 
         await run_command(pilot, "names to replace")

@@ -168,3 +168,14 @@ def session_with_a_hand_written_line(data_dir: Path, library, **contribution_fie
     with journal.open("ab") as out:
         out.write(orjson.dumps(late) + b"\n")
     return session.id, journal
+
+
+def texts_of(data_dir: Path, session_id: str) -> list[str]:
+    """The texts of a session's contributions, as a read-only store opens them (the folder as a user left it)."""
+    from facilitator.store import Store
+
+    store = Store(data_dir, read_only=True).open()
+    try:
+        return [c.text for c in store.load_session(session_id).contributions]
+    finally:
+        store.close()

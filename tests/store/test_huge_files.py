@@ -21,7 +21,7 @@ import pytest
 from facilitator.session_ops import end_session, record_contribution
 from facilitator.store import Store
 
-from .helpers import counter_free_clock, new_session
+from .helpers import counter_free_clock, new_session, texts_of
 
 HUGE = 2 * 1024**3  # a file of 2 GB, eight times what the store reads whole (MAX_FILE_BYTES)
 LIMIT = 3 * 1024**3  # the address space each command may take
@@ -96,14 +96,6 @@ def _huge(path: Path) -> None:
     os.truncate(path, HUGE)
 
 
-def _texts(data_dir: Path, session_id: str) -> list[str]:
-    store = Store(data_dir, read_only=True).open()
-    try:
-        return [c.text for c in store.load_session(session_id).contributions]
-    finally:
-        store.close()
-
-
 def _app(data_dir: Path) -> tuple[dict[str, str], int]:
     """The app started on the folder and its history opened: (what the driver reported, by its first word; the
     most memory it took in MB)."""
@@ -129,7 +121,7 @@ def test_the_app_starts_lists_and_reads_the_history_with_a_session_file_of_gigab
     assert peak < PEAK_MB, f"the app took {peak} MB"
     kept = list((data_dir / "quarantine").glob(f"*{sid}.json"))
     assert [p.stat().st_size for p in kept] == [HUGE]  # moved aside as it was, never read or copied
-    assert _texts(data_dir, sid) == (RUNNING if which == "Returning to school" else ENDED)
+    assert texts_of(data_dir, sid) == (RUNNING if which == "Returning to school" else ENDED)
 
 
 def test_the_app_starts_with_a_journal_of_gigabytes(folder):
@@ -146,7 +138,7 @@ def test_the_app_starts_with_a_journal_of_gigabytes(folder):
     assert one_sentence(notice), notice
     assert lines["SESSIONS"] == "3" and lines["HISTORY"] == "3", lines
     assert peak < PEAK_MB, f"the app took {peak} MB"
-    assert _texts(data_dir, sid) == RUNNING  # the session file held every change
+    assert texts_of(data_dir, sid) == RUNNING  # the session file held every change
 
 
 def test_export_sessions_list_and_digest_with_a_session_file_of_gigabytes(folder, tmp_path):

@@ -16,9 +16,8 @@ from pathlib import Path
 
 import pytest
 
-from facilitator.store import Store
 
-from .helpers import session_with_a_hand_written_line
+from .helpers import session_with_a_hand_written_line, texts_of
 
 pytestmark = pytest.mark.skipif(
     not hasattr(os, "geteuid") or os.geteuid() != 0 or shutil.which("setpriv") is None,
@@ -43,14 +42,6 @@ def _as_a_user(*command: str) -> subprocess.CompletedProcess:
     return result
 
 
-def _texts(data_dir: Path, session_id: str) -> list[str]:
-    store = Store(data_dir, read_only=True).open()
-    try:
-        return [c.text for c in store.load_session(session_id).contributions]
-    finally:
-        store.close()
-
-
 def test_a_journal_of_ours_made_unreadable_is_made_readable_again(data_dir, library):
     session_id, journal = _session_with_a_late_line(data_dir, library)
     os.chmod(journal, 0)
@@ -58,7 +49,7 @@ def test_a_journal_of_ours_made_unreadable_is_made_readable_again(data_dir, libr
     assert "SESSIONS 1" in result.stdout, result.stdout
     assert os.stat(journal).st_mode & 0o777 == 0o600
     assert not list((data_dir / "quarantine").glob("*journal*"))
-    assert _texts(data_dir, session_id) == ["Recorded and saved.", LATE]
+    assert texts_of(data_dir, session_id) == ["Recorded and saved.", LATE]
 
 
 def test_a_journal_not_ours_and_unreadable_opens_nothing_of_its_session_and_says_how_to_fix_it(data_dir, library, tmp_path):
@@ -80,7 +71,7 @@ def test_a_journal_not_ours_and_unreadable_opens_nothing_of_its_session_and_says
     assert not list((data_dir / "quarantine").glob("*journal*"))
     os.chown(journal, 0, 0)
     os.chmod(journal, 0o600)
-    assert _texts(data_dir, session_id) == ["Recorded and saved.", LATE]
+    assert texts_of(data_dir, session_id) == ["Recorded and saved.", LATE]
 
 
 def test_a_records_folder_not_ours_gets_a_sentence_with_what_to_do(data_dir, library, tmp_path):
