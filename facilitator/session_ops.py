@@ -169,15 +169,56 @@ def action_statuses(store: Store, session: Session) -> dict[str, tuple[str, str]
     return latest
 
 
+def reviews_as_now(store: Store, session: Session) -> Session:
+    """``session`` with the actions its follow-up round looked at as their own sessions hold them now, for its record:
+    one whose contribution was flagged as a safeguarding concern or deleted there since is left out, and the names
+    list that session has now is applied to each (a name added to it after the round is replaced too). An action
+    whose session cannot be read is kept as the round saw it. The session itself is not changed."""
+    reviewed = [*session.action_reviews, *session.actions_left]
+    sources = {r.from_session_id for r in reviewed if r.from_session_id and r.from_session_id != session.id}
+    if not sources:
+        return session
+    now: dict[str, tuple[set[str], dict[str, str]]] = {}
+    for source_id in sorted(sources):
+        try:
+            source = store.load_session(source_id)
+        except Exception:  # noqa: BLE001 - gone or damaged: its actions are kept as the round saw them
+            continue
+        now[source_id] = ({c.id for c in source.contributions if not c.safeguarding}, source.redactions)
+
+    def as_now(reviews: list) -> list:  # noqa: ANN001
+        kept = []
+        for r in reviews:
+            found = now.get(r.from_session_id)
+            if found is None:
+                kept.append(r)
+                continue
+            there, names = found
+            if r.action_id.partition("/")[2] not in there:
+                continue  # flagged as a safeguarding concern, or deleted, in its own session
+            added = {k: v for k, v in names.items() if r.from_names.get(k) != v}
+            kept.append(r.model_copy(update={"from_names": {**r.from_names, **added}}) if added else r)
+        return kept
+
+    reviews, left = as_now(session.action_reviews), as_now(session.actions_left)
+    if reviews == session.action_reviews and left == session.actions_left:
+        return session
+    return session.model_copy(update={"action_reviews": reviews, "actions_left": left})
+
+
 def export_record(
     store: Store, session: Session, fmt: str = "md", out: Path | None = None, draft: bool | None = None
 ) -> Path:
     """Write one format of a session's record (a draft while it is running) and return where it is.
 
-    An ended session's record is the same bytes every time; a draft gets its own file name by default.
+    An ended session's record is the same bytes every time (unless an action its follow-up round looked at was
+    flagged, deleted or had a name listed in its own session since: see reviews_as_now); a draft gets its own file
+    name by default.
     """
     if draft is None:
         draft = session.status != SessionStatus.ended
+    if fmt != "csv":
+        session = reviews_as_now(store, session)
     statuses = action_statuses(store, session) if fmt == "csv" else None
     content = render_export(session, fmt, draft=draft, retention=retention_setting(store), statuses=statuses)
     extension = EXTENSIONS[fmt]
@@ -219,7 +260,7 @@ def end_session(store: Store, session: Session, clock: Clock) -> tuple[Session, 
     """
     note = session.retention_note or retention_setting(store) or DEFAULT_RETENTION_NOTE
     ended = session.model_copy(update={"status": SessionStatus.ended, "ended_at": clock(), "retention_note": note})
-    text = render_markdown(ended, draft=False)
+    text = render_markdown(reviews_as_now(store, ended), draft=False)
     path = store.stage_final_record(ended, text.encode("utf-8"), "md")
     try:
         ended = store.update_session(

@@ -7,6 +7,8 @@ note with the names list of the session its action was agreed in (kept with the 
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..models import ActionReview, Session
 from ..text import one_line
 from .kinds import action_number
@@ -24,7 +26,19 @@ def _source(r: ActionReview) -> str:
 def follow_up_lines(session: Session) -> list[str]:
     if not session.action_reviews and not session.actions_left:
         return []
-    replace = make_replacer(session.redactions)
+    own = make_replacer(session.redactions)
+    # The names list of the session an action was agreed in (kept with it: for a change, as it was when the change
+    # was made, or as it is now when the record is written: session_ops.reviews_as_now) is applied too, after this
+    # session's own: to the note typed in this round, and to a name listed there after the round.
+    earlier: dict[tuple, Callable[[str], str]] = {}
+
+    def replacer(r: ActionReview) -> Callable[[str], str]:
+        key = tuple(r.from_names.items())
+        if key not in earlier:
+            theirs = make_replacer(r.from_names)
+            earlier[key] = (lambda text: theirs(own(text))) if key else own
+        return earlier[key]
+
     out = [
         f"## {HEADING}", "",
         "Matters arising: learning actions from earlier sessions, reviewed at the start of this one. An action's "
@@ -33,17 +47,11 @@ def follow_up_lines(session: Session) -> list[str]:
     if session.action_reviews:
         out.append("| " + " | ".join(escape_inline(c) for c in COLUMNS) + " |")
         out.append("| " + " | ".join("---" for _ in COLUMNS) + " |")
-        earlier: dict[tuple, object] = {}  # a replacer for each earlier session's names list met
         for r in session.action_reviews:
             number = action_number(r.number) if r.number else ""
             cells = [number, r.text, r.owner, r.due, _source(r), r.status.value, r.note]
-            # the note was typed in this round: the names list of the session the action was agreed in is applied
-            # to it too (kept with the change), whatever this session's own list holds by now
-            key = tuple(r.from_names.items())
-            if key not in earlier:
-                earlier[key] = make_replacer(r.from_names)
-            replace_earlier = earlier[key]
-            out.append("| " + " | ".join(escape_cell(replace_earlier(replace(c))) or " " for c in cells) + " |")
+            replace = replacer(r)
+            out.append("| " + " | ".join(escape_cell(replace(c)) or " " for c in cells) + " |")
         out.append("")
     else:
         out += ["No action's status was changed.", ""]
@@ -52,6 +60,7 @@ def follow_up_lines(session: Session) -> list[str]:
         out += ["Looked at and left as they stood:", ""]
         for r in session.actions_left:
             number = f"{action_number(r.number)} " if r.number else ""
+            replace = replacer(r)
             said = [replace(r.owner) and f"owner {replace(r.owner)}", replace(r.due) and f"due {replace(r.due)}",
                     r.status.value]
             out.append(

@@ -479,8 +479,11 @@ class HistoryScreen(Screen):
         session_id = session_id or self._selected_id()
         if session_id is None:
             return None
+        from ...session_ops import reviews_as_now
+
         try:
-            return self.app.store.load_session(session_id)
+            # (its follow-up round's actions as their own sessions hold them now, as its record is written now)
+            return reviews_as_now(self.app.store, self.app.store.load_session(session_id))
         except StoreError as exc:
             self._status(str(exc))
             return None

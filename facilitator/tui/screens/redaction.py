@@ -39,6 +39,7 @@ from ...record.redact import (
 from ...session_ops import (
     case_reference_setting,
     export_record,
+    reviews_as_now,
     review_identifiers,
     set_redactions,
     team_names_before,
@@ -451,7 +452,8 @@ def review_identifiers_then(
     """Scan what the record would show (with the names an earlier session of the team listed: scan_session); if
     anything looks identifying, ask, store the answers, then call `then(session)`. `then(None)` means the
     facilitator went back to the session (or the answers were not saved)."""
-    findings = scan_session(session, case_reference_setting(app.store), earlier_names)
+    # (the follow-up round's actions as their own sessions hold them now, as the record will show them)
+    findings = scan_session(reviews_as_now(app.store, session), case_reference_setting(app.store), earlier_names)
     if not findings:
         then(session)
         return
