@@ -53,7 +53,7 @@ _NON_ASCII = re.compile(r"[^\x00-\x7f]")
 # modifier apostrophes and the prime as "'", the Unicode hyphens, dashes and minus signs as "-" ("O’Neil" is
 # "O'Neil", "Mary‐Jane" is "Mary-Jane"). Each is one character for one, so places in the text stay where they are.
 _SAME_SIGN = str.maketrans({
-    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u2032": "'", "\uff07": "'",
+    "\u2018": "'", "\u2019": "'", "\u02bc": "'", "\u02bb": "'", "\u2032": "'", "\u2035": "'", "\uff07": "'",
     "\u2010": "-", "\u2011": "-", "\u2012": "-", "\u2013": "-", "\u2014": "-", "\u2015": "-", "\u2212": "-",
     "\ufe58": "-", "\ufe63": "-", "\uff0d": "-",
 })
@@ -118,7 +118,7 @@ def name_key(name: str) -> str:
 
 def _folded_with_places(text: str) -> tuple[str, list[int], list[int]]:
     """The folded text, and for each of its characters where the piece of the original it came from starts
-    and ends. ASCII is lowered in place; the rest is folded a piece at a time: a character with the marks
+    and ends. ASCII is kept as it is, in place; the rest is folded a piece at a time: a character with the marks
     after it (they may compose, and any format characters among them, which are left out)."""
     out: list[str] = []
     starts: list[int] = []
@@ -126,8 +126,8 @@ def _folded_with_places(text: str) -> tuple[str, list[int], list[int]]:
     done = 0
     for run in _SPECIAL_RUN.finditer(text):
         a, b = run.span()
-        if a > done:  # plain ASCII: one character for one
-            out.append(text[done:a].lower())
+        if a > done:  # plain ASCII: one character for one (in its own case: the pattern ignores it, but for words run
+            out.append(text[done:a])  # together with capitals, "JaydenSmith", which it finds by their case)
             starts.extend(range(done, a))
             ends.extend(range(done + 1, a + 1))
         i = a
@@ -142,7 +142,7 @@ def _folded_with_places(text: str) -> tuple[str, list[int], list[int]]:
             i = j
         done = b
     if done < len(text):
-        out.append(text[done:].lower())
+        out.append(text[done:])
         starts.extend(range(done, len(text)))
         ends.extend(range(done + 1, len(text) + 1))
     return "".join(out), starts, ends
@@ -214,14 +214,14 @@ def run_together(text: str) -> list[str]:
     return lines
 
 
-#: what an apostrophe inside a listed name may be typed as: itself, nothing, a space or a dot ("O'Neil" typed
-#: "ONeil", "O Neil", "O.Neil")
-_APOSTROPHE = rf"(?:'|{_SPACE}|\.)?"
+#: what an apostrophe inside a listed name may be typed as: itself, a backtick (the key beside 1 on many keyboards),
+#: nothing, a space or a dot ("O'Neil" typed "O`Neil", "ONeil", "O Neil", "O.Neil")
+_APOSTROPHE = rf"(?:['`]|{_SPACE}|\.)?"
 
 
 def _apostrophes_typed(word: str) -> set[str]:
     """A word of plain ASCII with its apostrophes typed each way _APOSTROPHE takes (all alike)."""
-    return {word.replace("'", typed) for typed in ("'", "", ".", " ", "\t", "\n", "\r", "\x0b", "\x0c")}
+    return {word.replace("'", typed) for typed in ("'", "`", "", ".", " ", "\t", "\n", "\r", "\x0b", "\x0c")}
 
 
 def _spelled(name: str) -> str:
@@ -251,15 +251,22 @@ _LETTER = re.compile(r"[^\W\d_]")
 _DIGIT = re.compile(r"\d")
 
 
+# Words run together with capitals where each begins ("JaydenSmith", "#KaiJayden", "@JaydenSmith2012"), as handles,
+# hashtags and addresses are typed: a small letter followed by a capital is a word's edge too (in plain ASCII text).
+_CAMEL_BEFORE = r"(?<=(?-i:[a-z]))(?=(?-i:[A-Z]))"
+_CAMEL_AFTER = r"(?<=(?-i:[a-z]))(?=(?-i:[A-Z]))"
+_RUN_TOGETHER = re.compile("[a-z][A-Z]")
+
+
 def _edge_before(first: str) -> str:
     if _LETTER.match(first):
-        return r"(?<![^\W\d_])"
+        return rf"(?:(?<![^\W\d_])|{_CAMEL_BEFORE})"
     return r"(?<!\d)" if _DIGIT.match(first) else ""
 
 
 def _edge_after(last: str) -> str:
     if _LETTER.match(last):
-        return r"(?=s?(?![^\W\d_]))"
+        return rf"(?:(?=s?(?![^\W\d_]))|{_CAMEL_AFTER})"
     return r"(?!\d)" if _DIGIT.match(last) else ""
 
 
@@ -294,7 +301,9 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         """The replacement of a name found, with an apostrophe when an "s" follows it ("Jaydens" -> "Child A's")."""
         replacement = replacement_of(match.group(0))
         text, end = match.string, match.end()
-        if end < len(text) and text[end] in "sS" and _WORDY.match(match.group(0)[-1]):
+        if end < len(text) and text[end] in "sS" and _WORDY.match(match.group(0)[-1]) and not (
+            _LETTER.match(text[end + 1 : end + 2])  # (a word run on after it: "JaydenSmith")
+        ):
             # (a plural's possessive has its own: "the Smiths' house" -> "the Family Fs' house", not "F's'")
             return replacement if text[end + 1 : end + 2] in ("'", "’") else replacement + "'"
         return replacement
@@ -382,7 +391,8 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         text = visible(text)  # as shown: nothing hidden inside a name keeps it from being found (most text as it is)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup_as_typed, text) if firsts is None else replace_ascii(text)
-        if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
+        if pattern.search(fold(text)) is None and _RUN_TOGETHER.search(text) is None:  # most texts hold no name: no
+            # need to know where things are (the folded text is in small letters: words run together are not found in it)
             return text
         folded, starts, ends = _folded_with_places(text)
         out: list[str] = []

@@ -125,8 +125,10 @@ OLD_CACHE_NAME = "history-cache.json"
 #: underscore ("Jayden2", "Jayden_S") is found (an index of version 10 holds such names as typed); 12: a name typed
 #: with its accents left off or another put on ("Zoe" for "Zoë"), or without an apostrophe inside it ("ONeil"), is
 #: found; 13: a name with a letter that has no accent to leave off is found either way ("Lukasz" for "Łukasz"), and
-#: one joined to a sign spelled in letters ("Jayden™"), and a hyphenated one broken across two lines at its hyphen
-SCHEMA_VERSION = 14
+#: one joined to a sign spelled in letters ("Jayden™"), and a hyphenated one broken across two lines at its hyphen;
+#: 15: names run together with capitals ("JaydenSmith", "#KaiJayden") and one typed with a backtick for its
+#: apostrophe ("O`Neil") are found (an index of version 14 may hold them as typed)
+SCHEMA_VERSION = 15
 #: the fields of a contribution a search looks in besides its text, in the order session_texts keeps them
 FIELDS_SEARCHED = ("evidence", "skill", "when", "changed", "owner", "tell")
 #: a session's contributions' rowids: k << SHIFT | idx

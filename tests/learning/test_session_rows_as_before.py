@@ -49,7 +49,7 @@ def _apostrophe(match: re.Match[str]) -> str:
     text, end = match.string, match.end()
     return "'" if (
         end < len(text) and text[end] in "sS" and re.match(r"\w", match.group(0)[-1])
-        and text[end + 1 : end + 2] not in ("'", "’")
+        and text[end + 1 : end + 2] not in ("'", "’") and not re.match(r"[^\W\d_]", text[end + 1 : end + 2])
     ) else ""
 
 
@@ -70,11 +70,15 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # hidden character, was left in place; and a possessive typed without its apostrophe, "Jaydens", was left whole.
     # Since 2026-12-01 a name's edge is a letter's or a digit's own: "Jayden2" and "Jayden_S" are found, and a listed
     # number glued to letters; an underscore between a name's words is a gap.)
+    # Since 2026-12-02 a small letter followed by a capital is an edge too ("JaydenSmith"), and a backtick an
+    # apostrophe ("O`Neil").
+    camel = r"(?<=(?-i:[a-z]))(?=(?-i:[A-Z]))"
+
     def before(c: str) -> str:
-        return r"(?<![^\W\d_])" if re.match(r"[^\W\d_]", c) else r"(?<!\d)" if re.match(r"\d", c) else ""
+        return rf"(?:(?<![^\W\d_])|{camel})" if re.match(r"[^\W\d_]", c) else r"(?<!\d)" if re.match(r"\d", c) else ""
 
     def after(c: str) -> str:
-        return r"(?=s?(?![^\W\d_]))" if re.match(r"[^\W\d_]", c) else r"(?!\d)" if re.match(r"\d", c) else ""
+        return rf"(?:(?=s?(?![^\W\d_]))|{camel})" if re.match(r"[^\W\d_]", c) else r"(?!\d)" if re.match(r"\d", c) else ""
 
     alternatives = "|".join(
         "(?:" + before(name[0]) + _GAP.join(re.escape(part) for part in name.split()) + after(name[-1]) + ")"
@@ -101,7 +105,7 @@ def old_make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         text = visible(text)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup, text)
-        if pattern.search(fold(text)) is None:  # most texts hold no name: no need to know where things are
+        if pattern.search(fold(text)) is None and not re.search("[a-z][A-Z]", text):  # most texts hold no name
             return text
         folded, starts, ends = _folded_with_places(text)
         out: list[str] = []

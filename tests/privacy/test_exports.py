@@ -320,6 +320,26 @@ def test_a_name_joined_to_a_digit_or_an_underscore_is_replaced(store, library, c
         assert shown in md, shown
 
 
+def test_names_run_together_with_capitals_or_typed_with_a_backtick_are_replaced(store, library, clock, data_dir,
+                                                                                 tmp_path):
+    """"@JaydenSmith2012", "#JaydenSmith" and "facebook.com/JaydenSmith" (a handle, a hashtag, an address), with
+    "Jayden" and "Smith" listed one by one, and "O`Neil" (the backtick for the apostrophe) stayed whole in every
+    output: a small letter followed by a capital is a word's edge, and a backtick an apostrophe. In a text with a
+    curly apostrophe too (as phones type). A name inside a longer word in small letters is still not one."""
+    names = {"Jayden": "Child A", "Smith": "Family S", "O'Neil": "Family D"}
+    spelled = ["His Instagram is @JaydenSmith2012", "mum posts as #JaydenSmith", "facebook.com/SmithJayden",
+               "Mrs O`Neil and the O`Neils", "Jayden’s page is JaydenSmith.org", "Jaydenson"]
+    outputs = _clean_outputs(store, library, clock, data_dir, tmp_path,
+                             lambda field: spelled[FIELDS.index(field) % len(spelled)], names)
+    for what, reading in _readings(outputs):
+        assert "jayden" not in reading.replace("Jaydenson", "").casefold(), (what, reading[:3000])
+        assert "smith" not in reading.casefold() and "neil" not in reading.casefold(), (what, reading[:3000])
+    md = outputs["export:md"].decode()
+    for shown in ("@Child AFamily S2012", "#Child AFamily S", "facebook.com/Family SChild A", "Mrs Family D and the Family D's",
+                  "Child A’s page is Child AFamily S.org", "Jaydenson"):
+        assert shown in md, shown
+
+
 def test_a_name_with_a_letter_that_has_no_accent_to_leave_off_is_found_either_way(store, library, clock, data_dir,
                                                                                   tmp_path):
     """"Łukasz", "Bjørn", "Đorđe", "Ægir" and "Þóra" typed on a keyboard without those letters ("Lukasz", "Bjorn",
