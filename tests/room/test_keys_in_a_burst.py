@@ -14,7 +14,7 @@ def burst(app, keys: list[str]) -> None:
     """Every key posted to the app at once, as the terminal's driver posts what it reads in one go."""
     for key in keys:
         character = key if len(key) == 1 else None
-        app.post_message(events.Key(key, character))
+        app.post_message(events.Key("space" if key == " " else key, character))
 
 
 async def test_keys_typed_straight_after_tab_go_to_the_field_tab_moves_to(store, clock, library):
@@ -32,3 +32,34 @@ async def test_keys_typed_straight_after_tab_go_to_the_field_tab_moves_to(store,
         burst(app, ["shift+tab", "shift+tab", *"er"])  # and back
         await pilot.pause(0.3)
         assert box.value == "faster" and evidence.value == "ev"
+
+
+def _typed(text: str) -> list[str]:
+    return list(text)
+
+
+async def test_backspaces_in_a_burst_act_before_the_words_typed_after_them(store, clock, library):
+    """"31/02/2027", ten backspaces and "in 2 weeks" in one burst came out as "3in 2 week" (in the contribution box,
+    an action's owner and due, and the final record): a backspace went up to the app to find its binding while the
+    words behind it went into the box. Each box's own keys (backspace, delete, the arrows, home, end) now act in
+    their turn."""
+    _, app = open_app(store, clock, library.get("quick-success-huddle"), "actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        box = screen.query_one("#contribution", Input)
+        due = screen.query_one("#kf-due", Input)
+        for field in (box, due):
+            field.focus()
+            await pilot.pause()
+            burst(app, list("31/02/2027"))
+            await pilot.pause(0.2)
+            for _ in range(2):
+                burst(app, ["backspace"] * 10 + _typed("in 2 weeks"))
+                await pilot.pause(0.3)
+                assert field.value == "in 2 weeks", field.id
+                burst(app, ["home", "delete", "delete", "delete", *"by", "end", "backspace", *"s!"])
+                await pilot.pause(0.3)
+                assert field.value == "by2 weeks!", field.id
+                burst(app, ["end"] + ["backspace"] * 10 + list("31/02/2027"))
+                await pilot.pause(0.3)
+                assert field.value == "31/02/2027", field.id

@@ -22,6 +22,7 @@ from textual.binding import Binding
 from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.widgets import Header, Input, Label, Static
+from ..widgets.keys_in_order import TextInput
 
 from ...learning.actions import ActionRow
 from ...vocabulary import ActionStatus
@@ -167,7 +168,7 @@ class ActionTableScreen(Screen):
     def note_row(self) -> ComposeResult:
         with Horizontal(id="action-note-row"):
             yield Label("Note", id="action-note-label")
-            yield Input(
+            yield TextInput(
                 placeholder="a note: type it, press enter, then d, p, x or c and enter",
                 id="action-note",
                 max_length=300,

@@ -18,6 +18,7 @@ from textual.screen import ModalScreen
 from textual import events
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
+from ..widgets.keys_in_order import TextInput, TextEditor
 from textual.widgets.option_list import Option
 
 from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, edited_fields, rating_problem
@@ -40,7 +41,7 @@ def paste_refusal(length: int) -> str:
     )
 
 
-class ContributionBox(Input):
+class ContributionBox(TextInput):
     """The one-line contribution box. A paste with line breaks, or one too long for the box, is handed to the screen
     whole (for the multi-line editor), never cut to its first line; one too long to keep is refused there with a
     sentence saying why."""
@@ -110,7 +111,7 @@ class LongTextScreen(ModalScreen[str | None]):
             yield Static(
                 f"ctrl+s {self.action}; escape goes back without it. Enter starts a new line.", classes="hint", markup=False
             )
-            yield TextArea(self.text, id="long-text", soft_wrap=True, show_line_numbers=False)
+            yield TextEditor(self.text, id="long-text", soft_wrap=True, show_line_numbers=False)
             yield Static(self.error, id="long-error", classes="warning", markup=False)
 
     def on_mount(self) -> None:
@@ -206,7 +207,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
                     "ctrl+s saves, escape cancels; enter starts a new line. ctrl+z afterwards undoes the change.",
                     classes="hint",
                 )
-                yield TextArea(text, id="edit-long", soft_wrap=True, show_line_numbers=False)
+                yield TextEditor(text, id="edit-long", soft_wrap=True, show_line_numbers=False)
             else:
                 yield Static("Enter saves, escape cancels. ctrl+z afterwards undoes the change.", classes="hint")
                 yield ContributionBox(text, id="edit-text", max_length=MAX_CONTRIBUTION)
@@ -238,7 +239,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
             yield Select([(Text(s), s) for s in skills], prompt="practice skill", id="edit-skill", allow_blank=True,
                          value=value if value else Select.NULL)
             return
-        field = Input(value, id=f"edit-{key}",
+        field = TextInput(value, id=f"edit-{key}",
                       max_length=5000 if key in ("evidence", "changed", "tell", "reason") else 200)
         field.border_title = FIELD_LABELS.get(key, key)  # ("reason": a decision's)
         if key == "due":
@@ -321,7 +322,7 @@ class EditContributionScreen(ModalScreen[dict | None]):
             self.query_one("#edit-error", Static).update(paste_refusal(len(text)))
             return
         self.long = True
-        area = TextArea(text, id="edit-long", soft_wrap=True, show_line_numbers=False)
+        area = TextEditor(text, id="edit-long", soft_wrap=True, show_line_numbers=False)
         await self.query_one("#edit-dialog").mount(area, after=box)
         await box.remove()
         self.query_one("#edit-dialog .hint", Static).update(
@@ -504,9 +505,9 @@ class PeopleScreen(ModalScreen[tuple[list[str], list[str]] | None]):
                 classes="hint",
             )
             yield Static("Here (attendees)", classes="section-title")
-            yield Input(", ".join(self.participants), id="people-here", max_length=4000)
+            yield TextInput(", ".join(self.participants), id="people-here", max_length=4000)
             yield Static("Apologies (could not come)", classes="section-title")
-            yield Input(", ".join(self.apologies), id="people-apologies", max_length=2000)
+            yield TextInput(", ".join(self.apologies), id="people-apologies", max_length=2000)
 
     def on_mount(self) -> None:
         self.query_one("#people-here", Input).focus()

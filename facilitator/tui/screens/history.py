@@ -19,6 +19,7 @@ from textual.containers import Horizontal
 from textual.screen import Screen
 from textual.timer import Timer
 from textual.widgets import Header, Input, Select, Static
+from ..widgets.keys_in_order import TextInput
 
 from typing import TYPE_CHECKING
 
@@ -212,11 +213,11 @@ class HistoryScreen(Screen):
     def compose(self) -> ComposeResult:
         yield Header()
         with Horizontal(id="history-filters"):
-            yield Input(placeholder="team", id="hf-team")
+            yield TextInput(placeholder="team", id="hf-team")
             yield Select([], prompt="any template", id="hf-template", allow_blank=True)
-            yield Input(placeholder="from YYYY-MM-DD", id="hf-from")
-            yield Input(placeholder="to YYYY-MM-DD", id="hf-to")
-        yield Input(placeholder="Search every contribution: type words (/ to come back here)", id="history-search")
+            yield TextInput(placeholder="from YYYY-MM-DD", id="hf-from")
+            yield TextInput(placeholder="to YYYY-MM-DD", id="hf-to")
+        yield TextInput(placeholder="Search every contribution: type words (/ to come back here)", id="history-search")
         yield VirtualTable(
             [("Date", 10), ("Team", 18, 10, False, True, 26), ("Template", 24, 12, False, False, 34), ("Title", None),
              ("Status", 7)], id="history-sessions"

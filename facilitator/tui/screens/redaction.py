@@ -22,6 +22,7 @@ from ..commands import ListedCommands
 from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, DataTable, Input, Static, TextArea
+from ..widgets.keys_in_order import TextInput, TextEditor
 
 from ...models import Session, split_participants
 from ...record.export import FORMAT_NAMES, FORMATS
@@ -99,7 +100,7 @@ class NamesScreen(ModalScreen[dict[str, str] | None]):
                     "ctrl+l adds them.",
                     id="names-earlier", markup=False, classes="hint",
                 )
-            yield TextArea(format_names(self.names), id="names", soft_wrap=True, show_line_numbers=False)
+            yield TextEditor(format_names(self.names), id="names", soft_wrap=True, show_line_numbers=False)
             yield Static("", id="names-error", markup=False, classes="warning")
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
@@ -228,7 +229,7 @@ class ApologiesScreen(ModalScreen[list[str] | None]):
         with Vertical(id="apologies-dialog", classes="dialog"):
             yield Static("Apologies", classes="dialog-title")
             yield Static("Who could not come: names or roles, separated by commas. Enter saves.", markup=False)
-            yield Input(", ".join(self.apologies), id="apologies", max_length=2000)
+            yield TextInput(", ".join(self.apologies), id="apologies", max_length=2000)
 
     def on_mount(self) -> None:
         self.query_one("#apologies", Input).focus()
@@ -316,7 +317,7 @@ class IdentifierReviewScreen(ModalScreen[Review | None]):
             yield table
             with Horizontal(id="replacement-row"):
                 yield Static("Replace with:", classes="label")
-                yield Input(id="replacement", max_length=200)
+                yield TextInput(id="replacement", max_length=200)
             yield Static("", id="review-said", markup=False)
             with Horizontal(classes="dialog-buttons"):
                 yield Button("Write the record (ctrl+s)", id="done", variant="primary")

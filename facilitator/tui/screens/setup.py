@@ -13,6 +13,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import Screen
 from textual.widget import Widget
 from textual.widgets import Button, Checkbox, Header, Input, Label, Markdown, Static
+from ..widgets.keys_in_order import TextInput
 
 from textual.suggester import SuggestFromList
 from textual.worker import Worker, WorkerState
@@ -86,20 +87,20 @@ class SetupScreen(Screen):
             yield Static(self.template.summary, classes="summary", markup=False)
             with Horizontal(classes="field"):
                 yield Label("Title", classes="field-label")
-                yield Input(placeholder=f"{self.template.name}, {today:%-d %B %Y}", id="title")
+                yield TextInput(placeholder=f"{self.template.name}, {today:%-d %B %Y}", id="title")
             with Horizontal(classes="field"):
                 yield Label("Team", classes="field-label")
-                yield Input(placeholder="e.g. Children in Need team 2", id="team")  # suggestions: _teams_known
+                yield TextInput(placeholder="e.g. Children in Need team 2", id="team")  # suggestions: _teams_known
             yield Static("", id="team-note", markup=False, classes="hint")
             with Horizontal(classes="field"):
                 yield Label("Facilitator", classes="field-label")
-                yield Input(placeholder="who is leading the session", id="facilitator")
+                yield TextInput(placeholder="who is leading the session", id="facilitator")
             with Horizontal(classes="field"):
                 yield Label("Date", classes="field-label")
-                yield Input(value=today.isoformat(), placeholder="YYYY-MM-DD", id="date")
+                yield TextInput(value=today.isoformat(), placeholder="YYYY-MM-DD", id="date")
             with Horizontal(classes="field"):
                 yield Label("Participants", classes="field-label")
-                yield Input(placeholder="names or roles, separated by commas", id="participants")
+                yield TextInput(placeholder="names or roles, separated by commas", id="participants")
             yield Static("Ground rules", classes="section-title")
             yield Markdown(ground_rules_markdown(self.template), id="ground-rules")
             yield TickBox("The group agreed the ground rules and confidentiality", id="agreed")

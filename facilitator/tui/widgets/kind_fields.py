@@ -22,6 +22,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets.select import InvalidSelectValueError
 from textual.widgets import Button, Input, Select, Static
+from .keys_in_order import TextInput
 
 from ...dates import due_note, due_problem
 from ...models import Phase, PhaseKind, Session
@@ -92,17 +93,17 @@ class KindFields(Vertical, can_focus=False):
     def compose(self) -> ComposeResult:
         tags = [(Text(tag), tag) for tag in self.session.template.tags]  # as the template wrote them, not markup
         with Horizontal(id="kf-strengths", classes="kf-row"):
-            yield Input(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
+            yield TextInput(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
             yield RecordingSelect(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
         with Horizontal(id="kf-timeline", classes="kf-row"):
-            yield Input(placeholder="when: month 3", id="kf-when", max_length=200)
-            yield Input(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
+            yield TextInput(placeholder="when: month 3", id="kf-when", max_length=200)
+            yield TextInput(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
         with Horizontal(id="kf-actions", classes="kf-row"):
-            yield Input(placeholder="owner", id="kf-owner", max_length=200)
-            yield Input(placeholder="date or words", id="kf-due", max_length=100)
-            yield Input(placeholder="who hears about it", id="kf-tell", max_length=1000)
+            yield TextInput(placeholder="owner", id="kf-owner", max_length=200)
+            yield TextInput(placeholder="date or words", id="kf-due", max_length=100)
+            yield TextInput(placeholder="who hears about it", id="kf-tell", max_length=1000)
         with Horizontal(id="kf-scale", classes="kf-row"):
-            yield Input(placeholder="0-10", id="kf-rating", max_length=3)
+            yield TextInput(placeholder="0-10", id="kf-rating", max_length=3)
             yield Static("", id="kf-scale-note", markup=False)
         with Horizontal(id="kf-round", classes="kf-row"):
             yield Static("", id="kf-round-note", markup=False)
