@@ -593,14 +593,22 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         # A team no session was ever held for (a slip in its name) would give a digest saying it met nobody.
         from .text import team_key
 
-        teams = dict((store.known_teams() or {}) if store is not None else {})
+        # Each team as the digest shows it (its sessions' names lists applied: "Child A's family group" for
+        # "Jayden's family group"), found by that spelling or as the team was typed; the newest session's spelling.
+        shown: dict[str, str] = {}  # a team's key, shown or as typed -> the team as shown
+        for row in (store.session_rows() if store is not None else ()):
+            if row.team.strip():
+                as_shown = row.shown_team if row.shown_team.strip() else row.team
+                shown.setdefault(team_key(as_shown), as_shown)
+                shown.setdefault(team_key(row.team), shown[team_key(as_shown)])
         for entry in inp.records:
-            teams.setdefault(team_key(entry.team), (entry.team, ""))
-        if team_key(team) not in teams:
+            if entry.team.strip():
+                shown.setdefault(team_key(entry.team), entry.team)
+        if team_key(team) not in shown:
             close()
-            listed = ", ".join(sorted(spelling for spelling, _ in teams.values() if spelling.strip())) or "none yet"
+            listed = ", ".join(sorted({team_key(s): s for s in shown.values()}.values(), key=str.casefold)) or "none yet"
             raise UserError(f"No session was ever held for a team called '{team}'; the teams are: {listed}.")
-        inp.team = teams[team_key(team)][0] or team  # as its sessions spell it ("fostering" is "Fostering")
+        inp.team = shown[team_key(team)]  # as its sessions spell it ("fostering" is "Fostering")
     return inp, notices, close, damaged
 
 

@@ -133,3 +133,31 @@ async def test_enter_takes_a_suggested_team_whose_name_holds_a_listed_name(store
         await pilot.pause(0.2)
         assert box.value == "Kinship team – Child A's carers"
         assert_screen_clean(app, NAMES, "set-up, enter on the suggestion")
+
+
+def test_the_digest_of_a_team_holding_a_listed_name_is_asked_for_and_named_as_the_team_is_shown(
+    store, library, clock, data_dir, tmp_path, capsys,
+):
+    """`facilitator digest --team` named the teams there are as typed ("Jayden's family group") when given one there
+    is not, refused the name every screen shows ("Child A's family group"), and given the name as typed wrote a digest
+    titled with it that counted none of the team's sessions. Either spelling now gives the team's digest, named as
+    shown, and the teams are listed as shown."""
+    from facilitator.cli import main
+    from facilitator.record.markdown import split_record
+
+    _sessions(store, library, clock)
+    store.close()
+    for asked in (SHOWN_TEAM, TEAM, TEAM.upper()):
+        out = tmp_path / f"{len(asked)}-{asked[:3]}.md"
+        code = main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                     "--team", asked, "--out", str(out)])
+        assert code == 0, capsys.readouterr().err
+        text = out.read_text(encoding="utf-8")
+        assert_no_leaks({"digest:md": text}, NAMES)
+        meta, body = split_record(text)
+        assert meta["team"] == SHOWN_TEAM and body.lstrip().split("\n")[0].endswith(f": {SHOWN_TEAM}"), text[:600]
+        assert "sessions: 2" in text, text[:600]
+    capsys.readouterr()
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--team", "nope"]) != 0
+    err = capsys.readouterr().err
+    assert err.strip() == f"facilitator: No session was ever held for a team called 'nope'; the teams are: {SHOWN_TEAM}."
