@@ -455,11 +455,18 @@ def render_body(session: Session, draft: bool, retention: str | None, unheard: d
     out.append("")
 
     out += ["## Ground rules", ""]
-    out.append(
-        "The group agreed these ground rules and how confidential material is handled:"
-        if session.ground_rules_agreed
-        else "Agreement to the ground rules was not recorded."
-    )
+    if not template.ground_rules:  # (a team's own template may have none: the group was asked to agree its own)
+        out.append(
+            "The template has no written ground rules; the group agreed its own, and how confidential material is "
+            "handled." if session.ground_rules_agreed
+            else "The template has no written ground rules, and agreement to the group's own was not recorded."
+        )
+    else:
+        out.append(
+            "The group agreed these ground rules and how confidential material is handled:"
+            if session.ground_rules_agreed
+            else "Agreement to the ground rules was not recorded."
+        )
     out.append("")
     if template.ground_rules:
         out += [f"- {escape_inline(one_line(rule))}" for rule in template.ground_rules]

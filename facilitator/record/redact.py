@@ -459,6 +459,7 @@ def template_shown(template, replace: Callable[[str], str]):  # noqa: ANN001, AN
     phases = [phase(p) for p in template.phases]
     update = {
         "id": shown_id(template.id, replace), "name": replace(template.name), "summary": replace(template.summary),
+        "version": replace(template.version),
         "ground_rules": [replace(r) for r in template.ground_rules], "tags": [replace(t) for t in template.tags],
         "phases": phases,
     }

@@ -403,8 +403,8 @@ def test_a_name_that_a_replacement_spells_again_with_its_neighbours_is_replaced_
 def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_export(store, library, clock, data_dir,
                                                                                     tmp_path, capsys):
     """A team's own template may name a child ("Scaling for Jayden"): its phase titles, prompts, guidance,
-    questions, scale ends, ground rules and name reached the record, HTML and Word as written (the phones' page
-    had them replaced)."""
+    questions, scale ends, ground rules, name and version reached the record, HTML and Word as written (the phones'
+    page had them replaced)."""
     from facilitator.models import Template
     from facilitator.session_ops import end_session, go_to_phase, set_redactions, start_session
 
@@ -421,6 +421,7 @@ def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_expo
     base["ground_rules"] = [*base["ground_rules"], "We never say Jayden's surname."]
     base["name"] = "Review for Jayden"
     base["id"] = "jayden-check"  # (its id is in the record's front matter and in the file names)
+    base["version"] = "Jayden 1"  # (in the front matter and the record's details too)
     template = Template.model_validate(base)
     session = start_session(store, template, clock=clock, title="Weekly", team="Team", ground_rules_agreed=True)
     session = set_redactions(store, session, NAMES)
@@ -434,7 +435,7 @@ def test_a_teams_template_that_names_a_child_has_the_name_replaced_in_every_expo
     assert_no_leaks(outputs, NAMES)
     md = outputs["export:md"].decode()
     assert "for Child A" in md and "How is Child A?" in md
-    assert "template: child-a-check" in md and "(template child-a-check, version" in md
+    assert "template: child-a-check" in md and "(template child-a-check, version Child A 1)" in md
     # The record written at the end and one exported to the records folder are named without the name too.
     assert main(["--data-dir", str(data_dir), "export", session.id, "--format", "html"]) == 0
     named = sorted(p.name for p in (data_dir / "records").iterdir())
