@@ -468,10 +468,25 @@ def _template_files(folder: Path, source: str, broken: list[BrokenTemplate]) -> 
                 "move the file aside and make a folder of that name for your template files"
             ]))
             return []
-        return sorted(p for p in folder.iterdir() if p.suffix.lower() == ".toml" and not p.name.startswith("."))
+        files = sorted(p for p in folder.iterdir() if not p.name.startswith("."))
     except OSError as exc:
         broken.append(BrokenTemplate(folder, source, [f"the templates folder cannot be read ({exc.strerror or exc})"]))
         return []
+    for path in files:
+        if _other_format(path):  # (a team writing YAML, or a file saved as "x.toml.txt", gets a word, not silence)
+            broken.append(BrokenTemplate(path, source, [NOT_TOML]))
+    return [p for p in files if p.suffix.lower() == ".toml"]
+
+
+#: why a template file in another format is not read
+NOT_TOML = ("is not read: template files are TOML, named .toml; `facilitator templates guide` shows how to write one, "
+            "with a complete example")
+
+
+def _other_format(path: Path) -> bool:
+    """A file that looks meant as a template but is not TOML by its name: YAML, JSON, or .toml with .txt after it."""
+    name = path.name.lower()
+    return path.suffix.lower() in (".yaml", ".yml", ".json") or name.endswith(".toml.txt")
 
 
 def _clash(template_id: str, first_source: str, first_path: Path, source: str) -> str:
@@ -747,6 +762,8 @@ def _id_problems(template: Template, path: Path, user_dir: Path | None) -> list[
 def validate_report(path: Path, user_dir: Path | None = None) -> tuple[bool, str]:
     """`templates validate FILE`: (is it valid, what to print). Valid means the app would load it as it is."""
     path = Path(path)
+    if _other_format(path):
+        return False, f"{path}: not a valid template (1 problem):\n  - {NOT_TOML}"
     try:
         template = load_template_file(path)
         problems = _id_problems(template, path, user_dir)

@@ -113,6 +113,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self._said: set[str] = set(store.notices_so_far) if open_session is None else set()
         #: the screens that have already reminded the facilitator that the settings file cannot be read
         self._settings_reminded: weakref.WeakSet[Screen] = weakref.WeakSet()
+        #: the broken templates' notice, kept for the home screen (see _templates_validated)
+        self._templates_notice_waiting = False
         self.library = library
         self.settings = settings
         self.clock = clock
@@ -200,6 +202,15 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         for screen in self.screen_stack:
             if isinstance(screen, HomeScreen) and screen.is_mounted:
                 screen.templates_validated()
+        if not isinstance(self.screen, HomeScreen):
+            # A session opened straight away (`facilitator new`): the notice would cover its boxes for half a minute,
+            # maybe on the room's screen; it is given when the home screen, which lists the files, is first shown.
+            self._templates_notice_waiting = True
+            return
+        self._say_templates_broken()
+
+    def _say_templates_broken(self) -> None:
+        self._templates_notice_waiting = False
         broken = [b for b in self.library.broken if b.source != BUILT_IN]
         if len(broken) == 1:
             item = broken[0]
@@ -238,6 +249,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
     def _screen_changed(self, screen: Screen) -> None:
         """Before a session starts, before it ends and once it has: say if the settings file cannot be read,
         because the record's handling note comes from it."""
+        if self._templates_notice_waiting and isinstance(screen, HomeScreen):
+            self._say_templates_broken()
         # by class name, the screen's own or the one it extends (the end confirmation that offers the read-back)
         name = next((c.__name__ for c in type(screen).__mro__ if c.__name__ in _SETTINGS_MATTER), "")
         if not name or screen in self._settings_reminded:

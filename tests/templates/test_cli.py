@@ -85,3 +85,23 @@ def test_validate_a_good_user_template_with_notes(tmp_path: Path, capsys):
     assert f"{path}: valid template 'my-huddle' (My huddle, 1 phases, 120 min)." in out
     assert "the phase timeboxes add up to 10 minutes but typical_length is 120" in out
     assert "naming it my-huddle.toml" in out
+
+
+def test_a_template_written_in_yaml_or_saved_as_txt_is_named_with_why_it_is_not_read(tmp_path: Path, capsys):
+    """A team that wrote its template as YAML (or had an editor save "x.toml.txt") got no word: the file was not
+    listed among the broken ones, and `templates validate` said only "TOML syntax error". Such a file is now listed,
+    saying templates are TOML; other files in the folder (a README) are left alone."""
+    data = tmp_path / "data"
+    folder = data / "templates"
+    folder.mkdir(parents=True)
+    (folder / "team.yaml").write_text("id: team-yaml\nname: Team\nphases:\n  - id: one\n", encoding="utf-8")
+    (folder / "huddle.toml.txt").write_text(good(""), encoding="utf-8")
+    (folder / "README.md").write_text("Our templates\n", encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "list"]) == 0
+    text = capsys.readouterr().out
+    assert "Broken templates (2), not loaded:" in text
+    assert "team.yaml (user)" in text and "huddle.toml.txt (user)" in text and "README" not in text
+    assert "is not read: template files are TOML, named .toml" in text
+    assert main(["--data-dir", str(data), "templates", "validate", str(folder / "team.yaml")]) != 0
+    said = capsys.readouterr()
+    assert "is not read: template files are TOML, named .toml; `facilitator templates guide`" in said.out + said.err
