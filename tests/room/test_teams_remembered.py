@@ -128,3 +128,23 @@ async def test_with_a_long_history_the_teams_come_from_a_thread_and_follow_the_s
         await pilot.press(*"adoption")
         assert await _filled(pilot, screen, "Kim Lead")
         assert "Adoption: last session" in str(screen.query_one("#team-note", Static).render())
+
+
+async def test_an_attendee_whose_name_is_on_the_last_sessions_names_list_is_not_filled_in(store, clock, library):
+    """A grandmother who came to the team's last session ("Mrs O'Neil", with "O'Neil -> Family D" on its list, so its
+    record says "Mrs Family D") was filled into the next session's participants as typed, on the room's screen, and
+    reached that session's drafts. The form leaves her out and says one attendee was left out, without the name."""
+    from facilitator.session_ops import set_redactions
+
+    ssr = library.get("serious-success-review")
+    last = new_session(store, ssr, clock, date=dt.date(2026, 10, 1), participants=["Sam Patel", "Mrs O'Neil", "Priya"])
+    last = set_redactions(store, last, {"O'Neil": "Family D"})
+    end(store, last, clock)
+    app = build_app(store, clock)
+    async with app.run_test(size=(80, 24)) as pilot:
+        screen = await set_up_with_team_box(pilot)
+        await pilot.press(*"family support 2")
+        await pilot.pause()
+        assert screen.query_one("#participants", Input).value == "Sam Patel, Priya"
+        note = str(screen.query_one("#team-note", Static).render())
+        assert "Left out: 1 attendee whose name is on its names list." in note and "Neil" not in note

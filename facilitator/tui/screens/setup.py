@@ -20,7 +20,7 @@ from textual.worker import Worker, WorkerState
 
 from ...models import Template, split_participants
 from ...session_ops import start_session
-from ...text import parse_date, team_key
+from ...text import parse_date, plural, team_key
 from ...store import StoreError
 from ..collector import set_aside
 from ..widgets.tick_box import TickBox
@@ -172,7 +172,14 @@ class SetupScreen(Screen):
             last = self.app.store.load_session(session_id)
         except StoreError:
             return
-        filled = {"facilitator": last.facilitator, "participants": ", ".join(last.participants)}
+        # Not one whose name the session's names list replaces (a family member who came to that session, listed so
+        # the record says "Mrs Family D"): the form is on the room's screen, and they are no colleague to expect.
+        from ...record.redact import make_replacer
+
+        replace = make_replacer(last.redactions)
+        colleagues = [p for p in last.participants if replace(p) == p]
+        left_out = len(last.participants) - len(colleagues)
+        filled = {"facilitator": last.facilitator, "participants": ", ".join(colleagues)}
         changed = []
         for field_id, value in filled.items():
             box = self.query_one(f"#{field_id}", Input)
@@ -186,6 +193,7 @@ class SetupScreen(Screen):
         note.update(
             f"{spelling}: last session {last.date:%-d %b %Y}."
             + (f" Filled from it: {what}; change as needed." if changed else "")
+            + (f" Left out: {plural(left_out, 'attendee')} whose name is on its names list." if left_out else "")
         )
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
