@@ -227,6 +227,33 @@ def export_record(
     return store.write_record(session, content, extension, out)
 
 
+def rewrite_records_reviewing(store: Store, session: Session) -> list[Path]:
+    """The final records (markdown, and the HTML and Word written beside them) of the team's later ended sessions whose
+    follow-up round looked at one of this session's actions, written again as reviews_as_now makes them: after one of
+    its actions was flagged as a safeguarding concern or deleted here, or a name put on its names list (a concern
+    flagged in a session left unfinished reached the record of the next one, ended meanwhile). Returns the paths
+    written; a session that cannot be read, or a file that cannot be written, is left as it is."""
+    from .text import team_key
+
+    prefix = f"{session.id}/"
+    team = team_key(session.team)
+    written: list[Path] = []
+    for row in store.session_rows():
+        try:
+            if (row.id == session.id or row.status != SessionStatus.ended.value or team_key(row.team) != team
+                    or row.created_at < session.created_at):
+                continue  # (a follow-up round lists its own team's actions agreed before it)
+            later = store.load_session(row.id)
+            if not any(r.action_id.startswith(prefix) for r in [*later.action_reviews, *later.actions_left]):
+                continue
+            for fmt in ("md", "html", "docx"):
+                if store.final_record_path(later, EXTENSIONS[fmt]).exists():
+                    written.append(export_record(store, later, fmt, draft=False))
+        except Exception:  # noqa: BLE001 - one session gone or damaged stops none of the others
+            continue
+    return written
+
+
 _REGISTERS = threading.Lock()
 
 

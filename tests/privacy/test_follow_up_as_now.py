@@ -60,3 +60,29 @@ def test_an_action_flagged_in_its_own_session_after_the_round_is_in_no_record_of
     final = path.read_text(encoding="utf-8")
     assert "violence" not in final and not leaks(final, ["Mia"])
     assert "Child M back at school" in final
+
+
+async def test_flagging_an_action_rewrites_the_final_record_of_a_later_session_that_listed_it(
+    store, library, clock, data_dir, tmp_path,
+):
+    """The later session ended before the action was flagged in its own session: its final record (and the HTML
+    exported beside it) listed the concern. Flagging it (!, enter) writes them again without it, and says so."""
+    from facilitator.cli import main
+    from tests.conftest import build_app, until
+
+    first, second = _two_sessions(store, library, clock)
+    _, record = end_session(store, store.load_session(second.id), clock)
+    assert main(["--data-dir", str(data_dir), "export", second.id, "--format", "html"]) == 0
+    html = record.with_suffix(".html")
+    assert CONCERN in record.read_text(encoding="utf-8") and "violence" in html.read_text(encoding="utf-8")
+
+    app = build_app(store, clock, open_session_id=first.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        await pilot.press("up", "up", "up", "exclamation_mark")
+        await pilot.pause()
+        await pilot.press("enter")  # yes, flag it
+        assert await until(pilot, lambda: "violence" not in record.read_text(encoding="utf-8"))
+        assert "violence" not in html.read_text(encoding="utf-8")
+        assert await until(pilot, lambda: any(n.title == "Later records written again" for n in app._notifications))
+        assert "Ring Mia's school about Mia" in record.read_text(encoding="utf-8")  # the rest as it was

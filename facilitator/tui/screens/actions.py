@@ -96,6 +96,29 @@ def refresh_registers(app, session_ids: Sequence[str]) -> None:  # noqa: ANN001 
                    exit_on_error=False)
 
 
+def rewrite_later_records(app, session: Session) -> None:  # noqa: ANN001 - FacilitatorApp
+    """The final records of the team's later ended sessions whose follow-up round listed one of this session's actions,
+    written again in a thread (session_ops.rewrite_records_reviewing): after an action was flagged as a safeguarding
+    concern, deleted or brought back, or the names list changed. The facilitator is told which files changed (a copy
+    shared before is not the record any more)."""
+    from ...session_ops import rewrite_records_reviewing
+
+    store = app.store
+
+    def work() -> None:
+        paths = [p for p in rewrite_records_reviewing(store, session) if p.suffix == ".md"]
+        if paths:
+            app.call_from_thread(
+                app.notify,
+                f"Written again, with this session's actions as they are now: the final {plural(len(paths), 'record')} "
+                f"of {'a later session' if len(paths) == 1 else 'later sessions'} whose follow-up round listed them "
+                f"({', '.join(str(p) for p in paths)}). If a copy was shared, share the new one.",
+                title="Later records written again", severity="warning", timeout=20, markup=False,
+            )
+
+    app.run_worker(work, thread=True, group="later-records", exit_on_error=False)
+
+
 class Rows(Sequence):
     """The table's rows, each made only when it is drawn (a long history has thousands of actions)."""
 

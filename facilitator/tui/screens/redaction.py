@@ -518,9 +518,10 @@ def edit_names(app, screen) -> None:  # noqa: ANN001
             return
         try:
             screen.session = set_redactions(app.store, screen.session, names)
-            from .actions import refresh_registers
+            from .actions import refresh_registers, rewrite_later_records
 
             refresh_registers(app, screen.session.reviewed_session_ids)
+            rewrite_later_records(app, screen.session)
             if hasattr(screen, "show_title"):
                 screen.show_title()
             if hasattr(screen, "names_saved"):

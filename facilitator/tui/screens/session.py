@@ -850,6 +850,7 @@ class SessionScreen(Screen):
         written = True
         if "safeguarding" in changes:
             written = self._write_note()
+            self._later_records(current)
         if callable(done):  # (a flag's sentence says where the concern is: in the note, or not written there)
             done = done(written)
         self._refresh_contributions(keep=current.id)
@@ -883,6 +884,15 @@ class SessionScreen(Screen):
             "Moved " + ("earlier" if step < 0 else "later") + " in the timeline",
         )
 
+    def _later_records(self, contribution: Contribution) -> None:
+        """An action flagged as a safeguarding concern (or no longer), deleted or brought back: the final records of
+        later sessions whose follow-up round listed it are written again as it is now (in a thread)."""
+        phase = next((p for p in self.session.template.phases if p.id == contribution.phase_id), None)
+        if phase is not None and phase.kind == PhaseKind.actions:
+            from .actions import rewrite_later_records
+
+            rewrite_later_records(self.app, self.session)
+
     def _delete(self, contribution: Contribution) -> None:
         try:
             removed = self.app.store.delete_contribution(self.session, contribution.id)
@@ -892,6 +902,7 @@ class SessionScreen(Screen):
         self.undo_stack.push(UndoEntry("delete", removed))
         if removed.safeguarding:
             self._write_note()
+        self._later_records(removed)
         self._refresh_contributions()
         self._status(f"Deleted “{short(self.as_room_sees(removed).text, 40)}”. ctrl+z brings it back.")
 
@@ -944,6 +955,8 @@ class SessionScreen(Screen):
             return
         if entry.contribution.safeguarding or "safeguarding" in entry.before:
             self._write_note()
+        if entry.kind == "delete" or "safeguarding" in entry.before:
+            self._later_records(entry.contribution)
         self._refresh_contributions(keep=entry.contribution.id)
         if entry.kind == "reveal":
             self._update_phones_line()
