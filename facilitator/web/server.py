@@ -439,14 +439,20 @@ class PhoneServer:
     def _html(self, body: str, status: int = 200) -> web.Response:
         return web.Response(text=body, status=status, content_type="text/html", charset="utf-8")
 
+    def _draft(self) -> str:
+        """What names the draft a page keeps in its tab: the same for the session's every opening (its key is the
+        session's), so a draft outlives a reopening and never meets another session's page; says nothing of the key."""
+        return self._mac(b"draft:", "")[:8].hex()
+
     def _render(self, phone: str, **kwargs: object) -> str:
         view = self.room.phone_view()
         if view.vote_round and view.open:
             return render_vote_page(view, action=self.path, csrf=self._csrf(phone), once=secrets.token_urlsafe(9),
                                     left=self.room.votes_left(phone),
-                                    mine=self.room.phone_votes(phone),
+                                    mine=self.room.phone_votes(phone), draft=self._draft(),
                                     **kwargs)
-        return render_page(view, action=self.path, csrf=self._csrf(phone), once=secrets.token_urlsafe(9), **kwargs)
+        return render_page(view, action=self.path, csrf=self._csrf(phone), once=secrets.token_urlsafe(9),
+                           draft=self._draft(), **kwargs)
 
     # ------------------------------------------------------------------ pages
     async def _page(self, request: web.Request) -> web.Response:

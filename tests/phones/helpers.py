@@ -10,10 +10,10 @@ import aiohttp
 from tests.room.helpers import open_app, session_screen  # noqa: F401 - re-exported for the tests
 
 
-def local_phones(data_dir, extra: str = "") -> None:
-    """settings.toml: phones on this machine only, on a free port."""
+def local_phones(data_dir, extra: str = "", port: int = 0) -> None:
+    """settings.toml: phones on this machine only, on a free port (a new one each opening, unless ``port``)."""
     data_dir.mkdir(parents=True, exist_ok=True)
-    (data_dir / "settings.toml").write_text(f'[phones]\naddress = "127.0.0.1"\nport = 0\n{extra}')
+    (data_dir / "settings.toml").write_text(f'[phones]\naddress = "127.0.0.1"\nport = {port}\n{extra}')
 
 
 async def open_phones(pilot) -> str:
