@@ -34,6 +34,7 @@ padding:.4rem .6rem;border:1px solid #555;border-radius:.3rem;min-width:2rem;tex
 .check{display:flex;gap:.5rem;align-items:flex-start;font-weight:400}.check input{width:1.6rem;height:1.6rem;flex:none}
 button{font-size:1.3rem;padding:.7rem 1.4rem;margin:1rem 0;border:0;border-radius:.4rem;background:#1a4d8f;color:#fff;
 width:100%}
+button:disabled{background:#c8c8c8;color:#444}
 .received{border-left:.4rem solid #1d7a3a;padding:.5rem 1rem;background:#eef7f0}
 .problem{border-left:.4rem solid #b00020;padding:.5rem 1rem;background:#fdecee}
 .hint{font-weight:400;font-size:1rem;color:#333}
@@ -284,7 +285,10 @@ def render_vote_page(
     parts += [
         f'<h2>Vote: {escape(view.phase_title)}</h2>',
         f'<p class="question">You have {left} of {view.votes_each} vote{"" if view.votes_each == 1 else "s"} left. '
-        "Put them on what matters most (more than one on the same item if you like).</p>",
+        "Put them on what matters most (more than one on the same item if you like).</p>"
+        if left > 0 else
+        f'<p class="question">You have used all your {view.votes_each} vote{"" if view.votes_each == 1 else "s"}: '
+        "thank you. The facilitator will show the result.</p>",
     ]
     for item_id, text in view.vote:
         disabled = " disabled" if left <= 0 else ""

@@ -165,7 +165,7 @@ async def test_a_phone_browser_votes(store, clock, library, data_dir):
         finally:
             await asyncio.to_thread(driver.quit)
         assert seen["notice"] == "Vote counted."
-        assert seen["question"].startswith("You have 0 of 1 vote left")
+        assert seen["question"].startswith("You have used all your 1 vote:")
         assert seen["disabled"] and all(seen["disabled"])
         assert seen["kept"] == "Dad was drunk at the visit"
     assert "1 vote: Book interpreters early" in export_md(data_dir, session.id)

@@ -81,6 +81,9 @@ async def test_an_idle_place_goes_to_the_next_phone_and_one_that_sent_or_voted_k
             code, page = await voter.page()  # the phone that voted keeps its place and its votes
             assert code == 200 and "You have 1 of 2 votes left" in page and "Your vote here: 1" in page
             assert (await vote(voter, "Book interpreters early"))[0] == 200
+            code, page = await voter.page()  # its votes used: said so, not "0 of 2 left, put them on ..."
+            assert "You have used all your 2 votes: thank you." in page and "votes left" not in page
+            assert page.count(" disabled>Vote for this") == 2
             assert (await vote(late, "Share the visit plan"))[0] == 200
         await pilot.press("escape")
         assert "Phones open · 2 phones joined" in await joined_line(pilot, 2)

@@ -38,7 +38,7 @@ async def test_a_dot_vote_from_phones_and_the_facilitator_goes_into_the_record(s
             assert "You have 2 of 2 votes left" in page
             assert (await vote(a, "Book interpreters early"))[0] == 200
             code, page = await vote(a, "Book interpreters early")
-            assert code == 200 and "Vote counted" in page and "You have 0 of 2 votes left" in page
+            assert code == 200 and "Vote counted" in page and "You have used all your 2 votes" in page
             code, page = await vote(a, "Share the visit plan")  # a third vote: refused
             assert code == 400 and "used your 2 votes" in page
             assert (await vote(b, "Monthly case huddle"))[0] == 200

@@ -22,21 +22,21 @@ async def test_a_phone_that_spent_its_votes_gets_none_again_after_reopening_or_a
             phone.url = await open_vote(pilot)
             assert (await vote(phone, "Share the visit plan"))[0] == 200
             code, page = await vote(phone, "Share the visit plan")
-            assert code == 200 and "You have 0 of 2 votes left" in page, page
+            assert code == 200 and "You have used all your 2 votes" in page, page
             await pilot.press("escape")
             await palette(pilot, "Phones: close phone access")
             url = await open_phones(pilot)  # opened again: a new address, scanned again
             assert url != phone.url
             phone.url = url
             _, page = await phone.page()
-            assert "You have 0 of 2 votes left" in page, page
+            assert "You have used all your 2 votes" in page, page
             code, page = await vote(phone, "Book interpreters early")
             assert code == 400 and "used your 2 votes" in page, page
         store.close()
         async with resumed(data_dir, clock, session.id) as (again, app, pilot):  # ctrl+q, then resume
             phone.url = await open_phones(pilot)
             _, page = await phone.page()
-            assert "You have 0 of 2 votes left" in page, page
+            assert "You have used all your 2 votes" in page, page
             code, page = await vote(phone, "Book interpreters early")
             assert code == 400 and "used your 2 votes" in page, page
             async with Phone(phone.url) as newcomer:  # a phone new to the vote has its votes
