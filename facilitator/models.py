@@ -8,7 +8,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, StringConstraints, field_validator, model_validator
 
 from .contribution_fields import kind_by_fields
 from .vocabulary import (  # noqa: F401 - the domain's words, here too for everyone who imports them from models
@@ -32,7 +32,13 @@ TemplateId = Annotated[str, StringConstraints(pattern=ID_PATTERN, min_length=1, 
 # use (defer_build); templates and session summaries at import.
 
 Line = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=1000)]
-ShortLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120)]
+def _one_line(value: object) -> object:
+    """Tabs and line breaks in a one-line field (a template's name, a phase's title, a tag) as single spaces: a tab
+    in a name split `facilitator templates list`'s columns and the home screen's rows, and stayed in the record."""
+    return " ".join(value.split()) if isinstance(value, str) else value
+
+
+ShortLine = Annotated[str, StringConstraints(strip_whitespace=True, min_length=1, max_length=120), AfterValidator(_one_line)]
 Minutes = Annotated[int, Field(strict=True, ge=1, le=MAX_TIMEBOX)]
 
 

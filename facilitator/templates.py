@@ -430,10 +430,13 @@ class TemplateCard:
             value = raw.get(key, default)
             return value.strip() if isinstance(value, str) else default
 
+        def line(key: str, default: str) -> str:  # (as the model takes it: models.ShortLine)
+            return " ".join(text(key, default).split()) or default
+
         phases = raw.get("phases")
         length = raw.get("typical_length", 60)
         return cls(
-            text("id", path.stem), text("name", path.stem), len(phases) if isinstance(phases, list) else 0,
+            text("id", path.stem), line("name", path.stem), len(phases) if isinstance(phases, list) else 0,
             length if isinstance(length, int) else 60, text("summary"), text("when_to_use"), source, path,
         )
 

@@ -105,3 +105,15 @@ def test_a_template_written_in_yaml_or_saved_as_txt_is_named_with_why_it_is_not_
     assert main(["--data-dir", str(data), "templates", "validate", str(folder / "team.yaml")]) != 0
     said = capsys.readouterr()
     assert "is not read: template files are TOML, named .toml; `facilitator templates guide`" in said.out + said.err
+
+
+def test_a_tab_in_a_templates_name_is_a_space_in_the_list(tmp_path: Path, capsys):
+    """A tab typed in a template's name passed the check, then gave `templates list` six columns instead of five,
+    broke the home screen's rows and stayed in the record: a one-line field's tabs and line breaks are spaces."""
+    data = tmp_path / "data"
+    (data / "templates").mkdir(parents=True)
+    (data / "templates" / "tabbed.toml").write_text(good("").replace('name = "My huddle"', 'name = "My\\thuddle"'),
+                                                    encoding="utf-8")
+    assert main(["--data-dir", str(data), "templates", "list"]) == 0
+    rows = [line.split("\t") for line in capsys.readouterr().out.splitlines() if line.startswith("my-huddle\t")]
+    assert rows == [["my-huddle", "My huddle", "1 phase", "60 min", "user"]]
