@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
+import time
 import weakref
 from pathlib import Path
 from collections.abc import Callable
@@ -24,6 +26,7 @@ from .projector import ProjectorMixin
 from .room_commands import RoomCommands
 from .screens.home import HomeScreen
 from .terminal import decode_terminal_input_leniently
+from .widgets.keys_in_order import KeysInOrder
 
 if TYPE_CHECKING:
     from ..models import Session
@@ -113,6 +116,8 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         self._said: set[str] = set(store.notices_so_far) if open_session is None else set()
         #: the screens that have already reminded the facilitator that the settings file cannot be read
         self._settings_reminded: weakref.WeakSet[Screen] = weakref.WeakSet()
+        #: keys handed to a text box, and work a key started, not yet done: the next key waits for them (see on_event)
+        self.keys_held: set[object] = set()
         #: the broken templates' notice, kept for the home screen (see _templates_validated)
         self._templates_notice_waiting = False
         self.library = library
@@ -275,7 +280,28 @@ class FacilitatorApp(ProjectorMixin, App[None]):
         # are not printable are never typed into a box.
         if isinstance(event, events.Paste) and not event.is_forwarded:
             event.text = clean_text(event.text)
+        if isinstance(event, events.Key) and not event.is_forwarded:
+            # One key at a time: the next key is read once the text box handed the last one has handled it, and the
+            # contribution an enter recorded is recorded (see keys_in_order.hold). Handed over at once, the keys of a
+            # burst (a laggy remote terminal, a text expander, a fast typist on a busy machine) were handled by the box
+            # after the focus had moved on, or before the boxes were read: the next action's words became the last
+            # one's owner, or were lost with it. A widget that never says it is done holds the next key 0.25 s at most.
+            await self._keys_handled()
+            if isinstance(self.focused, KeysInOrder):
+                self.keys_held.add(event)
+            await super().on_event(event)
+            if not event.is_forwarded:  # taken by a binding of the app's or the screen's
+                self.keys_held.discard(event)
+            return
         await super().on_event(event)
+
+    async def _keys_handled(self, most: float = 0.25) -> None:
+        if not self.keys_held:
+            return
+        deadline = time.monotonic() + most
+        while self.keys_held and time.monotonic() < deadline:
+            await asyncio.sleep(0.001)
+        self.keys_held.clear()
 
     def on_descendant_focus(self, event: events.DescendantFocus) -> None:
         """Settings can turn the cursor blink off (steady for projectors, and for stable snapshots)."""

@@ -63,3 +63,25 @@ async def test_backspaces_in_a_burst_act_before_the_words_typed_after_them(store
                 burst(app, ["end"] + ["backspace"] * 10 + list("31/02/2027"))
                 await pilot.pause(0.3)
                 assert field.value == "31/02/2027", field.id
+
+
+async def test_actions_typed_in_one_burst_each_keep_their_own_owner_and_due(store, clock, library):
+    """Enter in an action's owner or due field was handled after the keys typed behind it had gone into that field:
+    the next action's words became the last one's owner or due ("Virtual SchoolLink with ...", "end of MarchTeam
+    manager"), or were lost with it. Enter in a field now takes the box's text and moves the focus to the box as
+    the field reads it; the keys behind it go to the box."""
+    session, app = open_app(store, clock, library.get("quick-success-huddle"), "actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        box = screen.query_one("#contribution", Input)
+        box.focus()
+        await pilot.pause()
+        # (tab goes from the box to who said it, then to the owner, the due, who hears)
+        burst(app, [*"Ring school", "tab", "tab", *"Sam", "tab", *"next week", "enter",
+                    *"Book room", "tab", "tab", *"Priya", "enter", *"Call mum"])
+        await pilot.pause(0.5)
+        recorded = [(c.text, c.fields.get("owner", ""), c.fields.get("due_said", c.fields.get("due", "")))
+                    for c in store.load_session(session.id).contributions]
+        assert recorded == [("Ring school", "Sam", "next week"), ("Book room", "Priya", "")]
+        assert box.value == "Call mum" and screen.focused is box
+        assert all(not i.value for i in screen.query(Input) if i.id and i.id.startswith("kf-"))

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual import events
 from textual.message import Message
 from textual.widgets import Input, OptionList, Select, Static, TextArea
-from ..widgets.keys_in_order import TextInput, TextEditor
+from ..widgets.keys_in_order import TextEditor, TextInput, hold
 from textual.widgets.option_list import Option
 
 from ...contribution_fields import FIELD_LABELS, KIND_FIELDS, edited_fields, rating_problem
@@ -68,7 +68,9 @@ class ContributionBox(TextInput):
             event.prevent_default()
             value = self.value
             self.value = ""
-            self.post_message(self.Submitted(self, value))
+            submitted = self.Submitted(self, value)
+            submitted.held = hold(self)  # the next key waits until it is recorded (released by the screen)
+            self.post_message(submitted)
             return
         await super()._on_key(event)
 

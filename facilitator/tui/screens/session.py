@@ -40,6 +40,7 @@ from ...text import plural
 from ..collector import enter_room, leave_room
 from ..widgets.contribution_list import ContributionList
 from ..widgets.kind_fields import KindFields, RecordingSelect
+from ..widgets.keys_in_order import release
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
 from ...contribution_fields import FIELD_LABELS, NO_REASON, PASS
@@ -539,12 +540,15 @@ class SessionScreen(Screen):
         if event.input.id != "contribution":
             return
         event.stop()
-        # The box was emptied as enter was pressed (ContributionBox): anything in it now was typed after enter.
-        if not self.record(event.value, in_box=False):
-            box = event.input
-            after = box.value
-            box.value = event.value + after  # not recorded (the reason is shown): the text back, nothing lost
-            box.cursor_position = len(box.value) if not after else len(event.value)
+        try:
+            # The box was emptied as enter was pressed (ContributionBox): anything in it now was typed after enter.
+            if not self.record(event.value, in_box=False):
+                box = event.input
+                after = box.value
+                box.value = event.value + after  # not recorded (the reason is shown): the text back, nothing lost
+                box.cursor_position = len(box.value) if not after else len(event.value)
+        finally:
+            release(self, getattr(event, "held", None))  # (the app reads the next key)
 
     def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True, in_box: bool = True) -> bool:
         """Record what was typed; True if it was recorded, else the reason is in the status line. ``ask_evidence``:
@@ -719,7 +723,17 @@ class SessionScreen(Screen):
     def on_kind_fields_submitted(self, event: KindFields.Submitted) -> None:
         """Enter in an extra field (evidence, owner, rating, ...) records, as enter in the main box does."""
         event.stop()
-        self.record(self.query_one("#contribution", Input).value)
+        box = self.query_one("#contribution", Input)
+        try:
+            if event.text is None:
+                self.record(box.value)
+            elif not self.record(event.text, in_box=False):
+                # (the box was emptied as enter was pressed: what is in it now was typed after enter)
+                after = box.value
+                box.value = event.text + after  # not recorded (the reason is shown): the text back, nothing lost
+                box.cursor_position = len(box.value) if not after else len(event.text)
+        finally:
+            release(self, event.held)  # (the app reads the next key)
 
     def on_kind_fields_pass_requested(self, event: KindFields.PassRequested) -> None:
         event.stop()

@@ -15,8 +15,31 @@ from textual import events
 from textual.widgets import Input, TextArea
 
 
+def hold(widget: object) -> object:
+    """A token the app waits on before it reads the next key (see FacilitatorApp.on_event): the work a key started
+    (a contribution recorded from what the boxes held at enter) done before the keys after it reach the boxes."""
+    token = object()
+    held = getattr(getattr(widget, "app", None), "keys_held", None)
+    if held is not None:
+        held.add(token)
+    return token
+
+
+def release(widget: object, token: object) -> None:
+    held = getattr(getattr(widget, "app", None), "keys_held", None)
+    if held is not None:
+        held.discard(token)
+
+
 class KeysInOrder:
     """A mixin for a text widget: its own bindings run when the key reaches it (see the module's docstring)."""
+
+    async def on_event(self, event: events.Event) -> None:
+        try:
+            await super().on_event(event)  # type: ignore[misc]
+        finally:
+            if isinstance(event, events.Key):
+                release(self, event)  # (handled: the app may read the next key)
 
     async def _on_key(self, event: events.Key) -> None:
         await super()._on_key(event)  # type: ignore[misc]

@@ -16,13 +16,14 @@ from __future__ import annotations
 
 
 from rich.text import Text
+from textual import events
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.widgets.select import InvalidSelectValueError
 from textual.widgets import Button, Input, Select, Static
-from .keys_in_order import TextInput
+from .keys_in_order import TextInput, hold
 
 from ...dates import due_note, due_problem
 from ...models import Phase, PhaseKind, Session
@@ -75,11 +76,57 @@ def still_to_speak(session: Session, phase: Phase | None = None) -> list[str]:
     return [name for name in session.participants if name.casefold() not in spoken]
 
 
+class FieldInput(TextInput):
+    """An extra field of the phase (evidence, owner, due, rating, ...), where enter records the contribution. Enter is
+    acted on as the field reads it, in its turn with the keys around it: the contribution box's text is taken and the
+    box emptied, and the focus put in the box, at once (the fields keep their values until the contribution is
+    recorded). Handled later, the keys typed after enter had gone into this field first: the next action's words
+    became the last one's owner or due date, or were lost with it (a fast typist, a laggy remote terminal)."""
+
+    class Entered(Message):
+        def __init__(self, text: str, held: object) -> None:
+            super().__init__()
+            self.text = text
+            self.held = held  # the next key waits until the contribution is recorded (released by the screen)
+
+    _entered = False  # enter was pressed here and moved the focus to the box, which has not come back since
+
+    async def _on_key(self, event: events.Key) -> None:
+        focused = self.screen.focused
+        if self._entered and focused is not self and isinstance(focused, Input):
+            # A key typed after enter, handed to this field before enter was read here: it goes to the box the focus
+            # went to, in its turn.
+            event.stop()
+            event.prevent_default()
+            focused._forward_event(events.Key(event.key, event.character))
+            return
+        if event.key == "enter" and focused is self:
+            event.stop()
+            event.prevent_default()
+            box = self.screen.query_one("#contribution", Input)
+            text, box.value = box.value, ""
+            self._entered = True
+            self.screen.set_focus(box)  # (now: focus() waits behind the keys in the app's queue)
+            self.post_message(self.Entered(text, hold(self)))
+            return
+        await super()._on_key(event)
+
+    def _on_focus(self, event: events.Focus) -> None:
+        self._entered = False
+
+
 class KindFields(Vertical, can_focus=False):
     """One row of extra fields for the current phase kind; hidden for discussion phases."""
 
     class Submitted(Message):
-        """Enter was pressed in one of the extra fields: record the contribution."""
+        """Enter was pressed in one of the extra fields: record the contribution. ``text``: the contribution box's
+        text as it was when enter was pressed (the box then emptied, and the focus put in it: see FieldInput), or None
+        (read it now)."""
+
+        def __init__(self, text: str | None = None, held: object = None) -> None:
+            super().__init__()
+            self.text = text
+            self.held = held
 
     class PassRequested(Message):
         """The Pass button was pressed: record a pass for the person whose turn it is."""
@@ -93,17 +140,17 @@ class KindFields(Vertical, can_focus=False):
     def compose(self) -> ComposeResult:
         tags = [(Text(tag), tag) for tag in self.session.template.tags]  # as the template wrote them, not markup
         with Horizontal(id="kf-strengths", classes="kf-row"):
-            yield TextInput(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
+            yield FieldInput(placeholder="evidence: how do we know? (optional)", id="kf-evidence", max_length=5000)
             yield RecordingSelect(tags, prompt="practice skill", id="kf-skill", allow_blank=True)
         with Horizontal(id="kf-timeline", classes="kf-row"):
-            yield TextInput(placeholder="when: month 3", id="kf-when", max_length=200)
-            yield TextInput(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
+            yield FieldInput(placeholder="when: month 3", id="kf-when", max_length=200)
+            yield FieldInput(placeholder="what was done differently (optional)", id="kf-changed", max_length=5000)
         with Horizontal(id="kf-actions", classes="kf-row"):
-            yield TextInput(placeholder="owner", id="kf-owner", max_length=200)
-            yield TextInput(placeholder="date or words", id="kf-due", max_length=100)
-            yield TextInput(placeholder="who hears about it", id="kf-tell", max_length=1000)
+            yield FieldInput(placeholder="owner", id="kf-owner", max_length=200)
+            yield FieldInput(placeholder="date or words", id="kf-due", max_length=100)
+            yield FieldInput(placeholder="who hears about it", id="kf-tell", max_length=1000)
         with Horizontal(id="kf-scale", classes="kf-row"):
-            yield TextInput(placeholder="0-10", id="kf-rating", max_length=3)
+            yield FieldInput(placeholder="0-10", id="kf-rating", max_length=3)
             yield Static("", id="kf-scale-note", markup=False)
         with Horizontal(id="kf-round", classes="kf-row"):
             yield Static("", id="kf-round-note", markup=False)
@@ -220,6 +267,10 @@ class KindFields(Vertical, can_focus=False):
     def on_input_submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.post_message(self.Submitted())
+
+    def on_field_input_entered(self, event: "FieldInput.Entered") -> None:
+        event.stop()
+        self.post_message(self.Submitted(event.text, event.held))
 
     def on_recording_select_submitted(self, event: RecordingSelect.Submitted) -> None:
         event.stop()
