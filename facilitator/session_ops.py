@@ -89,7 +89,7 @@ def record_settings(store: Store) -> dict:
     """The [records] table of <data>/settings.toml: retention_note, case_reference_pattern. A value that cannot be
     used (the table not a table, a note that is not text, a pattern that is not a valid pattern) was left out
     without a word: it is said among the folder's problems (the app's notices, the export's lines), with its fix."""
-    from .record.pii import compile_case_pattern
+    from .record.pii import case_pattern_problem, compile_case_pattern
 
     path = store.data_dir / "settings.toml"
     records = store.read_settings_file().get("records", {})
@@ -104,8 +104,10 @@ def record_settings(store: Store) -> dict:
                         "then records get the default handling note)")
     pattern = records.get("case_reference_pattern")
     if pattern is not None and (not isinstance(pattern, str) or compile_case_pattern(pattern) is None):
-        problems.append(f"[records] case_reference_pattern is {_shown_value(pattern)}, which is not a valid pattern; "
-                        "mend it (until then case references are looked for with the default pattern)")
+        why = case_pattern_problem(pattern) if isinstance(pattern, str) else None
+        problems.append(f"[records] case_reference_pattern is {_shown_value(pattern)}, which "
+                        f"{why or 'is not a valid pattern'}; mend it (until then case references are looked for with "
+                        "the default pattern)")
     for problem in problems:
         store.tell(f"The settings file {path}: {problem}.")
     return records

@@ -144,11 +144,54 @@ def scan_text(
 
 
 def compile_case_pattern(pattern: str | None) -> re.Pattern[str] | None:
-    """The organisation's case-reference pattern; the default when none is set; None if it is not a valid regex."""
-    try:
-        return re.compile(pattern or DEFAULT_CASE_REFERENCE_PATTERN, re.IGNORECASE)
-    except re.error:
+    """The organisation's case-reference pattern; the default when none is set; None if it cannot be used (see
+    case_pattern_problem)."""
+    if case_pattern_problem(pattern or DEFAULT_CASE_REFERENCE_PATTERN) is not None:
         return None
+    return re.compile(pattern or DEFAULT_CASE_REFERENCE_PATTERN, re.IGNORECASE)
+
+
+#: why a case-reference pattern that repeats a repeated part is not used
+SLOW_PATTERN = ("repeats a part that repeats itself (as in ([A-Z]+-?)+ or (a+)+), which can take minutes on some "
+                "text and freeze the app as a session ends; write it without a repeat inside a repeat, for example "
+                "[A-Z]+-?\\d{5}")
+
+
+def case_pattern_problem(pattern: str) -> str | None:
+    """Why this case-reference pattern cannot be used (not a valid pattern, or one that can take minutes: SLOW_PATTERN),
+    or None. The pattern runs over every text of a session as it ends, on the screen's thread: a repeat of a part that
+    repeats itself ("([A-Z]+-?)+") tries exponentially many ways on a long word that almost matches."""
+    try:
+        parsed = re._parser.parse(pattern, re.IGNORECASE)  # type: ignore[attr-defined]
+        re.compile(pattern, re.IGNORECASE)
+    except (re.error, RecursionError, OverflowError, ValueError):
+        return "is not a valid pattern"
+    return SLOW_PATTERN if _repeat_in_repeat(parsed, inside=False) else None
+
+
+_REPEATS = {re._constants.MAX_REPEAT, re._constants.MIN_REPEAT}  # type: ignore[attr-defined]
+
+
+def _repeat_in_repeat(items, inside: bool) -> bool:  # noqa: ANN001 - a parsed pattern (re._parser.SubPattern)
+    for op, value in items:
+        if op in _REPEATS:
+            low, high, sub = value
+            endless = high is re._constants.MAXREPEAT  # type: ignore[attr-defined]
+            many = endless or high > 1
+            if inside and (endless or low < high > 1):  # (a part repeated a fixed number of times, "\d{3}", or an
+                return True  # optional one, "-?", has one or two ways to match: not a repeat that can take minutes)
+            if _repeat_in_repeat(sub, inside or many):
+                return True
+        elif op is re._constants.SUBPATTERN:  # type: ignore[attr-defined]
+            if _repeat_in_repeat(value[-1], inside):
+                return True
+        elif op is re._constants.BRANCH:  # type: ignore[attr-defined]
+            if any(_repeat_in_repeat(branch, inside) for branch in value[1]):
+                return True
+        elif op in (re._constants.ASSERT, re._constants.ASSERT_NOT):  # type: ignore[attr-defined]
+            if _repeat_in_repeat(value[1], inside):
+                return True
+    return False
 
 
 _HYPHENS = re.compile(r"[-\u2010\u2011]")

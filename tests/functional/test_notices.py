@@ -211,6 +211,8 @@ def test_settings_that_cannot_be_used_are_said_in_words_with_their_fix(store, cl
         b"[records]\nretention_note = 5\n": "[records] retention_note is 5; write the handling note in quotes",
         b'records = "x"\n': "records is 'x', not a table",
         b'[records]\ncase_reference_pattern = "([unclosed"\n': "case_reference_pattern is '([unclosed', which is not a valid pattern",
+        b'[records]\ncase_reference_pattern = "([A-Z]+-?)+\\\\d{5}"\n':
+            "which repeats a part that repeats itself (as in ([A-Z]+-?)+ or (a+)+), which can take minutes",
     }
     for content, said in cases.items():
         settings.write_bytes(content)

@@ -104,3 +104,24 @@ def test_a_broken_settings_file_is_reported_and_defaults_used(store):
     (store.data_dir / "settings.toml").write_text("[records\nretention_note = ", encoding="utf-8")
     assert case_reference_setting(store) is None
     assert any("settings.toml" in notice for notice in store.notices)
+
+
+async def test_a_case_reference_pattern_that_could_take_minutes_does_not_freeze_the_end(store, ssr, clock, data_dir):
+    """A pattern in settings.toml that repeats a repeated part ("([A-Z]+-?)+\\d{5}") ran over a long word that almost
+    matched for minutes on the screen's thread as the session ended: the app froze, ctrl+q too. Such a pattern is
+    not used (the default is, and the folder's problems say why)."""
+    import time
+
+    from tests.conftest import build_app, end_from_the_screen
+
+    (data_dir / "settings.toml").write_text('[records]\ncase_reference_pattern = "([A-Z]+-?)+\\\\d{5}"\n',
+                                            encoding="utf-8")
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "case-story", "ABCDEFGHIJKLMNOPQRSTUVWXYZAB was the word on the form")
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        await pilot.pause()
+        started = time.monotonic()
+        await end_from_the_screen(pilot)
+        assert time.monotonic() - started < 3
+    assert any("repeats a part that repeats itself" in n for n in store.notices)
