@@ -421,6 +421,10 @@ class IndexedSession(NamedTuple):
 _SESSION_COLUMNS = "s.id, s.date, s.team, s.title, s.template_id, s.template_name, s.status, s.contribution_count"
 
 
+#: what reading a value the index holds raises when it is not as this module writes it (set aside: _value_damaged)
+_VALUE_ERRORS = (ValueError, TypeError, KeyError, IndexError, AttributeError, RecursionError)
+
+
 def _indexed(row: Sequence) -> IndexedSession:
     return IndexedSession(row[0], dt.date.fromisoformat(row[1]), *row[2:8])
 
@@ -825,6 +829,14 @@ class HistoryDB:
             self.close()
             self._set_aside(str(exc))
 
+    def _value_damaged(self, exc: Exception) -> None:
+        """A value in the index is not as this module writes it (a date that is no date, JSON cut off): the file is
+        set aside as damaged, as one SQLite cannot read, and the next sync builds it again (its sessions' files are
+        unchanged, so it would otherwise never be read again)."""
+        if self.path is not None:
+            self.close()
+            self._set_aside(f"a value in it is not as the app writes it: {type(exc).__name__}: {exc}")
+
     @property
     def replaced(self) -> int:
         """How many times the file was set aside (a reader compares it to know the index must be built again)."""
@@ -1133,7 +1145,11 @@ class HistoryDB:
             "ORDER BY s.date DESC, s.created_at DESC LIMIT ? OFFSET ?",
             [*params, limit, offset],
         )
-        return [_indexed(r) for r in rows]
+        try:
+            return [_indexed(r) for r in rows]
+        except _VALUE_ERRORS as exc:
+            self._value_damaged(exc)
+            return []
 
     def session_ids(self, filters: Filters = Filters()) -> list[str]:
         where, params = filters.where()
@@ -1143,7 +1159,11 @@ class HistoryDB:
 
     def session(self, session_id: str) -> IndexedSession | None:
         rows = self.read(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,))
-        return _indexed(rows[0]) if rows else None
+        try:
+            return _indexed(rows[0]) if rows else None
+        except _VALUE_ERRORS as exc:
+            self._value_damaged(exc)
+            return None
 
     def templates(self) -> list[tuple[str, str]]:
         """(name, id) of every template the history's sessions ran on, by name."""
@@ -1165,6 +1185,14 @@ class HistoryDB:
         words = query_tokens(query)
         if not words:
             return [], 0
+        try:
+            return self._search(words, filters, limit, ids, count_up_to)
+        except _VALUE_ERRORS as exc:
+            self._value_damaged(exc)
+            return [], 0
+
+    def _search(self, words: list[list[str]], filters: Filters, limit: int, ids: Iterable[str] | None,
+                count_up_to: int | None) -> tuple[list[Hit], int]:
         match = fts_query(words)
         where, params = filters.where()
         if ids is not None:
@@ -1232,25 +1260,36 @@ class HistoryDB:
             params,
         )
         for k, sid, date, created, team, title, tid, tname, status, phases, names, people, reviews in heads:
-            row = self.read("SELECT texts, phases, went_right FROM session_texts WHERE k = ?", (k,))
-            texts, phase_of, went_right = (orjson.loads(v) for v in row[0]) if row else ([], [], [])
-            timeline = [
-                (idx, *(text[3:5] + ["", ""])[:2]) for idx, text in enumerate(texts)
-                if isinstance(text, list) and any(text[3:5])
-            ]
-            texts = list(map(_text_of, texts)) if timeline or any(isinstance(t, list) for t in texts) else texts
-            yield SessionData(
-                sid, date, created, team, title, tid, tname, status,
-                [tuple(p) for p in json.loads(phases)], [tuple(p) for p in json.loads(names)], json.loads(people),
-                json.loads(reviews), texts, phase_of, went_right,
-                [tuple(r) for r in self.read("SELECT idx, evidence, skill FROM strengths WHERE session = ? ORDER BY rowid", (k,))],
-                [tuple(r) for r in self.read(
-                    "SELECT contribution_id, idx, number, owner, due, tell FROM actions WHERE session = ? ORDER BY rowid", (k,)
-                )],
-                [r[0] for r in self.read("SELECT tag FROM tags WHERE session = ? ORDER BY rowid", (k,))],
-                [r[0] for r in self.read("SELECT rating FROM ratings WHERE session = ? ORDER BY rowid", (k,))],
-                timeline,
-            )
+            try:
+                data = self._session_data(k, sid, date, created, team, title, tid, tname, status, phases, names,
+                                          people, reviews)
+            except _VALUE_ERRORS as exc:
+                self._value_damaged(exc)
+                return
+            yield data
+
+    def _session_data(self, k, sid, date, created, team, title, tid, tname, status, phases, names, people,  # noqa: ANN001
+                      reviews) -> SessionData:
+        """One session's SessionData, from its row of each table (a value not as written here raises)."""
+        row = self.read("SELECT texts, phases, went_right FROM session_texts WHERE k = ?", (k,))
+        texts, phase_of, went_right = (orjson.loads(v) for v in row[0]) if row else ([], [], [])
+        timeline = [
+            (idx, *(text[3:5] + ["", ""])[:2]) for idx, text in enumerate(texts)
+            if isinstance(text, list) and any(text[3:5])
+        ]
+        texts = list(map(_text_of, texts)) if timeline or any(isinstance(t, list) for t in texts) else texts
+        return SessionData(
+            sid, date, created, team, title, tid, tname, status,
+            [tuple(p) for p in json.loads(phases)], [tuple(p) for p in json.loads(names)], json.loads(people),
+            json.loads(reviews), texts, phase_of, went_right,
+            [tuple(r) for r in self.read("SELECT idx, evidence, skill FROM strengths WHERE session = ? ORDER BY rowid", (k,))],
+            [tuple(r) for r in self.read(
+                "SELECT contribution_id, idx, number, owner, due, tell FROM actions WHERE session = ? ORDER BY rowid", (k,)
+            )],
+            [r[0] for r in self.read("SELECT tag FROM tags WHERE session = ? ORDER BY rowid", (k,))],
+            [r[0] for r in self.read("SELECT rating FROM ratings WHERE session = ? ORDER BY rowid", (k,))],
+            timeline,
+        )
 
 
 class _Nothing:

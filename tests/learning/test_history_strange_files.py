@@ -663,3 +663,51 @@ async def test_the_history_screen_opens_at_once_while_another_program_holds_the_
     finally:
         locker.kill()
         locker.wait()
+
+
+# ---------------------------------------------------------------------- a value in the index not as the app writes it
+#: a value changed inside the history index, the file itself a sound SQLite database (a disk error in a page's data,
+#: another program writing to it): SQLite reads it, the app cannot use it
+INDEX_VALUES = {
+    "a date that is no date": "UPDATE sessions SET date = '2026-02-30' WHERE k = (SELECT min(k) FROM sessions)",
+    "texts cut off": "UPDATE session_texts SET texts = substr(texts, 1, 20) WHERE k = (SELECT min(k) FROM sessions)",
+}
+
+
+def _index_value_changed(folder: Path, case: str) -> None:
+    import sqlite3
+
+    conn = sqlite3.connect(folder / "history-index.sqlite")
+    try:
+        conn.execute(INDEX_VALUES[case])
+        conn.commit()
+    finally:
+        conn.close()
+
+
+@pytest.mark.parametrize("case", INDEX_VALUES)
+def test_a_value_in_the_index_not_as_the_app_writes_it_sets_it_aside_and_it_is_built_again(histories, tmp_path, case):
+    """`facilitator digest` printed a bare traceback ("day is out of range for month", orjson's "unexpected end of
+    data"), and the history screen stopped the app, at every start: the sessions' files were unchanged, so the index
+    was never read again. The index is now set aside as damaged (one sentence), and built again from the sessions."""
+    folder, _ = _copy(histories, FEW, tmp_path)
+    first = facilitator(folder, "digest", "--since", "2020-01-01", "--out", str(tmp_path / "digest.md"))
+    assert first.returncode == 0 and f"sessions: {FEW}\n" in (tmp_path / "digest.md").read_text(), first.stderr
+    _index_value_changed(folder, case)
+    damaged = facilitator(folder, "digest", "--since", "2020-01-01", "--out", str(tmp_path / "digest.md"))
+    said = [line.removeprefix("facilitator: ") for line in damaged.stderr.splitlines() if line.strip()]
+    assert said and all(one_sentence(s) for s in said) and any("damaged" in s for s in said), said
+    assert damaged.returncode == 0 and f"sessions: {FEW}\n" in (tmp_path / "digest.md").read_text()
+    again = facilitator(folder, "digest", "--since", "2020-01-01", "--out", str(tmp_path / "digest.md"))
+    assert again.returncode == 0 and f"sessions: {FEW}\n" in (tmp_path / "digest.md").read_text(), again.stderr
+
+
+@pytest.mark.parametrize("case", INDEX_VALUES)
+async def test_the_history_screen_goes_on_past_a_value_in_the_index_not_as_the_app_writes_it(histories, tmp_path, case):
+    folder, _ = _copy(histories, FEW, tmp_path)
+    facilitator(folder, "digest", "--since", "2020-01-01", "--out", str(tmp_path / "digest.md"))  # (the index built)
+    _index_value_changed(folder, case)
+    async with _history_of_few(folder) as (app, pilot, _):
+        total, sessions = histories[FEW][1]
+        status = await _search(pilot, WORD)
+        assert status.startswith(f"{total} contributions match “{WORD}” in {sessions} sessions"), status

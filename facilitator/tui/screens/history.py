@@ -9,7 +9,7 @@ import threading
 import datetime as dt
 import inspect
 from pathlib import Path
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from functools import partial
 
 from rich.text import Text
@@ -112,11 +112,13 @@ class SessionRows(Sequence):
 
     PAGE = 64
 
-    def __init__(self, db: HistoryDB, filters: Filters) -> None:
+    def __init__(self, db: HistoryDB, filters: Filters, damaged: Callable[[], None] = lambda: None) -> None:
         self.db = db
         self.filters = filters
+        self._generation = db.replaced
         self._len = db.count(filters)
         self._pages: dict[int, list[IndexedSession]] = {}
+        self.damaged = damaged  # called when reading a page found the index damaged (it was set aside)
 
     def __len__(self) -> int:
         return self._len
@@ -132,6 +134,9 @@ class SessionRows(Sequence):
             if len(self._pages) > 8:
                 self._pages.clear()
             page = self._pages[number] = self.db.sessions(self.filters, number * self.PAGE, self.PAGE)
+            if self.db.replaced != self._generation:
+                self._generation = self.db.replaced
+                self.damaged()
         at = index - number * self.PAGE
         return page[at] if at < len(page) else None
 
@@ -302,6 +307,15 @@ class HistoryScreen(Screen):
         self._set_templates()
         self.apply_filters()
 
+    def _index_set_aside(self) -> None:
+        """Reading the list found the index damaged (a value in it not as the app writes it) and set it aside: it is
+        built again from the sessions, as when it is missing, and the list shown again."""
+        if self.is_attached:
+            self._bring_up_to_date()
+            if self.ready:
+                self._set_templates()
+                self.apply_filters()
+
     def history_refreshed(self) -> None:
         """The index was brought up to date elsewhere (a session ended): show it."""
         if self.is_attached and self.ready:
@@ -351,7 +365,7 @@ class HistoryScreen(Screen):
         filters = self._filters()
         if filters is None:
             return
-        self._rows = rows = SessionRows(self.db, filters)
+        self._rows = rows = SessionRows(self.db, filters, lambda: self.call_later(self._index_set_aside))
         self.query_one("#history-sessions", VirtualTable).set_rows(rows)
         if self.query_one("#history-search", Input).value.strip():
             self.run_search()
@@ -422,7 +436,13 @@ class HistoryScreen(Screen):
         query, filters = key
         if number != self._searches:
             return  # a later search was asked for before this one started
+        generation = self.db.replaced
         hits, total = self.db.search(query, filters, limit=SHOWN_HITS, count_up_to=COUNT_UP_TO)
+        if self.db.replaced != generation:
+            # The index was found damaged as it was searched (a value in it not as the app writes it), and set aside:
+            # built again from the sessions, then searched again, rather than saying nothing matched.
+            history_index(self.app, child=True)
+            hits, total = self.db.search(query, filters, limit=SHOWN_HITS, count_up_to=COUNT_UP_TO)
         if self.app.is_running:
             self.app.call_from_thread(self._show_hits, number, key, hits, total)
 

@@ -225,7 +225,11 @@ class VirtualTable(ScrollView, can_focus=True):
             style = base + Style(reverse=True)
         elif index % 2:
             style = base + self.get_component_rich_style("virtual-table--odd")
-        return self._line(self.rows[index], width, style)
+        try:
+            row = self.rows[index]
+        except IndexError:  # (the rows changed under the table since they were counted: a blank line until redrawn)
+            return Strip.blank(width, base)
+        return self._line(row, width, style)
 
     def watch_cursor_row(self, row: int) -> None:
         visible = max(1, self.size.height - 1)
