@@ -707,7 +707,23 @@ async def test_the_history_screen_goes_on_past_a_value_in_the_index_not_as_the_a
     folder, _ = _copy(histories, FEW, tmp_path)
     facilitator(folder, "digest", "--since", "2020-01-01", "--out", str(tmp_path / "digest.md"))  # (the index built)
     _index_value_changed(folder, case)
-    async with _history_of_few(folder) as (app, pilot, _):
-        total, sessions = histories[FEW][1]
-        status = await _search(pilot, WORD)
-        assert status.startswith(f"{total} contributions match “{WORD}” in {sessions} sessions"), status
+    from tests.conftest import until
+
+    clock = FixedClock()
+    store = Store(folder, clock=clock).open()
+    try:
+        app = build_app(store, clock)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("h")
+
+            def status() -> str:
+                return str(pilot.app.screen.query_one("#history-status", Static).render())
+
+            # (the damage is found as the list is drawn: the list is then shown again, built anew)
+            assert await until(pilot, lambda: pilot.app.screen.ready and status().startswith(f"{FEW} of {FEW} sessions.")
+                               and "Reading" not in status(), timeout=30), status()
+            total, sessions = histories[FEW][1]
+            found = await _search(pilot, WORD)
+            assert found.startswith(f"{total} contributions match “{WORD}” in {sessions} sessions"), found
+    finally:
+        store.close()
