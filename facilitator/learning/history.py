@@ -79,7 +79,7 @@ class HistoryIndex:
                 # here writes the index beside it.
                 if (child or self._child is not None) and wanted is None and self.db.path is not None and not self._stopped:
                     self._read_in_child(noted)
-                self._sync(noted, wanted)
+                seen = self._sync(noted, wanted)
             except Exception:  # noqa: BLE001 - see _not_read
                 self.failed = True
                 self._not_read()
@@ -92,10 +92,13 @@ class HistoryIndex:
                 self.loaded = True
                 if not self.store.read_only:
                     self._seen_changes = changes
-                    self._seen_replaced = self.db.replaced
+                    # (the file's generation as the last pass of the sync began: one set aside since, by a screen's
+                    # thread reading it, makes the next refresh build it again, not take it as up to date)
+                    self._seen_replaced = seen
         return self
 
-    def _sync(self, progress: Callable[[int, int], None], wanted: Callable | None) -> None:
+    def _sync(self, progress: Callable[[int, int], None], wanted: Callable | None) -> int:
+        """The index brought up to date; returns the file's generation (HistoryDB.replaced) as the last pass began."""
         try:
             generation = self.db.replaced
             try:
@@ -107,11 +110,15 @@ class HistoryIndex:
             if self.db.replaced != generation and not self.db.unchanged(self.store):
                 # The file was found damaged while it was read (not as it was opened, when it is built anew at once),
                 # and set aside: what was read of it is not the history. Built again from the sessions, once.
+                generation = self.db.replaced
                 self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+            return generation
         except IndexDamaged:
             # The file cannot be written (a read-only disk, another process holding it): an index in memory.
             self.db = HistoryDB.for_store(self.store, in_memory=True)
+            generation = self.db.replaced
             self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
+            return generation
 
     def start_building(self) -> bool:
         """An index with nothing in it yet (a new data folder, a new index version) and a long history: the child
