@@ -540,15 +540,7 @@ class SessionScreen(Screen):
         if event.input.id != "contribution":
             return
         event.stop()
-        try:
-            # The box was emptied as enter was pressed (ContributionBox): anything in it now was typed after enter.
-            if not self.record(event.value, in_box=False):
-                box = event.input
-                after = box.value
-                box.value = event.value + after  # not recorded (the reason is shown): the text back, nothing lost
-                box.cursor_position = len(box.value) if not after else len(event.value)
-        finally:
-            release(self, getattr(event, "held", None))  # (the app reads the next key)
+        self._record_entered(event.value, getattr(event, "held", None))
 
     def record(self, text: str, safeguarding: bool = False, ask_evidence: bool = True, in_box: bool = True) -> bool:
         """Record what was typed; True if it was recorded, else the reason is in the status line. ``ask_evidence``:
@@ -723,17 +715,23 @@ class SessionScreen(Screen):
     def on_kind_fields_submitted(self, event: KindFields.Submitted) -> None:
         """Enter in an extra field (evidence, owner, rating, ...) records, as enter in the main box does."""
         event.stop()
-        box = self.query_one("#contribution", Input)
+        if event.text is None:
+            self.record(self.query_one("#contribution", Input).value)
+        else:
+            self._record_entered(event.text, event.held)
+
+    def _record_entered(self, text: str, held: object) -> None:
+        """Record ``text``, the box's text as enter was pressed (the box was emptied then: anything in it now was
+        typed after enter); not recorded (the reason is shown), it goes back before what was typed since. Then the
+        app reads the next key (``held``: see keys_in_order.hold)."""
         try:
-            if event.text is None:
-                self.record(box.value)
-            elif not self.record(event.text, in_box=False):
-                # (the box was emptied as enter was pressed: what is in it now was typed after enter)
+            if not self.record(text, in_box=False):
+                box = self.query_one("#contribution", Input)
                 after = box.value
-                box.value = event.text + after  # not recorded (the reason is shown): the text back, nothing lost
-                box.cursor_position = len(box.value) if not after else len(event.text)
+                box.value = text + after  # nothing lost
+                box.cursor_position = len(box.value) if not after else len(text)
         finally:
-            release(self, event.held)  # (the app reads the next key)
+            release(self, held)
 
     def on_kind_fields_pass_requested(self, event: KindFields.PassRequested) -> None:
         event.stop()

@@ -89,30 +89,16 @@ class FieldInput(TextInput):
             self.text = text
             self.held = held  # the next key waits until the contribution is recorded (released by the screen)
 
-    _entered = False  # enter was pressed here and moved the focus to the box, which has not come back since
-
     async def _on_key(self, event: events.Key) -> None:
-        focused = self.screen.focused
-        if self._entered and focused is not self and isinstance(focused, Input):
-            # A key typed after enter, handed to this field before enter was read here: it goes to the box the focus
-            # went to, in its turn.
-            event.stop()
-            event.prevent_default()
-            focused._forward_event(events.Key(event.key, event.character))
-            return
-        if event.key == "enter" and focused is self:
+        if event.key == "enter" and self.screen.focused is self:
             event.stop()
             event.prevent_default()
             box = self.screen.query_one("#contribution", Input)
             text, box.value = box.value, ""
-            self._entered = True
             self.screen.set_focus(box)  # (now: focus() waits behind the keys in the app's queue)
-            self.post_message(self.Entered(text, hold(self)))
+            self.post_message(self.Entered(text, hold(self)))  # (the app reads the next key once it is recorded)
             return
         await super()._on_key(event)
-
-    def _on_focus(self, event: events.Focus) -> None:
-        self._entered = False
 
 
 class KindFields(Vertical, can_focus=False):
