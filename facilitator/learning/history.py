@@ -104,7 +104,7 @@ class HistoryIndex:
             try:
                 self.db.sync(self.store, session_data, progress=progress, wanted=wanted, cancelled=lambda: self._stopped)
             except sqlite3.DatabaseError as exc:
-                self.db.damaged(exc)  # set aside if the file is damaged (a page overwritten): built again below
+                self.db.damaged(exc, generation)  # set aside if the file is damaged (a page overwritten): built again below
                 if self.db.replaced == generation:
                     raise
             if self.db.replaced != generation and not self.db.unchanged(self.store):

@@ -657,6 +657,7 @@ class HistoryDB:
         self._memory: sqlite3.Connection | None = None  # the one connection of an index in memory
         self._memory_lock = threading.RLock()
         self._generation = 0  # bumped when the file is replaced: connections made before are dropped
+        self._aside_lock = threading.Lock()  # one setting aside at a time
         self._indexes_added = -1  # the generation of the file _ADDED_INDEXES were last made in
         self.last_read = 0  # sessions read from their files by the last sync
         self.last_kept = 0  # sessions whose rows the last sync kept as they were
@@ -728,20 +729,34 @@ class HistoryDB:
             return conn
         if conn is not None:
             conn.close()
+        # (the generation read before the file is opened: one set aside meanwhile is not opened under the new one's)
+        generation = self._generation
         try:
             conn = self._connect()
         except IndexUnavailable:
             raise
         except IndexDamaged as exc:
-            self._set_aside(str(exc))
+            self._set_aside(str(exc), generation)
+            generation = self._generation
             conn = self._connect()
-        local.conn, local.generation = conn, self._generation
+        local.conn, local.generation = conn, generation
         return conn
 
-    def _set_aside(self, why: str) -> None:
-        """The index cannot be used: drop it (another version) or move it to quarantine/ (damaged)."""
+    def _set_aside(self, why: str, seen: int | None = None) -> None:
+        """The index cannot be used: drop it (another version) or move it to quarantine/ (damaged). ``seen``: the
+        generation the damage was found in; if the file was set aside since, the one in its place now is kept."""
         assert self.path is not None
-        self._generation += 1
+        with self._aside_lock:
+            if seen is not None and seen != self._generation:
+                return
+            self._move_aside(why)
+            # Counted once the file is gone: a connection opened meanwhile, to the old file, has the old generation,
+            # and is dropped. (Counted first, a thread opening the file just then took the old one for the new:
+            # a rebuild begun then saw the old file up to date, and the history listed 0 sessions, for good.)
+            self._generation += 1
+
+    def _move_aside(self, why: str) -> None:
+        assert self.path is not None
         moved = None
         if why != "of another version" and self.quarantine_dir is not None and self.path.exists():
             try:
@@ -789,7 +804,7 @@ class HistoryDB:
         except IndexUnavailable:
             raise
         except IndexDamaged as exc:
-            self._set_aside(str(exc))
+            self._set_aside(str(exc), generation)
             generation, conn = self._generation, self._connect()
         conn.execute(f"PRAGMA cache_size = -{READ_CACHE_KB}")
         return generation, conn
@@ -811,31 +826,32 @@ class HistoryDB:
             generation, conn = self._borrow()
             try:
                 return conn.execute(sql, params).fetchall()
+            except sqlite3.DatabaseError as exc:
+                self._damaged(exc, generation)
+                return []
             finally:
                 self._give_back(generation, conn)
-        except sqlite3.DatabaseError as exc:
-            self._damaged(exc)
-            return []
         except IndexUnavailable:
             return []
 
-    def damaged(self, exc: sqlite3.DatabaseError) -> None:
-        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
-        self._damaged(exc)
+    def damaged(self, exc: sqlite3.DatabaseError, seen: int | None = None) -> None:
+        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again). ``seen``: the generation
+        (``replaced``) the error was met in: a file set aside since is not, the one in its place kept."""
+        self._damaged(exc, seen)
 
-    def _damaged(self, exc: sqlite3.DatabaseError) -> None:
-        """Set the file aside if ``exc`` says it is damaged (the next sync builds it again)."""
+    def _damaged(self, exc: sqlite3.DatabaseError, seen: int | None = None) -> None:
         if self.path is not None and _is_damage(exc):
             self.close()
-            self._set_aside(str(exc))
+            self._set_aside(str(exc), seen)
 
-    def _value_damaged(self, exc: Exception) -> None:
+    def _value_damaged(self, exc: Exception, seen: int) -> None:
         """A value in the index is not as this module writes it (a date that is no date, JSON cut off): the file is
         set aside as damaged, as one SQLite cannot read, and the next sync builds it again (its sessions' files are
-        unchanged, so it would otherwise never be read again)."""
-        if self.path is not None:
+        unchanged, so it would otherwise never be read again). ``seen``: the generation as the reading began; if the
+        file was set aside since (by another thread), what was read may be of both files, and the new one is kept."""
+        if self.path is not None and seen == self._generation:
             self.close()
-            self._set_aside(f"a value in it is not as the app writes it: {type(exc).__name__}: {exc}")
+            self._set_aside(f"a value in it is not as the app writes it: {type(exc).__name__}: {exc}", seen)
 
     @property
     def replaced(self) -> int:
@@ -873,6 +889,7 @@ class HistoryDB:
         rows are read, so no table of every session is made: at 20,000 sessions those tables took about 6 MB,
         which the app kept after they were dropped."""
         folder = str(store.sessions_dir)
+        seen = self._generation
         try:
             if self.path is None:
                 with self._memory_lock:
@@ -886,7 +903,7 @@ class HistoryDB:
                 finally:
                     self._give_back(generation, conn)
         except sqlite3.DatabaseError as exc:
-            self._damaged(exc)
+            self._damaged(exc, seen)
             return False
         except IndexUnavailable:
             return False
@@ -947,6 +964,7 @@ class HistoryDB:
 
     def _sync_twice(self, store, compute, progress, wanted, cancelled, read_sessions) -> "HistoryDB":  # noqa: ANN001
         for attempt in range(2):
+            seen = self._generation
             try:
                 self._sync(store, compute, progress, wanted, cancelled, read_sessions)
                 return self
@@ -955,7 +973,7 @@ class HistoryDB:
                     raise IndexUnavailable(str(exc)) from None
                 if attempt:
                     raise IndexDamaged(str(exc)) from None
-                self._damaged(exc)
+                self._damaged(exc, seen)
         return self
 
     def _sync(self, store, compute, progress, wanted, cancelled, read_sessions) -> None:  # noqa: ANN001
@@ -1140,6 +1158,7 @@ class HistoryDB:
     def sessions(self, filters: Filters = Filters(), offset: int = 0, limit: int = -1) -> list[IndexedSession]:
         """The sessions ``filters`` keeps, newest first (date, then start time), from ``offset``."""
         where, params = filters.where()
+        seen = self._generation
         rows = self.read(
             f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE {where} "
             "ORDER BY s.date DESC, s.created_at DESC LIMIT ? OFFSET ?",
@@ -1148,7 +1167,7 @@ class HistoryDB:
         try:
             return [_indexed(r) for r in rows]
         except _VALUE_ERRORS as exc:
-            self._value_damaged(exc)
+            self._value_damaged(exc, seen)
             return []
 
     def session_ids(self, filters: Filters = Filters()) -> list[str]:
@@ -1158,11 +1177,12 @@ class HistoryDB:
         )]
 
     def session(self, session_id: str) -> IndexedSession | None:
+        seen = self._generation
         rows = self.read(f"SELECT {_SESSION_COLUMNS} FROM sessions s WHERE s.id = ?", (session_id,))
         try:
             return _indexed(rows[0]) if rows else None
         except _VALUE_ERRORS as exc:
-            self._value_damaged(exc)
+            self._value_damaged(exc, seen)
             return None
 
     def templates(self) -> list[tuple[str, str]]:
@@ -1185,10 +1205,11 @@ class HistoryDB:
         words = query_tokens(query)
         if not words:
             return [], 0
+        seen = self._generation
         try:
             return self._search(words, filters, limit, ids, count_up_to)
         except _VALUE_ERRORS as exc:
-            self._value_damaged(exc)
+            self._value_damaged(exc, seen)
             return [], 0
 
     def _search(self, words: list[list[str]], filters: Filters, limit: int, ids: Iterable[str] | None,
@@ -1253,6 +1274,7 @@ class HistoryDB:
         if ids is not None:
             where += " AND s.id IN (SELECT value FROM json_each(?))"
             params.append(json.dumps(list(ids)))
+        seen = self._generation
         heads = self.read(
             "SELECT s.k, s.id, s.date, s.created_at, s.team, s.title, s.template_id, s.template_name, s.status, "
             f"s.phases, s.names, s.people, s.reviews FROM sessions s WHERE {where} "
@@ -1264,7 +1286,7 @@ class HistoryDB:
                 data = self._session_data(k, sid, date, created, team, title, tid, tname, status, phases, names,
                                           people, reviews)
             except _VALUE_ERRORS as exc:
-                self._value_damaged(exc)
+                self._value_damaged(exc, seen)
                 return
             yield data
 

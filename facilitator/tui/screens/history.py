@@ -210,6 +210,7 @@ class HistoryScreen(Screen):
         self._searched: tuple | None = None  # (query, filters) of the hits shown
         self._shown_search = 0  # the search whose hits are shown
         self._focus_hits = False
+        self._reads = 0  # readings of the history going on (worker threads started by _bring_up_to_date)
 
     @property
     def db(self) -> HistoryDB:
@@ -266,12 +267,13 @@ class HistoryScreen(Screen):
             few = False  # the start-up checks are still going on: the worker waits for them, not the screen
         self.ready = False
         done = threading.Event()
+        self._reads += 1
         self.run_worker(partial(self._read_history, done, child=not few), thread=True, group="history-read",
                         exit_on_error=False)
         # A short history is waited for a moment, so it is shown up to date, but never longer, whatever holds the
         # index (the start-up's reading of it, another program holding the file locked: the screen stood still for
         # 30 s then).
-        if few and done.wait(SHORT_WAIT):
+        if few and done.wait(SHORT_WAIT) and self._reads == 1:
             self.ready = True
             return
         if self._progress_timer is None:
@@ -295,10 +297,17 @@ class HistoryScreen(Screen):
             history_index(self.app, child=child)
         finally:
             done.set()
-        self.app.call_from_thread(self._history_read)
+            if self.app.is_running:
+                self.app.call_from_thread(self._history_read)
 
     def _history_read(self) -> None:
+        self._reads -= 1
         if not self.is_attached:
+            return
+        if self._reads:
+            # Another reading follows (the index was found damaged as the list was drawn, and is built again): the
+            # list is shown as that one goes, not said ready from this one ("0 of 0 sessions" for a moment).
+            self._show_progress()
             return
         self.ready = True
         if self._progress_timer is not None:
