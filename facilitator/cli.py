@@ -552,7 +552,15 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         store = Store(data_dir, read_only=True).open()
         try:
             inp.owners, problem = digest_owners_setting(store)
-            index = HistoryIndex(store).refresh(
+            index = HistoryIndex(store)
+
+            def waiting(said: str) -> None:
+                if line is not None:
+                    line.clear()
+                print(f"facilitator: {said}", file=sys.stderr, flush=True)
+
+            index.db.waiting = waiting
+            index.refresh(
                 wanted=lambda s: since <= s.date <= until,
                 progress=None if line is None else (
                     lambda done, total: line.say(f"Reading the history: {done:,} of {plural(total, 'session')}")

@@ -274,6 +274,21 @@ class Session(BaseModel):
             raise ValueError("a session needs a title")
         return value
 
+    @model_validator(mode="after")
+    def _each_contribution_its_own_id(self) -> "Session":
+        """Two contributions under one id (a file from before checksums, two copies joined by hand): the later one
+        is given an id of its own ("<id>-2"), the same at every reading. Sharing one, a delete took both and its
+        undo brought back one; an edit changed only the first."""
+        seen: set[str] = set()
+        for at, contribution in enumerate(self.contributions):
+            if contribution.id in seen:
+                n = 2
+                while f"{contribution.id}-{n}" in seen or any(c.id == f"{contribution.id}-{n}" for c in self.contributions):
+                    n += 1
+                self.contributions[at] = contribution.model_copy(update={"id": f"{contribution.id}-{n}"})
+            seen.add(self.contributions[at].id)
+        return self
+
     @property
     def phase(self) -> Phase:
         return self.template.phases[self.current_phase]

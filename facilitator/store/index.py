@@ -617,6 +617,8 @@ def word_spans(text: str, words: list[list[str]]) -> tuple[tuple[int, int], ...]
 #: seconds a sync waits for another process's sync of the same index file (a build from nothing at 20,000 sessions
 #: takes about 10 s)
 SYNC_WAIT = 300
+#: a sync waiting longer than this for another process's says so (HistoryDB.waiting, or its notices)
+WAIT_SAID_AFTER = 1.0
 
 
 class IndexDamaged(Exception):
@@ -658,6 +660,8 @@ class HistoryDB:
         self._memory_lock = threading.RLock()
         self._generation = 0  # bumped when the file is replaced: connections made before are dropped
         self._aside_lock = threading.Lock()  # one setting aside at a time
+        #: told, in one sentence, that a sync waits for another process writing the index (else: a notice)
+        self.waiting: Callable[[str], None] | None = None
         self._indexes_added = -1  # the generation of the file _ADDED_INDEXES were last made in
         self.last_read = 0  # sessions read from their files by the last sync
         self.last_kept = 0  # sessions whose rows the last sync kept as they were
@@ -951,7 +955,20 @@ class HistoryDB:
 
         lock: FileLock | None = FileLock(str(self.path) + ".lock", timeout=SYNC_WAIT, mode=FILE_MODE)
         try:
-            lock.acquire()
+            try:
+                lock.acquire(timeout=WAIT_SAID_AFTER)
+            except Timeout:
+                # Said at once, not after minutes without a word (a digest suspended in another terminal holds it).
+                said = (
+                    f"Another facilitator program is writing the history index {self.path}, so this one waits up to "
+                    f"{SYNC_WAIT // 60} minutes for it to finish (a digest still running or stopped with ctrl+z in "
+                    "another window: end it, and this one goes on)."
+                )
+                if self.waiting is not None:
+                    self.waiting(said)
+                elif said not in self.notices:
+                    self.notices.append(said)
+                lock.acquire()
         except Timeout:
             raise IndexUnavailable(f"another process has been writing {self.path} for {SYNC_WAIT} s") from None
         except OSError:  # no lock file can be made (a read-only folder): nothing can write the index either

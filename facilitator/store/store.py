@@ -395,7 +395,17 @@ def _session_from_file(
         session.phase  # noqa: B018 - its phase must be one of its template's (IndexError otherwise)
     except (ValueError, TypeError, KeyError, IndexError):  # pydantic's ValidationError is a ValueError
         raise DamagedFileError(path, "it does not hold a valid session") from None
+    if len({c.id for c in session.contributions}) != len(contributions) or any(
+        isinstance(c, dict) and c.get("id") != session.contributions[n].id for n, c in enumerate(contributions)
+    ):
+        # Two contributions shared an id (see Session._each_contribution_its_own_id): the file is written again
+        # with the ids given, so that its table and the session agree on which one a change is to.
+        meta = {**meta, IDS_GIVEN: True}
     return session, meta
+
+
+#: set in a session file's meta as it is read if a contribution was given an id of its own (the file is written again)
+IDS_GIVEN = "ids_given"
 
 
 TEMPLATE_REF = "template_ref"
@@ -1004,19 +1014,29 @@ class Store:
         self.close()
 
     # ------------------------------------------------------------------ damage handling
-    def _quarantine_target(self, name: str) -> Path:
-        ensure_private_dir(self.quarantine_dir)
+    def _quarantine_target(self, path: Path) -> Path:
+        """Where a damaged file is kept: quarantine/, or, if that folder cannot be made (a file where it goes, a
+        folder that cannot be written), beside the file itself under a name no reader of that folder takes for
+        its own ("….json.damaged-20261202-180000"): left in place, it was written over as the session went on."""
         stamp = self.clock().strftime("%Y%m%d-%H%M%S")
-        target = self.quarantine_dir / f"{stamp}-{name}"
-        n = 1
-        while target.exists():
-            target = self.quarantine_dir / f"{stamp}-{n}-{name}"
+        try:
+            ensure_private_dir(self.quarantine_dir)
+            if not self.quarantine_dir.is_dir():
+                raise NotADirectoryError(self.quarantine_dir)
+        except OSError:
+            def named(n: int) -> Path:
+                return path.parent / f"{path.name}.damaged-{stamp}{f'-{n}' if n else ''}"
+        else:
+            def named(n: int) -> Path:
+                return self.quarantine_dir / (f"{stamp}-{n}-{path.name}" if n else f"{stamp}-{path.name}")
+        n = 0
+        while (target := named(n)).exists() or target.is_symlink():
             n += 1
         return target
 
     def _quarantine_move(self, path: Path) -> Path:
         """Move a damaged file aside, byte for byte (a rename), so it is never overwritten."""
-        target = self._quarantine_target(path.name)
+        target = self._quarantine_target(path)
         os.replace(path, target)
         try:
             os.chmod(target, FILE_MODE)
@@ -1025,7 +1045,7 @@ class Store:
         return target
 
     def _quarantine_copy(self, path: Path, data: bytes) -> Path:
-        target = self._quarantine_target(path.name)
+        target = self._quarantine_target(path)
         atomic_write(target, data)
         return target
 
@@ -1904,7 +1924,7 @@ class Store:
 
         if repair:
             self._seq[session_id] = last_seq
-            if source != "file" or applied or db_meta.get("journal_bytes") != journal_bytes:
+            if source != "file" or applied or db_meta.get("journal_bytes") != journal_bytes or db_meta.get(IDS_GIVEN):
                 try:
                     self._write_session_file(session, last_seq, journal_bytes)
                 except OSError:

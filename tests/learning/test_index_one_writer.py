@@ -10,6 +10,8 @@ import datetime as dt
 import sqlite3
 import subprocess
 import sys
+import queue
+import threading
 import time
 from pathlib import Path
 
@@ -26,6 +28,8 @@ SESSIONS = 40
 
 
 def test_a_digest_waits_while_another_process_writes_the_index(data_dir, clock, tmp_path):
+    """...and says so, at once: it waited up to 5 minutes without a word (a digest suspended in another terminal
+    held every later one), which looked like a hang."""
     store = Store(data_dir, clock=clock).open()
     store.import_sessions(make_history(SESSIONS, 6, dt.date(2026, 11, 1)), sync=False)
     store.close()
@@ -38,7 +42,12 @@ def test_a_digest_waits_while_another_process_writes_the_index(data_dir, clock, 
         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
     )
     try:
-        time.sleep(3.0)  # (the same digest, nothing holding the lock, takes about 1 s here)
+        lines: queue.Queue[str] = queue.Queue()
+        threading.Thread(target=lambda: lines.put(proc.stderr.readline()), daemon=True).start()
+        said = lines.get(timeout=15)  # (read while the lock is still held: said as the wait begins)
+        assert said.startswith("facilitator: ") and said.count("\n") == 1, said
+        assert f"{data_dir / INDEX_NAME}" in said and "waits" in said and said.rstrip().endswith("."), said
+        time.sleep(1.0)  # (the same digest, nothing holding the lock, takes about 1 s here)
         assert proc.poll() is None, proc.communicate()  # still waiting: it has written nothing beside the other
         assert not out.exists()
         if (data_dir / INDEX_NAME).exists():

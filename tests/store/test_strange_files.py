@@ -27,7 +27,7 @@ from facilitator.store import Store
 from facilitator.tui.screens.home import HomeScreen
 from tests.conftest import build_app
 
-from .helpers import FailingIO, counter_free_clock, new_session, start_checks_done
+from .helpers import FailingIO, counter_free_clock, new_session, start_checks_done, texts_of
 
 SAID = ["Referral came from school.", "Mother felt judged at first.", "The worker always rang back."]
 LATER = ["Visits at the kitchen table.", "Child A's words are in every plan."]
@@ -766,3 +766,78 @@ def test_a_file_where_the_records_folder_goes_is_said_with_what_to_do(folder, ca
         assert f"{records} is a file, not a folder (move that file aside" in notice and one_sentence(notice), notice
     finally:
         store.close()
+
+
+def test_a_damaged_session_file_is_kept_when_a_file_is_where_quarantine_goes(folder):
+    """quarantine/ a file: the damaged session file could not be moved there, was "left in place", and recording on
+    in the session wrote the session file again over it: the damaged bytes (what it held that the journal may not)
+    were gone. It is now kept beside its session, under a name no session takes, and the notice says where."""
+    data_dir, session_id, _ = folder
+    db, _ = paths(data_dir, session_id)
+    damaged = db.read_bytes().replace(b"Referral came from school.", b"Referral came from schoel.")
+    db.write_bytes(damaged)
+    (data_dir / "quarantine").rmdir()
+    (data_dir / "quarantine").write_text("not the app's", encoding="utf-8")
+
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    try:
+        session = store.load_session(session_id)
+        notice = next(n for n in store.notices if str(db) in n)
+        kept = [p for p in db.parent.iterdir() if p.name.startswith(db.name) and p != db]
+        assert len(kept) == 1 and kept[0].read_bytes() == damaged, sorted(db.parent.iterdir())
+        assert f"kept in {kept[0]}" in notice and one_sentence(notice), notice
+        for n in range(40):  # (the session file written again, more than once)
+            record_contribution(store, session, f"Said next {n}.", None, clock)
+        end_session(store, session, clock)
+        assert kept[0].read_bytes() == damaged
+        assert (data_dir / "quarantine").read_text(encoding="utf-8") == "not the app's"
+    finally:
+        store.close()
+    listed = facilitator(data_dir, "sessions", "list")  # (the kept file is not taken for a session)
+    assert listed.returncode == 0 and listed.stdout.count(session_id) == 1 and not listed.stderr, listed
+    assert texts_of(data_dir, session_id)[: len(SAID + LATER)] == SAID + LATER
+
+
+async def test_two_contributions_sharing_an_id_in_an_older_file_are_deleted_and_brought_back_one_at_a_time(data_dir, library):
+    """A session file from before checksums (or joined by hand) with two contributions under one id: d on one
+    deleted both, and ctrl+z brought back only one; the other was lost. Each is now its own contribution."""
+    from facilitator.tui.screens.contribution_dialogs import ConfirmScreen
+    from tests.room.helpers import shown
+
+    clock = counter_free_clock()
+    store = Store(data_dir, clock=clock).open()
+    template = library.get("serious-success-review")
+    session = go_to_phase(store, new_session(store, template, clock), template.phase_index("what-went-right"))
+    for text in ("first", "second", "third"):
+        record_contribution(store, session, text, None, clock)
+    store.close()
+    db, _ = paths(data_dir, session.id)
+    tables = orjson.loads(db.read_bytes())
+    del tables["_meta"]["1"]["sha256"]
+    contributions = tables["contributions"]
+    contributions["2"]["id"] = contributions["1"]["id"]
+    db.write_bytes(orjson.dumps(tables))
+
+    store = Store(data_dir, clock=clock).open()
+    try:
+        app = build_app(store, clock, open_session_id=session.id)
+        async with app.run_test(size=(80, 24)) as pilot:
+            await pilot.pause()
+            assert shown(pilot) == ["1. first", "2. second", "3. third"]
+            await pilot.press("ctrl+l", "up", "d")
+            await pilot.pause()
+            assert isinstance(app.screen, ConfirmScreen)
+            await pilot.press("enter")
+            await pilot.pause()
+            assert shown(pilot) == ["1. first", "2. third"]
+            await pilot.press("ctrl+z")
+            await pilot.pause()
+            assert shown(pilot) == ["1. first", "2. second", "3. third"]
+    finally:
+        store.close()
+    assert sorted(texts_of(data_dir, session.id)) == ["first", "second", "third"]
+    out = data_dir.parent / "record.md"
+    assert facilitator(data_dir, "export", session.id, "--format", "md", "--out", str(out)).returncode == 0
+    record = out.read_text(encoding="utf-8")
+    assert -1 < record.find("first") < record.find("second") < record.find("third"), record
