@@ -373,6 +373,22 @@ def _read_tables(path: Path, data: bytes) -> tuple[dict[str, Any], list[dict[str
     return header, contributions, meta
 
 
+def _kept_in(*targets: Path | None) -> str:
+    """The folder (or folders) damaged files were moved to: quarantine/, or beside them if it could not be made."""
+    return " and ".join(sorted({str(t.parent) for t in targets if t is not None}))
+
+
+def _journal_of_another(contents: "JournalContents", session_id: str) -> str | None:
+    """The id of the session a journal's start line names, if that is not ``session_id``."""
+    for op in contents.ops:
+        if op.get("op") == "create":
+            header = op.get("session")
+            other = header.get("id") if isinstance(header, dict) else None
+            if isinstance(other, str) and other != session_id:
+                return other
+    return None
+
+
 def _session_from_file(
     path: Path, data: bytes, resolve: Callable[[dict, Path], dict] | None = None,
     templates: dict[str, Template] | None = None,
@@ -1814,6 +1830,14 @@ class Store:
                 db_session, db_meta = _session_from_file(db_path, data, self.resolve_template, self._template_models)
             except DamagedFileError as exc:
                 db_problem = exc.reason
+        other = _journal_of_another(contents, db_session.id if db_session is not None else session_id)
+        if other is not None and journal_problem is None:
+            # Another session's journal in this one's place (copied over it, two folders joined): its lines are not
+            # this session's. Read as this one, the session took the other's title and words, and its export was the
+            # other's record under this one's id, said to have lost nothing. (A copy of both of a session's files
+            # under another name holds that session in both: _not_its_files leaves it out.)
+            contents = JournalContents([])
+            journal_problem = f"it is the journal of another session, {other}"
         if db_problem is not None:
             self._forget_db(session_id)
             if repair:
@@ -1919,7 +1943,8 @@ class Store:
                     else "there is no journal or backup to rebuild it from")
             raise SessionLostError(
                 f"{what} and {rest}, so session {session_id} "
-                f"could not be opened; the damaged files are kept in {self.quarantine_dir if repair else 'place'}."
+                f"could not be opened; the damaged files are kept in "
+                f"{(_kept_in(db_target, journal_target) or self.quarantine_dir) if repair else 'place'}."
             )
 
         if repair:
@@ -2000,7 +2025,7 @@ class Store:
                 )
             kept = f"the damaged file is kept in {db_target}" if db_target else "the damaged file was left in place"
             if journal_target:
-                kept = f"the damaged files are kept in {self.quarantine_dir}"
+                kept = f"the damaged files are kept in {_kept_in(db_target, journal_target)}"
             return f"The session file {db_path} could not be read because {db_problem}, so {title} {rebuilt}; {kept}."
         if journal_problem:
             return (
@@ -2008,10 +2033,25 @@ class Store:
                 f"opened as its session file last saved it and changes recorded after that may be missing; the journal is {kept_journal}."
             )
         original = f"the original journal is {kept_journal}"
+        if cut and contents.size == cut[1]:
+            # As long as when the session file was saved with every change it held, but unreadable from some point
+            # (zero-filled, overwritten): no change came after that save (it would have made the journal longer), so
+            # nothing is lost. It was said to be "shorter" and to have maybe lost changes.
+            return (
+                f"The journal {journal.path} of {named} can be read for only {cut[0]:,} of its {cut[1]:,} bytes (the "
+                f"rest is zeros or damaged), but the session file was saved with every change it held, so nothing was "
+                f"lost; {original}."
+            )
+        if cut and contents.size > cut[1]:
+            return (
+                f"The journal {journal.path} of {named} can be read for only {cut[0]:,} of the {cut[1]:,} bytes it held "
+                f"when the session file was last saved (the rest is zeros or damaged), so recorded changes after that "
+                f"may have been lost; the session was opened as its session file holds it and {original}."
+            )
         if cut:
             return (
                 f"The journal {journal.path} of {named} is shorter than when the session file was last saved "
-                f"({cut[0]} of {cut[1]} bytes), so recorded changes after that may have been lost; the session was "
+                f"({cut[0]:,} of {cut[1]:,} bytes), so recorded changes after that may have been lost; the session was "
                 f"opened as its session file holds it and {original}."
             )
         if not_applied:

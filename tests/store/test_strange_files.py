@@ -378,7 +378,8 @@ def test_input_output_error_on_reading_a_file_is_one_sentence(folder, monkeypatc
 CUTS = {
     "cut short": lambda data: data[: len(data) // 2],
     "emptied": lambda data: b"",
-    "zeroed": lambda data: b"\0" * len(data),
+    # (longer than when the session file was saved: changes came after, and cannot be read)
+    "zeroed and longer": lambda data: b"\0" * (len(data) + 300),
 }
 
 
@@ -404,12 +405,33 @@ def test_journal_shorter_than_the_session_file_says_is_reported_as_possible_loss
         record_contribution(store, session, "Recording goes on.", None, counter_free_clock())
     finally:
         store.close()
+    if cut.startswith("zeroed"):
+        assert "is shorter" not in notice and "zeros or damaged" in notice, notice
     again = open_as_the_app(data_dir)
     try:
         assert again.notices == []
         assert texts(again.load_session(session_id)) == SAID + LATER + ["Recording goes on."]
     finally:
         again.close()
+
+
+def test_a_journal_zeroed_as_long_as_when_its_session_file_was_saved_says_nothing_was_lost(folder):
+    """Zero-filled (a power cut, another program) but as long as when the session file was saved with every change
+    in it: no change came after (it would have made the journal longer). It was said to be "shorter than when the
+    session file was last saved (0 of 7262 bytes)" with changes maybe lost, which sent people looking for a loss."""
+    data_dir, session_id, other_id = folder
+    _, journal = paths(data_dir, session_id)
+    journal.write_bytes(b"\0" * journal.stat().st_size)
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(journal) in s and "nothing was lost" in s and "zeros" in s and one_sentence(s) for s in said), said
+    assert not any("is shorter" in s or "may have been lost" in s for s in said), said
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert "nothing was lost" in notice and one_sentence(notice), notice
+        assert texts(store.load_session(session_id)) == SAID + LATER
+    finally:
+        store.close()
 
 
 # ---------------------------------------------------------------------- 5. a changed byte that keeps the JSON valid
@@ -841,3 +863,35 @@ async def test_two_contributions_sharing_an_id_in_an_older_file_are_deleted_and_
     assert facilitator(data_dir, "export", session.id, "--format", "md", "--out", str(out)).returncode == 0
     record = out.read_text(encoding="utf-8")
     assert -1 < record.find("first") < record.find("second") < record.find("third"), record
+
+
+@pytest.mark.parametrize("session_file", ["emptied", "whole"])
+def test_another_sessions_journal_in_a_sessions_place_is_not_taken_for_its_own(folder, session_file):
+    """A session's journal replaced by another session's (copied over it, two data folders joined): read as this
+    session's, the session took the other's title and words ("so “Other team's review” was read from its journal with
+    nothing lost"), and its export was the other's record under this one's id. The journal is set aside, and the
+    session read from its file or backup."""
+    data_dir, session_id, other_id = folder
+    db, journal = paths(data_dir, session_id)
+    _, other_journal = paths(data_dir, other_id)
+    if session_file == "emptied":
+        db.write_bytes(b"")
+    journal.write_bytes(other_journal.read_bytes())
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(session_id in s and f"journal of another session, {other_id}" in s and one_sentence(s) for s in said), said
+    record = exported_text(data_dir, session_id)
+    assert "Returning to school" in record and OTHER[0] not in record, record
+    assert SAID[0] in record
+
+    store = open_as_the_app(data_dir)
+    try:
+        notice = next(n for n in store.notices if session_id in n)
+        assert f"journal of another session, {other_id}" in notice and one_sentence(notice), notice
+        session = store.load_session(session_id)
+        assert session.title == "Returning to school" and OTHER[0] not in texts(session)
+        assert texts(session)[0] == SAID[0]
+        assert texts(store.load_session(other_id)) == OTHER
+        assert other_journal.read_bytes() in [p.read_bytes() for p in quarantined(data_dir)]
+    finally:
+        store.close()
