@@ -1153,17 +1153,26 @@ class Store:
                     continue
                 if not self._not_its_files(session_id, session):
                     self._docs[session_id] = self._doc_for(session)
-        # Sessions whose files are no longer the sizes the index noted (cut off, emptied) are read, as at any start,
-        # and what is wrong said; nothing is repaired here (the app's next start does that).
+        # Sessions whose files are no longer the sizes the index noted (cut off, emptied, or written since: the app
+        # stopped as a session ended, its end in the journal only) are read, as at any start, and what is wrong
+        # said; their entries are taken from what was read (the list said "running" of a session the export
+        # called ended), and nothing is repaired here (the app's next start does that).
         changed = [
             session_id for session_id, db_size, journal_size in self._docs.fields("db_size", "journal_size")
             if self._sizes_changed(session_id, db_size, journal_size)
         ]
         for session_id in changed[:READ_ONLY_CHECKS]:
             try:
-                self._load(session_id)
+                session = self._load(session_id)
             except StoreError as exc:
                 self._notices.append(str(exc))
+                continue
+            if not self._not_its_files(session_id, session):
+                # (the sizes as noted kept: a journal shorter than noted is said again by the export's own reading)
+                noted = self._docs.get(session_id) or {}
+                doc = self._doc_for(session)
+                self._docs[session_id] = {**doc, **{k: noted[k] for k in ("db_size", "journal_size") if k in noted}}
+                self._validated.pop(session_id, None)
         self._check_action_log()
         return self
 

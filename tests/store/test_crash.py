@@ -149,3 +149,58 @@ def test_kill_9_while_recording_loses_nothing(tmp_path):
 @pytest.mark.slow
 def test_kill_9_while_recording_loses_nothing_100_times(tmp_path):
     assert kill_many_times(tmp_path, runs=100) > 100
+
+
+KILLED_AS_IT_ENDS = """
+import os, signal, sys
+from pathlib import Path
+from facilitator.session_ops import end_session, record_contribution
+from facilitator.store import Store
+from facilitator.templates import load_library
+from tests.store.helpers import counter_free_clock, new_session
+
+clock = counter_free_clock()
+store = Store(Path(sys.argv[1]), clock=clock).open()
+session = new_session(store, load_library(None).get("serious-success-review"), clock, title="Ended as it stopped")
+record_contribution(store, session, "Said before the end.", None, clock)
+store.flush()
+print(session.id, flush=True)
+acknowledged = store._after_ack
+
+def after_ack(session, *args, **kwargs):
+    if session.status.value == "ended":  # the end is in the journal: killed before anything else is written
+        os.kill(os.getpid(), signal.SIGKILL)
+    return acknowledged(session, *args, **kwargs)
+
+store._after_ack = after_ack
+end_session(store, session, clock)
+"""
+
+
+def test_a_session_killed_as_it_ends_is_listed_as_export_reads_it(tmp_path):
+    """kill -9 just after the session's end reached its journal: `facilitator sessions list` said "running" while
+    `facilitator export` wrote it as ended, until the app was next started. The list reads what the export reads."""
+    data_dir = tmp_path / "data"
+    root = Path(__file__).resolve().parents[2]
+    run = subprocess.run([sys.executable, "-c", KILLED_AS_IT_ENDS, str(data_dir)], capture_output=True, text=True,
+                         cwd=root, timeout=60, env={**os.environ, "PYTHONPATH": str(root)})
+    assert run.returncode == -9, run.stderr
+    session_id = run.stdout.strip()
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        done = subprocess.run([sys.executable, "-m", "facilitator", "--data-dir", str(data_dir), *args],
+                              capture_output=True, text=True, cwd=root, timeout=60)
+        assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+        return done
+
+    assert cli("sessions", "list").stdout.split("\t")[-1].strip() == "ended"
+    record = tmp_path / "record.md"
+    cli("export", session_id, "--format", "md", "--out", str(record))
+    assert "Said before the end." in record.read_text(encoding="utf-8")
+    assert cli("sessions", "list").stdout.split("\t")[-1].strip() == "ended"
+    store = Store(data_dir).open()  # the app's next start: the same
+    try:
+        (row,) = store.list_sessions()
+        assert row.status.value == "ended"
+    finally:
+        store.close()
