@@ -235,7 +235,24 @@ _WORDY = re.compile(r"\w")
 MAX_PASSES = 4
 
 
-def _edged(name: str) -> str:
+# The gap of a name split in two (see spellings): a space only before a capital (in plain ASCII, whose case the text
+# searched keeps), a hyphen or a sign before anything.
+_SPLIT_GAP = rf"(?:{_SPACE}*-{_SPACE}*|[_./]|{_SPACE}+(?=(?-i:[A-Z])))"
+_SPACE_GAP = rf"(?:{_SPACE}*-{_SPACE}*|[_./]|{_SPACE}+)"
+
+
+def _body(name: str, cut_at: tuple[int, ...] = (), loose: bool = False) -> str:
+    """A name's pattern without its word edges: _spelled, or, for a one-word name, its pieces with a gap of a
+    split name (_SPLIT_GAP), or none, between them (see cuts). ``loose``: any space a gap (in a text folded to
+    small letters: what it finds holds every match, and more)."""
+    if not cut_at:
+        return _spelled(name)
+    bounds = [0, *cut_at, len(name)]
+    gap = _SPACE_GAP if loose else _SPLIT_GAP
+    return f"(?:{gap})?".join(re.escape(name[a:b]) for a, b in zip(bounds, bounds[1:]))
+
+
+def _edged(name: str, cut_at: tuple[int, ...] = (), loose: bool = False) -> str:
     """One name's pattern with its word edges: a name that starts (ends) with a letter is found only where no letter
     comes just before (after) it, so "Sam" is not found in "Samantha", but is in "Sam2" and "Sam_Jones" (a digit or
     an underscore joined to a name leaves it as readable as a space does); one that starts (ends) with a digit is
@@ -244,7 +261,7 @@ def _edged(name: str) -> str:
     same number twice with a hidden character between, which every output leaves out)."""
     # An "s" straight after the name is a possessive typed without its apostrophe ("Jaydens mum"): found too,
     # the "s" left in place (the replacement gets the apostrophe: "Child A's mum").
-    return f"(?:{_edge_before(name[0])}{_spelled(name)}{_edge_after(name[-1])})"
+    return f"(?:{_edge_before(name[0])}{_body(name, cut_at, loose)}{_edge_after(name[-1])})"
 
 
 _LETTER = re.compile(r"[^\W\d_]")
@@ -270,15 +287,46 @@ def _edge_after(last: str) -> str:
     return r"(?!\d)" if _DIGIT.match(last) else ""
 
 
+# A German vowel with its umlaut, and the sharp s, as they are typed where the keyboard has none ("Mueller").
+_UMLAUT_SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+#: a one-word name is also found split in two where each piece has at least this many letters ("Mary Jane")
+SPLIT_PIECE = 3
+
+
+def spellings(name: str) -> list[str]:
+    """The spellings a listed name is looked for in: as listed, and with "ae", "oe", "ue" for a German vowel with its
+    umlaut ("Mueller" for "Müller")."""
+    umlauts = name.translate(_UMLAUT_SPELLED)
+    return [name] if umlauts == name else [name, umlauts]
+
+
+def cuts(spelling: str, key: str) -> tuple[int, ...]:
+    """Where a name of one word (``key``, its folded form) may be found split in two (see _SPLIT_GAP): where each
+    piece has SPLIT_PIECE letters or more, or where a capital inside it as listed begins one ("Mary Jane" for
+    "Maryjane", "Mc Donald" for "McDonald"), as a name listed in two pieces is found run together. Short pieces are
+    not split off ("Theo" is not "the O2")."""
+    if not key.isalpha() or not key.isascii():
+        return ()
+    at = set(range(SPLIT_PIECE, len(key) - SPLIT_PIECE + 1))
+    if spelling.isascii() and len(spelling) == len(key):
+        at |= {i for i in range(1, len(spelling)) if spelling[i - 1].islower() and spelling[i].isupper()}
+    return tuple(sorted(at))
+
+
 def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     """A function applying the names list to one text. Longest names first, so 'Mary Ann' wins over 'Mary'."""
     cleaned: dict[str, str] = {}
     capital_only: set[str] = set()  # the keys of names listed with CAPITAL_ONLY
+    cut_at: dict[str, tuple[int, ...]] = {}  # where a one-word name may be found split in two (see cuts)
     for name, replacement in names.items():
-        key = name_key(name)
-        if key:
-            cleaned.setdefault(key, replacement)
-            if as_listed(name)[1]:
+        listed, capital = as_listed(name)
+        for spelling in spellings(listed):
+            key = name_key(spelling)
+            if key and key not in cleaned:
+                cleaned[key] = replacement
+                if at := cuts(spelling.strip(), key):
+                    cut_at[key] = at
+            if key and capital:
                 capital_only.add(key)
     if not cleaned:
         return lambda text: text
@@ -286,7 +334,11 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # Whitespace inside a name matches any run of whitespace; word edges are checked with lookarounds where a
     # name starts or ends with a letter or digit (_edged), so names starting or ending in punctuation (phone
     # numbers, emails) work too. A following "'s" or "’s" is left in place, so possessives come out as "Child A's".
-    pattern = re.compile("|".join(_edged(name) for name in ordered), re.IGNORECASE)
+    pattern = re.compile("|".join(_edged(name, cut_at.get(name, ())) for name in ordered), re.IGNORECASE)
+    # (in a text folded to small letters, a split name's space before a capital is not seen: any space is taken there)
+    anywhere = pattern if not cut_at else re.compile(
+        "|".join(_edged(name, cut_at.get(name, ()), loose=True) for name in ordered), re.IGNORECASE
+    )
 
     found: dict[str, str] = {}  # each spelling met, with its replacement (the same few come again and again)
 
@@ -316,7 +368,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         key = name_key(typed)
         if key in cleaned:
             return key
-        return next((name for name in ordered if re.fullmatch(_spelled(name), typed, re.IGNORECASE)), key)
+        return next((name for name in ordered if re.fullmatch(_body(name, cut_at.get(name, ())), typed, re.IGNORECASE)), key)
 
     def replacement_of(typed: str) -> str:
         replacement = found.get(typed)
@@ -332,7 +384,11 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
     # character; a whole session's texts are often replaced at once, see learning/facts.py).
     # (a first word with an apostrophe inside is looked for with it typed as _APOSTROPHE takes it: "oneil", "o neil")
     firsts = (
-        sorted({word for name in ordered for first in _SPLIT.split(name)[:1] for word in _apostrophes_typed(first)})
+        sorted({
+            word for name in ordered
+            for first in ([name[: cut_at[name][0]]] if name in cut_at else _SPLIT.split(name)[:1])
+            for word in _apostrophes_typed(first)
+        })
         if all(name.isascii() for name in ordered)
         else None
     )
@@ -391,7 +447,7 @@ def make_replacer(names: dict[str, str]) -> Callable[[str], str]:
         text = visible(text)  # as shown: nothing hidden inside a name keeps it from being found (most text as it is)
         if text.isascii():  # folding plain ASCII is lowering it: the same places, found ignoring case
             return pattern.sub(lookup_as_typed, text) if firsts is None else replace_ascii(text)
-        if pattern.search(fold(text)) is None and _RUN_TOGETHER.search(text) is None:  # most texts hold no name: no
+        if anywhere.search(fold(text)) is None and _RUN_TOGETHER.search(text) is None:  # most texts hold no name: no
             # need to know where things are (the folded text is in small letters: words run together are not found in it)
             return text
         folded, starts, ends = _folded_with_places(text)
