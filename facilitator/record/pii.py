@@ -68,6 +68,9 @@ class Finding:
     count: int = 0
     #: what to say instead, where the finding brings its own (an earlier names list's replacement)
     replacement: str = ""
+    #: what goes on the names list if it is replaced, where not ``text`` (an e-mail address with a listed name in it:
+    #: shown with the name replaced, listed as typed)
+    listed: str = ""
 
     @property
     def suggestion(self) -> str:
@@ -228,17 +231,22 @@ def scan_session(
     kept = {k.casefold() for k in session.pii_kept}
     titles = {p.id: p.title for p in view.template.phases}
     texts: list[tuple[str, str, bool]] = [("title", view.title, True), ("team", view.team, True)]
+    typed = [session.title, session.team]  # each text as typed, in the same order (see the e-mail addresses below)
     # Who sent apologies is typed here and printed: a family member's name reaches it ("Lily's gran"). (The
     # facilitator and participants are the staff at the session: their names are not looked in.)
     texts += [("apologies", person, True) for person in view.apologies]
+    typed += session.apologies
     replace = make_replacer(session.redactions)
     # The notes typed in the follow-up round, which the record's action follow-up prints.
     texts += [(FOLLOW_UP_HEADING, replace(r.note), True) for r in session.action_reviews if r.note]
-    for c in view.contributions:
+    typed += [r.note for r in session.action_reviews if r.note]
+    for c, as_typed in zip(view.contributions, [c for c in session.contributions if not c.safeguarding]):
         where = titles.get(c.phase_id, NO_PHASE_HEADING)  # as the record names it (never the id the file holds)
         texts.append((where, c.text, True))
+        typed.append(as_typed.text)
         # (a due and a turning point's "when" are dates to come or gone: no date there is taken for a birth date)
         texts += [(where, value, key not in ("when", "due")) for key, value in c.fields.items()]
+        typed += [as_typed.fields.get(key, "") for key in c.fields]
     findings: dict[tuple[str, str], Finding] = {}
     own = {name_key(name) for name in session.redactions}
     for name, replacement in (earlier_names or {}).items():
@@ -273,11 +281,31 @@ def scan_session(
                 rest = [(where, without(text), dates) for where, text, dates in staff_out]
                 for part in parts:
                     part_of_name(part, replacement, rest)
+    # An e-mail address with a listed name in it is shown with the name replaced, which may cut it in two: "Child
+    # A.Family B@school.org" for "jayden.smith-jones@school.org". The check showed half of it ("B@school.org"), and
+    # replacing that left "Child A.Family [email address]". It is found in the text as typed, shown as the record
+    # would show it, and, if replaced, the address as typed goes on the names list.
+    addresses: list[str] = []
+    for (where, text, _), original in zip(texts, typed):
+        if "@" not in original:
+            continue
+        for m in _EMAIL.finditer(original):
+            shown = replace(m.group())
+            if shown == m.group() or shown.casefold() in kept or shown not in text:
+                continue
+            addresses.append(shown)
+            finding = findings.setdefault(("email address", shown.casefold()), Finding("email address", shown,
+                                                                                     listed=m.group()))
+            finding.count += 1
+            if where not in finding.where:
+                finding.where.append(where)
     for where, text, past_dates in texts:
         if not text:
             continue
         for kind, matched in scan_text(text, session.date, pattern, past_dates):
             if matched.casefold() in kept:
+                continue
+            if kind == "email address" and any(matched in shown for shown in addresses if shown in text):
                 continue
             key = (kind, " ".join(matched.split()).casefold())
             finding = findings.setdefault(key, Finding(kind, matched))

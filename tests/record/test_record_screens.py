@@ -144,6 +144,29 @@ async def test_going_back_from_the_review_leaves_the_session_open(store, ssr, cl
     assert list((data_dir / "records").glob("*.md")) == []
 
 
+async def test_an_email_address_with_a_listed_name_in_it_is_shown_and_replaced_whole(store, ssr, clock, data_dir):
+    """"jayden.smith-jones@school.org" with Jayden and Smith-Jones on the names list: the check showed half of it
+    ("B@school.org", the names replaced cut it in two), and r left "Child A.Family \\[email address]" in the record.
+    It is shown as the record would show it, whole, and replaced whole."""
+    from facilitator.session_ops import set_redactions
+
+    session = new_session(store, ssr, clock)
+    say(store, session, clock, "case-story", "Write to jayden.smith-jones@school.org about the plan", "Sam")
+    session = set_redactions(store, store.load_session(session.id), {"Jayden": "Child A", "Smith-Jones": "Family B"})
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        review, table = await _review(pilot)
+        found = [str(table.get_cell_at((row, 0))) for row in range(table.row_count)]
+        assert found == ["Child A.Family B@school.org"]
+        await pilot.press("r", "ctrl+s")
+        await pilot.pause()
+        assert isinstance(app.screen, EndedScreen)
+        path = str(app.screen.query_one("#record-path", Static).render()).replace("\n", "")
+    _, body = split_record(Path(path).read_text(encoding="utf-8"))
+    assert "Write to \\[email address] about the plan" in body, body
+    assert "school.org" not in body and "Family B" not in body, body
+
+
 async def test_draft_export_from_the_command_palette(store, ssr, clock, data_dir):
     session = new_session(store, ssr, clock)
     app = build_app(store, clock, open_session_id=session.id)

@@ -268,7 +268,7 @@ class Review:
             if decision == KEEP or not replacement.strip():
                 keep.append(finding.text)
             else:
-                replace[finding.text] = replacement.strip()
+                replace[finding.listed or finding.text] = replacement.strip()
         return replace, keep
 
 
