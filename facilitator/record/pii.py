@@ -291,8 +291,8 @@ def scan_session(
             continue
         for m in _EMAIL.finditer(original):
             shown = replace(m.group())
-            if shown == m.group() or shown.casefold() in kept or shown not in text:
-                continue
+            if shown == m.group() or shown.casefold() in kept or shown not in text or not _EMAIL.search(shown):
+                continue  # (not replaced, kept, or replaced whole: no address left to show)
             addresses.append(shown)
             finding = findings.setdefault(("email address", shown.casefold()), Finding("email address", shown,
                                                                                      listed=m.group()))
