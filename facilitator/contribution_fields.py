@@ -103,6 +103,29 @@ def typed_fields(kind: PhaseKind, raw_fields: dict[str, str], today: dt.date | N
     return fields
 
 
+#: what a contribution with a kind's fields is, as a sentence names it
+_KIND_NOUN = {PhaseKind.actions: "an action", PhaseKind.strengths: "a strength", PhaseKind.timeline: "a turning point",
+              PhaseKind.scale: "a rating"}
+
+
+def left_behind(fields: dict[str, str], kind: PhaseKind | None) -> str:
+    """What a contribution moved to a phase of ``kind`` stops being, said for the facilitator: its fields of another
+    kind (an action's owner and due date) are kept, but the minutes, the action register and the follow-up show them
+    only in a phase of their own kind. "" if nothing is left behind. (An action moved to turning points left the
+    minutes, the actions screen and the next follow-up round without a word.)"""
+    others: dict[PhaseKind, list[str]] = {}
+    for key, value in fields.items():
+        owner = _KIND_OF_FIELD.get(key)
+        if owner is not None and owner != kind and str(value).strip():
+            others.setdefault(owner, []).append(FIELD_LABELS.get(key, key))
+    if not others:
+        return ""
+    owner, labels = next(iter(others.items()))
+    listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
+    return (f"it is no longer {_KIND_NOUN.get(owner, 'what it was')} in the minutes, which leave out its {listed} "
+            f"(kept: ctrl+z, or a move back, brings them)")
+
+
 def edited_fields(kind: PhaseKind | None, current: dict[str, str], raw_fields: dict[str, str],
                   today: dt.date | None = None) -> dict[str, str]:
     """A recorded contribution's fields after its kind's extra fields were edited (``raw_fields``, as typed): those

@@ -3,7 +3,7 @@ ctrl+z undoes each change; an accidental ctrl+n is undone by ctrl+b and loses no
 
 from __future__ import annotations
 
-from textual.widgets import Input
+from textual.widgets import Input, OptionList
 
 from facilitator.record.markdown import render_markdown
 from facilitator.tui.screens.contribution_dialogs import ConfirmScreen, EditContributionScreen, MoveScreen, TagScreen
@@ -109,6 +109,34 @@ async def test_delete_asks_first_and_undo_brings_it_back(store, clock, library):
         await pilot.pause()
         assert shown(pilot) == ["1. first", "2. second"]
     assert [c.text for c in store.load_session(session.id).contributions] == ["first", "second"]
+
+
+async def test_an_action_moved_to_a_phase_of_another_kind_says_its_owner_and_due_leave_the_minutes(store, clock, library):
+    """m on an action, to turning points: its owner and due date were left out of the minutes, the actions screen and
+    the next follow-up round without a word (the screen still showed them). The move says so, and ctrl+z undoes it."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        screen.query_one("#kf-owner", Input).value = "Sam"
+        screen.query_one("#kf-due", Input).value = "next supervision"
+        await say(pilot, "Write up the case study")
+        await pilot.press("up", "m")
+        await pilot.pause()
+        assert isinstance(app.screen, MoveScreen)
+        for _ in range(10):  # (to turning points, wherever the dialog starts)
+            if "Turning points" in str(app.screen.query_one(OptionList).highlighted_option.prompt):
+                break
+            await pilot.press("up")
+        await pilot.press("enter")
+        await pilot.pause()
+        said = status(pilot)
+        assert said.startswith("Moved to 4. Turning points: it is no longer an action in the minutes") and (
+            "owner and due" in said and "ctrl+z" in said), said
+        moved = store.load_session(session.id).contributions[0]
+        assert moved.phase_id == "turning-points" and moved.fields["owner"] == "Sam"  # (kept)
+        await pilot.press("ctrl+z")
+        await pilot.pause()
+        assert store.load_session(session.id).contributions[0].phase_id == "learning-actions"
 
 
 async def test_move_to_another_phase_and_undo(store, clock, library):

@@ -43,7 +43,7 @@ from ..widgets.kind_fields import KindFields, RecordingSelect
 from ..widgets.keys_in_order import release
 from ..widgets.stepper import Stepper
 from ..widgets.timer_display import TimerDisplay
-from ...contribution_fields import FIELD_LABELS, NO_REASON, PASS
+from ...contribution_fields import FIELD_LABELS, NO_REASON, PASS, left_behind
 from .contribution_dialogs import (
     DECISION_TAG, MAX_CONTRIBUTION, ContributionBox, LongTextScreen, paste_refusal, short, speaker_options,
 )
@@ -803,7 +803,9 @@ class SessionScreen(Screen):
                 if index is None:
                     return
                 phase = self.session.template.phases[index]
-                self._apply(contribution, {"phase_id": phase.id}, f"Moved to {index + 1}. {phase.title}")
+                lost = left_behind(contribution.fields, phase.kind)
+                self._apply(contribution, {"phase_id": phase.id},
+                            f"Moved to {index + 1}. {phase.title}" + (f": {lost}." if lost else ""))
 
             self.app.push_screen(MoveScreen(self.session, contribution), moved)
         elif action in ("earlier", "later"):
