@@ -378,14 +378,13 @@ def _kept_in(*targets: Path | None) -> str:
     return " and ".join(sorted({str(t.parent) for t in targets if t is not None}))
 
 
-def _journal_of_another(contents: "JournalContents", session_id: str) -> str | None:
-    """The id of the session a journal's start line names, if that is not ``session_id``."""
+def _journal_names(contents: "JournalContents") -> str | None:
+    """The id of the session a journal's start line names (None if it has none readable)."""
     for op in contents.ops:
         if op.get("op") == "create":
             header = op.get("session")
-            other = header.get("id") if isinstance(header, dict) else None
-            if isinstance(other, str) and other != session_id:
-                return other
+            named = header.get("id") if isinstance(header, dict) else None
+            return named if isinstance(named, str) else None
     return None
 
 
@@ -1839,7 +1838,15 @@ class Store:
                 db_session, db_meta = _session_from_file(db_path, data, self.resolve_template, self._template_models)
             except DamagedFileError as exc:
                 db_problem = exc.reason
-        other = _journal_of_another(contents, db_session.id if db_session is not None else session_id)
+        names = _journal_names(contents)
+        if db_session is not None and db_session.id != session_id and names == session_id:
+            # Another session's file in this one's place, its journal this one's: the file is set aside as damaged
+            # and the session rebuilt from its journal (export wrote the other session's record under this id, and
+            # the app then left both files out as a copy of the other session, the journal with all of this one).
+            db_problem = f"it holds another session, {db_session.id}"
+            db_session, db_meta = None, {}
+        own = db_session.id if db_session is not None else session_id
+        other = names if names is not None and names != own else None
         if other is not None and journal_problem is None:
             # Another session's journal in this one's place (copied over it, two folders joined): its lines are not
             # this session's. Read as this one, the session took the other's title and words, and its export was the

@@ -895,3 +895,32 @@ def test_another_sessions_journal_in_a_sessions_place_is_not_taken_for_its_own(f
         assert other_journal.read_bytes() in [p.read_bytes() for p in quarantined(data_dir)]
     finally:
         store.close()
+
+
+def test_another_sessions_file_in_a_sessions_place_is_set_aside_and_the_session_rebuilt_from_its_journal(folder):
+    """A session's file replaced by another session's, its journal its own: `export` wrote the other session's final
+    record under this id without a word, and the app left both files out as "a copy" of the other session (resume:
+    "There is no session"), the journal holding every change of this one. The file is set aside as damaged, and the
+    session rebuilt from its journal."""
+    data_dir, session_id, other_id = folder
+    db, _ = paths(data_dir, session_id)
+    other_db, _ = paths(data_dir, other_id)
+    db.write_bytes(other_db.read_bytes())
+
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(db) in s and f"it holds another session, {other_id}" in s and one_sentence(s) for s in said), said
+    record = exported_text(data_dir, session_id)
+    assert "Returning to school" in record and f"id: {session_id}" in record and OTHER[0] not in record, record
+    assert all(text in record for text in SAID + LATER)
+
+    store = open_as_the_app(data_dir)
+    try:
+        store.finish_opening()
+        notice = next(n for n in store.notices if str(db) in n)
+        assert "rebuilt from its journal" in notice and one_sentence(notice), notice
+        assert {s.id for s in store.list_sessions()} == {session_id, other_id}
+        assert texts(store.load_session(session_id)) == SAID + LATER
+        assert texts(store.load_session(other_id)) == OTHER
+        assert other_db.read_bytes() in [p.read_bytes() for p in quarantined(data_dir)]
+    finally:
+        store.close()
