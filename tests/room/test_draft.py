@@ -9,7 +9,7 @@ from facilitator.store.drafts import draft_path
 from facilitator.tui.screens.session import SessionScreen
 from tests.conftest import until
 
-from .helpers import open_app, resumed, say, status
+from .helpers import PEOPLE, open_app, resumed, say, status
 
 HALF = "the health visitor noticed that Mum"
 
@@ -229,3 +229,27 @@ async def test_a_draft_held_up_by_a_slow_disk_never_holds_up_the_typing_and_is_k
     finally:
         again.close()
     assert read_draft(data_dir, session.id)["text"] == HALF
+
+
+async def test_words_recorded_just_before_the_app_stopped_are_not_brought_back_to_be_recorded_twice(
+    store, clock, library, data_dir
+):
+    """Killed about 0.1 s after enter recorded a contribution, before its kept words were cleared: the resumed session
+    brought them back ("enter records it"), and enter recorded them a second time. They are left out, and said."""
+    from facilitator.session_ops import record_contribution
+    from facilitator.store.drafts import write_draft
+
+    session, _ = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    record_contribution(store, session, "Typed slowly then entered", PEOPLE[0], clock)
+    write_draft(data_dir, session.id, "@1 Typed slowly then entered", None, "case-story")  # (as the stop left it)
+    store.close()
+
+    async with resumed(data_dir, clock, session.id, size=(80, 24)) as (again, app2, pilot):
+        screen = app2.screen
+        assert screen.query_one("#contribution", Input).value == ""
+        assert "was recorded already" in status(pilot), status(pilot)
+        await pilot.press("enter")
+        await pilot.pause()
+        assert [c.text for c in again.load_session(session.id).contributions] == ["Typed slowly then entered"]
+        await until(pilot, lambda: not draft_path(data_dir, session.id).exists())
+        assert not draft_path(data_dir, session.id).exists()
