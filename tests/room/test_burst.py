@@ -55,3 +55,18 @@ async def test_a_line_not_recorded_stays_in_the_box_with_what_was_typed_after_it
         await until(pilot, lambda: box.value == "@9 rang backand")
         assert "9" in status(pilot)
         assert store.load_session(session.id).contributions == []
+
+
+async def test_evidence_typed_in_a_burst_after_a_strength_without_it_goes_in_the_evidence_box(store, clock, library):
+    """Enter on a strength with no evidence asks "How do we know?" and moves to the evidence box; the evidence typed
+    straight after, in one burst (a text expander, a laggy remote terminal), was joined to the strength with no space
+    ("TenacityVisited 14 times in 6 weeks") and the evidence box stayed empty."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "strengths-evidence")
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        burst(app, typed("Tenacity\nVisited 14 times in 6 weeks\nNext one"))
+        await until(pilot, lambda: bool(store.load_session(session.id).contributions), timeout=10)
+        await pilot.pause(0.2)
+        (strength,) = store.load_session(session.id).contributions
+        assert (strength.text, strength.fields.get("evidence")) == ("Tenacity", "Visited 14 times in 6 weeks")
+        assert screen.query_one("#contribution", Input).value == "Next one"  # (back in the box at once)

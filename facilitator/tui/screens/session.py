@@ -269,7 +269,7 @@ class SessionScreen(Screen):
         enter_room()  # no long garbage-collection pause on an enter (see collector.py)
         if self._long_waiting is not None and self._evidence_asked_for is not None \
                 and self._evidence_asked_of == self._long_waiting:
-            self.query_one("#kf-evidence", Input).focus()  # a strength from the multi-line editor: "How do we know?"
+            self.set_focus(self.query_one("#kf-evidence", Input))  # (at once: the next key of a burst goes there)  # a strength from the multi-line editor: "How do we know?"
         elif not isinstance(self.focused, ContributionList):
             self.query_one("#contribution", Input).focus()
 
@@ -543,7 +543,7 @@ class SessionScreen(Screen):
             self.query_one("#speaker", Select).clear()
         self._preset_speaker()
         self._show_timer()
-        self.query_one("#contribution", Input).focus()
+        self.set_focus(self.query_one("#contribution", Input))
 
     def _refresh_contributions(self, keep: str | None = None) -> None:
         """After an edit, delete, move, flag or undo: the list, its count, and a round's still-to-speak line."""
@@ -598,7 +598,7 @@ class SessionScreen(Screen):
             # A gentle prompt, once: a strength is worth more with its evidence; enter again records it without.
             self._evidence_asked_for = text
             self._evidence_asked_of = given
-            self.query_one("#kf-evidence", Input).focus()
+            self.set_focus(self.query_one("#kf-evidence", Input))  # (at once: the next key of a burst goes there)
             lines = " (its lines wait: ctrl+o shows them)" if "\n" in text else ""
             self._status(
                 f"How do we know? Type the evidence for this strength{lines} and press enter, "
@@ -635,7 +635,7 @@ class SessionScreen(Screen):
                 speaker_select.clear()
         kind_fields.recorded(self.session)
         self._preset_speaker()
-        self.query_one("#contribution", Input).focus()
+        self.set_focus(self.query_one("#contribution", Input))  # (at once: the next key of a burst goes there)
         if safeguarding:
             written = self._write_note()
             self._status(
@@ -688,7 +688,7 @@ class SessionScreen(Screen):
 
         def done(result: str | None) -> None:
             box = self.query_one("#contribution", Input)
-            box.focus()
+            self.set_focus(box)  # (at once: record() below may move it to the evidence box)
             if result is None:
                 if self._long and self._long.strip() and self._long != box.value:
                     self._status("Not recorded: the multi-line text is kept (ctrl+o opens it again; typing in the box "
