@@ -591,12 +591,21 @@ def _digest_input(data_dir: Path, since: dt.date, until: dt.date, today: dt.date
         said = None if line is None else (
             lambda done, total, folder=folder: line.say(f"Reading the records in {folder}: {done:,} of {plural(total, 'file')}")
         )
-        found, unreadable, not_records = read_records(record_paths(folder), shelf, said)
+        found, unreadable, not_records, changed = read_records(record_paths(folder), shelf, said)
         inp.records += found
         inp.skipped_records += len(unreadable) + len(not_records)
         notices += _left_out(unreadable, "it is not UTF-8 text, or could not be read")
         notices += _left_out(not_records, "it is not a session record as the app writes them (its front matter, "
                                           "with the session's id, status and date, is missing or damaged)")
+        if changed:
+            named = ", ".join(map(str, changed[:NAMED_UP_TO])) + (
+                f" and {len(changed) - NAMED_UP_TO:,} more" if len(changed) > NAMED_UP_TO else "")
+            notices.append(
+                f"{plural(len(changed), 'final record')} in {folder} {'was' if len(changed) == 1 else 'were'} cut off or "
+                f"changed since the app wrote {'it' if len(changed) == 1 else 'them'} (the checksum in the front matter "
+                f"does not match), so the digest reads {'it as it is' if len(changed) == 1 else 'them as they are'} now and may miss what "
+                f"was cut: {named}; export {'it' if len(changed) == 1 else 'them'} again from the team's data folder."
+            )
     if team:
         # A team no session was ever held for (a slip in its name) would give a digest saying it met nobody.
         from .text import team_key

@@ -366,7 +366,17 @@ def _read_and_parse(path: str) -> "tuple | str | None":
         session = parse_record(text, path)
     except Exception:  # noqa: BLE001 - another team's file may hold anything: one strange file stops nothing
         return None
-    return None if session is None else _packed(session)
+    return None if session is None else (*_packed(session), not session.draft and not _body_as_written(text))
+
+
+def _body_as_written(text: str) -> bool:
+    """A final record's body is as the app wrote it: the checksum in its front matter is its body's (or it has none,
+    as records written before checksums)."""
+    from ..record.markdown import body_sha256, split_record
+
+    meta, body = split_record(text)
+    wanted = meta.get("sha256") if isinstance(meta, dict) else None
+    return not isinstance(wanted, str) or body_sha256(body) == wanted
 
 
 #: files a worker reads and hands over at a time
@@ -437,21 +447,25 @@ def _parsed(paths: list[str]) -> Iterator:
 
 
 def read_records(paths: list[Path], shelf: RecordShelf, progress: Callable[[int, int], None] | None = None
-                 ) -> tuple[list[RecordEntry], list[Path], list[Path]]:
+                 ) -> tuple[list[RecordEntry], list[Path], list[Path], list[Path]]:
     """(the records among these files, their parts put on ``shelf``; the files that could not be read as text;
-    those that are not records). ``progress(done, total)`` as it goes."""
+    those that are not records; final records whose body is not the one their checksum was made of: cut off or
+    changed since they were written, read as they are). ``progress(done, total)`` as it goes."""
     entries: list[RecordEntry] = []
     unreadable: list[Path] = []
     not_records: list[Path] = []
+    changed: list[Path] = []
     for done, (path, parsed) in enumerate(zip(paths, _parsed([str(p) for p in paths])), start=1):
         if parsed is None:
             not_records.append(path)
         elif isinstance(parsed, str):
             unreadable.append(path)
         else:
-            light, packed, ends = parsed
+            light, packed, ends, not_as_written = parsed
+            if not_as_written:
+                changed.append(path)
             at = shelf.put(packed)
             entries.append(RecordEntry(*light, shelf, (at, *(at + end for end in ends))))
         if progress is not None:
             progress(done, len(paths))
-    return entries, unreadable, not_records
+    return entries, unreadable, not_records, changed

@@ -129,3 +129,21 @@ def test_a_worker_killed_while_the_records_are_read_loses_none_of_them(library, 
     whole = (tmp_path / "whole.md").read_text(encoding="utf-8")
     assert (tmp_path / "killed.md").read_text(encoding="utf-8") == whole
     assert f"**Sessions:** {SESSIONS * 31:,}" in whole
+
+
+def test_a_final_record_cut_off_or_changed_since_it_was_written_is_named(library, tmp_path, capsys):
+    """`digest --records` read a final record cut off half way, or with words changed, as a whole session without a
+    word (its strengths and actions silently missing), though its front matter holds the checksum of its body. The
+    digest reads it as it is, and names it, with what to do."""
+    found = _other_teams_records(library, tmp_path)
+    records_written = sorted(p for p in found.glob("*.md") if p.name not in ("binary.md", "notes.md", "cut.md"))
+    cut, changed = records_written[0], records_written[1]
+    cut.write_text(cut.read_text(encoding="utf-8")[:1500], encoding="utf-8")
+    changed.write_text(changed.read_text(encoding="utf-8").replace("What went right", "What went wrong", 1),
+                       encoding="utf-8")
+    out = tmp_path / "digest.md"
+    assert main(["digest", "--since", "2026-01-01", "--until", "2026-12-31", "--records", str(found), "--out", str(out)],
+                clock=FixedClock()) == 0
+    said = [line for line in capsys.readouterr().err.splitlines() if "checksum" in line]
+    assert len(said) == 1 and cut.name in said[0] and changed.name in said[0] and said[0].endswith("."), said
+    assert f"**Sessions:** {SESSIONS}" in out.read_text(encoding="utf-8")  # (read as they are)
