@@ -1163,6 +1163,15 @@ class Store:
         for session_id in changed[:READ_ONLY_CHECKS]:
             try:
                 session = self._load(session_id)
+            except UnknownSessionError:
+                # Listed, but no file of it is here (an index.json from another folder, files moved away): left off the
+                # list, as the app's start does. (Listed, it was then "no session" with advice to list the sessions.)
+                doc = self._docs.pop(session_id, None) or {}
+                self._notices.append(
+                    f"The files of “{doc.get('shown_title') or doc.get('title', session_id)}” ({session_id}) are not in "
+                    f"{self.sessions_dir}, so it is left off the list of sessions (the app, started, takes it off)."
+                )
+                continue
             except StoreError as exc:
                 self._notices.append(str(exc))
                 continue

@@ -924,3 +924,25 @@ def test_another_sessions_file_in_a_sessions_place_is_set_aside_and_the_session_
         assert other_db.read_bytes() in [p.read_bytes() for p in quarantined(data_dir)]
     finally:
         store.close()
+
+
+def test_a_session_listed_with_no_files_here_is_left_off_the_list_the_commands_print(folder, library, tmp_path):
+    """index.json (and its head) copied from another data folder: `sessions list` listed a session whose files are not
+    here, then said "There is no session '…'; run `facilitator sessions list` to see the ids" - itself."""
+    data_dir, session_id, other_id = folder
+    elsewhere = tmp_path / "elsewhere"
+    clock = counter_free_clock()
+    store = Store(elsewhere, clock=clock).open()
+    stray = new_session(store, library.get("serious-success-review"), clock, title="From another folder")
+    store.close()
+    index = json.loads((data_dir / "index.json").read_text(encoding="utf-8"))
+    theirs = json.loads((elsewhere / "index.json").read_text(encoding="utf-8"))
+    index["sessions"].update({f"x{k}": v for k, v in theirs["sessions"].items()})  # (one more entry, no files here)
+    (data_dir / "index.json").write_text(json.dumps(index), encoding="utf-8")
+    (data_dir / "index-head.json").unlink(missing_ok=True)
+    listed = facilitator(data_dir, "sessions", "list")
+    assert listed.returncode == 0 and stray.id not in listed.stdout, listed.stdout
+    assert {line.split("\t")[0] for line in listed.stdout.splitlines()} == {session_id, other_id}
+    said = notices_of(listed)
+    assert len(said) == 1 and stray.id in said[0] and "left off the list" in said[0] and one_sentence(said[0]), said
+    assert "sessions list" not in said[0]
