@@ -70,11 +70,20 @@ def is_numeric_date(text: str) -> bool:
     return True
 
 
+_WEEKDAY_NAMES = "|".join(sorted(_WEEKDAYS, key=len, reverse=True))
+# Said before a date, and adding nothing to it: "by 14/12", "w/c 7 Dec" (the week's Monday), "Friday 4 December".
+_BEFORE_A_DATE = re.compile(
+    rf"^(?:(?:by|before|on|due|for)\s+|(?:w/c|w/b|wc|wb|week commencing|week beginning)\s+|(?:{_WEEKDAY_NAMES}),?\s+(?=\d))"
+)
+
+
 def parse_due(text: str, today: dt.date) -> dt.date | None:
     """The date a due date means, counted from today; None if it is not a date."""
     words = " ".join(text.split()).casefold().strip(" .,!")
     if not words:
         return None
+    while (shorter := _BEFORE_A_DATE.sub("", words, count=1)) != words and shorter:
+        words = shorter  # ("by Friday 11 Dec": both left off)
     try:
         return parse_date(words)
     except ValueError:
@@ -106,7 +115,15 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
             if ahead == 0 and which != "this ":
                 ahead = 7
             return today + dt.timedelta(days=ahead)
-    if match := re.fullmatch(r"in (\w+) (day|week|fortnight|month|year)s?( time)?", words):
+    if match := re.fullmatch(r"a week (?:on )?(today|tomorrow|\w+)", words):  # "a week on Friday": that Friday's next
+        day = parse_due(match.group(1), today)
+        if day is not None and (match.group(1) in ("today", "tomorrow") or match.group(1) in _WEEKDAYS):
+            return day + dt.timedelta(days=7)
+    if match := re.fullmatch(r"(in |within )?(\w+) (day|week|fortnight|month|year)s?( time)?", words):
+        said_in, count_said = match.group(1), match.group(2)
+        if not said_in and (count_said == "one" or (count_said in ("a", "an") and match.group(3) == "day")):
+            return None  # "one day", "a day" without "in": some day, not tomorrow
+        match = re.fullmatch(r"(\w+) (day|week|fortnight|month|year)s?( time)?", words.split(" ", 1)[1] if said_in else words)
         count = _number(match.group(1))
         if count is None or count > 1000:
             return None
@@ -145,11 +162,19 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
 _DATE_SHAPED = re.compile(r"\d{1,4}([/.-])\d{1,2}\1\d{1,4}|\d{1,2}[/.]\d{1,2}")
 
 
+#: a day and a month named in words, right or wrong ("31 April", "30 Feb 2027", "Friday 31 April")
+_WORD_DATE_SHAPED = re.compile(
+    rf"(?:(?:by|before|on|due|for) )?(?:(?:{_WEEKDAY_NAMES}),? )?(?:\d{{1,2}}(?:st|nd|rd|th)?(?: of)? (?:{_MONTH_NAMES})"
+    rf"|(?:{_MONTH_NAMES}) \d{{1,2}}(?:st|nd|rd|th)?),?(?: \d{{4}})?"
+)
+
+
 def due_problem(text: str, today: dt.date) -> str | None:
-    """A sentence if a due date is written in figures but is no date ("31/02/2027": a slip, which kept as words
-    would never be overdue); None if it is a date, or words."""
+    """A sentence if a due date is written as a date but is none ("31/02/2027", "31 April": a slip, which kept as
+    words would never be overdue); None if it is a date, or words."""
     words = text.strip()
-    if not words or not _DATE_SHAPED.fullmatch(words) or parse_due(words, today) is not None:
+    shaped = _DATE_SHAPED.fullmatch(words) or _WORD_DATE_SHAPED.fullmatch(" ".join(words.split()).casefold().strip(" .,!"))
+    if not words or not shaped or parse_due(words, today) is not None:
         return None
     return (f"Due: '{words}' is not a date; write it as 31/01, 31/01/2027 or 2027-01-31, or in words "
             "(\"end of February\", \"next supervision\").")
@@ -161,7 +186,7 @@ def due_note(text: str, today: dt.date) -> str:
         return ""
     date = parse_due(text, today)
     if date is None:
-        return "no such date" if _DATE_SHAPED.fullmatch(text.strip()) else "never overdue"
+        return "no such date" if due_problem(text, today) else "never overdue"
     if date < today:  # taken, as an action already done may be recorded, but not without a word (kept short:
         # the border under the field shows 14 characters, and "1 Dec 2026: in the past" showed as "1 Dec 2026: i…")
         return f"{date.day} {date:%b}: past" if date.year == today.year else f"{date:%d/%m/%y}: past"

@@ -114,3 +114,30 @@ async def test_a_due_in_figures_that_is_no_date_is_refused_and_a_short_year_is_r
         assert "Due: '31/2' is not a date" in str(screen.query_one("#status").render())
     said = store.load_session(session.id).contributions
     assert [c.fields["due"] for c in said] == ["2027-02-01", "2027-01-31"]
+
+
+async def test_a_due_said_as_rooms_say_it_is_a_date_and_a_day_no_month_has_is_refused(store, clock, library):
+    """"Fri 11 Dec", "Friday 4 December", "by 14/12", "w/c 7 Dec", "2 weeks" and "a week on Friday" were kept as words,
+    never overdue; "31 April" and "30 Feb 2027" were taken silently as words too, while "31/02/2027" was refused. The
+    test clock's today is Sunday 22 November 2026."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "learning-actions")
+    said = {"Fri 27 Nov": "2026-11-27", "Friday 4 December": "2026-12-04", "by 14/12": "2026-12-14",
+            "w/c 7 Dec": "2026-12-07", "2 weeks": "2026-12-06", "a week on Friday": "2026-12-04"}
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = session_screen(pilot)
+        due = screen.query_one("#kf-due", Input)
+        for n, words in enumerate(said):
+            due.value = words
+            await pilot.pause()
+            assert due.border_subtitle != "never overdue", words
+            await say(pilot, f"Action {n}")
+        for words in ("31 April", "Fri 30 Feb 2027"):
+            due.value = words
+            await pilot.pause()
+            assert due.border_subtitle == "no such date"
+            await say(pilot, "Ring the school")
+            assert f"Due: '{words}' is not a date" in str(screen.query_one("#status").render())
+            assert screen.query_one("#contribution", Input).value == "Ring the school"  # nothing lost
+            screen.query_one("#contribution", Input).value = ""
+    recorded = store.load_session(session.id).contributions
+    assert [c.fields["due"] for c in recorded] == list(said.values())

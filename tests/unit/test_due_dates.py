@@ -30,16 +30,32 @@ SUNDAY = dt.date(2026, 11, 22)
         ("tomorrow", dt.date(2026, 11, 23)),
         ("3 March", dt.date(2027, 3, 3)),
         ("March 3rd 2027", dt.date(2027, 3, 3)),
+        # a weekday, "by" or "w/c" before a date adds nothing to it; a count without "in"; "a week on Friday"
+        ("Fri 11 Dec", dt.date(2026, 12, 11)),
+        ("by Friday 11/12", dt.date(2026, 12, 11)),
+        ("by 14/12", dt.date(2026, 12, 14)),
+        ("w/c 7 Dec", dt.date(2026, 12, 7)),
+        ("week commencing 7th December", dt.date(2026, 12, 7)),
+        ("2 weeks", dt.date(2026, 12, 6)),
+        ("a fortnight", dt.date(2026, 12, 6)),
+        ("a week on Friday", dt.date(2026, 12, 4)),
+        ("a week tomorrow", dt.date(2026, 11, 30)),
     ],
 )
 def test_said_becomes_a_date(said, date):
     assert parse_due(said, SUNDAY) == date
 
 
-@pytest.mark.parametrize("said", ["next supervision", "when the plan is signed", "31 Feb", "in 5000 years", "?"])
+@pytest.mark.parametrize("said", ["next supervision", "when the plan is signed", "in 5000 years", "?", "one day"])
 def test_not_a_date_is_none_and_marked_never_overdue(said):
     assert parse_due(said, SUNDAY) is None
     assert due_note(said, SUNDAY) == "never overdue"
+
+
+@pytest.mark.parametrize("said", ["31 Feb", "31 April", "Fri 30 Feb 2027", "April 31st"])
+def test_a_day_a_month_does_not_have_is_no_such_date(said):
+    assert parse_due(said, SUNDAY) is None
+    assert due_note(said, SUNDAY) == "no such date"
 
 
 def test_next_friday_is_next_weeks_friday_and_friday_the_coming_one():
