@@ -341,7 +341,12 @@ def not_saved(exc: OSError, data_dir: Path | str, what: str = "Not saved", kept:
         return (f"{what}: this computer has too many files and connections open at once (nothing is lost, and "
                 f"{kept}); wait a moment and try again, and if it goes on close phone access (f10, then x) or "
                 "other programs.")
-    return f"{what}: {_reason(exc)} ({data_dir}); {kept}, so free some space or fix the folder and try again."
+    if exc.errno == errno.EISDIR and exc.filename:
+        # (a folder where the app keeps a file: naming the data folder and "free some space" sent people the wrong way)
+        return f"{what}: {exc.filename} is a folder where the app keeps a file; {kept}, so move that folder aside and try again."
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        return f"{what}: {_reason(exc)} ({data_dir}); {kept}, so free some space and try again."
+    return f"{what}: {_reason(exc)} ({exc.filename or data_dir}); {kept}, so put that right and try again."
 
 
 def _reason(exc: OSError) -> str:
@@ -1941,7 +1946,12 @@ class Store:
             if type(noted) is int and contents.good_length < noted:
                 short_journal = (contents.good_length, noted)
 
-        if repair and journal_problem is None and (contents.damaged_tail or contents.damaged_lines or not_applied or cut):
+        # (a journal that is not there at all: nothing to keep a copy of, and none is made)
+        journal_gone = cut and not contents.size and not (contents.damaged_tail or contents.damaged_lines or not_applied) \
+            and not journal.path.exists()
+        if repair and journal_problem is None and not journal_gone and (
+            contents.damaged_tail or contents.damaged_lines or not_applied or cut
+        ):
             try:
                 keep = [op for op in ops if id(op) not in set_aside]
                 journal_target = self._repair_journal(journal, contents, keep if not_applied else None)
@@ -2058,6 +2068,12 @@ class Store:
                 f"opened as its session file last saved it and changes recorded after that may be missing; the journal is {kept_journal}."
             )
         original = f"the original journal is {kept_journal}"
+        if cut and not contents.size and not journal.path.exists():
+            return (
+                f"The journal {journal.path} of {named} is missing (it held {cut[1]:,} bytes when the session file was "
+                f"last saved), so recorded changes after that may have been lost; the session was opened as its "
+                f"session file holds it."
+            )
         if cut and contents.size == cut[1]:
             # As long as when the session file was saved with every change it held, but unreadable from some point
             # (zero-filled, overwritten): no change came after that save (it would have made the journal longer), so

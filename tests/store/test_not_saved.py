@@ -167,6 +167,30 @@ async def test_ui_says_not_saved_and_keeps_the_typed_text(running, monkeypatch, 
     ]
 
 
+async def test_a_folder_in_the_journals_place_while_the_app_runs_is_named_with_what_to_do(running, data_dir):
+    """The journal moved away and a folder made in its place while the session was open: "Not saved: is a directory
+    (<the data folder>); ..., so free some space or fix the folder" named the wrong place and the wrong remedy."""
+    store, session, clock = running
+    app = build_app(store, clock, open_session_id=session.id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        screen = app.screen
+        journal = data_dir / "sessions" / f"{session.id}.journal.jsonl"
+        journal.rename(data_dir / "journal-moved-away.jsonl")
+        journal.mkdir()
+        box = screen.query_one("#contribution", Input)
+        box.value = "Said while the folder was there."
+        await pilot.press("enter")
+        await pilot.pause()
+        status = " ".join(str(screen.query_one("#status", Static).render()).split())
+        assert status.startswith("Not saved:") and str(journal) in status and "move that folder aside" in status, status
+        assert "free some space" not in status
+        assert box.value == "Said while the folder was there."  # kept
+        journal.rmdir()
+        await pilot.press("enter")
+        await pilot.pause()
+        assert box.value == ""
+
+
 @pytest.fixture
 def small_tmpfs(tmp_path):
     mount_point = tmp_path / "tmpfs"

@@ -946,3 +946,21 @@ def test_a_session_listed_with_no_files_here_is_left_off_the_list_the_commands_p
     said = notices_of(listed)
     assert len(said) == 1 and stray.id in said[0] and "left off the list" in said[0] and one_sentence(said[0]), said
     assert "sessions list" not in said[0]
+
+
+def test_a_journal_deleted_is_said_missing_and_no_empty_copy_is_called_the_original(folder):
+    """The journal deleted: the app said it was "shorter (0 of 7841 bytes)" and that "the original journal is kept in
+    quarantine/…", an empty file it had made itself."""
+    data_dir, session_id, other_id = folder
+    _, journal = paths(data_dir, session_id)
+    journal.unlink()
+    said = commands_still_work(data_dir, session_id, other_id)
+    assert any(str(journal) in s and "is missing" in s and one_sentence(s) for s in said), said
+    store = open_as_the_app(data_dir)
+    try:
+        (notice,) = store.notices
+        assert "is missing" in notice and "may have been lost" in notice and "quarantine" not in notice, notice
+        assert texts(store.load_session(session_id)) == SAID + LATER
+        assert quarantined(data_dir) == []
+    finally:
+        store.close()
