@@ -15,7 +15,7 @@ import json
 import threading
 from pathlib import Path
 
-from .files import atomic_write, ensure_private_dir, fsync_dir, read_whole
+from .files import FileTooLargeError, NotAFileError, atomic_write, ensure_private_dir, fsync_dir, read_whole
 
 DRAFTS_DIR = "drafts"
 
@@ -134,7 +134,14 @@ def read_draft(data_dir: Path, session_id: str, damaged: list[str] | None = None
     as the app writes it adds why to ``damaged`` (the caller sets it aside: a new draft would overwrite it)."""
     try:
         data = json.loads(read_whole(draft_path(data_dir, session_id)))
-    except OSError:  # (none kept, or one that cannot be read: left where it is)
+    except (IsADirectoryError, FileTooLargeError, NotAFileError) as exc:
+        # Something in the draft's place the app never writes (a folder, a device, a huge file): set aside by the
+        # caller, and said, as a damaged draft is (it was passed over without a word, and every draft kept
+        # afterwards failed against it).
+        if damaged is not None:
+            damaged.append("it is a folder, not a file" if isinstance(exc, IsADirectoryError) else exc.reason)
+        return None
+    except OSError:  # (none kept, or one that cannot be read just now: left where it is)
         return None
     except (ValueError, RecursionError):  # (RecursionError: lists nested thousands deep)
         if damaged is not None:

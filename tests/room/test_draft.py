@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 from textual.widgets import Input, Select
 
 from facilitator.session_ops import export_record
@@ -79,12 +81,27 @@ async def test_a_damaged_draft_is_set_aside_said_and_the_session_opens(store, cl
     assert [k.read_bytes() for k in kept] == [b'{"text": "the health visitor sai']
 
 
-async def test_ctrl_q_with_words_that_cannot_be_kept_says_so_once(store, clock, library, data_dir):
-    """The drafts folder refusing the draft (here a folder where its file goes): ctrl+q quit, and the words typed were
-    lost without a word. It says so and stays; ctrl+q again quits without them."""
+async def test_a_folder_where_the_draft_goes_is_set_aside_and_said_as_the_session_opens(store, clock, library, data_dir):
+    """A folder (or a device) in the draft file's place was passed over without a word as the session opened, and
+    every draft kept afterwards failed against it. It is moved to quarantine/, said, and drafts are kept again."""
     session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
     draft_path(data_dir, session.id).mkdir(parents=True)
     async with app.run_test(size=(80, 24)) as pilot:
+        said = " ".join(status(pilot).split())
+        assert "could not be read (it is a folder, not a file)" in said and "quarantine" in said, said
+        await pilot.press(*HALF, "ctrl+q")
+        await pilot.pause()
+        assert not app.is_running  # (the words kept: nothing to say)
+    assert json.loads(draft_path(data_dir, session.id).read_text(encoding="utf-8"))["text"] == HALF
+
+
+async def test_ctrl_q_with_words_that_cannot_be_kept_says_so_once(store, clock, library, data_dir):
+    """The drafts folder refusing the draft (here a folder made where its file goes while the session is open): ctrl+q
+    quit, and the words typed were lost without a word. It says so and stays; ctrl+q again quits without them."""
+    session, app = open_app(store, clock, library.get("serious-success-review"), "case-story")
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        draft_path(data_dir, session.id).mkdir(parents=True)
         await pilot.press(*HALF)
         await pilot.press("ctrl+q")
         await until(pilot, lambda: "could not be kept" in status(pilot))
