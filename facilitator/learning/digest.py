@@ -12,6 +12,7 @@ import functools
 import itertools
 import re
 import tempfile
+import unicodedata
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -154,6 +155,10 @@ def people_hider(people: tuple[str, ...]) -> Callable[[str], str]:
         for said in (" ".join(words), words[0]):
             if len(said) > 1 and said[0].isupper() and said.casefold().strip(".") not in ROLE_WORDS:
                 shown.setdefault(" ".join(said.split()).casefold(), initials(said))
+                # typed without its accents too, as a phone's keyboard often does ("Zoe" for Zoë, "Sian" for Siân)
+                plain = "".join(c for c in unicodedata.normalize("NFKD", said) if not unicodedata.combining(c))
+                if plain != said and len(plain) > 1 and plain[0].isupper():
+                    shown.setdefault(" ".join(plain.split()).casefold(), initials(said))
     if not shown:
         return _as_said
     spelled = [

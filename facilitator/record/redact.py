@@ -288,7 +288,9 @@ def _edge_after(last: str) -> str:
 
 
 # A German vowel with its umlaut, and the sharp s, as they are typed where the keyboard has none ("Mueller").
-_UMLAUT_SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss"})
+# ("Soeren" for Søren, "Aase" for Åse: the Danish and Norwegian letters as they are typed without them)
+_UMLAUT_SPELLED = str.maketrans({"ä": "ae", "ö": "oe", "ü": "ue", "Ä": "Ae", "Ö": "Oe", "Ü": "Ue", "ß": "ss",
+                                 "ø": "oe", "Ø": "Oe", "å": "aa", "Å": "Aa"})
 #: a one-word name is also found split in two where each piece has at least this many letters ("Mary Jane")
 SPLIT_PIECE = 3
 

@@ -373,3 +373,23 @@ def test_a_turn_passed_in_a_round_is_not_listed_as_what_went_right(library, data
     went_right = body.split("## What went right, and the highlights", 1)[1].split("\n## ", 1)[0]
     assert "The family's own plan held all summer" in went_right
     assert "pass" not in went_right.replace("passed", ""), went_right
+
+
+def test_a_person_of_the_session_named_without_their_accent_is_shown_by_initials_in_the_digest(library, data_dir, tmp_path):
+    """With "Zoë Ó Dálaigh" at the session, "Zoe (aunt) helped" reached the digest as said: her first name typed
+    without its accent, as phones type it, was not taken for hers."""
+    from facilitator.store import Store
+    from tests.record.helpers import end, new_session, say
+
+    store = Store(data_dir, clock=FixedClock()).open()
+    s = new_session(store, library.get("serious-success-review"), FixedClock(), team="Team Z", date=dt.date(2026, 3, 1),
+                    participants=["Zoë Ó Dálaigh", "Siân Jones"])
+    say(store, s, FixedClock(), "what-went-right", "Zoe rang back the same day, and Sian wrote it up", "Siân Jones")
+    end(store, store.load_session(s.id), FixedClock())
+    store.close()
+    out = tmp_path / "digest.md"
+    assert main(["--data-dir", str(data_dir), "digest", "--since", "2026-01-01", "--until", "2026-12-31",
+                 "--out", str(out)], clock=FixedClock()) == 0
+    body = split_record(out.read_text(encoding="utf-8"))[1]
+    assert "Z. rang back the same day, and S. wrote it up" in body, body
+    assert "Zoe" not in body and "Sian" not in body
