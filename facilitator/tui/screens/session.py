@@ -855,7 +855,8 @@ class SessionScreen(Screen):
                 self._apply(
                     contribution,
                     {"safeguarding": True},
-                    lambda written: f"Flagged “{words}” as a safeguarding concern: hidden from the screen and kept "
+                    # (its words not repeated: the status line is on the room's screen, which has just hidden them)
+                    lambda written: "Flagged as a safeguarding concern: hidden from the screen and kept "
                     f"out of the record; {self._in_the_note(written)}. Pass it on today through your organisation's "
                     "route",
                 )
