@@ -47,10 +47,12 @@ def candidates(token: str, participants: list[str]) -> list[str]:
     if key.isdigit():
         index = int(key) - 1
         return [participants[index]] if 0 <= index < len(participants) else []
-    exact = [p for p in participants if fold(p) == key]
+    # (an apostrophe typed or not: "@obrien" is "O’Brien", as "@o'b" is)
+    bare = key.replace("'", "")
+    exact = [p for p in participants if fold(p) == key or fold(p).replace("'", "") == bare]
     if exact:
         return exact[:1]
-    by_start = [p for p in participants if fold(p).startswith(key)]
+    by_start = [p for p in participants if fold(p).startswith(key) or fold(p).replace("'", "").startswith(bare)]
     if len(by_start) == 1:
         return by_start
     by_initials = [p for p in participants if initials(p) == key]

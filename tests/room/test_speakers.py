@@ -48,16 +48,18 @@ async def test_an_at_shortcut_for_two_people_names_them_and_the_hint_uses_the_ro
 async def test_an_at_shortcut_finds_a_name_typed_without_its_accents(store, clock, library):
     """'@zoe' for 'Zoë Brown' and '@lukasz' for 'Łukasz Nowak', as the names list matches them: on a keyboard
     without those letters the shortcut said nobody matched, and the words stayed in the box unrecorded."""
-    room = ["Zoë Brown", "Łukasz Nowak", "Sam Patel"]
+    room = ["Zoë Brown", "Łukasz Nowak", "Sam Patel", "O\u2019Brien"]
     session, app = open_app(store, clock, library.get("serious-success-review"), "case-story", participants=room)
     async with app.run_test(size=(160, 45)) as pilot:
         await say(pilot, "@zoe the school rang back the same day")
         await say(pilot, "@lukasz the family chose the meeting place")
         await say(pilot, "@ln the plan was read back to them")  # initials, without the accent too
+        await say(pilot, "@obrien the apostrophe left out")  # (it said nobody matched O’Brien)
         assert shown(pilot) == [
             "1. Zoë Brown: the school rang back the same day",
             "2. Łukasz Nowak: the family chose the meeting place",
             "3. Łukasz Nowak: the plan was read back to them",
+            "4. O\u2019Brien: the apostrophe left out",
         ]
     said = store.load_session(session.id).contributions
-    assert [c.speaker for c in said] == ["Zoë Brown", "Łukasz Nowak", "Łukasz Nowak"]
+    assert [c.speaker for c in said] == ["Zoë Brown", "Łukasz Nowak", "Łukasz Nowak", "O\u2019Brien"]
