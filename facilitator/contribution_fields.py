@@ -6,6 +6,7 @@ Plain Python (no Textual): the session screen's kind fields and the phones' page
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 from .dates import is_numeric_date, parse_due
 from .text import clean_text
@@ -61,12 +62,26 @@ def one_line(value: str) -> str:
     return " ".join(clean_text(value).split())
 
 
+_RATING_WORDS = {word: n for n, word in enumerate(
+    "zero one two three four five six seven eight nine ten".split())}
+_OUT_OF_TEN = re.compile(r"(\w+)\s*(?:/\s*10|out of (?:10|ten))")
+
+
+def rating_value(value: str) -> int | None:
+    """The whole number from 0 to 10 a rating is typed as ("7", "7/10", "7 out of 10", "seven"); None otherwise."""
+    value = " ".join(value.split()).casefold()
+    if match := _OUT_OF_TEN.fullmatch(value):
+        value = match.group(1)
+    number = int(value) if value.isdigit() else _RATING_WORDS.get(value)
+    return number if number is not None and 0 <= number <= 10 else None
+
+
 def rating_problem(value: str) -> str | None:
-    """None if `value` is empty or a whole number from 0 to 10, else a note saying what to type."""
+    """None if `value` is empty or a whole number from 0 to 10 (see rating_value), else a note saying what to type."""
     value = value.strip()
     if not value:
         return None
-    if value.isdigit() and 0 <= int(value) <= 10:
+    if rating_value(value) is not None:
         return None
     try:
         number = float(value.replace(",", "."))
@@ -99,7 +114,7 @@ def typed_fields(kind: PhaseKind, raw_fields: dict[str, str], today: dt.date | N
         if said:
             fields["due_said"] = said
     if "rating" in fields:
-        fields["rating"] = str(int(fields["rating"]))
+        fields["rating"] = str(rating_value(fields["rating"]))
     return fields
 
 

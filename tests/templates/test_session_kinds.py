@@ -160,8 +160,17 @@ async def test_scale_rating_is_checked_with_a_clear_note(store, clock, library):
         await pilot.press("enter")
         await pilot.pause()
         assert shown(screen)[1] == "2. Sam: (no reason given)\n   rating: 3/10"  # who said it stays chosen
+        # As a rating is said: "7/10", "seven" (the box stopped at 3 letters: "7/1", and "'sev' is not a number")
+        for said in ("7/10", "seven", "8 out of 10"):
+            screen.query_one("#kf-rating", Input).value = ""
+            screen.query_one("#kf-rating", Input).focus()
+            await pilot.press(*said)
+            assert screen.query_one("#kf-rating", Input).value == said
+            screen.query_one("#contribution", Input).focus()
+            await pilot.press("enter")
+            await pilot.pause()
     stored = store.load_session(session.id).contributions
-    assert [c.fields["rating"] for c in stored] == ["6", "3"]
+    assert [c.fields["rating"] for c in stored] == ["6", "3", "7", "7", "8"]
 
 
 async def test_a_groups_one_rating_is_the_groups_not_the_last_speakers(store, clock, library):

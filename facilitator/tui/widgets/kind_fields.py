@@ -136,7 +136,7 @@ class KindFields(Vertical, can_focus=False):
             yield FieldInput(placeholder="date or words", id="kf-due", max_length=100)
             yield FieldInput(placeholder="who hears about it", id="kf-tell", max_length=1000)
         with Horizontal(id="kf-scale", classes="kf-row"):
-            yield FieldInput(placeholder="0-10", id="kf-rating", max_length=3)
+            yield FieldInput(placeholder="0-10", id="kf-rating", max_length=12)  # ("7/10", "7 out of 10")
             yield Static("", id="kf-scale-note", markup=False)
         with Horizontal(id="kf-round", classes="kf-row"):
             yield Static("", id="kf-round-note", markup=False)
