@@ -61,7 +61,8 @@ def note_text(session: Session) -> str | None:
         lines.append("")
         lines.append(f"Phase: {_phase_title(session, c.phase_id)}")
         lines.append(f"Said by: {_who(c)}")
-        lines.append(f"Noted at: {c.created_at:%H:%M}")
+        # (the day too: a session dated earlier, typed up later, read as noted on the session's day)
+        lines.append(f"Noted at: {c.created_at:%H:%M} on {c.created_at.day} {c.created_at:%B %Y}")
         lines.append("")
         lines += ["    " + line for line in c.text.splitlines() or [""]]
         for key, value in c.fields.items():

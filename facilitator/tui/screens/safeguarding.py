@@ -59,7 +59,7 @@ class SafeguardingScreen(ModalScreen[None]):
             yield Static("Safeguarding concerns: facilitator only", classes="dialog-title")
             yield Static(
                 f"{plural(count, 'concern')} flagged in this session. "
-                "They are not on the session screen, in the record or in any export.",
+                f"{'They are' if count != 1 else 'It is'} not on the session screen, in the record or in any export.",
                 id="safeguarding-count",
             )
             yield Static(f"⚠ {REMINDER}", id="safeguarding-reminder", classes="warning")

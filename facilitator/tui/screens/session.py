@@ -1703,7 +1703,7 @@ class SessionScreen(Screen):
             self._write_note()
             self.app.notify(
                 f"{flagged} safeguarding concern{'s are' if flagged > 1 else ' is'} in the facilitator-only note, "
-                "not in the record. Pass them on today through your organisation's route.",
+                f"not in the record. Pass {'them' if flagged > 1 else 'it'} on today through your organisation's route.",
                 title="Safeguarding",
                 severity="warning",
                 markup=False,
