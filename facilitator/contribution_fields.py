@@ -138,7 +138,7 @@ def left_behind(fields: dict[str, str], kind: PhaseKind | None) -> str:
     owner, labels = next(iter(others.items()))
     listed = labels[0] if len(labels) == 1 else ", ".join(labels[:-1]) + " and " + labels[-1]
     return (f"it is no longer {_KIND_NOUN.get(owner, 'what it was')} in the minutes, which leave out its {listed} "
-            f"(kept: ctrl+z, or a move back, brings them)")
+            "(kept for a move back)")  # (the status goes on "ctrl+z undoes.")
 
 
 def edited_fields(kind: PhaseKind | None, current: dict[str, str], raw_fields: dict[str, str],

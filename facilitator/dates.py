@@ -120,14 +120,12 @@ def parse_due(text: str, today: dt.date) -> dt.date | None:
         if day is not None and (match.group(1) in ("today", "tomorrow") or match.group(1) in _WEEKDAYS):
             return day + dt.timedelta(days=7)
     if match := re.fullmatch(r"(in |within )?(\w+) (day|week|fortnight|month|year)s?( time)?", words):
-        said_in, count_said = match.group(1), match.group(2)
-        if not said_in and (count_said == "one" or (count_said in ("a", "an") and match.group(3) == "day")):
+        said_in, count_said, unit = match.group(1, 2, 3)
+        if not said_in and (count_said == "one" or (count_said in ("a", "an") and unit == "day")):
             return None  # "one day", "a day" without "in": some day, not tomorrow
-        match = re.fullmatch(r"(\w+) (day|week|fortnight|month|year)s?( time)?", words.split(" ", 1)[1] if said_in else words)
-        count = _number(match.group(1))
+        count = _number(count_said)
         if count is None or count > 1000:
             return None
-        unit = match.group(2)
         if unit == "month":
             return _add_months(today, count)
         if unit == "year":

@@ -415,9 +415,8 @@ def _session_from_file(
         session.phase  # noqa: B018 - its phase must be one of its template's (IndexError otherwise)
     except (ValueError, TypeError, KeyError, IndexError):  # pydantic's ValidationError is a ValueError
         raise DamagedFileError(path, "it does not hold a valid session") from None
-    if len({c.id for c in session.contributions}) != len(contributions) or any(
-        isinstance(c, dict) and c.get("id") != session.contributions[n].id for n, c in enumerate(contributions)
-    ):
+    given = [c.get("id") for c in contributions if isinstance(c, dict)]
+    if len(set(given)) != len(given):
         # Two contributions shared an id (see Session._each_contribution_its_own_id): the file is written again
         # with the ids given, so that its table and the session agree on which one a change is to.
         meta = {**meta, IDS_GIVEN: True}
@@ -1041,18 +1040,17 @@ class Store:
         stamp = self.clock().strftime("%Y%m%d-%H%M%S")
         try:
             ensure_private_dir(self.quarantine_dir)
-            if not self.quarantine_dir.is_dir():
-                raise NotADirectoryError(self.quarantine_dir)
+            in_quarantine = self.quarantine_dir.is_dir()
         except OSError:
-            def named(n: int) -> Path:
-                return path.parent / f"{path.name}.damaged-{stamp}{f'-{n}' if n else ''}"
-        else:
-            def named(n: int) -> Path:
-                return self.quarantine_dir / (f"{stamp}-{n}-{path.name}" if n else f"{stamp}-{path.name}")
+            in_quarantine = False
         n = 0
-        while (target := named(n)).exists() or target.is_symlink():
+        while True:
+            again = f"-{n}" if n else ""
+            target = (self.quarantine_dir / f"{stamp}{again}-{path.name}" if in_quarantine
+                      else path.parent / f"{path.name}.damaged-{stamp}{again}")
+            if not (target.exists() or target.is_symlink()):
+                return target
             n += 1
-        return target
 
     def _quarantine_move(self, path: Path) -> Path:
         """Move a damaged file aside, byte for byte (a rename), so it is never overwritten."""
