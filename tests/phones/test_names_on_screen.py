@@ -136,3 +136,30 @@ async def test_editing_a_phone_item_shows_it_as_the_room_sees_it_and_keeps_what_
         said = str(session_screen(pilot).query_one("#status", Static).render())
         assert said.startswith("Undone: change to “Book review meeting with Child A”"), said
         assert session_screen(pilot).session.contributions[-1].text == "Book review meeting with jayden"
+
+
+async def test_the_tag_and_move_dialogs_show_a_phones_item_with_the_names_list_applied(store, clock, library, data_dir):
+    """t and m on a phone's item showed its words as sent ("… with jayden") in the dialog on the projector, where the
+    list, the edit dialog and every confirmation applied the names list."""
+    from facilitator.tui.screens.contribution_dialogs import MoveScreen, TagScreen
+
+    local_phones(data_dir)
+    app = build_app(store, clock, open_session_id=session_with_names(
+        store, clock, library.get("serious-success-review"), "learning-actions", "Room", NAMES).id)
+    async with app.run_test(size=(160, 45)) as pilot:
+        url = await open_phones(pilot)
+        await pilot.press("escape")
+        async with Phone(url) as phone:
+            status, page = await phone.send("Book review meeting with jayden", owner="Mary-Jane")
+            assert status == 200 and "Received" in page, page
+        await pilot.pause(0.3)
+        await pilot.press("ctrl+r")
+        await pilot.pause()
+        for key, dialog in (("t", TagScreen), ("m", MoveScreen)):
+            await pilot.press("up", key)
+            await pilot.pause()
+            assert isinstance(pilot.app.screen, dialog)
+            words = screen_text(pilot)
+            assert "Book review meeting with Child A" in words and "jayden" not in words.lower(), words
+            await pilot.press("escape")
+            await pilot.pause()

@@ -443,9 +443,11 @@ class TagScreen(ModalScreen[list[str] | None]):
         Binding("escape", "cancel", "Cancel"),
     ]
 
-    def __init__(self, vocabulary: list[str], contribution: Contribution) -> None:
+    def __init__(self, vocabulary: list[str], contribution: Contribution, shown: str | None = None) -> None:
+        """``shown``: its words as the room sees them (the names list applied), where they differ from its own."""
         super().__init__()
         self.contribution = contribution
+        self.shown = contribution.text if shown is None else shown
         tags = list(vocabulary)
         if DECISION_TAG not in {t.casefold() for t in tags}:
             tags.append(DECISION_TAG)
@@ -459,7 +461,7 @@ class TagScreen(ModalScreen[list[str] | None]):
     def compose(self) -> ComposeResult:
         with Vertical(id="tag-dialog", classes="dialog"):
             yield Static("Tags", classes="dialog-title")
-            yield Static(short(self.contribution.text), classes="hint", markup=False)
+            yield Static(short(self.shown), classes="hint", markup=False)
             yield OptionList(*[self._option(tag) for tag in self.tags], id="tag-list")
             yield Static("Space ticks or unticks a tag. Enter saves, escape cancels.", classes="hint")
 

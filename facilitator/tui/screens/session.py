@@ -829,7 +829,8 @@ class SessionScreen(Screen):
                 self._apply(contribution, {"phase_id": phase.id},
                             f"Moved to {index + 1}. {phase.title}" + (f": {lost}." if lost else ""))
 
-            self.app.push_screen(MoveScreen(self.session, contribution), moved)
+            # (its words as the room sees them: the dialog is on the room's screen)
+            self.app.push_screen(MoveScreen(self.session, self.as_room_sees(contribution)), moved)
         elif action in ("earlier", "later"):
             self._reorder(contribution, -1 if action == "earlier" else 1)
         elif action == "star":
@@ -837,7 +838,7 @@ class SessionScreen(Screen):
             self._apply(contribution, {"starred": starred}, "Starred as a highlight" if starred else "Star removed")
         elif action == "tag":
             self.app.push_screen(
-                TagScreen(self.session.template.tags, contribution),
+                TagScreen(self.session.template.tags, contribution, self.as_room_sees(contribution).text),
                 lambda tags: None if tags is None else self._apply(
                     contribution, {"tags": tags},
                     "Tags saved; e gives the decision its reason, which the record lists beside it"
